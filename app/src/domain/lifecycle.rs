@@ -1,0 +1,825 @@
+//! The quota-request life cycle (shared/domain.md, "A quota request"): its statuses, who may move a request from one to another, and the phase (upcoming, active, expired) of a granted quota.
+//!
+//! ```text
+//!   draft ──submit (member)──▶ submitted ──endorse (owner)──▶ endorsed ──▶ approved | partially_approved | rejected
+//!     │   ──submit (owner, endorses itself)──────────────────▶    │            (platform admin)
+//!     └──────────── withdraw (requester or owner), never after a decision ────────────▶ withdrawn
+//! ```
+//!
+//! Tenant-side actions need a member or owner role in the request's tenant; auditors only read. Decisions need a
+//! platform admin who did not make the request (separation of duties). Nothing here reads a clock: `today` is passed in.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// Declares a fieldless enum whose variants have a snake_case name (serde and database) and a label for people.
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[$variant_meta:meta])* $variant:ident => $str:literal, $label:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The snake_case name, as serialized and stored.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $str,)+
+                }
+            }
+
+            /// The variant named `name` (its `as_str` value, surrounding spaces ignored), or a sentence
+            /// listing the names to choose from.
+            pub fn parse(name: &str) -> Result<Self, String> {
+                match name.trim() {
+                    $($str => Ok(Self::$variant),)+
+                    _ => Err(unknown_name(name, $what, &[$($str),+])),
+                }
+            }
+
+            /// A label for people.
+            pub const fn label(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)+
+                }
+            }
+        }
+
+        /// Shows the label for people; use `as_str` for the stored name.
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+
+            fn from_str(name: &str) -> Result<Self, Self::Err> {
+                Self::parse(name)
+            }
+        }
+    };
+}
+
+/// "“x” is not a request status: choose draft, submitted or endorsed."
+fn unknown_name(name: &str, what: &str, choices: &[&str]) -> String {
+    let listed = match choices {
+        [] => String::new(),
+        [only] => (*only).to_owned(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    };
+    format!("“{name}” is not a {what}: choose {listed}.")
+}
+
+named_enum! {
+    /// Where a quota request stands.
+    pub enum RequestStatus ("request status") {
+        /// Being written by its requester; only they see it.
+        Draft => "draft", "Draft";
+        /// Sent by a member; waits for an owner of the tenant to endorse it.
+        Submitted => "submitted", "Submitted";
+        /// Backed by the tenant; waits for a platform admin's decision.
+        Endorsed => "endorsed", "Endorsed";
+        /// Granted in full.
+        Approved => "approved", "Approved";
+        /// Granted with fewer GPUs or a shorter window than asked.
+        PartiallyApproved => "partially_approved", "Partially approved";
+        /// Refused by a platform admin.
+        Rejected => "rejected", "Rejected";
+        /// Taken back by its requester or an owner before a decision.
+        Withdrawn => "withdrawn", "Withdrawn";
+    }
+}
+
+impl RequestStatus {
+    /// A platform admin has decided: approved, partially approved or rejected.
+    pub const fn is_decided(self) -> bool {
+        matches!(
+            self,
+            Self::Approved | Self::PartiallyApproved | Self::Rejected
+        )
+    }
+
+    /// Still in progress: draft, submitted or endorsed (neither decided nor withdrawn).
+    pub const fn is_open(self) -> bool {
+        matches!(self, Self::Draft | Self::Submitted | Self::Endorsed)
+    }
+
+    /// The request became a quota that holds GPUs: approved or partially approved.
+    pub const fn grants_quota(self) -> bool {
+        matches!(self, Self::Approved | Self::PartiallyApproved)
+    }
+
+    /// "approved" in "This request has already been approved".
+    const fn past_tense(self) -> &'static str {
+        match self {
+            Self::Draft => "drafted",
+            Self::Submitted => "submitted",
+            Self::Endorsed => "endorsed",
+            Self::Approved => "approved",
+            Self::PartiallyApproved => "partially approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+named_enum! {
+    /// What a quota request asks for.
+    pub enum RequestKind ("request kind") {
+        /// A new quota.
+        New => "new", "New quota";
+        /// More GPUs or a later end for an existing quota.
+        Change => "change", "Change";
+        /// The same quota for a further window.
+        Renewal => "renewal", "Renewal";
+    }
+}
+
+named_enum! {
+    /// A person's role within the tenant a page or call acts for.
+    pub enum Role ("tenant role") {
+        /// Manages the organisation and its members; endorses their requests.
+        Owner => "owner", "Owner";
+        /// Drafts and submits requests; sees the organisation's quotas and usage.
+        Member => "member", "Member";
+        /// Reads everything for compliance; changes nothing.
+        Auditor => "auditor", "Auditor";
+    }
+}
+
+named_enum! {
+    /// Something a person does to a quota request.
+    pub enum Action ("request action") {
+        /// Save changes to a draft.
+        SaveDraft => "save_draft", "Save draft";
+        /// Send a draft for review.
+        Submit => "submit", "Submit";
+        /// Back a member's request on behalf of the tenant.
+        Endorse => "endorse", "Endorse";
+        /// Grant the request in full.
+        Approve => "approve", "Approve";
+        /// Grant part of the request.
+        PartiallyApprove => "partially_approve", "Partially approve";
+        /// Refuse the request.
+        Reject => "reject", "Reject";
+        /// Take the request back before a decision.
+        Withdraw => "withdraw", "Withdraw";
+    }
+}
+
+impl Action {
+    /// A platform admin's decision: approve, partially approve or reject.
+    pub const fn is_decision(self) -> bool {
+        matches!(self, Self::Approve | Self::PartiallyApprove | Self::Reject)
+    }
+
+    /// "withdraw" in "they cannot withdraw a request".
+    const fn verb(self) -> &'static str {
+        match self {
+            Self::SaveDraft => "edit",
+            Self::Submit => "submit",
+            Self::Endorse => "endorse",
+            Self::Approve => "approve",
+            Self::PartiallyApprove => "partially approve",
+            Self::Reject => "reject",
+            Self::Withdraw => "withdraw",
+        }
+    }
+
+    /// "withdrawn" in "it can no longer be withdrawn".
+    const fn past_participle(self) -> &'static str {
+        match self {
+            Self::SaveDraft => "edited",
+            Self::Submit => "submitted",
+            Self::Endorse => "endorsed",
+            Self::Approve => "approved",
+            Self::PartiallyApprove => "partially approved",
+            Self::Reject => "rejected",
+            Self::Withdraw => "withdrawn",
+        }
+    }
+}
+
+/// The person acting on a request, as seen from the request's tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Actor {
+    /// Their role in the request's tenant, if they belong to it.
+    pub tenant_role: Option<Role>,
+    /// They are campus operator staff who decide requests.
+    pub platform_admin: bool,
+    /// They made (drafted) this request.
+    pub is_requester: bool,
+}
+
+impl Actor {
+    /// An actor with these facts.
+    pub const fn new(tenant_role: Option<Role>, platform_admin: bool, is_requester: bool) -> Self {
+        Self {
+            tenant_role,
+            platform_admin,
+            is_requester,
+        }
+    }
+
+    /// A member or owner of the tenant (not an auditor, not an outsider).
+    const fn is_tenant_member_or_owner(&self) -> bool {
+        matches!(self.tenant_role, Some(Role::Owner | Role::Member))
+    }
+
+    const fn is_owner(&self) -> bool {
+        matches!(self.tenant_role, Some(Role::Owner))
+    }
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionErrorKind {
+    /// This person may not do this to this request, whatever its status (HTTP 403).
+    NotPermitted,
+    /// The person could, but not while the request has its current status (HTTP 409).
+    WrongStatus,
+}
+
+/// A refused action, with a sentence a person understands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[error("{message}")]
+pub struct TransitionError {
+    /// Whether the person or the status was the obstacle.
+    pub kind: TransitionErrorKind,
+    /// The request's status when the action was tried.
+    pub status: RequestStatus,
+    /// The action that was refused.
+    pub action: Action,
+    /// For example "This request has already been approved; it can no longer be withdrawn."
+    pub message: String,
+}
+
+impl TransitionError {
+    /// The sentence to show.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn not_permitted(status: RequestStatus, action: Action, message: String) -> Self {
+        Self {
+            kind: TransitionErrorKind::NotPermitted,
+            status,
+            action,
+            message,
+        }
+    }
+
+    fn wrong_status(status: RequestStatus, action: Action) -> Self {
+        Self {
+            kind: TransitionErrorKind::WrongStatus,
+            status,
+            action,
+            message: wrong_status_message(status, action),
+        }
+    }
+}
+
+/// The status a request moves to when `actor` does `action` to it while it is `current`.
+///
+/// Whether the person may do the action at all is checked first, so that someone who never could is told so rather
+/// than told to wait. Then the status: save only a draft; submit a draft (to `Submitted`, or to `Endorsed` when the
+/// requester is an owner, whose submission endorses itself); endorse a submitted request; decide an endorsed one;
+/// withdraw any open one.
+pub fn next_status(
+    current: RequestStatus,
+    action: Action,
+    actor: &Actor,
+) -> Result<RequestStatus, TransitionError> {
+    use Action as A;
+    use RequestStatus as S;
+
+    permission(action, actor)
+        .map_err(|message| TransitionError::not_permitted(current, action, message))?;
+    match (current, action) {
+        (S::Draft, A::SaveDraft) => Ok(S::Draft),
+        (S::Draft, A::Submit) if actor.is_owner() => Ok(S::Endorsed),
+        (S::Draft, A::Submit) => Ok(S::Submitted),
+        (S::Submitted, A::Endorse) => Ok(S::Endorsed),
+        (S::Endorsed, A::Approve) => Ok(S::Approved),
+        (S::Endorsed, A::PartiallyApprove) => Ok(S::PartiallyApproved),
+        (S::Endorsed, A::Reject) => Ok(S::Rejected),
+        (S::Draft | S::Submitted | S::Endorsed, A::Withdraw) => Ok(S::Withdrawn),
+        _ => Err(TransitionError::wrong_status(current, action)),
+    }
+}
+
+/// The actions `actor` may take on a request in status `current`, in the order buttons are shown; each of them
+/// succeeds in [`next_status`], and every other action fails there.
+pub fn allowed_actions(current: RequestStatus, actor: &Actor) -> Vec<Action> {
+    use Action as A;
+    use RequestStatus as S;
+
+    let offered: &[Action] = match current {
+        S::Draft => &[A::SaveDraft, A::Submit, A::Withdraw],
+        S::Submitted => &[A::Endorse, A::Withdraw],
+        S::Endorsed => &[A::Approve, A::PartiallyApprove, A::Reject, A::Withdraw],
+        S::Approved | S::PartiallyApproved | S::Rejected | S::Withdrawn => &[],
+    };
+    offered
+        .iter()
+        .copied()
+        .filter(|&action| permission(action, actor).is_ok())
+        .collect()
+}
+
+/// Whether `actor` may ever do `action`, and if not, why, in a sentence.
+fn permission(action: Action, actor: &Actor) -> Result<(), String> {
+    let verb = action.verb();
+    let read_only = || format!("Auditors have read-only access; they cannot {verb} a request.");
+    match action {
+        Action::SaveDraft | Action::Submit => match actor.tenant_role {
+            Some(Role::Auditor) => Err(read_only()),
+            None => Err(format!(
+                "Only members and owners of the tenant can {verb} a request."
+            )),
+            Some(Role::Owner | Role::Member) if !actor.is_requester => Err(format!(
+                "Only the person who drafted this request can {verb} it."
+            )),
+            Some(Role::Owner | Role::Member) => Ok(()),
+        },
+        Action::Endorse => match actor.tenant_role {
+            Some(Role::Owner) => Ok(()),
+            Some(Role::Auditor) => Err(read_only()),
+            Some(Role::Member) | None => {
+                Err("Only an owner of the tenant can endorse a request.".to_owned())
+            }
+        },
+        Action::Approve | Action::PartiallyApprove | Action::Reject => {
+            if !actor.platform_admin {
+                Err(format!("Only a platform admin can {verb} a request."))
+            } else if actor.is_requester {
+                Err(format!(
+                    "A platform admin cannot {verb} a request they made themselves; another platform admin must decide it."
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Action::Withdraw => match actor.tenant_role {
+            Some(Role::Auditor) => Err(read_only()),
+            _ if actor.is_tenant_member_or_owner() && (actor.is_requester || actor.is_owner()) => {
+                Ok(())
+            }
+            _ => Err(
+                "Only the person who made this request or an owner of the tenant can withdraw it."
+                    .to_owned(),
+            ),
+        },
+    }
+}
+
+/// Why `action` cannot be done while the request is `status`, for someone who could do it at another time.
+fn wrong_status_message(status: RequestStatus, action: Action) -> String {
+    use Action as A;
+    use RequestStatus as S;
+
+    let done = action.past_participle();
+    match (status, action) {
+        (S::Approved | S::PartiallyApproved | S::Rejected, _) if action.is_decision() => format!(
+            "This request has already been {}; it cannot be decided again.",
+            status.past_tense()
+        ),
+        (S::Approved | S::PartiallyApproved | S::Rejected | S::Withdrawn, _) => format!(
+            "This request has already been {}; it can no longer be {done}.",
+            status.past_tense()
+        ),
+        (S::Draft, A::Endorse) => {
+            "This request is still a draft; it must be submitted before it can be endorsed."
+                .to_owned()
+        }
+        (S::Draft, _) => format!(
+            "This request is still a draft; it must be submitted and endorsed before it can be {done}."
+        ),
+        (S::Submitted | S::Endorsed, A::SaveDraft) => {
+            "This request has already been submitted, so it can no longer be edited; withdraw it and start a new one to change it."
+                .to_owned()
+        }
+        (S::Submitted | S::Endorsed, A::Submit) => {
+            "This request has already been submitted.".to_owned()
+        }
+        (S::Endorsed, A::Endorse) => "This request has already been endorsed.".to_owned(),
+        (S::Submitted, _) => format!(
+            "This request has not been endorsed yet; an owner of the tenant must endorse it before it can be {done}."
+        ),
+        (S::Endorsed, _) => format!("An endorsed request cannot be {done}."),
+    }
+}
+
+named_enum! {
+    /// Where a granted quota stands in time.
+    pub enum QuotaPhase ("quota phase") {
+        /// Its window has not started.
+        Upcoming => "upcoming", "Upcoming";
+        /// Today is within its window: its GPUs are held.
+        Active => "active", "Active";
+        /// Its window is over.
+        Expired => "expired", "Expired";
+    }
+}
+
+/// The phase on `today` of a quota granted over `[start, end)`: active from `start`, expired from `end`. A window
+/// with `end <= start` is never active.
+pub fn phase(start: Date, end: Date, today: Date) -> QuotaPhase {
+    if today >= end {
+        QuotaPhase::Expired
+    } else if today < start {
+        QuotaPhase::Upcoming
+    } else {
+        QuotaPhase::Active
+    }
+}
+
+/// The phase on `today` of a request's quota, or `None` when the request did not grant one (not approved nor
+/// partially approved).
+pub fn quota_phase(
+    status: RequestStatus,
+    start: Date,
+    end: Date,
+    today: Date,
+) -> Option<QuotaPhase> {
+    status.grants_quota().then(|| phase(start, end, today))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    /// The 16 actors, in the column order of `TABLE`: for each tenant role (owner, member, auditor, none), the
+    /// requester, someone else, the requester who is also a platform admin, and a platform admin who is someone else.
+    fn actors() -> Vec<Actor> {
+        let roles = [
+            Some(Role::Owner),
+            Some(Role::Member),
+            Some(Role::Auditor),
+            None,
+        ];
+        let mut actors = Vec::new();
+        for tenant_role in roles {
+            for (platform_admin, is_requester) in
+                [(false, true), (false, false), (true, true), (true, false)]
+            {
+                actors.push(Actor::new(tenant_role, platform_admin, is_requester));
+            }
+        }
+        actors
+    }
+
+    /// Expected outcome of every (status, action, actor) cell. A letter is the status reached (D draft, S submitted,
+    /// E endorsed, A approved, P partially approved, R rejected, W withdrawn); `f` is refused because of who acts
+    /// (`NotPermitted`); `x` is refused because of the status (`WrongStatus`).
+    ///
+    /// Columns, by tenant role, each with: requester, other, requester + admin, other + admin.
+    #[rustfmt::skip]
+    const TABLE: &[(RequestStatus, Action, &str)] = {
+        use Action::*;
+        use RequestStatus::*;
+        &[
+            //                                owner        member       auditor      no role
+            (Draft, SaveDraft,         "D f D f | D f D f | f f f f | f f f f"),
+            (Draft, Submit,            "E f E f | S f S f | f f f f | f f f f"),
+            (Draft, Endorse,           "x x x x | f f f f | f f f f | f f f f"),
+            (Draft, Approve,           "f f f x | f f f x | f f f x | f f f x"),
+            (Draft, PartiallyApprove,  "f f f x | f f f x | f f f x | f f f x"),
+            (Draft, Reject,            "f f f x | f f f x | f f f x | f f f x"),
+            (Draft, Withdraw,          "W W W W | W f W f | f f f f | f f f f"),
+            (Submitted, SaveDraft,     "x f x f | x f x f | f f f f | f f f f"),
+            (Submitted, Submit,        "x f x f | x f x f | f f f f | f f f f"),
+            (Submitted, Endorse,       "E E E E | f f f f | f f f f | f f f f"),
+            (Submitted, Approve,       "f f f x | f f f x | f f f x | f f f x"),
+            (Submitted, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
+            (Submitted, Reject,        "f f f x | f f f x | f f f x | f f f x"),
+            (Submitted, Withdraw,      "W W W W | W f W f | f f f f | f f f f"),
+            (Endorsed, SaveDraft,      "x f x f | x f x f | f f f f | f f f f"),
+            (Endorsed, Submit,         "x f x f | x f x f | f f f f | f f f f"),
+            (Endorsed, Endorse,        "x x x x | f f f f | f f f f | f f f f"),
+            (Endorsed, Approve,        "f f f A | f f f A | f f f A | f f f A"),
+            (Endorsed, PartiallyApprove, "f f f P | f f f P | f f f P | f f f P"),
+            (Endorsed, Reject,         "f f f R | f f f R | f f f R | f f f R"),
+            (Endorsed, Withdraw,       "W W W W | W f W f | f f f f | f f f f"),
+            (Approved, SaveDraft,      "x f x f | x f x f | f f f f | f f f f"),
+            (Approved, Submit,         "x f x f | x f x f | f f f f | f f f f"),
+            (Approved, Endorse,        "x x x x | f f f f | f f f f | f f f f"),
+            (Approved, Approve,        "f f f x | f f f x | f f f x | f f f x"),
+            (Approved, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
+            (Approved, Reject,         "f f f x | f f f x | f f f x | f f f x"),
+            (Approved, Withdraw,       "x x x x | x f x f | f f f f | f f f f"),
+            (PartiallyApproved, SaveDraft, "x f x f | x f x f | f f f f | f f f f"),
+            (PartiallyApproved, Submit, "x f x f | x f x f | f f f f | f f f f"),
+            (PartiallyApproved, Endorse, "x x x x | f f f f | f f f f | f f f f"),
+            (PartiallyApproved, Approve, "f f f x | f f f x | f f f x | f f f x"),
+            (PartiallyApproved, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
+            (PartiallyApproved, Reject, "f f f x | f f f x | f f f x | f f f x"),
+            (PartiallyApproved, Withdraw, "x x x x | x f x f | f f f f | f f f f"),
+            (Rejected, SaveDraft,      "x f x f | x f x f | f f f f | f f f f"),
+            (Rejected, Submit,         "x f x f | x f x f | f f f f | f f f f"),
+            (Rejected, Endorse,        "x x x x | f f f f | f f f f | f f f f"),
+            (Rejected, Approve,        "f f f x | f f f x | f f f x | f f f x"),
+            (Rejected, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
+            (Rejected, Reject,         "f f f x | f f f x | f f f x | f f f x"),
+            (Rejected, Withdraw,       "x x x x | x f x f | f f f f | f f f f"),
+            (Withdrawn, SaveDraft,     "x f x f | x f x f | f f f f | f f f f"),
+            (Withdrawn, Submit,        "x f x f | x f x f | f f f f | f f f f"),
+            (Withdrawn, Endorse,       "x x x x | f f f f | f f f f | f f f f"),
+            (Withdrawn, Approve,       "f f f x | f f f x | f f f x | f f f x"),
+            (Withdrawn, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
+            (Withdrawn, Reject,        "f f f x | f f f x | f f f x | f f f x"),
+            (Withdrawn, Withdraw,      "x x x x | x f x f | f f f f | f f f f"),
+        ]
+    };
+
+    #[derive(Debug, PartialEq, Eq)]
+    enum Outcome {
+        Moves(RequestStatus),
+        Refused(TransitionErrorKind),
+    }
+
+    fn expected(code: &str) -> Outcome {
+        use RequestStatus::*;
+        match code {
+            "D" => Outcome::Moves(Draft),
+            "S" => Outcome::Moves(Submitted),
+            "E" => Outcome::Moves(Endorsed),
+            "A" => Outcome::Moves(Approved),
+            "P" => Outcome::Moves(PartiallyApproved),
+            "R" => Outcome::Moves(Rejected),
+            "W" => Outcome::Moves(Withdrawn),
+            "f" => Outcome::Refused(TransitionErrorKind::NotPermitted),
+            "x" => Outcome::Refused(TransitionErrorKind::WrongStatus),
+            other => panic!("unknown code {other:?} in the table"),
+        }
+    }
+
+    fn outcome(result: &Result<RequestStatus, TransitionError>) -> Outcome {
+        match result {
+            Ok(status) => Outcome::Moves(*status),
+            Err(error) => Outcome::Refused(error.kind),
+        }
+    }
+
+    #[test]
+    fn every_cell_of_the_transition_table_has_the_expected_outcome() {
+        let actors = actors();
+        assert_eq!(
+            TABLE.len(),
+            RequestStatus::ALL.len() * Action::ALL.len(),
+            "one row per (status, action)"
+        );
+        for &status in RequestStatus::ALL {
+            for &action in Action::ALL {
+                let row = TABLE
+                    .iter()
+                    .find(|(s, a, _)| *s == status && *a == action)
+                    .unwrap_or_else(|| panic!("no row for {status:?} {action:?}"));
+                let codes: Vec<&str> = row
+                    .2
+                    .split_whitespace()
+                    .filter(|code| *code != "|")
+                    .collect();
+                assert_eq!(codes.len(), actors.len(), "row {status:?} {action:?}");
+                for (actor, code) in actors.iter().zip(codes) {
+                    let result = next_status(status, action, actor);
+                    assert_eq!(
+                        outcome(&result),
+                        expected(code),
+                        "{status:?} + {action:?} by {actor:?}: {result:?}"
+                    );
+                    if let Err(error) = result {
+                        assert_eq!((error.status, error.action), (status, action));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn allowed_actions_agree_with_next_status_for_every_combination() {
+        for &status in RequestStatus::ALL {
+            for actor in actors() {
+                let allowed = allowed_actions(status, &actor);
+                for &action in Action::ALL {
+                    let result = next_status(status, action, &actor);
+                    assert_eq!(
+                        allowed.contains(&action),
+                        result.is_ok(),
+                        "{status:?} + {action:?} by {actor:?}: {result:?}"
+                    );
+                }
+                let mut unique = allowed.clone();
+                unique.dedup();
+                assert_eq!(unique, allowed, "no action is offered twice");
+            }
+        }
+    }
+
+    #[test]
+    fn every_refusal_is_a_sentence() {
+        for &status in RequestStatus::ALL {
+            for &action in Action::ALL {
+                for actor in actors() {
+                    if let Err(error) = next_status(status, action, &actor) {
+                        let message = error.to_string();
+                        assert_eq!(message, error.message());
+                        assert!(message.ends_with('.'), "{message}");
+                        assert!(message.starts_with(char::is_uppercase), "{message}");
+                        assert!(!message.contains("  "), "{message}");
+                    }
+                }
+            }
+        }
+    }
+
+    const MEMBER: Actor = Actor::new(Some(Role::Member), false, true);
+    const OWNER: Actor = Actor::new(Some(Role::Owner), false, false);
+    const ADMIN: Actor = Actor::new(None, true, false);
+    const AUDITOR: Actor = Actor::new(Some(Role::Auditor), false, false);
+
+    #[test]
+    fn refusals_say_why_in_plain_words() {
+        let message = |status, action, actor: &Actor| {
+            next_status(status, action, actor).unwrap_err().to_string()
+        };
+        assert_eq!(
+            message(RequestStatus::Approved, Action::Withdraw, &MEMBER),
+            "This request has already been approved; it can no longer be withdrawn."
+        );
+        assert_eq!(
+            message(RequestStatus::Endorsed, Action::Approve, &OWNER),
+            "Only a platform admin can approve a request."
+        );
+        assert_eq!(
+            message(RequestStatus::Submitted, Action::Endorse, &MEMBER),
+            "Only an owner of the tenant can endorse a request."
+        );
+        assert_eq!(
+            message(RequestStatus::Draft, Action::Submit, &AUDITOR),
+            "Auditors have read-only access; they cannot submit a request."
+        );
+        assert_eq!(
+            message(RequestStatus::Submitted, Action::Approve, &ADMIN),
+            "This request has not been endorsed yet; an owner of the tenant must endorse it before it can be approved."
+        );
+        assert_eq!(
+            message(RequestStatus::Rejected, Action::Approve, &ADMIN),
+            "This request has already been rejected; it cannot be decided again."
+        );
+        assert_eq!(
+            message(
+                RequestStatus::Endorsed,
+                Action::Reject,
+                &Actor::new(Some(Role::Member), true, true)
+            ),
+            "A platform admin cannot reject a request they made themselves; another platform admin must decide it."
+        );
+    }
+
+    #[test]
+    fn a_member_submission_waits_for_an_owner_and_an_owner_submission_endorses_itself() {
+        let owner_requester = Actor::new(Some(Role::Owner), false, true);
+        assert_eq!(
+            next_status(RequestStatus::Draft, Action::Submit, &MEMBER),
+            Ok(RequestStatus::Submitted)
+        );
+        assert_eq!(
+            next_status(RequestStatus::Draft, Action::Submit, &owner_requester),
+            Ok(RequestStatus::Endorsed)
+        );
+        assert_eq!(
+            next_status(RequestStatus::Submitted, Action::Endorse, &OWNER),
+            Ok(RequestStatus::Endorsed)
+        );
+        assert_eq!(
+            allowed_actions(RequestStatus::Endorsed, &ADMIN),
+            [Action::Approve, Action::PartiallyApprove, Action::Reject]
+        );
+        assert!(allowed_actions(RequestStatus::Endorsed, &AUDITOR).is_empty());
+    }
+
+    #[test]
+    fn decided_and_open_statuses_split_the_non_withdrawn_ones() {
+        for &status in RequestStatus::ALL {
+            assert!(!(status.is_decided() && status.is_open()), "{status:?}");
+            assert_eq!(
+                status.is_decided() || status.is_open(),
+                status != RequestStatus::Withdrawn,
+                "{status:?}"
+            );
+            assert_eq!(
+                status.grants_quota(),
+                matches!(
+                    status,
+                    RequestStatus::Approved | RequestStatus::PartiallyApproved
+                )
+            );
+            assert_eq!(
+                allowed_actions(status, &Actor::new(Some(Role::Owner), true, false)).is_empty(),
+                !status.is_open(),
+                "only open requests can be acted on: {status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        use serde::de::value::{Error, StrDeserializer};
+        use serde::de::IntoDeserializer;
+
+        fn check<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Result<T, String>)
+        where
+            T: Copy + PartialEq + fmt::Debug + FromStr<Err = String> + for<'de> Deserialize<'de>,
+        {
+            for &value in all {
+                let name = as_str(value);
+                assert_eq!(parse(name), Ok(value));
+                assert_eq!(parse(&format!(" {name} ")), Ok(value));
+                assert_eq!(name.parse::<T>(), Ok(value));
+                let deserializer: StrDeserializer<'_, Error> = name.into_deserializer();
+                assert_eq!(
+                    T::deserialize(deserializer),
+                    Ok(value),
+                    "serde name of {value:?}"
+                );
+                assert!(
+                    name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                    "{name}"
+                );
+            }
+            assert!(parse("Nonsense").is_err());
+        }
+        check(
+            RequestStatus::ALL,
+            RequestStatus::as_str,
+            RequestStatus::parse,
+        );
+        check(RequestKind::ALL, RequestKind::as_str, RequestKind::parse);
+        check(Role::ALL, Role::as_str, Role::parse);
+        check(Action::ALL, Action::as_str, Action::parse);
+        check(QuotaPhase::ALL, QuotaPhase::as_str, QuotaPhase::parse);
+
+        assert_eq!(
+            RequestStatus::PartiallyApproved.as_str(),
+            "partially_approved"
+        );
+        assert_eq!(
+            RequestStatus::PartiallyApproved.label(),
+            "Partially approved"
+        );
+        assert_eq!(
+            RequestStatus::PartiallyApproved.to_string(),
+            "Partially approved"
+        );
+        assert_eq!(Action::SaveDraft.as_str(), "save_draft");
+        assert_eq!(
+            "Approved".parse::<RequestKind>(),
+            Err("“Approved” is not a request kind: choose new, change or renewal.".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_quota_is_active_from_its_first_day_and_expired_on_its_end_day() {
+        let (start, end) = (date!(2027 - 03 - 01), date!(2027 - 04 - 01));
+        assert_eq!(
+            phase(start, end, date!(2027 - 02 - 28)),
+            QuotaPhase::Upcoming
+        );
+        assert_eq!(phase(start, end, start), QuotaPhase::Active);
+        assert_eq!(phase(start, end, date!(2027 - 03 - 31)), QuotaPhase::Active);
+        assert_eq!(phase(start, end, end), QuotaPhase::Expired);
+        assert_eq!(phase(start, start, start), QuotaPhase::Expired);
+        assert_eq!(
+            quota_phase(RequestStatus::PartiallyApproved, start, end, start),
+            Some(QuotaPhase::Active)
+        );
+        assert_eq!(
+            quota_phase(RequestStatus::Endorsed, start, end, start),
+            None
+        );
+        assert_eq!(
+            quota_phase(RequestStatus::Rejected, start, end, start),
+            None
+        );
+    }
+}

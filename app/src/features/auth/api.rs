@@ -1,0 +1,82 @@
+//! Server functions for authentication, and their wire types.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::tenancy::TenantRole;
+use crate::error::AppError;
+
+/// What the page shows about the signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub platform_admin: bool,
+    pub tenant_name: Option<String>,
+    pub tenant_slug: Option<String>,
+    pub role: Option<TenantRole>,
+}
+
+/// Who is signed in. Public: anonymous callers get `None`.
+#[server(prefix = "/api", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Viewer>, AppError> {
+    use crate::server::auth::actor::current_user;
+    match current_user().await {
+        Ok(user) => {
+            let i = user.identity;
+            Ok(Some(Viewer {
+                name: i.name,
+                email: i.email,
+                platform_admin: i.platform_admin,
+                tenant_name: i.tenant.as_ref().map(|t| t.name.clone()),
+                tenant_slug: i.tenant.as_ref().map(|t| t.slug.clone()),
+                role: i.tenant.as_ref().map(|t| t.role),
+            }))
+        }
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => crate::server::error::respond(Err(e)),
+    }
+}
+
+/// Signs in. Public (it is how one authenticates). Throttled per account and
+/// per client address.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{error::respond, identity, request_context};
+    let ctx = request_context().await?;
+    respond(identity::log_in(&ctx, &email, &password).await)?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Signs out: the session ends on the server, not only in the browser.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::{error::respond, identity, request_context};
+    let ctx = request_context().await?;
+    respond(identity::log_out(&ctx).await)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Where to go after signing in: only a path on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/requests")), "/requests");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,33 @@
+//! Guichet, the tenancy portal of a sovereign European AI campus.
+//!
+//! This crate is both halves of the application. Compiled with `ssr` it is the
+//! backend library the `server` binary wires up (see [`server`]); compiled with
+//! `hydrate` for wasm32 it is the browser bundle. Shared by both: the UI
+//! ([`ui`], [`features`]), the wire types, the client-facing error ([`error`])
+//! and the pure domain rules ([`domain`]) that the browser evaluates for instant
+//! feedback and the server evaluates again before it trusts anything.
+
+pub mod domain;
+pub mod error;
+pub mod features;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use ui::{shell, App};
+
+/// The browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // A marker for people and browser tests: the page is interactive now.
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

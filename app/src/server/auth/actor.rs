@@ -1,0 +1,159 @@
+//! The signed-in identity, kept in the session, and the actors authorization
+//! hands out. Holding an [`AdminActor`] or a [`TenantActor`] is the proof that
+//! the check passed: services take them as arguments, so a forgotten check
+//! does not compile.
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::domain::tenancy::{TenantRole, TenantStatus};
+use crate::error::AppError;
+use crate::server::{db::now_unix, session_store::AUTH_KEY, state::AppState};
+
+/// The tenant a person is acting within.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveTenant {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub role: TenantRole,
+    pub status: TenantStatus,
+}
+
+/// What the session remembers about who signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionIdentity {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub platform_admin: bool,
+    pub tenant: Option<ActiveTenant>,
+    /// When the person signed in (Unix seconds), for the absolute lifetime.
+    pub signed_in_at: i64,
+}
+
+/// The person behind a request, once authenticated.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub identity: SessionIdentity,
+    pub session: Session,
+}
+
+impl CurrentUser {
+    /// Reads the identity from the request's session; `Unauthenticated` when
+    /// there is none or it outlived the absolute session lifetime.
+    pub async fn from_session(session: Session, state: &AppState) -> Result<Self, AppError> {
+        let identity: Option<SessionIdentity> = session.get(AUTH_KEY).await.map_err(|e| {
+            tracing::error!(error = %e, "could not read the session");
+            AppError::Internal
+        })?;
+        let Some(identity) = identity else {
+            return Err(AppError::Unauthenticated);
+        };
+        let max = i64::try_from(state.config.session_max.as_secs()).unwrap_or(i64::MAX);
+        if now_unix().saturating_sub(identity.signed_in_at) > max {
+            let _ = session.flush().await;
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(Self { identity, session })
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.identity.user_id
+    }
+
+    /// The platform-admin capability, or `Forbidden`.
+    pub fn as_platform_admin(&self) -> Result<AdminActor, AppError> {
+        if self.identity.platform_admin {
+            Ok(AdminActor {
+                user_id: self.identity.user_id,
+                email: self.identity.email.clone(),
+            })
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Acting within the active tenant, with any role.
+    pub fn in_tenant(&self) -> Result<TenantActor, AppError> {
+        match &self.identity.tenant {
+            Some(t) => Ok(TenantActor {
+                user_id: self.identity.user_id,
+                email: self.identity.email.clone(),
+                tenant_id: t.id,
+                role: t.role,
+                status: t.status,
+            }),
+            None => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Acting within the active tenant with a role that may write.
+    pub fn in_tenant_writer(&self) -> Result<TenantActor, AppError> {
+        let actor = self.in_tenant()?;
+        if actor.role.can_write() {
+            Ok(actor)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Acting as an owner of the active tenant.
+    pub fn as_tenant_owner(&self) -> Result<TenantActor, AppError> {
+        let actor = self.in_tenant()?;
+        if actor.role == TenantRole::Owner {
+            Ok(actor)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Proof that the caller is a platform admin.
+#[derive(Debug, Clone)]
+pub struct AdminActor {
+    pub user_id: i64,
+    pub email: String,
+}
+
+/// Proof that the caller acts within one tenant, with this role.
+#[derive(Debug, Clone)]
+pub struct TenantActor {
+    pub user_id: i64,
+    pub email: String,
+    pub tenant_id: i64,
+    pub role: TenantRole,
+    pub status: TenantStatus,
+}
+
+impl<S> axum::extract::FromRequestParts<S> for CurrentUser
+where
+    S: Send + Sync,
+    AppState: axum::extract::FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let state = <AppState as axum::extract::FromRef<S>>::from_ref(state);
+        let session = parts.extensions.get::<Session>().cloned().ok_or_else(|| {
+            tracing::error!("the session layer is missing from the router");
+            AppError::Internal
+        })?;
+        Self::from_session(session, &state).await
+    }
+}
+
+/// The current user inside a server function or a server-rendered page.
+pub async fn current_user() -> Result<CurrentUser, AppError> {
+    let state = leptos::prelude::expect_context::<AppState>();
+    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let session = parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or(AppError::Internal)?;
+    CurrentUser::from_session(session, &state).await
+}

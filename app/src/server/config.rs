@@ -1,0 +1,294 @@
+//! Typed configuration: defaults, then environment variables; a bad value stops
+//! start-up with a message naming the variable. Secrets are wrapped so that
+//! they never reach a log.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+/// A value that must never be printed: its `Debug` and `Display` are redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The database URL; printed with its password hidden.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(Secret<String>);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self(Secret::new(url.into()))
+    }
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+    pub fn is_sqlite(&self) -> bool {
+        self.expose().starts_with("sqlite:")
+    }
+    /// The URL with any password replaced by `***`, safe for logs.
+    pub fn redacted(&self) -> String {
+        let url = self.expose();
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return url.to_string();
+        };
+        match rest.split_once('@') {
+            Some((credentials, host)) => {
+                let user = credentials.split(':').next().unwrap_or("");
+                format!("{scheme}://{user}:***@{host}")
+            }
+            None => url.to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the portal can be told from outside.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// `GUICHET_ADDR`: where to listen.
+    pub addr: SocketAddr,
+    /// `DATABASE_URL`: `sqlite://…` (default) or `postgres://…`.
+    pub database_url: DatabaseUrl,
+    /// `GUICHET_DB_MAX_CONNECTIONS`.
+    pub db_max_connections: u32,
+    /// `GUICHET_SITE_ROOT`: the folder cargo-leptos built (JS, wasm, CSS).
+    pub site_root: PathBuf,
+    /// `GUICHET_LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+    /// `GUICHET_DEMO_DATA`: load the demo data when the database is empty.
+    pub demo_data: bool,
+    /// `GUICHET_TLS`: the portal is reached over HTTPS (Secure cookies, HSTS).
+    pub tls: bool,
+    /// `GUICHET_SESSION_IDLE_MINUTES`.
+    pub session_idle: Duration,
+    /// `GUICHET_SESSION_MAX_HOURS`: absolute session lifetime.
+    pub session_max: Duration,
+    /// `GUICHET_TRUSTED_PROXIES`: comma-separated proxy addresses whose
+    /// `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `GUICHET_MAX_WINDOW_MONTHS`: the longest quota window a request may ask for.
+    pub max_window_months: u32,
+    /// `GUICHET_LOGIN_MAX_FAILURES` within `GUICHET_LOGIN_WINDOW_MINUTES`.
+    pub login_max_failures: u32,
+    pub login_window: Duration,
+    /// `GUICHET_HASH_CONCURRENCY`: password hashes computed at once.
+    pub hash_concurrency: usize,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            database_url: DatabaseUrl::new("sqlite://data/guichet.db"),
+            db_max_connections: 8,
+            site_root: PathBuf::from("target/site"),
+            log_format: LogFormat::Text,
+            demo_data: false,
+            tls: false,
+            session_idle: Duration::from_secs(30 * 60),
+            session_max: Duration::from_secs(12 * 3600),
+            trusted_proxies: Vec::new(),
+            max_window_months: 12,
+            login_max_failures: 10,
+            login_window: Duration::from_secs(15 * 60),
+            hash_concurrency: 2,
+        }
+    }
+}
+
+/// A setting that could not be understood: names the variable and what it expected.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl AppConfig {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+
+        if let Some(v) = get("GUICHET_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")) {
+            c.addr = v.parse().map_err(|_| ConfigError {
+                variable: "GUICHET_ADDR",
+                problem: format!("expected an address such as 127.0.0.1:3000, got “{v}”"),
+            })?;
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            if !(v.starts_with("sqlite:")
+                || v.starts_with("postgres://")
+                || v.starts_with("postgresql://"))
+            {
+                return Err(ConfigError {
+                    variable: "DATABASE_URL",
+                    problem: "expected a URL starting with sqlite:// or postgres://".into(),
+                });
+            }
+            c.database_url = DatabaseUrl::new(v);
+        }
+        if let Some(v) = get("GUICHET_DB_MAX_CONNECTIONS") {
+            c.db_max_connections = parse_number("GUICHET_DB_MAX_CONNECTIONS", &v, 1, 1000)?;
+        }
+        if let Some(v) = get("GUICHET_SITE_ROOT").or_else(|| get("LEPTOS_SITE_ROOT")) {
+            c.site_root = PathBuf::from(v);
+        }
+        if let Some(v) = get("GUICHET_LOG_FORMAT") {
+            c.log_format = match v.to_ascii_lowercase().as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(ConfigError {
+                        variable: "GUICHET_LOG_FORMAT",
+                        problem: format!("expected “text” or “json”, got “{v}”"),
+                    })
+                }
+            };
+        }
+        if let Some(v) = get("GUICHET_DEMO_DATA") {
+            c.demo_data = parse_bool("GUICHET_DEMO_DATA", &v)?;
+        }
+        if let Some(v) = get("GUICHET_TLS") {
+            c.tls = parse_bool("GUICHET_TLS", &v)?;
+        }
+        if let Some(v) = get("GUICHET_SESSION_IDLE_MINUTES") {
+            let minutes = parse_number("GUICHET_SESSION_IDLE_MINUTES", &v, 1, 24 * 60)?;
+            c.session_idle = Duration::from_secs(u64::from(minutes) * 60);
+        }
+        if let Some(v) = get("GUICHET_SESSION_MAX_HOURS") {
+            let hours = parse_number("GUICHET_SESSION_MAX_HOURS", &v, 1, 24 * 30)?;
+            c.session_max = Duration::from_secs(u64::from(hours) * 3600);
+        }
+        if let Some(v) = get("GUICHET_TRUSTED_PROXIES") {
+            c.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse().map_err(|_| ConfigError {
+                        variable: "GUICHET_TRUSTED_PROXIES",
+                        problem: format!("“{s}” is not an IP address"),
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = get("GUICHET_MAX_WINDOW_MONTHS") {
+            c.max_window_months = parse_number("GUICHET_MAX_WINDOW_MONTHS", &v, 1, 120)?;
+        }
+        if let Some(v) = get("GUICHET_LOGIN_MAX_FAILURES") {
+            c.login_max_failures = parse_number("GUICHET_LOGIN_MAX_FAILURES", &v, 1, 1000)?;
+        }
+        if let Some(v) = get("GUICHET_LOGIN_WINDOW_MINUTES") {
+            let minutes = parse_number("GUICHET_LOGIN_WINDOW_MINUTES", &v, 1, 24 * 60)?;
+            c.login_window = Duration::from_secs(u64::from(minutes) * 60);
+        }
+        if let Some(v) = get("GUICHET_HASH_CONCURRENCY") {
+            c.hash_concurrency = parse_number("GUICHET_HASH_CONCURRENCY", &v, 1, 64)? as usize;
+        }
+        Ok(c)
+    }
+}
+
+fn parse_number(
+    variable: &'static str,
+    value: &str,
+    min: u32,
+    max: u32,
+) -> Result<u32, ConfigError> {
+    match value.parse::<u32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!("expected a whole number from {min} to {max}, got “{value}”"),
+        }),
+    }
+}
+
+fn parse_bool(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!("expected true or false, got “{value}”"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(pairs: &[(&str, &str)]) -> Result<AppConfig, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        AppConfig::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn an_empty_environment_gives_safe_defaults() {
+        let c = config_from(&[]).unwrap();
+        assert!(c.database_url.is_sqlite());
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert!(!c.tls);
+        assert!(!c.demo_data);
+        assert_eq!(c.session_idle, Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let e = config_from(&[("GUICHET_SESSION_IDLE_MINUTES", "soon")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_SESSION_IDLE_MINUTES");
+        assert!(e.to_string().contains("soon"));
+        let e = config_from(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(e.variable, "DATABASE_URL");
+        let e = config_from(&[("GUICHET_ADDR", "here")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_ADDR");
+    }
+
+    #[test]
+    fn the_database_password_never_appears_in_debug_output() {
+        let url = DatabaseUrl::new("postgres://guichet:hunter2@db:5432/guichet");
+        let shown = format!("{:?}", url);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("guichet:***@db:5432"));
+        let c = config_from(&[("DATABASE_URL", "postgres://u:topsecret@h/d")]).unwrap();
+        assert!(!format!("{c:?}").contains("topsecret"));
+    }
+}

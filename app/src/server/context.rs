@@ -1,0 +1,45 @@
+//! What a server function knows about its request: the state, the session and
+//! the client's address.
+
+use tower_sessions::Session;
+
+use super::{
+    auth::CurrentUser,
+    security::ClientIp,
+    state::{app_state, AppState},
+};
+use crate::error::AppError;
+
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub state: AppState,
+    pub session: Session,
+    pub client_ip: Option<String>,
+}
+
+impl RequestContext {
+    /// The signed-in person, or `Unauthenticated`.
+    pub async fn user(&self) -> Result<CurrentUser, AppError> {
+        CurrentUser::from_session(self.session.clone(), &self.state).await
+    }
+}
+
+/// The context of the request being served (server functions and SSR pages).
+pub async fn request_context() -> Result<RequestContext, AppError> {
+    let state = app_state()?;
+    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let session = parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or(AppError::Internal)?;
+    let client_ip = parts
+        .extensions
+        .get::<ClientIp>()
+        .and_then(ClientIp::as_string);
+    Ok(RequestContext {
+        state,
+        session,
+        client_ip,
+    })
+}

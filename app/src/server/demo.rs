@@ -1,0 +1,174 @@
+//! The demo data: a platform admin, several tenants with owners, members and
+//! an auditor, and the sites of the demo catalogue. Loaded once, into an empty
+//! database (by `make run` through `GUICHET_DEMO_DATA`, or `guichet demo-data`).
+
+use sqlx::AnyConnection;
+
+use super::{db::now_unix, identity::repo, state::AppState};
+
+/// Every demo account signs in with this password.
+pub const DEMO_PASSWORD: &str = "campus-demo-2026";
+
+/// A demo account, for the start-up banner.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: &'static str,
+    pub role: &'static str,
+}
+
+struct DemoTenant {
+    slug: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    country: &'static str,
+    registration_id: &'static str,
+    sector: &'static str,
+    parent_country: &'static str,
+    status: &'static str,
+    people: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const TENANTS: &[DemoTenant] = &[
+    DemoTenant {
+        slug: "univ-palaiseau",
+        name: "Université de Palaiseau",
+        kind: "university",
+        country: "FR",
+        registration_id: "261973069",
+        sector: "research",
+        parent_country: "FR",
+        status: "verified",
+        people: &[
+            ("camille.roux@univ-palaiseau.test", "Camille Roux", "owner"),
+            ("hugo.martin@univ-palaiseau.test", "Hugo Martin", "member"),
+            ("ines.petit@univ-palaiseau.test", "Inès Petit", "auditor"),
+        ],
+    },
+    DemoTenant {
+        slug: "ghu-seine-est",
+        name: "Groupe hospitalier Seine-Est",
+        kind: "public_body",
+        country: "FR",
+        registration_id: "140260662",
+        sector: "health",
+        parent_country: "FR",
+        status: "verified",
+        people: &[
+            ("nadia.benali@ghu-seine-est.test", "Nadia Benali", "owner"),
+            ("louis.girard@ghu-seine-est.test", "Louis Girard", "member"),
+        ],
+    },
+    DemoTenant {
+        slug: "alea-labs",
+        name: "Aléa Labs",
+        kind: "company",
+        country: "FR",
+        registration_id: "175006691",
+        sector: "finance",
+        parent_country: "FR",
+        status: "verified",
+        people: &[
+            ("zoe.lambert@alea-labs.test", "Zoé Lambert", "owner"),
+            ("theo.fournier@alea-labs.test", "Théo Fournier", "member"),
+        ],
+    },
+    DemoTenant {
+        slug: "rheinwerk-energie",
+        name: "Rheinwerk Energie GmbH",
+        kind: "company",
+        country: "DE",
+        registration_id: "DE811569869",
+        sector: "energy",
+        parent_country: "DE",
+        status: "verified",
+        people: &[
+            ("jonas.weber@rheinwerk.test", "Jonas Weber", "owner"),
+            ("lena.schmidt@rheinwerk.test", "Lena Schmidt", "member"),
+        ],
+    },
+    DemoTenant {
+        slug: "mobilis-ia",
+        name: "Mobilis IA",
+        kind: "company",
+        country: "FR",
+        registration_id: "337384804",
+        sector: "mobility",
+        parent_country: "FR",
+        status: "pending",
+        people: &[("paul.moreau@mobilis-ia.test", "Paul Moreau", "owner")],
+    },
+];
+
+pub const ADMIN_EMAIL: &str = "admin@guichet.test";
+
+/// Loads the demo data when the database has no account yet. Returns the demo
+/// log-ins when it loaded them, `None` when data was already there.
+pub async fn load_if_empty(state: &AppState) -> Result<Option<Vec<DemoLogin>>, DemoError> {
+    let mut tx = state.db.begin_write().await?;
+    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    if users > 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let hash = state.hashing.hash(DEMO_PASSWORD).await?;
+    let mut logins = vec![DemoLogin {
+        email: ADMIN_EMAIL,
+        role: "platform admin",
+    }];
+    repo::insert_user(
+        &mut tx,
+        ADMIN_EMAIL,
+        "Alex Durand (platform admin)",
+        &hash,
+        true,
+    )
+    .await?;
+    for t in TENANTS {
+        let tenant_id = insert_tenant(&mut tx, t).await?;
+        for (email, name, role) in t.people {
+            let user_id = repo::insert_user(&mut tx, email, name, &hash, false).await?;
+            sqlx::query("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(tenant_id)
+                .bind(user_id)
+                .bind(*role)
+                .bind(now_unix())
+                .execute(&mut *tx)
+                .await?;
+            logins.push(DemoLogin { email, role });
+        }
+    }
+    tx.commit().await?;
+    Ok(Some(logins))
+}
+
+async fn insert_tenant(conn: &mut AnyConnection, t: &DemoTenant) -> Result<i64, sqlx::Error> {
+    let now = now_unix();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO tenants (slug, name, kind, country, registration_id, sector, parent_country, status, created_at, decided_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(t.slug)
+    .bind(t.name)
+    .bind(t.kind)
+    .bind(t.country)
+    .bind(t.registration_id)
+    .bind(t.sector)
+    .bind(t.parent_country)
+    .bind(t.status)
+    .bind(now)
+    .bind((t.status != "pending").then_some(now))
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Errors of the demo loader: it runs at start-up and from the CLI only.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("hashing: {0}")]
+    Hash(#[from] crate::server::auth::password::HashError),
+}

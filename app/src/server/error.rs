@@ -1,0 +1,69 @@
+//! Backend errors and their one mapping to what clients see.
+//!
+//! Services return [`ServiceError`]; the database's own words are logged here,
+//! once, and never sent. `RowNotFound` becomes *not found* and a unique
+//! violation a *conflict*.
+
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("password hashing: {0}")]
+    Hash(#[from] super::auth::password::HashError),
+    #[error("session: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::App(app) => app,
+            ServiceError::Db(sqlx::Error::RowNotFound) => AppError::NotFound,
+            ServiceError::Db(ref db) if super::db::is_unique_violation(db) => {
+                AppError::conflict("That already exists.")
+            }
+            other => {
+                tracing::error!(error = %other, "request failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// Sets the response status of the current server function from its error,
+/// then hands the error on. Every server function ends with it.
+pub fn respond<T>(result: Result<T, impl Into<AppError>>) -> Result<T, AppError> {
+    result.map_err(|e| {
+        let e = e.into();
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(e.status());
+            if let AppError::TooManyRequests { retry_after_secs } = &e {
+                if let Ok(v) = http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    options.insert_header(http::header::RETRY_AFTER, v);
+                }
+            }
+        }
+        e
+    })
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = (status, axum::Json(&self)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = &self {
+            if let Ok(v) = http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(http::header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,58 @@
+//! Platform admins made from the operator's command line.
+
+use serde_json::json;
+
+use super::repo;
+use crate::error::AppError;
+use crate::server::{
+    audit::{self, AuditEvent},
+    error::ServiceResult,
+    state::AppState,
+};
+
+/// Creates a platform admin, or grants the role to an existing account (whose
+/// password is then left as it is). Returns what was done, for the operator.
+pub async fn create_platform_admin(
+    state: &AppState,
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+) -> ServiceResult<String> {
+    let email = email.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 254 {
+        return Err(AppError::validation("email", "That is not an e-mail address.").into());
+    }
+    let mut tx = state.db.begin_write().await?;
+    let outcome = match repo::find_user_by_email(&mut tx, &email).await? {
+        Some(user) => {
+            sqlx::query("UPDATE users SET platform_admin = 1 WHERE id = $1")
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await?;
+            state.sessions.delete_user_sessions(user.id, None).await?;
+            format!("{email} is now a platform admin (existing account; its sessions were ended)")
+        }
+        None => {
+            let length = password.chars().count();
+            if !(12..=128).contains(&length) {
+                return Err(AppError::validation(
+                    "password",
+                    "The password must be 12 to 128 characters long.",
+                )
+                .into());
+            }
+            let hash = state.hashing.hash(password).await?;
+            let display = name.unwrap_or("Platform admin");
+            repo::insert_user(&mut tx, &email, display, &hash, true).await?;
+            format!("created platform admin {email}")
+        }
+    };
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("platform_admin_granted")
+            .detail(json!({ "email": email, "by": "operator-cli" })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}

@@ -1,0 +1,9 @@
+//! Accounts and sign-in: the services behind the auth server functions (and,
+//! later, the REST API), and the account repository.
+
+mod admin;
+mod login;
+pub mod repo;
+
+pub use admin::create_platform_admin;
+pub use login::{log_in, log_out, sign_in_as};

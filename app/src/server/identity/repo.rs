@@ -1,0 +1,109 @@
+//! Account and membership queries. Rows stay here: they are not wire types.
+
+use sqlx::{AnyConnection, FromRow};
+
+use crate::domain::tenancy::{TenantRole, TenantStatus};
+use crate::server::auth::actor::ActiveTenant;
+use crate::server::db::now_unix;
+
+/// A user row. Holds the password hash, so it never leaves the backend and
+/// its `Debug` hides the hash.
+#[derive(FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub platform_admin: i64,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("platform_admin", &self.platform_admin)
+            .finish_non_exhaustive()
+    }
+}
+
+pub async fn find_user_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, email, name, password_hash, platform_admin FROM users WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn insert_user(
+    conn: &mut AnyConnection,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    platform_admin: bool,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (email, name, password_hash, platform_admin, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .bind(i64::from(platform_admin))
+    .bind(now_unix())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_password_hash(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct MembershipRow {
+    id: i64,
+    slug: String,
+    name: String,
+    role: String,
+    status: String,
+}
+
+/// The tenants a person belongs to, oldest membership first.
+pub async fn memberships_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Vec<ActiveTenant>, sqlx::Error> {
+    let rows: Vec<MembershipRow> = sqlx::query_as(
+        "SELECT t.id, t.slug, t.name, m.role, t.status FROM memberships m \
+         JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 ORDER BY m.created_at, t.id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(ActiveTenant {
+                id: r.id,
+                slug: r.slug,
+                name: r.name,
+                role: TenantRole::parse(&r.role).ok()?,
+                status: TenantStatus::parse(&r.status).ok()?,
+            })
+        })
+        .collect())
+}

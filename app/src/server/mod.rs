@@ -1,0 +1,24 @@
+//! The backend, compiled only with `ssr`: configuration, database, sessions,
+//! authentication, the services behind every server function, and the axum
+//! router that the `server` binary serves and the tests drive.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod identity;
+pub mod router;
+pub mod security;
+pub mod session_store;
+pub mod state;
+
+pub use config::AppConfig;
+pub use db::Db;
+pub use router::router;
+pub use state::AppState;
+
+mod context;
+pub use context::{request_context, RequestContext};

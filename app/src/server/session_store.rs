@@ -1,0 +1,153 @@
+//! Sessions live in the application's own database, through sqlx.
+//!
+//! A store of our own rather than `tower-sessions-sqlx-store`: it runs on the
+//! same `Any` pool (one pool, SQLite or PostgreSQL), and it keeps the signed-in
+//! user's id in a column of its own, so "sign out everywhere" and a password
+//! change can end a person's other sessions with one indexed `DELETE`.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+pub use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{
+    session::{Id, Record},
+    session_store, SessionStore,
+};
+
+use super::db::{is_unique_violation, now_unix, Db};
+
+/// The session-data key under which the signed-in identity is kept.
+pub const AUTH_KEY: &str = "auth";
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// Ends every session of `user_id`, except `keep` when given.
+    pub async fn delete_user_sessions(
+        &self,
+        user_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(self.db.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+fn user_id_of(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(AUTH_KEY)
+        .and_then(|auth| auth.get("user_id"))
+        .and_then(|id| id.as_i64())
+}
+
+fn backend(e: sqlx::Error) -> session_store::Error {
+    // Only the kind of failure; database text stays out of session errors.
+    session_store::Error::Backend(format!("session store: {}", kind_of(&e)))
+}
+
+fn kind_of(e: &sqlx::Error) -> &'static str {
+    match e {
+        sqlx::Error::PoolTimedOut => "pool timed out",
+        sqlx::Error::Database(_) => "database error",
+        sqlx::Error::Io(_) => "i/o error",
+        _ => "error",
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO sessions (id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(record.id.to_string())
+            .bind(user_id_of(record))
+            .bind(&data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(self.db.pool())
+            .await;
+            match inserted {
+                Ok(_) => return Ok(()),
+                // An id collision: draw another one.
+                Err(e) if is_unique_violation(&e) => record.id = Id::default(),
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
+             expiry_date = excluded.expiry_date",
+        )
+        .bind(record.id.to_string())
+        .bind(user_id_of(record))
+        .bind(&data)
+        .bind(record.expiry_date.unix_timestamp())
+        .execute(self.db.pool())
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
+        )
+        .bind(session_id.to_string())
+        .bind(now_unix())
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(backend)?;
+        let Some((data, expiry)) = row else {
+            return Ok(None);
+        };
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(expiry)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session_id.to_string())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expiry_date <= $1")
+            .bind(now_unix())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

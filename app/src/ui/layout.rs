@@ -1,0 +1,72 @@
+//! The page frame: a header with the portal's navigation (collapsible on small
+//! screens), the signed-in person, and a footer.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::features::auth::{use_viewer, LogoutButton};
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let viewer = use_viewer();
+    let (menu_open, set_menu_open) = signal(false);
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand__mark" aria-hidden="true">"G"</span>
+                    <span class="brand__name">"Guichet"</span>
+                </A>
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="site-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                >
+                    <span class="menu-toggle__bar" aria-hidden="true"></span>
+                    <span class="visually-hidden">"Menu"</span>
+                </button>
+                <nav id="site-nav" class="site-nav" class:site-nav--open=move || menu_open.get() aria-label="Main">
+                    <A href="/">"Home"</A>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match viewer.await {
+                                Ok(Some(v)) => view! {
+                                    <span class="site-nav__who">
+                                        <span class="site-nav__name">{v.name.clone()}</span>
+                                        {v.tenant_name.clone().map(|t| view! { <span class="site-nav__tenant">{t}</span> })}
+                                    </span>
+                                    <LogoutButton/>
+                                }.into_any(),
+                                _ => view! { <A href="/login" attr:class="button button--small">"Sign in"</A> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="site-main">{children()}</main>
+        <footer class="site-footer">
+            <p>"Guichet — GPU quotas for the campus, placed where the data may go."</p>
+        </footer>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found"/>
+        <section class="page page--narrow">
+            <h1>"Not found"</h1>
+            <p>"There is nothing here, or it is not yours to see."</p>
+            <p><A href="/">"Back to the start"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+
+/** The password of every demo account (`GUICHET_DEMO_DATA=1`). */
+export const DEMO_PASSWORD = 'campus-demo-2026';
+
+/** The demo accounts, by a short name; `loginAs(page, 'admin')`. */
+export const DEMO_USERS = {
+  admin: 'admin@guichet.test',
+  // Université de Palaiseau
+  camille: 'camille.roux@univ-palaiseau.test', // owner
+  hugo: 'hugo.martin@univ-palaiseau.test', // member
+  ines: 'ines.petit@univ-palaiseau.test', // auditor
+  // Groupe hospitalier Seine-Est
+  nadia: 'nadia.benali@ghu-seine-est.test', // owner
+  louis: 'louis.girard@ghu-seine-est.test', // member
+  // Aléa Labs
+  zoe: 'zoe.lambert@alea-labs.test', // owner
+  theo: 'theo.fournier@alea-labs.test', // member
+  // Rheinwerk Energie GmbH
+  jonas: 'jonas.weber@rheinwerk.test', // owner
+  lena: 'lena.schmidt@rheinwerk.test', // member
+  // Mobilis IA (tenant pending approval)
+  paul: 'paul.moreau@mobilis-ia.test', // owner
+} as const;
+
+export type DemoUser = keyof typeof DEMO_USERS;
+
+/** Resolves once the wasm has hydrated the page (the app sets `<body data-hydrated="true">`). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body?.dataset.hydrated === 'true', undefined, {
+    timeout: 20_000,
+  });
+}
+
+/** Fills the sign-in form that is on the page and submits it. */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** The header's sign-out button: visible exactly when someone is signed in. */
+export function signOutButton(page: Page) {
+  return page.getByRole('button', { name: 'Sign out' });
+}
+
+/**
+ * Signs in as a demo user (a short name from DEMO_USERS, or an e-mail address)
+ * and waits until the header shows "Sign out". In a context with JavaScript
+ * off, pass `{ javaScript: false }`: the form then posts without the wasm.
+ */
+export async function loginAs(
+  page: Page,
+  who: DemoUser | string,
+  options: { password?: string; javaScript?: boolean } = {},
+): Promise<void> {
+  const email = who in DEMO_USERS ? DEMO_USERS[who as DemoUser] : who;
+  await page.goto('/login');
+  if (options.javaScript !== false) await waitForHydration(page);
+  await submitLogin(page, email, options.password ?? DEMO_PASSWORD);
+  await expect(signOutButton(page)).toBeVisible();
+}
+
+/**
+ * Collects what the browser reports as errors (console errors, uncaught
+ * exceptions, CSP violations) from now on. Call `expectNone()` at the end.
+ */
+export function collectBrowserErrors(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  return {
+    errors,
+    expectNone() {
+      expect(errors, 'the browser reported errors').toEqual([]);
+    },
+  };
+}
+
+/** Where the server under test is. */
+export function baseURL(testInfo: TestInfo): string {
+  const url = testInfo.project.use.baseURL;
+  if (!url) throw new Error('baseURL is not configured');
+  return url;
+}

@@ -1,0 +1,63 @@
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+# shellcheck shell=bash
+
+# The repository root, whatever the caller's working directory.
+GUICHET_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export GUICHET_ROOT
+
+# Tools installed by cargo and by npm are found without the caller's help.
+guichet_path() {
+    local cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+    case ":$PATH:" in *":$cargo_bin:"*) ;; *) PATH="$cargo_bin:$PATH" ;; esac
+    local npm_bin="$GUICHET_ROOT/end2end/node_modules/.bin"
+    case ":$PATH:" in *":$npm_bin:"*) ;; *) PATH="$npm_bin:$PATH" ;; esac
+    export PATH
+}
+
+say() { printf '%s\n' "$*" >&2; }
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Runs a command as root: directly when we are root, through sudo when it exists
+# (non-interactively: CI has no standard input), otherwise fails with a message.
+as_root() {
+    if is_root; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo -n "$@" || die "'sudo $*' failed (a password may be needed): run it yourself as root, then try again"
+    else
+        die "'$*' needs root and sudo is not installed: run it as root, then try again"
+    fi
+}
+
+# apt-get update once per process, then install the named Debian packages.
+_guichet_apt_updated=""
+apt_install() {
+    command -v apt-get >/dev/null 2>&1 || die "apt-get is missing: install $* by hand"
+    if [ -z "$_guichet_apt_updated" ]; then
+        say "apt-get update"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        _guichet_apt_updated=1
+    fi
+    say "apt-get install -y $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# Puts PostgreSQL's server programs on PATH: they are on PATH already, or in
+# Debian's versioned folder (newest first). Returns 1 when there are none.
+pg_on_path() {
+    command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0
+    local dir
+    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k4 -V -r); do
+        if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+            PATH="$dir:$PATH"
+            export PATH
+            return 0
+        fi
+    done
+    return 1
+}

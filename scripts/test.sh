@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `make test`: every check, in order, stopping at the first failure. Each stage
+# prints its elapsed seconds; a summary of all stages closes the run (also on failure).
+#
+#   scripts/test.sh                  all stages
+#   scripts/test.sh STAGE [STAGE...] only these, in this order
+#
+# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build e2e
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+guichet_path
+cd "$GUICHET_ROOT"
+
+all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build e2e)
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=("${all[@]}")
+
+mkdir -p target
+GUICHET_TIMINGS="$GUICHET_ROOT/target/test-timings.tsv"
+export GUICHET_TIMINGS
+: >"$GUICHET_TIMINGS"
+trap 'scripts/timed.sh --summary' EXIT
+
+stage() {
+    case "$1" in
+        tools) scripts/timed.sh "$1" scripts/ensure-tools.sh --test ;;
+        fmt) scripts/timed.sh "$1" cargo fmt --all -- --check ;;
+        clippy-ssr) scripts/timed.sh "$1" cargo clippy -p server --all-targets -- -D warnings ;;
+        clippy-hydrate)
+            scripts/timed.sh "$1" cargo clippy -p app --lib --target wasm32-unknown-unknown \
+                --no-default-features --features hydrate -- -D warnings
+            ;;
+        test-sqlite) scripts/timed.sh "$1" env -u GUICHET_TEST_DATABASE_URL cargo test --workspace ;;
+        test-postgres) scripts/timed.sh "$1" scripts/pg-test-cluster.sh run cargo test --workspace ;;
+        build) scripts/timed.sh "$1" cargo leptos build --release ;;
+        e2e)
+            [ -x target/release/guichet ] || die "target/release/guichet is missing: run the 'build' stage first"
+            [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
+            scripts/timed.sh "$1" bash -c 'cd end2end && exec npx --no-install playwright test'
+            ;;
+        *) die "unknown stage '$1' (stages: ${all[*]})" ;;
+    esac
+}
+
+for s in "${stages[@]}"; do
+    stage "$s"
+done

@@ -1,0 +1,196 @@
+//! The Guichet server binary: wires settings → database → migrations →
+//! sessions → router, and serves. Also the operator's command line.
+//!
+//! ```text
+//! guichet                      serve (the default)
+//! guichet serve
+//! guichet migrate              apply pending migrations and exit
+//! guichet create-admin --email E [--name N]
+//!                              password from GUICHET_ADMIN_PASSWORD or standard input
+//! guichet demo-data            load the demo data into an empty database
+//! ```
+
+use std::{net::SocketAddr, process::ExitCode, time::Duration};
+
+use anyhow::{bail, Context as _};
+use app::server::{config::LogFormat, demo, AppConfig, AppState, Db};
+use tokio::io::AsyncReadExt as _;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match AppConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("guichet: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => serve(config).await,
+        Some("migrate") => migrate(config).await,
+        Some("create-admin") => create_admin(config, &args[1..]).await,
+        Some("demo-data") => demo_data(config).await,
+        Some("help" | "--help" | "-h") => {
+            println!("{}", USAGE);
+            Ok(())
+        }
+        Some(other) => {
+            eprintln!("guichet: unknown command “{other}”\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("guichet: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str =
+    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data]\n\
+configuration comes from environment variables: see the README.";
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn,tower_http=warn"));
+    match format {
+        LogFormat::Json => fmt().json().with_env_filter(filter).init(),
+        LogFormat::Text => fmt().with_env_filter(filter).init(),
+    }
+}
+
+/// Connects and migrates: every command starts here.
+async fn open_database(config: &AppConfig) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await.context("start-up stopped")?;
+    Ok(db)
+}
+
+async fn serve(config: AppConfig) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    tracing::info!(database = %config.database_url.redacted(), "starting");
+    let db = open_database(&config).await?;
+    let addr = config.addr;
+    let demo = config.demo_data;
+    let state = AppState::new(db.clone(), config);
+    if demo {
+        if let Some(logins) = demo::load_if_empty(&state).await? {
+            print_demo_logins(&logins);
+        }
+    }
+    spawn_session_cleanup(state.clone());
+    let app = app::server::router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (set GUICHET_ADDR)"))?;
+    tracing::info!(%addr, ready_in_ms = started.elapsed().as_millis() as u64, "ready");
+    println!("Guichet is ready at http://{addr}/");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_demo_logins(logins: &[demo::DemoLogin]) {
+    println!(
+        "Demo data loaded. Every demo account's password is “{}”:",
+        demo::DEMO_PASSWORD
+    );
+    for l in logins {
+        println!("  {:<40} {}", l.email, l.role);
+    }
+}
+
+fn spawn_session_cleanup(state: AppState) {
+    use app::server::session_store::ExpiredDeletion as _;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = state.sessions.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn migrate(config: AppConfig) -> anyhow::Result<()> {
+    open_database(&config).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+async fn demo_data(config: AppConfig) -> anyhow::Result<()> {
+    let db = open_database(&config).await?;
+    let state = AppState::new(db, config);
+    match demo::load_if_empty(&state).await? {
+        Some(logins) => print_demo_logins(&logins),
+        None => println!("the database already has accounts: demo data not loaded"),
+    }
+    Ok(())
+}
+
+async fn create_admin(config: AppConfig, args: &[String]) -> anyhow::Result<()> {
+    let mut email = None;
+    let mut name = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--email" => email = it.next().cloned(),
+            "--name" => name = it.next().cloned(),
+            "--password" => bail!("passwords are never taken as arguments: use GUICHET_ADMIN_PASSWORD or standard input"),
+            other => bail!("unknown option “{other}”\n{USAGE}"),
+        }
+    }
+    let Some(email) = email else {
+        bail!("create-admin needs --email");
+    };
+    let password = match std::env::var("GUICHET_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let mut input = String::new();
+            tokio::io::stdin().read_to_string(&mut input).await?;
+            input.trim_end_matches(['\n', '\r']).to_string()
+        }
+    };
+    let db = open_database(&config).await?;
+    let state = AppState::new(db, config);
+    let outcome =
+        app::server::identity::create_platform_admin(&state, &email, name.as_deref(), &password)
+            .await?;
+    println!("{outcome}");
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! The test harness: a fresh database per test (SQLite in a temporary file, or
+//! a new PostgreSQL database when `GUICHET_TEST_DATABASE_URL` names a server),
+//! the real router, and clients acting as anonymous, a member, an owner or a
+//! platform admin.
+#![allow(dead_code)]
+
+use std::{
+    net::SocketAddr,
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+use app::server::{config::DatabaseUrl, demo, AppConfig, AppState, Db};
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{header, Method, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+pub const DEMO_PASSWORD: &str = demo::DEMO_PASSWORD;
+pub const ADMIN: &str = "admin@guichet.test";
+/// Université de Palaiseau: owner, member, auditor.
+pub const UNIV_OWNER: &str = "camille.roux@univ-palaiseau.test";
+pub const UNIV_MEMBER: &str = "hugo.martin@univ-palaiseau.test";
+pub const UNIV_AUDITOR: &str = "ines.petit@univ-palaiseau.test";
+/// Groupe hospitalier Seine-Est: owner, member.
+pub const HOSP_OWNER: &str = "nadia.benali@ghu-seine-est.test";
+pub const HOSP_MEMBER: &str = "louis.girard@ghu-seine-est.test";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Which database the suite runs against.
+pub fn backend_name() -> &'static str {
+    if std::env::var("GUICHET_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+/// A fresh, migrated, empty database of the backend under test.
+pub async fn fresh_database_url() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let unique = format!("{}_{}_{}", std::process::id(), n, nanos());
+    match std::env::var("GUICHET_TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            use sqlx::Connection as _;
+            let name = format!("guichet_test_{unique}");
+            let mut conn = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to the test PostgreSQL server");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create a test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("guichet-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}/t_{unique}.db", dir.display())
+        }
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub url: String,
+}
+
+impl TestApp {
+    /// An app on an empty database.
+    pub async fn empty() -> Self {
+        Self::with_config(AppConfig::default()).await
+    }
+
+    /// An app with the demo data loaded.
+    pub async fn with_demo() -> Self {
+        let app = Self::empty().await;
+        demo::load_if_empty(&app.state).await.expect("demo data");
+        app
+    }
+
+    pub async fn with_config(mut config: AppConfig) -> Self {
+        let url = fresh_database_url().await;
+        config.database_url = DatabaseUrl::new(url.clone());
+        config.site_root = std::env::temp_dir();
+        config.hash_concurrency = 4;
+        let db = Db::connect(&config.database_url, 4).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let state = AppState::new(db, config);
+        let router = app::server::router(state.clone());
+        Self { state, router, url }
+    }
+
+    pub fn anon(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+            peer: "192.0.2.10:40000".parse().unwrap(),
+        }
+    }
+
+    /// A client signed in as `email` with the demo password.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut client = self.anon();
+        let response = client.login(email, DEMO_PASSWORD).await;
+        assert!(
+            response.status.is_redirection() || response.status.is_success(),
+            "login as {email} failed: {} {}",
+            response.status,
+            response.body
+        );
+        assert!(
+            client.cookie.is_some(),
+            "login as {email} set no session cookie"
+        );
+        client
+    }
+}
+
+/// A browser-like client: keeps the session cookie and sends same-origin headers.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+    pub peer: SocketAddr,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl Client {
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let req = self.request(Method::GET, path).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    /// Calls a server function as a script would (form-encoded, JSON back).
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded_like(form);
+        let req = self
+            .request(Method::POST, &format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a request with explicit extra headers (for cross-site tests).
+    pub async fn call_with_headers(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let body = serde_urlencoded_like(form);
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/{endpoint}"))
+            .header(header::HOST, "portal.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = &self.cookie {
+            builder = builder.header(header::COOKIE, c.clone());
+        }
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        self.send(builder.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
+        self.call("login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    fn request(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::HOST, "portal.test");
+        if method != Method::GET {
+            b = b
+                .header(header::ORIGIN, "http://portal.test")
+                .header("sec-fetch-site", "same-origin");
+        }
+        if let Some(c) = &self.cookie {
+            b = b.header(header::COOKIE, c.clone());
+        }
+        b
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> TestResponse {
+        req.extensions_mut().insert(ConnectInfo(self.peer));
+        let response = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answered");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            let pair = value.split(';').next().unwrap().to_string();
+            if pair.starts_with("guichet_session=") {
+                let expired = value.contains("Max-Age=0") || pair == "guichet_session=";
+                self.cookie = if expired { None } else { Some(pair) };
+            }
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+fn serde_urlencoded_like(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,299 @@
+//! The foundation through the real router: probes, pages, sign-in and out,
+//! the security headers and the cross-site refusal — on SQLite, and on
+//! PostgreSQL when `GUICHET_TEST_DATABASE_URL` is set.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_when_the_database_is_up() {
+    let app = TestApp::empty().await;
+    let mut anon = app.anon();
+    assert_eq!(anon.get("/healthz").await.status, StatusCode::OK);
+    let ready = anon.get("/readyz").await;
+    assert_eq!(
+        ready.status,
+        StatusCode::OK,
+        "{} on {}",
+        ready.body,
+        backend_name()
+    );
+}
+
+#[tokio::test]
+async fn readyz_answers_503_when_the_database_is_gone() {
+    let app = TestApp::empty().await;
+    app.state.db.close().await;
+    let ready = app.anon().get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    // The process itself is still up.
+    assert_eq!(app.anon().get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_home_page_is_rendered_on_the_server_with_security_headers() {
+    let app = TestApp::empty().await;
+    let page = app.anon().get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("GPU quotas for the campus"),
+        "{}",
+        page.body
+    );
+    let csp = page.header("content-security-policy").expect("a CSP");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the CSP");
+    assert!(!csp.contains("'unsafe-inline'"), "{csp}");
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the response's nonce"
+    );
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(
+        page.header("referrer-policy"),
+        Some("strict-origin-when-cross-origin")
+    );
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert!(
+        page.header("strict-transport-security").is_none(),
+        "no HSTS without TLS"
+    );
+}
+
+#[tokio::test]
+async fn every_response_gets_a_fresh_nonce() {
+    let app = TestApp::empty().await;
+    let a = app.anon().get("/").await;
+    let b = app.anon().get("/").await;
+    assert_ne!(
+        a.header("content-security-policy"),
+        b.header("content-security-policy")
+    );
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_tls_is_configured() {
+    let config = app::server::AppConfig {
+        tls: true,
+        ..Default::default()
+    };
+    let app = TestApp::with_config(config).await;
+    let page = app.anon().get("/").await;
+    assert!(page
+        .header("strict-transport-security")
+        .is_some_and(|v| v.contains("max-age=")));
+}
+
+#[tokio::test]
+async fn an_unknown_page_answers_404() {
+    let app = TestApp::empty().await;
+    let page = app.anon().get("/no/such/page").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Not found"));
+}
+
+#[tokio::test]
+async fn a_demo_user_signs_in_and_the_session_id_rotates() {
+    let app = TestApp::with_demo().await;
+    let mut client = app.anon();
+    // A visit before signing in may already carry a session id.
+    client.cookie = Some("guichet_session=planted-by-an-attacker".into());
+    let response = client.login(ADMIN, DEMO_PASSWORD).await;
+    assert!(
+        response.status.is_redirection() || response.status.is_success(),
+        "{response:?}"
+    );
+    let cookie = client.cookie.clone().expect("a session cookie");
+    assert_ne!(cookie, "guichet_session=planted-by-an-attacker");
+    let set_cookie = response.header("set-cookie").unwrap();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let who = client.call("whoami", &[]).await;
+    assert_eq!(who.status, StatusCode::OK, "{}", who.body);
+    assert_eq!(who.json()["email"], ADMIN);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = TestApp::with_demo().await;
+    let wrong = app.anon().login(ADMIN, "not the password at all").await;
+    let unknown = app
+        .anon()
+        .login("nobody@nowhere.test", "not the password at all")
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(
+        wrong.json()["kind"],
+        "invalid_credentials",
+        "{}",
+        wrong.body
+    );
+}
+
+#[tokio::test]
+async fn after_logout_the_old_session_cookie_no_longer_works() {
+    let app = TestApp::with_demo().await;
+    let mut client = app.signed_in(UNIV_MEMBER).await;
+    let old_cookie = client.cookie.clone();
+    let out = client.call("logout", &[]).await;
+    assert!(
+        out.status.is_redirection() || out.status.is_success(),
+        "{out:?}"
+    );
+    let mut replay = app.anon();
+    replay.cookie = old_cookie;
+    let who = replay.call("whoami", &[]).await;
+    assert_eq!(who.status, StatusCode::OK);
+    assert_eq!(
+        who.json(),
+        serde_json::Value::Null,
+        "the old cookie is anonymous now"
+    );
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_before_it_reaches_the_function() {
+    let app = TestApp::with_demo().await;
+    let mut client = app.anon();
+    let refused = client
+        .call_with_headers(
+            "login",
+            &[("email", ADMIN), ("password", DEMO_PASSWORD)],
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://evil.test"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(client.cookie.is_none(), "no session was started");
+    let refused = client
+        .call_with_headers(
+            "login",
+            &[("email", ADMIN), ("password", DEMO_PASSWORD)],
+            &[("origin", "https://evil.test")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn ten_failures_throttle_the_account_with_retry_after() {
+    let app = TestApp::with_demo().await;
+    for _ in 0..10 {
+        let r = app.anon().login(UNIV_OWNER, "wrong password, again").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, from another address too.
+    let mut other = app.anon();
+    other.peer = "198.51.100.99:5000".parse().unwrap();
+    let r = other.login(UNIV_OWNER, DEMO_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    let retry: u64 = r
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 900);
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_for_does_not_escape_the_address_throttle() {
+    let app = TestApp::with_demo().await;
+    let emails = [
+        "a@x.test", "b@x.test", "c@x.test", "d@x.test", "e@x.test", "f@x.test", "g@x.test",
+        "h@x.test", "i@x.test", "j@x.test",
+    ];
+    for (i, email) in emails.iter().enumerate() {
+        let mut c = app.anon();
+        let forged = format!("203.0.113.{i}");
+        let r = c
+            .call_with_headers(
+                "login",
+                &[("email", email), ("password", "whatever, wrong")],
+                &[
+                    ("origin", "http://portal.test"),
+                    ("x-forwarded-for", &forged),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = app.anon().login(ADMIN, DEMO_PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address is throttled: {}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn login_failures_and_successes_are_audited() {
+    let app = TestApp::with_demo().await;
+    app.anon().login(ADMIN, "a wrong password here").await;
+    app.signed_in(ADMIN).await;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT event, outcome FROM audit_log WHERE event = 'login' ORDER BY id")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("login".into(), "failure".into()),
+            ("login".into(), "success".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes() {
+    let app = TestApp::with_demo().await;
+    app.signed_in(ADMIN).await;
+    let update = sqlx::query("UPDATE audit_log SET outcome = 'failure'")
+        .execute(app.state.db.pool())
+        .await;
+    assert!(update.is_err(), "an update of the audit log must fail");
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(app.state.db.pool())
+        .await;
+    assert!(delete.is_err(), "a delete from the audit log must fail");
+}
+
+#[tokio::test]
+async fn concurrent_write_transactions_do_not_fail_with_database_is_locked() {
+    let app = TestApp::with_demo().await;
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let db = app.state.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.begin_write().await?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox").fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(format!("p{i}@x.test"))
+                .bind(format!("seen {n}"))
+                .bind("")
+                .bind(0_i64)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("no write transaction fails");
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 32);
+}
