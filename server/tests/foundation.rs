@@ -297,3 +297,39 @@ async fn concurrent_write_transactions_do_not_fail_with_database_is_locked() {
         .unwrap();
     assert_eq!(n, 32);
 }
+
+#[tokio::test]
+async fn the_demo_data_holds_the_demo_catalogue_and_a_pending_tenant() {
+    let app = TestApp::with_demo().await;
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let catalogue = app::server::catalogue::load_catalogue(&mut conn)
+        .await
+        .unwrap();
+    let slugs: Vec<&str> = catalogue
+        .sites
+        .iter()
+        .map(|s| s.profile.slug.as_str())
+        .collect();
+    for slug in ["idf-campus", "dugny", "marseille", "cambrai", "abu-dhabi"] {
+        assert!(slugs.contains(&slug), "{slug} missing from {slugs:?}");
+    }
+    assert_eq!(catalogue.revision, 1);
+    assert_eq!(catalogue.policy.version, 1);
+    let idf = catalogue.site("idf-campus").unwrap();
+    assert_eq!(idf.pool("H100").unwrap().installed, 2048);
+    assert_eq!(idf.profile.operator.shareholders.len(), 4);
+    // What was stored reads back as the demo profile it came from.
+    let today = time::OffsetDateTime::now_utc().date();
+    let expected = app::domain::residency::demo_sites(today);
+    let stored_dugny = &catalogue.site("dugny").unwrap().profile;
+    assert_eq!(
+        stored_dugny,
+        expected.iter().find(|s| s.slug == "dugny").unwrap()
+    );
+    let (pending,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM tenants WHERE status = 'pending'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(pending, 1);
+}

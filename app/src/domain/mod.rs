@@ -3,6 +3,7 @@
 //! at once; the server evaluates them again and never trusts the client.
 
 pub mod capacity;
+pub mod catalogue;
 pub mod country;
 pub mod email;
 pub mod identity;

@@ -4,7 +4,11 @@
 
 use sqlx::AnyConnection;
 
-use super::{db::now_unix, identity::repo, state::AppState};
+use super::{catalogue, db::now_unix, identity::repo, state::AppState};
+use crate::domain::{
+    catalogue::demo_gpus,
+    residency::{self, PolicyLists},
+};
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "campus-demo-2026";
@@ -139,8 +143,27 @@ pub async fn load_if_empty(state: &AppState) -> Result<Option<Vec<DemoLogin>>, D
             logins.push(DemoLogin { email, role });
         }
     }
+    load_demo_catalogue(&mut tx).await?;
     tx.commit().await?;
     Ok(Some(logins))
+}
+
+/// The demo catalogue, dated from today: policy version 1, five sites,
+/// catalogue revision 1.
+async fn load_demo_catalogue(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let today = time::OffsetDateTime::now_utc().date();
+    catalogue::save_policy(
+        conn,
+        &PolicyLists::in_force(1),
+        None,
+        "The lists in force (demo data).",
+    )
+    .await?;
+    for site in residency::demo_sites(today) {
+        catalogue::insert_site(conn, &site, &demo_gpus(&site.slug)).await?;
+    }
+    catalogue::bump_revision(conn, None, "The demo catalogue.").await?;
+    Ok(())
 }
 
 async fn insert_tenant(conn: &mut AnyConnection, t: &DemoTenant) -> Result<i64, sqlx::Error> {

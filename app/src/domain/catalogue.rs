@@ -1,0 +1,80 @@
+//! The catalogue as both sides see it: sites with their residency profile and
+//! GPU inventory, at one catalogue revision and one policy version.
+
+use serde::{Deserialize, Serialize};
+
+use super::residency::{PolicyLists, SiteProfile};
+
+/// Installed GPUs of one model at one site, less a reserve that is never promised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GpuPool {
+    pub model: String,
+    pub installed: u32,
+    pub reserve: u32,
+}
+
+impl GpuPool {
+    /// GPUs that quotas may use.
+    pub fn available(&self) -> u32 {
+        self.installed.saturating_sub(self.reserve)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueSite {
+    pub id: i64,
+    pub profile: SiteProfile,
+    pub gpus: Vec<GpuPool>,
+}
+
+impl CatalogueSite {
+    pub fn pool(&self, model: &str) -> Option<&GpuPool> {
+        self.gpus.iter().find(|g| g.model == model)
+    }
+}
+
+/// Everything the residency evaluator needs, as of one moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueSnapshot {
+    pub revision: i64,
+    pub policy: PolicyLists,
+    pub sites: Vec<CatalogueSite>,
+}
+
+impl CatalogueSnapshot {
+    pub fn site(&self, slug: &str) -> Option<&CatalogueSite> {
+        self.sites.iter().find(|s| s.profile.slug == slug)
+    }
+
+    /// Every GPU model offered somewhere, sorted.
+    pub fn gpu_models(&self) -> Vec<String> {
+        let mut models: Vec<String> = self
+            .sites
+            .iter()
+            .flat_map(|s| s.gpus.iter().map(|g| g.model.clone()))
+            .collect();
+        models.sort();
+        models.dedup();
+        models
+    }
+}
+
+/// The GPU inventory of the demo catalogue (the table), by site slug.
+pub fn demo_gpus(slug: &str) -> Vec<GpuPool> {
+    let pools: &[(&str, u32)] = match slug {
+        "idf-campus" => &[("H100", 2048), ("H200", 1024), ("B200", 512)],
+        "dugny" => &[("H100", 256), ("H200", 128)],
+        "marseille" => &[("H100", 512), ("MI300X", 256)],
+        "cambrai" => &[("H200", 1024), ("B200", 1024)],
+        "abu-dhabi" => &[("H100", 4096), ("B200", 2048)],
+        _ => &[],
+    };
+    pools
+        .iter()
+        .map(|(model, installed)| GpuPool {
+            model: (*model).to_string(),
+            installed: *installed,
+            reserve: 0,
+        })
+        .collect()
+}
