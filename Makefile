@@ -7,6 +7,9 @@ SHELL := /bin/bash
 # (wasm-opt from binaryen, playwright) are found without any setup by hand.
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(CARGO_BIN):$(PATH)
+# cargo-leptos 0.3.10 looks for the server at target/release/<bin-package> ("server")
+# unless told the executable's name; the binary is `guichet`.
+export LEPTOS_BIN_EXE_NAME ?= guichet
 # Playwright never downloads a browser here: the tests use Debian's Chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 

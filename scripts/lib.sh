@@ -12,6 +12,9 @@ guichet_path() {
     local npm_bin="$GUICHET_ROOT/end2end/node_modules/.bin"
     case ":$PATH:" in *":$npm_bin:"*) ;; *) PATH="$npm_bin:$PATH" ;; esac
     export PATH
+    # cargo-leptos 0.3.10 looks for the server at target/<profile>/<bin-package> ("server")
+    # unless told the executable's name (`bin-exe-name`); the binary is `guichet`.
+    export LEPTOS_BIN_EXE_NAME="${LEPTOS_BIN_EXE_NAME:-guichet}"
 }
 
 say() { printf '%s\n' "$*" >&2; }

@@ -40,9 +40,24 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 
 /// Sets the response status of the current server function from its error,
 /// then hands the error on. Every server function ends with it.
+///
+/// A plain form post (no wasm yet, `Accept: text/html`) keeps Leptos's
+/// redirect back to the form, which then shows the error: a status here would
+/// turn that redirect into a bare error page.
 pub fn respond<T>(result: Result<T, impl Into<AppError>>) -> Result<T, AppError> {
     result.map_err(|e| {
         let e = e.into();
+        let plain_form_post =
+            leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+                parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+            });
+        if plain_form_post {
+            return e;
+        }
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             options.set_status(e.status());
             if let AppError::TooManyRequests { retry_after_secs } = &e {

@@ -2,6 +2,7 @@
 //! authentication, the services behind every server function, and the axum
 //! router that the `server` binary serves and the tests drive.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
@@ -11,10 +12,13 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod identity;
+pub mod members;
+pub mod requests;
 pub mod router;
 pub mod security;
 pub mod session_store;
 pub mod state;
+pub mod tenants;
 
 pub use config::AppConfig;
 pub use db::Db;

@@ -89,21 +89,21 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session that exists. A session ended meanwhile (sign out
+    /// everywhere, a role change, a password change) stays ended: a request
+    /// still in flight cannot bring it back, because new sessions only come
+    /// through `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
-             expiry_date = excluded.expiry_date",
-        )
-        .bind(record.id.to_string())
-        .bind(user_id_of(record))
-        .bind(&data)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(self.db.pool())
-        .await
-        .map_err(backend)?;
+        sqlx::query("UPDATE sessions SET user_id = $1, data = $2, expiry_date = $3 WHERE id = $4")
+            .bind(user_id_of(record))
+            .bind(&data)
+            .bind(record.expiry_date.unix_timestamp())
+            .bind(record.id.to_string())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

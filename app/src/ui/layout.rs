@@ -35,13 +35,26 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {move || Suspend::new(async move {
                             match viewer.await {
                                 Ok(Some(v)) => view! {
+                                    {v.platform_admin.then(|| view! { <A href="/admin/tenants">"Verify organisations"</A> })}
+                                    {(v.platform_admin || v.role.is_some_and(|r| !r.can_write() || r == crate::domain::tenancy::TenantRole::Owner)).then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                    {v.tenant_name.is_some().then(|| view! { <A href="/organisation">"Organisation"</A> })}
+                                    {v.tenant_name.is_some().then(|| view! { <A href="/requests">"Requests"</A> })}
+                                    {v.platform_admin.then(|| view! { <A href="/admin/requests">"Request queue"</A> })}
+                                    <A href="/account">"Account"</A>
+                                    <A href="/placement">"Where can my data go?"</A>
+                                    <A href="/catalogue">"Catalogue"</A>
+                                    {v.platform_admin.then(|| view! { <A href="/admin/catalogue">"Manage catalogue"</A> })}
                                     <span class="site-nav__who">
                                         <span class="site-nav__name">{v.name.clone()}</span>
                                         {v.tenant_name.clone().map(|t| view! { <span class="site-nav__tenant">{t}</span> })}
                                     </span>
+                                    <crate::features::tenant_switch::TenantSwitcher/>
                                     <LogoutButton/>
                                 }.into_any(),
-                                _ => view! { <A href="/login" attr:class="button button--small">"Sign in"</A> }.into_any(),
+                                _ => view! {
+                                    <A href="/signup">"Create an account"</A>
+                                    <A href="/login" attr:class="button button--small">"Sign in"</A>
+                                }.into_any(),
                             }
                         })}
                     </Transition>

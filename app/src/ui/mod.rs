@@ -10,7 +10,11 @@ use leptos_router::{
     path,
 };
 
+use crate::features::requests;
+use crate::features::{account, invitation, organisation};
+use crate::features::{audit_log, signup, tenants_admin};
 use crate::features::{auth, home};
+use crate::features::{catalogue, placement};
 pub use layout::{Layout, NotFound};
 
 /// The HTML document around the app, rendered on the server.
@@ -57,6 +61,19 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=home::HomePage/>
                     <Route path=path!("/login") view=auth::LoginPage/>
+                    <Route path=path!("/signup") view=signup::SignupPage/>
+                    <Route path=path!("/admin/tenants") view=tenants_admin::TenantsAdminPage/>
+                    <Route path=path!("/audit") view=audit_log::AuditLogPage/>
+                    <Route path=path!("/organisation") view=organisation::OrganisationPage/>
+                    <Route path=path!("/invitations/:token") view=invitation::InvitationPage/>
+                    <Route path=path!("/account") view=account::AccountPage/>
+                    <Route path=path!("/catalogue") view=catalogue::CataloguePage/>
+                    <Route path=path!("/placement") view=placement::PlacementPage/>
+                    <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage/>
+                    <Route path=path!("/requests") view=requests::RequestsPage/>
+                    <Route path=path!("/requests/new") view=requests::NewRequestPage/>
+                    <Route path=path!("/requests/:id") view=requests::RequestPage/>
+                    <Route path=path!("/admin/requests") view=requests::AdminRequestsPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -2,5 +2,6 @@
 //! the snapshot the residency evaluator runs on.
 
 pub mod repo;
+pub mod service;
 
 pub use repo::{bump_revision, insert_site, load_catalogue, load_policy, save_policy};

@@ -23,13 +23,14 @@ pub async fn create_platform_admin(
         return Err(AppError::validation("email", "That is not an e-mail address.").into());
     }
     let mut tx = state.db.begin_write().await?;
+    let mut ended_sessions_of = None;
     let outcome = match repo::find_user_by_email(&mut tx, &email).await? {
         Some(user) => {
             sqlx::query("UPDATE users SET platform_admin = 1 WHERE id = $1")
                 .bind(user.id)
                 .execute(&mut *tx)
                 .await?;
-            state.sessions.delete_user_sessions(user.id, None).await?;
+            ended_sessions_of = Some(user.id);
             format!("{email} is now a platform admin (existing account; its sessions were ended)")
         }
         None => {
@@ -54,5 +55,9 @@ pub async fn create_platform_admin(
     )
     .await?;
     tx.commit().await?;
+    // After the commit: on SQLite the write lock is ours until then.
+    if let Some(user_id) = ended_sessions_of {
+        state.sessions.delete_user_sessions(user_id, None).await?;
+    }
     Ok(outcome)
 }

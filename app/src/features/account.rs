@@ -1,0 +1,170 @@
+//! The account page: change the password, see the open sessions, and sign
+//! out everywhere.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// One open session of the person (its id is a secret and is not sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// When the person signed in on it (Unix seconds), when known.
+    pub signed_in_at: Option<i64>,
+    /// When it ends unless used again (Unix seconds).
+    pub expires_at: i64,
+    /// Whether it is the session of this very request.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub name: String,
+    pub email: String,
+    pub sessions: Vec<SessionView>,
+}
+
+/// The signed-in person's account and open sessions. Any signed-in person.
+#[server(prefix = "/api", endpoint = "account")]
+pub async fn account_overview() -> Result<AccountView, AppError> {
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(account::overview(&ctx, &user).await)
+}
+
+/// Changes the password; ends every other session. Any signed-in person.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(account::change_password(&ctx, &user, &current_password, &new_password).await)
+}
+
+/// Ends every session of the person, this one included. Any signed-in person.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(account::sign_out_everywhere(&ctx, &user).await)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// A Unix instant as `YYYY-MM-DD HH:MM UTC`.
+fn instant(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let data = Resource::new(move || change.version().get(), |_| account_overview());
+    view! {
+        <Title text="Your account"/>
+        <section class="page page--narrow">
+            <h1>"Your account"</h1>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(acc) => view! { <AccountBody acc change everywhere/> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! {
+                            <p>"Please " <a href="/login?next=/account">"sign in"</a> " to see your account."</p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AccountBody(
+    acc: AccountView,
+    change: ServerAction<ChangePassword>,
+    everywhere: ServerAction<SignOutEverywhere>,
+) -> impl IntoView {
+    let error = move || match change.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let done = move || matches!(change.value().get(), Some(Ok(())));
+    let form_error = move || {
+        error().and_then(|e| match e {
+            AppError::Validation { ref field, .. }
+                if field == "current_password" || field == "new_password" =>
+            {
+                None
+            }
+            other => Some(other.to_string()),
+        })
+    };
+    let sessions = acc
+        .sessions
+        .into_iter()
+        .map(|s| {
+            view! {
+                <tr>
+                    <td>{s.signed_in_at.map(instant).unwrap_or_else(|| "—".to_owned())}</td>
+                    <td>{instant(s.expires_at)}</td>
+                    <td>{s.current.then(|| view! { <span class="badge badge--info">"This browser"</span> })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>{acc.name.clone()} " · " {acc.email.clone()}</p>
+        <h2>"Change your password"</h2>
+        <ActionForm action=change attr:class="form" attr:novalidate=true>
+            {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            {move || done().then(|| view! {
+                <p class="form__ok" role="status">"Your password is changed. Your other sessions have ended."</p>
+            })}
+            <input type="text" name="username" autocomplete="username" value=acc.email.clone() hidden=true readonly=true/>
+            <div class="field">
+                <label for="current-password">"Current password"</label>
+                <input id="current-password" name="current_password" type="password" autocomplete="current-password" required=true/>
+                {move || error().and_then(|e| e.field_message("current_password"))
+                    .map(|m| view! { <p class="field__error">{m}</p> })}
+            </div>
+            <div class="field">
+                <label for="new-password">"New password"</label>
+                <input id="new-password" name="new_password" type="password" autocomplete="new-password" required=true/>
+                <p class="field__hint">"12 to 128 characters; a few unrelated words make a good one."</p>
+                {move || error().and_then(|e| e.field_message("new_password"))
+                    .map(|m| view! { <p class="field__error">{m}</p> })}
+            </div>
+            <button type="submit" class="button" disabled=move || change.pending().get()>"Change the password"</button>
+        </ActionForm>
+        <h2>"Your sessions"</h2>
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Signed in"</th>
+                        <th scope="col">"Ends if unused after"</th>
+                        <th scope="col"><span class="visually-hidden">"Current"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{sessions}</tbody>
+            </table>
+        </div>
+        <ActionForm action=everywhere attr:class="inline-form">
+            {move || match everywhere.value().get() {
+                Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
+                _ => None,
+            }}
+            <button type="submit" class="button button--ghost">"Sign out everywhere"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,10 @@
+//! The site catalogue: the read-only view every signed-in person sees, and the
+//! platform admins' administration page.
+
+mod admin;
+mod api;
+mod page;
+
+pub use admin::CatalogueAdminPage;
+pub use api::*;
+pub use page::{CataloguePage, CatalogueView, ErrorNote};

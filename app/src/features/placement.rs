@@ -1,0 +1,529 @@
+//! "Where can my data go?": a tenant picks a data classification and a window
+//! and sees every site, eligible or not, with each rule's reason.
+//!
+//! The evaluation runs in the browser (`domain::residency::evaluate_all` on the
+//! catalogue snapshot) for instant feedback, and again on the server
+//! (`evaluate_placement`), which never trusts the client. The page is first
+//! rendered with the server's result, so it works before the wasm loads: the
+//! form is a plain GET form whose query parameters the server reads.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Month};
+
+use crate::domain::{
+    catalogue::CatalogueSnapshot,
+    residency::{
+        evaluate_all, Classification, Evaluation, PlacementRequest, RuleId, TenantProfile, Window,
+    },
+};
+use crate::error::AppError;
+use crate::features::catalogue::{get_catalogue, is_ticked};
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire types and the shared (browser and server) decision
+// ---------------------------------------------------------------------------------------------------------
+
+/// One site's verdict, with what the page shows about the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteVerdict {
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    pub operator: String,
+    pub in_eea: bool,
+    /// The findings are ordered failed first.
+    pub evaluation: Evaluation,
+}
+
+/// Every site's verdict for one request, with the versions it was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementOutcome {
+    pub tenant: TenantProfile,
+    pub request: PlacementRequest,
+    pub policy_version: i64,
+    pub catalogue_revision: i64,
+    pub sites: Vec<SiteVerdict>,
+}
+
+/// The form's values, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlacementForm {
+    pub classification: String,
+    pub start: String,
+    pub end: String,
+    pub waiver: bool,
+    pub administers: bool,
+    pub backs_up: bool,
+}
+
+fn parse_day(field: &str, input: &str) -> Result<Date, AppError> {
+    Date::parse(
+        input.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| {
+        AppError::validation(
+            field,
+            format!("“{}” is not a date; write it as YYYY-MM-DD.", input.trim()),
+        )
+    })
+}
+
+impl PlacementForm {
+    /// The request the form describes; errors name the field.
+    pub fn to_request(&self) -> Result<PlacementRequest, AppError> {
+        let classification = Classification::parse(&self.classification)
+            .map_err(|e| AppError::validation("classification", e.to_string()))?;
+        let start = parse_day("start", &self.start)?;
+        let end = parse_day("end", &self.end)?;
+        let window =
+            Window::new(start, end).map_err(|e| AppError::validation("end", e.to_string()))?;
+        Ok(PlacementRequest {
+            classification,
+            window,
+            confidential_waiver: self.waiver && classification == Classification::Confidential,
+            operator_administers_systems: self.administers
+                && classification == Classification::Health,
+            operator_backs_up: self.backs_up && classification == Classification::Health,
+        })
+    }
+}
+
+/// Evaluates every site of the snapshot; the same function runs in the
+/// browser and on the server.
+pub fn decide(
+    request: &PlacementRequest,
+    tenant: &TenantProfile,
+    snapshot: &CatalogueSnapshot,
+) -> PlacementOutcome {
+    let profiles: Vec<_> = snapshot.sites.iter().map(|s| s.profile.clone()).collect();
+    let evaluations = evaluate_all(
+        request,
+        tenant,
+        &profiles,
+        &snapshot.policy,
+        snapshot.revision,
+    );
+    let sites = profiles
+        .iter()
+        .zip(evaluations)
+        .map(|(site, mut evaluation)| {
+            evaluation.findings.sort_by_key(|f| f.passed);
+            SiteVerdict {
+                slug: site.slug.clone(),
+                name: site.name.clone(),
+                country: site.country.name().to_string(),
+                operator: site.operator.name.clone(),
+                in_eea: snapshot.policy.is_eea(site.country),
+                evaluation,
+            }
+        })
+        .collect();
+    PlacementOutcome {
+        tenant: tenant.clone(),
+        request: request.clone(),
+        policy_version: snapshot.policy.version,
+        catalogue_revision: snapshot.revision,
+        sites,
+    }
+}
+
+/// Today (UTC), in the browser or on the server.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The same day `months` later, or the month's last day when it is shorter.
+pub fn add_months(d: Date, months: u32) -> Date {
+    let zero_based = u32::from(u8::from(d.month()) - 1) + months;
+    let year = d.year() + i32::try_from(zero_based / 12).unwrap_or(0);
+    let month =
+        Month::try_from(u8::try_from(zero_based % 12 + 1).unwrap_or(1)).unwrap_or(Month::January);
+    (1..=d.day())
+        .rev()
+        .find_map(|day| Date::from_calendar_date(year, month, day).ok())
+        .unwrap_or(d)
+}
+
+/// The default window: from a week from today, for three months.
+pub fn default_window() -> (Date, Date) {
+    let start = today().saturating_add(Duration::days(7));
+    (start, add_months(start, 3))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Server functions
+// ---------------------------------------------------------------------------------------------------------
+
+/// The active tenant as the residency rules see it (name, country); a platform
+/// admin with no active tenant evaluates as a French tenant. Any signed-in person.
+#[server(prefix = "/api", endpoint = "my_tenant_profile")]
+pub async fn my_tenant_profile() -> Result<TenantProfile, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(service::tenant_profile(&ctx, &user).await)
+}
+
+/// Evaluates every site for the caller's tenant, on the server, with the
+/// catalogue and policy in force. Any signed-in person (a tenant, or a platform
+/// admin evaluating as a French tenant).
+#[server(prefix = "/api", endpoint = "evaluate_placement")]
+pub async fn evaluate_placement(
+    classification: String,
+    start: String,
+    end: String,
+    waiver: Option<String>,
+    administers: Option<String>,
+    backs_up: Option<String>,
+) -> Result<PlacementOutcome, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let tenant = respond(service::tenant_profile(&ctx, &user).await)?;
+    let form = PlacementForm {
+        classification,
+        start,
+        end,
+        waiver: is_ticked(&waiver),
+        administers: is_ticked(&administers),
+        backs_up: is_ticked(&backs_up),
+    };
+    let request = respond(form.to_request())?;
+    let snapshot = respond(service::snapshot(&ctx).await)?;
+    Ok(decide(&request, &tenant, &snapshot))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The page
+// ---------------------------------------------------------------------------------------------------------
+
+/// The form's values as signals, read from the URL first (the GET form).
+#[derive(Clone, Copy)]
+struct FormSignals {
+    classification: RwSignal<Classification>,
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    waiver: RwSignal<bool>,
+    administers: RwSignal<bool>,
+    backs_up: RwSignal<bool>,
+}
+
+impl FormSignals {
+    fn form(&self) -> PlacementForm {
+        PlacementForm {
+            classification: self.classification.get().as_str().to_string(),
+            start: self.start.get(),
+            end: self.end.get(),
+            waiver: self.waiver.get(),
+            administers: self.administers.get(),
+            backs_up: self.backs_up.get(),
+        }
+    }
+}
+
+fn flag(value: bool) -> Option<String> {
+    value.then(|| "true".to_string())
+}
+
+#[component]
+pub fn PlacementPage() -> impl IntoView {
+    let query = use_query_map();
+    let initial = move || {
+        let q = query.read();
+        let (start, end) = default_window();
+        PlacementForm {
+            classification: q
+                .get("classification")
+                .filter(|c| Classification::parse(c).is_ok())
+                .unwrap_or_else(|| Classification::Public.as_str().to_string()),
+            start: q
+                .get("start")
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| start.to_string()),
+            end: q
+                .get("end")
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| end.to_string()),
+            waiver: is_ticked(&q.get("waiver")),
+            administers: is_ticked(&q.get("administers")),
+            backs_up: is_ticked(&q.get("backs_up")),
+        }
+    };
+    let first = untrack(initial);
+    let signals = FormSignals {
+        classification: RwSignal::new(
+            Classification::parse(&first.classification).unwrap_or(Classification::Public),
+        ),
+        start: RwSignal::new(first.start.clone()),
+        end: RwSignal::new(first.end.clone()),
+        waiver: RwSignal::new(first.waiver),
+        administers: RwSignal::new(first.administers),
+        backs_up: RwSignal::new(first.backs_up),
+    };
+
+    // The server's verdict for the URL's values (what the page shows before the wasm loads).
+    let server_outcome = Resource::new(initial, |f| {
+        evaluate_placement(
+            f.classification,
+            f.start,
+            f.end,
+            flag(f.waiver),
+            flag(f.administers),
+            flag(f.backs_up),
+        )
+    });
+    let snapshot = Resource::new(|| (), |_| get_catalogue());
+    let profile = Resource::new(|| (), |_| my_tenant_profile());
+    // Set once the wasm runs: from then on, the browser evaluates every change itself.
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+
+    view! {
+        <Title text="Where can my data go?"/>
+        <section class="page">
+            <h1>"Where can my data go?"</h1>
+            <p class="hero__lead">
+                "Choose your data's classification and a time window: every site of the catalogue is checked "
+                "against the residency rules, and each decision gives its reasons by rule."
+            </p>
+            <PlacementFormView signals/>
+            <Transition fallback=|| view! { <p>"Checking the sites…"</p> }>
+                {move || Suspend::new(async move {
+                    let server = server_outcome.await;
+                    let snapshot = snapshot.await;
+                    let profile = profile.await;
+                    let local = move || -> Option<Result<PlacementOutcome, AppError>> {
+                        if !in_browser.get() {
+                            return None;
+                        }
+                        let snapshot = snapshot.as_ref().ok()?;
+                        let profile = profile.as_ref().ok()?;
+                        Some(
+                            signals
+                                .form()
+                                .to_request()
+                                .map(|request| decide(&request, profile, snapshot)),
+                        )
+                    };
+                    let server = server.clone();
+                    view! {
+                        {move || {
+                            let (outcome, by) = match local() {
+                                Some(outcome) => (outcome, "your browser"),
+                                None => (server.clone(), "the server"),
+                            };
+                            view! { <OutcomeView outcome by/> }
+                        }}
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PlacementFormView(signals: FormSignals) -> impl IntoView {
+    let class_is = move |c: Classification| signals.classification.get() == c;
+    view! {
+        <form method="get" action="/placement" class="form placement-form">
+            <fieldset class="field">
+                <legend>"Data classification"</legend>
+                {Classification::ALL
+                    .into_iter()
+                    .map(|c| {
+                        let id = format!("classification-{}", c.as_str());
+                        view! {
+                            <div class="choice">
+                                <input
+                                    type="radio"
+                                    id=id.clone()
+                                    name="classification"
+                                    value=c.as_str()
+                                    checked=move || class_is(c)
+                                    on:change=move |_| signals.classification.set(c)
+                                />
+                                " "
+                                <label for=id>{c.label()}</label>
+                                <span class="field__hint">" — " {c.description()}</span>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="placement-start">"First day"</label>
+                <input
+                    id="placement-start"
+                    type="date"
+                    name="start"
+                    value=signals.start.get_untracked()
+                    on:input=move |ev| signals.start.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="field">
+                <label for="placement-end">"End (the first day no longer used)"</label>
+                <input
+                    id="placement-end"
+                    type="date"
+                    name="end"
+                    value=signals.end.get_untracked()
+                    on:input=move |ev| signals.end.set(event_target_value(&ev))
+                />
+            </div>
+            <Show when=move || class_is(Classification::Confidential)>
+                <div class="field">
+                    <div class="choice">
+                        <input
+                            id="placement-waiver"
+                            type="checkbox"
+                            name="waiver"
+                            value="true"
+                            checked=signals.waiver.get_untracked()
+                            on:change=move |ev| signals.waiver.set(event_target_checked(&ev))
+                        />
+                        " "
+                        <label for="placement-waiver">
+                            "We waive EEA placement of this confidential data for this request (C1)"
+                        </label>
+                    </div>
+                    <span class="field__hint">
+                        "Confidential data stays in the EEA by default. The waiver is recorded with the request."
+                    </span>
+                </div>
+            </Show>
+            <Show when=move || class_is(Classification::Health)>
+                <div class="field">
+                    <div class="choice">
+                        <input
+                            id="placement-administers"
+                            type="checkbox"
+                            name="administers"
+                            value="true"
+                            checked=signals.administers.get_untracked()
+                            on:change=move |ev| signals.administers.set(event_target_checked(&ev))
+                        />
+                        " "
+                        <label for="placement-administers">
+                            "The operator administers our systems (HDS activity 5)"
+                        </label>
+                    </div>
+                    <div class="choice">
+                        <input
+                            id="placement-backs-up"
+                            type="checkbox"
+                            name="backs_up"
+                            value="true"
+                            checked=signals.backs_up.get_untracked()
+                            on:change=move |ev| signals.backs_up.set(event_target_checked(&ev))
+                        />
+                        " "
+                        <label for="placement-backs-up">
+                            "The operator backs up our data (HDS activity 6)"
+                        </label>
+                    </div>
+                </div>
+            </Show>
+            <p>
+                <button type="submit" class="button">"Check on the server"</button>
+                <span class="field__hint">
+                    " Once the page is loaded, the results below follow every change at once."
+                </span>
+            </p>
+        </form>
+    }
+}
+
+#[component]
+fn OutcomeView(outcome: Result<PlacementOutcome, AppError>, by: &'static str) -> impl IntoView {
+    match outcome {
+        Err(AppError::Unauthenticated) => view! {
+            <p class="form__error" role="alert">
+                "Please " <A href="/login?next=/placement">"sign in"</A> " to check where your data may go."
+            </p>
+        }
+        .into_any(),
+        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+        Ok(outcome) => {
+            let eligible = outcome.sites.iter().filter(|s| s.evaluation.eligible).count();
+            let total = outcome.sites.len();
+            let classification = outcome.request.classification;
+            let window = outcome.request.window;
+            view! {
+                <div class="placement-summary" aria-live="polite">
+                    <p>
+                        <strong>{eligible} " of " {total} " sites"</strong>
+                        " may host " {classification.label().to_lowercase()} " from " {window.start.to_string()}
+                        " to " {window.last_day().to_string()} " (last day) for "
+                        {outcome.tenant.name.clone()} " (" {outcome.tenant.country.name()} ")."
+                    </p>
+                    <p class="field__hint">
+                        "Policy version " <span data-testid="policy-version">{outcome.policy_version}</span>
+                        " · catalogue revision " <span data-testid="catalogue-revision">{outcome.catalogue_revision}</span>
+                        " · evaluated by " {by} "."
+                    </p>
+                </div>
+                <div class="features placement-sites">
+                    {outcome
+                        .sites
+                        .into_iter()
+                        .map(|site| view! { <SiteCard site classification/> })
+                        .collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView {
+    let heading = format!("site-{}", site.slug);
+    let labelled_by = heading.clone();
+    let eligible = site.evaluation.eligible;
+    let c1_note = (classification == Classification::Confidential && !site.in_eea).then(|| {
+        let text = if site.evaluation.waiver_applied {
+            "This site is outside the EEA. Your C1 waiver lets confidential data go here; it will be recorded with the request."
+        } else {
+            "This site is outside the EEA. Confidential data stays in the EEA unless you waive this for the request (C1): tick the waiver above to accept this site; the waiver is recorded."
+        };
+        view! { <p class="field__hint c1-note">{text}</p> }
+    });
+    view! {
+        <article class="card site-verdict" data-site=site.slug.clone() aria-labelledby=labelled_by>
+            <h2 id=heading>{site.name.clone()}</h2>
+            <p>
+                {if eligible {
+                    view! { <span class="badge badge--ok verdict">"Eligible"</span> }.into_any()
+                } else {
+                    view! { <span class="badge badge--bad verdict">"Not eligible"</span> }.into_any()
+                }}
+                " " {site.country.clone()} " · " {site.operator.clone()}
+            </p>
+            {c1_note}
+            <ul class="findings">
+                {site
+                    .evaluation
+                    .findings
+                    .into_iter()
+                    .map(|finding| {
+                        let rule: RuleId = finding.rule;
+                        let badge = if finding.passed { "badge badge--ok" } else { "badge badge--bad" };
+                        let outcome = if finding.passed { "passed" } else { "failed" };
+                        view! {
+                            <li class="finding" data-rule=rule.as_str() data-outcome=outcome>
+                                <span class=badge title=rule.title()>{rule.as_str()}</span>
+                                " "
+                                <span class="visually-hidden">{outcome} ": "</span>
+                                {finding.reason}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </article>
+    }
+}

@@ -1,0 +1,10 @@
+//! GPU quota requests: the tenant's dashboard, the request form, a request's page with its
+//! timeline, and the platform admins' queue.
+
+mod api;
+pub mod types;
+
+pub use api::*;
+mod pages;
+
+pub use pages::{AdminRequestsPage, NewRequestPage, RequestPage, RequestsPage};

@@ -1,0 +1,164 @@
+//! Wire types of quota requests: what the pages show and the server functions return.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus};
+
+/// The sectors a request may declare.
+pub const SECTORS: &[(&str, &str)] = &[
+    ("health", "Health"),
+    ("mobility", "Mobility"),
+    ("energy", "Energy"),
+    ("finance", "Finance"),
+    ("industry", "Industry"),
+    ("research", "Research"),
+    ("education", "Education"),
+    ("other", "Other"),
+];
+
+/// Checks a sector name; a sentence listing the choices otherwise.
+pub fn parse_sector(raw: &str) -> Result<&'static str, String> {
+    SECTORS
+        .iter()
+        .find(|(name, _)| *name == raw.trim())
+        .map(|(name, _)| *name)
+        .ok_or_else(|| {
+            "Please choose a sector: health, mobility, energy, finance, industry, research, education or other."
+                .to_owned()
+        })
+}
+
+/// One row of the tenant's dashboard or of the admin queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub id: i64,
+    pub tenant_name: String,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub project_title: String,
+    pub sector: String,
+    pub classification: String,
+    pub site_slug: String,
+    pub site_name: String,
+    pub gpu_model: String,
+    pub gpus: i64,
+    pub start_date: String,
+    pub end_date: String,
+    pub approved_gpus: Option<i64>,
+    pub approved_start: Option<String>,
+    pub approved_end: Option<String>,
+    /// The phase today of a granted quota.
+    pub phase: Option<QuotaPhase>,
+    pub compliance_flag: Option<String>,
+}
+
+impl RequestSummary {
+    /// "2027-03-01 to 2027-03-31" (the last day included) of what was asked.
+    pub fn asked_window(&self) -> String {
+        window_label(&self.start_date, &self.end_date)
+    }
+
+    /// The granted GPUs and window, when the request became a quota.
+    pub fn granted(&self) -> Option<(i64, String)> {
+        match (self.approved_gpus, &self.approved_start, &self.approved_end) {
+            (Some(gpus), Some(start), Some(end)) => Some((gpus, window_label(start, end))),
+            _ => None,
+        }
+    }
+}
+
+/// "start to last day" from an exclusive end, both as ISO dates.
+pub fn window_label(start: &str, end_exclusive: &str) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(end_exclusive, &fmt)
+        .ok()
+        .and_then(|d| d.previous_day())
+    {
+        Some(last) => format!("{start} to {last}"),
+        None => format!("{start} to {end_exclusive} (exclusive)"),
+    }
+}
+
+/// One step of a request's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Unix seconds.
+    pub at: i64,
+    pub actor_name: String,
+    pub from_status: Option<RequestStatus>,
+    pub to_status: RequestStatus,
+    pub note: String,
+}
+
+/// A request with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub summary: RequestSummary,
+    pub justification: String,
+    pub requester_name: String,
+    pub expected_gpu_hours: Option<i64>,
+    pub confidential_waiver: bool,
+    pub decision_note: Option<String>,
+    pub policy_version: Option<i64>,
+    pub catalogue_revision: Option<i64>,
+    pub timeline: Vec<TimelineEntry>,
+    /// What the viewer may do now, in button order.
+    pub actions: Vec<Action>,
+}
+
+/// A rule that failed for a site, for the form and the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedRule {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// One site as the form shows it for a classification, model and window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteOption {
+    pub slug: String,
+    pub name: String,
+    pub eligible: bool,
+    pub failures: Vec<FailedRule>,
+    /// GPUs of the chosen model the site has at all (None: the model is not installed there).
+    pub available: Option<u32>,
+    /// The fewest free GPUs of the chosen model on any day of the window.
+    pub free: Option<u32>,
+}
+
+/// What the request form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormOptions {
+    pub gpu_models: Vec<String>,
+    pub sites: Vec<SiteOption>,
+    pub policy_version: i64,
+    pub catalogue_revision: i64,
+    /// A fresh token for the form's idempotency key.
+    pub idempotency_key: String,
+    pub max_window_months: u32,
+    pub today: String,
+    pub tenant_verified: bool,
+}
+
+/// A row of the admin queue: the request, its residency now and its capacity impact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub summary: RequestSummary,
+    pub eligible_now: bool,
+    pub failures: Vec<FailedRule>,
+    pub available: u32,
+    pub peak_before: u32,
+    pub peak_after: u32,
+    /// Free GPUs on the fullest day once approved; negative when it does not fit.
+    pub headroom_after: i64,
+}
+
+/// An in-app notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub id: i64,
+    pub request_id: Option<i64>,
+    pub text: String,
+    pub created_at: i64,
+    pub read: bool,
+}

@@ -1,0 +1,250 @@
+//! Sign-up: a person creates an account and a new organisation (tenant),
+//! which starts *pending verification*; the person becomes its owner and is
+//! signed in. The page is a plain form, so it works before the wasm loads.
+// The server function takes one argument per form field (so that a plain HTML
+// form posts to it); the macro's client half does not inherit an item allow.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::domain::country::ALL_COUNTRIES;
+use crate::domain::identity::{Sector, TenantKind};
+use crate::error::AppError;
+
+/// EU member states, listed first in the country selects (the campus serves
+/// them first); Greece is "GR" as in ISO 3166-1.
+pub const EU_COUNTRIES: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// Countries as `(code, name)`.
+pub type Countries = Vec<(&'static str, &'static str)>;
+
+/// Country choices for a select: the EU member states by name, then every
+/// other country by name. Each is `(code, name)`.
+pub fn country_choices() -> (Countries, Countries) {
+    let mut eu: Vec<_> = ALL_COUNTRIES
+        .iter()
+        .copied()
+        .filter(|(code, _)| EU_COUNTRIES.contains(code))
+        .collect();
+    let mut rest: Vec<_> = ALL_COUNTRIES
+        .iter()
+        .copied()
+        .filter(|(code, _)| !EU_COUNTRIES.contains(code))
+        .collect();
+    eu.sort_by(|a, b| a.1.cmp(b.1));
+    rest.sort_by(|a, b| a.1.cmp(b.1));
+    (eu, rest)
+}
+
+/// Creates an account and a new organisation, and signs the person in.
+/// Public (it is how one gets an account). Each invalid field answers a
+/// validation error naming it.
+#[server(prefix = "/api", endpoint = "signup")]
+pub async fn signup(
+    email: String,
+    name: String,
+    password: String,
+    org_name: String,
+    kind: String,
+    country: String,
+    registration_id: String,
+    sector: String,
+    parent_country: String,
+) -> Result<(), AppError> {
+    use crate::server::{error::respond, request_context, tenants::signup};
+    let ctx = request_context().await?;
+    let form = signup::SignUpForm {
+        email,
+        name,
+        password,
+        org_name,
+        kind,
+        country,
+        registration_id,
+        sector,
+        parent_country,
+    };
+    respond(signup::sign_up(&ctx, &form).await)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The fields of the form, in the order they are checked and shown.
+const FIELDS: [&str; 9] = [
+    "email",
+    "name",
+    "password",
+    "org_name",
+    "kind",
+    "country",
+    "registration_id",
+    "sector",
+    "parent_country",
+];
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let action = ServerAction::<Signup>::new();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            // Signed in now: reload so that every part of the page knows it.
+            let _ = window().location().set_href("/");
+        }
+    });
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(field)))
+    };
+    let form_error = move || {
+        error().and_then(|e| match &e {
+            AppError::Validation { field, .. } if FIELDS.contains(&field.as_str()) => None,
+            _ => Some(e.to_string()),
+        })
+    };
+    let (eu, rest) = country_choices();
+    view! {
+        <Title text="Sign up"/>
+        <section class="page page--narrow">
+            <h1>"Sign up"</h1>
+            <p>
+                "Create your account and register your organisation. The campus verifies every new "
+                "organisation before it can submit requests; you can prepare drafts meanwhile."
+            </p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+                <fieldset class="form__group">
+                    <legend>"You"</legend>
+                    <TextField id="signup-email" name="email" label="E-mail address" kind="email"
+                        autocomplete="username" error=field_error("email")/>
+                    <TextField id="signup-name" name="name" label="Your name" kind="text"
+                        autocomplete="name" error=field_error("name")/>
+                    <TextField id="signup-password" name="password" label="Password (12 to 128 characters)"
+                        kind="password" autocomplete="new-password" error=field_error("password")/>
+                </fieldset>
+                <fieldset class="form__group">
+                    <legend>"Your organisation"</legend>
+                    <TextField id="signup-org-name" name="org_name" label="Organisation name" kind="text"
+                        autocomplete="organization" error=field_error("org_name")/>
+                    <div class="field">
+                        <label for="signup-kind">"Kind of organisation"</label>
+                        <select id="signup-kind" name="kind"
+                            aria-invalid=move || field_error("kind").get().is_some().to_string()>
+                            {TenantKind::ALL.iter().map(|k| view! {
+                                <option value=k.as_str()>{k.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldError id="signup-kind-error" error=field_error("kind")/>
+                    </div>
+                    <CountrySelect id="signup-country" name="country" label="Legal country"
+                        eu=eu.clone() rest=rest.clone() error=field_error("country")/>
+                    <TextField id="signup-registration-id" name="registration_id"
+                        label="Registration id (SIREN or SIRET in France, VAT number elsewhere in the EU)"
+                        kind="text" autocomplete="off" error=field_error("registration_id")/>
+                    <div class="field">
+                        <label for="signup-sector">"Sector"</label>
+                        <select id="signup-sector" name="sector"
+                            aria-invalid=move || field_error("sector").get().is_some().to_string()>
+                            {Sector::ALL.iter().map(|s| view! {
+                                <option value=s.as_str()>{s.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldError id="signup-sector-error" error=field_error("sector")/>
+                    </div>
+                    <CountrySelect id="signup-parent-country" name="parent_country"
+                        label="Country of the ultimate parent (your own country if none)"
+                        eu=eu rest=rest error=field_error("parent_country")/>
+                </fieldset>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Create my account"
+                </button>
+                <p>"Already have an account? " <A href="/login">"Sign in"</A></p>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A labelled text input with its error shown beside it.
+#[component]
+fn TextField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id name=name type=kind autocomplete=autocomplete required=true
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()/>
+            <FieldError id=error_id error=error/>
+        </div>
+    }
+}
+
+/// A select of countries, EU member states first (France preselected).
+#[component]
+fn CountrySelect(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    eu: Countries,
+    rest: Countries,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=name aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()>
+                <optgroup label="European Union">
+                    {eu.into_iter().map(|(code, country)| view! {
+                        <option value=code selected=code == "FR">{country}</option>
+                    }).collect_view()}
+                </optgroup>
+                <optgroup label="Other countries">
+                    {rest.into_iter().map(|(code, country)| view! {
+                        <option value=code>{country}</option>
+                    }).collect_view()}
+                </optgroup>
+            </select>
+            <FieldError id=error_id error=error/>
+        </div>
+    }
+}
+
+/// The message beside a field, when there is one.
+#[component]
+fn FieldError(#[prop(into)] id: String, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="field__error" id=id role="alert" hidden=move || error.get().is_none()>
+            {move || error.get().unwrap_or_default()}
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eu_countries_come_first_and_every_country_is_offered_once() {
+        let (eu, rest) = country_choices();
+        assert_eq!(eu.len(), 27);
+        assert_eq!(eu.len() + rest.len(), ALL_COUNTRIES.len());
+        assert!(eu.iter().any(|(c, _)| *c == "FR"));
+        assert!(!rest.iter().any(|(c, _)| *c == "FR"));
+    }
+}

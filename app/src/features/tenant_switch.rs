@@ -1,0 +1,106 @@
+//! The active tenant: a selector in the header for people in several tenants,
+//! and a notice while the active tenant is pending or was rejected (with the
+//! admins' reason, for its owners).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::tenancy::{TenantRole, TenantStatus};
+use crate::error::AppError;
+
+/// One of the signed-in person's tenants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTenant {
+    pub slug: String,
+    pub name: String,
+    pub role: TenantRole,
+    pub status: TenantStatus,
+    /// Why the campus rejected the tenant; given to its owners only.
+    pub rejection_reason: Option<String>,
+    /// Whether it is the tenant the person acts within now.
+    pub active: bool,
+}
+
+/// The signed-in person's tenants, with their current status. Public:
+/// anonymous callers get an empty list.
+#[server(prefix = "/api", endpoint = "my_tenants")]
+pub async fn my_tenants() -> Result<Vec<MyTenant>, AppError> {
+    use crate::server::{error::respond, request_context, tenants::switch};
+    let ctx = request_context().await?;
+    let user = match ctx.user().await {
+        Ok(user) => user,
+        Err(AppError::Unauthenticated) => return Ok(Vec::new()),
+        Err(e) => return respond(Err(e)),
+    };
+    respond(switch::my_tenants(&ctx.state, &user).await)
+}
+
+/// Makes another of the person's tenants the active one (the session id
+/// rotates). Any signed-in person; a tenant they are not a member of answers
+/// not found.
+#[server(prefix = "/api", endpoint = "switch_tenant")]
+pub async fn switch_tenant(tenant_slug: String) -> Result<(), AppError> {
+    use crate::server::{error::respond, request_context, tenants::switch};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(switch::switch_tenant(&ctx, user, &tenant_slug).await)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The header's tenant selector (shown with two or more memberships) and the
+/// active tenant's verification notice.
+#[component]
+pub fn TenantSwitcher() -> impl IntoView {
+    let action = ServerAction::<SwitchTenant>::new();
+    let tenants = Resource::new(|| (), |_| my_tenants());
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            // Every page's data belongs to the tenant: reload all of it.
+            let _ = window().location().set_href("/");
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = tenants.await.unwrap_or_default();
+                let notice = list.iter().find(|t| t.active).and_then(status_notice);
+                let selector = (list.len() > 1).then(|| view! {
+                    <ActionForm action=action attr:class="inline-form tenant-switch">
+                        <label for="tenant-switch" class="visually-hidden">"Organisation"</label>
+                        <select id="tenant-switch" name="tenant_slug">
+                            {list.iter().map(|t| view! {
+                                <option value=t.slug.clone() selected=t.active>
+                                    {format!("{} ({})", t.name, t.role.label())}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                        <button type="submit" class="button button--small button--ghost">"Switch"</button>
+                    </ActionForm>
+                });
+                view! { {selector} {notice} }
+            })}
+        </Transition>
+    }
+}
+
+fn status_notice(t: &MyTenant) -> Option<AnyView> {
+    match t.status {
+        TenantStatus::Verified => None,
+        TenantStatus::Pending => Some(
+            view! {
+                <span class="badge badge--warn" title="You can prepare drafts, not submit them yet.">
+                    "Pending verification"
+                </span>
+            }
+            .into_any(),
+        ),
+        TenantStatus::Rejected => {
+            let text = match &t.rejection_reason {
+                Some(reason) => format!("Not verified by the campus: {reason}"),
+                None => "Not verified by the campus".to_owned(),
+            };
+            Some(view! { <span class="badge badge--bad">{text}</span> }.into_any())
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The platform admins' tenant-verification queue (`/admin/tenants`): pending
+//! organisations with what they declared, and the recent decisions. "Verify"
+//! lets a tenant submit requests; "Reject" needs a reason, which the tenant's
+//! owners see.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    country::CountryCode,
+    identity::{Sector, TenantKind},
+    tenancy::TenantStatus,
+};
+use crate::error::AppError;
+use crate::features::audit_log::format_instant;
+
+/// A tenant as the queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSummary {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    pub registration_id: String,
+    pub sector: String,
+    pub parent_country: String,
+    pub status: TenantStatus,
+    pub rejection_reason: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+/// The queue: pending tenants (oldest first) and recent decisions (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationQueue {
+    pub pending: Vec<TenantSummary>,
+    pub decided: Vec<TenantSummary>,
+}
+
+/// The verification queue. Platform admins only.
+#[server(prefix = "/api", endpoint = "tenant_queue")]
+pub async fn tenant_queue() -> Result<VerificationQueue, AppError> {
+    use crate::server::{error::respond, request_context, tenants::verification};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    respond(verification::queue(&ctx.state, &admin).await)
+}
+
+/// Verifies a tenant: it may then submit requests. Platform admins only.
+#[server(prefix = "/api", endpoint = "verify_tenant")]
+pub async fn verify_tenant(tenant_id: i64) -> Result<(), AppError> {
+    use crate::server::{error::respond, request_context, tenants::verification};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    respond(verification::verify(&ctx, &admin, tenant_id).await)
+}
+
+/// Rejects a pending tenant with a reason shown to its owners. Platform admins only.
+#[server(prefix = "/api", endpoint = "reject_tenant")]
+pub async fn reject_tenant(tenant_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::server::{error::respond, request_context, tenants::verification};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    respond(verification::reject(&ctx, &admin, tenant_id, &reason).await)
+}
+
+fn kind_label(kind: &str) -> String {
+    TenantKind::parse(kind).map_or_else(|_| kind.to_owned(), |k| k.label().to_owned())
+}
+
+fn sector_label(sector: &str) -> String {
+    Sector::parse(sector).map_or_else(|_| sector.to_owned(), |s| s.label().to_owned())
+}
+
+fn country_label(code: &str) -> String {
+    CountryCode::parse(code).map_or_else(|_| code.to_owned(), |c| format!("{} ({c})", c.name()))
+}
+
+/// Bumped after each decision, so the queue reloads.
+#[derive(Clone, Copy)]
+struct Refresh(RwSignal<u32>);
+
+#[component]
+pub fn TenantsAdminPage() -> impl IntoView {
+    let refresh = RwSignal::new(0_u32);
+    provide_context(Refresh(refresh));
+    let queue = Resource::new(move || refresh.get(), |_| tenant_queue());
+    view! {
+        <Title text="Organisations to verify"/>
+        <section class="page">
+            <h1>"Organisations to verify"</h1>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match queue.await {
+                        Ok(q) => view! { <QueueTables queue=q/> }.into_any(),
+                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn QueueTables(queue: VerificationQueue) -> impl IntoView {
+    let pending_empty = queue.pending.is_empty();
+    let decided_empty = queue.decided.is_empty();
+    view! {
+        <h2>"Pending"</h2>
+        {pending_empty.then(|| view! { <p>"No organisation is waiting for verification."</p> })}
+        {(!pending_empty).then(|| view! {
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Organisation"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Legal country"</th>
+                            <th scope="col">"Registration id"</th>
+                            <th scope="col">"Sector"</th>
+                            <th scope="col">"Parent's country"</th>
+                            <th scope="col">"Signed up"</th>
+                            <th scope="col">"Decision"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {queue.pending.into_iter().map(|t| view! { <PendingRow tenant=t/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        <h2>"Recent decisions"</h2>
+        {decided_empty.then(|| view! { <p>"No decision yet."</p> })}
+        {(!decided_empty).then(|| view! {
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Organisation"</th>
+                            <th scope="col">"Legal country"</th>
+                            <th scope="col">"Registration id"</th>
+                            <th scope="col">"Decision"</th>
+                            <th scope="col">"Reason"</th>
+                            <th scope="col">"Decided"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {queue.decided.into_iter().map(|t| {
+                            let badge = match t.status {
+                                TenantStatus::Verified => "badge badge--ok",
+                                TenantStatus::Rejected => "badge badge--bad",
+                                TenantStatus::Pending => "badge badge--warn",
+                            };
+                            view! {
+                                <tr>
+                                    <td>{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
+                                    <td>{country_label(&t.country)}</td>
+                                    <td>{t.registration_id.clone()}</td>
+                                    <td><span class=badge>{t.status.label()}</span></td>
+                                    <td>{t.rejection_reason.clone().unwrap_or_default()}</td>
+                                    <td>{t.decided_at.map(format_instant).unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+    }
+}
+
+#[component]
+fn PendingRow(tenant: TenantSummary) -> impl IntoView {
+    let refresh = use_context::<Refresh>().map(|r| r.0);
+    let verify = ServerAction::<VerifyTenant>::new();
+    let reject = ServerAction::<RejectTenant>::new();
+    Effect::new(move |_| {
+        let done = matches!(verify.value().get(), Some(Ok(())))
+            || matches!(reject.value().get(), Some(Ok(())));
+        if done {
+            if let Some(r) = refresh {
+                r.update(|n| *n += 1);
+            }
+        }
+    });
+    let error = move || {
+        [verify.value().get(), reject.value().get()]
+            .into_iter()
+            .find_map(|v| match v {
+                Some(Err(e)) if e.field_message("reason").is_none() => Some(e.to_string()),
+                _ => None,
+            })
+    };
+    let reason_error = move || match reject.value().get() {
+        Some(Err(e)) => e.field_message("reason"),
+        _ => None,
+    };
+    let verify_id = tenant.id.to_string();
+    let reject_id = tenant.id.to_string();
+    let reason_id = format!("reject-reason-{}", tenant.id);
+    let reason_error_id = format!("{reason_id}-error");
+    view! {
+        <tr>
+            <td>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
+            <td>{kind_label(&tenant.kind)}</td>
+            <td>{country_label(&tenant.country)}</td>
+            <td>{tenant.registration_id.clone()}</td>
+            <td>{sector_label(&tenant.sector)}</td>
+            <td>{country_label(&tenant.parent_country)}</td>
+            <td>{format_instant(tenant.created_at)}</td>
+            <td>
+                {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+                <ActionForm action=verify attr:class="inline-form">
+                    <input type="hidden" name="tenant_id" value=verify_id.clone()/>
+                    <button type="submit" class="button button--small">"Verify"</button>
+                </ActionForm>
+                <ActionForm action=reject attr:class="form">
+                    <input type="hidden" name="tenant_id" value=reject_id.clone()/>
+                    <div class="field">
+                        <label for=reason_id.clone()>"Reason for rejecting (shown to the owners)"</label>
+                        <input id=reason_id.clone() name="reason" type="text" required=true
+                            aria-describedby=reason_error_id.clone()/>
+                        <p class="field__error" id=reason_error_id.clone() role="alert"
+                            hidden=move || reason_error().is_none()>
+                            {move || reason_error().unwrap_or_default()}
+                        </p>
+                    </div>
+                    <button type="submit" class="button button--small button--ghost">"Reject"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,736 @@
+//! Catalogue services: the read-only snapshot any signed-in person sees, the
+//! placement evaluation (re-run on the server, never trusted from the client),
+//! and the platform admins' edits. Every edit is validated field by field,
+//! audited and versioned (catalogue revision or policy version) in one write
+//! transaction.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use sqlx::AnyConnection;
+use time::Date;
+
+use super::repo::{
+    bump_revision, format_date, kind_name, load_catalogue, load_policy, save_policy,
+};
+use crate::domain::{
+    catalogue::CatalogueSnapshot,
+    country::CountryCode,
+    residency::{
+        AdequacyCondition, AdequacyEntry, Certification, CertificationKind, EucsLevel, Percent,
+        PolicyLists, TenantProfile,
+    },
+};
+use crate::error::AppError;
+use crate::server::{
+    audit::{self, AuditEvent},
+    auth::{actor::AdminActor, CurrentUser},
+    error::ServiceResult,
+    RequestContext,
+};
+
+/// The country a platform admin without an active tenant evaluates as.
+pub const ADMIN_DEFAULT_COUNTRY: &str = "FR";
+
+/// The whole catalogue with the policy in force.
+pub async fn snapshot(ctx: &RequestContext) -> ServiceResult<CatalogueSnapshot> {
+    let mut conn = ctx.state.db.pool().acquire().await?;
+    Ok(load_catalogue(&mut conn).await?)
+}
+
+/// The tenant the person acts within, as the residency rules see it; a
+/// platform admin with no active tenant evaluates as a French tenant.
+pub async fn tenant_profile(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+) -> ServiceResult<TenantProfile> {
+    if user.identity.tenant.is_none() {
+        let _admin = user.as_platform_admin()?;
+        return Ok(TenantProfile {
+            name: "Campus operator (platform admin)".to_string(),
+            country: CountryCode::parse(ADMIN_DEFAULT_COUNTRY).map_err(|_| AppError::Internal)?,
+        });
+    }
+    let actor = user.in_tenant()?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT name, country FROM tenants WHERE id = $1")
+            .bind(actor.tenant_id)
+            .fetch_optional(ctx.state.db.pool())
+            .await?;
+    let (name, country) = row.ok_or(AppError::NotFound)?;
+    let country = CountryCode::parse(&country).map_err(|e| {
+        tracing::error!(error = %e, tenant = actor.tenant_id, "a tenant's country does not parse");
+        AppError::Internal
+    })?;
+    Ok(TenantProfile { name, country })
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing helpers: each error names the form field it is about.
+// ---------------------------------------------------------------------------------------------------------
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::validation(field, message)
+}
+
+/// A date typed as `YYYY-MM-DD`.
+pub fn parse_form_date(field: &str, input: &str) -> Result<Date, AppError> {
+    Date::parse(
+        input.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| {
+        invalid(
+            field,
+            format!("“{}” is not a date; write it as YYYY-MM-DD.", input.trim()),
+        )
+    })
+}
+
+fn parse_count(field: &str, input: &str) -> Result<i64, AppError> {
+    let text = input.trim();
+    match text.parse::<i64>() {
+        Ok(n) if n < 0 => Err(invalid(field, "The number cannot be negative.")),
+        Ok(n) if n > i64::from(u32::MAX) => Err(invalid(field, "The number is too large.")),
+        Ok(n) => Ok(n),
+        Err(_) => Err(invalid(
+            field,
+            format!("“{text}” is not a whole number of GPUs."),
+        )),
+    }
+}
+
+fn parse_country(field: &str, input: &str) -> Result<CountryCode, AppError> {
+    CountryCode::parse(input).map_err(|message| invalid(field, message))
+}
+
+/// A comma-separated list of ISO codes ("FR, DE, NO").
+pub fn parse_country_list(field: &str, input: &str) -> Result<BTreeSet<CountryCode>, AppError> {
+    input
+        .split([',', '\n', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|code| parse_country(field, code))
+        .collect()
+}
+
+/// Adequacy entries, one per line or comma: `JP`, `CA: commercial_organisations`,
+/// `US: data_privacy_framework_certified`.
+pub fn parse_adequacy(field: &str, input: &str) -> Result<Vec<AdequacyEntry>, AppError> {
+    let mut entries: Vec<AdequacyEntry> = Vec::new();
+    for item in input
+        .split(['\n', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let (code, condition) = item.split_once(':').unwrap_or((item, "none"));
+        let country = parse_country(field, code)?;
+        let condition = match condition.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+            "" | "none" => AdequacyCondition::None,
+            "commercial_organisations" | "commercial" => AdequacyCondition::CommercialOrganisations,
+            "data_privacy_framework_certified" | "dpf" => {
+                AdequacyCondition::DataPrivacyFrameworkCertified
+            }
+            other => {
+                return Err(invalid(
+                    field,
+                    format!(
+                        "“{other}” is not an adequacy condition; use none, commercial_organisations or data_privacy_framework_certified."
+                    ),
+                ))
+            }
+        };
+        if entries.iter().any(|e| e.country == country) {
+            return Err(invalid(
+                field,
+                format!("{} is listed twice.", country.name()),
+            ));
+        }
+        entries.push(AdequacyEntry { country, condition });
+    }
+    Ok(entries)
+}
+
+fn parse_percent(field: &str, input: &str) -> Result<Percent, AppError> {
+    Percent::parse(input).map_err(|e| invalid(field, e.to_string()))
+}
+
+fn required(field: &str, input: &str, what: &str) -> Result<String, AppError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(invalid(field, format!("Enter {what}.")));
+    }
+    if text.chars().count() > 200 {
+        return Err(invalid(field, "Keep it under 200 characters."));
+    }
+    Ok(text.to_string())
+}
+
+async fn site_id(conn: &mut AnyConnection, slug: &str) -> ServiceResult<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM sites WHERE slug = $1")
+        .bind(slug.trim())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(id,)| id)
+        .ok_or_else(|| invalid("site", format!("There is no site “{}”.", slug.trim())).into())
+}
+
+fn changed<'a>(ctx: &'a RequestContext, admin: &'a AdminActor, event: &'a str) -> AuditEvent<'a> {
+    AuditEvent::new(event)
+        .actor(admin.user_id, &admin.email)
+        .ip(ctx.client_ip.as_deref())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Admin edits
+// ---------------------------------------------------------------------------------------------------------
+
+/// Sets the installed GPUs and the reserve of one model at one site (adding
+/// the model when the site has none). Returns the new catalogue revision.
+pub async fn set_gpu_inventory(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    site: &str,
+    model: &str,
+    installed: &str,
+    reserve: &str,
+) -> ServiceResult<i64> {
+    let model = required("model", model, "the GPU model, e.g. H100")?;
+    let installed = parse_count("installed", installed)?;
+    let reserve = if reserve.trim().is_empty() {
+        0
+    } else {
+        parse_count("reserve", reserve)?
+    };
+    if reserve > installed {
+        return Err(invalid(
+            "reserve",
+            format!("The reserve ({reserve}) cannot exceed the installed GPUs ({installed})."),
+        )
+        .into());
+    }
+    let mut tx = ctx.state.db.begin_write().await?;
+    let site_id = site_id(&mut tx, site).await?;
+    let before: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT installed, reserve FROM site_gpus WHERE site_id = $1 AND gpu_model = $2",
+    )
+    .bind(site_id)
+    .bind(&model)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if before.is_some() {
+        sqlx::query(
+            "UPDATE site_gpus SET installed = $1, reserve = $2 WHERE site_id = $3 AND gpu_model = $4",
+        )
+        .bind(installed)
+        .bind(reserve)
+        .bind(site_id)
+        .bind(&model)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO site_gpus (site_id, gpu_model, installed, reserve) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(site_id)
+        .bind(&model)
+        .bind(installed)
+        .bind(reserve)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let summary = format!(
+        "GPU inventory of {} {model}: {installed} installed, {reserve} in reserve.",
+        site.trim()
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "gpu_inventory",
+        "site": site.trim(),
+        "model": model,
+        "before": before.map(|(i, r)| json!({"installed": i, "reserve": r})),
+        "after": {"installed": installed, "reserve": reserve},
+        "revision": revision,
+    });
+    audit::append(
+        &mut tx,
+        &changed(ctx, admin, "catalogue_changed").detail(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
+}
+
+/// What the certification form sends, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct CertificationInput {
+    pub site: String,
+    pub kind: String,
+    pub hds_activities: String,
+    pub version: String,
+    pub eucs_level: String,
+    pub certificate_id: String,
+    pub valid_from: String,
+    pub valid_until: String,
+}
+
+fn parse_certification(input: &CertificationInput) -> Result<Certification, AppError> {
+    let kind = match input.kind.trim().to_ascii_lowercase().as_str() {
+        "iso27001" => CertificationKind::Iso27001,
+        "hds" => CertificationKind::Hds,
+        "secnumcloud" => CertificationKind::SecNumCloud,
+        "eucs" => CertificationKind::Eucs,
+        other => {
+            return Err(invalid(
+                "kind",
+                format!(
+                    "“{other}” is not a certification; choose ISO 27001, HDS, SecNumCloud or EUCS."
+                ),
+            ))
+        }
+    };
+    let mut hds_activities: Vec<u8> = Vec::new();
+    for part in input
+        .hds_activities
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match part.parse::<u8>() {
+            Ok(a) if (1..=6).contains(&a) => {
+                if !hds_activities.contains(&a) {
+                    hds_activities.push(a);
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    "hds_activities",
+                    format!("“{part}” is not an HDS activity; they are numbered 1 to 6."),
+                ))
+            }
+        }
+    }
+    hds_activities.sort_unstable();
+    if kind == CertificationKind::Hds && hds_activities.is_empty() {
+        return Err(invalid(
+            "hds_activities",
+            "List the HDS activities the certificate covers, e.g. 1, 2, 3.",
+        ));
+    }
+    if kind != CertificationKind::Hds && !hds_activities.is_empty() {
+        return Err(invalid(
+            "hds_activities",
+            "Only an HDS certificate covers HDS activities; leave this empty.",
+        ));
+    }
+    let eucs_level = match input.eucs_level.trim().to_ascii_lowercase().as_str() {
+        "" => None,
+        "basic" => Some(EucsLevel::Basic),
+        "substantial" => Some(EucsLevel::Substantial),
+        "high" => Some(EucsLevel::High),
+        other => {
+            return Err(invalid(
+                "eucs_level",
+                format!("“{other}” is not an EUCS level; choose basic, substantial or high."),
+            ))
+        }
+    };
+    if kind == CertificationKind::Eucs && eucs_level.is_none() {
+        return Err(invalid(
+            "eucs_level",
+            "An EUCS certificate needs its level: basic, substantial or high.",
+        ));
+    }
+    let version = Some(input.version.trim().to_string()).filter(|v| !v.is_empty());
+    if version.as_ref().is_some_and(|v| v.chars().count() > 20) {
+        return Err(invalid("version", "Keep the version under 20 characters."));
+    }
+    let certificate_id = required(
+        "certificate_id",
+        &input.certificate_id,
+        "the certificate's identifier",
+    )?;
+    let valid_from = parse_form_date("valid_from", &input.valid_from)?;
+    let valid_until = parse_form_date("valid_until", &input.valid_until)?;
+    if valid_until < valid_from {
+        return Err(invalid(
+            "valid_until",
+            format!("The certificate ends on {valid_until}, before it starts on {valid_from}."),
+        ));
+    }
+    let cert = Certification {
+        kind,
+        hds_activities,
+        version,
+        eucs_level,
+        certificate_id,
+        valid_from,
+        valid_until,
+    };
+    cert.validate()
+        .map_err(|e| invalid("certificate_id", e.to_string()))?;
+    Ok(cert)
+}
+
+/// Adds a certification to a site. Returns the new catalogue revision.
+pub async fn add_certification(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    input: &CertificationInput,
+) -> ServiceResult<i64> {
+    let cert = parse_certification(input)?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    let site_id = site_id(&mut tx, &input.site).await?;
+    let (same,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM certifications WHERE site_id = $1 AND certificate_id = $2",
+    )
+    .bind(site_id)
+    .bind(&cert.certificate_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if same > 0 {
+        return Err(invalid(
+            "certificate_id",
+            format!(
+                "The site already lists certificate {}.",
+                cert.certificate_id
+            ),
+        )
+        .into());
+    }
+    let activities: Vec<String> = cert.hds_activities.iter().map(u8::to_string).collect();
+    sqlx::query(
+        "INSERT INTO certifications (site_id, kind, hds_activities, version, eucs_level, certificate_id, \
+         valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(site_id)
+    .bind(kind_name(cert.kind))
+    .bind(activities.join(","))
+    .bind(cert.version.as_deref())
+    .bind(cert.eucs_level.map(|l| l.label()))
+    .bind(&cert.certificate_id)
+    .bind(format_date(cert.valid_from))
+    .bind(format_date(cert.valid_until))
+    .execute(&mut *tx)
+    .await?;
+    let site = input.site.trim();
+    let summary = format!(
+        "{} certificate {} added to {site}.",
+        cert.kind.label(),
+        cert.certificate_id
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "certification_added",
+        "site": site,
+        "certification": cert,
+        "revision": revision,
+    });
+    audit::append(
+        &mut tx,
+        &changed(ctx, admin, "catalogue_changed").detail(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
+}
+
+/// Removes a site's certification by its identifier. Returns the new revision.
+pub async fn remove_certification(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    site: &str,
+    certificate_id: &str,
+) -> ServiceResult<i64> {
+    let certificate_id = required(
+        "certificate_id",
+        certificate_id,
+        "the certificate's identifier",
+    )?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    let site_id = site_id(&mut tx, site).await?;
+    let removed =
+        sqlx::query("DELETE FROM certifications WHERE site_id = $1 AND certificate_id = $2")
+            .bind(site_id)
+            .bind(&certificate_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if removed == 0 {
+        return Err(invalid(
+            "certificate_id",
+            format!("The site lists no certificate {certificate_id}."),
+        )
+        .into());
+    }
+    let site = site.trim();
+    let summary = format!("Certificate {certificate_id} removed from {site}.");
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "certification_removed",
+        "site": site,
+        "certificate_id": certificate_id,
+        "revision": revision,
+    });
+    audit::append(
+        &mut tx,
+        &changed(ctx, admin, "catalogue_changed").detail(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
+}
+
+/// What the shareholder form sends, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ShareholderInput {
+    pub operator: String,
+    pub name: String,
+    pub country: String,
+    pub capital: String,
+    pub voting: String,
+    pub control_rights: bool,
+    pub veto_rights: bool,
+}
+
+/// Adds or updates (by name) one shareholder of an operator; the operator's
+/// shares, capital and voting each, may sum to at most 100 %. Returns the new
+/// catalogue revision.
+pub async fn set_shareholder(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    input: &ShareholderInput,
+) -> ServiceResult<i64> {
+    let operator = required("operator", &input.operator, "the operator")?;
+    let name = required("name", &input.name, "the shareholder's name")?;
+    let country = parse_country("country", &input.country)?;
+    let capital = parse_percent("capital", &input.capital)?;
+    let voting = parse_percent("voting", &input.voting)?;
+
+    let mut tx = ctx.state.db.begin_write().await?;
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
+        .bind(&operator)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((operator_id,)) = row else {
+        return Err(invalid("operator", format!("There is no operator “{operator}”.")).into());
+    };
+    let others: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT capital_bp, voting_bp FROM operator_shareholders WHERE operator_id = $1 AND name <> $2",
+    )
+    .bind(operator_id)
+    .bind(&name)
+    .fetch_all(&mut *tx)
+    .await?;
+    let other_capital: i64 = others.iter().map(|(c, _)| c).sum();
+    let other_voting: i64 = others.iter().map(|(_, v)| v).sum();
+    let show = |bp: i64| {
+        u16::try_from(bp.min(10_000))
+            .ok()
+            .and_then(|bp| Percent::from_basis_points(bp).ok())
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "100 %".to_string())
+    };
+    if other_capital + i64::from(capital.basis_points()) > 10_000 {
+        return Err(invalid(
+            "capital",
+            format!(
+                "The other shareholders already hold {} of the capital; {capital} more would exceed 100 %.",
+                show(other_capital)
+            ),
+        )
+        .into());
+    }
+    if other_voting + i64::from(voting.basis_points()) > 10_000 {
+        return Err(invalid(
+            "voting",
+            format!(
+                "The other shareholders already hold {} of the voting rights; {voting} more would exceed 100 %.",
+                show(other_voting)
+            ),
+        )
+        .into());
+    }
+    let existing: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM operator_shareholders WHERE operator_id = $1 AND name = $2")
+            .bind(operator_id)
+            .bind(&name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match existing {
+        Some((id,)) => {
+            sqlx::query(
+                "UPDATE operator_shareholders SET country = $1, capital_bp = $2, voting_bp = $3, \
+                 control_rights = $4, veto_rights = $5 WHERE id = $6",
+            )
+            .bind(country.as_str())
+            .bind(i64::from(capital.basis_points()))
+            .bind(i64::from(voting.basis_points()))
+            .bind(i64::from(input.control_rights))
+            .bind(i64::from(input.veto_rights))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO operator_shareholders (operator_id, name, country, capital_bp, voting_bp, \
+                 control_rights, veto_rights) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(operator_id)
+            .bind(&name)
+            .bind(country.as_str())
+            .bind(i64::from(capital.basis_points()))
+            .bind(i64::from(voting.basis_points()))
+            .bind(i64::from(input.control_rights))
+            .bind(i64::from(input.veto_rights))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let summary = format!(
+        "Shareholder {name} of {operator}: {capital} of the capital, {voting} of the voting rights."
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": if existing.is_some() { "shareholder_updated" } else { "shareholder_added" },
+        "operator": operator,
+        "shareholder": name,
+        "country": country.as_str(),
+        "capital_bp": capital.basis_points(),
+        "voting_bp": voting.basis_points(),
+        "control_rights": input.control_rights,
+        "veto_rights": input.veto_rights,
+        "revision": revision,
+    });
+    audit::append(
+        &mut tx,
+        &changed(ctx, admin, "catalogue_changed").detail(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
+}
+
+/// What the policy form sends, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyInput {
+    pub eu: String,
+    pub eea: String,
+    pub sanctions: String,
+    pub adequacy: String,
+    pub note: String,
+}
+
+/// Stores a new version of the policy lists. Returns the new policy version.
+pub async fn update_policy(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    input: &PolicyInput,
+) -> ServiceResult<i64> {
+    let eu = parse_country_list("eu", &input.eu)?;
+    let eea = parse_country_list("eea", &input.eea)?;
+    let sanctions = parse_country_list("sanctions", &input.sanctions)?;
+    let adequacy = parse_adequacy("adequacy", &input.adequacy)?;
+    if eu.is_empty() {
+        return Err(invalid("eu", "The EU list cannot be empty.").into());
+    }
+    if let Some(missing) = eu.iter().find(|c| !eea.contains(c)) {
+        return Err(invalid(
+            "eea",
+            format!(
+                "Every EU member is in the EEA; add {} ({missing}).",
+                missing.name()
+            ),
+        )
+        .into());
+    }
+    if let Some(both) = adequacy.iter().find(|e| eea.contains(&e.country)) {
+        return Err(invalid(
+            "adequacy",
+            format!(
+                "{} is in the EEA; adequacy decisions concern countries outside it.",
+                both.country.name()
+            ),
+        )
+        .into());
+    }
+    let note = input.note.trim().chars().take(500).collect::<String>();
+    let mut tx = ctx.state.db.begin_write().await?;
+    let before = load_policy(&mut tx).await?;
+    let lists = PolicyLists {
+        version: before.version + 1,
+        eu,
+        eea,
+        adequacy,
+        sanctions,
+    };
+    let version = save_policy(&mut tx, &lists, Some(admin.user_id), &note).await?;
+    let codes = |set: &BTreeSet<CountryCode>| set.iter().map(|c| c.as_str()).collect::<Vec<_>>();
+    let detail = json!({
+        "previous_version": before.version,
+        "version": version,
+        "note": note,
+        "eu": codes(&lists.eu),
+        "eea": codes(&lists.eea),
+        "sanctions": codes(&lists.sanctions),
+        "adequacy": lists.adequacy,
+        "before": {
+            "eu": codes(&before.eu),
+            "eea": codes(&before.eea),
+            "sanctions": codes(&before.sanctions),
+            "adequacy": before.adequacy,
+        },
+    });
+    audit::append(
+        &mut tx,
+        &changed(ctx, admin, "policy_changed").detail(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adequacy_lines_read_with_their_conditions() {
+        let entries = parse_adequacy(
+            "adequacy",
+            "JP\nCA: commercial_organisations\nUS: data_privacy_framework_certified",
+        )
+        .unwrap();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(
+            entries[1].condition,
+            AdequacyCondition::CommercialOrganisations
+        );
+        let e = parse_adequacy("adequacy", "JP: sometimes").unwrap_err();
+        assert!(e.field_message("adequacy").is_some());
+    }
+
+    #[test]
+    fn country_lists_name_their_field() {
+        assert_eq!(parse_country_list("eu", "FR, de").unwrap().len(), 2);
+        assert!(parse_country_list("eea", "FR, XX")
+            .unwrap_err()
+            .field_message("eea")
+            .is_some());
+    }
+
+    #[test]
+    fn certifications_refuse_dates_out_of_order() {
+        let input = CertificationInput {
+            site: "dugny".into(),
+            kind: "iso27001".into(),
+            certificate_id: "X-1".into(),
+            valid_from: "2026-02-01".into(),
+            valid_until: "2026-01-31".into(),
+            ..Default::default()
+        };
+        let e = parse_certification(&input).unwrap_err();
+        assert!(e.field_message("valid_until").is_some(), "{e:?}");
+    }
+}

@@ -1,0 +1,247 @@
+//! Invitation tokens and their acceptance.
+//!
+//! A token is 32 random bytes in URL-safe base64; the database keeps only its
+//! SHA-256 (hex), so a leaked table does not hand out memberships.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use rand::RngCore as _;
+use serde_json::json;
+use sha2::{Digest as _, Sha256};
+
+use super::repo::{self, InvitationRecord};
+use crate::domain::{identity::PersonName, password::Password, tenancy::TenantRole};
+use crate::error::AppError;
+use crate::features::invitation::InvitationView;
+use crate::server::{
+    audit::{self, AuditEvent},
+    auth::SessionIdentity,
+    context::RequestContext,
+    db::now_unix,
+    error::ServiceResult,
+    identity::{self, repo as accounts},
+};
+
+pub const ALREADY_USED: &str = "This invitation has already been used.";
+pub const EXPIRED: &str = "This invitation has expired; ask for a new one.";
+pub const WITHDRAWN: &str = "This invitation was withdrawn; ask for a new one.";
+
+/// A fresh token: 32 random bytes from the operating system's generator.
+pub(super) fn new_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The SHA-256 of a token, in lower-case hex, as stored.
+pub(super) fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether the text has the shape of a token (so junk never reaches the database).
+fn looks_like_token(token: &str) -> bool {
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Finds a usable invitation by its token: unknown → not found, used,
+/// withdrawn or expired → a conflict saying so.
+async fn usable_invitation(
+    conn: &mut sqlx::AnyConnection,
+    token: &str,
+) -> ServiceResult<InvitationRecord> {
+    if !looks_like_token(token) {
+        return Err(AppError::NotFound.into());
+    }
+    let invitation = repo::find_invitation_by_token_hash(conn, &hash_token(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if invitation.accepted_at.is_some() {
+        return Err(AppError::conflict(ALREADY_USED).into());
+    }
+    if invitation.revoked_at.is_some() {
+        return Err(AppError::conflict(WITHDRAWN).into());
+    }
+    if invitation.expires_at <= now_unix() {
+        return Err(AppError::conflict(EXPIRED).into());
+    }
+    Ok(invitation)
+}
+
+/// What the invitation page shows to whoever holds the token.
+pub async fn invitation_details(
+    ctx: &RequestContext,
+    token: &str,
+) -> ServiceResult<InvitationView> {
+    let mut conn = ctx.state.db.pool().acquire().await?;
+    let invitation = usable_invitation(&mut conn, token).await?;
+    let organisation = repo::tenant_name(&mut conn, invitation.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let account_exists = accounts::find_user_by_email(&mut conn, &invitation.email)
+        .await?
+        .is_some();
+    let signed_in_email = ctx.user().await.ok().map(|u| u.identity.email);
+    Ok(InvitationView {
+        organisation,
+        role: TenantRole::parse(&invitation.role).map_err(|_| AppError::Internal)?,
+        email: invitation.email,
+        expires_at: invitation.expires_at,
+        account_exists,
+        signed_in_email,
+    })
+}
+
+/// What a person not yet signed up gives when accepting.
+#[derive(Debug, Default)]
+pub struct AcceptForm<'a> {
+    pub name: Option<&'a str>,
+    pub password: Option<&'a str>,
+}
+
+/// Accepts an invitation: a signed-in person whose e-mail matches joins with
+/// their account; a person without an account creates one (name and
+/// password; the e-mail is the invited one); a person with an account who is
+/// not signed in is asked to sign in first. The token is used once; the
+/// session continues in the new tenant under a fresh id.
+pub async fn accept_invitation(
+    ctx: &RequestContext,
+    token: &str,
+    form: AcceptForm<'_>,
+) -> ServiceResult<()> {
+    let signed_in = match ctx.user().await {
+        Ok(user) => Some(user),
+        Err(AppError::Unauthenticated) => None,
+        Err(e) => return Err(e.into()),
+    };
+    // Checks that need no lock, and the password hash (slow), come first.
+    let (email, new_account) = {
+        let mut conn = ctx.state.db.pool().acquire().await?;
+        let invitation = usable_invitation(&mut conn, token).await?;
+        match &signed_in {
+            Some(user) if user.identity.email != invitation.email => {
+                return Err(AppError::conflict(format!(
+                    "This invitation was sent to {}: sign out, then sign in with that address.",
+                    invitation.email
+                ))
+                .into());
+            }
+            Some(_) => (invitation.email, None),
+            None => {
+                if accounts::find_user_by_email(&mut conn, &invitation.email)
+                    .await?
+                    .is_some()
+                {
+                    return Err(AppError::Unauthenticated.into());
+                }
+                let name = PersonName::parse(form.name.unwrap_or_default())
+                    .map_err(|m| AppError::validation("name", m))?;
+                let password = Password::parse(form.password.unwrap_or_default())
+                    .map_err(|m| AppError::validation("password", m))?;
+                let hash = ctx.state.hashing.hash(password.expose_secret()).await?;
+                (invitation.email, Some((name, hash)))
+            }
+        }
+    };
+
+    let mut tx = ctx.state.db.begin_write().await?;
+    let invitation = usable_invitation(&mut tx, token).await?;
+    let role = TenantRole::parse(&invitation.role).map_err(|_| AppError::Internal)?;
+    let (user_id, name) = match (&signed_in, new_account) {
+        (Some(user), _) => (user.identity.user_id, user.identity.name.clone()),
+        (None, Some((name, hash))) => {
+            if accounts::find_user_by_email(&mut tx, &email)
+                .await?
+                .is_some()
+            {
+                return Err(AppError::Unauthenticated.into());
+            }
+            let id = accounts::insert_user(&mut tx, &email, name.as_str(), &hash, false).await?;
+            audit::append(
+                &mut tx,
+                &AuditEvent::new("signup")
+                    .actor(id, &email)
+                    .tenant(invitation.tenant_id)
+                    .ip(ctx.client_ip.as_deref())
+                    .detail(json!({ "via": "invitation", "invitation_id": invitation.id })),
+            )
+            .await?;
+            (id, name.as_str().to_owned())
+        }
+        (None, None) => return Err(AppError::Internal.into()),
+    };
+    if repo::role_of(&mut tx, invitation.tenant_id, user_id)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict("You are already a member of this organisation.").into());
+    }
+    if !repo::mark_accepted(&mut tx, invitation.tenant_id, invitation.id).await? {
+        return Err(AppError::conflict(ALREADY_USED).into());
+    }
+    repo::insert_membership(&mut tx, invitation.tenant_id, user_id, role).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("invitation_accepted")
+            .actor(user_id, &email)
+            .tenant(invitation.tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "invitation_id": invitation.id, "role": role.as_str() })),
+    )
+    .await?;
+    let tenant = accounts::memberships_of(&mut tx, user_id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == invitation.tenant_id)
+        .ok_or(AppError::Internal)?;
+    tx.commit().await?;
+
+    let identity = match signed_in {
+        Some(user) => SessionIdentity {
+            tenant: Some(tenant),
+            ..user.identity
+        },
+        None => SessionIdentity {
+            user_id,
+            email,
+            name,
+            platform_admin: false,
+            tenant: Some(tenant),
+            signed_in_at: now_unix(),
+        },
+    };
+    identity::sign_in_as(ctx, identity).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_43_url_safe_characters_and_differ() {
+        let a = new_token();
+        let b = new_token();
+        assert!(looks_like_token(&a), "{a}");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_stored_hash_is_the_hex_sha256_of_the_token() {
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn junk_is_not_a_token() {
+        assert!(!looks_like_token("short"));
+        assert!(!looks_like_token(
+            &"a".repeat(42).chars().chain(['/']).collect::<String>()
+        ));
+    }
+}

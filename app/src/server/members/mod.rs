@@ -1,0 +1,293 @@
+//! An organisation's members and invitations: the services behind the
+//! organisation and invitation server functions (and, later, the REST API).
+//!
+//! Write services take a [`TenantActor`] obtained from `as_tenant_owner()` and
+//! act only within its tenant: a user id of another tenant answers *not found*.
+
+mod invitation;
+pub mod repo;
+
+pub use invitation::{accept_invitation, invitation_details, AcceptForm};
+
+use serde_json::json;
+
+use crate::domain::{email::Email, tenancy::TenantRole};
+use crate::error::AppError;
+use crate::features::organisation::{
+    InvitationSent, MemberView, OrganisationView, PendingInvitation,
+};
+use crate::server::{
+    audit::{self, AuditEvent},
+    auth::{CurrentUser, TenantActor},
+    context::RequestContext,
+    error::ServiceResult,
+    identity::{self, repo as accounts},
+};
+
+/// How long an invitation stays valid.
+pub const INVITATION_LIFETIME_SECS: i64 = 7 * 24 * 3600;
+
+/// What an owner sees when the last owner would go.
+pub const LAST_OWNER: &str =
+    "An organisation needs at least one owner: make someone else owner first.";
+
+/// The members and open invitations of the actor's tenant (any role may read).
+pub async fn overview(
+    ctx: &RequestContext,
+    actor: &TenantActor,
+) -> ServiceResult<OrganisationView> {
+    let mut conn = ctx.state.db.pool().acquire().await?;
+    let tenant_name = repo::tenant_name(&mut conn, actor.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let members = repo::list_members(&mut conn, actor.tenant_id)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some(MemberView {
+                is_you: m.user_id == actor.user_id,
+                role: TenantRole::parse(&m.role).ok()?,
+                user_id: m.user_id,
+                name: m.name,
+                email: m.email,
+                since: m.since,
+            })
+        })
+        .collect();
+    let invitations = repo::pending_invitations(&mut conn, actor.tenant_id)
+        .await?
+        .into_iter()
+        .filter_map(|i| {
+            Some(PendingInvitation {
+                role: TenantRole::parse(&i.role).ok()?,
+                id: i.id,
+                email: i.email,
+                sent_at: i.created_at,
+                expires_at: i.expires_at,
+            })
+        })
+        .collect();
+    Ok(OrganisationView {
+        tenant_name,
+        your_role: actor.role,
+        members,
+        invitations,
+    })
+}
+
+/// Invites a person by e-mail with a role: a single-use token valid for 7
+/// days, of which only the SHA-256 is stored. The link is returned to the
+/// owner (shown once) and queued in the e-mail outbox.
+pub async fn invite(
+    ctx: &RequestContext,
+    actor: &TenantActor,
+    email: &str,
+    role: &str,
+) -> ServiceResult<InvitationSent> {
+    let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
+    let role = TenantRole::parse(role).map_err(|m| AppError::validation("role", m))?;
+    let token = invitation::new_token();
+    let link = format!("/invitations/{token}");
+
+    let mut tx = ctx.state.db.begin_write().await?;
+    let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if repo::is_member_by_email(&mut tx, actor.tenant_id, email.as_str()).await? {
+        return Err(AppError::validation(
+            "email",
+            "This person is already a member of the organisation.",
+        )
+        .into());
+    }
+    let replaced =
+        repo::revoke_open_invitations_of(&mut tx, actor.tenant_id, email.as_str()).await?;
+    let expires_at = crate::server::db::now_unix() + INVITATION_LIFETIME_SECS;
+    let invitation_id = repo::insert_invitation(
+        &mut tx,
+        actor.tenant_id,
+        &repo::NewInvitation {
+            email: email.as_str(),
+            role,
+            token_hash: &invitation::hash_token(&token),
+            invited_by: actor.user_id,
+            expires_at,
+        },
+    )
+    .await?;
+    let subject = format!("You are invited to join {tenant_name} on Guichet");
+    let body = format!(
+        "{inviter} invites you to join {tenant_name} on Guichet, the campus GPU-quota portal, \
+         as {role}.\n\nTo accept, open this link on the Guichet portal within 7 days:\n\n{link}\n\n\
+         The link works once. If you did not expect this invitation, ignore this message.",
+        inviter = actor.email,
+        role = role.label().to_lowercase(),
+    );
+    repo::queue_email(&mut tx, email.as_str(), &subject, &body).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("invitation_sent")
+            .actor(actor.user_id, &actor.email)
+            .tenant(actor.tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({
+                "invitation_id": invitation_id,
+                "email": email.as_str(),
+                "role": role.as_str(),
+                "expires_at": expires_at,
+                "replaced": replaced,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(InvitationSent {
+        email: email.as_str().to_owned(),
+        role,
+        link,
+    })
+}
+
+/// Withdraws an open invitation of the actor's tenant.
+pub async fn revoke(
+    ctx: &RequestContext,
+    actor: &TenantActor,
+    invitation_id: i64,
+) -> ServiceResult<()> {
+    let mut tx = ctx.state.db.begin_write().await?;
+    let email = repo::revoke_invitation(&mut tx, actor.tenant_id, invitation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("invitation_revoked")
+            .actor(actor.user_id, &actor.email)
+            .tenant(actor.tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "invitation_id": invitation_id, "email": email })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a member's role. The last owner cannot be demoted. The member's
+/// sessions end, so the new rights apply at once.
+pub async fn change_role(
+    ctx: &RequestContext,
+    actor: &TenantActor,
+    user_id: i64,
+    role: &str,
+) -> ServiceResult<()> {
+    let role = TenantRole::parse(role).map_err(|m| AppError::validation("role", m))?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
+    let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current == role {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id).await? <= 1 {
+        return Err(AppError::conflict(LAST_OWNER).into());
+    }
+    let email = repo::member_email(&mut tx, actor.tenant_id, user_id)
+        .await?
+        .unwrap_or_default();
+    repo::set_role(&mut tx, actor.tenant_id, user_id, role).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("role_changed")
+            .actor(actor.user_id, &actor.email)
+            .tenant(actor.tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({
+                "user_id": user_id,
+                "email": email,
+                "from": current.as_str(),
+                "to": role.as_str(),
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    end_sessions_of(ctx, actor.user_id, user_id).await
+}
+
+/// Removes a member from the actor's tenant. The last owner cannot be
+/// removed. The member's sessions end.
+pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
+    let mut tx = ctx.state.db.begin_write().await?;
+    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
+    let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id).await? <= 1 {
+        return Err(AppError::conflict(LAST_OWNER).into());
+    }
+    let email = repo::member_email(&mut tx, actor.tenant_id, user_id)
+        .await?
+        .unwrap_or_default();
+    repo::delete_membership(&mut tx, actor.tenant_id, user_id).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("member_removed")
+            .actor(actor.user_id, &actor.email)
+            .tenant(actor.tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "user_id": user_id, "email": email, "role": current.as_str() })),
+    )
+    .await?;
+    tx.commit().await?;
+    end_sessions_of(ctx, actor.user_id, user_id).await
+}
+
+/// The signed-in person leaves their active tenant (the last owner cannot).
+/// The session continues under a fresh id, in their next tenant if any.
+pub async fn leave(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<()> {
+    let actor = user.in_tenant()?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
+    let current = repo::role_of(&mut tx, actor.tenant_id, actor.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id).await? <= 1 {
+        return Err(AppError::conflict(LAST_OWNER).into());
+    }
+    repo::delete_membership(&mut tx, actor.tenant_id, actor.user_id).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("member_left")
+            .actor(actor.user_id, &actor.email)
+            .tenant(actor.tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "role": current.as_str() })),
+    )
+    .await?;
+    let next_tenant = accounts::memberships_of(&mut tx, actor.user_id)
+        .await?
+        .into_iter()
+        .next();
+    tx.commit().await?;
+    // Other sessions of the person still name the tenant they left.
+    let keep = ctx.session.id().map(|id| id.to_string());
+    ctx.state
+        .sessions
+        .delete_user_sessions(actor.user_id, keep.as_deref())
+        .await?;
+    let mut identity = user.identity.clone();
+    identity.tenant = next_tenant;
+    identity::sign_in_as(ctx, identity).await
+}
+
+/// Ends every session of `user_id` after a change of their rights; when the
+/// owner changed their own rights, their current session ends too.
+async fn end_sessions_of(ctx: &RequestContext, actor_id: i64, user_id: i64) -> ServiceResult<()> {
+    ctx.state
+        .sessions
+        .delete_user_sessions(user_id, None)
+        .await?;
+    if actor_id == user_id {
+        ctx.session.flush().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,368 @@
+//! Quota-request queries. Tenant-side functions take the tenant id first and filter on it.
+
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::domain::capacity::Commitment;
+use crate::domain::lifecycle::{QuotaPhase, RequestKind, RequestStatus};
+use crate::features::requests::types::{RequestSummary, TimelineEntry};
+use crate::server::db::now_unix;
+
+/// A stored request with its site.
+#[derive(Debug, Clone, FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub tenant_name: String,
+    pub requester_user_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub project_title: String,
+    pub justification: String,
+    pub sector: String,
+    pub classification: String,
+    pub confidential_waiver: i64,
+    pub site_id: i64,
+    pub site_slug: String,
+    pub site_name: String,
+    pub gpu_model: String,
+    pub gpus: i64,
+    pub start_date: String,
+    pub end_date: String,
+    pub expected_gpu_hours: Option<i64>,
+    pub approved_gpus: Option<i64>,
+    pub approved_start: Option<String>,
+    pub approved_end: Option<String>,
+    pub decision_note: Option<String>,
+    pub idempotency_key: String,
+    pub policy_version: Option<i64>,
+    pub catalogue_revision: Option<i64>,
+    pub compliance_flag: Option<String>,
+}
+
+const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, r.requester_user_id, r.kind, r.status, \
+     r.project_title, r.justification, r.sector, r.classification, r.confidential_waiver, r.site_id, \
+     s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
+     r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
+     r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag \
+     FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id";
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(format!("quota request: {what}: {detail}").into())
+}
+
+/// An ISO date as stored.
+pub fn parse_date(s: &str) -> Result<Date, sqlx::Error> {
+    crate::server::catalogue::repo::parse_date(s)
+}
+
+impl RequestRow {
+    pub fn status(&self) -> Result<RequestStatus, sqlx::Error> {
+        RequestStatus::parse(&self.status).map_err(|e| corrupt("status", e))
+    }
+
+    pub fn kind(&self) -> Result<RequestKind, sqlx::Error> {
+        RequestKind::parse(&self.kind).map_err(|e| corrupt("kind", e))
+    }
+
+    pub fn start(&self) -> Result<Date, sqlx::Error> {
+        parse_date(&self.start_date)
+    }
+
+    pub fn end(&self) -> Result<Date, sqlx::Error> {
+        parse_date(&self.end_date)
+    }
+
+    /// The wire summary, with the quota's phase on `today`.
+    pub fn summary(&self, today: Date) -> Result<RequestSummary, sqlx::Error> {
+        let status = self.status()?;
+        let phase = match (&self.approved_start, &self.approved_end) {
+            (Some(start), Some(end)) if status.grants_quota() => Some(
+                crate::domain::lifecycle::phase(parse_date(start)?, parse_date(end)?, today),
+            ),
+            _ => None::<QuotaPhase>,
+        };
+        Ok(RequestSummary {
+            id: self.id,
+            tenant_name: self.tenant_name.clone(),
+            kind: self.kind()?,
+            status,
+            project_title: self.project_title.clone(),
+            sector: self.sector.clone(),
+            classification: self.classification.clone(),
+            site_slug: self.site_slug.clone(),
+            site_name: self.site_name.clone(),
+            gpu_model: self.gpu_model.clone(),
+            gpus: self.gpus,
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            approved_gpus: self.approved_gpus,
+            approved_start: self.approved_start.clone(),
+            approved_end: self.approved_end.clone(),
+            phase,
+            compliance_flag: self.compliance_flag.clone(),
+        })
+    }
+}
+
+/// A request of this tenant (`None` for another tenant's).
+pub async fn find_in_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2"))
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A request of this tenant by its form's idempotency key.
+pub async fn find_by_key(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    key: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE r.tenant_id = $1 AND r.idempotency_key = $2"
+    ))
+    .bind(tenant_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Any request (platform admins), locked for update on PostgreSQL when `lock` is set.
+pub async fn find_any(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock: bool,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let suffix = if lock { " FOR UPDATE OF r" } else { "" };
+    sqlx::query_as(&format!("{SELECT} WHERE r.id = $1{suffix}"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The tenant's latest requests (at most `limit`); drafts only for their requester.
+pub async fn list_for_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    viewer_user_id: i64,
+    limit: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE r.tenant_id = $1 AND (r.status <> 'draft' OR r.requester_user_id = $2) \
+         ORDER BY r.id DESC LIMIT $3"
+    ))
+    .bind(tenant_id)
+    .bind(viewer_user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Filters of the admin queue; empty strings mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<String>,
+    pub site_slug: Option<String>,
+    pub gpu_model: Option<String>,
+    pub sector: Option<String>,
+    pub tenant_slug: Option<String>,
+}
+
+/// Requests for platform admins, newest first, never drafts.
+pub async fn list_queue(
+    conn: &mut AnyConnection,
+    filter: &QueueFilter,
+    limit: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let mut sql = format!("{SELECT} WHERE r.status <> 'draft'");
+    let mut binds: Vec<String> = Vec::new();
+    let mut add = |column: &str, value: &Option<String>, sql: &mut String| {
+        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            binds.push(v.to_owned());
+            sql.push_str(&format!(" AND {column} = ${}", binds.len()));
+        }
+    };
+    add("r.status", &filter.status, &mut sql);
+    add("s.slug", &filter.site_slug, &mut sql);
+    add("r.gpu_model", &filter.gpu_model, &mut sql);
+    add("r.sector", &filter.sector, &mut sql);
+    add("t.slug", &filter.tenant_slug, &mut sql);
+    sql.push_str(&format!(" ORDER BY r.id DESC LIMIT {}", limit.max(0)));
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    query.fetch_all(conn).await
+}
+
+/// The GPUs granted at a site for a model by approved and partially approved quotas overlapping
+/// `[start, end)`: one query on the capacity index.
+pub async fn commitments(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    gpu_model: &str,
+    start: Date,
+    end: Date,
+) -> Result<Vec<Commitment>, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT approved_start, approved_end, approved_gpus FROM quota_requests \
+         WHERE site_id = $1 AND gpu_model = $2 AND status IN ('approved', 'partially_approved') \
+         AND approved_start < $3 AND approved_end > $4",
+    )
+    .bind(site_id)
+    .bind(gpu_model)
+    .bind(end.to_string())
+    .bind(start.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(s, e, gpus)| {
+            Ok(Commitment::new(
+                parse_date(&s)?,
+                parse_date(&e)?,
+                u32::try_from(gpus).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
+/// Installed and reserved GPUs of a pool; on PostgreSQL with `lock`, the row is locked until the
+/// transaction ends, which serialises approvals of that pool.
+pub async fn pool(
+    conn: &mut AnyConnection,
+    site_id: i64,
+    gpu_model: &str,
+    lock: bool,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let suffix = if lock { " FOR UPDATE" } else { "" };
+    sqlx::query_as(&format!(
+        "SELECT installed, reserve FROM site_gpus WHERE site_id = $1 AND gpu_model = $2{suffix}"
+    ))
+    .bind(site_id)
+    .bind(gpu_model)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The timeline of a request, oldest first.
+pub async fn timeline(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    request_id: i64,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+    let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT at, actor_name, from_status, to_status, note FROM request_events \
+         WHERE tenant_id = $1 AND request_id = $2 ORDER BY id",
+    )
+    .bind(tenant_id)
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(at, actor_name, from, to, note)| {
+            Ok(TimelineEntry {
+                at,
+                actor_name,
+                from_status: from
+                    .as_deref()
+                    .map(RequestStatus::parse)
+                    .transpose()
+                    .map_err(|e| corrupt("event status", e))?,
+                to_status: RequestStatus::parse(&to).map_err(|e| corrupt("event status", e))?,
+                note,
+            })
+        })
+        .collect()
+}
+
+/// Appends a timeline step.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_event(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    tenant_id: i64,
+    actor_user_id: i64,
+    actor_name: &str,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(request_id)
+    .bind(tenant_id)
+    .bind(now_unix())
+    .bind(actor_user_id)
+    .bind(actor_name)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A person's display name and e-mail.
+pub async fn user_name(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<(String, String), sqlx::Error> {
+    sqlx::query_as("SELECT name, email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// The owners of a tenant: (user id, e-mail).
+pub async fn owners(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.tenant_id = $1 AND m.role = 'owner' ORDER BY u.id",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// An in-app notification, also queued for e-mail.
+pub async fn notify(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    email: &str,
+    tenant_id: i64,
+    request_id: i64,
+    text: &str,
+) -> Result<(), sqlx::Error> {
+    let now = now_unix();
+    sqlx::query(
+        "INSERT INTO notifications (user_id, tenant_id, request_id, text, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(tenant_id)
+    .bind(request_id)
+    .bind(text)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email)
+    .bind(format!("Guichet: quota request #{request_id}"))
+    .bind(text)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! Organisations: sign-up with a new tenant, the platform admins' verification
+//! queue, the active-tenant switch, and the audit log as owners, auditors and
+//! admins read it.
+//!
+//! **Verification status and stale sessions.** The session caches the active
+//! tenant's status (`ActiveTenant.status`), which goes stale when an admin
+//! decides while the owner is signed in. Nothing that gates an action reads
+//! that cached copy: [`require_verified`] re-reads the status from the
+//! database (one primary-key lookup) on every call, and the pages that show the
+//! status (`my_tenants`) read it from the database too. The session copy is
+//! only a hint for display.
+
+pub mod audit_log;
+mod repo;
+pub mod signup;
+pub mod switch;
+pub mod verification;
+
+use sqlx::AnyConnection;
+
+use crate::domain::tenancy::TenantStatus;
+use crate::error::AppError;
+use crate::server::{auth::TenantActor, error::ServiceResult};
+
+/// The message an unverified tenant gets when it tries to submit.
+pub const NOT_VERIFIED_MESSAGE: &str =
+    "Your organisation is waiting for verification by the campus; \
+     you can prepare drafts but not submit them yet.";
+
+/// The message a rejected tenant gets when it tries to submit.
+pub const REJECTED_MESSAGE: &str =
+    "The campus did not verify your organisation, so it cannot submit anything; \
+     see the reason on your organisation's page.";
+
+/// Refuses (409 Conflict, with a sentence for the person) unless the actor's
+/// tenant is verified **now**: the status is re-read from the database, not
+/// taken from the session, which may predate an admin's decision. Call it
+/// before any submission, on the connection or transaction doing the write.
+pub async fn require_verified(conn: &mut AnyConnection, actor: &TenantActor) -> ServiceResult<()> {
+    match repo::tenant_status(conn, actor.tenant_id).await? {
+        Some(TenantStatus::Verified) => Ok(()),
+        Some(TenantStatus::Pending) => Err(AppError::conflict(NOT_VERIFIED_MESSAGE).into()),
+        Some(TenantStatus::Rejected) => Err(AppError::conflict(REJECTED_MESSAGE).into()),
+        None => Err(AppError::NotFound.into()),
+    }
+}

@@ -1,0 +1,82 @@
+//! The tenants a person belongs to, and choosing the active one.
+
+use serde_json::json;
+
+use super::repo::{self, MembershipRow};
+use crate::domain::tenancy::{TenantRole, TenantStatus};
+use crate::error::AppError;
+use crate::features::tenant_switch::MyTenant;
+use crate::server::{
+    audit::{self, AuditEvent},
+    auth::{actor::ActiveTenant, CurrentUser},
+    context::RequestContext,
+    error::ServiceResult,
+    identity,
+    state::AppState,
+};
+
+fn active_tenant(row: &MembershipRow) -> Result<ActiveTenant, AppError> {
+    Ok(ActiveTenant {
+        id: row.id,
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+        role: TenantRole::parse(&row.role).map_err(|_| AppError::Internal)?,
+        status: TenantStatus::parse(&row.status).map_err(|_| AppError::Internal)?,
+    })
+}
+
+/// The person's tenants, read from the database (so a status decided since
+/// sign-in shows). The rejection reason is given to owners only.
+pub async fn my_tenants(state: &AppState, user: &CurrentUser) -> ServiceResult<Vec<MyTenant>> {
+    let mut conn = state.db.pool().acquire().await?;
+    let active = user.identity.tenant.as_ref().map(|t| t.id);
+    let rows = repo::memberships(&mut conn, user.user_id()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let t = active_tenant(row)?;
+        out.push(MyTenant {
+            active: Some(t.id) == active,
+            rejection_reason: if t.role == TenantRole::Owner {
+                row.rejection_reason.clone()
+            } else {
+                None
+            },
+            slug: t.slug,
+            name: t.name,
+            role: t.role,
+            status: t.status,
+        });
+    }
+    Ok(out)
+}
+
+/// Makes the tenant with this slug the active one, after checking the
+/// membership in the database. Another tenant answers `NotFound`. The
+/// session id rotates (a privilege change) and the switch is audited.
+pub async fn switch_tenant(
+    ctx: &RequestContext,
+    user: CurrentUser,
+    tenant_slug: &str,
+) -> ServiceResult<()> {
+    let mut conn = ctx.state.db.pool().acquire().await?;
+    let row = repo::membership_by_slug(&mut conn, user.user_id(), tenant_slug.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tenant = active_tenant(&row)?;
+    let from = user.identity.tenant.as_ref().map(|t| t.id);
+    let mut identity_now = user.identity.clone();
+    let tenant_id = tenant.id;
+    let role = tenant.role;
+    identity_now.tenant = Some(tenant);
+    identity::sign_in_as(ctx, identity_now).await?;
+    audit::append(
+        &mut conn,
+        &AuditEvent::new("tenant_switched")
+            .actor(user.identity.user_id, &user.identity.email)
+            .tenant(tenant_id)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "from_tenant_id": from, "role": role.as_str() })),
+    )
+    .await?;
+    Ok(())
+}
