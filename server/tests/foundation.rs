@@ -333,3 +333,40 @@ async fn the_demo_data_holds_the_demo_catalogue_and_a_pending_tenant() {
             .unwrap();
     assert_eq!(pending, 1);
 }
+
+#[tokio::test]
+async fn without_javascript_a_failed_sign_in_returns_to_the_form_with_the_message() {
+    use axum::{
+        body::Body,
+        http::{header, Method, Request},
+    };
+    let app = TestApp::with_demo().await;
+    let mut browser = app.anon();
+    let post = Request::builder()
+        .method(Method::POST)
+        .uri("/api/login")
+        .header(header::HOST, "portal.test")
+        .header(header::ORIGIN, "http://portal.test")
+        .header(header::REFERER, "http://portal.test/login")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(
+            "email=admin%40guichet.test&password=wrong+password+here",
+        ))
+        .unwrap();
+    let answer = browser.send(post).await;
+    assert!(answer.status.is_redirection(), "{answer:?}");
+    let location = answer
+        .header("location")
+        .expect("back to the form")
+        .to_string();
+    assert!(location.contains("/login"), "{location}");
+    let path = location.trim_start_matches("http://portal.test");
+    let page = browser.get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("is not right"),
+        "the form shows the error: {}",
+        page.body
+    );
+}

@@ -511,3 +511,378 @@ async fn the_pages_render_on_the_server() {
         queue.body
     );
 }
+
+/// Approves a request of the university's owner (16 H100 at Dugny by default) and returns its id.
+async fn approved(app: &TestApp, key: &str, changes: &[(&str, &str)]) -> i64 {
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let id = save(&mut owner, with(form(key), changes), "submit").await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let ok = admin
+        .call(
+            "decide_request",
+            &[("id", &id.to_string()), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    id
+}
+
+#[tokio::test]
+async fn the_capacity_view_shows_weekly_totals_as_svg_to_members_and_admins() {
+    let app = TestApp::with_demo().await;
+    approved(&app, "k-cap", &[("gpus", "240")]).await;
+
+    let anon = app.anon().call("capacity_overview", &[]).await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "{}", anon.body);
+
+    let mut member = app.signed_in(OTHER_MEMBER).await;
+    let data = member.call("capacity_overview", &[]).await;
+    assert_eq!(data.status, StatusCode::OK, "{}", data.body);
+    let data = data.json();
+    assert_eq!(data["weeks"].as_array().unwrap().len(), 26);
+    let dugny = data["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["site_slug"] == "dugny" && p["gpu_model"] == "H100")
+        .expect("Dugny H100")
+        .clone();
+    assert_eq!(dugny["available"], 256);
+    let peaks: Vec<i64> = dugny["peaks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .collect();
+    assert_eq!(peaks.iter().max(), Some(&240));
+    assert_eq!(peaks[0], 0, "{peaks:?}");
+    // No tenant data in the answer.
+    assert!(!data.to_string().contains("Protein folding"));
+
+    let page = member.get("/capacity").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg"), "{}", page.body);
+    assert!(page
+        .body
+        .contains("240 of 256 GPUs committed (busy: above 80 %)"));
+    assert!(page.body.contains("Busiest week"));
+    assert!(!page.body.contains("style="));
+
+    let mut admin = app.signed_in(ADMIN).await;
+    let page = admin.get("/capacity").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Dugny"));
+}
+
+#[tokio::test]
+async fn people_see_and_mark_read_only_their_own_notifications() {
+    let app = TestApp::with_demo().await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let id = save(&mut member, form("k-notes"), "submit").await;
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    owner
+        .call("endorse_request", &[("id", &id.to_string())])
+        .await;
+    // The owner heard of the submission, the member of the endorsement.
+    let count = |r: TestResponse| r.json().as_i64().unwrap();
+    assert_eq!(count(member.call("unread_notifications", &[]).await), 1);
+    let owner_unread = count(owner.call("unread_notifications", &[]).await);
+    assert!(owner_unread >= 1);
+    let mine = member.call("list_notifications", &[]).await.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert!(mine[0]["text"].as_str().unwrap().contains("endorsed"));
+
+    // Another tenant's member sees none of them.
+    let mut other = app.signed_in(OTHER_MEMBER).await;
+    assert_eq!(
+        other.call("list_notifications", &[]).await.json(),
+        Value::Array(vec![])
+    );
+    assert_eq!(count(other.call("mark_notifications_read", &[]).await), 0);
+
+    // Marking read touches only the caller's.
+    assert_eq!(count(member.call("mark_notifications_read", &[]).await), 1);
+    assert_eq!(count(member.call("unread_notifications", &[]).await), 0);
+    assert_eq!(
+        count(owner.call("unread_notifications", &[]).await),
+        owner_unread
+    );
+    assert_eq!(
+        app.anon().call("unread_notifications", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let page = owner.get("/notifications").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Mark all as read"), "{}", page.body);
+    assert!(page.body.contains("Protein folding at scale"));
+    let home = owner.get("/").await;
+    assert!(home.body.contains("/notifications"), "{}", home.body);
+}
+
+async fn decide(app: &TestApp, id: i64, fields: &[(&str, &str)]) -> TestResponse {
+    let mut admin = app.signed_in(ADMIN).await;
+    let id = id.to_string();
+    let mut all = vec![("id", id.as_str())];
+    all.extend_from_slice(fields);
+    admin.call("decide_request", &all).await
+}
+
+async fn quota(app: &TestApp, id: i64) -> (String, i64, String, String) {
+    sqlx::query_as(
+        "SELECT status, approved_gpus, approved_start, approved_end FROM quota_requests WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_approved_change_amends_the_quota_counting_it_once_and_an_oversized_one_is_refused() {
+    let app = TestApp::with_demo().await;
+    let original = approved(&app, "k-orig", &[("gpus", "100")]).await;
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+
+    // The quota's page offers a change and a renewal.
+    let detail = owner
+        .call("get_request", &[("id", &original.to_string())])
+        .await
+        .json();
+    assert!(detail["amend_key"].is_string(), "{detail}");
+    assert_eq!(detail["can_change"], true);
+    let page = owner.get(&format!("/requests/{original}")).await;
+    assert!(page.body.contains("Ask for a change") && page.body.contains("Renew"));
+
+    // Nothing more than the quota is not a change.
+    let same = owner
+        .call(
+            "amend_quota",
+            &[
+                ("id", &original.to_string()),
+                ("kind", "change"),
+                ("idempotency_key", "k-same"),
+                ("gpus", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        same.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        same.body
+    );
+
+    // 200 GPUs until day 50: fits only if the original's 100 are not counted besides.
+    let change = owner
+        .call(
+            "amend_quota",
+            &[
+                ("id", &original.to_string()),
+                ("kind", "change"),
+                ("idempotency_key", "k-change"),
+                ("gpus", "200"),
+                ("end_date", &day(50)),
+            ],
+        )
+        .await;
+    assert_eq!(change.status, StatusCode::OK, "{}", change.body);
+    let change = change.json().as_i64().unwrap();
+    let detail = owner
+        .call("get_request", &[("id", &change.to_string())])
+        .await
+        .json();
+    assert_eq!(detail["summary"]["kind"], "change");
+    assert_eq!(detail["summary"]["status"], "endorsed");
+    assert_eq!(detail["summary"]["amends_request_id"], original);
+    assert_eq!(detail["summary"]["start_date"], day(10));
+
+    let ok = decide(&app, change, &[("decision", "approve")]).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        quota(&app, original).await,
+        ("approved".into(), 200, day(10), day(50))
+    );
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM quota_requests WHERE id = $1")
+        .bind(change)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "approved");
+    // The quota's timeline tells of the amendment.
+    let timeline = owner
+        .call("get_request", &[("id", &original.to_string())])
+        .await
+        .json()["timeline"]
+        .to_string();
+    assert!(
+        timeline.contains(&format!("Amended by change request #{change}")),
+        "{timeline}"
+    );
+
+    // A second change to 250 GPUs next to another quota of 40: 290 > 256, refused at approval.
+    approved(&app, "k-other", &[("gpus", "40")]).await;
+    let too_big = owner
+        .call(
+            "amend_quota",
+            &[
+                ("id", &original.to_string()),
+                ("kind", "change"),
+                ("idempotency_key", "k-change-2"),
+                ("gpus", "250"),
+            ],
+        )
+        .await;
+    assert_eq!(too_big.status, StatusCode::OK, "{}", too_big.body);
+    let too_big = too_big.json().as_i64().unwrap();
+    let refused = decide(&app, too_big, &[("decision", "approve")]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        message(&refused).starts_with("Not enough H100 capacity"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        quota(&app, original).await,
+        ("approved".into(), 200, day(10), day(50))
+    );
+
+    // Another tenant cannot amend it.
+    let mut other = app.signed_in(OTHER_OWNER).await;
+    let theirs = other
+        .call(
+            "amend_quota",
+            &[
+                ("id", &original.to_string()),
+                ("kind", "renewal"),
+                ("idempotency_key", "k-x"),
+                ("end_date", &day(90)),
+            ],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+}
+
+#[tokio::test]
+async fn a_renewal_starts_at_the_quota_end_and_becomes_a_quota_of_its_own() {
+    let app = TestApp::with_demo().await;
+    let original = approved(&app, "k-renew-orig", &[]).await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let renewal = member
+        .call(
+            "amend_quota",
+            &[
+                ("id", &original.to_string()),
+                ("kind", "renewal"),
+                ("idempotency_key", "k-renew"),
+                ("end_date", &day(70)),
+            ],
+        )
+        .await;
+    assert_eq!(renewal.status, StatusCode::OK, "{}", renewal.body);
+    let renewal = renewal.json().as_i64().unwrap();
+    // Resent: the same request.
+    let again = member
+        .call(
+            "amend_quota",
+            &[
+                ("id", &original.to_string()),
+                ("kind", "renewal"),
+                ("idempotency_key", "k-renew"),
+                ("end_date", &day(70)),
+            ],
+        )
+        .await;
+    assert_eq!(again.json().as_i64(), Some(renewal));
+    // A member's renewal waits for the owner's endorsement, like any request.
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let endorsed = owner
+        .call("endorse_request", &[("id", &renewal.to_string())])
+        .await;
+    assert_eq!(endorsed.status, StatusCode::OK, "{}", endorsed.body);
+    let ok = decide(&app, renewal, &[("decision", "approve")]).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        quota(&app, renewal).await,
+        ("approved".into(), 16, day(40), day(70))
+    );
+    assert_eq!(
+        quota(&app, original).await,
+        ("approved".into(), 16, day(10), day(40))
+    );
+    let detail = member
+        .call("get_request", &[("id", &renewal.to_string())])
+        .await
+        .json();
+    assert_eq!(detail["summary"]["kind"], "renewal");
+}
+
+#[tokio::test]
+async fn removing_a_certification_flags_the_quotas_it_allowed() {
+    let app = TestApp::with_demo().await;
+    let mut owner = app.signed_in(HOSP_OWNER).await;
+    let id = save(
+        &mut owner,
+        with(
+            form("k-health-dugny"),
+            &[("classification", "health"), ("sector", "health")],
+        ),
+        "submit",
+    )
+    .await;
+    let ok = decide(&app, id, &[("decision", "approve")]).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+
+    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    // Compliant: nothing to flag.
+    assert_eq!(
+        app::server::requests::flag_noncompliant_requests(&mut conn, None)
+            .await
+            .unwrap(),
+        0
+    );
+    sqlx::query(
+        "DELETE FROM certifications WHERE kind = 'hds' \
+         AND site_id = (SELECT id FROM sites WHERE slug = 'dugny')",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let changed = app::server::requests::flag_noncompliant_requests(&mut conn, None)
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let (flag,): (Option<String>,) =
+        sqlx::query_as("SELECT compliance_flag FROM quota_requests WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    let flag = flag.expect("flagged");
+    assert!(flag.contains("H1"), "{flag}");
+    // Once only.
+    assert_eq!(
+        app::server::requests::flag_noncompliant_requests(&mut conn, None)
+            .await
+            .unwrap(),
+        0
+    );
+    drop(conn);
+
+    // The owner and the platform admins are told; the flag shows on the pages.
+    let notes = owner.call("list_notifications", &[]).await.body;
+    assert!(notes.contains("no longer complies"), "{notes}");
+    let mut admin = app.signed_in(ADMIN).await;
+    let notes = admin.call("list_notifications", &[]).await.body;
+    assert!(notes.contains("no longer complies"), "{notes}");
+    let page = owner.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Compliance flag"), "{}", page.body);
+    let queue = admin.get("/admin/requests?status=approved").await;
+    assert!(queue.body.contains("Flagged"), "{}", queue.body);
+    let (audited,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE event = 'request.compliance_flag'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit_log;
 pub mod auth;
+pub mod capacity;
 pub mod catalogue;
 pub mod home;
 pub mod invitation;

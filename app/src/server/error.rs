@@ -70,6 +70,18 @@ pub fn respond<T>(result: Result<T, impl Into<AppError>>) -> Result<T, AppError>
     })
 }
 
+/// Whether the server function was called by a plain HTML form (no wasm yet):
+/// such a caller navigates by redirects, a hydrated page by itself.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();

@@ -40,6 +40,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     {v.tenant_name.is_some().then(|| view! { <A href="/organisation">"Organisation"</A> })}
                                     {v.tenant_name.is_some().then(|| view! { <A href="/requests">"Requests"</A> })}
                                     {v.platform_admin.then(|| view! { <A href="/admin/requests">"Request queue"</A> })}
+                                    {(v.platform_admin || v.tenant_name.is_some()).then(|| view! { <A href="/capacity">"Capacity"</A> })}
+                                    {(v.platform_admin || v.tenant_name.is_some()).then(|| view! { <crate::features::requests::NotificationBadge/> })}
                                     <A href="/account">"Account"</A>
                                     <A href="/placement">"Where can my data go?"</A>
                                     <A href="/catalogue">"Catalogue"</A>

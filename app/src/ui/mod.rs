@@ -10,6 +10,7 @@ use leptos_router::{
     path,
 };
 
+use crate::features::capacity;
 use crate::features::requests;
 use crate::features::{account, invitation, organisation};
 use crate::features::{audit_log, signup, tenants_admin};
@@ -74,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/new") view=requests::NewRequestPage/>
                     <Route path=path!("/requests/:id") view=requests::RequestPage/>
                     <Route path=path!("/admin/requests") view=requests::AdminRequestsPage/>
+                    <Route path=path!("/capacity") view=capacity::CapacityPage/>
+                    <Route path=path!("/notifications") view=requests::NotificationsPage/>
                 </Routes>
             </Layout>
         </Router>

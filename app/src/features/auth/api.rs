@@ -42,20 +42,31 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
 /// per client address.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{error::respond, identity, request_context};
+    use crate::server::{
+        error::{is_plain_form_post, respond},
+        identity, request_context,
+    };
     let ctx = request_context().await?;
     respond(identity::log_in(&ctx, &email, &password).await)?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    // A hydrated page reloads itself (see `LoginPage`); a plain form follows this.
+    if is_plain_form_post() {
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+    }
     Ok(())
 }
 
 /// Signs out: the session ends on the server, not only in the browser.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{error::respond, identity, request_context};
+    use crate::server::{
+        error::{is_plain_form_post, respond},
+        identity, request_context,
+    };
     let ctx = request_context().await?;
     respond(identity::log_out(&ctx).await)?;
-    leptos_axum::redirect("/");
+    if is_plain_form_post() {
+        leptos_axum::redirect("/");
+    }
     Ok(())
 }
 

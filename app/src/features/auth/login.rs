@@ -13,6 +13,14 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            // Signed in: load the next page afresh, so every part of it knows.
+            let _ = window()
+                .location()
+                .set_href(&super::api::safe_next(Some(&next())));
+        }
+    });
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,
@@ -62,6 +70,11 @@ fn message_for_form(e: &AppError) -> String {
 #[component]
 pub fn LogoutButton() -> impl IntoView {
     let action = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            let _ = window().location().set_href("/");
+        }
+    });
     view! {
         <ActionForm action=action attr:class="inline-form">
             <button type="submit" class="button button--small button--ghost">"Sign out"</button>

@@ -125,6 +125,56 @@ pub async fn save_request(
     Ok(id)
 }
 
+/// Asks for a change (`kind=change`: more GPUs and/or a later end) or a renewal (`kind=renewal`:
+/// a new window from the quota's end) of one of the tenant's approved quotas; members and owners.
+/// The new request is submitted at once and goes through the same review.
+#[server(prefix = "/api", endpoint = "amend_quota")]
+pub async fn amend_quota(
+    id: String,
+    kind: String,
+    idempotency_key: String,
+    gpus: Option<String>,
+    end_date: Option<String>,
+    justification: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::domain::lifecycle::RequestKind;
+    use crate::server::{error::respond, request_context, requests};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let actor = respond(user.in_tenant_writer())?;
+    let id = respond(parse_id(&id))?;
+    let kind = match RequestKind::parse(&kind) {
+        Ok(k @ (RequestKind::Change | RequestKind::Renewal)) => k,
+        _ => {
+            return respond(Err(AppError::validation(
+                "kind",
+                "Choose a change or a renewal.",
+            )))
+        }
+    };
+    let input = requests::AmendInput {
+        idempotency_key,
+        gpus: gpus.unwrap_or_default(),
+        end_date: end_date.unwrap_or_default(),
+        justification: justification.unwrap_or_default(),
+    };
+    let new_id = respond(
+        requests::amend_request(
+            &ctx.state,
+            &actor,
+            id,
+            kind,
+            &input,
+            ctx.client_ip.as_deref(),
+        )
+        .await,
+    )?;
+    if !is_script_call() {
+        leptos_axum::redirect(&format!("/requests/{new_id}"));
+    }
+    Ok(new_id)
+}
+
 /// Whether the caller asked for JSON (a script or the hydrated page) rather than posting a plain
 /// HTML form, after which the browser is redirected.
 #[cfg(feature = "ssr")]
@@ -252,22 +302,45 @@ pub async fn request_queue(
     respond(requests::queue(&ctx.state, &admin, &filter).await)
 }
 
-/// The caller's notifications in the active tenant.
+/// The viewer behind a notifications call: a platform admin (all of theirs) or someone acting
+/// in a tenant (that tenant's).
+#[cfg(feature = "ssr")]
+fn notification_viewer(
+    user: &crate::server::auth::actor::CurrentUser,
+) -> Result<crate::server::requests::Viewer, AppError> {
+    use crate::server::requests::Viewer;
+    match user.as_platform_admin() {
+        Ok(admin) => Ok(Viewer::Admin(admin)),
+        Err(_) => user.in_tenant().map(Viewer::Tenant),
+    }
+}
+
+/// The caller's own notifications (signed-in people).
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
     use crate::server::{error::respond, request_context, requests};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant())?;
-    respond(requests::notifications(&ctx.state, &actor).await)
+    let viewer = respond(notification_viewer(&user))?;
+    respond(requests::notifications(&ctx.state, &viewer).await)
 }
 
-/// Marks the caller's notifications in the active tenant as read.
-#[server(prefix = "/api", endpoint = "mark_notifications_read")]
-pub async fn mark_notifications_read() -> Result<(), AppError> {
+/// How many of the caller's notifications are unread (signed-in people), for the header badge.
+#[server(prefix = "/api", endpoint = "unread_notifications")]
+pub async fn unread_notifications() -> Result<i64, AppError> {
     use crate::server::{error::respond, request_context, requests};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant())?;
-    respond(requests::mark_notifications_read(&ctx.state, &actor).await)
+    let viewer = respond(notification_viewer(&user))?;
+    respond(requests::unread_notifications(&ctx.state, &viewer).await)
+}
+
+/// Marks the caller's own notifications as read; answers how many were unread.
+#[server(prefix = "/api", endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read() -> Result<u64, AppError> {
+    use crate::server::{error::respond, request_context, requests};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let viewer = respond(notification_viewer(&user))?;
+    respond(requests::mark_notifications_read(&ctx.state, &viewer).await)
 }

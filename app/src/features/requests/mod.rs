@@ -5,6 +5,9 @@ mod api;
 pub mod types;
 
 pub use api::*;
+mod notifications;
 mod pages;
+
+pub use notifications::{NotificationBadge, NotificationsPage};
 
 pub use pages::{AdminRequestsPage, NewRequestPage, RequestPage, RequestsPage};

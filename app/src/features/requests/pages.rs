@@ -279,6 +279,13 @@ pub fn RequestPage() -> impl IntoView {
     let endorse = ServerAction::<EndorseRequest>::new();
     let withdraw = ServerAction::<WithdrawRequest>::new();
     let decide = ServerAction::<DecideRequest>::new();
+    let amend = ServerAction::<AmendQuota>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(new_id)) = amend.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/requests/{new_id}"), Default::default());
+        }
+    });
     let data = Resource::new(
         move || {
             (
@@ -287,6 +294,7 @@ pub fn RequestPage() -> impl IntoView {
                 endorse.version().get(),
                 withdraw.version().get(),
                 decide.version().get(),
+                amend.version().get(),
             )
         },
         |(id, ..)| get_request(id),
@@ -297,6 +305,7 @@ pub fn RequestPage() -> impl IntoView {
             endorse.value().get().and_then(Result::err),
             withdraw.value().get().and_then(Result::err),
             decide.value().get().and_then(Result::err),
+            amend.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -320,7 +329,8 @@ pub fn RequestPage() -> impl IntoView {
                     view! {
                         <h1>"Request #" {s.id} ": " {s.project_title.clone()}</h1>
                         <p>{badge(s.status)} " " {s.phase.map(|p| p.label())}</p>
-                        {s.compliance_flag.clone().map(|f| view! { <p class="form__error">{f}</p> })}
+                        {s.compliance_flag.clone().map(|f| view! { <p class="form__error" role="alert">"Compliance flag: " {f}</p> })}
+                        {s.amends_request_id.map(|o| view! { <p>{s.kind.label()} " of quota " <a href=format!("/requests/{o}")>{format!("#{o}")}</a></p> })}
                         <dl class="card">
                             <dt>"Organisation"</dt><dd>{s.tenant_name.clone()}</dd>
                             <dt>"Requested by"</dt><dd>{d.requester_name.clone()}</dd>
@@ -389,6 +399,53 @@ pub fn RequestPage() -> impl IntoView {
                                 </ActionForm>
                             })}
                         </div>
+                        {d.amend_key.clone().map(|key| {
+                            let key2 = format!("{key}-r");
+                            let can_change = d.can_change;
+                            view! {
+                                <h2>"Change or renew this quota"</h2>
+                                {can_change.then(|| view! {
+                                    <ActionForm action=amend attr:class="form card">
+                                        <h3>"Ask for a change"</h3>
+                                        <input type="hidden" name="id" value=rid.to_string()/>
+                                        <input type="hidden" name="kind" value="change"/>
+                                        <input type="hidden" name="idempotency_key" value=key.clone()/>
+                                        <div class="field">
+                                            <label for="change-gpus">"GPUs in total"</label>
+                                            <input id="change-gpus" name="gpus" type="number" min="1"/>
+                                        </div>
+                                        <div class="field">
+                                            <label for="change-end">"New end (exclusive; empty keeps it)"</label>
+                                            <input id="change-end" name="end_date" type="date"/>
+                                        </div>
+                                        <div class="field">
+                                            <label for="change-why">"Why (optional)"</label>
+                                            <textarea id="change-why" name="justification" rows="2"></textarea>
+                                        </div>
+                                        <button type="submit" class="button">"Ask for a change"</button>
+                                    </ActionForm>
+                                })}
+                                <ActionForm action=amend attr:class="form card">
+                                    <h3>"Renew"</h3>
+                                    <input type="hidden" name="id" value=rid.to_string()/>
+                                    <input type="hidden" name="kind" value="renewal"/>
+                                    <input type="hidden" name="idempotency_key" value=key2/>
+                                    <div class="field">
+                                        <label for="renew-gpus">"GPUs (empty keeps the quota's)"</label>
+                                        <input id="renew-gpus" name="gpus" type="number" min="1"/>
+                                    </div>
+                                    <div class="field">
+                                        <label for="renew-end">"Renew until (exclusive)"</label>
+                                        <input id="renew-end" name="end_date" type="date" required=true/>
+                                    </div>
+                                    <div class="field">
+                                        <label for="renew-why">"Why (optional)"</label>
+                                        <textarea id="renew-why" name="justification" rows="2"></textarea>
+                                    </div>
+                                    <button type="submit" class="button">"Renew"</button>
+                                </ActionForm>
+                            }
+                        })}
                         <h2>"Timeline"</h2>
                         <div class="table-wrap"><table>
                             <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Status"</th><th scope="col">"Note"</th></tr></thead>
@@ -488,7 +545,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                                 <td>{s.site_name.clone()}</td>
                                                 <td>{format!("{} {}", s.gpus, s.gpu_model)}</td>
                                                 <td>{s.asked_window()}</td>
-                                                <td>{residency}</td>
+                                                <td>{residency}{s.compliance_flag.clone().map(|f| view! { " " <span class="badge badge--warn">"Flagged"</span> " " {f} })}</td>
                                                 <td>{format!("{} → {} / {}", q.peak_before, q.peak_after, q.available)}</td>
                                                 <td><span class=headroom_class>{q.headroom_after}</span></td>
                                             </tr>

@@ -34,6 +34,8 @@ pub struct RequestSummary {
     pub id: i64,
     pub tenant_name: String,
     pub kind: RequestKind,
+    /// The quota a change or renewal is about.
+    pub amends_request_id: Option<i64>,
     pub status: RequestStatus,
     pub project_title: String,
     pub sector: String,
@@ -104,6 +106,10 @@ pub struct RequestDetail {
     pub timeline: Vec<TimelineEntry>,
     /// What the viewer may do now, in button order.
     pub actions: Vec<Action>,
+    /// A fresh form token when the viewer may ask for a change of this quota or renew it.
+    pub amend_key: Option<String>,
+    /// Whether a change (more GPUs, later end) may be asked: the quota has not ended.
+    pub can_change: bool,
 }
 
 /// A rule that failed for a site, for the form and the queue.

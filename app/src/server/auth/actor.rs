@@ -148,7 +148,7 @@ where
 
 /// The current user inside a server function or a server-rendered page.
 pub async fn current_user() -> Result<CurrentUser, AppError> {
-    let state = leptos::prelude::expect_context::<AppState>();
+    let state = crate::server::state::app_state()?;
     let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
     let session = parts
         .extensions

@@ -16,6 +16,7 @@ pub struct RequestRow {
     pub tenant_name: String,
     pub requester_user_id: i64,
     pub kind: String,
+    pub amends_request_id: Option<i64>,
     pub status: String,
     pub project_title: String,
     pub justification: String,
@@ -40,7 +41,7 @@ pub struct RequestRow {
     pub compliance_flag: Option<String>,
 }
 
-const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, r.requester_user_id, r.kind, r.status, \
+pub const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, r.requester_user_id, r.kind, r.amends_request_id, r.status, \
      r.project_title, r.justification, r.sector, r.classification, r.confidential_waiver, r.site_id, \
      s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
      r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
@@ -86,6 +87,7 @@ impl RequestRow {
             id: self.id,
             tenant_name: self.tenant_name.clone(),
             kind: self.kind()?,
+            amends_request_id: self.amends_request_id,
             status,
             project_title: self.project_title.clone(),
             sector: self.sector.clone(),
@@ -202,23 +204,27 @@ pub async fn list_queue(
 }
 
 /// The GPUs granted at a site for a model by approved and partially approved quotas overlapping
-/// `[start, end)`: one query on the capacity index.
+/// `[start, end)`, leaving out the quota `except` (the one a change request amends, counted once
+/// as amended; 0 for none): one query on the capacity index. An approved change request holds no
+/// GPUs itself (its approved fields stay empty): the quota it amends does.
 pub async fn commitments(
     conn: &mut AnyConnection,
     site_id: i64,
     gpu_model: &str,
     start: Date,
     end: Date,
+    except: i64,
 ) -> Result<Vec<Commitment>, sqlx::Error> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT approved_start, approved_end, approved_gpus FROM quota_requests \
          WHERE site_id = $1 AND gpu_model = $2 AND status IN ('approved', 'partially_approved') \
-         AND approved_start < $3 AND approved_end > $4",
+         AND approved_start < $3 AND approved_end > $4 AND id <> $5",
     )
     .bind(site_id)
     .bind(gpu_model)
     .bind(end.to_string())
     .bind(start.to_string())
+    .bind(except)
     .fetch_all(conn)
     .await?;
     rows.into_iter()

@@ -12,7 +12,7 @@ use crate::domain::{
     capacity::{self, Pool},
     catalogue::{CatalogueSite, CatalogueSnapshot},
     country::CountryCode,
-    lifecycle::{self, Action, RequestStatus, Role},
+    lifecycle::{self, Action, RequestKind, RequestStatus, Role},
     request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
     residency::{self, Classification, Evaluation, PlacementRequest, TenantProfile, Window},
     tenancy::TenantRole,
@@ -507,6 +507,163 @@ pub async fn save_request(
     Ok(row.id)
 }
 
+/// A change (more GPUs and/or a later end) or a renewal (a new window from the quota's end) of an
+/// approved quota, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct AmendInput {
+    pub idempotency_key: String,
+    /// The GPUs wanted (the quota's total after a change); empty keeps the quota's.
+    pub gpus: String,
+    /// The new end (exclusive); required for a renewal, empty keeps the quota's for a change.
+    pub end_date: String,
+    /// Why; empty reuses the quota's justification.
+    pub justification: String,
+}
+
+/// Creates and submits a change or renewal request of the tenant's quota `original_id`, in one
+/// transaction; it then goes through the same endorsement and review as a new request. The same
+/// form token never creates two requests.
+pub async fn amend_request(
+    state: &AppState,
+    actor: &TenantActor,
+    original_id: i64,
+    kind: RequestKind,
+    input: &AmendInput,
+    client_ip: Option<&str>,
+) -> ServiceResult<i64> {
+    if kind == RequestKind::New || !actor.role.can_write() {
+        return Err(AppError::Forbidden.into());
+    }
+    let key = input.idempotency_key.trim();
+    if key.is_empty() || key.len() > 100 {
+        return Err(invalid(
+            "idempotency_key",
+            "The form is missing its token; reload the page and try again.",
+        ));
+    }
+    let today = today();
+    let mut tx = state.db.begin_write().await?;
+    if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id, key).await? {
+        tx.rollback().await?;
+        return Ok(existing.id);
+    }
+    let original = repo::find_in_tenant(&mut tx, actor.tenant_id, original_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let not_quota = || conflict("Only an approved quota can be changed or renewed.");
+    if !original.status()?.grants_quota() || original.kind()? == RequestKind::Change {
+        return Err(not_quota());
+    }
+    let (Some(o_gpus), Some(o_start), Some(o_end)) = (
+        original.approved_gpus,
+        original.approved_start.as_deref(),
+        original.approved_end.as_deref(),
+    ) else {
+        return Err(not_quota());
+    };
+    let (o_start, o_end) = (repo::parse_date(o_start)?, repo::parse_date(o_end)?);
+    let gpus = if input.gpus.trim().is_empty() {
+        o_gpus
+    } else {
+        i64::from(
+            GpuCount::parse(&input.gpus)
+                .map_err(|m| invalid("gpus", m))?
+                .get(),
+        )
+    };
+    let justification = if input.justification.trim().is_empty() {
+        original.justification.clone()
+    } else {
+        Justification::parse(&input.justification)
+            .map_err(|m| invalid("justification", m))?
+            .as_str()
+            .to_owned()
+    };
+    let (start, end) = match kind {
+        RequestKind::Change => {
+            if o_end <= today {
+                return Err(conflict(
+                    "This quota has ended: renew it or ask for a new one instead.",
+                ));
+            }
+            let end = if input.end_date.trim().is_empty() {
+                o_end
+            } else {
+                form_date("end_date", &input.end_date, "end")?
+            };
+            if gpus < o_gpus || end < o_end || (gpus == o_gpus && end == o_end) {
+                return Err(invalid(
+                    "gpus",
+                    format!(
+                        "A change asks for more than the quota's {o_gpus} GPUs, a later end than {o_end}, or both."
+                    ),
+                ));
+            }
+            TimeWindow::new(
+                o_start.max(today),
+                end,
+                today,
+                state.config.max_window_months,
+            )
+            .map_err(|m| invalid("end_date", m))?;
+            (o_start, end)
+        }
+        _ => {
+            let end = form_date("end_date", &input.end_date, "end")?;
+            let window = TimeWindow::new(o_end, end, today, state.config.max_window_months)
+                .map_err(|m| invalid("end_date", m))?;
+            (window.start(), window.end())
+        }
+    };
+    let now = now_unix();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, amends_request_id, status, project_title, \
+         justification, sector, classification, confidential_waiver, site_id, gpu_model, gpus, start_date, end_date, \
+         idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+    )
+    .bind(actor.tenant_id)
+    .bind(actor.user_id)
+    .bind(kind.as_str())
+    .bind(original.id)
+    .bind(&original.project_title)
+    .bind(&justification)
+    .bind(&original.sector)
+    .bind(&original.classification)
+    .bind(original.confidential_waiver)
+    .bind(original.site_id)
+    .bind(&original.gpu_model)
+    .bind(gpus)
+    .bind(start.to_string())
+    .bind(end.to_string())
+    .bind(key)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &mut tx,
+        Record {
+            row: &row,
+            action: Action::SaveDraft,
+            from: None,
+            to: RequestStatus::Draft,
+            actor_user_id: actor.user_id,
+            actor_email: &actor.email,
+            note: &format!("{} of quota #{}.", kind.label(), original.id),
+            client_ip,
+            detail: json!({ "kind": kind.as_str(), "amends_request_id": original.id }),
+            audience: Audience::Requester,
+        },
+    )
+    .await?;
+    submit_in(&mut tx, actor, id, client_ip).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// Submits a draft: only for a verified tenant, and only to a site the residency rules allow
 /// today. An owner's submission endorses itself.
 pub async fn submit_request(
@@ -748,6 +905,45 @@ pub async fn decide(
         (u32::try_from(row.gpus).unwrap_or(0), asked_start, asked_end)
     };
 
+    // A change request amends its quota: the quota must still hold, and what is granted may not
+    // shrink it (a smaller quota is not what anyone asked for).
+    let amended = if granting && row.kind()? == RequestKind::Change {
+        let original_id = row
+            .amends_request_id
+            .ok_or_else(|| conflict("This change request names no quota."))?;
+        let original = repo::find_any(&mut tx, original_id, postgres)
+            .await?
+            .filter(|o| o.tenant_id == row.tenant_id)
+            .ok_or(AppError::NotFound)?;
+        let (Some(o_gpus), Some(o_start), Some(o_end)) = (
+            original.approved_gpus,
+            original.approved_start.as_deref(),
+            original.approved_end.as_deref(),
+        ) else {
+            return Err(conflict(format!(
+                "Request #{original_id} is no longer a quota, so it cannot be changed."
+            )));
+        };
+        if !original.status()?.grants_quota() {
+            return Err(conflict(format!(
+                "Request #{original_id} is no longer a quota, so it cannot be changed."
+            )));
+        }
+        let (o_start, o_end) = (repo::parse_date(o_start)?, repo::parse_date(o_end)?);
+        if start != o_start || i64::from(gpus) < o_gpus || end < o_end {
+            return Err(invalid(
+                "approved_gpus",
+                format!(
+                    "A change keeps the quota's start ({o_start}) and grants at least its {o_gpus} GPUs and its end ({o_end}, exclusive)."
+                ),
+            ));
+        }
+        Some(original)
+    } else {
+        None
+    };
+    let except = amended.as_ref().map_or(0, |o| o.id);
+
     let mut detail = json!({});
     let mut catalogue_versions = (None, None);
     if granting {
@@ -782,7 +978,7 @@ pub async fn decide(
             u32::try_from(reserve).unwrap_or(0),
         );
         let commitments =
-            repo::commitments(&mut tx, row.site_id, &row.gpu_model, start, end).await?;
+            repo::commitments(&mut tx, row.site_id, &row.gpu_model, start, end, except).await?;
         let candidate = capacity::Commitment::new(start, end, gpus);
         let headroom = capacity::check_fits(pool, &commitments, &candidate)
             .map_err(|shortfall| conflict(shortfall.message(&row.gpu_model)))?;
@@ -798,7 +994,8 @@ pub async fn decide(
         catalogue_versions = (Some(catalogue.policy.version), Some(catalogue.revision));
     }
 
-    let (approved_gpus, approved_start, approved_end) = if granting {
+    // An approved change holds no GPUs itself: the quota it amends does.
+    let (approved_gpus, approved_start, approved_end) = if granting && amended.is_none() {
         (
             Some(i64::from(gpus)),
             Some(start.to_string()),
@@ -823,6 +1020,49 @@ pub async fn decide(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    if let Some(original) = &amended {
+        sqlx::query(
+            "UPDATE quota_requests SET approved_gpus = $1, approved_end = $2, updated_at = $3 \
+             WHERE tenant_id = $4 AND id = $5",
+        )
+        .bind(i64::from(gpus))
+        .bind(end.to_string())
+        .bind(now_unix())
+        .bind(original.tenant_id)
+        .bind(original.id)
+        .execute(&mut *tx)
+        .await?;
+        let (actor_name, _) = repo::user_name(&mut tx, admin.user_id).await?;
+        let status = original.status()?;
+        repo::add_event(
+            &mut tx,
+            original.id,
+            original.tenant_id,
+            admin.user_id,
+            &actor_name,
+            Some(status),
+            status,
+            &format!(
+                "Amended by change request #{}: {gpus} GPUs, {}.",
+                row.id,
+                crate::features::requests::types::window_label(
+                    &start.to_string(),
+                    &end.to_string()
+                )
+            ),
+        )
+        .await?;
+        if let Some(d) = detail.as_object_mut() {
+            d.insert(
+                "amends".into(),
+                json!({
+                    "request_id": original.id,
+                    "before": { "gpus": original.approved_gpus, "end": original.approved_end },
+                    "after": { "gpus": gpus, "end": end.to_string() },
+                }),
+            );
+        }
+    }
     record(
         &mut tx,
         Record {
@@ -875,7 +1115,20 @@ pub async fn detail_for_tenant(
         return Err(AppError::NotFound.into());
     }
     let actions = lifecycle::allowed_actions(row.status()?, &tenant_actor(actor, &row));
-    detail(&mut conn, row, actions).await
+    let quota_end = match (&row.approved_end, row.kind()?) {
+        (Some(end), RequestKind::New | RequestKind::Renewal) if row.status()?.grants_quota() => {
+            Some(repo::parse_date(end)?)
+        }
+        _ => None,
+    };
+    let mut d = detail(&mut conn, row, actions).await?;
+    if actor.role.can_write() {
+        if let Some(end) = quota_end {
+            d.amend_key = Some(new_idempotency_key());
+            d.can_change = end > today();
+        }
+    }
+    Ok(d)
 }
 
 /// Any request, for platform admins.
@@ -914,6 +1167,8 @@ async fn detail(
         catalogue_revision: row.catalogue_revision,
         timeline,
         actions,
+        amend_key: None,
+        can_change: false,
     })
 }
 
@@ -959,7 +1214,7 @@ pub async fn form_options(
         let (available, free) = match site.pool(gpu_model.trim()) {
             Some(pool) => {
                 let commitments =
-                    repo::commitments(&mut conn, site.id, &pool.model, start, end).await?;
+                    repo::commitments(&mut conn, site.id, &pool.model, start, end, 0).await?;
                 let pool = Pool::new(pool.installed, pool.reserve);
                 (
                     Some(pool.available()),
@@ -1028,8 +1283,12 @@ pub async fn queue(
             .and_then(|s| s.pool(&row.gpu_model))
             .map(|p| Pool::new(p.installed, p.reserve))
             .unwrap_or_default();
+        let except = match row.kind()? {
+            RequestKind::Change => row.amends_request_id.unwrap_or(0),
+            _ => 0,
+        };
         let commitments =
-            repo::commitments(&mut conn, row.site_id, &row.gpu_model, start, end).await?;
+            repo::commitments(&mut conn, row.site_id, &row.gpu_model, start, end, except).await?;
         let peak_before = capacity::peak_committed(&commitments, start, end);
         let gpus = u32::try_from(row.gpus).unwrap_or(0);
         let peak_after = if summary.status.grants_quota() {
@@ -1050,21 +1309,49 @@ pub async fn queue(
     Ok(out)
 }
 
+/// A signed-in person seeing what is theirs: a platform admin, or someone acting in a tenant.
+pub enum Viewer {
+    Admin(AdminActor),
+    Tenant(TenantActor),
+}
+
+impl Viewer {
+    fn user_id(&self) -> i64 {
+        match self {
+            Self::Admin(a) => a.user_id,
+            Self::Tenant(t) => t.user_id,
+        }
+    }
+
+    /// The tenant whose notifications are shown; `None` for an admin (all of theirs).
+    fn tenant_id(&self) -> Option<i64> {
+        match self {
+            Self::Admin(_) => None,
+            Self::Tenant(t) => Some(t.tenant_id),
+        }
+    }
+}
+
 /// id, request id, text, created at, read at.
 type NotificationRow = (i64, Option<i64>, String, i64, Option<i64>);
 
-/// The person's latest notifications in the active tenant.
+/// Only the viewer's own notifications: a platform admin sees all of theirs; someone acting in a
+/// tenant those of that tenant (and any without a tenant).
+const NOTIFICATION_SCOPE: &str =
+    "user_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR tenant_id IS NULL OR tenant_id = $2)";
+
+/// The person's latest notifications.
 pub async fn notifications(
     state: &AppState,
-    actor: &TenantActor,
+    viewer: &Viewer,
 ) -> ServiceResult<Vec<NotificationItem>> {
     let mut conn = state.db.pool().acquire().await?;
-    let rows: Vec<NotificationRow> = sqlx::query_as(
+    let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
         "SELECT id, request_id, text, created_at, read_at FROM notifications \
-         WHERE user_id = $1 AND tenant_id = $2 ORDER BY id DESC LIMIT 50",
-    )
-    .bind(actor.user_id)
-    .bind(actor.tenant_id)
+         WHERE {NOTIFICATION_SCOPE} ORDER BY id DESC LIMIT 50"
+    ))
+    .bind(viewer.user_id())
+    .bind(viewer.tenant_id())
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows
@@ -1081,15 +1368,27 @@ pub async fn notifications(
         .collect())
 }
 
-/// Marks all of the person's notifications in the active tenant as read.
-pub async fn mark_notifications_read(state: &AppState, actor: &TenantActor) -> ServiceResult<()> {
-    sqlx::query(
-        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND tenant_id = $3 AND read_at IS NULL",
-    )
+/// How many of the person's notifications are unread: one query on the `notifications_user` index.
+pub async fn unread_notifications(state: &AppState, viewer: &Viewer) -> ServiceResult<i64> {
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM notifications WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
+    ))
+    .bind(viewer.user_id())
+    .bind(viewer.tenant_id())
+    .fetch_one(state.db.pool())
+    .await?;
+    Ok(n)
+}
+
+/// Marks all of the person's notifications (in the same scope as the list) as read.
+pub async fn mark_notifications_read(state: &AppState, viewer: &Viewer) -> ServiceResult<u64> {
+    let done = sqlx::query(&format!(
+        "UPDATE notifications SET read_at = $3 WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
+    ))
+    .bind(viewer.user_id())
+    .bind(viewer.tenant_id())
     .bind(now_unix())
-    .bind(actor.user_id)
-    .bind(actor.tenant_id)
     .execute(state.db.pool())
     .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }

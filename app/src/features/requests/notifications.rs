@@ -1,0 +1,74 @@
+//! The unread-count badge in the header and `/notifications`, the person's own list.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::api::{unread_notifications, MarkNotificationsRead};
+
+fn instant(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
+/// "Notifications" in the header with the unread count (rendered only for signed-in people).
+#[component]
+pub fn NotificationBadge() -> impl IntoView {
+    let count = Resource::new(|| (), |_| unread_notifications());
+    view! {
+        <A href="/notifications">
+            "Notifications"
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    count.await.ok().filter(|n| *n > 0).map(|n| view! {
+                        " " <span class="badge badge--info">{n}<span class="visually-hidden">" unread"</span></span>
+                    })
+                })}
+            </Transition>
+        </A>
+    }
+}
+
+/// `/notifications`: the person's latest notifications, with "Mark all as read".
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let mark = ServerAction::<MarkNotificationsRead>::new();
+    let items = Resource::new(
+        move || mark.version().get(),
+        |_| super::api::list_notifications(),
+    );
+    view! {
+        <Title text="Notifications"/>
+        <section class="page">
+            <h1>"Notifications"</h1>
+            <ActionForm action=mark attr:class="inline-form">
+                <button type="submit" class="button button--small">"Mark all as read"</button>
+            </ActionForm>
+            {move || mark.value().get().and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match items.await {
+                        Ok(items) if items.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
+                        Ok(items) => view! {
+                            <div class="table-wrap"><table>
+                                <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Request"</th><th scope="col">"Read"</th></tr></thead>
+                                <tbody>
+                                    {items.into_iter().map(|n| view! {
+                                        <tr>
+                                            <td>{instant(n.created_at)}</td>
+                                            <td>{n.text}</td>
+                                            <td>{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
+                                            <td>{if n.read { view! { <span class="badge">"Read"</span> } } else { view! { <span class="badge badge--info">"New"</span> } }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

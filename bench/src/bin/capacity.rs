@@ -1,0 +1,286 @@
+//! Capacity benchmark: a fresh database with the demo data and 100,000 approved quotas spread
+//! over the demo sites, models and two years; then the latency of the capacity check (the
+//! commitments query and `check_fits`) for 1,000 random candidates, and of 200 full approvals
+//! through the service, one by one. Prints figures; nothing fails on timing.
+//!
+//! ```sh
+//! cargo run --release -p bench --bin capacity               # SQLite in a temporary file
+//! cargo run --release -p bench --bin capacity -- postgres://user@host:port/db   # a new database there
+//! ```
+
+use std::time::{Duration, Instant};
+
+use app::domain::capacity::{check_fits, Commitment, Pool};
+use app::domain::lifecycle::Action;
+use app::server::{
+    auth::actor::AdminActor,
+    catalogue::load_catalogue,
+    config::DatabaseUrl,
+    demo,
+    requests::{self, repo, DecisionInput},
+    AppConfig, AppState, Db,
+};
+use bench::percentile;
+use time::{Date, Duration as Days, OffsetDateTime};
+
+const QUOTAS: usize = 100_000;
+const BATCH: usize = 1_000;
+const BATCHES_PER_TX: usize = 10;
+const CHECKS: usize = 1_000;
+const APPROVALS: usize = 200;
+
+/// A small deterministic generator (xorshift64*): figures are comparable between runs.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        let span = u64::try_from(hi - lo + 1).unwrap_or(1);
+        lo + i64::try_from(self.next() % span).unwrap_or(0)
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A new, empty database: a temporary SQLite file, or a new database on the given server.
+async fn fresh_database(arg: Option<String>) -> Result<String, BoxError> {
+    let unique = format!(
+        "{}_{}",
+        std::process::id(),
+        OffsetDateTime::now_utc().unix_timestamp()
+    );
+    match arg {
+        Some(url) if url.starts_with("postgres") => {
+            use sqlx::Connection as _;
+            let mut conn = sqlx::PgConnection::connect(&url).await?;
+            let name = format!("guichet_bench_{unique}");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await?;
+            let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+            Ok(format!("{base}/{name}"))
+        }
+        Some(other) => Err(format!("not a PostgreSQL URL: {other}").into()),
+        None => {
+            let path = std::env::temp_dir().join(format!("guichet-bench-{unique}.db"));
+            Ok(format!("sqlite://{}", path.display()))
+        }
+    }
+}
+
+fn report(what: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{what:<34} n={:<5} median {:>9.3} ms   p99 {:>9.3} ms",
+        samples.len(),
+        percentile(&samples, 50.0).as_secs_f64() * 1e3,
+        percentile(&samples, 99.0).as_secs_f64() * 1e3,
+    );
+}
+
+/// One pool of the catalogue.
+struct PoolRef {
+    site_id: i64,
+    model: String,
+    available: u32,
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), BoxError> {
+    let url = fresh_database(std::env::args().nth(1)).await?;
+    let backend = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!("Capacity benchmark on {backend}");
+    let config = AppConfig {
+        database_url: DatabaseUrl::new(url.clone()),
+        ..AppConfig::default()
+    };
+    let db = Db::connect(&config.database_url, 4).await?;
+    db.migrate().await?;
+    let state = AppState::new(db, config);
+    demo::load_if_empty(&state).await?;
+
+    let mut conn = state.db.pool().acquire().await?;
+    let catalogue = load_catalogue(&mut conn).await?;
+    let pools: Vec<PoolRef> = catalogue
+        .sites
+        .iter()
+        .flat_map(|s| {
+            s.gpus.iter().map(|g| PoolRef {
+                site_id: s.id,
+                model: g.model.clone(),
+                available: g.available(),
+            })
+        })
+        .collect();
+    let total: u64 = pools.iter().map(|p| u64::from(p.available)).sum();
+    let (tenant_id, user_id): (i64, i64) = sqlx::query_as(
+        "SELECT t.id, m.user_id FROM tenants t JOIN memberships m ON m.tenant_id = t.id \
+         WHERE t.status = 'verified' AND m.role = 'owner' ORDER BY t.id LIMIT 1",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (admin_id, admin_email): (i64, String) =
+        sqlx::query_as("SELECT id, email FROM users WHERE platform_admin = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    drop(conn);
+
+    // Quotas of 1–3 GPUs for 1–7 weeks, placed in pools in proportion to their size, over the
+    // year before and the year after today: about 60 % of every pool committed on a usual day.
+    let today = OffsetDateTime::now_utc().date();
+    let first = today - Days::days(365);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let pick_pool = |rng: &mut Rng| -> usize {
+        let mut x = rng.next() % total.max(1);
+        for (i, p) in pools.iter().enumerate() {
+            if x < u64::from(p.available) {
+                return i;
+            }
+            x -= u64::from(p.available);
+        }
+        0
+    };
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let loading = Instant::now();
+    let mut n = 0_usize;
+    while n < QUOTAS {
+        let mut tx = state.db.begin_write().await?;
+        for _ in 0..BATCHES_PER_TX {
+            if n >= QUOTAS {
+                break;
+            }
+            let mut sql = String::from(
+                "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
+                 sector, classification, site_id, gpu_model, gpus, start_date, end_date, approved_gpus, approved_start, \
+                 approved_end, idempotency_key, created_at, updated_at) VALUES ",
+            );
+            let rows = BATCH.min(QUOTAS - n);
+            for r in 0..rows {
+                let pool = &pools[pick_pool(&mut rng)];
+                let start = first + Days::days(rng.range(0, 729));
+                let end = start + Days::days(7 * rng.range(1, 7));
+                let gpus = rng.range(1, 3);
+                if r > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "({tenant_id}, {user_id}, 'new', 'approved', 'Bench', 'Benchmark quota.', 'research', 'public', \
+                     {}, '{}', {gpus}, '{start}', '{end}', {gpus}, '{start}', '{end}', 'bench-{}', {now}, {now})",
+                    pool.site_id, pool.model, n + r
+                ));
+            }
+            sqlx::query(&sql).execute(&mut *tx).await?;
+            n += rows;
+        }
+        tx.commit().await?;
+    }
+    println!(
+        "loaded {QUOTAS} approved quotas in {:.1} s",
+        loading.elapsed().as_secs_f64()
+    );
+
+    // The capacity check: the commitments query and check_fits.
+    let mut conn = state.db.pool().acquire().await?;
+    let mut samples = Vec::with_capacity(CHECKS);
+    let (mut fits, mut short) = (0, 0);
+    for _ in 0..CHECKS {
+        let pool = &pools[pick_pool(&mut rng)];
+        let start = first + Days::days(rng.range(0, 729));
+        let end = start + Days::days(rng.range(7, 60));
+        let gpus = u32::try_from(rng.range(1, 8)).unwrap_or(1);
+        let t = Instant::now();
+        let commitments =
+            repo::commitments(&mut conn, pool.site_id, &pool.model, start, end, 0).await?;
+        let result = check_fits(
+            Pool::new(pool.available, 0),
+            &commitments,
+            &Commitment::new(start, end, gpus),
+        );
+        samples.push(t.elapsed());
+        if result.is_ok() {
+            fits += 1;
+        } else {
+            short += 1;
+        }
+    }
+    report("capacity check (query + check_fits)", samples);
+    println!("  {fits} fit, {short} short");
+
+    // Full approvals through the service: 200 endorsed requests of 1 GPU, approved one by one.
+    let mut ids = Vec::with_capacity(APPROVALS);
+    let mut tx = state.db.begin_write().await?;
+    for i in 0..APPROVALS {
+        let pool = &pools[pick_pool(&mut rng)];
+        let start: Date = today + Days::days(rng.range(7, 300));
+        let end = start + Days::days(rng.range(7, 60));
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
+             sector, classification, site_id, gpu_model, gpus, start_date, end_date, idempotency_key, created_at, updated_at) \
+             VALUES ($1, $2, 'new', 'endorsed', 'Bench approval', 'Benchmark approval.', 'research', 'public', \
+             $3, $4, 1, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(tenant_id)
+        .bind(user_id)
+        .bind(pool.site_id)
+        .bind(pool.model.clone())
+        .bind(start.to_string())
+        .bind(end.to_string())
+        .bind(format!("bench-approval-{i}"))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    let admin = AdminActor {
+        user_id: admin_id,
+        email: admin_email,
+    };
+    let decision = DecisionInput {
+        action: Action::Approve,
+        note: String::new(),
+        approved_gpus: String::new(),
+        approved_start: String::new(),
+        approved_end: String::new(),
+    };
+    let mut samples = Vec::with_capacity(APPROVALS);
+    let (mut approved, mut refused) = (0, 0);
+    for id in ids {
+        let t = Instant::now();
+        let result = requests::decide(&state, &admin, id, &decision, None).await;
+        samples.push(t.elapsed());
+        match result {
+            Ok(_) => approved += 1,
+            Err(e) => {
+                refused += 1;
+                if refused <= 3 {
+                    println!("  refused #{id}: {e:?}");
+                }
+            }
+        }
+    }
+    report("full approval (service)", samples);
+    println!("  {approved} approved, {refused} refused");
+
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM quota_requests GROUP BY status ORDER BY status",
+    )
+    .fetch_all(state.db.pool())
+    .await?;
+    for (status, count) in counts {
+        println!("rows: {status:<20} {count}");
+    }
+    println!("database: {url}");
+    Ok(())
+}
