@@ -11,6 +11,8 @@ import { join } from 'node:path';
 // Environment:
 //   E2E_PORT        the port to serve on (default: a free one, picked once per run)
 //   E2E_BASE_URL    test a server that is already running instead of starting one
+//   E2E_SERVER_BIN  the server binary (default ../target/release/guichet)
+//   E2E_SITE_ROOT   the folder cargo-leptos built (default ../target/site)
 //   CHROMIUM_PATH   the browser (default /usr/bin/chromium); Playwright never downloads one here
 
 // This file is evaluated by the runner and again by every worker process. The
@@ -79,7 +81,7 @@ export default defineConfig({
   webServer: external
     ? undefined
     : {
-        command: '../target/release/guichet',
+        command: process.env.E2E_SERVER_BIN || '../target/release/guichet',
         cwd: '.',
         url: `${baseURL}/readyz`,
         reuseExistingServer: false,
@@ -91,7 +93,7 @@ export default defineConfig({
           GUICHET_ADDR: `127.0.0.1:${port}`,
           DATABASE_URL: `sqlite://${dbFile}`,
           GUICHET_DEMO_DATA: '1',
-          GUICHET_SITE_ROOT: '../target/site',
+          GUICHET_SITE_ROOT: process.env.E2E_SITE_ROOT || '../target/site',
           GUICHET_LOG_FORMAT: 'text',
         },
       },

@@ -17,6 +17,8 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${all[@]}")
 
 mkdir -p target
+# CI builds a fresh clone once: incremental compilation would only cost time and disk there.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
 GUICHET_TIMINGS="$GUICHET_ROOT/target/test-timings.tsv"
 export GUICHET_TIMINGS
 : >"$GUICHET_TIMINGS"

@@ -55,10 +55,28 @@ export async function loginAs(
   options: { password?: string; javaScript?: boolean } = {},
 ): Promise<void> {
   const email = who in DEMO_USERS ? DEMO_USERS[who as DemoUser] : who;
+  const javaScript = options.javaScript !== false;
   await page.goto('/login');
-  if (options.javaScript !== false) await waitForHydration(page);
+  if (javaScript) {
+    await waitForHydration(page);
+    // Mark this document: after signing in, the app loads the next page afresh.
+    await page.evaluate(() => {
+      (window as unknown as { __e2eLoginPage?: boolean }).__e2eLoginPage = true;
+    });
+  }
   await submitLogin(page, email, options.password ?? DEMO_PASSWORD);
   await expect(signOutButton(page)).toBeVisible();
+  if (javaScript) {
+    // Let that fresh load finish before the caller navigates, so the two do not race.
+    // (Should the app stop reloading, this waits 5 s and goes on.)
+    await page
+      .waitForFunction(() => !(window as unknown as { __e2eLoginPage?: boolean }).__e2eLoginPage, undefined, {
+        timeout: 5_000,
+      })
+      .catch(() => undefined);
+    await waitForHydration(page);
+    await expect(signOutButton(page)).toBeVisible();
+  }
 }
 
 /**

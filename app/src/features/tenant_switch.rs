@@ -48,12 +48,27 @@ pub async fn switch_tenant(tenant_slug: String) -> Result<(), AppError> {
     Ok(())
 }
 
+#[derive(Clone, Copy)]
+struct MyTenantsResource(Resource<Result<Vec<MyTenant>, AppError>>);
+
+/// The person's tenants, loaded once per page; `Layout` calls this before its
+/// view so the resource is created outside any `Suspend` (hydration needs the
+/// same resources in the same order on both sides).
+pub fn use_my_tenants() -> Resource<Result<Vec<MyTenant>, AppError>> {
+    if let Some(existing) = use_context::<MyTenantsResource>() {
+        return existing.0;
+    }
+    let resource = Resource::new(|| (), |_| my_tenants());
+    provide_context(MyTenantsResource(resource));
+    resource
+}
+
 /// The header's tenant selector (shown with two or more memberships) and the
 /// active tenant's verification notice.
 #[component]
 pub fn TenantSwitcher() -> impl IntoView {
     let action = ServerAction::<SwitchTenant>::new();
-    let tenants = Resource::new(|| (), |_| my_tenants());
+    let tenants = use_my_tenants();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
             // Every page's data belongs to the tenant: reload all of it.

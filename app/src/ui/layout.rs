@@ -10,6 +10,9 @@ use crate::features::auth::{use_viewer, LogoutButton};
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let viewer = use_viewer();
+    // Created here, outside the header's Suspend, for hydration's sake.
+    let _ = crate::features::tenant_switch::use_my_tenants();
+    let _ = crate::features::requests::use_unread_count();
     let (menu_open, set_menu_open) = signal(false);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::features::capacity;
@@ -51,6 +51,10 @@ fn provide_csp_nonce() {
     }
 }
 
+/// Every page renders with `SsrMode::Async`: the server waits for the page's
+/// data before it answers, so (1) the HTTP status can come from that data (401,
+/// 403, 404 from `respond()`), and (2) a browser without JavaScript gets the
+/// whole page — out-of-order streaming needs a script to put data in place.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -60,23 +64,23 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=home::HomePage/>
-                    <Route path=path!("/login") view=auth::LoginPage/>
-                    <Route path=path!("/signup") view=signup::SignupPage/>
-                    <Route path=path!("/admin/tenants") view=tenants_admin::TenantsAdminPage/>
-                    <Route path=path!("/audit") view=audit_log::AuditLogPage/>
-                    <Route path=path!("/organisation") view=organisation::OrganisationPage/>
-                    <Route path=path!("/invitations/:token") view=invitation::InvitationPage/>
-                    <Route path=path!("/account") view=account::AccountPage/>
-                    <Route path=path!("/catalogue") view=catalogue::CataloguePage/>
-                    <Route path=path!("/placement") view=placement::PlacementPage/>
-                    <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage/>
-                    <Route path=path!("/requests") view=requests::RequestsPage/>
-                    <Route path=path!("/requests/new") view=requests::NewRequestPage/>
-                    <Route path=path!("/requests/:id") view=requests::RequestPage/>
-                    <Route path=path!("/admin/requests") view=requests::AdminRequestsPage/>
-                    <Route path=path!("/capacity") view=capacity::CapacityPage/>
-                    <Route path=path!("/notifications") view=requests::NotificationsPage/>
+                    <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tenants") view=tenants_admin::TenantsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisation") view=organisation::OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view=invitation::InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/catalogue") view=catalogue::CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/placement") view=placement::PlacementPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests") view=requests::RequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/new") view=requests::NewRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id") view=requests::RequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/requests") view=requests::AdminRequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/capacity") view=capacity::CapacityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=requests::NotificationsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -8,6 +8,6 @@ pub use api::*;
 mod notifications;
 mod pages;
 
-pub use notifications::{NotificationBadge, NotificationsPage};
+pub use notifications::{use_unread_count, NotificationBadge, NotificationsPage};
 
 pub use pages::{AdminRequestsPage, NewRequestPage, RequestPage, RequestsPage};

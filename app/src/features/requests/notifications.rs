@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::{unread_notifications, MarkNotificationsRead};
+use crate::error::AppError;
 
 fn instant(at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(at)
@@ -12,10 +13,33 @@ fn instant(at: i64) -> String {
         .unwrap_or_default()
 }
 
+#[derive(Clone, Copy)]
+struct UnreadCount(Resource<Result<i64, AppError>>);
+
+/// The unread count, loaded once per page. `Layout` calls this before its
+/// view, so the resource is created outside any `Suspend` and hydrates with
+/// the same identity it had on the server. Anonymous visitors count 0.
+pub fn use_unread_count() -> Resource<Result<i64, AppError>> {
+    if let Some(existing) = use_context::<UnreadCount>() {
+        return existing.0;
+    }
+    let resource = Resource::new(
+        || (),
+        |_| async {
+            match crate::features::auth::whoami().await {
+                Ok(Some(_)) => unread_notifications().await,
+                _ => Ok(0),
+            }
+        },
+    );
+    provide_context(UnreadCount(resource));
+    resource
+}
+
 /// "Notifications" in the header with the unread count (rendered only for signed-in people).
 #[component]
 pub fn NotificationBadge() -> impl IntoView {
-    let count = Resource::new(|| (), |_| unread_notifications());
+    let count = use_unread_count();
     view! {
         <A href="/notifications">
             "Notifications"
