@@ -175,6 +175,20 @@ async fn site_id(conn: &mut AnyConnection, slug: &str) -> ServiceResult<i64> {
         .ok_or_else(|| invalid("site", format!("There is no site “{}”.", slug.trim())).into())
 }
 
+/// Appends the change's audit event inside its transaction and commits both:
+/// every catalogue and policy edit ends here.
+async fn record_and_commit(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    event: &str,
+    detail: serde_json::Value,
+) -> ServiceResult<()> {
+    audit::append(&mut tx, &changed(ctx, admin, event).detail(detail)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 fn changed<'a>(ctx: &'a RequestContext, admin: &'a AdminActor, event: &'a str) -> AuditEvent<'a> {
     AuditEvent::new(event)
         .actor(admin.user_id, &admin.email)
@@ -252,12 +266,7 @@ pub async fn set_gpu_inventory(
         "after": {"installed": installed, "reserve": reserve},
         "revision": revision,
     });
-    audit::append(
-        &mut tx,
-        &changed(ctx, admin, "catalogue_changed").detail(detail),
-    )
-    .await?;
-    tx.commit().await?;
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
@@ -426,12 +435,7 @@ pub async fn add_certification(
         "certification": cert,
         "revision": revision,
     });
-    audit::append(
-        &mut tx,
-        &changed(ctx, admin, "catalogue_changed").detail(detail),
-    )
-    .await?;
-    tx.commit().await?;
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
@@ -472,12 +476,7 @@ pub async fn remove_certification(
         "certificate_id": certificate_id,
         "revision": revision,
     });
-    audit::append(
-        &mut tx,
-        &changed(ctx, admin, "catalogue_changed").detail(detail),
-    )
-    .await?;
-    tx.commit().await?;
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
@@ -603,12 +602,7 @@ pub async fn set_shareholder(
         "veto_rights": input.veto_rights,
         "revision": revision,
     });
-    audit::append(
-        &mut tx,
-        &changed(ctx, admin, "catalogue_changed").detail(detail),
-    )
-    .await?;
-    tx.commit().await?;
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
@@ -682,12 +676,7 @@ pub async fn update_policy(
             "adequacy": before.adequacy,
         },
     });
-    audit::append(
-        &mut tx,
-        &changed(ctx, admin, "policy_changed").detail(detail),
-    )
-    .await?;
-    tx.commit().await?;
+    record_and_commit(tx, ctx, admin, "policy_changed", detail).await?;
     Ok(version)
 }
 
