@@ -64,39 +64,34 @@ pub fn use_my_tenants() -> Resource<Result<Vec<MyTenant>, AppError>> {
 }
 
 /// The header's tenant selector (shown with two or more memberships) and the
-/// active tenant's verification notice.
+/// active tenant's verification notice. The header awaits the list (see
+/// `NotificationBadge` for why no `Transition` lives in here).
 #[component]
-pub fn TenantSwitcher() -> impl IntoView {
+pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
     let action = ServerAction::<SwitchTenant>::new();
-    let tenants = use_my_tenants();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
             // Every page's data belongs to the tenant: reload all of it.
             let _ = window().location().set_href("/");
         }
     });
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let list = tenants.await.unwrap_or_default();
-                let notice = list.iter().find(|t| t.active).and_then(status_notice);
-                let selector = (list.len() > 1).then(|| view! {
-                    <ActionForm action=action attr:class="inline-form tenant-switch">
-                        <label for="tenant-switch" class="visually-hidden">"Organisation"</label>
-                        <select id="tenant-switch" name="tenant_slug">
-                            {list.iter().map(|t| view! {
-                                <option value=t.slug.clone() selected=t.active>
-                                    {format!("{} ({})", t.name, t.role.label())}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                        <button type="submit" class="button button--small button--ghost">"Switch"</button>
-                    </ActionForm>
-                });
-                view! { {selector} {notice} }
-            })}
-        </Transition>
-    }
+    let notice = tenants.iter().find(|t| t.active).and_then(status_notice);
+    let selector = (tenants.len() > 1).then(|| {
+        view! {
+            <ActionForm action=action attr:class="inline-form tenant-switch">
+                <label for="tenant-switch" class="visually-hidden">"Organisation"</label>
+                <select id="tenant-switch" name="tenant_slug">
+                    {tenants.iter().map(|t| view! {
+                        <option value=t.slug.clone() selected=t.active>
+                            {format!("{} ({})", t.name, t.role.label())}
+                        </option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button button--small button--ghost">"Switch"</button>
+            </ActionForm>
+        }
+    });
+    view! { {selector} {notice} }
 }
 
 fn status_notice(t: &MyTenant) -> Option<AnyView> {

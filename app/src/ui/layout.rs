@@ -5,14 +5,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::domain::tenancy::TenantRole;
 use crate::features::auth::{use_viewer, LogoutButton};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let viewer = use_viewer();
-    // Created here, outside the header's Suspend, for hydration's sake.
-    let _ = crate::features::tenant_switch::use_my_tenants();
-    let _ = crate::features::requests::use_unread_count();
+    // Created here, before the view: every resource and `Transition` must be
+    // created in the same order on the server and in the browser, and anything
+    // created inside a `Suspend` takes its hydration id at a time that depends
+    // on timing. The header's one `Suspend` awaits all three.
+    let tenants = crate::features::tenant_switch::use_my_tenants();
+    let unread = crate::features::requests::use_unread_count();
     let (menu_open, set_menu_open) = signal(false);
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -36,26 +40,42 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/">"Home"</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            match viewer.await {
-                                Ok(Some(v)) => view! {
-                                    {v.platform_admin.then(|| view! { <A href="/admin/tenants">"Verify organisations"</A> })}
-                                    {(v.platform_admin || v.role.is_some_and(|r| !r.can_write() || r == crate::domain::tenancy::TenantRole::Owner)).then(|| view! { <A href="/audit">"Audit log"</A> })}
-                                    {v.tenant_name.is_some().then(|| view! { <A href="/organisation">"Organisation"</A> })}
-                                    {v.tenant_name.is_some().then(|| view! { <A href="/requests">"Requests"</A> })}
-                                    {v.platform_admin.then(|| view! { <A href="/admin/requests">"Request queue"</A> })}
-                                    {(v.platform_admin || v.tenant_name.is_some()).then(|| view! { <A href="/capacity">"Capacity"</A> })}
-                                    {(v.platform_admin || v.tenant_name.is_some()).then(|| view! { <crate::features::requests::NotificationBadge/> })}
-                                    <A href="/account">"Account"</A>
-                                    <A href="/placement">"Where can my data go?"</A>
-                                    <A href="/catalogue">"Catalogue"</A>
-                                    {v.platform_admin.then(|| view! { <A href="/admin/catalogue">"Manage catalogue"</A> })}
-                                    <span class="site-nav__who">
-                                        <span class="site-nav__name">{v.name.clone()}</span>
-                                        {v.tenant_name.clone().map(|t| view! { <span class="site-nav__tenant">{t}</span> })}
-                                    </span>
-                                    <crate::features::tenant_switch::TenantSwitcher/>
-                                    <LogoutButton/>
-                                }.into_any(),
+                            let (viewer, tenants, unread) = (viewer.await, tenants.await, unread.await);
+                            match viewer {
+                                Ok(Some(v)) => {
+                                    let in_tenant = v.tenant_name.is_some();
+                                    let sees_audit = v.platform_admin
+                                        || v.role.is_some_and(|r| !r.can_write() || r == TenantRole::Owner);
+                                    view! {
+                                        {in_tenant.then(|| view! { <A href="/requests">"Requests"</A> })}
+                                        {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">"Capacity"</A> })}
+                                        <A href="/placement">"Where can my data go?"</A>
+                                        <A href="/catalogue">"Catalogue"</A>
+                                        {in_tenant.then(|| view! { <A href="/organisation">"Organisation"</A> })}
+                                        {(sees_audit && !v.platform_admin).then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                        {v.platform_admin.then(|| view! {
+                                            <details class="nav-menu">
+                                                <summary>"Administration"</summary>
+                                                <div class="nav-menu__list">
+                                                    <A href="/admin/requests">"Request queue"</A>
+                                                    <A href="/admin/tenants">"Verify organisations"</A>
+                                                    <A href="/admin/catalogue">"Manage catalogue"</A>
+                                                    <A href="/audit">"Audit log"</A>
+                                                </div>
+                                            </details>
+                                        })}
+                                        {(v.platform_admin || in_tenant).then(|| view! {
+                                            <crate::features::requests::NotificationBadge unread=unread.unwrap_or(0)/>
+                                        })}
+                                        <A href="/account">"Account"</A>
+                                        <span class="site-nav__who">
+                                            <span class="site-nav__name">{v.name.clone()}</span>
+                                            {v.tenant_name.clone().map(|t| view! { <span class="site-nav__tenant">{t}</span> })}
+                                        </span>
+                                        <crate::features::tenant_switch::TenantSwitcher tenants=tenants.unwrap_or_default()/>
+                                        <LogoutButton/>
+                                    }.into_any()
+                                }
                                 _ => view! {
                                     <A href="/signup">"Create an account"</A>
                                     <A href="/login" attr:class="button button--small">"Sign in"</A>

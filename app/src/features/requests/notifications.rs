@@ -36,20 +36,19 @@ pub fn use_unread_count() -> Resource<Result<i64, AppError>> {
     resource
 }
 
-/// "Notifications" in the header with the unread count (rendered only for signed-in people).
+/// "Notifications" in the header with the unread count (rendered only for
+/// signed-in people). The header awaits the count in its own `Suspend`: a
+/// `Transition` created inside that `Suspend` would take its hydration id at a
+/// moment that depends on timing, and the page's resources would then be
+/// looked up under the wrong ids in the browser.
 #[component]
-pub fn NotificationBadge() -> impl IntoView {
-    let count = use_unread_count();
+pub fn NotificationBadge(unread: i64) -> impl IntoView {
     view! {
         <A href="/notifications">
             "Notifications"
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    count.await.ok().filter(|n| *n > 0).map(|n| view! {
-                        " " <span class="badge badge--info">{n}<span class="visually-hidden">" unread"</span></span>
-                    })
-                })}
-            </Transition>
+            {(unread > 0).then(|| view! {
+                " " <span class="badge badge--info">{unread}<span class="visually-hidden">" unread"</span></span>
+            })}
         </A>
     }
 }
