@@ -80,7 +80,7 @@ pub fn AccountPage() -> impl IntoView {
                         Err(AppError::Unauthenticated) => view! {
                             <p>"Please " <a href="/login?next=/account">"sign in"</a> " to see your account."</p>
                         }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>

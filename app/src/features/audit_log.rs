@@ -152,7 +152,7 @@ pub fn AuditLogPage() -> impl IntoView {
                             <EventTable page=page event=event.get_untracked()
                                 outcome=outcome.get_untracked() tenant=tenant.get_untracked()/>
                         }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -69,7 +69,7 @@ pub fn InvitationPage() -> impl IntoView {
                         Err(AppError::NotFound) => view! {
                             <p class="form__error" role="alert">"This invitation does not exist. Check the link, or ask for a new one."</p>
                         }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -446,7 +446,7 @@ fn OutcomeView(outcome: Result<PlacementOutcome, AppError>, by: &'static str) ->
             </p>
         }
         .into_any(),
-        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
         Ok(outcome) => {
             let eligible = outcome.sites.iter().filter(|s| s.evaluation.eligible).count();
             let total = outcome.sites.len();

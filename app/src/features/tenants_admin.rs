@@ -98,7 +98,7 @@ pub fn TenantsAdminPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(q) => view! { <QueueTables queue=q/> }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>

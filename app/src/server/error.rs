@@ -47,14 +47,7 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 pub fn respond<T>(result: Result<T, impl Into<AppError>>) -> Result<T, AppError> {
     result.map_err(|e| {
         let e = e.into();
-        let plain_form_post =
-            leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-                parts
-                    .headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.contains("text/html"))
-            });
+        let plain_form_post = is_plain_form_post();
         if plain_form_post {
             return e;
         }
@@ -71,14 +64,17 @@ pub fn respond<T>(result: Result<T, impl Into<AppError>>) -> Result<T, AppError>
 }
 
 /// Whether the server function was called by a plain HTML form (no wasm yet):
-/// such a caller navigates by redirects, a hydrated page by itself.
+/// a POST that accepts HTML. Such a caller navigates by redirects, a hydrated
+/// page by itself. A page being rendered (a GET) is not one: there the server
+/// functions run in-process and their errors give the page its status.
 pub fn is_plain_form_post() -> bool {
     leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
     })
 }
 

@@ -102,9 +102,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text="Not found"/>
         <section class="page page--narrow">
-            <h1>"Not found"</h1>
-            <p>"There is nothing here, or it is not yours to see."</p>
-            <p><A href="/">"Back to the start"</A></p>
+            <super::NotFoundNote/>
         </section>
     }
 }

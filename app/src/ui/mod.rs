@@ -1,6 +1,7 @@
 //! The application shell: the HTML document, the router and the page frame
 //! (header, navigation, footer). Pages live in `crate::features`.
 
+mod error_panel;
 mod layout;
 
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use crate::features::{account, invitation, organisation};
 use crate::features::{audit_log, signup, tenants_admin};
 use crate::features::{auth, home};
 use crate::features::{catalogue, placement};
+pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
 
 /// The HTML document around the app, rendered on the server.

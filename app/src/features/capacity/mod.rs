@@ -105,7 +105,7 @@ pub fn CapacityPage() -> impl IntoView {
                                 }
                             }).collect_view().into_any()
                         }
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -88,7 +88,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 </tbody>
                             </table></div>
                         }.into_any(),
-                        Err(e) => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -31,7 +31,7 @@ fn instant(at: i64) -> String {
 }
 
 fn error_view(e: AppError) -> AnyView {
-    view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any()
+    view! { <crate::ui::ErrorPanel error=e/> }.into_any()
 }
 
 fn granted_cell(r: &RequestSummary) -> String {
