@@ -39,6 +39,11 @@ export async function submitLogin(page: Page, email: string, password: string): 
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** The header's "Sign in" link: shown exactly when nobody is signed in. */
+export function signInLink(page: Page) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' });
+}
+
 /** The header's sign-out button: visible exactly when someone is signed in. */
 export function signOutButton(page: Page) {
   return page.getByRole('button', { name: 'Sign out' });
@@ -82,11 +87,18 @@ export async function loginAs(
 /**
  * Collects what the browser reports as errors (console errors, uncaught
  * exceptions, CSP violations) from now on. Call `expectNone()` at the end.
+ * `expectedStatuses` lists HTTP statuses of pages the test opens on purpose to
+ * see a refusal: the browser's "Failed to load resource" line for them is not counted.
  */
-export function collectBrowserErrors(page: Page) {
+export function collectBrowserErrors(page: Page, options: { expectedStatuses?: number[] } = {}) {
   const errors: string[] = [];
+  const expected = options.expectedStatuses ?? [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    const status = /status of (\d{3})/.exec(msg.text());
+    // A page the test opens on purpose to see its refusal (404, 401) is no error of the app.
+    if (status && expected.includes(Number(status[1]))) return;
+    errors.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   return {
