@@ -74,7 +74,7 @@ test.describe('quota requests', () => {
   }, testInfo) => {
     const member = await signedIn(browser, testInfo, DEMO_USERS.hugo);
     const id = await submitRequest(member, { title: 'E2E protein folding', gpus: 16, start: 10, end: 40 });
-    await expect(member.getByText('Submitted', { exact: true })).toBeVisible();
+    await expect(member.getByText('Submitted', { exact: true }).first()).toBeVisible();
 
     const owner = await signedIn(browser, testInfo, DEMO_USERS.camille);
     await owner.goto(`/requests/${id}`);
