@@ -79,9 +79,7 @@ async fn serve(config: AppConfig) -> anyhow::Result<()> {
     let demo = config.demo_data;
     let state = AppState::new(db.clone(), config);
     if demo {
-        if let Some(logins) = demo::load_if_empty(&state).await? {
-            print_demo_logins(&logins);
-        }
+        load_demo(&state).await?;
     }
     spawn_session_cleanup(state.clone());
     let app = app::server::router(state);
@@ -156,11 +154,22 @@ async fn migrate(config: AppConfig) -> anyhow::Result<()> {
 async fn demo_data(config: AppConfig) -> anyhow::Result<()> {
     let db = open_database(&config).await?;
     let state = AppState::new(db, config);
-    match demo::load_if_empty(&state).await? {
-        Some(logins) => print_demo_logins(&logins),
-        None => println!("the database already has accounts: demo data not loaded"),
+    if !load_demo(&state).await? {
+        println!("the database already has accounts: demo data not loaded");
     }
     Ok(())
+}
+
+/// Loads the demo accounts, catalogue and activity into an empty database;
+/// `false` when it had accounts already.
+async fn load_demo(state: &AppState) -> anyhow::Result<bool> {
+    let Some(logins) = demo::load_if_empty(state).await? else {
+        return Ok(false);
+    };
+    let requests = app::server::demo_activity::load_activity(state).await?;
+    print_demo_logins(&logins);
+    println!("{requests} demo quota requests made, in every state.");
+    Ok(true)
 }
 
 async fn create_admin(config: AppConfig, args: &[String]) -> anyhow::Result<()> {

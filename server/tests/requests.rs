@@ -886,3 +886,48 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
             .unwrap();
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
+    let app = TestApp::with_demo().await;
+    let made = app::server::demo_activity::load_activity(&app.state)
+        .await
+        .expect("demo activity");
+    let count = |status: &'static str| {
+        let pool = app.state.db.pool().clone();
+        async move {
+            let (n,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM quota_requests WHERE status = $1")
+                    .bind(status)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    let mut total = 0;
+    for status in [
+        "draft",
+        "submitted",
+        "endorsed",
+        "approved",
+        "partially_approved",
+        "rejected",
+        "withdrawn",
+    ] {
+        let n = count(status).await;
+        assert!(n > 0, "no demo request is {status}");
+        total += n;
+    }
+    assert_eq!(total, i64::try_from(made).unwrap());
+    // Every transition left its timeline step, and the member heard about the decision.
+    let (events,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM request_events")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(events >= total);
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let unread = member.call("unread_notifications", &[]).await;
+    assert_eq!(unread.status, StatusCode::OK, "{}", unread.body);
+    assert!(unread.json().as_i64().unwrap() >= 2, "{}", unread.body);
+}

@@ -194,4 +194,6 @@ pub enum DemoError {
     Db(#[from] sqlx::Error),
     #[error("hashing: {0}")]
     Hash(#[from] crate::server::auth::password::HashError),
+    #[error("demo activity: {0}")]
+    Service(#[from] crate::server::error::ServiceError),
 }

@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_activity;
 pub mod error;
 pub mod health;
 pub mod identity;
