@@ -931,3 +931,51 @@ async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
     assert_eq!(unread.status, StatusCode::OK, "{}", unread.body);
     assert!(unread.json().as_i64().unwrap() >= 2, "{}", unread.body);
 }
+
+#[tokio::test]
+async fn a_catalogue_edit_by_an_admin_flags_the_quotas_it_breaks_at_once() {
+    let app = TestApp::with_demo().await;
+    let mut owner = app.signed_in(HOSP_OWNER).await;
+    let id = save(
+        &mut owner,
+        with(
+            form("k-health-dugny-edit"),
+            &[("classification", "health"), ("sector", "health")],
+        ),
+        "submit",
+    )
+    .await;
+    let ok = decide(&app, id, &[("decision", "approve")]).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let mut admin = app.signed_in(ADMIN).await;
+    let catalogue = admin.call("get_catalogue", &[]).await.json();
+    let hds = catalogue["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["profile"]["slug"] == "dugny")
+        .and_then(|s| {
+            s["profile"]["certifications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["kind"]["kind"] == "hds" || c["kind"] == "hds")
+                .cloned()
+        })
+        .expect("Dugny holds an HDS certificate");
+    let certificate_id = hds["certificate_id"].as_str().unwrap().to_string();
+
+    let removed = admin
+        .call(
+            "remove_certification",
+            &[("site", "dugny"), ("certificate_id", &certificate_id)],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+
+    let page = owner.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Compliance flag"), "{}", page.body);
+    assert!(page.body.contains("H1"), "{}", page.body);
+    let notes = owner.call("list_notifications", &[]).await.body;
+    assert!(notes.contains("no longer complies"), "{notes}");
+}

@@ -175,8 +175,10 @@ async fn site_id(conn: &mut AnyConnection, slug: &str) -> ServiceResult<i64> {
         .ok_or_else(|| invalid("site", format!("There is no site “{}”.", slug.trim())).into())
 }
 
-/// Appends the change's audit event inside its transaction and commits both:
-/// every catalogue and policy edit ends here.
+/// Appends the change's audit event inside its transaction, re-checks every
+/// approved or pending request against the catalogue and lists as they now
+/// are (flagging those that no longer comply), and commits all of it: every
+/// catalogue and policy edit ends here.
 async fn record_and_commit(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     ctx: &RequestContext,
@@ -185,6 +187,7 @@ async fn record_and_commit(
     detail: serde_json::Value,
 ) -> ServiceResult<()> {
     audit::append(&mut tx, &changed(ctx, admin, event).detail(detail)).await?;
+    crate::server::requests::flag_noncompliant_requests(&mut tx, Some(admin.user_id)).await?;
     tx.commit().await?;
     Ok(())
 }
