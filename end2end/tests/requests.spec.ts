@@ -44,11 +44,11 @@ async function submitRequest(page: Page, ask: Ask): Promise<string> {
   await page.getByLabel('End (first day no longer needed)', { exact: true }).fill(day(ask.end));
   await page.getByLabel('End (first day no longer needed)', { exact: true }).blur();
   const site = ask.site ?? 'Dugny';
-  const row = page.getByRole('row').filter({ hasText: site });
-  await expect(row.getByText('Eligible', { exact: true })).toBeVisible();
-  await expect(row).toContainText(/\d+ of 256/);
-  await row.getByLabel(site).check();
-  await page.getByRole('button', { name: 'Save' }).click();
+  const option = page.locator('.site-option').filter({ hasText: site });
+  await expect(option.getByText('Eligible', { exact: true })).toBeVisible();
+  await expect(option).toContainText(/\d+ of 256 free/);
+  await option.getByLabel(site).check();
+  await page.getByRole('button', { name: 'Submit for review' }).click();
   await page.waitForURL(/\/requests\/\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(ask.title);
   return page.url().split('/').pop()!;
@@ -93,7 +93,7 @@ test.describe('quota requests', () => {
     await expect(row).toContainText(`8 GPUs, ${day(10)} to ${day(39)}`);
     await member.goto(`/requests/${id}`);
     await expect(member.getByText('Half now, the rest in spring.').first()).toBeVisible();
-    const timeline = member.getByRole('table').last();
+    const timeline = member.getByRole('list', { name: 'Timeline' });
     await expect(timeline).toContainText('Camille Roux');
     await expect(timeline).toContainText('Fits our plan.');
     await expect(timeline).toContainText('Partially approved');

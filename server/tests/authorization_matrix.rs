@@ -667,6 +667,7 @@ async fn route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
         }
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
+        "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),
         other => {
             return Err(format!(
                 "no fixture for the route `{other}`: add its path to `route_fixture` in \

@@ -151,7 +151,7 @@ async fn a_request_goes_from_draft_to_partial_approval_and_the_member_sees_quota
 
     let list = member.call("list_requests", &[]).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
-    let row = list.json()[0].clone();
+    let row = list.json()["rows"][0].clone();
     assert_eq!(row["id"], id);
     assert_eq!(row["status"], "partially_approved");
     assert_eq!(row["approved_gpus"], 8);
@@ -318,7 +318,7 @@ async fn access_rules_answer_401_403_and_404() {
     let endorse = other_owner.call("endorse_request", &[("id", &id)]).await;
     assert_eq!(endorse.status, StatusCode::NOT_FOUND, "{}", endorse.body);
     let list = other.call("list_requests", &[]).await;
-    assert_eq!(list.json(), Value::Array(vec![]));
+    assert_eq!(list.json()["rows"], Value::Array(vec![]));
 }
 
 #[tokio::test]
@@ -978,4 +978,86 @@ async fn a_catalogue_edit_by_an_admin_flags_the_quotas_it_breaks_at_once() {
     assert!(page.body.contains("H1"), "{}", page.body);
     let notes = owner.call("list_notifications", &[]).await.body;
     assert!(notes.contains("no longer complies"), "{notes}");
+}
+
+#[tokio::test]
+async fn the_request_list_filters_sorts_and_pages_through_its_arguments() {
+    let app = TestApp::with_demo().await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    // 52 requests: 1 to 52 GPUs, every fourth one kept as a draft, titled by their size.
+    for n in 1..=52 {
+        let intent = if n % 4 == 0 { "draft" } else { "submit" };
+        let gpus = n.to_string();
+        let title = format!("Run of {n} GPUs");
+        save(
+            &mut member,
+            with(
+                form(&format!("list-{n}")),
+                &[("gpus", &gpus), ("project_title", &title)],
+            ),
+            intent,
+        )
+        .await;
+    }
+    let ids = |page: &TestResponse| -> Vec<i64> {
+        page.json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["gpus"].as_i64().unwrap())
+            .collect()
+    };
+
+    // Newest first, 50 a page, and a second page with the rest.
+    let first = member.call("list_requests", &[]).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(ids(&first).len(), 50);
+    assert_eq!(ids(&first)[0], 52);
+    assert_eq!(first.json()["has_more"], true);
+    let second = member.call("list_requests", &[("page", "1")]).await;
+    assert_eq!(ids(&second), vec![2, 1]);
+    assert_eq!(second.json()["has_more"], false);
+
+    // Sorted by GPUs, ascending; by status; filtered by status and by words.
+    let by_gpus = member
+        .call("list_requests", &[("sort", "gpus"), ("dir", "asc")])
+        .await;
+    assert_eq!(ids(&by_gpus)[..3], [1, 2, 3]);
+    let drafts = member.call("list_requests", &[("status", "draft")]).await;
+    assert_eq!(ids(&drafts).len(), 13);
+    assert!(ids(&drafts).iter().all(|g| g % 4 == 0));
+    let words = member
+        .call("list_requests", &[("search", "run of 17 ")])
+        .await;
+    assert_eq!(ids(&words), vec![17]);
+    // LIKE's own characters are matched literally.
+    let percent = member.call("list_requests", &[("search", "%")]).await;
+    assert_eq!(ids(&percent), Vec::<i64>::new());
+
+    // An unknown sort column sorts by id: nothing typed reaches the ORDER BY clause.
+    let odd = member
+        .call(
+            "list_requests",
+            &[("sort", "gpus; DROP TABLE quota_requests"), ("dir", "desc")],
+        )
+        .await;
+    assert_eq!(odd.status, StatusCode::OK, "{}", odd.body);
+    assert_eq!(ids(&odd)[0], 52);
+
+    // Another member of the tenant sees the submitted ones, not this member's drafts.
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let seen = owner.call("list_requests", &[("status", "draft")]).await;
+    assert_eq!(ids(&seen), Vec::<i64>::new());
+    // The admin queue reads the same filters.
+    let mut admin = app.signed_in(ADMIN).await;
+    let queue = admin
+        .call(
+            "request_queue",
+            &[("status", "submitted"), ("sort", "gpus"), ("dir", "desc")],
+        )
+        .await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    let first_row = &queue.json()["rows"][0]["summary"];
+    assert_eq!(first_row["gpus"], 51);
+    assert_eq!(first_row["tenant_name"], "Université de Palaiseau");
 }

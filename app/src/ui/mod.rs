@@ -3,6 +3,7 @@
 
 mod error_panel;
 mod layout;
+pub mod table;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests") view=requests::RequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests/new") view=requests::NewRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests/:id") view=requests::RequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id/edit") view=requests::EditDraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests") view=requests::AdminRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/capacity") view=capacity::CapacityPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=requests::NotificationsPage ssr=SsrMode::Async/>

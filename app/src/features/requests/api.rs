@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::types::{FormOptions, NotificationItem, QueueRow, RequestDetail, RequestSummary};
+use super::types::{FormOptions, NotificationItem, Paged, QueueRow, RequestDetail, RequestSummary};
 use crate::error::AppError;
 
 /// Reads a request id from a form field.
@@ -14,14 +14,51 @@ fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.trim().parse::<i64>().map_err(|_| AppError::NotFound)
 }
 
-/// The tenant's latest requests and quotas (members, owners and auditors of the active tenant).
+/// One page of the active tenant's requests and quotas (members, owners and auditors), filtered
+/// by status and words of the title, site or model, sorted by a column (`sort`, `dir=desc`).
 #[server(prefix = "/api", endpoint = "list_requests")]
-pub async fn list_requests() -> Result<Vec<RequestSummary>, AppError> {
+pub async fn list_requests(
+    status: Option<String>,
+    search: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
+) -> Result<Paged<RequestSummary>, AppError> {
     use crate::server::{error::respond, request_context, requests};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
     let actor = respond(user.in_tenant())?;
-    respond(requests::list_for_tenant(&ctx.state, &actor).await)
+    let filter = requests::RequestFilter {
+        status,
+        search,
+        ..list_order(sort, dir)
+    };
+    respond(requests::list_for_tenant(&ctx.state, &actor, &filter, page_number(page)).await)
+}
+
+/// The order a list page asked for; newest first unless told otherwise.
+#[cfg(feature = "ssr")]
+fn list_order(sort: Option<String>, dir: Option<String>) -> crate::server::requests::RequestFilter {
+    use crate::server::requests::{RequestFilter, SortColumn};
+    let sort = sort.as_deref().map(SortColumn::parse).unwrap_or_default();
+    let descending = match dir.as_deref() {
+        Some("asc") => false,
+        Some("desc") => true,
+        _ => sort == SortColumn::Id,
+    };
+    RequestFilter {
+        sort,
+        descending,
+        ..RequestFilter::default()
+    }
+}
+
+/// A page number from the URL (from 0); anything else is the first page.
+#[cfg(feature = "ssr")]
+fn page_number(page: Option<String>) -> u32 {
+    page.and_then(|p| p.trim().parse().ok())
+        .unwrap_or(0)
+        .min(10_000)
 }
 
 /// One request with its timeline: of the active tenant, or any for a platform admin acting
@@ -279,7 +316,8 @@ pub async fn decide_request(
     Ok(status.as_str().to_owned())
 }
 
-/// The admin queue, filtered by status, site, GPU model, sector and tenant (platform admins).
+/// One page of the admin queue (platform admins), filtered by status, site, GPU model, sector,
+/// tenant and words, sorted by a column; each row with residency now and capacity impact.
 #[server(prefix = "/api", endpoint = "request_queue")]
 pub async fn request_queue(
     status: Option<String>,
@@ -287,19 +325,25 @@ pub async fn request_queue(
     gpu_model: Option<String>,
     sector: Option<String>,
     tenant: Option<String>,
-) -> Result<Vec<QueueRow>, AppError> {
+    search: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
+) -> Result<Paged<QueueRow>, AppError> {
     use crate::server::{error::respond, request_context, requests};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
     let admin = respond(user.as_platform_admin())?;
-    let filter = requests::QueueFilter {
+    let filter = requests::RequestFilter {
         status,
         site_slug: site,
         gpu_model,
         sector,
-        tenant_slug: tenant,
+        tenant,
+        search,
+        ..list_order(sort, dir)
     };
-    respond(requests::queue(&ctx.state, &admin, &filter).await)
+    respond(requests::queue(&ctx.state, &admin, &filter, page_number(page)).await)
 }
 
 /// The viewer behind a notifications call: a platform admin (all of theirs) or someone acting

@@ -5,9 +5,15 @@ mod api;
 pub mod types;
 
 pub use api::*;
+mod detail;
+mod form;
+mod list;
 mod notifications;
-mod pages;
+mod queue;
+pub mod view;
 
+pub use detail::RequestPage;
+pub use form::{EditDraftPage, NewRequestPage};
+pub use list::RequestsPage;
 pub use notifications::{use_unread_count, NotificationBadge, NotificationsPage};
-
-pub use pages::{AdminRequestsPage, NewRequestPage, RequestPage, RequestsPage};
+pub use queue::AdminRequestsPage;

@@ -81,6 +81,25 @@ pub fn window_label(start: &str, end_exclusive: &str) -> String {
     }
 }
 
+/// One page of a list: its rows, its number (from 0) and whether another follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub page: u32,
+    pub has_more: bool,
+}
+
+impl<T> Paged<T> {
+    /// The same page with each row converted; the first error stops it.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Paged<U>, E> {
+        Ok(Paged {
+            rows: self.rows.into_iter().map(f).collect::<Result<_, _>>()?,
+            page: self.page,
+            has_more: self.has_more,
+        })
+    }
+}
+
 /// One step of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
@@ -110,6 +129,8 @@ pub struct RequestDetail {
     pub amend_key: Option<String>,
     /// Whether a change (more GPUs, later end) may be asked: the quota has not ended.
     pub can_change: bool,
+    /// For a platform admin: residency now and capacity impact.
+    pub review: Option<Review>,
 }
 
 /// A rule that failed for a site, for the form and the queue.
@@ -146,17 +167,26 @@ pub struct FormOptions {
     pub tenant_verified: bool,
 }
 
-/// A row of the admin queue: the request, its residency now and its capacity impact.
+/// What a platform admin weighs before deciding: the residency rules evaluated now, and what
+/// granting the request as asked would do to its pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueRow {
-    pub summary: RequestSummary,
+pub struct Review {
     pub eligible_now: bool,
     pub failures: Vec<FailedRule>,
+    /// GPUs of the pool that may be promised (installed less the reserve).
     pub available: u32,
+    /// The most GPUs committed on any day of the window, before and after granting.
     pub peak_before: u32,
     pub peak_after: u32,
     /// Free GPUs on the fullest day once approved; negative when it does not fit.
     pub headroom_after: i64,
+}
+
+/// A row of the admin queue: the request and its review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub summary: RequestSummary,
+    pub review: Review,
 }
 
 /// An in-app notification.

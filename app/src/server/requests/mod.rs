@@ -7,7 +7,7 @@ pub mod repo;
 pub mod service;
 
 pub use compliance::flag_noncompliant_requests;
-pub use repo::QueueFilter;
+pub use repo::{RequestFilter, SortColumn};
 pub use service::{
     amend_request, decide, detail_for_admin, detail_for_tenant, form_options, list_for_tenant,
     mark_notifications_read, notifications, queue, save_request, submit_request, tenant_transition,

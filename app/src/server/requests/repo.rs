@@ -14,6 +14,7 @@ pub struct RequestRow {
     pub id: i64,
     pub tenant_id: i64,
     pub tenant_name: String,
+    pub tenant_country: String,
     pub requester_user_id: i64,
     pub kind: String,
     pub amends_request_id: Option<i64>,
@@ -41,7 +42,7 @@ pub struct RequestRow {
     pub compliance_flag: Option<String>,
 }
 
-pub const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, r.requester_user_id, r.kind, r.amends_request_id, r.status, \
+pub const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, t.country AS tenant_country, r.requester_user_id, r.kind, r.amends_request_id, r.status, \
      r.project_title, r.justification, r.sector, r.classification, r.confidential_waiver, r.site_id, \
      s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
      r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
@@ -148,59 +149,159 @@ pub async fn find_any(
         .await
 }
 
-/// The tenant's latest requests (at most `limit`); drafts only for their requester.
-pub async fn list_for_tenant(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    viewer_user_id: i64,
-    limit: i64,
-) -> Result<Vec<RequestRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{SELECT} WHERE r.tenant_id = $1 AND (r.status <> 'draft' OR r.requester_user_id = $2) \
-         ORDER BY r.id DESC LIMIT $3"
-    ))
-    .bind(tenant_id)
-    .bind(viewer_user_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+/// Whose requests a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum ListScope {
+    /// One tenant's, drafts only for their requester.
+    Tenant { tenant_id: i64, viewer_user_id: i64 },
+    /// Every tenant's, never drafts (platform admins).
+    Platform,
 }
 
-/// Filters of the admin queue; empty strings mean "any".
+/// Filters and order of a request list; empty strings mean "any". Built from a page's URL.
 #[derive(Debug, Clone, Default)]
-pub struct QueueFilter {
+pub struct RequestFilter {
     pub status: Option<String>,
     pub site_slug: Option<String>,
     pub gpu_model: Option<String>,
     pub sector: Option<String>,
-    pub tenant_slug: Option<String>,
+    /// A tenant's slug, or words of its name.
+    pub tenant: Option<String>,
+    /// Words of the project title, the site's name or the GPU model.
+    pub search: Option<String>,
+    pub sort: SortColumn,
+    pub descending: bool,
 }
 
-/// Requests for platform admins, newest first, never drafts.
-pub async fn list_queue(
+/// The columns a request list can be sorted by; each maps to one SQL expression, so nothing
+/// typed by a person reaches the ORDER BY clause.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortColumn {
+    #[default]
+    Id,
+    Title,
+    Status,
+    Tenant,
+    Site,
+    Gpus,
+    Start,
+}
+
+impl SortColumn {
+    /// The column named in a URL (`sort=site`); unknown names sort by id.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "title" => Self::Title,
+            "status" => Self::Status,
+            "tenant" => Self::Tenant,
+            "site" => Self::Site,
+            "gpus" => Self::Gpus,
+            "start" => Self::Start,
+            _ => Self::Id,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Id => "r.id",
+            Self::Title => "LOWER(r.project_title)",
+            Self::Status => "r.status",
+            Self::Tenant => "t.name",
+            Self::Site => "s.name",
+            Self::Gpus => "r.gpus",
+            Self::Start => "r.start_date",
+        }
+    }
+}
+
+/// One page of requests matching `filter`, in its order (ties newest first): at most `limit`
+/// rows from `offset`. One query; the tenant's rows come from the `quota_requests_tenant` index.
+pub async fn list_requests(
     conn: &mut AnyConnection,
-    filter: &QueueFilter,
+    scope: ListScope,
+    filter: &RequestFilter,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<RequestRow>, sqlx::Error> {
-    let mut sql = format!("{SELECT} WHERE r.status <> 'draft'");
-    let mut binds: Vec<String> = Vec::new();
-    let mut add = |column: &str, value: &Option<String>, sql: &mut String| {
-        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            binds.push(v.to_owned());
+    let mut sql = format!("{SELECT} WHERE");
+    let mut binds: Vec<Bind> = Vec::new();
+    match scope {
+        ListScope::Tenant {
+            tenant_id,
+            viewer_user_id,
+        } => {
+            binds.push(Bind::Int(tenant_id));
+            binds.push(Bind::Int(viewer_user_id));
+            sql.push_str(" r.tenant_id = $1 AND (r.status <> 'draft' OR r.requester_user_id = $2)");
+        }
+        ListScope::Platform => sql.push_str(" r.status <> 'draft'"),
+    }
+    let wanted = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let mut equals = |column: &str, value: &Option<String>, sql: &mut String| {
+        if let Some(v) = wanted(value) {
+            binds.push(Bind::Text(v));
             sql.push_str(&format!(" AND {column} = ${}", binds.len()));
         }
     };
-    add("r.status", &filter.status, &mut sql);
-    add("s.slug", &filter.site_slug, &mut sql);
-    add("r.gpu_model", &filter.gpu_model, &mut sql);
-    add("r.sector", &filter.sector, &mut sql);
-    add("t.slug", &filter.tenant_slug, &mut sql);
-    sql.push_str(&format!(" ORDER BY r.id DESC LIMIT {}", limit.max(0)));
+    equals("r.status", &filter.status, &mut sql);
+    equals("s.slug", &filter.site_slug, &mut sql);
+    equals("r.gpu_model", &filter.gpu_model, &mut sql);
+    equals("r.sector", &filter.sector, &mut sql);
+    if let Some(tenant) = wanted(&filter.tenant) {
+        binds.push(Bind::Text(tenant.clone()));
+        binds.push(Bind::Text(like_pattern(&tenant)));
+        let n = binds.len();
+        sql.push_str(&format!(
+            " AND (t.slug = ${} OR LOWER(t.name) LIKE ${n} ESCAPE '\\')",
+            n - 1
+        ));
+    }
+    if let Some(words) = wanted(&filter.search) {
+        binds.push(Bind::Text(like_pattern(&words)));
+        let n = binds.len();
+        sql.push_str(&format!(
+            " AND (LOWER(r.project_title) LIKE ${n} ESCAPE '\\' OR LOWER(s.name) LIKE ${n} ESCAPE '\\' \
+             OR LOWER(r.gpu_model) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    let direction = if filter.descending { "DESC" } else { "ASC" };
+    sql.push_str(&format!(
+        " ORDER BY {} {direction}, r.id DESC LIMIT {} OFFSET {}",
+        filter.sort.sql(),
+        limit.max(0),
+        offset.max(0)
+    ));
     let mut query = sqlx::query_as(&sql);
     for b in binds {
-        query = query.bind(b);
+        query = match b {
+            Bind::Int(v) => query.bind(v),
+            Bind::Text(v) => query.bind(v),
+        };
     }
     query.fetch_all(conn).await
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// `%words%` in lower case, with LIKE's own characters escaped (by `\\`).
+fn like_pattern(words: &str) -> String {
+    let mut out = String::from("%");
+    for c in words.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 /// The GPUs granted at a site for a model by approved and partially approved quotas overlapping

@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use time::Date;
 
-use super::repo::{self, QueueFilter, RequestRow};
+use super::repo::{self, ListScope, RequestFilter, RequestRow};
 use crate::domain::{
     capacity::{self, Pool},
     catalogue::{CatalogueSite, CatalogueSnapshot},
@@ -19,8 +19,8 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::features::requests::types::{
-    parse_sector, FailedRule, FormOptions, NotificationItem, QueueRow, RequestDetail,
-    RequestSummary, SiteOption,
+    parse_sector, FailedRule, FormOptions, NotificationItem, Paged, QueueRow, RequestDetail,
+    RequestSummary, Review, SiteOption,
 };
 use crate::server::{
     audit::{self, AuditEvent},
@@ -1087,18 +1087,39 @@ pub async fn decide(
 // Reads
 // ---------------------------------------------------------------------------------------------
 
-/// The tenant's latest requests and quotas.
+/// One page of the tenant's requests and quotas matching `filter` (drafts only their requester's).
 pub async fn list_for_tenant(
     state: &AppState,
     actor: &TenantActor,
-) -> ServiceResult<Vec<RequestSummary>> {
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<RequestSummary>> {
     let mut conn = state.db.pool().acquire().await?;
-    let rows = repo::list_for_tenant(&mut conn, actor.tenant_id, actor.user_id, PAGE_ROWS).await?;
+    let scope = ListScope::Tenant {
+        tenant_id: actor.tenant_id,
+        viewer_user_id: actor.user_id,
+    };
+    let rows = list_page(&mut conn, scope, filter, page).await?;
     let today = today();
-    Ok(rows
-        .iter()
-        .map(|r| r.summary(today))
-        .collect::<Result<_, _>>()?)
+    Ok(rows.try_map(|r| r.summary(today))?)
+}
+
+/// Rows of one page, and whether a next page exists (one row more than a page is asked for).
+async fn list_page(
+    conn: &mut AnyConnection,
+    scope: ListScope,
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<RequestRow>> {
+    let offset = i64::from(page) * PAGE_ROWS;
+    let mut rows = repo::list_requests(conn, scope, filter, PAGE_ROWS + 1, offset).await?;
+    let has_more = rows.len() > usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
+    Ok(Paged {
+        rows,
+        page,
+        has_more,
+    })
 }
 
 /// One request of the tenant with its timeline and the viewer's possible actions.
@@ -1146,7 +1167,11 @@ pub async fn detail_for_admin(
     }
     let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id);
     let actions = lifecycle::allowed_actions(row.status()?, &actor);
-    detail(&mut conn, row, actions).await
+    let catalogue = load_catalogue(&mut conn).await?;
+    let review = review(&mut conn, &catalogue, &row).await?;
+    let mut d = detail(&mut conn, row, actions).await?;
+    d.review = Some(review);
+    Ok(d)
 }
 
 async fn detail(
@@ -1169,6 +1194,7 @@ async fn detail(
         actions,
         amend_key: None,
         can_change: false,
+        review: None,
     })
 }
 
@@ -1244,69 +1270,87 @@ pub async fn form_options(
     })
 }
 
-/// The admin queue: requests matching the filter, each with residency re-evaluated now and the
-/// capacity impact of granting what was asked.
+/// The admin queue: one page of requests matching the filter, each with its review.
 pub async fn queue(
     state: &AppState,
     _admin: &AdminActor,
-    filter: &QueueFilter,
-) -> ServiceResult<Vec<QueueRow>> {
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<QueueRow>> {
     let mut conn = state.db.pool().acquire().await?;
     let catalogue = load_catalogue(&mut conn).await?;
-    let rows = repo::list_queue(&mut conn, filter, PAGE_ROWS).await?;
+    let rows = list_page(&mut conn, ListScope::Platform, filter, page).await?;
     let today = today();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let summary = row.summary(today)?;
-        let (start, end) = (row.start()?, row.end()?);
-        let (tenant, _) = tenant_profile(&mut conn, row.tenant_id).await?;
-        let (eligible_now, failed) = match catalogue.sites.iter().find(|s| s.id == row.site_id) {
-            Some(site) => {
-                let classification =
-                    Classification::parse(&row.classification).unwrap_or(Classification::Sensitive);
-                let request = placement(classification, start, end, row.confidential_waiver == 1)?;
-                let evaluation = residency::evaluate(
-                    &request,
-                    &tenant,
-                    &site.profile,
-                    &catalogue.policy,
-                    catalogue.revision,
-                );
-                (evaluation.eligible, failures(&evaluation))
-            }
-            None => (false, Vec::new()),
-        };
-        let pool = catalogue
-            .sites
-            .iter()
-            .find(|s| s.id == row.site_id)
-            .and_then(|s| s.pool(&row.gpu_model))
-            .map(|p| Pool::new(p.installed, p.reserve))
-            .unwrap_or_default();
-        let except = match row.kind()? {
-            RequestKind::Change => row.amends_request_id.unwrap_or(0),
-            _ => 0,
-        };
-        let commitments =
-            repo::commitments(&mut conn, row.site_id, &row.gpu_model, start, end, except).await?;
-        let peak_before = capacity::peak_committed(&commitments, start, end);
-        let gpus = u32::try_from(row.gpus).unwrap_or(0);
-        let peak_after = if summary.status.grants_quota() {
-            peak_before
-        } else {
-            peak_before.saturating_add(gpus)
-        };
+    let mut out = Vec::with_capacity(rows.rows.len());
+    for row in &rows.rows {
         out.push(QueueRow {
-            summary,
-            eligible_now,
-            failures: failed,
-            available: pool.available(),
-            peak_before,
-            peak_after,
-            headroom_after: i64::from(pool.available()) - i64::from(peak_after),
+            summary: row.summary(today)?,
+            review: review(&mut conn, &catalogue, row).await?,
         });
     }
-    Ok(out)
+    Ok(Paged {
+        rows: out,
+        page: rows.page,
+        has_more: rows.has_more,
+    })
+}
+
+/// A request as a platform admin weighs it: residency re-evaluated with the catalogue and lists
+/// in force now, and the pool's peak before and after granting what was asked (a change request
+/// counts instead of the quota it amends; a granted request is already counted).
+async fn review(
+    conn: &mut AnyConnection,
+    catalogue: &CatalogueSnapshot,
+    row: &RequestRow,
+) -> ServiceResult<Review> {
+    let (start, end) = (row.start()?, row.end()?);
+    let tenant = TenantProfile {
+        name: row.tenant_name.clone(),
+        country: CountryCode::parse(&row.tenant_country).map_err(|e| {
+            ServiceError::Db(sqlx::Error::Decode(format!("tenant country: {e}").into()))
+        })?,
+    };
+    let site = catalogue.sites.iter().find(|s| s.id == row.site_id);
+    let (eligible_now, failed) = match site {
+        Some(site) => {
+            let classification =
+                Classification::parse(&row.classification).unwrap_or(Classification::Sensitive);
+            let request = placement(classification, start, end, row.confidential_waiver == 1)?;
+            let evaluation = residency::evaluate(
+                &request,
+                &tenant,
+                &site.profile,
+                &catalogue.policy,
+                catalogue.revision,
+            );
+            (evaluation.eligible, failures(&evaluation))
+        }
+        None => (false, Vec::new()),
+    };
+    let pool = site
+        .and_then(|s| s.pool(&row.gpu_model))
+        .map(|p| Pool::new(p.installed, p.reserve))
+        .unwrap_or_default();
+    let except = match row.kind()? {
+        RequestKind::Change => row.amends_request_id.unwrap_or(0),
+        _ => 0,
+    };
+    let commitments =
+        repo::commitments(conn, row.site_id, &row.gpu_model, start, end, except).await?;
+    let peak_before = capacity::peak_committed(&commitments, start, end);
+    let peak_after = if row.status()?.grants_quota() {
+        peak_before
+    } else {
+        peak_before.saturating_add(u32::try_from(row.gpus).unwrap_or(0))
+    };
+    Ok(Review {
+        eligible_now,
+        failures: failed,
+        available: pool.available(),
+        peak_before,
+        peak_after,
+        headroom_after: i64::from(pool.available()) - i64::from(peak_after),
+    })
 }
 
 /// A signed-in person seeing what is theirs: a platform admin, or someone acting in a tenant.

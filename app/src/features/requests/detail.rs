@@ -1,0 +1,336 @@
+//! `/requests/:id`: a request, its timeline, and what the viewer may do with it: submit or edit a
+//! draft, endorse, withdraw, decide (platform admins, with residency now and capacity impact),
+//! ask for a change or a renewal of a quota.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::api::*;
+use super::types::{RequestDetail, Review};
+use super::view::{error_view, granted_cell, instant, phase_badge, status_badge, UsageBar};
+use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
+
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let submit = ServerAction::<SubmitRequest>::new();
+    let endorse = ServerAction::<EndorseRequest>::new();
+    let withdraw = ServerAction::<WithdrawRequest>::new();
+    let decide = ServerAction::<DecideRequest>::new();
+    let amend = ServerAction::<AmendQuota>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(new_id)) = amend.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/requests/{new_id}"), Default::default());
+        }
+    });
+    let data = Resource::new(
+        move || {
+            (
+                id(),
+                submit.version().get(),
+                endorse.version().get(),
+                withdraw.version().get(),
+                decide.version().get(),
+                amend.version().get(),
+            )
+        },
+        |(id, ..)| get_request(id),
+    );
+    let last_error = move || {
+        [
+            submit.value().get().and_then(Result::err),
+            endorse.value().get().and_then(Result::err),
+            withdraw.value().get().and_then(Result::err),
+            decide.value().get().and_then(Result::err),
+            amend.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    };
+    let forms = Forms {
+        submit,
+        endorse,
+        withdraw,
+        decide,
+        amend,
+    };
+    view! {
+        <Title text="Request"/>
+        <section class="page">
+            <p class="breadcrumb"><A href="/requests">"← Requests"</A></p>
+            {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <RequestView d forms/> }.into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The page's actions, created once with the page (never inside its `Suspend`).
+#[derive(Clone, Copy)]
+struct Forms {
+    submit: ServerAction<SubmitRequest>,
+    endorse: ServerAction<EndorseRequest>,
+    withdraw: ServerAction<WithdrawRequest>,
+    decide: ServerAction<DecideRequest>,
+    amend: ServerAction<AmendQuota>,
+}
+
+#[component]
+fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
+    let s = d.summary.clone();
+    let rid = s.id;
+    let has = |a: Action| d.actions.contains(&a);
+    let kind = match (s.kind, s.amends_request_id) {
+        (RequestKind::New, _) | (_, None) => view! { "New request" }.into_any(),
+        (kind, Some(o)) => view! {
+            {kind.label()} " of quota " <A href=format!("/requests/{o}")>{format!("#{o}")}</A>
+        }
+        .into_any(),
+    };
+    let is_draft = s.status == RequestStatus::Draft;
+    let versions = match (d.policy_version, d.catalogue_revision) {
+        (Some(p), Some(c)) => format!("policy v{p} · catalogue r{c}"),
+        _ => "not evaluated yet".to_owned(),
+    };
+    let actions = view! {
+        {is_draft.then(|| view! {
+            <A href=format!("/requests/{}/edit", s.id) attr:class="button button--ghost-dark">"Edit the draft"</A>
+        })}
+        {has(Action::Submit).then(|| view! {
+            <ActionForm action=forms.submit attr:class="inline-form">
+                <input type="hidden" name="id" value=rid.to_string()/>
+                <button type="submit" class="button">"Submit"</button>
+            </ActionForm>
+        })}
+        {has(Action::Endorse).then(|| view! {
+            <ActionForm action=forms.endorse attr:class="stack">
+                <input type="hidden" name="id" value=rid.to_string()/>
+                <div class="field">
+                    <label for="endorse-note">"Note (optional)"</label>
+                    <input id="endorse-note" name="note" type="text"/>
+                </div>
+                <button type="submit" class="button">"Endorse"</button>
+            </ActionForm>
+        })}
+        {(has(Action::Approve) || has(Action::Reject)).then(|| view! { <DecisionForm rid=rid.to_string() action=forms.decide/> })}
+        {has(Action::Withdraw).then(|| view! {
+            <ActionForm action=forms.withdraw attr:class="inline-form">
+                <input type="hidden" name="id" value=rid.to_string()/>
+                <button type="submit" class="button button--ghost-dark">"Withdraw"</button>
+            </ActionForm>
+        })}
+    };
+    let any_action = is_draft
+        || [
+            Action::Submit,
+            Action::Endorse,
+            Action::Approve,
+            Action::Reject,
+            Action::Withdraw,
+        ]
+        .into_iter()
+        .any(has);
+    view! {
+        <div class="page-head">
+            <div>
+                <p class="eyebrow">"Request #" {s.id} " · " {kind} " · " {s.tenant_name.clone()}</p>
+                <h1>{s.project_title.clone()}</h1>
+                <p class="badges">
+                    {status_badge(s.status)} " " {s.phase.map(phase_badge)}
+                    {d.confidential_waiver.then(|| view! { " " <span class="badge badge--warn">"C1 waiver"</span> })}
+                </p>
+            </div>
+        </div>
+        {s.compliance_flag.clone().map(|f| view! {
+            <p class="form__error" role="alert">"Compliance flag: " {f}</p>
+        })}
+        <div class="detail-grid">
+            <div class="detail-grid__main">
+                <section class="card">
+                    <h2>"What was asked"</h2>
+                    <dl class="facts">
+                        <div><dt>"Site"</dt><dd>{s.site_name.clone()}</dd></div>
+                        <div><dt>"GPUs"</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
+                        <div><dt>"Window asked"</dt><dd>{s.asked_window()}</dd></div>
+                        <div><dt>"Granted"</dt><dd>{granted_cell(&s)}</dd></div>
+                        <div><dt>"Data classification"</dt><dd>{s.classification.clone()}</dd></div>
+                        <div><dt>"Sector"</dt><dd>{s.sector.clone()}</dd></div>
+                        <div><dt>"Expected GPU-hours"</dt><dd>{d.expected_gpu_hours.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                        <div><dt>"Requested by"</dt><dd>{d.requester_name.clone()}</dd></div>
+                        <div><dt>"Evaluated with"</dt><dd>{versions}</dd></div>
+                    </dl>
+                    <h3>"Justification"</h3>
+                    <p class="prose">{d.justification.clone()}</p>
+                    {d.decision_note.clone().map(|n| view! {
+                        <h3>"Decision note"</h3>
+                        <p class="prose">{n}</p>
+                    })}
+                </section>
+                <section>
+                    <h2 id="timeline">"Timeline"</h2>
+                    <ol class="timeline" aria-labelledby="timeline">
+                        {d.timeline.iter().map(|t| view! {
+                            <li class="timeline__step">
+                                <p>
+                                    <strong>{t.to_status.label()}</strong>
+                                    " · " {t.actor_name.clone()}
+                                    " · " <time>{instant(t.at)}</time>
+                                </p>
+                                {(!t.note.is_empty()).then(|| view! { <p class="timeline__note">{t.note.clone()}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            </div>
+            <aside class="detail-grid__side">
+                {d.review.clone().map(|r| view! { <ReviewCard review=r/> })}
+                {any_action.then(|| view! {
+                    <section class="card">
+                        <h2>"What you can do"</h2>
+                        <div class="stack">{actions}</div>
+                    </section>
+                })}
+                {d.amend_key.clone().map(|key| view! {
+                    <AmendForms rid=rid.to_string() key can_change=d.can_change action=forms.amend/>
+                })}
+            </aside>
+        </div>
+    }
+}
+
+/// Residency now and the pool's peak before and after, for a platform admin's decision.
+#[component]
+fn ReviewCard(review: Review) -> impl IntoView {
+    let fits = review.headroom_after >= 0;
+    view! {
+        <section class="card review">
+            <h2>"Review"</h2>
+            <p>
+                "Residency now: "
+                {if review.eligible_now {
+                    view! { <span class="badge badge--ok">"Eligible"</span> }.into_any()
+                } else {
+                    view! { <span class="badge badge--bad">"Not eligible"</span> }.into_any()
+                }}
+            </p>
+            {(!review.failures.is_empty()).then(|| view! {
+                <ul class="findings">
+                    {review.failures.iter().map(|f| view! {
+                        <li class="finding" data-outcome="failed"><span class="badge badge--bad">{f.rule.clone()}</span> " " {f.reason.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <p>"Busiest day of the window, of " {review.available} " GPUs that may be promised:"</p>
+            <UsageBar used=review.peak_before adding=review.peak_after.saturating_sub(review.peak_before) available=review.available/>
+            <p class="muted">
+                {review.peak_before} " committed now → " {review.peak_after} " once granted · "
+                {if fits {
+                    format!("{} GPUs to spare", review.headroom_after)
+                } else {
+                    format!("{} GPUs short", -review.headroom_after)
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn DecisionForm(rid: String, action: ServerAction<DecideRequest>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="stack">
+            <input type="hidden" name="id" value=rid/>
+            <div class="field">
+                <label for="decide-decision">"Decision"</label>
+                <select id="decide-decision" name="decision">
+                    <option value="approve">"Approve"</option>
+                    <option value="partially_approve">"Partially approve"</option>
+                    <option value="reject">"Reject"</option>
+                </select>
+            </div>
+            <fieldset class="form__group">
+                <legend>"Partial approval (empty keeps what was asked)"</legend>
+                <div class="field">
+                    <label for="decide-gpus">"GPUs granted (partial approval)"</label>
+                    <input id="decide-gpus" name="approved_gpus" type="number" min="1" inputmode="numeric"/>
+                </div>
+                <div class="field">
+                    <label for="decide-start">"First day granted (partial approval)"</label>
+                    <input id="decide-start" name="approved_start" type="date"/>
+                </div>
+                <div class="field">
+                    <label for="decide-end">"End granted, exclusive (partial approval)"</label>
+                    <input id="decide-end" name="approved_end" type="date"/>
+                </div>
+            </fieldset>
+            <div class="field">
+                <label for="decide-note">"Reason (required unless approving in full)"</label>
+                <textarea id="decide-note" name="note" rows="3"></textarea>
+            </div>
+            <button type="submit" class="button">"Record the decision"</button>
+        </ActionForm>
+    }
+}
+
+/// Ask for a change (while the quota runs or before it starts) or a renewal.
+#[component]
+fn AmendForms(
+    rid: String,
+    key: String,
+    can_change: bool,
+    action: ServerAction<AmendQuota>,
+) -> impl IntoView {
+    let renew_key = format!("{key}-r");
+    let rid2 = rid.clone();
+    view! {
+        {can_change.then(|| view! {
+            <ActionForm action attr:class="card stack">
+                <h2>"Ask for a change"</h2>
+                <input type="hidden" name="id" value=rid.to_string()/>
+                <input type="hidden" name="kind" value="change"/>
+                <input type="hidden" name="idempotency_key" value=key.clone()/>
+                <div class="field">
+                    <label for="change-gpus">"GPUs in total"</label>
+                    <input id="change-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
+                </div>
+                <div class="field">
+                    <label for="change-end">"New end (exclusive; empty keeps it)"</label>
+                    <input id="change-end" name="end_date" type="date"/>
+                </div>
+                <div class="field">
+                    <label for="change-why">"Why (optional)"</label>
+                    <textarea id="change-why" name="justification" rows="2"></textarea>
+                </div>
+                <button type="submit" class="button">"Ask for a change"</button>
+            </ActionForm>
+        })}
+        <ActionForm action attr:class="card stack">
+            <h2>"Renew"</h2>
+            <input type="hidden" name="id" value=rid2/>
+            <input type="hidden" name="kind" value="renewal"/>
+            <input type="hidden" name="idempotency_key" value=renew_key/>
+            <div class="field">
+                <label for="renew-gpus">"GPUs (empty keeps the quota's)"</label>
+                <input id="renew-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
+            </div>
+            <div class="field">
+                <label for="renew-end">"Renew until (exclusive)"</label>
+                <input id="renew-end" name="end_date" type="date" required=true/>
+            </div>
+            <div class="field">
+                <label for="renew-why">"Why (optional)"</label>
+                <textarea id="renew-why" name="justification" rows="2"></textarea>
+            </div>
+            <button type="submit" class="button">"Renew"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,425 @@
+//! The request form: `/requests/new`, and `/requests/:id/edit` to resume a draft. Beside the
+//! fields, every site of the catalogue with whether the classification and window allow it
+//! (the residency evaluator, on the server) and its free GPUs of the chosen model over the window.
+//! The form posts without the wasm too; the server checks everything again.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::api::{get_request, request_form_options, SaveRequest};
+use super::types::{RequestDetail, SiteOption, SECTORS};
+use super::view::{error_view, UsageBar};
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::residency::Classification;
+use crate::error::AppError;
+
+/// What the form starts with: empty, or a draft's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Initial {
+    id: Option<i64>,
+    title: String,
+    justification: String,
+    sector: String,
+    classification: String,
+    waiver: bool,
+    site: String,
+    gpu_model: String,
+    gpus: String,
+    start: String,
+    end: String,
+    hours: String,
+}
+
+impl Default for Initial {
+    fn default() -> Self {
+        Self {
+            id: None,
+            title: String::new(),
+            justification: String::new(),
+            sector: "research".into(),
+            classification: Classification::Public.as_str().into(),
+            waiver: false,
+            site: String::new(),
+            gpu_model: "H100".into(),
+            gpus: String::new(),
+            start: String::new(),
+            end: String::new(),
+            hours: String::new(),
+        }
+    }
+}
+
+impl Initial {
+    fn from_draft(d: &RequestDetail) -> Self {
+        let s = &d.summary;
+        Self {
+            id: Some(s.id),
+            title: s.project_title.clone(),
+            justification: d.justification.clone(),
+            sector: s.sector.clone(),
+            classification: s.classification.clone(),
+            waiver: d.confidential_waiver,
+            site: s.site_slug.clone(),
+            gpu_model: s.gpu_model.clone(),
+            gpus: s.gpus.to_string(),
+            start: s.start_date.clone(),
+            end: s.end_date.clone(),
+            hours: d
+                .expected_gpu_hours
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `/requests/new`.
+#[component]
+pub fn NewRequestPage() -> impl IntoView {
+    view! { <RequestForm editing=false/> }
+}
+
+/// `/requests/:id/edit`: a draft of the viewer's, to finish and submit.
+#[component]
+pub fn EditDraftPage() -> impl IntoView {
+    view! { <RequestForm editing=true/> }
+}
+
+/// The values the person changed; `None` until they touch a field (the draft's value holds).
+#[derive(Clone, Copy)]
+struct Touched {
+    classification: RwSignal<Option<String>>,
+    model: RwSignal<Option<String>>,
+    start: RwSignal<Option<String>>,
+    end: RwSignal<Option<String>>,
+    waiver: RwSignal<Option<bool>>,
+    site: RwSignal<Option<String>>,
+}
+
+#[component]
+fn RequestForm(editing: bool) -> impl IntoView {
+    let params = use_params_map();
+    let draft_id = move || editing.then(|| params.read().get("id").unwrap_or_default());
+    // Every resource is created here, before the view: none inside a `Suspend`.
+    let draft = Resource::new(draft_id, |id| async move {
+        match id {
+            None => Ok(None),
+            Some(id) => get_request(id).await.map(Some),
+        }
+    });
+    let touched = Touched {
+        classification: RwSignal::new(None),
+        model: RwSignal::new(None),
+        start: RwSignal::new(None),
+        end: RwSignal::new(None),
+        waiver: RwSignal::new(None),
+        site: RwSignal::new(None),
+    };
+    let options = Resource::new(
+        move || {
+            (
+                touched.classification.get(),
+                touched.model.get(),
+                (touched.start.get(), touched.end.get()),
+                touched.waiver.get(),
+            )
+        },
+        move |(classification, model, (start, end), waiver)| async move {
+            let initial = draft
+                .await?
+                .map(|d| Initial::from_draft(&d))
+                .unwrap_or_default();
+            request_form_options(
+                classification.unwrap_or(initial.classification),
+                model.unwrap_or(initial.gpu_model),
+                start.unwrap_or(initial.start),
+                end.unwrap_or(initial.end),
+                waiver.unwrap_or(initial.waiver).then(|| "on".to_string()),
+            )
+            .await
+        },
+    );
+    // The GPU models, the form token and whether the tenant may submit: asked once, after the
+    // draft (a draft that is not the viewer's answers "not found" for the whole page).
+    let first = Resource::new(
+        || (),
+        move |_| async move {
+            draft.await?;
+            request_form_options(
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                None,
+            )
+            .await
+        },
+    );
+    let save = ServerAction::<SaveRequest>::new();
+    let error = move || match save.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = save.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/requests/{id}"), Default::default());
+        }
+    });
+    let title = if editing { "Edit draft" } else { "New request" };
+    view! {
+        <Title text=title/>
+        <section class="page">
+            <p class="breadcrumb"><A href="/requests">"← Requests"</A></p>
+            <div class="page-head">
+                <div>
+                    <h1>{if editing { "Finish your draft" } else { "Ask for GPUs" }}</h1>
+                    <p class="page-head__lead">
+                        "Choose your data's classification and a window: the sites on the right follow, with the rules that allow or refuse each one and the GPUs still free."
+                    </p>
+                </div>
+            </div>
+            <ActionForm action=save attr:class="request-form" attr:novalidate=true>
+                {move || error().and_then(|e| match e {
+                    AppError::Validation { .. } => None,
+                    other => Some(view! { <p class="form__error request-form__alert" role="alert">{other.to_string()}</p> }),
+                })}
+                <Transition fallback=|| view! { <p>"Loading the form…"</p> }>
+                    {move || Suspend::new(async move {
+                        let (draft, first) = (draft.await, first.await);
+                        match (draft, first) {
+                            (Ok(Some(d)), _) if d.summary.status != RequestStatus::Draft => view! {
+                                <p class="form__error" role="alert">
+                                    "Only drafts can be edited; this request is " {d.summary.status.label().to_lowercase()} ". "
+                                    <A href=format!("/requests/{}", d.summary.id)>"See the request"</A>
+                                </p>
+                            }.into_any(),
+                            (Ok(d), Ok(first)) => {
+                                let initial = d.as_ref().map(Initial::from_draft).unwrap_or_default();
+                                view! { <Fields initial first_models=first.gpu_models idempotency_key=first.idempotency_key verified=first.tenant_verified touched error=Signal::derive(error)/> }.into_any()
+                            }
+                            (Err(e), _) | (_, Err(e)) => error_view(e),
+                        }
+                    })}
+                </Transition>
+                <fieldset class="request-form__sites">
+                    <legend>"Site"</legend>
+                    {move || error().and_then(|e| e.field_message("site")).map(|m| view! { <p class="field__error">{m}</p> })}
+                    <Transition fallback=|| view! { <p>"Checking the sites…"</p> }>
+                        {move || Suspend::new(async move {
+                            let initial_site = match draft.await {
+                                Ok(Some(d)) => d.summary.site_slug,
+                                _ => String::new(),
+                            };
+                            match options.await {
+                                Ok(o) => {
+                                    let chosen = touched.site.get_untracked().unwrap_or(initial_site);
+                                    view! { <SitePicker sites=o.sites chosen touched/> }.into_any()
+                                }
+                                Err(e) => error_view(e),
+                            }
+                        })}
+                    </Transition>
+                </fieldset>
+                <div class="request-form__actions">
+                    <button type="submit" name="intent" value="submit" class="button" disabled=move || save.pending().get()>
+                        "Submit for review"
+                    </button>
+                    <button type="submit" name="intent" value="draft" class="button button--ghost-dark" disabled=move || save.pending().get()>
+                        "Save as draft"
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Fields(
+    initial: Initial,
+    first_models: Vec<String>,
+    idempotency_key: String,
+    verified: bool,
+    touched: Touched,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let field_error = move |name: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.field_message(name))
+                .map(|m| view! { <p class="field__error">{m}</p> })
+        }
+    };
+    let invalid = move |name: &'static str| {
+        move || {
+            error
+                .get()
+                .is_some_and(|e| e.field_message(name).is_some())
+                .then_some("true")
+        }
+    };
+    let initial_class = initial.classification.clone();
+    let confidential = move || {
+        touched
+            .classification
+            .get()
+            .unwrap_or_else(|| initial_class.clone())
+            == Classification::Confidential.as_str()
+    };
+    let mut models = first_models;
+    if !models.contains(&initial.gpu_model) {
+        models.insert(0, initial.gpu_model.clone());
+    }
+    view! {
+        <div class="request-form__fields">
+            <input type="hidden" name="idempotency_key" value=idempotency_key/>
+            {initial.id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
+            {(!verified).then(|| view! {
+                <p class="form__note" role="status">"Your organisation is not verified yet: you can save drafts, not submit them."</p>
+            })}
+            <fieldset class="form__group">
+                <legend>"The project"</legend>
+                <div class="field">
+                    <label for="rq-title">"Project title"</label>
+                    <input id="rq-title" name="project_title" type="text" required=true maxlength="200"
+                        value=initial.title.clone() aria-invalid=invalid("project_title")/>
+                    {field_error("project_title")}
+                </div>
+                <div class="field">
+                    <label for="rq-justification">"Justification"</label>
+                    <textarea id="rq-justification" name="justification" rows="5" required=true
+                        aria-invalid=invalid("justification") aria-describedby="rq-justification-hint">{initial.justification.clone()}</textarea>
+                    <p id="rq-justification-hint" class="field__hint">"What the GPUs are for and why this many: the reviewers read it."</p>
+                    {field_error("justification")}
+                </div>
+                <div class="field">
+                    <label for="rq-sector">"Sector"</label>
+                    <select id="rq-sector" name="sector">
+                        {SECTORS.iter().map(|(v, l)| view! { <option value=*v selected=initial.sector == *v>{*l}</option> }).collect_view()}
+                    </select>
+                    {field_error("sector")}
+                </div>
+            </fieldset>
+            <fieldset class="form__group">
+                <legend>"The data"</legend>
+                <div class="field">
+                    <label for="rq-classification">"Data classification"</label>
+                    <select id="rq-classification" name="classification"
+                        on:change=move |ev| touched.classification.set(Some(event_target_value(&ev)))>
+                        {Classification::ALL.iter().map(|c| view! {
+                            <option value=c.as_str() selected=initial.classification == c.as_str()>{c.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field__hint">"Personal, health and sensitive data stay where the GDPR, HDS and SecNumCloud rules allow."</p>
+                    {field_error("classification")}
+                </div>
+                <Show when=confidential.clone()>
+                    <div class="choice">
+                        <input id="rq-waiver" name="confidential_waiver" type="checkbox" checked=initial.waiver
+                            on:change=move |ev| touched.waiver.set(Some(event_target_checked(&ev)))/>
+                        <label for="rq-waiver">"We waive EEA placement of this confidential data (C1); the waiver is recorded."</label>
+                    </div>
+                </Show>
+            </fieldset>
+            <fieldset class="form__group">
+                <legend>"GPUs and window"</legend>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="rq-model">"GPU model"</label>
+                        <select id="rq-model" name="gpu_model" on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
+                            {models.into_iter().map(|m| {
+                                let selected = m == initial.gpu_model;
+                                view! { <option value=m.clone() selected=selected>{m.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                        {field_error("gpu_model")}
+                    </div>
+                    <div class="field">
+                        <label for="rq-gpus">"Number of GPUs"</label>
+                        <input id="rq-gpus" name="gpus" type="number" min="1" inputmode="numeric" required=true
+                            value=initial.gpus.clone() aria-invalid=invalid("gpus")/>
+                        {field_error("gpus")}
+                    </div>
+                </div>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="rq-start">"First day"</label>
+                        <input id="rq-start" name="start_date" type="date" required=true value=initial.start.clone()
+                            aria-invalid=invalid("start_date")
+                            on:change=move |ev| touched.start.set(Some(event_target_value(&ev)))/>
+                        {field_error("start_date")}
+                    </div>
+                    <div class="field">
+                        <label for="rq-end">"End (first day no longer needed)"</label>
+                        <input id="rq-end" name="end_date" type="date" required=true value=initial.end.clone()
+                            aria-invalid=invalid("end_date")
+                            on:change=move |ev| touched.end.set(Some(event_target_value(&ev)))/>
+                        {field_error("end_date")}
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="rq-hours">"Expected GPU-hours (optional)"</label>
+                    <input id="rq-hours" name="expected_gpu_hours" type="number" min="1" inputmode="numeric"
+                        value=initial.hours.clone() aria-invalid=invalid("expected_gpu_hours")/>
+                    {field_error("expected_gpu_hours")}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// Every site: eligible ones first, most free GPUs first; an ineligible site or one without the
+/// model cannot be chosen, and says why.
+#[component]
+fn SitePicker(sites: Vec<SiteOption>, chosen: String, touched: Touched) -> impl IntoView {
+    let mut sites = sites;
+    sites.sort_by_key(|s| {
+        (
+            !(s.eligible && s.available.is_some()),
+            std::cmp::Reverse(s.free.unwrap_or(0)),
+        )
+    });
+    view! {
+        <ul class="site-picker">
+            {sites.into_iter().map(|s| {
+                let id = format!("rq-site-{}", s.slug);
+                let usable = s.eligible && s.available.is_some();
+                let checked = usable && s.slug == chosen;
+                let slug = s.slug.clone();
+                let capacity = match (s.free, s.available) {
+                    (Some(free), Some(available)) => view! {
+                        <UsageBar used=available.saturating_sub(free) adding=0 available/>
+                        <span class="site-option__free">
+                            <strong>{free}</strong> " of " {available} " free over the whole window"
+                            {(free == 0).then(|| view! { " — " <span class="badge badge--warn">"Full"</span> })}
+                        </span>
+                    }.into_any(),
+                    _ => view! { <span class="site-option__free muted">"This model is not installed here."</span> }.into_any(),
+                };
+                view! {
+                    <li class="site-option" class:site-option--off=!usable data-site=s.slug.clone()>
+                        <div class="site-option__head">
+                            <input type="radio" name="site" id=id.clone() value=s.slug.clone() checked=checked disabled=!usable
+                                on:change=move |_| touched.site.set(Some(slug.clone()))/>
+                            <label for=id>{s.name.clone()}</label>
+                            {if s.eligible {
+                                view! { <span class="badge badge--ok">"Eligible"</span> }.into_any()
+                            } else {
+                                view! { <span class="badge badge--bad">"Not eligible"</span> }.into_any()
+                            }}
+                        </div>
+                        {capacity}
+                        {(!s.failures.is_empty()).then(|| view! {
+                            <ul class="site-option__why">
+                                {s.failures.iter().map(|f| view! {
+                                    <li><span class="badge badge--bad">{f.rule.clone()}</span> " " {f.reason.clone()}</li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,109 @@
+//! `/requests`: the tenant's requests and quotas, filtered, sorted and paged through the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+
+use super::api::list_requests;
+use super::view::{error_view, granted_cell, phase_badge, status_badge, status_options};
+use crate::ui::table::{query_param, query_value, Pager, SortHeader};
+
+#[component]
+pub fn RequestsPage() -> impl IntoView {
+    let status = query_param("status");
+    let search = query_param("search");
+    let sort = query_param("sort");
+    let dir = query_param("dir");
+    let page = query_param("page");
+    let rows = Resource::new(
+        move || (status(), search(), sort(), dir(), page()),
+        |(status, search, sort, dir, page)| list_requests(status, search, sort, dir, page),
+    );
+    let filtered = move || status().is_some() || search().is_some();
+    view! {
+        <Title text="Requests"/>
+        <section class="page">
+            <div class="page-head">
+                <div>
+                    <h1>"GPU requests and quotas"</h1>
+                    <p class="page-head__lead">"Everything your organisation asked for, and the quotas it holds."</p>
+                </div>
+                <A href="/requests/new" attr:class="button">"New request"</A>
+            </div>
+            <Form method="GET" action="/requests" attr:class="filters" attr:role="search">
+                <div class="field">
+                    <label for="f-status">"Status"</label>
+                    <select id="f-status" name="status">{move || status_options(true, "", status().unwrap_or_default())}</select>
+                </div>
+                <div class="field filters__grow">
+                    <label for="f-search">"Project, site or GPU model"</label>
+                    <input id="f-search" name="search" type="search" value=query_value("search")/>
+                </div>
+                <input type="hidden" name="sort" value=query_value("sort")/>
+                <input type="hidden" name="dir" value=query_value("dir")/>
+                <button type="submit" class="button button--small">"Filter"</button>
+                {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">"Clear"</A> })}
+            </Form>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(list) if list.rows.is_empty() && list.page == 0 => {
+                            if filtered() {
+                                view! { <p class="empty">"No request matches these filters."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="empty card">
+                                        <p>"Your organisation has not asked for GPUs yet."</p>
+                                        <A href="/requests/new" attr:class="button">"Ask for GPUs"</A>
+                                    </div>
+                                }.into_any()
+                            }
+                        }
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <caption class="visually-hidden">"Requests and quotas"</caption>
+                                    <thead><tr>
+                                        <SortHeader column="id" label="#" descending_first=true/>
+                                        <SortHeader column="title" label="Project"/>
+                                        <SortHeader column="status" label="Status"/>
+                                        <SortHeader column="site" label="Site"/>
+                                        <SortHeader column="gpus" label="GPUs" numeric=true descending_first=true/>
+                                        <SortHeader column="start" label="Window asked" descending_first=true/>
+                                        <th scope="col">"Granted"</th>
+                                        <th scope="col">"Quota"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.rows.into_iter().map(|r| {
+                                            let granted = granted_cell(&r);
+                                            let window = r.asked_window();
+                                            let href = format!("/requests/{}", r.id);
+                                            let title = r.project_title.clone();
+                                            view! {
+                                                <tr>
+                                                    <td><A href=href.clone()>{r.id}</A></td>
+                                                    <td>
+                                                        <A href=href>{title}</A>
+                                                        {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">"Flagged"</span> })}
+                                                    </td>
+                                                    <td>{status_badge(r.status)}</td>
+                                                    <td>{r.site_name.clone()}</td>
+                                                    <td class="num">{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
+                                                    <td>{window}</td>
+                                                    <td>{granted}</td>
+                                                    <td>{r.phase.map(phase_badge)}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pager page=list.page has_more=list.has_more/>
+                        }.into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
