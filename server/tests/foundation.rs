@@ -276,7 +276,7 @@ async fn concurrent_write_transactions_do_not_fail_with_database_is_locked() {
     for i in 0..32 {
         let db = app.state.db.clone();
         tasks.push(tokio::spawn(async move {
-            let mut tx = db.begin_write().await?;
+            let mut tx = db.platform_write_tx().await?;
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox").fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(format!("p{i}@x.test"))

@@ -833,7 +833,8 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
     let ok = decide(&app, id, &[("decision", "approve")]).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
 
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    // The catalogue service runs the re-check in a platform-scoped write transaction.
+    let mut conn = app.state.db.platform_write_tx().await.unwrap();
     // Compliant: nothing to flag.
     assert_eq!(
         app::server::requests::flag_noncompliant_requests(&mut conn, None)
@@ -867,7 +868,7 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
             .unwrap(),
         0
     );
-    drop(conn);
+    conn.commit().await.unwrap();
 
     // The owner and the platform admins are told; the flag shows on the pages.
     let notes = owner.call("list_notifications", &[]).await.body;

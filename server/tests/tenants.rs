@@ -262,9 +262,10 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
         role: TenantRole::Owner,
         status: TenantStatus::Pending,
     };
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let mut conn = app.state.db.tenant_tx(actor.tenant_id).await.unwrap();
     let refused = app::server::tenants::require_verified(&mut conn, &actor).await;
     let refused = app::error::AppError::from(refused.unwrap_err());
+    drop(conn);
     assert_eq!(
         refused.to_string(),
         "Your organisation is waiting for verification by the campus; you can prepare drafts but \
@@ -287,6 +288,7 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
 
     // After: the actor still carries the stale "pending" of the session, and
     // the check reads the database.
+    let mut conn = app.state.db.tenant_tx(actor.tenant_id).await.unwrap();
     app::server::tenants::require_verified(&mut conn, &actor)
         .await
         .expect("verified now");
