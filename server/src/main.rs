@@ -67,7 +67,11 @@ fn init_tracing(format: LogFormat) {
 /// Connects and migrates: every command starts here.
 async fn open_database(config: &AppConfig) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
-    db.migrate().await.context("start-up stopped")?;
+    match &config.database_owner_url {
+        Some(owner) => db.migrate_as_owner(owner).await,
+        None => db.migrate().await,
+    }
+    .context("start-up stopped")?;
     Ok(db)
 }
 

@@ -389,7 +389,7 @@ async fn sign_in(app: &TestApp, email: &str) -> Result<Client, String> {
 async fn scalar_id(app: &TestApp, sql: &str, key: &str) -> Result<i64, String> {
     let (id,): (i64,) = sqlx::query_as(sql)
         .bind(key)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .map_err(|e| format!("fixture query `{sql}` with {key}: {e}"))?;
     Ok(id)

@@ -100,7 +100,7 @@ async fn revision(client: &mut Client) -> i64 {
 async fn audit_count(app: &TestApp, event: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE event = $1")
         .bind(event)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     n
@@ -358,7 +358,7 @@ async fn shareholder_edits_are_validated_then_versioned_and_audited() {
     let (detail,): (String,) = sqlx::query_as(
         "SELECT detail FROM audit_log WHERE event = 'catalogue_changed' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap();
     let detail: Value = serde_json::from_str(&detail).unwrap();

@@ -243,7 +243,7 @@ async fn login_failures_and_successes_are_audited() {
     app.signed_in(ADMIN).await;
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT event, outcome FROM audit_log WHERE event = 'login' ORDER BY id")
-            .fetch_all(app.state.db.pool())
+            .fetch_all(app.owner_pool())
             .await
             .unwrap();
     assert_eq!(
@@ -276,7 +276,7 @@ async fn concurrent_write_transactions_do_not_fail_with_database_is_locked() {
     for i in 0..32 {
         let db = app.state.db.clone();
         tasks.push(tokio::spawn(async move {
-            let mut tx = db.begin_write().await?;
+            let mut tx = db.platform_write_tx().await?;
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM email_outbox").fetch_one(&mut *tx).await?;
             sqlx::query("INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(format!("p{i}@x.test"))
@@ -328,7 +328,7 @@ async fn the_demo_data_holds_the_demo_catalogue_and_a_pending_tenant() {
     );
     let (pending,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM tenants WHERE status = 'pending'")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     assert_eq!(pending, 1);

@@ -29,7 +29,7 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
 async fn count(app: &TestApp, sql: &str, arg: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
         .bind(arg)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     n
@@ -85,7 +85,7 @@ async fn an_invited_person_creates_an_account_and_joins_that_tenant_only() {
     let (stored,): (String,) =
         sqlx::query_as("SELECT token_hash FROM invitations WHERE email = $1")
             .bind(NEW_PERSON)
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     assert_ne!(stored, token);
@@ -184,7 +184,7 @@ async fn an_expired_or_unknown_invitation_is_refused() {
     sqlx::query("UPDATE invitations SET expires_at = $1 WHERE email = $2")
         .bind(time::OffsetDateTime::now_utc().unix_timestamp() - 1)
         .bind(NEW_PERSON)
-        .execute(app.state.db.pool())
+        .execute(app.owner_pool())
         .await
         .unwrap();
     let expired = accept_as_new(&mut app.anon(), &token).await;
@@ -343,7 +343,7 @@ async fn an_owner_cannot_touch_a_member_of_another_tenant() {
     invite(&mut hosp_owner, NEW_PERSON, "member").await;
     let (inv_id,): (i64,) = sqlx::query_as("SELECT id FROM invitations WHERE email = $1")
         .bind(NEW_PERSON)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     let r = owner
@@ -433,7 +433,7 @@ async fn a_role_change_or_a_removal_ends_the_members_sessions() {
     let events: Vec<(String,)> = sqlx::query_as(
         "SELECT event FROM audit_log WHERE event IN ('role_changed', 'member_removed') ORDER BY id",
     )
-    .fetch_all(app.state.db.pool())
+    .fetch_all(app.owner_pool())
     .await
     .unwrap();
     assert_eq!(

@@ -81,7 +81,7 @@ fn message(response: &TestResponse) -> String {
 async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
         .bind(id)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     n
@@ -184,7 +184,7 @@ async fn a_request_goes_from_draft_to_partial_approval_and_the_member_sees_quota
     let (audit,): (String,) = sqlx::query_as(
         "SELECT detail FROM audit_log WHERE event = 'request.partially_approve' ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap();
     let audit: Value = serde_json::from_str(&audit).unwrap();
@@ -246,7 +246,7 @@ async fn an_ineligible_site_is_refused_at_submission_naming_the_rule() {
     // Nothing was submitted: the request stays a draft.
     let (submitted,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM quota_requests WHERE status <> 'draft'")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     assert_eq!(submitted, 0);
@@ -343,7 +343,7 @@ async fn the_same_form_sent_twice_creates_one_request() {
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
     let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM quota_requests")
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     assert_eq!(count, 2);
@@ -460,7 +460,7 @@ async fn racing_approvals_never_over_commit_a_site() {
              WHERE status = 'approved' AND approved_start = $1",
         )
         .bind(day(start))
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
         assert!(
@@ -633,7 +633,7 @@ async fn quota(app: &TestApp, id: i64) -> (String, i64, String, String) {
         "SELECT status, approved_gpus, approved_start, approved_end FROM quota_requests WHERE id = $1",
     )
     .bind(id)
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap()
 }
@@ -705,7 +705,7 @@ async fn an_approved_change_amends_the_quota_counting_it_once_and_an_oversized_o
     );
     let (status,): (String,) = sqlx::query_as("SELECT status FROM quota_requests WHERE id = $1")
         .bind(change)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     assert_eq!(status, "approved");
@@ -833,7 +833,8 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
     let ok = decide(&app, id, &[("decision", "approve")]).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
 
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    // The catalogue service runs the re-check in a platform-scoped write transaction.
+    let mut conn = app.state.db.platform_write_tx().await.unwrap();
     // Compliant: nothing to flag.
     assert_eq!(
         app::server::requests::flag_noncompliant_requests(&mut conn, None)
@@ -867,7 +868,7 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
             .unwrap(),
         0
     );
-    drop(conn);
+    conn.commit().await.unwrap();
 
     // The owner and the platform admins are told; the flag shows on the pages.
     let notes = owner.call("list_notifications", &[]).await.body;
@@ -881,7 +882,7 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
     assert!(queue.body.contains("Flagged"), "{}", queue.body);
     let (audited,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE event = 'request.compliance_flag'")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     assert_eq!(audited, 1);
@@ -894,7 +895,7 @@ async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
         .await
         .expect("demo activity");
     let count = |status: &'static str| {
-        let pool = app.state.db.pool().clone();
+        let pool = app.owner_pool().clone();
         async move {
             let (n,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM quota_requests WHERE status = $1")
@@ -922,7 +923,7 @@ async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
     assert_eq!(total, i64::try_from(made).unwrap());
     // Every transition left its timeline step, and the member heard about the decision.
     let (events,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM request_events")
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     assert!(events >= total);

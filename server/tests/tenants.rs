@@ -65,7 +65,7 @@ async fn sign_up(app: &TestApp) -> (Client, i64) {
     assert_ok(&r);
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM tenants WHERE name = $1")
         .bind("Institut du Radium")
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     (client, id)
@@ -74,7 +74,7 @@ async fn sign_up(app: &TestApp) -> (Client, i64) {
 async fn tenant_id(app: &TestApp, slug: &str) -> i64 {
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM tenants WHERE slug = $1")
         .bind(slug)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     id
@@ -85,7 +85,7 @@ async fn count_audit(app: &TestApp, event: &str, tenant_id: i64) -> i64 {
         sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE event = $1 AND tenant_id = $2")
             .bind(event)
             .bind(tenant_id)
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     n
@@ -112,7 +112,7 @@ async fn sign_up_creates_a_pending_tenant_and_signs_its_owner_in() {
     let (status, registration_id, kind, sector): (String, String, String, String) = sqlx::query_as(
         "SELECT status, registration_id, kind, sector FROM tenants WHERE slug = 'institut-du-radium'",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap();
     assert_eq!(status, "pending");
@@ -128,7 +128,7 @@ async fn sign_up_creates_a_pending_tenant_and_signs_its_owner_in() {
     )
     .bind(id)
     .bind(NEW_OWNER)
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap();
     assert_eq!(role, "owner");
@@ -262,9 +262,10 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
         role: TenantRole::Owner,
         status: TenantStatus::Pending,
     };
-    let mut conn = app.state.db.pool().acquire().await.unwrap();
+    let mut conn = app.state.db.tenant_tx(actor.tenant_id).await.unwrap();
     let refused = app::server::tenants::require_verified(&mut conn, &actor).await;
     let refused = app::error::AppError::from(refused.unwrap_err());
+    drop(conn);
     assert_eq!(
         refused.to_string(),
         "Your organisation is waiting for verification by the campus; you can prepare drafts but \
@@ -278,7 +279,7 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
     let (status, decided): (String, Option<i64>) =
         sqlx::query_as("SELECT status, decided_at FROM tenants WHERE id = $1")
             .bind(id)
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     assert_eq!(status, "verified");
@@ -287,6 +288,7 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
 
     // After: the actor still carries the stale "pending" of the session, and
     // the check reads the database.
+    let mut conn = app.state.db.tenant_tx(actor.tenant_id).await.unwrap();
     app::server::tenants::require_verified(&mut conn, &actor)
         .await
         .expect("verified now");
@@ -360,7 +362,7 @@ async fn only_platform_admins_decide_on_tenants() {
     assert_error(&r, StatusCode::UNAUTHORIZED, "unauthenticated");
     let (status,): (String,) = sqlx::query_as("SELECT status FROM tenants WHERE id = $1")
         .bind(id)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.owner_pool())
         .await
         .unwrap();
     assert_eq!(status, "pending");
@@ -378,7 +380,7 @@ async fn a_person_in_two_tenants_switches_and_the_session_id_rotates() {
     )
     .bind(hospital)
     .bind(UNIV_MEMBER)
-    .execute(app.state.db.pool())
+    .execute(app.owner_pool())
     .await
     .unwrap();
     let mut client = app.signed_in(UNIV_MEMBER).await;
@@ -527,7 +529,7 @@ async fn the_audit_log_pages_by_fifty_with_an_older_link() {
         )
         .bind(1_700_000_000_i64 + i)
         .bind(univ)
-        .execute(app.state.db.pool())
+        .execute(app.owner_pool())
         .await
         .unwrap();
     }

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use sqlx::AnyConnection;
 
-use super::db::now_unix;
+use super::db::{now_unix, Db};
 
 /// One event to append.
 #[derive(Debug, Clone)]
@@ -72,4 +72,14 @@ pub async fn append(conn: &mut AnyConnection, e: &AuditEvent<'_>) -> Result<(), 
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Appends an event in a transaction of its own, in the platform scope. For
+/// events about a person's own account (signing in and out, the password, the
+/// tenant switch): they are no tenant's data, even when they name the tenant
+/// the person was in, and some name none.
+pub async fn append_alone(db: &Db, e: &AuditEvent<'_>) -> Result<(), sqlx::Error> {
+    let mut tx = db.platform_tx().await?;
+    append(&mut tx, e).await?;
+    tx.commit().await
 }

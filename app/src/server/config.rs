@@ -72,6 +72,11 @@ pub struct AppConfig {
     pub addr: SocketAddr,
     /// `DATABASE_URL`: `sqlite://…` (default) or `postgres://…`.
     pub database_url: DatabaseUrl,
+    /// `GUICHET_DATABASE_OWNER_URL`: PostgreSQL only, optional. The role that
+    /// owns the tables and runs the migrations; the role of `DATABASE_URL` is
+    /// then granted only what the application needs, and row-level security
+    /// applies to it. Unset: `DATABASE_URL` migrates (and owns the tables).
+    pub database_owner_url: Option<DatabaseUrl>,
     /// `GUICHET_DB_MAX_CONNECTIONS`.
     pub db_max_connections: u32,
     /// `GUICHET_SITE_ROOT`: the folder cargo-leptos built (JS, wasm, CSS).
@@ -103,6 +108,7 @@ impl Default for AppConfig {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             database_url: DatabaseUrl::new("sqlite://data/guichet.db"),
+            database_owner_url: None,
             db_max_connections: 8,
             site_root: PathBuf::from("target/site"),
             log_format: LogFormat::Text,
@@ -159,6 +165,21 @@ impl AppConfig {
                 });
             }
             c.database_url = DatabaseUrl::new(v);
+        }
+        if let Some(v) = get("GUICHET_DATABASE_OWNER_URL") {
+            if !(v.starts_with("postgres://") || v.starts_with("postgresql://")) {
+                return Err(ConfigError {
+                    variable: "GUICHET_DATABASE_OWNER_URL",
+                    problem: "expected a URL starting with postgres://".into(),
+                });
+            }
+            if c.database_url.is_sqlite() {
+                return Err(ConfigError {
+                    variable: "GUICHET_DATABASE_OWNER_URL",
+                    problem: "only for PostgreSQL: DATABASE_URL names a SQLite database".into(),
+                });
+            }
+            c.database_owner_url = Some(DatabaseUrl::new(v));
         }
         if let Some(v) = get("GUICHET_DB_MAX_CONNECTIONS") {
             c.db_max_connections = parse_number("GUICHET_DB_MAX_CONNECTIONS", &v, 1, 1000)?;
@@ -290,5 +311,32 @@ mod tests {
         assert!(shown.contains("guichet:***@db:5432"));
         let c = config_from(&[("DATABASE_URL", "postgres://u:topsecret@h/d")]).unwrap();
         assert!(!format!("{c:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn the_owner_url_is_postgres_only_and_redacted() {
+        let c = config_from(&[
+            ("DATABASE_URL", "postgres://app:apppass@h/d"),
+            (
+                "GUICHET_DATABASE_OWNER_URL",
+                "postgres://owner:ownerpass@h/d",
+            ),
+        ])
+        .unwrap();
+        let owner = c.database_owner_url.as_ref().expect("the owner URL");
+        assert_eq!(owner.redacted(), "postgres://owner:***@h/d");
+        assert!(!format!("{c:?}").contains("ownerpass"));
+        assert!(config_from(&[("DATABASE_URL", "postgres://h/d")])
+            .unwrap()
+            .database_owner_url
+            .is_none());
+        let e = config_from(&[("GUICHET_DATABASE_OWNER_URL", "postgres://o@h/d")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_DATABASE_OWNER_URL");
+        let e = config_from(&[
+            ("DATABASE_URL", "postgres://h/d"),
+            ("GUICHET_DATABASE_OWNER_URL", "sqlite://x.db"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "GUICHET_DATABASE_OWNER_URL");
     }
 }

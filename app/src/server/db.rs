@@ -3,6 +3,18 @@
 //! stick to what the two share: `$1` placeholders, BIGINT/TEXT columns, flags
 //! as 0/1 integers, dates as ISO `YYYY-MM-DD` text and instants as Unix seconds.
 //! Each backend has its own migrations folder.
+//!
+//! **Scopes.** Every transaction that touches tenant-owned rows says whose rows
+//! it may reach: [`Db::tenant_tx`] / [`Db::tenant_write_tx`] for code acting for
+//! a `TenantActor`, [`Db::platform_tx`] / [`Db::platform_write_tx`] for platform
+//! admins and for system paths that are cross-tenant by nature. On PostgreSQL
+//! the scope is set transaction-locally (`set_config(…, true)`) and row-level
+//! security (migration 0004) lets the transaction see only those rows; it ends
+//! with the transaction, so nothing carries over to the next user of a pooled
+//! connection. On SQLite the scopes are plain transactions: the application's
+//! own `WHERE tenant_id = $1` filters are the only wall there (and the first
+//! one everywhere). A bare [`Db::pool`] connection has no scope: on PostgreSQL
+//! tenant-owned tables look empty through it.
 
 use std::{str::FromStr, time::Duration};
 
@@ -12,6 +24,21 @@ use sqlx::{
 };
 
 use super::config::DatabaseUrl;
+
+/// The setting naming the tenant whose rows a transaction may reach.
+pub const TENANT_SETTING: &str = "guichet.tenant_id";
+/// The setting that, set to [`PLATFORM_SCOPE`], opens every tenant's rows.
+pub const SCOPE_SETTING: &str = "guichet.scope";
+pub const PLATFORM_SCOPE: &str = "platform";
+
+/// Whose rows a transaction may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One tenant's rows.
+    Tenant(i64),
+    /// Every tenant's rows, and the platform rows (tenant-less audit events).
+    Platform,
+}
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +58,8 @@ pub enum DbError {
     },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the owner connection (GUICHET_DATABASE_OWNER_URL): {0}")]
+    Owner(String),
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
 }
@@ -97,16 +126,115 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
-    /// Applies every pending migration of this backend's folder.
+    /// Applies every pending migration of this backend's folder, as the role
+    /// of `DATABASE_URL` (which then owns the tables: a single-role deployment).
     pub async fn migrate(&self) -> Result<(), DbError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
+        self.migrator().run(&self.pool).await?;
+        self.warn_if_row_security_is_bypassed().await;
         Ok(())
     }
 
+    /// Applies every pending migration as the tables' owner (`owner`, a
+    /// PostgreSQL URL of the same database), then grants the role of
+    /// `DATABASE_URL` what the application needs and no more: SELECT, INSERT,
+    /// UPDATE and DELETE on the tables, except that `audit_log` is append-only
+    /// (SELECT and INSERT) and `_sqlx_migrations` read-only; USAGE on the
+    /// sequences; EXECUTE on the policies' function. The grants are re-applied at every start, so tables added by
+    /// later migrations are covered.
+    pub async fn migrate_as_owner(&self, owner: &DatabaseUrl) -> Result<(), DbError> {
+        if self.backend != Backend::Postgres || owner.is_sqlite() {
+            return Err(DbError::Owner(
+                "a separate owner is for PostgreSQL only; unset it for SQLite".into(),
+            ));
+        }
+        // A pool of one: the migrator's futures stay `Send` with a pool.
+        let owner_pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(owner.expose())
+            .await
+            .map_err(|source| DbError::Connect {
+                url: owner.redacted(),
+                source,
+            })?;
+        let (owner_db, owner_role, schema): (String, String, String) = sqlx::query_as(
+            "SELECT CAST(current_database() AS TEXT), CAST(current_user AS TEXT), \
+                 CAST(current_schema() AS TEXT)",
+        )
+        .fetch_one(&owner_pool)
+        .await?;
+        let (app_db, app_role): (String, String) =
+            sqlx::query_as("SELECT CAST(current_database() AS TEXT), CAST(current_user AS TEXT)")
+                .fetch_one(&self.pool)
+                .await?;
+        if owner_db != app_db {
+            return Err(DbError::Owner(format!(
+                "it names database “{owner_db}” but DATABASE_URL names “{app_db}”"
+            )));
+        }
+        self.migrator().run(&owner_pool).await?;
+        if owner_role == app_role {
+            tracing::warn!(
+                role = %app_role,
+                "DATABASE_URL and GUICHET_DATABASE_OWNER_URL name the same role: no grants made"
+            );
+        } else {
+            let (app, schema) = (quote_ident(&app_role), quote_ident(&schema));
+            let mut tx = owner_pool.begin().await?;
+            for statement in [
+                format!("REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {app}"),
+                format!("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {app}"),
+                format!("GRANT USAGE ON SCHEMA {schema} TO {app}"),
+                format!(
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {app}"
+                ),
+                format!("REVOKE UPDATE, DELETE ON {schema}.audit_log FROM {app}"),
+                format!("REVOKE INSERT, UPDATE, DELETE ON {schema}._sqlx_migrations FROM {app}"),
+                format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {app}"),
+                // The policies' test (migration 0004) runs with the app's rights.
+                format!("GRANT EXECUTE ON FUNCTION {schema}.guichet_in_scope(BIGINT) TO {app}"),
+            ] {
+                sqlx::query(&statement).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            tracing::info!(owner = %owner_role, app = %app_role, "migrated as the owner; privileges granted");
+        }
+        owner_pool.close().await;
+        self.warn_if_row_security_is_bypassed().await;
+        Ok(())
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Row-level security does not hold back a superuser or a BYPASSRLS role:
+    /// say so at start-up when `DATABASE_URL` names one.
+    async fn warn_if_row_security_is_bypassed(&self) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        let row: Result<(i64,), _> = sqlx::query_as(
+            "SELECT COUNT(*) FROM pg_roles WHERE rolname = current_user \
+             AND (rolsuper OR rolbypassrls)",
+        )
+        .fetch_one(&self.pool)
+        .await;
+        match row {
+            Ok((0,)) => {}
+            Ok(_) => tracing::warn!(
+                "DATABASE_URL names a superuser or BYPASSRLS role: row-level security does not \
+                 apply to it; use an ordinary role (see GUICHET_DATABASE_OWNER_URL)"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not read the database role's attributes"),
+        }
+    }
+
+    /// The connection pool, with no scope: fine for tables that are not
+    /// tenant-owned (sessions, users, the catalogue); on PostgreSQL the
+    /// tenant-owned tables look empty through it.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -115,14 +243,61 @@ impl Db {
         self.backend
     }
 
-    /// Starts a transaction that will read then write. On SQLite it takes the
-    /// write lock up front (`BEGIN IMMEDIATE`), so two such transactions queue
-    /// instead of failing with "database is locked" when the reader upgrades.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+    /// A transaction reaching one tenant's rows, for code acting for a
+    /// `TenantActor`.
+    pub async fn tenant_tx(
+        &self,
+        tenant_id: i64,
+    ) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.begin_scoped(Scope::Tenant(tenant_id), false).await
+    }
+
+    /// [`Db::tenant_tx`] for a transaction that reads then writes (see
+    /// [`Db::platform_write_tx`] about `BEGIN IMMEDIATE`).
+    pub async fn tenant_write_tx(
+        &self,
+        tenant_id: i64,
+    ) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.begin_scoped(Scope::Tenant(tenant_id), true).await
+    }
+
+    /// A transaction reaching every tenant's rows: for platform admins and
+    /// for paths that are cross-tenant by nature (each caller says why).
+    pub async fn platform_tx(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.begin_scoped(Scope::Platform, false).await
+    }
+
+    /// [`Db::platform_tx`] for a transaction that reads then writes. On SQLite
+    /// it takes the write lock up front (`BEGIN IMMEDIATE`), so two such
+    /// transactions queue instead of failing with "database is locked" when
+    /// the reader upgrades.
+    pub async fn platform_write_tx(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.begin_scoped(Scope::Platform, true).await
+    }
+
+    /// Begins a transaction and, on PostgreSQL, sets its scope for row-level
+    /// security, transaction-locally.
+    pub async fn begin_scoped(
+        &self,
+        scope: Scope,
+        write: bool,
+    ) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        let mut tx = match (self.backend, write) {
+            (Backend::Sqlite, true) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            _ => self.pool.begin().await?,
+        };
+        if self.backend == Backend::Postgres {
+            let (setting, value) = match scope {
+                Scope::Tenant(id) => (TENANT_SETTING, id.to_string()),
+                Scope::Platform => (SCOPE_SETTING, PLATFORM_SCOPE.to_owned()),
+            };
+            sqlx::query("SELECT set_config($1, $2, true)")
+                .bind(setting)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
         }
+        Ok(tx)
     }
 
     /// Answers whether the database responds, for `/readyz`.
@@ -153,6 +328,11 @@ fn ensure_sqlite_folder(url: &str) {
             let _ = std::fs::create_dir_all(parent);
         }
     }
+}
+
+/// An SQL identifier in double quotes, for the role and schema names of GRANT.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The current instant as Unix seconds, the form instants are stored in.

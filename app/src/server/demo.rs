@@ -108,7 +108,8 @@ pub const ADMIN_EMAIL: &str = "admin@guichet.test";
 /// Loads the demo data when the database has no account yet. Returns the demo
 /// log-ins when it loaded them, `None` when data was already there.
 pub async fn load_if_empty(state: &AppState) -> Result<Option<Vec<DemoLogin>>, DemoError> {
-    let mut tx = state.db.begin_write().await?;
+    // Platform scope: the demo data spans tenants.
+    let mut tx = state.db.platform_write_tx().await?;
     let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(&mut *tx)
         .await?;

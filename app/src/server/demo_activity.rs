@@ -335,7 +335,8 @@ async fn admin_actor(state: &AppState) -> Result<AdminActor, DemoError> {
 
 /// The demo person acting in their (only) tenant.
 async fn tenant_actor(state: &AppState, email: &str) -> Result<TenantActor, DemoError> {
-    let mut conn = state.db.pool().acquire().await?;
+    // Platform scope: the loader looks up each demo person's membership, in any tenant.
+    let mut conn = state.db.platform_tx().await?;
     let user = find_user_by_email(&mut conn, email)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
@@ -344,6 +345,7 @@ async fn tenant_actor(state: &AppState, email: &str) -> Result<TenantActor, Demo
         .into_iter()
         .next()
         .ok_or(sqlx::Error::RowNotFound)?;
+    conn.commit().await?;
     Ok(TenantActor {
         user_id: user.id,
         email: user.email,

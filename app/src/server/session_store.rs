@@ -4,6 +4,7 @@
 //! same `Any` pool (one pool, SQLite or PostgreSQL), and it keeps the signed-in
 //! user's id in a column of its own, so "sign out everywhere" and a password
 //! change can end a person's other sessions with one indexed `DELETE`.
+//! Sessions are not tenant-owned: the store uses the bare pool, with no scope.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;

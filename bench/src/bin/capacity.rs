@@ -110,7 +110,8 @@ async fn main() -> Result<(), BoxError> {
     let state = AppState::new(db, config);
     demo::load_if_empty(&state).await?;
 
-    let mut conn = state.db.pool().acquire().await?;
+    // Platform scope throughout: the benchmark spans tenants, as the capacity check does.
+    let mut conn = state.db.platform_tx().await?;
     let catalogue = load_catalogue(&mut conn).await?;
     let pools: Vec<PoolRef> = catalogue
         .sites
@@ -134,7 +135,7 @@ async fn main() -> Result<(), BoxError> {
         sqlx::query_as("SELECT id, email FROM users WHERE platform_admin = 1 ORDER BY id LIMIT 1")
             .fetch_one(&mut *conn)
             .await?;
-    drop(conn);
+    conn.commit().await?;
 
     // Quotas of 1–3 GPUs for 1–7 weeks, placed in pools in proportion to their size, over the
     // year before and the year after today: about 60 % of every pool committed on a usual day.
@@ -155,7 +156,7 @@ async fn main() -> Result<(), BoxError> {
     let loading = Instant::now();
     let mut n = 0_usize;
     while n < QUOTAS {
-        let mut tx = state.db.begin_write().await?;
+        let mut tx = state.db.platform_write_tx().await?;
         for _ in 0..BATCHES_PER_TX {
             if n >= QUOTAS {
                 break;
@@ -191,7 +192,7 @@ async fn main() -> Result<(), BoxError> {
     );
 
     // The capacity check: the commitments query and check_fits.
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.platform_tx().await?;
     let mut samples = Vec::with_capacity(CHECKS);
     let (mut fits, mut short) = (0, 0);
     for _ in 0..CHECKS {
@@ -214,12 +215,13 @@ async fn main() -> Result<(), BoxError> {
             short += 1;
         }
     }
+    conn.commit().await?;
     report("capacity check (query + check_fits)", samples);
     println!("  {fits} fit, {short} short");
 
     // Full approvals through the service: 200 endorsed requests of 1 GPU, approved one by one.
     let mut ids = Vec::with_capacity(APPROVALS);
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.platform_write_tx().await?;
     for i in 0..APPROVALS {
         let pool = &pools[pick_pool(&mut rng)];
         let start: Date = today + Days::days(rng.range(7, 300));
@@ -273,11 +275,13 @@ async fn main() -> Result<(), BoxError> {
     report("full approval (service)", samples);
     println!("  {approved} approved, {refused} refused");
 
+    let mut tx = state.db.platform_tx().await?;
     let counts: Vec<(String, i64)> = sqlx::query_as(
         "SELECT status, COUNT(*) FROM quota_requests GROUP BY status ORDER BY status",
     )
-    .fetch_all(state.db.pool())
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     for (status, count) in counts {
         println!("rows: {status:<20} {count}");
     }

@@ -2,6 +2,13 @@
 //! a new PostgreSQL database when `GUICHET_TEST_DATABASE_URL` names a server),
 //! the real router, and clients acting as anonymous, a member, an owner or a
 //! platform admin.
+//!
+//! On PostgreSQL the application runs as it should in production: it connects
+//! as the ordinary role [`APP_ROLE`] (not superuser, no BYPASSRLS, not the
+//! tables' owner), and the migrations run as the owner (the server's superuser,
+//! through `GUICHET_DATABASE_OWNER_URL`'s path), which grants it its rights. So
+//! every test runs under row-level security. A test that inspects tenant-owned
+//! tables directly uses [`TestApp::owner_pool`], which sees every row.
 #![allow(dead_code)]
 
 use std::{
@@ -17,6 +24,7 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt as _;
+use sqlx::AnyPool;
 use tower::ServiceExt as _;
 
 pub const DEMO_PASSWORD: &str = demo::DEMO_PASSWORD;
@@ -31,6 +39,9 @@ pub const HOSP_MEMBER: &str = "louis.girard@ghu-seine-est.test";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// The PostgreSQL role the application connects as in the tests.
+pub const APP_ROLE: &str = "guichet_app";
+
 /// Which database the suite runs against.
 pub fn backend_name() -> &'static str {
     if std::env::var("GUICHET_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
@@ -40,7 +51,8 @@ pub fn backend_name() -> &'static str {
     }
 }
 
-/// A fresh, migrated, empty database of the backend under test.
+/// A fresh, empty database of the backend under test; on PostgreSQL, its URL as
+/// the server's superuser (who owns what the migrations create).
 pub async fn fresh_database_url() -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let unique = format!("{}_{}_{}", std::process::id(), n, nanos());
@@ -51,6 +63,7 @@ pub async fn fresh_database_url() -> String {
             let mut conn = sqlx::PgConnection::connect(&admin_url)
                 .await
                 .expect("connect to the test PostgreSQL server");
+            ensure_app_role(&mut conn).await;
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await
@@ -69,6 +82,29 @@ pub async fn fresh_database_url() -> String {
     }
 }
 
+/// Creates [`APP_ROLE`] once per cluster. Tests run in parallel (and in several
+/// processes): whoever loses the race to create it finds it made.
+async fn ensure_app_role(conn: &mut sqlx::PgConnection) {
+    sqlx::query(&format!(
+        "DO $$ BEGIN \
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN \
+             CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; \
+           END IF; \
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; \
+         END $$"
+    ))
+    .execute(conn)
+    .await
+    .expect("create the application role");
+}
+
+/// The same database as [`APP_ROLE`] (the cluster trusts 127.0.0.1: no password).
+pub fn as_app_role(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://{APP_ROLE}@{host}")
+}
+
 fn nanos() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -79,7 +115,11 @@ fn nanos() -> u128 {
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// The application's database URL (on PostgreSQL, as [`APP_ROLE`]).
     pub url: String,
+    /// On PostgreSQL, the same database as its owner, a superuser.
+    pub owner_url: Option<String>,
+    owner_pool: AnyPool,
 }
 
 impl TestApp {
@@ -96,15 +136,45 @@ impl TestApp {
     }
 
     pub async fn with_config(mut config: AppConfig) -> Self {
-        let url = fresh_database_url().await;
+        let fresh = fresh_database_url().await;
+        let (url, owner_url) = if fresh.starts_with("postgres") {
+            (as_app_role(&fresh), Some(fresh))
+        } else {
+            (fresh, None)
+        };
         config.database_url = DatabaseUrl::new(url.clone());
+        config.database_owner_url = owner_url.clone().map(DatabaseUrl::new);
         config.site_root = std::env::temp_dir();
         config.hash_concurrency = 4;
         let db = Db::connect(&config.database_url, 4).await.expect("connect");
-        db.migrate().await.expect("migrate");
+        match &config.database_owner_url {
+            Some(owner) => db.migrate_as_owner(owner).await.expect("migrate as owner"),
+            None => db.migrate().await.expect("migrate"),
+        }
+        let owner_pool = match &owner_url {
+            Some(owner) => sqlx::any::AnyPoolOptions::new()
+                .max_connections(2)
+                .connect(owner)
+                .await
+                .expect("connect as the owner"),
+            None => db.pool().clone(),
+        };
         let state = AppState::new(db, config);
         let router = app::server::router(state.clone());
-        Self { state, router, url }
+        Self {
+            state,
+            router,
+            url,
+            owner_url,
+            owner_pool,
+        }
+    }
+
+    /// The database as its owner, for tests that look at what the application
+    /// stored: on PostgreSQL a superuser (row-level security does not apply);
+    /// on SQLite the application's own pool.
+    pub fn owner_pool(&self) -> &AnyPool {
+        &self.owner_pool
     }
 
     pub fn anon(&self) -> Client {

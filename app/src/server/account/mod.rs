@@ -83,9 +83,8 @@ pub async fn change_password(
         .await?;
     if verdict == Verified::No {
         state.login_throttle.record_failure(&keys, Instant::now());
-        let mut conn = state.db.pool().acquire().await?;
-        audit::append(
-            &mut conn,
+        audit::append_alone(
+            &state.db,
             &AuditEvent::new("password_changed")
                 .failed()
                 .actor(user.user_id(), &user.identity.email)
@@ -108,7 +107,8 @@ pub async fn change_password(
     }
     let hash = state.hashing.hash(new_password.expose_secret()).await?;
 
-    let mut tx = state.db.begin_write().await?;
+    // Platform scope: the person's own account; its audit event names no tenant.
+    let mut tx = state.db.platform_write_tx().await?;
     accounts::update_password_hash(&mut tx, user.user_id(), &hash).await?;
     audit::append(
         &mut tx,
@@ -141,12 +141,11 @@ pub async fn sign_out_everywhere(ctx: &RequestContext, user: &CurrentUser) -> Se
         .delete_user_sessions(user.user_id(), None)
         .await?;
     ctx.session.flush().await?;
-    let mut conn = ctx.state.db.pool().acquire().await?;
     let mut event = AuditEvent::new("signed_out_everywhere")
         .actor(user.user_id(), &user.identity.email)
         .ip(ctx.client_ip.as_deref())
         .detail(json!({ "sessions_ended": ended }));
     event.tenant_id = user.identity.tenant.as_ref().map(|t| t.id);
-    audit::append(&mut conn, &event).await?;
+    audit::append_alone(&ctx.state.db, &event).await?;
     Ok(())
 }

@@ -52,11 +52,13 @@ pub async fn tenant_profile(
         });
     }
     let actor = user.in_tenant()?;
+    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id).await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT name, country FROM tenants WHERE id = $1")
             .bind(actor.tenant_id)
-            .fetch_optional(ctx.state.db.pool())
+            .fetch_optional(&mut *tx)
             .await?;
+    tx.commit().await?;
     let (name, country) = row.ok_or(AppError::NotFound)?;
     let country = CountryCode::parse(&country).map_err(|e| {
         tracing::error!(error = %e, tenant = actor.tenant_id, "a tenant's country does not parse");
@@ -226,7 +228,8 @@ pub async fn set_gpu_inventory(
         )
         .into());
     }
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let site_id = site_id(&mut tx, site).await?;
     let before: Option<(i64, i64)> = sqlx::query_as(
         "SELECT installed, reserve FROM site_gpus WHERE site_id = $1 AND gpu_model = $2",
@@ -391,7 +394,8 @@ pub async fn add_certification(
     input: &CertificationInput,
 ) -> ServiceResult<i64> {
     let cert = parse_certification(input)?;
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let site_id = site_id(&mut tx, &input.site).await?;
     let (same,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM certifications WHERE site_id = $1 AND certificate_id = $2",
@@ -454,7 +458,8 @@ pub async fn remove_certification(
         certificate_id,
         "the certificate's identifier",
     )?;
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let site_id = site_id(&mut tx, site).await?;
     let removed =
         sqlx::query("DELETE FROM certifications WHERE site_id = $1 AND certificate_id = $2")
@@ -509,7 +514,8 @@ pub async fn set_shareholder(
     let capital = parse_percent("capital", &input.capital)?;
     let voting = parse_percent("voting", &input.voting)?;
 
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
         .bind(&operator)
         .fetch_optional(&mut *tx)
@@ -653,7 +659,8 @@ pub async fn update_policy(
         .into());
     }
     let note = input.note.trim().chars().take(500).collect::<String>();
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let before = load_policy(&mut tx).await?;
     let lists = PolicyLists {
         version: before.version + 1,

@@ -22,7 +22,8 @@ pub async fn create_platform_admin(
     if !email.contains('@') || email.len() > 254 {
         return Err(AppError::validation("email", "That is not an e-mail address.").into());
     }
-    let mut tx = state.db.begin_write().await?;
+    // Platform scope: the operator's command line acts for the platform.
+    let mut tx = state.db.platform_write_tx().await?;
     let mut ended_sessions_of = None;
     let outcome = match repo::find_user_by_email(&mut tx, &email).await? {
         Some(user) => {

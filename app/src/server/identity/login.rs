@@ -29,8 +29,11 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
         return Err(AppError::TooManyRequests { retry_after_secs }.into());
     }
 
-    let mut conn = state.db.pool().acquire().await?;
-    let user = repo::find_user_by_email(&mut conn, &email).await?;
+    // Accounts are not tenant-owned: a bare connection, returned before hashing.
+    let user = {
+        let mut conn = state.db.pool().acquire().await?;
+        repo::find_user_by_email(&mut conn, &email).await?
+    };
     let verdict = state
         .hashing
         .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
@@ -40,6 +43,7 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
         (Some(user), Verified::Yes | Verified::YesButRehash) => {
             if verdict == Verified::YesButRehash {
                 let upgraded = state.hashing.hash(password).await?;
+                let mut conn = state.db.pool().acquire().await?;
                 repo::update_password_hash(&mut conn, user.id, &upgraded).await?;
             }
             user
@@ -51,12 +55,18 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
                 .ip(ctx.client_ip.as_deref());
             event.actor_user_id = user.as_ref().map(|u| u.id);
             event.actor_email = Some(&email);
-            audit::append(&mut conn, &event).await?;
+            audit::append_alone(&state.db, &event).await?;
             return Err(AppError::InvalidCredentials.into());
         }
     };
 
-    let tenants = repo::memberships_of(&mut conn, user.id).await?;
+    // Platform scope: a person's memberships span tenants.
+    let tenants = {
+        let mut tx = state.db.platform_tx().await?;
+        let tenants = repo::memberships_of(&mut tx, user.id).await?;
+        tx.commit().await?;
+        tenants
+    };
     state.login_throttle.clear(&keys[0]);
     let identity = SessionIdentity {
         user_id: user.id,
@@ -66,16 +76,12 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
         tenant: tenants.into_iter().next(),
         signed_in_at: now_unix(),
     };
-    sign_in_as(ctx, identity).await?;
     let mut event = AuditEvent::new("login")
         .actor(user.id, &user.email)
         .ip(ctx.client_ip.as_deref());
-    event.tenant_id = ctx
-        .session
-        .get::<SessionIdentity>(AUTH_KEY)
-        .await?
-        .and_then(|i| i.tenant.map(|t| t.id));
-    audit::append(&mut conn, &event).await?;
+    event.tenant_id = identity.tenant.as_ref().map(|t| t.id);
+    sign_in_as(ctx, identity).await?;
+    audit::append_alone(&state.db, &event).await?;
     Ok(())
 }
 
@@ -92,19 +98,14 @@ pub async fn log_out(ctx: &RequestContext) -> ServiceResult<()> {
     let identity: Option<SessionIdentity> = ctx.session.get(AUTH_KEY).await?;
     ctx.session.flush().await?;
     if let Some(i) = identity {
-        let mut conn = ctx
-            .state
-            .db
-            .pool()
-            .acquire()
-            .await
-            .map_err(ServiceError::from)?;
         let mut event = AuditEvent::new("logout")
             .actor(i.user_id, &i.email)
             .ip(ctx.client_ip.as_deref());
         event.tenant_id = i.tenant.map(|t| t.id);
         event.detail = json!({});
-        audit::append(&mut conn, &event).await?;
+        audit::append_alone(&ctx.state.db, &event)
+            .await
+            .map_err(ServiceError::from)?;
     }
     Ok(())
 }

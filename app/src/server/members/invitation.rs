@@ -77,14 +77,17 @@ pub async fn invitation_details(
     ctx: &RequestContext,
     token: &str,
 ) -> ServiceResult<InvitationView> {
-    let mut conn = ctx.state.db.pool().acquire().await?;
-    let invitation = usable_invitation(&mut conn, token).await?;
-    let organisation = repo::tenant_name(&mut conn, invitation.tenant_id)
+    // Platform scope: the token, not a tenant scope, names the invitation; its
+    // holder belongs to no tenant yet.
+    let mut tx = ctx.state.db.platform_tx().await?;
+    let invitation = usable_invitation(&mut tx, token).await?;
+    let organisation = repo::tenant_name(&mut tx, invitation.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let account_exists = accounts::find_user_by_email(&mut conn, &invitation.email)
+    let account_exists = accounts::find_user_by_email(&mut tx, &invitation.email)
         .await?
         .is_some();
+    tx.commit().await?;
     let signed_in_email = ctx.user().await.ok().map(|u| u.identity.email);
     Ok(InvitationView {
         organisation,
@@ -119,36 +122,41 @@ pub async fn accept_invitation(
         Err(e) => return Err(e.into()),
     };
     // Checks that need no lock, and the password hash (slow), come first.
-    let (email, new_account) = {
-        let mut conn = ctx.state.db.pool().acquire().await?;
-        let invitation = usable_invitation(&mut conn, token).await?;
-        match &signed_in {
-            Some(user) if user.identity.email != invitation.email => {
-                return Err(AppError::conflict(format!(
-                    "This invitation was sent to {}: sign out, then sign in with that address.",
-                    invitation.email
-                ))
-                .into());
+    let (invitation, account_exists) = {
+        // Platform scope: the token names the invitation (see below).
+        let mut tx = ctx.state.db.platform_tx().await?;
+        let invitation = usable_invitation(&mut tx, token).await?;
+        let account_exists = accounts::find_user_by_email(&mut tx, &invitation.email)
+            .await?
+            .is_some();
+        tx.commit().await?;
+        (invitation, account_exists)
+    };
+    let (email, new_account) = match &signed_in {
+        Some(user) if user.identity.email != invitation.email => {
+            return Err(AppError::conflict(format!(
+                "This invitation was sent to {}: sign out, then sign in with that address.",
+                invitation.email
+            ))
+            .into());
+        }
+        Some(_) => (invitation.email, None),
+        None => {
+            if account_exists {
+                return Err(AppError::Unauthenticated.into());
             }
-            Some(_) => (invitation.email, None),
-            None => {
-                if accounts::find_user_by_email(&mut conn, &invitation.email)
-                    .await?
-                    .is_some()
-                {
-                    return Err(AppError::Unauthenticated.into());
-                }
-                let name = PersonName::parse(form.name.unwrap_or_default())
-                    .map_err(|m| AppError::validation("name", m))?;
-                let password = Password::parse(form.password.unwrap_or_default())
-                    .map_err(|m| AppError::validation("password", m))?;
-                let hash = ctx.state.hashing.hash(password.expose_secret()).await?;
-                (invitation.email, Some((name, hash)))
-            }
+            let name = PersonName::parse(form.name.unwrap_or_default())
+                .map_err(|m| AppError::validation("name", m))?;
+            let password = Password::parse(form.password.unwrap_or_default())
+                .map_err(|m| AppError::validation("password", m))?;
+            let hash = ctx.state.hashing.hash(password.expose_secret()).await?;
+            (invitation.email, Some((name, hash)))
         }
     };
 
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: acceptance by token is cross-tenant by nature (the
+    // person joins a tenant they are not in yet, perhaps with a new account).
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let invitation = usable_invitation(&mut tx, token).await?;
     let role = TenantRole::parse(&invitation.role).map_err(|_| AppError::Internal)?;
     let (user_id, name) = match (&signed_in, new_account) {

@@ -36,11 +36,11 @@ pub async fn overview(
     ctx: &RequestContext,
     actor: &TenantActor,
 ) -> ServiceResult<OrganisationView> {
-    let mut conn = ctx.state.db.pool().acquire().await?;
-    let tenant_name = repo::tenant_name(&mut conn, actor.tenant_id)
+    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id).await?;
+    let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let members = repo::list_members(&mut conn, actor.tenant_id)
+    let members = repo::list_members(&mut tx, actor.tenant_id)
         .await?
         .into_iter()
         .filter_map(|m| {
@@ -54,7 +54,7 @@ pub async fn overview(
             })
         })
         .collect();
-    let invitations = repo::pending_invitations(&mut conn, actor.tenant_id)
+    let invitations = repo::pending_invitations(&mut tx, actor.tenant_id)
         .await?
         .into_iter()
         .filter_map(|i| {
@@ -67,6 +67,7 @@ pub async fn overview(
             })
         })
         .collect();
+    tx.commit().await?;
     Ok(OrganisationView {
         tenant_name,
         your_role: actor.role,
@@ -89,7 +90,7 @@ pub async fn invite(
     let token = invitation::new_token();
     let link = format!("/invitations/{token}");
 
-    let mut tx = ctx.state.db.begin_write().await?;
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -153,7 +154,7 @@ pub async fn revoke(
     actor: &TenantActor,
     invitation_id: i64,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.begin_write().await?;
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     let email = repo::revoke_invitation(&mut tx, actor.tenant_id, invitation_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -179,7 +180,7 @@ pub async fn change_role(
     role: &str,
 ) -> ServiceResult<()> {
     let role = TenantRole::parse(role).map_err(|m| AppError::validation("role", m))?;
-    let mut tx = ctx.state.db.begin_write().await?;
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
         .await?
@@ -216,7 +217,7 @@ pub async fn change_role(
 /// Removes a member from the actor's tenant. The last owner cannot be
 /// removed. The member's sessions end.
 pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.begin_write().await?;
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
         .await?
@@ -245,7 +246,7 @@ pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> 
 /// The session continues under a fresh id, in their next tenant if any.
 pub async fn leave(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<()> {
     let actor = user.in_tenant()?;
-    let mut tx = ctx.state.db.begin_write().await?;
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id, actor.user_id)
         .await?
@@ -263,6 +264,9 @@ pub async fn leave(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<()
             .detail(json!({ "role": current.as_str() })),
     )
     .await?;
+    tx.commit().await?;
+    // Platform scope: the person's other memberships are in other tenants.
+    let mut tx = ctx.state.db.platform_tx().await?;
     let next_tenant = accounts::memberships_of(&mut tx, actor.user_id)
         .await?
         .into_iter()

@@ -21,16 +21,18 @@ pub fn week_start(day: Date) -> Date {
 pub async fn overview(state: &AppState, _viewer: &Viewer) -> ServiceResult<CapacityLoads> {
     let first = week_start(today());
     let end = first + Duration::days(7 * WEEKS as i64);
-    let mut conn = state.db.pool().acquire().await?;
-    let catalogue = load_catalogue(&mut conn).await?;
+    // Platform scope: the load sums every tenant's approved quotas; only per-pool totals leave.
+    let mut tx = state.db.platform_tx().await?;
+    let catalogue = load_catalogue(&mut tx).await?;
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
         "SELECT site_id, gpu_model, approved_start, approved_end, approved_gpus FROM quota_requests \
          WHERE status IN ('approved', 'partially_approved') AND approved_start < $1 AND approved_end > $2",
     )
     .bind(end.to_string())
     .bind(first.to_string())
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     let mut by_pool: HashMap<(i64, String), Vec<Commitment>> = HashMap::new();
     for (site_id, model, s, e, gpus) in rows {
         by_pool

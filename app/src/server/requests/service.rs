@@ -26,7 +26,7 @@ use crate::server::{
     audit::{self, AuditEvent},
     auth::actor::{AdminActor, TenantActor},
     catalogue::load_catalogue,
-    db::{now_unix, Backend},
+    db::{now_unix, Backend, Scope},
     error::{ServiceError, ServiceResult},
     state::AppState,
 };
@@ -382,7 +382,7 @@ pub async fn save_request(
         ));
     }
     let today = today();
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
     let catalogue = load_catalogue(&mut tx).await?;
 
     // A resent form: the request it made already exists.
@@ -470,7 +470,7 @@ pub async fn save_request(
                 // PostgreSQL: a concurrent copy of the same form won the race; answer with its request.
                 Err(e) if crate::server::db::is_unique_violation(&e) => {
                     drop(tx);
-                    let mut conn = state.db.pool().acquire().await?;
+                    let mut conn = state.db.tenant_tx(actor.tenant_id).await?;
                     let existing = repo::find_by_key(&mut conn, actor.tenant_id, key)
                         .await?
                         .ok_or(AppError::NotFound)?;
@@ -542,7 +542,7 @@ pub async fn amend_request(
         ));
     }
     let today = today();
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
     if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id, key).await? {
         tx.rollback().await?;
         return Ok(existing.id);
@@ -672,7 +672,7 @@ pub async fn submit_request(
     id: i64,
     client_ip: Option<&str>,
 ) -> ServiceResult<i64> {
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
     submit_in(&mut tx, actor, id, client_ip).await?;
     tx.commit().await?;
     Ok(id)
@@ -771,7 +771,7 @@ pub async fn tenant_transition(
     if !matches!(action, Action::Endorse | Action::Withdraw) {
         return Err(AppError::Forbidden.into());
     }
-    let mut tx = state.db.begin_write().await?;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
     let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -838,7 +838,9 @@ pub async fn decide(
         ));
     }
     let postgres = state.db.backend() == Backend::Postgres;
-    let mut tx = state.db.begin_write().await?;
+    // Platform scope: an admin decides on any tenant's request, and the capacity check sums
+    // every tenant's approved quotas.
+    let mut tx = state.db.platform_write_tx().await?;
     let first = repo::find_any(&mut tx, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1094,12 +1096,13 @@ pub async fn list_for_tenant(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestSummary>> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
     let scope = ListScope::Tenant {
         tenant_id: actor.tenant_id,
         viewer_user_id: actor.user_id,
     };
-    let rows = list_page(&mut conn, scope, filter, page).await?;
+    let rows = list_page(&mut tx, scope, filter, page).await?;
+    tx.commit().await?;
     let today = today();
     Ok(rows.try_map(|r| r.summary(today))?)
 }
@@ -1128,8 +1131,8 @@ pub async fn detail_for_tenant(
     actor: &TenantActor,
     id: i64,
 ) -> ServiceResult<RequestDetail> {
-    let mut conn = state.db.pool().acquire().await?;
-    let row = repo::find_in_tenant(&mut conn, actor.tenant_id, id)
+    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.status()? == RequestStatus::Draft && row.requester_user_id != actor.user_id {
@@ -1142,7 +1145,8 @@ pub async fn detail_for_tenant(
         }
         _ => None,
     };
-    let mut d = detail(&mut conn, row, actions).await?;
+    let mut d = detail(&mut tx, row, actions).await?;
+    tx.commit().await?;
     if actor.role.can_write() {
         if let Some(end) = quota_end {
             d.amend_key = Some(new_idempotency_key());
@@ -1158,8 +1162,9 @@ pub async fn detail_for_admin(
     admin: &AdminActor,
     id: i64,
 ) -> ServiceResult<RequestDetail> {
-    let mut conn = state.db.pool().acquire().await?;
-    let row = repo::find_any(&mut conn, id, false)
+    // Platform scope: an admin reads any tenant's request.
+    let mut tx = state.db.platform_tx().await?;
+    let row = repo::find_any(&mut tx, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.status()? == RequestStatus::Draft {
@@ -1167,9 +1172,10 @@ pub async fn detail_for_admin(
     }
     let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id);
     let actions = lifecycle::allowed_actions(row.status()?, &actor);
-    let catalogue = load_catalogue(&mut conn).await?;
-    let review = review(&mut conn, &catalogue, &row).await?;
-    let mut d = detail(&mut conn, row, actions).await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+    let review = review(&mut tx, &catalogue, &row).await?;
+    let mut d = detail(&mut tx, row, actions).await?;
+    tx.commit().await?;
     d.review = Some(review);
     Ok(d)
 }
@@ -1217,9 +1223,13 @@ pub async fn form_options(
     waiver: bool,
 ) -> ServiceResult<FormOptions> {
     let today = today();
-    let mut conn = state.db.pool().acquire().await?;
-    let catalogue = load_catalogue(&mut conn).await?;
-    let (tenant, status) = tenant_profile(&mut conn, actor.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+    let (tenant, status) = tenant_profile(&mut tx, actor.tenant_id).await?;
+    tx.commit().await?;
+    // Platform scope: a site's free GPUs count every tenant's approved quotas; only the totals
+    // leave this function.
+    let mut all = state.db.platform_tx().await?;
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let start = Date::parse(start.trim(), &fmt).unwrap_or(today);
     let end = Date::parse(end.trim(), &fmt)
@@ -1240,7 +1250,7 @@ pub async fn form_options(
         let (available, free) = match site.pool(gpu_model.trim()) {
             Some(pool) => {
                 let commitments =
-                    repo::commitments(&mut conn, site.id, &pool.model, start, end, 0).await?;
+                    repo::commitments(&mut all, site.id, &pool.model, start, end, 0).await?;
                 let pool = Pool::new(pool.installed, pool.reserve);
                 (
                     Some(pool.available()),
@@ -1258,6 +1268,7 @@ pub async fn form_options(
             free,
         });
     }
+    all.commit().await?;
     Ok(FormOptions {
         gpu_models: catalogue.gpu_models(),
         sites,
@@ -1277,17 +1288,19 @@ pub async fn queue(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<QueueRow>> {
-    let mut conn = state.db.pool().acquire().await?;
-    let catalogue = load_catalogue(&mut conn).await?;
-    let rows = list_page(&mut conn, ListScope::Platform, filter, page).await?;
+    // Platform scope: the queue holds every tenant's requests.
+    let mut tx = state.db.platform_tx().await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+    let rows = list_page(&mut tx, ListScope::Platform, filter, page).await?;
     let today = today();
     let mut out = Vec::with_capacity(rows.rows.len());
     for row in &rows.rows {
         out.push(QueueRow {
             summary: row.summary(today)?,
-            review: review(&mut conn, &catalogue, row).await?,
+            review: review(&mut tx, &catalogue, row).await?,
         });
     }
+    tx.commit().await?;
     Ok(Paged {
         rows: out,
         page: rows.page,
@@ -1367,6 +1380,20 @@ impl Viewer {
         }
     }
 
+    /// A transaction in the viewer's scope: an admin's notifications span tenants (platform
+    /// scope); someone acting in a tenant reaches that tenant's rows only.
+    async fn tx(
+        &self,
+        state: &AppState,
+        write: bool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let scope = match self {
+            Self::Admin(_) => Scope::Platform,
+            Self::Tenant(t) => Scope::Tenant(t.tenant_id),
+        };
+        state.db.begin_scoped(scope, write).await
+    }
+
     /// The tenant whose notifications are shown; `None` for an admin (all of theirs).
     fn tenant_id(&self) -> Option<i64> {
         match self {
@@ -1380,7 +1407,8 @@ impl Viewer {
 type NotificationRow = (i64, Option<i64>, String, i64, Option<i64>);
 
 /// Only the viewer's own notifications: a platform admin sees all of theirs; someone acting in a
-/// tenant those of that tenant (and any without a tenant).
+/// tenant those of that tenant (and any without a tenant, though on PostgreSQL those are platform
+/// rows that row-level security hides from a tenant scope; `repo::notify` always names a tenant).
 const NOTIFICATION_SCOPE: &str =
     "user_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR tenant_id IS NULL OR tenant_id = $2)";
 
@@ -1389,15 +1417,16 @@ pub async fn notifications(
     state: &AppState,
     viewer: &Viewer,
 ) -> ServiceResult<Vec<NotificationItem>> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut tx = viewer.tx(state, false).await?;
     let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
         "SELECT id, request_id, text, created_at, read_at FROM notifications \
          WHERE {NOTIFICATION_SCOPE} ORDER BY id DESC LIMIT 50"
     ))
     .bind(viewer.user_id())
     .bind(viewer.tenant_id())
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(
@@ -1414,25 +1443,29 @@ pub async fn notifications(
 
 /// How many of the person's notifications are unread: one query on the `notifications_user` index.
 pub async fn unread_notifications(state: &AppState, viewer: &Viewer) -> ServiceResult<i64> {
+    let mut tx = viewer.tx(state, false).await?;
     let (n,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM notifications WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
     ))
     .bind(viewer.user_id())
     .bind(viewer.tenant_id())
-    .fetch_one(state.db.pool())
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(n)
 }
 
 /// Marks all of the person's notifications (in the same scope as the list) as read.
 pub async fn mark_notifications_read(state: &AppState, viewer: &Viewer) -> ServiceResult<u64> {
+    let mut tx = viewer.tx(state, true).await?;
     let done = sqlx::query(&format!(
         "UPDATE notifications SET read_at = $3 WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
     ))
     .bind(viewer.user_id())
     .bind(viewer.tenant_id())
     .bind(now_unix())
-    .execute(state.db.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }

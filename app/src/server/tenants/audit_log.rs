@@ -38,8 +38,15 @@ pub async fn read(
     user: &CurrentUser,
     filter: &AuditFilter,
 ) -> ServiceResult<AuditPage> {
-    let mut conn = state.db.pool().acquire().await?;
-    read_for(&mut conn, user, filter).await
+    // A platform admin reads every tenant's events (platform scope); anyone
+    // else at most the active tenant's, which [`read_for`] checks again.
+    let mut tx = match user.as_platform_admin() {
+        Ok(_) => state.db.platform_tx().await?,
+        Err(_) => state.db.tenant_tx(user.in_tenant()?.tenant_id).await?,
+    };
+    let page = read_for(&mut tx, user, filter).await?;
+    tx.commit().await?;
+    Ok(page)
 }
 
 /// Who reads, and therefore which events: a platform admin reads them all; an

@@ -121,7 +121,9 @@ pub async fn sign_up(ctx: &RequestContext, form: &SignUpForm) -> ServiceResult<(
     }
     let hash = state.hashing.hash(v.password.expose_secret()).await?;
 
-    let mut tx = state.db.begin_write().await?;
+    // Platform scope: a new tenant has no scope yet, and its slug must be
+    // unique among every tenant's.
+    let mut tx = state.db.platform_write_tx().await?;
     if accounts::find_user_by_email(&mut tx, v.email.as_str())
         .await?
         .is_some()

@@ -28,9 +28,14 @@ fn active_tenant(row: &MembershipRow) -> Result<ActiveTenant, AppError> {
 /// The person's tenants, read from the database (so a status decided since
 /// sign-in shows). The rejection reason is given to owners only.
 pub async fn my_tenants(state: &AppState, user: &CurrentUser) -> ServiceResult<Vec<MyTenant>> {
-    let mut conn = state.db.pool().acquire().await?;
+    // Platform scope: a person's memberships span tenants.
+    let rows = {
+        let mut tx = state.db.platform_tx().await?;
+        let rows = repo::memberships(&mut tx, user.user_id()).await?;
+        tx.commit().await?;
+        rows
+    };
     let active = user.identity.tenant.as_ref().map(|t| t.id);
-    let rows = repo::memberships(&mut conn, user.user_id()).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let t = active_tenant(row)?;
@@ -58,10 +63,14 @@ pub async fn switch_tenant(
     user: CurrentUser,
     tenant_slug: &str,
 ) -> ServiceResult<()> {
-    let mut conn = ctx.state.db.pool().acquire().await?;
-    let row = repo::membership_by_slug(&mut conn, user.user_id(), tenant_slug.trim())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Platform scope: the person may be switching to any of their tenants;
+    // the membership check is the query's `user_id` filter.
+    let row = {
+        let mut tx = ctx.state.db.platform_tx().await?;
+        let row = repo::membership_by_slug(&mut tx, user.user_id(), tenant_slug.trim()).await?;
+        tx.commit().await?;
+        row.ok_or(AppError::NotFound)?
+    };
     let tenant = active_tenant(&row)?;
     let from = user.identity.tenant.as_ref().map(|t| t.id);
     let mut identity_now = user.identity.clone();
@@ -69,8 +78,8 @@ pub async fn switch_tenant(
     let role = tenant.role;
     identity_now.tenant = Some(tenant);
     identity::sign_in_as(ctx, identity_now).await?;
-    audit::append(
-        &mut conn,
+    audit::append_alone(
+        &ctx.state.db,
         &AuditEvent::new("tenant_switched")
             .actor(user.identity.user_id, &user.identity.email)
             .tenant(tenant_id)

@@ -40,9 +40,11 @@ fn summary(row: TenantRow) -> TenantSummary {
 
 /// The pending tenants (oldest first) and the latest decisions.
 pub async fn queue(state: &AppState, _admin: &AdminActor) -> ServiceResult<VerificationQueue> {
-    let mut conn = state.db.pool().acquire().await?;
-    let pending = repo::pending_tenants(&mut conn).await?;
-    let decided = repo::recent_decisions(&mut conn, RECENT_DECISIONS).await?;
+    // Platform scope: the queue lists every tenant.
+    let mut tx = state.db.platform_tx().await?;
+    let pending = repo::pending_tenants(&mut tx).await?;
+    let decided = repo::recent_decisions(&mut tx, RECENT_DECISIONS).await?;
+    tx.commit().await?;
     Ok(VerificationQueue {
         pending: pending.into_iter().map(summary).collect(),
         decided: decided.into_iter().map(summary).collect(),
@@ -86,7 +88,8 @@ async fn decide(
     to: TenantStatus,
     reason: Option<&str>,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.begin_write().await?;
+    // Platform scope: an admin decides on any tenant.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
     let tenant = repo::find_tenant(&mut tx, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;

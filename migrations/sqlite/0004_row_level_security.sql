@@ -1,0 +1,3 @@
+-- Row-level security is PostgreSQL's (see ../postgres/0004_row_level_security.sql).
+-- SQLite has no roles and no policies: the application's own tenant filters
+-- are the wall here. This file keeps the two folders' numbers in step.
