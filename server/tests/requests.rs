@@ -1024,6 +1024,10 @@ async fn the_request_list_filters_sorts_and_pages_through_its_arguments() {
         .call("list_requests", &[("sort", "gpus"), ("dir", "asc")])
         .await;
     assert_eq!(ids(&by_gpus)[..3], [1, 2, 3]);
+    let open = member.call("list_requests", &[("status", "open")]).await;
+    assert_eq!(open.json()["rows"].as_array().unwrap().len(), 50);
+    let granted = member.call("list_requests", &[("status", "granted")]).await;
+    assert_eq!(ids(&granted), Vec::<i64>::new());
     let drafts = member.call("list_requests", &[("status", "draft")]).await;
     assert_eq!(ids(&drafts).len(), 13);
     assert!(ids(&drafts).iter().all(|g| g % 4 == 0));

@@ -63,9 +63,9 @@ pub fn use_my_tenants() -> Resource<Result<Vec<MyTenant>, AppError>> {
     resource
 }
 
-/// The header's tenant selector (shown with two or more memberships) and the
-/// active tenant's verification notice. The header awaits the list (see
-/// `NotificationBadge` for why no `Transition` lives in here).
+/// The tenant selector of the header's person menu, shown with two or more
+/// memberships. The header awaits the list (see `NotificationBadge` for why no
+/// `Transition` lives in here).
 #[component]
 pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
     let action = ServerAction::<SwitchTenant>::new();
@@ -75,8 +75,7 @@ pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
             let _ = window().location().set_href("/");
         }
     });
-    let notice = tenants.iter().find(|t| t.active).and_then(status_notice);
-    let selector = (tenants.len() > 1).then(|| {
+    (tenants.len() > 1).then(|| {
         view! {
             <ActionForm action=action attr:class="inline-form tenant-switch">
                 <label for="tenant-switch" class="visually-hidden">"Organisation"</label>
@@ -90,8 +89,13 @@ pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
                 <button type="submit" class="button button--small button--ghost">"Switch"</button>
             </ActionForm>
         }
-    });
-    view! { {selector} {notice} }
+    })
+}
+
+/// The active tenant's verification notice, for the header: pending, or rejected with the
+/// campus's reason (owners only get the reason).
+pub fn active_tenant_notice(tenants: &[MyTenant]) -> Option<AnyView> {
+    tenants.iter().find(|t| t.active).and_then(status_notice)
 }
 
 fn status_notice(t: &MyTenant) -> Option<AnyView> {

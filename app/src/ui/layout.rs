@@ -44,15 +44,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                             match viewer {
                                 Ok(Some(v)) => {
                                     let in_tenant = v.tenant_name.is_some();
-                                    let sees_audit = v.platform_admin
-                                        || v.role.is_some_and(|r| !r.can_write() || r == TenantRole::Owner);
+                                    let sees_audit = !v.platform_admin
+                                        && v.role.is_some_and(|r| !r.can_write() || r == TenantRole::Owner);
+                                    let tenants = tenants.unwrap_or_default();
+                                    let notice = crate::features::tenant_switch::active_tenant_notice(&tenants);
                                     view! {
                                         {in_tenant.then(|| view! { <A href="/requests">"Requests"</A> })}
                                         {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">"Capacity"</A> })}
                                         <A href="/placement">"Where can my data go?"</A>
                                         <A href="/catalogue">"Catalogue"</A>
-                                        {in_tenant.then(|| view! { <A href="/organisation">"Organisation"</A> })}
-                                        {(sees_audit && !v.platform_admin).then(|| view! { <A href="/audit">"Audit log"</A> })}
                                         {v.platform_admin.then(|| view! {
                                             <details class="nav-menu">
                                                 <summary>"Administration"</summary>
@@ -64,15 +64,25 @@ pub fn Layout(children: Children) -> impl IntoView {
                                                 </div>
                                             </details>
                                         })}
+                                        <span class="site-nav__spacer"></span>
+                                        {notice}
                                         {(v.platform_admin || in_tenant).then(|| view! {
                                             <crate::features::requests::NotificationBadge unread=unread.unwrap_or(0)/>
                                         })}
-                                        <A href="/account">"Account"</A>
-                                        <span class="site-nav__who">
-                                            <span class="site-nav__name">{v.name.clone()}</span>
-                                            {v.tenant_name.clone().map(|t| view! { <span class="site-nav__tenant">{t}</span> })}
-                                        </span>
-                                        <crate::features::tenant_switch::TenantSwitcher tenants=tenants.unwrap_or_default()/>
+                                        <details class="nav-menu user-menu">
+                                            <summary>
+                                                <span class="site-nav__who">
+                                                    <span class="site-nav__name">{v.name.clone()}</span>
+                                                    {v.tenant_name.clone().map(|t| view! { <span class="site-nav__tenant">{t}</span> })}
+                                                </span>
+                                            </summary>
+                                            <div class="nav-menu__list">
+                                                <crate::features::tenant_switch::TenantSwitcher tenants/>
+                                                {in_tenant.then(|| view! { <A href="/organisation">"Organisation"</A> })}
+                                                <A href="/account">"Account and sessions"</A>
+                                                {sees_audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                            </div>
+                                        </details>
                                         <LogoutButton/>
                                     }.into_any()
                                 }

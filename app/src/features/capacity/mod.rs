@@ -78,37 +78,172 @@ pub fn summary(pool: &PoolLoad, weeks: &[String]) -> String {
     )
 }
 
+/// "7 Dec" from an ISO date, for the heat map's column heads.
+fn day_month(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = iso.split('-').skip(1);
+    let month = parts.next().and_then(|m| m.parse::<usize>().ok());
+    let day = parts.next().and_then(|d| d.parse::<u32>().ok());
+    match (month, day) {
+        (Some(m @ 1..=12), Some(d)) => format!("{d} {}", MONTHS[m - 1]),
+        _ => iso.to_owned(),
+    }
+}
+
+/// The heat map's shade of a week: tenths of the available GPUs, capped, and "over" above 100 %.
+pub fn heat_class(committed: u32, available: u32) -> &'static str {
+    const SHADES: [&str; 6] = [
+        "heat heat--0",
+        "heat heat--1",
+        "heat heat--2",
+        "heat heat--3",
+        "heat heat--4",
+        "heat heat--5",
+    ];
+    if committed == 0 {
+        return SHADES[0];
+    }
+    match chart::LoadLevel::of(committed, available) {
+        chart::LoadLevel::Over => "heat heat--over",
+        chart::LoadLevel::Busy => "heat heat--busy",
+        chart::LoadLevel::Normal => {
+            let tenths = u64::from(committed) * 10 / u64::from(available.max(1));
+            SHADES[usize::try_from(tenths / 2 + 1).unwrap_or(5).min(5)]
+        }
+    }
+}
+
 #[component]
 pub fn CapacityPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| capacity_overview());
+    let site = crate::ui::table::query_param("site");
     view! {
         <Title text="Capacity"/>
-        <section class="page">
-            <h1>"Capacity, next 26 weeks"</h1>
-            <p>"Peak GPUs committed by approved quotas each week, against the GPUs available (installed less the reserve, dashed line). Weeks above 80 % are orange; above 100 % would be red."</p>
+        <section class="page page--wide">
+            <div class="page-head">
+                <div>
+                    <h1>"Capacity, next 26 weeks"</h1>
+                    <p class="page-head__lead">"The most GPUs committed by approved quotas on any day of each week, against those that may be promised (installed less the reserve). Above 80 % is orange; above 100 % would be red."</p>
+                </div>
+            </div>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(o) => {
-                            let weeks = o.weeks.clone();
-                            o.pools.into_iter().map(|p| {
-                                let title = format!("{} — {}", p.site_name, p.gpu_model);
-                                let id = format!("cap-{}-{}", p.site_slug, p.gpu_model.to_lowercase());
-                                let svg = chart::svg(&id, &title, p.available, &weeks, &p.peaks);
-                                let text = summary(&p, &weeks);
-                                view! {
-                                    <article class="card">
-                                        <h2>{title}</h2>
-                                        <div class="chart-wrap" inner_html=svg></div>
-                                        <p>{text}</p>
-                                    </article>
-                                }
-                            }).collect_view().into_any()
+                            let chosen = site();
+                            view! { <HeatMap loads=o.clone()/> <Charts loads=o chosen/> }.into_any()
                         }
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Every pool by week in one table: the busiest weeks stand out at a glance.
+#[component]
+fn HeatMap(loads: CapacityLoads) -> impl IntoView {
+    let weeks = loads.weeks.clone();
+    view! {
+        <div class="table-wrap heatmap-wrap">
+            <table class="heatmap">
+                <caption>"Share of each pool committed, week by week"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Site and model"</th>
+                        {weeks.iter().map(|w| view! { <th scope="col" class="heatmap__week"><span>{day_month(w)}</span></th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {loads.pools.iter().map(|p| {
+                        let anchor = format!("#cap-{}-{}", p.site_slug, p.gpu_model.to_lowercase());
+                        view! {
+                            <tr>
+                                <th scope="row"><a href=anchor>{p.site_name.clone()} " · " {p.gpu_model.clone()}</a></th>
+                                {p.peaks.iter().zip(&weeks).map(|(&peak, week)| {
+                                    let pct = u64::from(peak) * 100 / u64::from(p.available.max(1));
+                                    let label = format!("Week of {week}: {peak} of {} GPUs ({pct} %)", p.available);
+                                    let title = label.clone();
+                                    view! {
+                                        <td class=heat_class(peak, p.available) title=title>
+                                            <span class="visually-hidden">{label}</span>
+                                        </td>
+                                    }
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="heatmap-legend small muted">
+            <span class="heat heat--0"></span> " none "
+            <span class="heat heat--2"></span> " up to 40 % "
+            <span class="heat heat--4"></span> " up to 80 % "
+            <span class="heat heat--busy"></span> " above 80 % "
+            <span class="heat heat--over"></span> " above 100 %"
+        </p>
+    }
+}
+
+/// One chart a pool, optionally for one site only (`?site=slug`).
+#[component]
+fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
+    let weeks = loads.weeks.clone();
+    let mut sites: Vec<(String, String)> = loads
+        .pools
+        .iter()
+        .map(|p| (p.site_slug.clone(), p.site_name.clone()))
+        .collect();
+    sites.dedup();
+    let chosen_slug = chosen.clone().unwrap_or_default();
+    view! {
+        <nav class="chips" aria-label="Sites">
+            <a href="/capacity" class="chip" class:chip--on=chosen.is_none()>"All sites"</a>
+            {sites.into_iter().map(|(slug, name)| {
+                let on = slug == chosen_slug;
+                view! { <a href=format!("/capacity?site={slug}") class="chip" class:chip--on=on>{name}</a> }
+            }).collect_view()}
+        </nav>
+        <div class="chart-grid">
+            {loads.pools.into_iter().filter(|p| chosen.as_ref().is_none_or(|c| *c == p.site_slug)).map(|p| {
+                let title = format!("{} — {}", p.site_name, p.gpu_model);
+                let id = format!("cap-{}-{}", p.site_slug, p.gpu_model.to_lowercase());
+                let svg = chart::svg(&format!("{id}-chart"), &title, p.available, &weeks, &p.peaks);
+                let text = summary(&p, &weeks);
+                view! {
+                    <article class="card" id=id>
+                        <h2>{title}</h2>
+                        <div class="chart-wrap" inner_html=svg></div>
+                        <p class="small">{text}</p>
+                    </article>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn week_heads_read_as_day_and_month() {
+        assert_eq!(day_month("2026-12-07"), "7 Dec");
+        assert_eq!(day_month("2027-01-04"), "4 Jan");
+        assert_eq!(day_month("nonsense"), "nonsense");
+    }
+
+    #[test]
+    fn shades_grow_with_the_load_and_turn_orange_above_80_percent() {
+        assert_eq!(heat_class(0, 100), "heat heat--0");
+        assert_eq!(heat_class(10, 100), "heat heat--1");
+        assert_eq!(heat_class(50, 100), "heat heat--3");
+        assert_eq!(heat_class(80, 100), "heat heat--5");
+        assert_eq!(heat_class(81, 100), "heat heat--busy");
+        assert_eq!(heat_class(101, 100), "heat heat--over");
     }
 }

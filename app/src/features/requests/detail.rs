@@ -129,7 +129,8 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                 <button type="submit" class="button button--ghost-dark">"Withdraw"</button>
             </ActionForm>
         })}
-    };
+    }
+    .into_any();
     let any_action = is_draft
         || [
             Action::Submit,
@@ -156,7 +157,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
         })}
         <div class="detail-grid">
             <div class="detail-grid__main">
-                <section class="card">
+                {view! { <section class="card">
                     <h2>"What was asked"</h2>
                     <dl class="facts">
                         <div><dt>"Site"</dt><dd>{s.site_name.clone()}</dd></div>
@@ -175,8 +176,8 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                         <h3>"Decision note"</h3>
                         <p class="prose">{n}</p>
                     })}
-                </section>
-                <section>
+                </section> }.into_any()}
+                {view! { <section>
                     <h2 id="timeline">"Timeline"</h2>
                     <ol class="timeline" aria-labelledby="timeline">
                         {d.timeline.iter().map(|t| view! {
@@ -190,10 +191,10 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ol>
-                </section>
+                </section> }.into_any()}
             </div>
             <aside class="detail-grid__side">
-                {d.review.clone().map(|r| view! { <ReviewCard review=r/> })}
+                {d.review.clone().map(|r| view! { <ReviewCard review=r/> }.into_any())}
                 {any_action.then(|| view! {
                     <section class="card">
                         <h2>"What you can do"</h2>
@@ -202,7 +203,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                 })}
                 {d.amend_key.clone().map(|key| view! {
                     <AmendForms rid=rid.to_string() key can_change=d.can_change action=forms.amend/>
-                })}
+                }.into_any())}
             </aside>
         </div>
     }

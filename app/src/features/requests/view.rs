@@ -56,6 +56,8 @@ pub fn status_options(
 ) -> impl IntoView {
     view! {
         <option value=any_value selected=selected == any_value>"Any status"</option>
+        <option value="granted" selected=selected == "granted">"Quotas (approved)"</option>
+        <option value="open" selected=selected == "open">"In progress"</option>
         {RequestStatus::ALL
             .iter()
             .filter(|s| with_drafts || **s != RequestStatus::Draft)

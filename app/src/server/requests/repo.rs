@@ -161,6 +161,7 @@ pub enum ListScope {
 /// Filters and order of a request list; empty strings mean "any". Built from a page's URL.
 #[derive(Debug, Clone, Default)]
 pub struct RequestFilter {
+    /// A status, or `granted` (approved in full or in part) or `open` (draft, submitted, endorsed).
     pub status: Option<String>,
     pub site_slug: Option<String>,
     pub gpu_model: Option<String>,
@@ -248,7 +249,12 @@ pub async fn list_requests(
             sql.push_str(&format!(" AND {column} = ${}", binds.len()));
         }
     };
-    equals("r.status", &filter.status, &mut sql);
+    // Two groups besides the statuses themselves: quotas, and requests still in progress.
+    match wanted(&filter.status).as_deref() {
+        Some("granted") => sql.push_str(" AND r.status IN ('approved', 'partially_approved')"),
+        Some("open") => sql.push_str(" AND r.status IN ('draft', 'submitted', 'endorsed')"),
+        _ => equals("r.status", &filter.status, &mut sql),
+    }
     equals("s.slug", &filter.site_slug, &mut sql);
     equals("r.gpu_model", &filter.gpu_model, &mut sql);
     equals("r.sector", &filter.sector, &mut sql);
