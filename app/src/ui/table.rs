@@ -33,7 +33,7 @@ fn link_with(path: &str, query: &[(String, String)], changes: &[(&str, Option<St
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986).
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
