@@ -16,6 +16,10 @@ use anyhow::{bail, Context as _};
 use app::server::{config::LogFormat, demo, AppConfig, AppState, Db};
 use tokio::io::AsyncReadExt as _;
 
+/// mimalloc instead of the system allocator: see `server/Cargo.toml`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = match AppConfig::from_env() {

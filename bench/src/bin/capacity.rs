@@ -8,7 +8,7 @@
 //! cargo run --release -p bench --bin capacity -- postgres://user@host:port/db   # a new database there
 //! ```
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::domain::capacity::{check_fits, Commitment, Pool};
 use app::domain::lifecycle::Action;
@@ -20,7 +20,7 @@ use app::server::{
     requests::{self, repo, DecisionInput},
     AppConfig, AppState, Db,
 };
-use bench::percentile;
+use bench::{fresh_database, report, BoxError};
 use time::{Date, Duration as Days, OffsetDateTime};
 
 const QUOTAS: usize = 100_000;
@@ -45,44 +45,6 @@ impl Rng {
         let span = u64::try_from(hi - lo + 1).unwrap_or(1);
         lo + i64::try_from(self.next() % span).unwrap_or(0)
     }
-}
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// A new, empty database: a temporary SQLite file, or a new database on the given server.
-async fn fresh_database(arg: Option<String>) -> Result<String, BoxError> {
-    let unique = format!(
-        "{}_{}",
-        std::process::id(),
-        OffsetDateTime::now_utc().unix_timestamp()
-    );
-    match arg {
-        Some(url) if url.starts_with("postgres") => {
-            use sqlx::Connection as _;
-            let mut conn = sqlx::PgConnection::connect(&url).await?;
-            let name = format!("guichet_bench_{unique}");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await?;
-            let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
-            Ok(format!("{base}/{name}"))
-        }
-        Some(other) => Err(format!("not a PostgreSQL URL: {other}").into()),
-        None => {
-            let path = std::env::temp_dir().join(format!("guichet-bench-{unique}.db"));
-            Ok(format!("sqlite://{}", path.display()))
-        }
-    }
-}
-
-fn report(what: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{what:<34} n={:<5} median {:>9.3} ms   p99 {:>9.3} ms",
-        samples.len(),
-        percentile(&samples, 50.0).as_secs_f64() * 1e3,
-        percentile(&samples, 99.0).as_secs_f64() * 1e3,
-    );
 }
 
 /// One pool of the catalogue.
