@@ -603,3 +603,83 @@ async fn the_pages_render_on_the_server() {
     let page = member.get("/admin/catalogue").await;
     assert!(!page.body.contains("Set GPU inventory"), "{}", page.body);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The compliance re-check after a catalogue change.
+// ---------------------------------------------------------------------------------------------
+
+/// A health-data quota of the hospital at Dugny, approved: (id, the hospital's owner).
+async fn approved_health_quota_at_dugny(app: &TestApp) -> (i64, Client) {
+    let mut owner = app.signed_in(HOSP_OWNER).await;
+    let start = (today() + time::Duration::days(10)).to_string();
+    let end = (today() + time::Duration::days(40)).to_string();
+    let response = owner
+        .call(
+            "save_request",
+            &[
+                ("idempotency_key", "catalogue-health"),
+                ("project_title", "Radiology triage model"),
+                (
+                    "justification",
+                    "Training a triage model on pseudonymised radiology images.",
+                ),
+                ("sector", "health"),
+                ("classification", "health"),
+                ("site", "dugny"),
+                ("gpu_model", "H100"),
+                ("gpus", "16"),
+                ("start_date", &start),
+                ("end_date", &end),
+                ("expected_gpu_hours", ""),
+                ("intent", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let id = response.json().as_i64().expect("an id");
+    let mut admin = app.signed_in(ADMIN).await;
+    let decided = admin
+        .call(
+            "decide_request",
+            &[("id", &id.to_string()), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
+    (id, owner)
+}
+
+async fn compliance_flag(app: &TestApp, id: i64) -> Option<String> {
+    let (flag,): (Option<String>,) =
+        sqlx::query_as("SELECT compliance_flag FROM quota_requests WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    flag
+}
+
+#[tokio::test]
+async fn removing_a_certification_through_the_admin_function_flags_the_quotas_it_allowed() {
+    let app = TestApp::with_demo().await;
+    let (id, _owner) = approved_health_quota_at_dugny(&app).await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let response = admin
+        .call(
+            "remove_certification",
+            &[("site", "dugny"), ("certificate_id", "HDS-DUG-2024-0157")],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let flag = compliance_flag(&app, id).await.expect("flagged");
+    assert!(flag.contains("H1"), "{flag}");
+    let (actor,): (Option<i64>,) = sqlx::query_as(
+        "SELECT actor_user_id FROM audit_log WHERE event = 'request.compliance_flag'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        actor.is_some(),
+        "the admin who changed the catalogue is recorded"
+    );
+}

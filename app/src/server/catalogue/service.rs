@@ -2,7 +2,7 @@
 //! placement evaluation (re-run on the server, never trusted from the client),
 //! and the platform admins' edits. Every edit is validated field by field,
 //! audited and versioned (catalogue revision or policy version) in one write
-//! transaction.
+//! transaction, which also re-checks the open requests and quotas.
 
 use std::collections::BTreeSet;
 
@@ -26,6 +26,7 @@ use crate::server::{
     audit::{self, AuditEvent},
     auth::{actor::AdminActor, CurrentUser},
     error::ServiceResult,
+    requests::flag_noncompliant_requests,
     RequestContext,
 };
 
@@ -175,8 +176,11 @@ async fn site_id(conn: &mut AnyConnection, slug: &str) -> ServiceResult<i64> {
         .ok_or_else(|| invalid("site", format!("There is no site “{}”.", slug.trim())).into())
 }
 
-/// Appends the change's audit event inside its transaction and commits both:
-/// every catalogue and policy edit ends here.
+/// Appends the change's audit event inside its transaction, re-checks the
+/// open requests and approved quotas against the changed catalogue or policy
+/// (flagging those the residency rules no longer allow, and clearing flags
+/// that no longer apply), and commits all of it: every catalogue and policy
+/// edit ends here, so the flags always match the catalogue of the moment.
 async fn record_and_commit(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     ctx: &RequestContext,
@@ -185,6 +189,7 @@ async fn record_and_commit(
     detail: serde_json::Value,
 ) -> ServiceResult<()> {
     audit::append(&mut tx, &changed(ctx, admin, event).detail(detail)).await?;
+    flag_noncompliant_requests(&mut tx, Some(admin.user_id)).await?;
     tx.commit().await?;
     Ok(())
 }
