@@ -683,3 +683,347 @@ async fn removing_a_certification_through_the_admin_function_flags_the_quotas_it
         "the admin who changed the catalogue is recorded"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Operators and shareholders: created, edited and removed by platform admins.
+// ---------------------------------------------------------------------------------------------
+
+/// A form from owned values.
+fn borrowed<'a>(form: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// `form` with `field` set to `value` (added when missing).
+fn changed(
+    form: &[(&'static str, String)],
+    field: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    let mut form = form.to_vec();
+    match form.iter_mut().find(|(k, _)| *k == field) {
+        Some(entry) => entry.1 = value.to_string(),
+        None => form.push((field, value.to_string())),
+    }
+    form
+}
+
+/// `form` without `field`.
+fn without(form: &[(&'static str, String)], field: &str) -> Vec<(&'static str, String)> {
+    form.iter().filter(|(k, _)| *k != field).cloned().collect()
+}
+
+async fn read_catalogue(client: &mut Client) -> Value {
+    let response = client.call("get_catalogue", &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    response.json()
+}
+
+fn operator<'a>(snapshot: &'a Value, name: &str) -> Option<&'a Value> {
+    snapshot["operators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["operator"]["name"] == name)
+}
+
+fn catalogue_site<'a>(snapshot: &'a Value, slug: &str) -> Option<&'a Value> {
+    snapshot["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["profile"]["slug"] == slug)
+}
+
+/// The detail of the last `catalogue_changed` audit event, with its actor.
+async fn last_change(app: &TestApp) -> (Value, Option<i64>) {
+    let (detail, actor): (String, Option<i64>) = sqlx::query_as(
+        "SELECT detail, actor_user_id FROM audit_log WHERE event = 'catalogue_changed' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    (serde_json::from_str(&detail).unwrap(), actor)
+}
+
+fn new_operator_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Saclay Compute SAS".to_string()),
+        ("registered_office", "FR".to_string()),
+        ("central_administration", "fr".to_string()),
+        ("main_establishment", "DE".to_string()),
+        ("commercial_organisation", "on".to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn the_new_catalogue_edits_refuse_anonymous_callers_and_tenant_people() {
+    let app = TestApp::with_demo().await;
+    let operator = "Dugny Data Centre SAS";
+    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        (
+            "create_operator",
+            vec![
+                ("name", "Saclay Compute SAS"),
+                ("registered_office", "FR"),
+                ("central_administration", "FR"),
+                ("main_establishment", "FR"),
+            ],
+        ),
+        (
+            "update_operator",
+            vec![
+                ("operator", operator),
+                ("name", operator),
+                ("registered_office", "US"),
+                ("central_administration", "FR"),
+                ("main_establishment", "FR"),
+            ],
+        ),
+        (
+            "remove_shareholder",
+            vec![("operator", operator), ("name", "Rhein Capital")],
+        ),
+    ];
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    for (endpoint, form) in &calls {
+        let response = app.anon().call(endpoint, form).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}: {}",
+            response.body
+        );
+        assert_eq!(response.json()["kind"], "unauthenticated", "{endpoint}");
+        for client in [&mut member, &mut owner] {
+            let response = client.call(endpoint, form).await;
+            assert_eq!(
+                response.status,
+                StatusCode::FORBIDDEN,
+                "{endpoint}: {}",
+                response.body
+            );
+            let body = response.json();
+            assert_eq!(body["kind"], "forbidden", "{endpoint}: {body}");
+        }
+    }
+    assert_eq!(revision(&mut member).await, 1);
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 0);
+    let snapshot = read_catalogue(&mut member).await;
+    assert_eq!(snapshot["operators"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn an_operator_is_created_after_validation_then_versioned_and_audited() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let good = new_operator_form();
+
+    for (field, value) in [
+        ("name", "  "),
+        ("registered_office", "XX"),
+        ("central_administration", "France"),
+        ("main_establishment", ""),
+    ] {
+        let form = changed(&good, field, value);
+        let response = admin.call("create_operator", &borrowed(&form)).await;
+        assert_validation(&response, field);
+    }
+    // Names are unique, whatever their case.
+    for taken in ["Dugny Data Centre SAS", "dugny data centre sas"] {
+        let form = changed(&good, "name", taken);
+        let response = admin.call("create_operator", &borrowed(&form)).await;
+        assert_validation(&response, "name");
+        assert!(
+            response.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("already an operator"),
+            "{}",
+            response.body
+        );
+    }
+    assert_eq!(revision(&mut admin).await, 1);
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 0);
+
+    let response = admin.call("create_operator", &borrowed(&good)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json(), 2);
+    let snapshot = read_catalogue(&mut admin).await;
+    assert_eq!(snapshot["revision"], 2);
+    let created = &operator(&snapshot, "Saclay Compute SAS").expect("listed")["operator"];
+    assert_eq!(created["registered_office"], "FR");
+    assert_eq!(created["central_administration"], "FR");
+    assert_eq!(created["main_establishment"], "DE");
+    assert_eq!(created["dpf_certified"], false);
+    assert_eq!(created["commercial_organisation"], true);
+    assert_eq!(created["shareholders"].as_array().unwrap().len(), 0);
+
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 1);
+    let (detail, actor) = last_change(&app).await;
+    assert_eq!(detail["change"], "operator_created");
+    assert_eq!(detail["after"]["main_establishment"], "DE");
+    assert_eq!(detail["revision"], 2);
+    assert!(actor.is_some());
+
+    // The same name again: refused.
+    let response = admin.call("create_operator", &borrowed(&good)).await;
+    assert_validation(&response, "name");
+    assert_eq!(revision(&mut admin).await, 2);
+}
+
+#[tokio::test]
+async fn an_operator_is_edited_and_its_sites_follow_into_the_residency_rules() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let current = "Dugny Data Centre SAS";
+    let good: Vec<(&'static str, String)> = vec![
+        ("operator", current.to_string()),
+        ("name", "Dugny Data Centre".to_string()),
+        ("registered_office", "US".to_string()),
+        ("central_administration", "FR".to_string()),
+        ("main_establishment", "FR".to_string()),
+        ("commercial_organisation", "true".to_string()),
+    ];
+
+    let response = admin
+        .call(
+            "update_operator",
+            &borrowed(&changed(&good, "operator", "Nobody SAS")),
+        )
+        .await;
+    assert_validation(&response, "operator");
+    for (field, value) in [
+        ("name", ""),
+        ("registered_office", "USA"),
+        ("main_establishment", "QQ"),
+    ] {
+        let response = admin
+            .call("update_operator", &borrowed(&changed(&good, field, value)))
+            .await;
+        assert_validation(&response, field);
+    }
+    let response = admin
+        .call(
+            "update_operator",
+            &borrowed(&changed(&good, "name", "Gulf Compute LLC")),
+        )
+        .await;
+    assert_validation(&response, "name");
+    // The operator's own values: nothing to save.
+    let same = changed(&changed(&good, "name", current), "registered_office", "FR");
+    let response = admin.call("update_operator", &borrowed(&same)).await;
+    assert_validation(&response, "operator");
+    assert_eq!(revision(&mut admin).await, 1);
+
+    // Renamed, and its registered office moved to the United States: Dugny fails S2.
+    let response = admin.call("update_operator", &borrowed(&good)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json(), 2);
+    let snapshot = read_catalogue(&mut admin).await;
+    assert!(operator(&snapshot, current).is_none());
+    let dugny = catalogue_site(&snapshot, "dugny").unwrap();
+    assert_eq!(dugny["profile"]["operator"]["name"], "Dugny Data Centre");
+    assert_eq!(dugny["profile"]["operator"]["registered_office"], "US");
+    // Its shareholders stay with it.
+    assert_eq!(
+        dugny["profile"]["operator"]["shareholders"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let outcome = evaluate(&mut admin, "sensitive").await;
+    assert!(eligible(&outcome).is_empty(), "{outcome}");
+    assert!(failed_rules(site(&outcome, "dugny")).contains(&"S2".to_string()));
+
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 1);
+    let (detail, _) = last_change(&app).await;
+    assert_eq!(detail["change"], "operator_updated");
+    assert_eq!(detail["before"]["name"], current);
+    assert_eq!(detail["before"]["registered_office"], "FR");
+    assert_eq!(detail["after"]["name"], "Dugny Data Centre");
+    assert_eq!(detail["after"]["registered_office"], "US");
+
+    // An unticked box is a "no": DPF certification is withdrawn explicitly.
+    let certified = changed(&good, "operator", "Dugny Data Centre");
+    let certified = changed(&certified, "dpf_certified", "on");
+    let response = admin.call("update_operator", &borrowed(&certified)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let uncertified = without(&certified, "dpf_certified");
+    let response = admin.call("update_operator", &borrowed(&uncertified)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json(), 4);
+    let snapshot = read_catalogue(&mut admin).await;
+    let dugny = catalogue_site(&snapshot, "dugny").unwrap();
+    assert_eq!(dugny["profile"]["operator"]["dpf_certified"], false);
+}
+
+#[tokio::test]
+async fn a_shareholder_is_removed_and_idf_campus_then_passes_s3() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let operator = idf_operator(&mut admin).await;
+
+    let response = admin
+        .call(
+            "remove_shareholder",
+            &[("operator", "Nobody SAS"), ("name", "MGX")],
+        )
+        .await;
+    assert_validation(&response, "operator");
+    let response = admin
+        .call(
+            "remove_shareholder",
+            &[("operator", &operator), ("name", " ")],
+        )
+        .await;
+    assert_validation(&response, "name");
+    let response = admin
+        .call(
+            "remove_shareholder",
+            &[("operator", &operator), ("name", "Rhein Capital")],
+        )
+        .await;
+    assert_validation(&response, "name");
+    assert_eq!(revision(&mut admin).await, 1);
+
+    let response = admin
+        .call(
+            "remove_shareholder",
+            &[("operator", &operator), ("name", "MGX")],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json(), 2);
+    let snapshot = read_catalogue(&mut admin).await;
+    let holders: Vec<&str> = catalogue_site(&snapshot, "idf-campus").unwrap()["profile"]
+        ["operator"]["shareholders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(holders, ["Bpifrance", "Mistral AI", "NVIDIA"]);
+
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 1);
+    let (detail, _) = last_change(&app).await;
+    assert_eq!(detail["change"], "shareholder_removed");
+    assert_eq!(detail["shareholder"], "MGX");
+    assert_eq!(detail["before"]["capital_bp"], 3000);
+    assert_eq!(detail["before"]["country"], "AE");
+
+    // Without MGX's 30 %, the non-EU holders keep 15 %: S3 passes.
+    let outcome = evaluate(&mut admin, "sensitive").await;
+    assert_eq!(eligible(&outcome), ["dugny", "idf-campus"]);
+
+    let response = admin
+        .call(
+            "remove_shareholder",
+            &[("operator", &operator), ("name", "MGX")],
+        )
+        .await;
+    assert_validation(&response, "name");
+    assert_eq!(revision(&mut admin).await, 2);
+}

@@ -108,6 +108,69 @@ pub async fn set_shareholder(
     respond(service::set_shareholder(&ctx, &admin, &input).await)
 }
 
+/// Removes a shareholder (by name) from an operator. Platform admins.
+#[server(prefix = "/api", endpoint = "remove_shareholder")]
+pub async fn remove_shareholder(operator: String, name: String) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    respond(service::remove_shareholder(&ctx, &admin, &operator, &name).await)
+}
+
+/// Adds an operator: its legal name, the countries of its registered office,
+/// central administration and main establishment, and its flags. Platform admins.
+#[server(prefix = "/api", endpoint = "create_operator")]
+pub async fn create_operator(
+    name: String,
+    registered_office: String,
+    central_administration: String,
+    main_establishment: String,
+    dpf_certified: Option<String>,
+    commercial_organisation: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::OperatorInput {
+        name,
+        registered_office,
+        central_administration,
+        main_establishment,
+        dpf_certified: is_ticked(&dpf_certified),
+        commercial_organisation: is_ticked(&commercial_organisation),
+    };
+    respond(service::create_operator(&ctx, &admin, &input).await)
+}
+
+/// Changes an operator (named `operator` before the change): its name, offices
+/// and flags. Platform admins.
+#[server(prefix = "/api", endpoint = "update_operator")]
+pub async fn update_operator(
+    operator: String,
+    name: String,
+    registered_office: String,
+    central_administration: String,
+    main_establishment: String,
+    dpf_certified: Option<String>,
+    commercial_organisation: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::OperatorInput {
+        name,
+        registered_office,
+        central_administration,
+        main_establishment,
+        dpf_certified: is_ticked(&dpf_certified),
+        commercial_organisation: is_ticked(&commercial_organisation),
+    };
+    respond(service::update_operator(&ctx, &admin, &operator, &input).await)
+}
+
 /// Stores a new version of the policy lists (EU, EEA, sanctions, adequacy).
 /// Platform admins.
 #[server(prefix = "/api", endpoint = "update_policy")]

@@ -1,8 +1,9 @@
 //! Catalogue services: the read-only snapshot any signed-in person sees, the
 //! placement evaluation (re-run on the server, never trusted from the client),
-//! and the platform admins' edits. Every edit is validated field by field,
-//! audited and versioned (catalogue revision or policy version) in one write
-//! transaction, which also re-checks the open requests and quotas.
+//! and the platform admins' edits (operators and their shareholders, sites,
+//! GPU inventory, certifications, policy lists). Every edit is validated field
+//! by field, audited and versioned (catalogue revision or policy version) in
+//! one write transaction, which also re-checks the open requests and quotas.
 
 use std::collections::BTreeSet;
 
@@ -25,6 +26,7 @@ use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{actor::AdminActor, CurrentUser},
+    db::is_unique_violation,
     error::ServiceResult,
     requests::flag_noncompliant_requests,
     RequestContext,
@@ -512,13 +514,7 @@ pub async fn set_shareholder(
     let voting = parse_percent("voting", &input.voting)?;
 
     let mut tx = ctx.state.db.begin_write().await?;
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
-        .bind(&operator)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some((operator_id,)) = row else {
-        return Err(invalid("operator", format!("There is no operator “{operator}”.")).into());
-    };
+    let operator_id = operator_id(&mut tx, &operator).await?;
     let others: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT capital_bp, voting_bp FROM operator_shareholders WHERE operator_id = $1 AND name <> $2",
     )
@@ -605,6 +601,293 @@ pub async fn set_shareholder(
         "voting_bp": voting.basis_points(),
         "control_rights": input.control_rights,
         "veto_rights": input.veto_rights,
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Removes one shareholder (by name) from an operator. Returns the new
+/// catalogue revision.
+pub async fn remove_shareholder(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    operator: &str,
+    name: &str,
+) -> ServiceResult<i64> {
+    let operator = required("operator", operator, "the operator")?;
+    let name = required("name", name, "the shareholder's name")?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    let operator_id = operator_id(&mut tx, &operator).await?;
+    let removed: Option<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT country, capital_bp, voting_bp, control_rights, veto_rights \
+         FROM operator_shareholders WHERE operator_id = $1 AND name = $2",
+    )
+    .bind(operator_id)
+    .bind(&name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((country, capital_bp, voting_bp, control_rights, veto_rights)) = removed else {
+        return Err(invalid("name", format!("{operator} has no shareholder “{name}”.")).into());
+    };
+    sqlx::query("DELETE FROM operator_shareholders WHERE operator_id = $1 AND name = $2")
+        .bind(operator_id)
+        .bind(&name)
+        .execute(&mut *tx)
+        .await?;
+    let summary = format!("Shareholder {name} removed from {operator}.");
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "shareholder_removed",
+        "operator": operator,
+        "shareholder": name,
+        "before": {
+            "country": country,
+            "capital_bp": capital_bp,
+            "voting_bp": voting_bp,
+            "control_rights": control_rights == 1,
+            "veto_rights": veto_rights == 1,
+        },
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Operators
+// ---------------------------------------------------------------------------------------------------------
+
+/// What the operator forms send, as typed (a checkbox left unticked sends
+/// nothing, read as `false`).
+#[derive(Debug, Clone, Default)]
+pub struct OperatorInput {
+    pub name: String,
+    pub registered_office: String,
+    pub central_administration: String,
+    pub main_establishment: String,
+    pub dpf_certified: bool,
+    pub commercial_organisation: bool,
+}
+
+/// An operator's own fields, checked (its shareholders are edited one by one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OperatorFields {
+    name: String,
+    registered_office: CountryCode,
+    central_administration: CountryCode,
+    main_establishment: CountryCode,
+    dpf_certified: bool,
+    commercial_organisation: bool,
+}
+
+impl OperatorFields {
+    fn parse(input: &OperatorInput) -> Result<Self, AppError> {
+        Ok(Self {
+            name: required("name", &input.name, "the operator's legal name")?,
+            registered_office: parse_country("registered_office", &input.registered_office)?,
+            central_administration: parse_country(
+                "central_administration",
+                &input.central_administration,
+            )?,
+            main_establishment: parse_country("main_establishment", &input.main_establishment)?,
+            dpf_certified: input.dpf_certified,
+            commercial_organisation: input.commercial_organisation,
+        })
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "registered_office": self.registered_office.as_str(),
+            "central_administration": self.central_administration.as_str(),
+            "main_establishment": self.main_establishment.as_str(),
+            "dpf_certified": self.dpf_certified,
+            "commercial_organisation": self.commercial_organisation,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OperatorRow {
+    id: i64,
+    name: String,
+    registered_office: String,
+    central_administration: String,
+    main_establishment: String,
+    dpf_certified: i64,
+    commercial_organisation: i64,
+}
+
+fn duplicate_operator(name: &str) -> AppError {
+    invalid(
+        "name",
+        format!("There is already an operator named “{name}”; choose another name, or edit that operator."),
+    )
+}
+
+/// The id of the operator of that exact name; an error on `operator` otherwise.
+async fn operator_id(conn: &mut AnyConnection, name: &str) -> ServiceResult<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
+        .bind(name.trim())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(id,)| id).ok_or_else(|| {
+        invalid(
+            "operator",
+            format!("There is no operator “{}”.", name.trim()),
+        )
+        .into()
+    })
+}
+
+/// Whether another operator (any but `except`) has this name, whatever its case.
+async fn operator_name_taken(
+    conn: &mut AnyConnection,
+    name: &str,
+    except: Option<i64>,
+) -> ServiceResult<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM operators WHERE LOWER(name) = LOWER($1) AND id <> $2")
+            .bind(name)
+            .bind(except.unwrap_or(-1))
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(n > 0)
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// Adds an operator (without shareholders: they are added one by one).
+/// Names are unique. Returns the new catalogue revision.
+pub async fn create_operator(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    input: &OperatorInput,
+) -> ServiceResult<i64> {
+    let op = OperatorFields::parse(input)?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    if operator_name_taken(&mut tx, &op.name, None).await? {
+        return Err(duplicate_operator(&op.name).into());
+    }
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO operators (name, registered_office, central_administration, main_establishment, \
+         dpf_certified, commercial_organisation, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&op.name)
+    .bind(op.registered_office.as_str())
+    .bind(op.central_administration.as_str())
+    .bind(op.main_establishment.as_str())
+    .bind(i64::from(op.dpf_certified))
+    .bind(i64::from(op.commercial_organisation))
+    .bind(crate::server::db::now_unix())
+    .fetch_one(&mut *tx)
+    .await;
+    let (id,) = match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_operator(&op.name).into()),
+        other => other?,
+    };
+    let summary = format!(
+        "Operator {} added: registered office {}, central administration {}, main establishment {}; \
+         DPF certified: {}.",
+        op.name,
+        op.registered_office,
+        op.central_administration,
+        op.main_establishment,
+        yes_no(op.dpf_certified)
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "operator_created",
+        "operator_id": id,
+        "operator": op.name,
+        "after": op.json(),
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Changes an operator's name, offices and flags; `operator` is its name
+/// before the change. Returns the new catalogue revision.
+pub async fn update_operator(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    operator: &str,
+    input: &OperatorInput,
+) -> ServiceResult<i64> {
+    let current = required("operator", operator, "the operator to change")?;
+    let op = OperatorFields::parse(input)?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    let row: Option<OperatorRow> = sqlx::query_as(
+        "SELECT id, name, registered_office, central_administration, main_establishment, \
+         dpf_certified, commercial_organisation FROM operators WHERE name = $1",
+    )
+    .bind(&current)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(invalid("operator", format!("There is no operator “{current}”.")).into());
+    };
+    let stored = |code: &str| {
+        CountryCode::parse(code).map_err(|e| {
+            tracing::error!(error = %e, operator = row.id, "an operator's country does not parse");
+            AppError::Internal
+        })
+    };
+    let before = OperatorFields {
+        name: row.name.clone(),
+        registered_office: stored(&row.registered_office)?,
+        central_administration: stored(&row.central_administration)?,
+        main_establishment: stored(&row.main_establishment)?,
+        dpf_certified: row.dpf_certified == 1,
+        commercial_organisation: row.commercial_organisation == 1,
+    };
+    if before == op {
+        return Err(invalid(
+            "operator",
+            format!("Nothing to save: {current} already has these values."),
+        )
+        .into());
+    }
+    if operator_name_taken(&mut tx, &op.name, Some(row.id)).await? {
+        return Err(duplicate_operator(&op.name).into());
+    }
+    let updated = sqlx::query(
+        "UPDATE operators SET name = $1, registered_office = $2, central_administration = $3, \
+         main_establishment = $4, dpf_certified = $5, commercial_organisation = $6 WHERE id = $7",
+    )
+    .bind(&op.name)
+    .bind(op.registered_office.as_str())
+    .bind(op.central_administration.as_str())
+    .bind(op.main_establishment.as_str())
+    .bind(i64::from(op.dpf_certified))
+    .bind(i64::from(op.commercial_organisation))
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_operator(&op.name).into()),
+        other => other?,
+    };
+    let summary = if op.name == before.name {
+        format!("Operator {} changed.", op.name)
+    } else {
+        format!("Operator {} changed, now named {}.", before.name, op.name)
+    };
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "operator_updated",
+        "operator_id": row.id,
+        "operator": op.name,
+        "before": before.json(),
+        "after": op.json(),
         "revision": revision,
     });
     record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
