@@ -614,6 +614,20 @@ async fn function_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, 
                 ("commercial_organisation", "true"),
             ])
         }
+        "create_site" => form(&[
+            ("slug", "matrix-site"),
+            ("name", "Matrix Site"),
+            ("country", "FR"),
+            ("operator", &idf_operator(app).await?),
+            ("admin_countries", "FR"),
+        ]),
+        "update_site" => form(&[
+            ("site", "dugny"),
+            ("name", "Dugny data centre"),
+            ("country", "FR"),
+            ("operator", "Dugny Data Centre SAS"),
+            ("admin_countries", "FR, DE"),
+        ]),
         "update_policy" => {
             let mut admin = sign_in(app, ADMIN).await?;
             let snapshot = catalogue(&mut admin).await?;

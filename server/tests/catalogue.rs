@@ -685,7 +685,7 @@ async fn removing_a_certification_through_the_admin_function_flags_the_quotas_it
 }
 
 // ---------------------------------------------------------------------------------------------
-// Operators and shareholders: created, edited and removed by platform admins.
+// Operators, sites and shareholders: created, edited and removed by platform admins.
 // ---------------------------------------------------------------------------------------------
 
 /// A form from owned values.
@@ -784,6 +784,26 @@ async fn the_new_catalogue_edits_refuse_anonymous_callers_and_tenant_people() {
             "remove_shareholder",
             vec![("operator", operator), ("name", "Rhein Capital")],
         ),
+        (
+            "create_site",
+            vec![
+                ("slug", "saclay-2"),
+                ("name", "Saclay 2"),
+                ("country", "FR"),
+                ("operator", operator),
+                ("admin_countries", "FR"),
+            ],
+        ),
+        (
+            "update_site",
+            vec![
+                ("site", "dugny"),
+                ("name", "Dugny"),
+                ("country", "FR"),
+                ("operator", operator),
+                ("admin_countries", "FR, US"),
+            ],
+        ),
     ];
     let mut member = app.signed_in(UNIV_MEMBER).await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
@@ -812,6 +832,7 @@ async fn the_new_catalogue_edits_refuse_anonymous_callers_and_tenant_people() {
     assert_eq!(audit_count(&app, "catalogue_changed").await, 0);
     let snapshot = read_catalogue(&mut member).await;
     assert_eq!(snapshot["operators"].as_array().unwrap().len(), 5);
+    assert!(catalogue_site(&snapshot, "saclay-2").is_none());
 }
 
 #[tokio::test]
@@ -1026,4 +1047,180 @@ async fn a_shareholder_is_removed_and_idf_campus_then_passes_s3() {
         .await;
     assert_validation(&response, "name");
     assert_eq!(revision(&mut admin).await, 2);
+}
+
+fn new_site_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("slug", "saclay-2".to_string()),
+        ("name", "Saclay 2".to_string()),
+        ("country", "FR".to_string()),
+        ("operator", "Dugny Data Centre SAS".to_string()),
+        ("admin_countries", "fr, de".to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn a_site_is_created_after_validation_then_offered_to_tenants() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let good = new_site_form();
+
+    for (field, value) in [
+        ("slug", "Saclay 2"),
+        ("slug", "-saclay"),
+        ("slug", ""),
+        ("name", ""),
+        ("country", "ZZ"),
+        ("country", ""),
+        ("operator", "Nobody SAS"),
+        ("admin_countries", "FR, QQ"),
+        ("admin_countries", " , "),
+    ] {
+        let response = admin
+            .call("create_site", &borrowed(&changed(&good, field, value)))
+            .await;
+        assert_validation(&response, field);
+    }
+    // Short names and names are unique.
+    let response = admin
+        .call("create_site", &borrowed(&changed(&good, "slug", "dugny")))
+        .await;
+    assert_validation(&response, "slug");
+    assert!(
+        response.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("already has the short name"),
+        "{}",
+        response.body
+    );
+    let response = admin
+        .call(
+            "create_site",
+            &borrowed(&changed(&good, "name", "marseille")),
+        )
+        .await;
+    assert_validation(&response, "name");
+    assert_eq!(revision(&mut admin).await, 1);
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 0);
+
+    let response = admin.call("create_site", &borrowed(&good)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json(), 2);
+    let snapshot = read_catalogue(&mut admin).await;
+    let created = &catalogue_site(&snapshot, "saclay-2").expect("listed")["profile"];
+    assert_eq!(created["name"], "Saclay 2");
+    assert_eq!(created["country"], "FR");
+    assert_eq!(created["operator"]["name"], "Dugny Data Centre SAS");
+    assert_eq!(
+        created["admin_access_countries"],
+        serde_json::json!(["DE", "FR"])
+    );
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 1);
+    let (detail, _) = last_change(&app).await;
+    assert_eq!(detail["change"], "site_created");
+    assert_eq!(detail["site"], "saclay-2");
+    assert_eq!(detail["revision"], 2);
+
+    // It takes GPUs like any site, and tenants see it.
+    let response = admin
+        .call(
+            "set_gpu_inventory",
+            &[
+                ("site", "saclay-2"),
+                ("model", "H100"),
+                ("installed", "64"),
+                ("reserve", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let outcome = evaluate(&mut member, "public").await;
+    assert!(
+        eligible(&outcome).contains(&"saclay-2".to_string()),
+        "{outcome}"
+    );
+
+    let response = admin.call("create_site", &borrowed(&good)).await;
+    assert_validation(&response, "slug");
+}
+
+fn dugny_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("site", "dugny".to_string()),
+        ("name", "Dugny (Seine-Saint-Denis)".to_string()),
+        ("country", "FR".to_string()),
+        ("operator", "Dugny Data Centre SAS".to_string()),
+        ("admin_countries", "FR".to_string()),
+    ]
+}
+
+#[tokio::test]
+async fn a_site_is_edited_keeping_its_short_name_and_its_quotas_are_checked_again() {
+    let app = TestApp::with_demo().await;
+    let (id, mut owner) = approved_health_quota_at_dugny(&app).await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let same = dugny_form();
+
+    let response = admin
+        .call("update_site", &borrowed(&changed(&same, "site", "nowhere")))
+        .await;
+    assert_validation(&response, "site");
+    for (field, value) in [
+        ("name", ""),
+        ("name", "Marseille"),
+        ("country", "XX"),
+        ("operator", "Nobody SAS"),
+        ("admin_countries", ""),
+        ("admin_countries", "FR; 12"),
+    ] {
+        let response = admin
+            .call("update_site", &borrowed(&changed(&same, field, value)))
+            .await;
+        assert_validation(&response, field);
+    }
+    // The site's own values: nothing to save.
+    let response = admin.call("update_site", &borrowed(&same)).await;
+    assert_validation(&response, "site");
+    assert_eq!(revision(&mut admin).await, 1);
+    assert_eq!(compliance_flag(&app, id).await, None);
+
+    // Support staff in the United States (operator not DPF certified): the quota fails G4.
+    let reachable = changed(
+        &changed(&same, "admin_countries", "FR, US"),
+        "name",
+        "Dugny Data Centre",
+    );
+    let response = admin.call("update_site", &borrowed(&reachable)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json(), 2);
+    let snapshot = read_catalogue(&mut admin).await;
+    let dugny = &catalogue_site(&snapshot, "dugny").expect("the short name stays")["profile"];
+    assert_eq!(dugny["name"], "Dugny Data Centre");
+    assert_eq!(
+        dugny["admin_access_countries"],
+        serde_json::json!(["FR", "US"])
+    );
+    let (detail, _) = last_change(&app).await;
+    assert_eq!(detail["change"], "site_updated");
+    assert_eq!(detail["site"], "dugny");
+    assert_eq!(
+        detail["before"]["admin_access_countries"],
+        serde_json::json!(["FR"])
+    );
+    assert_eq!(detail["after"]["name"], "Dugny Data Centre");
+
+    let flag = compliance_flag(&app, id).await.expect("flagged");
+    assert!(flag.contains("G4"), "{flag}");
+    assert_eq!(audit_count(&app, "request.compliance_flag").await, 1);
+    let notes = owner.call("list_notifications", &[]).await.body;
+    assert!(notes.contains("no longer complies"), "{notes}");
+
+    // Back to France only: the flag is cleared.
+    let response = admin.call("update_site", &borrowed(&same)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(compliance_flag(&app, id).await, None);
+    assert_eq!(audit_count(&app, "request.compliance_flag").await, 2);
+    assert_eq!(audit_count(&app, "catalogue_changed").await, 2);
 }

@@ -171,6 +171,53 @@ pub async fn update_operator(
     respond(service::update_operator(&ctx, &admin, &operator, &input).await)
 }
 
+/// Adds a site: its short name (for addresses; it never changes), name,
+/// country, operator and the countries its staff reach tenant data from.
+/// Platform admins.
+#[server(prefix = "/api", endpoint = "create_site")]
+pub async fn create_site(
+    slug: String,
+    name: String,
+    country: String,
+    operator: String,
+    admin_countries: String,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::SiteInput {
+        name,
+        country,
+        operator,
+        admin_countries,
+    };
+    respond(service::create_site(&ctx, &admin, &slug, &input).await)
+}
+
+/// Changes a site (by its short name, which stays): name, country, operator
+/// and access countries. Platform admins.
+#[server(prefix = "/api", endpoint = "update_site")]
+pub async fn update_site(
+    site: String,
+    name: String,
+    country: String,
+    operator: String,
+    admin_countries: String,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::SiteInput {
+        name,
+        country,
+        operator,
+        admin_countries,
+    };
+    respond(service::update_site(&ctx, &admin, &site, &input).await)
+}
+
 /// Stores a new version of the policy lists (EU, EEA, sanctions, adequacy).
 /// Platform admins.
 #[server(prefix = "/api", endpoint = "update_policy")]

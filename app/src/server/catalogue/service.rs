@@ -21,6 +21,7 @@ use crate::domain::{
         AdequacyCondition, AdequacyEntry, Certification, CertificationKind, EucsLevel, Percent,
         PolicyLists, TenantProfile,
     },
+    slug::Slug,
 };
 use crate::error::AppError;
 use crate::server::{
@@ -888,6 +889,230 @@ pub async fn update_operator(
         "operator": op.name,
         "before": before.json(),
         "after": op.json(),
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sites
+// ---------------------------------------------------------------------------------------------------------
+
+/// What the site forms send, as typed. The short name (slug) is given apart:
+/// it is chosen once, at creation, and names the site in addresses and
+/// requests from then on.
+#[derive(Debug, Clone, Default)]
+pub struct SiteInput {
+    pub name: String,
+    pub country: String,
+    pub operator: String,
+    /// ISO codes, comma-separated: where administration and support staff
+    /// can reach tenant data from (G4, S5).
+    pub admin_countries: String,
+}
+
+/// A site's own fields, checked; the operator is still a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SiteFields {
+    name: String,
+    country: CountryCode,
+    operator: String,
+    admin_countries: BTreeSet<CountryCode>,
+}
+
+impl SiteFields {
+    fn parse(input: &SiteInput) -> Result<Self, AppError> {
+        let name = required("name", &input.name, "the site's name")?;
+        let country = parse_country("country", &input.country)?;
+        let operator = required("operator", &input.operator, "the site's operator")?;
+        let admin_countries = parse_country_list("admin_countries", &input.admin_countries)?;
+        if admin_countries.is_empty() {
+            return Err(invalid(
+                "admin_countries",
+                "List the countries from which administration and support staff can reach tenant \
+                 data, e.g. FR.",
+            ));
+        }
+        Ok(Self {
+            name,
+            country,
+            operator,
+            admin_countries,
+        })
+    }
+
+    /// The stored form of the access countries: "DE,FR".
+    fn admin_list(&self) -> String {
+        self.admin_countries
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "country": self.country.as_str(),
+            "operator": self.operator,
+            "admin_access_countries": self.admin_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn duplicate_slug(slug: &Slug) -> AppError {
+    invalid(
+        "slug",
+        format!("A site already has the short name “{slug}”; choose another."),
+    )
+}
+
+fn duplicate_site_name(name: &str) -> AppError {
+    invalid(
+        "name",
+        format!("There is already a site named “{name}”; choose another name."),
+    )
+}
+
+/// Whether another site (any but `except`) has this name, whatever its case.
+async fn site_name_taken(
+    conn: &mut AnyConnection,
+    name: &str,
+    except: Option<i64>,
+) -> ServiceResult<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM sites WHERE LOWER(name) = LOWER($1) AND id <> $2")
+            .bind(name)
+            .bind(except.unwrap_or(-1))
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(n > 0)
+}
+
+/// Adds a site (without GPUs or certifications: they are added one by one).
+/// Short names and names are unique. Returns the new catalogue revision.
+pub async fn create_site(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    slug: &str,
+    input: &SiteInput,
+) -> ServiceResult<i64> {
+    let slug = Slug::parse(slug).map_err(|message| invalid("slug", message))?;
+    let site = SiteFields::parse(input)?;
+    let mut tx = ctx.state.db.begin_write().await?;
+    let (same_slug,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sites WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if same_slug > 0 {
+        return Err(duplicate_slug(&slug).into());
+    }
+    if site_name_taken(&mut tx, &site.name, None).await? {
+        return Err(duplicate_site_name(&site.name).into());
+    }
+    let operator_id = operator_id(&mut tx, &site.operator).await?;
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO sites (slug, name, country, operator_id, admin_access_countries, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(slug.as_str())
+    .bind(&site.name)
+    .bind(site.country.as_str())
+    .bind(operator_id)
+    .bind(site.admin_list())
+    .bind(crate::server::db::now_unix())
+    .fetch_one(&mut *tx)
+    .await;
+    let (id,) = match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_slug(&slug).into()),
+        other => other?,
+    };
+    let summary = format!(
+        "Site {} ({slug}) added in {}, operated by {}.",
+        site.name,
+        site.country.name(),
+        site.operator
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "site_created",
+        "site_id": id,
+        "site": slug.as_str(),
+        "after": site.json(),
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Changes a site's name, country, operator and access countries; its short
+/// name stays. Returns the new catalogue revision.
+pub async fn update_site(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    slug: &str,
+    input: &SiteInput,
+) -> ServiceResult<i64> {
+    let new = SiteFields::parse(input)?;
+    let slug = slug.trim();
+    let mut tx = ctx.state.db.begin_write().await?;
+    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, s.country, o.name, s.admin_access_countries \
+         FROM sites s JOIN operators o ON o.id = s.operator_id WHERE s.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((site_id, name, country, operator, admin_countries)) = row else {
+        return Err(invalid("site", format!("There is no site “{slug}”.")).into());
+    };
+    let corrupt = |e: String| {
+        tracing::error!(error = %e, site = site_id, "a site's country does not parse");
+        AppError::Internal
+    };
+    let before = SiteFields {
+        name,
+        country: CountryCode::parse(&country).map_err(corrupt)?,
+        operator,
+        admin_countries: admin_countries
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(CountryCode::parse)
+            .collect::<Result<_, _>>()
+            .map_err(corrupt)?,
+    };
+    if before == new {
+        return Err(invalid(
+            "site",
+            format!("Nothing to save: {} already has these values.", before.name),
+        )
+        .into());
+    }
+    if site_name_taken(&mut tx, &new.name, Some(site_id)).await? {
+        return Err(duplicate_site_name(&new.name).into());
+    }
+    let operator_id = operator_id(&mut tx, &new.operator).await?;
+    sqlx::query(
+        "UPDATE sites SET name = $1, country = $2, operator_id = $3, admin_access_countries = $4 \
+         WHERE id = $5",
+    )
+    .bind(&new.name)
+    .bind(new.country.as_str())
+    .bind(operator_id)
+    .bind(new.admin_list())
+    .bind(site_id)
+    .execute(&mut *tx)
+    .await?;
+    let summary = format!("Site {} ({slug}) changed.", new.name);
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "site_updated",
+        "site_id": site_id,
+        "site": slug,
+        "before": before.json(),
+        "after": new.json(),
         "revision": revision,
     });
     record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
