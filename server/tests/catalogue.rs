@@ -1224,3 +1224,49 @@ async fn a_site_is_edited_keeping_its_short_name_and_its_quotas_are_checked_agai
     assert_eq!(audit_count(&app, "request.compliance_flag").await, 2);
     assert_eq!(audit_count(&app, "catalogue_changed").await, 2);
 }
+
+#[tokio::test]
+async fn the_admin_page_offers_every_part_of_the_catalogue_pre_filled() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let page = admin.get("/admin/catalogue").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Add an operator",
+        "Add a site",
+        "Set GPU inventory",
+        "Add a certification",
+        "Policy lists",
+        // The first operator by name is edited unless another is chosen.
+        "Edit Campus IA Île-de-France SAS",
+        "Shareholders of Campus IA Île-de-France SAS",
+    ] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+
+    let (dugny_operator,): (i64,) =
+        sqlx::query_as("SELECT id FROM operators WHERE name = 'Dugny Data Centre SAS'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let page = admin
+        .get(&format!(
+            "/admin/catalogue?operator={dugny_operator}&site=marseille"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Edit Dugny Data Centre SAS",
+        "Rhein Capital",
+        "Edit Marseille",
+        "value=\"FR, US\"",
+    ] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    let page = app
+        .signed_in(UNIV_MEMBER)
+        .await
+        .get("/admin/catalogue")
+        .await;
+    assert!(!page.body.contains("Add an operator"), "{}", page.body);
+}
