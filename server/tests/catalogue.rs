@@ -1225,11 +1225,19 @@ async fn a_site_is_edited_keeping_its_short_name_and_its_quotas_are_checked_agai
     assert_eq!(audit_count(&app, "catalogue_changed").await, 2);
 }
 
+/// A page as `client` sees it; a failure naming it when it does not render
+/// within 30 seconds (a render that never ends fails instead of holding up the suite).
+async fn render(client: &mut Client, path: &str) -> TestResponse {
+    tokio::time::timeout(std::time::Duration::from_secs(30), client.get(path))
+        .await
+        .unwrap_or_else(|_| panic!("{path} did not render within 30 seconds"))
+}
+
 #[tokio::test]
 async fn the_admin_page_offers_every_part_of_the_catalogue_pre_filled() {
     let app = TestApp::with_demo().await;
     let mut admin = app.signed_in(ADMIN).await;
-    let page = admin.get("/admin/catalogue").await;
+    let page = render(&mut admin, "/admin/catalogue").await;
     assert_eq!(page.status, StatusCode::OK);
     for text in [
         "Add an operator",
@@ -1249,11 +1257,8 @@ async fn the_admin_page_offers_every_part_of_the_catalogue_pre_filled() {
             .fetch_one(app.state.db.pool())
             .await
             .unwrap();
-    let page = admin
-        .get(&format!(
-            "/admin/catalogue?operator={dugny_operator}&site=marseille"
-        ))
-        .await;
+    let chosen = format!("/admin/catalogue?operator={dugny_operator}&site=marseille");
+    let page = render(&mut admin, &chosen).await;
     assert_eq!(page.status, StatusCode::OK);
     for text in [
         "Edit Dugny Data Centre SAS",
@@ -1263,10 +1268,7 @@ async fn the_admin_page_offers_every_part_of_the_catalogue_pre_filled() {
     ] {
         assert!(page.body.contains(text), "{text}: {}", page.body);
     }
-    let page = app
-        .signed_in(UNIV_MEMBER)
-        .await
-        .get("/admin/catalogue")
-        .await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let page = render(&mut member, "/admin/catalogue").await;
     assert!(!page.body.contains("Add an operator"), "{}", page.body);
 }
