@@ -492,6 +492,18 @@ async fn catalogue(admin: &mut Client) -> Result<Value, String> {
     must(admin, "get_catalogue", &[]).await
 }
 
+/// The name of the operator of `idf-campus`, from the catalogue.
+async fn idf_operator(app: &TestApp) -> Result<String, String> {
+    let mut admin = sign_in(app, ADMIN).await?;
+    let snapshot = catalogue(&mut admin).await?;
+    snapshot["sites"]
+        .as_array()
+        .and_then(|sites| sites.iter().find(|s| s["profile"]["slug"] == "idf-campus"))
+        .and_then(|s| s["profile"]["operator"]["name"].as_str())
+        .map(str::to_string)
+        .ok_or_else(|| "no operator for idf-campus in the catalogue".to_string())
+}
+
 fn certification_form() -> Vec<(String, String)> {
     let (from, until) = (day(-30), day(335));
     form(&[
@@ -575,23 +587,47 @@ async fn function_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, 
             must(&mut admin, "add_certification", &certification_form()).await?;
             form(&[("site", "dugny"), ("certificate_id", "ISO-MATRIX-1")])
         }
-        "set_shareholder" => {
-            let mut admin = sign_in(app, ADMIN).await?;
-            let snapshot = catalogue(&mut admin).await?;
-            let operator = snapshot["sites"]
-                .as_array()
-                .and_then(|sites| sites.iter().find(|s| s["profile"]["slug"] == "idf-campus"))
-                .and_then(|s| s["profile"]["operator"]["name"].as_str())
-                .ok_or_else(|| "no operator for idf-campus in the catalogue".to_string())?
-                .to_string();
+        "set_shareholder" => form(&[
+            ("operator", &idf_operator(app).await?),
+            ("name", "MGX"),
+            ("country", "AE"),
+            ("capital", "24"),
+            ("voting", "24"),
+        ]),
+        "remove_shareholder" => form(&[("operator", &idf_operator(app).await?), ("name", "MGX")]),
+        "create_operator" => form(&[
+            ("name", "Matrix Compute SAS"),
+            ("registered_office", "FR"),
+            ("central_administration", "FR"),
+            ("main_establishment", "FR"),
+            ("commercial_organisation", "true"),
+        ]),
+        "update_operator" => {
+            let operator = idf_operator(app).await?;
             form(&[
                 ("operator", &operator),
-                ("name", "MGX"),
-                ("country", "AE"),
-                ("capital", "24"),
-                ("voting", "24"),
+                ("name", &operator),
+                ("registered_office", "FR"),
+                ("central_administration", "FR"),
+                ("main_establishment", "FR"),
+                ("dpf_certified", "true"),
+                ("commercial_organisation", "true"),
             ])
         }
+        "create_site" => form(&[
+            ("slug", "matrix-site"),
+            ("name", "Matrix Site"),
+            ("country", "FR"),
+            ("operator", &idf_operator(app).await?),
+            ("admin_countries", "FR"),
+        ]),
+        "update_site" => form(&[
+            ("site", "dugny"),
+            ("name", "Dugny data centre"),
+            ("country", "FR"),
+            ("operator", "Dugny Data Centre SAS"),
+            ("admin_countries", "FR, DE"),
+        ]),
         "update_policy" => {
             let mut admin = sign_in(app, ADMIN).await?;
             let snapshot = catalogue(&mut admin).await?;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::residency::{PolicyLists, SiteProfile};
+use super::residency::{Operator, PolicyLists, SiteProfile};
 
 /// Installed GPUs of one model at one site, less a reserve that is never promised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,17 +33,38 @@ impl CatalogueSite {
     }
 }
 
+/// An operator of the catalogue, whether or not it runs a site yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueOperator {
+    pub id: i64,
+    pub operator: Operator,
+}
+
 /// Everything the residency evaluator needs, as of one moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueSnapshot {
     pub revision: i64,
     pub policy: PolicyLists,
     pub sites: Vec<CatalogueSite>,
+    /// Every operator, sorted by name (each site also carries its own).
+    pub operators: Vec<CatalogueOperator>,
 }
 
 impl CatalogueSnapshot {
     pub fn site(&self, slug: &str) -> Option<&CatalogueSite> {
         self.sites.iter().find(|s| s.profile.slug == slug)
+    }
+
+    pub fn operator(&self, id: i64) -> Option<&CatalogueOperator> {
+        self.operators.iter().find(|o| o.id == id)
+    }
+
+    /// The sites an operator runs, by name.
+    pub fn sites_of(&self, operator: &str) -> Vec<&CatalogueSite> {
+        self.sites
+            .iter()
+            .filter(|s| s.profile.operator.name == operator)
+            .collect()
     }
 
     /// Every GPU model offered somewhere, sorted.

@@ -19,9 +19,15 @@ pub fn NotFoundNote() -> impl IntoView {
 
 /// A page's error: a sign-in link for anonymous visitors (coming back here
 /// afterwards), "Not found" for what is missing or someone else's, and the
-/// error's own sentence otherwise. The status was set by `respond()`.
+/// error's own sentence otherwise. On the server it also gives the page the
+/// error's status (a refused server function has set it already through
+/// `respond()`; a page that refuses by itself relies on this).
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status());
+    }
     match error {
         AppError::Unauthenticated => {
             let here = use_location().pathname.get_untracked();

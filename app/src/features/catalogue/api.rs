@@ -108,6 +108,116 @@ pub async fn set_shareholder(
     respond(service::set_shareholder(&ctx, &admin, &input).await)
 }
 
+/// Removes a shareholder (by name) from an operator. Platform admins.
+#[server(prefix = "/api", endpoint = "remove_shareholder")]
+pub async fn remove_shareholder(operator: String, name: String) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    respond(service::remove_shareholder(&ctx, &admin, &operator, &name).await)
+}
+
+/// Adds an operator: its legal name, the countries of its registered office,
+/// central administration and main establishment, and its flags. Platform admins.
+#[server(prefix = "/api", endpoint = "create_operator")]
+pub async fn create_operator(
+    name: String,
+    registered_office: String,
+    central_administration: String,
+    main_establishment: String,
+    dpf_certified: Option<String>,
+    commercial_organisation: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::OperatorInput {
+        name,
+        registered_office,
+        central_administration,
+        main_establishment,
+        dpf_certified: is_ticked(&dpf_certified),
+        commercial_organisation: is_ticked(&commercial_organisation),
+    };
+    respond(service::create_operator(&ctx, &admin, &input).await)
+}
+
+/// Changes an operator (named `operator` before the change): its name, offices
+/// and flags. Platform admins.
+#[server(prefix = "/api", endpoint = "update_operator")]
+pub async fn update_operator(
+    operator: String,
+    name: String,
+    registered_office: String,
+    central_administration: String,
+    main_establishment: String,
+    dpf_certified: Option<String>,
+    commercial_organisation: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::OperatorInput {
+        name,
+        registered_office,
+        central_administration,
+        main_establishment,
+        dpf_certified: is_ticked(&dpf_certified),
+        commercial_organisation: is_ticked(&commercial_organisation),
+    };
+    respond(service::update_operator(&ctx, &admin, &operator, &input).await)
+}
+
+/// Adds a site: its short name (for addresses; it never changes), name,
+/// country, operator and the countries its staff reach tenant data from.
+/// Platform admins.
+#[server(prefix = "/api", endpoint = "create_site")]
+pub async fn create_site(
+    slug: String,
+    name: String,
+    country: String,
+    operator: String,
+    admin_countries: String,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::SiteInput {
+        name,
+        country,
+        operator,
+        admin_countries,
+    };
+    respond(service::create_site(&ctx, &admin, &slug, &input).await)
+}
+
+/// Changes a site (by its short name, which stays): name, country, operator
+/// and access countries. Platform admins.
+#[server(prefix = "/api", endpoint = "update_site")]
+pub async fn update_site(
+    site: String,
+    name: String,
+    country: String,
+    operator: String,
+    admin_countries: String,
+) -> Result<i64, AppError> {
+    use crate::server::{catalogue::service, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    let input = service::SiteInput {
+        name,
+        country,
+        operator,
+        admin_countries,
+    };
+    respond(service::update_site(&ctx, &admin, &site, &input).await)
+}
+
 /// Stores a new version of the policy lists (EU, EEA, sanctions, adequacy).
 /// Platform admins.
 #[server(prefix = "/api", endpoint = "update_policy")]

@@ -7,4 +7,4 @@ mod page;
 
 pub use admin::CatalogueAdminPage;
 pub use api::*;
-pub use page::{CataloguePage, CatalogueView, ErrorNote};
+pub use page::{CataloguePage, CatalogueView};

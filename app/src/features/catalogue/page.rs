@@ -11,7 +11,6 @@ use crate::domain::{
     catalogue::{CatalogueSite, CatalogueSnapshot},
     residency::{Certification, CertificationKind},
 };
-use crate::error::AppError;
 
 /// Certificates ending within this many days are flagged.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
@@ -35,25 +34,11 @@ pub fn CataloguePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snapshot) => view! { <CatalogueView snapshot/> }.into_any(),
-                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
-    }
-}
-
-/// An error as a page shows it: a sign-in link for anonymous visitors.
-#[component]
-pub fn ErrorNote(error: AppError) -> impl IntoView {
-    match error {
-        AppError::Unauthenticated => view! {
-            <p class="form__error" role="alert">
-                "Please " <A href="/login">"sign in"</A> " to see the catalogue."
-            </p>
-        }
-        .into_any(),
-        e => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
     }
 }
 

@@ -1,5 +1,6 @@
-//! Catalogue and policy queries. A snapshot is read in five queries, however
-//! many sites there are (no query per site).
+//! Catalogue and policy queries. A snapshot is read in six queries (revision,
+//! operators, sites, shareholders, certifications, GPUs) besides the policy,
+//! however many sites there are (no query per site).
 
 use std::collections::HashMap;
 
@@ -7,7 +8,7 @@ use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::domain::{
-    catalogue::{CatalogueSite, CatalogueSnapshot, GpuPool},
+    catalogue::{CatalogueOperator, CatalogueSite, CatalogueSnapshot, GpuPool},
     country::CountryCode,
     residency::{
         Certification, CertificationKind, EucsLevel, Operator, Percent, PolicyLists, Shareholder,
@@ -24,7 +25,12 @@ struct SiteRow {
     country: String,
     admin_access_countries: String,
     operator_id: i64,
-    operator_name: String,
+}
+
+#[derive(FromRow)]
+struct OperatorRow {
+    id: i64,
+    name: String,
     registered_office: String,
     central_administration: String,
     main_establishment: String,
@@ -185,11 +191,14 @@ pub async fn load_catalogue(conn: &mut AnyConnection) -> Result<CatalogueSnapsho
             .fetch_one(&mut *conn)
             .await?;
     let policy = load_policy(conn).await?;
+    let operators: Vec<OperatorRow> = sqlx::query_as(
+        "SELECT id, name, registered_office, central_administration, main_establishment, \
+         dpf_certified, commercial_organisation FROM operators ORDER BY name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let sites: Vec<SiteRow> = sqlx::query_as(
-        "SELECT s.id, s.slug, s.name, s.country, s.admin_access_countries, o.id AS operator_id, \
-         o.name AS operator_name, o.registered_office, o.central_administration, o.main_establishment, \
-         o.dpf_certified, o.commercial_organisation \
-         FROM sites s JOIN operators o ON o.id = s.operator_id ORDER BY s.name",
+        "SELECT id, slug, name, country, admin_access_countries, operator_id FROM sites ORDER BY name",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -256,9 +265,30 @@ pub async fn load_catalogue(conn: &mut AnyConnection) -> Result<CatalogueSnapsho
         });
     }
 
+    let operators = operators
+        .into_iter()
+        .map(|o| {
+            Ok(CatalogueOperator {
+                id: o.id,
+                operator: Operator {
+                    name: o.name,
+                    registered_office: country(&o.registered_office)?,
+                    central_administration: country(&o.central_administration)?,
+                    main_establishment: country(&o.main_establishment)?,
+                    shareholders: holders_by_operator.remove(&o.id).unwrap_or_default(),
+                    dpf_certified: o.dpf_certified == 1,
+                    commercial_organisation: o.commercial_organisation == 1,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let sites = sites
         .into_iter()
         .map(|s| {
+            let operator = operators
+                .iter()
+                .find(|o| o.id == s.operator_id)
+                .ok_or_else(|| corrupt("site without its operator", &s.slug))?;
             Ok(CatalogueSite {
                 id: s.id,
                 gpus: gpus_by_site.remove(&s.id).unwrap_or_default(),
@@ -268,18 +298,7 @@ pub async fn load_catalogue(conn: &mut AnyConnection) -> Result<CatalogueSnapsho
                     country: country(&s.country)?,
                     admin_access_countries: countries(&s.admin_access_countries)?,
                     certifications: certs_by_site.remove(&s.id).unwrap_or_default(),
-                    operator: Operator {
-                        name: s.operator_name,
-                        registered_office: country(&s.registered_office)?,
-                        central_administration: country(&s.central_administration)?,
-                        main_establishment: country(&s.main_establishment)?,
-                        shareholders: holders_by_operator
-                            .get(&s.operator_id)
-                            .cloned()
-                            .unwrap_or_default(),
-                        dpf_certified: s.dpf_certified == 1,
-                        commercial_organisation: s.commercial_organisation == 1,
-                    },
+                    operator: operator.operator.clone(),
                 },
             })
         })
@@ -288,6 +307,7 @@ pub async fn load_catalogue(conn: &mut AnyConnection) -> Result<CatalogueSnapsho
         revision,
         policy,
         sites,
+        operators,
     })
 }
 

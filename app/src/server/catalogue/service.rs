@@ -1,8 +1,9 @@
 //! Catalogue services: the read-only snapshot any signed-in person sees, the
 //! placement evaluation (re-run on the server, never trusted from the client),
-//! and the platform admins' edits. Every edit is validated field by field,
-//! audited and versioned (catalogue revision or policy version) in one write
-//! transaction.
+//! and the platform admins' edits (operators and their shareholders, sites,
+//! GPU inventory, certifications, policy lists). Every edit is validated field
+//! by field, audited and versioned (catalogue revision or policy version) in
+//! one write transaction, which also re-checks the open requests and quotas.
 
 use std::collections::BTreeSet;
 
@@ -20,12 +21,15 @@ use crate::domain::{
         AdequacyCondition, AdequacyEntry, Certification, CertificationKind, EucsLevel, Percent,
         PolicyLists, TenantProfile,
     },
+    slug::Slug,
 };
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{actor::AdminActor, CurrentUser},
+    db::is_unique_violation,
     error::ServiceResult,
+    requests::flag_noncompliant_requests,
     RequestContext,
 };
 
@@ -177,10 +181,11 @@ async fn site_id(conn: &mut AnyConnection, slug: &str) -> ServiceResult<i64> {
         .ok_or_else(|| invalid("site", format!("There is no site “{}”.", slug.trim())).into())
 }
 
-/// Appends the change's audit event inside its transaction, re-checks every
-/// approved or pending request against the catalogue and lists as they now
-/// are (flagging those that no longer comply), and commits all of it: every
-/// catalogue and policy edit ends here.
+/// Appends the change's audit event inside its transaction, re-checks the
+/// open requests and approved quotas against the changed catalogue or policy
+/// (flagging those the residency rules no longer allow, and clearing flags
+/// that no longer apply), and commits all of it: every catalogue and policy
+/// edit ends here, so the flags always match the catalogue of the moment.
 async fn record_and_commit(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     ctx: &RequestContext,
@@ -189,7 +194,7 @@ async fn record_and_commit(
     detail: serde_json::Value,
 ) -> ServiceResult<()> {
     audit::append(&mut tx, &changed(ctx, admin, event).detail(detail)).await?;
-    crate::server::requests::flag_noncompliant_requests(&mut tx, Some(admin.user_id)).await?;
+    flag_noncompliant_requests(&mut tx, Some(admin.user_id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -516,13 +521,7 @@ pub async fn set_shareholder(
 
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
     let mut tx = ctx.state.db.platform_write_tx().await?;
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
-        .bind(&operator)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some((operator_id,)) = row else {
-        return Err(invalid("operator", format!("There is no operator “{operator}”.")).into());
-    };
+    let operator_id = operator_id(&mut tx, &operator).await?;
     let others: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT capital_bp, voting_bp FROM operator_shareholders WHERE operator_id = $1 AND name <> $2",
     )
@@ -609,6 +608,522 @@ pub async fn set_shareholder(
         "voting_bp": voting.basis_points(),
         "control_rights": input.control_rights,
         "veto_rights": input.veto_rights,
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Removes one shareholder (by name) from an operator. Returns the new
+/// catalogue revision.
+pub async fn remove_shareholder(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    operator: &str,
+    name: &str,
+) -> ServiceResult<i64> {
+    let operator = required("operator", operator, "the operator")?;
+    let name = required("name", name, "the shareholder's name")?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let operator_id = operator_id(&mut tx, &operator).await?;
+    let removed: Option<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT country, capital_bp, voting_bp, control_rights, veto_rights \
+         FROM operator_shareholders WHERE operator_id = $1 AND name = $2",
+    )
+    .bind(operator_id)
+    .bind(&name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((country, capital_bp, voting_bp, control_rights, veto_rights)) = removed else {
+        return Err(invalid("name", format!("{operator} has no shareholder “{name}”.")).into());
+    };
+    sqlx::query("DELETE FROM operator_shareholders WHERE operator_id = $1 AND name = $2")
+        .bind(operator_id)
+        .bind(&name)
+        .execute(&mut *tx)
+        .await?;
+    let summary = format!("Shareholder {name} removed from {operator}.");
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "shareholder_removed",
+        "operator": operator,
+        "shareholder": name,
+        "before": {
+            "country": country,
+            "capital_bp": capital_bp,
+            "voting_bp": voting_bp,
+            "control_rights": control_rights == 1,
+            "veto_rights": veto_rights == 1,
+        },
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Operators
+// ---------------------------------------------------------------------------------------------------------
+
+/// What the operator forms send, as typed (a checkbox left unticked sends
+/// nothing, read as `false`).
+#[derive(Debug, Clone, Default)]
+pub struct OperatorInput {
+    pub name: String,
+    pub registered_office: String,
+    pub central_administration: String,
+    pub main_establishment: String,
+    pub dpf_certified: bool,
+    pub commercial_organisation: bool,
+}
+
+/// An operator's own fields, checked (its shareholders are edited one by one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OperatorFields {
+    name: String,
+    registered_office: CountryCode,
+    central_administration: CountryCode,
+    main_establishment: CountryCode,
+    dpf_certified: bool,
+    commercial_organisation: bool,
+}
+
+impl OperatorFields {
+    fn parse(input: &OperatorInput) -> Result<Self, AppError> {
+        Ok(Self {
+            name: required("name", &input.name, "the operator's legal name")?,
+            registered_office: parse_country("registered_office", &input.registered_office)?,
+            central_administration: parse_country(
+                "central_administration",
+                &input.central_administration,
+            )?,
+            main_establishment: parse_country("main_establishment", &input.main_establishment)?,
+            dpf_certified: input.dpf_certified,
+            commercial_organisation: input.commercial_organisation,
+        })
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "registered_office": self.registered_office.as_str(),
+            "central_administration": self.central_administration.as_str(),
+            "main_establishment": self.main_establishment.as_str(),
+            "dpf_certified": self.dpf_certified,
+            "commercial_organisation": self.commercial_organisation,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OperatorRow {
+    id: i64,
+    name: String,
+    registered_office: String,
+    central_administration: String,
+    main_establishment: String,
+    dpf_certified: i64,
+    commercial_organisation: i64,
+}
+
+fn duplicate_operator(name: &str) -> AppError {
+    invalid(
+        "name",
+        format!("There is already an operator named “{name}”; choose another name, or edit that operator."),
+    )
+}
+
+/// The id of the operator of that exact name; an error on `operator` otherwise.
+async fn operator_id(conn: &mut AnyConnection, name: &str) -> ServiceResult<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
+        .bind(name.trim())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(id,)| id).ok_or_else(|| {
+        invalid(
+            "operator",
+            format!("There is no operator “{}”.", name.trim()),
+        )
+        .into()
+    })
+}
+
+/// Whether another operator (any but `except`) has this name, whatever its case.
+async fn operator_name_taken(
+    conn: &mut AnyConnection,
+    name: &str,
+    except: Option<i64>,
+) -> ServiceResult<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM operators WHERE LOWER(name) = LOWER($1) AND id <> $2")
+            .bind(name)
+            .bind(except.unwrap_or(-1))
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(n > 0)
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// Adds an operator (without shareholders: they are added one by one).
+/// Names are unique. Returns the new catalogue revision.
+pub async fn create_operator(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    input: &OperatorInput,
+) -> ServiceResult<i64> {
+    let op = OperatorFields::parse(input)?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    if operator_name_taken(&mut tx, &op.name, None).await? {
+        return Err(duplicate_operator(&op.name).into());
+    }
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO operators (name, registered_office, central_administration, main_establishment, \
+         dpf_certified, commercial_organisation, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&op.name)
+    .bind(op.registered_office.as_str())
+    .bind(op.central_administration.as_str())
+    .bind(op.main_establishment.as_str())
+    .bind(i64::from(op.dpf_certified))
+    .bind(i64::from(op.commercial_organisation))
+    .bind(crate::server::db::now_unix())
+    .fetch_one(&mut *tx)
+    .await;
+    let (id,) = match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_operator(&op.name).into()),
+        other => other?,
+    };
+    let summary = format!(
+        "Operator {} added: registered office {}, central administration {}, main establishment {}; \
+         DPF certified: {}.",
+        op.name,
+        op.registered_office,
+        op.central_administration,
+        op.main_establishment,
+        yes_no(op.dpf_certified)
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "operator_created",
+        "operator_id": id,
+        "operator": op.name,
+        "after": op.json(),
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Changes an operator's name, offices and flags; `operator` is its name
+/// before the change. Returns the new catalogue revision.
+pub async fn update_operator(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    operator: &str,
+    input: &OperatorInput,
+) -> ServiceResult<i64> {
+    let current = required("operator", operator, "the operator to change")?;
+    let op = OperatorFields::parse(input)?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let row: Option<OperatorRow> = sqlx::query_as(
+        "SELECT id, name, registered_office, central_administration, main_establishment, \
+         dpf_certified, commercial_organisation FROM operators WHERE name = $1",
+    )
+    .bind(&current)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(invalid("operator", format!("There is no operator “{current}”.")).into());
+    };
+    let stored = |code: &str| {
+        CountryCode::parse(code).map_err(|e| {
+            tracing::error!(error = %e, operator = row.id, "an operator's country does not parse");
+            AppError::Internal
+        })
+    };
+    let before = OperatorFields {
+        name: row.name.clone(),
+        registered_office: stored(&row.registered_office)?,
+        central_administration: stored(&row.central_administration)?,
+        main_establishment: stored(&row.main_establishment)?,
+        dpf_certified: row.dpf_certified == 1,
+        commercial_organisation: row.commercial_organisation == 1,
+    };
+    if before == op {
+        return Err(invalid(
+            "operator",
+            format!("Nothing to save: {current} already has these values."),
+        )
+        .into());
+    }
+    if operator_name_taken(&mut tx, &op.name, Some(row.id)).await? {
+        return Err(duplicate_operator(&op.name).into());
+    }
+    let updated = sqlx::query(
+        "UPDATE operators SET name = $1, registered_office = $2, central_administration = $3, \
+         main_establishment = $4, dpf_certified = $5, commercial_organisation = $6 WHERE id = $7",
+    )
+    .bind(&op.name)
+    .bind(op.registered_office.as_str())
+    .bind(op.central_administration.as_str())
+    .bind(op.main_establishment.as_str())
+    .bind(i64::from(op.dpf_certified))
+    .bind(i64::from(op.commercial_organisation))
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_operator(&op.name).into()),
+        other => other?,
+    };
+    let summary = if op.name == before.name {
+        format!("Operator {} changed.", op.name)
+    } else {
+        format!("Operator {} changed, now named {}.", before.name, op.name)
+    };
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "operator_updated",
+        "operator_id": row.id,
+        "operator": op.name,
+        "before": before.json(),
+        "after": op.json(),
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sites
+// ---------------------------------------------------------------------------------------------------------
+
+/// What the site forms send, as typed. The short name (slug) is given apart:
+/// it is chosen once, at creation, and names the site in addresses and
+/// requests from then on.
+#[derive(Debug, Clone, Default)]
+pub struct SiteInput {
+    pub name: String,
+    pub country: String,
+    pub operator: String,
+    /// ISO codes, comma-separated: where administration and support staff
+    /// can reach tenant data from (G4, S5).
+    pub admin_countries: String,
+}
+
+/// A site's own fields, checked; the operator is still a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SiteFields {
+    name: String,
+    country: CountryCode,
+    operator: String,
+    admin_countries: BTreeSet<CountryCode>,
+}
+
+impl SiteFields {
+    fn parse(input: &SiteInput) -> Result<Self, AppError> {
+        let name = required("name", &input.name, "the site's name")?;
+        let country = parse_country("country", &input.country)?;
+        let operator = required("operator", &input.operator, "the site's operator")?;
+        let admin_countries = parse_country_list("admin_countries", &input.admin_countries)?;
+        if admin_countries.is_empty() {
+            return Err(invalid(
+                "admin_countries",
+                "List the countries from which administration and support staff can reach tenant \
+                 data, e.g. FR.",
+            ));
+        }
+        Ok(Self {
+            name,
+            country,
+            operator,
+            admin_countries,
+        })
+    }
+
+    /// The stored form of the access countries: "DE,FR".
+    fn admin_list(&self) -> String {
+        self.admin_countries
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "country": self.country.as_str(),
+            "operator": self.operator,
+            "admin_access_countries": self.admin_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn duplicate_slug(slug: &Slug) -> AppError {
+    invalid(
+        "slug",
+        format!("A site already has the short name “{slug}”; choose another."),
+    )
+}
+
+fn duplicate_site_name(name: &str) -> AppError {
+    invalid(
+        "name",
+        format!("There is already a site named “{name}”; choose another name."),
+    )
+}
+
+/// Whether another site (any but `except`) has this name, whatever its case.
+async fn site_name_taken(
+    conn: &mut AnyConnection,
+    name: &str,
+    except: Option<i64>,
+) -> ServiceResult<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM sites WHERE LOWER(name) = LOWER($1) AND id <> $2")
+            .bind(name)
+            .bind(except.unwrap_or(-1))
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(n > 0)
+}
+
+/// Adds a site (without GPUs or certifications: they are added one by one).
+/// Short names and names are unique. Returns the new catalogue revision.
+pub async fn create_site(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    slug: &str,
+    input: &SiteInput,
+) -> ServiceResult<i64> {
+    let slug = Slug::parse(slug).map_err(|message| invalid("slug", message))?;
+    let site = SiteFields::parse(input)?;
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let (same_slug,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sites WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if same_slug > 0 {
+        return Err(duplicate_slug(&slug).into());
+    }
+    if site_name_taken(&mut tx, &site.name, None).await? {
+        return Err(duplicate_site_name(&site.name).into());
+    }
+    let operator_id = operator_id(&mut tx, &site.operator).await?;
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO sites (slug, name, country, operator_id, admin_access_countries, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(slug.as_str())
+    .bind(&site.name)
+    .bind(site.country.as_str())
+    .bind(operator_id)
+    .bind(site.admin_list())
+    .bind(crate::server::db::now_unix())
+    .fetch_one(&mut *tx)
+    .await;
+    let (id,) = match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_slug(&slug).into()),
+        other => other?,
+    };
+    let summary = format!(
+        "Site {} ({slug}) added in {}, operated by {}.",
+        site.name,
+        site.country.name(),
+        site.operator
+    );
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "site_created",
+        "site_id": id,
+        "site": slug.as_str(),
+        "after": site.json(),
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Changes a site's name, country, operator and access countries; its short
+/// name stays. Returns the new catalogue revision.
+pub async fn update_site(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    slug: &str,
+    input: &SiteInput,
+) -> ServiceResult<i64> {
+    let new = SiteFields::parse(input)?;
+    let slug = slug.trim();
+    // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, s.country, o.name, s.admin_access_countries \
+         FROM sites s JOIN operators o ON o.id = s.operator_id WHERE s.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((site_id, name, country, operator, admin_countries)) = row else {
+        return Err(invalid("site", format!("There is no site “{slug}”.")).into());
+    };
+    let corrupt = |e: String| {
+        tracing::error!(error = %e, site = site_id, "a site's country does not parse");
+        AppError::Internal
+    };
+    let before = SiteFields {
+        name,
+        country: CountryCode::parse(&country).map_err(corrupt)?,
+        operator,
+        admin_countries: admin_countries
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(CountryCode::parse)
+            .collect::<Result<_, _>>()
+            .map_err(corrupt)?,
+    };
+    if before == new {
+        return Err(invalid(
+            "site",
+            format!("Nothing to save: {} already has these values.", before.name),
+        )
+        .into());
+    }
+    if site_name_taken(&mut tx, &new.name, Some(site_id)).await? {
+        return Err(duplicate_site_name(&new.name).into());
+    }
+    let operator_id = operator_id(&mut tx, &new.operator).await?;
+    sqlx::query(
+        "UPDATE sites SET name = $1, country = $2, operator_id = $3, admin_access_countries = $4 \
+         WHERE id = $5",
+    )
+    .bind(&new.name)
+    .bind(new.country.as_str())
+    .bind(operator_id)
+    .bind(new.admin_list())
+    .bind(site_id)
+    .execute(&mut *tx)
+    .await?;
+    let summary = format!("Site {} ({slug}) changed.", new.name);
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "site_updated",
+        "site_id": site_id,
+        "site": slug,
+        "before": before.json(),
+        "after": new.json(),
         "revision": revision,
     });
     record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
