@@ -652,7 +652,7 @@ async fn compliance_flag(app: &TestApp, id: i64) -> Option<String> {
     let (flag,): (Option<String>,) =
         sqlx::query_as("SELECT compliance_flag FROM quota_requests WHERE id = $1")
             .bind(id)
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     flag
@@ -675,7 +675,7 @@ async fn removing_a_certification_through_the_admin_function_flags_the_quotas_it
     let (actor,): (Option<i64>,) = sqlx::query_as(
         "SELECT actor_user_id FROM audit_log WHERE event = 'request.compliance_flag'",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap();
     assert!(
@@ -740,7 +740,7 @@ async fn last_change(app: &TestApp) -> (Value, Option<i64>) {
         "SELECT detail, actor_user_id FROM audit_log WHERE event = 'catalogue_changed' \
          ORDER BY id DESC LIMIT 1",
     )
-    .fetch_one(app.state.db.pool())
+    .fetch_one(app.owner_pool())
     .await
     .unwrap();
     (serde_json::from_str(&detail).unwrap(), actor)
@@ -1254,7 +1254,7 @@ async fn the_admin_page_offers_every_part_of_the_catalogue_pre_filled() {
 
     let (dugny_operator,): (i64,) =
         sqlx::query_as("SELECT id FROM operators WHERE name = 'Dugny Data Centre SAS'")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.owner_pool())
             .await
             .unwrap();
     let chosen = format!("/admin/catalogue?operator={dugny_operator}&site=marseille");
