@@ -370,3 +370,47 @@ async fn without_javascript_a_failed_sign_in_returns_to_the_form_with_the_messag
         page.body
     );
 }
+
+/// The session's stored idle deadline (Unix seconds), read as the owner.
+async fn session_expiry(app: &TestApp, cookie: &str) -> i64 {
+    let id = cookie.trim_start_matches("guichet_session=");
+    let (expiry,): (i64,) = sqlx::query_as("SELECT expiry_date FROM sessions WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.owner_pool())
+        .await
+        .expect("the session is stored");
+    expiry
+}
+
+#[tokio::test]
+async fn an_active_session_outlives_its_idle_timeout_and_an_idle_one_ends() {
+    let config = app::server::AppConfig {
+        session_idle: std::time::Duration::from_secs(3),
+        ..app::server::AppConfig::default()
+    };
+    let app = TestApp::with_config(config).await;
+    app::server::demo::load_if_empty(&app.state)
+        .await
+        .expect("demo data");
+    let mut active = app.signed_in(UNIV_MEMBER).await;
+    let mut idle = app.signed_in(UNIV_OWNER).await;
+    let first = session_expiry(&app, active.cookie.as_deref().unwrap()).await;
+    // Busy for five seconds, more than the idle timeout: still signed in.
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        let who = active.call("whoami", &[]).await;
+        assert_eq!(who.json()["email"], UNIV_MEMBER, "{}", who.body);
+    }
+    let later = session_expiry(&app, active.cookie.as_deref().unwrap()).await;
+    assert!(later >= first + 4, "the deadline moved from {first} to {later}");
+    // Two requests in the same instant write the session once.
+    let before = session_expiry(&app, active.cookie.as_deref().unwrap()).await;
+    active.call("whoami", &[]).await;
+    active.call("whoami", &[]).await;
+    assert!(session_expiry(&app, active.cookie.as_deref().unwrap()).await <= before + 1);
+    // Nothing for five seconds: signed out.
+    let who = idle.call("whoami", &[]).await;
+    assert_eq!(who.json(), serde_json::Value::Null, "{}", who.body);
+    let page = idle.get("/account").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+}

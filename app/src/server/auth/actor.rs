@@ -8,7 +8,11 @@ use tower_sessions::Session;
 
 use crate::domain::tenancy::{TenantRole, TenantStatus};
 use crate::error::AppError;
-use crate::server::{db::now_unix, session_store::AUTH_KEY, state::AppState};
+use crate::server::{
+    db::now_unix,
+    session_store::{AUTH_KEY, SEEN_KEY},
+    state::AppState,
+};
 
 /// The tenant a person is acting within.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +36,22 @@ pub struct SessionIdentity {
     pub signed_in_at: i64,
 }
 
+/// Pushes the session's idle deadline back while its person is active: the
+/// session layer saves a session (and renews its cookie) only when it changed,
+/// so a session read on every request would otherwise end a fixed idle time
+/// after sign-in, however busy its person. One write at most every thirtieth
+/// of the idle timeout (a minute, by default), not one per request.
+async fn keep_alive(session: &Session, state: &AppState, now: i64) {
+    let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
+    let every = (idle / 30).max(1);
+    let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
+    if seen.is_none_or(|seen| now.saturating_sub(seen) >= every) {
+        if let Err(e) = session.insert(SEEN_KEY, now).await {
+            tracing::warn!(error = %e, "could not renew the session's idle deadline");
+        }
+    }
+}
+
 /// The person behind a request, once authenticated.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -51,10 +71,12 @@ impl CurrentUser {
             return Err(AppError::Unauthenticated);
         };
         let max = i64::try_from(state.config.session_max.as_secs()).unwrap_or(i64::MAX);
-        if now_unix().saturating_sub(identity.signed_in_at) > max {
+        let now = now_unix();
+        if now.saturating_sub(identity.signed_in_at) > max {
             let _ = session.flush().await;
             return Err(AppError::Unauthenticated);
         }
+        keep_alive(&session, state, now).await;
         Ok(Self { identity, session })
     }
 
