@@ -402,7 +402,10 @@ async fn an_active_session_outlives_its_idle_timeout_and_an_idle_one_ends() {
         assert_eq!(who.json()["email"], UNIV_MEMBER, "{}", who.body);
     }
     let later = session_expiry(&app, active.cookie.as_deref().unwrap()).await;
-    assert!(later >= first + 4, "the deadline moved from {first} to {later}");
+    assert!(
+        later >= first + 4,
+        "the deadline moved from {first} to {later}"
+    );
     // Two requests in the same instant write the session once.
     let before = session_expiry(&app, active.cookie.as_deref().unwrap()).await;
     active.call("whoami", &[]).await;

@@ -42,30 +42,24 @@ pub struct VerificationQueue {
 /// The verification queue. Platform admins only.
 #[server(prefix = "/api", endpoint = "tenant_queue")]
 pub async fn tenant_queue() -> Result<VerificationQueue, AppError> {
-    use crate::server::{error::respond, request_context, tenants::verification};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
     respond(verification::queue(&ctx.state, &admin).await)
 }
 
 /// Verifies a tenant: it may then submit requests. Platform admins only.
 #[server(prefix = "/api", endpoint = "verify_tenant")]
 pub async fn verify_tenant(tenant_id: i64) -> Result<(), AppError> {
-    use crate::server::{error::respond, request_context, tenants::verification};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
     respond(verification::verify(&ctx, &admin, tenant_id).await)
 }
 
 /// Rejects a pending tenant with a reason shown to its owners. Platform admins only.
 #[server(prefix = "/api", endpoint = "reject_tenant")]
 pub async fn reject_tenant(tenant_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{error::respond, request_context, tenants::verification};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
     respond(verification::reject(&ctx, &admin, tenant_id, &reason).await)
 }
 

@@ -4,7 +4,8 @@
 use tower_sessions::Session;
 
 use super::{
-    auth::CurrentUser,
+    auth::{actor::AdminActor, CurrentUser},
+    error::respond,
     security::ClientIp,
     state::{app_state, AppState},
 };
@@ -42,4 +43,14 @@ pub async fn request_context() -> Result<RequestContext, AppError> {
         session,
         client_ip,
     })
+}
+
+/// The context of a request only platform admins may make, and their capability: the first
+/// statement of every admin server function. Anonymous callers get 401, others 403, with the
+/// response's status set.
+pub async fn admin_request() -> Result<(RequestContext, AdminActor), AppError> {
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_platform_admin())?;
+    Ok((ctx, admin))
 }

@@ -27,4 +27,4 @@ pub use router::router;
 pub use state::AppState;
 
 mod context;
-pub use context::{request_context, RequestContext};
+pub use context::{admin_request, request_context, RequestContext};

@@ -35,10 +35,8 @@ pub async fn set_gpu_inventory(
     installed: String,
     reserve: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     respond(service::set_gpu_inventory(&ctx, &admin, &site, &model, &installed, &reserve).await)
 }
 
@@ -54,10 +52,8 @@ pub async fn add_certification(
     valid_from: String,
     valid_until: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::CertificationInput {
         site,
         kind,
@@ -74,10 +70,8 @@ pub async fn add_certification(
 /// Removes a certification from a site. Platform admins.
 #[server(prefix = "/api", endpoint = "remove_certification")]
 pub async fn remove_certification(site: String, certificate_id: String) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     respond(service::remove_certification(&ctx, &admin, &site, &certificate_id).await)
 }
 
@@ -92,10 +86,8 @@ pub async fn set_shareholder(
     control_rights: Option<String>,
     veto_rights: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::ShareholderInput {
         operator,
         name,
@@ -111,10 +103,8 @@ pub async fn set_shareholder(
 /// Removes a shareholder (by name) from an operator. Platform admins.
 #[server(prefix = "/api", endpoint = "remove_shareholder")]
 pub async fn remove_shareholder(operator: String, name: String) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     respond(service::remove_shareholder(&ctx, &admin, &operator, &name).await)
 }
 
@@ -129,10 +119,8 @@ pub async fn create_operator(
     dpf_certified: Option<String>,
     commercial_organisation: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::OperatorInput {
         name,
         registered_office,
@@ -156,10 +144,8 @@ pub async fn update_operator(
     dpf_certified: Option<String>,
     commercial_organisation: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::OperatorInput {
         name,
         registered_office,
@@ -182,10 +168,8 @@ pub async fn create_site(
     operator: String,
     admin_countries: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::SiteInput {
         name,
         country,
@@ -205,10 +189,8 @@ pub async fn update_site(
     operator: String,
     admin_countries: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::SiteInput {
         name,
         country,
@@ -228,10 +210,8 @@ pub async fn update_policy(
     adequacy: String,
     note: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
     let input = service::PolicyInput {
         eu,
         eea,

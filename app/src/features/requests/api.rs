@@ -297,10 +297,8 @@ pub async fn decide_request(
     approved_end: Option<String>,
 ) -> Result<String, AppError> {
     use crate::domain::lifecycle::Action;
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, error::respond, requests};
+    let (ctx, admin) = admin_request().await?;
     let id = respond(parse_id(&id))?;
     let action =
         respond(Action::parse(&decision).map_err(|m| AppError::validation("decision", m)))?;
@@ -330,10 +328,8 @@ pub async fn request_queue(
     dir: Option<String>,
     page: Option<String>,
 ) -> Result<Paged<QueueRow>, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let admin = respond(user.as_platform_admin())?;
+    use crate::server::{admin_request, error::respond, requests};
+    let (ctx, admin) = admin_request().await?;
     let filter = requests::RequestFilter {
         status,
         site_slug: site,

@@ -293,45 +293,58 @@ fn AmendForms(
     let renew_key = format!("{key}-r");
     let rid2 = rid.clone();
     view! {
-        {can_change.then(|| view! {
-            <ActionForm action attr:class="card stack">
-                <h2>"Ask for a change"</h2>
-                <input type="hidden" name="id" value=rid.to_string()/>
-                <input type="hidden" name="kind" value="change"/>
-                <input type="hidden" name="idempotency_key" value=key.clone()/>
-                <div class="field">
-                    <label for="change-gpus">"GPUs in total"</label>
-                    <input id="change-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
-                </div>
-                <div class="field">
-                    <label for="change-end">"New end (exclusive; empty keeps it)"</label>
-                    <input id="change-end" name="end_date" type="date"/>
-                </div>
-                <div class="field">
-                    <label for="change-why">"Why (optional)"</label>
-                    <textarea id="change-why" name="justification" rows="2"></textarea>
-                </div>
-                <button type="submit" class="button">"Ask for a change"</button>
-            </ActionForm>
-        })}
+        {can_change.then(|| view! { <AmendForm kind=RequestKind::Change rid key action/> })}
+        <AmendForm kind=RequestKind::Renewal rid=rid2 key=renew_key action/>
+    }
+}
+
+/// One amendment form: a change (more GPUs, a later end) or a renewal (a new window from the
+/// quota's end). Both go through the same review as a new request.
+#[component]
+fn AmendForm(
+    kind: RequestKind,
+    rid: String,
+    key: String,
+    action: ServerAction<AmendQuota>,
+) -> impl IntoView {
+    let renewal = kind == RequestKind::Renewal;
+    let (prefix, title, gpus_label, end_label, button) = if renewal {
+        (
+            "renew",
+            "Renew",
+            "GPUs (empty keeps the quota's)",
+            "Renew until (exclusive)",
+            "Renew",
+        )
+    } else {
+        (
+            "change",
+            "Ask for a change",
+            "GPUs in total",
+            "New end (exclusive; empty keeps it)",
+            "Ask for a change",
+        )
+    };
+    let id = move |field: &str| format!("{prefix}-{field}");
+    view! {
         <ActionForm action attr:class="card stack">
-            <h2>"Renew"</h2>
-            <input type="hidden" name="id" value=rid2/>
-            <input type="hidden" name="kind" value="renewal"/>
-            <input type="hidden" name="idempotency_key" value=renew_key/>
+            <h2>{title}</h2>
+            <input type="hidden" name="id" value=rid/>
+            <input type="hidden" name="kind" value=kind.as_str()/>
+            <input type="hidden" name="idempotency_key" value=key/>
             <div class="field">
-                <label for="renew-gpus">"GPUs (empty keeps the quota's)"</label>
-                <input id="renew-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
+                <label for=id("gpus")>{gpus_label}</label>
+                <input id=id("gpus") name="gpus" type="number" min="1" inputmode="numeric"/>
             </div>
             <div class="field">
-                <label for="renew-end">"Renew until (exclusive)"</label>
-                <input id="renew-end" name="end_date" type="date" required=true/>
+                <label for=id("end")>{end_label}</label>
+                <input id=id("end") name="end_date" type="date" required=renewal/>
             </div>
             <div class="field">
-                <label for="renew-why">"Why (optional)"</label>
-                <textarea id="renew-why" name="justification" rows="2"></textarea>
+                <label for=id("why")>"Why (optional)"</label>
+                <textarea id=id("why") name="justification" rows="2"></textarea>
             </div>
-            <button type="submit" class="button">"Renew"</button>
+            <button type="submit" class="button">{button}</button>
         </ActionForm>
     }
 }
