@@ -25,7 +25,7 @@ help:
 	@echo "make run            install missing tools, build (release) and serve with demo data on $(GUICHET_ADDR)"
 	@echo "make test           every check in order (tools, fmt, clippy, tests on SQLite and PostgreSQL, build, browser tests)"
 	@echo "make tools          install missing tools (add the browser and PostgreSQL: scripts/ensure-tools.sh --test)"
-	@echo "make build          cargo leptos build --release"
+	@echo "make build          cargo leptos build --release, then precompress the bundle (.br, .gz)"
 	@echo "make fmt            cargo fmt --all"
 	@echo "make fmt-check | clippy | test-sqlite | test-postgres | e2e    one stage of 'make test'"
 	@echo "make pg-start / pg-stop    a throwaway PostgreSQL cluster for running tests by hand"
@@ -35,6 +35,7 @@ tools:
 
 build: tools
 	cargo leptos build --release
+	target/release/guichet precompress
 
 run: build
 	@if [[ "$(DATABASE_URL)" == sqlite://data/* ]]; then mkdir -p data; fi

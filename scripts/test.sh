@@ -35,7 +35,7 @@ stage() {
             ;;
         test-sqlite) scripts/timed.sh "$1" env -u GUICHET_TEST_DATABASE_URL cargo test --workspace ;;
         test-postgres) scripts/timed.sh "$1" scripts/pg-test-cluster.sh run cargo test --workspace ;;
-        build) scripts/timed.sh "$1" cargo leptos build --release ;;
+        build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release && target/release/guichet precompress' ;;
         e2e)
             [ -x target/release/guichet ] || die "target/release/guichet is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"

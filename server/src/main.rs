@@ -8,6 +8,7 @@
 //! guichet create-admin --email E [--name N]
 //!                              password from GUICHET_ADMIN_PASSWORD or standard input
 //! guichet demo-data            load the demo data into an empty database
+//! guichet precompress          write .br and .gz beside the site's JS, wasm and CSS
 //! ```
 
 use std::{net::SocketAddr, process::ExitCode, time::Duration};
@@ -15,6 +16,8 @@ use std::{net::SocketAddr, process::ExitCode, time::Duration};
 use anyhow::{bail, Context as _};
 use app::server::{config::LogFormat, demo, AppConfig, AppState, Db};
 use tokio::io::AsyncReadExt as _;
+
+mod precompress;
 
 /// mimalloc instead of the system allocator: see `server/Cargo.toml`.
 #[global_allocator]
@@ -36,6 +39,7 @@ async fn main() -> ExitCode {
         Some("migrate") => migrate(config).await,
         Some("create-admin") => create_admin(config, &args[1..]).await,
         Some("demo-data") => demo_data(config).await,
+        Some("precompress") => precompress_site(&config),
         Some("help" | "--help" | "-h") => {
             println!("{}", USAGE);
             Ok(())
@@ -55,7 +59,7 @@ async fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data]\n\
+    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | precompress]\n\
 configuration comes from environment variables: see the README.";
 
 fn init_tracing(format: LogFormat) {
@@ -82,6 +86,13 @@ async fn open_database(config: &AppConfig) -> anyhow::Result<Db> {
 async fn serve(config: AppConfig) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     tracing::info!(database = %config.database_url.redacted(), "starting");
+    let stale = precompress::remove_stale(&config.site_root.join("pkg"));
+    if stale > 0 {
+        tracing::warn!(
+            removed = stale,
+            "compressed bundles older than their source were removed: run `guichet precompress` after building"
+        );
+    }
     let db = open_database(&config).await?;
     let addr = config.addr;
     let demo = config.demo_data;
@@ -151,6 +162,21 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Compresses the built bundle once, at the best levels, for the static-file handler.
+fn precompress_site(config: &AppConfig) -> anyhow::Result<()> {
+    let dir = config.site_root.join("pkg");
+    for f in precompress::precompress(&dir)? {
+        println!(
+            "{:<40} {:>9} bytes, brotli {:>9}, gzip {:>9}",
+            f.path.display(),
+            f.raw,
+            f.brotli,
+            f.gzip
+        );
+    }
+    Ok(())
 }
 
 async fn migrate(config: AppConfig) -> anyhow::Result<()> {
