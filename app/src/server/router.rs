@@ -4,7 +4,7 @@
 
 use axum::{middleware, routing::get, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use super::{health, security, state::AppState};
@@ -13,8 +13,23 @@ use crate::ui::{shell, App};
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guichet_session";
 
+/// The longest a request may take before it is answered 503: no page or call of the portal needs
+/// more than a fraction of it, and a request stuck on something that never wakes must not hold
+/// its connection (and its client) forever.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The app's routes, listed once per process. Listing them renders the app with resource loading
+/// suppressed through a process-wide flag, and a resource first polled while that flag is up never
+/// loads (leptos-rs/leptos#4773): a page rendered at that moment hangs. Listing once, before any
+/// router exists, closes that window for good, also when tests build many routers in parallel.
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let idle =
         time::Duration::seconds(i64::try_from(state.config.session_idle.as_secs()).unwrap_or(1800));
     let sessions = SessionManagerLayer::new(state.sessions.clone())
@@ -37,6 +52,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -291,11 +291,12 @@ impl Client {
 
     pub async fn send(&mut self, mut req: Request<Body>) -> TestResponse {
         req.extensions_mut().insert(ConnectInfo(self.peer));
-        let response = self
-            .router
-            .clone()
-            .oneshot(req)
+        let what = format!("{} {}", req.method(), req.uri());
+        // The router answers 503 after REQUEST_TIMEOUT; past that, something else is stuck.
+        let limit = app::server::router::REQUEST_TIMEOUT + std::time::Duration::from_secs(10);
+        let response = tokio::time::timeout(limit, self.router.clone().oneshot(req))
             .await
+            .unwrap_or_else(|_| panic!("the router did not answer {what} within {limit:?}"))
             .expect("router answered");
         let status = response.status();
         let headers = response.headers().clone();

@@ -311,6 +311,25 @@ pub async fn load_catalogue(conn: &mut AnyConnection) -> Result<CatalogueSnapsho
     })
 }
 
+/// Inserts an operator's own row (offices, DPF, commercial), not its shareholders; returns its
+/// id. A name already taken is a unique violation.
+pub async fn insert_operator(conn: &mut AnyConnection, op: &Operator) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO operators (name, registered_office, central_administration, main_establishment, \
+         dpf_certified, commercial_organisation, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&op.name)
+    .bind(op.registered_office.as_str())
+    .bind(op.central_administration.as_str())
+    .bind(op.main_establishment.as_str())
+    .bind(i64::from(op.dpf_certified))
+    .bind(i64::from(op.commercial_organisation))
+    .bind(now_unix())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
 /// Inserts a site with its operator (reused by name when it exists),
 /// shareholders, certifications and GPU inventory. Returns the site's id.
 pub async fn insert_site(
@@ -327,19 +346,7 @@ pub async fn insert_site(
     let operator_id = match existing {
         Some((id,)) => id,
         None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO operators (name, registered_office, central_administration, main_establishment, \
-                 dpf_certified, commercial_organisation, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(&op.name)
-            .bind(op.registered_office.as_str())
-            .bind(op.central_administration.as_str())
-            .bind(op.main_establishment.as_str())
-            .bind(i64::from(op.dpf_certified))
-            .bind(i64::from(op.commercial_organisation))
-            .bind(now)
-            .fetch_one(&mut *conn)
-            .await?;
+            let id = insert_operator(conn, op).await?;
             for h in &op.shareholders {
                 sqlx::query(
                     "INSERT INTO operator_shareholders (operator_id, name, country, capital_bp, voting_bp, \

@@ -18,8 +18,8 @@ use crate::domain::{
     catalogue::CatalogueSnapshot,
     country::CountryCode,
     residency::{
-        AdequacyCondition, AdequacyEntry, Certification, CertificationKind, EucsLevel, Percent,
-        PolicyLists, TenantProfile,
+        AdequacyCondition, AdequacyEntry, Certification, CertificationKind, EucsLevel, Operator,
+        Percent, PolicyLists, TenantProfile,
     },
     slug::Slug,
 };
@@ -749,18 +749,31 @@ async fn operator_id(conn: &mut AnyConnection, name: &str) -> ServiceResult<i64>
     })
 }
 
-/// Whether another operator (any but `except`) has this name, whatever its case.
-async fn operator_name_taken(
+/// The catalogue tables whose names are unique whatever their case.
+#[derive(Clone, Copy)]
+enum Named {
+    Operators,
+    Sites,
+}
+
+/// Whether another row of `table` (any but `except`) has this name, whatever its case.
+async fn name_taken(
     conn: &mut AnyConnection,
+    table: Named,
     name: &str,
     except: Option<i64>,
 ) -> ServiceResult<bool> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM operators WHERE LOWER(name) = LOWER($1) AND id <> $2")
-            .bind(name)
-            .bind(except.unwrap_or(-1))
-            .fetch_one(&mut *conn)
-            .await?;
+    let sql = match table {
+        Named::Operators => {
+            "SELECT COUNT(*) FROM operators WHERE LOWER(name) = LOWER($1) AND id <> $2"
+        }
+        Named::Sites => "SELECT COUNT(*) FROM sites WHERE LOWER(name) = LOWER($1) AND id <> $2",
+    };
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .bind(name)
+        .bind(except.unwrap_or(-1))
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(n > 0)
 }
 
@@ -782,23 +795,23 @@ pub async fn create_operator(
     let op = OperatorFields::parse(input)?;
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
     let mut tx = ctx.state.db.platform_write_tx().await?;
-    if operator_name_taken(&mut tx, &op.name, None).await? {
+    if name_taken(&mut tx, Named::Operators, &op.name, None).await? {
         return Err(duplicate_operator(&op.name).into());
     }
-    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO operators (name, registered_office, central_administration, main_establishment, \
-         dpf_certified, commercial_organisation, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    let inserted = super::repo::insert_operator(
+        &mut tx,
+        &Operator {
+            name: op.name.clone(),
+            registered_office: op.registered_office,
+            central_administration: op.central_administration,
+            main_establishment: op.main_establishment,
+            shareholders: Vec::new(),
+            dpf_certified: op.dpf_certified,
+            commercial_organisation: op.commercial_organisation,
+        },
     )
-    .bind(&op.name)
-    .bind(op.registered_office.as_str())
-    .bind(op.central_administration.as_str())
-    .bind(op.main_establishment.as_str())
-    .bind(i64::from(op.dpf_certified))
-    .bind(i64::from(op.commercial_organisation))
-    .bind(crate::server::db::now_unix())
-    .fetch_one(&mut *tx)
     .await;
-    let (id,) = match inserted {
+    let id = match inserted {
         Err(e) if is_unique_violation(&e) => return Err(duplicate_operator(&op.name).into()),
         other => other?,
     };
@@ -866,7 +879,7 @@ pub async fn update_operator(
         )
         .into());
     }
-    if operator_name_taken(&mut tx, &op.name, Some(row.id)).await? {
+    if name_taken(&mut tx, Named::Operators, &op.name, Some(row.id)).await? {
         return Err(duplicate_operator(&op.name).into());
     }
     let updated = sqlx::query(
@@ -984,21 +997,6 @@ fn duplicate_site_name(name: &str) -> AppError {
     )
 }
 
-/// Whether another site (any but `except`) has this name, whatever its case.
-async fn site_name_taken(
-    conn: &mut AnyConnection,
-    name: &str,
-    except: Option<i64>,
-) -> ServiceResult<bool> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM sites WHERE LOWER(name) = LOWER($1) AND id <> $2")
-            .bind(name)
-            .bind(except.unwrap_or(-1))
-            .fetch_one(&mut *conn)
-            .await?;
-    Ok(n > 0)
-}
-
 /// Adds a site (without GPUs or certifications: they are added one by one).
 /// Short names and names are unique. Returns the new catalogue revision.
 pub async fn create_site(
@@ -1018,7 +1016,7 @@ pub async fn create_site(
     if same_slug > 0 {
         return Err(duplicate_slug(&slug).into());
     }
-    if site_name_taken(&mut tx, &site.name, None).await? {
+    if name_taken(&mut tx, Named::Sites, &site.name, None).await? {
         return Err(duplicate_site_name(&site.name).into());
     }
     let operator_id = operator_id(&mut tx, &site.operator).await?;
@@ -1101,7 +1099,7 @@ pub async fn update_site(
         )
         .into());
     }
-    if site_name_taken(&mut tx, &new.name, Some(site_id)).await? {
+    if name_taken(&mut tx, Named::Sites, &new.name, Some(site_id)).await? {
         return Err(duplicate_site_name(&new.name).into());
     }
     let operator_id = operator_id(&mut tx, &new.operator).await?;
