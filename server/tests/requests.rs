@@ -1023,7 +1023,15 @@ async fn the_request_list_filters_sorts_and_pages_through_its_arguments() {
     let by_gpus = member
         .call("list_requests", &[("sort", "gpus"), ("dir", "asc")])
         .await;
-    assert_eq!(ids(&by_gpus)[..3], [1, 2, 3]);
+    assert_eq!(ids(&by_gpus), (1..=50).collect::<Vec<i64>>());
+    // Titles sort as text, whole page in order ("Run of 9 GPUs" before "Run of 52 GPUs").
+    let by_title = member
+        .call("list_requests", &[("sort", "title"), ("dir", "desc")])
+        .await;
+    let mut expected: Vec<i64> = (1..=52).collect();
+    expected.sort_by_key(|n| std::cmp::Reverse(format!("run of {n} gpus")));
+    expected.truncate(50);
+    assert_eq!(ids(&by_title), expected);
     let open = member.call("list_requests", &[("status", "open")]).await;
     assert_eq!(open.json()["rows"].as_array().unwrap().len(), 50);
     let granted = member.call("list_requests", &[("status", "granted")]).await;
