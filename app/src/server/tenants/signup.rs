@@ -226,9 +226,12 @@ mod tests {
         assert_eq!(field_of(&good()), None);
     }
 
+    /// A field's name and a change that spoils it.
+    type Spoil = (&'static str, fn(&mut SignUpForm));
+
     #[test]
     fn each_bad_field_is_named() {
-        let cases: [(&str, fn(&mut SignUpForm)); 6] = [
+        let cases: [Spoil; 6] = [
             ("email", |f| f.email = "nope".into()),
             ("password", |f| f.password = "short".into()),
             ("registration_id", |f| {
