@@ -297,7 +297,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
     }
     view! {
         <div class="table-wrap">
-            <table>
+            <table class="stack">
                 <thead>
                     <tr>
                         <th scope="col">"When"</th>
@@ -312,21 +312,21 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                 <tbody>
                     {page.entries.into_iter().map(|e| view! {
                         <tr>
-                            <td class="nowrap">{format_instant(e.at)}</td>
-                            <td>{e.event.replace('_', " ")}</td>
-                            <td>
+                            <td class="nowrap" data-label="When">{format_instant(e.at)}</td>
+                            <td data-label="Event">{e.event.replace('_', " ")}</td>
+                            <td data-label="Outcome">
                                 {if e.success {
                                     view! { <span class="badge badge--ok">"Success"</span> }
                                 } else {
                                     view! { <span class="badge badge--bad">"Failure"</span> }
                                 }}
                             </td>
-                            <td>{e.actor_email.clone().unwrap_or_default()}</td>
+                            <td data-label="Who">{e.actor_email.clone().unwrap_or_default()}</td>
                             {all_tenants.then(|| view! {
-                                <td>{e.tenant_name.clone().unwrap_or_default()}</td>
+                                <td data-label="Organisation">{e.tenant_name.clone().unwrap_or_default()}</td>
                             })}
-                            <td>{e.client_ip.clone().unwrap_or_default()}</td>
-                            <td class="audit-detail">
+                            <td data-label="Address">{e.client_ip.clone().unwrap_or_default()}</td>
+                            <td class="audit-detail" data-label="Details">
                                 {describe_detail(&e.detail)}
                                 {(e.detail.len() > 2).then(|| view! {
                                     <details><summary class="small">"Raw details"</summary><code>{e.detail.clone()}</code></details>

@@ -61,7 +61,7 @@ pub fn RequestsPage() -> impl IntoView {
                         }
                         Ok(list) => view! {
                             <div class="table-wrap">
-                                <table>
+                                <table class="stack">
                                     <caption class="visually-hidden">"Requests and quotas"</caption>
                                     <thead><tr>
                                         <SortHeader column="id" label="#" descending_first=true/>
@@ -81,17 +81,17 @@ pub fn RequestsPage() -> impl IntoView {
                                             let title = r.project_title.clone();
                                             view! {
                                                 <tr>
-                                                    <td><A href=href.clone()>{r.id}</A></td>
-                                                    <td>
+                                                    <td data-label="#"><A href=href.clone()>{r.id}</A></td>
+                                                    <td data-label="Project">
                                                         <A href=href>{title}</A>
                                                         {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">"Flagged"</span> })}
                                                     </td>
-                                                    <td>{status_badge(r.status)}</td>
-                                                    <td>{r.site_name.clone()}</td>
-                                                    <td class="num">{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
-                                                    <td>{window}</td>
-                                                    <td>{granted}</td>
-                                                    <td>{r.phase.map(phase_badge)}</td>
+                                                    <td data-label="Status">{status_badge(r.status)}</td>
+                                                    <td data-label="Site">{r.site_name.clone()}</td>
+                                                    <td class="num" data-label="GPUs">{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
+                                                    <td data-label="Window asked">{window}</td>
+                                                    <td data-label="Granted">{granted}</td>
+                                                    <td data-label="Quota">{r.phase.map(phase_badge)}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -118,7 +118,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">
-                                <table>
+                                <table class="stack">
                                     <caption class="visually-hidden">"Requests"</caption>
                                     <thead><tr>
                                         <SortHeader column="id" label="#" descending_first=true/>
@@ -146,18 +146,18 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                             let title = s.project_title.clone();
                                             view! {
                                                 <tr>
-                                                    <td><A href=href.clone()>{s.id}</A></td>
-                                                    <td>{s.tenant_name.clone()}</td>
-                                                    <td><A href=href>{title}</A></td>
-                                                    <td>
+                                                    <td data-label="#"><A href=href.clone()>{s.id}</A></td>
+                                                    <td data-label="Organisation">{s.tenant_name.clone()}</td>
+                                                    <td data-label="Project"><A href=href>{title}</A></td>
+                                                    <td data-label="Status">
                                                         {status_badge(s.status)}
                                                         {s.compliance_flag.clone().map(|f| view! { " " <span class="badge badge--warn" title=f>"Flagged"</span> })}
                                                     </td>
-                                                    <td>{s.site_name.clone()}</td>
-                                                    <td class="num">{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
-                                                    <td>{s.asked_window()}</td>
-                                                    <td>{residency}</td>
-                                                    <td class="capacity-cell">
+                                                    <td data-label="Site">{s.site_name.clone()}</td>
+                                                    <td class="num" data-label="GPUs">{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
+                                                    <td data-label="Window">{s.asked_window()}</td>
+                                                    <td data-label="Residency now">{residency}</td>
+                                                    <td class="capacity-cell" data-label="Busiest day">
                                                         <UsageBar used=r.peak_before adding=r.peak_after.saturating_sub(r.peak_before) available=r.available/>
                                                         <span class="small">
                                                             {format!("{} → {} / {}", r.peak_before, r.peak_after, r.available)} " "
