@@ -1073,4 +1073,31 @@ async fn the_request_list_filters_sorts_and_pages_through_its_arguments() {
     let first_row = &queue.json()["rows"][0]["summary"];
     assert_eq!(first_row["gpus"], 51);
     assert_eq!(first_row["tenant_name"], "Université de Palaiseau");
+
+    // Search ignores case and accents, also where SQLite's LOWER would not: "universite" and
+    // "UNIVERSITÉ" find "Université", "etude de l'ile" finds "Étude de l'Île".
+    let tenant_rows = |page: &TestResponse| page.json()["rows"].as_array().unwrap().len();
+    for words in ["universite de", "UNIVERSITÉ DE"] {
+        let found = admin
+            .call(
+                "request_queue",
+                &[("status", "submitted"), ("tenant", words)],
+            )
+            .await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+        assert_eq!(tenant_rows(&found), 39, "{words}");
+    }
+    save(
+        &mut member,
+        with(
+            form("list-accents"),
+            &[("gpus", "99"), ("project_title", "Étude de l'Île")],
+        ),
+        "submit",
+    )
+    .await;
+    for words in ["etude de l'ile", "ÉTUDE DE L'ÎLE", "étude"] {
+        let found = member.call("list_requests", &[("search", words)]).await;
+        assert_eq!(ids(&found), vec![99], "{words}");
+    }
 }

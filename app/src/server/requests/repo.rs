@@ -288,6 +288,8 @@ pub async fn list_requests(
         }
         ListScope::Platform => sql.push_str(" r.status <> 'draft'"),
     }
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let fold = |column: &str| folded(column, postgres);
     let wanted = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -314,16 +316,19 @@ pub async fn list_requests(
         binds.push(Bind::Text(like_pattern(&tenant)));
         let n = binds.len();
         sql.push_str(&format!(
-            " AND (t.slug = ${} OR LOWER(t.name) LIKE ${n} ESCAPE '\\')",
-            n - 1
+            " AND (t.slug = ${} OR {} LIKE ${n} ESCAPE '\\')",
+            n - 1,
+            fold("t.name")
         ));
     }
     if let Some(words) = wanted(&filter.search) {
         binds.push(Bind::Text(like_pattern(&words)));
         let n = binds.len();
         sql.push_str(&format!(
-            " AND (LOWER(r.project_title) LIKE ${n} ESCAPE '\\' OR LOWER(s.name) LIKE ${n} ESCAPE '\\' \
-             OR LOWER(r.gpu_model) LIKE ${n} ESCAPE '\\')"
+            " AND ({} LIKE ${n} ESCAPE '\\' OR {} LIKE ${n} ESCAPE '\\' \
+             OR LOWER(r.gpu_model) LIKE ${n} ESCAPE '\\')",
+            fold("r.project_title"),
+            fold("s.name")
         ));
     }
     let direction = if filter.descending { "DESC" } else { "ASC" };
@@ -333,7 +338,6 @@ pub async fn list_requests(
         limit.max(0),
         offset.max(0)
     ));
-    let postgres = conn.backend_name() == "PostgreSQL";
     let fields = COLUMNS
         .iter()
         .map(|c| format!("'{c}', q.{c}"))
@@ -362,10 +366,59 @@ enum Bind {
     Text(String),
 }
 
-/// `%words%` in lower case, with LIKE's own characters escaped (by `\\`).
+/// Accented letters and the letter people type for them when they search: "ile" finds
+/// "Île-de-France", "energie" finds "Énergie". Lower case; [`folded`] adds the capitals, which
+/// SQLite's `LOWER` leaves as they are (it folds ASCII only).
+const ACCENTS: [(&str, char); 8] = [
+    ("àáâäãå", 'a'),
+    ("ç", 'c'),
+    ("èéêë", 'e'),
+    ("ìíîï", 'i'),
+    ("ñ", 'n'),
+    ("òóôöõ", 'o'),
+    ("ùúûü", 'u'),
+    ("ýÿ", 'y'),
+];
+
+/// A letter as search compares it: lower case, without its accent.
+fn fold_char(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    ACCENTS
+        .iter()
+        .find(|(accented, _)| accented.contains(lower))
+        .map_or(lower, |&(_, plain)| plain)
+}
+
+/// `column` as search compares it, in SQL: the same folding as [`fold_char`]. PostgreSQL's
+/// `LOWER` knows every capital, and `translate` does the rest in one call; SQLite has neither,
+/// so each accented letter, small and capital, gets its `REPLACE`.
+fn folded(column: &str, postgres: bool) -> String {
+    let pairs: Vec<(char, char)> = ACCENTS
+        .iter()
+        .flat_map(|&(accented, plain)| {
+            accented.chars().flat_map(move |a| {
+                let capital = a.to_uppercase().next().filter(|&u| u != a);
+                std::iter::once((a, plain)).chain(capital.map(|u| (u, plain)))
+            })
+        })
+        .collect();
+    if postgres {
+        let from: String = pairs.iter().map(|p| p.0).collect();
+        let to: String = pairs.iter().map(|p| p.1).collect();
+        format!("translate(LOWER({column}), '{from}', '{to}')")
+    } else {
+        pairs
+            .iter()
+            .fold(format!("LOWER({column})"), |sql, (a, plain)| {
+                format!("REPLACE({sql}, '{a}', '{plain}')")
+            })
+    }
+}
+
+/// `%words%` folded for search ([`fold_char`]), with LIKE's own characters escaped (by `\\`).
 fn like_pattern(words: &str) -> String {
     let mut out = String::from("%");
-    for c in words.trim().to_lowercase().chars() {
+    for c in words.trim().chars().map(fold_char) {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -547,7 +600,7 @@ pub async fn notify(
 
 #[cfg(test)]
 mod tests {
-    use super::{like_pattern, COLUMNS, SELECT};
+    use super::{fold_char, folded, like_pattern, ACCENTS, COLUMNS, SELECT};
 
     /// A list's JSON objects are keyed by `COLUMNS`: they must be `SELECT`'s output columns, in
     /// order, or a column added to one would come back empty (or missing) in lists only.
@@ -573,5 +626,26 @@ mod tests {
     #[test]
     fn like_patterns_escape_like_characters() {
         assert_eq!(like_pattern(" 50%_A\\b "), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn search_folds_case_and_accents_alike_in_rust_and_in_sql() {
+        assert_eq!(like_pattern("Île Énergie"), "%ile energie%");
+        assert_eq!(like_pattern("ile energie"), "%ile energie%");
+        // Every accented letter, small and capital, is folded by the SQL of both databases.
+        let (sqlite, postgres) = (folded("x", false), folded("x", true));
+        for (accented, plain) in ACCENTS {
+            for small in accented.chars() {
+                let capital = small.to_uppercase().next().unwrap();
+                for letter in [small, capital] {
+                    assert_eq!(fold_char(letter), plain, "{letter}");
+                    assert!(
+                        sqlite.contains(&format!("'{letter}', '{plain}'")),
+                        "SQLite: {letter}"
+                    );
+                    assert!(postgres.contains(letter), "PostgreSQL: {letter}");
+                }
+            }
+        }
     }
 }
