@@ -851,8 +851,14 @@ async fn an_operator_is_created_after_validation_then_versioned_and_audited() {
         let response = admin.call("create_operator", &borrowed(&form)).await;
         assert_validation(&response, field);
     }
-    // Names are unique, whatever their case.
-    for taken in ["Dugny Data Centre SAS", "dugny data centre sas"] {
+    // Names are unique, whatever their case and accents (also on SQLite, whose LOWER folds
+    // ASCII only).
+    for taken in [
+        "Dugny Data Centre SAS",
+        "dugny data centre sas",
+        "CAMPUS IA ÎLE-DE-FRANCE SAS",
+        "Campus IA Ile-de-France SAS",
+    ] {
         let form = changed(&good, "name", taken);
         let response = admin.call("create_operator", &borrowed(&form)).await;
         assert_validation(&response, "name");

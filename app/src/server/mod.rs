@@ -16,6 +16,7 @@ pub mod identity;
 pub mod members;
 pub mod requests;
 pub mod router;
+pub mod search;
 pub mod security;
 pub mod session_store;
 pub mod state;

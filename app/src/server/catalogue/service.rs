@@ -30,7 +30,7 @@ use crate::server::{
     db::is_unique_violation,
     error::ServiceResult,
     requests::flag_noncompliant_requests,
-    RequestContext,
+    search, RequestContext,
 };
 
 /// The country a platform admin without an active tenant evaluates as.
@@ -749,28 +749,32 @@ async fn operator_id(conn: &mut AnyConnection, name: &str) -> ServiceResult<i64>
     })
 }
 
-/// The catalogue tables whose names are unique whatever their case.
+/// The catalogue tables whose names are unique whatever their case and accents.
 #[derive(Clone, Copy)]
 enum Named {
     Operators,
     Sites,
 }
 
-/// Whether another row of `table` (any but `except`) has this name, whatever its case.
+/// Whether another row of `table` (any but `except`) has this name, whatever its case and
+/// accents ("Ile-de-France" is "Île-de-France" typed without its accent).
 async fn name_taken(
     conn: &mut AnyConnection,
     table: Named,
     name: &str,
     except: Option<i64>,
 ) -> ServiceResult<bool> {
-    let sql = match table {
-        Named::Operators => {
-            "SELECT COUNT(*) FROM operators WHERE LOWER(name) = LOWER($1) AND id <> $2"
-        }
-        Named::Sites => "SELECT COUNT(*) FROM sites WHERE LOWER(name) = LOWER($1) AND id <> $2",
+    let table = match table {
+        Named::Operators => "operators",
+        Named::Sites => "sites",
     };
-    let (n,): (i64,) = sqlx::query_as(sql)
-        .bind(name)
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let sql = format!(
+        "SELECT COUNT(*) FROM {table} WHERE {} = $1 AND id <> $2",
+        search::folded("name", postgres)
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql)
+        .bind(search::fold(name.trim()))
         .bind(except.unwrap_or(-1))
         .fetch_one(&mut *conn)
         .await?;

@@ -6,7 +6,7 @@ use time::Date;
 use crate::domain::capacity::Commitment;
 use crate::domain::lifecycle::{QuotaPhase, RequestKind, RequestStatus};
 use crate::features::requests::types::{RequestSummary, TimelineEntry};
-use crate::server::db::now_unix;
+use crate::server::{db::now_unix, search};
 
 /// A stored request with its site. Read as a row, or (a list's page) as an object of a JSON
 /// array whose keys are the column names of [`SELECT`].
@@ -289,7 +289,7 @@ pub async fn list_requests(
         ListScope::Platform => sql.push_str(" r.status <> 'draft'"),
     }
     let postgres = conn.backend_name() == "PostgreSQL";
-    let fold = |column: &str| folded(column, postgres);
+    let fold = |column: &str| search::folded(column, postgres);
     let wanted = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -366,59 +366,10 @@ enum Bind {
     Text(String),
 }
 
-/// Accented letters and the letter people type for them when they search: "ile" finds
-/// "Île-de-France", "energie" finds "Énergie". Lower case; [`folded`] adds the capitals, which
-/// SQLite's `LOWER` leaves as they are (it folds ASCII only).
-const ACCENTS: [(&str, char); 8] = [
-    ("àáâäãå", 'a'),
-    ("ç", 'c'),
-    ("èéêë", 'e'),
-    ("ìíîï", 'i'),
-    ("ñ", 'n'),
-    ("òóôöõ", 'o'),
-    ("ùúûü", 'u'),
-    ("ýÿ", 'y'),
-];
-
-/// A letter as search compares it: lower case, without its accent.
-fn fold_char(c: char) -> char {
-    let lower = c.to_lowercase().next().unwrap_or(c);
-    ACCENTS
-        .iter()
-        .find(|(accented, _)| accented.contains(lower))
-        .map_or(lower, |&(_, plain)| plain)
-}
-
-/// `column` as search compares it, in SQL: the same folding as [`fold_char`]. PostgreSQL's
-/// `LOWER` knows every capital, and `translate` does the rest in one call; SQLite has neither,
-/// so each accented letter, small and capital, gets its `REPLACE`.
-fn folded(column: &str, postgres: bool) -> String {
-    let pairs: Vec<(char, char)> = ACCENTS
-        .iter()
-        .flat_map(|&(accented, plain)| {
-            accented.chars().flat_map(move |a| {
-                let capital = a.to_uppercase().next().filter(|&u| u != a);
-                std::iter::once((a, plain)).chain(capital.map(|u| (u, plain)))
-            })
-        })
-        .collect();
-    if postgres {
-        let from: String = pairs.iter().map(|p| p.0).collect();
-        let to: String = pairs.iter().map(|p| p.1).collect();
-        format!("translate(LOWER({column}), '{from}', '{to}')")
-    } else {
-        pairs
-            .iter()
-            .fold(format!("LOWER({column})"), |sql, (a, plain)| {
-                format!("REPLACE({sql}, '{a}', '{plain}')")
-            })
-    }
-}
-
-/// `%words%` folded for search ([`fold_char`]), with LIKE's own characters escaped (by `\\`).
+/// `%words%` folded for search ([`search::fold`]), with LIKE's own characters escaped (by `\\`).
 fn like_pattern(words: &str) -> String {
     let mut out = String::from("%");
-    for c in words.trim().chars().map(fold_char) {
+    for c in search::fold(words.trim()).chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -600,7 +551,7 @@ pub async fn notify(
 
 #[cfg(test)]
 mod tests {
-    use super::{fold_char, folded, like_pattern, ACCENTS, COLUMNS, SELECT};
+    use super::{like_pattern, COLUMNS, SELECT};
 
     /// A list's JSON objects are keyed by `COLUMNS`: they must be `SELECT`'s output columns, in
     /// order, or a column added to one would come back empty (or missing) in lists only.
@@ -624,28 +575,8 @@ mod tests {
     }
 
     #[test]
-    fn like_patterns_escape_like_characters() {
-        assert_eq!(like_pattern(" 50%_A\\b "), "%50\\%\\_a\\\\b%");
-    }
-
-    #[test]
-    fn search_folds_case_and_accents_alike_in_rust_and_in_sql() {
+    fn like_patterns_fold_accents_and_escape_like_characters() {
         assert_eq!(like_pattern("Île Énergie"), "%ile energie%");
-        assert_eq!(like_pattern("ile energie"), "%ile energie%");
-        // Every accented letter, small and capital, is folded by the SQL of both databases.
-        let (sqlite, postgres) = (folded("x", false), folded("x", true));
-        for (accented, plain) in ACCENTS {
-            for small in accented.chars() {
-                let capital = small.to_uppercase().next().unwrap();
-                for letter in [small, capital] {
-                    assert_eq!(fold_char(letter), plain, "{letter}");
-                    assert!(
-                        sqlite.contains(&format!("'{letter}', '{plain}'")),
-                        "SQLite: {letter}"
-                    );
-                    assert!(postgres.contains(letter), "PostgreSQL: {letter}");
-                }
-            }
-        }
+        assert_eq!(like_pattern(" 50%_A\\b "), "%50\\%\\_a\\\\b%");
     }
 }
