@@ -516,6 +516,28 @@ fn certification_form() -> Vec<(String, String)> {
     ])
 }
 
+/// A new operator, "Matrix Compute SAS".
+fn new_operator_form() -> Vec<(String, String)> {
+    form(&[
+        ("name", "Matrix Compute SAS"),
+        ("registered_office", "FR"),
+        ("central_administration", "FR"),
+        ("main_establishment", "FR"),
+        ("commercial_organisation", "true"),
+    ])
+}
+
+/// A new site, `matrix-site`, run by the operator of `idf-campus`.
+async fn new_site_form(app: &TestApp) -> Result<Vec<(String, String)>, String> {
+    Ok(form(&[
+        ("slug", "matrix-site"),
+        ("name", "Matrix Site"),
+        ("country", "FR"),
+        ("operator", &idf_operator(app).await?),
+        ("admin_countries", "FR"),
+    ]))
+}
+
 /// The form fields of a server function's call, after creating what it names.
 async fn function_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, String)>, String> {
     Ok(match endpoint {
@@ -596,13 +618,12 @@ async fn function_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, 
             ("voting", "24"),
         ]),
         "remove_shareholder" => form(&[("operator", &idf_operator(app).await?), ("name", "MGX")]),
-        "create_operator" => form(&[
-            ("name", "Matrix Compute SAS"),
-            ("registered_office", "FR"),
-            ("central_administration", "FR"),
-            ("main_establishment", "FR"),
-            ("commercial_organisation", "true"),
-        ]),
+        "create_operator" => new_operator_form(),
+        "delete_operator" => {
+            let mut admin = sign_in(app, ADMIN).await?;
+            must(&mut admin, "create_operator", &new_operator_form()).await?;
+            form(&[("operator", "Matrix Compute SAS")])
+        }
         "update_operator" => {
             let operator = idf_operator(app).await?;
             form(&[
@@ -615,13 +636,12 @@ async fn function_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, 
                 ("commercial_organisation", "true"),
             ])
         }
-        "create_site" => form(&[
-            ("slug", "matrix-site"),
-            ("name", "Matrix Site"),
-            ("country", "FR"),
-            ("operator", &idf_operator(app).await?),
-            ("admin_countries", "FR"),
-        ]),
+        "create_site" => new_site_form(app).await?,
+        "delete_site" => {
+            let mut admin = sign_in(app, ADMIN).await?;
+            must(&mut admin, "create_site", &new_site_form(app).await?).await?;
+            form(&[("site", "matrix-site")])
+        }
         "update_site" => form(&[
             ("site", "dugny"),
             ("name", "Dugny data centre"),

@@ -1278,3 +1278,92 @@ async fn the_admin_page_offers_every_part_of_the_catalogue_pre_filled() {
     let page = render(&mut member, "/admin/catalogue").await;
     assert!(!page.body.contains("Add an operator"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_site_or_operator_added_by_mistake_is_deleted_but_one_in_use_stays() {
+    let app = TestApp::with_demo().await;
+    let (_quota, _owner) = approved_health_quota_at_dugny(&app).await;
+    let mut admin = app.signed_in(ADMIN).await;
+
+    // Dugny is named by a quota, and its operator runs it: both stay, nothing changes.
+    let before = revision(&mut admin).await;
+    let site = admin.call("delete_site", &[("site", "dugny")]).await;
+    assert_validation(&site, "site");
+    assert!(site.body.contains("named by 1 request"), "{}", site.body);
+    let runner = admin
+        .call("delete_operator", &[("operator", "Dugny Data Centre SAS")])
+        .await;
+    assert_validation(&runner, "operator");
+    assert!(runner.body.contains("runs 1 site"), "{}", runner.body);
+    let unknown = admin.call("delete_site", &[("site", "nowhere")]).await;
+    assert_validation(&unknown, "site");
+    assert_eq!(revision(&mut admin).await, before);
+    assert!(catalogue_site(&read_catalogue(&mut admin).await, "dugny").is_some());
+
+    // A new operator with a new site, its GPUs and a certificate: the site goes first, whole.
+    let created = admin
+        .call("create_operator", &borrowed(&new_operator_form()))
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let site_form = changed(&new_site_form(), "operator", "Saclay Compute SAS");
+    let created = admin.call("create_site", &borrowed(&site_form)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    for (endpoint, fields) in [
+        (
+            "set_gpu_inventory",
+            vec![
+                ("site", "saclay-2".to_string()),
+                ("model", "H100".to_string()),
+                ("installed", "64".to_string()),
+                ("reserve", "0".to_string()),
+            ],
+        ),
+        (
+            "add_certification",
+            vec![
+                ("site", "saclay-2".to_string()),
+                ("kind", "iso27001".to_string()),
+                ("certificate_id", "ISO-SACLAY-2".to_string()),
+                ("valid_from", today().to_string()),
+                (
+                    "valid_until",
+                    (today() + time::Duration::days(365)).to_string(),
+                ),
+            ],
+        ),
+    ] {
+        let response = admin.call(endpoint, &borrowed(&fields)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{endpoint}: {}",
+            response.body
+        );
+    }
+    let in_use = admin
+        .call("delete_operator", &[("operator", "Saclay Compute SAS")])
+        .await;
+    assert_validation(&in_use, "operator");
+
+    let changes = audit_count(&app, "catalogue_changed").await;
+    let deleted = admin.call("delete_site", &[("site", "saclay-2")]).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let (detail, actor) = last_change(&app).await;
+    assert_eq!(detail["change"], "site_deleted");
+    assert_eq!(detail["before"]["operator"], "Saclay Compute SAS");
+    assert!(actor.is_some());
+    let deleted = admin
+        .call("delete_operator", &[("operator", "Saclay Compute SAS")])
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    assert_eq!(last_change(&app).await.0["change"], "operator_deleted");
+    assert_eq!(audit_count(&app, "catalogue_changed").await, changes + 2);
+
+    let snapshot = read_catalogue(&mut admin).await;
+    assert!(catalogue_site(&snapshot, "saclay-2").is_none());
+    assert!(operator(&snapshot, "Saclay Compute SAS").is_none());
+    assert_eq!(snapshot["revision"], deleted.json());
+    // Its short name and name are free again.
+    let again = admin.call("create_site", &borrowed(&new_site_form())).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+}

@@ -16,8 +16,9 @@ use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
 use super::api::{
-    get_catalogue, AddCertification, CreateOperator, CreateSite, RemoveCertification,
-    RemoveShareholder, SetGpuInventory, SetShareholder, UpdateOperator, UpdatePolicy, UpdateSite,
+    get_catalogue, AddCertification, CreateOperator, CreateSite, DeleteOperator, DeleteSite,
+    RemoveCertification, RemoveShareholder, SetGpuInventory, SetShareholder, UpdateOperator,
+    UpdatePolicy, UpdateSite,
 };
 use super::page::CatalogueView;
 use crate::domain::{
@@ -127,8 +128,10 @@ struct Actions {
     edit_operator: ServerAction<UpdateOperator>,
     holder: ServerAction<SetShareholder>,
     remove_holder: ServerAction<RemoveShareholder>,
+    delete_operator: ServerAction<DeleteOperator>,
     new_site: ServerAction<CreateSite>,
     edit_site: ServerAction<UpdateSite>,
+    delete_site: ServerAction<DeleteSite>,
     gpu: ServerAction<SetGpuInventory>,
     add_cert: ServerAction<AddCertification>,
     remove_cert: ServerAction<RemoveCertification>,
@@ -142,8 +145,10 @@ impl Actions {
             edit_operator: ServerAction::new(),
             holder: ServerAction::new(),
             remove_holder: ServerAction::new(),
+            delete_operator: ServerAction::new(),
             new_site: ServerAction::new(),
             edit_site: ServerAction::new(),
+            delete_site: ServerAction::new(),
             gpu: ServerAction::new(),
             add_cert: ServerAction::new(),
             remove_cert: ServerAction::new(),
@@ -152,14 +157,16 @@ impl Actions {
     }
 
     /// Changes whenever an edit completes.
-    fn versions(&self) -> [usize; 10] {
+    fn versions(&self) -> [usize; 12] {
         [
             self.new_operator.version().get(),
             self.edit_operator.version().get(),
             self.holder.version().get(),
             self.remove_holder.version().get(),
+            self.delete_operator.version().get(),
             self.new_site.version().get(),
             self.edit_site.version().get(),
+            self.delete_site.version().get(),
             self.gpu.version().get(),
             self.add_cert.version().get(),
             self.remove_cert.version().get(),
@@ -501,9 +508,11 @@ fn OperatorEditor(
         .collect_view();
     let edit_heading = format!("Edit {name}");
     let holders_heading = format!("Shareholders of {name}");
-    let (edit_key, edit_value, holder_key) = (name.clone(), name.clone(), name);
+    let (edit_key, edit_value, delete_value, holder_key) =
+        (name.clone(), name.clone(), name.clone(), name);
     let current = Some(operator);
     view! {
+        <div class="form-stack">
         <ActionForm action=edit attr:class="form" attr:novalidate=true attr:id="operator-edit">
             <h3>{edit_heading}</h3>
             <p class="field__hint">{sites}</p>
@@ -518,6 +527,11 @@ fn OperatorEditor(
             <OperatorFields prefix="edit-operator" error=edit_error current/>
             <button type="submit" class="button">"Save operator"</button>
         </ActionForm>
+        <ActionForm action=actions.delete_operator attr:class="form form--danger">
+            <DeleteFields result=Signal::derive(answer(actions.delete_operator)) field="operator"
+                value=delete_value what="operator" rule="Only an operator that runs no site can be deleted."/>
+        </ActionForm>
+        </div>
 
         <div class="form">
             <h3>{holders_heading}</h3>
@@ -623,7 +637,7 @@ fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl Into
                 None => snapshot.sites.first().cloned(),
             };
             match site {
-                Some(site) => view! { <SiteEditor site snapshot=snapshot.clone() action=actions.edit_site/> }.into_any(),
+                Some(site) => view! { <SiteEditor site snapshot=snapshot.clone() action=actions.edit_site delete=actions.delete_site/> }.into_any(),
                 None if slug.is_some() => view! {
                     <p class="form__error" role="alert">"That site is not in the catalogue; choose another."</p>
                 }
@@ -753,12 +767,15 @@ fn SiteEditor(
     site: CatalogueSite,
     snapshot: Arc<CatalogueSnapshot>,
     action: ServerAction<UpdateSite>,
+    delete: ServerAction<DeleteSite>,
 ) -> impl IntoView {
     let result = answer(action);
     let error = refusal(action);
     let slug = site.profile.slug.clone();
     let name = site.profile.name.clone();
+    let delete_value = slug.clone();
     view! {
+        <div class="form-stack">
         <ActionForm action attr:class="form" attr:novalidate=true attr:id="site-edit">
             <h3>{format!("Edit {name}")} " " <small>{format!("({slug})")}</small></h3>
             {form_note(result, &["name", "country", "operator", "admin_countries"], SAVED)}
@@ -766,6 +783,31 @@ fn SiteEditor(
             <SiteFields prefix="edit-site" error snapshot current=Some(site)/>
             <button type="submit" class="button">"Save site"</button>
         </ActionForm>
+        <ActionForm action=delete attr:class="form form--danger">
+            <DeleteFields result=Signal::derive(answer(delete)) field="site" value=delete_value what="site"
+                rule="Only a site that no request names (drafts and past quotas included) can be deleted; \
+                      set its GPUs to 0 to keep new requests away."/>
+        </ActionForm>
+        </div>
+    }
+}
+
+/// The inside of the form that deletes the operator or site being edited (each caller wraps it
+/// in its own `ActionForm`); the server says why when it may not.
+#[component]
+fn DeleteFields(
+    result: Signal<Option<Result<i64, AppError>>>,
+    field: &'static str,
+    value: String,
+    what: &'static str,
+    rule: &'static str,
+) -> impl IntoView {
+    view! {
+        <h3>{format!("Delete this {what}")}</h3>
+        <p class="field__hint">{rule}</p>
+        {form_note(move || result.get(), &[], "Deleted: catalogue revision")}
+        <input type="hidden" name=field value=value/>
+        <button type="submit" class="button button--danger">{format!("Delete {what}")}</button>
     }
 }
 

@@ -221,3 +221,19 @@ pub async fn update_policy(
     };
     respond(service::update_policy(&ctx, &admin, &input).await)
 }
+
+/// Deletes a site that no request names, with its GPUs and certifications. Platform admins.
+#[server(prefix = "/api", endpoint = "delete_site")]
+pub async fn delete_site(site: String) -> Result<i64, AppError> {
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
+    respond(service::delete_site(&ctx, &admin, &site).await)
+}
+
+/// Deletes an operator that runs no site, with its shareholders. Platform admins.
+#[server(prefix = "/api", endpoint = "delete_operator")]
+pub async fn delete_operator(operator: String) -> Result<i64, AppError> {
+    use crate::server::{admin_request, catalogue::service, error::respond};
+    let (ctx, admin) = admin_request().await?;
+    respond(service::delete_operator(&ctx, &admin, &operator).await)
+}

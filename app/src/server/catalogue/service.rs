@@ -1058,6 +1058,109 @@ pub async fn create_site(
     Ok(revision)
 }
 
+/// Counts the rows of `sql` (one `$1` parameter).
+async fn count(conn: &mut AnyConnection, sql: &str, id: i64) -> ServiceResult<i64> {
+    let (n,): (i64,) = sqlx::query_as(sql).bind(id).fetch_one(&mut *conn).await?;
+    Ok(n)
+}
+
+/// Removes a site that nothing refers to yet (one added by mistake), with its GPU inventory
+/// and certifications. A site that any request names, even a draft or an expired quota, stays:
+/// those requests keep their record; set its GPUs to 0 to take it out of new requests.
+/// Returns the new catalogue revision.
+pub async fn delete_site(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    slug: &str,
+) -> ServiceResult<i64> {
+    let slug = required("site", slug, "the site")?;
+    // Platform scope: requests of every tenant may name the site.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let id = site_id(&mut tx, &slug).await?;
+    let (name, country, operator): (String, String, String) = sqlx::query_as(
+        "SELECT s.name, s.country, o.name FROM sites s JOIN operators o ON o.id = s.operator_id \
+         WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let requests = count(
+        &mut tx,
+        "SELECT COUNT(*) FROM quota_requests WHERE site_id = $1",
+        id,
+    )
+    .await?;
+    if requests > 0 {
+        return Err(invalid(
+            "site",
+            format!(
+                "{name} is named by {requests} request{} (drafts and past quotas count): it stays \
+                 in the catalogue for their record. Set its GPUs to 0 to keep new requests away.",
+                if requests == 1 { "" } else { "s" }
+            ),
+        )
+        .into());
+    }
+    for sql in [
+        "DELETE FROM site_gpus WHERE site_id = $1",
+        "DELETE FROM certifications WHERE site_id = $1",
+        "DELETE FROM sites WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
+    let summary = format!("Site {name} ({slug}) deleted.");
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({
+        "change": "site_deleted",
+        "site": slug,
+        "before": { "name": name, "country": country, "operator": operator },
+        "revision": revision,
+    });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
+/// Removes an operator that runs no site (one added by mistake), with its shareholders.
+/// Returns the new catalogue revision.
+pub async fn delete_operator(
+    ctx: &RequestContext,
+    admin: &AdminActor,
+    name: &str,
+) -> ServiceResult<i64> {
+    let name = required("operator", name, "the operator")?;
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let id = operator_id(&mut tx, &name).await?;
+    let sites = count(
+        &mut tx,
+        "SELECT COUNT(*) FROM sites WHERE operator_id = $1",
+        id,
+    )
+    .await?;
+    if sites > 0 {
+        return Err(invalid(
+            "operator",
+            format!(
+                "{name} runs {sites} site{}: give {} another operator or delete {} first.",
+                if sites == 1 { "" } else { "s" },
+                if sites == 1 { "it" } else { "them" },
+                if sites == 1 { "it" } else { "them" },
+            ),
+        )
+        .into());
+    }
+    for sql in [
+        "DELETE FROM operator_shareholders WHERE operator_id = $1",
+        "DELETE FROM operators WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
+    let summary = format!("Operator {name} deleted.");
+    let revision = bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let detail = json!({ "change": "operator_deleted", "operator": name, "revision": revision });
+    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    Ok(revision)
+}
+
 /// Changes a site's name, country, operator and access countries; its short
 /// name stays. Returns the new catalogue revision.
 pub async fn update_site(
