@@ -50,6 +50,11 @@ pub fn folded(column: &str, postgres: bool) -> String {
     }
 }
 
+/// Whether `conn` is PostgreSQL's: [`folded`] writes a different SQL for each database.
+pub fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
 /// `text` folded letter by letter ([`fold_char`]).
 pub fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()

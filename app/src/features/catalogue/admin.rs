@@ -20,7 +20,7 @@ use super::api::{
     RemoveCertification, RemoveShareholder, SetGpuInventory, SetShareholder, UpdateOperator,
     UpdatePolicy, UpdateSite,
 };
-use super::page::CatalogueView;
+use super::page::{shareholder_cells, CatalogueView};
 use crate::domain::{
     catalogue::{CatalogueOperator, CatalogueSite, CatalogueSnapshot},
     country::{CountryCode, ALL_COUNTRIES},
@@ -41,6 +41,24 @@ fn field_error(
         error()
             .and_then(|e| e.field_message(field))
             .map(|m| view! { <span class="field__error" role="alert">{m}</span> }.into_any())
+    }
+}
+
+/// A country field: two letters, offered from the ISO list, with its error beside it.
+fn country_field(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type="text" list=COUNTRY_LIST maxlength="2" autocomplete="off"
+                placeholder="FR" value=value aria-invalid=invalid_when(error, name)/>
+            {field_error(error, name)}
+        </div>
     }
 }
 
@@ -253,16 +271,29 @@ fn chosen_site() -> Memo<Option<String>> {
     Memo::new(move |_| query.read().get("site"))
 }
 
+/// Chooses what a section edits through the address (`?name=…`), so it works before the wasm.
+#[component]
+fn EditChooser(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    button: &'static str,
+    options: AnyView,
+) -> impl IntoView {
+    view! {
+        <Form method="GET" action=PAGE attr:class="form form--inline">
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id name=name>{options}</select>
+            </div>
+            <button type="submit" class="button button--small">{button}</button>
+        </Form>
+    }
+}
+
 /// An address of this page that chooses an operator or a site to edit.
 fn edit_link(key: &str, value: &str, anchor: &str) -> String {
-    let encoded: String = value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("{PAGE}?{key}={encoded}#{anchor}")
+    format!("{PAGE}?{key}={}#{anchor}", crate::ui::table::escape(value))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -335,15 +366,11 @@ fn OperatorsSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl 
                     let chosen = current.as_deref() == Some(id.as_str());
                     view! { <option value=id selected=chosen>{o.operator.name.clone()}</option> }
                 })
-                .collect_view();
+                .collect_view()
+                .into_any();
             view! {
-                <Form method="GET" action=PAGE attr:class="form form--inline">
-                    <div class="field">
-                        <label for="choose-operator">"Operator to edit"</label>
-                        <select id="choose-operator" name="operator">{options}</select>
-                    </div>
-                    <button type="submit" class="button button--small">"Edit this operator"</button>
-                </Form>
+                <EditChooser id="choose-operator" name="operator" label="Operator to edit"
+                    button="Edit this operator" options/>
             }
         }
     };
@@ -395,27 +422,9 @@ fn OperatorFields(
     let commercial = op.as_ref().is_none_or(|o| o.commercial_organisation);
     let id = move |field: &str| format!("{prefix}-{field}");
     view! {
-        <div class="field">
-            <label for=id("registered")>"Registered office (ISO code)"</label>
-            <input id=id("registered") name="registered_office" type="text" list=COUNTRY_LIST
-                maxlength="2" autocomplete="off" placeholder="FR" value=registered
-                aria-invalid=invalid_when(error, "registered_office")/>
-            {field_error(error, "registered_office")}
-        </div>
-        <div class="field">
-            <label for=id("central")>"Central administration (ISO code)"</label>
-            <input id=id("central") name="central_administration" type="text" list=COUNTRY_LIST
-                maxlength="2" autocomplete="off" placeholder="FR" value=central
-                aria-invalid=invalid_when(error, "central_administration")/>
-            {field_error(error, "central_administration")}
-        </div>
-        <div class="field">
-            <label for=id("main")>"Main establishment (ISO code)"</label>
-            <input id=id("main") name="main_establishment" type="text" list=COUNTRY_LIST
-                maxlength="2" autocomplete="off" placeholder="FR" value=main
-                aria-invalid=invalid_when(error, "main_establishment")/>
-            {field_error(error, "main_establishment")}
-        </div>
+        {country_field(id("registered"), "registered_office", "Registered office (ISO code)", registered, error)}
+        {country_field(id("central"), "central_administration", "Central administration (ISO code)", central, error)}
+        {country_field(id("main"), "main_establishment", "Main establishment (ISO code)", main, error)}
         <div class="field">
             <div class="choice">
                 <input id=id("dpf") name="dpf_certified" type="checkbox" value="true" checked=dpf/>
@@ -477,22 +486,12 @@ fn OperatorEditor(
         .clone()
         .into_iter()
         .map(|h| {
-            let rights = match (h.control_rights, h.veto_rights) {
-                (true, true) => "control, veto",
-                (true, false) => "control",
-                (false, true) => "veto",
-                (false, false) => "—",
-            };
             let operator_name = name.clone();
             let holder_name = h.name.clone();
             let label = h.name.clone();
             view! {
                 <tr>
-                    <td>{h.name}</td>
-                    <td>{h.country.name()}</td>
-                    <td class="num">{h.capital.to_string()}</td>
-                    <td class="num">{h.voting.to_string()}</td>
-                    <td>{rights}</td>
+                    {shareholder_cells(h)}
                     <td>
                         <ActionForm action=actions.remove_holder attr:class="inline-form">
                             <input type="hidden" name="operator" value=operator_name/>
@@ -565,12 +564,7 @@ fn OperatorEditor(
                     <input id="holder-name" name="name" type="text" aria-invalid=invalid_when(holder_error, "name")/>
                     {field_error(holder_error, "name")}
                 </div>
-                <div class="field">
-                    <label for="holder-country">"Country (ISO code)"</label>
-                    <input id="holder-country" name="country" type="text" list=COUNTRY_LIST maxlength="2"
-                        autocomplete="off" placeholder="FR" aria-invalid=invalid_when(holder_error, "country")/>
-                    {field_error(holder_error, "country")}
-                </div>
+                {country_field("holder-country".into(), "country", "Country (ISO code)", String::new(), holder_error)}
                 <div class="field">
                     <label for="holder-capital">"Capital %"</label>
                     <input id="holder-capital" name="capital" type="text" inputmode="decimal" placeholder="24.01"
@@ -651,13 +645,8 @@ fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl Into
         move || {
             let options = site_options(&snapshot, param.get().as_deref());
             view! {
-                <Form method="GET" action=PAGE attr:class="form form--inline">
-                    <div class="field">
-                        <label for="choose-site">"Site to edit"</label>
-                        <select id="choose-site" name="site">{options}</select>
-                    </div>
-                    <button type="submit" class="button button--small">"Edit this site"</button>
-                </Form>
+                <EditChooser id="choose-site" name="site" label="Site to edit"
+                    button="Edit this site" options/>
             }
         }
     };
@@ -717,12 +706,7 @@ fn SiteFields(
             <input id=id("name") name="name" type="text" value=name aria-invalid=invalid_when(error, "name")/>
             {field_error(error, "name")}
         </div>
-        <div class="field">
-            <label for=id("country")>"Country (ISO code)"</label>
-            <input id=id("country") name="country" type="text" list=COUNTRY_LIST maxlength="2"
-                autocomplete="off" placeholder="FR" value=country aria-invalid=invalid_when(error, "country")/>
-            {field_error(error, "country")}
-        </div>
+        {country_field(id("country"), "country", "Country (ISO code)", country, error)}
         <div class="field">
             <label for=id("operator")>"Operator"</label>
             <select id=id("operator") name="operator" aria-invalid=invalid_when(error, "operator")>{operators}</select>

@@ -9,8 +9,26 @@ use time::Date;
 use super::api::get_catalogue;
 use crate::domain::{
     catalogue::{CatalogueSite, CatalogueSnapshot},
-    residency::{Certification, CertificationKind},
+    residency::{Certification, CertificationKind, Shareholder},
 };
+
+/// A shareholder's cells in a table row: name, country, capital, voting rights, special rights.
+/// The catalogue page and its administration show them alike.
+pub fn shareholder_cells(h: Shareholder) -> impl IntoView {
+    let rights = match (h.control_rights, h.veto_rights) {
+        (true, true) => "control, veto",
+        (true, false) => "control",
+        (false, true) => "veto",
+        (false, false) => "—",
+    };
+    view! {
+        <td>{h.name}</td>
+        <td>{h.country.name()}</td>
+        <td class="num">{h.capital.to_string()}</td>
+        <td class="num">{h.voting.to_string()}</td>
+        <td>{rights}</td>
+    }
+}
 
 /// Certificates ending within this many days are flagged.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
@@ -170,22 +188,8 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
                 <table>
                     <thead><tr><th>"Shareholder"</th><th>"Country"</th><th class="num">"Capital"</th><th class="num">"Voting"</th><th>"Rights"</th></tr></thead>
                     <tbody>
-                        {operator.shareholders.into_iter().map(|h| {
-                            let rights = match (h.control_rights, h.veto_rights) {
-                                (true, true) => "control, veto",
-                                (true, false) => "control",
-                                (false, true) => "veto",
-                                (false, false) => "—",
-                            };
-                            view! {
-                                <tr>
-                                    <td>{h.name}</td>
-                                    <td>{h.country.name()}</td>
-                                    <td class="num">{h.capital.to_string()}</td>
-                                    <td class="num">{h.voting.to_string()}</td>
-                                    <td>{rights}</td>
-                                </tr>
-                            }
+                        {operator.shareholders.into_iter().map(|h| view! {
+                            <tr>{shareholder_cells(h)}</tr>
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -27,15 +27,32 @@ struct SiteRow {
     operator_id: i64,
 }
 
+/// An operator as stored (countries as ISO codes, flags as 0 or 1).
 #[derive(FromRow)]
-struct OperatorRow {
-    id: i64,
-    name: String,
-    registered_office: String,
-    central_administration: String,
-    main_establishment: String,
-    dpf_certified: i64,
-    commercial_organisation: i64,
+pub struct OperatorRow {
+    pub id: i64,
+    pub name: String,
+    pub registered_office: String,
+    pub central_administration: String,
+    pub main_establishment: String,
+    pub dpf_certified: i64,
+    pub commercial_organisation: i64,
+}
+
+const OPERATOR_COLUMNS: &str = "id, name, registered_office, central_administration, \
+     main_establishment, dpf_certified, commercial_organisation";
+
+/// The operator of that exact name.
+pub async fn find_operator(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<Option<OperatorRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {OPERATOR_COLUMNS} FROM operators WHERE name = $1"
+    ))
+    .bind(name)
+    .fetch_optional(conn)
+    .await
 }
 
 #[derive(FromRow)]
@@ -191,10 +208,9 @@ pub async fn load_catalogue(conn: &mut AnyConnection) -> Result<CatalogueSnapsho
             .fetch_one(&mut *conn)
             .await?;
     let policy = load_policy(conn).await?;
-    let operators: Vec<OperatorRow> = sqlx::query_as(
-        "SELECT id, name, registered_office, central_administration, main_establishment, \
-         dpf_certified, commercial_organisation FROM operators ORDER BY name",
-    )
+    let operators: Vec<OperatorRow> = sqlx::query_as(&format!(
+        "SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY name"
+    ))
     .fetch_all(&mut *conn)
     .await?;
     let sites: Vec<SiteRow> = sqlx::query_as(
@@ -339,12 +355,8 @@ pub async fn insert_site(
 ) -> Result<i64, sqlx::Error> {
     let now = now_unix();
     let op = &site.operator;
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
-        .bind(&op.name)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let operator_id = match existing {
-        Some((id,)) => id,
+    let operator_id = match find_operator(conn, &op.name).await? {
+        Some(existing) => existing.id,
         None => {
             let id = insert_operator(conn, op).await?;
             for h in &op.shareholders {

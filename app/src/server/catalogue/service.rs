@@ -716,17 +716,6 @@ impl OperatorFields {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct OperatorRow {
-    id: i64,
-    name: String,
-    registered_office: String,
-    central_administration: String,
-    main_establishment: String,
-    dpf_certified: i64,
-    commercial_organisation: i64,
-}
-
 fn duplicate_operator(name: &str) -> AppError {
     invalid(
         "name",
@@ -736,11 +725,8 @@ fn duplicate_operator(name: &str) -> AppError {
 
 /// The id of the operator of that exact name; an error on `operator` otherwise.
 async fn operator_id(conn: &mut AnyConnection, name: &str) -> ServiceResult<i64> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM operators WHERE name = $1")
-        .bind(name.trim())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|(id,)| id).ok_or_else(|| {
+    let row = super::repo::find_operator(conn, name.trim()).await?;
+    row.map(|row| row.id).ok_or_else(|| {
         invalid(
             "operator",
             format!("There is no operator “{}”.", name.trim()),
@@ -768,7 +754,7 @@ async fn name_taken(
         Named::Operators => "operators",
         Named::Sites => "sites",
     };
-    let postgres = conn.backend_name() == "PostgreSQL";
+    let postgres = search::is_postgres(conn);
     let sql = format!(
         "SELECT COUNT(*) FROM {table} WHERE {} = $1 AND id <> $2",
         search::folded("name", postgres)
@@ -852,14 +838,7 @@ pub async fn update_operator(
     let op = OperatorFields::parse(input)?;
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
     let mut tx = ctx.state.db.platform_write_tx().await?;
-    let row: Option<OperatorRow> = sqlx::query_as(
-        "SELECT id, name, registered_office, central_administration, main_establishment, \
-         dpf_certified, commercial_organisation FROM operators WHERE name = $1",
-    )
-    .bind(&current)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
+    let Some(row) = super::repo::find_operator(&mut tx, &current).await? else {
         return Err(invalid("operator", format!("There is no operator “{current}”.")).into());
     };
     let stored = |code: &str| {

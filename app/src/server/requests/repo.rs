@@ -230,6 +230,18 @@ impl SortColumn {
     }
 }
 
+/// The key-value arguments of a list's JSON object (`'id', q.id, …`), written once per process.
+fn json_fields() -> &'static str {
+    static FIELDS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        COLUMNS
+            .iter()
+            .map(|c| format!("'{c}', q.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 /// The output columns of [`SELECT`], in order: the keys of a list's JSON objects.
 const COLUMNS: [&str; 29] = [
     "id",
@@ -288,7 +300,7 @@ pub async fn list_requests(
         }
         ListScope::Platform => sql.push_str(" r.status <> 'draft'"),
     }
-    let postgres = conn.backend_name() == "PostgreSQL";
+    let postgres = search::is_postgres(conn);
     let fold = |column: &str| search::folded(column, postgres);
     let wanted = |v: &Option<String>| {
         v.as_deref()
@@ -338,11 +350,7 @@ pub async fn list_requests(
         limit.max(0),
         offset.max(0)
     ));
-    let fields = COLUMNS
-        .iter()
-        .map(|c| format!("'{c}', q.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let fields = json_fields();
     // An aggregate keeps no order of its input unless told: the same key again, over `q`.
     let order = format!("{} {direction}, q.id DESC", filter.sort.output());
     let sql = if postgres {
