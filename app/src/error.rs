@@ -22,8 +22,16 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
+    /// One or more form fields are wrong. `field` and `message` are the first
+    /// (in form order); `others` holds the rest, so a page shows every field's
+    /// error at once.
     #[error("{message}")]
-    Validation { field: String, message: String },
+    Validation {
+        field: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        others: Vec<FieldError>,
+    },
     #[error("{message}")]
     Conflict { message: String },
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
@@ -36,13 +44,134 @@ pub enum AppError {
     Transport(String),
 }
 
+/// One form field's error: its name in the form and a sentence for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Collects every field's error while a form is parsed, so that the person
+/// sees all of them at once rather than one per try.
+///
+/// ```
+/// # use app::error::FieldErrors;
+/// let mut errors = FieldErrors::default();
+/// let gpus = errors.check("gpus", "x".parse::<u32>().map_err(|_| "Not a number."));
+/// let title = errors.check("title", Ok::<_, String>("A"));
+/// assert!(gpus.is_none() && title.is_some());
+/// assert!(errors.finish().is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Keeps `result`'s value, or records its error against `field`.
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Records an error against `field` (a field keeps its first error only).
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        if !self.has(field) {
+            self.0.push(FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// Takes in the field errors of a validation error; any other error is
+    /// handed back.
+    pub fn absorb(&mut self, error: AppError) -> Result<(), AppError> {
+        match error {
+            AppError::Validation {
+                field,
+                message,
+                others,
+            } => {
+                self.add(&field, message);
+                for e in others {
+                    self.add(&e.field, e.message);
+                }
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+
+    /// Whether `field` already has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when no field had an error; else one validation error naming them all.
+    pub fn finish(self) -> Result<(), AppError> {
+        let mut errors = self.0.into_iter();
+        match errors.next() {
+            None => Ok(()),
+            Some(first) => Err(AppError::Validation {
+                field: first.field,
+                message: first.message,
+                others: errors.collect(),
+            }),
+        }
+    }
+
+    /// `Ok(value)` when no field had an error and every part was given.
+    /// `value` is only built when all parts parsed.
+    pub fn into_result<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, AppError> {
+        self.finish()?;
+        value().ok_or(AppError::Internal)
+    }
+}
+
 impl AppError {
     /// A validation error on one named form field.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {
             field: field.into(),
             message: message.into(),
+            others: Vec::new(),
         }
+    }
+
+    /// Every field error this error carries, first to last.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Validation {
+                field,
+                message,
+                others,
+            } => std::iter::once(FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            })
+            .chain(others.iter().cloned())
+            .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether this error is about form fields only, all of them among `fields`
+    /// (the page shows them beside their fields and needs no banner).
+    pub fn only_about_fields(&self, fields: &[&str]) -> bool {
+        let errors = self.field_errors();
+        !errors.is_empty() && errors.iter().all(|e| fields.contains(&e.field.as_str()))
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -69,7 +198,20 @@ impl AppError {
     /// The message to show beside a form field, when this error is about it.
     pub fn field_message(&self, name: &str) -> Option<String> {
         match self {
-            Self::Validation { field, message } if field == name => Some(message.clone()),
+            Self::Validation {
+                field,
+                message,
+                others,
+            } => {
+                if field == name {
+                    Some(message.clone())
+                } else {
+                    others
+                        .iter()
+                        .find(|e| e.field == name)
+                        .map(|e| e.message.clone())
+                }
+            }
             _ => None,
         }
     }
@@ -111,6 +253,35 @@ mod tests {
             Some("That is not an e-mail address.")
         );
         assert_eq!(e.field_message("password"), None);
+    }
+
+    #[test]
+    fn every_field_error_is_kept_and_shown_beside_its_field() {
+        let mut errors = FieldErrors::default();
+        let _: Option<u32> = errors.check("gpus", Err("Enter a number of GPUs."));
+        errors.add("site", "Please choose a site.");
+        errors.add("gpus", "A second error for the same field is dropped.");
+        let e = errors.finish().unwrap_err();
+        assert_eq!(
+            e.field_message("gpus").as_deref(),
+            Some("Enter a number of GPUs.")
+        );
+        assert_eq!(
+            e.field_message("site").as_deref(),
+            Some("Please choose a site.")
+        );
+        assert_eq!(e.field_errors().len(), 2);
+        assert!(e.only_about_fields(&["gpus", "site", "title"]));
+        assert!(!e.only_about_fields(&["gpus"]));
+        let json: serde_json::Value = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["field"], "gpus");
+        assert_eq!(json["others"][0]["field"], "site");
+        assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), e);
+    }
+
+    #[test]
+    fn no_field_error_is_no_error() {
+        assert_eq!(FieldErrors::default().finish(), Ok(()));
     }
 
     #[test]

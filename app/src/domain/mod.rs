@@ -5,6 +5,7 @@
 pub mod capacity;
 pub mod catalogue;
 pub mod country;
+pub mod dates;
 pub mod email;
 pub mod identity;
 pub mod lifecycle;

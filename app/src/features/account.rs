@@ -57,12 +57,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     Ok(())
 }
 
-/// A Unix instant as `YYYY-MM-DD HH:MM UTC`.
-fn instant(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
+use crate::domain::dates::format_instant as instant;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -175,20 +175,7 @@ pub async fn audit_events(
     respond(audit_log::read(&ctx.state, &user, &filter).await)
 }
 
-/// An instant (Unix seconds) as `YYYY-MM-DD HH:MM UTC`.
-pub fn format_instant(secs: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(secs) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-        Err(_) => secs.to_string(),
-    }
-}
+pub use crate::domain::dates::format_instant;
 
 fn query_href(event: &str, outcome: &str, tenant: &str, before: i64) -> String {
     let mut parts = Vec::new();

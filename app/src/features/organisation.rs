@@ -119,12 +119,7 @@ pub async fn leave_organisation() -> Result<(), AppError> {
 // Page
 // ---------------------------------------------------------------------------------------------
 
-/// A Unix instant as its UTC day, `YYYY-MM-DD`.
-pub fn day(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| t.date().to_string())
-        .unwrap_or_default()
-}
+pub use crate::domain::dates::format_day as day;
 
 fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     match value {

@@ -13,13 +13,14 @@ use leptos_router::{components::A, hooks::use_query_map};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month};
 
+use crate::domain::dates::parse_form_date;
 use crate::domain::{
     catalogue::CatalogueSnapshot,
     residency::{
         evaluate_all, Classification, Evaluation, PlacementRequest, RuleId, TenantProfile, Window,
     },
 };
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 use crate::features::catalogue::{get_catalogue, is_ticked};
 
 // ---------------------------------------------------------------------------------------------------------
@@ -59,28 +60,24 @@ pub struct PlacementForm {
     pub backs_up: bool,
 }
 
-fn parse_day(field: &str, input: &str) -> Result<Date, AppError> {
-    Date::parse(
-        input.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .map_err(|_| {
-        AppError::validation(
-            field,
-            format!("“{}” is not a date; write it as YYYY-MM-DD.", input.trim()),
-        )
-    })
-}
-
 impl PlacementForm {
-    /// The request the form describes; errors name the field.
+    /// The request the form describes; every bad field is named at once.
     pub fn to_request(&self) -> Result<PlacementRequest, AppError> {
-        let classification = Classification::parse(&self.classification)
-            .map_err(|e| AppError::validation("classification", e.to_string()))?;
-        let start = parse_day("start", &self.start)?;
-        let end = parse_day("end", &self.end)?;
-        let window =
-            Window::new(start, end).map_err(|e| AppError::validation("end", e.to_string()))?;
+        let mut errors = FieldErrors::default();
+        let classification = errors.check(
+            "classification",
+            Classification::parse(&self.classification),
+        );
+        let start = errors.check("start", parse_form_date(&self.start, "start"));
+        let end = errors.check("end", parse_form_date(&self.end, "end"));
+        let window = match (start, end) {
+            (Some(start), Some(end)) => errors.check("end", Window::new(start, end)),
+            _ => None,
+        };
+        errors.finish()?;
+        let (Some(classification), Some(window)) = (classification, window) else {
+            return Err(AppError::Internal);
+        };
         Ok(PlacementRequest {
             classification,
             window,

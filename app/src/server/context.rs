@@ -4,7 +4,10 @@
 use tower_sessions::Session;
 
 use super::{
-    auth::{actor::AdminActor, CurrentUser},
+    auth::{
+        actor::{AdminActor, TenantActor},
+        CurrentUser,
+    },
     error::respond,
     security::ClientIp,
     state::{app_state, AppState},
@@ -53,4 +56,32 @@ pub async fn admin_request() -> Result<(RequestContext, AdminActor), AppError> {
     let user = respond(ctx.user().await)?;
     let admin = respond(user.as_platform_admin())?;
     Ok((ctx, admin))
+}
+
+/// What a tenant server function asks of its caller's role in the active tenant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TenantAccess {
+    /// Any role: owner, member or auditor.
+    Read,
+    /// A role that may write: owner or member.
+    Write,
+    /// Owners only.
+    Own,
+}
+
+/// The context of a request made within the caller's active tenant, and their capability: the
+/// first statement of every tenant server function, as [`admin_request`] is of admin ones.
+/// Anonymous callers get 401; a caller with no active tenant or too weak a role gets 403, with
+/// the response's status set.
+pub async fn tenant_request(
+    access: TenantAccess,
+) -> Result<(RequestContext, CurrentUser, TenantActor), AppError> {
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let actor = respond(match access {
+        TenantAccess::Read => user.in_tenant(),
+        TenantAccess::Write => user.in_tenant_writer(),
+        TenantAccess::Own => user.as_tenant_owner(),
+    })?;
+    Ok((ctx, user, actor))
 }

@@ -28,4 +28,4 @@ pub use router::router;
 pub use state::AppState;
 
 mod context;
-pub use context::{admin_request, request_context, RequestContext};
+pub use context::{admin_request, request_context, tenant_request, RequestContext, TenantAccess};

@@ -69,17 +69,7 @@ impl RequestSummary {
     }
 }
 
-/// "start to last day" from an exclusive end, both as ISO dates.
-pub fn window_label(start: &str, end_exclusive: &str) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    match time::Date::parse(end_exclusive, &fmt)
-        .ok()
-        .and_then(|d| d.previous_day())
-    {
-        Some(last) => format!("{start} to {last}"),
-        None => format!("{start} to {end_exclusive} (exclusive)"),
-    }
-}
+pub use crate::domain::dates::window_label;
 
 /// One page of a list: its rows, its number (from 0) and whether another follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -96,12 +96,11 @@ fn country(code: &str) -> Result<CountryCode, sqlx::Error> {
 }
 
 pub fn parse_date(s: &str) -> Result<Date, sqlx::Error> {
-    Date::parse(s, &time::format_description::well_known::Iso8601::DATE)
-        .map_err(|e| corrupt("date", e))
+    crate::domain::dates::parse_iso_date(s).ok_or_else(|| corrupt("date", s))
 }
 
 pub fn format_date(d: Date) -> String {
-    d.to_string()
+    crate::domain::dates::iso_date(d)
 }
 
 fn countries(list: &str) -> Result<Vec<CountryCode>, sqlx::Error> {

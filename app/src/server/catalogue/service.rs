@@ -81,16 +81,7 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
 
 /// A date typed as `YYYY-MM-DD`.
 pub fn parse_form_date(field: &str, input: &str) -> Result<Date, AppError> {
-    Date::parse(
-        input.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    )
-    .map_err(|_| {
-        invalid(
-            field,
-            format!("“{}” is not a date; write it as YYYY-MM-DD.", input.trim()),
-        )
-    })
+    crate::domain::dates::parse_form_date(input, "").map_err(|m| invalid(field, m))
 }
 
 fn parse_count(field: &str, input: &str) -> Result<i64, AppError> {

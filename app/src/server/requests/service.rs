@@ -93,17 +93,7 @@ fn conflict(message: impl Into<String>) -> ServiceError {
 
 /// Reads an ISO date typed in a form.
 fn form_date(field: &str, raw: &str, what: &str) -> ServiceResult<Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(raw.trim(), &fmt).map_err(|_| {
-        if raw.trim().is_empty() {
-            invalid(field, format!("Please enter the {what} date."))
-        } else {
-            invalid(
-                field,
-                format!("“{}” is not a date: use the form YYYY-MM-DD.", raw.trim()),
-            )
-        }
-    })
+    crate::domain::dates::parse_form_date(raw, what).map_err(|m| invalid(field, m))
 }
 
 fn check_fields(
