@@ -320,7 +320,7 @@ async fn the_demo_data_holds_the_demo_catalogue_and_a_pending_tenant() {
     assert_eq!(idf.profile.operator.shareholders.len(), 4);
     // What was stored reads back as the demo profile it came from.
     let today = time::OffsetDateTime::now_utc().date();
-    let expected = app::domain::residency::demo_sites(today);
+    let expected = app::server::demo_sites::demo_sites(today);
     let stored_dugny = &catalogue.site("dugny").unwrap().profile;
     assert_eq!(
         stored_dugny,

@@ -79,23 +79,3 @@ impl CatalogueSnapshot {
         models
     }
 }
-
-/// The GPU inventory of the demo catalogue (the table), by site slug.
-pub fn demo_gpus(slug: &str) -> Vec<GpuPool> {
-    let pools: &[(&str, u32)] = match slug {
-        "idf-campus" => &[("H100", 2048), ("H200", 1024), ("B200", 512)],
-        "dugny" => &[("H100", 256), ("H200", 128)],
-        "marseille" => &[("H100", 512), ("MI300X", 256)],
-        "cambrai" => &[("H200", 1024), ("B200", 1024)],
-        "abu-dhabi" => &[("H100", 4096), ("B200", 2048)],
-        _ => &[],
-    };
-    pools
-        .iter()
-        .map(|(model, installed)| GpuPool {
-            model: (*model).to_string(),
-            installed: *installed,
-            reserve: 0,
-        })
-        .collect()
-}

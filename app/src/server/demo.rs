@@ -4,11 +4,9 @@
 
 use sqlx::AnyConnection;
 
+use super::demo_sites::{demo_gpus, demo_sites};
 use super::{catalogue, db::now_unix, identity::repo, state::AppState};
-use crate::domain::{
-    catalogue::demo_gpus,
-    residency::{self, PolicyLists},
-};
+use crate::domain::residency::PolicyLists;
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "campus-demo-2026";
@@ -160,7 +158,7 @@ async fn load_demo_catalogue(conn: &mut AnyConnection) -> Result<(), sqlx::Error
         "The lists in force (demo data).",
     )
     .await?;
-    for site in residency::demo_sites(today) {
+    for site in demo_sites(today) {
         catalogue::insert_site(conn, &site, &demo_gpus(&site.slug)).await?;
     }
     catalogue::bump_revision(conn, None, "The demo catalogue.").await?;

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod demo_activity;
+pub mod demo_sites;
 pub mod error;
 pub mod health;
 pub mod identity;

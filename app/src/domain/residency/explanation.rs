@@ -1,0 +1,163 @@
+//! The explanation of a verdict: rule ids, findings (one rule's verdict with the sentence that explains
+//! it), the evaluation of one site, and the wording helpers every regime shares.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::country::CountryCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RuleId {
+    G1,
+    G2,
+    G4,
+    C1,
+    H1,
+    H2,
+    H3,
+    S1,
+    S2,
+    S3,
+    S4,
+    S5,
+    E1,
+}
+
+impl RuleId {
+    pub const ALL: [RuleId; 13] = [
+        RuleId::G1,
+        RuleId::G2,
+        RuleId::G4,
+        RuleId::C1,
+        RuleId::H1,
+        RuleId::H2,
+        RuleId::H3,
+        RuleId::S1,
+        RuleId::S2,
+        RuleId::S3,
+        RuleId::S4,
+        RuleId::S5,
+        RuleId::E1,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::G1 => "G1",
+            RuleId::G2 => "G2",
+            RuleId::G4 => "G4",
+            RuleId::C1 => "C1",
+            RuleId::H1 => "H1",
+            RuleId::H2 => "H2",
+            RuleId::H3 => "H3",
+            RuleId::S1 => "S1",
+            RuleId::S2 => "S2",
+            RuleId::S3 => "S3",
+            RuleId::S4 => "S4",
+            RuleId::S5 => "S5",
+            RuleId::E1 => "E1",
+        }
+    }
+
+    /// A short title for the rule, for tables and the audit log.
+    pub fn title(self) -> &'static str {
+        match self {
+            RuleId::G1 => "GDPR: hosted in the EEA",
+            RuleId::G2 => "GDPR: adequacy decision",
+            RuleId::G4 => "Remote administration is a transfer",
+            RuleId::C1 => "Confidential data in the EEA",
+            RuleId::H1 => "HDS certificate and activities",
+            RuleId::H2 => "HDS certificate valid for the window",
+            RuleId::H3 => "HDS: hosted in the EEA",
+            RuleId::S1 => "SecNumCloud 3.2 for the window",
+            RuleId::S2 => "Operator established in the EU",
+            RuleId::S3 => "Non-EU shareholding limits",
+            RuleId::S4 => "No non-EU control or veto",
+            RuleId::S5 => "Administration from the EU",
+            RuleId::E1 => "Sanctions",
+        }
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule's verdict on one site, with the sentence that explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub passed: bool,
+    pub reason: String,
+}
+
+impl Finding {
+    pub fn new(rule: RuleId, passed: bool, reason: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            passed,
+            reason: reason.into(),
+        }
+    }
+
+    pub(super) fn pass(rule: RuleId, reason: impl Into<String>) -> Self {
+        Self::new(rule, true, reason)
+    }
+
+    pub(super) fn fail(rule: RuleId, reason: impl Into<String>) -> Self {
+        Self::new(rule, false, reason)
+    }
+}
+
+/// The verdict for one site: eligible when no finding failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub site_slug: String,
+    pub eligible: bool,
+    pub findings: Vec<Finding>,
+    pub policy_version: i64,
+    pub catalogue_version: i64,
+    /// The tenant's C1 waiver was needed and used (confidential data outside the EEA).
+    pub waiver_applied: bool,
+}
+
+impl Evaluation {
+    pub fn failures(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|finding| !finding.passed)
+    }
+}
+
+// --- Wording shared by the regimes -----------------------------------------------------------------------
+
+pub(super) fn site_subject(country: CountryCode) -> String {
+    format!("The site is in {}", country.name_in_sentence())
+}
+
+pub(super) fn admin_subject(country: CountryCode) -> String {
+    format!(
+        "Administration or support staff can reach tenant data from {}",
+        country.name_in_sentence()
+    )
+}
+
+/// "a", "a and b", "a, b and c".
+pub(super) fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+/// "1, 2 and 3" (sorted, without repeats).
+pub(super) fn list_numbers(numbers: &[u8]) -> String {
+    let sorted: BTreeSet<u8> = numbers.iter().copied().collect();
+    let words: Vec<String> = sorted.iter().map(u8::to_string).collect();
+    join_and(&words)
+}
