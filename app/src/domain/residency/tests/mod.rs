@@ -11,9 +11,11 @@ use super::inputs::format_basis_points;
 use super::*;
 use crate::domain::country::CountryCode;
 
-/// The demo sites, from the one file the server's demo data loads them from.
+/// The demo sites, from the one file the server's demo data loads them from. Included by path (so
+/// also without `ssr`, where `crate::server` does not exist); with `ssr` the file is therefore
+/// compiled twice, which is intended. `demo_gpus` there is for the server only.
 #[path = "../../../server/demo_sites.rs"]
-#[allow(dead_code)] // `demo_gpus` there is for the server only.
+#[allow(dead_code, clippy::duplicate_mod)]
 mod demo_sites;
 use demo_sites::demo_sites;
 
