@@ -458,10 +458,7 @@ impl ShareholderForm {
     pub fn parse(&self) -> Result<ShareholderEntry, AppError> {
         let mut errors = FieldErrors::default();
         let operator = errors.check("operator", required_text(&self.operator, "the operator"));
-        let name = errors.check(
-            "name",
-            required_text(&self.name, "the shareholder's name"),
-        );
+        let name = errors.check("name", required_text(&self.name, "the shareholder's name"));
         let country = errors.check("country", CountryCode::parse(&self.country));
         let capital = errors.check("capital", parse_percent(&self.capital));
         let voting = errors.check("voting", parse_percent(&self.voting));
@@ -651,9 +648,10 @@ mod tests {
 
     #[test]
     fn adequacy_lines_read_with_their_conditions() {
-        let entries =
-            parse_adequacy("JP\nCA: commercial_organisations\nUS: data_privacy_framework_certified")
-                .unwrap();
+        let entries = parse_adequacy(
+            "JP\nCA: commercial_organisations\nUS: data_privacy_framework_certified",
+        )
+        .unwrap();
         assert_eq!(entries.len(), 3);
         assert_eq!(
             entries[1].condition,
