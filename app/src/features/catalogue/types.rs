@@ -9,13 +9,15 @@ use std::collections::BTreeSet;
 use crate::domain::{
     country::CountryCode,
     dates::parse_form_date,
-    residency::{
-        AdequacyCondition, AdequacyEntry, Certification, CertificationKind, EucsLevel, Operator,
-        Percent, Shareholder,
-    },
+    residency::{AdequacyEntry, Certification, CertificationKind, Operator, Shareholder},
     slug::Slug,
 };
 use crate::error::{AppError, FieldErrors};
+
+mod fields;
+
+pub use fields::{parse_adequacy, parse_country_list, parse_gpu_count, required_text};
+use fields::{parse_eucs_level, parse_hds_activities, parse_kind, parse_percent, site_ref};
 
 /// A ticked checkbox sends "on" (or "true"); an unticked one sends nothing.
 pub fn is_ticked(value: &Option<String>) -> bool {
@@ -23,137 +25,6 @@ pub fn is_ticked(value: &Option<String>) -> bool {
         value.as_deref().map(str::trim),
         Some("on" | "true" | "1" | "yes")
     )
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The pieces: each returns the sentence a person reads beside the field.
-// ---------------------------------------------------------------------------------------------------------
-
-/// A name or identifier that must be given: trimmed, under 200 characters. `what` completes
-/// "Enter …" ("the site's name").
-pub fn required_text(input: &str, what: &str) -> Result<String, String> {
-    let text = input.trim();
-    if text.is_empty() {
-        return Err(format!("Enter {what}."));
-    }
-    if text.chars().count() > 200 {
-        return Err("Keep it under 200 characters.".to_string());
-    }
-    Ok(text.to_string())
-}
-
-/// A whole number of GPUs, from 0 to 4,294,967,295.
-pub fn parse_gpu_count(input: &str) -> Result<u32, String> {
-    let text = input.trim();
-    match text.parse::<i64>() {
-        Ok(n) if n < 0 => Err("The number cannot be negative.".to_string()),
-        Ok(n) => u32::try_from(n).map_err(|_| "The number is too large.".to_string()),
-        Err(_) => Err(format!("“{text}” is not a whole number of GPUs.")),
-    }
-}
-
-/// A comma-separated list of ISO codes ("FR, DE, NO").
-pub fn parse_country_list(input: &str) -> Result<BTreeSet<CountryCode>, String> {
-    input
-        .split([',', '\n', ' ', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(CountryCode::parse)
-        .collect()
-}
-
-/// Adequacy entries, one per line or comma: `JP`, `CA: commercial_organisations`,
-/// `US: data_privacy_framework_certified`.
-pub fn parse_adequacy(input: &str) -> Result<Vec<AdequacyEntry>, String> {
-    let mut entries: Vec<AdequacyEntry> = Vec::new();
-    for item in input
-        .split(['\n', ','])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let (code, condition) = item.split_once(':').unwrap_or((item, "none"));
-        let country = CountryCode::parse(code)?;
-        let condition = match condition.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
-            "" | "none" => AdequacyCondition::None,
-            "commercial_organisations" | "commercial" => AdequacyCondition::CommercialOrganisations,
-            "data_privacy_framework_certified" | "dpf" => {
-                AdequacyCondition::DataPrivacyFrameworkCertified
-            }
-            other => {
-                return Err(format!(
-                    "“{other}” is not an adequacy condition; use none, commercial_organisations or data_privacy_framework_certified."
-                ))
-            }
-        };
-        if entries.iter().any(|e| e.country == country) {
-            return Err(format!("{} is listed twice.", country.name()));
-        }
-        entries.push(AdequacyEntry { country, condition });
-    }
-    Ok(entries)
-}
-
-fn parse_percent(input: &str) -> Result<Percent, String> {
-    Percent::parse(input).map_err(|e| e.to_string())
-}
-
-/// The site a form names by its short name (a `<select>`, so only a missing value is refused
-/// here; the service says when no site has that name).
-fn site_ref(input: &str) -> Result<String, String> {
-    let slug = input.trim();
-    if slug.is_empty() {
-        return Err("Choose a site.".to_string());
-    }
-    Ok(slug.to_string())
-}
-
-fn parse_kind(input: &str) -> Result<CertificationKind, String> {
-    match input.trim().to_ascii_lowercase().as_str() {
-        "iso27001" => Ok(CertificationKind::Iso27001),
-        "hds" => Ok(CertificationKind::Hds),
-        "secnumcloud" => Ok(CertificationKind::SecNumCloud),
-        "eucs" => Ok(CertificationKind::Eucs),
-        other => Err(format!(
-            "“{other}” is not a certification; choose ISO 27001, HDS, SecNumCloud or EUCS."
-        )),
-    }
-}
-
-/// HDS activities, "1, 2, 3": each from 1 to 6, sorted, without repeats.
-fn parse_hds_activities(input: &str) -> Result<Vec<u8>, String> {
-    let mut activities: Vec<u8> = Vec::new();
-    for part in input
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match part.parse::<u8>() {
-            Ok(a) if (1..=6).contains(&a) => {
-                if !activities.contains(&a) {
-                    activities.push(a);
-                }
-            }
-            _ => {
-                return Err(format!(
-                    "“{part}” is not an HDS activity; they are numbered 1 to 6."
-                ))
-            }
-        }
-    }
-    activities.sort_unstable();
-    Ok(activities)
-}
-
-fn parse_eucs_level(input: &str) -> Result<Option<EucsLevel>, String> {
-    match input.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "basic" => Ok(Some(EucsLevel::Basic)),
-        "substantial" => Ok(Some(EucsLevel::Substantial)),
-        "high" => Ok(Some(EucsLevel::High)),
-        other => Err(format!(
-            "“{other}” is not an EUCS level; choose basic, substantial or high."
-        )),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -643,90 +514,4 @@ impl PolicyForm {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn adequacy_lines_read_with_their_conditions() {
-        let entries = parse_adequacy(
-            "JP\nCA: commercial_organisations\nUS: data_privacy_framework_certified",
-        )
-        .unwrap();
-        assert_eq!(entries.len(), 3);
-        assert_eq!(
-            entries[1].condition,
-            AdequacyCondition::CommercialOrganisations
-        );
-        let form = PolicyForm {
-            eu: "FR".into(),
-            eea: "FR".into(),
-            adequacy: "JP: sometimes".into(),
-            ..Default::default()
-        };
-        let e = form.parse().unwrap_err();
-        assert!(e.field_message("adequacy").is_some());
-    }
-
-    #[test]
-    fn country_lists_name_their_field() {
-        assert_eq!(parse_country_list("FR, de").unwrap().len(), 2);
-        let form = PolicyForm {
-            eu: "FR".into(),
-            eea: "FR, XX".into(),
-            ..Default::default()
-        };
-        assert!(form.parse().unwrap_err().field_message("eea").is_some());
-    }
-
-    #[test]
-    fn certifications_refuse_dates_out_of_order() {
-        let input = CertificationForm {
-            site: "dugny".into(),
-            kind: "iso27001".into(),
-            certificate_id: "X-1".into(),
-            valid_from: "2026-02-01".into(),
-            valid_until: "2026-01-31".into(),
-            ..Default::default()
-        };
-        let e = input.parse().unwrap_err();
-        assert!(e.field_message("valid_until").is_some(), "{e:?}");
-    }
-
-    #[test]
-    fn a_form_with_several_bad_fields_names_every_one_in_form_order() {
-        let form = OperatorForm {
-            name: " ".into(),
-            registered_office: "XX".into(),
-            central_administration: "FR".into(),
-            main_establishment: "".into(),
-            ..Default::default()
-        };
-        let e = form.parse().unwrap_err();
-        let fields: Vec<String> = e.field_errors().into_iter().map(|f| f.field).collect();
-        assert_eq!(fields, ["name", "registered_office", "main_establishment"]);
-    }
-
-    #[test]
-    fn an_absent_field_reads_as_empty_and_is_named_in_words() {
-        let e = GpuInventoryForm::default().parse().unwrap_err();
-        let fields: Vec<String> = e.field_errors().into_iter().map(|f| f.field).collect();
-        assert_eq!(fields, ["site", "model", "installed"]);
-        assert_eq!(e.field_message("site").as_deref(), Some("Choose a site."));
-    }
-
-    #[test]
-    fn a_reserve_above_the_installed_gpus_is_refused_on_the_reserve() {
-        let form = GpuInventoryForm {
-            site: "dugny".into(),
-            model: "H100".into(),
-            installed: "8".into(),
-            reserve: "9".into(),
-        };
-        assert!(form.parse().unwrap_err().field_message("reserve").is_some());
-        let ok = GpuInventoryForm {
-            reserve: String::new(),
-            ..form
-        };
-        assert_eq!(ok.parse().unwrap().reserve, 0);
-    }
-}
+mod tests;
