@@ -1367,3 +1367,35 @@ async fn a_site_or_operator_added_by_mistake_is_deleted_but_one_in_use_stays() {
     let again = admin.call("create_site", &borrowed(&new_site_form())).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
 }
+
+#[tokio::test]
+async fn an_admin_form_names_every_bad_or_missing_field_at_once_in_words() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    // No central administration or main establishment at all: not a decoder's message.
+    let response = admin
+        .call(
+            "create_operator",
+            &[("name", " "), ("registered_office", "XX")],
+        )
+        .await;
+    assert_validation(&response, "name");
+    let body = response.json();
+    let others: Vec<&str> = body["others"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        others,
+        [
+            "registered_office",
+            "central_administration",
+            "main_establishment"
+        ],
+        "{body}"
+    );
+    assert!(!body.to_string().contains("missing field"), "{body}");
+    assert_eq!(revision(&mut admin).await, 1);
+}

@@ -89,9 +89,9 @@ impl PlacementForm {
     }
 }
 
-/// Evaluates every site of the snapshot; the same function runs in the
-/// browser and on the server.
-pub fn decide(
+/// Every site's verdict for one request: the residency rules evaluated on each site of the
+/// snapshot, failed findings first. The same function runs in the browser and on the server.
+pub fn evaluate_every_site(
     request: &PlacementRequest,
     tenant: &TenantProfile,
     snapshot: &CatalogueSnapshot,
@@ -159,10 +159,9 @@ pub fn default_window() -> (Date, Date) {
 /// admin with no active tenant evaluates as a French tenant. Any signed-in person.
 #[server(prefix = "/api", endpoint = "my_tenant_profile")]
 pub async fn my_tenant_profile() -> Result<TenantProfile, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    respond(service::tenant_profile(&ctx, &user).await)
+    use crate::server::catalogue::placement_request;
+    let (_ctx, tenant) = placement_request().await?;
+    Ok(tenant)
 }
 
 /// Evaluates every site for the caller's tenant, on the server, with the
@@ -177,10 +176,11 @@ pub async fn evaluate_placement(
     administers: Option<String>,
     backs_up: Option<String>,
 ) -> Result<PlacementOutcome, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let tenant = respond(service::tenant_profile(&ctx, &user).await)?;
+    use crate::server::{
+        catalogue::{placement_request, snapshot},
+        error::respond,
+    };
+    let (ctx, tenant) = placement_request().await?;
     let form = PlacementForm {
         classification,
         start,
@@ -190,8 +190,8 @@ pub async fn evaluate_placement(
         backs_up: is_ticked(&backs_up),
     };
     let request = respond(form.to_request())?;
-    let snapshot = respond(service::snapshot(&ctx).await)?;
-    Ok(decide(&request, &tenant, &snapshot))
+    let snapshot = respond(snapshot(&ctx).await)?;
+    Ok(evaluate_every_site(&request, &tenant, &snapshot))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ pub fn PlacementPage() -> impl IntoView {
                             signals
                                 .form()
                                 .to_request()
-                                .map(|request| decide(&request, profile, snapshot)),
+                                .map(|request| evaluate_every_site(&request, profile, snapshot)),
                         )
                     };
                     let server = server.clone();

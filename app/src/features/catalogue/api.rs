@@ -1,11 +1,18 @@
-//! Server functions of the catalogue: the read-only snapshot, and the platform
-//! admins' edits (each validated, audited and versioned by the services in
-//! `crate::server::catalogue::service`).
+//! Server functions of the catalogue: the read-only snapshot, and the platform admins' edits.
+//! Each edit opens with `admin_request()`, parses its form into checked values (every field's
+//! error at once, see `types`), and hands them to the services in `crate::server::catalogue`,
+//! which check what needs the database, audit and version the change. An absent field reads as
+//! empty (`#[server(default)]`), so it gets its field's error rather than a decoder's message.
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::types::{
+    is_ticked, parse_operator_ref, parse_site_ref, CertificateRef, CertificationForm,
+    GpuInventoryForm, OperatorForm, PolicyForm, ShareholderForm, ShareholderRef, SiteForm,
+};
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::error::AppError;
 
@@ -13,82 +20,86 @@ use crate::error::AppError;
 /// policy lists in force. Any signed-in person.
 #[server(prefix = "/api", endpoint = "get_catalogue")]
 pub async fn get_catalogue() -> Result<CatalogueSnapshot, AppError> {
-    use crate::server::{catalogue::service, error::respond, request_context};
+    use crate::server::{catalogue, error::respond, request_context};
     let ctx = request_context().await?;
     let _user = respond(ctx.user().await)?;
-    respond(service::snapshot(&ctx).await)
-}
-
-/// A ticked checkbox sends "on" (or "true"); an unticked one sends nothing.
-pub fn is_ticked(value: &Option<String>) -> bool {
-    matches!(
-        value.as_deref().map(str::trim),
-        Some("on" | "true" | "1" | "yes")
-    )
+    respond(catalogue::snapshot(&ctx).await)
 }
 
 /// Sets the installed GPUs and the reserve of one model at one site. Platform admins.
 #[server(prefix = "/api", endpoint = "set_gpu_inventory")]
 pub async fn set_gpu_inventory(
-    site: String,
-    model: String,
-    installed: String,
-    reserve: String,
+    #[server(default)] site: String,
+    #[server(default)] model: String,
+    #[server(default)] installed: String,
+    #[server(default)] reserve: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    respond(service::set_gpu_inventory(&ctx, &admin, &site, &model, &installed, &reserve).await)
+    let form = GpuInventoryForm {
+        site,
+        model,
+        installed,
+        reserve,
+    };
+    let inventory = respond(form.parse())?;
+    respond(catalogue::set_gpu_inventory(&ctx, &admin, &inventory).await)
 }
 
 /// Adds a certification to a site. Platform admins.
 #[server(prefix = "/api", endpoint = "add_certification")]
 pub async fn add_certification(
-    site: String,
-    kind: String,
-    hds_activities: Option<String>,
-    version: Option<String>,
-    eucs_level: Option<String>,
-    certificate_id: String,
-    valid_from: String,
-    valid_until: String,
+    #[server(default)] site: String,
+    #[server(default)] kind: String,
+    #[server(default)] hds_activities: String,
+    #[server(default)] version: String,
+    #[server(default)] eucs_level: String,
+    #[server(default)] certificate_id: String,
+    #[server(default)] valid_from: String,
+    #[server(default)] valid_until: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::CertificationInput {
+    let form = CertificationForm {
         site,
         kind,
-        hds_activities: hds_activities.unwrap_or_default(),
-        version: version.unwrap_or_default(),
-        eucs_level: eucs_level.unwrap_or_default(),
+        hds_activities,
+        version,
+        eucs_level,
         certificate_id,
         valid_from,
         valid_until,
     };
-    respond(service::add_certification(&ctx, &admin, &input).await)
+    let certification = respond(form.parse())?;
+    respond(catalogue::add_certification(&ctx, &admin, &certification).await)
 }
 
 /// Removes a certification from a site. Platform admins.
 #[server(prefix = "/api", endpoint = "remove_certification")]
-pub async fn remove_certification(site: String, certificate_id: String) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+pub async fn remove_certification(
+    #[server(default)] site: String,
+    #[server(default)] certificate_id: String,
+) -> Result<i64, AppError> {
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    respond(service::remove_certification(&ctx, &admin, &site, &certificate_id).await)
+    let certificate = respond(CertificateRef::parse(&site, &certificate_id))?;
+    respond(catalogue::remove_certification(&ctx, &admin, &certificate).await)
 }
 
 /// Adds or updates (by name) a shareholder of an operator. Platform admins.
 #[server(prefix = "/api", endpoint = "set_shareholder")]
 pub async fn set_shareholder(
-    operator: String,
-    name: String,
-    country: String,
-    capital: String,
-    voting: String,
+    #[server(default)] operator: String,
+    #[server(default)] name: String,
+    #[server(default)] country: String,
+    #[server(default)] capital: String,
+    #[server(default)] voting: String,
     control_rights: Option<String>,
     veto_rights: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::ShareholderInput {
+    let form = ShareholderForm {
         operator,
         name,
         country,
@@ -97,31 +108,36 @@ pub async fn set_shareholder(
         control_rights: is_ticked(&control_rights),
         veto_rights: is_ticked(&veto_rights),
     };
-    respond(service::set_shareholder(&ctx, &admin, &input).await)
+    let entry = respond(form.parse())?;
+    respond(catalogue::set_shareholder(&ctx, &admin, &entry).await)
 }
 
 /// Removes a shareholder (by name) from an operator. Platform admins.
 #[server(prefix = "/api", endpoint = "remove_shareholder")]
-pub async fn remove_shareholder(operator: String, name: String) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+pub async fn remove_shareholder(
+    #[server(default)] operator: String,
+    #[server(default)] name: String,
+) -> Result<i64, AppError> {
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    respond(service::remove_shareholder(&ctx, &admin, &operator, &name).await)
+    let shareholder = respond(ShareholderRef::parse(&operator, &name))?;
+    respond(catalogue::remove_shareholder(&ctx, &admin, &shareholder).await)
 }
 
 /// Adds an operator: its legal name, the countries of its registered office,
 /// central administration and main establishment, and its flags. Platform admins.
 #[server(prefix = "/api", endpoint = "create_operator")]
 pub async fn create_operator(
-    name: String,
-    registered_office: String,
-    central_administration: String,
-    main_establishment: String,
+    #[server(default)] name: String,
+    #[server(default)] registered_office: String,
+    #[server(default)] central_administration: String,
+    #[server(default)] main_establishment: String,
     dpf_certified: Option<String>,
     commercial_organisation: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::OperatorInput {
+    let form = OperatorForm {
         name,
         registered_office,
         central_administration,
@@ -129,24 +145,25 @@ pub async fn create_operator(
         dpf_certified: is_ticked(&dpf_certified),
         commercial_organisation: is_ticked(&commercial_organisation),
     };
-    respond(service::create_operator(&ctx, &admin, &input).await)
+    let operator = respond(form.parse())?;
+    respond(catalogue::create_operator(&ctx, &admin, &operator).await)
 }
 
 /// Changes an operator (named `operator` before the change): its name, offices
 /// and flags. Platform admins.
 #[server(prefix = "/api", endpoint = "update_operator")]
 pub async fn update_operator(
-    operator: String,
-    name: String,
-    registered_office: String,
-    central_administration: String,
-    main_establishment: String,
+    #[server(default)] operator: String,
+    #[server(default)] name: String,
+    #[server(default)] registered_office: String,
+    #[server(default)] central_administration: String,
+    #[server(default)] main_establishment: String,
     dpf_certified: Option<String>,
     commercial_organisation: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::OperatorInput {
+    let form = OperatorForm {
         name,
         registered_office,
         central_administration,
@@ -154,7 +171,8 @@ pub async fn update_operator(
         dpf_certified: is_ticked(&dpf_certified),
         commercial_organisation: is_ticked(&commercial_organisation),
     };
-    respond(service::update_operator(&ctx, &admin, &operator, &input).await)
+    let (current, fields) = respond(form.parse_change(&operator))?;
+    respond(catalogue::update_operator(&ctx, &admin, &current, &fields).await)
 }
 
 /// Adds a site: its short name (for addresses; it never changes), name,
@@ -162,78 +180,83 @@ pub async fn update_operator(
 /// Platform admins.
 #[server(prefix = "/api", endpoint = "create_site")]
 pub async fn create_site(
-    slug: String,
-    name: String,
-    country: String,
-    operator: String,
-    admin_countries: String,
+    #[server(default)] slug: String,
+    #[server(default)] name: String,
+    #[server(default)] country: String,
+    #[server(default)] operator: String,
+    #[server(default)] admin_countries: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::SiteInput {
+    let form = SiteForm {
         name,
         country,
         operator,
         admin_countries,
     };
-    respond(service::create_site(&ctx, &admin, &slug, &input).await)
+    let (slug, site) = respond(form.parse_new(&slug))?;
+    respond(catalogue::create_site(&ctx, &admin, &slug, &site).await)
 }
 
 /// Changes a site (by its short name, which stays): name, country, operator
 /// and access countries. Platform admins.
 #[server(prefix = "/api", endpoint = "update_site")]
 pub async fn update_site(
-    site: String,
-    name: String,
-    country: String,
-    operator: String,
-    admin_countries: String,
+    #[server(default)] site: String,
+    #[server(default)] name: String,
+    #[server(default)] country: String,
+    #[server(default)] operator: String,
+    #[server(default)] admin_countries: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::SiteInput {
+    let form = SiteForm {
         name,
         country,
         operator,
         admin_countries,
     };
-    respond(service::update_site(&ctx, &admin, &site, &input).await)
+    let (site, fields) = respond(form.parse_change(&site))?;
+    respond(catalogue::update_site(&ctx, &admin, &site, &fields).await)
 }
 
 /// Stores a new version of the policy lists (EU, EEA, sanctions, adequacy).
 /// Platform admins.
 #[server(prefix = "/api", endpoint = "update_policy")]
 pub async fn update_policy(
-    eu: String,
-    eea: String,
-    sanctions: String,
-    adequacy: String,
-    note: Option<String>,
+    #[server(default)] eu: String,
+    #[server(default)] eea: String,
+    #[server(default)] sanctions: String,
+    #[server(default)] adequacy: String,
+    #[server(default)] note: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    let input = service::PolicyInput {
+    let form = PolicyForm {
         eu,
         eea,
         sanctions,
         adequacy,
-        note: note.unwrap_or_default(),
+        note,
     };
-    respond(service::update_policy(&ctx, &admin, &input).await)
+    let change = respond(form.parse())?;
+    respond(catalogue::update_policy(&ctx, &admin, &change).await)
 }
 
 /// Deletes a site that no request names, with its GPUs and certifications. Platform admins.
 #[server(prefix = "/api", endpoint = "delete_site")]
-pub async fn delete_site(site: String) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+pub async fn delete_site(#[server(default)] site: String) -> Result<i64, AppError> {
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    respond(service::delete_site(&ctx, &admin, &site).await)
+    let site = respond(parse_site_ref(&site))?;
+    respond(catalogue::delete_site(&ctx, &admin, &site).await)
 }
 
 /// Deletes an operator that runs no site, with its shareholders. Platform admins.
 #[server(prefix = "/api", endpoint = "delete_operator")]
-pub async fn delete_operator(operator: String) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue::service, error::respond};
+pub async fn delete_operator(#[server(default)] operator: String) -> Result<i64, AppError> {
+    use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
-    respond(service::delete_operator(&ctx, &admin, &operator).await)
+    let operator = respond(parse_operator_ref(&operator, "the operator"))?;
+    respond(catalogue::delete_operator(&ctx, &admin, &operator).await)
 }

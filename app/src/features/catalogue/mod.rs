@@ -4,7 +4,9 @@
 mod admin;
 mod api;
 mod page;
+pub mod types;
 
 pub use admin::CatalogueAdminPage;
 pub use api::*;
 pub use page::{CataloguePage, CatalogueView};
+pub use types::is_ticked;

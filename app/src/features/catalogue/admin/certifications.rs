@@ -1,0 +1,113 @@
+//! The forms that add and remove a site's certifications.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::form::{
+    answer, chosen_site, field_error, form_note, invalid_when, refusal, site_options, SAVED,
+};
+use super::Actions;
+use crate::domain::catalogue::CatalogueSnapshot;
+
+#[component]
+pub(super) fn CertificationsSection(
+    snapshot: Arc<CatalogueSnapshot>,
+    actions: Actions,
+) -> impl IntoView {
+    let (add_cert, remove_cert) = (actions.add_cert, actions.remove_cert);
+    let cert_result = answer(add_cert);
+    let cert_error = refusal(add_cert);
+    let remove_result = answer(remove_cert);
+    let remove_error = refusal(remove_cert);
+    let param = chosen_site();
+    let cert_sites = {
+        let snapshot = snapshot.clone();
+        move || site_options(&snapshot, param.get().as_deref())
+    };
+    let remove_sites = move || site_options(&snapshot, param.get().as_deref());
+    view! {
+        <section class="admin-section" aria-labelledby="certifications">
+            <h2 id="certifications">"Certifications"</h2>
+            <div class="features admin-forms">
+                <ActionForm action=add_cert attr:class="form" attr:novalidate=true>
+                    <h3>"Add a certification"</h3>
+                    {form_note(cert_result, &["site", "kind", "hds_activities", "version", "eucs_level", "certificate_id", "valid_from", "valid_until"], SAVED)}
+                    <div class="field">
+                        <label for="cert-site">"Site"</label>
+                        <select id="cert-site" name="site">{cert_sites}</select>
+                        {field_error(cert_error, "site")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-kind">"Type"</label>
+                        <select id="cert-kind" name="kind">
+                            <option value="iso27001">"ISO 27001"</option>
+                            <option value="hds">"HDS"</option>
+                            <option value="secnumcloud">"SecNumCloud"</option>
+                            <option value="eucs">"EUCS"</option>
+                        </select>
+                        {field_error(cert_error, "kind")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-activities">"HDS activities (HDS only)"</label>
+                        <input id="cert-activities" name="hds_activities" type="text" placeholder="1, 2, 3"
+                            aria-invalid=invalid_when(cert_error, "hds_activities")/>
+                        {field_error(cert_error, "hds_activities")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-version">"Version"</label>
+                        <input id="cert-version" name="version" type="text" placeholder="3.2"
+                            aria-invalid=invalid_when(cert_error, "version")/>
+                        {field_error(cert_error, "version")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-level">"EUCS level"</label>
+                        <select id="cert-level" name="eucs_level">
+                            <option value="">"—"</option>
+                            <option value="basic">"basic"</option>
+                            <option value="substantial">"substantial"</option>
+                            <option value="high">"high"</option>
+                        </select>
+                        {field_error(cert_error, "eucs_level")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-id">"Certificate identifier"</label>
+                        <input id="cert-id" name="certificate_id" type="text"
+                            aria-invalid=invalid_when(cert_error, "certificate_id")/>
+                        {field_error(cert_error, "certificate_id")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-from">"Valid from"</label>
+                        <input id="cert-from" name="valid_from" type="date"
+                            aria-invalid=invalid_when(cert_error, "valid_from")/>
+                        {field_error(cert_error, "valid_from")}
+                    </div>
+                    <div class="field">
+                        <label for="cert-until">"Valid until (last day)"</label>
+                        <input id="cert-until" name="valid_until" type="date"
+                            aria-invalid=invalid_when(cert_error, "valid_until")/>
+                        {field_error(cert_error, "valid_until")}
+                    </div>
+                    <button type="submit" class="button">"Add certification"</button>
+                </ActionForm>
+
+                <ActionForm action=remove_cert attr:class="form" attr:novalidate=true>
+                    <h3>"Remove a certification"</h3>
+                    {form_note(remove_result, &["site", "certificate_id"], SAVED)}
+                    <div class="field">
+                        <label for="remove-site">"Site"</label>
+                        <select id="remove-site" name="site">{remove_sites}</select>
+                        {field_error(remove_error, "site")}
+                    </div>
+                    <div class="field">
+                        <label for="remove-id">"Certificate identifier"</label>
+                        <input id="remove-id" name="certificate_id" type="text"
+                            aria-invalid=invalid_when(remove_error, "certificate_id")/>
+                        {field_error(remove_error, "certificate_id")}
+                    </div>
+                    <button type="submit" class="button">"Remove certification"</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,185 @@
+//! What every form of the catalogue administration shares: the field errors shown beside their
+//! fields, the banner for the rest, the country inputs, the site and operator choosers.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+use crate::domain::{catalogue::CatalogueSnapshot, country::CountryCode};
+use crate::error::AppError;
+
+pub(super) const PAGE: &str = "/admin/catalogue";
+/// The `<datalist>` of ISO codes the country inputs suggest from.
+pub(super) const COUNTRY_LIST: &str = "iso-countries";
+
+/// The message beside one field, when the last answer was about it.
+pub(super) fn field_error(
+    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
+    field: &'static str,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
+    move || {
+        error()
+            .and_then(|e| e.field_message(field))
+            .map(|m| view! { <span class="field__error" role="alert">{m}</span> }.into_any())
+    }
+}
+
+/// A country field: two letters, offered from the ISO list, with its error beside it.
+pub(super) fn country_field(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type="text" list=COUNTRY_LIST maxlength="2" autocomplete="off"
+                placeholder="FR" value=value aria-invalid=invalid_when(error, name)/>
+            {field_error(error, name)}
+        </div>
+    }
+}
+
+/// `aria-invalid` for a field the last answer refused.
+pub(super) fn invalid_when(
+    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
+    field: &'static str,
+) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+    move || error().and_then(|e| e.field_message(field)).map(|_| "true")
+}
+
+/// The message for the form as a whole: the success, or the errors that are about none of the
+/// form's `fields` (those are shown beside their fields, all at once).
+pub(super) fn form_note(
+    result: impl Fn() -> Option<Result<i64, AppError>> + Send + Sync + Copy + 'static,
+    fields: &'static [&'static str],
+    ok: &'static str,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
+    move || match result()? {
+        Ok(n) => Some(view! { <p class="form__ok" role="status">{ok} " " {n} "."</p> }.into_any()),
+        Err(e) if e.only_about_fields(fields) => None,
+        Err(e) => {
+            let unplaced: Vec<String> = e
+                .field_errors()
+                .into_iter()
+                .filter(|f| !fields.contains(&f.field.as_str()))
+                .map(|f| f.message)
+                .collect();
+            let text = if unplaced.is_empty() {
+                e.to_string()
+            } else {
+                unplaced.join(" ")
+            };
+            Some(view! { <p class="form__error" role="alert">{text}</p> }.into_any())
+        }
+    }
+}
+
+/// The last answer of a catalogue edit (a new revision or policy version).
+pub(super) fn answer<S>(
+    action: ServerAction<S>,
+) -> impl Fn() -> Option<Result<i64, AppError>> + Send + Sync + Copy + 'static
+where
+    S: ServerFn<Output = i64, Error = AppError> + Send + Sync + Clone + 'static,
+{
+    move || action.value().get()
+}
+
+/// The last error of a catalogue edit.
+pub(super) fn refusal<S>(
+    action: ServerAction<S>,
+) -> impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static
+where
+    S: ServerFn<Output = i64, Error = AppError> + Send + Sync + Clone + 'static,
+{
+    move || action.value().get().and_then(Result::err)
+}
+
+pub(super) const SAVED: &str = "Saved as catalogue revision";
+
+pub(super) fn codes<'a>(countries: impl IntoIterator<Item = &'a CountryCode>) -> String {
+    countries
+        .into_iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn site_options(snapshot: &CatalogueSnapshot, selected: Option<&str>) -> AnyView {
+    snapshot
+        .sites
+        .iter()
+        .map(|s| {
+            let slug = s.profile.slug.clone();
+            let chosen = selected == Some(slug.as_str());
+            view! { <option value=slug selected=chosen>{s.profile.name.clone()}</option> }
+        })
+        .collect_view()
+        .into_any()
+}
+
+pub(super) fn operator_options(snapshot: &CatalogueSnapshot, selected: Option<&str>) -> AnyView {
+    snapshot
+        .operators
+        .iter()
+        .map(|o| {
+            let name = o.operator.name.clone();
+            let chosen = selected == Some(name.as_str());
+            view! { <option value=name selected=chosen>{o.operator.name.clone()}</option> }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// The site chosen in the address (`?site=<slug>`): edited, and preselected in
+/// the GPU and certification forms.
+pub(super) fn chosen_site() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("site"))
+}
+
+/// Chooses what a section edits through the address (`?name=…`), so it works before the wasm.
+#[component]
+pub(super) fn EditChooser(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    button: &'static str,
+    options: AnyView,
+) -> impl IntoView {
+    view! {
+        <Form method="GET" action=PAGE attr:class="form form--inline">
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id name=name>{options}</select>
+            </div>
+            <button type="submit" class="button button--small">{button}</button>
+        </Form>
+    }
+}
+
+/// An address of this page that chooses an operator or a site to edit.
+pub(super) fn edit_link(key: &str, value: &str, anchor: &str) -> String {
+    format!("{PAGE}?{key}={}#{anchor}", crate::ui::table::escape(value))
+}
+
+/// The inside of the form that deletes the operator or site being edited (each caller wraps it
+/// in its own `ActionForm`); the server says why when it may not.
+#[component]
+pub(super) fn DeleteFields(
+    result: Signal<Option<Result<i64, AppError>>>,
+    field: &'static str,
+    value: String,
+    what: &'static str,
+    rule: &'static str,
+) -> impl IntoView {
+    view! {
+        <h3>{format!("Delete this {what}")}</h3>
+        <p class="field__hint">{rule}</p>
+        {form_note(move || result.get(), &[], "Deleted: catalogue revision")}
+        <input type="hidden" name=field value=value/>
+        <button type="submit" class="button button--danger">{format!("Delete {what}")}</button>
+    }
+}

@@ -1,0 +1,55 @@
+//! The GPU inventory form.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::form::{
+    answer, chosen_site, field_error, form_note, invalid_when, refusal, site_options, SAVED,
+};
+use super::Actions;
+use crate::domain::catalogue::CatalogueSnapshot;
+
+#[component]
+pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
+    let gpu = actions.gpu;
+    let result = answer(gpu);
+    let error = refusal(gpu);
+    let param = chosen_site();
+    let sites = move || site_options(&snapshot, param.get().as_deref());
+    view! {
+        <section class="admin-section" aria-labelledby="gpus">
+            <h2 id="gpus">"GPU inventory"</h2>
+            <div class="features admin-forms">
+                <ActionForm action=gpu attr:class="form" attr:novalidate=true>
+                    <h3>"Set GPU inventory"</h3>
+                    {form_note(result, &["site", "model", "installed", "reserve"], SAVED)}
+                    <div class="field">
+                        <label for="gpu-site">"Site"</label>
+                        <select id="gpu-site" name="site">{sites}</select>
+                        {field_error(error, "site")}
+                    </div>
+                    <div class="field">
+                        <label for="gpu-model">"GPU model"</label>
+                        <input id="gpu-model" name="model" type="text" placeholder="H100"
+                            aria-invalid=invalid_when(error, "model")/>
+                        {field_error(error, "model")}
+                    </div>
+                    <div class="field">
+                        <label for="gpu-installed">"Installed GPUs"</label>
+                        <input id="gpu-installed" name="installed" type="number" min="0" inputmode="numeric"
+                            aria-invalid=invalid_when(error, "installed")/>
+                        {field_error(error, "installed")}
+                    </div>
+                    <div class="field">
+                        <label for="gpu-reserve">"Reserve (never promised)"</label>
+                        <input id="gpu-reserve" name="reserve" type="number" min="0" value="0" inputmode="numeric"
+                            aria-invalid=invalid_when(error, "reserve")/>
+                        {field_error(error, "reserve")}
+                    </div>
+                    <button type="submit" class="button">"Save inventory"</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,161 @@
+//! Catalogue administration for platform admins: operators and their
+//! shareholders, sites, GPU inventory, certifications and the policy lists.
+//! Every form is an `ActionForm` (it works before the wasm loads); the server
+//! validates, audits and versions each change.
+//!
+//! The operator or site being edited is named in the address
+//! (`?operator=<id>`, `?site=<slug>`), chosen through a plain GET form or an
+//! "Edit" link, so its edit form comes pre-filled with the current values with
+//! or without the wasm.
+
+mod certifications;
+mod form;
+mod gpus;
+mod operators;
+mod policy;
+mod shareholders;
+mod sites;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::{
+    get_catalogue, AddCertification, CreateOperator, CreateSite, DeleteOperator, DeleteSite,
+    RemoveCertification, RemoveShareholder, SetGpuInventory, SetShareholder, UpdateOperator,
+    UpdatePolicy, UpdateSite,
+};
+use super::page::CatalogueView;
+use crate::domain::{catalogue::CatalogueSnapshot, country::ALL_COUNTRIES};
+use crate::error::AppError;
+use crate::features::auth::use_viewer;
+use certifications::CertificationsSection;
+use form::COUNTRY_LIST;
+use gpus::GpuSection;
+use operators::OperatorsSection;
+use policy::PolicySection;
+use sites::SitesSection;
+
+#[component]
+pub fn CatalogueAdminPage() -> impl IntoView {
+    let viewer = use_viewer();
+    // Created here, before the view (never inside a `Suspend`): the edits, and the catalogue
+    // read again after each. Anyone but a platform admin gets the refusal, with its status.
+    let actions = Actions::new();
+    let snapshot = Resource::new(
+        move || actions.versions(),
+        move |_| async move {
+            match viewer.await? {
+                Some(v) if v.platform_admin => get_catalogue().await,
+                Some(_) => Err(AppError::Forbidden),
+                None => Err(AppError::Unauthenticated),
+            }
+        },
+    );
+    view! {
+        <Title text="Catalogue administration"/>
+        <section class="page">
+            <h1>"Catalogue administration"</h1>
+            <Transition fallback=|| view! { <p>"Loading the catalogue…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snapshot) => view! { <AdminForms snapshot=Arc::new(snapshot) actions/> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Every edit of the page; the catalogue is read again after each.
+#[derive(Clone, Copy)]
+pub(super) struct Actions {
+    pub(super) new_operator: ServerAction<CreateOperator>,
+    pub(super) edit_operator: ServerAction<UpdateOperator>,
+    pub(super) holder: ServerAction<SetShareholder>,
+    pub(super) remove_holder: ServerAction<RemoveShareholder>,
+    pub(super) delete_operator: ServerAction<DeleteOperator>,
+    pub(super) new_site: ServerAction<CreateSite>,
+    pub(super) edit_site: ServerAction<UpdateSite>,
+    pub(super) delete_site: ServerAction<DeleteSite>,
+    pub(super) gpu: ServerAction<SetGpuInventory>,
+    pub(super) add_cert: ServerAction<AddCertification>,
+    pub(super) remove_cert: ServerAction<RemoveCertification>,
+    pub(super) policy: ServerAction<UpdatePolicy>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Self {
+            new_operator: ServerAction::new(),
+            edit_operator: ServerAction::new(),
+            holder: ServerAction::new(),
+            remove_holder: ServerAction::new(),
+            delete_operator: ServerAction::new(),
+            new_site: ServerAction::new(),
+            edit_site: ServerAction::new(),
+            delete_site: ServerAction::new(),
+            gpu: ServerAction::new(),
+            add_cert: ServerAction::new(),
+            remove_cert: ServerAction::new(),
+            policy: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever an edit completes.
+    fn versions(&self) -> [usize; 12] {
+        [
+            self.new_operator.version().get(),
+            self.edit_operator.version().get(),
+            self.holder.version().get(),
+            self.remove_holder.version().get(),
+            self.delete_operator.version().get(),
+            self.new_site.version().get(),
+            self.edit_site.version().get(),
+            self.delete_site.version().get(),
+            self.gpu.version().get(),
+            self.add_cert.version().get(),
+            self.remove_cert.version().get(),
+            self.policy.version().get(),
+        ]
+    }
+}
+
+#[component]
+fn AdminForms(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
+    view! {
+        <nav class="admin-nav" aria-label="Parts of the catalogue">
+            <a href="#operators">"Operators"</a>
+            <a href="#sites">"Sites"</a>
+            <a href="#gpus">"GPUs"</a>
+            <a href="#certifications">"Certifications"</a>
+            <a href="#policy">"Policy lists"</a>
+            <a href="#tenant-view">"As tenants see it"</a>
+        </nav>
+        <CountryList/>
+        <OperatorsSection snapshot=snapshot.clone() actions/>
+        <SitesSection snapshot=snapshot.clone() actions/>
+        <GpuSection snapshot=snapshot.clone() actions/>
+        <CertificationsSection snapshot=snapshot.clone() actions/>
+        <PolicySection snapshot=snapshot.clone() actions/>
+        <section class="admin-section" aria-labelledby="tenant-view">
+            <h2 id="tenant-view">"The catalogue as tenants see it"</h2>
+            <CatalogueView snapshot=(*snapshot).clone()/>
+        </section>
+    }
+}
+
+/// The ISO codes with their names, suggested by every country input.
+#[component]
+fn CountryList() -> impl IntoView {
+    view! {
+        <datalist id=COUNTRY_LIST>
+            {ALL_COUNTRIES
+                .iter()
+                .map(|(code, name)| view! { <option value={*code}>{*name}</option> })
+                .collect_view()}
+        </datalist>
+    }
+}

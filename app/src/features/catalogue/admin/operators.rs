@@ -1,0 +1,227 @@
+//! Operators: their table, the chosen operator's edit and delete forms, and the new-operator
+//! form. The chosen operator's shareholders are in `shareholders`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::form::{
+    answer, country_field, edit_link, field_error, form_note, invalid_when, refusal, DeleteFields,
+    EditChooser, SAVED,
+};
+use super::shareholders::ShareholdersEditor;
+use super::Actions;
+use crate::domain::{
+    catalogue::{CatalogueOperator, CatalogueSnapshot},
+    country::CountryCode,
+};
+use crate::error::AppError;
+use crate::features::catalogue::api::CreateOperator;
+
+#[component]
+pub(super) fn OperatorsSection(
+    snapshot: Arc<CatalogueSnapshot>,
+    actions: Actions,
+) -> impl IntoView {
+    let query = use_query_map();
+    let param = Memo::new(move |_| query.read().get("operator"));
+    let table = snapshot
+        .operators
+        .iter()
+        .map(|o| {
+            let op = &o.operator;
+            let sites = snapshot
+                .sites_of(&op.name)
+                .iter()
+                .map(|s| s.profile.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let href = edit_link("operator", &o.id.to_string(), "operator-edit");
+            let name = op.name.clone();
+            view! {
+                <tr>
+                    <td>{op.name.clone()}</td>
+                    <td>{op.registered_office.name()}</td>
+                    <td>{op.central_administration.name()}</td>
+                    <td>{op.main_establishment.name()}</td>
+                    <td>{if op.dpf_certified { "yes" } else { "no" }}</td>
+                    <td class="num">{op.shareholders.len()}</td>
+                    <td>{if sites.is_empty() { "—".to_string() } else { sites }}</td>
+                    <td>
+                        <a href=href>"Edit" <span class="visually-hidden">" " {name}</span></a>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let chosen = {
+        let snapshot = snapshot.clone();
+        move || {
+            let id = param.get();
+            let operator = match id.as_deref().map(str::parse::<i64>) {
+                Some(Ok(id)) => snapshot.operator(id).cloned(),
+                _ => snapshot.operators.first().cloned(),
+            };
+            match operator {
+                Some(operator) => view! {
+                    <OperatorEditor operator snapshot=snapshot.clone() actions/>
+                }
+                .into_any(),
+                None if id.is_some() => view! {
+                    <p class="form__error" role="alert">"That operator is not in the catalogue; choose another."</p>
+                }
+                .into_any(),
+                None => ().into_any(),
+            }
+        }
+    };
+    let chooser = {
+        let snapshot = snapshot.clone();
+        move || {
+            let current = param.get();
+            let options = snapshot
+                .operators
+                .iter()
+                .map(|o| {
+                    let id = o.id.to_string();
+                    let chosen = current.as_deref() == Some(id.as_str());
+                    view! { <option value=id selected=chosen>{o.operator.name.clone()}</option> }
+                })
+                .collect_view()
+                .into_any();
+            view! {
+                <EditChooser id="choose-operator" name="operator" label="Operator to edit"
+                    button="Edit this operator" options/>
+            }
+        }
+    };
+    view! {
+        <section class="admin-section" aria-labelledby="operators">
+            <h2 id="operators">"Operators"</h2>
+            <p class="field__hint">
+                "The legal entities that run the sites. Their offices (S2), shareholders (S3, S4) and "
+                "Data Privacy Framework certification (G2) decide where sensitive and personal data may go."
+            </p>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th>"Operator"</th><th>"Registered office"</th><th>"Central administration"</th>
+                            <th>"Main establishment"</th><th>"DPF certified"</th><th class="num">"Shareholders"</th>
+                            <th>"Sites"</th><th><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{table}</tbody>
+                </table>
+            </div>
+            {chooser}
+            <div class="features admin-forms">
+                {chosen}
+                <NewOperatorForm action=actions.new_operator/>
+            </div>
+        </section>
+    }
+}
+
+/// The three office countries and the two flags, shared by the new and edit forms.
+#[component]
+fn OperatorFields(
+    prefix: &'static str,
+    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
+    current: Option<CatalogueOperator>,
+) -> impl IntoView {
+    let op = current.map(|c| c.operator);
+    let value = |f: fn(&crate::domain::residency::Operator) -> CountryCode| {
+        op.as_ref()
+            .map(|o| f(o).as_str().to_string())
+            .unwrap_or_default()
+    };
+    let registered = value(|o| o.registered_office);
+    let central = value(|o| o.central_administration);
+    let main = value(|o| o.main_establishment);
+    let dpf = op.as_ref().is_some_and(|o| o.dpf_certified);
+    let commercial = op.as_ref().is_none_or(|o| o.commercial_organisation);
+    let id = move |field: &str| format!("{prefix}-{field}");
+    view! {
+        {country_field(id("registered"), "registered_office", "Registered office (ISO code)", registered, error)}
+        {country_field(id("central"), "central_administration", "Central administration (ISO code)", central, error)}
+        {country_field(id("main"), "main_establishment", "Main establishment (ISO code)", main, error)}
+        <div class="field">
+            <div class="choice">
+                <input id=id("dpf") name="dpf_certified" type="checkbox" value="true" checked=dpf/>
+                <label for=id("dpf")>"Certified under the EU-US Data Privacy Framework"</label>
+            </div>
+            <div class="choice">
+                <input id=id("commercial") name="commercial_organisation" type="checkbox" value="true" checked=commercial/>
+                <label for=id("commercial")>"A commercial organisation (Canada's adequacy decision covers only these)"</label>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn NewOperatorForm(action: ServerAction<CreateOperator>) -> impl IntoView {
+    let result = answer(action);
+    let error = refusal(action);
+    view! {
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <h3>"Add an operator"</h3>
+            {form_note(result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
+            <div class="field">
+                <label for="new-operator-name">"Legal name"</label>
+                <input id="new-operator-name" name="name" type="text" aria-invalid=invalid_when(error, "name")/>
+                {field_error(error, "name")}
+            </div>
+            <OperatorFields prefix="new-operator" error current=None/>
+            <p class="field__hint">"Add its shareholders once it is saved."</p>
+            <button type="submit" class="button">"Add operator"</button>
+        </ActionForm>
+    }
+}
+
+/// The chosen operator: its edit and delete forms, then its shareholders.
+#[component]
+fn OperatorEditor(
+    operator: CatalogueOperator,
+    snapshot: Arc<CatalogueSnapshot>,
+    actions: Actions,
+) -> impl IntoView {
+    let name = operator.operator.name.clone();
+    let edit = actions.edit_operator;
+    let edit_result = answer(edit);
+    let edit_error = refusal(edit);
+    let sites = match snapshot.sites_of(&name).len() {
+        0 => "It runs no site yet.".to_string(),
+        1 => "It runs one site.".to_string(),
+        n => format!("It runs {n} sites."),
+    };
+    let edit_heading = format!("Edit {name}");
+    let (edit_key, edit_value, delete_value) = (name.clone(), name.clone(), name);
+    let holders = operator.clone();
+    let current = Some(operator);
+    view! {
+        <div class="form-stack">
+        <ActionForm action=edit attr:class="form" attr:novalidate=true attr:id="operator-edit">
+            <h3>{edit_heading}</h3>
+            <p class="field__hint">{sites}</p>
+            {form_note(edit_result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
+            <input type="hidden" name="operator" value=edit_key/>
+            <div class="field">
+                <label for="edit-operator-name">"Legal name"</label>
+                <input id="edit-operator-name" name="name" type="text" value=edit_value
+                    aria-invalid=invalid_when(edit_error, "name")/>
+                {field_error(edit_error, "name")}
+            </div>
+            <OperatorFields prefix="edit-operator" error=edit_error current/>
+            <button type="submit" class="button">"Save operator"</button>
+        </ActionForm>
+        <ActionForm action=actions.delete_operator attr:class="form form--danger">
+            <DeleteFields result=Signal::derive(answer(actions.delete_operator)) field="operator"
+                value=delete_value what="operator" rule="Only an operator that runs no site can be deleted."/>
+        </ActionForm>
+        </div>
+
+        <ShareholdersEditor operator=holders actions/>
+    }
+}

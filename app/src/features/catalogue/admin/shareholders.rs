@@ -1,0 +1,107 @@
+//! The chosen operator's shareholders (S3, S4): each removable, and the form that adds or
+//! updates one.
+
+use leptos::prelude::*;
+
+use super::form::{answer, country_field, field_error, form_note, invalid_when, refusal, SAVED};
+use super::Actions;
+use crate::domain::catalogue::CatalogueOperator;
+use crate::features::catalogue::page::shareholder_cells;
+
+/// The operator's shareholders, each removable, and the form that adds or updates one.
+#[component]
+pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) -> impl IntoView {
+    let name = operator.operator.name.clone();
+    let holder_result = answer(actions.holder);
+    let holder_error = refusal(actions.holder);
+    let remove_result = answer(actions.remove_holder);
+    let none = operator.operator.shareholders.is_empty();
+    // Each row is an `ActionForm` whose children own what they show.
+    let holders = operator
+        .operator
+        .shareholders
+        .clone()
+        .into_iter()
+        .map(|h| {
+            let operator_name = name.clone();
+            let holder_name = h.name.clone();
+            let label = h.name.clone();
+            view! {
+                <tr>
+                    {shareholder_cells(h)}
+                    <td>
+                        <ActionForm action=actions.remove_holder attr:class="inline-form">
+                            <input type="hidden" name="operator" value=operator_name/>
+                            <input type="hidden" name="name" value=holder_name/>
+                            <button type="submit" class="button button--small button--ghost">
+                                "Remove" <span class="visually-hidden">" " {label}</span>
+                            </button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let holders_heading = format!("Shareholders of {name}");
+    let holder_key = name;
+    view! {
+        <div class="form">
+            <h3>{holders_heading}</h3>
+            {form_note(remove_result, &[], SAVED)}
+            {if none {
+                view! { <p class="field__hint">"No shareholder is recorded."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th>"Shareholder"</th><th>"Country"</th><th class="num">"Capital"</th>
+                                    <th class="num">"Voting"</th><th>"Rights"</th>
+                                    <th><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{holders}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+            <ActionForm action=actions.holder attr:class="admin-subform" attr:novalidate=true>
+                <h4>"Add or update a shareholder"</h4>
+                {form_note(holder_result, &["operator", "name", "country", "capital", "voting"], SAVED)}
+                <input type="hidden" name="operator" value=holder_key/>
+                {field_error(holder_error, "operator")}
+                <div class="field">
+                    <label for="holder-name">"Shareholder (updated when the name is already listed)"</label>
+                    <input id="holder-name" name="name" type="text" aria-invalid=invalid_when(holder_error, "name")/>
+                    {field_error(holder_error, "name")}
+                </div>
+                {country_field("holder-country".into(), "country", "Country (ISO code)", String::new(), holder_error)}
+                <div class="field">
+                    <label for="holder-capital">"Capital %"</label>
+                    <input id="holder-capital" name="capital" type="text" inputmode="decimal" placeholder="24.01"
+                        aria-invalid=invalid_when(holder_error, "capital")/>
+                    {field_error(holder_error, "capital")}
+                </div>
+                <div class="field">
+                    <label for="holder-voting">"Voting rights %"</label>
+                    <input id="holder-voting" name="voting" type="text" inputmode="decimal" placeholder="24.01"
+                        aria-invalid=invalid_when(holder_error, "voting")/>
+                    {field_error(holder_error, "voting")}
+                </div>
+                <div class="field">
+                    <div class="choice">
+                        <input id="holder-control" name="control_rights" type="checkbox" value="true"/>
+                        <label for="holder-control">"Holds control rights"</label>
+                    </div>
+                    <div class="choice">
+                        <input id="holder-veto" name="veto_rights" type="checkbox" value="true"/>
+                        <label for="holder-veto">"Holds veto rights"</label>
+                    </div>
+                </div>
+                <button type="submit" class="button">"Save shareholder"</button>
+            </ActionForm>
+        </div>
+    }
+}
