@@ -9,6 +9,7 @@
 
 use time::{Date, Duration};
 
+use super::error::ServiceError;
 use super::{
     auth::actor::{AdminActor, TenantActor},
     demo::{DemoError, ADMIN_EMAIL},
@@ -16,7 +17,6 @@ use super::{
     requests::{self, today, DecisionInput, RequestForm},
     state::AppState,
 };
-use super::error::ServiceError;
 use crate::domain::{lifecycle::Action, request_fields::GpuCount};
 use crate::error::AppError;
 
@@ -311,7 +311,8 @@ async fn make(
             action: Action::PartiallyApprove,
             note: why.into(),
             approved_gpus: Some(
-                GpuCount::new(gpus).map_err(|m| ServiceError::from(AppError::validation("approved_gpus", m)))?,
+                GpuCount::new(gpus)
+                    .map_err(|m| ServiceError::from(AppError::validation("approved_gpus", m)))?,
             ),
             approved_start: None,
             approved_end: None,

@@ -275,8 +275,7 @@ pub async fn decide_request(
     };
     let input = respond(form.parse())?;
     let status = respond(
-        requests::decide_on_request(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref())
-            .await,
+        requests::decide_on_request(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await,
     )?;
     Ok(status.as_str().to_owned())
 }

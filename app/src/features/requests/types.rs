@@ -282,12 +282,25 @@ impl RequestForm {
         let mut errors = FieldErrors::default();
         let key = form_token(&mut errors, &self.idempotency_key);
         let title = errors.check("project_title", ProjectTitle::parse(&self.project_title));
-        let justification = errors.check("justification", Justification::parse(&self.justification));
+        let justification =
+            errors.check("justification", Justification::parse(&self.justification));
         let sector = errors.check("sector", Sector::parse(&self.sector));
-        let classification =
-            errors.check("classification", Classification::parse(&self.classification));
-        let site = chosen(&mut errors, "site", &self.site, "Please choose a site from the list.");
-        let gpu_model = chosen(&mut errors, "gpu_model", &self.gpu_model, "Please choose a GPU model.");
+        let classification = errors.check(
+            "classification",
+            Classification::parse(&self.classification),
+        );
+        let site = chosen(
+            &mut errors,
+            "site",
+            &self.site,
+            "Please choose a site from the list.",
+        );
+        let gpu_model = chosen(
+            &mut errors,
+            "gpu_model",
+            &self.gpu_model,
+            "Please choose a GPU model.",
+        );
         let gpus = errors.check("gpus", GpuCount::parse(&self.gpus));
         let window = form_window(
             &mut errors,
@@ -492,3 +505,6 @@ impl SiteQuery {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

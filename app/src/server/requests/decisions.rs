@@ -44,8 +44,12 @@ pub(super) async fn reserve_capacity(
     let loads = repo::pool_loads(conn, Pools::These(&pools), start, end).await?;
     let replaced = holder.commitment();
     let commitments = loads.commitments(pool.site_id(), pool.gpu_model(), start, end, replaced);
-    let headroom = capacity::check_fits(pool.pool(), &commitments, &Commitment::new(start, end, gpus))
-        .map_err(|shortfall| conflict(shortfall.message(pool.gpu_model())))?;
+    let headroom = capacity::check_fits(
+        pool.pool(),
+        &commitments,
+        &Commitment::new(start, end, gpus),
+    )
+    .map_err(|shortfall| conflict(shortfall.message(pool.gpu_model())))?;
     repo::set_grant(conn, holder.tenant_id, holder.id, gpus, start, end).await?;
     Ok(headroom)
 }

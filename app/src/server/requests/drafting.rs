@@ -202,8 +202,8 @@ pub async fn amend_request(
             let end = input
                 .end
                 .ok_or_else(|| invalid("end_date", "Please enter the end date."))?;
-            let window =
-                TimeWindow::new(o_end, end, today, max_months).map_err(|m| invalid("end_date", m))?;
+            let window = TimeWindow::new(o_end, end, today, max_months)
+                .map_err(|m| invalid("end_date", m))?;
             (window.start(), window.end())
         }
     };

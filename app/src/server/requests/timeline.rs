@@ -4,7 +4,10 @@
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{conflict, repo::{self, RequestRow}};
+use super::{
+    conflict,
+    repo::{self, RequestRow},
+};
 use crate::domain::{
     lifecycle::{self, Action, RequestStatus, Role},
     tenancy::TenantRole,

@@ -4,10 +4,11 @@
 use crate::error::AppError;
 use crate::server::{
     auth::actor::{AdminActor, TenantActor},
-    request_context, RequestContext,
     db::Scope,
     error::respond,
+    request_context,
     state::AppState,
+    RequestContext,
 };
 
 /// A signed-in person seeing what is theirs: a platform admin, or someone acting in a tenant.

@@ -267,8 +267,12 @@ mod tests {
                 peak_committed(&quotas, start, end)
             );
             let first = date!(2026 - 11 - 30);
-            let whole = loads.commitments(1, "H100", first, first + time::Duration::weeks(26), None);
-            assert_eq!(weekly_load(&whole, first, 26), weekly_load(&quotas, first, 26));
+            let whole =
+                loads.commitments(1, "H100", first, first + time::Duration::weeks(26), None);
+            assert_eq!(
+                weekly_load(&whole, first, 26),
+                weekly_load(&quotas, first, 26)
+            );
         }
         let without = loads.commitments(
             1,
@@ -286,7 +290,13 @@ mod tests {
             )
         );
         assert!(loads
-            .commitments(2, "H100", date!(2027 - 01 - 01), date!(2027 - 05 - 01), None)
+            .commitments(
+                2,
+                "H100",
+                date!(2027 - 01 - 01),
+                date!(2027 - 05 - 01),
+                None
+            )
             .is_empty());
     }
 }

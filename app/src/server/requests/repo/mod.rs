@@ -137,9 +137,8 @@ impl TryFrom<StoredRequest> for RequestRow {
 
     fn try_from(s: StoredRequest) -> Result<Self, Self::Error> {
         let id = s.id;
-        let optional_date = |column: &str, text: Option<&str>| {
-            text.map(|t| stored_date(id, column, t)).transpose()
-        };
+        let optional_date =
+            |column: &str, text: Option<&str>| text.map(|t| stored_date(id, column, t)).transpose();
         Ok(Self {
             id,
             tenant_id: s.tenant_id,
@@ -197,7 +196,13 @@ pub async fn find_in_tenant(
     id: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2");
-    decode_one(sqlx::query_as(&sql).bind(tenant_id).bind(id).fetch_optional(conn).await?)
+    decode_one(
+        sqlx::query_as(&sql)
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// A request of this tenant by its form's idempotency key.
@@ -207,11 +212,20 @@ pub async fn find_by_key(
     key: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.idempotency_key = $2");
-    decode_one(sqlx::query_as(&sql).bind(tenant_id).bind(key).fetch_optional(conn).await?)
+    decode_one(
+        sqlx::query_as(&sql)
+            .bind(tenant_id)
+            .bind(key)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Any request (platform admins).
-pub async fn find_any(conn: &mut AnyConnection, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
+pub async fn find_any(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE r.id = $1");
     decode_one(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
 }

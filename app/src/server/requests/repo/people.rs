@@ -5,10 +5,7 @@ use sqlx::AnyConnection;
 
 use super::corrupt;
 use crate::domain::{
-    country::CountryCode,
-    lifecycle::RequestStatus,
-    residency::TenantProfile,
-    tenancy::TenantStatus,
+    country::CountryCode, lifecycle::RequestStatus, residency::TenantProfile, tenancy::TenantStatus,
 };
 use crate::features::requests::types::{NotificationItem, TimelineEntry};
 use crate::server::db::now_unix;
