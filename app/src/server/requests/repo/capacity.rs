@@ -90,7 +90,7 @@ pub async fn pool_loads(
     match pools {
         Pools::All => {}
         Pools::Model(_) => filter.push_str(" AND gpu_model = $3"),
-        Pools::These(list) if list.is_empty() => return Ok(PoolLoads::default()),
+        Pools::These([]) => return Ok(PoolLoads::default()),
         Pools::These(list) => {
             let alternatives: Vec<String> = (0..list.len())
                 .map(|i| format!("(site_id = ${} AND gpu_model = ${})", 3 + 2 * i, 4 + 2 * i))

@@ -161,6 +161,9 @@ pub async fn notify(
 const NOTIFICATION_SCOPE: &str =
     "user_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR tenant_id IS NULL OR tenant_id = $2)";
 
+/// id, request id, text, created at, read at.
+type NotificationRow = (i64, Option<i64>, String, i64, Option<i64>);
+
 /// The person's notifications in `tenant_id` (all of them for `None`), newest first: at most
 /// `limit` from `offset`.
 pub async fn list_notifications(
@@ -170,7 +173,7 @@ pub async fn list_notifications(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<NotificationItem>, sqlx::Error> {
-    let rows: Vec<(i64, Option<i64>, String, i64, Option<i64>)> = sqlx::query_as(&format!(
+    let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
         "SELECT id, request_id, text, created_at, read_at FROM notifications \
          WHERE {NOTIFICATION_SCOPE} ORDER BY id DESC LIMIT {} OFFSET {}",
         limit.max(0),
