@@ -80,7 +80,7 @@ async fn dashboard(viewer: Option<Viewer>) -> Result<Dashboard, AppError> {
             None,
         ),
         list_requests(Some("open".into()), None, None, None, None),
-        list_notifications(),
+        list_notifications(None),
     )
     .await;
     Ok(Dashboard::Tenant {

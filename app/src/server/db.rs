@@ -340,6 +340,21 @@ pub fn now_unix() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// The clause that ends a `SELECT` reading rows to lock until the transaction ends, decided
+/// here for each database: ` FOR UPDATE` (of the table aliased `of`, for a join) on PostgreSQL;
+/// nothing on SQLite, which has no row locks and where a write transaction (`BEGIN IMMEDIATE`,
+/// from [`Db::tenant_write_tx`] or [`Db::platform_write_tx`]) holds the database's write lock
+/// from its start, which already serialises writers.
+pub fn row_lock(conn: &sqlx::AnyConnection, of: Option<&str>) -> String {
+    if conn.backend_name() != "PostgreSQL" {
+        return String::new();
+    }
+    match of {
+        Some(table) => format!(" FOR UPDATE OF {table}"),
+        None => " FOR UPDATE".to_owned(),
+    }
+}
+
 /// Whether an error is a unique-constraint violation (a duplicate).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())

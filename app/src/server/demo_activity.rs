@@ -9,14 +9,16 @@
 
 use time::{Date, Duration};
 
+use super::error::ServiceError;
 use super::{
     auth::actor::{AdminActor, TenantActor},
     demo::{DemoError, ADMIN_EMAIL},
     identity::repo::{find_user_by_email, memberships_of},
-    requests::{self, service::today, DecisionInput, DraftInput},
+    requests::{self, today, DecisionInput, RequestForm},
     state::AppState,
 };
-use crate::domain::lifecycle::Action;
+use crate::domain::{lifecycle::Action, request_fields::GpuCount};
+use crate::error::AppError;
 
 /// What happens to a demo request after it is made.
 #[derive(Clone, Copy)]
@@ -265,7 +267,7 @@ async fn make(
 ) -> Result<(), DemoError> {
     let requester = tenant_actor(state, r.requester).await?;
     let day = |d: i64| (today + Duration::days(d)).to_string();
-    let input = DraftInput {
+    let form = RequestForm {
         id: None,
         idempotency_key: format!("demo-{n}"),
         project_title: r.title.into(),
@@ -280,6 +282,9 @@ async fn make(
         end_date: day(r.to),
         expected_gpu_hours: String::new(),
     };
+    let input = form
+        .parse(today, state.config.max_window_months)
+        .map_err(crate::server::error::ServiceError::from)?;
     let submit = !matches!(r.fate, Fate::Draft);
     let id = requests::save_request(state, &requester, &input, submit, None).await?;
     if matches!(r.fate, Fate::Draft | Fate::Submitted) {
@@ -298,27 +303,30 @@ async fn make(
         Fate::Approved => DecisionInput {
             action: Action::Approve,
             note: String::new(),
-            approved_gpus: String::new(),
-            approved_start: String::new(),
-            approved_end: String::new(),
+            approved_gpus: None,
+            approved_start: None,
+            approved_end: None,
         },
         Fate::Partial(gpus, why) => DecisionInput {
             action: Action::PartiallyApprove,
             note: why.into(),
-            approved_gpus: gpus.to_string(),
-            approved_start: String::new(),
-            approved_end: String::new(),
+            approved_gpus: Some(
+                GpuCount::new(gpus)
+                    .map_err(|m| ServiceError::from(AppError::validation("approved_gpus", m)))?,
+            ),
+            approved_start: None,
+            approved_end: None,
         },
         Fate::Rejected(why) => DecisionInput {
             action: Action::Reject,
             note: why.into(),
-            approved_gpus: String::new(),
-            approved_start: String::new(),
-            approved_end: String::new(),
+            approved_gpus: None,
+            approved_start: None,
+            approved_end: None,
         },
         Fate::Draft | Fate::Submitted | Fate::Endorsed | Fate::Withdrawn => return Ok(()),
     };
-    requests::decide(state, admin, id, &decision, None).await?;
+    requests::decide_on_request(state, admin, id, &decision, None).await?;
     Ok(())
 }
 

@@ -163,8 +163,9 @@ async fn main() -> Result<(), BoxError> {
         let end = start + Days::days(rng.range(7, 60));
         let gpus = u32::try_from(rng.range(1, 8)).unwrap_or(1);
         let t = Instant::now();
-        let commitments =
-            repo::commitments(&mut conn, pool.site_id, &pool.model, start, end, 0).await?;
+        let pools = [(pool.site_id, pool.model.clone())];
+        let loads = repo::pool_loads(&mut conn, repo::Pools::These(&pools), start, end).await?;
+        let commitments = loads.commitments(pool.site_id, &pool.model, start, end, None);
         let result = check_fits(
             Pool::new(pool.available, 0),
             &commitments,
@@ -214,15 +215,15 @@ async fn main() -> Result<(), BoxError> {
     let decision = DecisionInput {
         action: Action::Approve,
         note: String::new(),
-        approved_gpus: String::new(),
-        approved_start: String::new(),
-        approved_end: String::new(),
+        approved_gpus: None,
+        approved_start: None,
+        approved_end: None,
     };
     let mut samples = Vec::with_capacity(APPROVALS);
     let (mut approved, mut refused) = (0, 0);
     for id in ids {
         let t = Instant::now();
-        let result = requests::decide(&state, &admin, id, &decision, None).await;
+        let result = requests::decide_on_request(&state, &admin, id, &decision, None).await;
         samples.push(t.elapsed());
         match result {
             Ok(_) => approved += 1,

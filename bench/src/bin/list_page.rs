@@ -23,7 +23,7 @@ use app::server::{
     config::DatabaseUrl,
     demo,
     identity::repo::{find_user_by_email, memberships_of},
-    requests::{self, DraftInput},
+    requests::{self, RequestForm},
     AppConfig, AppState, Db,
 };
 use bench::{fresh_database, report, BoxError};
@@ -91,7 +91,7 @@ async fn seed(url: &str) -> Result<(), BoxError> {
     };
     let today = OffsetDateTime::now_utc().date();
     for n in 0..60_i64 {
-        let input = DraftInput {
+        let form = RequestForm {
             idempotency_key: format!("bench-{n}"),
             project_title: format!("Benchmark run {n}"),
             justification: "Training runs for the list-page benchmark.".into(),
@@ -102,8 +102,9 @@ async fn seed(url: &str) -> Result<(), BoxError> {
             gpus: (1 + n % 4).to_string(),
             start_date: (today + Days::days(10 + n)).to_string(),
             end_date: (today + Days::days(40 + n)).to_string(),
-            ..DraftInput::default()
+            ..RequestForm::default()
         };
+        let input = form.parse(today, state.config.max_window_months)?;
         requests::save_request(&state, &actor, &input, true, None).await?;
     }
     db.close().await;

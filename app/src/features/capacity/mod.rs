@@ -2,49 +2,15 @@
 //! site and GPU model, as server-rendered SVG charts. Totals only, no tenant data: platform admins
 //! and any signed-in tenant member may see it.
 
+mod api;
 pub mod chart;
+pub mod types;
+
+pub use api::*;
+pub use types::{CapacityLoads, PoolLoad, WEEKS};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
-
-/// Weeks shown.
-pub const WEEKS: usize = 26;
-
-/// One site and GPU model over the weeks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PoolLoad {
-    pub site_slug: String,
-    pub site_name: String,
-    pub gpu_model: String,
-    pub available: u32,
-    /// Peak committed GPUs of each week.
-    pub peaks: Vec<u32>,
-}
-
-/// The chart data of every pool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CapacityLoads {
-    /// ISO start date of each week.
-    pub weeks: Vec<String>,
-    pub pools: Vec<PoolLoad>,
-}
-
-/// Committed versus available GPUs per site and model for the next 26 weeks. For platform admins
-/// and members of any tenant (totals only).
-#[server(prefix = "/api", endpoint = "capacity_overview")]
-pub async fn capacity_overview() -> Result<CapacityLoads, AppError> {
-    use crate::server::{error::respond, request_context, requests::capacity};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let viewer = match user.as_platform_admin() {
-        Ok(admin) => capacity::Viewer::Admin(admin),
-        Err(_) => capacity::Viewer::Tenant(respond(user.in_tenant())?),
-    };
-    respond(capacity::overview(&ctx.state, &viewer).await)
-}
 
 /// A sentence for screen readers and for anyone without the chart.
 pub fn summary(pool: &PoolLoad, weeks: &[String]) -> String {

@@ -24,10 +24,8 @@ pub async fn list_requests(
     dir: Option<String>,
     page: Option<String>,
 ) -> Result<Paged<RequestSummary>, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant())?;
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Read).await?;
     let filter = requests::RequestFilter {
         status,
         search,
@@ -65,16 +63,16 @@ fn page_number(page: Option<String>) -> u32 {
 /// outside a tenant.
 #[server(prefix = "/api", endpoint = "get_request")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
+    use crate::server::{error::respond, requests};
+    let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::TenantFirst).await?;
     let id = respond(parse_id(&id))?;
-    match user.in_tenant() {
-        Ok(actor) => respond(requests::detail_for_tenant(&ctx.state, &actor, id).await),
-        Err(e) => match user.as_platform_admin() {
-            Ok(admin) => respond(requests::detail_for_admin(&ctx.state, &admin, id).await),
-            Err(_) => respond(Err(e)),
-        },
+    match viewer {
+        requests::Viewer::Tenant(actor) => {
+            respond(requests::detail_for_tenant(&ctx.state, &actor, id).await)
+        }
+        requests::Viewer::Admin(admin) => {
+            respond(requests::detail_for_admin(&ctx.state, &admin, id).await)
+        }
     }
 }
 
@@ -82,28 +80,22 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
 /// and free GPUs, and a fresh idempotency key.
 #[server(prefix = "/api", endpoint = "request_form_options")]
 pub async fn request_form_options(
-    classification: String,
-    gpu_model: String,
-    start_date: String,
-    end_date: String,
+    #[server(default)] classification: String,
+    #[server(default)] gpu_model: String,
+    #[server(default)] start_date: String,
+    #[server(default)] end_date: String,
     confidential_waiver: Option<String>,
 ) -> Result<FormOptions, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant_writer())?;
-    respond(
-        requests::form_options(
-            &ctx.state,
-            &actor,
-            &classification,
-            &gpu_model,
-            &start_date,
-            &end_date,
-            confidential_waiver.is_some(),
-        )
-        .await,
-    )
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Write).await?;
+    let query = respond(requests::SiteQuery::parse(
+        &classification,
+        &start_date,
+        &end_date,
+        confidential_waiver.is_some(),
+        requests::today(),
+    ))?;
+    respond(requests::form_options(&ctx.state, &actor, &query, &gpu_model).await)
 }
 
 /// Saves a draft (new, or an existing one by `id`) and, when `intent` is "submit", submits it.
@@ -111,29 +103,27 @@ pub async fn request_form_options(
 #[server(prefix = "/api", endpoint = "save_request")]
 pub async fn save_request(
     id: Option<String>,
-    idempotency_key: String,
-    project_title: String,
-    justification: String,
-    sector: String,
-    classification: String,
+    #[server(default)] idempotency_key: String,
+    #[server(default)] project_title: String,
+    #[server(default)] justification: String,
+    #[server(default)] sector: String,
+    #[server(default)] classification: String,
     confidential_waiver: Option<String>,
-    site: String,
-    gpu_model: String,
-    gpus: String,
-    start_date: String,
-    end_date: String,
+    #[server(default)] site: String,
+    #[server(default)] gpu_model: String,
+    #[server(default)] gpus: String,
+    #[server(default)] start_date: String,
+    #[server(default)] end_date: String,
     expected_gpu_hours: Option<String>,
     intent: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant_writer())?;
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Write).await?;
     let id = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Some(respond(parse_id(raw))?),
         None => None,
     };
-    let input = requests::DraftInput {
+    let form = requests::RequestForm {
         id,
         idempotency_key,
         project_title,
@@ -148,6 +138,7 @@ pub async fn save_request(
         end_date,
         expected_gpu_hours: expected_gpu_hours.unwrap_or_default(),
     };
+    let input = respond(form.parse(requests::today(), ctx.state.config.max_window_months))?;
     let submit = intent.as_deref() == Some("submit");
     let id = respond(
         requests::save_request(&ctx.state, &actor, &input, submit, ctx.client_ip.as_deref()).await,
@@ -168,43 +159,25 @@ pub async fn save_request(
 #[server(prefix = "/api", endpoint = "amend_quota")]
 pub async fn amend_quota(
     id: String,
-    kind: String,
-    idempotency_key: String,
+    #[server(default)] kind: String,
+    #[server(default)] idempotency_key: String,
     gpus: Option<String>,
     end_date: Option<String>,
     justification: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::domain::lifecycle::RequestKind;
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant_writer())?;
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Write).await?;
     let id = respond(parse_id(&id))?;
-    let kind = match RequestKind::parse(&kind) {
-        Ok(k @ (RequestKind::Change | RequestKind::Renewal)) => k,
-        _ => {
-            return respond(Err(AppError::validation(
-                "kind",
-                "Choose a change or a renewal.",
-            )))
-        }
-    };
-    let input = requests::AmendInput {
+    let form = requests::AmendForm {
+        kind,
         idempotency_key,
         gpus: gpus.unwrap_or_default(),
         end_date: end_date.unwrap_or_default(),
         justification: justification.unwrap_or_default(),
     };
+    let input = respond(form.parse())?;
     let new_id = respond(
-        requests::amend_request(
-            &ctx.state,
-            &actor,
-            id,
-            kind,
-            &input,
-            ctx.client_ip.as_deref(),
-        )
-        .await,
+        requests::amend_request(&ctx.state, &actor, id, &input, ctx.client_ip.as_deref()).await,
     )?;
     if !is_script_call() {
         leptos_axum::redirect(&format!("/requests/{new_id}"));
@@ -230,10 +203,8 @@ fn is_script_call() -> bool {
 /// Submits a draft of the caller's.
 #[server(prefix = "/api", endpoint = "submit_request")]
 pub async fn submit_request(id: String) -> Result<i64, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant_writer())?;
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Write).await?;
     let id = respond(parse_id(&id))?;
     respond(requests::submit_request(&ctx.state, &actor, id, ctx.client_ip.as_deref()).await)
 }
@@ -242,10 +213,8 @@ pub async fn submit_request(id: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "endorse_request")]
 pub async fn endorse_request(id: String, note: Option<String>) -> Result<String, AppError> {
     use crate::domain::lifecycle::Action;
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.as_tenant_owner())?;
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Own).await?;
     let id = respond(parse_id(&id))?;
     let status = respond(
         requests::tenant_transition(
@@ -265,10 +234,8 @@ pub async fn endorse_request(id: String, note: Option<String>) -> Result<String,
 #[server(prefix = "/api", endpoint = "withdraw_request")]
 pub async fn withdraw_request(id: String, note: Option<String>) -> Result<String, AppError> {
     use crate::domain::lifecycle::Action;
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant_writer())?;
+    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
+    let (ctx, _, actor) = tenant_request(TenantAccess::Write).await?;
     let id = respond(parse_id(&id))?;
     let status = respond(
         requests::tenant_transition(
@@ -290,27 +257,26 @@ pub async fn withdraw_request(id: String, note: Option<String>) -> Result<String
 #[server(prefix = "/api", endpoint = "decide_request")]
 pub async fn decide_request(
     id: String,
-    decision: String,
+    #[server(default)] decision: String,
     note: Option<String>,
     approved_gpus: Option<String>,
     approved_start: Option<String>,
     approved_end: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::domain::lifecycle::Action;
     use crate::server::{admin_request, error::respond, requests};
     let (ctx, admin) = admin_request().await?;
     let id = respond(parse_id(&id))?;
-    let action =
-        respond(Action::parse(&decision).map_err(|m| AppError::validation("decision", m)))?;
-    let input = requests::DecisionInput {
-        action,
+    let form = requests::DecisionForm {
+        decision,
         note: note.unwrap_or_default(),
         approved_gpus: approved_gpus.unwrap_or_default(),
         approved_start: approved_start.unwrap_or_default(),
         approved_end: approved_end.unwrap_or_default(),
     };
-    let status =
-        respond(requests::decide(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await)?;
+    let input = respond(form.parse())?;
+    let status = respond(
+        requests::decide_on_request(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await,
+    )?;
     Ok(status.as_str().to_owned())
 }
 
@@ -342,45 +308,28 @@ pub async fn request_queue(
     respond(requests::queue(&ctx.state, &admin, &filter, page_number(page)).await)
 }
 
-/// The viewer behind a notifications call: a platform admin (all of theirs) or someone acting
-/// in a tenant (that tenant's).
-#[cfg(feature = "ssr")]
-fn notification_viewer(
-    user: &crate::server::auth::actor::CurrentUser,
-) -> Result<crate::server::requests::Viewer, AppError> {
-    use crate::server::requests::Viewer;
-    match user.as_platform_admin() {
-        Ok(admin) => Ok(Viewer::Admin(admin)),
-        Err(_) => user.in_tenant().map(Viewer::Tenant),
-    }
-}
-
-/// The caller's own notifications (signed-in people).
+/// One page (`page`, from 0) of the caller's own notifications, newest first (signed-in
+/// people: a platform admin's all, someone acting in a tenant that tenant's).
 #[server(prefix = "/api", endpoint = "list_notifications")]
-pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let viewer = respond(notification_viewer(&user))?;
-    respond(requests::notifications(&ctx.state, &viewer).await)
+pub async fn list_notifications(page: Option<String>) -> Result<Vec<NotificationItem>, AppError> {
+    use crate::server::{error::respond, requests};
+    let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::AdminFirst).await?;
+    let page = respond(requests::notifications(&ctx.state, &viewer, page_number(page)).await)?;
+    Ok(page.rows)
 }
 
 /// How many of the caller's notifications are unread (signed-in people), for the header badge.
 #[server(prefix = "/api", endpoint = "unread_notifications")]
 pub async fn unread_notifications() -> Result<i64, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let viewer = respond(notification_viewer(&user))?;
+    use crate::server::{error::respond, requests};
+    let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::AdminFirst).await?;
     respond(requests::unread_notifications(&ctx.state, &viewer).await)
 }
 
 /// Marks the caller's own notifications as read; answers how many were unread.
 #[server(prefix = "/api", endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<u64, AppError> {
-    use crate::server::{error::respond, request_context, requests};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let viewer = respond(notification_viewer(&user))?;
+    use crate::server::{error::respond, requests};
+    let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::AdminFirst).await?;
     respond(requests::mark_notifications_read(&ctx.state, &viewer).await)
 }

@@ -8,8 +8,9 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::{get_request, request_form_options, SaveRequest};
-use super::types::{RequestDetail, SiteOption, SECTORS};
+use super::types::{RequestDetail, SiteOption};
 use super::view::{error_view, UsageBar};
+use crate::domain::identity::Sector;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::residency::Classification;
 use crate::error::AppError;
@@ -37,7 +38,7 @@ impl Default for Initial {
             id: None,
             title: String::new(),
             justification: String::new(),
-            sector: "research".into(),
+            sector: Sector::Research.as_str().into(),
             classification: Classification::Public.as_str().into(),
             waiver: false,
             site: String::new(),
@@ -72,6 +73,20 @@ impl Initial {
         }
     }
 }
+
+/// The fields the form shows, each with its error beside it.
+const FORM_FIELDS: &[&str] = &[
+    "project_title",
+    "justification",
+    "sector",
+    "classification",
+    "site",
+    "gpu_model",
+    "gpus",
+    "start_date",
+    "end_date",
+    "expected_gpu_hours",
+];
 
 /// `/requests/new`.
 #[component]
@@ -180,9 +195,14 @@ fn RequestForm(editing: bool) -> impl IntoView {
                 </div>
             </div>
             <ActionForm action=save attr:class="request-form" attr:novalidate=true>
-                {move || error().and_then(|e| match e {
-                    AppError::Validation { .. } => None,
-                    other => Some(view! { <p class="form__error request-form__alert" role="alert">{other.to_string()}</p> }),
+                {move || error().filter(|e| !e.only_about_fields(FORM_FIELDS)).map(|e| {
+                    // Errors about fields the form shows stand beside them; any other (a stale
+                    // form token, a conflict…) is said here.
+                    let text = match e.field_errors().into_iter().find(|f| !FORM_FIELDS.contains(&f.field.as_str())) {
+                        Some(f) => f.message,
+                        None => e.to_string(),
+                    };
+                    view! { <p class="form__error request-form__alert" role="alert">{text}</p> }
                 })}
                 <Transition fallback=|| view! { <p>"Loading the form…"</p> }>
                     {move || Suspend::new(async move {
@@ -295,8 +315,8 @@ fn Fields(
                 </div>
                 <div class="field">
                     <label for="rq-sector">"Sector"</label>
-                    <select id="rq-sector" name="sector">
-                        {SECTORS.iter().map(|(v, l)| view! { <option value=*v selected=initial.sector == *v>{*l}</option> }).collect_view()}
+                    <select id="rq-sector" name="sector" aria-invalid=invalid("sector")>
+                        {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=initial.sector == s.as_str()>{s.label()}</option> }).collect_view()}
                     </select>
                     {field_error("sector")}
                 </div>
@@ -305,7 +325,7 @@ fn Fields(
                 <legend>"The data"</legend>
                 <div class="field">
                     <label for="rq-classification">"Data classification"</label>
-                    <select id="rq-classification" name="classification"
+                    <select id="rq-classification" name="classification" aria-invalid=invalid("classification")
                         on:change=move |ev| touched.classification.set(Some(event_target_value(&ev)))>
                         {Classification::ALL.iter().map(|c| view! {
                             <option value=c.as_str() selected=initial.classification == c.as_str()>{c.label()}</option>
@@ -327,7 +347,7 @@ fn Fields(
                 <div class="field-row">
                     <div class="field">
                         <label for="rq-model">"GPU model"</label>
-                        <select id="rq-model" name="gpu_model" on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
+                        <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model") on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
                             {models.into_iter().map(|m| {
                                 let selected = m == initial.gpu_model;
                                 view! { <option value=m.clone() selected=selected>{m.clone()}</option> }

@@ -5,13 +5,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::{unread_notifications, MarkNotificationsRead};
+use super::types::NOTIFICATION_PAGE_ROWS;
+use crate::domain::dates::format_instant as instant;
 use crate::error::AppError;
-
-fn instant(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
+use crate::ui::table::query_param;
 
 #[derive(Clone, Copy)]
 struct UnreadCount(Resource<Result<i64, AppError>>);
@@ -53,14 +50,40 @@ pub fn NotificationBadge(unread: i64) -> impl IntoView {
     }
 }
 
-/// `/notifications`: the person's latest notifications, with "Mark all as read".
+/// "Newer" and "Older" links between pages of notifications (`?page=n`, from 0). A full page
+/// may have older ones after it.
+#[component]
+fn NotificationPager(page: u32, full: bool) -> impl IntoView {
+    let to = |n: u32| match n {
+        0 => "/notifications".to_owned(),
+        n => format!("/notifications?page={n}"),
+    };
+    (page > 0 || full).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">"← Newer"</A> })}
+                <span class="pager__at">"Page " {page + 1}</span>
+                {full.then(|| view! { <A href=to(page + 1) attr:rel="next">"Older →"</A> })}
+            </nav>
+        }
+    })
+}
+
+/// `/notifications`: the person's notifications a page at a time, newest first, with "Mark all
+/// as read".
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
+    let page = query_param("page");
     let items = Resource::new(
-        move || mark.version().get(),
-        |_| super::api::list_notifications(),
+        move || (mark.version().get(), page()),
+        |(_, page)| super::api::list_notifications(page),
     );
+    let page_number = move || {
+        page()
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     view! {
         <Title text="Notifications"/>
         <section class="page">
@@ -72,8 +95,10 @@ pub fn NotificationsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match items.await {
-                        Ok(items) if items.is_empty() => view! { <p>"Nothing yet."</p> }.into_any(),
-                        Ok(items) => view! {
+                        Ok(items) if items.is_empty() && page_number() == 0 => view! { <p>"Nothing yet."</p> }.into_any(),
+                        Ok(items) => {
+                            let full = items.len() >= NOTIFICATION_PAGE_ROWS;
+                            view! {
                             <div class="table-wrap"><table>
                                 <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Request"</th><th scope="col">"Read"</th></tr></thead>
                                 <tbody>
@@ -87,7 +112,9 @@ pub fn NotificationsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
-                        }.into_any(),
+                            <NotificationPager page=page_number() full/>
+                        }.into_any()
+                        }
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}

@@ -6,7 +6,6 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 
 use super::api::request_queue;
-use super::types::SECTORS;
 use super::view::{error_view, status_badge, status_options, UsageBar};
 use crate::features::catalogue::get_catalogue;
 use crate::ui::table::{query_param, query_value, Pager, SortHeader};
@@ -95,7 +94,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                         <option value="">"Any sector"</option>
                         {move || {
                             let chosen = query_value("sector")();
-                            SECTORS.iter().map(|(v, l)| view! { <option value=*v selected=chosen == *v>{*l}</option> }).collect_view()
+                            crate::domain::identity::Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=chosen == s.as_str()>{s.label()}</option> }).collect_view()
                         }}
                     </select>
                 </div>

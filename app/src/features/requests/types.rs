@@ -1,32 +1,17 @@
-//! Wire types of quota requests: what the pages show and the server functions return.
+//! Wire types of quota requests: what the pages show and the server functions return, and the
+//! forms as typed with their parsers (the edge parses once; the services take the typed values).
 
 use serde::{Deserialize, Serialize};
+use time::Date;
 
-use crate::domain::lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus};
-
-/// The sectors a request may declare.
-pub const SECTORS: &[(&str, &str)] = &[
-    ("health", "Health"),
-    ("mobility", "Mobility"),
-    ("energy", "Energy"),
-    ("finance", "Finance"),
-    ("industry", "Industry"),
-    ("research", "Research"),
-    ("education", "Education"),
-    ("other", "Other"),
-];
-
-/// Checks a sector name; a sentence listing the choices otherwise.
-pub fn parse_sector(raw: &str) -> Result<&'static str, String> {
-    SECTORS
-        .iter()
-        .find(|(name, _)| *name == raw.trim())
-        .map(|(name, _)| *name)
-        .ok_or_else(|| {
-            "Please choose a sector: health, mobility, energy, finance, industry, research, education or other."
-                .to_owned()
-        })
-}
+use crate::domain::{
+    dates::{parse_form_date, parse_iso_date},
+    identity::Sector,
+    lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus},
+    request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
+    residency::Classification,
+};
+use crate::error::{AppError, FieldErrors};
 
 /// One row of the tenant's dashboard or of the admin queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,3 +173,338 @@ pub struct NotificationItem {
     pub created_at: i64,
     pub read: bool,
 }
+
+/// Rows of a notifications page.
+pub const NOTIFICATION_PAGE_ROWS: usize = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Forms: as typed, and parsed
+// ---------------------------------------------------------------------------------------------
+
+/// A form's token (its idempotency key): the same token never creates two requests.
+fn form_token(errors: &mut FieldErrors, raw: &str) -> Option<String> {
+    let key = raw.trim();
+    if key.is_empty() || key.len() > 100 {
+        errors.add(
+            "idempotency_key",
+            "The form is missing its token; reload the page and try again.",
+        );
+        return None;
+    }
+    Some(key.to_owned())
+}
+
+/// A field left empty is `None`; otherwise its trimmed text.
+fn non_empty(raw: &str) -> Option<&str> {
+    Some(raw.trim()).filter(|t| !t.is_empty())
+}
+
+/// A choice a form must carry (a site, a model): trimmed, or `message` against `field`.
+fn chosen(errors: &mut FieldErrors, field: &str, raw: &str, message: &str) -> Option<String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        errors.add(field, message);
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// A window typed as two dates, checked for a request asked on `today`: every error is recorded
+/// against the date it is about.
+fn form_window(
+    errors: &mut FieldErrors,
+    (start_field, start): (&str, &str),
+    (end_field, end): (&str, &str),
+    today: Date,
+    max_months: u32,
+) -> Option<TimeWindow> {
+    let start_day = errors.check(start_field, parse_form_date(start, "start"));
+    let end_day = errors.check(end_field, parse_form_date(end, "end"));
+    let (start, end) = (start_day?, end_day?);
+    match TimeWindow::new(start, end, today, max_months) {
+        Ok(window) => Some(window),
+        Err(m) => {
+            let field = if m.contains("start date cannot") {
+                start_field
+            } else {
+                end_field
+            };
+            errors.add(field, m);
+            None
+        }
+    }
+}
+
+/// A request form as typed (every field a string, as posted).
+#[derive(Debug, Clone, Default)]
+pub struct RequestForm {
+    /// The draft being edited, if any.
+    pub id: Option<i64>,
+    pub idempotency_key: String,
+    pub project_title: String,
+    pub justification: String,
+    pub sector: String,
+    pub classification: String,
+    pub confidential_waiver: bool,
+    pub site: String,
+    pub gpu_model: String,
+    pub gpus: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub expected_gpu_hours: String,
+}
+
+/// A request form, parsed: what the drafting service takes. The site and model are checked
+/// against the catalogue by the service.
+#[derive(Debug, Clone)]
+pub struct DraftInput {
+    /// The draft being edited, if any.
+    pub id: Option<i64>,
+    /// The form's token: the same token never creates two requests.
+    pub idempotency_key: String,
+    pub project_title: ProjectTitle,
+    pub justification: Justification,
+    pub sector: Sector,
+    pub classification: Classification,
+    pub confidential_waiver: bool,
+    /// The site's slug.
+    pub site: String,
+    pub gpu_model: String,
+    pub gpus: GpuCount,
+    pub window: TimeWindow,
+    pub expected_gpu_hours: Option<ExpectedGpuHours>,
+}
+
+impl RequestForm {
+    /// The form's values, checked for a request made on `today` with windows of at most
+    /// `max_months`; every bad field is named at once, in form order.
+    pub fn parse(&self, today: Date, max_months: u32) -> Result<DraftInput, AppError> {
+        let mut errors = FieldErrors::default();
+        let key = form_token(&mut errors, &self.idempotency_key);
+        let title = errors.check("project_title", ProjectTitle::parse(&self.project_title));
+        let justification =
+            errors.check("justification", Justification::parse(&self.justification));
+        let sector = errors.check("sector", Sector::parse(&self.sector));
+        let classification = errors.check(
+            "classification",
+            Classification::parse(&self.classification),
+        );
+        let site = chosen(
+            &mut errors,
+            "site",
+            &self.site,
+            "Please choose a site from the list.",
+        );
+        let gpu_model = chosen(
+            &mut errors,
+            "gpu_model",
+            &self.gpu_model,
+            "Please choose a GPU model.",
+        );
+        let gpus = errors.check("gpus", GpuCount::parse(&self.gpus));
+        let window = form_window(
+            &mut errors,
+            ("start_date", &self.start_date),
+            ("end_date", &self.end_date),
+            today,
+            max_months,
+        );
+        let hours = errors.check(
+            "expected_gpu_hours",
+            ExpectedGpuHours::parse_optional(&self.expected_gpu_hours),
+        );
+        if let (Some(Some(h)), Some(gpus), Some(window)) = (hours, gpus, window.as_ref()) {
+            errors.check("expected_gpu_hours", h.check_within(gpus, window));
+        }
+        errors.into_result(|| {
+            Some(DraftInput {
+                id: self.id,
+                idempotency_key: key?,
+                project_title: title?,
+                justification: justification?,
+                sector: sector?,
+                classification: classification?,
+                confidential_waiver: self.confidential_waiver,
+                site: site?,
+                gpu_model: gpu_model?,
+                gpus: gpus?,
+                window: window?,
+                expected_gpu_hours: hours?,
+            })
+        })
+    }
+}
+
+/// A change (more GPUs and/or a later end) or a renewal (a new window from the quota's end) of
+/// an approved quota, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct AmendForm {
+    pub kind: String,
+    pub idempotency_key: String,
+    /// The GPUs wanted (the quota's total after a change); empty keeps the quota's.
+    pub gpus: String,
+    /// The new end (exclusive); required for a renewal, empty keeps the quota's for a change.
+    pub end_date: String,
+    /// Why; empty reuses the quota's justification.
+    pub justification: String,
+}
+
+/// A change or renewal, parsed; the service checks it against the quota.
+#[derive(Debug, Clone)]
+pub struct AmendInput {
+    /// [`RequestKind::Change`] or [`RequestKind::Renewal`].
+    pub kind: RequestKind,
+    pub idempotency_key: String,
+    /// `None` keeps the quota's.
+    pub gpus: Option<GpuCount>,
+    /// The new end (exclusive): always given for a renewal; `None` keeps the quota's.
+    pub end: Option<Date>,
+    /// `None` reuses the quota's.
+    pub justification: Option<Justification>,
+}
+
+impl AmendForm {
+    /// The form's values; every bad field is named at once.
+    pub fn parse(&self) -> Result<AmendInput, AppError> {
+        let mut errors = FieldErrors::default();
+        let kind = match RequestKind::parse(&self.kind) {
+            Ok(k @ (RequestKind::Change | RequestKind::Renewal)) => Some(k),
+            _ => {
+                errors.add("kind", "Choose a change or a renewal.");
+                None
+            }
+        };
+        let key = form_token(&mut errors, &self.idempotency_key);
+        let optional = non_empty;
+        let gpus = optional(&self.gpus).and_then(|raw| errors.check("gpus", GpuCount::parse(raw)));
+        let end_raw = optional(&self.end_date);
+        let end = if end_raw.is_some() || kind == Some(RequestKind::Renewal) {
+            errors.check(
+                "end_date",
+                parse_form_date(end_raw.unwrap_or_default(), "end"),
+            )
+        } else {
+            None
+        };
+        let justification = optional(&self.justification)
+            .and_then(|raw| errors.check("justification", Justification::parse(raw)));
+        errors.into_result(|| {
+            Some(AmendInput {
+                kind: kind?,
+                idempotency_key: key?,
+                gpus,
+                end,
+                justification,
+            })
+        })
+    }
+}
+
+/// A platform admin's decision as typed.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionForm {
+    /// `approve`, `partially_approve` or `reject`.
+    pub decision: String,
+    pub note: String,
+    /// For a partial approval; empty keeps what was asked.
+    pub approved_gpus: String,
+    pub approved_start: String,
+    pub approved_end: String,
+}
+
+/// A decision, parsed; the service checks a partial grant against what was asked.
+#[derive(Debug, Clone)]
+pub struct DecisionInput {
+    /// [`Action::Approve`], [`Action::PartiallyApprove`] or [`Action::Reject`].
+    pub action: Action,
+    /// The reason, trimmed: required except for a full approval.
+    pub note: String,
+    /// For a partial approval; `None` keeps what was asked.
+    pub approved_gpus: Option<GpuCount>,
+    pub approved_start: Option<Date>,
+    pub approved_end: Option<Date>,
+}
+
+impl DecisionForm {
+    /// The form's values; every bad field is named at once.
+    pub fn parse(&self) -> Result<DecisionInput, AppError> {
+        let mut errors = FieldErrors::default();
+        let action = match Action::parse(&self.decision) {
+            Ok(action) if action.is_decision() => Some(action),
+            Ok(_) => {
+                errors.add("decision", "Choose approve, partially approve or reject.");
+                None
+            }
+            Err(m) => {
+                errors.add("decision", m);
+                None
+            }
+        };
+        let note = self.note.trim().to_owned();
+        if action.is_some_and(|a| a != Action::Approve) && note.is_empty() {
+            errors.add(
+                "note",
+                "Please give the reason for this decision; the requester will see it.",
+            );
+        }
+        let partial = action == Some(Action::PartiallyApprove);
+        let optional = |raw| non_empty(raw).filter(|_| partial);
+        let approved_gpus = optional(&self.approved_gpus)
+            .and_then(|raw| errors.check("approved_gpus", GpuCount::parse(raw)));
+        let approved_start = optional(&self.approved_start)
+            .and_then(|raw| errors.check("approved_start", parse_form_date(raw, "start")));
+        let approved_end = optional(&self.approved_end)
+            .and_then(|raw| errors.check("approved_end", parse_form_date(raw, "end")));
+        errors.into_result(|| {
+            Some(DecisionInput {
+                action: action?,
+                note,
+                approved_gpus,
+                approved_start,
+                approved_end,
+            })
+        })
+    }
+}
+
+/// What the request form asks the sites about: a classification (the form's default, public,
+/// until one is chosen) and a window, read leniently since the person may still be typing
+/// (a start not yet a date is today; an end not yet after the start is 30 days later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteQuery {
+    pub classification: Classification,
+    pub start: Date,
+    pub end: Date,
+    pub confidential_waiver: bool,
+}
+
+impl SiteQuery {
+    /// Reads the form's current values on `today`; only a classification that is not one is an
+    /// error.
+    pub fn parse(
+        classification: &str,
+        start: &str,
+        end: &str,
+        confidential_waiver: bool,
+        today: Date,
+    ) -> Result<Self, AppError> {
+        let classification = match classification.trim() {
+            "" => Classification::Public,
+            raw => Classification::parse(raw)
+                .map_err(|e| AppError::validation("classification", e.to_string()))?,
+        };
+        let start = parse_iso_date(start.trim()).unwrap_or(today);
+        let end = parse_iso_date(end.trim())
+            .filter(|e| *e > start)
+            .unwrap_or(start + time::Duration::days(30));
+        Ok(Self {
+            classification,
+            start,
+            end,
+            confidential_waiver,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,15 +1,51 @@
-//! GPU quota requests: storage, the life-cycle services (draft, submit, endorse, decide,
-//! withdraw), residency at submission and approval, and capacity checked atomically at approval.
+//! GPU quota requests: storage ([`repo`]), the life cycle (drafting, transitions, decisions),
+//! the reads behind the pages, notifications, residency at submission and approval (one gate,
+//! [`placement`]), capacity reserved atomically at approval ([`decisions::reserve_capacity`]), and
+//! the compliance re-check.
 
 pub mod capacity;
 pub mod compliance;
+mod decisions;
+mod drafting;
+mod notifications;
+mod placement;
+mod reads;
 pub mod repo;
-pub mod service;
+mod timeline;
+mod transitions;
+mod viewer;
 
 pub use compliance::flag_noncompliant_requests;
+pub use decisions::decide_on_request;
+pub use drafting::{amend_request, form_options, new_idempotency_key, save_request};
+pub use notifications::{mark_notifications_read, notifications, unread_notifications};
+pub use reads::{detail_for_admin, detail_for_tenant, list_for_tenant, queue};
 pub use repo::{RequestFilter, SortColumn};
-pub use service::{
-    amend_request, decide, detail_for_admin, detail_for_tenant, form_options, list_for_tenant,
-    mark_notifications_read, notifications, queue, save_request, submit_request, tenant_transition,
-    unread_notifications, AmendInput, DecisionInput, DraftInput, Viewer,
+pub use transitions::{submit_request, tenant_transition};
+pub use viewer::{viewer_request, Viewer, ViewerOrder};
+
+pub use crate::features::requests::types::{
+    AmendForm, AmendInput, DecisionForm, DecisionInput, DraftInput, RequestForm, SiteQuery,
 };
+
+use time::Date;
+
+use crate::error::AppError;
+use crate::server::error::ServiceError;
+
+/// Rows on the tenant dashboard and in the admin queue.
+pub const PAGE_ROWS: i64 = 50;
+
+/// Today, in UTC: windows are whole days.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// A field's error.
+fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
+    AppError::validation(field, message).into()
+}
+
+fn conflict(message: impl Into<String>) -> ServiceError {
+    AppError::conflict(message).into()
+}

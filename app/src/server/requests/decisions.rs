@@ -1,0 +1,256 @@
+//! A platform admin's decision on an endorsed request: approval in full or in part (residency
+//! evaluated again with the rules in force, capacity reserved under the pool's lock), or
+//! rejection.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+use time::Date;
+
+use super::{
+    conflict, invalid,
+    placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
+    repo::{self, LockedPool, Pools, RequestRow},
+    timeline::{next, record, Audience, Record},
+};
+use crate::domain::{
+    capacity::{self, Commitment, Headroom},
+    dates::window_label,
+    lifecycle::{self, Action, RequestKind, RequestStatus},
+};
+use crate::error::AppError;
+use crate::features::requests::types::DecisionInput;
+use crate::server::{
+    auth::actor::AdminActor, catalogue::load_catalogue, error::ServiceResult, state::AppState,
+};
+
+/// Reserves `gpus` GPUs of the locked `pool` over `[start, end)` for the quota `holder` (a request
+/// being approved, or the quota a change amends), replacing what `holder` held before, and
+/// answers the pool's headroom; a conflict naming the short days when it does not fit.
+///
+/// **Invariant:** on every day, the GPUs that approved and partially approved quotas of a pool
+/// hold never exceed its available GPUs (installed less reserve). The check and the write below
+/// hold it because both happen while the pool is locked: a [`LockedPool`] comes only from
+/// [`repo::lock_pool`] in this write transaction, and the lock lasts until the transaction ends,
+/// so no other approval of the pool can commit between this sum and this write.
+pub(super) async fn reserve_capacity(
+    conn: &mut AnyConnection,
+    pool: &LockedPool,
+    holder: &RequestRow,
+    gpus: u32,
+    start: Date,
+    end: Date,
+) -> ServiceResult<Headroom> {
+    let pools = [(pool.site_id(), pool.gpu_model().to_owned())];
+    let loads = repo::pool_loads(conn, Pools::These(&pools), start, end).await?;
+    let replaced = holder.commitment();
+    let commitments = loads.commitments(pool.site_id(), pool.gpu_model(), start, end, replaced);
+    let headroom = capacity::check_fits(
+        pool.pool(),
+        &commitments,
+        &Commitment::new(start, end, gpus),
+    )
+    .map_err(|shortfall| conflict(shortfall.message(pool.gpu_model())))?;
+    repo::set_grant(conn, holder.tenant_id, holder.id, gpus, start, end).await?;
+    Ok(headroom)
+}
+
+/// What a decision grants: the GPUs and window, checked against what was asked.
+fn granted(row: &RequestRow, input: &DecisionInput) -> ServiceResult<(u32, Date, Date)> {
+    let asked_gpus = u32::try_from(row.gpus).unwrap_or(0);
+    if input.action != Action::PartiallyApprove {
+        return Ok((asked_gpus, row.start, row.end));
+    }
+    let gpus = input.approved_gpus.map_or(asked_gpus, |g| g.get());
+    let start = input.approved_start.unwrap_or(row.start);
+    let end = input.approved_end.unwrap_or(row.end);
+    if i64::from(gpus) > row.gpus {
+        return Err(invalid(
+            "approved_gpus",
+            format!(
+                "A partial approval grants at most the {} GPUs asked for.",
+                row.gpus
+            ),
+        ));
+    }
+    if start < row.start || end > row.end || end <= start {
+        return Err(invalid(
+            "approved_end",
+            format!(
+                "A partial approval's window must lie within the one asked for ({}).",
+                window_label(&row.start.to_string(), &row.end.to_string())
+            ),
+        ));
+    }
+    if i64::from(gpus) == row.gpus && start == row.start && end == row.end {
+        return Err(invalid(
+            "approved_gpus",
+            "This grants everything that was asked: approve the request instead, or grant fewer GPUs or a shorter window.",
+        ));
+    }
+    Ok((gpus, start, end))
+}
+
+/// The quota a change request amends, locked: it must still be a quota of the same tenant, and
+/// what is granted may not shrink it (a smaller quota is not what anyone asked for).
+async fn amended_quota(
+    conn: &mut AnyConnection,
+    row: &RequestRow,
+    (gpus, start, end): (u32, Date, Date),
+) -> ServiceResult<RequestRow> {
+    let original_id = row
+        .amends_request_id
+        .ok_or_else(|| conflict("This change request names no quota."))?;
+    let original = repo::find_any_locked(conn, original_id)
+        .await?
+        .filter(|o| o.tenant_id == row.tenant_id)
+        .ok_or(AppError::NotFound)?;
+    let no_longer = || {
+        conflict(format!(
+            "Request #{original_id} is no longer a quota, so it cannot be changed."
+        ))
+    };
+    let (o_gpus, o_start, o_end) = original.granted().ok_or_else(no_longer)?;
+    if !original.status.grants_quota() {
+        return Err(no_longer());
+    }
+    if start != o_start || i64::from(gpus) < o_gpus || end < o_end {
+        return Err(invalid(
+            "approved_gpus",
+            format!(
+                "A change keeps the quota's start ({o_start}) and grants at least its {o_gpus} GPUs and its end ({o_end}, exclusive)."
+            ),
+        ));
+    }
+    Ok(original)
+}
+
+/// A platform admin approves (in full or in part) or rejects an endorsed request. Approval
+/// re-evaluates residency and reserves capacity ([`reserve_capacity`]) in the same write
+/// transaction, under the pool's lock, so racing approvals never over-commit.
+pub async fn decide_on_request(
+    state: &AppState,
+    admin: &AdminActor,
+    id: i64,
+    input: &DecisionInput,
+    client_ip: Option<&str>,
+) -> ServiceResult<RequestStatus> {
+    let note = input.note.as_str();
+    // Platform scope: an admin decides on any tenant's request, and the capacity check sums
+    // every tenant's approved quotas.
+    let mut tx = state.db.platform_write_tx().await?;
+    let first = repo::find_any(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let granting = input.action != Action::Reject;
+    let pool = if granting {
+        repo::lock_pool(&mut tx, first.site_id, &first.gpu_model).await?
+    } else {
+        None
+    };
+    // Read again under the lock: a concurrent decision may have landed meanwhile.
+    let row = repo::find_any_locked(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = row.status;
+    let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id);
+    let to = next(current, input.action, &actor)?;
+    let (gpus, start, end) = granted(&row, input)?;
+    let amended = if granting && row.kind == RequestKind::Change {
+        Some(amended_quota(&mut tx, &row, (gpus, start, end)).await?)
+    } else {
+        None
+    };
+
+    let mut detail = json!({});
+    let mut versions = None;
+    if granting {
+        let catalogue = load_catalogue(&mut tx).await?;
+        let site = site_by_id(&catalogue, row.site_id)?;
+        let (request, tenant) = stored_placement(&row, start, end)?;
+        let evaluation = evaluate_at(&catalogue, site, &request, tenant);
+        if !evaluation.eligible {
+            return Err(conflict(ineligible_message(
+                site,
+                row.classification,
+                &evaluation,
+            )));
+        }
+        let pool = pool.as_ref().ok_or_else(|| {
+            conflict(format!(
+                "{} no longer has {} GPUs.",
+                site.profile.name, row.gpu_model
+            ))
+        })?;
+        // An approved change holds no GPUs itself: the quota it amends does.
+        let holder = amended.as_ref().unwrap_or(&row);
+        let headroom = reserve_capacity(&mut tx, pool, holder, gpus, start, end).await?;
+        detail = json!({
+            "residency": evaluation_detail(&evaluation),
+            "capacity": {
+                "site": site.profile.slug, "gpu_model": row.gpu_model,
+                "available": headroom.available, "peak_before": headroom.peak_before,
+                "peak_after": headroom.peak_after, "headroom_after": headroom.headroom_after,
+            },
+            "granted": { "gpus": gpus, "start": start.to_string(), "end": end.to_string() },
+        });
+        versions = Some((catalogue.policy.version, catalogue.revision));
+    }
+    repo::set_decision(
+        &mut tx,
+        id,
+        to,
+        Some(note).filter(|n| !n.is_empty()),
+        versions,
+    )
+    .await?;
+    if let Some(original) = &amended {
+        let (actor_name, _) = repo::user_name(&mut tx, admin.user_id).await?;
+        let status = original.status;
+        repo::add_event(
+            &mut tx,
+            original.id,
+            original.tenant_id,
+            admin.user_id,
+            &actor_name,
+            Some(status),
+            status,
+            &format!(
+                "Amended by change request #{}: {gpus} GPUs, {}.",
+                row.id,
+                window_label(&start.to_string(), &end.to_string())
+            ),
+        )
+        .await?;
+        if let Some(d) = detail.as_object_mut() {
+            d.insert(
+                "amends".into(),
+                json!({
+                    "request_id": original.id,
+                    "before": {
+                        "gpus": original.approved_gpus,
+                        "end": original.approved_end.map(|d| d.to_string()),
+                    },
+                    "after": { "gpus": gpus, "end": end.to_string() },
+                }),
+            );
+        }
+    }
+    record(
+        &mut tx,
+        Record {
+            row: &row,
+            action: input.action,
+            from: Some(current),
+            to,
+            actor_user_id: admin.user_id,
+            actor_email: &admin.email,
+            note,
+            client_ip,
+            detail,
+            audience: Audience::RequesterAndOwners,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}

@@ -1,0 +1,317 @@
+//! Drafting: saving a request form (and submitting it), asking for a change or renewal of a
+//! quota, and what the form offers (each site's eligibility and free GPUs).
+
+use serde_json::json;
+
+use super::{
+    conflict, invalid,
+    placement::{evaluate_at, failures, placement},
+    repo::{self, NewAmendment, Pools},
+    timeline::{next, record, tenant_actor, Audience, Record},
+    today,
+    transitions::submit_in,
+};
+use crate::domain::{
+    capacity::{self, Pool},
+    catalogue::{CatalogueSite, CatalogueSnapshot},
+    lifecycle::{Action, RequestKind, RequestStatus},
+    request_fields::TimeWindow,
+    residency::Window,
+    tenancy::TenantStatus,
+};
+use crate::error::AppError;
+use crate::features::requests::types::{
+    AmendInput, DraftInput, FormOptions, SiteOption, SiteQuery,
+};
+use crate::server::{
+    auth::actor::TenantActor, catalogue::load_catalogue, db::is_unique_violation,
+    error::ServiceResult, state::AppState,
+};
+
+/// The catalogue's site of the form, which must have the form's GPU model.
+fn chosen_site<'c>(
+    catalogue: &'c CatalogueSnapshot,
+    input: &DraftInput,
+) -> ServiceResult<&'c CatalogueSite> {
+    let site = catalogue
+        .site(&input.site)
+        .ok_or_else(|| invalid("site", "Please choose a site from the list."))?;
+    if site.pool(&input.gpu_model).is_none() {
+        return Err(invalid(
+            "gpu_model",
+            format!(
+                "{} has no {} GPUs; choose another model or site.",
+                site.profile.name, input.gpu_model
+            ),
+        ));
+    }
+    Ok(site)
+}
+
+/// Creates or updates a draft, and submits it when `submit` is set, in one transaction. A form
+/// sent twice (same idempotency key) answers with the request the first one made.
+pub async fn save_request(
+    state: &AppState,
+    actor: &TenantActor,
+    input: &DraftInput,
+    submit: bool,
+    client_ip: Option<&str>,
+) -> ServiceResult<i64> {
+    let key = input.idempotency_key.as_str();
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+
+    // A resent form: the request it made already exists.
+    if input.id.is_none() {
+        if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id, key).await? {
+            if existing.requester_user_id != actor.user_id {
+                return Err(conflict(
+                    "This form was already used by someone else; reload the page.",
+                ));
+            }
+            if submit && existing.status == RequestStatus::Draft {
+                submit_in(&mut tx, actor, existing.id, client_ip).await?;
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            return Ok(existing.id);
+        }
+    }
+
+    let site_id = chosen_site(&catalogue, input)?.id;
+    let (row, from) = match input.id {
+        Some(id) => {
+            let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let current = row.status;
+            if current == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+                return Err(AppError::NotFound.into());
+            }
+            next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
+            repo::update_draft(&mut tx, actor.tenant_id, id, input, site_id).await?;
+            (row, Some(RequestStatus::Draft))
+        }
+        None => {
+            if !actor.role.can_write() {
+                return Err(AppError::Forbidden.into());
+            }
+            let inserted =
+                repo::insert_draft(&mut tx, actor.tenant_id, actor.user_id, input, site_id).await;
+            let id = match inserted {
+                Ok(id) => id,
+                // PostgreSQL: a concurrent copy of the same form won the race; answer with its request.
+                Err(e) if is_unique_violation(&e) => {
+                    drop(tx);
+                    let mut conn = state.db.tenant_tx(actor.tenant_id).await?;
+                    let existing = repo::find_by_key(&mut conn, actor.tenant_id, key)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    return Ok(existing.id);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (row, None)
+        }
+    };
+    record(
+        &mut tx,
+        Record {
+            row: &row,
+            action: Action::SaveDraft,
+            from,
+            to: RequestStatus::Draft,
+            actor_user_id: actor.user_id,
+            actor_email: &actor.email,
+            note: "",
+            client_ip,
+            detail: json!({}),
+            audience: Audience::Requester,
+        },
+    )
+    .await?;
+    if submit {
+        submit_in(&mut tx, actor, row.id, client_ip).await?;
+    }
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// Creates and submits a change or renewal request of the tenant's quota `original_id`, in one
+/// transaction; it then goes through the same endorsement and review as a new request. The same
+/// form token never creates two requests.
+pub async fn amend_request(
+    state: &AppState,
+    actor: &TenantActor,
+    original_id: i64,
+    input: &AmendInput,
+    client_ip: Option<&str>,
+) -> ServiceResult<i64> {
+    let kind = input.kind;
+    if kind == RequestKind::New || !actor.role.can_write() {
+        return Err(AppError::Forbidden.into());
+    }
+    let key = input.idempotency_key.as_str();
+    let today = today();
+    let max_months = state.config.max_window_months;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
+    if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id, key).await? {
+        tx.rollback().await?;
+        return Ok(existing.id);
+    }
+    let original = repo::find_in_tenant(&mut tx, actor.tenant_id, original_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let not_quota = || conflict("Only an approved quota can be changed or renewed.");
+    if !original.status.grants_quota() || original.kind == RequestKind::Change {
+        return Err(not_quota());
+    }
+    let Some((o_gpus, o_start, o_end)) = original.granted() else {
+        return Err(not_quota());
+    };
+    let gpus = input.gpus.map_or(o_gpus, |g| i64::from(g.get()));
+    let justification = input
+        .justification
+        .as_ref()
+        .map_or(original.justification.as_str(), |j| j.as_str());
+    let (start, end) = match kind {
+        RequestKind::Change => {
+            if o_end <= today {
+                return Err(conflict(
+                    "This quota has ended: renew it or ask for a new one instead.",
+                ));
+            }
+            let end = input.end.unwrap_or(o_end);
+            if gpus < o_gpus || end < o_end || (gpus == o_gpus && end == o_end) {
+                return Err(invalid(
+                    "gpus",
+                    format!(
+                        "A change asks for more than the quota's {o_gpus} GPUs, a later end than {o_end}, or both."
+                    ),
+                ));
+            }
+            TimeWindow::new(o_start.max(today), end, today, max_months)
+                .map_err(|m| invalid("end_date", m))?;
+            (o_start, end)
+        }
+        _ => {
+            let end = input
+                .end
+                .ok_or_else(|| invalid("end_date", "Please enter the end date."))?;
+            let window = TimeWindow::new(o_end, end, today, max_months)
+                .map_err(|m| invalid("end_date", m))?;
+            (window.start(), window.end())
+        }
+    };
+    let id = repo::insert_amendment(
+        &mut tx,
+        &NewAmendment {
+            requester_user_id: actor.user_id,
+            kind,
+            original: &original,
+            justification,
+            gpus,
+            start,
+            end,
+            idempotency_key: key,
+        },
+    )
+    .await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &mut tx,
+        Record {
+            row: &row,
+            action: Action::SaveDraft,
+            from: None,
+            to: RequestStatus::Draft,
+            actor_user_id: actor.user_id,
+            actor_email: &actor.email,
+            note: &format!("{} of quota #{}.", kind.label(), original.id),
+            client_ip,
+            detail: json!({ "kind": kind.as_str(), "amends_request_id": original.id }),
+            audience: Audience::Requester,
+        },
+    )
+    .await?;
+    submit_in(&mut tx, actor, id, client_ip).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A fresh random token for a form's idempotency key.
+pub fn new_idempotency_key() -> String {
+    use rand::Rng as _;
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// For the form: each site's eligibility for this classification and window, and its free GPUs of
+/// the chosen model over the window (every site's load summed in one query).
+pub async fn form_options(
+    state: &AppState,
+    actor: &TenantActor,
+    query: &SiteQuery,
+    gpu_model: &str,
+) -> ServiceResult<FormOptions> {
+    let (start, end) = (query.start, query.end);
+    let gpu_model = gpu_model.trim();
+    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+    let (tenant, status) = repo::tenant_profile(&mut tx, actor.tenant_id).await?;
+    tx.commit().await?;
+    let loads = if catalogue.sites.iter().any(|s| s.pool(gpu_model).is_some()) {
+        // Platform scope: a site's free GPUs count every tenant's approved quotas; only the
+        // totals leave this function.
+        let mut all = state.db.platform_tx().await?;
+        let loads = repo::pool_loads(&mut all, Pools::Model(gpu_model), start, end).await?;
+        all.commit().await?;
+        loads
+    } else {
+        repo::PoolLoads::default()
+    };
+    let window = Window::new(start, end).map_err(|e| invalid("end_date", e.to_string()))?;
+    let request = placement(query.classification, window, query.confidential_waiver);
+    let sites = catalogue
+        .sites
+        .iter()
+        .map(|site| {
+            let evaluation = evaluate_at(&catalogue, site, &request, &tenant);
+            let (available, free) = match site.pool(gpu_model) {
+                Some(pool) => {
+                    let commitments = loads.commitments(site.id, &pool.model, start, end, None);
+                    let pool = Pool::new(pool.installed, pool.reserve);
+                    (
+                        Some(pool.available()),
+                        Some(capacity::free_over_window(pool, &commitments, start, end)),
+                    )
+                }
+                None => (None, None),
+            };
+            SiteOption {
+                slug: site.profile.slug.clone(),
+                name: site.profile.name.clone(),
+                eligible: evaluation.eligible,
+                failures: failures(&evaluation),
+                available,
+                free,
+            }
+        })
+        .collect();
+    Ok(FormOptions {
+        gpu_models: catalogue.gpu_models(),
+        sites,
+        policy_version: catalogue.policy.version,
+        catalogue_revision: catalogue.revision,
+        idempotency_key: new_idempotency_key(),
+        max_window_months: state.config.max_window_months,
+        today: today().to_string(),
+        tenant_verified: status == TenantStatus::Verified,
+    })
+}

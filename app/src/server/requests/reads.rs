@@ -1,0 +1,282 @@
+//! The reads behind the pages: the tenant's list, a request's page, and the admin queue with each
+//! request's review (residency now, and what granting it would do to its pool).
+
+use std::collections::HashMap;
+
+use sqlx::AnyConnection;
+use time::Date;
+
+use super::{
+    drafting::new_idempotency_key,
+    placement::{evaluate_at, failures, stored_placement},
+    repo::{self, GrantedQuota, ListScope, PoolLoads, Pools, RequestFilter, RequestRow},
+    timeline::tenant_actor,
+    today, PAGE_ROWS,
+};
+use crate::domain::{
+    capacity::{self, Pool},
+    catalogue::CatalogueSnapshot,
+    lifecycle::{self, Action, QuotaPhase, RequestKind, RequestStatus},
+};
+use crate::error::AppError;
+use crate::features::requests::types::{Paged, QueueRow, RequestDetail, RequestSummary, Review};
+use crate::server::{
+    auth::actor::{AdminActor, TenantActor},
+    catalogue::load_catalogue,
+    error::ServiceResult,
+    state::AppState,
+};
+
+/// The wire summary of a row, with the quota's phase on `today`.
+fn summary(row: &RequestRow, today: Date) -> RequestSummary {
+    let phase = match (row.approved_start, row.approved_end) {
+        (Some(start), Some(end)) if row.status.grants_quota() => {
+            Some(lifecycle::phase(start, end, today))
+        }
+        _ => None::<QuotaPhase>,
+    };
+    RequestSummary {
+        id: row.id,
+        tenant_name: row.tenant.name.clone(),
+        kind: row.kind,
+        amends_request_id: row.amends_request_id,
+        status: row.status,
+        project_title: row.project_title.clone(),
+        sector: row.sector.as_str().to_owned(),
+        classification: row.classification.as_str().to_owned(),
+        site_slug: row.site_slug.clone(),
+        site_name: row.site_name.clone(),
+        gpu_model: row.gpu_model.clone(),
+        gpus: row.gpus,
+        start_date: row.start.to_string(),
+        end_date: row.end.to_string(),
+        approved_gpus: row.approved_gpus,
+        approved_start: row.approved_start.map(|d| d.to_string()),
+        approved_end: row.approved_end.map(|d| d.to_string()),
+        phase,
+        compliance_flag: row.compliance_flag.clone(),
+    }
+}
+
+/// One page of the tenant's requests and quotas matching `filter` (drafts only their requester's).
+pub async fn list_for_tenant(
+    state: &AppState,
+    actor: &TenantActor,
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<RequestSummary>> {
+    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let scope = ListScope::Tenant {
+        tenant_id: actor.tenant_id,
+        viewer_user_id: actor.user_id,
+    };
+    let rows = list_page(&mut tx, scope, filter, page).await?;
+    tx.commit().await?;
+    let today = today();
+    Ok(rows.try_map(|r| Ok::<_, AppError>(summary(&r, today)))?)
+}
+
+/// Rows of one page, and whether a next page exists (one row more than a page is asked for).
+async fn list_page(
+    conn: &mut AnyConnection,
+    scope: ListScope,
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<RequestRow>> {
+    let offset = i64::from(page) * PAGE_ROWS;
+    let mut rows = repo::list_requests(conn, scope, filter, PAGE_ROWS + 1, offset).await?;
+    let has_more = rows.len() > usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
+    Ok(Paged {
+        rows,
+        page,
+        has_more,
+    })
+}
+
+/// One request of the tenant with its timeline and the viewer's possible actions.
+pub async fn detail_for_tenant(
+    state: &AppState,
+    actor: &TenantActor,
+    id: i64,
+) -> ServiceResult<RequestDetail> {
+    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+        return Err(AppError::NotFound.into());
+    }
+    let actions = lifecycle::allowed_actions(row.status, &tenant_actor(actor, &row));
+    let quota_end = match (row.approved_end, row.kind) {
+        (Some(end), RequestKind::New | RequestKind::Renewal) if row.status.grants_quota() => {
+            Some(end)
+        }
+        _ => None,
+    };
+    let mut d = detail(&mut tx, row, actions).await?;
+    tx.commit().await?;
+    if actor.role.can_write() {
+        if let Some(end) = quota_end {
+            d.amend_key = Some(new_idempotency_key());
+            d.can_change = end > today();
+        }
+    }
+    Ok(d)
+}
+
+/// Any request, for platform admins.
+pub async fn detail_for_admin(
+    state: &AppState,
+    admin: &AdminActor,
+    id: i64,
+) -> ServiceResult<RequestDetail> {
+    // Platform scope: an admin reads any tenant's request.
+    let mut tx = state.db.platform_tx().await?;
+    let row = repo::find_any(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status == RequestStatus::Draft {
+        return Err(AppError::NotFound.into());
+    }
+    let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id);
+    let actions = lifecycle::allowed_actions(row.status, &actor);
+    let catalogue = load_catalogue(&mut tx).await?;
+    let mut reviews = reviews(&mut tx, &catalogue, std::slice::from_ref(&row)).await?;
+    let mut d = detail(&mut tx, row, actions).await?;
+    tx.commit().await?;
+    d.review = reviews.pop();
+    Ok(d)
+}
+
+async fn detail(
+    conn: &mut AnyConnection,
+    row: RequestRow,
+    actions: Vec<Action>,
+) -> ServiceResult<RequestDetail> {
+    let timeline = repo::timeline(conn, row.tenant_id, row.id).await?;
+    let (requester_name, _) = repo::user_name(conn, row.requester_user_id).await?;
+    Ok(RequestDetail {
+        summary: summary(&row, today()),
+        justification: row.justification.clone(),
+        requester_name,
+        expected_gpu_hours: row.expected_gpu_hours,
+        confidential_waiver: row.confidential_waiver,
+        decision_note: row.decision_note.clone(),
+        policy_version: row.policy_version,
+        catalogue_revision: row.catalogue_revision,
+        timeline,
+        actions,
+        amend_key: None,
+        can_change: false,
+        review: None,
+    })
+}
+
+/// The admin queue: one page of requests matching the filter, each with its review (the page's
+/// capacity in two queries, whatever its number of rows).
+pub async fn queue(
+    state: &AppState,
+    _admin: &AdminActor,
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<QueueRow>> {
+    // Platform scope: the queue holds every tenant's requests.
+    let mut tx = state.db.platform_tx().await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+    let rows = list_page(&mut tx, ListScope::Platform, filter, page).await?;
+    let reviews = reviews(&mut tx, &catalogue, &rows.rows).await?;
+    tx.commit().await?;
+    let today = today();
+    Ok(Paged {
+        rows: rows
+            .rows
+            .iter()
+            .zip(reviews)
+            .map(|(row, review)| QueueRow {
+                summary: summary(row, today),
+                review,
+            })
+            .collect(),
+        page: rows.page,
+        has_more: rows.has_more,
+    })
+}
+
+/// The quota a change request amends: counted as amended, not twice (`None` for other kinds).
+fn amended_id(row: &RequestRow) -> Option<i64> {
+    match row.kind {
+        RequestKind::Change => row.amends_request_id,
+        _ => None,
+    }
+}
+
+/// Each request as a platform admin weighs it: residency re-evaluated with the catalogue and lists
+/// in force now, and the pool's peak before and after granting what was asked (a change request
+/// counts instead of the quota it amends; a granted request is already counted). The loads of
+/// every pool of `rows` are summed in one query, the quotas amended read in one more.
+async fn reviews(
+    conn: &mut AnyConnection,
+    catalogue: &CatalogueSnapshot,
+    rows: &[RequestRow],
+) -> ServiceResult<Vec<Review>> {
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|r| r.start).min(),
+        rows.iter().map(|r| r.end).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let mut pools: Vec<(i64, String)> = rows
+        .iter()
+        .map(|r| (r.site_id, r.gpu_model.clone()))
+        .collect();
+    pools.sort();
+    pools.dedup();
+    let loads = repo::pool_loads(conn, Pools::These(&pools), first, last).await?;
+    let amended: Vec<i64> = rows.iter().filter_map(amended_id).collect();
+    let amended = repo::granted_quotas(conn, &amended).await?;
+    rows.iter()
+        .map(|row| review(catalogue, &loads, &amended, row))
+        .collect()
+}
+
+fn review(
+    catalogue: &CatalogueSnapshot,
+    loads: &PoolLoads,
+    amended: &HashMap<i64, GrantedQuota>,
+    row: &RequestRow,
+) -> ServiceResult<Review> {
+    let (start, end) = (row.start, row.end);
+    let site = catalogue.sites.iter().find(|s| s.id == row.site_id);
+    let (eligible_now, failed) = match site {
+        Some(site) => {
+            let (request, tenant) = stored_placement(row, start, end)?;
+            let evaluation = evaluate_at(catalogue, site, &request, tenant);
+            (evaluation.eligible, failures(&evaluation))
+        }
+        None => (false, Vec::new()),
+    };
+    let pool = site
+        .and_then(|s| s.pool(&row.gpu_model))
+        .map(|p| Pool::new(p.installed, p.reserve))
+        .unwrap_or_default();
+    let except = amended_id(row)
+        .and_then(|id| amended.get(&id))
+        .filter(|((site_id, model), _)| *site_id == row.site_id && *model == row.gpu_model)
+        .map(|(_, grant)| *grant);
+    let commitments = loads.commitments(row.site_id, &row.gpu_model, start, end, except);
+    let peak_before = capacity::peak_committed(&commitments, start, end);
+    let peak_after = if row.status.grants_quota() {
+        peak_before
+    } else {
+        peak_before.saturating_add(u32::try_from(row.gpus).unwrap_or(0))
+    };
+    Ok(Review {
+        eligible_now,
+        failures: failed,
+        available: pool.available(),
+        peak_before,
+        peak_after,
+        headroom_after: i64::from(pool.available()) - i64::from(peak_after),
+    })
+}

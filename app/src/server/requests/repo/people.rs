@@ -1,0 +1,231 @@
+//! The people around a request and what they are told: names, owners, platform admins, the
+//! tenant's profile, the timeline, and notifications.
+
+use sqlx::AnyConnection;
+
+use super::corrupt;
+use crate::domain::{
+    country::CountryCode, lifecycle::RequestStatus, residency::TenantProfile, tenancy::TenantStatus,
+};
+use crate::features::requests::types::{NotificationItem, TimelineEntry};
+use crate::server::db::now_unix;
+
+/// The tenant's name and country (as the residency rules read them), and its status.
+pub async fn tenant_profile(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<(TenantProfile, TenantStatus), sqlx::Error> {
+    let (name, country, status): (String, String, String) =
+        sqlx::query_as("SELECT name, country, status FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let corrupt = |column: &str, e: String| {
+        tracing::error!(tenant_id, column, error = %e, "a stored tenant does not decode");
+        sqlx::Error::Decode(format!("tenant {tenant_id}: {column}: {e}").into())
+    };
+    let country = CountryCode::parse(&country).map_err(|e| corrupt("country", e.to_string()))?;
+    let status = TenantStatus::parse(&status).map_err(|e| corrupt("status", e))?;
+    Ok((TenantProfile { name, country }, status))
+}
+
+/// Every platform admin: (user id, e-mail).
+pub async fn platform_admins(conn: &mut AnyConnection) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email FROM users WHERE platform_admin = 1 ORDER BY id")
+        .fetch_all(conn)
+        .await
+}
+
+/// The timeline of a request, oldest first.
+pub async fn timeline(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    request_id: i64,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+    let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT at, actor_name, from_status, to_status, note FROM request_events \
+         WHERE tenant_id = $1 AND request_id = $2 ORDER BY id",
+    )
+    .bind(tenant_id)
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(at, actor_name, from, to, note)| {
+            Ok(TimelineEntry {
+                at,
+                actor_name,
+                from_status: from
+                    .as_deref()
+                    .map(RequestStatus::parse)
+                    .transpose()
+                    .map_err(|e| corrupt(request_id, "event status", e))?,
+                to_status: RequestStatus::parse(&to)
+                    .map_err(|e| corrupt(request_id, "event status", e))?,
+                note,
+            })
+        })
+        .collect()
+}
+
+/// Appends a timeline step.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_event(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    tenant_id: i64,
+    actor_user_id: i64,
+    actor_name: &str,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(request_id)
+    .bind(tenant_id)
+    .bind(now_unix())
+    .bind(actor_user_id)
+    .bind(actor_name)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A person's display name and e-mail.
+pub async fn user_name(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<(String, String), sqlx::Error> {
+    sqlx::query_as("SELECT name, email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// The owners of a tenant: (user id, e-mail).
+pub async fn owners(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.tenant_id = $1 AND m.role = 'owner' ORDER BY u.id",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// An in-app notification, also queued for e-mail.
+pub async fn notify(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    email: &str,
+    tenant_id: i64,
+    request_id: i64,
+    text: &str,
+) -> Result<(), sqlx::Error> {
+    let now = now_unix();
+    sqlx::query(
+        "INSERT INTO notifications (user_id, tenant_id, request_id, text, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(tenant_id)
+    .bind(request_id)
+    .bind(text)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email)
+    .bind(format!("Guichet: quota request #{request_id}"))
+    .bind(text)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Only the viewer's own notifications: `user_id` = $1, and a tenant's (`$2`) when someone acts
+/// in one (also any without a tenant, though on PostgreSQL those are platform rows that
+/// row-level security hides from a tenant scope; [`notify`] always names a tenant); all of a
+/// platform admin's (`$2` NULL).
+const NOTIFICATION_SCOPE: &str =
+    "user_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR tenant_id IS NULL OR tenant_id = $2)";
+
+/// id, request id, text, created at, read at.
+type NotificationRow = (i64, Option<i64>, String, i64, Option<i64>);
+
+/// The person's notifications in `tenant_id` (all of them for `None`), newest first: at most
+/// `limit` from `offset`.
+pub async fn list_notifications(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<NotificationItem>, sqlx::Error> {
+    let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
+        "SELECT id, request_id, text, created_at, read_at FROM notifications \
+         WHERE {NOTIFICATION_SCOPE} ORDER BY id DESC LIMIT {} OFFSET {}",
+        limit.max(0),
+        offset.max(0)
+    ))
+    .bind(user_id)
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, request_id, text, created_at, read_at)| NotificationItem {
+                id,
+                request_id,
+                text,
+                created_at,
+                read: read_at.is_some(),
+            },
+        )
+        .collect())
+}
+
+/// How many of the person's notifications are unread: one query on the `notifications_user` index.
+pub async fn count_unread_notifications(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM notifications WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
+    ))
+    .bind(user_id)
+    .bind(tenant_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n)
+}
+
+/// Marks the person's unread notifications (in the same scope as the list) as read.
+pub async fn mark_notifications_read(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_id: Option<i64>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE notifications SET read_at = $3 WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
+    ))
+    .bind(user_id)
+    .bind(tenant_id)
+    .bind(now_unix())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,236 @@
+//! What the life cycle writes on a request row: drafts, amendments, status changes, grants and
+//! compliance flags.
+
+use sqlx::AnyConnection;
+use time::Date;
+
+use super::RequestRow;
+use crate::domain::lifecycle::{RequestKind, RequestStatus};
+use crate::features::requests::types::DraftInput;
+use crate::server::db::now_unix;
+
+/// Expected GPU-hours as stored.
+fn stored_hours(input: &DraftInput) -> Option<i64> {
+    input
+        .expected_gpu_hours
+        .map(|h| i64::try_from(h.get()).unwrap_or(i64::MAX))
+}
+
+/// Creates a draft of `requester_user_id` at the site `site_id`; answers its id. A form token
+/// used before is a unique violation.
+pub async fn insert_draft(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    requester_user_id: i64,
+    input: &DraftInput,
+    site_id: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
+         sector, classification, confidential_waiver, site_id, gpu_model, gpus, start_date, end_date, \
+         expected_gpu_hours, idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, 'new', 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(requester_user_id)
+    .bind(input.project_title.as_str())
+    .bind(input.justification.as_str())
+    .bind(input.sector.as_str())
+    .bind(input.classification.as_str())
+    .bind(i64::from(input.confidential_waiver))
+    .bind(site_id)
+    .bind(input.gpu_model.as_str())
+    .bind(i64::from(input.gpus.get()))
+    .bind(input.window.start().to_string())
+    .bind(input.window.end().to_string())
+    .bind(stored_hours(input))
+    .bind(input.idempotency_key.as_str())
+    .bind(now_unix())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Rewrites the fields of the tenant's draft `id`.
+pub async fn update_draft(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    input: &DraftInput,
+    site_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE quota_requests SET project_title = $1, justification = $2, sector = $3, classification = $4, \
+         confidential_waiver = $5, site_id = $6, gpu_model = $7, gpus = $8, start_date = $9, end_date = $10, \
+         expected_gpu_hours = $11, updated_at = $12 WHERE tenant_id = $13 AND id = $14",
+    )
+    .bind(input.project_title.as_str())
+    .bind(input.justification.as_str())
+    .bind(input.sector.as_str())
+    .bind(input.classification.as_str())
+    .bind(i64::from(input.confidential_waiver))
+    .bind(site_id)
+    .bind(input.gpu_model.as_str())
+    .bind(i64::from(input.gpus.get()))
+    .bind(input.window.start().to_string())
+    .bind(input.window.end().to_string())
+    .bind(stored_hours(input))
+    .bind(now_unix())
+    .bind(tenant_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A change or renewal of a quota, as a draft of its requester.
+pub struct NewAmendment<'a> {
+    pub requester_user_id: i64,
+    pub kind: RequestKind,
+    /// The quota amended: its tenant, title, sector, classification, waiver, site and model.
+    pub original: &'a RequestRow,
+    pub justification: &'a str,
+    pub gpus: i64,
+    pub start: Date,
+    pub end: Date,
+    pub idempotency_key: &'a str,
+}
+
+/// Creates the draft of a change or renewal; answers its id.
+pub async fn insert_amendment(
+    conn: &mut AnyConnection,
+    a: &NewAmendment<'_>,
+) -> Result<i64, sqlx::Error> {
+    let original = a.original;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, amends_request_id, status, project_title, \
+         justification, sector, classification, confidential_waiver, site_id, gpu_model, gpus, start_date, end_date, \
+         idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+    )
+    .bind(original.tenant_id)
+    .bind(a.requester_user_id)
+    .bind(a.kind.as_str())
+    .bind(original.id)
+    .bind(&original.project_title)
+    .bind(a.justification)
+    .bind(original.sector.as_str())
+    .bind(original.classification.as_str())
+    .bind(i64::from(original.confidential_waiver))
+    .bind(original.site_id)
+    .bind(&original.gpu_model)
+    .bind(a.gpus)
+    .bind(a.start.to_string())
+    .bind(a.end.to_string())
+    .bind(a.idempotency_key)
+    .bind(now_unix())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A submission: the new status and the policy and catalogue it was checked against.
+pub async fn set_submitted(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    to: RequestStatus,
+    policy_version: i64,
+    catalogue_revision: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE quota_requests SET status = $1, policy_version = $2, catalogue_revision = $3, updated_at = $4 \
+         WHERE tenant_id = $5 AND id = $6",
+    )
+    .bind(to.as_str())
+    .bind(policy_version)
+    .bind(catalogue_revision)
+    .bind(now_unix())
+    .bind(tenant_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A status change with nothing else (endorsement, withdrawal).
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    to: RequestStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE quota_requests SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(to.as_str())
+    .bind(now_unix())
+    .bind(tenant_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A platform admin's decision: the new status, the reason, and (when granting) the policy and
+/// catalogue it was checked against.
+pub async fn set_decision(
+    conn: &mut AnyConnection,
+    id: i64,
+    to: RequestStatus,
+    note: Option<&str>,
+    versions: Option<(i64, i64)>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE quota_requests SET status = $1, decision_note = $2, policy_version = COALESCE($3, policy_version), \
+         catalogue_revision = COALESCE($4, catalogue_revision), updated_at = $5 WHERE id = $6",
+    )
+    .bind(to.as_str())
+    .bind(note)
+    .bind(versions.map(|v| v.0))
+    .bind(versions.map(|v| v.1))
+    .bind(now_unix())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The GPUs and window a quota grants, replacing any it granted before.
+pub async fn set_grant(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    gpus: u32,
+    start: Date,
+    end: Date,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE quota_requests SET approved_gpus = $1, approved_start = $2, approved_end = $3, updated_at = $4 \
+         WHERE tenant_id = $5 AND id = $6",
+    )
+    .bind(i64::from(gpus))
+    .bind(start.to_string())
+    .bind(end.to_string())
+    .bind(now_unix())
+    .bind(tenant_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The rules a request no longer meets, or `None` when it complies again.
+pub async fn set_compliance_flag(
+    conn: &mut AnyConnection,
+    id: i64,
+    flag: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE quota_requests SET compliance_flag = $1, updated_at = $2 WHERE id = $3")
+        .bind(flag)
+        .bind(now_unix())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! What every transition writes besides the request row: its timeline step, its audit event
+//! and the notifications of the people concerned; and the life cycle's verdict on a transition.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{
+    conflict,
+    repo::{self, RequestRow},
+};
+use crate::domain::{
+    lifecycle::{self, Action, RequestStatus, Role},
+    tenancy::TenantRole,
+};
+use crate::error::AppError;
+use crate::server::{
+    audit::{self, AuditEvent},
+    auth::actor::TenantActor,
+    error::ServiceResult,
+};
+
+fn role(role: TenantRole) -> Role {
+    match role {
+        TenantRole::Owner => Role::Owner,
+        TenantRole::Member => Role::Member,
+        TenantRole::Auditor => Role::Auditor,
+    }
+}
+
+pub(super) fn tenant_actor(actor: &TenantActor, row: &RequestRow) -> lifecycle::Actor {
+    lifecycle::Actor::new(
+        Some(role(actor.role)),
+        false,
+        row.requester_user_id == actor.user_id,
+    )
+}
+
+pub(super) fn next(
+    current: RequestStatus,
+    action: Action,
+    actor: &lifecycle::Actor,
+) -> ServiceResult<RequestStatus> {
+    lifecycle::next_status(current, action, actor).map_err(|e| match e.kind {
+        lifecycle::TransitionErrorKind::NotPermitted => {
+            tracing::info!(reason = %e.message, "transition not permitted");
+            AppError::Forbidden.into()
+        }
+        lifecycle::TransitionErrorKind::WrongStatus => conflict(e.message),
+    })
+}
+
+/// Who else hears about a transition.
+pub(super) enum Audience {
+    Requester,
+    RequesterAndOwners,
+}
+
+/// Everything one transition writes besides the request row: timeline, audit, notifications.
+pub(super) struct Record<'a> {
+    pub(super) row: &'a RequestRow,
+    pub(super) action: Action,
+    pub(super) from: Option<RequestStatus>,
+    pub(super) to: RequestStatus,
+    pub(super) actor_user_id: i64,
+    pub(super) actor_email: &'a str,
+    pub(super) note: &'a str,
+    pub(super) client_ip: Option<&'a str>,
+    pub(super) detail: serde_json::Value,
+    pub(super) audience: Audience,
+}
+
+pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceResult<()> {
+    let (actor_name, _) = repo::user_name(conn, r.actor_user_id).await?;
+    repo::add_event(
+        conn,
+        r.row.id,
+        r.row.tenant_id,
+        r.actor_user_id,
+        &actor_name,
+        r.from,
+        r.to,
+        r.note,
+    )
+    .await?;
+    let mut detail = json!({
+        "request_id": r.row.id,
+        "before": r.from.map(|s| s.as_str()),
+        "after": r.to.as_str(),
+        "note": r.note,
+    });
+    if let (Some(target), Some(extra)) = (detail.as_object_mut(), r.detail.as_object()) {
+        for (k, v) in extra {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    let event = format!("request.{}", r.action.as_str());
+    audit::append(
+        conn,
+        &AuditEvent::new(&event)
+            .actor(r.actor_user_id, r.actor_email)
+            .tenant(r.row.tenant_id)
+            .ip(r.client_ip)
+            .detail(detail),
+    )
+    .await?;
+
+    if r.action == Action::SaveDraft {
+        return Ok(());
+    }
+    let text = format!(
+        "Request #{} “{}” ({} {} at {}): {} by {}.{}",
+        r.row.id,
+        r.row.project_title,
+        r.row.gpus,
+        r.row.gpu_model,
+        r.row.site_name,
+        r.to.label().to_lowercase(),
+        actor_name,
+        if r.note.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" Note: {}", r.note.trim())
+        }
+    );
+    let mut recipients: Vec<(i64, String)> = Vec::new();
+    let (_, requester_email) = repo::user_name(conn, r.row.requester_user_id).await?;
+    recipients.push((r.row.requester_user_id, requester_email));
+    if matches!(r.audience, Audience::RequesterAndOwners) {
+        recipients.extend(repo::owners(conn, r.row.tenant_id).await?);
+    }
+    recipients.sort();
+    recipients.dedup_by_key(|(id, _)| *id);
+    for (user_id, email) in recipients {
+        if user_id != r.actor_user_id {
+            repo::notify(conn, user_id, &email, r.row.tenant_id, r.row.id, &text).await?;
+        }
+    }
+    Ok(())
+}

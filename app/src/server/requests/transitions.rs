@@ -1,0 +1,145 @@
+//! The tenant's transitions of a request: submission (residency checked with the rules in force),
+//! endorsement by an owner, and withdrawal.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{
+    conflict, invalid,
+    placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
+    repo,
+    timeline::{next, record, tenant_actor, Audience, Record},
+};
+use crate::domain::{
+    lifecycle::{Action, RequestStatus},
+    tenancy::TenantStatus,
+};
+use crate::error::AppError;
+use crate::server::{
+    auth::actor::TenantActor, catalogue::load_catalogue, error::ServiceResult, state::AppState,
+};
+
+/// Submits a draft: only for a verified tenant, and only to a site the residency rules allow
+/// today. An owner's submission endorses itself.
+pub async fn submit_request(
+    state: &AppState,
+    actor: &TenantActor,
+    id: i64,
+    client_ip: Option<&str>,
+) -> ServiceResult<i64> {
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
+    submit_in(&mut tx, actor, id, client_ip).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`submit_request`] inside the caller's write transaction.
+pub(super) async fn submit_in(
+    tx: &mut AnyConnection,
+    actor: &TenantActor,
+    id: i64,
+    client_ip: Option<&str>,
+) -> ServiceResult<()> {
+    let row = repo::find_in_tenant(&mut *tx, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = row.status;
+    if current == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+        return Err(AppError::NotFound.into());
+    }
+    let to = next(current, Action::Submit, &tenant_actor(actor, &row))?;
+    let (_, status) = repo::tenant_profile(&mut *tx, actor.tenant_id).await?;
+    if status != TenantStatus::Verified {
+        return Err(conflict(
+            "Your organisation has not been verified by the platform yet, so it cannot submit requests; \
+             you can keep this one as a draft until then.",
+        ));
+    }
+    let catalogue = load_catalogue(&mut *tx).await?;
+    let site = site_by_id(&catalogue, row.site_id)?;
+    let (request, tenant) = stored_placement(&row, row.start, row.end)?;
+    let evaluation = evaluate_at(&catalogue, site, &request, tenant);
+    if !evaluation.eligible {
+        return Err(invalid(
+            "site",
+            ineligible_message(site, row.classification, &evaluation),
+        ));
+    }
+    repo::set_submitted(
+        &mut *tx,
+        actor.tenant_id,
+        id,
+        to,
+        catalogue.policy.version,
+        catalogue.revision,
+    )
+    .await?;
+    let note = if to == RequestStatus::Endorsed {
+        "Submitted by an owner: endorsed on submission."
+    } else {
+        ""
+    };
+    record(
+        &mut *tx,
+        Record {
+            row: &row,
+            action: Action::Submit,
+            from: Some(current),
+            to,
+            actor_user_id: actor.user_id,
+            actor_email: &actor.email,
+            note,
+            client_ip,
+            detail: json!({ "residency": evaluation_detail(&evaluation) }),
+            audience: Audience::RequesterAndOwners,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// An owner endorses a member's submitted request, or anyone allowed withdraws an open one.
+pub async fn tenant_transition(
+    state: &AppState,
+    actor: &TenantActor,
+    id: i64,
+    action: Action,
+    note: &str,
+    client_ip: Option<&str>,
+) -> ServiceResult<RequestStatus> {
+    if !matches!(action, Action::Endorse | Action::Withdraw) {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = row.status;
+    if current == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+        return Err(AppError::NotFound.into());
+    }
+    let to = next(current, action, &tenant_actor(actor, &row))?;
+    repo::set_status(&mut tx, actor.tenant_id, id, to).await?;
+    record(
+        &mut tx,
+        Record {
+            row: &row,
+            action,
+            from: Some(current),
+            to,
+            actor_user_id: actor.user_id,
+            actor_email: &actor.email,
+            note: note.trim(),
+            client_ip,
+            detail: json!({}),
+            audience: if action == Action::Withdraw {
+                Audience::RequesterAndOwners
+            } else {
+                Audience::Requester
+            },
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}
