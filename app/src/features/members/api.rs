@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub async fn organisation_overview(page: Option<String>) -> Result<OrganisationView, AppError> {
     use crate::server::{error::respond, members, tenant_request, TenantAccess};
     let (ctx, _user, actor) = tenant_request(TenantAccess::Read).await?;
-    respond(members::overview(&ctx, &actor, super::types::page_number(page.as_deref())).await)
+    respond(members::overview(&ctx, &actor, crate::ui::table::page_number(page.as_deref())).await)
 }
 
 /// Invites a person by e-mail with a role. Owners only.

@@ -63,11 +63,6 @@ pub struct InvitationView {
 /// Members listed per page on the organisation page.
 pub const MEMBERS_PAGE_SIZE: u32 = 50;
 
-/// A page number from the URL (from 0); anything else is the first page.
-pub fn page_number(page: Option<&str>) -> u32 {
-    page.and_then(|p| p.trim().parse().ok()).unwrap_or(0)
-}
-
 /// A role chosen in a form; a missing one is asked for in words.
 pub fn parse_role(raw: &str) -> Result<TenantRole, String> {
     if raw.trim().is_empty() {
@@ -142,12 +137,5 @@ mod tests {
         };
         let fields: Vec<String> = e.field_errors().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "password"]);
-    }
-
-    #[test]
-    fn a_page_number_is_read_leniently() {
-        assert_eq!(page_number(Some(" 3 ")), 3);
-        assert_eq!(page_number(Some("x")), 0);
-        assert_eq!(page_number(None), 0);
     }
 }

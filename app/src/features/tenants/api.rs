@@ -51,7 +51,7 @@ pub async fn signup(
 pub async fn tenant_queue(page: Option<String>) -> Result<VerificationQueue, AppError> {
     use crate::server::{admin_request, error::respond, tenants::verification};
     let (ctx, admin) = admin_request().await?;
-    let page = super::types::page_number(page.as_deref());
+    let page = crate::ui::table::page_number(page.as_deref());
     respond(verification::queue(&ctx.state, &admin, page).await)
 }
 

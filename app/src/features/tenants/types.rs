@@ -174,11 +174,6 @@ pub struct MyTenant {
     pub active: bool,
 }
 
-/// A page number from the URL (from 0); anything else is the first page.
-pub fn page_number(page: Option<&str>) -> u32 {
-    page.and_then(|p| p.trim().parse().ok()).unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

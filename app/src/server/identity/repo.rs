@@ -2,9 +2,9 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::domain::tenancy::{TenantRole, TenantStatus};
 use crate::server::auth::actor::ActiveTenant;
 use crate::server::db::now_unix;
+use crate::server::{members::repo::stored_role, tenants::stored_status};
 
 /// A user row. Holds the password hash, so it never leaves the backend and
 /// its `Debug` hides the hash.
@@ -107,14 +107,13 @@ impl TryFrom<MembershipRow> for Membership {
     type Error = sqlx::Error;
 
     fn try_from(r: MembershipRow) -> Result<Self, sqlx::Error> {
-        let corrupt = |what: &str, e: String| sqlx::Error::Decode(format!("{what}: {e}").into());
         Ok(Self {
             tenant: ActiveTenant {
                 id: r.id,
                 slug: r.slug,
                 name: r.name,
-                role: TenantRole::parse(&r.role).map_err(|e| corrupt("membership role", e))?,
-                status: TenantStatus::parse(&r.status).map_err(|e| corrupt("tenant status", e))?,
+                role: stored_role(&r.role)?,
+                status: stored_status(&r.status)?,
             },
             rejection_reason: r.rejection_reason,
         })

@@ -9,7 +9,7 @@ use crate::domain::tenancy::TenantRole;
 use crate::server::db::{now_unix, Backend};
 
 /// A stored role, read into its type (the table's CHECK keeps it one of them).
-fn role(stored: &str) -> Result<TenantRole, sqlx::Error> {
+pub fn stored_role(stored: &str) -> Result<TenantRole, sqlx::Error> {
     TenantRole::parse(stored)
         .map_err(|e| sqlx::Error::Decode(format!("membership role: {e}").into()))
 }
@@ -53,7 +53,7 @@ pub async fn list_members(
     rows.into_iter()
         .map(|r| {
             Ok(MemberRecord {
-                role: role(&r.role)?,
+                role: stored_role(&r.role)?,
                 user_id: r.user_id,
                 name: r.name,
                 email: r.email,
@@ -75,7 +75,7 @@ pub async fn role_of(
             .bind(user_id)
             .fetch_optional(conn)
             .await?;
-    row.map(|(r,)| role(&r)).transpose()
+    row.map(|(r,)| stored_role(&r)).transpose()
 }
 
 /// The e-mail of a member of the tenant (for the audit detail).
@@ -214,7 +214,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 
     fn try_from(r: InvitationRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
-            role: role(&r.role)?,
+            role: stored_role(&r.role)?,
             id: r.id,
             tenant_id: r.tenant_id,
             email: r.email,

@@ -14,6 +14,8 @@ pub mod signup;
 pub mod switch;
 pub mod verification;
 
+pub use repo::stored_status;
+
 use sqlx::AnyConnection;
 
 use crate::domain::tenancy::TenantStatus;

@@ -12,7 +12,7 @@ use crate::features::tenants::types::TenantSummary;
 use crate::server::db::now_unix;
 
 /// A stored status, read into its type (the table's CHECK keeps it one of them).
-fn status(stored: &str) -> Result<TenantStatus, sqlx::Error> {
+pub fn stored_status(stored: &str) -> Result<TenantStatus, sqlx::Error> {
     TenantStatus::parse(stored)
         .map_err(|e| sqlx::Error::Decode(format!("tenant status: {e}").into()))
 }
@@ -26,7 +26,7 @@ pub async fn tenant_status(
         .bind(tenant_id)
         .fetch_optional(conn)
         .await?;
-    row.map(|(s,)| status(&s)).transpose()
+    row.map(|(s,)| stored_status(&s)).transpose()
 }
 
 /// Whether a slug is already used by a tenant.
@@ -93,7 +93,7 @@ impl TryFrom<TenantRow> for TenantSummary {
 
     fn try_from(row: TenantRow) -> Result<Self, sqlx::Error> {
         Ok(TenantSummary {
-            status: status(&row.status)?,
+            status: stored_status(&row.status)?,
             id: row.id,
             slug: row.slug,
             name: row.name,
