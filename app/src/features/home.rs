@@ -9,12 +9,12 @@ use leptos_router::components::A;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::auth::{use_viewer, Viewer};
 use crate::features::capacity::{capacity_overview, CapacityLoads};
+use crate::features::identity::{use_viewer, Viewer};
 use crate::features::requests::types::{NotificationItem, Paged, QueueRow, RequestSummary};
 use crate::features::requests::view::{instant, phase_badge, status_badge, UsageBar};
 use crate::features::requests::{list_notifications, list_requests, request_queue};
-use crate::features::tenants_admin::{tenant_queue, VerificationQueue};
+use crate::features::tenants::{tenant_queue, types::VerificationQueue};
 
 /// What the signed-in person sees on the start page.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -57,7 +57,7 @@ async fn dashboard(viewer: Option<Viewer>) -> Result<Dashboard, AppError> {
                 Some("asc".into()),
                 None,
             ),
-            tenant_queue(),
+            tenant_queue(None),
             capacity_overview(),
         )
         .await;
@@ -367,7 +367,7 @@ fn AdminHome(
             <div class="stats">
                 <div class="stat"><span class="stat__value">{if queue.has_more { format!("{waiting}+") } else { waiting.to_string() }}</span><span class="stat__label">"requests to decide"</span></div>
                 <div class="stat"><span class="stat__value">{short}</span><span class="stat__label">"of them short of GPUs or not eligible"</span></div>
-                <div class="stat"><span class="stat__value">{tenants.pending.len()}</span><span class="stat__label">"organisations to verify"</span></div>
+                <div class="stat"><span class="stat__value">{tenants.pending_total}</span><span class="stat__label">"organisations to verify"</span></div>
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">

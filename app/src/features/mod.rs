@@ -1,16 +1,19 @@
 //! One folder per capability: its pages, components, server functions and wire
 //! types. The server functions are thin adapters over `crate::server` services.
+//! Each folder has the same shape: `mod.rs`, `types.rs` (the wire types the
+//! backend may import), `api.rs` (the `#[server]` functions) and its pages.
 
 pub mod account;
 pub mod audit_log;
-pub mod auth;
 pub mod capacity;
 pub mod catalogue;
 pub mod home;
-pub mod invitation;
-pub mod organisation;
+pub mod identity;
+pub mod members;
 pub mod placement;
 pub mod requests;
-pub mod signup;
-pub mod tenant_switch;
-pub mod tenants_admin;
+pub mod tenants;
+
+/// The former name of [`identity`], kept while pages of other areas still
+/// import it (remove once none does).
+pub use identity as auth;

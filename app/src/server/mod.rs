@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod catalogue;
 pub mod config;

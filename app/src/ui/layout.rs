@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::domain::tenancy::TenantRole;
-use crate::features::auth::{use_viewer, LogoutButton};
+use crate::features::identity::{use_viewer, LogoutButton};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -15,7 +15,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     // created in the same order on the server and in the browser, and anything
     // created inside a `Suspend` takes its hydration id at a time that depends
     // on timing. The header's one `Suspend` awaits all three.
-    let tenants = crate::features::tenant_switch::use_my_tenants();
+    let tenants = crate::features::tenants::use_my_tenants();
     let unread = crate::features::requests::use_unread_count();
     let (menu_open, set_menu_open) = signal(false);
     view! {
@@ -47,7 +47,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     let sees_audit = !v.platform_admin
                                         && v.role.is_some_and(|r| !r.can_write() || r == TenantRole::Owner);
                                     let tenants = tenants.unwrap_or_default();
-                                    let notice = crate::features::tenant_switch::active_tenant_notice(&tenants);
+                                    let notice = crate::features::tenants::active_tenant_notice(&tenants);
                                     view! {
                                         {in_tenant.then(|| view! { <A href="/requests">"Requests"</A> })}
                                         {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">"Capacity"</A> })}
@@ -77,7 +77,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                                 </span>
                                             </summary>
                                             <div class="nav-menu__list">
-                                                <crate::features::tenant_switch::TenantSwitcher tenants/>
+                                                <crate::features::tenants::TenantSwitcher tenants/>
                                                 {in_tenant.then(|| view! { <A href="/organisation">"Organisation"</A> })}
                                                 <A href="/account">"Account and sessions"</A>
                                                 {sees_audit.then(|| view! { <A href="/audit">"Audit log"</A> })}

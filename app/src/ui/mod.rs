@@ -14,9 +14,7 @@ use leptos_router::{
 
 use crate::features::capacity;
 use crate::features::requests;
-use crate::features::{account, invitation, organisation};
-use crate::features::{audit_log, signup, tenants_admin};
-use crate::features::{auth, home};
+use crate::features::{account, audit_log, home, identity, members, tenants};
 use crate::features::{catalogue, placement};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
@@ -68,12 +66,12 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view=signup::SignupPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/tenants") view=tenants_admin::TenantsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=identity::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=tenants::SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tenants") view=tenants::TenantsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/organisation") view=organisation::OrganisationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/invitations/:token") view=invitation::InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisation") view=members::OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view=members::InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/catalogue") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/placement") view=placement::PlacementPage ssr=SsrMode::Async/>

@@ -138,6 +138,12 @@ pub fn Pager(page: u32, has_more: bool) -> impl IntoView {
     })
 }
 
+/// A page number from the URL (from 0), as a server function receives it;
+/// anything else is the first page.
+pub fn page_number(page: Option<&str>) -> u32 {
+    page.and_then(|p| p.trim().parse().ok()).unwrap_or(0)
+}
+
 /// The value of a query parameter, empty when absent, for pre-filling a filter form.
 pub fn query_value(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let query = use_query_map();
@@ -172,6 +178,13 @@ mod tests {
             &[("sort", Some("gpus".into())), ("dir", Some("desc".into()))],
         );
         assert_eq!(link, "/requests?status=approved&sort=gpus&dir=desc");
+    }
+
+    #[test]
+    fn a_page_number_is_read_leniently() {
+        assert_eq!(page_number(Some(" 3 ")), 3);
+        assert_eq!(page_number(Some("x")), 0);
+        assert_eq!(page_number(None), 0);
     }
 
     #[test]

@@ -7,33 +7,29 @@ use serde_json::json;
 
 use crate::domain::password::Password;
 use crate::error::AppError;
-use crate::features::account::{AccountView, SessionView};
+use crate::features::account::types::{AccountView, SessionView};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{password::Verified, CurrentUser},
     context::RequestContext,
-    db::now_unix,
     error::ServiceResult,
     identity::{self, repo as accounts},
-    session_store::AUTH_KEY,
 };
+
+mod repo;
 
 /// The person's account and their open sessions, newest sign-in first.
 pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<AccountView> {
     let current = ctx.session.id().map(|id| id.to_string());
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT id, data, expiry_date FROM sessions WHERE user_id = $1 AND expiry_date > $2",
-    )
-    .bind(user.user_id())
-    .bind(now_unix())
-    .fetch_all(ctx.state.db.pool())
-    .await?;
-    let mut sessions: Vec<SessionView> = rows
+    // Sessions are not tenant-owned: the bare pool.
+    let mut conn = ctx.state.db.pool().acquire().await?;
+    let mut sessions: Vec<SessionView> = repo::open_sessions(&mut conn, user.user_id())
+        .await?
         .into_iter()
-        .map(|(id, data, expires_at)| SessionView {
-            signed_in_at: signed_in_at(&data),
-            expires_at,
-            current: current.as_deref() == Some(id.as_str()),
+        .map(|s| SessionView {
+            signed_in_at: s.signed_in_at,
+            expires_at: s.expires_at,
+            current: current.as_deref() == Some(s.id.as_str()),
         })
         .collect();
     sessions.sort_by(|a, b| {
@@ -48,35 +44,36 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
     })
 }
 
-/// When the session's person signed in, read from the session data.
-fn signed_in_at(data: &str) -> Option<i64> {
-    serde_json::from_str::<serde_json::Value>(data)
-        .ok()?
-        .get(AUTH_KEY)?
-        .get("signed_in_at")?
-        .as_i64()
+/// Proof that the signed-in person typed their current password: the only way
+/// to [`change_password`]. Its `Debug` hides the password.
+pub struct CurrentPassword(String);
+
+impl std::fmt::Debug for CurrentPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CurrentPassword(..)")
+    }
 }
 
-/// Changes the password: the current one is required (wrong guesses count
-/// towards the log-in throttle), the new one must meet the policy. Every other
-/// session of the person ends and this one continues under a fresh id.
-pub async fn change_password(
+/// Checks the person's current password: wrong guesses count towards the
+/// log-in throttle and are audited.
+pub async fn verify_current_password(
     ctx: &RequestContext,
     user: &CurrentUser,
     current_password: &str,
-    new_password: &str,
-) -> ServiceResult<()> {
+) -> ServiceResult<CurrentPassword> {
     let state = &ctx.state;
-    let keys = vec![format!("account:{}", user.identity.email)];
+    let keys = throttle_keys(user);
     if let Err(retry_after_secs) = state.login_throttle.check(&keys, Instant::now()) {
         return Err(AppError::TooManyRequests { retry_after_secs }.into());
     }
-    let mut conn = state.db.pool().acquire().await?;
-    let account = accounts::find_user_by_email(&mut conn, &user.identity.email)
-        .await?
-        .filter(|a| a.id == user.user_id())
-        .ok_or(AppError::Unauthenticated)?;
-    drop(conn);
+    // Accounts are not tenant-owned: a bare connection, returned before hashing.
+    let account = {
+        let mut conn = state.db.pool().acquire().await?;
+        accounts::find_user_by_email(&mut conn, &user.identity.email)
+            .await?
+            .filter(|a| a.id == user.user_id())
+            .ok_or(AppError::Unauthenticated)?
+    };
     let verdict = state
         .hashing
         .verify(current_password, Some(&account.password_hash))
@@ -96,9 +93,24 @@ pub async fn change_password(
             AppError::validation("current_password", "That is not your current password.").into(),
         );
     }
-    let new_password =
-        Password::parse(new_password).map_err(|m| AppError::validation("new_password", m))?;
-    if new_password.expose_secret() == current_password {
+    Ok(CurrentPassword(current_password.to_owned()))
+}
+
+fn throttle_keys(user: &CurrentUser) -> Vec<String> {
+    vec![format!("account:{}", user.identity.email)]
+}
+
+/// Changes the password, the current one checked (see
+/// [`verify_current_password`]). Every other session of the person ends and
+/// this one continues under a fresh id.
+pub async fn change_password(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    current: CurrentPassword,
+    new_password: &Password,
+) -> ServiceResult<()> {
+    let state = &ctx.state;
+    if new_password.expose_secret() == current.0 {
         return Err(AppError::validation(
             "new_password",
             "The new password is the same as the current one.",

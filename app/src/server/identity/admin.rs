@@ -27,10 +27,7 @@ pub async fn create_platform_admin(
     let mut ended_sessions_of = None;
     let outcome = match repo::find_user_by_email(&mut tx, &email).await? {
         Some(user) => {
-            sqlx::query("UPDATE users SET platform_admin = 1 WHERE id = $1")
-                .bind(user.id)
-                .execute(&mut *tx)
-                .await?;
+            repo::grant_platform_admin(&mut tx, user.id).await?;
             ended_sessions_of = Some(user.id);
             format!("{email} is now a platform admin (existing account; its sessions were ended)")
         }

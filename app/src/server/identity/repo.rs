@@ -2,9 +2,9 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::domain::tenancy::{TenantRole, TenantStatus};
 use crate::server::auth::actor::ActiveTenant;
 use crate::server::db::now_unix;
+use crate::server::{members::repo::stored_role, tenants::stored_status};
 
 /// A user row. Holds the password hash, so it never leaves the backend and
 /// its `Debug` hides the hash.
@@ -60,6 +60,18 @@ pub async fn insert_user(
     Ok(id)
 }
 
+/// Makes an existing account a platform admin.
+pub async fn grant_platform_admin(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET platform_admin = 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn update_password_hash(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -73,6 +85,14 @@ pub async fn update_password_hash(
     Ok(())
 }
 
+/// One of a person's memberships, with its tenant's current standing.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub tenant: ActiveTenant,
+    /// Why the campus rejected the tenant, when it did.
+    pub rejection_reason: Option<String>,
+}
+
 #[derive(FromRow)]
 struct MembershipRow {
     id: i64,
@@ -80,6 +100,41 @@ struct MembershipRow {
     name: String,
     role: String,
     status: String,
+    rejection_reason: Option<String>,
+}
+
+impl TryFrom<MembershipRow> for Membership {
+    type Error = sqlx::Error;
+
+    fn try_from(r: MembershipRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            tenant: ActiveTenant {
+                id: r.id,
+                slug: r.slug,
+                name: r.name,
+                role: stored_role(&r.role)?,
+                status: stored_status(&r.status)?,
+            },
+            rejection_reason: r.rejection_reason,
+        })
+    }
+}
+
+const MEMBERSHIP_QUERY: &str =
+    "SELECT t.id, t.slug, t.name, m.role, t.status, t.rejection_reason FROM memberships m \
+     JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1";
+
+/// A person's memberships, oldest first (platform scope: they span tenants).
+pub async fn memberships(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Vec<Membership>, sqlx::Error> {
+    let rows: Vec<MembershipRow> =
+        sqlx::query_as(&format!("{MEMBERSHIP_QUERY} ORDER BY m.created_at, t.id"))
+            .bind(user_id)
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter().map(Membership::try_from).collect()
 }
 
 /// The tenants a person belongs to, oldest membership first.
@@ -87,23 +142,23 @@ pub async fn memberships_of(
     conn: &mut AnyConnection,
     user_id: i64,
 ) -> Result<Vec<ActiveTenant>, sqlx::Error> {
-    let rows: Vec<MembershipRow> = sqlx::query_as(
-        "SELECT t.id, t.slug, t.name, m.role, t.status FROM memberships m \
-         JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 ORDER BY m.created_at, t.id",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
+    Ok(memberships(conn, user_id)
+        .await?
         .into_iter()
-        .filter_map(|r| {
-            Some(ActiveTenant {
-                id: r.id,
-                slug: r.slug,
-                name: r.name,
-                role: TenantRole::parse(&r.role).ok()?,
-                status: TenantStatus::parse(&r.status).ok()?,
-            })
-        })
+        .map(|m| m.tenant)
         .collect())
+}
+
+/// A person's membership of the tenant with this slug, if any.
+pub async fn membership_by_slug(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    slug: &str,
+) -> Result<Option<Membership>, sqlx::Error> {
+    let row: Option<MembershipRow> = sqlx::query_as(&format!("{MEMBERSHIP_QUERY} AND t.slug = $2"))
+        .bind(user_id)
+        .bind(slug)
+        .fetch_optional(conn)
+        .await?;
+    row.map(Membership::try_from).transpose()
 }

@@ -9,9 +9,8 @@ use serde_json::json;
 use sha2::{Digest as _, Sha256};
 
 use super::repo::{self, InvitationRecord};
-use crate::domain::{identity::PersonName, password::Password, tenancy::TenantRole};
 use crate::error::AppError;
-use crate::features::invitation::InvitationView;
+use crate::features::members::types::{InvitationView, NewAccount};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::SessionIdentity,
@@ -91,7 +90,7 @@ pub async fn invitation_details(
     let signed_in_email = ctx.user().await.ok().map(|u| u.identity.email);
     Ok(InvitationView {
         organisation,
-        role: TenantRole::parse(&invitation.role).map_err(|_| AppError::Internal)?,
+        role: invitation.role,
         email: invitation.email,
         expires_at: invitation.expires_at,
         account_exists,
@@ -99,22 +98,19 @@ pub async fn invitation_details(
     })
 }
 
-/// What a person not yet signed up gives when accepting.
-#[derive(Debug, Default)]
-pub struct AcceptForm<'a> {
-    pub name: Option<&'a str>,
-    pub password: Option<&'a str>,
-}
-
 /// Accepts an invitation: a signed-in person whose e-mail matches joins with
 /// their account; a person without an account creates one (name and
 /// password; the e-mail is the invited one); a person with an account who is
 /// not signed in is asked to sign in first. The token is used once; the
 /// session continues in the new tenant under a fresh id.
+///
+/// `new_account` is the name and password as the edge parsed them; it is
+/// looked at only when the person has no account, so a token's error comes
+/// before a field's.
 pub async fn accept_invitation(
     ctx: &RequestContext,
     token: &str,
-    form: AcceptForm<'_>,
+    new_account: Result<NewAccount, AppError>,
 ) -> ServiceResult<()> {
     let signed_in = match ctx.user().await {
         Ok(user) => Some(user),
@@ -145,10 +141,7 @@ pub async fn accept_invitation(
             if account_exists {
                 return Err(AppError::Unauthenticated.into());
             }
-            let name = PersonName::parse(form.name.unwrap_or_default())
-                .map_err(|m| AppError::validation("name", m))?;
-            let password = Password::parse(form.password.unwrap_or_default())
-                .map_err(|m| AppError::validation("password", m))?;
+            let NewAccount { name, password } = new_account?;
             let hash = ctx.state.hashing.hash(password.expose_secret()).await?;
             (invitation.email, Some((name, hash)))
         }
@@ -158,7 +151,7 @@ pub async fn accept_invitation(
     // person joins a tenant they are not in yet, perhaps with a new account).
     let mut tx = ctx.state.db.platform_write_tx().await?;
     let invitation = usable_invitation(&mut tx, token).await?;
-    let role = TenantRole::parse(&invitation.role).map_err(|_| AppError::Internal)?;
+    let role = invitation.role;
     let (user_id, name) = match (&signed_in, new_account) {
         (Some(user), _) => (user.identity.user_id, user.identity.name.clone()),
         (None, Some((name, hash))) => {

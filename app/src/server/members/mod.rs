@@ -7,14 +7,14 @@
 mod invitation;
 pub mod repo;
 
-pub use invitation::{accept_invitation, invitation_details, AcceptForm};
+pub use invitation::{accept_invitation, invitation_details};
 
 use serde_json::json;
 
-use crate::domain::{email::Email, tenancy::TenantRole};
+use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::organisation::{
-    InvitationSent, MemberView, OrganisationView, PendingInvitation,
+use crate::features::members::types::{
+    InvitationSent, Invitee, MemberView, OrganisationView, PendingInvitation, MEMBERS_PAGE_SIZE,
 };
 use crate::server::{
     audit::{self, AuditEvent},
@@ -31,40 +31,46 @@ pub const INVITATION_LIFETIME_SECS: i64 = 7 * 24 * 3600;
 pub const LAST_OWNER: &str =
     "An organisation needs at least one owner: make someone else owner first.";
 
-/// The members and open invitations of the actor's tenant (any role may read).
+/// One page of the members (oldest membership first), and the open
+/// invitations, of the actor's tenant (any role may read).
 pub async fn overview(
     ctx: &RequestContext,
     actor: &TenantActor,
+    page: u32,
 ) -> ServiceResult<OrganisationView> {
     let mut tx = ctx.state.db.tenant_tx(actor.tenant_id).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let members = repo::list_members(&mut tx, actor.tenant_id)
-        .await?
+    let mut members = repo::list_members(
+        &mut tx,
+        actor.tenant_id,
+        i64::from(MEMBERS_PAGE_SIZE) + 1,
+        i64::from(page) * i64::from(MEMBERS_PAGE_SIZE),
+    )
+    .await?;
+    let has_more = members.len() > MEMBERS_PAGE_SIZE as usize;
+    members.truncate(MEMBERS_PAGE_SIZE as usize);
+    let members = members
         .into_iter()
-        .filter_map(|m| {
-            Some(MemberView {
-                is_you: m.user_id == actor.user_id,
-                role: TenantRole::parse(&m.role).ok()?,
-                user_id: m.user_id,
-                name: m.name,
-                email: m.email,
-                since: m.since,
-            })
+        .map(|m| MemberView {
+            is_you: m.user_id == actor.user_id,
+            role: m.role,
+            user_id: m.user_id,
+            name: m.name,
+            email: m.email,
+            since: m.since,
         })
         .collect();
     let invitations = repo::pending_invitations(&mut tx, actor.tenant_id)
         .await?
         .into_iter()
-        .filter_map(|i| {
-            Some(PendingInvitation {
-                role: TenantRole::parse(&i.role).ok()?,
-                id: i.id,
-                email: i.email,
-                sent_at: i.created_at,
-                expires_at: i.expires_at,
-            })
+        .map(|i| PendingInvitation {
+            role: i.role,
+            id: i.id,
+            email: i.email,
+            sent_at: i.created_at,
+            expires_at: i.expires_at,
         })
         .collect();
     tx.commit().await?;
@@ -72,6 +78,8 @@ pub async fn overview(
         tenant_name,
         your_role: actor.role,
         members,
+        page,
+        has_more,
         invitations,
     })
 }
@@ -82,11 +90,9 @@ pub async fn overview(
 pub async fn invite(
     ctx: &RequestContext,
     actor: &TenantActor,
-    email: &str,
-    role: &str,
+    invitee: &Invitee,
 ) -> ServiceResult<InvitationSent> {
-    let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
-    let role = TenantRole::parse(role).map_err(|m| AppError::validation("role", m))?;
+    let (email, role) = (&invitee.email, invitee.role);
     let token = invitation::new_token();
     let link = format!("/invitations/{token}");
 
@@ -177,9 +183,8 @@ pub async fn change_role(
     ctx: &RequestContext,
     actor: &TenantActor,
     user_id: i64,
-    role: &str,
+    role: TenantRole,
 ) -> ServiceResult<()> {
-    let role = TenantRole::parse(role).map_err(|m| AppError::validation("role", m))?;
     let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
@@ -244,8 +249,11 @@ pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> 
 
 /// The signed-in person leaves their active tenant (the last owner cannot).
 /// The session continues under a fresh id, in their next tenant if any.
-pub async fn leave(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<()> {
-    let actor = user.in_tenant()?;
+pub async fn leave(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    actor: &TenantActor,
+) -> ServiceResult<()> {
     let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
     repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id, actor.user_id)

@@ -8,28 +8,59 @@ use sqlx::{AnyConnection, FromRow};
 use crate::domain::tenancy::TenantRole;
 use crate::server::db::{now_unix, Backend};
 
+/// A stored role, read into its type (the table's CHECK keeps it one of them).
+pub fn stored_role(stored: &str) -> Result<TenantRole, sqlx::Error> {
+    TenantRole::parse(stored)
+        .map_err(|e| sqlx::Error::Decode(format!("membership role: {e}").into()))
+}
+
 /// A member of a tenant, as the organisation page lists it.
-#[derive(Debug, FromRow)]
+#[derive(Debug)]
 pub struct MemberRecord {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: TenantRole,
     pub since: i64,
 }
 
+#[derive(FromRow)]
+struct MemberRow {
+    user_id: i64,
+    name: String,
+    email: String,
+    role: String,
+    since: i64,
+}
+
+/// At most `limit` members of the tenant from `offset`, oldest membership first.
 pub async fn list_members(
     conn: &mut AnyConnection,
     tenant_id: i64,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<MemberRecord>, sqlx::Error> {
-    sqlx::query_as(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS since \
          FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.tenant_id = $1 ORDER BY m.created_at, u.id",
+         WHERE m.tenant_id = $1 ORDER BY m.created_at, u.id LIMIT $2 OFFSET $3",
     )
     .bind(tenant_id)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(MemberRecord {
+                role: stored_role(&r.role)?,
+                user_id: r.user_id,
+                name: r.name,
+                email: r.email,
+                since: r.since,
+            })
+        })
+        .collect()
 }
 
 /// The role of `user_id` in the tenant, `None` when they are not a member.
@@ -44,7 +75,7 @@ pub async fn role_of(
             .bind(user_id)
             .fetch_optional(conn)
             .await?;
-    Ok(row.and_then(|(r,)| TenantRole::parse(&r).ok()))
+    row.map(|(r,)| stored_role(&r)).transpose()
 }
 
 /// The e-mail of a member of the tenant (for the audit detail).
@@ -153,33 +184,66 @@ pub async fn insert_membership(
     Ok(())
 }
 
-/// An invitation row. Holds only the token's hash, never the token.
-#[derive(Debug, FromRow)]
+/// An invitation as stored (only the token's hash is kept, never the token).
+#[derive(Debug)]
 pub struct InvitationRecord {
     pub id: i64,
     pub tenant_id: i64,
     pub email: String,
-    pub role: String,
+    pub role: TenantRole,
     pub created_at: i64,
     pub expires_at: i64,
     pub accepted_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
 
+#[derive(FromRow)]
+struct InvitationRow {
+    id: i64,
+    tenant_id: i64,
+    email: String,
+    role: String,
+    created_at: i64,
+    expires_at: i64,
+    accepted_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl TryFrom<InvitationRow> for InvitationRecord {
+    type Error = sqlx::Error;
+
+    fn try_from(r: InvitationRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            role: stored_role(&r.role)?,
+            id: r.id,
+            tenant_id: r.tenant_id,
+            email: r.email,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            accepted_at: r.accepted_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+const INVITATION_COLUMNS: &str =
+    "id, tenant_id, email, role, created_at, expires_at, accepted_at, revoked_at";
+
 /// Invitations of the tenant that can still be accepted, newest first.
 pub async fn pending_invitations(
     conn: &mut AnyConnection,
     tenant_id: i64,
 ) -> Result<Vec<InvitationRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, tenant_id, email, role, created_at, expires_at, accepted_at, revoked_at \
-         FROM invitations WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL \
-         AND expires_at > $2 ORDER BY created_at DESC, id DESC",
-    )
+    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations WHERE tenant_id = $1 \
+         AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
+         ORDER BY created_at DESC, id DESC"
+    ))
     .bind(tenant_id)
     .bind(now_unix())
     .fetch_all(conn)
-    .await
+    .await?;
+    rows.into_iter().map(InvitationRecord::try_from).collect()
 }
 
 pub struct NewInvitation<'a> {
@@ -251,13 +315,13 @@ pub async fn find_invitation_by_token_hash(
     conn: &mut AnyConnection,
     token_hash: &str,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, tenant_id, email, role, created_at, expires_at, accepted_at, revoked_at \
-         FROM invitations WHERE token_hash = $1",
-    )
+    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1"
+    ))
     .bind(token_hash)
     .fetch_optional(conn)
-    .await
+    .await?;
+    row.map(InvitationRecord::try_from).transpose()
 }
 
 /// Marks the invitation used; `false` when someone else used it first.

@@ -1,6 +1,5 @@
 //! Organisations: sign-up with a new tenant, the platform admins' verification
-//! queue, the active-tenant switch, and the audit log as owners, auditors and
-//! admins read it.
+//! queue, and the active-tenant switch.
 //!
 //! **Verification status and stale sessions.** The session caches the active
 //! tenant's status (`ActiveTenant.status`), which goes stale when an admin
@@ -10,11 +9,12 @@
 //! status (`my_tenants`) read it from the database too. The session copy is
 //! only a hint for display.
 
-pub mod audit_log;
 mod repo;
 pub mod signup;
 pub mod switch;
 pub mod verification;
+
+pub use repo::stored_status;
 
 use sqlx::AnyConnection;
 

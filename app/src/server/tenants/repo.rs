@@ -1,9 +1,21 @@
-//! Tenant and membership queries for this module. Rows stay here.
+//! Tenant queries: sign-up's insert, the verification queue and decisions,
+//! the status check. Rows are typed here, as they are read.
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::domain::tenancy::TenantStatus;
+use crate::domain::{
+    country::CountryCode,
+    identity::{RegistrationId, Sector, TenantKind},
+    tenancy::TenantStatus,
+};
+use crate::features::tenants::types::TenantSummary;
 use crate::server::db::now_unix;
+
+/// A stored status, read into its type (the table's CHECK keeps it one of them).
+pub fn stored_status(stored: &str) -> Result<TenantStatus, sqlx::Error> {
+    TenantStatus::parse(stored)
+        .map_err(|e| sqlx::Error::Decode(format!("tenant status: {e}").into()))
+}
 
 /// The verification status of a tenant, read now (not from a session).
 pub async fn tenant_status(
@@ -14,7 +26,7 @@ pub async fn tenant_status(
         .bind(tenant_id)
         .fetch_optional(conn)
         .await?;
-    Ok(row.and_then(|(s,)| TenantStatus::parse(&s).ok()))
+    row.map(|(s,)| stored_status(&s)).transpose()
 }
 
 /// Whether a slug is already used by a tenant.
@@ -30,11 +42,11 @@ pub async fn slug_taken(conn: &mut AnyConnection, slug: &str) -> Result<bool, sq
 pub struct NewTenant<'a> {
     pub slug: &'a str,
     pub name: &'a str,
-    pub kind: &'a str,
-    pub country: &'a str,
-    pub registration_id: &'a str,
-    pub sector: &'a str,
-    pub parent_country: &'a str,
+    pub kind: TenantKind,
+    pub country: CountryCode,
+    pub registration_id: &'a RegistrationId,
+    pub sector: Sector,
+    pub parent_country: CountryCode,
 }
 
 /// Inserts a tenant with status `pending`.
@@ -48,93 +60,120 @@ pub async fn insert_pending_tenant(
     )
     .bind(t.slug)
     .bind(t.name)
-    .bind(t.kind)
-    .bind(t.country)
-    .bind(t.registration_id)
-    .bind(t.sector)
-    .bind(t.parent_country)
+    .bind(t.kind.as_str())
+    .bind(t.country.as_str())
+    .bind(t.registration_id.as_str())
+    .bind(t.sector.as_str())
+    .bind(t.parent_country.as_str())
     .bind(now_unix())
     .fetch_one(conn)
     .await?;
     Ok(id)
 }
 
-pub async fn insert_membership(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    user_id: i64,
-    role: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(tenant_id)
-    .bind(user_id)
-    .bind(role)
-    .bind(now_unix())
-    .execute(conn)
-    .await?;
-    Ok(())
+/// A tenant as the verification queue reads it.
+#[derive(FromRow)]
+struct TenantRow {
+    id: i64,
+    slug: String,
+    name: String,
+    kind: String,
+    country: String,
+    registration_id: String,
+    sector: String,
+    parent_country: String,
+    status: String,
+    rejection_reason: Option<String>,
+    created_at: i64,
+    decided_at: Option<i64>,
 }
 
-/// A tenant as the verification queue and the membership list read it.
-#[derive(Debug, FromRow)]
-pub struct TenantRow {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub kind: String,
-    pub country: String,
-    pub registration_id: String,
-    pub sector: String,
-    pub parent_country: String,
-    pub status: String,
-    pub rejection_reason: Option<String>,
-    pub created_at: i64,
-    pub decided_at: Option<i64>,
+impl TryFrom<TenantRow> for TenantSummary {
+    type Error = sqlx::Error;
+
+    fn try_from(row: TenantRow) -> Result<Self, sqlx::Error> {
+        Ok(TenantSummary {
+            status: stored_status(&row.status)?,
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            kind: row.kind,
+            country: row.country,
+            registration_id: row.registration_id,
+            sector: row.sector,
+            parent_country: row.parent_country,
+            rejection_reason: row.rejection_reason,
+            created_at: row.created_at,
+            decided_at: row.decided_at,
+        })
+    }
+}
+
+fn summaries(rows: Vec<TenantRow>) -> Result<Vec<TenantSummary>, sqlx::Error> {
+    rows.into_iter().map(TenantSummary::try_from).collect()
 }
 
 const TENANT_COLUMNS: &str =
     "id, slug, name, kind, country, registration_id, sector, parent_country, \
      status, rejection_reason, created_at, decided_at";
 
-/// Pending tenants, oldest first (the queue).
-pub async fn pending_tenants(conn: &mut AnyConnection) -> Result<Vec<TenantRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {TENANT_COLUMNS} FROM tenants WHERE status = 'pending' ORDER BY created_at, id"
+/// At most `limit` pending tenants from `offset`, oldest first (the queue;
+/// index `tenants_status`).
+pub async fn pending_tenants(
+    conn: &mut AnyConnection,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<TenantSummary>, sqlx::Error> {
+    let rows = sqlx::query_as(&format!(
+        "SELECT {TENANT_COLUMNS} FROM tenants WHERE status = 'pending' \
+         ORDER BY created_at, id LIMIT $1 OFFSET $2"
     ))
+    .bind(limit)
+    .bind(offset)
     .fetch_all(conn)
-    .await
+    .await?;
+    summaries(rows)
+}
+
+/// How many tenants are pending.
+pub async fn count_pending_tenants(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants WHERE status = 'pending'")
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
 }
 
 /// The most recent decisions, newest first.
 pub async fn recent_decisions(
     conn: &mut AnyConnection,
     limit: i64,
-) -> Result<Vec<TenantRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
+) -> Result<Vec<TenantSummary>, sqlx::Error> {
+    let rows = sqlx::query_as(&format!(
         "SELECT {TENANT_COLUMNS} FROM tenants WHERE decided_at IS NOT NULL \
          ORDER BY decided_at DESC, id DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(conn)
-    .await
+    .await?;
+    summaries(rows)
 }
 
 pub async fn find_tenant(
     conn: &mut AnyConnection,
     tenant_id: i64,
-) -> Result<Option<TenantRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
+) -> Result<Option<TenantSummary>, sqlx::Error> {
+    let row: Option<TenantRow> = sqlx::query_as(&format!(
         "SELECT {TENANT_COLUMNS} FROM tenants WHERE id = $1"
     ))
     .bind(tenant_id)
     .fetch_optional(conn)
-    .await
+    .await?;
+    row.map(TenantSummary::try_from).transpose()
 }
 
-/// Records a decision on a tenant.
-pub async fn decide(
+/// Records the campus's verification decision on a tenant: its new status,
+/// the reason of a rejection, and when.
+pub async fn record_verification(
     conn: &mut AnyConnection,
     tenant_id: i64,
     status: TenantStatus,
@@ -150,45 +189,4 @@ pub async fn decide(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// One of a person's memberships, with what the header shows of it.
-#[derive(Debug, FromRow)]
-pub struct MembershipRow {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub role: String,
-    pub status: String,
-    pub rejection_reason: Option<String>,
-}
-
-/// A person's memberships, oldest first.
-pub async fn memberships(
-    conn: &mut AnyConnection,
-    user_id: i64,
-) -> Result<Vec<MembershipRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT t.id, t.slug, t.name, m.role, t.status, t.rejection_reason FROM memberships m \
-         JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 ORDER BY m.created_at, t.id",
-    )
-    .bind(user_id)
-    .fetch_all(conn)
-    .await
-}
-
-/// A person's membership of the tenant with this slug, if any.
-pub async fn membership_by_slug(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    slug: &str,
-) -> Result<Option<MembershipRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT t.id, t.slug, t.name, m.role, t.status, t.rejection_reason FROM memberships m \
-         JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 AND t.slug = $2",
-    )
-    .bind(user_id)
-    .bind(slug)
-    .fetch_optional(conn)
-    .await
 }

@@ -5,14 +5,11 @@ use serde_json::json;
 
 use super::repo::{self, NewTenant};
 use crate::domain::{
-    country::CountryCode,
-    email::Email,
-    identity::{OrganisationName, PersonName, RegistrationId, Sector, TenantKind},
-    password::Password,
     slug::Slug,
     tenancy::{TenantRole, TenantStatus},
 };
 use crate::error::AppError;
+use crate::features::tenants::types::SignUp;
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{actor::ActiveTenant, SessionIdentity},
@@ -20,21 +17,8 @@ use crate::server::{
     db::{is_unique_violation, now_unix},
     error::{ServiceError, ServiceResult},
     identity::{self, repo as accounts},
+    members::repo as members,
 };
-
-/// What the sign-up form sends, as typed.
-#[derive(Debug, Clone, Default)]
-pub struct SignUpForm {
-    pub email: String,
-    pub name: String,
-    pub password: String,
-    pub org_name: String,
-    pub kind: String,
-    pub country: String,
-    pub registration_id: String,
-    pub sector: String,
-    pub parent_country: String,
-}
 
 /// The message for an e-mail address that already has an account: it says no
 /// more than that (not which organisations the account belongs to).
@@ -43,52 +27,6 @@ pub const DUPLICATE_EMAIL: &str =
 
 /// How many numbered suffixes are tried to make a tenant's slug unique.
 const SLUG_ATTEMPTS: usize = 100;
-
-/// The form, checked field by field (the first invalid field answers).
-struct Valid {
-    email: Email,
-    name: PersonName,
-    password: Password,
-    org_name: OrganisationName,
-    slug: Slug,
-    kind: TenantKind,
-    country: CountryCode,
-    registration_id: RegistrationId,
-    sector: Sector,
-    parent_country: CountryCode,
-}
-
-fn field<T>(name: &str, parsed: Result<T, String>) -> Result<T, AppError> {
-    parsed.map_err(|message| AppError::validation(name, message))
-}
-
-fn validate(form: &SignUpForm) -> Result<Valid, AppError> {
-    let email = field("email", Email::parse(&form.email))?;
-    let name = field("name", PersonName::parse(&form.name))?;
-    let password = field("password", Password::parse(&form.password))?;
-    let org_name = field("org_name", OrganisationName::parse(&form.org_name))?;
-    let slug = field("org_name", Slug::from_name(org_name.as_str()))?;
-    let kind = field("kind", TenantKind::parse(&form.kind))?;
-    let country = field("country", CountryCode::parse(&form.country))?;
-    let registration_id = field(
-        "registration_id",
-        RegistrationId::parse(country.as_str(), &form.registration_id),
-    )?;
-    let sector = field("sector", Sector::parse(&form.sector))?;
-    let parent_country = field("parent_country", CountryCode::parse(&form.parent_country))?;
-    Ok(Valid {
-        email,
-        name,
-        password,
-        org_name,
-        slug,
-        kind,
-        country,
-        registration_id,
-        sector,
-        parent_country,
-    })
-}
 
 /// `base`, or `base-2`, `base-3`, … cut so that it stays a valid slug.
 fn numbered(base: &Slug, n: usize) -> Option<Slug> {
@@ -103,9 +41,8 @@ fn numbered(base: &Slug, n: usize) -> Option<Slug> {
 
 /// Creates the account, the pending tenant and the owner membership, audits
 /// `signup`, and signs the person in under a fresh session id.
-pub async fn sign_up(ctx: &RequestContext, form: &SignUpForm) -> ServiceResult<()> {
+pub async fn sign_up(ctx: &RequestContext, v: &SignUp) -> ServiceResult<()> {
     let state = &ctx.state;
-    let v = validate(form)?;
     let duplicate = || ServiceError::from(AppError::validation("email", DUPLICATE_EMAIL));
 
     // A cheap look first, so a duplicate does not cost a hash; checked again
@@ -158,15 +95,15 @@ pub async fn sign_up(ctx: &RequestContext, form: &SignUpForm) -> ServiceResult<(
         &NewTenant {
             slug: slug.as_str(),
             name: v.org_name.as_str(),
-            kind: v.kind.as_str(),
-            country: v.country.as_str(),
-            registration_id: v.registration_id.as_str(),
-            sector: v.sector.as_str(),
-            parent_country: v.parent_country.as_str(),
+            kind: v.kind,
+            country: v.country,
+            registration_id: &v.registration_id,
+            sector: v.sector,
+            parent_country: v.parent_country,
         },
     )
     .await?;
-    repo::insert_membership(&mut tx, tenant_id, user_id, TenantRole::Owner.as_str()).await?;
+    members::insert_membership(&mut tx, tenant_id, user_id, TenantRole::Owner).await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("signup")
@@ -198,55 +135,6 @@ pub async fn sign_up(ctx: &RequestContext, form: &SignUpForm) -> ServiceResult<(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn good() -> SignUpForm {
-        SignUpForm {
-            email: "a@b.test".into(),
-            name: "Ada".into(),
-            password: "a long enough passphrase".into(),
-            org_name: "Institut Test".into(),
-            kind: "company".into(),
-            country: "FR".into(),
-            registration_id: "732 829 320".into(),
-            sector: "health".into(),
-            parent_country: "FR".into(),
-        }
-    }
-
-    fn field_of(form: &SignUpForm) -> Option<String> {
-        match validate(form) {
-            Ok(_) => None,
-            Err(AppError::Validation { field, .. }) => Some(field),
-            Err(other) => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_complete_form_is_valid() {
-        assert_eq!(field_of(&good()), None);
-    }
-
-    /// A field's name and a change that spoils it.
-    type Spoil = (&'static str, fn(&mut SignUpForm));
-
-    #[test]
-    fn each_bad_field_is_named() {
-        let cases: [Spoil; 6] = [
-            ("email", |f| f.email = "nope".into()),
-            ("password", |f| f.password = "short".into()),
-            ("registration_id", |f| {
-                f.registration_id = "732829321".into()
-            }),
-            ("kind", |f| f.kind = "club".into()),
-            ("country", |f| f.country = "XX".into()),
-            ("parent_country", |f| f.parent_country = "".into()),
-        ];
-        for (name, spoil) in cases {
-            let mut form = good();
-            spoil(&mut form);
-            assert_eq!(field_of(&form).as_deref(), Some(name));
-        }
-    }
 
     #[test]
     fn numbered_slugs_stay_valid_and_short() {

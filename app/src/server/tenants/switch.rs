@@ -2,57 +2,47 @@
 
 use serde_json::json;
 
-use super::repo::{self, MembershipRow};
-use crate::domain::tenancy::{TenantRole, TenantStatus};
+use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::tenant_switch::MyTenant;
+use crate::features::tenants::types::MyTenant;
 use crate::server::{
     audit::{self, AuditEvent},
-    auth::{actor::ActiveTenant, CurrentUser},
+    auth::CurrentUser,
     context::RequestContext,
     error::ServiceResult,
-    identity,
+    identity::{self, repo as accounts},
     state::AppState,
 };
-
-fn active_tenant(row: &MembershipRow) -> Result<ActiveTenant, AppError> {
-    Ok(ActiveTenant {
-        id: row.id,
-        slug: row.slug.clone(),
-        name: row.name.clone(),
-        role: TenantRole::parse(&row.role).map_err(|_| AppError::Internal)?,
-        status: TenantStatus::parse(&row.status).map_err(|_| AppError::Internal)?,
-    })
-}
 
 /// The person's tenants, read from the database (so a status decided since
 /// sign-in shows). The rejection reason is given to owners only.
 pub async fn my_tenants(state: &AppState, user: &CurrentUser) -> ServiceResult<Vec<MyTenant>> {
     // Platform scope: a person's memberships span tenants.
-    let rows = {
+    let memberships = {
         let mut tx = state.db.platform_tx().await?;
-        let rows = repo::memberships(&mut tx, user.user_id()).await?;
+        let memberships = accounts::memberships(&mut tx, user.user_id()).await?;
         tx.commit().await?;
-        rows
+        memberships
     };
     let active = user.identity.tenant.as_ref().map(|t| t.id);
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let t = active_tenant(row)?;
-        out.push(MyTenant {
-            active: Some(t.id) == active,
-            rejection_reason: if t.role == TenantRole::Owner {
-                row.rejection_reason.clone()
-            } else {
-                None
-            },
-            slug: t.slug,
-            name: t.name,
-            role: t.role,
-            status: t.status,
-        });
-    }
-    Ok(out)
+    Ok(memberships
+        .into_iter()
+        .map(|m| {
+            let t = m.tenant;
+            MyTenant {
+                active: Some(t.id) == active,
+                rejection_reason: if t.role == TenantRole::Owner {
+                    m.rejection_reason
+                } else {
+                    None
+                },
+                slug: t.slug,
+                name: t.name,
+                role: t.role,
+                status: t.status,
+            }
+        })
+        .collect())
 }
 
 /// Makes the tenant with this slug the active one, after checking the
@@ -67,11 +57,11 @@ pub async fn switch_tenant(
     // the membership check is the query's `user_id` filter.
     let row = {
         let mut tx = ctx.state.db.platform_tx().await?;
-        let row = repo::membership_by_slug(&mut tx, user.user_id(), tenant_slug.trim()).await?;
+        let row = accounts::membership_by_slug(&mut tx, user.user_id(), tenant_slug.trim()).await?;
         tx.commit().await?;
         row.ok_or(AppError::NotFound)?
     };
-    let tenant = active_tenant(&row)?;
+    let tenant = row.tenant;
     let from = user.identity.tenant.as_ref().map(|t| t.id);
     let mut identity_now = user.identity.clone();
     let tenant_id = tenant.id;

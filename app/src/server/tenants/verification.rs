@@ -4,10 +4,10 @@
 
 use serde_json::json;
 
-use super::repo::{self, TenantRow};
+use super::repo;
 use crate::domain::tenancy::TenantStatus;
 use crate::error::AppError;
-use crate::features::tenants_admin::{TenantSummary, VerificationQueue};
+use crate::features::tenants::types::{RejectionReason, VerificationQueue, PENDING_PAGE_SIZE};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::AdminActor,
@@ -18,42 +18,34 @@ use crate::server::{
 
 /// How many recent decisions the queue shows.
 const RECENT_DECISIONS: i64 = 20;
-/// The longest rejection reason kept.
-const MAX_REASON_CHARS: usize = 2000;
-
-fn summary(row: TenantRow) -> TenantSummary {
-    TenantSummary {
-        id: row.id,
-        slug: row.slug,
-        name: row.name,
-        kind: row.kind,
-        country: row.country,
-        registration_id: row.registration_id,
-        sector: row.sector,
-        parent_country: row.parent_country,
-        status: TenantStatus::parse(&row.status).unwrap_or(TenantStatus::Pending),
-        rejection_reason: row.rejection_reason,
-        created_at: row.created_at,
-        decided_at: row.decided_at,
-    }
-}
-
-/// The pending tenants (oldest first) and the latest decisions.
-pub async fn queue(state: &AppState, _admin: &AdminActor) -> ServiceResult<VerificationQueue> {
+/// One page of the pending tenants (oldest first), how many are pending, and
+/// the latest decisions.
+pub async fn queue(
+    state: &AppState,
+    _admin: &AdminActor,
+    page: u32,
+) -> ServiceResult<VerificationQueue> {
+    let size = i64::from(PENDING_PAGE_SIZE);
     // Platform scope: the queue lists every tenant.
     let mut tx = state.db.platform_tx().await?;
-    let pending = repo::pending_tenants(&mut tx).await?;
+    let mut pending = repo::pending_tenants(&mut tx, size + 1, i64::from(page) * size).await?;
+    let pending_total = repo::count_pending_tenants(&mut tx).await?;
     let decided = repo::recent_decisions(&mut tx, RECENT_DECISIONS).await?;
     tx.commit().await?;
+    let has_more = pending.len() > PENDING_PAGE_SIZE as usize;
+    pending.truncate(PENDING_PAGE_SIZE as usize);
     Ok(VerificationQueue {
-        pending: pending.into_iter().map(summary).collect(),
-        decided: decided.into_iter().map(summary).collect(),
+        pending,
+        page,
+        has_more,
+        pending_total,
+        decided,
     })
 }
 
 /// Verifies a pending (or previously rejected) tenant.
 pub async fn verify(ctx: &RequestContext, admin: &AdminActor, tenant_id: i64) -> ServiceResult<()> {
-    decide(ctx, admin, tenant_id, TenantStatus::Verified, None).await
+    verify_or_reject_tenant(ctx, admin, tenant_id, TenantStatus::Verified, None).await
 }
 
 /// Rejects a pending tenant; the reason is required and shown to its owners.
@@ -61,27 +53,22 @@ pub async fn reject(
     ctx: &RequestContext,
     admin: &AdminActor,
     tenant_id: i64,
-    reason: &str,
+    reason: &RejectionReason,
 ) -> ServiceResult<()> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::validation(
-            "reason",
-            "Please give a reason: the organisation's owners will read it.",
-        )
-        .into());
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(AppError::validation(
-            "reason",
-            format!("A reason can have at most {MAX_REASON_CHARS} characters."),
-        )
-        .into());
-    }
-    decide(ctx, admin, tenant_id, TenantStatus::Rejected, Some(reason)).await
+    verify_or_reject_tenant(
+        ctx,
+        admin,
+        tenant_id,
+        TenantStatus::Rejected,
+        Some(reason.as_str()),
+    )
+    .await
 }
 
-async fn decide(
+/// Moves a tenant to `to` (verified or rejected) when its current status
+/// allows it: a pending tenant either way, a rejected one to verified only.
+/// Audited in the same transaction.
+async fn verify_or_reject_tenant(
     ctx: &RequestContext,
     admin: &AdminActor,
     tenant_id: i64,
@@ -93,7 +80,7 @@ async fn decide(
     let tenant = repo::find_tenant(&mut tx, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let from = TenantStatus::parse(&tenant.status).map_err(|_| AppError::Internal)?;
+    let from = tenant.status;
     let allowed = matches!(
         (from, to),
         (TenantStatus::Pending, _) | (TenantStatus::Rejected, TenantStatus::Verified)
@@ -106,7 +93,7 @@ async fn decide(
         ))
         .into());
     }
-    repo::decide(&mut tx, tenant_id, to, reason).await?;
+    repo::record_verification(&mut tx, tenant_id, to, reason).await?;
     let event = match to {
         TenantStatus::Verified => "tenant_verified",
         _ => "tenant_rejected",

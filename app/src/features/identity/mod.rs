@@ -2,9 +2,11 @@
 
 mod api;
 mod login;
+pub mod types;
 
 pub use api::*;
 pub use login::{LoginPage, LogoutButton};
+pub use types::Viewer;
 
 use leptos::prelude::*;
 

@@ -1,17 +1,15 @@
 //! Sign-up: a person creates an account and a new organisation (tenant),
 //! which starts *pending verification*; the person becomes its owner and is
 //! signed in. The page is a plain form, so it works before the wasm loads.
-// The server function takes one argument per form field (so that a plain HTML
-// form posts to it); the macro's client half does not inherit an item allow.
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::api::Signup;
+use super::types::SIGN_UP_FIELDS;
 use crate::domain::country::ALL_COUNTRIES;
 use crate::domain::identity::{Sector, TenantKind};
-use crate::error::AppError;
 
 /// EU member states, listed first in the country selects (the campus serves
 /// them first); Greece is "GR" as in ISO 3166-1.
@@ -41,52 +39,6 @@ pub fn country_choices() -> (Countries, Countries) {
     (eu, rest)
 }
 
-/// Creates an account and a new organisation, and signs the person in.
-/// Public (it is how one gets an account). Each invalid field answers a
-/// validation error naming it.
-#[server(prefix = "/api", endpoint = "signup")]
-pub async fn signup(
-    email: String,
-    name: String,
-    password: String,
-    org_name: String,
-    kind: String,
-    country: String,
-    registration_id: String,
-    sector: String,
-    parent_country: String,
-) -> Result<(), AppError> {
-    use crate::server::{error::respond, request_context, tenants::signup};
-    let ctx = request_context().await?;
-    let form = signup::SignUpForm {
-        email,
-        name,
-        password,
-        org_name,
-        kind,
-        country,
-        registration_id,
-        sector,
-        parent_country,
-    };
-    respond(signup::sign_up(&ctx, &form).await)?;
-    leptos_axum::redirect("/");
-    Ok(())
-}
-
-/// The fields of the form, in the order they are checked and shown.
-const FIELDS: [&str; 9] = [
-    "email",
-    "name",
-    "password",
-    "org_name",
-    "kind",
-    "country",
-    "registration_id",
-    "sector",
-    "parent_country",
-];
-
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
@@ -104,10 +56,9 @@ pub fn SignupPage() -> impl IntoView {
         Signal::derive(move || error().and_then(|e| e.field_message(field)))
     };
     let form_error = move || {
-        error().and_then(|e| match &e {
-            AppError::Validation { field, .. } if FIELDS.contains(&field.as_str()) => None,
-            _ => Some(e.to_string()),
-        })
+        error()
+            .filter(|e| !e.only_about_fields(&SIGN_UP_FIELDS))
+            .map(|e| e.to_string())
     };
     let (eu, rest) = country_choices();
     view! {

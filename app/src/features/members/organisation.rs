@@ -3,123 +3,17 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 
+use super::api::{
+    organisation_overview, ChangeMemberRole, InviteMember, LeaveOrganisation, RemoveMember,
+    RevokeInvitation,
+};
+use super::types::OrganisationView;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
+use crate::ui::table::{query_param, Pager};
 
-// ---------------------------------------------------------------------------------------------
-// Wire types
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberView {
-    pub user_id: i64,
-    pub name: String,
-    pub email: String,
-    pub role: TenantRole,
-    /// When they joined (Unix seconds).
-    pub since: i64,
-    pub is_you: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingInvitation {
-    pub id: i64,
-    pub email: String,
-    pub role: TenantRole,
-    pub sent_at: i64,
-    pub expires_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrganisationView {
-    pub tenant_name: String,
-    pub your_role: TenantRole,
-    pub members: Vec<MemberView>,
-    pub invitations: Vec<PendingInvitation>,
-}
-
-/// What the owner sees once after inviting: the link is not shown again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationSent {
-    pub email: String,
-    pub role: TenantRole,
-    /// The path of the invitation page, token included.
-    pub link: String,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server functions
-// ---------------------------------------------------------------------------------------------
-
-/// The members and open invitations of the active tenant. Any member.
-#[server(prefix = "/api", endpoint = "organisation")]
-pub async fn organisation_overview() -> Result<OrganisationView, AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.in_tenant())?;
-    respond(members::overview(&ctx, &actor).await)
-}
-
-/// Invites a person by e-mail with a role. Owners only.
-#[server(prefix = "/api", endpoint = "invite_member")]
-pub async fn invite_member(email: String, role: String) -> Result<InvitationSent, AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.as_tenant_owner())?;
-    respond(members::invite(&ctx, &actor, &email, &role).await)
-}
-
-/// Withdraws an open invitation. Owners only.
-#[server(prefix = "/api", endpoint = "revoke_invitation")]
-pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.as_tenant_owner())?;
-    respond(members::revoke(&ctx, &actor, invitation_id).await)
-}
-
-/// Changes a member's role; the last owner cannot be demoted. Owners only.
-#[server(prefix = "/api", endpoint = "change_member_role")]
-pub async fn change_member_role(user_id: i64, role: String) -> Result<(), AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.as_tenant_owner())?;
-    respond(members::change_role(&ctx, &actor, user_id, &role).await)
-}
-
-/// Removes a member; the last owner cannot be removed. Owners only.
-#[server(prefix = "/api", endpoint = "remove_member")]
-pub async fn remove_member(user_id: i64) -> Result<(), AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let actor = respond(user.as_tenant_owner())?;
-    respond(members::remove(&ctx, &actor, user_id).await)
-}
-
-/// Leaves the active tenant; the last owner cannot. Any member.
-#[server(prefix = "/api", endpoint = "leave_organisation")]
-pub async fn leave_organisation() -> Result<(), AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    respond(user.in_tenant())?;
-    respond(members::leave(&ctx, &user).await)?;
-    leptos_axum::redirect("/");
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Page
-// ---------------------------------------------------------------------------------------------
-
-pub use crate::domain::dates::format_day as day;
+use crate::domain::dates::format_day as day;
 
 fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     match value {
@@ -128,12 +22,9 @@ fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     }
 }
 
-/// A form-level message for errors that belong to no listed field.
+/// A form-level message for errors that are not all beside their fields.
 fn form_error(e: &AppError, fields: &[&str]) -> Option<String> {
-    match e {
-        AppError::Validation { field, .. } if fields.contains(&field.as_str()) => None,
-        other => Some(other.to_string()),
-    }
+    (!e.only_about_fields(fields)).then(|| e.to_string())
 }
 
 fn role_badge(role: TenantRole) -> impl IntoView {
@@ -152,16 +43,18 @@ pub fn OrganisationPage() -> impl IntoView {
     let remove = ServerAction::<RemoveMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let leave = ServerAction::<LeaveOrganisation>::new();
+    let page = query_param("page");
     let data = Resource::new(
         move || {
             (
+                page(),
                 invite.version().get(),
                 change.version().get(),
                 remove.version().get(),
                 revoke.version().get(),
             )
         },
-        |_| organisation_overview(),
+        |(page, ..)| organisation_overview(page),
     );
     view! {
         <Title text="Organisation"/>
@@ -289,6 +182,7 @@ fn OrganisationBody(
                 <tbody>{members}</tbody>
             </table>
         </div>
+        <Pager page=org.page has_more=org.has_more/>
         <h2>"Open invitations"</h2>
         {if has_invitations {
             view! {

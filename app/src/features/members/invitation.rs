@@ -4,54 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::tenancy::TenantRole;
+use super::api::{invitation, AcceptInvitation};
+use super::types::InvitationView;
+use crate::domain::dates::format_day;
 use crate::error::AppError;
-
-/// What the holder of an invitation token sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationView {
-    pub organisation: String,
-    pub role: TenantRole,
-    /// The invited address (the token was sent there).
-    pub email: String,
-    pub expires_at: i64,
-    /// Whether an account with the invited address exists (then: sign in first).
-    pub account_exists: bool,
-    /// Who is signed in on this browser, if anyone.
-    pub signed_in_email: Option<String>,
-}
-
-/// The invitation behind a token. Public: the token is the proof; unknown →
-/// 404, used or expired → 409 saying so.
-#[server(prefix = "/api", endpoint = "invitation")]
-pub async fn invitation(token: String) -> Result<InvitationView, AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    respond(members::invitation_details(&ctx, &token).await)
-}
-
-/// Accepts an invitation. Public: a signed-in person whose e-mail matches
-/// joins; a person without an account gives a name and a password and gets an
-/// account with the invited address; a person with an account must sign in
-/// first (401).
-#[server(prefix = "/api", endpoint = "accept_invitation")]
-pub async fn accept_invitation(
-    token: String,
-    name: Option<String>,
-    password: Option<String>,
-) -> Result<(), AppError> {
-    use crate::server::{error::respond, members, request_context};
-    let ctx = request_context().await?;
-    let form = members::AcceptForm {
-        name: name.as_deref(),
-        password: password.as_deref(),
-    };
-    respond(members::accept_invitation(&ctx, &token, form).await)?;
-    leptos_axum::redirect("/organisation");
-    Ok(())
-}
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
@@ -85,14 +42,11 @@ fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
         _ => None,
     };
     let form_error = move || {
-        error().and_then(|e| match e {
-            AppError::Validation { ref field, .. } if field == "name" || field == "password" => {
-                None
-            }
-            other => Some(other.to_string()),
-        })
+        error()
+            .filter(|e| !e.only_about_fields(&["name", "password"]))
+            .map(|e| e.to_string())
     };
-    let expires = super::organisation::day(inv.expires_at);
+    let expires = format_day(inv.expires_at);
     let intro = view! {
         <p>
             "You are invited to join " <strong>{inv.organisation.clone()}</strong> " as "

@@ -5,63 +5,16 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 
+use super::api::{tenant_queue, RejectTenant, VerifyTenant};
+use super::types::{TenantSummary, VerificationQueue};
 use crate::domain::{
     country::CountryCode,
+    dates::format_instant,
     identity::{Sector, TenantKind},
     tenancy::TenantStatus,
 };
-use crate::error::AppError;
-use crate::features::audit_log::format_instant;
-
-/// A tenant as the queue shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TenantSummary {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    pub kind: String,
-    pub country: String,
-    pub registration_id: String,
-    pub sector: String,
-    pub parent_country: String,
-    pub status: TenantStatus,
-    pub rejection_reason: Option<String>,
-    pub created_at: i64,
-    pub decided_at: Option<i64>,
-}
-
-/// The queue: pending tenants (oldest first) and recent decisions (newest first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VerificationQueue {
-    pub pending: Vec<TenantSummary>,
-    pub decided: Vec<TenantSummary>,
-}
-
-/// The verification queue. Platform admins only.
-#[server(prefix = "/api", endpoint = "tenant_queue")]
-pub async fn tenant_queue() -> Result<VerificationQueue, AppError> {
-    use crate::server::{admin_request, error::respond, tenants::verification};
-    let (ctx, admin) = admin_request().await?;
-    respond(verification::queue(&ctx.state, &admin).await)
-}
-
-/// Verifies a tenant: it may then submit requests. Platform admins only.
-#[server(prefix = "/api", endpoint = "verify_tenant")]
-pub async fn verify_tenant(tenant_id: i64) -> Result<(), AppError> {
-    use crate::server::{admin_request, error::respond, tenants::verification};
-    let (ctx, admin) = admin_request().await?;
-    respond(verification::verify(&ctx, &admin, tenant_id).await)
-}
-
-/// Rejects a pending tenant with a reason shown to its owners. Platform admins only.
-#[server(prefix = "/api", endpoint = "reject_tenant")]
-pub async fn reject_tenant(tenant_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{admin_request, error::respond, tenants::verification};
-    let (ctx, admin) = admin_request().await?;
-    respond(verification::reject(&ctx, &admin, tenant_id, &reason).await)
-}
+use crate::ui::table::{query_param, Pager};
 
 fn kind_label(kind: &str) -> String {
     TenantKind::parse(kind).map_or_else(|_| kind.to_owned(), |k| k.label().to_owned())
@@ -83,7 +36,11 @@ struct Refresh(RwSignal<u32>);
 pub fn TenantsAdminPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     provide_context(Refresh(refresh));
-    let queue = Resource::new(move || refresh.get(), |_| tenant_queue());
+    let page = query_param("page");
+    let queue = Resource::new(
+        move || (page(), refresh.get()),
+        |(page, _)| tenant_queue(page),
+    );
     view! {
         <Title text="Organisations to verify"/>
         <section class="page">
@@ -128,6 +85,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                 </table>
             </div>
         })}
+        <Pager page=queue.page has_more=queue.has_more/>
         <h2>"Recent decisions"</h2>
         {decided_empty.then(|| view! { <p>"No decision yet."</p> })}
         {(!decided_empty).then(|| view! {

@@ -3,50 +3,11 @@
 //! admins' reason, for its owners).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::tenancy::{TenantRole, TenantStatus};
+use super::api::{my_tenants, SwitchTenant};
+use super::types::MyTenant;
+use crate::domain::tenancy::TenantStatus;
 use crate::error::AppError;
-
-/// One of the signed-in person's tenants.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyTenant {
-    pub slug: String,
-    pub name: String,
-    pub role: TenantRole,
-    pub status: TenantStatus,
-    /// Why the campus rejected the tenant; given to its owners only.
-    pub rejection_reason: Option<String>,
-    /// Whether it is the tenant the person acts within now.
-    pub active: bool,
-}
-
-/// The signed-in person's tenants, with their current status. Public:
-/// anonymous callers get an empty list.
-#[server(prefix = "/api", endpoint = "my_tenants")]
-pub async fn my_tenants() -> Result<Vec<MyTenant>, AppError> {
-    use crate::server::{error::respond, request_context, tenants::switch};
-    let ctx = request_context().await?;
-    let user = match ctx.user().await {
-        Ok(user) => user,
-        Err(AppError::Unauthenticated) => return Ok(Vec::new()),
-        Err(e) => return respond(Err(e)),
-    };
-    respond(switch::my_tenants(&ctx.state, &user).await)
-}
-
-/// Makes another of the person's tenants the active one (the session id
-/// rotates). Any signed-in person; a tenant they are not a member of answers
-/// not found.
-#[server(prefix = "/api", endpoint = "switch_tenant")]
-pub async fn switch_tenant(tenant_slug: String) -> Result<(), AppError> {
-    use crate::server::{error::respond, request_context, tenants::switch};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    respond(switch::switch_tenant(&ctx, user, &tenant_slug).await)?;
-    leptos_axum::redirect("/");
-    Ok(())
-}
 
 #[derive(Clone, Copy)]
 struct MyTenantsResource(Resource<Result<Vec<MyTenant>, AppError>>);

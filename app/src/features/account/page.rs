@@ -3,61 +3,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
-
-/// One open session of the person (its id is a secret and is not sent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    /// When the person signed in on it (Unix seconds), when known.
-    pub signed_in_at: Option<i64>,
-    /// When it ends unless used again (Unix seconds).
-    pub expires_at: i64,
-    /// Whether it is the session of this very request.
-    pub current: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountView {
-    pub name: String,
-    pub email: String,
-    pub sessions: Vec<SessionView>,
-}
-
-/// The signed-in person's account and open sessions. Any signed-in person.
-#[server(prefix = "/api", endpoint = "account")]
-pub async fn account_overview() -> Result<AccountView, AppError> {
-    use crate::server::{account, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    respond(account::overview(&ctx, &user).await)
-}
-
-/// Changes the password; ends every other session. Any signed-in person.
-#[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(
-    current_password: String,
-    new_password: String,
-) -> Result<(), AppError> {
-    use crate::server::{account, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    respond(account::change_password(&ctx, &user, &current_password, &new_password).await)
-}
-
-/// Ends every session of the person, this one included. Any signed-in person.
-#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
-pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    use crate::server::{account, error::respond, request_context};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    respond(account::sign_out_everywhere(&ctx, &user).await)?;
-    leptos_axum::redirect("/login");
-    Ok(())
-}
-
+use super::api::{account_overview, ChangePassword, SignOutEverywhere};
+use super::types::AccountView;
 use crate::domain::dates::format_instant as instant;
+use crate::error::AppError;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -95,14 +45,9 @@ fn AccountBody(
     };
     let done = move || matches!(change.value().get(), Some(Ok(())));
     let form_error = move || {
-        error().and_then(|e| match e {
-            AppError::Validation { ref field, .. }
-                if field == "current_password" || field == "new_password" =>
-            {
-                None
-            }
-            other => Some(other.to_string()),
-        })
+        error()
+            .filter(|e| !e.only_about_fields(&["current_password", "new_password"]))
+            .map(|e| e.to_string())
     };
     let sessions = acc
         .sessions

@@ -3,15 +3,12 @@
 //! event and outcome, newest first, 50 a page, "older" paging by id. The
 //! filters are a GET form, so the page works before the wasm loads.
 
+use super::api::audit_events;
+use super::types::AuditPage;
+use crate::domain::dates::format_instant;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
-use serde::{Deserialize, Serialize};
-
-use crate::error::AppError;
-
-/// Events per page.
-pub const PAGE_SIZE: i64 = 50;
 
 /// The events offered in the filter (any other name may still be typed in the URL).
 pub const KNOWN_EVENTS: &[&str] = &[
@@ -127,55 +124,6 @@ pub fn describe_detail(detail: &str) -> String {
     }
     parts.join(" · ")
 }
-
-/// One audit event as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// Unix seconds.
-    pub at: i64,
-    pub actor_email: Option<String>,
-    pub tenant_slug: Option<String>,
-    pub tenant_name: Option<String>,
-    pub event: String,
-    pub success: bool,
-    pub client_ip: Option<String>,
-    /// The event's details, as JSON text.
-    pub detail: String,
-}
-
-/// One page of events, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    /// When older events exist: the `before` value that reads them.
-    pub older_than: Option<i64>,
-    /// Whether the reader sees every tenant (platform admins).
-    pub all_tenants: bool,
-}
-
-/// A page of the audit log. Owners and auditors of the active tenant (its
-/// events), platform admins (all events; `tenant` filters by slug).
-#[server(prefix = "/api", endpoint = "audit_events")]
-pub async fn audit_events(
-    event: Option<String>,
-    outcome: Option<String>,
-    tenant: Option<String>,
-    before: Option<i64>,
-) -> Result<AuditPage, AppError> {
-    use crate::server::{error::respond, request_context, tenants::audit_log};
-    let ctx = request_context().await?;
-    let user = respond(ctx.user().await)?;
-    let filter = audit_log::AuditFilter {
-        event,
-        outcome,
-        tenant,
-        before,
-    };
-    respond(audit_log::read(&ctx.state, &user, &filter).await)
-}
-
-pub use crate::domain::dates::format_instant;
 
 fn query_href(event: &str, outcome: &str, tenant: &str, before: i64) -> String {
     let mut parts = Vec::new();

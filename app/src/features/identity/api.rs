@@ -1,21 +1,9 @@
-//! Server functions for authentication, and their wire types.
+//! Server functions for signing in and out, and who is signed in.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::tenancy::TenantRole;
+use super::types::Viewer;
 use crate::error::AppError;
-
-/// What the page shows about the signed-in person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub name: String,
-    pub email: String,
-    pub platform_admin: bool,
-    pub tenant_name: Option<String>,
-    pub tenant_slug: Option<String>,
-    pub role: Option<TenantRole>,
-}
 
 /// Who is signed in. Public: anonymous callers get `None`.
 #[server(prefix = "/api", endpoint = "whoami")]
@@ -41,7 +29,11 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
 /// Signs in. Public (it is how one authenticates). Throttled per account and
 /// per client address.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    #[server(default)] email: String,
+    #[server(default)] password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::{
         error::{is_plain_form_post, respond},
         identity, request_context,

@@ -1,0 +1,56 @@
+//! Server functions of a person's own account. Each parses its input into domain values, then
+//! calls `crate::server::account`.
+
+use leptos::prelude::*;
+
+use super::types::AccountView;
+use crate::error::AppError;
+
+/// The signed-in person's account and open sessions. Any signed-in person.
+#[server(prefix = "/api", endpoint = "account")]
+pub async fn account_overview() -> Result<AccountView, AppError> {
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(account::overview(&ctx, &user).await)
+}
+
+/// Changes the password; ends every other session. Any signed-in person.
+/// Both fields' errors show at once: the current password is checked (and a
+/// wrong one counts towards the sign-in throttle) even when the new one is refused.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    #[server(default)] current_password: String,
+    #[server(default)] new_password: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::Password;
+    use crate::error::FieldErrors;
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let mut errors = FieldErrors::default();
+    let current = match account::verify_current_password(&ctx, &user, &current_password).await {
+        Ok(current) => Some(current),
+        Err(e) => {
+            respond(errors.absorb(e.into()))?;
+            None
+        }
+    };
+    let new_password = errors.check("new_password", Password::parse(&new_password));
+    respond(errors.finish())?;
+    let (Some(current), Some(new_password)) = (current, new_password) else {
+        return respond(Err(AppError::Internal));
+    };
+    respond(account::change_password(&ctx, &user, current, &new_password).await)
+}
+
+/// Ends every session of the person, this one included. Any signed-in person.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(account::sign_out_everywhere(&ctx, &user).await)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The audit log's server function.
+
+use leptos::prelude::*;
+
+use super::types::AuditPage;
+use crate::error::AppError;
+
+/// A page of the audit log. Owners and auditors of the active tenant (its
+/// events), platform admins (all events; `tenant` filters by slug).
+#[server(prefix = "/api", endpoint = "audit_events")]
+pub async fn audit_events(
+    event: Option<String>,
+    outcome: Option<String>,
+    tenant: Option<String>,
+    before: Option<i64>,
+) -> Result<AuditPage, AppError> {
+    use super::types::AuditFilter;
+    use crate::server::{audit_log, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let reader = respond(audit_log::AuditReader::of(&user))?;
+    let filter = respond(AuditFilter::parse(
+        event.as_deref(),
+        outcome.as_deref(),
+        tenant.as_deref(),
+        before,
+    ))?;
+    respond(audit_log::read(&ctx.state, &reader, &filter).await)
+}

@@ -1,0 +1,107 @@
+//! Server functions of organisations: sign-up, the admins' verification queue
+//! and decisions, and the active-tenant switch. Each parses its input into
+//! domain values (every field's error at once), then calls `crate::server::tenants`.
+// `signup` takes one argument per form field (so that a plain HTML form posts
+// to it); the macro's client half does not inherit an item allow.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use super::types::{MyTenant, VerificationQueue};
+use crate::error::AppError;
+
+/// Creates an account and a new organisation, and signs the person in.
+/// Public (it is how one gets an account). Every invalid field answers in one
+/// validation error naming them all, the first in form order.
+#[server(prefix = "/api", endpoint = "signup")]
+pub async fn signup(
+    #[server(default)] email: String,
+    #[server(default)] name: String,
+    #[server(default)] password: String,
+    #[server(default)] org_name: String,
+    #[server(default)] kind: String,
+    #[server(default)] country: String,
+    #[server(default)] registration_id: String,
+    #[server(default)] sector: String,
+    #[server(default)] parent_country: String,
+) -> Result<(), AppError> {
+    use super::types::SignUpForm;
+    use crate::server::{error::respond, request_context, tenants::signup};
+    let ctx = request_context().await?;
+    let form = SignUpForm {
+        email,
+        name,
+        password,
+        org_name,
+        kind,
+        country,
+        registration_id,
+        sector,
+        parent_country,
+    };
+    let sign_up = respond(form.parse())?;
+    respond(signup::sign_up(&ctx, &sign_up).await)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The verification queue: one page of the pending tenants, and the recent
+/// decisions. Platform admins only.
+#[server(prefix = "/api", endpoint = "tenant_queue")]
+pub async fn tenant_queue(page: Option<String>) -> Result<VerificationQueue, AppError> {
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
+    let page = crate::ui::table::page_number(page.as_deref());
+    respond(verification::queue(&ctx.state, &admin, page).await)
+}
+
+/// Verifies a tenant: it may then submit requests. Platform admins only.
+#[server(prefix = "/api", endpoint = "verify_tenant")]
+pub async fn verify_tenant(#[server(default)] tenant_id: i64) -> Result<(), AppError> {
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
+    respond(verification::verify(&ctx, &admin, tenant_id).await)
+}
+
+/// Rejects a pending tenant with a reason shown to its owners. Platform admins only.
+#[server(prefix = "/api", endpoint = "reject_tenant")]
+pub async fn reject_tenant(
+    #[server(default)] tenant_id: i64,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use super::types::RejectionReason;
+    use crate::error::FieldErrors;
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
+    let mut errors = FieldErrors::default();
+    let reason = errors.check("reason", RejectionReason::parse(&reason));
+    let reason = respond(errors.into_result(|| reason))?;
+    respond(verification::reject(&ctx, &admin, tenant_id, &reason).await)
+}
+
+/// The signed-in person's tenants, with their current status. Public:
+/// anonymous callers get an empty list.
+#[server(prefix = "/api", endpoint = "my_tenants")]
+pub async fn my_tenants() -> Result<Vec<MyTenant>, AppError> {
+    use crate::server::{error::respond, request_context, tenants::switch};
+    let ctx = request_context().await?;
+    let user = match ctx.user().await {
+        Ok(user) => user,
+        Err(AppError::Unauthenticated) => return Ok(Vec::new()),
+        Err(e) => return respond(Err(e)),
+    };
+    respond(switch::my_tenants(&ctx.state, &user).await)
+}
+
+/// Makes another of the person's tenants the active one (the session id
+/// rotates). Any signed-in person; a tenant they are not a member of answers
+/// not found.
+#[server(prefix = "/api", endpoint = "switch_tenant")]
+pub async fn switch_tenant(#[server(default)] tenant_slug: String) -> Result<(), AppError> {
+    use crate::server::{error::respond, request_context, tenants::switch};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(switch::switch_tenant(&ctx, user, &tenant_slug).await)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! Wire types of organisations (tenants): sign-up's typed input, the admins'
+//! verification queue, and a person's tenants for the switch.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    country::CountryCode,
+    email::Email,
+    identity::{OrganisationName, PersonName, RegistrationId, Sector, TenantKind},
+    password::Password,
+    slug::Slug,
+    tenancy::{TenantRole, TenantStatus},
+};
+use crate::error::{AppError, FieldErrors};
+
+// --- Sign-up ------------------------------------------------------------------------------------
+
+/// What the sign-up form sends, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct SignUpForm {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub org_name: String,
+    pub kind: String,
+    pub country: String,
+    pub registration_id: String,
+    pub sector: String,
+    pub parent_country: String,
+}
+
+/// The fields of the sign-up form, in the order they are checked and shown.
+pub const SIGN_UP_FIELDS: [&str; 9] = [
+    "email",
+    "name",
+    "password",
+    "org_name",
+    "kind",
+    "country",
+    "registration_id",
+    "sector",
+    "parent_country",
+];
+
+/// A sign-up, parsed: a new account and the organisation it registers.
+pub struct SignUp {
+    pub email: Email,
+    pub name: PersonName,
+    pub password: Password,
+    pub org_name: OrganisationName,
+    /// The organisation's short name, made from its name (made unique when stored).
+    pub slug: Slug,
+    pub kind: TenantKind,
+    pub country: CountryCode,
+    pub registration_id: RegistrationId,
+    pub sector: Sector,
+    pub parent_country: CountryCode,
+}
+
+impl SignUpForm {
+    /// The sign-up the form describes; every bad field is named at once, in
+    /// form order.
+    pub fn parse(&self) -> Result<SignUp, AppError> {
+        let mut errors = FieldErrors::default();
+        let email = errors.check("email", Email::parse(&self.email));
+        let name = errors.check("name", PersonName::parse(&self.name));
+        let password = errors.check("password", Password::parse(&self.password));
+        let org_name = errors.check("org_name", OrganisationName::parse(&self.org_name));
+        let slug = org_name
+            .as_ref()
+            .and_then(|n| errors.check("org_name", Slug::from_name(n.as_str())));
+        let kind = errors.check("kind", TenantKind::parse(&self.kind));
+        let country = errors.check("country", CountryCode::parse(&self.country));
+        // A registration id is read by its country's rules.
+        let registration_id = country.and_then(|c| {
+            errors.check(
+                "registration_id",
+                RegistrationId::parse(c.as_str(), &self.registration_id),
+            )
+        });
+        let sector = errors.check("sector", Sector::parse(&self.sector));
+        let parent_country =
+            errors.check("parent_country", CountryCode::parse(&self.parent_country));
+        errors.into_result(|| {
+            Some(SignUp {
+                email: email?,
+                name: name?,
+                password: password?,
+                org_name: org_name?,
+                slug: slug?,
+                kind: kind?,
+                country: country?,
+                registration_id: registration_id?,
+                sector: sector?,
+                parent_country: parent_country?,
+            })
+        })
+    }
+}
+
+// --- Verification -------------------------------------------------------------------------------
+
+/// Pending tenants listed per page of the verification queue.
+pub const PENDING_PAGE_SIZE: u32 = 50;
+
+/// A tenant as the queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSummary {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    pub registration_id: String,
+    pub sector: String,
+    pub parent_country: String,
+    pub status: TenantStatus,
+    pub rejection_reason: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+/// The queue: one page of the pending tenants (oldest first) and the recent
+/// decisions (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationQueue {
+    pub pending: Vec<TenantSummary>,
+    /// The pending list's page number (from 0), and whether another follows.
+    pub page: u32,
+    pub has_more: bool,
+    /// How many tenants are pending in all.
+    pub pending_total: i64,
+    pub decided: Vec<TenantSummary>,
+}
+
+/// The longest rejection reason kept.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+/// Why the campus rejects an organisation: a sentence its owners will read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectionReason(String);
+
+impl RejectionReason {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let reason = raw.trim();
+        if reason.is_empty() {
+            return Err("Please give a reason: the organisation's owners will read it.".to_owned());
+        }
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(format!(
+                "A reason can have at most {MAX_REASON_CHARS} characters."
+            ));
+        }
+        Ok(Self(reason.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+// --- The active tenant --------------------------------------------------------------------------
+
+/// One of the signed-in person's tenants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTenant {
+    pub slug: String,
+    pub name: String,
+    pub role: TenantRole,
+    pub status: TenantStatus,
+    /// Why the campus rejected the tenant; given to its owners only.
+    pub rejection_reason: Option<String>,
+    /// Whether it is the tenant the person acts within now.
+    pub active: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> SignUpForm {
+        SignUpForm {
+            email: "a@b.test".into(),
+            name: "Ada".into(),
+            password: "a long enough passphrase".into(),
+            org_name: "Institut Test".into(),
+            kind: "company".into(),
+            country: "FR".into(),
+            registration_id: "732 829 320".into(),
+            sector: "health".into(),
+            parent_country: "FR".into(),
+        }
+    }
+
+    fn field_of(form: &SignUpForm) -> Option<String> {
+        match form.parse() {
+            Ok(_) => None,
+            Err(AppError::Validation { field, .. }) => Some(field),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_complete_form_is_valid() {
+        assert_eq!(field_of(&good()), None);
+    }
+
+    /// A field's name and a change that spoils it.
+    type Spoil = (&'static str, fn(&mut SignUpForm));
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: [Spoil; 6] = [
+            ("email", |f| f.email = "nope".into()),
+            ("password", |f| f.password = "short".into()),
+            ("registration_id", |f| {
+                f.registration_id = "732829321".into()
+            }),
+            ("kind", |f| f.kind = "club".into()),
+            ("country", |f| f.country = "XX".into()),
+            ("parent_country", |f| f.parent_country = "".into()),
+        ];
+        for (name, spoil) in cases {
+            let mut form = good();
+            spoil(&mut form);
+            assert_eq!(field_of(&form).as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_named_at_once_in_form_order() {
+        let form = SignUpForm::default();
+        let Err(e) = form.parse() else {
+            panic!("an empty form was accepted");
+        };
+        let fields: Vec<String> = e.field_errors().into_iter().map(|e| e.field).collect();
+        // The registration id waits for a country to be read by.
+        assert_eq!(
+            fields,
+            [
+                "email",
+                "name",
+                "password",
+                "org_name",
+                "kind",
+                "country",
+                "sector",
+                "parent_country"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rejection_needs_a_short_reason() {
+        assert!(RejectionReason::parse("  ").is_err());
+        assert!(RejectionReason::parse(&"x".repeat(MAX_REASON_CHARS + 1)).is_err());
+        assert_eq!(
+            RejectionReason::parse(" Unknown. ").unwrap().as_str(),
+            "Unknown."
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! Session queries of a person's own account (sessions are not tenant-owned).
+
+use sqlx::AnyConnection;
+
+use crate::server::{db::now_unix, session_store::AUTH_KEY};
+
+/// One open session of a person, read with when they signed in on it.
+#[derive(Debug)]
+pub struct OpenSession {
+    /// The session id: a secret, never sent to a client.
+    pub id: String,
+    pub signed_in_at: Option<i64>,
+    pub expires_at: i64,
+}
+
+/// The person's sessions that have not expired.
+pub async fn open_sessions(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Vec<OpenSession>, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, data, expiry_date FROM sessions WHERE user_id = $1 AND expiry_date > $2",
+    )
+    .bind(user_id)
+    .bind(now_unix())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, data, expires_at)| OpenSession {
+            id,
+            signed_in_at: signed_in_at(&data),
+            expires_at,
+        })
+        .collect())
+}
+
+/// When the session's person signed in, read from the session data.
+fn signed_in_at(data: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()?
+        .get(AUTH_KEY)?
+        .get("signed_in_at")?
+        .as_i64()
+}

@@ -1,0 +1,77 @@
+//! Reading the audit log: owners and auditors see their tenant's events,
+//! platform admins see every event (and may filter by tenant). Newest first,
+//! one page of [`PAGE_SIZE`] per query, paged by id ("older than"): the log
+//! only grows, so paging by key stays one index range however long it gets.
+
+mod repo;
+
+use crate::domain::tenancy::TenantRole;
+use crate::error::AppError;
+use crate::features::audit_log::types::{AuditFilter, AuditPage, PAGE_SIZE};
+use crate::server::{
+    auth::{AdminActor, CurrentUser, TenantActor},
+    error::ServiceResult,
+    state::AppState,
+};
+
+pub use repo::Scope;
+
+/// Who reads the log, and therefore which events: a platform admin reads them
+/// all; an owner or auditor reads the active tenant's.
+#[derive(Debug, Clone)]
+pub enum AuditReader {
+    Platform(AdminActor),
+    Tenant(TenantActor),
+}
+
+impl AuditReader {
+    /// The reader `user` is; a member (who may not read the log) is refused.
+    pub fn of(user: &CurrentUser) -> Result<Self, AppError> {
+        if let Ok(admin) = user.as_platform_admin() {
+            return Ok(Self::Platform(admin));
+        }
+        let actor = user.in_tenant()?;
+        if !matches!(actor.role, TenantRole::Owner | TenantRole::Auditor) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Self::Tenant(actor))
+    }
+}
+
+/// A page of the events `reader` may read, newest first.
+pub async fn read(
+    state: &AppState,
+    reader: &AuditReader,
+    filter: &AuditFilter,
+) -> ServiceResult<AuditPage> {
+    // A platform admin reads every tenant's events (platform scope); anyone
+    // else only the active tenant's.
+    let (mut tx, scope) = match reader {
+        AuditReader::Platform(_) => {
+            let scope = match &filter.tenant {
+                Some(slug) => Scope::TenantSlug(slug),
+                None => Scope::All,
+            };
+            (state.db.platform_tx().await?, scope)
+        }
+        AuditReader::Tenant(actor) => (
+            state.db.tenant_tx(actor.tenant_id).await?,
+            Scope::Tenant(actor.tenant_id),
+        ),
+    };
+    let all_tenants = !matches!(scope, Scope::Tenant(_));
+    let mut entries = repo::newest_events(&mut tx, &scope, filter, PAGE_SIZE + 1).await?;
+    tx.commit().await?;
+    let more = entries.len() > PAGE_SIZE as usize;
+    entries.truncate(PAGE_SIZE as usize);
+    let older_than = if more {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        entries,
+        older_than,
+        all_tenants,
+    })
+}
