@@ -13,7 +13,3 @@ pub mod members;
 pub mod placement;
 pub mod requests;
 pub mod tenants;
-
-/// The former name of [`identity`], kept while pages of other areas still
-/// import it (remove once none does).
-pub use identity as auth;

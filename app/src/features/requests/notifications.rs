@@ -23,7 +23,7 @@ pub fn use_unread_count() -> Resource<Result<i64, AppError>> {
     let resource = Resource::new(
         || (),
         |_| async {
-            match crate::features::auth::whoami().await {
+            match crate::features::identity::whoami().await {
                 Ok(Some(_)) => unread_notifications().await,
                 _ => Ok(0),
             }

@@ -29,7 +29,7 @@ use super::api::{
 use super::page::CatalogueView;
 use crate::domain::{catalogue::CatalogueSnapshot, country::ALL_COUNTRIES};
 use crate::error::AppError;
-use crate::features::auth::use_viewer;
+use crate::features::identity::use_viewer;
 use certifications::CertificationsSection;
 use form::COUNTRY_LIST;
 use gpus::GpuSection;
