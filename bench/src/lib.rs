@@ -1,7 +1,8 @@
 //! Shared helpers of the benchmark binaries in `src/bin/`: percentiles, a fresh database, the
 //! report line, a deterministic generator, the catalogue's pools and batched inserts; HTTP
-//! clients and load in [`http`], CPU time in [`cpu`].
+//! clients and load in [`http`], CPU time in [`cpu`], the campus-scale data in [`campus`].
 
+pub mod campus;
 pub mod cpu;
 pub mod http;
 
