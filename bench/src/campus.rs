@@ -60,7 +60,7 @@ const SECTORS: [&str; 8] = [
 
 /// A request's state, drawn with the weights above.
 fn draw_status(rng: &mut Rng) -> &'static str {
-    match rng.next() % 100 {
+    match rng.next_u64() % 100 {
         0..=59 => "approved",
         60..=67 => "partially_approved",
         68..=73 => "rejected",
@@ -94,7 +94,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    total % 10 == 0
+    total.is_multiple_of(10)
 }
 
 /// The tenants' rows: nine in ten French (a SIREN), the others German (a VAT number).
@@ -259,7 +259,7 @@ fn request_rows<'a>(
         };
         let end = start + Days::weeks(rng.range(1, 7));
         let gpus = rng.range(1, 8);
-        let classification = match (sector.as_str(), rng.next() % 10) {
+        let classification = match (sector.as_str(), rng.next_u64() % 10) {
             ("health", 0..=4) => "health",
             (_, 0..=1) => "personal",
             (_, 2) => "confidential",

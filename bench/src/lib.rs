@@ -49,6 +49,22 @@ pub fn remove_sqlite_database(url: &str) {
     }
 }
 
+/// Reads the command line's `--name value` options and bare words: `set` gets each word and a
+/// function that takes the next one as its value.
+pub fn parse_args(
+    mut set: impl FnMut(&str, &mut dyn FnMut() -> Result<String, BoxError>) -> Result<(), BoxError>,
+) -> Result<(), BoxError> {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| BoxError::from(format!("{arg} needs a value")))
+        };
+        set(&arg, &mut value)?;
+    }
+    Ok(())
+}
+
 /// "what   n=…  median … ms   p99 … ms" for a set of latencies.
 pub fn report(what: &str, mut samples: Vec<Duration>) {
     samples.sort();
@@ -73,7 +89,7 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 pub struct Rng(pub u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -83,12 +99,12 @@ impl Rng {
     /// Uniform in `lo..=hi`.
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
         let span = u64::try_from(hi - lo + 1).unwrap_or(1);
-        lo + i64::try_from(self.next() % span).unwrap_or(0)
+        lo + i64::try_from(self.next_u64() % span).unwrap_or(0)
     }
 
     /// True `percent` times in a hundred.
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
@@ -137,7 +153,7 @@ impl Pools {
 
     /// A pool drawn with a probability proportional to its GPUs.
     pub fn pick(&self, rng: &mut Rng) -> &PoolRef {
-        let mut x = rng.next() % self.total.max(1);
+        let mut x = rng.next_u64() % self.total.max(1);
         for p in &self.pools {
             if x < u64::from(p.available) {
                 return p;

@@ -29,7 +29,7 @@ use app::server::{
 use bench::{
     fresh_database,
     http::{get, load, login, Conn, LoadPlan},
-    report, BoxError,
+    parse_args, report, BoxError,
 };
 use time::{Duration as Days, OffsetDateTime};
 
@@ -49,17 +49,16 @@ fn options() -> Result<Options, BoxError> {
         server: "target/release/guichet".into(),
         site_root: "target/site".into(),
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    parse_args(|arg, value| {
+        match arg {
             "--connections" => o.connections = value()?.parse()?,
             "--seconds" => o.seconds = value()?.parse()?,
             "--server" => o.server = value()?,
             "--site-root" => o.site_root = value()?,
             other => return Err(format!("unknown option {other}").into()),
         }
-    }
+        Ok(())
+    })?;
     Ok(o)
 }
 

@@ -32,7 +32,7 @@ use bench::{
     campus::{self, Campus, TITLE},
     cpu, fresh_database,
     http::{get, load, login, Conn, LoadPlan},
-    percentile, remove_sqlite_database, BoxError,
+    parse_args, percentile, remove_sqlite_database, BoxError,
 };
 
 /// The allocator of the release server (`server/src/main.rs`), so CPU figures compare.
@@ -59,10 +59,8 @@ fn options() -> Result<Options, BoxError> {
         seconds: 10,
         pages: 20_000,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    parse_args(|arg, value| {
+        match arg {
             "--tenants" => o.tenants = value()?.parse()?,
             "--small" => o.small = value()?.parse()?,
             "--large" => o.large = value()?.parse()?,
@@ -72,7 +70,8 @@ fn options() -> Result<Options, BoxError> {
             url if url.starts_with("postgres") => o.database = Some(url.to_owned()),
             other => return Err(format!("unknown option {other}").into()),
         }
-    }
+        Ok(())
+    })?;
     Ok(o)
 }
 
