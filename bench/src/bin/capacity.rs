@@ -14,45 +14,17 @@ use app::domain::capacity::{check_fits, Commitment, Pool};
 use app::domain::lifecycle::Action;
 use app::server::{
     auth::actor::AdminActor,
-    catalogue::load_catalogue,
     config::DatabaseUrl,
     demo,
     requests::{self, repo, DecisionInput},
     AppConfig, AppState, Db,
 };
-use bench::{fresh_database, report, BoxError};
+use bench::{fresh_database, insert_rows, report, BoxError, Pools, Rng};
 use time::{Date, Duration as Days, OffsetDateTime};
 
 const QUOTAS: usize = 100_000;
-const BATCH: usize = 1_000;
-const BATCHES_PER_TX: usize = 10;
 const CHECKS: usize = 1_000;
 const APPROVALS: usize = 200;
-
-/// A small deterministic generator (xorshift64*): figures are comparable between runs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = u64::try_from(hi - lo + 1).unwrap_or(1);
-        lo + i64::try_from(self.next() % span).unwrap_or(0)
-    }
-}
-
-/// One pool of the catalogue.
-struct PoolRef {
-    site_id: i64,
-    model: String,
-    available: u32,
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), BoxError> {
@@ -72,21 +44,9 @@ async fn main() -> Result<(), BoxError> {
     let state = AppState::new(db, config);
     demo::load_if_empty(&state).await?;
 
+    let pools = Pools::load(&state.db).await?;
     // Platform scope throughout: the benchmark spans tenants, as the capacity check does.
     let mut conn = state.db.platform_tx().await?;
-    let catalogue = load_catalogue(&mut conn).await?;
-    let pools: Vec<PoolRef> = catalogue
-        .sites
-        .iter()
-        .flat_map(|s| {
-            s.gpus.iter().map(|g| PoolRef {
-                site_id: s.id,
-                model: g.model.clone(),
-                available: g.available(),
-            })
-        })
-        .collect();
-    let total: u64 = pools.iter().map(|p| u64::from(p.available)).sum();
     let (tenant_id, user_id): (i64, i64) = sqlx::query_as(
         "SELECT t.id, m.user_id FROM tenants t JOIN memberships m ON m.tenant_id = t.id \
          WHERE t.status = 'verified' AND m.role = 'owner' ORDER BY t.id LIMIT 1",
@@ -104,50 +64,27 @@ async fn main() -> Result<(), BoxError> {
     let today = OffsetDateTime::now_utc().date();
     let first = today - Days::days(365);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let pick_pool = |rng: &mut Rng| -> usize {
-        let mut x = rng.next() % total.max(1);
-        for (i, p) in pools.iter().enumerate() {
-            if x < u64::from(p.available) {
-                return i;
-            }
-            x -= u64::from(p.available);
-        }
-        0
-    };
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let loading = Instant::now();
-    let mut n = 0_usize;
-    while n < QUOTAS {
-        let mut tx = state.db.platform_write_tx().await?;
-        for _ in 0..BATCHES_PER_TX {
-            if n >= QUOTAS {
-                break;
-            }
-            let mut sql = String::from(
-                "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
-                 sector, classification, site_id, gpu_model, gpus, start_date, end_date, approved_gpus, approved_start, \
-                 approved_end, idempotency_key, created_at, updated_at) VALUES ",
-            );
-            let rows = BATCH.min(QUOTAS - n);
-            for r in 0..rows {
-                let pool = &pools[pick_pool(&mut rng)];
-                let start = first + Days::days(rng.range(0, 729));
-                let end = start + Days::days(7 * rng.range(1, 7));
-                let gpus = rng.range(1, 3);
-                if r > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "({tenant_id}, {user_id}, 'new', 'approved', 'Bench', 'Benchmark quota.', 'research', 'public', \
-                     {}, '{}', {gpus}, '{start}', '{end}', {gpus}, '{start}', '{end}', 'bench-{}', {now}, {now})",
-                    pool.site_id, pool.model, n + r
-                ));
-            }
-            sqlx::query(&sql).execute(&mut *tx).await?;
-            n += rows;
-        }
-        tx.commit().await?;
-    }
+    let rows = (0..QUOTAS).map(|n| {
+        let pool = pools.pick(&mut rng);
+        let start = first + Days::days(rng.range(0, 729));
+        let end = start + Days::days(7 * rng.range(1, 7));
+        let gpus = rng.range(1, 3);
+        format!(
+            "({tenant_id}, {user_id}, 'new', 'approved', 'Bench', 'Benchmark quota.', 'research', 'public', \
+             {}, '{}', {gpus}, '{start}', '{end}', {gpus}, '{start}', '{end}', 'bench-{n}', {now}, {now})",
+            pool.site_id, pool.model
+        )
+    });
+    insert_rows(
+        &state.db,
+        "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
+         sector, classification, site_id, gpu_model, gpus, start_date, end_date, approved_gpus, approved_start, \
+         approved_end, idempotency_key, created_at, updated_at)",
+        rows,
+    )
+    .await?;
     println!(
         "loaded {QUOTAS} approved quotas in {:.1} s",
         loading.elapsed().as_secs_f64()
@@ -158,7 +95,7 @@ async fn main() -> Result<(), BoxError> {
     let mut samples = Vec::with_capacity(CHECKS);
     let (mut fits, mut short) = (0, 0);
     for _ in 0..CHECKS {
-        let pool = &pools[pick_pool(&mut rng)];
+        let pool = pools.pick(&mut rng);
         let start = first + Days::days(rng.range(0, 729));
         let end = start + Days::days(rng.range(7, 60));
         let gpus = u32::try_from(rng.range(1, 8)).unwrap_or(1);
@@ -186,7 +123,7 @@ async fn main() -> Result<(), BoxError> {
     let mut ids = Vec::with_capacity(APPROVALS);
     let mut tx = state.db.platform_write_tx().await?;
     for i in 0..APPROVALS {
-        let pool = &pools[pick_pool(&mut rng)];
+        let pool = pools.pick(&mut rng);
         let start: Date = today + Days::days(rng.range(7, 300));
         let end = start + Days::days(rng.range(7, 60));
         let (id,): (i64,) = sqlx::query_as(

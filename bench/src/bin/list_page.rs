@@ -26,10 +26,11 @@ use app::server::{
     requests::{self, RequestForm},
     AppConfig, AppState, Db,
 };
-use bench::{fresh_database, report, BoxError};
-use http_body_util::{BodyExt as _, Full};
-use hyper::{body::Bytes, Request};
-use hyper_util::rt::TokioIo;
+use bench::{
+    fresh_database,
+    http::{get, load, login, Conn, LoadPlan},
+    parse_args, report, BoxError,
+};
 use time::{Duration as Days, OffsetDateTime};
 
 const MEMBER: &str = "hugo.martin@univ-palaiseau.test";
@@ -48,17 +49,16 @@ fn options() -> Result<Options, BoxError> {
         server: "target/release/guichet".into(),
         site_root: "target/site".into(),
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    parse_args(|arg, value| {
+        match arg {
             "--connections" => o.connections = value()?.parse()?,
             "--seconds" => o.seconds = value()?.parse()?,
             "--server" => o.server = value()?,
             "--site-root" => o.site_root = value()?,
             other => return Err(format!("unknown option {other}").into()),
         }
-    }
+        Ok(())
+    })?;
     Ok(o)
 }
 
@@ -117,52 +117,6 @@ fn free_port() -> Result<u16, BoxError> {
         .port())
 }
 
-/// One HTTP/1.1 keep-alive connection.
-struct Conn {
-    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
-}
-
-impl Conn {
-    async fn open(addr: SocketAddr) -> Result<Self, BoxError> {
-        let stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        let (sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(connection);
-        Ok(Self { sender })
-    }
-
-    /// Sends a request; answers the status, headers and the raw (possibly compressed) body.
-    async fn send(
-        &mut self,
-        request: Request<Full<Bytes>>,
-    ) -> Result<(u16, hyper::HeaderMap, Bytes), BoxError> {
-        self.sender.ready().await?;
-        let response = self.sender.send_request(request).await?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await?.to_bytes();
-        Ok((status, headers, body))
-    }
-}
-
-fn get(
-    path: &str,
-    host: &str,
-    cookie: Option<&str>,
-    accept_encoding: Option<&str>,
-) -> Request<Full<Bytes>> {
-    let mut b = Request::get(path).header("host", host);
-    if let Some(c) = cookie {
-        b = b.header("cookie", c);
-    }
-    if let Some(e) = accept_encoding {
-        b = b.header("accept-encoding", e);
-    }
-    b.body(Full::new(Bytes::new()))
-        .unwrap_or_else(|_| Request::new(Full::new(Bytes::new())))
-}
-
 async fn wait_ready(addr: SocketAddr, host: &str, within: Duration) -> Result<Duration, BoxError> {
     let started = Instant::now();
     loop {
@@ -209,30 +163,6 @@ fn memory_mib(pid: u32) -> Option<(f64, f64)> {
     Some((kib("VmRSS:")? / 1024.0, kib("VmHWM:")? / 1024.0))
 }
 
-async fn login(addr: SocketAddr, host: &str) -> Result<String, BoxError> {
-    let mut c = Conn::open(addr).await?;
-    let body = format!(
-        "email={}&password={}",
-        MEMBER.replace('@', "%40"),
-        demo::DEMO_PASSWORD
-    );
-    let request = Request::post("/api/login")
-        .header("host", host)
-        .header("origin", format!("http://{host}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(Full::new(Bytes::from(body)))?;
-    let (status, headers, _) = c.send(request).await?;
-    let cookie = headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("guichet_session="))
-        .and_then(|v| v.split(';').next())
-        .ok_or(format!("login answered {status} without a session cookie"))?;
-    Ok(cookie.to_owned())
-}
-
 /// The first page a visitor loads (the sign-in page) and what it pulls in, compressed as a
 /// browser asks: (name, bytes on the wire).
 async fn first_load(addr: SocketAddr, host: &str) -> Result<Vec<(String, usize)>, BoxError> {
@@ -277,7 +207,7 @@ async fn main() -> Result<(), BoxError> {
         ready_at.as_secs_f64() * 1e3
     );
 
-    let cookie = login(addr, &host).await?;
+    let cookie = login(addr, &host, MEMBER, demo::DEMO_PASSWORD).await?;
     // The page really is the 50-row list.
     let mut probe = Conn::open(addr).await?;
     let (status, _, page) = probe
@@ -294,48 +224,22 @@ async fn main() -> Result<(), BoxError> {
         return Err("the list page did not show 50 rows".into());
     }
 
-    let deadline = Instant::now() + Duration::from_secs(o.seconds);
-    let warmup = Instant::now() + Duration::from_secs(1);
-    let mut tasks = Vec::new();
-    for _ in 0..o.connections {
-        let (cookie, host) = (cookie.clone(), host.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(50_000);
-            let mut errors = 0_u64;
-            let Ok(mut c) = Conn::open(addr).await else {
-                return (latencies, 1);
-            };
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                match c.send(get("/requests", &host, Some(&cookie), None)).await {
-                    Ok((200, _, _)) if t > warmup => latencies.push(t.elapsed()),
-                    Ok((200, _, _)) => {}
-                    _ => {
-                        errors += 1;
-                        match Conn::open(addr).await {
-                            Ok(fresh) => c = fresh,
-                            Err(_) => break,
-                        }
-                    }
-                }
-            }
-            (latencies, errors)
-        }));
-    }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await?;
-        all.extend(l);
-        errors += e;
-    }
-    let measured = o.seconds.saturating_sub(1).max(1) as f64;
+    let plan = LoadPlan {
+        path: "/requests".into(),
+        cookie: Some(cookie),
+        connections: o.connections,
+        max_pages: usize::MAX,
+        max_time: Duration::from_secs(o.seconds),
+        warmup: Duration::from_secs(1),
+    };
+    let result = load(addr, &host, &plan).await?;
     println!(
-        "throughput                         {:>9.0} requests/s ({} answered, {errors} errors)",
-        all.len() as f64 / measured,
-        all.len()
+        "throughput                         {:>9.0} requests/s ({} answered, {} errors)",
+        result.pages_per_second(),
+        result.latencies.len(),
+        result.errors
     );
-    report("latency", all);
+    report("latency", result.latencies);
     if let Some((rss, peak)) = memory_mib(server.id()) {
         println!("server memory                      {rss:>9.1} MiB resident, peak {peak:.1} MiB");
     }
