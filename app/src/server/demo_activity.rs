@@ -335,10 +335,7 @@ async fn admin_actor(state: &AppState) -> Result<AdminActor, DemoError> {
     let user = find_user_by_email(&mut conn, ADMIN_EMAIL)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    Ok(AdminActor {
-        user_id: user.id,
-        email: user.email,
-    })
+    Ok(AdminActor::for_demo_and_benchmarks(user.id, user.email))
 }
 
 /// The demo person acting in their (only) tenant.
@@ -354,11 +351,11 @@ async fn tenant_actor(state: &AppState, email: &str) -> Result<TenantActor, Demo
         .next()
         .ok_or(sqlx::Error::RowNotFound)?;
     conn.commit().await?;
-    Ok(TenantActor {
-        user_id: user.id,
-        email: user.email,
-        tenant_id: tenant.id,
-        role: tenant.role,
-        status: tenant.status,
-    })
+    Ok(TenantActor::for_demo_and_benchmarks(
+        user.id,
+        user.email,
+        tenant.id,
+        tenant.role,
+        tenant.status,
+    ))
 }

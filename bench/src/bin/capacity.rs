@@ -145,10 +145,7 @@ async fn main() -> Result<(), BoxError> {
         ids.push(id);
     }
     tx.commit().await?;
-    let admin = AdminActor {
-        user_id: admin_id,
-        email: admin_email,
-    };
+    let admin = AdminActor::for_demo_and_benchmarks(admin_id, admin_email);
     let decision = DecisionInput {
         action: Action::Approve,
         note: String::new(),

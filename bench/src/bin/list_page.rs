@@ -82,13 +82,13 @@ async fn seed(url: &str) -> Result<(), BoxError> {
         .next()
         .ok_or("no membership")?;
     tx.commit().await?;
-    let actor = TenantActor {
-        user_id: user.id,
-        email: user.email,
-        tenant_id: tenant.id,
-        role: tenant.role,
-        status: tenant.status,
-    };
+    let actor = TenantActor::for_demo_and_benchmarks(
+        user.id,
+        user.email,
+        tenant.id,
+        tenant.role,
+        tenant.status,
+    );
     let today = OffsetDateTime::now_utc().date();
     for n in 0..60_i64 {
         let form = RequestForm {

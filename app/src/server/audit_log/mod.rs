@@ -31,7 +31,7 @@ impl AuditReader {
             return Ok(Self::Platform(admin));
         }
         let actor = user.in_tenant()?;
-        if !matches!(actor.role, TenantRole::Owner | TenantRole::Auditor) {
+        if !matches!(actor.role(), TenantRole::Owner | TenantRole::Auditor) {
             return Err(AppError::Forbidden);
         }
         Ok(Self::Tenant(actor))
@@ -55,8 +55,8 @@ pub async fn read(
             (state.db.platform_tx().await?, scope)
         }
         AuditReader::Tenant(actor) => (
-            state.db.tenant_tx(actor.tenant_id).await?,
-            Scope::Tenant(actor.tenant_id),
+            state.db.tenant_tx(actor.tenant_id()).await?,
+            Scope::Tenant(actor.tenant_id()),
         ),
     };
     let all_tenants = !matches!(scope, Scope::Tenant(_));

@@ -131,21 +131,84 @@ impl CurrentUser {
     }
 }
 
-/// Proof that the caller is a platform admin.
+/// Proof that the caller is a platform admin. Its fields are private: the only ways to hold one
+/// are [`CurrentUser::as_platform_admin`] and [`AdminActor::for_demo_and_benchmarks`].
 #[derive(Debug, Clone)]
 pub struct AdminActor {
-    pub user_id: i64,
-    pub email: String,
+    user_id: i64,
+    email: String,
 }
 
-/// Proof that the caller acts within one tenant, with this role.
+impl AdminActor {
+    /// An admin actor made without a session, for the demo data, the operator's command line and
+    /// the benchmarks: never from a request.
+    pub fn for_demo_and_benchmarks(user_id: i64, email: impl Into<String>) -> Self {
+        Self {
+            user_id,
+            email: email.into(),
+        }
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+}
+
+/// Proof that the caller acts within one tenant, with this role. Its fields are private: the only
+/// ways to hold one are the checks of [`CurrentUser`] (`in_tenant`, `in_tenant_writer`,
+/// `as_tenant_owner`) and [`TenantActor::for_demo_and_benchmarks`].
 #[derive(Debug, Clone)]
 pub struct TenantActor {
-    pub user_id: i64,
-    pub email: String,
-    pub tenant_id: i64,
-    pub role: TenantRole,
-    pub status: TenantStatus,
+    user_id: i64,
+    email: String,
+    tenant_id: i64,
+    role: TenantRole,
+    status: TenantStatus,
+}
+
+impl TenantActor {
+    /// A tenant actor made without a session, for the demo data and the benchmarks: never from a
+    /// request.
+    pub fn for_demo_and_benchmarks(
+        user_id: i64,
+        email: impl Into<String>,
+        tenant_id: i64,
+        role: TenantRole,
+        status: TenantStatus,
+    ) -> Self {
+        Self {
+            user_id,
+            email: email.into(),
+            tenant_id,
+            role,
+            status,
+        }
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// The tenant every query of this actor is scoped to.
+    pub fn tenant_id(&self) -> i64 {
+        self.tenant_id
+    }
+
+    pub fn role(&self) -> TenantRole {
+        self.role
+    }
+
+    pub fn status(&self) -> TenantStatus {
+        self.status
+    }
 }
 
 impl<S> axum::extract::FromRequestParts<S> for CurrentUser

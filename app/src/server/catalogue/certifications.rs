@@ -36,7 +36,7 @@ pub async fn add_certification(
         cert.kind.label(),
         cert.certificate_id
     );
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "certification_added",
         "site": site,
@@ -69,7 +69,7 @@ pub async fn remove_certification(
         .into());
     }
     let summary = format!("Certificate {certificate_id} removed from {site}.");
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "certification_removed",
         "site": site,

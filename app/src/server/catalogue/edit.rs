@@ -48,11 +48,11 @@ pub(super) async fn record_and_commit(
     detail: serde_json::Value,
 ) -> ServiceResult<()> {
     let change = AuditEvent::new(event)
-        .actor(admin.user_id, &admin.email)
+        .actor(admin.user_id(), admin.email())
         .ip(ctx.client_ip.as_deref())
         .detail(detail);
     audit::append(&mut tx, &change).await?;
-    flag_noncompliant_requests(&mut tx, Some(admin.user_id)).await?;
+    flag_noncompliant_requests(&mut tx, Some(admin.user_id())).await?;
     tx.commit().await?;
     Ok(())
 }

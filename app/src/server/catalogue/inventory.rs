@@ -39,7 +39,7 @@ pub async fn set_gpu_inventory(
     }
     let summary =
         format!("GPU inventory of {site} {model}: {installed} installed, {reserve} in reserve.");
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "gpu_inventory",
         "site": site,

@@ -63,7 +63,7 @@ pub async fn create_operator(
         op.main_establishment,
         yes_no(op.dpf_certified)
     );
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "operator_created",
         "operator_id": id,
@@ -106,7 +106,7 @@ pub async fn update_operator(
     } else {
         format!("Operator {} changed, now named {}.", before.name, op.name)
     };
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "operator_updated",
         "operator_id": stored.id,
@@ -144,7 +144,7 @@ pub async fn delete_operator(
     }
     repo::delete_operator(&mut tx, id).await?;
     let summary = format!("Operator {name} deleted.");
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({ "change": "operator_deleted", "operator": name, "revision": revision });
     record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
     Ok(revision)

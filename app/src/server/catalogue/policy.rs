@@ -26,7 +26,7 @@ pub async fn update_policy(
         sanctions: change.sanctions.clone(),
     };
     let note = &change.note;
-    let version = repo::save_policy(&mut tx, &lists, Some(admin.user_id), note).await?;
+    let version = repo::save_policy(&mut tx, &lists, Some(admin.user_id()), note).await?;
     let codes = |set: &BTreeSet<CountryCode>| set.iter().map(|c| c.as_str()).collect::<Vec<_>>();
     let detail = json!({
         "previous_version": before.version,

@@ -63,7 +63,7 @@ pub async fn set_shareholder(
     let summary = format!(
         "Shareholder {name} of {operator}: {capital} of the capital, {voting} of the voting rights."
     );
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": if existing.is_some() { "shareholder_updated" } else { "shareholder_added" },
         "operator": operator,
@@ -95,7 +95,7 @@ pub async fn remove_shareholder(
     };
     repo::delete_shareholder(&mut tx, operator_id, name).await?;
     let summary = format!("Shareholder {name} removed from {operator}.");
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let before = &removed.holder;
     let detail = json!({
         "change": "shareholder_removed",

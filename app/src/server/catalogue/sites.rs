@@ -72,7 +72,7 @@ pub async fn create_site(
         site.country.name(),
         site.operator
     );
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "site_created",
         "site_id": id,
@@ -109,7 +109,7 @@ pub async fn update_site(
     let operator_id = operator_named(&mut tx, &new.operator).await?.id;
     repo::update_site(&mut tx, stored.id, new, operator_id).await?;
     let summary = format!("Site {} ({slug}) changed.", new.name);
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "site_updated",
         "site_id": stored.id,
@@ -150,7 +150,7 @@ pub async fn delete_site(
     }
     repo::delete_site(&mut tx, stored.id).await?;
     let summary = format!("Site {} ({slug}) deleted.", site.name);
-    let revision = repo::bump_revision(&mut tx, Some(admin.user_id), &summary).await?;
+    let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({
         "change": "site_deleted",
         "site": slug,

@@ -33,8 +33,8 @@ pub async fn tenant_profile(
         });
     }
     let actor = user.in_tenant()?;
-    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id).await?;
-    let profile = repo::tenant_profile(&mut tx, actor.tenant_id).await?;
+    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id()).await?;
+    let profile = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
     tx.commit().await?;
     Ok(profile.ok_or(AppError::NotFound)?)
 }

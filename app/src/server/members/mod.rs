@@ -38,13 +38,13 @@ pub async fn overview(
     actor: &TenantActor,
     page: u32,
 ) -> ServiceResult<OrganisationView> {
-    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id).await?;
-    let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id)
+    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id()).await?;
+    let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
     let mut members = repo::list_members(
         &mut tx,
-        actor.tenant_id,
+        actor.tenant_id(),
         i64::from(MEMBERS_PAGE_SIZE) + 1,
         i64::from(page) * i64::from(MEMBERS_PAGE_SIZE),
     )
@@ -54,7 +54,7 @@ pub async fn overview(
     let members = members
         .into_iter()
         .map(|m| MemberView {
-            is_you: m.user_id == actor.user_id,
+            is_you: m.user_id == actor.user_id(),
             role: m.role,
             user_id: m.user_id,
             name: m.name,
@@ -62,7 +62,7 @@ pub async fn overview(
             since: m.since,
         })
         .collect();
-    let invitations = repo::pending_invitations(&mut tx, actor.tenant_id)
+    let invitations = repo::pending_invitations(&mut tx, actor.tenant_id())
         .await?
         .into_iter()
         .map(|i| PendingInvitation {
@@ -76,7 +76,7 @@ pub async fn overview(
     tx.commit().await?;
     Ok(OrganisationView {
         tenant_name,
-        your_role: actor.role,
+        your_role: actor.role(),
         members,
         page,
         has_more,
@@ -96,11 +96,11 @@ pub async fn invite(
     let token = invitation::new_token();
     let link = format!("/invitations/{token}");
 
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
-    let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id)
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
-    if repo::is_member_by_email(&mut tx, actor.tenant_id, email.as_str()).await? {
+    if repo::is_member_by_email(&mut tx, actor.tenant_id(), email.as_str()).await? {
         return Err(AppError::validation(
             "email",
             "This person is already a member of the organisation.",
@@ -108,16 +108,16 @@ pub async fn invite(
         .into());
     }
     let replaced =
-        repo::revoke_open_invitations_of(&mut tx, actor.tenant_id, email.as_str()).await?;
+        repo::revoke_open_invitations_of(&mut tx, actor.tenant_id(), email.as_str()).await?;
     let expires_at = crate::server::db::now_unix() + INVITATION_LIFETIME_SECS;
     let invitation_id = repo::insert_invitation(
         &mut tx,
-        actor.tenant_id,
+        actor.tenant_id(),
         &repo::NewInvitation {
             email: email.as_str(),
             role,
             token_hash: &invitation::hash_token(&token),
-            invited_by: actor.user_id,
+            invited_by: actor.user_id(),
             expires_at,
         },
     )
@@ -127,15 +127,15 @@ pub async fn invite(
         "{inviter} invites you to join {tenant_name} on Guichet, the campus GPU-quota portal, \
          as {role}.\n\nTo accept, open this link on the Guichet portal within 7 days:\n\n{link}\n\n\
          The link works once. If you did not expect this invitation, ignore this message.",
-        inviter = actor.email,
+        inviter = actor.email(),
         role = role.label().to_lowercase(),
     );
     repo::queue_email(&mut tx, email.as_str(), &subject, &body).await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("invitation_sent")
-            .actor(actor.user_id, &actor.email)
-            .tenant(actor.tenant_id)
+            .actor(actor.user_id(), actor.email())
+            .tenant(actor.tenant_id())
             .ip(ctx.client_ip.as_deref())
             .detail(json!({
                 "invitation_id": invitation_id,
@@ -160,15 +160,15 @@ pub async fn revoke(
     actor: &TenantActor,
     invitation_id: i64,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
-    let email = repo::revoke_invitation(&mut tx, actor.tenant_id, invitation_id)
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let email = repo::revoke_invitation(&mut tx, actor.tenant_id(), invitation_id)
         .await?
         .ok_or(AppError::NotFound)?;
     audit::append(
         &mut tx,
         &AuditEvent::new("invitation_revoked")
-            .actor(actor.user_id, &actor.email)
-            .tenant(actor.tenant_id)
+            .actor(actor.user_id(), actor.email())
+            .tenant(actor.tenant_id())
             .ip(ctx.client_ip.as_deref())
             .detail(json!({ "invitation_id": invitation_id, "email": email })),
     )
@@ -185,27 +185,27 @@ pub async fn change_role(
     user_id: i64,
     role: TenantRole,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
-    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
-    let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id()).await?;
+    let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if current == role {
         tx.rollback().await?;
         return Ok(());
     }
-    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id).await? <= 1 {
+    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id()).await? <= 1 {
         return Err(AppError::conflict(LAST_OWNER).into());
     }
-    let email = repo::member_email(&mut tx, actor.tenant_id, user_id)
+    let email = repo::member_email(&mut tx, actor.tenant_id(), user_id)
         .await?
         .unwrap_or_default();
-    repo::set_role(&mut tx, actor.tenant_id, user_id, role).await?;
+    repo::set_role(&mut tx, actor.tenant_id(), user_id, role).await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("role_changed")
-            .actor(actor.user_id, &actor.email)
-            .tenant(actor.tenant_id)
+            .actor(actor.user_id(), actor.email())
+            .tenant(actor.tenant_id())
             .ip(ctx.client_ip.as_deref())
             .detail(json!({
                 "user_id": user_id,
@@ -216,35 +216,35 @@ pub async fn change_role(
     )
     .await?;
     tx.commit().await?;
-    end_sessions_of(ctx, actor.user_id, user_id).await
+    end_sessions_of(ctx, actor.user_id(), user_id).await
 }
 
 /// Removes a member from the actor's tenant. The last owner cannot be
 /// removed. The member's sessions end.
 pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
-    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
-    let current = repo::role_of(&mut tx, actor.tenant_id, user_id)
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id()).await?;
+    let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id).await? <= 1 {
+    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id()).await? <= 1 {
         return Err(AppError::conflict(LAST_OWNER).into());
     }
-    let email = repo::member_email(&mut tx, actor.tenant_id, user_id)
+    let email = repo::member_email(&mut tx, actor.tenant_id(), user_id)
         .await?
         .unwrap_or_default();
-    repo::delete_membership(&mut tx, actor.tenant_id, user_id).await?;
+    repo::delete_membership(&mut tx, actor.tenant_id(), user_id).await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("member_removed")
-            .actor(actor.user_id, &actor.email)
-            .tenant(actor.tenant_id)
+            .actor(actor.user_id(), actor.email())
+            .tenant(actor.tenant_id())
             .ip(ctx.client_ip.as_deref())
             .detail(json!({ "user_id": user_id, "email": email, "role": current.as_str() })),
     )
     .await?;
     tx.commit().await?;
-    end_sessions_of(ctx, actor.user_id, user_id).await
+    end_sessions_of(ctx, actor.user_id(), user_id).await
 }
 
 /// The signed-in person leaves their active tenant (the last owner cannot).
@@ -254,20 +254,20 @@ pub async fn leave(
     user: &CurrentUser,
     actor: &TenantActor,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id).await?;
-    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id).await?;
-    let current = repo::role_of(&mut tx, actor.tenant_id, actor.user_id)
+    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id()).await?;
+    let current = repo::role_of(&mut tx, actor.tenant_id(), actor.user_id())
         .await?
         .ok_or(AppError::NotFound)?;
-    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id).await? <= 1 {
+    if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id()).await? <= 1 {
         return Err(AppError::conflict(LAST_OWNER).into());
     }
-    repo::delete_membership(&mut tx, actor.tenant_id, actor.user_id).await?;
+    repo::delete_membership(&mut tx, actor.tenant_id(), actor.user_id()).await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("member_left")
-            .actor(actor.user_id, &actor.email)
-            .tenant(actor.tenant_id)
+            .actor(actor.user_id(), actor.email())
+            .tenant(actor.tenant_id())
             .ip(ctx.client_ip.as_deref())
             .detail(json!({ "role": current.as_str() })),
     )
@@ -275,7 +275,7 @@ pub async fn leave(
     tx.commit().await?;
     // Platform scope: the person's other memberships are in other tenants.
     let mut tx = ctx.state.db.platform_tx().await?;
-    let next_tenant = accounts::memberships_of(&mut tx, actor.user_id)
+    let next_tenant = accounts::memberships_of(&mut tx, actor.user_id())
         .await?
         .into_iter()
         .next();
@@ -284,7 +284,7 @@ pub async fn leave(
     let keep = ctx.session.id().map(|id| id.to_string());
     ctx.state
         .sessions
-        .delete_user_sessions(actor.user_id, keep.as_deref())
+        .delete_user_sessions(actor.user_id(), keep.as_deref())
         .await?;
     let mut identity = user.identity.clone();
     identity.tenant = next_tenant;

@@ -152,7 +152,7 @@ pub async fn decide_on_request(
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;
-    let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id);
+    let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id());
     let to = next(current, input.action, &actor)?;
     let (gpus, start, end) = granted(&row, input)?;
     let amended = if granting && row.kind == RequestKind::Change {
@@ -204,13 +204,13 @@ pub async fn decide_on_request(
     )
     .await?;
     if let Some(original) = &amended {
-        let (actor_name, _) = repo::user_name(&mut tx, admin.user_id).await?;
+        let (actor_name, _) = repo::user_name(&mut tx, admin.user_id()).await?;
         let status = original.status;
         repo::add_event(
             &mut tx,
             original.id,
             original.tenant_id,
-            admin.user_id,
+            admin.user_id(),
             &actor_name,
             Some(status),
             status,
@@ -242,8 +242,8 @@ pub async fn decide_on_request(
             action: input.action,
             from: Some(current),
             to,
-            actor_user_id: admin.user_id,
-            actor_email: &admin.email,
+            actor_user_id: admin.user_id(),
+            actor_email: admin.email(),
             note,
             client_ip,
             detail,

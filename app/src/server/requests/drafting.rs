@@ -58,13 +58,13 @@ pub async fn save_request(
     client_ip: Option<&str>,
 ) -> ServiceResult<i64> {
     let key = input.idempotency_key.as_str();
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
 
     // A resent form: the request it made already exists.
     if input.id.is_none() {
-        if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id, key).await? {
-            if existing.requester_user_id != actor.user_id {
+        if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id(), key).await? {
+            if existing.requester_user_id != actor.user_id() {
                 return Err(conflict(
                     "This form was already used by someone else; reload the page.",
                 ));
@@ -82,37 +82,38 @@ pub async fn save_request(
     let site_id = chosen_site(&catalogue, input)?.id;
     let (row, from) = match input.id {
         Some(id) => {
-            let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+            let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let current = row.status;
-            if current == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+            if current == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
                 return Err(AppError::NotFound.into());
             }
             next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
-            repo::update_draft(&mut tx, actor.tenant_id, id, input, site_id).await?;
+            repo::update_draft(&mut tx, actor.tenant_id(), id, input, site_id).await?;
             (row, Some(RequestStatus::Draft))
         }
         None => {
-            if !actor.role.can_write() {
+            if !actor.role().can_write() {
                 return Err(AppError::Forbidden.into());
             }
             let inserted =
-                repo::insert_draft(&mut tx, actor.tenant_id, actor.user_id, input, site_id).await;
+                repo::insert_draft(&mut tx, actor.tenant_id(), actor.user_id(), input, site_id)
+                    .await;
             let id = match inserted {
                 Ok(id) => id,
                 // PostgreSQL: a concurrent copy of the same form won the race; answer with its request.
                 Err(e) if is_unique_violation(&e) => {
                     drop(tx);
-                    let mut conn = state.db.tenant_tx(actor.tenant_id).await?;
-                    let existing = repo::find_by_key(&mut conn, actor.tenant_id, key)
+                    let mut conn = state.db.tenant_tx(actor.tenant_id()).await?;
+                    let existing = repo::find_by_key(&mut conn, actor.tenant_id(), key)
                         .await?
                         .ok_or(AppError::NotFound)?;
                     return Ok(existing.id);
                 }
                 Err(e) => return Err(e.into()),
             };
-            let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+            let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             (row, None)
@@ -125,8 +126,8 @@ pub async fn save_request(
             action: Action::SaveDraft,
             from,
             to: RequestStatus::Draft,
-            actor_user_id: actor.user_id,
-            actor_email: &actor.email,
+            actor_user_id: actor.user_id(),
+            actor_email: actor.email(),
             note: "",
             client_ip,
             detail: json!({}),
@@ -152,18 +153,18 @@ pub async fn amend_request(
     client_ip: Option<&str>,
 ) -> ServiceResult<i64> {
     let kind = input.kind;
-    if kind == RequestKind::New || !actor.role.can_write() {
+    if kind == RequestKind::New || !actor.role().can_write() {
         return Err(AppError::Forbidden.into());
     }
     let key = input.idempotency_key.as_str();
     let today = today();
     let max_months = state.config.max_window_months;
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
-    if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id, key).await? {
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
+    if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id(), key).await? {
         tx.rollback().await?;
         return Ok(existing.id);
     }
-    let original = repo::find_in_tenant(&mut tx, actor.tenant_id, original_id)
+    let original = repo::find_in_tenant(&mut tx, actor.tenant_id(), original_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let not_quota = || conflict("Only an approved quota can be changed or renewed.");
@@ -210,7 +211,7 @@ pub async fn amend_request(
     let id = repo::insert_amendment(
         &mut tx,
         &NewAmendment {
-            requester_user_id: actor.user_id,
+            requester_user_id: actor.user_id(),
             kind,
             original: &original,
             justification,
@@ -221,7 +222,7 @@ pub async fn amend_request(
         },
     )
     .await?;
-    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     record(
@@ -231,8 +232,8 @@ pub async fn amend_request(
             action: Action::SaveDraft,
             from: None,
             to: RequestStatus::Draft,
-            actor_user_id: actor.user_id,
-            actor_email: &actor.email,
+            actor_user_id: actor.user_id(),
+            actor_email: actor.email(),
             note: &format!("{} of quota #{}.", kind.label(), original.id),
             client_ip,
             detail: json!({ "kind": kind.as_str(), "amends_request_id": original.id }),
@@ -262,9 +263,9 @@ pub async fn form_options(
 ) -> ServiceResult<FormOptions> {
     let (start, end) = (query.start, query.end);
     let gpu_model = gpu_model.trim();
-    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
-    let (tenant, status) = repo::tenant_profile(&mut tx, actor.tenant_id).await?;
+    let (tenant, status) = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
     tx.commit().await?;
     let loads = if catalogue.sites.iter().any(|s| s.pool(gpu_model).is_some()) {
         // Platform scope: a site's free GPUs count every tenant's approved quotas; only the

@@ -65,10 +65,10 @@ pub async fn list_for_tenant(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestSummary>> {
-    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
+    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
     let scope = ListScope::Tenant {
-        tenant_id: actor.tenant_id,
-        viewer_user_id: actor.user_id,
+        tenant_id: actor.tenant_id(),
+        viewer_user_id: actor.user_id(),
     };
     let rows = list_page(&mut tx, scope, filter, page).await?;
     tx.commit().await?;
@@ -100,11 +100,11 @@ pub async fn detail_for_tenant(
     actor: &TenantActor,
     id: i64,
 ) -> ServiceResult<RequestDetail> {
-    let mut tx = state.db.tenant_tx(actor.tenant_id).await?;
-    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.status == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+    if row.status == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
         return Err(AppError::NotFound.into());
     }
     let actions = lifecycle::allowed_actions(row.status, &tenant_actor(actor, &row));
@@ -116,7 +116,7 @@ pub async fn detail_for_tenant(
     };
     let mut d = detail(&mut tx, row, actions).await?;
     tx.commit().await?;
-    if actor.role.can_write() {
+    if actor.role().can_write() {
         if let Some(end) = quota_end {
             d.amend_key = Some(new_idempotency_key());
             d.can_change = end > today();
@@ -139,7 +139,7 @@ pub async fn detail_for_admin(
     if row.status == RequestStatus::Draft {
         return Err(AppError::NotFound.into());
     }
-    let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id);
+    let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id());
     let actions = lifecycle::allowed_actions(row.status, &actor);
     let catalogue = load_catalogue(&mut tx).await?;
     let mut reviews = reviews(&mut tx, &catalogue, std::slice::from_ref(&row)).await?;

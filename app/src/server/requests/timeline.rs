@@ -29,9 +29,9 @@ fn role(role: TenantRole) -> Role {
 
 pub(super) fn tenant_actor(actor: &TenantActor, row: &RequestRow) -> lifecycle::Actor {
     lifecycle::Actor::new(
-        Some(role(actor.role)),
+        Some(role(actor.role())),
         false,
-        row.requester_user_id == actor.user_id,
+        row.requester_user_id == actor.user_id(),
     )
 }
 

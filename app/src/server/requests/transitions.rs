@@ -27,7 +27,7 @@ pub async fn submit_request(
     id: i64,
     client_ip: Option<&str>,
 ) -> ServiceResult<i64> {
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
     submit_in(&mut tx, actor, id, client_ip).await?;
     tx.commit().await?;
     Ok(id)
@@ -40,15 +40,15 @@ pub(super) async fn submit_in(
     id: i64,
     client_ip: Option<&str>,
 ) -> ServiceResult<()> {
-    let row = repo::find_in_tenant(&mut *tx, actor.tenant_id, id)
+    let row = repo::find_in_tenant(&mut *tx, actor.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;
-    if current == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+    if current == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
         return Err(AppError::NotFound.into());
     }
     let to = next(current, Action::Submit, &tenant_actor(actor, &row))?;
-    let (_, status) = repo::tenant_profile(&mut *tx, actor.tenant_id).await?;
+    let (_, status) = repo::tenant_profile(&mut *tx, actor.tenant_id()).await?;
     if status != TenantStatus::Verified {
         return Err(conflict(
             "Your organisation has not been verified by the platform yet, so it cannot submit requests; \
@@ -67,7 +67,7 @@ pub(super) async fn submit_in(
     }
     repo::set_submitted(
         &mut *tx,
-        actor.tenant_id,
+        actor.tenant_id(),
         id,
         to,
         catalogue.policy.version,
@@ -86,8 +86,8 @@ pub(super) async fn submit_in(
             action: Action::Submit,
             from: Some(current),
             to,
-            actor_user_id: actor.user_id,
-            actor_email: &actor.email,
+            actor_user_id: actor.user_id(),
+            actor_email: actor.email(),
             note,
             client_ip,
             detail: json!({ "residency": evaluation_detail(&evaluation) }),
@@ -110,16 +110,16 @@ pub async fn tenant_transition(
     if !matches!(action, Action::Endorse | Action::Withdraw) {
         return Err(AppError::Forbidden.into());
     }
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id).await?;
-    let row = repo::find_in_tenant(&mut tx, actor.tenant_id, id)
+    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;
-    if current == RequestStatus::Draft && row.requester_user_id != actor.user_id {
+    if current == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
         return Err(AppError::NotFound.into());
     }
     let to = next(current, action, &tenant_actor(actor, &row))?;
-    repo::set_status(&mut tx, actor.tenant_id, id, to).await?;
+    repo::set_status(&mut tx, actor.tenant_id(), id, to).await?;
     record(
         &mut tx,
         Record {
@@ -127,8 +127,8 @@ pub async fn tenant_transition(
             action,
             from: Some(current),
             to,
-            actor_user_id: actor.user_id,
-            actor_email: &actor.email,
+            actor_user_id: actor.user_id(),
+            actor_email: actor.email(),
             note: note.trim(),
             client_ip,
             detail: json!({}),

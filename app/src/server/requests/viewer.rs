@@ -49,8 +49,8 @@ pub async fn viewer_request(order: ViewerOrder) -> Result<(RequestContext, Viewe
 impl Viewer {
     pub(super) fn user_id(&self) -> i64 {
         match self {
-            Self::Admin(a) => a.user_id,
-            Self::Tenant(t) => t.user_id,
+            Self::Admin(a) => a.user_id(),
+            Self::Tenant(t) => t.user_id(),
         }
     }
 
@@ -63,7 +63,7 @@ impl Viewer {
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         let scope = match self {
             Self::Admin(_) => Scope::Platform,
-            Self::Tenant(t) => Scope::Tenant(t.tenant_id),
+            Self::Tenant(t) => Scope::Tenant(t.tenant_id()),
         };
         state.db.begin_scoped(scope, write).await
     }
@@ -72,7 +72,7 @@ impl Viewer {
     pub(super) fn tenant_id(&self) -> Option<i64> {
         match self {
             Self::Admin(_) => None,
-            Self::Tenant(t) => Some(t.tenant_id),
+            Self::Tenant(t) => Some(t.tenant_id()),
         }
     }
 }

@@ -37,7 +37,7 @@ pub const REJECTED_MESSAGE: &str =
 /// taken from the session, which may predate an admin's decision. Call it
 /// before any submission, on the connection or transaction doing the write.
 pub async fn require_verified(conn: &mut AnyConnection, actor: &TenantActor) -> ServiceResult<()> {
-    match repo::tenant_status(conn, actor.tenant_id).await? {
+    match repo::tenant_status(conn, actor.tenant_id()).await? {
         Some(TenantStatus::Verified) => Ok(()),
         Some(TenantStatus::Pending) => Err(AppError::conflict(NOT_VERIFIED_MESSAGE).into()),
         Some(TenantStatus::Rejected) => Err(AppError::conflict(REJECTED_MESSAGE).into()),

@@ -101,7 +101,7 @@ async fn verify_or_reject_tenant(
     audit::append(
         &mut tx,
         &AuditEvent::new(event)
-            .actor(admin.user_id, &admin.email)
+            .actor(admin.user_id(), admin.email())
             .tenant(tenant_id)
             .ip(ctx.client_ip.as_deref())
             .detail(json!({
