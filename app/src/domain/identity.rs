@@ -2,6 +2,7 @@
 //! `RegistrationId` (SIREN/SIRET in France, the EU VAT number elsewhere in the EU,
 //! a loosely checked registration number beyond).
 
+use super::capitalise;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -69,39 +70,6 @@ fn bounded_text(raw: &str, min: usize, max: usize, what: &str) -> Result<String,
         ));
     }
     Ok(text.to_owned())
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// Implements `Display`, `TryFrom<String>` and `From<Self> for String` for a string newtype.
-macro_rules! string_newtype_conversions {
-    ($($name:ident),+) => {$(
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = String;
-
-            fn try_from(raw: String) -> Result<Self, Self::Error> {
-                Self::parse(&raw)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> Self {
-                value.0
-            }
-        }
-    )+};
 }
 
 string_newtype_conversions!(PersonName, OrganisationName);

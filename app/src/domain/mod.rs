@@ -2,6 +2,40 @@
 //! clock (callers pass the date). The browser uses them to explain a decision
 //! at once; the server evaluates them again and never trusts the client.
 
+/// The text with its first letter upper-case.
+pub(crate) fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Implements `Display`, `TryFrom<String>` and `From<Self> for String` for a string newtype.
+macro_rules! string_newtype_conversions {
+    ($($name:ident),+) => {$(
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    )+};
+}
+
 pub mod capacity;
 pub mod catalogue;
 pub mod country;
