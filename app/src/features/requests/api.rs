@@ -209,20 +209,25 @@ pub async fn submit_request(id: String) -> Result<i64, AppError> {
     respond(requests::submit_request(&ctx.state, &actor, id, ctx.client_ip.as_deref()).await)
 }
 
-/// An owner endorses a member's submitted request.
-#[server(prefix = "/api", endpoint = "endorse_request")]
-pub async fn endorse_request(id: String, note: Option<String>) -> Result<String, AppError> {
-    use crate::domain::lifecycle::Action;
-    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
-    let (ctx, _, actor) = tenant_request(TenantAccess::Own).await?;
-    let id = respond(parse_id(&id))?;
+/// A tenant-side move of request `id` (endorse, withdraw) by a caller with `access`; answers the
+/// new status.
+#[cfg(feature = "ssr")]
+async fn tenant_move(
+    access: crate::server::TenantAccess,
+    action: crate::domain::lifecycle::Action,
+    id: &str,
+    note: Option<&str>,
+) -> Result<String, AppError> {
+    use crate::server::{error::respond, requests, tenant_request};
+    let (ctx, _, actor) = tenant_request(access).await?;
+    let id = respond(parse_id(id))?;
     let status = respond(
         requests::tenant_transition(
             &ctx.state,
             &actor,
             id,
-            Action::Endorse,
-            note.as_deref().unwrap_or(""),
+            action,
+            note.unwrap_or(""),
             ctx.client_ip.as_deref(),
         )
         .await,
@@ -230,25 +235,20 @@ pub async fn endorse_request(id: String, note: Option<String>) -> Result<String,
     Ok(status.as_str().to_owned())
 }
 
+/// An owner endorses a member's submitted request.
+#[server(prefix = "/api", endpoint = "endorse_request")]
+pub async fn endorse_request(id: String, note: Option<String>) -> Result<String, AppError> {
+    use crate::domain::lifecycle::Action;
+    use crate::server::TenantAccess;
+    tenant_move(TenantAccess::Own, Action::Endorse, &id, note.as_deref()).await
+}
+
 /// The requester or an owner withdraws an open request.
 #[server(prefix = "/api", endpoint = "withdraw_request")]
 pub async fn withdraw_request(id: String, note: Option<String>) -> Result<String, AppError> {
     use crate::domain::lifecycle::Action;
-    use crate::server::{error::respond, requests, tenant_request, TenantAccess};
-    let (ctx, _, actor) = tenant_request(TenantAccess::Write).await?;
-    let id = respond(parse_id(&id))?;
-    let status = respond(
-        requests::tenant_transition(
-            &ctx.state,
-            &actor,
-            id,
-            Action::Withdraw,
-            note.as_deref().unwrap_or(""),
-            ctx.client_ip.as_deref(),
-        )
-        .await,
-    )?;
-    Ok(status.as_str().to_owned())
+    use crate::server::TenantAccess;
+    tenant_move(TenantAccess::Write, Action::Withdraw, &id, note.as_deref()).await
 }
 
 /// A platform admin approves, partially approves or rejects an endorsed request. `decision` is
