@@ -215,8 +215,13 @@ pub async fn decide_on_request(
         from: current,
         to,
     };
-    let written =
-        repo::set_decision(&mut tx, moved, Some(note).filter(|n| !n.is_empty()), versions).await?;
+    let written = repo::set_decision(
+        &mut tx,
+        moved,
+        Some(note).filter(|n| !n.is_empty()),
+        versions,
+    )
+    .await?;
     ensure_moved(&mut tx, id, written).await?;
     if let Some(original) = &amended {
         let (actor_name, _) = repo::user_name(&mut tx, admin.user_id).await?;

@@ -90,8 +90,7 @@ pub async fn save_request(
                 return Err(AppError::NotFound.into());
             }
             next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
-            let written =
-                repo::update_draft(&mut tx, actor.tenant_id, id, input, site_id).await?;
+            let written = repo::update_draft(&mut tx, actor.tenant_id, id, input, site_id).await?;
             ensure_moved(&mut tx, id, written).await?;
             (row, Some(RequestStatus::Draft))
         }

@@ -63,7 +63,11 @@ pub(super) async fn ensure_moved(
     let now = repo::status_now(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    tracing::info!(request_id = id, now = now.as_str(), "transition lost a race");
+    tracing::info!(
+        request_id = id,
+        now = now.as_str(),
+        "transition lost a race"
+    );
     Err(conflict(lifecycle::lost_race_message(now)))
 }
 

@@ -74,8 +74,13 @@ pub(super) async fn submit_in(
         from: current,
         to,
     };
-    let written =
-        repo::set_submitted(&mut *tx, moved, catalogue.policy.version, catalogue.revision).await?;
+    let written = repo::set_submitted(
+        &mut *tx,
+        moved,
+        catalogue.policy.version,
+        catalogue.revision,
+    )
+    .await?;
     ensure_moved(&mut *tx, id, written).await?;
     let note = if to == RequestStatus::Endorsed {
         "Submitted by an owner: endorsed on submission."

@@ -250,10 +250,11 @@ pub async fn status_now(
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.map(|(s,)| RequestStatus::parse(&s).map_err(|e| {
-        sqlx::Error::Decode(format!("quota request {id}: status: {e}").into())
-    }))
-        .transpose()
+    row.map(|(s,)| {
+        RequestStatus::parse(&s)
+            .map_err(|e| sqlx::Error::Decode(format!("quota request {id}: status: {e}").into()))
+    })
+    .transpose()
 }
 
 /// The rules a request no longer meets, or `None` when it complies again.
