@@ -136,8 +136,8 @@ async fn race(id: i64, moves: &[Move; 2], tally: &mut Tally) -> [usize; 2] {
             ),
         }
     }
-    for side in 0..2 {
-        tally.wins[side] += wins[side];
+    for (total, won) in tally.wins.iter_mut().zip(wins) {
+        *total += won;
     }
     if wins[0] > 0 && wins[1] > 0 {
         tally.both_won += 1;

@@ -214,7 +214,6 @@ pub async fn set_decision(
 
 /// The GPUs and window a quota grants, replacing any it granted before, if the request is still
 /// `expected` (the status it was read with); answers whether it was.
-#[allow(clippy::too_many_arguments)]
 pub async fn set_grant(
     conn: &mut AnyConnection,
     tenant_id: i64,
