@@ -138,6 +138,16 @@ impl RequestStatus {
     }
 }
 
+/// What a caller is told when their action lost a race: the request moved to `now` between their
+/// reading it and their writing, for example "This request was withdrawn meanwhile; reload the
+/// page."
+pub fn lost_race_message(now: RequestStatus) -> String {
+    format!(
+        "This request was {} meanwhile; reload the page.",
+        now.past_tense()
+    )
+}
+
 named_enum! {
     /// What a quota request asks for.
     pub enum RequestKind ("request kind") {

@@ -354,3 +354,15 @@ fn a_quota_is_active_from_its_first_day_and_expired_on_its_end_day() {
         None
     );
 }
+
+#[test]
+fn a_lost_race_names_the_state_it_lost_to_in_words() {
+    assert_eq!(
+        lost_race_message(RequestStatus::Withdrawn),
+        "This request was withdrawn meanwhile; reload the page."
+    );
+    assert_eq!(
+        lost_race_message(RequestStatus::PartiallyApproved),
+        "This request was partially approved meanwhile; reload the page."
+    );
+}

@@ -10,7 +10,7 @@ use super::{
     conflict, invalid,
     placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
     repo::{self, LockedPool, Pools, RequestRow},
-    timeline::{next, record, Audience, Record},
+    timeline::{ensure_moved, next, record, Audience, Record},
 };
 use crate::domain::{
     capacity::{self, Commitment, Headroom},
@@ -50,7 +50,18 @@ pub(super) async fn reserve_capacity(
         &Commitment::new(start, end, gpus),
     )
     .map_err(|shortfall| conflict(shortfall.message(pool.gpu_model())))?;
-    repo::set_grant(conn, holder.tenant_id, holder.id, gpus, start, end).await?;
+    // A compare-and-set on the status `holder` was read with (under its row lock).
+    let written = repo::set_grant(
+        conn,
+        holder.tenant_id,
+        holder.id,
+        holder.status,
+        gpus,
+        start,
+        end,
+    )
+    .await?;
+    ensure_moved(conn, holder.id, written).await?;
     Ok(headroom)
 }
 
@@ -126,7 +137,10 @@ async fn amended_quota(
 
 /// A platform admin approves (in full or in part) or rejects an endorsed request. Approval
 /// re-evaluates residency and reserves capacity ([`reserve_capacity`]) in the same write
-/// transaction, under the pool's lock, so racing approvals never over-commit.
+/// transaction, under the pool's lock, so racing approvals never over-commit. The request is read
+/// again with its row locked, and its decision is a compare-and-set on the status read
+/// ([`repo::Move`]): a decision that lost a race (another admin's, a withdrawal) is a conflict
+/// naming the state it lost to, and writes nothing.
 pub async fn decide_on_request(
     state: &AppState,
     admin: &AdminActor,
@@ -195,14 +209,20 @@ pub async fn decide_on_request(
         });
         versions = Some((catalogue.policy.version, catalogue.revision));
     }
-    repo::set_decision(
-        &mut tx,
+    let moved = repo::Move {
+        tenant_id: row.tenant_id,
         id,
+        from: current,
         to,
+    };
+    let written = repo::set_decision(
+        &mut tx,
+        moved,
         Some(note).filter(|n| !n.is_empty()),
         versions,
     )
     .await?;
+    ensure_moved(&mut tx, id, written).await?;
     if let Some(original) = &amended {
         let (actor_name, _) = repo::user_name(&mut tx, admin.user_id()).await?;
         let status = original.status;

@@ -7,7 +7,7 @@ use super::{
     conflict, invalid,
     placement::{evaluate_at, failures, placement},
     repo::{self, NewAmendment, Pools},
-    timeline::{next, record, tenant_actor, Audience, Record},
+    timeline::{ensure_moved, next, record, tenant_actor, Audience, Record},
     today,
     transitions::submit_in,
 };
@@ -82,7 +82,7 @@ pub async fn save_request(
     let site_id = chosen_site(&catalogue, input)?.id;
     let (row, from) = match input.id {
         Some(id) => {
-            let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
+            let row = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let current = row.status;
@@ -90,7 +90,9 @@ pub async fn save_request(
                 return Err(AppError::NotFound.into());
             }
             next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
-            repo::update_draft(&mut tx, actor.tenant_id(), id, input, site_id).await?;
+            let written =
+                repo::update_draft(&mut tx, actor.tenant_id(), id, input, site_id).await?;
+            ensure_moved(&mut tx, id, written).await?;
             (row, Some(RequestStatus::Draft))
         }
         None => {
@@ -127,7 +129,7 @@ pub async fn save_request(
             from,
             to: RequestStatus::Draft,
             actor_user_id: actor.user_id(),
-            actor_email: actor.email(),
+            actor_email: &actor.email(),
             note: "",
             client_ip,
             detail: json!({}),
@@ -164,7 +166,8 @@ pub async fn amend_request(
         tx.rollback().await?;
         return Ok(existing.id);
     }
-    let original = repo::find_in_tenant(&mut tx, actor.tenant_id(), original_id)
+    // Locked: the quota's grant is read once, as a decision amending it may rewrite it.
+    let original = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), original_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let not_quota = || conflict("Only an approved quota can be changed or renewed.");
@@ -233,7 +236,7 @@ pub async fn amend_request(
             from: None,
             to: RequestStatus::Draft,
             actor_user_id: actor.user_id(),
-            actor_email: actor.email(),
+            actor_email: &actor.email(),
             note: &format!("{} of quota #{}.", kind.label(), original.id),
             client_ip,
             detail: json!({ "kind": kind.as_str(), "amends_request_id": original.id }),

@@ -49,6 +49,28 @@ pub(super) fn next(
     })
 }
 
+/// The end of a compare-and-set ([`repo::Move`]): nothing when it wrote its row; otherwise the
+/// request moved on meanwhile, and the caller gets a conflict naming the state it lost to (the
+/// transaction is then dropped, so it rolls back: no timeline step, audit event or notification).
+pub(super) async fn ensure_moved(
+    conn: &mut AnyConnection,
+    id: i64,
+    written: bool,
+) -> ServiceResult<()> {
+    if written {
+        return Ok(());
+    }
+    let now = repo::status_now(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tracing::info!(
+        request_id = id,
+        now = now.as_str(),
+        "transition lost a race"
+    );
+    Err(conflict(lifecycle::lost_race_message(now)))
+}
+
 /// Who else hears about a transition.
 pub(super) enum Audience {
     Requester,

@@ -1,5 +1,8 @@
 //! The tenant's transitions of a request: submission (residency checked with the rules in force),
-//! endorsement by an owner, and withdrawal.
+//! endorsement by an owner, and withdrawal. Each reads the request with its row locked
+//! (PostgreSQL; SQLite write transactions hold the database's write lock) and writes its new
+//! status as a compare-and-set on the status it read ([`repo::Move`]): a caller that lost a race
+//! gets a conflict naming the state it lost to, and nothing of its transition is written.
 
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -8,7 +11,7 @@ use super::{
     conflict, invalid,
     placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
     repo,
-    timeline::{next, record, tenant_actor, Audience, Record},
+    timeline::{ensure_moved, next, record, tenant_actor, Audience, Record},
 };
 use crate::domain::{
     lifecycle::{Action, RequestStatus},
@@ -40,7 +43,7 @@ pub(super) async fn submit_in(
     id: i64,
     client_ip: Option<&str>,
 ) -> ServiceResult<()> {
-    let row = repo::find_in_tenant(&mut *tx, actor.tenant_id(), id)
+    let row = repo::find_in_tenant_locked(&mut *tx, actor.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;
@@ -65,15 +68,20 @@ pub(super) async fn submit_in(
             ineligible_message(site, row.classification, &evaluation),
         ));
     }
-    repo::set_submitted(
-        &mut *tx,
-        actor.tenant_id(),
+    let moved = repo::Move {
+        tenant_id: actor.tenant_id(),
         id,
+        from: current,
         to,
+    };
+    let written = repo::set_submitted(
+        &mut *tx,
+        moved,
         catalogue.policy.version,
         catalogue.revision,
     )
     .await?;
+    ensure_moved(&mut *tx, id, written).await?;
     let note = if to == RequestStatus::Endorsed {
         "Submitted by an owner: endorsed on submission."
     } else {
@@ -87,7 +95,7 @@ pub(super) async fn submit_in(
             from: Some(current),
             to,
             actor_user_id: actor.user_id(),
-            actor_email: actor.email(),
+            actor_email: &actor.email(),
             note,
             client_ip,
             detail: json!({ "residency": evaluation_detail(&evaluation) }),
@@ -111,7 +119,7 @@ pub async fn tenant_transition(
         return Err(AppError::Forbidden.into());
     }
     let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
-    let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
+    let row = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;
@@ -119,7 +127,14 @@ pub async fn tenant_transition(
         return Err(AppError::NotFound.into());
     }
     let to = next(current, action, &tenant_actor(actor, &row))?;
-    repo::set_status(&mut tx, actor.tenant_id(), id, to).await?;
+    let moved = repo::Move {
+        tenant_id: actor.tenant_id(),
+        id,
+        from: current,
+        to,
+    };
+    let written = repo::set_status(&mut tx, moved).await?;
+    ensure_moved(&mut tx, id, written).await?;
     record(
         &mut tx,
         Record {
@@ -128,7 +143,7 @@ pub async fn tenant_transition(
             from: Some(current),
             to,
             actor_user_id: actor.user_id(),
-            actor_email: actor.email(),
+            actor_email: &actor.email(),
             note: note.trim(),
             client_ip,
             detail: json!({}),

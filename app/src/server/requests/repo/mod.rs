@@ -17,7 +17,7 @@ pub use people::{
 };
 pub use writes::{
     insert_amendment, insert_draft, set_compliance_flag, set_decision, set_grant, set_status,
-    set_submitted, update_draft, NewAmendment,
+    set_submitted, status_now, update_draft, Move, NewAmendment,
 };
 
 use sqlx::{AnyConnection, FromRow};
@@ -196,6 +196,24 @@ pub async fn find_in_tenant(
     id: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2");
+    decode_one(
+        sqlx::query_as(&sql)
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// A request of this tenant (`None` for another tenant's), its row locked until the transaction
+/// ends (see [`find_any_locked`]), so that two transitions of it are taken one after the other.
+pub async fn find_in_tenant_locked(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let lock = crate::server::db::row_lock(conn, Some("r"));
+    let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2{lock}");
     decode_one(
         sqlx::query_as(&sql)
             .bind(tenant_id)

@@ -51,18 +51,19 @@ pub async fn insert_draft(
     Ok(id)
 }
 
-/// Rewrites the fields of the tenant's draft `id`.
+/// Rewrites the fields of the tenant's draft `id`, if it is still a draft; answers whether it
+/// was (a compare-and-set: a request withdrawn or submitted meanwhile is left alone).
 pub async fn update_draft(
     conn: &mut AnyConnection,
     tenant_id: i64,
     id: i64,
     input: &DraftInput,
     site_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE quota_requests SET project_title = $1, justification = $2, sector = $3, classification = $4, \
          confidential_waiver = $5, site_id = $6, gpu_model = $7, gpus = $8, start_date = $9, end_date = $10, \
-         expected_gpu_hours = $11, updated_at = $12 WHERE tenant_id = $13 AND id = $14",
+         expected_gpu_hours = $11, updated_at = $12 WHERE tenant_id = $13 AND id = $14 AND status = 'draft'",
     )
     .bind(input.project_title.as_str())
     .bind(input.justification.as_str())
@@ -80,7 +81,7 @@ pub async fn update_draft(
     .bind(id)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// A change or renewal of a quota, as a draft of its requester.
@@ -129,85 +130,102 @@ pub async fn insert_amendment(
     Ok(id)
 }
 
-/// A submission: the new status and the policy and catalogue it was checked against.
+/// A status move of one request, as a compare-and-set: it happens only if the request is still
+/// `from` when written.
+#[derive(Debug, Clone, Copy)]
+pub struct Move {
+    pub tenant_id: i64,
+    pub id: i64,
+    pub from: RequestStatus,
+    pub to: RequestStatus,
+}
+
+/// Whether a compare-and-set wrote its row; `false` when the row had moved on meanwhile.
+fn one_row(done: &sqlx::any::AnyQueryResult) -> bool {
+    done.rows_affected() == 1
+}
+
+/// A submission: the new status and the policy and catalogue it was checked against. Answers
+/// whether the request was still `m.from` (see [`Move`]).
 pub async fn set_submitted(
     conn: &mut AnyConnection,
-    tenant_id: i64,
-    id: i64,
-    to: RequestStatus,
+    m: Move,
     policy_version: i64,
     catalogue_revision: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE quota_requests SET status = $1, policy_version = $2, catalogue_revision = $3, updated_at = $4 \
-         WHERE tenant_id = $5 AND id = $6",
+         WHERE tenant_id = $5 AND id = $6 AND status = $7",
     )
-    .bind(to.as_str())
+    .bind(m.to.as_str())
     .bind(policy_version)
     .bind(catalogue_revision)
     .bind(now_unix())
-    .bind(tenant_id)
-    .bind(id)
+    .bind(m.tenant_id)
+    .bind(m.id)
+    .bind(m.from.as_str())
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(one_row(&done))
 }
 
-/// A status change with nothing else (endorsement, withdrawal).
-pub async fn set_status(
-    conn: &mut AnyConnection,
-    tenant_id: i64,
-    id: i64,
-    to: RequestStatus,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE quota_requests SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
+/// A status change with nothing else (endorsement, withdrawal). Answers whether the request was
+/// still `m.from` (see [`Move`]).
+pub async fn set_status(conn: &mut AnyConnection, m: Move) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE quota_requests SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4 AND status = $5",
     )
-    .bind(to.as_str())
+    .bind(m.to.as_str())
     .bind(now_unix())
-    .bind(tenant_id)
-    .bind(id)
+    .bind(m.tenant_id)
+    .bind(m.id)
+    .bind(m.from.as_str())
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(one_row(&done))
 }
 
 /// A platform admin's decision: the new status, the reason, and (when granting) the policy and
-/// catalogue it was checked against.
+/// catalogue it was checked against. Answers whether the request was still `m.from` (see
+/// [`Move`]).
 pub async fn set_decision(
     conn: &mut AnyConnection,
-    id: i64,
-    to: RequestStatus,
+    m: Move,
     note: Option<&str>,
     versions: Option<(i64, i64)>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE quota_requests SET status = $1, decision_note = $2, policy_version = COALESCE($3, policy_version), \
-         catalogue_revision = COALESCE($4, catalogue_revision), updated_at = $5 WHERE id = $6",
+         catalogue_revision = COALESCE($4, catalogue_revision), updated_at = $5 \
+         WHERE tenant_id = $6 AND id = $7 AND status = $8",
     )
-    .bind(to.as_str())
+    .bind(m.to.as_str())
     .bind(note)
     .bind(versions.map(|v| v.0))
     .bind(versions.map(|v| v.1))
     .bind(now_unix())
-    .bind(id)
+    .bind(m.tenant_id)
+    .bind(m.id)
+    .bind(m.from.as_str())
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(one_row(&done))
 }
 
-/// The GPUs and window a quota grants, replacing any it granted before.
+/// The GPUs and window a quota grants, replacing any it granted before, if the request is still
+/// `expected` (the status it was read with); answers whether it was.
 pub async fn set_grant(
     conn: &mut AnyConnection,
     tenant_id: i64,
     id: i64,
+    expected: RequestStatus,
     gpus: u32,
     start: Date,
     end: Date,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "UPDATE quota_requests SET approved_gpus = $1, approved_start = $2, approved_end = $3, updated_at = $4 \
-         WHERE tenant_id = $5 AND id = $6",
+         WHERE tenant_id = $5 AND id = $6 AND status = $7",
     )
     .bind(i64::from(gpus))
     .bind(start.to_string())
@@ -215,9 +233,27 @@ pub async fn set_grant(
     .bind(now_unix())
     .bind(tenant_id)
     .bind(id)
+    .bind(expected.as_str())
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(one_row(&done))
+}
+
+/// The stored status of request `id` now (to name the state a lost race lost to), or `None`
+/// when there is no such request.
+pub async fn status_now(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<RequestStatus>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM quota_requests WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|(s,)| {
+        RequestStatus::parse(&s)
+            .map_err(|e| sqlx::Error::Decode(format!("quota request {id}: status: {e}").into()))
+    })
+    .transpose()
 }
 
 /// The rules a request no longer meets, or `None` when it complies again.
