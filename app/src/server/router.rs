@@ -2,13 +2,19 @@
 //! static files, wrapped in sessions and the security middleware. The server
 //! binary serves it and the tests drive it.
 
-use axum::{middleware, routing::get, Router};
+use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use super::{health, security, state::AppState};
-use crate::ui::{shell, App};
+use super::{error, health, security, state::AppState};
+use crate::{
+    error::BODY_LIMIT_BYTES,
+    ui::{shell, App},
+};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guichet_session";
@@ -61,6 +67,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::protect,
         ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::guard))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
