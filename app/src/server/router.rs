@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
 
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(
@@ -66,11 +66,19 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::protect,
-        ))
-        .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(middleware::from_fn(error::guard))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        ));
+    with_walls(app)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The walls around every request, outermost last: a caught panic answers 500
+/// ([`error::panic_response`]), `/api/` bodies are checked and its errors get
+/// their statuses ([`error::guard`]), and no body over [`BODY_LIMIT_BYTES`] is read.
+pub fn with_walls<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::guard))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
 }
