@@ -280,9 +280,10 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::Serialization(detail)
             | ServerFnErrorErr::Registration(detail)
             | ServerFnErrorErr::UnsupportedRequestMethod(detail)
-            | ServerFnErrorErr::Response(detail) => {
-                Self::bad_request(format!("The request could not be completed ({}).", short(&detail)))
-            }
+            | ServerFnErrorErr::Response(detail) => Self::bad_request(format!(
+                "The request could not be completed ({}).",
+                short(&detail)
+            )),
         }
     }
 }

@@ -193,9 +193,10 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
         axum::response::Html(ERROR_PAGE.replace("{message}", &AppError::Internal.to_string())),
     )
         .into_response();
-    response
-        .headers_mut()
-        .insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
@@ -212,7 +213,10 @@ pub fn unavailable_page() -> Response {
         http::header::RETRY_AFTER,
         http::HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
     );
-    headers.insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    headers.insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
