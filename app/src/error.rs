@@ -38,10 +38,21 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
-    /// The request never reached the function (network, encoding); the text
-    /// comes from the transport, not from the database.
-    #[error("The request could not be completed: {0}")]
-    Transport(String),
+    /// The request could not be read (a field missing, repeated or not in its
+    /// form, a body that is not text) or never reached the server (network).
+    /// The text comes from the decoder or the transport, never the database.
+    #[error("{message}")]
+    BadRequest { message: String },
+    /// The body is not a form (server functions read
+    /// `application/x-www-form-urlencoded` only).
+    #[error("This address only accepts a form (application/x-www-form-urlencoded).")]
+    UnsupportedMediaType,
+    /// The body is larger than the portal accepts.
+    #[error("What was sent is too large: at most {limit_bytes} bytes are accepted.")]
+    PayloadTooLarge { limit_bytes: u64 },
+    /// The database cannot be reached right now: try again shortly.
+    #[error("The portal is briefly unavailable. Please try again in {retry_after_secs} seconds.")]
+    Unavailable { retry_after_secs: u64 },
 }
 
 /// One form field's error: its name in the form and a sentence for a person.
@@ -191,7 +202,28 @@ impl AppError {
             Self::Conflict { .. } => S::CONFLICT,
             Self::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
-            Self::Transport(_) => S::BAD_REQUEST,
+            Self::BadRequest { .. } => S::BAD_REQUEST,
+            Self::UnsupportedMediaType => S::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge { .. } => S::PAYLOAD_TOO_LARGE,
+            Self::Unavailable { .. } => S::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// A bad request, with the decoder's or the transport's words.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            message: message.into(),
+        }
+    }
+
+    /// The seconds a client should wait before trying again (`Retry-After`),
+    /// for the errors that have one.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs } | Self::Unavailable { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 
@@ -220,11 +252,53 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Errors raised by server_fn itself, before or after the function runs.
+    /// On the server they are about the request (its arguments could not be
+    /// decoded, its body was too large); in the browser about the network.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::ServerError(message) => Self::Transport(message),
-            other => Self::Transport(other.to_string()),
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail) => {
+                if detail.contains("length limit exceeded") {
+                    Self::PayloadTooLarge {
+                        limit_bytes: BODY_LIMIT_BYTES as u64,
+                    }
+                } else {
+                    Self::bad_request(format!(
+                        "The form sent could not be read ({}). Please reload the page and try again.",
+                        short(&detail)
+                    ))
+                }
+            }
+            ServerFnErrorErr::Request(detail) => Self::bad_request(format!(
+                "The portal could not be reached ({}). Please check your connection and try again.",
+                short(&detail)
+            )),
+            ServerFnErrorErr::ServerError(detail)
+            | ServerFnErrorErr::MiddlewareError(detail)
+            | ServerFnErrorErr::Serialization(detail)
+            | ServerFnErrorErr::Registration(detail)
+            | ServerFnErrorErr::UnsupportedRequestMethod(detail)
+            | ServerFnErrorErr::Response(detail) => Self::bad_request(format!(
+                "The request could not be completed ({}).",
+                short(&detail)
+            )),
         }
+    }
+}
+
+/// The largest request body the portal reads (1 MiB): forms are a few
+/// kilobytes.
+pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+/// A decoder's detail, cut to a length a person reads (and that cannot carry a
+/// large body back in a reply).
+fn short(detail: &str) -> String {
+    const MAX: usize = 160;
+    match detail.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &detail[..end]),
+        None => detail.to_owned(),
     }
 }
 
@@ -282,6 +356,95 @@ mod tests {
     #[test]
     fn no_field_error_is_no_error() {
         assert_eq!(FieldErrors::default().finish(), Ok(()));
+    }
+
+    /// One value of every variant. The match below has no wildcard: a new
+    /// variant does not compile until it is listed here, and so serialised.
+    fn one_of_each() -> Vec<AppError> {
+        let all = vec![
+            AppError::Unauthenticated,
+            AppError::InvalidCredentials,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Validation {
+                field: "gpus".into(),
+                message: "Enter a number.".into(),
+                others: vec![FieldError {
+                    field: "site".into(),
+                    message: "Choose a site.".into(),
+                }],
+            },
+            AppError::conflict("Already decided."),
+            AppError::TooManyRequests {
+                retry_after_secs: 60,
+            },
+            AppError::Internal,
+            AppError::bad_request("The form sent could not be read."),
+            AppError::UnsupportedMediaType,
+            AppError::PayloadTooLarge {
+                limit_bytes: BODY_LIMIT_BYTES as u64,
+            },
+            AppError::Unavailable {
+                retry_after_secs: 5,
+            },
+        ];
+        for e in &all {
+            match e {
+                AppError::Unauthenticated
+                | AppError::InvalidCredentials
+                | AppError::Forbidden
+                | AppError::NotFound
+                | AppError::Validation { .. }
+                | AppError::Conflict { .. }
+                | AppError::TooManyRequests { .. }
+                | AppError::Internal
+                | AppError::BadRequest { .. }
+                | AppError::UnsupportedMediaType
+                | AppError::PayloadTooLarge { .. }
+                | AppError::Unavailable { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_variant_serialises_and_round_trips() {
+        let all = one_of_each();
+        let kinds: std::collections::BTreeSet<String> = all
+            .iter()
+            .map(|e| {
+                let bytes = e.ser();
+                let back = AppError::de(bytes.clone());
+                assert_eq!(&back, e, "{}", String::from_utf8_lossy(&bytes));
+                let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                json["kind"].as_str().expect("a kind").to_owned()
+            })
+            .collect();
+        assert_eq!(kinds.len(), all.len(), "two variants share a kind");
+    }
+
+    #[test]
+    fn server_fn_errors_become_client_errors_in_words() {
+        for (raw, status) in [
+            (
+                ServerFnErrorErr::Args("missing field `id`".into()),
+                http::StatusCode::BAD_REQUEST,
+            ),
+            (
+                ServerFnErrorErr::Deserialization("invalid utf-8 sequence".into()),
+                http::StatusCode::BAD_REQUEST,
+            ),
+            (
+                ServerFnErrorErr::Deserialization("length limit exceeded".into()),
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+        ] {
+            let e = AppError::from_server_fn_error(raw);
+            assert_eq!(e.status(), status, "{e:?}");
+            assert!(!e.to_string().is_empty());
+        }
+        let long = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".repeat(10_000)));
+        assert!(long.to_string().len() < 400, "{long}");
     }
 
     #[test]

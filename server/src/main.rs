@@ -33,6 +33,8 @@ async fn main() -> ExitCode {
         }
     };
     init_tracing(config.log_format);
+    // A panic (a request's included: the router answers it 500) is one log line, no backtrace.
+    app::server::error::log_panics_in_one_line();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => serve(config).await,

@@ -2,13 +2,19 @@
 //! static files, wrapped in sessions and the security middleware. The server
 //! binary serves it and the tests drive it.
 
-use axum::{middleware, routing::get, Router};
+use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use super::{health, security, state::AppState};
-use crate::ui::{shell, App};
+use super::{error, health, security, state::AppState};
+use crate::{
+    error::BODY_LIMIT_BYTES,
+    ui::{shell, App},
+};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guichet_session";
@@ -42,7 +48,7 @@ pub fn router(state: AppState) -> Router {
 
     let leptos_options = state.leptos_options.clone();
     let context_state = state.clone();
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(
@@ -60,8 +66,19 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::protect,
-        ))
+        ));
+    with_walls(app)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The walls around every request, outermost last: a caught panic answers 500
+/// ([`error::panic_response`]), `/api/` bodies are checked and its errors get
+/// their statuses ([`error::guard`]), and no body over [`BODY_LIMIT_BYTES`] is read.
+pub fn with_walls<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(error::guard))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
 }

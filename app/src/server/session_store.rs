@@ -61,9 +61,17 @@ fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(format!("session store: {}", kind_of(&e)))
 }
 
+/// The words [`kind_of`] gives a database that cannot be reached.
+const UNAVAILABLE: &str = "database unavailable";
+
+/// Whether a session-store error says the database cannot be reached right now.
+pub fn is_unavailable(e: &session_store::Error) -> bool {
+    matches!(e, session_store::Error::Backend(text) if text.ends_with(UNAVAILABLE))
+}
+
 fn kind_of(e: &sqlx::Error) -> &'static str {
     match e {
-        sqlx::Error::PoolTimedOut => "pool timed out",
+        e if super::db::is_unavailable(e) => UNAVAILABLE,
         sqlx::Error::Database(_) => "database error",
         sqlx::Error::Io(_) => "i/o error",
         _ => "error",

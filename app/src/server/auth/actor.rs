@@ -10,6 +10,7 @@ use crate::domain::tenancy::{TenantRole, TenantStatus};
 use crate::error::AppError;
 use crate::server::{
     db::now_unix,
+    error::ServiceError,
     session_store::{AUTH_KEY, SEEN_KEY},
     state::AppState,
 };
@@ -63,10 +64,10 @@ impl CurrentUser {
     /// Reads the identity from the request's session; `Unauthenticated` when
     /// there is none or it outlived the absolute session lifetime.
     pub async fn from_session(session: Session, state: &AppState) -> Result<Self, AppError> {
-        let identity: Option<SessionIdentity> = session.get(AUTH_KEY).await.map_err(|e| {
-            tracing::error!(error = %e, "could not read the session");
-            AppError::Internal
-        })?;
+        let identity: Option<SessionIdentity> = session
+            .get(AUTH_KEY)
+            .await
+            .map_err(|e| AppError::from(ServiceError::Session(e)))?;
         let Some(identity) = identity else {
             return Err(AppError::Unauthenticated);
         };
