@@ -195,14 +195,7 @@ pub async fn find_in_tenant(
     tenant_id: i64,
     id: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2");
-    decode_one(
-        sqlx::query_as(&sql)
-            .bind(tenant_id)
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    find_in_tenant_with(conn, tenant_id, id, "").await
 }
 
 /// A request of this tenant (`None` for another tenant's), its row locked until the transaction
@@ -213,6 +206,16 @@ pub async fn find_in_tenant_locked(
     id: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let lock = crate::server::db::row_lock(conn, Some("r"));
+    find_in_tenant_with(conn, tenant_id, id, &lock).await
+}
+
+/// The one statement behind [`find_in_tenant`] and [`find_in_tenant_locked`].
+async fn find_in_tenant_with(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    id: i64,
+    lock: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2{lock}");
     decode_one(
         sqlx::query_as(&sql)
