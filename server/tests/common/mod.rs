@@ -337,3 +337,5 @@ fn encode(s: &str) -> String {
     }
     out
 }
+
+pub mod catalogue;
