@@ -231,10 +231,13 @@ async fn create_admin(config: AppConfig, args: &[String]) -> anyhow::Result<()> 
             input.trim_end_matches(['\n', '\r']).to_string()
         }
     };
+    // Parsed here, once, by the portal's own rules (the same as sign-up's).
+    let email = app::domain::email::Email::parse(&email).map_err(|m| anyhow::anyhow!(m))?;
+    let password = app::domain::password::Password::parse(&password);
     let db = open_database(&config).await?;
     let state = AppState::new(db, config);
     let outcome =
-        app::server::identity::create_platform_admin(&state, &email, name.as_deref(), &password)
+        app::server::identity::create_platform_admin(&state, &email, name.as_deref(), password)
             .await?;
     println!("{outcome}");
     Ok(())

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::repo;
+use crate::domain::{email::Email, password::Password};
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
@@ -11,38 +12,29 @@ use crate::server::{
 };
 
 /// Creates a platform admin, or grants the role to an existing account (whose
-/// password is then left as it is). Returns what was done, for the operator.
+/// password is then left as it is). Returns what was done, for the operator. The
+/// password is as the command line parsed it: its error matters only for a new account.
 pub async fn create_platform_admin(
     state: &AppState,
-    email: &str,
+    email: &Email,
     name: Option<&str>,
-    password: &str,
+    password: Result<Password, String>,
 ) -> ServiceResult<String> {
-    let email = email.trim().to_lowercase();
-    if !email.contains('@') || email.len() > 254 {
-        return Err(AppError::validation("email", "That is not an e-mail address.").into());
-    }
+    let email = email.as_str();
     // Platform scope: the operator's command line acts for the platform.
     let mut tx = state.db.platform_write_tx().await?;
     let mut ended_sessions_of = None;
-    let outcome = match repo::find_user_by_email(&mut tx, &email).await? {
+    let outcome = match repo::find_user_by_email(&mut tx, email).await? {
         Some(user) => {
             repo::grant_platform_admin(&mut tx, user.id).await?;
             ended_sessions_of = Some(user.id);
             format!("{email} is now a platform admin (existing account; its sessions were ended)")
         }
         None => {
-            let length = password.chars().count();
-            if !(12..=128).contains(&length) {
-                return Err(AppError::validation(
-                    "password",
-                    "The password must be 12 to 128 characters long.",
-                )
-                .into());
-            }
-            let hash = state.hashing.hash(password).await?;
+            let password = password.map_err(|message| AppError::validation("password", message))?;
+            let hash = state.hashing.hash(password.expose_secret()).await?;
             let display = name.unwrap_or("Platform admin");
-            repo::insert_user(&mut tx, &email, display, &hash, true).await?;
+            repo::insert_user(&mut tx, email, display, &hash, true).await?;
             format!("created platform admin {email}")
         }
     };
