@@ -186,7 +186,7 @@ pub async fn change_role(
     role: TenantRole,
 ) -> ServiceResult<()> {
     let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
-    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id()).await?;
+    repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -223,7 +223,7 @@ pub async fn change_role(
 /// removed. The member's sessions end.
 pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
     let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
-    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id()).await?;
+    repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -255,7 +255,7 @@ pub async fn leave(
     actor: &TenantActor,
 ) -> ServiceResult<()> {
     let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
-    repo::lock_tenant(&mut tx, ctx.state.db.backend(), actor.tenant_id()).await?;
+    repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), actor.user_id())
         .await?
         .ok_or(AppError::NotFound)?;

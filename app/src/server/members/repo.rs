@@ -6,7 +6,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use crate::domain::tenancy::TenantRole;
-use crate::server::db::{now_unix, Backend};
+use crate::server::db::now_unix;
 
 /// A stored role, read into its type (the table's CHECK keeps it one of them).
 pub fn stored_role(stored: &str) -> Result<TenantRole, sqlx::Error> {
@@ -123,17 +123,12 @@ pub async fn count_owners(conn: &mut AnyConnection, tenant_id: i64) -> Result<i6
 /// Serialises membership changes of one tenant until the transaction ends, so
 /// that two owners demoting each other at once cannot leave it with none. On
 /// SQLite the write transaction (`BEGIN IMMEDIATE`) already does this.
-pub async fn lock_tenant(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    tenant_id: i64,
-) -> Result<(), sqlx::Error> {
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
-            .bind(tenant_id)
-            .fetch_optional(conn)
-            .await?;
-    }
+pub async fn lock_tenant(conn: &mut AnyConnection, tenant_id: i64) -> Result<(), sqlx::Error> {
+    let lock = crate::server::db::row_lock(conn, None);
+    sqlx::query(&format!("SELECT id FROM tenants WHERE id = $1{lock}"))
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(())
 }
 
