@@ -152,6 +152,21 @@ impl FieldErrors {
 }
 
 impl AppError {
+    /// A validation error with `more`'s field errors added after its own (a field keeps its
+    /// first error); any other error, or no `more`, is handed back as it is.
+    pub fn with_field_errors_of(self, more: Option<AppError>) -> AppError {
+        let (Self::Validation { .. }, Some(more @ Self::Validation { .. })) = (&self, more) else {
+            return self;
+        };
+        let mut errors = FieldErrors::default();
+        let absorbed = errors.absorb(self).and_then(|()| errors.absorb(more));
+        match absorbed.and_then(|()| errors.finish()) {
+            Err(merged) => merged,
+            // Both held errors, so this arm is never taken.
+            Ok(()) => AppError::Internal,
+        }
+    }
+
     /// A validation error on one named form field.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {

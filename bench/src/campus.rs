@@ -183,6 +183,10 @@ pub async fn build(db: &Db, tenants: usize, requests: usize) -> Result<Campus, B
         request_rows(&people, &pools, requests, now),
     )
     .await?;
+    // Rows written by hand: the committed days are counted from them, as approvals would have.
+    let mut tx = db.platform_write_tx().await?;
+    app::server::requests::repo::recount_pool_days(&mut tx).await?;
+    tx.commit().await?;
     if db.backend() == Backend::Postgres {
         // What autovacuum would have done by the time a campus holds this much.
         sqlx::query("ANALYZE").execute(db.pool()).await?;

@@ -239,6 +239,7 @@ async fn check_no_stray_grants(app: &TestApp) {
         "requests hold GPUs without a grant on {}",
         backend_name()
     );
+    app.assert_pool_days_agree().await;
 }
 
 fn report(pair: &str, moves: &[Move; 2], tally: &Tally) {

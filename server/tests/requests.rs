@@ -469,6 +469,7 @@ async fn racing_approvals_never_over_commit_a_site() {
         );
         assert_eq!(committed, CAPACITY, "round {round}");
     }
+    app.assert_pool_days_agree().await;
 }
 
 #[tokio::test]
@@ -761,6 +762,8 @@ async fn an_approved_change_amends_the_quota_counting_it_once_and_an_oversized_o
         )
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+    // The committed days follow the grant as it was amended, counted once.
+    app.assert_pool_days_agree().await;
 }
 
 #[tokio::test]
@@ -931,6 +934,7 @@ async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
     let unread = member.call("unread_notifications", &[]).await;
     assert_eq!(unread.status, StatusCode::OK, "{}", unread.body);
     assert!(unread.json().as_i64().unwrap() >= 2, "{}", unread.body);
+    app.assert_pool_days_agree().await;
 }
 
 #[tokio::test]
@@ -1100,4 +1104,60 @@ async fn the_request_list_filters_sorts_and_pages_through_its_arguments() {
         let found = member.call("list_requests", &[("search", words)]).await;
         assert_eq!(ids(&found), vec![99], "{words}");
     }
+}
+
+/// A form with a bad date and a site or model the catalogue lacks names every field at once:
+/// the catalogue's check runs even though other fields failed to parse.
+#[tokio::test]
+async fn a_bad_form_names_the_catalogue_fields_with_the_others_at_once() {
+    let app = TestApp::with_demo().await;
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let fields = |response: &TestResponse| -> Vec<String> {
+        let body = response.json();
+        let mut fields = vec![body["field"].as_str().unwrap_or_default().to_owned()];
+        for other in body["others"].as_array().cloned().unwrap_or_default() {
+            fields.push(other["field"].as_str().unwrap_or_default().to_owned());
+        }
+        fields
+    };
+    let unknown_site = with(
+        form("k-bad-all"),
+        &[("start_date", "31/02/2027"), ("site", "atlantis")],
+    );
+    let response = call_owned(&mut owner, "save_request", &unknown_site).await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        response.body
+    );
+    assert_eq!(
+        fields(&response),
+        ["start_date", "site"],
+        "{}",
+        response.body
+    );
+
+    let missing_model = with(
+        form("k-bad-model"),
+        &[("gpus", "many"), ("gpu_model", "Z9000")],
+    );
+    let response = call_owned(&mut owner, "save_request", &missing_model).await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        response.body
+    );
+    assert_eq!(
+        fields(&response),
+        ["gpus", "gpu_model"],
+        "{}",
+        response.body
+    );
+    assert!(
+        response.body.contains("has no Z9000 GPUs"),
+        "{}",
+        response.body
+    );
 }

@@ -85,6 +85,10 @@ async fn main() -> Result<(), BoxError> {
         rows,
     )
     .await?;
+    // Rows written by hand: the committed days are counted from them, as approvals would have.
+    let mut tx = state.db.platform_write_tx().await?;
+    repo::recount_pool_days(&mut tx).await?;
+    tx.commit().await?;
     println!(
         "loaded {QUOTAS} approved quotas in {:.1} s",
         loading.elapsed().as_secs_f64()
@@ -100,8 +104,13 @@ async fn main() -> Result<(), BoxError> {
         let end = start + Days::days(rng.range(7, 60));
         let gpus = u32::try_from(rng.range(1, 8)).unwrap_or(1);
         let t = Instant::now();
-        let pools = [(pool.site_id, pool.model.clone())];
-        let loads = repo::pool_loads(&mut conn, repo::Pools::These(&pools), start, end).await?;
+        let window = [repo::PoolWindow {
+            site_id: pool.site_id,
+            gpu_model: pool.model.clone(),
+            start,
+            end,
+        }];
+        let loads = repo::pool_loads(&mut conn, repo::Pools::These(&window)).await?;
         let commitments = loads.commitments(pool.site_id, &pool.model, start, end, None);
         let result = check_fits(
             Pool::new(pool.available, 0),

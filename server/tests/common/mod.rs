@@ -177,6 +177,46 @@ impl TestApp {
         &self.owner_pool
     }
 
+    /// Checks that `pool_days` holds, for every pool and day, the sum of the approved and
+    /// partially approved grants covering that day, counted here from the quotas themselves.
+    #[allow(dead_code)]
+    pub async fn assert_pool_days_agree(&self) {
+        let grants: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT site_id, gpu_model, approved_start, approved_end, approved_gpus FROM quota_requests \
+             WHERE status IN ('approved', 'partially_approved') AND approved_gpus IS NOT NULL",
+        )
+        .fetch_all(self.owner_pool())
+        .await
+        .unwrap();
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let mut expected = std::collections::BTreeMap::new();
+        for (site, model, start, end, gpus) in grants {
+            let start = time::Date::parse(&start, &format).unwrap().to_julian_day();
+            let end = time::Date::parse(&end, &format).unwrap().to_julian_day();
+            for day in start..end {
+                *expected
+                    .entry((site, model.clone(), i64::from(day)))
+                    .or_insert(0_i64) += gpus;
+            }
+        }
+        let stored: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT site_id, gpu_model, day, committed FROM pool_days ORDER BY site_id, gpu_model, day",
+        )
+        .fetch_all(self.owner_pool())
+        .await
+        .unwrap();
+        let stored: std::collections::BTreeMap<_, _> = stored
+            .into_iter()
+            .map(|(site, model, day, committed)| ((site, model, day), committed))
+            .collect();
+        assert_eq!(
+            stored,
+            expected,
+            "pool_days disagrees with the grants on {}",
+            backend_name()
+        );
+    }
+
     pub fn anon(&self) -> Client {
         Client {
             router: self.router.clone(),

@@ -1,14 +1,9 @@
 //! The capacity overview: every pool's weekly peak commitment over the next weeks, from one query
-//! summing the approved windows of all sites.
+//! over the committed days of all sites.
 
 use time::{Date, Duration};
 
-use super::{
-    repo::{self, Pools},
-    today,
-    viewer::Viewer,
-};
-use crate::domain::capacity::weekly_load;
+use super::{repo, today, viewer::Viewer};
 use crate::features::capacity::types::{CapacityLoads, PoolLoad, WEEKS};
 use crate::server::{catalogue::load_catalogue, error::ServiceResult, state::AppState};
 
@@ -20,11 +15,10 @@ pub fn week_start(day: Date) -> Date {
 /// Every site and model of the catalogue with its weekly peak over the next [`WEEKS`] weeks.
 pub async fn overview(state: &AppState, _viewer: &Viewer) -> ServiceResult<CapacityLoads> {
     let first = week_start(today());
-    let end = first + Duration::days(7 * WEEKS as i64);
     // Platform scope: the load sums every tenant's approved quotas; only per-pool totals leave.
     let mut tx = state.db.platform_tx().await?;
     let catalogue = load_catalogue(&mut tx).await?;
-    let loads = repo::pool_loads(&mut tx, Pools::All, first, end).await?;
+    let loads = repo::weekly_peaks(&mut tx, first, WEEKS).await?;
     tx.commit().await?;
     let weeks: Vec<String> = (0..WEEKS)
         .map(|i| (first + Duration::days(7 * i as i64)).to_string())
@@ -32,11 +26,10 @@ pub async fn overview(state: &AppState, _viewer: &Viewer) -> ServiceResult<Capac
     let mut pools = Vec::new();
     for site in &catalogue.sites {
         for pool in &site.gpus {
-            let commitments = loads.commitments(site.id, &pool.model, first, end, None);
-            let peaks = weekly_load(&commitments, first, WEEKS)
-                .into_iter()
-                .map(|w| w.peak_committed)
-                .collect();
+            let peaks = loads
+                .get(&(site.id, pool.model.clone()))
+                .cloned()
+                .unwrap_or_else(|| vec![0; WEEKS]);
             pools.push(PoolLoad {
                 site_slug: site.profile.slug.clone(),
                 site_name: site.profile.name.clone(),

@@ -9,7 +9,7 @@ use time::Date;
 use super::{
     conflict, invalid,
     placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
-    repo::{self, LockedPool, Pools, RequestRow},
+    repo::{self, LockedPool, PoolWindow, Pools, RequestRow},
     timeline::{ensure_moved, next, record, Audience, Record},
 };
 use crate::domain::{
@@ -40,8 +40,20 @@ pub(super) async fn reserve_capacity(
     start: Date,
     end: Date,
 ) -> ServiceResult<Headroom> {
-    let pools = [(pool.site_id(), pool.gpu_model().to_owned())];
-    let loads = repo::pool_loads(conn, Pools::These(&pools), start, end).await?;
+    if (holder.site_id, holder.gpu_model.as_str()) != (pool.site_id(), pool.gpu_model()) {
+        tracing::error!(
+            request_id = holder.id,
+            "a quota's grant was to be reserved in another pool than its own"
+        );
+        return Err(AppError::Internal.into());
+    }
+    let window = [PoolWindow {
+        site_id: pool.site_id(),
+        gpu_model: pool.gpu_model().to_owned(),
+        start,
+        end,
+    }];
+    let loads = repo::pool_loads(conn, Pools::These(&window)).await?;
     let replaced = holder.commitment();
     let commitments = loads.commitments(pool.site_id(), pool.gpu_model(), start, end, replaced);
     let headroom = capacity::check_fits(
@@ -62,6 +74,10 @@ pub(super) async fn reserve_capacity(
     )
     .await?;
     ensure_moved(conn, holder.id, written).await?;
+    if let Some(old) = replaced.filter(|c| !c.is_empty()) {
+        repo::commit_to_pool(conn, pool, old.start, old.end, -i64::from(old.gpus)).await?;
+    }
+    repo::commit_to_pool(conn, pool, start, end, i64::from(gpus)).await?;
     Ok(headroom)
 }
 

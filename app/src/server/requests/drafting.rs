@@ -24,28 +24,50 @@ use crate::features::requests::types::{
     AmendInput, DraftInput, FormOptions, SiteOption, SiteQuery,
 };
 use crate::server::{
-    auth::actor::TenantActor, catalogue::load_catalogue, db::is_unique_violation,
-    error::ServiceResult, state::AppState,
+    auth::actor::TenantActor,
+    catalogue::load_catalogue,
+    db::is_unique_violation,
+    error::{ServiceError, ServiceResult},
+    state::AppState,
 };
 
 /// The catalogue's site of the form, which must have the form's GPU model.
 fn chosen_site<'c>(
     catalogue: &'c CatalogueSnapshot,
-    input: &DraftInput,
+    site: &str,
+    gpu_model: &str,
 ) -> ServiceResult<&'c CatalogueSite> {
     let site = catalogue
-        .site(&input.site)
+        .site(site)
         .ok_or_else(|| invalid("site", "Please choose a site from the list."))?;
-    if site.pool(&input.gpu_model).is_none() {
+    if site.pool(gpu_model).is_none() {
         return Err(invalid(
             "gpu_model",
             format!(
                 "{} has no {} GPUs; choose another model or site.",
-                site.profile.name, input.gpu_model
+                site.profile.name, gpu_model
             ),
         ));
     }
     Ok(site)
+}
+
+/// The error, if any, of a form's site and GPU model against the catalogue: for a form that
+/// failed to parse, so that its page shows these beside the other fields' errors at once.
+pub async fn site_choice_error(
+    state: &AppState,
+    actor: &TenantActor,
+    site: &str,
+    gpu_model: &str,
+) -> ServiceResult<Option<AppError>> {
+    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
+    let catalogue = load_catalogue(&mut tx).await?;
+    tx.commit().await?;
+    match chosen_site(&catalogue, site.trim(), gpu_model.trim()) {
+        Ok(_) => Ok(None),
+        Err(ServiceError::App(e)) => Ok(Some(e)),
+        Err(other) => Err(other),
+    }
 }
 
 /// Creates or updates a draft, and submits it when `submit` is set, in one transaction. A form
@@ -79,7 +101,7 @@ pub async fn save_request(
         }
     }
 
-    let site_id = chosen_site(&catalogue, input)?.id;
+    let site_id = chosen_site(&catalogue, &input.site, &input.gpu_model)?.id;
     let (row, from) = match input.id {
         Some(id) => {
             let row = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), id)
@@ -274,7 +296,7 @@ pub async fn form_options(
         // Platform scope: a site's free GPUs count every tenant's approved quotas; only the
         // totals leave this function.
         let mut all = state.db.platform_tx().await?;
-        let loads = repo::pool_loads(&mut all, Pools::Model(gpu_model), start, end).await?;
+        let loads = repo::pool_loads(&mut all, Pools::Model(gpu_model, start, end)).await?;
         all.commit().await?;
         loads
     } else {

@@ -9,7 +9,9 @@ use time::Date;
 use super::{
     drafting::new_idempotency_key,
     placement::{evaluate_at, failures, stored_placement},
-    repo::{self, GrantedQuota, ListScope, PoolLoads, Pools, RequestFilter, RequestRow},
+    repo::{
+        self, GrantedQuota, ListScope, PoolLoads, PoolWindow, Pools, RequestFilter, RequestRow,
+    },
     timeline::tenant_actor,
     today, PAGE_ROWS,
 };
@@ -220,19 +222,16 @@ async fn reviews(
     catalogue: &CatalogueSnapshot,
     rows: &[RequestRow],
 ) -> ServiceResult<Vec<Review>> {
-    let (Some(first), Some(last)) = (
-        rows.iter().map(|r| r.start).min(),
-        rows.iter().map(|r| r.end).max(),
-    ) else {
-        return Ok(Vec::new());
-    };
-    let mut pools: Vec<(i64, String)> = rows
+    let windows: Vec<PoolWindow> = rows
         .iter()
-        .map(|r| (r.site_id, r.gpu_model.clone()))
+        .map(|r| PoolWindow {
+            site_id: r.site_id,
+            gpu_model: r.gpu_model.clone(),
+            start: r.start,
+            end: r.end,
+        })
         .collect();
-    pools.sort();
-    pools.dedup();
-    let loads = repo::pool_loads(conn, Pools::These(&pools), first, last).await?;
+    let loads = repo::pool_loads(conn, Pools::These(&windows)).await?;
     let amended: Vec<i64> = rows.iter().filter_map(amended_id).collect();
     let amended = repo::granted_quotas(conn, &amended).await?;
     rows.iter()

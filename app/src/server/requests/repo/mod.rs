@@ -8,7 +8,8 @@ mod people;
 mod writes;
 
 pub use capacity::{
-    granted_quotas, lock_pool, pool_loads, GrantedQuota, LockedPool, PoolLoads, Pools,
+    commit_to_pool, granted_quotas, lock_pool, pool_days_snapshot, pool_loads, recount_pool_days,
+    weekly_peaks, GrantedQuota, LockedPool, PoolLoads, PoolWindow, Pools,
 };
 pub use list::{list_requests, ListScope, RequestFilter, SortColumn};
 pub use people::{
