@@ -14,7 +14,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STATE_FILE="$GUICHET_ROOT/target/pg-test-cluster.env"
+# PG_TEST_STATE_FILE: where `start` records the cluster (a test that starts its own names another).
+STATE_FILE="${PG_TEST_STATE_FILE:-$GUICHET_ROOT/target/pg-test-cluster.env}"
 PG_USER=guichet
 
 pg_on_path || die "initdb/pg_ctl not found on PATH nor in /usr/lib/postgresql/*/bin: run scripts/ensure-tools.sh --test (Debian's postgresql)"

@@ -6,8 +6,9 @@
 //! function and `/readyz` answer 503 with `Retry-After`, fast.
 //!
 //! The outage: on both backends the app's pool is closed under it (every acquire fails with
-//! `PoolClosed`). A server that stops answering (connections refused or black-holed) is bounded
-//! by the pool's 2 s `acquire_timeout` and `/readyz`'s own 800 ms; not yet driven by a test here.
+//! `PoolClosed`). A real PostgreSQL server killed under the portal is `outage.rs`. A server that
+//! is black-holed (connections hang) is bounded by the pool's 2 s `acquire_timeout` for new
+//! connections and `/readyz`'s own 800 ms, not by a test.
 
 mod common;
 

@@ -69,6 +69,8 @@ pub enum DbError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Fails calls fast while the database is unreachable (see [`super::db_breaker`]).
+    breaker: std::sync::Arc<super::db_breaker::Breaker>,
 }
 
 /// How long a request waits for a connection before it is told the portal is
@@ -128,7 +130,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(connect_error)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            breaker: Default::default(),
+        })
     }
 
     /// Applies every pending migration of this backend's folder, as the role
@@ -287,6 +293,14 @@ impl Db {
         scope: Scope,
         write: bool,
     ) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.guard(self.begin_unguarded(scope, write)).await
+    }
+
+    async fn begin_unguarded(
+        &self,
+        scope: Scope,
+        write: bool,
+    ) -> Result<Transaction<'static, Any>, sqlx::Error> {
         let mut tx = match (self.backend, write) {
             (Backend::Sqlite, true) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             _ => self.pool.begin().await?,
@@ -307,10 +321,31 @@ impl Db {
 
     /// Answers whether the database responds, for `/readyz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
+        self.guard(sqlx::query("SELECT 1").execute(&self.pool))
             .await
             .map(|_| ())
+    }
+
+    /// A connection of the pool, with no scope (see [`Db::pool`]), through the breaker.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        self.guard(self.pool.acquire()).await
+    }
+
+    /// Runs a call on [`Db::pool`] through the breaker: while the database is unreachable it
+    /// fails at once (503) instead of waiting the acquire timeout. A broken or refused
+    /// connection opens it; so does a wait for a connection that timed out while the pool had
+    /// room to open one (its connects failed), but not one that timed out because every
+    /// connection was busy (load, not an outage).
+    pub async fn guard<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, sqlx::Error> {
+        let pool = &self.pool;
+        let is_outage = |e: &sqlx::Error| match e {
+            sqlx::Error::PoolTimedOut => pool.size() < pool.options().get_max_connections(),
+            e => is_unavailable(e),
+        };
+        self.breaker.guard(call, is_outage).await
     }
 
     pub async fn close(&self) {

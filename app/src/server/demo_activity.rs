@@ -331,7 +331,7 @@ async fn make(
 }
 
 async fn admin_actor(state: &AppState) -> Result<AdminActor, DemoError> {
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = state.db.acquire().await?;
     let user = find_user_by_email(&mut conn, ADMIN_EMAIL)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod config;
 pub mod db;
+mod db_breaker;
 pub mod demo;
 pub mod demo_activity;
 pub mod demo_sites;

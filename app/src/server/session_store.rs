@@ -39,10 +39,14 @@ impl DbSessionStore {
         user_id: i64,
         keep: Option<&str>,
     ) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-            .bind(user_id)
-            .bind(keep.unwrap_or(""))
-            .execute(self.db.pool())
+        let done = self
+            .db
+            .guard(
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                    .bind(user_id)
+                    .bind(keep.unwrap_or(""))
+                    .execute(self.db.pool()),
+            )
             .await?;
         Ok(done.rows_affected())
     }
@@ -84,14 +88,14 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         loop {
-            let inserted = sqlx::query(
+            let inserted = self.db.guard(sqlx::query(
                 "INSERT INTO sessions (id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4)",
             )
             .bind(record.id.to_string())
             .bind(user_id_of(record))
             .bind(&data)
             .bind(record.expiry_date.unix_timestamp())
-            .execute(self.db.pool())
+            .execute(self.db.pool()))
             .await;
             match inserted {
                 Ok(_) => return Ok(()),
@@ -109,26 +113,35 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sqlx::query("UPDATE sessions SET user_id = $1, data = $2, expiry_date = $3 WHERE id = $4")
-            .bind(user_id_of(record))
-            .bind(&data)
-            .bind(record.expiry_date.unix_timestamp())
-            .bind(record.id.to_string())
-            .execute(self.db.pool())
+        self.db
+            .guard(
+                sqlx::query(
+                    "UPDATE sessions SET user_id = $1, data = $2, expiry_date = $3 WHERE id = $4",
+                )
+                .bind(user_id_of(record))
+                .bind(&data)
+                .bind(record.expiry_date.unix_timestamp())
+                .bind(record.id.to_string())
+                .execute(self.db.pool()),
+            )
             .await
             .map_err(backend)?;
         Ok(())
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
-        )
-        .bind(session_id.to_string())
-        .bind(now_unix())
-        .fetch_optional(self.db.pool())
-        .await
-        .map_err(backend)?;
+        let row: Option<(String, i64)> = self
+            .db
+            .guard(
+                sqlx::query_as(
+                    "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
+                )
+                .bind(session_id.to_string())
+                .bind(now_unix())
+                .fetch_optional(self.db.pool()),
+            )
+            .await
+            .map_err(backend)?;
         let Some((data, expiry)) = row else {
             return Ok(None);
         };
@@ -144,9 +157,12 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(session_id.to_string())
-            .execute(self.db.pool())
+        self.db
+            .guard(
+                sqlx::query("DELETE FROM sessions WHERE id = $1")
+                    .bind(session_id.to_string())
+                    .execute(self.db.pool()),
+            )
             .await
             .map_err(backend)?;
         Ok(())
@@ -156,9 +172,12 @@ impl SessionStore for DbSessionStore {
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE expiry_date <= $1")
-            .bind(now_unix())
-            .execute(self.db.pool())
+        self.db
+            .guard(
+                sqlx::query("DELETE FROM sessions WHERE expiry_date <= $1")
+                    .bind(now_unix())
+                    .execute(self.db.pool()),
+            )
             .await
             .map_err(backend)?;
         Ok(())

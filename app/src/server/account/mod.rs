@@ -22,7 +22,7 @@ mod repo;
 pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<AccountView> {
     let current = ctx.session.id().map(|id| id.to_string());
     // Sessions are not tenant-owned: the bare pool.
-    let mut conn = ctx.state.db.pool().acquire().await?;
+    let mut conn = ctx.state.db.acquire().await?;
     let mut sessions: Vec<SessionView> = repo::open_sessions(&mut conn, user.user_id())
         .await?
         .into_iter()
@@ -68,7 +68,7 @@ pub async fn verify_current_password(
     }
     // Accounts are not tenant-owned: a bare connection, returned before hashing.
     let account = {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.acquire().await?;
         accounts::find_user_by_email(&mut conn, &user.identity.email)
             .await?
             .filter(|a| a.id == user.user_id())

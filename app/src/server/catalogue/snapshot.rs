@@ -15,7 +15,7 @@ pub const ADMIN_DEFAULT_COUNTRY: &str = "FR";
 
 /// The whole catalogue with the policy in force.
 pub async fn snapshot(ctx: &RequestContext) -> ServiceResult<CatalogueSnapshot> {
-    let mut conn = ctx.state.db.pool().acquire().await?;
+    let mut conn = ctx.state.db.acquire().await?;
     Ok(repo::load_catalogue(&mut conn).await?)
 }
 

@@ -31,7 +31,7 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
 
     // Accounts are not tenant-owned: a bare connection, returned before hashing.
     let user = {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.acquire().await?;
         repo::find_user_by_email(&mut conn, &email).await?
     };
     let verdict = state
@@ -43,7 +43,7 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
         (Some(user), Verified::Yes | Verified::YesButRehash) => {
             if verdict == Verified::YesButRehash {
                 let upgraded = state.hashing.hash(password).await?;
-                let mut conn = state.db.pool().acquire().await?;
+                let mut conn = state.db.acquire().await?;
                 repo::update_password_hash(&mut conn, user.id, &upgraded).await?;
             }
             user

@@ -48,7 +48,7 @@ pub async fn sign_up(ctx: &RequestContext, v: &SignUp) -> ServiceResult<()> {
     // A cheap look first, so a duplicate does not cost a hash; checked again
     // inside the transaction (and by the unique index) against a race.
     {
-        let mut conn = state.db.pool().acquire().await?;
+        let mut conn = state.db.acquire().await?;
         if accounts::find_user_by_email(&mut conn, v.email.as_str())
             .await?
             .is_some()
