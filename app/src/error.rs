@@ -34,7 +34,7 @@ pub enum AppError {
     },
     #[error("{message}")]
     Conflict { message: String },
-    #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
+    #[error("Too many attempts. Please wait {} and try again.", wait_in_words(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
@@ -53,6 +53,15 @@ pub enum AppError {
     /// The database cannot be reached right now: try again shortly.
     #[error("The portal is briefly unavailable. Please try again in {retry_after_secs} seconds.")]
     Unavailable { retry_after_secs: u64 },
+}
+
+/// A wait as a person says it: "1 second", "40 seconds", "2 minutes" (rounded up).
+pub fn wait_in_words(secs: u64) -> String {
+    match secs {
+        0 | 1 => "1 second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
 }
 
 /// One form field's error: its name in the form and a sentence for a person.
@@ -469,5 +478,19 @@ mod tests {
         };
         let text = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<AppError>(&text).unwrap(), e);
+    }
+
+    #[test]
+    fn a_wait_reads_as_a_person_says_it() {
+        let wait = |secs| AppError::TooManyRequests {
+            retry_after_secs: secs,
+        };
+        assert_eq!(
+            wait(1).to_string(),
+            "Too many attempts. Please wait 1 second and try again."
+        );
+        assert!(wait(32).to_string().contains("wait 32 seconds"));
+        assert!(wait(512).to_string().contains("wait 9 minutes"));
+        assert!(wait(900).to_string().contains("wait 15 minutes"));
     }
 }

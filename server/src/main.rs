@@ -102,7 +102,7 @@ async fn serve(config: AppConfig) -> anyhow::Result<()> {
     if demo {
         load_demo(&state).await?;
     }
-    spawn_session_cleanup(state.clone());
+    spawn_cleanup(state.clone());
     let app = app::server::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -130,7 +130,8 @@ fn print_demo_logins(logins: &[demo::DemoLogin]) {
     }
 }
 
-fn spawn_session_cleanup(state: AppState) {
+/// Every ten minutes: expired sessions and spent throttle counters go.
+fn spawn_cleanup(state: AppState) {
     use app::server::session_store::ExpiredDeletion as _;
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -138,6 +139,9 @@ fn spawn_session_cleanup(state: AppState) {
             every.tick().await;
             if let Err(e) = state.sessions.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = state.throttle.prune(&state.db).await {
+                tracing::warn!(error = %e, "could not delete spent throttle counters");
             }
         }
     });

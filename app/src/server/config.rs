@@ -97,9 +97,20 @@ pub struct AppConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `GUICHET_MAX_WINDOW_MONTHS`: the longest quota window a request may ask for.
     pub max_window_months: u32,
-    /// `GUICHET_LOGIN_MAX_FAILURES` within `GUICHET_LOGIN_WINDOW_MINUTES`.
+    /// `GUICHET_LOGIN_MAX_FAILURES`: sign-in attempts per account from unknown browsers (and per
+    /// device cookie) let through before growing delays; a burst ends after
+    /// `GUICHET_LOGIN_WINDOW_MINUTES` of quiet.
     pub login_max_failures: u32,
     pub login_window: Duration,
+    /// `GUICHET_LOGIN_ADDRESS_MAX_FAILURES`: the same, per client address, for browsers without
+    /// a device cookie of the account they try.
+    pub login_address_max_failures: u32,
+    /// `GUICHET_SIGNUP_MAX_PER_ADDRESS`: sign-ups per client address before growing delays (a
+    /// burst ends after an hour of quiet).
+    pub signup_max_per_address: u32,
+    /// `GUICHET_DEVICE_COOKIE_KEY`: signs device cookies (at least 32 characters). Unset: a
+    /// random key per process, with a warning.
+    pub device_cookie_key: Option<Secret<String>>,
     /// `GUICHET_HASH_CONCURRENCY`: password hashes computed at once.
     pub hash_concurrency: usize,
 }
@@ -133,6 +144,9 @@ impl Default for AppConfig {
             max_window_months: 12,
             login_max_failures: 10,
             login_window: Duration::from_secs(15 * 60),
+            login_address_max_failures: 30,
+            signup_max_per_address: 10,
+            device_cookie_key: None,
             hash_concurrency: 2,
         }
     }
@@ -250,6 +264,24 @@ impl AppConfig {
             let minutes = parse_number("GUICHET_LOGIN_WINDOW_MINUTES", &v, 1, 24 * 60)?;
             c.login_window = Duration::from_secs(u64::from(minutes) * 60);
         }
+        if let Some(v) = get("GUICHET_LOGIN_ADDRESS_MAX_FAILURES") {
+            c.login_address_max_failures =
+                parse_number("GUICHET_LOGIN_ADDRESS_MAX_FAILURES", &v, 1, 100_000)?;
+        }
+        if let Some(v) = get("GUICHET_SIGNUP_MAX_PER_ADDRESS") {
+            c.signup_max_per_address =
+                parse_number("GUICHET_SIGNUP_MAX_PER_ADDRESS", &v, 1, 10_000)?;
+        }
+        if let Some(v) = get("GUICHET_DEVICE_COOKIE_KEY") {
+            let min = super::auth::device::MIN_KEY_CHARS;
+            if v.chars().count() < min {
+                return Err(ConfigError {
+                    variable: "GUICHET_DEVICE_COOKIE_KEY",
+                    problem: format!("expected at least {min} characters (a random string)"),
+                });
+            }
+            c.device_cookie_key = Some(Secret::new(v));
+        }
         if let Some(v) = get("GUICHET_HASH_CONCURRENCY") {
             c.hash_concurrency = parse_number("GUICHET_HASH_CONCURRENCY", &v, 1, 64)? as usize;
         }
@@ -334,6 +366,18 @@ mod tests {
         assert!(shown.contains("guichet:***@db:5432"));
         let c = config_from(&[("DATABASE_URL", "postgres://u:topsecret@h/d")]).unwrap();
         assert!(!format!("{c:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn the_device_cookie_key_is_long_enough_and_never_printed() {
+        assert!(config_from(&[]).unwrap().device_cookie_key.is_none());
+        let e = config_from(&[("GUICHET_DEVICE_COOKIE_KEY", "short")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_DEVICE_COOKIE_KEY");
+        assert!(!e.to_string().contains("short"), "{e}");
+        let key = "k".repeat(31) + "-secret";
+        let c = config_from(&[("GUICHET_DEVICE_COOKIE_KEY", &key)]).unwrap();
+        assert_eq!(c.device_cookie_key.as_ref().unwrap().expose(), &key);
+        assert!(!format!("{c:?}").contains("-secret"));
     }
 
     #[test]

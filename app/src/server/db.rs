@@ -286,6 +286,15 @@ impl Db {
         self.begin_scoped(Scope::Platform, true).await
     }
 
+    /// A transaction with no scope that reads then writes, for tables that are not tenant-owned
+    /// (the throttle counters): `BEGIN IMMEDIATE` on SQLite, as [`Db::platform_write_tx`].
+    pub async fn write_tx(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Begins a transaction and, on PostgreSQL, sets its scope for row-level
     /// security, transaction-locally.
     pub async fn begin_scoped(

@@ -6,7 +6,11 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{
-    auth::{password::PasswordHashing, throttle::LoginThrottle},
+    auth::{
+        device::DeviceKey,
+        password::PasswordHashing,
+        throttle::{Allowances, Throttle},
+    },
     config::AppConfig,
     db::Db,
     session_store::DbSessionStore,
@@ -19,7 +23,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub sessions: DbSessionStore,
     pub hashing: PasswordHashing,
-    pub login_throttle: Arc<LoginThrottle>,
+    /// Sign-in, sign-up and current-password throttles, counted in the database.
+    pub throttle: Throttle,
+    /// Signs device cookies.
+    pub device_key: DeviceKey,
 }
 
 impl AppState {
@@ -34,10 +41,8 @@ impl AppState {
         Self {
             sessions: DbSessionStore::new(db.clone()),
             hashing: PasswordHashing::new(config.hash_concurrency),
-            login_throttle: Arc::new(LoginThrottle::new(
-                config.login_max_failures,
-                config.login_window,
-            )),
+            throttle: Throttle::new(Allowances::from_config(&config)),
+            device_key: DeviceKey::from_config(config.device_cookie_key.as_ref()),
             db,
             config: Arc::new(config),
             leptos_options,

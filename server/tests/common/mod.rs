@@ -221,7 +221,23 @@ impl TestApp {
         Client {
             router: self.router.clone(),
             cookie: None,
+            device_cookie: None,
             peer: "192.0.2.10:40000".parse().unwrap(),
+        }
+    }
+
+    /// Another instance of the portal on the same database, with its own state (throttle,
+    /// hashing, clock) and its own connection pool, as behind a load balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        let config = (*self.state.config).clone();
+        let db = Db::connect(&config.database_url, 4).await.expect("connect");
+        let state = AppState::new(db, config);
+        TestApp {
+            router: app::server::router(state.clone()),
+            state,
+            url: self.url.clone(),
+            owner_url: self.owner_url.clone(),
+            owner_pool: self.owner_pool.clone(),
         }
     }
 
@@ -243,11 +259,14 @@ impl TestApp {
     }
 }
 
-/// A browser-like client: keeps the session cookie and sends same-origin headers.
+/// A browser-like client: keeps the session cookie and the device cookie (sent to
+/// `/api/login` only, as its `Path` says), and sends same-origin headers.
 #[derive(Clone)]
 pub struct Client {
     router: Router,
     pub cookie: Option<String>,
+    /// `guichet_device=…`, once a sign-in gave one.
+    pub device_cookie: Option<String>,
     pub peer: SocketAddr,
 }
 
@@ -299,8 +318,8 @@ impl Client {
             .header(header::HOST, "portal.test")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
-        if let Some(c) = &self.cookie {
-            builder = builder.header(header::COOKIE, c.clone());
+        if let Some(c) = self.cookies_for(&format!("/api/{endpoint}")) {
+            builder = builder.header(header::COOKIE, c);
         }
         for (k, v) in headers {
             builder = builder.header(*k, *v);
@@ -323,10 +342,25 @@ impl Client {
                 .header(header::ORIGIN, "http://portal.test")
                 .header("sec-fetch-site", "same-origin");
         }
-        if let Some(c) = &self.cookie {
-            b = b.header(header::COOKIE, c.clone());
+        if let Some(c) = self.cookies_for(path) {
+            b = b.header(header::COOKIE, c);
         }
         b
+    }
+
+    /// The `Cookie` header a browser would send to `path`.
+    fn cookies_for(&self, path: &str) -> Option<String> {
+        let device = self
+            .device_cookie
+            .as_ref()
+            .filter(|_| path == app::server::auth::device::DEVICE_COOKIE_PATH);
+        let both: Vec<&str> = self
+            .cookie
+            .iter()
+            .chain(device)
+            .map(String::as_str)
+            .collect();
+        (!both.is_empty()).then(|| both.join("; "))
     }
 
     pub async fn send(&mut self, mut req: Request<Body>) -> TestResponse {
@@ -346,6 +380,8 @@ impl Client {
             if pair.starts_with("guichet_session=") {
                 let expired = value.contains("Max-Age=0") || pair == "guichet_session=";
                 self.cookie = if expired { None } else { Some(pair) };
+            } else if pair.starts_with("guichet_device=") {
+                self.device_cookie = Some(pair);
             }
         }
         let bytes = response.into_body().collect().await.unwrap().to_bytes();

@@ -26,8 +26,9 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     }
 }
 
-/// Signs in. Public (it is how one authenticates). Throttled per account and
-/// per client address.
+/// Signs in. Public (it is how one authenticates). Throttled before the password is checked:
+/// per device cookie for a browser that signed in to the account before, else per account and
+/// per client address; a success gives the browser a device cookie.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(
     #[server(default)] email: String,
@@ -35,11 +36,21 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{
+        auth::device::PresentedDevices,
         error::{is_plain_form_post, respond},
         identity, request_context,
     };
     let ctx = request_context().await?;
-    respond(identity::log_in(&ctx, &email, &password).await)?;
+    let presented = use_context::<http::request::Parts>()
+        .map(|parts| PresentedDevices::from_headers(&parts.headers, ctx.state.config.tls))
+        .unwrap_or_default();
+    let signed_in = respond(identity::log_in(&ctx, &email, &password, &presented).await)?;
+    if let (Some(response), Ok(cookie)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&signed_in.device_cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, cookie);
+    }
     // A hydrated page reloads itself (see `LoginPage`); a plain form follows this.
     if is_plain_form_post() {
         leptos_axum::redirect(&safe_next(next.as_deref()));

@@ -1,8 +1,6 @@
 //! A person's own account: the password, and the sessions they have open.
 //! Nothing here is tenant-owned; every service acts on the signed-in person.
 
-use std::time::Instant;
-
 use serde_json::json;
 
 use crate::domain::password::Password;
@@ -10,7 +8,7 @@ use crate::error::AppError;
 use crate::features::account::types::{AccountView, SessionView};
 use crate::server::{
     audit::{self, AuditEvent},
-    auth::{password::Verified, CurrentUser},
+    auth::{password::Verified, throttle::CounterKey, CurrentUser},
     context::RequestContext,
     error::ServiceResult,
     identity::{self, repo as accounts},
@@ -54,18 +52,16 @@ impl std::fmt::Debug for CurrentPassword {
     }
 }
 
-/// Checks the person's current password: wrong guesses count towards the
-/// log-in throttle and are audited.
+/// Checks the person's current password: each check is counted on the account's own throttle
+/// before the hash (a right one is taken back), and wrong guesses are audited.
 pub async fn verify_current_password(
     ctx: &RequestContext,
     user: &CurrentUser,
     current_password: &str,
 ) -> ServiceResult<CurrentPassword> {
     let state = &ctx.state;
-    let keys = throttle_keys(user);
-    if let Err(retry_after_secs) = state.login_throttle.check(&keys, Instant::now()) {
-        return Err(AppError::TooManyRequests { retry_after_secs }.into());
-    }
+    let keys = [CounterKey::current_password(user.user_id())];
+    state.throttle.admit(&state.db, &keys).await?;
     // Accounts are not tenant-owned: a bare connection, returned before hashing.
     let account = {
         let mut conn = state.db.acquire().await?;
@@ -79,7 +75,6 @@ pub async fn verify_current_password(
         .verify(current_password, Some(&account.password_hash))
         .await?;
     if verdict == Verified::No {
-        state.login_throttle.record_failure(&keys, Instant::now());
         audit::append_alone(
             &state.db,
             &AuditEvent::new("password_changed")
@@ -93,11 +88,8 @@ pub async fn verify_current_password(
             AppError::validation("current_password", "That is not your current password.").into(),
         );
     }
+    state.throttle.release(&state.db, &keys).await?;
     Ok(CurrentPassword(current_password.to_owned()))
-}
-
-fn throttle_keys(user: &CurrentUser) -> Vec<String> {
-    vec![format!("account:{}", user.identity.email)]
 }
 
 /// Changes the password, the current one checked (see

@@ -1,7 +1,8 @@
 //! Who is asking: password hashing, the typed session identity, the actors
-//! that authorization hands out, and log-in throttling.
+//! that authorization hands out, device cookies and the throttles of password guesses.
 
 pub mod actor;
+pub mod device;
 pub mod password;
 pub mod throttle;
 

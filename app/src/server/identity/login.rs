@@ -1,39 +1,64 @@
 //! Signing in and out.
-
-use std::time::Instant;
+//!
+//! Guesses are throttled before any password is hashed (`auth::throttle`), on counters chosen
+//! after OWASP's device-cookie approach: an attempt carrying a valid device cookie of the account
+//! (`auth::device`) is counted on that cookie alone; any other is counted on the account, as tried
+//! from unknown browsers, and on the client address. So guesses from elsewhere slow unknown
+//! browsers down but never keep the owner's own browser out, and the owner is told once per burst.
 
 use serde_json::json;
 
-use super::repo;
+use super::{failed_attempts, repo};
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
-    auth::{password::Verified, SessionIdentity},
+    auth::{device::PresentedDevices, password::Verified, throttle::CounterKey, SessionIdentity},
     context::RequestContext,
     db::now_unix,
     error::{ServiceError, ServiceResult},
     session_store::AUTH_KEY,
 };
 
-/// Checks the credentials and starts a session: one generic error for an
-/// unknown e-mail and a wrong password (both spend the same hashing time),
-/// throttled per account and per client address, session id rotated.
-pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> ServiceResult<()> {
+/// A successful sign-in: the device cookie to give the browser (`Set-Cookie` value).
+#[derive(Debug)]
+pub struct SignedIn {
+    pub device_cookie: String,
+}
+
+/// Checks the credentials and starts a session: one generic error for an unknown e-mail and a
+/// wrong password (both spend the same hashing time), the attempt counted first (see the module
+/// documentation), session id rotated, and a fresh device cookie for the browser.
+pub async fn log_in(
+    ctx: &RequestContext,
+    email: &str,
+    password: &str,
+    presented: &PresentedDevices,
+) -> ServiceResult<SignedIn> {
     let state = &ctx.state;
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
         return Err(AppError::InvalidCredentials.into());
     }
-    let keys = throttle_keys(&email, ctx.client_ip.as_deref());
-    if let Err(retry_after_secs) = state.login_throttle.check(&keys, Instant::now()) {
-        return Err(AppError::TooManyRequests { retry_after_secs }.into());
-    }
+    let now_secs = state.throttle.clock().now_ms().div_euclid(1_000);
 
     // Accounts are not tenant-owned: a bare connection, returned before hashing.
     let user = {
         let mut conn = state.db.acquire().await?;
         repo::find_user_by_email(&mut conn, &email).await?
     };
+    let device = user
+        .as_ref()
+        .and_then(|u| presented.for_account(&state.device_key, u.id, now_secs));
+    let keys = match &device {
+        Some(device) => vec![CounterKey::login_device(device)],
+        None => {
+            let mut keys = vec![CounterKey::login_account(&email)];
+            keys.extend(ctx.client_ip.as_deref().map(CounterKey::login_address));
+            keys
+        }
+    };
+    let admission = state.throttle.admit(&state.db, &keys).await?;
+
     let verdict = state
         .hashing
         .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
@@ -49,16 +74,19 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
             user
         }
         (user, _) => {
-            state.login_throttle.record_failure(&keys, Instant::now());
             let mut event = AuditEvent::new("login")
                 .failed()
                 .ip(ctx.client_ip.as_deref());
             event.actor_user_id = user.as_ref().map(|u| u.id);
             event.actor_email = Some(&email);
             audit::append_alone(&state.db, &event).await?;
+            if let Some(user) = &user {
+                failed_attempts::tell_owner_once_per_burst(state, user, &keys, &admission).await?;
+            }
             return Err(AppError::InvalidCredentials.into());
         }
     };
+    state.throttle.release(&state.db, &keys).await?;
 
     // Platform scope: a person's memberships span tenants.
     let tenants = {
@@ -67,7 +95,6 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
         tx.commit().await?;
         tenants
     };
-    state.login_throttle.clear(&keys[0]);
     let identity = SessionIdentity {
         user_id: user.id,
         email: user.email.clone(),
@@ -80,9 +107,17 @@ pub async fn log_in(ctx: &RequestContext, email: &str, password: &str) -> Servic
         .actor(user.id, &user.email)
         .ip(ctx.client_ip.as_deref());
     event.tenant_id = identity.tenant.as_ref().map(|t| t.id);
+    event.detail = json!({ "known_browser": device.is_some() });
     sign_in_as(ctx, identity).await?;
     audit::append_alone(&state.db, &event).await?;
-    Ok(())
+    Ok(SignedIn {
+        device_cookie: presented.after_sign_in(
+            &state.device_key,
+            user.id,
+            now_secs,
+            state.config.tls,
+        ),
+    })
 }
 
 /// Puts an identity into the session under a fresh session id (the old id,
@@ -108,12 +143,4 @@ pub async fn log_out(ctx: &RequestContext) -> ServiceResult<()> {
             .map_err(ServiceError::from)?;
     }
     Ok(())
-}
-
-fn throttle_keys(email: &str, ip: Option<&str>) -> Vec<String> {
-    let mut keys = vec![format!("account:{email}")];
-    if let Some(ip) = ip {
-        keys.push(format!("ip:{ip}"));
-    }
-    keys
 }

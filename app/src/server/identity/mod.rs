@@ -2,8 +2,9 @@
 //! later, the REST API), and the account repository.
 
 mod admin;
+pub mod failed_attempts;
 mod login;
 pub mod repo;
 
 pub use admin::create_platform_admin;
-pub use login::{log_in, log_out, sign_in_as};
+pub use login::{log_in, log_out, sign_in_as, SignedIn};

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::features::tenants::types::SignUp;
 use crate::server::{
     audit::{self, AuditEvent},
-    auth::{actor::ActiveTenant, SessionIdentity},
+    auth::{actor::ActiveTenant, throttle::CounterKey, SessionIdentity},
     context::RequestContext,
     db::{is_unique_violation, now_unix},
     error::{ServiceError, ServiceResult},
@@ -40,9 +40,16 @@ fn numbered(base: &Slug, n: usize) -> Option<Slug> {
 }
 
 /// Creates the account, the pending tenant and the owner membership, audits
-/// `signup`, and signs the person in under a fresh session id.
+/// `signup`, and signs the person in under a fresh session id. Every attempt is first counted
+/// per client address (`auth::throttle`), before anything is looked up or hashed.
 pub async fn sign_up(ctx: &RequestContext, v: &SignUp) -> ServiceResult<()> {
     let state = &ctx.state;
+    let address: Vec<_> = ctx
+        .client_ip
+        .iter()
+        .map(|ip| CounterKey::signup_address(ip))
+        .collect();
+    state.throttle.admit(&state.db, &address).await?;
     let duplicate = || ServiceError::from(AppError::validation("email", DUPLICATE_EMAIL));
 
     // A cheap look first, so a duplicate does not cost a hash; checked again
