@@ -9,6 +9,7 @@ use super::{
     auth::{password::PasswordHashing, throttle::LoginThrottle},
     config::AppConfig,
     db::Db,
+    outbox::OutboxKey,
     session_store::DbSessionStore,
 };
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub sessions: DbSessionStore,
     pub hashing: PasswordHashing,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Seals the outbox's secret links: `GUICHET_OUTBOX_KEY`, or a key of this process only.
+    pub outbox_key: OutboxKey,
 }
 
 impl AppState {
@@ -31,7 +34,12 @@ impl AppState {
             .site_addr(config.addr)
             .env(leptos::config::Env::PROD)
             .build();
+        let outbox_key = match &config.outbox_key {
+            Some(key) => OutboxKey::from_bytes(key.expose()),
+            None => OutboxKey::random(),
+        };
         Self {
+            outbox_key,
             sessions: DbSessionStore::new(db.clone()),
             hashing: PasswordHashing::new(config.hash_concurrency),
             login_throttle: Arc::new(LoginThrottle::new(

@@ -339,3 +339,4 @@ fn encode(s: &str) -> String {
 }
 
 pub mod catalogue;
+pub mod mail;
