@@ -18,12 +18,17 @@ GUICHET_DEMO_DATA ?= 1
 DATABASE_URL ?= sqlite://data/guichet.db
 GUICHET_SITE_ROOT ?= target/site
 GUICHET_ADDR ?= 127.0.0.1:3000
+# The key that seals the links the portal e-mails (GUICHET_OUTBOX_KEY), made once for `make run`
+# and read again by `make outbox`; set GUICHET_OUTBOX_KEY to use another.
+OUTBOX_KEY_FILE ?= data/outbox.key
+OUTBOX_KEY = $${GUICHET_OUTBOX_KEY:-$$(cat '$(OUTBOX_KEY_FILE)')}
 
-.PHONY: help tools run build test fmt fmt-check clippy test-sqlite test-postgres e2e pg-start pg-stop clean-e2e
+.PHONY: help tools run outbox build test fmt fmt-check clippy test-sqlite test-postgres e2e pg-start pg-stop clean-e2e
 
 help:
 	@echo "make run            install missing tools, build (release) and serve with demo data on $(GUICHET_ADDR)"
 	@echo "make test           every check in order (tools, fmt, clippy, tests on SQLite and PostgreSQL, build, browser tests)"
+	@echo "make outbox         print the e-mails \`make run\` queued (sign-up and invitation links) and mark them sent"
 	@echo "make tools          install missing tools (add the browser and PostgreSQL: scripts/ensure-tools.sh --test)"
 	@echo "make build          cargo leptos build --release, then precompress the bundle (.br, .gz)"
 	@echo "make fmt            cargo fmt --all"
@@ -38,10 +43,14 @@ build: tools
 	target/release/guichet precompress
 
 run: build
-	@if [[ "$(DATABASE_URL)" == sqlite://data/* ]]; then mkdir -p data; fi
+	@mkdir -p data "$$(dirname '$(OUTBOX_KEY_FILE)')"
+	@[ -s '$(OUTBOX_KEY_FILE)' ] || (umask 077 && head -c 32 /dev/urandom | base64 > '$(OUTBOX_KEY_FILE)')
 	GUICHET_DEMO_DATA='$(GUICHET_DEMO_DATA)' DATABASE_URL='$(DATABASE_URL)' \
 	GUICHET_SITE_ROOT='$(GUICHET_SITE_ROOT)' GUICHET_ADDR='$(GUICHET_ADDR)' \
-	exec target/release/guichet
+	GUICHET_OUTBOX_KEY="$(OUTBOX_KEY)" exec target/release/guichet
+
+outbox:
+	@DATABASE_URL='$(DATABASE_URL)' GUICHET_OUTBOX_KEY="$(OUTBOX_KEY)" target/release/guichet outbox
 
 test:
 	@scripts/test.sh

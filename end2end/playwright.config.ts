@@ -1,8 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 // Guichet's browser tests. The config starts the release binary itself
 // (`cargo leptos build --release` first) on a free port, with a fresh SQLite
@@ -14,6 +15,10 @@ import { join } from 'node:path';
 //   E2E_SERVER_BIN  the server binary (default ../target/release/guichet)
 //   E2E_SITE_ROOT   the folder cargo-leptos built (default ../target/site)
 //   CHROMIUM_PATH   the browser (default /usr/bin/chromium); Playwright never downloads one here
+//
+// The server gets a fresh GUICHET_OUTBOX_KEY per run (E2E_OUTBOX_KEY), and E2E_DATABASE_URL names
+// its database, so that a test can read the e-mails it sends with `guichet outbox`
+// (helpers.ts: emailedLink), as a mailer would.
 
 // This file is evaluated by the runner and again by every worker process. The
 // workers inherit the runner's environment, so values picked here are stored in
@@ -34,10 +39,13 @@ if (!external) {
     process.env.E2E_DB_DIR = dir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
+  process.env.E2E_OUTBOX_KEY ||= randomBytes(32).toString('base64');
+  process.env.E2E_SERVER_BIN ||= resolve(__dirname, '../target/release/guichet');
 }
 const port = process.env.E2E_PORT;
 const baseURL = external ?? `http://127.0.0.1:${port}`;
 const dbFile = join(process.env.E2E_DB_DIR ?? tmpdir(), 'e2e.db');
+if (!external) process.env.E2E_DATABASE_URL = `sqlite://${dbFile}`;
 
 const chromiumArgs = [
   '--headless',
@@ -93,6 +101,7 @@ export default defineConfig({
           GUICHET_ADDR: `127.0.0.1:${port}`,
           DATABASE_URL: `sqlite://${dbFile}`,
           GUICHET_DEMO_DATA: '1',
+          GUICHET_OUTBOX_KEY: process.env.E2E_OUTBOX_KEY!,
           GUICHET_SITE_ROOT: process.env.E2E_SITE_ROOT || '../target/site',
           GUICHET_LOG_FORMAT: 'text',
         },

@@ -1,4 +1,5 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
 /** The password of every demo account (`GUICHET_DEMO_DATA=1`). */
 export const DEMO_PASSWORD = 'campus-demo-2026';
@@ -114,4 +115,23 @@ export function baseURL(testInfo: TestInfo): string {
   const url = testInfo.project.use.baseURL;
   if (!url) throw new Error('baseURL is not configured');
   return url;
+}
+
+/**
+ * The newest link starting with `prefix` (e.g. `/signup/confirm/`) in the e-mails to `to`, read
+ * as a mailer would: `guichet outbox --to` opens the sealed links with the server's key, prints
+ * the e-mails and marks them sent. Only against the server the config starts (not E2E_BASE_URL).
+ */
+export function emailedLink(to: string, prefix: string): string {
+  const { E2E_SERVER_BIN: bin, E2E_DATABASE_URL: db, E2E_OUTBOX_KEY: key } = process.env;
+  if (!bin || !db || !key) {
+    throw new Error('reading the outbox needs the server that playwright.config.ts starts');
+  }
+  const out = execFileSync(bin, ['outbox', '--to', to], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: db, GUICHET_OUTBOX_KEY: key, RUST_LOG: 'warn' },
+  });
+  const links = out.match(new RegExp(`${prefix}[A-Za-z0-9_-]+`, 'g')) ?? [];
+  if (links.length === 0) throw new Error(`no link ${prefix}… e-mailed to ${to}:\n${out}`);
+  return links[links.length - 1];
 }

@@ -1,8 +1,16 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { collectBrowserErrors, loginAs, signInLink, signOutButton, submitLogin, waitForHydration } from './helpers';
+import {
+  collectBrowserErrors,
+  emailedLink,
+  loginAs,
+  signInLink,
+  signOutButton,
+  submitLogin,
+  waitForHydration,
+} from './helpers';
 
-// Issue 3, point 10: the whole life of a tenant through the browser — sign-up,
-// verification by a platform admin, an invitation accepted, isolation from
+// Issue 3, point 10: the whole life of a tenant through the browser — sign-up
+// (confirmed by the e-mailed link, issue 10 point 7), verification by a platform admin, an invitation accepted, isolation from
 // another tenant, and a session that is really gone after sign-out.
 
 const run = Date.now().toString(36);
@@ -42,6 +50,14 @@ test('sign-up → verification → invitation → isolation → sign-out', async
   await ownerPage.getByLabel('Sector').selectOption('research');
   await ownerPage.getByLabel(/Country of the ultimate parent/).selectOption('FR');
   await ownerPage.getByRole('button', { name: 'Create my account' }).click();
+  // Nothing is created yet: the page says a message is on its way (the same for any address).
+  await expect(ownerPage.getByText('A message is on its way')).toBeVisible();
+  await expect(ownerPage).toHaveURL(/\/signup\?sent=1$/);
+  await expect(signOutButton(ownerPage)).toHaveCount(0);
+  // The link e-mailed to the address confirms it.
+  await ownerPage.goto(emailedLink(owner.email, '/signup/confirm/'));
+  await waitForHydration(ownerPage);
+  await ownerPage.getByRole('button', { name: 'Confirm and create my account' }).click();
   await expect(signOutButton(ownerPage)).toBeVisible();
   await expect(ownerPage.getByText('Pending verification')).toBeVisible();
 

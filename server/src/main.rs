@@ -8,6 +8,7 @@
 //! guichet create-admin --email E [--name N]
 //!                              password from GUICHET_ADMIN_PASSWORD or standard input
 //! guichet demo-data            load the demo data into an empty database
+//! guichet outbox [--to E]      print the unsent e-mails (secret links opened) and mark them sent
 //! guichet precompress          write .br and .gz beside the site's JS, wasm and CSS
 //! ```
 
@@ -41,6 +42,7 @@ async fn main() -> ExitCode {
         Some("migrate") => migrate(config).await,
         Some("create-admin") => create_admin(config, &args[1..]).await,
         Some("demo-data") => demo_data(config).await,
+        Some("outbox") => send_outbox(config, &args[1..]).await,
         Some("precompress") => precompress_site(&config),
         Some("help" | "--help" | "-h") => {
             println!("{}", USAGE);
@@ -61,7 +63,7 @@ async fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | precompress]\n\
+    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | outbox [--to E] | precompress]\n\
 configuration comes from environment variables: see the README.";
 
 fn init_tracing(format: LogFormat) {
@@ -93,6 +95,12 @@ async fn serve(config: AppConfig) -> anyhow::Result<()> {
         tracing::warn!(
             removed = stale,
             "compressed bundles older than their source were removed: run `guichet precompress` after building"
+        );
+    }
+    if !config.outbox_key_check()? {
+        tracing::warn!(
+            "GUICHET_OUTBOX_KEY is not set: the e-mail outbox seals its links with a key of this \
+             process only, so they cannot be sent once it stops (demo data only; required otherwise)"
         );
     }
     let db = open_database(&config).await?;
@@ -210,6 +218,49 @@ async fn load_demo(state: &AppState) -> anyhow::Result<bool> {
     print_demo_logins(&logins);
     println!("{requests} demo quota requests made, in every state.");
     Ok(true)
+}
+
+/// The mailer's stand-in until there is one (issue 15): prints each unsent e-mail, secret link
+/// included, on standard output and marks it sent, which erases the sealed copy. Needs the key
+/// the server sealed them with.
+async fn send_outbox(config: AppConfig, args: &[String]) -> anyhow::Result<()> {
+    use app::server::outbox;
+    let mut to = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--to" => to = it.next().cloned(),
+            other => bail!("unknown option “{other}”\n{USAGE}"),
+        }
+    }
+    let Some(key) = &config.outbox_key else {
+        bail!(
+            "GUICHET_OUTBOX_KEY is not set: give the key the server seals the outbox with \
+             (a server without one used a key of its own process, which nothing else can open)"
+        );
+    };
+    let key = outbox::OutboxKey::from_bytes(key.expose());
+    let db = open_database(&config).await?;
+    let (mut sent, mut unreadable) = (0, 0);
+    for mail in outbox::unsent(&db, &key, to.as_deref(), 10_000).await? {
+        match &mail.body {
+            Ok(body) => {
+                println!(
+                    "--- e-mail #{}\nTo: {}\nSubject: {}\n\n{body}\n",
+                    mail.id, mail.to, mail.subject
+                );
+                if outbox::mark_sent(&db, mail.id).await? {
+                    sent += 1;
+                }
+            }
+            Err(e) => {
+                eprintln!("e-mail #{} to {} not sent: {e}", mail.id, mail.to);
+                unreadable += 1;
+            }
+        }
+    }
+    println!("{sent} e-mail(s) sent, {unreadable} left unsent (sealed under another key)");
+    Ok(())
 }
 
 async fn create_admin(config: AppConfig, args: &[String]) -> anyhow::Result<()> {

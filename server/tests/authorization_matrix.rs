@@ -488,6 +488,28 @@ async fn invitation(app: &TestApp) -> Result<(i64, String), String> {
     Ok((id, token))
 }
 
+const SIGNUP_EMAIL: &str = "ada.lovelace@analytical-engine.test";
+
+fn signup_form() -> Vec<(String, String)> {
+    form(&[
+        ("email", SIGNUP_EMAIL),
+        ("name", "Ada Lovelace"),
+        ("password", STRONG_PASSWORD),
+        ("org_name", "Analytical Engine Institute"),
+        ("kind", "research_institute"),
+        ("country", "FR"),
+        ("registration_id", "732 829 320 00074"),
+        ("sector", "research"),
+        ("parent_country", "FR"),
+    ])
+}
+
+/// A sign-up waiting for confirmation: the token of the link e-mailed to its address.
+async fn signup_token(app: &TestApp) -> Result<String, String> {
+    must(&mut app.anon(), "signup", &signup_form()).await?;
+    Ok(mail::signup_token(app, SIGNUP_EMAIL).await)
+}
+
 /// The catalogue snapshot, as the platform admin reads it.
 async fn catalogue(admin: &mut Client) -> Result<Value, String> {
     must(admin, "get_catalogue", &[]).await
@@ -544,17 +566,8 @@ async fn function_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, 
         // Public, and the person's own account.
         "whoami" | "my_tenants" | "logout" | "account" | "sign_out_everywhere" => vec![],
         "login" => form(&[("email", UNIV_MEMBER), ("password", DEMO_PASSWORD)]),
-        "signup" => form(&[
-            ("email", "ada.lovelace@analytical-engine.test"),
-            ("name", "Ada Lovelace"),
-            ("password", STRONG_PASSWORD),
-            ("org_name", "Analytical Engine Institute"),
-            ("kind", "research_institute"),
-            ("country", "FR"),
-            ("registration_id", "732 829 320 00074"),
-            ("sector", "research"),
-            ("parent_country", "FR"),
-        ]),
+        "signup" => signup_form(),
+        "confirm_signup" => form(&[("token", &signup_token(app).await?)]),
         "change_password" => form(&[
             ("current_password", DEMO_PASSWORD),
             ("new_password", STRONG_PASSWORD),
@@ -723,6 +736,7 @@ async fn route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
             route.to_string()
         }
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
+        "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
         "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),
         other => {

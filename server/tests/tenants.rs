@@ -58,17 +58,27 @@ fn assert_field_error(r: &TestResponse, field: &str) {
     );
 }
 
-/// Signs up the new owner; returns the client (signed in) and the tenant id.
+/// Signs up the new owner and confirms through the e-mailed link; returns the client (signed
+/// in) and the tenant id.
 async fn sign_up(app: &TestApp) -> (Client, i64) {
     let mut client = app.anon();
     let r = client.call("signup", &signup_form(&[])).await;
     assert_ok(&r);
+    confirm(app, &mut client, NEW_OWNER).await;
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM tenants WHERE name = $1")
         .bind("Institut du Radium")
         .fetch_one(app.owner_pool())
         .await
         .unwrap();
     (client, id)
+}
+
+/// Opens the newest confirmation link e-mailed to `email` with `client`, and confirms.
+async fn confirm(app: &TestApp, client: &mut Client, email: &str) {
+    let token = mail::signup_token(app, email).await;
+    let page = client.get(&format!("/signup/confirm/{token}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_ok(&client.call("confirm_signup", &[("token", &token)]).await);
 }
 
 async fn tenant_id(app: &TestApp, slug: &str) -> i64 {
@@ -94,12 +104,30 @@ async fn count_audit(app: &TestApp, event: &str, tenant_id: i64) -> i64 {
 // --- Sign-up ------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn sign_up_creates_a_pending_tenant_and_signs_its_owner_in() {
+async fn a_confirmed_sign_up_creates_a_pending_tenant_and_signs_its_owner_in() {
     let app = TestApp::with_demo().await;
     let mut client = app.anon();
-    client.cookie = Some("guichet_session=planted".into());
     let r = client.call("signup", &signup_form(&[])).await;
     assert_ok(&r);
+    assert_eq!(r.header("location"), Some("/signup?sent=1"));
+    // Nothing exists before the address is confirmed, and nobody is signed in.
+    assert!(client.call("whoami", &[]).await.json().is_null());
+    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(NEW_OWNER)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    let (tenants,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants WHERE name = $1")
+        .bind("Institut du Radium")
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!((users, tenants), (0, 0));
+
+    // The link is opened in another browser, whose planted session id does not survive.
+    let mut client = app.anon();
+    client.cookie = Some("guichet_session=planted".into());
+    confirm(&app, &mut client, NEW_OWNER).await;
     assert_ne!(client.cookie.as_deref(), Some("guichet_session=planted"));
 
     let who = client.call("whoami", &[]).await;
@@ -148,14 +176,15 @@ async fn sign_up_creates_a_pending_tenant_and_signs_its_owner_in() {
 async fn a_second_organisation_with_the_same_name_gets_a_numbered_slug() {
     let app = TestApp::with_demo().await;
     sign_up(&app).await;
-    let r = app
-        .anon()
+    let mut client = app.anon();
+    let r = client
         .call(
             "signup",
             &signup_form(&[("email", "irene.joliot@institut-radium.test")]),
         )
         .await;
     assert_ok(&r);
+    confirm(&app, &mut client, "irene.joliot@institut-radium.test").await;
     tenant_id(&app, "institut-du-radium-2").await;
 }
 
@@ -206,32 +235,78 @@ async fn a_bad_siret_check_digit_is_explained() {
 }
 
 #[tokio::test]
-async fn a_duplicate_email_is_refused_without_saying_more() {
+async fn a_confirmation_link_works_once_and_not_after_a_day() {
     let app = TestApp::with_demo().await;
-    let mut client = app.anon();
-    let r = client
-        .call("signup", &signup_form(&[("email", UNIV_OWNER)]))
+    assert_ok(&app.anon().call("signup", &signup_form(&[])).await);
+    let token = mail::signup_token(&app, NEW_OWNER).await;
+    let mut first = app.anon();
+    assert_ok(&first.call("confirm_signup", &[("token", &token)]).await);
+    let again = app
+        .anon()
+        .call("confirm_signup", &[("token", &token)])
         .await;
-    assert_field_error(&r, "email");
-    assert_eq!(
-        r.json()["message"],
-        "An account with this e-mail address already exists; sign in instead."
+    assert_error(&again, StatusCode::NOT_FOUND, "not_found");
+
+    // A link opened after 24 hours does nothing.
+    assert_ok(
+        &app.anon()
+            .call(
+                "signup",
+                &signup_form(&[("email", "pierre.curie@institut-radium.test")]),
+            )
+            .await,
     );
-    assert!(
-        client.cookie.is_none() || {
-            let who = client.call("whoami", &[]).await;
-            who.json().is_null()
-        }
+    let late = mail::signup_token(&app, "pierre.curie@institut-radium.test").await;
+    sqlx::query("UPDATE signup_requests SET expires_at = $1")
+        .bind(app::server::db::now_unix() - 1)
+        .execute(app.owner_pool())
+        .await
+        .unwrap();
+    let expired = app.anon().call("confirm_signup", &[("token", &late)]).await;
+    assert_error(&expired, StatusCode::NOT_FOUND, "not_found");
+    let (tenants,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tenants WHERE name = $1")
+        .bind("Institut du Radium")
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!(tenants, 1);
+    // Junk and unknown tokens are not found either.
+    for token in ["", "short", &"A".repeat(43)] {
+        let r = app.anon().call("confirm_signup", &[("token", token)]).await;
+        assert_error(&r, StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn two_sign_ups_of_one_address_make_one_account() {
+    let app = TestApp::with_demo().await;
+    assert_ok(&app.anon().call("signup", &signup_form(&[])).await);
+    let first = mail::signup_token(&app, NEW_OWNER).await;
+    assert_ok(
+        &app.anon()
+            .call("signup", &signup_form(&[("org_name", "Laboratoire Curie")]))
+            .await,
     );
-    // Upper case and spaces do not make a second account either.
+    let second = mail::signup_token(&app, NEW_OWNER).await;
+    assert_ne!(first, second);
+    assert_ok(
+        &app.anon()
+            .call("confirm_signup", &[("token", &second)])
+            .await,
+    );
+    // The other link went with it (it could only have failed: the address has an account).
     let r = app
         .anon()
-        .call(
-            "signup",
-            &signup_form(&[("email", "  Camille.Roux@Univ-Palaiseau.test ")]),
-        )
+        .call("confirm_signup", &[("token", &first)])
         .await;
-    assert_field_error(&r, "email");
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found");
+    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(NEW_OWNER)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!(users, 1);
+    tenant_id(&app, "laboratoire-curie").await;
 }
 
 // --- Verification -------------------------------------------------------------------------------

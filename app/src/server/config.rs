@@ -113,6 +113,9 @@ pub struct AppConfig {
     pub device_cookie_key: Option<Secret<String>>,
     /// `GUICHET_HASH_CONCURRENCY`: password hashes computed at once.
     pub hash_concurrency: usize,
+    /// `GUICHET_OUTBOX_KEY`: 32 bytes in base64 that seal the outbox's secret links (see
+    /// `server::outbox`). Required to serve unless `demo_data` (see [`AppConfig::outbox_key_check`]).
+    pub outbox_key: Option<Secret<[u8; 32]>>,
 }
 
 /// The pool size when none is configured. SQLite has one writer and every connection runs on a
@@ -148,6 +151,7 @@ impl Default for AppConfig {
             signup_max_per_address: 10,
             device_cookie_key: None,
             hash_concurrency: 2,
+            outbox_key: None,
         }
     }
 }
@@ -285,7 +289,32 @@ impl AppConfig {
         if let Some(v) = get("GUICHET_HASH_CONCURRENCY") {
             c.hash_concurrency = parse_number("GUICHET_HASH_CONCURRENCY", &v, 1, 64)? as usize;
         }
+        if let Some(v) = get("GUICHET_OUTBOX_KEY") {
+            let key = crate::server::outbox::parse_key(&v).map_err(|problem| ConfigError {
+                variable: "GUICHET_OUTBOX_KEY",
+                problem,
+            })?;
+            c.outbox_key = Some(Secret::new(key));
+        }
         Ok(c)
+    }
+
+    /// Whether the portal may serve with this outbox key. Without `GUICHET_OUTBOX_KEY` the
+    /// links in the outbox would be sealed under a key that dies with the process, so no mailer
+    /// could ever send them: refused, except with demo data, where it is `Ok(false)` (serve with a
+    /// random key of this process, and warn).
+    pub fn outbox_key_check(&self) -> Result<bool, ConfigError> {
+        match (&self.outbox_key, self.demo_data) {
+            (Some(_), _) => Ok(true),
+            (None, true) => Ok(false),
+            (None, false) => Err(ConfigError {
+                variable: "GUICHET_OUTBOX_KEY",
+                problem: "required to serve (it seals the invitation and sign-up links in the \
+                          e-mail outbox): set it to 32 random bytes in base64, made once with \
+                          `openssl rand -base64 32` and kept with the other secrets"
+                    .into(),
+            }),
+        }
     }
 }
 
@@ -378,6 +407,23 @@ mod tests {
         let c = config_from(&[("GUICHET_DEVICE_COOKIE_KEY", &key)]).unwrap();
         assert_eq!(c.device_cookie_key.as_ref().unwrap().expose(), &key);
         assert!(!format!("{c:?}").contains("-secret"));
+    }
+
+    #[test]
+    fn the_outbox_key_is_required_to_serve_except_with_demo_data() {
+        let e = config_from(&[]).unwrap().outbox_key_check().unwrap_err();
+        assert_eq!(e.variable, "GUICHET_OUTBOX_KEY");
+        assert!(e.to_string().contains("openssl rand -base64 32"), "{e}");
+        let demo = config_from(&[("GUICHET_DEMO_DATA", "1")]).unwrap();
+        assert_eq!(demo.outbox_key_check(), Ok(false));
+        let key = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=";
+        let set = config_from(&[("GUICHET_OUTBOX_KEY", key)]).unwrap();
+        assert_eq!(set.outbox_key_check(), Ok(true));
+        assert_eq!(set.outbox_key.as_ref().map(|k| *k.expose()), Some([9; 32]));
+        assert!(!format!("{set:?}").contains(key));
+        let e = config_from(&[("GUICHET_OUTBOX_KEY", "c2hvcnQ=")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_OUTBOX_KEY");
+        assert!(e.problem.contains("got 5 bytes"), "{e}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod identity;
 pub mod members;
+pub mod outbox;
 pub mod requests;
 pub mod router;
 pub mod search;
@@ -24,6 +25,7 @@ pub mod security;
 pub mod session_store;
 pub mod state;
 pub mod tenants;
+pub mod token;
 
 pub use config::AppConfig;
 pub use db::Db;

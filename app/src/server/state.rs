@@ -13,6 +13,7 @@ use super::{
     },
     config::AppConfig,
     db::Db,
+    outbox::OutboxKey,
     session_store::DbSessionStore,
 };
 
@@ -27,6 +28,8 @@ pub struct AppState {
     pub throttle: Throttle,
     /// Signs device cookies.
     pub device_key: DeviceKey,
+    /// Seals the outbox's secret links: `GUICHET_OUTBOX_KEY`, or a key of this process only.
+    pub outbox_key: OutboxKey,
 }
 
 impl AppState {
@@ -38,7 +41,12 @@ impl AppState {
             .site_addr(config.addr)
             .env(leptos::config::Env::PROD)
             .build();
+        let outbox_key = match &config.outbox_key {
+            Some(key) => OutboxKey::from_bytes(key.expose()),
+            None => OutboxKey::random(),
+        };
         Self {
+            outbox_key,
             sessions: DbSessionStore::new(db.clone()),
             hashing: PasswordHashing::new(config.hash_concurrency),
             throttle: Throttle::new(Allowances::from_config(&config)),

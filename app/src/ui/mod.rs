@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=identity::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=tenants::SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup/confirm/:token") view=tenants::ConfirmSignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tenants") view=tenants::TenantsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=audit_log::AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisation") view=members::OrganisationPage ssr=SsrMode::Async/>

@@ -415,3 +415,4 @@ fn encode(s: &str) -> String {
 }
 
 pub mod catalogue;
+pub mod mail;

@@ -13,6 +13,8 @@ use leptos_router::{components::Form, hooks::use_query_map};
 /// The events offered in the filter (any other name may still be typed in the URL).
 pub const KNOWN_EVENTS: &[&str] = &[
     "signup",
+    "signup_requested",
+    "signup_existing_address",
     "login",
     "logout",
     "signed_out_everywhere",

@@ -10,9 +10,12 @@ use leptos::prelude::*;
 use super::types::{MyTenant, VerificationQueue};
 use crate::error::AppError;
 
-/// Creates an account and a new organisation, and signs the person in.
-/// Public (it is how one gets an account). Every invalid field answers in one
-/// validation error naming them all, the first in form order.
+/// Takes a sign-up (an account and a new organisation) and e-mails the address
+/// a link to confirm it; nothing is created until then. The answer is the same
+/// whether or not the address has an account (its owner is e-mailed a notice
+/// instead), so it tells nobody which addresses have one. Public (it is how one
+/// gets an account). Every invalid field answers in one validation error naming
+/// them all, the first in form order.
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn signup(
     #[server(default)] email: String,
@@ -25,7 +28,7 @@ pub async fn signup(
     #[server(default)] sector: String,
     #[server(default)] parent_country: String,
 ) -> Result<(), AppError> {
-    use super::types::SignUpForm;
+    use super::types::{SignUpForm, SIGN_UP_SENT};
     use crate::server::{error::respond, request_context, tenants::signup};
     let ctx = request_context().await?;
     let form = SignUpForm {
@@ -41,6 +44,19 @@ pub async fn signup(
     };
     let sign_up = respond(form.parse())?;
     respond(signup::sign_up(&ctx, &sign_up).await)?;
+    leptos_axum::redirect(SIGN_UP_SENT);
+    Ok(())
+}
+
+/// Confirms a sign-up by the token of the link e-mailed to its address: creates
+/// the account and the organisation (pending verification), and signs the
+/// person in. Public: the token is the capability; an unknown, used or expired
+/// one is not found.
+#[server(prefix = "/api", endpoint = "confirm_signup")]
+pub async fn confirm_signup(#[server(default)] token: String) -> Result<(), AppError> {
+    use crate::server::{error::respond, request_context, tenants::signup};
+    let ctx = request_context().await?;
+    respond(signup::confirm_sign_up(&ctx, &token).await)?;
     leptos_axum::redirect("/");
     Ok(())
 }

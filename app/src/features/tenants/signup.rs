@@ -1,10 +1,12 @@
-//! Sign-up: a person creates an account and a new organisation (tenant),
-//! which starts *pending verification*; the person becomes its owner and is
-//! signed in. The page is a plain form, so it works before the wasm loads.
+//! Sign-up: a person asks for an account and a new organisation (tenant); a
+//! link e-mailed to the address confirms it (see `confirm.rs`), after which the
+//! organisation starts *pending verification* with the person as its owner.
+//! Whatever the address, the page then says the same: a message is on its way.
+//! The page is a plain form, so it works before the wasm loads.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::api::Signup;
 use super::types::SIGN_UP_FIELDS;
@@ -42,12 +44,11 @@ pub fn country_choices() -> (Countries, Countries) {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            // Signed in now: reload so that every part of the page knows it.
-            let _ = window().location().set_href("/");
-        }
-    });
+    // Taken: the server function redirects to `?sent=1` (a form posted without
+    // the wasm lands there too).
+    let query = use_query_map();
+    let sent =
+        move || query.read().get("sent").is_some() || matches!(action.value().get(), Some(Ok(())));
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,
@@ -65,6 +66,14 @@ pub fn SignupPage() -> impl IntoView {
         <Title text="Sign up"/>
         <section class="page page--narrow">
             <h1>"Sign up"</h1>
+            <Show when=sent>
+                <p class="form__ok" role="status">
+                    "Thank you. A message is on its way to the address you gave: open the link in it "
+                    "within 24 hours to finish creating your account and registering your organisation. "
+                    "If that address already has an account, the message says how to sign in instead."
+                </p>
+            </Show>
+            <div hidden=sent>
             <p>
                 "Create your account and register your organisation. The campus verifies every new "
                 "organisation before it can submit requests; you can prepare drafts meanwhile."
@@ -118,6 +127,7 @@ pub fn SignupPage() -> impl IntoView {
                 </button>
                 <p>"Already have an account? " <A href="/login">"Sign in"</A></p>
             </ActionForm>
+            </div>
         </section>
     }
 }

@@ -42,6 +42,10 @@ pub const SIGN_UP_FIELDS: [&str; 9] = [
     "parent_country",
 ];
 
+/// Where a sign-up sends the browser once taken: the sign-up page saying that a
+/// message is on its way (the same for every address).
+pub const SIGN_UP_SENT: &str = "/signup?sent=1";
+
 /// A sign-up, parsed: a new account and the organisation it registers.
 pub struct SignUp {
     pub email: Email,

@@ -7,7 +7,7 @@ use crate::domain::dates::format_instant;
 use crate::server::{
     auth::throttle::{Admission, Counted, Counter, CounterKey},
     error::ServiceResult,
-    members::repo as outbox,
+    outbox,
     state::AppState,
 };
 
@@ -56,7 +56,7 @@ async fn tell_owner(state: &AppState, user: &UserRow, counter: &Counter) -> Serv
     let body = notice_body(&user.name, &user.email, counter);
     // The outbox is not tenant-owned: a bare connection.
     let mut conn = state.db.pool().acquire().await?;
-    outbox::queue_email(&mut conn, &user.email, SUBJECT, &body).await?;
+    outbox::queue(&mut conn, &user.email, SUBJECT, &body).await?;
     tracing::info!(
         user_id = user.id,
         failed = counter.admitted,

@@ -1,12 +1,9 @@
 //! Invitation tokens and their acceptance.
 //!
-//! A token is 32 random bytes in URL-safe base64; the database keeps only its
-//! SHA-256 (hex), so a leaked table does not hand out memberships.
+//! A token is made by [`crate::server::token`]: the database keeps only its
+//! SHA-256, so a leaked table does not hand out memberships.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::RngCore as _;
 use serde_json::json;
-use sha2::{Digest as _, Sha256};
 
 use super::repo::{self, InvitationRecord};
 use crate::error::AppError;
@@ -18,34 +15,12 @@ use crate::server::{
     db::now_unix,
     error::ServiceResult,
     identity::{self, repo as accounts},
+    token::{hash_token, looks_like_token},
 };
 
 pub const ALREADY_USED: &str = "This invitation has already been used.";
 pub const EXPIRED: &str = "This invitation has expired; ask for a new one.";
 pub const WITHDRAWN: &str = "This invitation was withdrawn; ask for a new one.";
-
-/// A fresh token: 32 random bytes from the operating system's generator.
-pub(super) fn new_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// The SHA-256 of a token, in lower-case hex, as stored.
-pub(super) fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Whether the text has the shape of a token (so junk never reaches the database).
-fn looks_like_token(token: &str) -> bool {
-    token.len() == 43
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
 
 /// Finds a usable invitation by its token: unknown → not found, used,
 /// withdrawn or expired → a conflict saying so.
@@ -216,33 +191,4 @@ pub async fn accept_invitation(
         },
     };
     identity::sign_in_as(ctx, identity).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_43_url_safe_characters_and_differ() {
-        let a = new_token();
-        let b = new_token();
-        assert!(looks_like_token(&a), "{a}");
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn the_stored_hash_is_the_hex_sha256_of_the_token() {
-        assert_eq!(
-            hash_token("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
-
-    #[test]
-    fn junk_is_not_a_token() {
-        assert!(!looks_like_token("short"));
-        assert!(!looks_like_token(
-            &"a".repeat(42).chars().chain(['/']).collect::<String>()
-        ));
-    }
 }

@@ -22,6 +22,8 @@ use crate::server::{
     context::RequestContext,
     error::ServiceResult,
     identity::{self, repo as accounts},
+    outbox,
+    token::{hash_token, new_token},
 };
 
 /// How long an invitation stays valid.
@@ -86,14 +88,15 @@ pub async fn overview(
 
 /// Invites a person by e-mail with a role: a single-use token valid for 7
 /// days, of which only the SHA-256 is stored. The link is returned to the
-/// owner (shown once) and queued in the e-mail outbox.
+/// owner (shown once) and queued in the e-mail outbox, where it is stored only
+/// sealed (see [`outbox`]).
 pub async fn invite(
     ctx: &RequestContext,
     actor: &TenantActor,
     invitee: &Invitee,
 ) -> ServiceResult<InvitationSent> {
     let (email, role) = (&invitee.email, invitee.role);
-    let token = invitation::new_token();
+    let token = new_token();
     let link = format!("/invitations/{token}");
 
     let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
@@ -116,7 +119,7 @@ pub async fn invite(
         &repo::NewInvitation {
             email: email.as_str(),
             role,
-            token_hash: &invitation::hash_token(&token),
+            token_hash: &hash_token(&token),
             invited_by: actor.user_id(),
             expires_at,
         },
@@ -129,8 +132,17 @@ pub async fn invite(
          The link works once. If you did not expect this invitation, ignore this message.",
         inviter = actor.email(),
         role = role.label().to_lowercase(),
+        link = outbox::LINK,
     );
-    repo::queue_email(&mut tx, email.as_str(), &subject, &body).await?;
+    outbox::queue_with_secret_link(
+        &mut tx,
+        &ctx.state.outbox_key,
+        email.as_str(),
+        &subject,
+        &body,
+        &link,
+    )
+    .await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("invitation_sent")

@@ -348,22 +348,3 @@ pub async fn tenant_name(
         .await?;
     Ok(row.map(|(n,)| n))
 }
-
-/// Queues an e-mail (sent by a later worker; until then the outbox is the record).
-pub async fn queue_email(
-    conn: &mut AnyConnection,
-    to: &str,
-    subject: &str,
-    body: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(now_unix())
-    .execute(conn)
-    .await?;
-    Ok(())
-}

@@ -1,11 +1,12 @@
-//! Tenant queries: sign-up's insert, the verification queue and decisions,
-//! the status check. Rows are typed here, as they are read.
+//! Tenant queries: sign-ups waiting for confirmation and the tenant's insert,
+//! the verification queue and decisions, the status check. Rows are typed here, as they are read.
 
 use sqlx::{AnyConnection, FromRow};
 
 use crate::domain::{
     country::CountryCode,
     identity::{RegistrationId, Sector, TenantKind},
+    slug::Slug,
     tenancy::TenantStatus,
 };
 use crate::features::tenants::types::TenantSummary;
@@ -189,4 +190,137 @@ pub async fn record_verification(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+// --- Sign-ups waiting for their address to be confirmed --------------------------------------
+
+/// A sign-up to store until its address is confirmed.
+pub struct NewSignUpRequest<'a> {
+    pub email: &'a str,
+    pub token_hash: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub org_name: &'a str,
+    pub slug: &'a str,
+    pub kind: TenantKind,
+    pub country: CountryCode,
+    pub registration_id: &'a RegistrationId,
+    pub sector: Sector,
+    pub parent_country: CountryCode,
+    pub expires_at: i64,
+}
+
+pub async fn insert_signup_request(
+    conn: &mut AnyConnection,
+    s: &NewSignUpRequest<'_>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO signup_requests (email, token_hash, name, password_hash, org_name, slug, \
+         kind, country, registration_id, sector, parent_country, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(s.email)
+    .bind(s.token_hash)
+    .bind(s.name)
+    .bind(s.password_hash)
+    .bind(s.org_name)
+    .bind(s.slug)
+    .bind(s.kind.as_str())
+    .bind(s.country.as_str())
+    .bind(s.registration_id.as_str())
+    .bind(s.sector.as_str())
+    .bind(s.parent_country.as_str())
+    .bind(now_unix())
+    .bind(s.expires_at)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A sign-up waiting for confirmation, read into its types. It holds a password hash: no
+/// `Debug`, never serialised.
+pub struct SignUpRequest {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub org_name: String,
+    pub slug: Slug,
+    pub kind: TenantKind,
+    pub country: CountryCode,
+    pub registration_id: RegistrationId,
+    pub sector: Sector,
+    pub parent_country: CountryCode,
+}
+
+#[derive(FromRow)]
+struct SignUpRequestRow {
+    id: i64,
+    email: String,
+    name: String,
+    password_hash: String,
+    org_name: String,
+    slug: String,
+    kind: String,
+    country: String,
+    registration_id: String,
+    sector: String,
+    parent_country: String,
+}
+
+fn stored<T>(what: &str, parsed: Result<T, String>) -> Result<T, sqlx::Error> {
+    parsed.map_err(|e| sqlx::Error::Decode(format!("sign-up request {what}: {e}").into()))
+}
+
+impl TryFrom<SignUpRequestRow> for SignUpRequest {
+    type Error = sqlx::Error;
+
+    fn try_from(r: SignUpRequestRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            slug: stored("slug", Slug::parse(&r.slug))?,
+            kind: stored("kind", TenantKind::parse(&r.kind))?,
+            country: stored("country", CountryCode::parse(&r.country))?,
+            registration_id: stored(
+                "registration id",
+                RegistrationId::parse(&r.country, &r.registration_id),
+            )?,
+            sector: stored("sector", Sector::parse(&r.sector))?,
+            parent_country: stored("parent country", CountryCode::parse(&r.parent_country))?,
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            password_hash: r.password_hash,
+            org_name: r.org_name,
+        })
+    }
+}
+
+/// The sign-up of this token's hash, unless it has expired.
+pub async fn find_signup_request(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<SignUpRequest>, sqlx::Error> {
+    let row: Option<SignUpRequestRow> = sqlx::query_as(
+        "SELECT id, email, name, password_hash, org_name, slug, kind, country, registration_id, \
+         sector, parent_country FROM signup_requests WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now_unix())
+    .fetch_optional(conn)
+    .await?;
+    row.map(SignUpRequest::try_from).transpose()
+}
+
+/// Forgets every sign-up waiting for this address (one was confirmed, or the address has an
+/// account now), and every expired one.
+pub async fn delete_signup_requests_of(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM signup_requests WHERE email = $1 OR expires_at <= $2")
+        .bind(email)
+        .bind(now_unix())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }

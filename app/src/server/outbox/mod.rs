@@ -1,0 +1,113 @@
+//! The e-mail outbox: what the portal has to tell people by e-mail, kept until a mailer sends
+//! it (issue 15; until then `guichet outbox` is the mailer, printing each message).
+//!
+//! **Secrets at rest.** A message that carries a secret link (an invitation, a sign-up's
+//! confirmation) is queued with [`queue_with_secret_link`]: `body` holds its text with the link
+//! withheld, readable by whoever reads the table, and `sealed_body` the whole text sealed under
+//! the outbox key (`GUICHET_OUTBOX_KEY`, see [`seal`]), bound to the recipient and subject. Only
+//! [`unsent`], for whoever sends, opens it; [`mark_sent`] erases it. So nothing readable from the
+//! database opens an invitation or confirms a sign-up: the token is stored hashed in its own
+//! table and sealed here.
+
+pub mod repo;
+mod seal;
+
+pub use seal::{parse_key, OutboxKey, SealError};
+
+use sqlx::AnyConnection;
+
+use super::db::Db;
+
+/// Where the link goes in a body given to [`queue_with_secret_link`].
+pub const LINK: &str = "{link}";
+
+/// What stands for the link in the readable body.
+pub const LINK_WITHHELD: &str = "[link withheld: sealed until the message is sent]";
+
+/// A message to send.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    /// The whole text, link included; an error when it was sealed under another key (a previous
+    /// process's random one, or a rotated key): such a message cannot be delivered.
+    pub body: Result<String, SealError>,
+}
+
+impl std::fmt::Debug for OutgoingEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingEmail")
+            .field("id", &self.id)
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The associated data that binds a sealed body to its message.
+fn context(to: &str, subject: &str) -> Vec<u8> {
+    format!("guichet outbox v1\n{to}\n{subject}").into_bytes()
+}
+
+/// Queues a message that carries no secret (a notice).
+pub async fn queue(
+    conn: &mut AnyConnection,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    repo::insert(conn, to, subject, body, None).await?;
+    Ok(())
+}
+
+/// Queues a message whose body carries a secret link at [`LINK`]: the link is stored only
+/// sealed.
+pub async fn queue_with_secret_link(
+    conn: &mut AnyConnection,
+    key: &OutboxKey,
+    to: &str,
+    subject: &str,
+    body: &str,
+    link: &str,
+) -> Result<(), sqlx::Error> {
+    debug_assert!(body.contains(LINK), "a body with a place for the link");
+    let readable = body.replace(LINK, LINK_WITHHELD);
+    let sealed = key.seal(&context(to, subject), &body.replace(LINK, link));
+    repo::insert(conn, to, subject, &readable, Some(&sealed)).await?;
+    Ok(())
+}
+
+/// At most `limit` unsent messages, oldest first (only those to `to` when given), opened for
+/// sending.
+pub async fn unsent(
+    db: &Db,
+    key: &OutboxKey,
+    to: Option<&str>,
+    limit: i64,
+) -> Result<Vec<OutgoingEmail>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let rows = repo::unsent(&mut conn, to, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let body = match &r.sealed_body {
+                Some(sealed) => key.open(&context(&r.to_email, &r.subject), sealed),
+                None => Ok(r.body),
+            };
+            OutgoingEmail {
+                id: r.id,
+                to: r.to_email,
+                subject: r.subject,
+                body,
+            }
+        })
+        .collect())
+}
+
+/// Records a message as sent and erases its sealed copy (the secret): what stays is the text
+/// with the link withheld. `false` when it was sent already.
+pub async fn mark_sent(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    repo::mark_sent(&mut conn, id).await
+}
