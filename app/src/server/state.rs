@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{
+    access::AccessDenials,
     auth::{password::PasswordHashing, throttle::LoginThrottle},
     config::AppConfig,
     db::Db,
@@ -20,6 +21,8 @@ pub struct AppState {
     pub sessions: DbSessionStore,
     pub hashing: PasswordHashing,
     pub login_throttle: Arc<LoginThrottle>,
+    /// Refused accesses, counted by kind (`denials.counts()`).
+    pub denials: Arc<AccessDenials>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
                 config.login_max_failures,
                 config.login_window,
             )),
+            denials: Arc::new(AccessDenials::default()),
             db,
             config: Arc::new(config),
             leptos_options,
