@@ -370,3 +370,27 @@ async fn after_a_plain_form_sign_in_every_open_redirect_vector_goes_home() {
         assert!(stays_on_the_portal(&location));
     }
 }
+
+#[tokio::test]
+async fn the_sign_in_page_carries_next_into_its_plain_form() {
+    let app = TestApp::with_demo().await;
+    let page = app.anon().get("/login?next=%2Frequests").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let input = page
+        .body
+        .split("<input")
+        .find(|tag| tag.contains("name=\"next\""))
+        .unwrap_or_else(|| panic!("no next input: {}", page.body))
+        .split('>')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(input.contains("value=\"/requests\""), "{input}");
+    // What is put back into the page is escaped.
+    let page = app
+        .anon()
+        .get("/login?next=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("\"><script>alert(1)"), "{}", page.body);
+}
