@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::repo;
+use crate::domain::password::Password;
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
@@ -32,15 +33,11 @@ pub async fn create_platform_admin(
             format!("{email} is now a platform admin (existing account; its sessions were ended)")
         }
         None => {
-            let length = password.chars().count();
-            if !(12..=128).contains(&length) {
-                return Err(AppError::validation(
-                    "password",
-                    "The password must be 12 to 128 characters long.",
-                )
-                .into());
-            }
-            let hash = state.hashing.hash(password).await?;
+            // The same policy as every new password: length, and not easily guessed.
+            let personal = [email.as_str(), name.unwrap_or("")];
+            let password = Password::parse(password, &personal)
+                .map_err(|message| AppError::validation("password", message))?;
+            let hash = state.hashing.hash(password.expose_secret()).await?;
             let display = name.unwrap_or("Platform admin");
             repo::insert_user(&mut tx, &email, display, &hash, true).await?;
             format!("created platform admin {email}")
