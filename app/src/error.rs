@@ -20,6 +20,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// A state-changing request that did not come from the portal's own pages (403); the
+    /// message says why.
+    #[error("{message}")]
+    CrossSite { message: String },
     #[error("Not found.")]
     NotFound,
     /// One or more form fields are wrong. `field` and `message` are the first
@@ -220,7 +224,7 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
-            Self::Forbidden => S::FORBIDDEN,
+            Self::Forbidden | Self::CrossSite { .. } => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::Validation { .. } => S::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => S::CONFLICT,
@@ -389,6 +393,9 @@ mod tests {
             AppError::Unauthenticated,
             AppError::InvalidCredentials,
             AppError::Forbidden,
+            AppError::CrossSite {
+                message: "This request came from another site.".into(),
+            },
             AppError::NotFound,
             AppError::Validation {
                 field: "gpus".into(),
@@ -417,6 +424,7 @@ mod tests {
                 AppError::Unauthenticated
                 | AppError::InvalidCredentials
                 | AppError::Forbidden
+                | AppError::CrossSite { .. }
                 | AppError::NotFound
                 | AppError::Validation { .. }
                 | AppError::Conflict { .. }

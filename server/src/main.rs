@@ -287,8 +287,9 @@ async fn create_admin(config: AppConfig, args: &[String]) -> anyhow::Result<()> 
         }
     };
     // Parsed here, once, by the portal's own rules (the same as sign-up's).
-    let email = app::domain::email::Email::parse(&email).map_err(|m| anyhow::anyhow!(m))?;
-    let password = app::domain::password::Password::parse(&password);
+    let (email, password) =
+        app::server::identity::parse_operator_args(&email, name.as_deref(), &password)
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let db = open_database(&config).await?;
     let state = AppState::new(db, config);
     let outcome =

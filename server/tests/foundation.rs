@@ -428,3 +428,38 @@ async fn an_active_session_outlives_its_idle_timeout_and_an_idle_one_ends() {
     let page = idle.get("/account").await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_operator_cannot_create_an_admin_with_a_guessable_password() {
+    let app = TestApp::empty().await;
+    let (email, password) =
+        app::server::identity::parse_operator_args("ops@campus.test", Some("Ops"), "Password2026!")
+            .unwrap();
+    let weak =
+        app::server::identity::create_platform_admin(&app.state, &email, Some("Ops"), password)
+            .await
+            .unwrap_err();
+    let weak = app::error::AppError::from(weak);
+    assert!(weak.field_message("password").is_some(), "{weak:?}");
+    assert!(
+        weak.to_string()
+            .starts_with("This password would be too easy to guess."),
+        "{weak}"
+    );
+    let (email, password) = app::server::identity::parse_operator_args(
+        "ops@campus.test",
+        Some("Ops"),
+        "granite tulip orbit 2026",
+    )
+    .unwrap();
+    let made =
+        app::server::identity::create_platform_admin(&app.state, &email, Some("Ops"), password)
+            .await
+            .expect("a strong password is taken");
+    assert!(made.contains("created"), "{made}");
+    let r = app
+        .anon()
+        .login("ops@campus.test", "granite tulip orbit 2026")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -621,3 +621,28 @@ async fn a_withdrawn_or_replaced_invitation_no_longer_works() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_guessable_new_password_is_refused_and_the_old_one_still_works() {
+    let app = TestApp::with_demo().await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    for weak in ["qwerty123456789", "hugo.martin2026"] {
+        let r = member
+            .call(
+                "change_password",
+                &[("current_password", DEMO_PASSWORD), ("new_password", weak)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.json()["field"], "new_password");
+        assert!(
+            r.json()["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("This password would be too easy to guess."),
+            "{weak}: {}",
+            r.body
+        );
+    }
+    assert!(ok(&app.anon().login(UNIV_MEMBER, DEMO_PASSWORD).await));
+}

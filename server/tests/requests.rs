@@ -1161,3 +1161,49 @@ async fn a_bad_form_names_the_catalogue_fields_with_the_others_at_once() {
         response.body
     );
 }
+
+#[tokio::test]
+async fn a_window_starting_in_year_9999_or_with_a_sign_is_refused_beside_its_field() {
+    let app = TestApp::with_demo().await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    for (start, end, expected) in [
+        (
+            "9999-01-01",
+            "9999-02-01",
+            "“9999-01-01” is out of range: a date must fall between 2000-01-01 and 2100-12-31.",
+        ),
+        (
+            "+2027-03-01",
+            "2027-04-01",
+            "“+2027-03-01” is not a date; write it as YYYY-MM-DD.",
+        ),
+    ] {
+        let response = call_owned(
+            &mut member,
+            "save_request",
+            &with(
+                form("k-far"),
+                &[
+                    ("start_date", start),
+                    ("end_date", end),
+                    ("intent", "draft"),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            response.body
+        );
+        assert_eq!(response.json()["field"], "start_date", "{}", response.body);
+        assert_eq!(message(&response), expected);
+    }
+    let (saved,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM quota_requests WHERE idempotency_key = 'k-far'")
+            .fetch_one(app.owner_pool())
+            .await
+            .unwrap();
+    assert_eq!(saved, 0, "nothing was saved");
+}

@@ -644,3 +644,27 @@ async fn the_pages_render_on_the_server() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Audit log"));
 }
+
+#[tokio::test]
+async fn a_guessable_password_is_refused_at_sign_up_with_advice_in_words() {
+    let app = TestApp::with_demo().await;
+    // Common passwords (zxcvbn's lists), and one built on the person's own e-mail address.
+    for weak in ["Password2026!", "azertyuiop2026", "marie.curie1867"] {
+        let r = app
+            .anon()
+            .call("signup", &signup_form(&[("password", weak)]))
+            .await;
+        assert_field_error(&r, "password");
+        let message = r.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.starts_with("This password would be too easy to guess."),
+            "{weak}: {message}"
+        );
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(NEW_OWNER)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing was created");
+}

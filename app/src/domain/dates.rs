@@ -5,9 +5,17 @@
 
 use time::{format_description::well_known::Iso8601, Date, OffsetDateTime};
 
-/// A date typed in a form as `YYYY-MM-DD`; the error is a sentence for a person.
-/// An empty field reads "Please enter the {what} date." ("Please enter a date."
-/// when `what` is empty).
+/// The first year a form date may name: nothing the portal records (requests, certifications)
+/// starts before it.
+pub const FIRST_FORM_YEAR: i32 = 2000;
+/// The last year a form date may name: a window or a certificate running past it is a typing
+/// mistake or a probe (a window starting in year 9999 would overflow the day arithmetic).
+pub const LAST_FORM_YEAR: i32 = 2100;
+
+/// A date typed in a form as `YYYY-MM-DD` — exactly four digits, a dash, two, a dash, two: no
+/// sign, no extra digit — in the years [`FIRST_FORM_YEAR`] to [`LAST_FORM_YEAR`]. The error is a
+/// sentence for a person. An empty field reads "Please enter the {what} date." ("Please enter a
+/// date." when `what` is empty).
 pub fn parse_form_date(raw: &str, what: &str) -> Result<Date, String> {
     let text = raw.trim();
     if text.is_empty() {
@@ -17,7 +25,22 @@ pub fn parse_form_date(raw: &str, what: &str) -> Result<Date, String> {
             format!("Please enter the {what} date.")
         });
     }
-    parse_iso_date(text).ok_or_else(|| format!("“{text}” is not a date; write it as YYYY-MM-DD."))
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let date = shaped.then(|| parse_iso_date(text)).flatten();
+    let Some(date) = date else {
+        return Err(format!("“{text}” is not a date; write it as YYYY-MM-DD."));
+    };
+    if !(FIRST_FORM_YEAR..=LAST_FORM_YEAR).contains(&date.year()) {
+        return Err(format!(
+            "“{text}” is out of range: a date must fall between {FIRST_FORM_YEAR}-01-01 and \
+             {LAST_FORM_YEAR}-12-31."
+        ));
+    }
+    Ok(date)
 }
 
 /// A stored ISO date (`YYYY-MM-DD`), or `None` when it is not one.
@@ -78,6 +101,56 @@ mod tests {
     fn a_date_in_another_form_says_how_to_write_it() {
         let e = parse_form_date("01/03/2027", "start").unwrap_err();
         assert!(e.contains("YYYY-MM-DD"), "{e}");
+    }
+
+    #[test]
+    fn a_year_outside_2000_to_2100_is_refused_with_the_range() {
+        for (raw, year) in [
+            ("9999-01-01", 9999),
+            ("1999-12-31", 1999),
+            ("2101-01-01", 2101),
+        ] {
+            let e = parse_form_date(raw, "start").unwrap_err();
+            assert_eq!(
+                e,
+                format!(
+                    "“{raw}” is out of range: a date must fall between 2000-01-01 and 2100-12-31."
+                ),
+                "{year}"
+            );
+        }
+        assert_eq!(
+            parse_form_date("2000-01-01", "start"),
+            Ok(date!(2000 - 01 - 01))
+        );
+        assert_eq!(
+            parse_form_date("2100-12-31", "end"),
+            Ok(date!(2100 - 12 - 31))
+        );
+    }
+
+    #[test]
+    fn a_sign_an_extra_digit_or_a_short_part_is_not_a_date() {
+        for raw in [
+            "+2027-03-01",
+            "-2027-03-01",
+            "+02027-03-01",
+            "02027-03-01",
+            "2027-003-01",
+            "2027-03-001",
+            "2027-3-1",
+            "27-03-01",
+            "2027-03-01T00:00",
+            "2027 03 01",
+            "２０２７-03-01",
+            "2027-02-30",
+        ] {
+            assert_eq!(
+                parse_form_date(raw, "start").unwrap_err(),
+                format!("“{raw}” is not a date; write it as YYYY-MM-DD."),
+                "{raw}"
+            );
+        }
     }
 
     #[test]

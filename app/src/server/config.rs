@@ -4,6 +4,8 @@
 
 use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
+use super::origin::Origin;
+
 /// A value that must never be printed: its `Debug` and `Display` are redacted.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret<T>(T);
@@ -86,8 +88,13 @@ pub struct AppConfig {
     pub log_format: LogFormat,
     /// `GUICHET_DEMO_DATA`: load the demo data when the database is empty.
     pub demo_data: bool,
-    /// `GUICHET_TLS`: the portal is reached over HTTPS (Secure cookies, HSTS).
+    /// `GUICHET_TLS`: the portal is reached over HTTPS (Secure `__Host-` session cookie, HSTS,
+    /// `https://` origins). By default, the scheme of `GUICHET_PUBLIC_URL`, else false.
     pub tls: bool,
+    /// `GUICHET_PUBLIC_URL`: the origin people reach the portal at (`https://guichet.example.fr`).
+    /// Set, a state-changing request must come from exactly it; unset, from the request's own
+    /// `Host` on the configured scheme. `X-Forwarded-Proto` and `X-Forwarded-Host` are never read.
+    pub public_origin: Option<Origin>,
     /// `GUICHET_SESSION_IDLE_MINUTES`.
     pub session_idle: Duration,
     /// `GUICHET_SESSION_MAX_HOURS`: absolute session lifetime.
@@ -141,6 +148,7 @@ impl Default for AppConfig {
             log_format: LogFormat::Text,
             demo_data: false,
             tls: false,
+            public_origin: None,
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
@@ -234,8 +242,25 @@ impl AppConfig {
         if let Some(v) = get("GUICHET_DEMO_DATA") {
             c.demo_data = parse_bool("GUICHET_DEMO_DATA", &v)?;
         }
+        if let Some(v) = get("GUICHET_PUBLIC_URL") {
+            let origin = Origin::parse_public_url(&v).ok_or_else(|| ConfigError {
+                variable: "GUICHET_PUBLIC_URL",
+                problem: format!(
+                    "expected an origin such as https://guichet.example.fr (scheme, host and \
+                     port only), got “{v}”"
+                ),
+            })?;
+            c.tls = origin.is_tls();
+            c.public_origin = Some(origin);
+        }
         if let Some(v) = get("GUICHET_TLS") {
             c.tls = parse_bool("GUICHET_TLS", &v)?;
+            if let Some(origin) = c.public_origin.as_ref().filter(|o| o.is_tls() != c.tls) {
+                return Err(ConfigError {
+                    variable: "GUICHET_TLS",
+                    problem: format!("contradicts GUICHET_PUBLIC_URL ({origin})"),
+                });
+            }
         }
         if let Some(v) = get("GUICHET_SESSION_IDLE_MINUTES") {
             let minutes = parse_number("GUICHET_SESSION_IDLE_MINUTES", &v, 1, 24 * 60)?;
@@ -424,6 +449,28 @@ mod tests {
         let e = config_from(&[("GUICHET_OUTBOX_KEY", "c2hvcnQ=")]).unwrap_err();
         assert_eq!(e.variable, "GUICHET_OUTBOX_KEY");
         assert!(e.problem.contains("got 5 bytes"), "{e}");
+    }
+
+    #[test]
+    fn the_public_url_gives_the_origin_and_the_scheme() {
+        let c = config_from(&[("GUICHET_PUBLIC_URL", "https://Guichet.example.fr/")]).unwrap();
+        assert!(c.tls, "an https:// public URL means TLS");
+        assert_eq!(
+            c.public_origin.map(|o| o.to_string()).as_deref(),
+            Some("https://guichet.example.fr")
+        );
+        let c = config_from(&[("GUICHET_PUBLIC_URL", "http://localhost:3000")]).unwrap();
+        assert!(!c.tls);
+        let e = config_from(&[
+            ("GUICHET_PUBLIC_URL", "https://guichet.example.fr"),
+            ("GUICHET_TLS", "false"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "GUICHET_TLS");
+        let e =
+            config_from(&[("GUICHET_PUBLIC_URL", "https://guichet.example.fr/login")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_PUBLIC_URL");
+        assert!(config_from(&[]).unwrap().public_origin.is_none());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use tower_sessions::Session;
 
 use super::{
+    access::ActingUser,
     auth::{
         actor::{AdminActor, TenantActor},
         CurrentUser,
@@ -24,7 +25,10 @@ pub struct RequestContext {
 impl RequestContext {
     /// The signed-in person, or `Unauthenticated`.
     pub async fn user(&self) -> Result<CurrentUser, AppError> {
-        CurrentUser::from_session(self.session.clone(), &self.state).await
+        let user = CurrentUser::from_session(self.session.clone(), &self.state).await?;
+        // A refusal further on in this request names its actor (see `access`).
+        leptos::prelude::provide_context(ActingUser(user.user_id()));
+        Ok(user)
     }
 }
 

@@ -59,7 +59,8 @@ pub fn unavailable() -> AppError {
 }
 
 /// Sets the response status of the current server function from its error,
-/// then hands the error on. Every server function ends with it.
+/// then hands the error on. Every server function ends with it. A refusal
+/// (401, 403, 404) is logged and counted on the way ([`super::access`]).
 ///
 /// A plain form post (no wasm yet, `Accept: text/html`) keeps Leptos's
 /// redirect back to the form, which then shows the error: a status here would
@@ -67,6 +68,7 @@ pub fn unavailable() -> AppError {
 pub fn respond<T>(result: Result<T, impl Into<AppError>>) -> Result<T, AppError> {
     result.map_err(|e| {
         let e = e.into();
+        super::access::record_if_refused(&e);
         let plain_form_post = is_plain_form_post();
         if plain_form_post {
             return e;
@@ -198,6 +200,28 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
         http::HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// A page of its own saying `error` in words, with its status: for a browser's plain form post
+/// refused before it reached the portal (a cross-site one).
+pub fn error_page(error: &AppError) -> Response {
+    let mut response = (
+        error.status(),
+        axum::response::Html(ERROR_PAGE.replace("{message}", &html_escape(&error.to_string()))),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The page of a request that could not reach the database: 503, `Retry-After`.

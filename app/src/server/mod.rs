@@ -2,6 +2,7 @@
 //! authentication, the services behind every server function, and the axum
 //! router that the `server` binary serves and the tests drive.
 
+pub mod access;
 pub mod account;
 pub mod audit;
 pub mod audit_log;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod health;
 pub mod identity;
 pub mod members;
+pub mod origin;
 pub mod outbox;
 pub mod requests;
 pub mod router;

@@ -16,8 +16,22 @@ use crate::{
     ui::{shell, App},
 };
 
-/// The session cookie's name.
+/// The session cookie's name on plain HTTP (local development).
 pub const SESSION_COOKIE: &str = "guichet_session";
+
+/// The session cookie's name under TLS: the `__Host-` prefix makes browsers accept it only with
+/// `Secure`, `Path=/` and no `Domain`, so neither a sibling subdomain nor a plain-HTTP page can
+/// plant or overwrite it.
+pub const SESSION_COOKIE_TLS: &str = "__Host-guichet_session";
+
+/// The session cookie's name for a portal served over TLS or not.
+pub fn session_cookie_name(tls: bool) -> &'static str {
+    if tls {
+        SESSION_COOKIE_TLS
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The longest a request may take before it is answered 503: no page or call of the portal needs
 /// more than a fraction of it, and a request stuck on something that never wakes must not hold
@@ -39,11 +53,12 @@ pub fn router(state: AppState) -> Router {
     let idle =
         time::Duration::seconds(i64::try_from(state.config.session_idle.as_secs()).unwrap_or(1800));
     let sessions = SessionManagerLayer::new(state.sessions.clone())
-        .with_name(SESSION_COOKIE)
+        .with_name(session_cookie_name(state.config.tls))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.tls)
         .with_path("/")
+        // No `with_domain`: the cookie is host-only, as `__Host-` requires.
         .with_expiry(Expiry::OnInactivity(idle));
 
     let leptos_options = state.leptos_options.clone();

@@ -2,7 +2,9 @@
 //!
 //! - State-changing requests (everything but GET, HEAD and OPTIONS, server
 //!   functions included: Leptos adds no CSRF check of its own) are refused when
-//!   `Sec-Fetch-Site` says another site or `Origin` names a foreign origin.
+//!   `Sec-Fetch-Site` says another site, when `Origin` is not the portal's own
+//!   origin (scheme, host and port), or when they carry the session cookie and
+//!   neither header ([`is_same_origin_request`]). Refusals are counted.
 //! - Every response carries a Content-Security-Policy with a fresh nonce (the
 //!   page's scripts carry it; no `unsafe-inline` script), `frame-ancestors
 //!   'none'`, `nosniff`, a strict referrer policy, and HSTS under TLS. Pages
@@ -13,14 +15,20 @@ use std::net::{IpAddr, SocketAddr};
 use axum::{
     body::Body,
     extract::{ConnectInfo, Request, State},
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use base64::Engine as _;
 use rand::RngCore as _;
 
-use super::state::AppState;
+use super::{
+    access::{action_of, Denial},
+    config::AppConfig,
+    origin::{Origin, Scheme},
+    router::session_cookie_name,
+    state::AppState,
+};
 use crate::error::AppError;
 
 /// The nonce of this response's Content-Security-Policy.
@@ -70,28 +78,110 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[IpAddr]) 
     ClientIp(Some(client))
 }
 
-/// Whether a state-changing request comes from our own pages.
-pub fn is_same_origin_request(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+/// Why a state-changing request was refused as cross-site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrossSiteRefusal {
+    /// `Sec-Fetch-Site` names another site (`cross-site`, `same-site`).
+    AnotherSite,
+    /// `Origin` is `null`, unreadable, or another origin than the portal's (scheme, host and
+    /// port compared whole).
+    AnotherOrigin,
+    /// A request carrying the session cookie said neither `Origin` nor `Sec-Fetch-Site`: every
+    /// browser of the last years sends one of them on a POST, so such a request is not from
+    /// the portal's pages.
+    NoProvenance,
+}
+
+impl CrossSiteRefusal {
+    /// The refusal in words, for the person (or script) whose request it was.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::AnotherSite | Self::AnotherOrigin => {
+                "This request came from another site, so the portal refused it. If you were \
+                 using the portal, reload its page and try again."
+            }
+            Self::NoProvenance => {
+                "This request did not say which site it came from (it had neither an Origin \
+                 nor a Sec-Fetch-Site header), so the portal refused it: a signed-in change must \
+                 come from the portal's own pages."
+            }
+        }
+    }
+
+    /// A short name for logs and counters.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::AnotherSite => "another_site",
+            Self::AnotherOrigin => "another_origin",
+            Self::NoProvenance => "no_provenance",
+        }
+    }
+}
+
+/// The origin a state-changing request must come from: the configured public one, else the
+/// request's own `Host` (or HTTP/2 authority) on the configured scheme. `None` when neither is
+/// known.
+pub fn expected_origin(request: &Request, config: &AppConfig) -> Option<Origin> {
+    if let Some(public) = &config.public_origin {
+        return Some(public.clone());
+    }
+    let scheme = if config.tls {
+        Scheme::Https
+    } else {
+        Scheme::Http
+    };
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()))?;
+    Origin::from_host(scheme, &host)
+}
+
+/// Whether the request carries a cookie named `name`.
+pub fn carries_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.trim().split('=').next() == Some(name))
+}
+
+/// Whether a state-changing request comes from the portal's own pages.
+///
+/// `Sec-Fetch-Site` (which a page cannot forge) must be `same-origin` (or `none`: typed by the
+/// person) when sent; `Origin`, when sent, must equal `expected` whole — scheme, host and port,
+/// so an `https://` page cannot post to an `http://` portal or the reverse. A request with
+/// neither header is let through only when it carries no session cookie (`carries_session`):
+/// then it acts for nobody.
+pub fn is_same_origin_request(
+    headers: &HeaderMap,
+    expected: Option<&Origin>,
+    carries_session: bool,
+) -> Result<(), CrossSiteRefusal> {
+    let site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or(""));
+    if let Some(site) = site {
         if !matches!(site, "same-origin" | "none") {
-            return false;
+            return Err(CrossSiteRefusal::AnotherSite);
         }
     }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        if origin == "null" {
-            return false;
-        }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-        let matches_public = public_origin.is_some_and(|p| p.trim_end_matches('/') == origin);
-        if origin_host != host && !matches_public {
-            return false;
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or(""));
+    if let Some(origin) = origin {
+        let same = Origin::parse(origin).is_some_and(|o| Some(&o) == expected);
+        if !same {
+            return Err(CrossSiteRefusal::AnotherOrigin);
         }
     }
-    true
+    if site.is_none() && origin.is_none() && carries_session {
+        return Err(CrossSiteRefusal::NoProvenance);
+    }
+    Ok(())
 }
 
 /// Middleware: records the client address, refuses cross-site state changes,
@@ -108,16 +198,29 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if changes_state && !is_same_origin_request(request.headers(), None) {
-        tracing::warn!(path = %request.uri().path(), "refused a cross-site state-changing request");
-        let mut refused = (StatusCode::FORBIDDEN, axum::Json(AppError::Forbidden)).into_response();
-        set_headers(
-            refused.headers_mut(),
-            &CspNonce::fresh(),
-            state.config.tls,
-            true,
-        );
-        return refused;
+    if changes_state {
+        let expected = expected_origin(&request, &state.config);
+        let carries_session =
+            carries_cookie(request.headers(), session_cookie_name(state.config.tls));
+        if let Err(refusal) =
+            is_same_origin_request(request.headers(), expected.as_ref(), carries_session)
+        {
+            // The session is not read for a refused request: no actor.
+            state.denials.record(
+                Denial::CrossSite,
+                None,
+                action_of(request.uri().path()),
+                refusal.kind(),
+            );
+            let mut refused = cross_site_response(&request, refusal);
+            set_headers(
+                refused.headers_mut(),
+                &CspNonce::fresh(),
+                state.config.tls,
+                true,
+            );
+            return refused;
+        }
     }
 
     let nonce = CspNonce::fresh();
@@ -127,6 +230,24 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
     let mut response: Response<Body> = next.run(request).await;
     set_headers(response.headers_mut(), &nonce, state.config.tls, !is_static);
     response
+}
+
+/// 403, with the refusal in words: a page for a browser's plain form post, else the
+/// [`AppError`] as JSON.
+fn cross_site_response(request: &Request, refusal: CrossSiteRefusal) -> Response {
+    let error = AppError::CrossSite {
+        message: refusal.message().to_owned(),
+    };
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        super::error::error_page(&error)
+    } else {
+        (error.status(), axum::Json(error)).into_response()
+    }
 }
 
 fn set_headers(h: &mut HeaderMap, nonce: &CspNonce, tls: bool, no_store: bool) {
@@ -184,27 +305,126 @@ mod tests {
         h
     }
 
+    fn portal() -> Origin {
+        Origin::parse("http://127.0.0.1:3000").unwrap()
+    }
+
     #[test]
     fn a_post_from_our_own_page_is_allowed() {
         let h = headers(&[
-            ("host", "127.0.0.1:3000"),
             ("origin", "http://127.0.0.1:3000"),
             ("sec-fetch-site", "same-origin"),
         ]);
-        assert!(is_same_origin_request(&h, None));
+        assert_eq!(is_same_origin_request(&h, Some(&portal()), true), Ok(()));
+        // Browsers that send no Sec-Fetch-Site still send Origin on a POST.
+        let h = headers(&[("origin", "http://127.0.0.1:3000")]);
+        assert_eq!(is_same_origin_request(&h, Some(&portal()), true), Ok(()));
+        let h = headers(&[("sec-fetch-site", "same-origin")]);
+        assert_eq!(is_same_origin_request(&h, Some(&portal()), true), Ok(()));
     }
 
     #[test]
     fn a_post_from_another_site_is_refused() {
-        let h = headers(&[("host", "portal.example"), ("sec-fetch-site", "cross-site")]);
-        assert!(!is_same_origin_request(&h, None));
-        let h = headers(&[
-            ("host", "portal.example"),
-            ("origin", "https://evil.example"),
-        ]);
-        assert!(!is_same_origin_request(&h, None));
-        let h = headers(&[("host", "portal.example"), ("origin", "null")]);
-        assert!(!is_same_origin_request(&h, None));
+        let h = headers(&[("sec-fetch-site", "cross-site")]);
+        assert_eq!(
+            is_same_origin_request(&h, Some(&portal()), false),
+            Err(CrossSiteRefusal::AnotherSite)
+        );
+        let h = headers(&[("sec-fetch-site", "same-site")]);
+        assert!(is_same_origin_request(&h, Some(&portal()), false).is_err());
+        for origin in ["https://evil.example", "null", "", "http://127.0.0.1:3000/"] {
+            let mut h = HeaderMap::new();
+            h.insert("origin", HeaderValue::from_str(origin).unwrap());
+            assert_eq!(
+                is_same_origin_request(&h, Some(&portal()), false),
+                Err(CrossSiteRefusal::AnotherOrigin),
+                "{origin:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_whole_origin_is_compared_scheme_host_and_port() {
+        let https_portal = Origin::parse("https://portal.example").unwrap();
+        for (origin, expected, same) in [
+            ("https://portal.example", &https_portal, true),
+            ("https://portal.example:443", &https_portal, true),
+            ("http://portal.example", &https_portal, false),
+            ("https://portal.example:8443", &https_portal, false),
+            ("https://portal.example.evil.example", &https_portal, false),
+            ("http://127.0.0.1:3000", &portal(), true),
+            ("https://127.0.0.1:3000", &portal(), false),
+            ("http://127.0.0.1:3001", &portal(), false),
+            ("http://127.0.0.1", &portal(), false),
+        ] {
+            let mut h = HeaderMap::new();
+            h.insert("origin", HeaderValue::from_str(origin).unwrap());
+            assert_eq!(
+                is_same_origin_request(&h, Some(expected), true).is_ok(),
+                same,
+                "{origin} against {expected}"
+            );
+        }
+        // Without a known origin of its own, the portal accepts no Origin at all.
+        let h = headers(&[("origin", "http://127.0.0.1:3000")]);
+        assert!(is_same_origin_request(&h, None, false).is_err());
+    }
+
+    #[test]
+    fn a_cookie_carrying_change_without_origin_or_fetch_site_is_refused() {
+        let bare = HeaderMap::new();
+        assert_eq!(
+            is_same_origin_request(&bare, Some(&portal()), true),
+            Err(CrossSiteRefusal::NoProvenance)
+        );
+        // Without the session cookie it acts for nobody: a script signing in, a health probe.
+        assert_eq!(
+            is_same_origin_request(&bare, Some(&portal()), false),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn only_the_session_cookie_by_its_exact_name_counts() {
+        let h = headers(&[("cookie", "theme=dark; guichet_session=abc")]);
+        assert!(carries_cookie(&h, "guichet_session"));
+        assert!(!carries_cookie(&h, "__Host-guichet_session"));
+        let h = headers(&[("cookie", "my_guichet_session=abc; x=guichet_session")]);
+        assert!(!carries_cookie(&h, "guichet_session"));
+    }
+
+    #[test]
+    fn the_expected_origin_is_the_configured_one_else_the_host_on_the_configured_scheme() {
+        let request = |host: &'static str| {
+            Request::builder()
+                .header(header::HOST, host)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let mut config = AppConfig::default();
+        assert_eq!(
+            expected_origin(&request("portal.test"), &config).map(|o| o.to_string()),
+            Some("http://portal.test".to_owned())
+        );
+        config.tls = true;
+        assert_eq!(
+            expected_origin(&request("portal.test"), &config).map(|o| o.to_string()),
+            Some("https://portal.test".to_owned())
+        );
+        // A proxy's claim about the scheme is not read.
+        let mut forwarded = request("portal.test");
+        forwarded
+            .headers_mut()
+            .insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        assert_eq!(
+            expected_origin(&forwarded, &config).map(|o| o.to_string()),
+            Some("https://portal.test".to_owned())
+        );
+        config.public_origin = Origin::parse("https://guichet.example.fr");
+        assert_eq!(
+            expected_origin(&request("10.0.0.5:3000"), &config).map(|o| o.to_string()),
+            Some("https://guichet.example.fr".to_owned())
+        );
     }
 
     #[test]

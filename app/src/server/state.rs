@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{
+    access::AccessDenials,
     auth::{
         device::DeviceKey,
         password::PasswordHashing,
@@ -30,6 +31,8 @@ pub struct AppState {
     pub device_key: DeviceKey,
     /// Seals the outbox's secret links: `GUICHET_OUTBOX_KEY`, or a key of this process only.
     pub outbox_key: OutboxKey,
+    /// Refused accesses, counted by kind (`denials.counts()`).
+    pub denials: Arc<AccessDenials>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             hashing: PasswordHashing::new(config.hash_concurrency),
             throttle: Throttle::new(Allowances::from_config(&config)),
             device_key: DeviceKey::from_config(config.device_cookie_key.as_ref()),
+            denials: Arc::new(AccessDenials::default()),
             db,
             config: Arc::new(config),
             leptos_options,

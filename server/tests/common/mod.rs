@@ -218,11 +218,18 @@ impl TestApp {
     }
 
     pub fn anon(&self) -> Client {
+        let tls = self.state.config.tls;
         Client {
             router: self.router.clone(),
             cookie: None,
             device_cookie: None,
             peer: "192.0.2.10:40000".parse().unwrap(),
+            origin: if tls {
+                "https://portal.test"
+            } else {
+                "http://portal.test"
+            },
+            cookie_name: app::server::router::session_cookie_name(tls),
         }
     }
 
@@ -260,7 +267,8 @@ impl TestApp {
 }
 
 /// A browser-like client: keeps the session cookie and the device cookie (sent to
-/// `/api/login` only, as its `Path` says), and sends same-origin headers.
+/// `/api/login` only, as its `Path` says), and sends same-origin headers (`Origin` and
+/// `Sec-Fetch-Site` on every request but a GET, as browsers do).
 #[derive(Clone)]
 pub struct Client {
     router: Router,
@@ -268,6 +276,11 @@ pub struct Client {
     /// `guichet_device=…`, once a sign-in gave one.
     pub device_cookie: Option<String>,
     pub peer: SocketAddr,
+    /// The portal's origin as this client's pages have it: `http://portal.test`, or
+    /// `https://portal.test` when the app is configured for TLS.
+    pub origin: &'static str,
+    /// The session cookie's name (`__Host-` prefixed under TLS).
+    pub cookie_name: &'static str,
 }
 
 #[derive(Debug)]
@@ -339,7 +352,7 @@ impl Client {
             .header(header::HOST, "portal.test");
         if method != Method::GET {
             b = b
-                .header(header::ORIGIN, "http://portal.test")
+                .header(header::ORIGIN, self.origin)
                 .header("sec-fetch-site", "same-origin");
         }
         if let Some(c) = self.cookies_for(path) {
@@ -377,8 +390,11 @@ impl Client {
         for value in headers.get_all(header::SET_COOKIE) {
             let value = value.to_str().unwrap();
             let pair = value.split(';').next().unwrap().to_string();
-            if pair.starts_with("guichet_session=") {
-                let expired = value.contains("Max-Age=0") || pair == "guichet_session=";
+            if let Some(id) = pair
+                .strip_prefix(self.cookie_name)
+                .and_then(|r| r.strip_prefix('='))
+            {
+                let expired = value.contains("Max-Age=0") || id.is_empty();
                 self.cookie = if expired { None } else { Some(pair) };
             } else if pair.starts_with("guichet_device=") {
                 self.device_cookie = Some(pair);

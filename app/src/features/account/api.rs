@@ -36,7 +36,8 @@ pub async fn change_password(
             None
         }
     };
-    let new_password = errors.check("new_password", Password::parse(&new_password));
+    let me = [user.identity.email.as_str(), user.identity.name.as_str()];
+    let new_password = errors.check("new_password", Password::parse(&new_password, &me));
     respond(errors.finish())?;
     let (Some(current), Some(new_password)) = (current, new_password) else {
         return respond(Err(AppError::Internal));

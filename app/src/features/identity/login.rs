@@ -32,7 +32,8 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Sign in"</h1>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || error().map(|e| view! { <p class="form__error" role="alert">{message_for_form(&e)}</p> })}
-                <input type="hidden" name="next" prop:value=next/>
+                // An attribute, not a property: the server renders it, so a plain form (no wasm) sends it.
+                <input type="hidden" name="next" value=next/>
                 <div class="field">
                     <label for="login-email">"E-mail address"</label>
                     <input id="login-email" name="email" type="email" autocomplete="username" required=true/>

@@ -104,8 +104,9 @@ impl NewAccount {
     /// Every bad field is named at once.
     pub fn parse(name: &str, password: &str) -> Result<Self, AppError> {
         let mut errors = FieldErrors::default();
+        let password = Password::parse(password, &[name]);
         let name = errors.check("name", PersonName::parse(name));
-        let password = errors.check("password", Password::parse(password));
+        let password = errors.check("password", password);
         errors.into_result(|| {
             Some(Self {
                 name: name?,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::{
-    dates::{parse_form_date, parse_iso_date},
+    dates::parse_form_date,
     identity::Sector,
     lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus},
     request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
@@ -493,8 +493,10 @@ impl SiteQuery {
             raw => Classification::parse(raw)
                 .map_err(|e| AppError::validation("classification", e.to_string()))?,
         };
-        let start = parse_iso_date(start.trim()).unwrap_or(today);
-        let end = parse_iso_date(end.trim())
+        // Read as form dates: a year far out (9999-12-31 + 30 days) would overflow.
+        let start = parse_form_date(start, "").unwrap_or(today);
+        let end = parse_form_date(end, "")
+            .ok()
             .filter(|e| *e > start)
             .unwrap_or(start + time::Duration::days(30));
         Ok(Self {

@@ -68,7 +68,10 @@ impl SignUpForm {
         let mut errors = FieldErrors::default();
         let email = errors.check("email", Email::parse(&self.email));
         let name = errors.check("name", PersonName::parse(&self.name));
-        let password = errors.check("password", Password::parse(&self.password));
+        let password = errors.check(
+            "password",
+            Password::parse(&self.password, &[&self.email, &self.name]),
+        );
         let org_name = errors.check("org_name", OrganisationName::parse(&self.org_name));
         let slug = org_name
             .as_ref()

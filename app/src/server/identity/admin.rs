@@ -11,6 +11,20 @@ use crate::server::{
     state::AppState,
 };
 
+/// The operator's command-line arguments as typed values, by the portal's own rules (the same
+/// as sign-up's): the address, and the password with the person's address and name as words
+/// it must not be built on (its error matters only for a new account).
+pub fn parse_operator_args(
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+) -> Result<(Email, Result<Password, String>), AppError> {
+    let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
+    let personal = [email.as_str(), name.unwrap_or("")];
+    let password = Password::parse(password, &personal);
+    Ok((email, password))
+}
+
 /// Creates a platform admin, or grants the role to an existing account (whose
 /// password is then left as it is). Returns what was done, for the operator. The
 /// password is as the command line parsed it: its error matters only for a new account.
