@@ -192,7 +192,16 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 #[tokio::test]
 async fn a_known_address_answers_no_faster_than_a_new_one() {
-    let app = TestApp::with_demo().await;
+    // Eleven sign-ups from one client address: above the per-address throttle, which is not
+    // what this test measures (`throttle.rs` does).
+    let app = TestApp::with_config(app::server::AppConfig {
+        signup_max_per_address: 100,
+        ..Default::default()
+    })
+    .await;
+    app::server::demo::load_if_empty(&app.state)
+        .await
+        .expect("demo data");
     // One call of each first, so that neither pays for a cold start.
     app.anon()
         .call("signup", &signup_form("warm.up@example.test"))
