@@ -1,0 +1,467 @@
+//! Fixtures: the arguments of each call, and the objects they name, created first.
+
+use serde_json::Value;
+use time::{Duration, OffsetDateTime};
+
+use crate::common::*;
+use crate::{matrix::*, *};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: the arguments of each call, and the objects they name, created first.
+// ---------------------------------------------------------------------------------------------
+
+/// What a cell sends.
+#[derive(Clone, Debug)]
+pub(crate) enum Prepared {
+    Call(Vec<(String, String)>),
+    Get(String),
+}
+
+/// Server functions that change nothing: their six actors share one database.
+pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
+    "whoami",
+    "my_tenants",
+    "invitation",
+    "account",
+    "organisation",
+    "tenant_queue",
+    "audit_events",
+    "my_tenant_profile",
+    "evaluate_placement",
+    "get_catalogue",
+    "list_requests",
+    "get_request",
+    "request_form_options",
+    "request_queue",
+    "list_notifications",
+    "unread_notifications",
+    "capacity_overview",
+];
+
+pub(crate) fn is_read_only(row: &Row) -> bool {
+    row.kind == Kind::Route || READ_ONLY_FUNCTIONS.contains(&row.name.as_str())
+}
+
+pub(crate) fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+pub(crate) fn day(offset: i64) -> String {
+    (OffsetDateTime::now_utc().date() + Duration::days(offset)).to_string()
+}
+
+pub(crate) async fn call(
+    client: &mut Client,
+    endpoint: &str,
+    fields: &[(String, String)],
+) -> TestResponse {
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    client.call(endpoint, &borrowed).await
+}
+
+/// A call a fixture needs to succeed; its JSON answer.
+pub(crate) async fn must(
+    client: &mut Client,
+    endpoint: &str,
+    fields: &[(String, String)],
+) -> Result<Value, String> {
+    let response = call(client, endpoint, fields).await;
+    if !(response.status.is_success() || response.status.is_redirection()) {
+        return Err(format!(
+            "fixture call `{endpoint}` failed: {} {}",
+            response.status, response.body
+        ));
+    }
+    Ok(serde_json::from_str(&response.body).unwrap_or(Value::Null))
+}
+
+pub(crate) async fn sign_in(app: &TestApp, email: &str) -> Result<Client, String> {
+    let mut client = app.anon();
+    let response = client.login(email, DEMO_PASSWORD).await;
+    if !(response.status.is_success() || response.status.is_redirection())
+        || client.cookie.is_none()
+    {
+        return Err(format!(
+            "sign-in as {email} failed: {} {}",
+            response.status, response.body
+        ));
+    }
+    Ok(client)
+}
+
+pub(crate) async fn scalar_id(app: &TestApp, sql: &str, key: &str) -> Result<i64, String> {
+    let (id,): (i64,) = sqlx::query_as(sql)
+        .bind(key)
+        .fetch_one(app.owner_pool())
+        .await
+        .map_err(|e| format!("fixture query `{sql}` with {key}: {e}"))?;
+    Ok(id)
+}
+
+pub(crate) async fn user_id(app: &TestApp, email: &str) -> Result<i64, String> {
+    scalar_id(app, "SELECT id FROM users WHERE email = $1", email).await
+}
+
+pub(crate) async fn tenant_id(app: &TestApp, slug: &str) -> Result<i64, String> {
+    scalar_id(app, "SELECT id FROM tenants WHERE slug = $1", slug).await
+}
+
+/// A request form: public data at Dugny, 16 H100 for 30 days from in 10 days.
+pub(crate) fn request_form(key: &str, intent: &str) -> Vec<(String, String)> {
+    let (start, end) = (day(10), day(40));
+    form(&[
+        ("idempotency_key", key),
+        ("project_title", "Matrix protein folding"),
+        (
+            "justification",
+            "Training a folding model on public structure data for the campus.",
+        ),
+        ("sector", "research"),
+        ("classification", "public"),
+        ("site", "dugny"),
+        ("gpu_model", "H100"),
+        ("gpus", "16"),
+        ("start_date", &start),
+        ("end_date", &end),
+        ("expected_gpu_hours", ""),
+        ("intent", intent),
+    ])
+}
+
+/// A request of the university's member, saved with `intent` (`draft` or `submit`).
+pub(crate) async fn member_request(app: &TestApp, intent: &str) -> Result<i64, String> {
+    let mut member = sign_in(app, UNIV_MEMBER).await?;
+    let id = must(
+        &mut member,
+        "save_request",
+        &request_form(&format!("matrix-{intent}"), intent),
+    )
+    .await?;
+    id.as_i64()
+        .ok_or_else(|| format!("save_request answered no id: {id}"))
+}
+
+/// A request of the university's member, submitted and endorsed by the owner.
+pub(crate) async fn endorsed_request(app: &TestApp) -> Result<i64, String> {
+    let id = member_request(app, "submit").await?;
+    let mut owner = sign_in(app, UNIV_OWNER).await?;
+    must(
+        &mut owner,
+        "endorse_request",
+        &form(&[("id", &id.to_string())]),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// A quota of the university's member: requested, endorsed, and approved by the platform admin.
+pub(crate) async fn approved_quota(app: &TestApp) -> Result<i64, String> {
+    let id = endorsed_request(app).await?;
+    let mut admin = sign_in(app, ADMIN).await?;
+    must(
+        &mut admin,
+        "decide_request",
+        &form(&[("id", &id.to_string()), ("decision", "approve")]),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// An open invitation of the university for someone without an account: (id, token).
+pub(crate) async fn invitation(app: &TestApp) -> Result<(i64, String), String> {
+    let mut owner = sign_in(app, UNIV_OWNER).await?;
+    let sent = must(
+        &mut owner,
+        "invite_member",
+        &form(&[("email", INVITEE), ("role", "member")]),
+    )
+    .await?;
+    let token = sent["link"]
+        .as_str()
+        .and_then(|l| l.rsplit('/').next())
+        .ok_or_else(|| format!("invite_member answered no link: {sent}"))?
+        .to_string();
+    let overview = must(&mut owner, "organisation", &[]).await?;
+    let id = overview["invitations"]
+        .as_array()
+        .and_then(|list| list.iter().find(|i| i["email"] == INVITEE))
+        .and_then(|i| i["id"].as_i64())
+        .ok_or_else(|| format!("the invitation is not listed: {overview}"))?;
+    Ok((id, token))
+}
+
+pub(crate) const SIGNUP_EMAIL: &str = "ada.lovelace@analytical-engine.test";
+
+pub(crate) fn signup_form() -> Vec<(String, String)> {
+    form(&[
+        ("email", SIGNUP_EMAIL),
+        ("name", "Ada Lovelace"),
+        ("password", STRONG_PASSWORD),
+        ("org_name", "Analytical Engine Institute"),
+        ("kind", "research_institute"),
+        ("country", "FR"),
+        ("registration_id", "732 829 320 00074"),
+        ("sector", "research"),
+        ("parent_country", "FR"),
+    ])
+}
+
+/// A sign-up waiting for confirmation: the token of the link e-mailed to its address.
+pub(crate) async fn signup_token(app: &TestApp) -> Result<String, String> {
+    must(&mut app.anon(), "signup", &signup_form()).await?;
+    Ok(mail::signup_token(app, SIGNUP_EMAIL).await)
+}
+
+/// The catalogue snapshot, as the platform admin reads it.
+pub(crate) async fn catalogue(admin: &mut Client) -> Result<Value, String> {
+    must(admin, "get_catalogue", &[]).await
+}
+
+/// The name of the operator of `idf-campus`, from the catalogue.
+pub(crate) async fn idf_operator(app: &TestApp) -> Result<String, String> {
+    let mut admin = sign_in(app, ADMIN).await?;
+    let snapshot = catalogue(&mut admin).await?;
+    snapshot["sites"]
+        .as_array()
+        .and_then(|sites| sites.iter().find(|s| s["profile"]["slug"] == "idf-campus"))
+        .and_then(|s| s["profile"]["operator"]["name"].as_str())
+        .map(str::to_string)
+        .ok_or_else(|| "no operator for idf-campus in the catalogue".to_string())
+}
+
+pub(crate) fn certification_form() -> Vec<(String, String)> {
+    let (from, until) = (day(-30), day(335));
+    form(&[
+        ("site", "dugny"),
+        ("kind", "iso27001"),
+        ("certificate_id", "ISO-MATRIX-1"),
+        ("valid_from", &from),
+        ("valid_until", &until),
+    ])
+}
+
+/// A new operator, "Matrix Compute SAS".
+pub(crate) fn new_operator_form() -> Vec<(String, String)> {
+    form(&[
+        ("name", "Matrix Compute SAS"),
+        ("registered_office", "FR"),
+        ("central_administration", "FR"),
+        ("main_establishment", "FR"),
+        ("commercial_organisation", "true"),
+    ])
+}
+
+/// A new site, `matrix-site`, run by the operator of `idf-campus`.
+pub(crate) async fn new_site_form(app: &TestApp) -> Result<Vec<(String, String)>, String> {
+    Ok(form(&[
+        ("slug", "matrix-site"),
+        ("name", "Matrix Site"),
+        ("country", "FR"),
+        ("operator", &idf_operator(app).await?),
+        ("admin_countries", "FR"),
+    ]))
+}
+
+/// The form fields of a server function's call, after creating what it names.
+pub(crate) async fn function_fixture(
+    app: &TestApp,
+    endpoint: &str,
+) -> Result<Vec<(String, String)>, String> {
+    Ok(match endpoint {
+        // Public, and the person's own account.
+        "whoami" | "my_tenants" | "logout" | "account" | "sign_out_everywhere" => vec![],
+        "login" => form(&[("email", UNIV_MEMBER), ("password", DEMO_PASSWORD)]),
+        "signup" => signup_form(),
+        "confirm_signup" => form(&[("token", &signup_token(app).await?)]),
+        "change_password" => form(&[
+            ("current_password", DEMO_PASSWORD),
+            ("new_password", STRONG_PASSWORD),
+        ]),
+        "invitation" => form(&[("token", &invitation(app).await?.1)]),
+        "accept_invitation" => form(&[
+            ("token", &invitation(app).await?.1),
+            ("name", "Nouvelle Personne"),
+            ("password", STRONG_PASSWORD),
+        ]),
+        "switch_tenant" => form(&[("tenant_slug", "univ-palaiseau")]),
+
+        // The organisation.
+        "organisation" | "leave_organisation" => vec![],
+        "invite_member" => form(&[("email", INVITEE), ("role", "member")]),
+        "revoke_invitation" => form(&[("invitation_id", &invitation(app).await?.0.to_string())]),
+        "change_member_role" => form(&[
+            ("user_id", &user_id(app, UNIV_MEMBER).await?.to_string()),
+            ("role", "auditor"),
+        ]),
+        "remove_member" => form(&[("user_id", &user_id(app, UNIV_MEMBER).await?.to_string())]),
+
+        // Platform administration of tenants, and the audit log.
+        "tenant_queue" | "audit_events" => vec![],
+        "verify_tenant" => form(&[(
+            "tenant_id",
+            &tenant_id(app, "mobilis-ia").await?.to_string(),
+        )]),
+        "reject_tenant" => form(&[
+            (
+                "tenant_id",
+                &tenant_id(app, "mobilis-ia").await?.to_string(),
+            ),
+            ("reason", "The registration number names another company."),
+        ]),
+
+        // Placement and the catalogue.
+        "my_tenant_profile" | "get_catalogue" => vec![],
+        "evaluate_placement" => form(&[
+            ("classification", "public"),
+            ("start", &day(10)),
+            ("end", &day(40)),
+        ]),
+        "set_gpu_inventory" => form(&[
+            ("site", "dugny"),
+            ("model", "H100"),
+            ("installed", "300"),
+            ("reserve", "0"),
+        ]),
+        "add_certification" => certification_form(),
+        "remove_certification" => {
+            let mut admin = sign_in(app, ADMIN).await?;
+            must(&mut admin, "add_certification", &certification_form()).await?;
+            form(&[("site", "dugny"), ("certificate_id", "ISO-MATRIX-1")])
+        }
+        "set_shareholder" => form(&[
+            ("operator", &idf_operator(app).await?),
+            ("name", "MGX"),
+            ("country", "AE"),
+            ("capital", "24"),
+            ("voting", "24"),
+        ]),
+        "remove_shareholder" => form(&[("operator", &idf_operator(app).await?), ("name", "MGX")]),
+        "create_operator" => new_operator_form(),
+        "delete_operator" => {
+            let mut admin = sign_in(app, ADMIN).await?;
+            must(&mut admin, "create_operator", &new_operator_form()).await?;
+            form(&[("operator", "Matrix Compute SAS")])
+        }
+        "update_operator" => {
+            let operator = idf_operator(app).await?;
+            form(&[
+                ("operator", &operator),
+                ("name", &operator),
+                ("registered_office", "FR"),
+                ("central_administration", "FR"),
+                ("main_establishment", "FR"),
+                ("dpf_certified", "true"),
+                ("commercial_organisation", "true"),
+            ])
+        }
+        "create_site" => new_site_form(app).await?,
+        "delete_site" => {
+            let mut admin = sign_in(app, ADMIN).await?;
+            must(&mut admin, "create_site", &new_site_form(app).await?).await?;
+            form(&[("site", "matrix-site")])
+        }
+        "update_site" => form(&[
+            ("site", "dugny"),
+            ("name", "Dugny data centre"),
+            ("country", "FR"),
+            ("operator", "Dugny Data Centre SAS"),
+            ("admin_countries", "FR, DE"),
+        ]),
+        "update_policy" => {
+            let mut admin = sign_in(app, ADMIN).await?;
+            let snapshot = catalogue(&mut admin).await?;
+            let codes = |key: &str| {
+                snapshot["policy"][key]
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .ok_or_else(|| format!("no `{key}` list in the policy"))
+            };
+            form(&[
+                ("eu", &codes("eu")?),
+                ("eea", &codes("eea")?),
+                ("sanctions", "RU"),
+                ("adequacy", "JP"),
+                ("note", "The authorization matrix."),
+            ])
+        }
+
+        // Quota requests.
+        "list_requests"
+        | "request_queue"
+        | "list_notifications"
+        | "unread_notifications"
+        | "mark_notifications_read"
+        | "capacity_overview" => vec![],
+        "get_request" | "endorse_request" | "withdraw_request" => {
+            form(&[("id", &member_request(app, "submit").await?.to_string())])
+        }
+        "submit_request" => form(&[("id", &member_request(app, "draft").await?.to_string())]),
+        "request_form_options" => form(&[
+            ("classification", "public"),
+            ("gpu_model", "H100"),
+            ("start_date", &day(10)),
+            ("end_date", &day(40)),
+        ]),
+        "save_request" => request_form("matrix-new", "draft"),
+        "amend_quota" => form(&[
+            ("id", &approved_quota(app).await?.to_string()),
+            ("kind", "change"),
+            ("idempotency_key", "matrix-change"),
+            ("gpus", "20"),
+            (
+                "justification",
+                "The model grew; the campus needs four more GPUs.",
+            ),
+        ]),
+        "decide_request" => form(&[
+            ("id", &endorsed_request(app).await?.to_string()),
+            ("decision", "approve"),
+        ]),
+
+        other => {
+            return Err(format!(
+                "no fixture for the server function `{other}`: add its arguments to \
+                 `function_fixture` in server/tests/authorization_matrix/fixtures.rs"
+            ))
+        }
+    })
+}
+
+/// The path of a route, after creating what it names.
+pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
+    Ok(match route {
+        "/" | "/login" | "/signup" | "/account" | "/organisation" | "/audit" | "/catalogue"
+        | "/placement" | "/requests" | "/requests/new" | "/admin/tenants" | "/admin/catalogue"
+        | "/admin/requests" | "/capacity" | "/notifications" | "/healthz" | "/readyz" => {
+            route.to_string()
+        }
+        "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
+        "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
+        "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
+        "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),
+        other => {
+            return Err(format!(
+                "no fixture for the route `{other}`: add its path to `route_fixture` in \
+                 server/tests/authorization_matrix/fixtures.rs"
+            ))
+        }
+    })
+}
+
+pub(crate) async fn prepare(app: &TestApp, row: &Row) -> Result<Prepared, String> {
+    match row.kind {
+        Kind::Function => function_fixture(app, &row.name).await.map(Prepared::Call),
+        Kind::Route => route_fixture(app, &row.name).await.map(Prepared::Get),
+    }
+}
