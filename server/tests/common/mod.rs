@@ -432,3 +432,4 @@ fn encode(s: &str) -> String {
 
 pub mod catalogue;
 pub mod mail;
+pub mod requests;
