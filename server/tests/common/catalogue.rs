@@ -1,4 +1,4 @@
-//! Helpers of the catalogue tests (`catalogue.rs`, `catalogue_admin.rs`): the evaluation, its
+//! Helpers of the catalogue tests (`catalogue.rs`, `catalogue_admin.rs`, `catalogue_sites.rs`): the evaluation, its
 //! sites and rules, validation errors, the revision and audit counts.
 
 use axum::http::StatusCode;
@@ -165,4 +165,78 @@ pub async fn compliance_flag(app: &TestApp, id: i64) -> Option<String> {
             .await
             .unwrap();
     flag
+}
+
+// Catalogue edits by platform admins.
+
+// ---------------------------------------------------------------------------------------------
+// Operators, sites and shareholders: created, edited and removed by platform admins.
+// ---------------------------------------------------------------------------------------------
+
+/// A form from owned values.
+pub fn borrowed<'a>(form: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// `form` with `field` set to `value` (added when missing).
+pub fn changed(
+    form: &[(&'static str, String)],
+    field: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
+    let mut form = form.to_vec();
+    match form.iter_mut().find(|(k, _)| *k == field) {
+        Some(entry) => entry.1 = value.to_string(),
+        None => form.push((field, value.to_string())),
+    }
+    form
+}
+
+/// `form` without `field`.
+pub fn without(form: &[(&'static str, String)], field: &str) -> Vec<(&'static str, String)> {
+    form.iter().filter(|(k, _)| *k != field).cloned().collect()
+}
+
+pub async fn read_catalogue(client: &mut Client) -> Value {
+    let response = client.call("get_catalogue", &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    response.json()
+}
+
+pub fn operator<'a>(snapshot: &'a Value, name: &str) -> Option<&'a Value> {
+    snapshot["operators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["operator"]["name"] == name)
+}
+
+pub fn catalogue_site<'a>(snapshot: &'a Value, slug: &str) -> Option<&'a Value> {
+    snapshot["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["profile"]["slug"] == slug)
+}
+
+/// The detail of the last `catalogue_changed` audit event, with its actor.
+pub async fn last_change(app: &TestApp) -> (Value, Option<i64>) {
+    let (detail, actor): (String, Option<i64>) = sqlx::query_as(
+        "SELECT detail, actor_user_id FROM audit_log WHERE event = 'catalogue_changed' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    (serde_json::from_str(&detail).unwrap(), actor)
+}
+
+pub fn new_operator_form() -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Saclay Compute SAS".to_string()),
+        ("registered_office", "FR".to_string()),
+        ("central_administration", "fr".to_string()),
+        ("main_establishment", "DE".to_string()),
+        ("commercial_organisation", "on".to_string()),
+    ]
 }
