@@ -289,10 +289,7 @@ impl Db {
     /// A transaction with no scope that reads then writes, for tables that are not tenant-owned
     /// (the throttle counters): `BEGIN IMMEDIATE` on SQLite, as [`Db::platform_write_tx`].
     pub async fn write_tx(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+        self.guard(self.begin_unguarded(None, true)).await
     }
 
     /// Begins a transaction and, on PostgreSQL, sets its scope for row-level
@@ -302,19 +299,20 @@ impl Db {
         scope: Scope,
         write: bool,
     ) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        self.guard(self.begin_unguarded(scope, write)).await
+        self.guard(self.begin_unguarded(Some(scope), write)).await
     }
 
+    /// Begins a transaction (`BEGIN IMMEDIATE` for a writer on SQLite) and sets `scope`, if any.
     async fn begin_unguarded(
         &self,
-        scope: Scope,
+        scope: Option<Scope>,
         write: bool,
     ) -> Result<Transaction<'static, Any>, sqlx::Error> {
         let mut tx = match (self.backend, write) {
             (Backend::Sqlite, true) => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             _ => self.pool.begin().await?,
         };
-        if self.backend == Backend::Postgres {
+        if let (Backend::Postgres, Some(scope)) = (self.backend, scope) {
             let (setting, value) = match scope {
                 Scope::Tenant(id) => (TENANT_SETTING, id.to_string()),
                 Scope::Platform => (SCOPE_SETTING, PLATFORM_SCOPE.to_owned()),
