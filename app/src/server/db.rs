@@ -411,11 +411,17 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 /// new connection in time, the connection broke, the pool is closed), rather
 /// than something about the statement: the request may succeed if retried.
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(
-        e,
+    match e {
         sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-    )
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => true,
+        // A server going away answers on the open connection before it closes: SQLSTATE class
+        // 08 (connection exception), 57P01 (admin shutdown), 57P02 (crash of another server
+        // process: a backend whose postmaster was killed), 57P03 (cannot connect now).
+        sqlx::Error::Database(d) => d.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
