@@ -6,7 +6,7 @@
 
 mod common;
 
-use app::server::{config::DatabaseUrl, Db};
+use app::server::{config::DatabaseUrl, db::TenantScope, Db};
 use axum::http::StatusCode;
 use common::*;
 use sqlx::{Any, Transaction};
@@ -42,10 +42,12 @@ async fn give_rows_to(app: &TestApp, member: &str, owner: &str, key: &str) {
     let mut client = app.signed_in(member).await;
     let start = day(10);
     let end = day(40);
+    let project = client.first_project().await;
     let submitted = client
         .call(
             "save_request",
             &[
+                ("project", project.as_str()),
                 ("idempotency_key", key),
                 ("project_title", "Isolation check"),
                 (
@@ -151,7 +153,12 @@ async fn a_tenant_scope_sees_only_its_own_rows_with_no_filter_at_all() {
         );
 
         // A's scope sees A's rows, and only them.
-        let mut scoped = app.state.db.tenant_tx(a).await.unwrap();
+        let mut scoped = app
+            .state
+            .db
+            .tenant_tx(&TenantScope::whole_tenant(a))
+            .await
+            .unwrap();
         let seen = tenants_seen(&mut scoped, table).await;
         scoped.commit().await.unwrap();
         assert!(!seen.is_empty(), "{table}: A sees its own rows");
@@ -167,7 +174,12 @@ async fn a_tenant_scope_sees_only_its_own_rows_with_no_filter_at_all() {
             .execute(owner)
             .await
             .unwrap();
-        let mut scoped = app.state.db.tenant_tx(a).await.unwrap();
+        let mut scoped = app
+            .state
+            .db
+            .tenant_tx(&TenantScope::whole_tenant(a))
+            .await
+            .unwrap();
         let unguarded = tenants_seen(&mut scoped, table).await;
         scoped.commit().await.unwrap();
         sqlx::query(&format!("ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
@@ -195,7 +207,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
         .unwrap();
 
     // Inserting a row of B, or a platform row, from A's scope is refused.
-    let mut tx = db.tenant_write_tx(a).await.unwrap();
+    let mut tx = db
+        .tenant_write_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     let insert = sqlx::query(
         "INSERT INTO notifications (user_id, tenant_id, text, created_at) VALUES ($1, $2, 'x', 0)",
     )
@@ -210,7 +225,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
     );
     drop(tx);
     for tenant in [Some(b), None] {
-        let mut tx = db.tenant_write_tx(a).await.unwrap();
+        let mut tx = db
+            .tenant_write_tx(&TenantScope::whole_tenant(a))
+            .await
+            .unwrap();
         let insert = sqlx::query(
             "INSERT INTO audit_log (at, tenant_id, event, outcome) VALUES (0, $1, 'forged', 'success')",
         )
@@ -225,7 +243,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
     }
 
     // Updating or deleting B's rows from A's scope reaches none of them.
-    let mut tx = db.tenant_write_tx(a).await.unwrap();
+    let mut tx = db
+        .tenant_write_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     let updated = sqlx::query("UPDATE quota_requests SET project_title = 'Taken over'")
         .execute(&mut *tx)
         .await
@@ -260,7 +281,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
     tx.commit().await.unwrap();
 
     // Nor can A's row be handed over to B.
-    let mut tx = db.tenant_write_tx(a).await.unwrap();
+    let mut tx = db
+        .tenant_write_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     let moved = sqlx::query("UPDATE quota_requests SET tenant_id = $1")
         .bind(b)
         .execute(&mut *tx)
@@ -302,7 +326,7 @@ async fn with_no_scope_nothing_is_visible_and_no_scope_outlives_its_transaction(
         .unwrap();
     for scoped in [true, false] {
         let mut tx = if scoped {
-            db.tenant_tx(a).await.unwrap()
+            db.tenant_tx(&TenantScope::whole_tenant(a)).await.unwrap()
         } else {
             db.platform_tx().await.unwrap()
         };
@@ -347,7 +371,12 @@ async fn the_application_role_cannot_rewrite_the_audit_log() {
         assert_eq!(sqlstate(result), REFUSED, "{statement}: permission denied");
     }
     // Appending in one's own scope is what it may do.
-    let mut tx = app.state.db.tenant_tx(a).await.unwrap();
+    let mut tx = app
+        .state
+        .db
+        .tenant_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO audit_log (at, tenant_id, event, outcome) VALUES (0, $1, 'appended', 'success')",
     )
