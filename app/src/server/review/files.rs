@@ -78,6 +78,7 @@ pub async fn upload(
     let result = async {
         let viewer = viewer(user, &state).await?;
         let id = parse_id(&request)?;
+        super::ensure_may_attach(&state, &viewer, id).await?;
         let upload = read_upload(multipart).await?;
         super::attach(&state, &viewer, id, &upload, ip.as_deref())
             .await

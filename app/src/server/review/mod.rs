@@ -132,6 +132,16 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
+/// `Ok` when `viewer` may attach documents to request `request_id` (`NotFound` when they do not
+/// see it, `Forbidden` when they only read it): checked before an upload's body is read, so a
+/// stranger's file is refused without being received. [`attach`] checks again.
+pub async fn ensure_may_attach(state: &AppState, viewer: &Viewer, request_id: i64) -> ServiceResult<()> {
+    let mut tx = viewer.tx(state, false).await?;
+    let row = viewer.visible_request(&mut tx, request_id).await?;
+    tx.commit().await?;
+    ensure_may_post(viewer, &row)
+}
+
 /// Attaches a PDF to request `request_id`; its id.
 pub async fn attach(
     state: &AppState,
