@@ -291,6 +291,9 @@ async fn a_pdf_attached_by_the_requester_is_downloaded_by_the_reviewer_never_sho
     // Nobody else: anonymous 401; another project's member and another tenant 404.
     let r = app.anon().get(&path).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    assert!(!r.body.contains("%PDF"), "{}", r.body);
+    let r = app.anon().upload(id, "dpia", &FilePart::pdf()).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
     for email in [OTHER_PROJECT_MEMBER, HOSP_MEMBER] {
         let mut stranger = app.signed_in(email).await;
         let r = stranger.get(&path).await;
@@ -384,7 +387,10 @@ async fn more_than_10_mb_is_refused_in_words() {
     };
     let r = member.upload(id, "ethics_approval", &file).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "file", "{}", r.body);
     assert!(message_of(&r).contains("larger than 10 MB"), "{}", r.body);
+    let stored = "SELECT COUNT(*) FROM request_attachments WHERE request_id = $1";
+    assert_eq!(count(&app, stored, id).await, 0);
 
     // Far over: the route's body limit stops it (413), also in words.
     big.resize(12 * 1024 * 1024, b' ');
@@ -401,6 +407,7 @@ async fn more_than_10_mb_is_refused_in_words() {
         r.body
     );
     assert!(r.body.contains("larger than 10 MB"), "{}", r.body);
+    assert_eq!(count(&app, stored, id).await, 0);
 
     // Exactly 10 MB goes through.
     big.truncate(10 * 1024 * 1024);
