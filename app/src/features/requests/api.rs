@@ -270,9 +270,10 @@ pub async fn withdraw_request(id: String, note: Option<String>) -> Result<String
     tenant_move(TenantAccess::Write, Action::Withdraw, &id, note.as_deref()).await
 }
 
-/// A platform admin approves, partially approves or rejects an endorsed request. `decision` is
-/// `approve`, `partially_approve` or `reject`; a reason (`note`) is required except for a full
-/// approval.
+/// A platform admin approves, partially approves or rejects an endorsed request, or sends a
+/// submitted or endorsed one back for changes. `decision` is `approve`, `partially_approve`,
+/// `reject` or `send_back`; a reason (`note`, the question when sending back) is required except
+/// for a full approval.
 #[server(prefix = "/api", endpoint = "decide_request")]
 pub async fn decide_request(
     id: String,

@@ -1,6 +1,6 @@
 //! A platform admin's decision on an endorsed request: approval in full or in part (residency
-//! evaluated again with the rules in force, capacity reserved under the pool's lock), or
-//! rejection.
+//! evaluated again with the rules in force, capacity reserved under the pool's lock), rejection,
+//! or sending it (or a submitted one) back to its requester with a question.
 
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -171,7 +171,7 @@ pub async fn decide_on_request(
     let first = repo::find_any(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let granting = input.action != Action::Reject;
+    let granting = matches!(input.action, Action::Approve | Action::PartiallyApprove);
     let pool = if granting {
         repo::lock_pool(&mut tx, first.site_id, &first.gpu_model).await?
     } else {
@@ -231,13 +231,19 @@ pub async fn decide_on_request(
         from: current,
         to,
     };
-    let written = repo::set_decision(
-        &mut tx,
-        moved,
-        Some(note).filter(|n| !n.is_empty()),
-        versions,
-    )
-    .await?;
+    // A request sent back is not decided: its question lives in its timeline, not as a
+    // decision note.
+    let written = if input.action == Action::SendBack {
+        repo::set_status(&mut tx, moved).await?
+    } else {
+        repo::set_decision(
+            &mut tx,
+            moved,
+            Some(note).filter(|n| !n.is_empty()),
+            versions,
+        )
+        .await?
+    };
     ensure_moved(&mut tx, id, written).await?;
     if let Some(original) = &amended {
         let (actor_name, _) = repo::user_name(&mut tx, admin.user_id()).await?;

@@ -162,6 +162,16 @@ async fn detail(
 ) -> ServiceResult<RequestDetail> {
     let timeline = repo::timeline(conn, row.tenant_id, row.id).await?;
     let (requester_name, _) = repo::user_name(conn, row.requester_user_id).await?;
+    // The question of the last sending back, while it waits for its answer.
+    let question = (row.status == RequestStatus::ChangesRequested)
+        .then(|| {
+            timeline
+                .iter()
+                .rev()
+                .find(|t| t.to_status == RequestStatus::ChangesRequested && !t.note.is_empty())
+                .map(|t| t.note.clone())
+        })
+        .flatten();
     Ok(RequestDetail {
         summary: summary(&row, today()),
         justification: row.justification.clone(),
@@ -169,6 +179,7 @@ async fn detail(
         expected_gpu_hours: row.expected_gpu_hours,
         confidential_waiver: row.confidential_waiver,
         decision_note: row.decision_note.clone(),
+        question,
         policy_version: row.policy_version,
         catalogue_revision: row.catalogue_revision,
         timeline,
