@@ -59,6 +59,9 @@ impl RequestSummary {
 }
 
 pub use crate::domain::dates::window_label;
+pub use ending::{EndEarlyForm, EndEarlyInput};
+
+mod ending;
 
 /// One page of a list: its rows, its number (from 0) and whether another follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +115,9 @@ pub struct RequestDetail {
     pub can_change: bool,
     /// For a platform admin: residency now and capacity impact.
     pub review: Option<Review>,
+    /// For a platform admin: the quota holds GPUs and has not ended, so it may be ended or
+    /// reduced early.
+    pub can_end_early: bool,
 }
 
 /// A rule that failed for a site, for the form and the queue.

@@ -149,9 +149,13 @@ pub async fn detail_for_admin(
     let actions = lifecycle::allowed_actions(row.status, &actor);
     let catalogue = load_catalogue(&mut tx).await?;
     let mut reviews = reviews(&mut tx, &catalogue, std::slice::from_ref(&row)).await?;
+    let can_end_early = row
+        .commitment()
+        .is_some_and(|c| !c.is_empty() && c.end > today());
     let mut d = detail(&mut tx, row, actions).await?;
     tx.commit().await?;
     d.review = reviews.pop();
+    d.can_end_early = can_end_early;
     Ok(d)
 }
 
@@ -187,6 +191,7 @@ async fn detail(
         amend_key: None,
         can_change: false,
         review: None,
+        can_end_early: false,
     })
 }
 
