@@ -20,6 +20,7 @@ pub fn RequestPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawRequest>::new();
     let decide = ServerAction::<DecideRequest>::new();
     let amend = ServerAction::<AmendQuota>::new();
+    let end_early = ServerAction::<EndQuotaEarly>::new();
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = amend.value().get() {
             let navigate = leptos_router::hooks::use_navigate();
@@ -35,6 +36,7 @@ pub fn RequestPage() -> impl IntoView {
                 withdraw.version().get(),
                 decide.version().get(),
                 amend.version().get(),
+                end_early.version().get(),
             )
         },
         |(id, ..)| get_request(id),
@@ -46,6 +48,7 @@ pub fn RequestPage() -> impl IntoView {
             withdraw.value().get().and_then(Result::err),
             decide.value().get().and_then(Result::err),
             amend.value().get().and_then(Result::err),
+            end_early.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -57,6 +60,7 @@ pub fn RequestPage() -> impl IntoView {
         withdraw,
         decide,
         amend,
+        end_early,
     };
     view! {
         <Title text="Request"/>
@@ -83,6 +87,7 @@ struct Forms {
     withdraw: ServerAction<WithdrawRequest>,
     decide: ServerAction<DecideRequest>,
     amend: ServerAction<AmendQuota>,
+    end_early: ServerAction<EndQuotaEarly>,
 }
 
 #[component]
@@ -231,6 +236,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                         <div class="stack">{actions}</div>
                     </section>
                 })}
+                {d.can_end_early.then(|| view! { <EndEarlyForm rid=rid.to_string() action=forms.end_early/> })}
                 {d.amend_key.clone().map(|key| view! {
                     <AmendForms rid=rid.to_string() key can_change=d.can_change action=forms.amend/>
                 }.into_any())}
@@ -325,6 +331,31 @@ pub(super) fn DecisionForm(
                 <textarea id=note_id name="note" rows="3"></textarea>
             </div>
             <button type="submit" class="button">"Record the decision"</button>
+        </ActionForm>
+    }
+}
+
+/// A platform admin ends a quota early and/or leaves it fewer GPUs, with a reason.
+#[component]
+fn EndEarlyForm(rid: String, action: ServerAction<EndQuotaEarly>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="card stack">
+            <h2>"End or reduce this quota"</h2>
+            <p class="muted">"The GPUs it no longer holds return to the pool; its organisation is told why."</p>
+            <input type="hidden" name="id" value=rid/>
+            <div class="field">
+                <label for="end-early-end">"New end, exclusive (empty keeps it; today ends it now)"</label>
+                <input id="end-early-end" name="end_date" type="date"/>
+            </div>
+            <div class="field">
+                <label for="end-early-gpus">"GPUs left (empty keeps them)"</label>
+                <input id="end-early-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
+            </div>
+            <div class="field">
+                <label for="end-early-reason">"Reason (required)"</label>
+                <textarea id="end-early-reason" name="reason" rows="2"></textarea>
+            </div>
+            <button type="submit" class="button button--ghost-dark">"End or reduce the quota"</button>
         </ActionForm>
     }
 }
