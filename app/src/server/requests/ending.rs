@@ -90,9 +90,7 @@ pub async fn end_quota_early(
         &format!("{what}: now {now_holds}. Reason: {}", input.reason),
     )
     .await?;
-    let grant = |c: Commitment| {
-        json!({ "gpus": c.gpus, "start": c.start.to_string(), "end": c.end.to_string() })
-    };
+    let grant = |c: Commitment| json!({ "gpus": c.gpus, "start": c.start.to_string(), "end": c.end.to_string() });
     audit::append(
         &mut tx,
         &AuditEvent::new("quota.end_early")
@@ -143,11 +141,13 @@ fn held(row: &RequestRow) -> ServiceResult<Commitment> {
     }
 }
 
-/// The grant left once `input` is applied to `old` on `today`: an end from today (or the
-/// quota's first day, if later) to before its end, and/or fewer GPUs; every field's error at once.
+/// The grant left once `input` is applied to `old` on `today`: an end from today (or the day
+/// after the quota's first day, if later) to before its end, and/or fewer GPUs; every field's
+/// error at once.
 fn shrunk(old: Commitment, input: &EndEarlyInput, today: time::Date) -> ServiceResult<Commitment> {
     let mut errors = FieldErrors::default();
-    let earliest = today.max(old.start);
+    // A quota keeps at least its first day: a grant is never empty (the table checks it too).
+    let earliest = today.max(old.start.next_day().unwrap_or(old.start));
     let end = input.end.unwrap_or(old.end);
     if input.end.is_some() && end >= old.end {
         errors.add(
@@ -160,7 +160,14 @@ fn shrunk(old: Commitment, input: &EndEarlyInput, today: time::Date) -> ServiceR
     } else if end < earliest {
         errors.add(
             "end_date",
-            format!("A quota cannot end before {earliest}: the days before are already held."),
+            if earliest > today {
+                format!(
+                    "A quota cannot end before {earliest}: it keeps at least its first day, {}.",
+                    old.start
+                )
+            } else {
+                format!("A quota cannot end before {earliest}: the days before are already held.")
+            },
         );
     }
     let gpus = input.gpus.map_or(old.gpus, |g| g.get());
