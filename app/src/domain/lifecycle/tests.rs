@@ -273,7 +273,8 @@ fn a_member_submission_waits_for_an_owner_and_an_owner_submission_endorses_itsel
 }
 
 #[test]
-fn a_request_sent_back_for_changes_is_amended_and_resubmitted_by_its_requester_like_a_first_submission() {
+fn a_request_sent_back_for_changes_is_amended_and_resubmitted_by_its_requester_like_a_first_submission(
+) {
     use RequestStatus::{ChangesRequested, Endorsed, Submitted};
     for from in [Submitted, Endorsed] {
         assert_eq!(

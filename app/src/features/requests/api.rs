@@ -313,7 +313,11 @@ pub async fn approve_requests(#[server(default)] ids: Vec<String>) -> Result<Vec
             format!("Approve at most {} requests at once.", requests::MAX_BATCH),
         )));
     }
-    let ids = respond(ids.iter().map(|raw| parse_id(raw)).collect::<Result<Vec<_>, _>>())?;
+    let ids = respond(
+        ids.iter()
+            .map(|raw| parse_id(raw))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
     respond(requests::approve_batch(&ctx.state, &admin, &ids, ctx.client_ip.as_deref()).await)
 }
 

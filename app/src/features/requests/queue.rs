@@ -9,8 +9,8 @@ use leptos_router::components::{Form, A};
 
 use super::api::{request_queue, ApproveRequests, DecideRequest};
 use super::detail::DecisionForm;
-use crate::domain::lifecycle::RequestStatus;
 use super::view::{error_view, status_badge, status_options, UsageBar};
+use crate::domain::lifecycle::RequestStatus;
 use crate::features::catalogue::get_catalogue;
 use crate::ui::table::{query_param, query_value, Pager, SortHeader};
 
@@ -56,7 +56,9 @@ pub fn AdminRequestsPage() -> impl IntoView {
         .flatten()
         .next();
         if let Some(e) = failed {
-            return Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any());
+            return Some(
+                view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+            );
         }
         approve.value().get().and_then(Result::ok).map(|ids| {
             let listed = ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");

@@ -307,11 +307,7 @@ async fn decide_locked(
         // request may have moved to another site meanwhile).
         let pool = match pool {
             Some(p) if (p.site_id(), p.gpu_model()) == (row.site_id, row.gpu_model.as_str()) => p,
-            Some(_) => {
-                return Err(conflict(
-                    "This request changed meanwhile; reload the page.",
-                ))
-            }
+            Some(_) => return Err(conflict("This request changed meanwhile; reload the page.")),
             None => {
                 return Err(conflict(format!(
                     "{} no longer has {} GPUs.",

@@ -19,10 +19,10 @@ mod viewer;
 
 pub use compliance::flag_noncompliant_requests;
 pub use decisions::{approve_batch, decide_on_request, MAX_BATCH};
-pub use ending::end_quota_early;
 pub use drafting::{
     amend_request, form_options, new_idempotency_key, save_request, site_choice_error,
 };
+pub use ending::end_quota_early;
 pub use notifications::{mark_notifications_read, notifications, unread_notifications};
 pub use reads::{detail_for_admin, detail_for_tenant, list_for_tenant, queue};
 pub use repo::{RequestFilter, SortColumn};
