@@ -393,7 +393,14 @@ async fn owners_create_projects_and_a_lead_manages_the_people_of_theirs_only() {
     assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message(&stranger).contains("invite them"));
 
-    // The lead cannot be taken out until another is named.
+    // The lead cannot be demoted, nor taken out, until another is named.
+    let demoted = owner
+        .call(
+            "set_project_member",
+            &[("project_id", &french), ("email", LEA), ("role", "member")],
+        )
+        .await;
+    assert_eq!(demoted.status, StatusCode::CONFLICT, "{}", demoted.body);
     let (lea_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(LEA)
         .fetch_one(app.owner_pool())
