@@ -9,6 +9,35 @@ use common::*;
 use serde_json::Value;
 
 #[tokio::test]
+async fn a_signed_out_deep_link_goes_to_the_sign_in_page_which_leads_back() {
+    let app = TestApp::with_demo().await;
+    for (page, back) in [
+        ("/audit", "/login?next=/audit"),
+        ("/requests/1", "/login?next=/requests/1"),
+        (
+            "/requests?status=open&page=1",
+            "/login?next=/requests%3Fstatus%3Dopen%26page%3D1",
+        ),
+    ] {
+        let r = app.anon().get(page).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}: {}", r.body);
+        assert_eq!(r.header("location"), Some(back), "{page}");
+    }
+    // The sign-in page puts the way back into its form (the plain form follows it: cross_site.rs).
+    let login = app
+        .anon()
+        .get("/login?next=/requests%3Fstatus%3Dopen%26page%3D1")
+        .await;
+    assert!(
+        login
+            .body
+            .contains(r#"name="next" value="/requests?status=open&amp;page=1""#),
+        "{}",
+        login.body
+    );
+}
+
+#[tokio::test]
 async fn the_pages_render_on_the_server() {
     let app = TestApp::with_demo().await;
     let mut member = app.signed_in(HOSP_MEMBER).await;

@@ -437,12 +437,6 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
 #[component]
 fn OutcomeView(outcome: Result<PlacementOutcome, AppError>, by: &'static str) -> impl IntoView {
     match outcome {
-        Err(AppError::Unauthenticated) => view! {
-            <p class="form__error" role="alert">
-                "Please " <A href="/login?next=/placement">"sign in"</A> " to check where your data may go."
-            </p>
-        }
-        .into_any(),
         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
         Ok(outcome) => {
             let eligible = outcome.sites.iter().filter(|s| s.evaluation.eligible).count();
