@@ -51,6 +51,7 @@ pub fn RequestPage() -> impl IntoView {
         .flatten()
         .next()
     };
+    let viewer = crate::features::identity::use_viewer();
     let forms = Forms {
         submit,
         endorse,
@@ -61,7 +62,14 @@ pub fn RequestPage() -> impl IntoView {
     view! {
         <Title text="Request"/>
         <section class="page">
-            <p class="breadcrumb"><A href="/requests">"← Requests"</A></p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    // A platform admin's way back is the queue (`/requests` is a tenant's list).
+                    let admin = viewer.await.ok().flatten().is_some_and(|v| v.platform_admin && v.role.is_none());
+                    let (href, label) = if admin { ("/admin/requests", "← Request queue") } else { ("/requests", "← Requests") };
+                    view! { <p class="breadcrumb"><A href=href>{label}</A></p> }
+                })}
+            </Transition>
             {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
