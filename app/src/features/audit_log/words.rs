@@ -1,7 +1,7 @@
 //! The audit log in words: an event's name and details as a person reads them (no stored codes,
 //! no Unix seconds, no lower-case enum values).
 
-use crate::domain::dates::format_instant;
+use crate::domain::dates::{format_instant, parse_iso_date};
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::tenancy::TenantRole;
 
@@ -130,11 +130,15 @@ pub fn describe_detail(detail: &str) -> String {
     }
     if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
         let get = |k: &str| granted.get(k).and_then(text).unwrap_or_default();
+        // The stored end is the first day no longer granted; people read the last day.
+        let last_day = parse_iso_date(&get("end"))
+            .and_then(|end| end.previous_day())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| get("end"));
         parts.push(format!(
-            "granted {} GPUs from {} until {}",
+            "granted {} GPUs from {} to {last_day} (last day)",
             get("gpus"),
             get("start"),
-            get("end")
         ));
     }
     for (key, value) in &map {
@@ -196,7 +200,7 @@ mod tests {
         assert_eq!(
             describe_detail(detail),
             "request #7 · Endorsed → Partially approved · residency rules met (policy version 1, \
-             catalogue revision 3) · granted 8 GPUs from 2027-01-01 until 2027-02-01 · “Half now.”"
+             catalogue revision 3) · granted 8 GPUs from 2027-01-01 to 2027-01-31 (last day) · “Half now.”"
         );
         let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
         assert_eq!(

@@ -34,6 +34,22 @@ pub fn instant(at: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A stored data classification as people read it ("Health data (HDS)").
+pub fn classification_label(stored: &str) -> String {
+    crate::domain::residency::Classification::parse(stored)
+        .map(|c| c.label().to_owned())
+        .unwrap_or_else(|_| stored.to_owned())
+}
+
+/// A stored sector as people read it.
+pub fn sector_label(stored: &str) -> String {
+    crate::domain::identity::Sector::ALL
+        .iter()
+        .find(|s| s.as_str() == stored)
+        .map(|s| s.label().to_owned())
+        .unwrap_or_else(|| stored.to_owned())
+}
+
 /// "8 GPUs, 2027-01-10 to 2027-02-08" once granted, a dash before.
 pub fn granted_cell(r: &RequestSummary) -> String {
     match r.granted() {
