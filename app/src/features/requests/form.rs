@@ -287,7 +287,7 @@ fn request_form_view(
                                         {(!o.window_entered).then(|| view! {
                                             <p class="field__hint">"Checked over the coming month until you choose your dates."</p>
                                         })}
-                                        <SitePicker sites=o.sites chosen touched/>
+                                        <SitePicker sites=o.sites chosen touched window_entered=o.window_entered/>
                                     }.into_any()
                                 }
                                 Err(e) => error_view(e),
@@ -455,7 +455,17 @@ fn site_order(s: &SiteOption) -> (bool, bool, std::cmp::Reverse<u32>) {
 /// Every site with its country, operator and certificates: eligible ones first, in the EEA
 /// first; an ineligible site or one without the model cannot be chosen, and says why.
 #[component]
-fn SitePicker(sites: Vec<SiteOption>, chosen: String, touched: Touched) -> impl IntoView {
+fn SitePicker(
+    sites: Vec<SiteOption>,
+    chosen: String,
+    touched: Touched,
+    window_entered: bool,
+) -> impl IntoView {
+    let over = if window_entered {
+        " free over the whole window"
+    } else {
+        " free over the coming month"
+    };
     let mut sites = sites;
     sites.sort_by_key(site_order);
     view! {
@@ -469,7 +479,7 @@ fn SitePicker(sites: Vec<SiteOption>, chosen: String, touched: Touched) -> impl 
                     (Some(free), Some(available)) => view! {
                         <UsageBar used=available.saturating_sub(free) adding=0 available/>
                         <span class="site-option__free">
-                            <strong>{free}</strong> " of " {available} " free over the whole window"
+                            <strong>{free}</strong> " of " {available} {over}
                             {(free == 0).then(|| view! { " — " <span class="badge badge--warn">"Full"</span> })}
                         </span>
                     }.into_any(),
