@@ -97,7 +97,9 @@ impl Outcome {
     /// `observed`.
     pub(crate) fn observed_response(response: &TestResponse) -> Self {
         match response.header("location") {
-            Some(to) if response.status == StatusCode::SEE_OTHER && to.starts_with("/login?next=/") => {
+            Some(to)
+                if response.status == StatusCode::SEE_OTHER && to.starts_with("/login?next=/") =>
+            {
                 Self::SignIn
             }
             _ => Self::observed(response.status),
