@@ -173,11 +173,11 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
             </table>
         </div>
         <p class="heatmap-legend small muted">
-            <span class="heat heat--0"></span> " none "
-            <span class="heat heat--2"></span> " up to 40 % "
-            <span class="heat heat--4"></span> " up to 80 % "
-            <span class="heat heat--busy"></span> " above 80 % (hatched) "
-            <span class="heat heat--over"></span> " above 100 % (cross-hatched)"
+            <span class="heatmap-legend__item"><span class="heat heat--0"></span> "none"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--2"></span> "up to 40 %"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--4"></span> "up to 80 %"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--busy"></span> "above 80 % (hatched)"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--over"></span> "above 100 % (cross-hatched)"</span>
         </p>
     }
     .into_any()
