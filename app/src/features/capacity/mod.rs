@@ -139,10 +139,10 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
         return view! { <p class="empty">"Nothing is committed on any pool over the next 26 weeks."</p> }.into_any();
     }
     view! {
-        <p class="heatmap-hint small muted">"Percent of each pool's GPUs committed at the busiest moment of the week. On a small screen, slide the table sideways for later weeks."</p>
+        <p class="heatmap-hint small muted">"Percent of each pool's GPUs committed at the busiest moment of each week (weeks start on the date shown). On a small screen, slide the table sideways for later weeks."</p>
         <div class="table-wrap heatmap-wrap" data-scroll="x" tabindex="0" role="region" aria-label="Heat map of committed GPUs">
             <table class="heatmap">
-                <caption>"Share of each pool committed, week by week (weeks starting on the date shown)"</caption>
+                <caption>"Share of each pool committed, week by week"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Site and model"</th>

@@ -10,7 +10,7 @@ use super::api::*;
 use super::types::{RequestDetail, Review};
 use super::view::{
     classification_label, error_view, granted_cell, instant, phase_badge, sector_label,
-    status_badge, UsageBar,
+    status_badge, BackToList, UsageBar,
 };
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
 
@@ -54,7 +54,6 @@ pub fn RequestPage() -> impl IntoView {
         .flatten()
         .next()
     };
-    let viewer = crate::features::identity::use_viewer();
     let forms = Forms {
         submit,
         endorse,
@@ -65,14 +64,7 @@ pub fn RequestPage() -> impl IntoView {
     view! {
         <Title text="Request"/>
         <section class="page">
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    // A platform admin's way back is the queue (`/requests` is a tenant's list).
-                    let admin = viewer.await.ok().flatten().is_some_and(|v| v.platform_admin && v.role.is_none());
-                    let (href, label) = if admin { ("/admin/requests", "← Request queue") } else { ("/requests", "← Requests") };
-                    view! { <p class="breadcrumb"><A href=href>{label}</A></p> }
-                })}
-            </Transition>
+            <BackToList/>
             {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

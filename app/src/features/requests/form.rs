@@ -9,7 +9,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::{get_request, request_form_options, SaveRequest};
 use super::types::{RequestDetail, SiteOption};
-use super::view::{error_view, UsageBar};
+use super::view::{error_view, BackToList, UsageBar};
 use crate::domain::identity::Sector;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::residency::Classification;
@@ -185,7 +185,7 @@ fn RequestForm(editing: bool) -> impl IntoView {
     view! {
         <Title text=title/>
         <section class="page">
-            <p class="breadcrumb"><A href="/requests">"← Requests"</A></p>
+            <BackToList/>
             <div class="page-head">
                 <div>
                     <h1>{if editing { "Finish your draft" } else { "Ask for GPUs" }}</h1>

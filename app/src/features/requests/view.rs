@@ -1,6 +1,7 @@
 //! Small pieces the request pages share: status and phase badges, instants, the granted cell.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::types::RequestSummary;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
@@ -105,5 +106,29 @@ pub fn UsageBar(used: u32, adding: u32, available: u32) -> impl IntoView {
             <rect class="usage-bar__adding" class:usage-bar__adding--over=over x=w(used) y="0" width=w(adding) height="6"/>
             <line class="usage-bar__limit" x1=limit.clone() x2=limit y1="0" y2="6"/>
         </svg>
+    }
+}
+
+/// The link back to the list a request came from: the queue for a platform admin (`/requests`
+/// is a tenant's list, which they may not open), the organisation's requests for everyone else.
+#[component]
+pub fn BackToList() -> impl IntoView {
+    let viewer = crate::features::identity::use_viewer();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = viewer
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|v| v.platform_admin && v.role.is_none());
+                let (href, label) = if admin {
+                    ("/admin/requests", "← Request queue")
+                } else {
+                    ("/requests", "← Requests")
+                };
+                view! { <p class="breadcrumb"><A href=href>{label}</A></p> }
+            })}
+        </Transition>
     }
 }
