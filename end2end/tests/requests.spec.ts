@@ -49,7 +49,8 @@ async function submitRequest(page: Page, ask: Ask): Promise<string> {
   await page.getByLabel('End (first day no longer needed)', { exact: true }).fill(day(ask.end));
   await page.getByLabel('End (first day no longer needed)', { exact: true }).blur();
   const site = ask.site ?? 'Dugny';
-  const option = page.locator('.site-option').filter({ hasText: site });
+  // By the site's own name: a card also names its operator, which other sites may share.
+  const option = page.locator('.site-option').filter({ has: page.getByRole('radio', { name: site }) });
   await expect(option.getByText('Eligible', { exact: true })).toBeVisible();
   await expect(option).toContainText(/\d+ of 256 free/);
   await option.getByLabel(site).check();
