@@ -5,6 +5,7 @@
 
 use super::api::audit_events;
 use super::types::AuditPage;
+use super::words::{describe_detail, event_label};
 use crate::domain::dates::format_instant;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,92 +41,6 @@ pub const KNOWN_EVENTS: &[&str] = &[
     "catalogue_changed",
     "policy_changed",
 ];
-
-/// A one-line reading of an event's details: the request and its states, the note, the rules
-/// and versions of a residency evaluation, what was granted, and any other plain field.
-pub fn describe_detail(detail: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
-    else {
-        return String::new();
-    };
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(id) = map.get("request_id").and_then(text) {
-        parts.push(format!("request #{id}"));
-    }
-    match (
-        map.get("before").and_then(text),
-        map.get("after").and_then(text),
-    ) {
-        (Some(b), Some(a)) => {
-            parts.push(format!("{} → {}", b.replace('_', " "), a.replace('_', " ")))
-        }
-        (None, Some(a)) => parts.push(a.replace('_', " ")),
-        _ => {}
-    }
-    if let Some(residency) = map.get("residency").and_then(|r| r.as_object()) {
-        let eligible = residency.get("eligible").and_then(|e| e.as_bool());
-        let failed: Vec<String> = residency
-            .get("rules")
-            .and_then(|r| r.as_array())
-            .map(|rules| {
-                rules
-                    .iter()
-                    .filter(|r| r.get("passed").and_then(|p| p.as_bool()) == Some(false))
-                    .filter_map(|r| r.get("rule").and_then(text))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let versions = format!(
-            "policy v{} · catalogue r{}",
-            residency
-                .get("policy_version")
-                .and_then(text)
-                .unwrap_or_default(),
-            residency
-                .get("catalogue_revision")
-                .and_then(text)
-                .unwrap_or_default()
-        );
-        parts.push(match (eligible, failed.is_empty()) {
-            (Some(true), _) => format!("residency: eligible ({versions})"),
-            (_, false) => format!("residency: fails {} ({versions})", failed.join(", ")),
-            _ => format!("residency evaluated ({versions})"),
-        });
-    }
-    if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
-        parts.push(format!(
-            "granted {} GPUs from {} to {} (exclusive)",
-            granted.get("gpus").and_then(text).unwrap_or_default(),
-            granted.get("start").and_then(text).unwrap_or_default(),
-            granted.get("end").and_then(text).unwrap_or_default()
-        ));
-    }
-    for (key, value) in &map {
-        if matches!(
-            key.as_str(),
-            "request_id" | "before" | "after" | "residency" | "granted" | "note"
-        ) {
-            continue;
-        }
-        if let Some(v) = text(value).filter(|v| !v.is_empty()) {
-            parts.push(format!("{}: {v}", key.replace('_', " ")));
-        }
-    }
-    if let Some(note) = map
-        .get("note")
-        .and_then(text)
-        .filter(|n| !n.trim().is_empty())
-    {
-        parts.push(format!("“{}”", note.trim()));
-    }
-    parts.join(" · ")
-}
 
 fn query_href(event: &str, outcome: &str, tenant: &str, before: i64) -> String {
     let mut parts = Vec::new();
@@ -200,7 +115,7 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
                     <option value="" selected=event.is_empty()>"Any event"</option>
                     {events.into_iter().map(|e| {
                         let selected = e == event;
-                        view! { <option value=e.clone() selected=selected>{e.replace('_', " ")}</option> }
+                        view! { <option value=e.clone() selected=selected>{event_label(&e)}</option> }
                     }).collect_view()}
                 </select>
             </div>
@@ -250,7 +165,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                     {page.entries.into_iter().map(|e| view! {
                         <tr>
                             <td class="nowrap" data-label="When">{format_instant(e.at)}</td>
-                            <td data-label="Event">{e.event.replace('_', " ")}</td>
+                            <td data-label="Event">{event_label(&e.event)}</td>
                             <td data-label="Outcome">
                                 {if e.success {
                                     view! { <span class="badge badge--ok">"Success"</span> }
@@ -258,7 +173,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                                     view! { <span class="badge badge--bad">"Failure"</span> }
                                 }}
                             </td>
-                            <td data-label="Who">{e.actor_email.clone().unwrap_or_default()}</td>
+                            <td data-label="Who">{e.actor_email.clone().unwrap_or_else(|| "—".to_owned())}</td>
                             {all_tenants.then(|| view! {
                                 <td data-label="Organisation">{e.tenant_name.clone().unwrap_or_default()}</td>
                             })}
@@ -266,7 +181,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                             <td class="audit-detail" data-label="Details">
                                 {describe_detail(&e.detail)}
                                 {(e.detail.len() > 2).then(|| view! {
-                                    <details><summary class="small">"Raw details"</summary><code>{e.detail.clone()}</code></details>
+                                    <details><summary class="small">"As recorded"</summary><code>{e.detail.clone()}</code></details>
                                 })}
                             </td>
                         </tr>
@@ -286,28 +201,6 @@ mod tests {
     #[test]
     fn instants_read_as_utc_minutes() {
         assert_eq!(format_instant(0), "1970-01-01 00:00 UTC");
-    }
-
-    #[test]
-    fn details_read_as_one_line() {
-        let detail = r#"{"request_id":7,"before":"endorsed","after":"partially_approved","note":"Half now.",
-            "residency":{"eligible":true,"rules":[{"rule":"G1","passed":true}],"policy_version":1,"catalogue_revision":3},
-            "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"}}"#;
-        assert_eq!(
-            describe_detail(detail),
-            "request #7 · endorsed → partially approved · residency: eligible (policy v1 · catalogue r3) \
-             · granted 8 GPUs from 2027-01-01 to 2027-02-01 (exclusive) · “Half now.”"
-        );
-        let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
-        assert_eq!(
-            describe_detail(failed),
-            "residency: fails H1 (policy v2 · catalogue r5)"
-        );
-        assert_eq!(
-            describe_detail(r#"{"email":"a@b.test"}"#),
-            "email: a@b.test"
-        );
-        assert_eq!(describe_detail("not json"), "");
     }
 
     #[test]
