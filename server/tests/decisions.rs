@@ -378,7 +378,7 @@ async fn leave_free(app: &TestApp, free: i64) {
 
 async fn pool_total(app: &TestApp) -> i64 {
     let (sum,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(d.committed), 0) FROM pool_days d JOIN sites s ON s.id = d.site_id \
+        "SELECT CAST(COALESCE(SUM(d.committed), 0) AS BIGINT) FROM pool_days d JOIN sites s ON s.id = d.site_id \
          WHERE s.slug = 'dugny' AND d.gpu_model = 'H100'",
     )
     .fetch_one(app.owner_pool())
