@@ -456,6 +456,12 @@ pub(crate) async fn function_fixture(
             ("id", &endorsed_request(app).await?.to_string()),
             ("decision", "approve"),
         ]),
+        "approve_requests" => form(&[("ids[]", &endorsed_request(app).await?.to_string())]),
+        "end_quota_early" => form(&[
+            ("id", &approved_quota(app).await?.to_string()),
+            ("gpus", "2"),
+            ("reason", "Half the nodes are down for maintenance."),
+        ]),
 
         other => {
             return Err(format!(

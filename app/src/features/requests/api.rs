@@ -270,9 +270,10 @@ pub async fn withdraw_request(id: String, note: Option<String>) -> Result<String
     tenant_move(TenantAccess::Write, Action::Withdraw, &id, note.as_deref()).await
 }
 
-/// A platform admin approves, partially approves or rejects an endorsed request. `decision` is
-/// `approve`, `partially_approve` or `reject`; a reason (`note`) is required except for a full
-/// approval.
+/// A platform admin approves, partially approves or rejects an endorsed request, or sends a
+/// submitted or endorsed one back for changes. `decision` is `approve`, `partially_approve`,
+/// `reject` or `send_back`; a reason (`note`, the question when sending back) is required except
+/// for a full approval.
 #[server(prefix = "/api", endpoint = "decide_request")]
 pub async fn decide_request(
     id: String,
@@ -297,6 +298,56 @@ pub async fn decide_request(
         requests::decide_on_request(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await,
     )?;
     Ok(status.as_str().to_owned())
+}
+
+/// A platform admin approves several requests in full in one step (`ids[]`, from the queue):
+/// each checked and recorded on its own; a batch with any refusal (one that would over-commit a
+/// pool, counting the batch's own requests together) writes nothing. Answers the ids approved.
+#[server(prefix = "/api", endpoint = "approve_requests")]
+pub async fn approve_requests(#[server(default)] ids: Vec<String>) -> Result<Vec<i64>, AppError> {
+    use crate::server::{admin_request, error::respond, requests};
+    let (ctx, admin) = admin_request().await?;
+    if ids.len() > requests::MAX_BATCH {
+        return respond(Err(AppError::validation(
+            "ids",
+            format!("Approve at most {} requests at once.", requests::MAX_BATCH),
+        )));
+    }
+    let ids = respond(
+        ids.iter()
+            .map(|raw| parse_id(raw))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    respond(requests::approve_batch(&ctx.state, &admin, &ids, ctx.client_ip.as_deref()).await)
+}
+
+/// A platform admin ends a quota early (`end_date`, exclusive, from today) and/or leaves it fewer
+/// GPUs (`gpus`), with a `reason` its organisation is told; the GPUs return to the pool. Answers
+/// the quota's new grant in words.
+#[server(prefix = "/api", endpoint = "end_quota_early")]
+pub async fn end_quota_early(
+    id: String,
+    end_date: Option<String>,
+    gpus: Option<String>,
+    reason: Option<String>,
+) -> Result<String, AppError> {
+    use crate::server::{admin_request, error::respond, requests};
+    let (ctx, admin) = admin_request().await?;
+    let id = respond(parse_id(&id))?;
+    let form = requests::EndEarlyForm {
+        end_date: end_date.unwrap_or_default(),
+        gpus: gpus.unwrap_or_default(),
+        reason: reason.unwrap_or_default(),
+    };
+    let input = respond(form.parse())?;
+    let grant = respond(
+        requests::end_quota_early(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await,
+    )?;
+    Ok(format!(
+        "{} GPUs, {}",
+        grant.gpus,
+        super::types::window_label(&grant.start.to_string(), &grant.end.to_string())
+    ))
 }
 
 /// One page of the admin queue (platform admins), filtered by status, site, GPU model, sector,

@@ -12,6 +12,7 @@ pub fn status_badge(status: RequestStatus) -> impl IntoView {
     let class = match status {
         RequestStatus::Approved | RequestStatus::PartiallyApproved => "badge badge--ok",
         RequestStatus::Rejected => "badge badge--bad",
+        RequestStatus::ChangesRequested => "badge badge--warn",
         RequestStatus::Withdrawn | RequestStatus::Draft => "badge",
         RequestStatus::Submitted | RequestStatus::Endorsed => "badge badge--info",
     };

@@ -149,9 +149,13 @@ pub async fn detail_for_admin(
     let actions = lifecycle::allowed_actions(row.status, &actor);
     let catalogue = load_catalogue(&mut tx).await?;
     let mut reviews = reviews(&mut tx, &catalogue, std::slice::from_ref(&row)).await?;
+    let can_end_early = row
+        .commitment()
+        .is_some_and(|c| !c.is_empty() && c.end > today());
     let mut d = detail(&mut tx, row, actions).await?;
     tx.commit().await?;
     d.review = reviews.pop();
+    d.can_end_early = can_end_early;
     Ok(d)
 }
 
@@ -162,6 +166,16 @@ async fn detail(
 ) -> ServiceResult<RequestDetail> {
     let timeline = repo::timeline(conn, row.tenant_id, row.id).await?;
     let (requester_name, _) = repo::user_name(conn, row.requester_user_id).await?;
+    // The question of the last sending back, while it waits for its answer.
+    let question = (row.status == RequestStatus::ChangesRequested)
+        .then(|| {
+            timeline
+                .iter()
+                .rev()
+                .find(|t| t.to_status == RequestStatus::ChangesRequested && !t.note.is_empty())
+                .map(|t| t.note.clone())
+        })
+        .flatten();
     Ok(RequestDetail {
         summary: summary(&row, today()),
         justification: row.justification.clone(),
@@ -169,6 +183,7 @@ async fn detail(
         expected_gpu_hours: row.expected_gpu_hours,
         confidential_waiver: row.confidential_waiver,
         decision_note: row.decision_note.clone(),
+        question,
         policy_version: row.policy_version,
         catalogue_revision: row.catalogue_revision,
         timeline,
@@ -176,6 +191,7 @@ async fn detail(
         amend_key: None,
         can_change: false,
         review: None,
+        can_end_early: false,
     })
 }
 
