@@ -6,4 +6,5 @@ mod page;
 pub mod types;
 
 pub use api::*;
-pub use page::{describe_detail, AuditLogPage, KNOWN_EVENTS};
+pub use page::{AuditLogPage, KNOWN_EVENTS};
+pub use types::describe_detail;

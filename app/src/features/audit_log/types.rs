@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use time::Date;
+
+use crate::domain::dates::{parse_form_date, LocalInstant};
 use crate::error::{AppError, FieldErrors};
 
 /// Events per page.
@@ -11,8 +14,8 @@ pub const PAGE_SIZE: i64 = 50;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
-    /// Unix seconds.
-    pub at: i64,
+    /// When, in the reader's time zone.
+    pub at: LocalInstant,
     pub actor_email: Option<String>,
     pub tenant_slug: Option<String>,
     pub tenant_name: Option<String>,
@@ -31,6 +34,8 @@ pub struct AuditPage {
     pub older_than: Option<i64>,
     /// Whether the reader sees every tenant (platform admins).
     pub all_tenants: bool,
+    /// The reader's time zone (an IANA name), which the times are shown in.
+    pub time_zone: String,
 }
 
 /// Whether an event succeeded.
@@ -65,6 +70,92 @@ fn parse_event(raw: &str) -> Result<String, String> {
     Ok(raw.to_owned())
 }
 
+/// A one-line reading of an event's details: the request and its states, the note, the rules
+/// and versions of a residency evaluation, what was granted, and any other plain field.
+pub fn describe_detail(detail: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
+    else {
+        return String::new();
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(id) = map.get("request_id").and_then(text) {
+        parts.push(format!("request #{id}"));
+    }
+    match (
+        map.get("before").and_then(text),
+        map.get("after").and_then(text),
+    ) {
+        (Some(b), Some(a)) => {
+            parts.push(format!("{} → {}", b.replace('_', " "), a.replace('_', " ")))
+        }
+        (None, Some(a)) => parts.push(a.replace('_', " ")),
+        _ => {}
+    }
+    if let Some(residency) = map.get("residency").and_then(|r| r.as_object()) {
+        let eligible = residency.get("eligible").and_then(|e| e.as_bool());
+        let failed: Vec<String> = residency
+            .get("rules")
+            .and_then(|r| r.as_array())
+            .map(|rules| {
+                rules
+                    .iter()
+                    .filter(|r| r.get("passed").and_then(|p| p.as_bool()) == Some(false))
+                    .filter_map(|r| r.get("rule").and_then(text))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let versions = format!(
+            "policy v{} · catalogue r{}",
+            residency
+                .get("policy_version")
+                .and_then(text)
+                .unwrap_or_default(),
+            residency
+                .get("catalogue_revision")
+                .and_then(text)
+                .unwrap_or_default()
+        );
+        parts.push(match (eligible, failed.is_empty()) {
+            (Some(true), _) => format!("residency: eligible ({versions})"),
+            (_, false) => format!("residency: fails {} ({versions})", failed.join(", ")),
+            _ => format!("residency evaluated ({versions})"),
+        });
+    }
+    if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
+        parts.push(format!(
+            "granted {} GPUs from {} to {} (exclusive)",
+            granted.get("gpus").and_then(text).unwrap_or_default(),
+            granted.get("start").and_then(text).unwrap_or_default(),
+            granted.get("end").and_then(text).unwrap_or_default()
+        ));
+    }
+    for (key, value) in &map {
+        if matches!(
+            key.as_str(),
+            "request_id" | "before" | "after" | "residency" | "granted" | "note"
+        ) {
+            continue;
+        }
+        if let Some(v) = text(value).filter(|v| !v.is_empty()) {
+            parts.push(format!("{}: {v}", key.replace('_', " ")));
+        }
+    }
+    if let Some(note) = map
+        .get("note")
+        .and_then(text)
+        .filter(|n| !n.trim().is_empty())
+    {
+        parts.push(format!("“{}”", note.trim()));
+    }
+    parts.join(" · ")
+}
+
 /// The filters of one page, parsed; an empty filter means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
@@ -74,6 +165,10 @@ pub struct AuditFilter {
     pub tenant: Option<String>,
     /// Only events with a smaller id (the "older" link).
     pub before: Option<i64>,
+    /// Only events on or after this day (in the reader's time zone).
+    pub from: Option<Date>,
+    /// Only events on or before this day (in the reader's time zone).
+    pub to: Option<Date>,
 }
 
 impl AuditFilter {
@@ -83,6 +178,7 @@ impl AuditFilter {
         outcome: Option<&str>,
         tenant: Option<&str>,
         before: Option<i64>,
+        days: (Option<&str>, Option<&str>),
     ) -> Result<Self, AppError> {
         fn given(v: Option<&str>) -> Option<&str> {
             v.map(str::trim).filter(|v| !v.is_empty())
@@ -90,12 +186,21 @@ impl AuditFilter {
         let mut errors = FieldErrors::default();
         let event = given(event).and_then(|e| errors.check("event", parse_event(e)));
         let outcome = given(outcome).and_then(|o| errors.check("outcome", Outcome::parse(o)));
+        let from = given(days.0).and_then(|d| errors.check("from", parse_form_date(d, "first")));
+        let to = given(days.1).and_then(|d| errors.check("to", parse_form_date(d, "last")));
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                errors.add("to", "The last day comes before the first; swap them.");
+            }
+        }
         errors.finish()?;
         Ok(Self {
             event,
             outcome,
             tenant: given(tenant).map(str::to_owned),
             before,
+            from,
+            to,
         })
     }
 }
@@ -106,10 +211,59 @@ mod tests {
 
     #[test]
     fn empty_filters_mean_any_and_bad_ones_are_named() {
-        let any = AuditFilter::parse(Some(" "), None, Some(""), None).unwrap();
+        let any = AuditFilter::parse(Some(" "), None, Some(""), None, (Some(""), None)).unwrap();
         assert_eq!(any, AuditFilter::default());
-        let e = AuditFilter::parse(Some("DROP TABLE"), Some("maybe"), None, None).unwrap_err();
+        let e = AuditFilter::parse(
+            Some("DROP TABLE"),
+            Some("maybe"),
+            None,
+            None,
+            (Some("31/12/2026"), Some("2026-13-01")),
+        )
+        .unwrap_err();
         let fields: Vec<String> = e.field_errors().into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["event", "outcome"]);
+        assert_eq!(fields, ["event", "outcome", "from", "to"]);
+        assert_eq!(
+            e.field_message("from").as_deref(),
+            Some("“31/12/2026” is not a date; write it as YYYY-MM-DD.")
+        );
+    }
+
+    #[test]
+    fn details_read_as_one_line() {
+        let detail = r#"{"request_id":7,"before":"endorsed","after":"partially_approved","note":"Half now.",
+            "residency":{"eligible":true,"rules":[{"rule":"G1","passed":true}],"policy_version":1,"catalogue_revision":3},
+            "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"}}"#;
+        assert_eq!(
+            describe_detail(detail),
+            "request #7 · endorsed → partially approved · residency: eligible (policy v1 · catalogue r3) \
+             · granted 8 GPUs from 2027-01-01 to 2027-02-01 (exclusive) · “Half now.”"
+        );
+        let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
+        assert_eq!(
+            describe_detail(failed),
+            "residency: fails H1 (policy v2 · catalogue r5)"
+        );
+        assert_eq!(
+            describe_detail(r#"{"email":"a@b.test"}"#),
+            "email: a@b.test"
+        );
+        assert_eq!(describe_detail("not json"), "");
+    }
+
+    #[test]
+    fn a_day_range_is_read_with_the_form_date_parser_and_in_order() {
+        let days = AuditFilter::parse(None, None, None, None, (Some("2026-12-01"), Some("2026-12-05")))
+            .unwrap();
+        assert_eq!(days.from, Some(time::macros::date!(2026 - 12 - 01)));
+        assert_eq!(days.to, Some(time::macros::date!(2026 - 12 - 05)));
+        let e = AuditFilter::parse(None, None, None, None, (Some("2026-12-05"), Some("2026-12-01")))
+            .unwrap_err();
+        assert_eq!(
+            e.field_message("to").as_deref(),
+            Some("The last day comes before the first; swap them.")
+        );
+        let e = AuditFilter::parse(None, None, None, None, (Some("1999-01-01"), None)).unwrap_err();
+        assert!(e.field_message("from").unwrap().contains("out of range"));
     }
 }

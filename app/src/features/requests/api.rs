@@ -37,18 +37,7 @@ pub async fn list_requests(
 /// The order a list page asked for; newest first unless told otherwise.
 #[cfg(feature = "ssr")]
 fn list_order(sort: Option<String>, dir: Option<String>) -> crate::server::requests::RequestFilter {
-    use crate::server::requests::{RequestFilter, SortColumn};
-    let sort = sort.as_deref().map(SortColumn::parse).unwrap_or_default();
-    let descending = match dir.as_deref() {
-        Some("asc") => false,
-        Some("desc") => true,
-        _ => sort == SortColumn::Id,
-    };
-    RequestFilter {
-        sort,
-        descending,
-        ..RequestFilter::default()
-    }
+    crate::server::requests::RequestFilter::ordered(sort.as_deref(), dir.as_deref())
 }
 
 /// A page number from the URL (from 0); anything else is the first page.

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 
 use super::api::request_queue;
+use super::types::queue_status;
 use super::view::{error_view, status_badge, status_options, UsageBar};
 use crate::features::catalogue::get_catalogue;
 use crate::ui::table::{query_param, query_value, Pager, SortHeader};
@@ -21,11 +22,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let dir = query_param("dir");
     let page = query_param("page");
     // The queue opens on what waits for a decision: endorsed requests.
-    let status_or_default = move || match query_value("status")() {
-        s if s == "any" => None,
-        s if s.is_empty() => Some("endorsed".to_string()),
-        s => Some(s),
-    };
+    let status_or_default = move || queue_status(&query_value("status")());
     let rows = Resource::new(
         move || {
             (

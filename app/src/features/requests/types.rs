@@ -56,6 +56,17 @@ impl RequestSummary {
 
 pub use crate::domain::dates::window_label;
 
+/// The status the admin queue lists for the `status` of its URL: what waits for a decision
+/// (endorsed) when none is given, every status for `any`. The page and its CSV export read it
+/// alike.
+pub fn queue_status(raw: &str) -> Option<String> {
+    match raw.trim() {
+        "any" => None,
+        "" => Some("endorsed".to_owned()),
+        s => Some(s.to_owned()),
+    }
+}
+
 /// One page of a list: its rows, its number (from 0) and whether another follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paged<T> {

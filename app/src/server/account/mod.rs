@@ -12,6 +12,8 @@ use crate::server::{
     context::RequestContext,
     error::ServiceResult,
     identity::{self, repo as accounts},
+    state::AppState,
+    time_zone::PersonZone,
 };
 
 mod repo;
@@ -151,5 +153,33 @@ pub async fn sign_out_everywhere(ctx: &RequestContext, user: &CurrentUser) -> Se
         .detail(json!({ "sessions_ended": ended }));
     event.tenant_id = user.identity.tenant.as_ref().map(|t| t.id);
     audit::append_alone(&ctx.state.db, &event).await?;
+    Ok(())
+}
+
+/// The time zone `user_id` chose, as stored (`None` when there is no such person). Accounts are
+/// not tenant-owned: the bare pool.
+pub async fn stored_time_zone(state: &AppState, user_id: i64) -> ServiceResult<Option<String>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(repo::time_zone(&mut conn, user_id).await?)
+}
+
+/// Remembers the time zone the person's pages show instants in, for every session of theirs.
+pub async fn change_time_zone(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    zone: &PersonZone,
+) -> ServiceResult<()> {
+    // Platform scope: the person's own account; its audit event names no tenant.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let before = repo::set_time_zone(&mut tx, user.user_id(), zone.name()).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("time_zone_changed")
+            .actor(user.user_id(), &user.identity.email)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "before": before, "after": zone.name() })),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

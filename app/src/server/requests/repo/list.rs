@@ -30,6 +30,24 @@ pub struct RequestFilter {
     pub descending: bool,
 }
 
+impl RequestFilter {
+    /// The order a list asked for in its URL (`sort`, `dir=asc|desc`); newest first unless told
+    /// otherwise. Pages and their CSV exports read the same parameters through it.
+    pub fn ordered(sort: Option<&str>, dir: Option<&str>) -> Self {
+        let sort = sort.map(SortColumn::parse).unwrap_or_default();
+        let descending = match dir {
+            Some("asc") => false,
+            Some("desc") => true,
+            _ => sort == SortColumn::Id,
+        };
+        Self {
+            sort,
+            descending,
+            ..Self::default()
+        }
+    }
+}
+
 /// The columns a request list can be sorted by; each maps to one SQL expression, so nothing
 /// typed by a person reaches the ORDER BY clause.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
