@@ -52,15 +52,16 @@ fn page_number(page: Option<String>) -> u32 {
 /// outside a tenant.
 #[server(prefix = "/api", endpoint = "get_request")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
-    use crate::server::{error::respond, requests};
+    use crate::server::{error::respond, requests, time_zone};
     let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::TenantFirst).await?;
     let id = respond(parse_id(&id))?;
+    let zone = respond(time_zone::of_person(&ctx.state, viewer.user_id()).await)?;
     match viewer {
         requests::Viewer::Tenant(actor) => {
-            respond(requests::detail_for_tenant(&ctx.state, &actor, id).await)
+            respond(requests::detail_for_tenant(&ctx.state, &actor, id, &zone).await)
         }
         requests::Viewer::Admin(admin) => {
-            respond(requests::detail_for_admin(&ctx.state, &admin, id).await)
+            respond(requests::detail_for_admin(&ctx.state, &admin, id, &zone).await)
         }
     }
 }
@@ -310,9 +311,11 @@ pub async fn request_queue(
 /// people: a platform admin's all, someone acting in a tenant that tenant's).
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications(page: Option<String>) -> Result<Vec<NotificationItem>, AppError> {
-    use crate::server::{error::respond, requests};
+    use crate::server::{error::respond, requests, time_zone};
     let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::AdminFirst).await?;
-    let page = respond(requests::notifications(&ctx.state, &viewer, page_number(page)).await)?;
+    let zone = respond(time_zone::of_person(&ctx.state, viewer.user_id()).await)?;
+    let page =
+        respond(requests::notifications(&ctx.state, &viewer, page_number(page), &zone).await)?;
     Ok(page.rows)
 }
 

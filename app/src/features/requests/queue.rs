@@ -9,7 +9,7 @@ use super::api::request_queue;
 use super::types::queue_status;
 use super::view::{error_view, status_badge, status_options, UsageBar};
 use crate::features::catalogue::get_catalogue;
-use crate::ui::table::{query_param, query_value, Pager, SortHeader};
+use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
 pub fn AdminRequestsPage() -> impl IntoView {
@@ -105,6 +105,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button button--small">"Filter"</button>
                 <A href="/admin/requests?status=any" attr:class="filters__clear">"Everything"</A>
+                <DownloadCsv path="/admin/requests.csv"/>
             </Form>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

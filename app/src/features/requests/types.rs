@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::{
-    dates::parse_form_date,
+    dates::{parse_form_date, LocalInstant},
     identity::Sector,
     lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus},
     request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
@@ -89,8 +89,8 @@ impl<T> Paged<T> {
 /// One step of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// Unix seconds.
-    pub at: i64,
+    /// When, in the reader's time zone.
+    pub at: LocalInstant,
     pub actor_name: String,
     pub from_status: Option<RequestStatus>,
     pub to_status: RequestStatus,
@@ -181,7 +181,8 @@ pub struct NotificationItem {
     pub id: i64,
     pub request_id: Option<i64>,
     pub text: String,
-    pub created_at: i64,
+    /// When, in the reader's time zone.
+    pub created_at: LocalInstant,
     pub read: bool,
 }
 

@@ -27,13 +27,6 @@ pub fn phase_badge(phase: QuotaPhase) -> impl IntoView {
     view! { <span class=class>{phase.label()}</span> }
 }
 
-/// "2026-12-01 14:05 UTC" from Unix seconds.
-pub fn instant(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
-
 /// "8 GPUs, 2027-01-10 to 2027-02-08" once granted, a dash before.
 pub fn granted_cell(r: &RequestSummary) -> String {
     match r.granted() {

@@ -13,7 +13,7 @@ use crate::server::{
     error::ServiceResult,
     identity::{self, repo as accounts},
     state::AppState,
-    time_zone::PersonZone,
+    time_zone::{self, PersonZone},
 };
 
 mod repo;
@@ -21,26 +21,30 @@ mod repo;
 /// The person's account and their open sessions, newest sign-in first.
 pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<AccountView> {
     let current = ctx.session.id().map(|id| id.to_string());
+    let zone = time_zone::of_person(&ctx.state, user.user_id()).await?;
     // Sessions are not tenant-owned: the bare pool.
     let mut conn = ctx.state.db.acquire().await?;
-    let mut sessions: Vec<SessionView> = repo::open_sessions(&mut conn, user.user_id())
-        .await?
-        .into_iter()
-        .map(|s| SessionView {
-            signed_in_at: s.signed_in_at,
-            expires_at: s.expires_at,
-            current: current.as_deref() == Some(s.id.as_str()),
-        })
-        .collect();
-    sessions.sort_by(|a, b| {
-        b.current
-            .cmp(&a.current)
+    let mut open = repo::open_sessions(&mut conn, user.user_id()).await?;
+    let is_current = |id: &str| current.as_deref() == Some(id);
+    open.sort_by(|a, b| {
+        is_current(&b.id)
+            .cmp(&is_current(&a.id))
             .then(b.signed_in_at.cmp(&a.signed_in_at))
     });
+    let sessions: Vec<SessionView> = open
+        .into_iter()
+        .map(|s| SessionView {
+            signed_in_at: s.signed_in_at.map(|at| zone.at(at)),
+            expires_at: zone.at(s.expires_at),
+            current: is_current(&s.id),
+        })
+        .collect();
     Ok(AccountView {
         name: user.identity.name.clone(),
         email: user.identity.email.clone(),
         sessions,
+        time_zone: zone.name().to_owned(),
+        time_zones: time_zone::zone_names().map(str::to_owned).collect(),
     })
 }
 

@@ -27,6 +27,7 @@ use crate::server::{
     catalogue::load_catalogue,
     error::ServiceResult,
     state::AppState,
+    time_zone::PersonZone,
 };
 
 /// The wire summary of a row, with the quota's phase on `today`.
@@ -96,11 +97,13 @@ async fn list_page(
     })
 }
 
-/// One request of the tenant with its timeline and the viewer's possible actions.
+/// One request of the tenant with its timeline (times in `zone`) and the viewer's possible
+/// actions.
 pub async fn detail_for_tenant(
     state: &AppState,
     actor: &TenantActor,
     id: i64,
+    zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
     let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
     let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
@@ -116,7 +119,7 @@ pub async fn detail_for_tenant(
         }
         _ => None,
     };
-    let mut d = detail(&mut tx, row, actions).await?;
+    let mut d = detail(&mut tx, row, actions, zone).await?;
     tx.commit().await?;
     if actor.role().can_write() {
         if let Some(end) = quota_end {
@@ -127,11 +130,12 @@ pub async fn detail_for_tenant(
     Ok(d)
 }
 
-/// Any request, for platform admins.
+/// Any request, for platform admins; times in `zone`.
 pub async fn detail_for_admin(
     state: &AppState,
     admin: &AdminActor,
     id: i64,
+    zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
     // Platform scope: an admin reads any tenant's request.
     let mut tx = state.db.platform_tx().await?;
@@ -145,7 +149,7 @@ pub async fn detail_for_admin(
     let actions = lifecycle::allowed_actions(row.status, &actor);
     let catalogue = load_catalogue(&mut tx).await?;
     let mut reviews = reviews(&mut tx, &catalogue, std::slice::from_ref(&row)).await?;
-    let mut d = detail(&mut tx, row, actions).await?;
+    let mut d = detail(&mut tx, row, actions, zone).await?;
     tx.commit().await?;
     d.review = reviews.pop();
     Ok(d)
@@ -155,8 +159,9 @@ async fn detail(
     conn: &mut AnyConnection,
     row: RequestRow,
     actions: Vec<Action>,
+    zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
-    let timeline = repo::timeline(conn, row.tenant_id, row.id).await?;
+    let timeline = repo::timeline(conn, row.tenant_id, row.id, zone).await?;
     let (requester_name, _) = repo::user_name(conn, row.requester_user_id).await?;
     Ok(RequestDetail {
         summary: summary(&row, today()),
