@@ -129,7 +129,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     match entries.await {
                         Ok(page) => view! {
                             <Filters values=values.clone() all_tenants=page.all_tenants errors=None/>
-                            <p class="small muted">"Times in " {page.time_zone.clone()} ". "
+                            <p class="small muted">{format!("Times in {}. ", page.time_zone)}
                                 <a href=values.href("/audit.csv", None) class="download-csv" download="" rel="external">"Download CSV"</a>
                             </p>
                             <EventTable page=page values=values/>
