@@ -22,10 +22,12 @@ fn day(offset: i64) -> String {
 async fn a_university_request(app: &TestApp) -> String {
     let mut member = app.signed_in(UNIV_MEMBER).await;
     let (start, end) = (day(10), day(40));
+    let project = member.first_project().await;
     let r = member
         .call(
             "save_request",
             &[
+                ("project", project.as_str()),
                 ("idempotency_key", "k-denials"),
                 ("project_title", TITLE),
                 ("justification", JUSTIFICATION),

@@ -58,7 +58,9 @@ async fn ok_id(response: TestResponse) -> i64 {
 
 /// A new request of `client`'s, submitted (endorsed at once when `client` is an owner).
 async fn submitted(client: &mut Client, key: &str) -> i64 {
-    ok_id(call(client, "save_request", &form(key, "submit")).await).await
+    let mut form = form(key, "submit");
+    form.push(("project".to_string(), client.first_project().await));
+    ok_id(call(client, "save_request", &form).await).await
 }
 
 /// One of the two racing moves: an endpoint, its fields besides the id, and who calls it.

@@ -25,6 +25,7 @@ async fn a_bad_form_names_the_catalogue_fields_with_the_others_at_once() {
         form("k-bad-all"),
         &[("start_date", "31/02/2027"), ("site", "atlantis")],
     );
+    let unknown_site = with_project(&mut owner, unknown_site).await;
     let response = call_owned(&mut owner, "save_request", &unknown_site).await;
     assert_eq!(
         response.status,
@@ -43,6 +44,7 @@ async fn a_bad_form_names_the_catalogue_fields_with_the_others_at_once() {
         form("k-bad-model"),
         &[("gpus", "many"), ("gpu_model", "Z9000")],
     );
+    let missing_model = with_project(&mut owner, missing_model).await;
     let response = call_owned(&mut owner, "save_request", &missing_model).await;
     assert_eq!(
         response.status,
@@ -79,11 +81,12 @@ async fn a_window_starting_in_year_9999_or_with_a_sign_is_refused_beside_its_fie
             "“+2027-03-01” is not a date; write it as YYYY-MM-DD.",
         ),
     ] {
+        let far = with_project(&mut member, form("k-far")).await;
         let response = call_owned(
             &mut member,
             "save_request",
             &with(
-                form("k-far"),
+                far,
                 &[
                     ("start_date", start),
                     ("end_date", end),

@@ -147,6 +147,7 @@ async fn an_ineligible_site_is_refused_at_submission_naming_the_rule() {
             ("sector", "health"),
         ],
     );
+    let health_at_marseille = with_project(&mut member, health_at_marseille).await;
     let response = call_owned(
         &mut member,
         "save_request",
@@ -178,10 +179,11 @@ async fn an_ineligible_site_is_refused_at_submission_naming_the_rule() {
 async fn a_pending_tenant_cannot_submit() {
     let app = TestApp::with_demo().await;
     let mut owner = app.signed_in(PENDING_OWNER).await;
+    let pending = with_project(&mut owner, form("k-pending")).await;
     let response = call_owned(
         &mut owner,
         "save_request",
-        &with(form("k-pending"), &[("intent", "submit")]),
+        &with(pending, &[("intent", "submit")]),
     )
     .await;
     assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);

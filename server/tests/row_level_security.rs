@@ -6,15 +6,21 @@
 
 mod common;
 
-use app::server::{config::DatabaseUrl, Db};
+use app::server::{
+    config::DatabaseUrl,
+    db::{MemberProjects, TenantScope},
+    Db,
+};
 use axum::http::StatusCode;
 use common::*;
 use sqlx::{Any, Transaction};
 use time::{Duration, OffsetDateTime};
 
 /// The tables holding a `tenant_id`, each guarded by a policy.
-const TENANT_TABLES: [&str; 6] = [
+const TENANT_TABLES: [&str; 8] = [
     "quota_requests",
+    "projects",
+    "project_members",
     "request_events",
     "memberships",
     "invitations",
@@ -42,10 +48,12 @@ async fn give_rows_to(app: &TestApp, member: &str, owner: &str, key: &str) {
     let mut client = app.signed_in(member).await;
     let start = day(10);
     let end = day(40);
+    let project = client.first_project().await;
     let submitted = client
         .call(
             "save_request",
             &[
+                ("project", project.as_str()),
                 ("idempotency_key", key),
                 ("project_title", "Isolation check"),
                 (
@@ -151,7 +159,12 @@ async fn a_tenant_scope_sees_only_its_own_rows_with_no_filter_at_all() {
         );
 
         // A's scope sees A's rows, and only them.
-        let mut scoped = app.state.db.tenant_tx(a).await.unwrap();
+        let mut scoped = app
+            .state
+            .db
+            .tenant_tx(&TenantScope::whole_tenant(a))
+            .await
+            .unwrap();
         let seen = tenants_seen(&mut scoped, table).await;
         scoped.commit().await.unwrap();
         assert!(!seen.is_empty(), "{table}: A sees its own rows");
@@ -167,7 +180,12 @@ async fn a_tenant_scope_sees_only_its_own_rows_with_no_filter_at_all() {
             .execute(owner)
             .await
             .unwrap();
-        let mut scoped = app.state.db.tenant_tx(a).await.unwrap();
+        let mut scoped = app
+            .state
+            .db
+            .tenant_tx(&TenantScope::whole_tenant(a))
+            .await
+            .unwrap();
         let unguarded = tenants_seen(&mut scoped, table).await;
         scoped.commit().await.unwrap();
         sqlx::query(&format!("ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
@@ -195,7 +213,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
         .unwrap();
 
     // Inserting a row of B, or a platform row, from A's scope is refused.
-    let mut tx = db.tenant_write_tx(a).await.unwrap();
+    let mut tx = db
+        .tenant_write_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     let insert = sqlx::query(
         "INSERT INTO notifications (user_id, tenant_id, text, created_at) VALUES ($1, $2, 'x', 0)",
     )
@@ -210,7 +231,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
     );
     drop(tx);
     for tenant in [Some(b), None] {
-        let mut tx = db.tenant_write_tx(a).await.unwrap();
+        let mut tx = db
+            .tenant_write_tx(&TenantScope::whole_tenant(a))
+            .await
+            .unwrap();
         let insert = sqlx::query(
             "INSERT INTO audit_log (at, tenant_id, event, outcome) VALUES (0, $1, 'forged', 'success')",
         )
@@ -225,7 +249,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
     }
 
     // Updating or deleting B's rows from A's scope reaches none of them.
-    let mut tx = db.tenant_write_tx(a).await.unwrap();
+    let mut tx = db
+        .tenant_write_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     let updated = sqlx::query("UPDATE quota_requests SET project_title = 'Taken over'")
         .execute(&mut *tx)
         .await
@@ -260,7 +287,10 @@ async fn a_tenant_scope_cannot_write_another_tenants_rows() {
     tx.commit().await.unwrap();
 
     // Nor can A's row be handed over to B.
-    let mut tx = db.tenant_write_tx(a).await.unwrap();
+    let mut tx = db
+        .tenant_write_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     let moved = sqlx::query("UPDATE quota_requests SET tenant_id = $1")
         .bind(b)
         .execute(&mut *tx)
@@ -302,7 +332,7 @@ async fn with_no_scope_nothing_is_visible_and_no_scope_outlives_its_transaction(
         .unwrap();
     for scoped in [true, false] {
         let mut tx = if scoped {
-            db.tenant_tx(a).await.unwrap()
+            db.tenant_tx(&TenantScope::whole_tenant(a)).await.unwrap()
         } else {
             db.platform_tx().await.unwrap()
         };
@@ -347,7 +377,12 @@ async fn the_application_role_cannot_rewrite_the_audit_log() {
         assert_eq!(sqlstate(result), REFUSED, "{statement}: permission denied");
     }
     // Appending in one's own scope is what it may do.
-    let mut tx = app.state.db.tenant_tx(a).await.unwrap();
+    let mut tx = app
+        .state
+        .db
+        .tenant_tx(&TenantScope::whole_tenant(a))
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO audit_log (at, tenant_id, event, outcome) VALUES (0, $1, 'appended', 'success')",
     )
@@ -400,4 +435,122 @@ async fn the_application_role_is_ordinary_and_owns_no_table() {
             "{table}: row-level security on and forced"
         );
     }
+}
+
+/// The project ids of `codes` in tenant `tenant`.
+async fn project_ids(app: &TestApp, tenant: i64, codes: &[&str]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for code in codes {
+        let (id,): (i64,) =
+            sqlx::query_as("SELECT id FROM projects WHERE tenant_id = $1 AND code = $2")
+                .bind(tenant)
+                .bind(*code)
+                .fetch_one(app.owner_pool())
+                .await
+                .unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+/// Within one tenant, a member's scope (issue 12) reaches the rows of their projects only, with
+/// no project filter in the query: requests, their timeline, the projects and their people. The
+/// university's member is in `climate` and `ai4science`; the owner's request in `french-llm` is
+/// there (the platform sees it) but not for the member, and cannot be written into.
+#[tokio::test]
+async fn a_member_scope_reaches_only_the_rows_of_its_projects() {
+    if skipped("a_member_scope_reaches_only_the_rows_of_its_projects") {
+        return;
+    }
+    let Tenants { app, a, .. } = two_tenants().await;
+    app::server::demo_activity::load_activity(&app.state)
+        .await
+        .expect("demo activity");
+    let theirs = project_ids(&app, a, &["climate", "ai4science"]).await;
+    let other = project_ids(&app, a, &["french-llm"]).await[0];
+    let (member,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(UNIV_MEMBER)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    let scope = TenantScope {
+        tenant_id: a,
+        member: Some(MemberProjects {
+            user_id: member,
+            ids: theirs.clone(),
+        }),
+    };
+    let projects_of = |sql: &'static str| {
+        let (app, scope) = (&app, scope.clone());
+        async move {
+            let mut tx = app.state.db.tenant_tx(&scope).await.unwrap();
+            let rows: Vec<(i64,)> = sqlx::query_as(sql).fetch_all(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+            rows.into_iter().map(|(p,)| p).collect::<Vec<_>>()
+        }
+    };
+    for sql in [
+        "SELECT project_id FROM quota_requests",
+        "SELECT id FROM projects",
+        "SELECT project_id FROM project_members",
+        "SELECT r.project_id FROM request_events e JOIN quota_requests r ON r.id = e.request_id",
+    ] {
+        let seen = projects_of(sql).await;
+        assert!(
+            !seen.is_empty(),
+            "{sql}: the member sees their projects' rows"
+        );
+        assert!(
+            seen.iter().all(|p| theirs.contains(p)),
+            "{sql}: only the member's projects, saw {seen:?}"
+        );
+    }
+    let (events_of_other,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM request_events e JOIN quota_requests r ON r.id = e.request_id \
+         WHERE r.project_id = $1",
+    )
+    .bind(other)
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert!(
+        events_of_other > 0,
+        "the other project has requests and a timeline"
+    );
+    let mut tx = app.state.db.tenant_tx(&scope).await.unwrap();
+    let (timeline,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM request_events")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (all_events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM request_events WHERE tenant_id = $1")
+            .bind(a)
+            .fetch_one(app.owner_pool())
+            .await
+            .unwrap();
+    assert_eq!(timeline, all_events - events_of_other);
+
+    // Writing into the other project is refused by the policy.
+    let mut tx = app.state.db.tenant_write_tx(&scope).await.unwrap();
+    let moved = sqlx::query("UPDATE quota_requests SET project_id = $1 WHERE tenant_id = $2")
+        .bind(other)
+        .bind(a)
+        .execute(&mut *tx)
+        .await;
+    assert_eq!(sqlstate(moved), REFUSED);
+    drop(tx);
+
+    // The control: without the policy, the member's scope would see the other project.
+    let owner = app.owner_pool();
+    sqlx::query("ALTER TABLE quota_requests DISABLE ROW LEVEL SECURITY")
+        .execute(owner)
+        .await
+        .unwrap();
+    let unguarded = projects_of("SELECT project_id FROM quota_requests").await;
+    sqlx::query("ALTER TABLE quota_requests ENABLE ROW LEVEL SECURITY")
+        .execute(owner)
+        .await
+        .unwrap();
+    assert!(unguarded.contains(&other), "{unguarded:?}");
 }

@@ -331,13 +331,16 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
         .await
         .unwrap();
     let actor = TenantActor::for_demo_and_benchmarks(
+        &app.state,
         user_id.0,
         NEW_OWNER,
         id,
         TenantRole::Owner,
         TenantStatus::Pending,
-    );
-    let mut conn = app.state.db.tenant_tx(actor.tenant_id()).await.unwrap();
+    )
+    .await
+    .unwrap();
+    let mut conn = app.state.db.tenant_tx(&actor.scope()).await.unwrap();
     let refused = app::server::tenants::require_verified(&mut conn, &actor).await;
     let refused = app::error::AppError::from(refused.unwrap_err());
     drop(conn);
@@ -363,7 +366,7 @@ async fn an_admin_verifies_a_pending_tenant_and_it_may_then_submit() {
 
     // After: the actor still carries the stale "pending" of the session, and
     // the check reads the database.
-    let mut conn = app.state.db.tenant_tx(actor.tenant_id()).await.unwrap();
+    let mut conn = app.state.db.tenant_tx(&actor.scope()).await.unwrap();
     app::server::tenants::require_verified(&mut conn, &actor)
         .await
         .expect("verified now");

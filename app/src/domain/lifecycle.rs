@@ -15,6 +15,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::projects::{EndorsementPolicy, ProjectRights, ProjectRole};
+
 /// Declares a fieldless enum whose variants have a snake_case name (serde and database) and a label for people.
 macro_rules! named_enum {
     (
@@ -75,8 +77,10 @@ macro_rules! named_enum {
     };
 }
 
+pub(crate) use named_enum;
+
 /// "“x” is not a request status: choose draft, submitted or endorsed."
-fn unknown_name(name: &str, what: &str, choices: &[&str]) -> String {
+pub(crate) fn unknown_name(name: &str, what: &str, choices: &[&str]) -> String {
     let listed = match choices {
         [] => String::new(),
         [only] => (*only).to_owned(),
@@ -225,8 +229,8 @@ impl Action {
     }
 }
 
-/// The person acting on a request, as seen from the request's tenant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// The person acting on a request, as seen from the request's tenant and project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Actor {
     /// Their role in the request's tenant, if they belong to it.
@@ -235,15 +239,48 @@ pub struct Actor {
     pub platform_admin: bool,
     /// They made (drafted) this request.
     pub is_requester: bool,
+    /// Their role in the request's project, if they belong to it (what a tenant member may do
+    /// depends on it; owners and auditors need none).
+    pub project_role: Option<ProjectRole>,
+    /// Who the tenant lets endorse.
+    pub endorsement: EndorsementPolicy,
+}
+
+impl Default for Actor {
+    fn default() -> Self {
+        Self::new(None, false, false)
+    }
 }
 
 impl Actor {
-    /// An actor with these facts.
+    /// An actor with these facts; a tenant member is taken to be a member of the request's
+    /// project (see [`Actor::in_project`]), and the tenant to let owners only endorse.
     pub const fn new(tenant_role: Option<Role>, platform_admin: bool, is_requester: bool) -> Self {
         Self {
             tenant_role,
             platform_admin,
             is_requester,
+            project_role: match tenant_role {
+                Some(Role::Member) => Some(ProjectRole::Member),
+                _ => None,
+            },
+            endorsement: EndorsementPolicy::Owners,
+        }
+    }
+
+    /// The same actor with this role in the request's project (`None`: not in it).
+    pub const fn in_project(self, project_role: Option<ProjectRole>) -> Self {
+        Self {
+            project_role,
+            ..self
+        }
+    }
+
+    /// The same actor in a tenant with this endorsement setting.
+    pub const fn with_endorsement(self, endorsement: EndorsementPolicy) -> Self {
+        Self {
+            endorsement,
+            ..self
         }
     }
 
@@ -254,6 +291,22 @@ impl Actor {
 
     const fn is_owner(&self) -> bool {
         matches!(self.tenant_role, Some(Role::Owner))
+    }
+
+    /// Their rights in the request's project, when they belong to the tenant.
+    const fn project_rights(&self) -> Option<ProjectRights> {
+        match self.tenant_role {
+            Some(role) => Some(ProjectRights::new(role, self.project_role)),
+            None => None,
+        }
+    }
+
+    /// Whether they may endorse the request's project's requests.
+    const fn may_endorse(&self) -> bool {
+        match self.project_rights() {
+            Some(rights) => rights.may_endorse(self.endorsement),
+            None => false,
+        }
     }
 }
 
@@ -325,7 +378,7 @@ pub fn next_status(
         .map_err(|message| TransitionError::not_permitted(current, action, message))?;
     match (current, action) {
         (S::Draft, A::SaveDraft) => Ok(S::Draft),
-        (S::Draft, A::Submit) if actor.is_owner() => Ok(S::Endorsed),
+        (S::Draft, A::Submit) if actor.may_endorse() => Ok(S::Endorsed),
         (S::Draft, A::Submit) => Ok(S::Submitted),
         (S::Submitted, A::Endorse) => Ok(S::Endorsed),
         (S::Endorsed, A::Approve) => Ok(S::Approved),
@@ -368,12 +421,23 @@ fn permission(action: Action, actor: &Actor) -> Result<(), String> {
             Some(Role::Owner | Role::Member) if !actor.is_requester => Err(format!(
                 "Only the person who drafted this request can {verb} it."
             )),
+            Some(Role::Member)
+                if !ProjectRights::new(Role::Member, actor.project_role).may_request() =>
+            {
+                Err(format!(
+                "Only the project's lead and members can {verb} its requests; viewers read them."
+            ))
+            }
             Some(Role::Owner | Role::Member) => Ok(()),
         },
         Action::Endorse => match actor.tenant_role {
-            Some(Role::Owner) => Ok(()),
             Some(Role::Auditor) => Err(read_only()),
-            Some(Role::Member) | None => {
+            _ if actor.may_endorse() => Ok(()),
+            Some(Role::Member) if actor.endorsement == EndorsementPolicy::OwnersAndLeads => Err(
+                "Only an owner of the tenant or the project's lead can endorse a request."
+                    .to_owned(),
+            ),
+            Some(Role::Owner | Role::Member) | None => {
                 Err("Only an owner of the tenant can endorse a request.".to_owned())
             }
         },

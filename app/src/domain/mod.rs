@@ -44,6 +44,7 @@ pub mod email;
 pub mod identity;
 pub mod lifecycle;
 pub mod password;
+pub mod projects;
 pub mod request_fields;
 pub mod residency;
 pub mod slug;

@@ -39,6 +39,16 @@ impl TenantRole {
             .ok_or_else(|| format!("“{s}” is not a role: choose owner, member or auditor."))
     }
 
+    /// The same role as the request life cycle names it.
+    pub const fn lifecycle_role(self) -> crate::domain::lifecycle::Role {
+        use crate::domain::lifecycle::Role;
+        match self {
+            Self::Owner => Role::Owner,
+            Self::Member => Role::Member,
+            Self::Auditor => Role::Auditor,
+        }
+    }
+
     /// Whether this role may change anything (auditors only read).
     pub fn can_write(self) -> bool {
         !matches!(self, Self::Auditor)

@@ -79,8 +79,9 @@ async fn dashboard(viewer: Option<Viewer>) -> Result<Dashboard, AppError> {
             Some("start".into()),
             Some("asc".into()),
             None,
+            None,
         ),
-        list_requests(Some("open".into()), None, None, None, None),
+        list_requests(Some("open".into()), None, None, None, None, None),
         list_notifications(None),
     )
     .await;

@@ -11,5 +11,6 @@ pub mod home;
 pub mod identity;
 pub mod members;
 pub mod placement;
+pub mod projects;
 pub mod requests;
 pub mod tenants;

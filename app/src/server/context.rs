@@ -83,9 +83,9 @@ pub async fn tenant_request(
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
     let actor = respond(match access {
-        TenantAccess::Read => user.in_tenant(),
-        TenantAccess::Write => user.in_tenant_writer(),
-        TenantAccess::Own => user.as_tenant_owner(),
+        TenantAccess::Read => user.in_tenant(&ctx.state).await,
+        TenantAccess::Write => user.in_tenant_writer(&ctx.state).await,
+        TenantAccess::Own => user.as_tenant_owner(&ctx.state).await,
     })?;
     Ok((ctx, user, actor))
 }

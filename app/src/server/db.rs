@@ -31,11 +31,67 @@ pub const TENANT_SETTING: &str = "guichet.tenant_id";
 pub const SCOPE_SETTING: &str = "guichet.scope";
 pub const PLATFORM_SCOPE: &str = "platform";
 
+/// The setting naming the projects a tenant transaction reaches (`all`, or `{3,7}`).
+pub const PROJECTS_SETTING: &str = "guichet.projects";
+
+/// One tenant's rows, and within them the projects a transaction reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantScope {
+    pub tenant_id: i64,
+    /// `None`: every project (owners, auditors, paths of the whole tenant); otherwise a tenant
+    /// member's own projects.
+    pub member: Option<MemberProjects>,
+}
+
+/// A tenant member's projects: queries filter on `user_id`'s memberships (both databases), and
+/// on PostgreSQL row-level security admits `ids` only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberProjects {
+    pub user_id: i64,
+    pub ids: Vec<i64>,
+}
+
+impl TenantScope {
+    /// Every project of the tenant: for paths acting for the whole tenant (each caller says why).
+    pub fn whole_tenant(tenant_id: i64) -> Self {
+        Self {
+            tenant_id,
+            member: None,
+        }
+    }
+
+    /// The user whose project memberships bound what a query returns (`0`: none, every project),
+    /// bound as a parameter of [`project_filter`].
+    pub fn member_user(&self) -> i64 {
+        self.member.as_ref().map_or(0, |m| m.user_id)
+    }
+
+    /// The value of [`PROJECTS_SETTING`].
+    fn projects_setting(&self) -> String {
+        match &self.member {
+            None => "all".to_owned(),
+            Some(m) => {
+                let ids: Vec<String> = m.ids.iter().map(i64::to_string).collect();
+                format!("{{{}}}", ids.join(","))
+            }
+        }
+    }
+}
+
+/// The SQL condition that keeps the rows of `column` (a project id) visible to the member bound
+/// as parameter `$param` ([`TenantScope::member_user`]; `0` keeps every project). The one project
+/// filter of every tenant query.
+pub fn project_filter(column: &str, param: u8) -> String {
+    format!(
+        "(${param} = 0 OR {column} IN (SELECT pm.project_id FROM project_members pm WHERE pm.user_id = ${param}))"
+    )
+}
+
 /// Whose rows a transaction may reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    /// One tenant's rows.
-    Tenant(i64),
+    /// One tenant's rows (some of its projects, for a tenant member).
+    Tenant(TenantScope),
     /// Every tenant's rows, and the platform rows (tenant-less audit events).
     Platform,
 }
@@ -203,6 +259,7 @@ impl Db {
                 format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {app}"),
                 // The policies' test (migration 0004) runs with the app's rights.
                 format!("GRANT EXECUTE ON FUNCTION {schema}.guichet_in_scope(BIGINT) TO {app}"),
+                format!("GRANT EXECUTE ON FUNCTION {schema}.guichet_sees_project(BIGINT) TO {app}"),
             ] {
                 sqlx::query(&statement).execute(&mut *tx).await?;
             }
@@ -254,22 +311,22 @@ impl Db {
         self.backend
     }
 
-    /// A transaction reaching one tenant's rows, for code acting for a
-    /// `TenantActor`.
+    /// A transaction reaching one tenant's rows (a member's, their projects'), for code acting
+    /// for a `TenantActor` (`actor.scope()`).
     pub async fn tenant_tx(
         &self,
-        tenant_id: i64,
+        scope: &TenantScope,
     ) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        self.begin_scoped(Scope::Tenant(tenant_id), false).await
+        self.begin_scoped(Scope::Tenant(scope.clone()), false).await
     }
 
     /// [`Db::tenant_tx`] for a transaction that reads then writes (see
     /// [`Db::platform_write_tx`] about `BEGIN IMMEDIATE`).
     pub async fn tenant_write_tx(
         &self,
-        tenant_id: i64,
+        scope: &TenantScope,
     ) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        self.begin_scoped(Scope::Tenant(tenant_id), true).await
+        self.begin_scoped(Scope::Tenant(scope.clone()), true).await
     }
 
     /// A transaction reaching every tenant's rows: for platform admins and
@@ -313,15 +370,24 @@ impl Db {
             _ => self.pool.begin().await?,
         };
         if let (Backend::Postgres, Some(scope)) = (self.backend, scope) {
-            let (setting, value) = match scope {
-                Scope::Tenant(id) => (TENANT_SETTING, id.to_string()),
-                Scope::Platform => (SCOPE_SETTING, PLATFORM_SCOPE.to_owned()),
-            };
-            sqlx::query("SELECT set_config($1, $2, true)")
-                .bind(setting)
-                .bind(value)
-                .execute(&mut *tx)
-                .await?;
+            match scope {
+                Scope::Tenant(t) => {
+                    sqlx::query("SELECT set_config($1, $2, true), set_config($3, $4, true)")
+                        .bind(TENANT_SETTING)
+                        .bind(t.tenant_id.to_string())
+                        .bind(PROJECTS_SETTING)
+                        .bind(t.projects_setting())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Scope::Platform => {
+                    sqlx::query("SELECT set_config($1, $2, true)")
+                        .bind(SCOPE_SETTING)
+                        .bind(PLATFORM_SCOPE)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
         }
         Ok(tx)
     }

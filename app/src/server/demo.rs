@@ -28,6 +28,18 @@ struct DemoTenant {
     parent_country: &'static str,
     status: &'static str,
     people: &'static [(&'static str, &'static str, &'static str)],
+    /// Its projects; the first person of each is its lead.
+    projects: &'static [DemoProject],
+}
+
+/// A demo project: short name, title, sector, description and its people with their project
+/// role (the lead first).
+struct DemoProject {
+    code: &'static str,
+    title: &'static str,
+    sector: &'static str,
+    description: &'static str,
+    people: &'static [(&'static str, &'static str)],
 }
 
 const TENANTS: &[DemoTenant] = &[
@@ -44,6 +56,33 @@ const TENANTS: &[DemoTenant] = &[
             ("camille.roux@univ-palaiseau.test", "Camille Roux", "owner"),
             ("hugo.martin@univ-palaiseau.test", "Hugo Martin", "member"),
             ("ines.petit@univ-palaiseau.test", "Inès Petit", "auditor"),
+            ("lea.dubois@univ-palaiseau.test", "Léa Dubois", "member"),
+        ],
+        projects: &[
+            DemoProject {
+                code: "climate",
+                title: "Climate and Earth system",
+                sector: "research",
+                description: "Regional climate projections and Earth-system emulators for the Île-de-France laboratories.",
+                people: &[("hugo.martin@univ-palaiseau.test", "lead")],
+            },
+            DemoProject {
+                code: "ai4science",
+                title: "AI for science",
+                sector: "research",
+                description: "Machine learning for molecules, materials and speech, shared by three research groups.",
+                people: &[
+                    ("lea.dubois@univ-palaiseau.test", "lead"),
+                    ("hugo.martin@univ-palaiseau.test", "member"),
+                ],
+            },
+            DemoProject {
+                code: "french-llm",
+                title: "Open French language model",
+                sector: "research",
+                description: "Pre-training an open language model on French public-domain text.",
+                people: &[("lea.dubois@univ-palaiseau.test", "lead")],
+            },
         ],
     },
     DemoTenant {
@@ -59,6 +98,25 @@ const TENANTS: &[DemoTenant] = &[
             ("nadia.benali@ghu-seine-est.test", "Nadia Benali", "owner"),
             ("louis.girard@ghu-seine-est.test", "Louis Girard", "member"),
         ],
+        projects: &[
+            DemoProject {
+                code: "radiology",
+                title: "Radiology triage",
+                sector: "health",
+                description: "Triage of emergency chest X-rays, trained on pseudonymised images under the HDS contract.",
+                people: &[("louis.girard@ghu-seine-est.test", "lead")],
+            },
+            DemoProject {
+                code: "sepsis",
+                title: "Sepsis early warning",
+                sector: "health",
+                description: "An early-warning score from the wards' vital signs.",
+                people: &[
+                    ("nadia.benali@ghu-seine-est.test", "lead"),
+                    ("louis.girard@ghu-seine-est.test", "member"),
+                ],
+            },
+        ],
     },
     DemoTenant {
         slug: "alea-labs",
@@ -72,6 +130,25 @@ const TENANTS: &[DemoTenant] = &[
         people: &[
             ("zoe.lambert@alea-labs.test", "Zoé Lambert", "owner"),
             ("theo.fournier@alea-labs.test", "Théo Fournier", "member"),
+        ],
+        projects: &[
+            DemoProject {
+                code: "risk",
+                title: "Risk and fraud",
+                sector: "finance",
+                description: "Market-risk simulation and fraud detection for the trading desk.",
+                people: &[("theo.fournier@alea-labs.test", "lead")],
+            },
+            DemoProject {
+                code: "foundation",
+                title: "Time-series foundation model",
+                sector: "finance",
+                description: "A foundation model for financial time series.",
+                people: &[
+                    ("zoe.lambert@alea-labs.test", "lead"),
+                    ("theo.fournier@alea-labs.test", "viewer"),
+                ],
+            },
         ],
     },
     DemoTenant {
@@ -87,6 +164,25 @@ const TENANTS: &[DemoTenant] = &[
             ("jonas.weber@rheinwerk.test", "Jonas Weber", "owner"),
             ("lena.schmidt@rheinwerk.test", "Lena Schmidt", "member"),
         ],
+        projects: &[
+            DemoProject {
+                code: "wind",
+                title: "Wind farm modelling",
+                sector: "energy",
+                description: "Wake effects between the turbines of the North Sea farms.",
+                people: &[("lena.schmidt@rheinwerk.test", "lead")],
+            },
+            DemoProject {
+                code: "grid",
+                title: "Grid forecasting",
+                sector: "energy",
+                description: "Day-ahead load forecasts for the distribution grid.",
+                people: &[
+                    ("jonas.weber@rheinwerk.test", "lead"),
+                    ("lena.schmidt@rheinwerk.test", "member"),
+                ],
+            },
+        ],
     },
     DemoTenant {
         slug: "mobilis-ia",
@@ -98,6 +194,22 @@ const TENANTS: &[DemoTenant] = &[
         parent_country: "FR",
         status: "pending",
         people: &[("paul.moreau@mobilis-ia.test", "Paul Moreau", "owner")],
+        projects: &[
+            DemoProject {
+                code: "autonomy",
+                title: "Autonomous shuttles",
+                sector: "mobility",
+                description: "Perception models for the campus shuttles.",
+                people: &[("paul.moreau@mobilis-ia.test", "lead")],
+            },
+            DemoProject {
+                code: "routing",
+                title: "Fleet routing",
+                sector: "mobility",
+                description: "Routing of on-demand minibuses.",
+                people: &[("paul.moreau@mobilis-ia.test", "lead")],
+            },
+        ],
     },
 ];
 
@@ -141,6 +253,9 @@ pub async fn load_if_empty(state: &AppState) -> Result<Option<Vec<DemoLogin>>, D
                 .await?;
             logins.push(DemoLogin { email, role });
         }
+        for p in t.projects {
+            insert_project(&mut tx, tenant_id, p).await?;
+        }
     }
     load_demo_catalogue(&mut tx).await?;
     tx.commit().await?;
@@ -162,6 +277,42 @@ async fn load_demo_catalogue(conn: &mut AnyConnection) -> Result<(), sqlx::Error
         catalogue::insert_site(conn, &site, &demo_gpus(&site.slug)).await?;
     }
     catalogue::bump_revision(conn, None, "The demo catalogue.").await?;
+    Ok(())
+}
+
+async fn insert_project(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    p: &DemoProject,
+) -> Result<(), sqlx::Error> {
+    let now = now_unix();
+    let start = time::OffsetDateTime::now_utc().date() - time::Duration::days(90);
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO projects (tenant_id, code, title, description, sector, start_date, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(p.code)
+    .bind(p.title)
+    .bind(p.description)
+    .bind(p.sector)
+    .bind(start.to_string())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (email, role) in p.people {
+        sqlx::query(
+            "INSERT INTO project_members (project_id, tenant_id, user_id, role, added_at) \
+             SELECT $1, $2, id, $3, $4 FROM users WHERE email = $5",
+        )
+        .bind(id)
+        .bind(tenant_id)
+        .bind(*role)
+        .bind(now)
+        .bind(*email)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 

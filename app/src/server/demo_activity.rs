@@ -40,6 +40,8 @@ enum Fate {
 }
 
 struct DemoRequest {
+    /// The short name of its project.
+    project: &'static str,
     requester: &'static str,
     owner: &'static str,
     title: &'static str,
@@ -67,6 +69,7 @@ const RHEIN_MEMBER: &str = "lena.schmidt@rheinwerk.test";
 
 const REQUESTS: &[DemoRequest] = &[
     DemoRequest {
+        project: "climate",
         requester: UNIV_MEMBER,
         owner: UNIV_OWNER,
         title: "Climate downscaling ensemble",
@@ -82,6 +85,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Approved,
     },
     DemoRequest {
+        project: "french-llm",
         requester: UNIV_OWNER,
         owner: UNIV_OWNER,
         title: "Open French language model, pre-training",
@@ -97,6 +101,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Endorsed,
     },
     DemoRequest {
+        project: "ai4science",
         requester: UNIV_MEMBER,
         owner: UNIV_OWNER,
         title: "Protein structure screening",
@@ -112,6 +117,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Submitted,
     },
     DemoRequest {
+        project: "ai4science",
         requester: UNIV_MEMBER,
         owner: UNIV_OWNER,
         title: "Speech corpus alignment",
@@ -127,6 +133,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Rejected("The interviews can be aligned on 32 GPUs within the same month: please ask again for 32."),
     },
     DemoRequest {
+        project: "ai4science",
         requester: UNIV_MEMBER,
         owner: UNIV_OWNER,
         title: "Graph networks for battery materials",
@@ -142,6 +149,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Draft,
     },
     DemoRequest {
+        project: "radiology",
         requester: HOSP_MEMBER,
         owner: HOSP_OWNER,
         title: "Radiology triage model",
@@ -157,6 +165,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Partial(128, "128 GPUs cover the training plan you described; ask for a change if the validation runs need more."),
     },
     DemoRequest {
+        project: "sepsis",
         requester: HOSP_MEMBER,
         owner: HOSP_OWNER,
         title: "Sepsis early-warning score",
@@ -172,6 +181,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Endorsed,
     },
     DemoRequest {
+        project: "risk",
         requester: ALEA_MEMBER,
         owner: ALEA_OWNER,
         title: "Market risk simulation",
@@ -187,6 +197,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Approved,
     },
     DemoRequest {
+        project: "foundation",
         requester: ALEA_OWNER,
         owner: ALEA_OWNER,
         title: "Foundation model for time series",
@@ -202,6 +213,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Approved,
     },
     DemoRequest {
+        project: "risk",
         requester: ALEA_MEMBER,
         owner: ALEA_OWNER,
         title: "Fraud detection fine-tuning",
@@ -217,6 +229,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Submitted,
     },
     DemoRequest {
+        project: "wind",
         requester: RHEIN_MEMBER,
         owner: RHEIN_OWNER,
         title: "Wind farm wake modelling",
@@ -232,6 +245,7 @@ const REQUESTS: &[DemoRequest] = &[
         fate: Fate::Approved,
     },
     DemoRequest {
+        project: "grid",
         requester: RHEIN_MEMBER,
         owner: RHEIN_OWNER,
         title: "Grid load forecasting",
@@ -267,9 +281,11 @@ async fn make(
 ) -> Result<(), DemoError> {
     let requester = tenant_actor(state, r.requester).await?;
     let day = |d: i64| (today + Duration::days(d)).to_string();
+    let project = project_id(state, &requester, r.project).await?;
     let form = RequestForm {
         id: None,
         idempotency_key: format!("demo-{n}"),
+        project: project.to_string(),
         project_title: r.title.into(),
         justification: r.justification.into(),
         sector: r.sector.into(),
@@ -338,6 +354,18 @@ async fn admin_actor(state: &AppState) -> Result<AdminActor, DemoError> {
     Ok(AdminActor::for_demo_and_benchmarks(user.id, user.email))
 }
 
+/// The id of the project named `code` in the actor's tenant.
+async fn project_id(state: &AppState, actor: &TenantActor, code: &str) -> Result<i64, DemoError> {
+    let mut conn = state.db.tenant_tx(&actor.scope()).await?;
+    let projects = crate::server::projects::repo::list(&mut conn, &actor.scope()).await?;
+    conn.commit().await?;
+    projects
+        .into_iter()
+        .find(|p| p.code == code)
+        .map(|p| p.id)
+        .ok_or(DemoError::Db(sqlx::Error::RowNotFound))
+}
+
 /// The demo person acting in their (only) tenant.
 async fn tenant_actor(state: &AppState, email: &str) -> Result<TenantActor, DemoError> {
     // Platform scope: the loader looks up each demo person's membership, in any tenant.
@@ -351,11 +379,14 @@ async fn tenant_actor(state: &AppState, email: &str) -> Result<TenantActor, Demo
         .next()
         .ok_or(sqlx::Error::RowNotFound)?;
     conn.commit().await?;
-    Ok(TenantActor::for_demo_and_benchmarks(
+    TenantActor::for_demo_and_benchmarks(
+        state,
         user.id,
         user.email,
         tenant.id,
         tenant.role,
         tenant.status,
-    ))
+    )
+    .await
+    .map_err(DemoError::from)
 }

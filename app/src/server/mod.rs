@@ -21,6 +21,7 @@ pub mod identity;
 pub mod members;
 pub mod origin;
 pub mod outbox;
+pub mod projects;
 pub mod requests;
 pub mod router;
 pub mod search;

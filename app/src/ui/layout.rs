@@ -49,6 +49,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     let tenants = tenants.unwrap_or_default();
                                     let notice = crate::features::tenants::active_tenant_notice(&tenants);
                                     view! {
+                                        {in_tenant.then(|| view! { <A href="/projects">"Projects"</A> })}
                                         {in_tenant.then(|| view! { <A href="/requests">"Requests"</A> })}
                                         {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">"Capacity"</A> })}
                                         <A href="/placement">"Where can my data go?"</A>

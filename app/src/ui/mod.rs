@@ -15,7 +15,7 @@ use leptos_router::{
 use crate::features::capacity;
 use crate::features::requests;
 use crate::features::{account, audit_log, home, identity, members, tenants};
-use crate::features::{catalogue, placement};
+use crate::features::{catalogue, placement, projects};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
 
@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/catalogue") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/placement") view=placement::PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects") view=projects::ProjectsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id") view=projects::ProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=requests::RequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests/new") view=requests::NewRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests/:id") view=requests::RequestPage ssr=SsrMode::Async/>

@@ -83,12 +83,15 @@ async fn seed(url: &str) -> Result<(), BoxError> {
         .ok_or("no membership")?;
     tx.commit().await?;
     let actor = TenantActor::for_demo_and_benchmarks(
+        &state,
         user.id,
         user.email,
         tenant.id,
         tenant.role,
         tenant.status,
-    );
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
     let today = OffsetDateTime::now_utc().date();
     for n in 0..60_i64 {
         let form = RequestForm {

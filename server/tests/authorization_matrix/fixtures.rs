@@ -134,15 +134,29 @@ pub(crate) fn request_form(key: &str, intent: &str) -> Vec<(String, String)> {
     ])
 }
 
-/// A request of the university's member, saved with `intent` (`draft` or `submit`).
+/// The university's project `climate`, which its member leads alone: the member of another
+/// project (`lea.dubois`) is not in it.
+pub(crate) async fn member_project(app: &TestApp) -> Result<i64, String> {
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT p.id FROM projects p JOIN tenants t ON t.id = p.tenant_id \
+         WHERE t.slug = 'univ-palaiseau' AND p.code = 'climate'",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .map_err(|e| format!("the member's project: {e}"))?;
+    Ok(id)
+}
+
+/// A request of the university's member, in the project `climate`, saved with `intent`
+/// (`draft` or `submit`).
 pub(crate) async fn member_request(app: &TestApp, intent: &str) -> Result<i64, String> {
     let mut member = sign_in(app, UNIV_MEMBER).await?;
-    let id = must(
-        &mut member,
-        "save_request",
-        &request_form(&format!("matrix-{intent}"), intent),
-    )
-    .await?;
+    let mut form = request_form(&format!("matrix-{intent}"), intent);
+    form.push((
+        "project".to_string(),
+        member_project(app).await?.to_string(),
+    ));
+    let id = must(&mut member, "save_request", &form).await?;
     id.as_i64()
         .ok_or_else(|| format!("save_request answered no id: {id}"))
 }
@@ -413,7 +427,21 @@ pub(crate) async fn function_fixture(
             ("start_date", &day(10)),
             ("end_date", &day(40)),
         ]),
-        "save_request" => request_form("matrix-new", "draft"),
+        "save_request" => {
+            let mut fields = request_form("matrix-new", "draft");
+            fields.push(("project".into(), member_project(app).await?.to_string()));
+            fields
+        }
+
+        // Projects: their own function, boxed (one match of every fixture made a future whose
+        // poll overflowed a test thread's stack in debug builds).
+        "list_projects"
+        | "project"
+        | "create_project"
+        | "update_project"
+        | "set_project_member"
+        | "remove_project_member"
+        | "set_endorsement" => return Box::pin(project_fixture(app, endpoint)).await,
         "amend_quota" => form(&[
             ("id", &approved_quota(app).await?.to_string()),
             ("kind", "change"),
@@ -438,17 +466,71 @@ pub(crate) async fn function_fixture(
     })
 }
 
+/// The arguments of the project server functions.
+async fn project_fixture(app: &TestApp, name: &str) -> Result<Vec<(String, String)>, String> {
+    Ok(match name {
+        "list_projects" => vec![],
+        "project" => form(&[("id", &member_project(app).await?.to_string())]),
+        "create_project" => form(&[
+            ("code", "matrix-project"),
+            ("title", "Matrix project"),
+            ("description", ""),
+            ("sector", "research"),
+            ("start_date", &day(1)),
+            ("end_date", ""),
+        ]),
+        "update_project" => form(&[
+            ("id", &member_project(app).await?.to_string()),
+            ("title", "Climate and Earth system"),
+            ("description", "Edited by the matrix."),
+            ("sector", "research"),
+            ("start_date", &day(-30)),
+            ("end_date", ""),
+        ]),
+        "set_project_member" => form(&[
+            ("project_id", &member_project(app).await?.to_string()),
+            ("email", UNIV_OWNER),
+            ("role", "viewer"),
+        ]),
+        "remove_project_member" => {
+            let project = member_project(app).await?;
+            let mut owner = sign_in(app, UNIV_OWNER).await?;
+            must(
+                &mut owner,
+                "set_project_member",
+                &form(&[
+                    ("project_id", &project.to_string()),
+                    ("email", UNIV_OWNER),
+                    ("role", "viewer"),
+                ]),
+            )
+            .await?;
+            let (user,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                .bind(UNIV_OWNER)
+                .fetch_one(app.owner_pool())
+                .await
+                .map_err(|e| e.to_string())?;
+            form(&[
+                ("project_id", &project.to_string()),
+                ("user_id", &user.to_string()),
+            ])
+        }
+        "set_endorsement" => form(&[("endorsement", "owners_and_leads")]),
+        other => return Err(format!("no project fixture for `{other}`")),
+    })
+}
+
 /// The path of a route, after creating what it names.
 pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
     Ok(match route {
         "/" | "/login" | "/signup" | "/account" | "/organisation" | "/audit" | "/catalogue"
         | "/placement" | "/requests" | "/requests/new" | "/admin/tenants" | "/admin/catalogue"
-        | "/admin/requests" | "/capacity" | "/notifications" | "/healthz" | "/readyz" => {
-            route.to_string()
-        }
+        | "/admin/requests" | "/capacity" | "/notifications" | "/healthz" | "/readyz"
+        | "/projects" => route.to_string(),
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
+        "/projects/:id" => format!("/projects/{}", member_project(app).await?),
         "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),
         other => {
             return Err(format!(
@@ -461,7 +543,12 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
 
 pub(crate) async fn prepare(app: &TestApp, row: &Row) -> Result<Prepared, String> {
     match row.kind {
-        Kind::Function => function_fixture(app, &row.name).await.map(Prepared::Call),
-        Kind::Route => route_fixture(app, &row.name).await.map(Prepared::Get),
+        // Boxed: the fixtures' futures are large, and the cells run on small test-thread stacks.
+        Kind::Function => Box::pin(function_fixture(app, &row.name))
+            .await
+            .map(Prepared::Call),
+        Kind::Route => Box::pin(route_fixture(app, &row.name))
+            .await
+            .map(Prepared::Get),
     }
 }

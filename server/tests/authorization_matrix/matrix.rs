@@ -16,15 +16,17 @@ use crate::*;
 pub(crate) enum Actor {
     Anonymous,
     OtherTenant,
+    OtherProject,
     Member,
     Auditor,
     Owner,
     PlatformAdmin,
 }
 
-pub(crate) const ACTORS: [Actor; 6] = [
+pub(crate) const ACTORS: [Actor; 7] = [
     Actor::Anonymous,
     Actor::OtherTenant,
+    Actor::OtherProject,
     Actor::Member,
     Actor::Auditor,
     Actor::Owner,
@@ -37,6 +39,7 @@ impl Actor {
         match self {
             Self::Anonymous => "anonymous",
             Self::OtherTenant => "other tenant",
+            Self::OtherProject => "other project",
             Self::Member => "member",
             Self::Auditor => "auditor",
             Self::Owner => "owner",
@@ -48,6 +51,7 @@ impl Actor {
         match self {
             Self::Anonymous => None,
             Self::OtherTenant => Some(OTHER_TENANT_MEMBER),
+            Self::OtherProject => Some(OTHER_PROJECT_MEMBER),
             Self::Member => Some(UNIV_MEMBER),
             Self::Auditor => Some(UNIV_AUDITOR),
             Self::Owner => Some(UNIV_OWNER),
@@ -138,7 +142,7 @@ pub(crate) struct Row {
     pub(crate) kind: Kind,
     pub(crate) name: String,
     pub(crate) line: usize,
-    pub(crate) cells: [Cell; 6],
+    pub(crate) cells: [Cell; 7],
 }
 
 pub(crate) fn matrix() -> Vec<Row> {
@@ -217,7 +221,7 @@ pub(crate) fn parse_matrix(text: &str) -> Result<Vec<Row>, String> {
             kind,
             name,
             line: line_no,
-            cells: parsed.try_into().expect("six cells"),
+            cells: parsed.try_into().expect("a cell per actor"),
         });
     }
     Ok(rows)

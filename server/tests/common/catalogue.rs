@@ -122,10 +122,12 @@ pub async fn approved_health_quota_at_dugny(app: &TestApp) -> (i64, Client) {
     let mut owner = app.signed_in(HOSP_OWNER).await;
     let start = (today() + time::Duration::days(10)).to_string();
     let end = (today() + time::Duration::days(40)).to_string();
+    let project = owner.first_project().await;
     let response = owner
         .call(
             "save_request",
             &[
+                ("project", project.as_str()),
                 ("idempotency_key", "catalogue-health"),
                 ("project_title", "Radiology triage model"),
                 (

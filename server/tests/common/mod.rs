@@ -33,6 +33,9 @@ pub const ADMIN: &str = "admin@guichet.test";
 pub const UNIV_OWNER: &str = "camille.roux@univ-palaiseau.test";
 pub const UNIV_MEMBER: &str = "hugo.martin@univ-palaiseau.test";
 pub const UNIV_AUDITOR: &str = "ines.petit@univ-palaiseau.test";
+/// A member of the university in other projects than the member's `climate` (lead of
+/// `ai4science`, where the member also works, and of `french-llm`).
+pub const OTHER_PROJECT_MEMBER: &str = "lea.dubois@univ-palaiseau.test";
 /// Groupe hospitalier Seine-Est: owner, member.
 pub const HOSP_OWNER: &str = "nadia.benali@ghu-seine-est.test";
 pub const HOSP_MEMBER: &str = "louis.girard@ghu-seine-est.test";
@@ -306,6 +309,17 @@ impl Client {
     }
 
     /// Calls a server function as a script would (form-encoded, JSON back).
+    /// The first project (by title) in which this client may ask for GPUs, as the request form
+    /// offers it: the value of a request form's `project` field.
+    pub async fn first_project(&mut self) -> String {
+        let options = self.call("request_form_options", &[]).await;
+        assert_eq!(options.status, StatusCode::OK, "{}", options.body);
+        options.json()["projects"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no project to ask for GPUs in: {}", options.body))
+            .to_string()
+    }
+
     pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> TestResponse {
         let body = serde_urlencoded_like(form);
         let req = self

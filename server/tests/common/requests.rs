@@ -42,6 +42,18 @@ pub fn form(key: &str) -> Vec<(String, String)> {
     .collect()
 }
 
+/// The form with the client's first project, unless it names one.
+pub async fn with_project(
+    client: &mut Client,
+    form: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    if form.iter().any(|(k, _)| k == "project") {
+        return form;
+    }
+    let project = client.first_project().await;
+    with(form, &[("project", &project)])
+}
+
 pub fn with(mut form: Vec<(String, String)>, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     for (k, v) in changes {
         match form.iter_mut().find(|(key, _)| key == k) {
@@ -63,6 +75,7 @@ pub async fn call_owned(
 
 /// Saves a request (and submits it with `intent=submit`); returns its id.
 pub async fn save(client: &mut Client, form: Vec<(String, String)>, intent: &str) -> i64 {
+    let form = with_project(client, form).await;
     let response = call_owned(client, "save_request", &with(form, &[("intent", intent)])).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     response.json().as_i64().expect("an id")

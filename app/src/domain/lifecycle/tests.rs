@@ -366,3 +366,54 @@ fn a_lost_race_names_the_state_it_lost_to_in_words() {
         "This request was partially approved meanwhile; reload the page."
     );
 }
+
+#[test]
+fn a_project_lead_endorses_only_where_the_tenant_lets_leads_endorse() {
+    use crate::domain::projects::{EndorsementPolicy, ProjectRole};
+    let lead = Actor::new(Some(Role::Member), false, false).in_project(Some(ProjectRole::Lead));
+    assert_eq!(
+        next_status(RequestStatus::Submitted, Action::Endorse, &lead)
+            .unwrap_err()
+            .kind,
+        TransitionErrorKind::NotPermitted
+    );
+    let allowed = lead.with_endorsement(EndorsementPolicy::OwnersAndLeads);
+    assert_eq!(
+        next_status(RequestStatus::Submitted, Action::Endorse, &allowed),
+        Ok(RequestStatus::Endorsed)
+    );
+    assert!(allowed_actions(RequestStatus::Submitted, &allowed).contains(&Action::Endorse));
+    // A plain member of the project is told who may.
+    let member = Actor::new(Some(Role::Member), false, false)
+        .with_endorsement(EndorsementPolicy::OwnersAndLeads);
+    assert_eq!(
+        next_status(RequestStatus::Submitted, Action::Endorse, &member)
+            .unwrap_err()
+            .to_string(),
+        "Only an owner of the tenant or the project's lead can endorse a request."
+    );
+    // A lead's own submission endorses itself where leads endorse, as an owner's does.
+    let requester = Actor::new(Some(Role::Member), false, true)
+        .in_project(Some(ProjectRole::Lead))
+        .with_endorsement(EndorsementPolicy::OwnersAndLeads);
+    assert_eq!(
+        next_status(RequestStatus::Draft, Action::Submit, &requester),
+        Ok(RequestStatus::Endorsed)
+    );
+}
+
+#[test]
+fn a_viewer_of_the_project_cannot_edit_or_submit_even_their_own_draft() {
+    use crate::domain::projects::ProjectRole;
+    let viewer = Actor::new(Some(Role::Member), false, true).in_project(Some(ProjectRole::Viewer));
+    for action in [Action::SaveDraft, Action::Submit] {
+        let refused = next_status(RequestStatus::Draft, action, &viewer).unwrap_err();
+        assert_eq!(refused.kind, TransitionErrorKind::NotPermitted);
+        assert!(
+            refused.message.contains("viewers read them"),
+            "{}",
+            refused.message
+        );
+    }
+    assert!(allowed_actions(RequestStatus::Draft, &viewer) == [Action::Withdraw]);
+}

@@ -21,7 +21,7 @@ pub async fn audit_events(
     use crate::server::{audit_log, error::respond, request_context, time_zone};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
-    let reader = respond(audit_log::AuditReader::of(&user))?;
+    let reader = respond(audit_log::AuditReader::of(&ctx.state, &user).await)?;
     let filter = respond(AuditFilter::parse(
         event.as_deref(),
         outcome.as_deref(),

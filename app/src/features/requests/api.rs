@@ -23,12 +23,19 @@ pub async fn list_requests(
     sort: Option<String>,
     dir: Option<String>,
     page: Option<String>,
+    project: Option<String>,
 ) -> Result<Paged<RequestSummary>, AppError> {
     use crate::server::{error::respond, requests, tenant_request, TenantAccess};
     let (ctx, _, actor) = tenant_request(TenantAccess::Read).await?;
     let filter = requests::RequestFilter {
         status,
         search,
+        // A project that is not a number matches nothing rather than everything.
+        project: project
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse().unwrap_or(-1)),
         ..list_order(sort, dir)
     };
     respond(requests::list_for_tenant(&ctx.state, &actor, &filter, page_number(page)).await)
@@ -94,6 +101,7 @@ pub async fn request_form_options(
 pub async fn save_request(
     id: Option<String>,
     #[server(default)] idempotency_key: String,
+    project: Option<String>,
     #[server(default)] project_title: String,
     #[server(default)] justification: String,
     #[server(default)] sector: String,
@@ -116,6 +124,7 @@ pub async fn save_request(
     let form = requests::RequestForm {
         id,
         idempotency_key,
+        project: project.unwrap_or_default(),
         project_title,
         justification,
         sector,
@@ -239,7 +248,8 @@ async fn tenant_move(
 pub async fn endorse_request(id: String, note: Option<String>) -> Result<String, AppError> {
     use crate::domain::lifecycle::Action;
     use crate::server::TenantAccess;
-    tenant_move(TenantAccess::Own, Action::Endorse, &id, note.as_deref()).await
+    // Owners, and project leads where the tenant lets them: the life cycle decides.
+    tenant_move(TenantAccess::Write, Action::Endorse, &id, note.as_deref()).await
 }
 
 /// The requester or an owner withdraws an open request.

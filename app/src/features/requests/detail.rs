@@ -158,9 +158,12 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
         })}
         <div class="detail-grid">
             <div class="detail-grid__main">
-                {view! { <section class="card">
+                {let (project_href, project_name) = (format!("/projects/{}", s.project_id), s.project_name.clone());
+                let project_link = view! { <A href=project_href>{project_name}</A> };
+                view! { <section class="card">
                     <h2>"What was asked"</h2>
                     <dl class="facts">
+                        <div><dt>"Project"</dt><dd>{project_link}</dd></div>
                         <div><dt>"Site"</dt><dd>{s.site_name.clone()}</dd></div>
                         <div><dt>"GPUs"</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
                         <div><dt>"Window asked"</dt><dd>{s.asked_window()}</dd></div>

@@ -19,6 +19,8 @@ use crate::error::AppError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Initial {
     id: Option<i64>,
+    /// The project's id, as the select's value.
+    project: String,
     title: String,
     justification: String,
     sector: String,
@@ -36,6 +38,7 @@ impl Default for Initial {
     fn default() -> Self {
         Self {
             id: None,
+            project: String::new(),
             title: String::new(),
             justification: String::new(),
             sector: Sector::Research.as_str().into(),
@@ -56,6 +59,7 @@ impl Initial {
         let s = &d.summary;
         Self {
             id: Some(s.id),
+            project: s.project_id.to_string(),
             title: s.project_title.clone(),
             justification: d.justification.clone(),
             sector: s.sector.clone(),
@@ -76,6 +80,7 @@ impl Initial {
 
 /// The fields the form shows, each with its error beside it.
 const FORM_FIELDS: &[&str] = &[
+    "project",
     "project_title",
     "justification",
     "sector",
@@ -114,6 +119,7 @@ struct Touched {
 #[component]
 fn RequestForm(editing: bool) -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let draft_id = move || editing.then(|| params.read().get("id").unwrap_or_default());
     // Every resource is created here, before the view: none inside a `Suspend`.
     let draft = Resource::new(draft_id, |id| async move {
@@ -215,8 +221,12 @@ fn RequestForm(editing: bool) -> impl IntoView {
                                 </p>
                             }.into_any(),
                             (Ok(d), Ok(first)) => {
-                                let initial = d.as_ref().map(Initial::from_draft).unwrap_or_default();
-                                view! { <Fields initial first_models=first.gpu_models idempotency_key=first.idempotency_key verified=first.tenant_verified touched error=Signal::derive(error)/> }.into_any()
+                                let mut initial = d.as_ref().map(Initial::from_draft).unwrap_or_default();
+                                if initial.id.is_none() {
+                                    // `/requests/new?project=3`, from a project's page.
+                                    initial.project = query.read_untracked().get("project").unwrap_or_default();
+                                }
+                                view! { <Fields initial projects=first.projects first_models=first.gpu_models idempotency_key=first.idempotency_key verified=first.tenant_verified touched error=Signal::derive(error)/> }.into_any()
                             }
                             (Err(e), _) | (_, Err(e)) => error_view(e),
                         }
@@ -257,6 +267,7 @@ fn RequestForm(editing: bool) -> impl IntoView {
 #[component]
 fn Fields(
     initial: Initial,
+    projects: Vec<crate::features::projects::types::ProjectOption>,
     first_models: Vec<String>,
     idempotency_key: String,
     verified: bool,
@@ -301,7 +312,33 @@ fn Fields(
             <fieldset class="form__group">
                 <legend>"The project"</legend>
                 <div class="field">
-                    <label for="rq-title">"Project title"</label>
+                    <label for="rq-project">"Project"</label>
+                    {if projects.is_empty() {
+                        view! {
+                            <p class="form__note" role="status">
+                                "You belong to no project in which you can ask for GPUs. An owner of your organisation can add you to one on the "
+                                <A href="/projects">"projects page"</A> "."
+                            </p>
+                        }.into_any()
+                    } else {
+                        let chosen = initial.project.clone();
+                        let only = projects.len() == 1;
+                        view! {
+                            <select id="rq-project" name="project" aria-invalid=invalid("project") aria-describedby="rq-project-hint">
+                                {(!only).then(|| view! { <option value="" selected=chosen.is_empty()>"Choose a project"</option> })}
+                                {projects.iter().map(|p| {
+                                    let id = p.id.to_string();
+                                    let selected = only || id == chosen;
+                                    view! { <option value=id selected=selected>{p.title.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                        }.into_any()
+                    }}
+                    <p id="rq-project-hint" class="field__hint">"The quota will belong to this project; its people see the request."</p>
+                    {field_error("project")}
+                </div>
+                <div class="field">
+                    <label for="rq-title">"Title of the work"</label>
                     <input id="rq-title" name="project_title" type="text" required=true maxlength="200"
                         value=initial.title.clone() aria-invalid=invalid("project_title")/>
                     {field_error("project_title")}

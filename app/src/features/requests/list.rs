@@ -15,11 +15,15 @@ pub fn RequestsPage() -> impl IntoView {
     let sort = query_param("sort");
     let dir = query_param("dir");
     let page = query_param("page");
+    let project = query_param("project");
     let rows = Resource::new(
-        move || (status(), search(), sort(), dir(), page()),
-        |(status, search, sort, dir, page)| list_requests(status, search, sort, dir, page),
+        move || (status(), search(), sort(), dir(), page(), project()),
+        |(status, search, sort, dir, page, project)| {
+            list_requests(status, search, sort, dir, page, project)
+        },
     );
-    let filtered = move || status().is_some() || search().is_some();
+    let projects = Resource::new(|| (), |_| crate::features::projects::list_projects());
+    let filtered = move || status().is_some() || search().is_some() || project().is_some();
     view! {
         <Title text="Requests"/>
         <section class="page">
@@ -35,8 +39,24 @@ pub fn RequestsPage() -> impl IntoView {
                     <label for="f-status">"Status"</label>
                     <select id="f-status" name="status">{move || status_options(true, "", status().unwrap_or_default())}</select>
                 </div>
+                <div class="field">
+                    <label for="f-project">"Project"</label>
+                    <select id="f-project" name="project">
+                        <option value="">"All projects"</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let chosen = project().unwrap_or_default();
+                                projects.await.map(|v| v.projects.into_iter().map(|p| {
+                                    let id = p.id.to_string();
+                                    let selected = id == chosen;
+                                    view! { <option value=id selected=selected>{p.title}</option> }
+                                }).collect_view()).ok()
+                            })}
+                        </Transition>
+                    </select>
+                </div>
                 <div class="field filters__grow">
-                    <label for="f-search">"Project, site or GPU model"</label>
+                    <label for="f-search">"Title, site or GPU model"</label>
                     <input id="f-search" name="search" type="search" value=query_value("search")/>
                 </div>
                 <input type="hidden" name="sort" value=query_value("sort")/>
@@ -66,7 +86,7 @@ pub fn RequestsPage() -> impl IntoView {
                                     <caption class="visually-hidden">"Requests and quotas"</caption>
                                     <thead><tr>
                                         <SortHeader column="id" label="#" descending_first=true/>
-                                        <SortHeader column="title" label="Project"/>
+                                        <SortHeader column="title" label="Request"/>
                                         <SortHeader column="status" label="Status"/>
                                         <SortHeader column="site" label="Site"/>
                                         <SortHeader column="gpus" label="GPUs" numeric=true descending_first=true/>
@@ -83,8 +103,9 @@ pub fn RequestsPage() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td data-label="#"><A href=href.clone()>{r.id}</A></td>
-                                                    <td data-label="Project">
+                                                    <td data-label="Request">
                                                         <A href=href>{title}</A>
+                                                        <br/><span class="muted">{r.project_name.clone()}</span>
                                                         {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">"Flagged"</span> })}
                                                     </td>
                                                     <td data-label="Status">{status_badge(r.status)}</td>

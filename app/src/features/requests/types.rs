@@ -18,6 +18,10 @@ use crate::error::{AppError, FieldErrors};
 pub struct RequestSummary {
     pub id: i64,
     pub tenant_name: String,
+    /// The project it belongs to: id, short name and title.
+    pub project_id: i64,
+    pub project_code: String,
+    pub project_name: String,
     pub kind: RequestKind,
     /// The quota a change or renewal is about.
     pub amends_request_id: Option<i64>,
@@ -142,6 +146,8 @@ pub struct SiteOption {
 /// What the request form offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormOptions {
+    /// The projects the person may ask for GPUs in.
+    pub projects: Vec<crate::features::projects::types::ProjectOption>,
     pub gpu_models: Vec<String>,
     pub sites: Vec<SiteOption>,
     pub policy_version: i64,
@@ -253,6 +259,8 @@ pub struct RequestForm {
     /// The draft being edited, if any.
     pub id: Option<i64>,
     pub idempotency_key: String,
+    /// The project's id as chosen in the list; empty when none was chosen.
+    pub project: String,
     pub project_title: String,
     pub justification: String,
     pub sector: String,
@@ -274,6 +282,9 @@ pub struct DraftInput {
     pub id: Option<i64>,
     /// The form's token: the same token never creates two requests.
     pub idempotency_key: String,
+    /// The project chosen, if any (the service checks the person may ask for GPUs in it, and
+    /// picks their only project when none was chosen).
+    pub project: Option<i64>,
     pub project_title: ProjectTitle,
     pub justification: Justification,
     pub sector: Sector,
@@ -293,6 +304,15 @@ impl RequestForm {
     pub fn parse(&self, today: Date, max_months: u32) -> Result<DraftInput, AppError> {
         let mut errors = FieldErrors::default();
         let key = form_token(&mut errors, &self.idempotency_key);
+        let project = match self.project.trim() {
+            "" => Some(None),
+            id => errors.check(
+                "project",
+                id.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "Please choose a project from the list."),
+            ),
+        };
         let title = errors.check("project_title", ProjectTitle::parse(&self.project_title));
         let justification =
             errors.check("justification", Justification::parse(&self.justification));
@@ -332,6 +352,7 @@ impl RequestForm {
             Some(DraftInput {
                 id: self.id,
                 idempotency_key: key?,
+                project: project?,
                 project_title: title?,
                 justification: justification?,
                 sector: sector?,

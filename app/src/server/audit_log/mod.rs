@@ -27,11 +27,11 @@ pub enum AuditReader {
 
 impl AuditReader {
     /// The reader `user` is; a member (who may not read the log) is refused.
-    pub fn of(user: &CurrentUser) -> Result<Self, AppError> {
+    pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Self, AppError> {
         if let Ok(admin) = user.as_platform_admin() {
             return Ok(Self::Platform(admin));
         }
-        let actor = user.in_tenant()?;
+        let actor = user.in_tenant(state).await?;
         if !matches!(actor.role(), TenantRole::Owner | TenantRole::Auditor) {
             return Err(AppError::Forbidden);
         }
@@ -69,7 +69,7 @@ pub async fn read(
             (state.db.platform_tx().await?, scope)
         }
         AuditReader::Tenant(actor) => (
-            state.db.tenant_tx(actor.tenant_id()).await?,
+            state.db.tenant_tx(&actor.scope()).await?,
             Scope::Tenant(actor.tenant_id()),
         ),
     };

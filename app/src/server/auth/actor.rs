@@ -6,10 +6,15 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::domain::tenancy::{TenantRole, TenantStatus};
+use std::sync::Arc;
+
+use crate::domain::{
+    projects::{ProjectRights, ProjectRole},
+    tenancy::{TenantRole, TenantStatus},
+};
 use crate::error::AppError;
 use crate::server::{
-    db::now_unix,
+    db::{now_unix, MemberProjects, TenantScope},
     error::ServiceError,
     session_store::{AUTH_KEY, SEEN_KEY},
     state::AppState,
@@ -97,38 +102,48 @@ impl CurrentUser {
         }
     }
 
-    /// Acting within the active tenant, with any role.
-    pub fn in_tenant(&self) -> Result<TenantActor, AppError> {
-        match &self.identity.tenant {
-            Some(t) => Ok(TenantActor {
-                user_id: self.identity.user_id,
-                email: self.identity.email.clone(),
-                tenant_id: t.id,
-                role: t.role,
-                status: t.status,
-            }),
-            None => Err(AppError::Forbidden),
-        }
+    /// Acting within the active tenant, with any role; a tenant member's projects are read from
+    /// the database (so a removal from a project takes effect at the next request).
+    pub async fn in_tenant(&self, state: &AppState) -> Result<TenantActor, AppError> {
+        let Some(t) = &self.identity.tenant else {
+            return Err(AppError::Forbidden);
+        };
+        TenantActor::resolve(
+            state,
+            self.identity.user_id,
+            self.identity.email.clone(),
+            t.id,
+            t.role,
+            t.status,
+        )
+        .await
+        .map_err(AppError::from)
     }
 
     /// Acting within the active tenant with a role that may write.
-    pub fn in_tenant_writer(&self) -> Result<TenantActor, AppError> {
-        let actor = self.in_tenant()?;
-        if actor.role.can_write() {
-            Ok(actor)
-        } else {
-            Err(AppError::Forbidden)
+    pub async fn in_tenant_writer(&self, state: &AppState) -> Result<TenantActor, AppError> {
+        if !self
+            .identity
+            .tenant
+            .as_ref()
+            .is_some_and(|t| t.role.can_write())
+        {
+            return Err(AppError::Forbidden);
         }
+        self.in_tenant(state).await
     }
 
     /// Acting as an owner of the active tenant.
-    pub fn as_tenant_owner(&self) -> Result<TenantActor, AppError> {
-        let actor = self.in_tenant()?;
-        if actor.role == TenantRole::Owner {
-            Ok(actor)
-        } else {
-            Err(AppError::Forbidden)
+    pub async fn as_tenant_owner(&self, state: &AppState) -> Result<TenantActor, AppError> {
+        if !self
+            .identity
+            .tenant
+            .as_ref()
+            .is_some_and(|t| t.role == TenantRole::Owner)
+        {
+            return Err(AppError::Forbidden);
         }
+        self.in_tenant(state).await
     }
 }
 
@@ -169,25 +184,57 @@ pub struct TenantActor {
     tenant_id: i64,
     role: TenantRole,
     status: TenantStatus,
+    projects: ProjectAccess,
+}
+
+/// Which projects of its tenant an actor reaches: every one (owners, auditors), or those a
+/// tenant member belongs to, with their role in each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectAccess {
+    All,
+    Member(Arc<[(i64, ProjectRole)]>),
 }
 
 impl TenantActor {
     /// A tenant actor made without a session, for the demo data and the benchmarks: never from a
-    /// request.
-    pub fn for_demo_and_benchmarks(
+    /// request. A member's projects are read as for a request.
+    pub async fn for_demo_and_benchmarks(
+        state: &AppState,
         user_id: i64,
         email: impl Into<String>,
         tenant_id: i64,
         role: TenantRole,
         status: TenantStatus,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, ServiceError> {
+        Self::resolve(state, user_id, email.into(), tenant_id, role, status).await
+    }
+
+    /// The actor, with the projects it reaches: every one for owners and auditors, those a member
+    /// belongs to (read now, so a removal takes effect at the next request).
+    async fn resolve(
+        state: &AppState,
+        user_id: i64,
+        email: String,
+        tenant_id: i64,
+        role: TenantRole,
+        status: TenantStatus,
+    ) -> Result<Self, ServiceError> {
+        let projects = match role {
+            TenantRole::Owner | TenantRole::Auditor => ProjectAccess::All,
+            TenantRole::Member => ProjectAccess::Member(
+                crate::server::projects::memberships_of(state, tenant_id, user_id)
+                    .await?
+                    .into(),
+            ),
+        };
+        Ok(Self {
             user_id,
-            email: email.into(),
+            email,
             tenant_id,
             role,
             status,
-        }
+            projects,
+        })
     }
 
     pub fn user_id(&self) -> i64 {
@@ -209,6 +256,44 @@ impl TenantActor {
 
     pub fn status(&self) -> TenantStatus {
         self.status
+    }
+
+    /// The projects this actor reaches.
+    pub fn projects(&self) -> &ProjectAccess {
+        &self.projects
+    }
+
+    /// Their role in project `project_id`, if they belong to it (owners and auditors belong to
+    /// none by right: see [`TenantActor::rights_in`]).
+    pub fn project_role(&self, project_id: i64) -> Option<ProjectRole> {
+        match &self.projects {
+            ProjectAccess::All => None,
+            ProjectAccess::Member(grants) => grants
+                .iter()
+                .find(|(id, _)| *id == project_id)
+                .map(|(_, role)| *role),
+        }
+    }
+
+    /// What they may do in project `project_id`, given a role they hold there (an owner or
+    /// auditor may also be listed in a project: that role is taken into account too).
+    pub fn rights_in(&self, project_id: i64, listed: Option<ProjectRole>) -> ProjectRights {
+        let role = self.project_role(project_id).or(listed);
+        ProjectRights::new(self.role.lifecycle_role(), role)
+    }
+
+    /// The rows a transaction of this actor reaches: its tenant's, and within it its projects.
+    pub fn scope(&self) -> TenantScope {
+        TenantScope {
+            tenant_id: self.tenant_id,
+            member: match &self.projects {
+                ProjectAccess::All => None,
+                ProjectAccess::Member(grants) => Some(MemberProjects {
+                    user_id: self.user_id,
+                    ids: grants.iter().map(|(id, _)| *id).collect(),
+                }),
+            },
+        }
     }
 }
 

@@ -32,8 +32,8 @@ pub async fn tenant_profile(
             country: CountryCode::parse(ADMIN_DEFAULT_COUNTRY).map_err(|_| AppError::Internal)?,
         });
     }
-    let actor = user.in_tenant()?;
-    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id()).await?;
+    let actor = user.in_tenant(&ctx.state).await?;
+    let mut tx = ctx.state.db.tenant_tx(&actor.scope()).await?;
     let profile = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
     tx.commit().await?;
     Ok(profile.ok_or(AppError::NotFound)?)

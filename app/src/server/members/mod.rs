@@ -40,7 +40,7 @@ pub async fn overview(
     actor: &TenantActor,
     page: u32,
 ) -> ServiceResult<OrganisationView> {
-    let mut tx = ctx.state.db.tenant_tx(actor.tenant_id()).await?;
+    let mut tx = ctx.state.db.tenant_tx(&actor.scope()).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -99,7 +99,7 @@ pub async fn invite(
     let token = new_token();
     let link = format!("/invitations/{token}");
 
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -172,7 +172,7 @@ pub async fn revoke(
     actor: &TenantActor,
     invitation_id: i64,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
     let email = repo::revoke_invitation(&mut tx, actor.tenant_id(), invitation_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -197,7 +197,7 @@ pub async fn change_role(
     user_id: i64,
     role: TenantRole,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
     repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
@@ -234,7 +234,7 @@ pub async fn change_role(
 /// Removes a member from the actor's tenant. The last owner cannot be
 /// removed. The member's sessions end.
 pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
     repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
@@ -246,6 +246,7 @@ pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> 
         .await?
         .unwrap_or_default();
     repo::delete_membership(&mut tx, actor.tenant_id(), user_id).await?;
+    crate::server::projects::repo::remove_from_all(&mut tx, actor.tenant_id(), user_id).await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("member_removed")
@@ -266,7 +267,7 @@ pub async fn leave(
     user: &CurrentUser,
     actor: &TenantActor,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
     repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), actor.user_id())
         .await?
@@ -275,6 +276,8 @@ pub async fn leave(
         return Err(AppError::conflict(LAST_OWNER).into());
     }
     repo::delete_membership(&mut tx, actor.tenant_id(), actor.user_id()).await?;
+    crate::server::projects::repo::remove_from_all(&mut tx, actor.tenant_id(), actor.user_id())
+        .await?;
     audit::append(
         &mut tx,
         &AuditEvent::new("member_left")

@@ -28,6 +28,7 @@ use crate::server::{
     catalogue::load_catalogue,
     db::is_unique_violation,
     error::{ServiceError, ServiceResult},
+    projects,
     state::AppState,
 };
 
@@ -60,7 +61,7 @@ pub async fn site_choice_error(
     site: &str,
     gpu_model: &str,
 ) -> ServiceResult<Option<AppError>> {
-    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
+    let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
     tx.commit().await?;
     match chosen_site(&catalogue, site.trim(), gpu_model.trim()) {
@@ -80,12 +81,12 @@ pub async fn save_request(
     client_ip: Option<&str>,
 ) -> ServiceResult<i64> {
     let key = input.idempotency_key.as_str();
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = state.db.tenant_write_tx(&actor.scope()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
 
     // A resent form: the request it made already exists.
     if input.id.is_none() {
-        if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id(), key).await? {
+        if let Some(existing) = repo::find_by_key(&mut tx, &actor.scope(), key).await? {
             if existing.requester_user_id != actor.user_id() {
                 return Err(conflict(
                     "This form was already used by someone else; reload the page.",
@@ -104,7 +105,7 @@ pub async fn save_request(
     let site_id = chosen_site(&catalogue, &input.site, &input.gpu_model)?.id;
     let (row, from) = match input.id {
         Some(id) => {
-            let row = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), id)
+            let row = repo::find_in_tenant_locked(&mut tx, &actor.scope(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let current = row.status;
@@ -112,8 +113,15 @@ pub async fn save_request(
                 return Err(AppError::NotFound.into());
             }
             next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
+            let project_id = match input.project {
+                Some(chosen) if chosen != row.project_id => {
+                    projects::project_for_request(&mut tx, actor, Some(chosen)).await?
+                }
+                _ => row.project_id,
+            };
             let written =
-                repo::update_draft(&mut tx, actor.tenant_id(), id, input, site_id).await?;
+                repo::update_draft(&mut tx, actor.tenant_id(), id, project_id, input, site_id)
+                    .await?;
             ensure_moved(&mut tx, id, written).await?;
             (row, Some(RequestStatus::Draft))
         }
@@ -121,23 +129,30 @@ pub async fn save_request(
             if !actor.role().can_write() {
                 return Err(AppError::Forbidden.into());
             }
-            let inserted =
-                repo::insert_draft(&mut tx, actor.tenant_id(), actor.user_id(), input, site_id)
-                    .await;
+            let project_id = projects::project_for_request(&mut tx, actor, input.project).await?;
+            let inserted = repo::insert_draft(
+                &mut tx,
+                actor.tenant_id(),
+                project_id,
+                actor.user_id(),
+                input,
+                site_id,
+            )
+            .await;
             let id = match inserted {
                 Ok(id) => id,
                 // PostgreSQL: a concurrent copy of the same form won the race; answer with its request.
                 Err(e) if is_unique_violation(&e) => {
                     drop(tx);
-                    let mut conn = state.db.tenant_tx(actor.tenant_id()).await?;
-                    let existing = repo::find_by_key(&mut conn, actor.tenant_id(), key)
+                    let mut conn = state.db.tenant_tx(&actor.scope()).await?;
+                    let existing = repo::find_by_key(&mut conn, &actor.scope(), key)
                         .await?
                         .ok_or(AppError::NotFound)?;
                     return Ok(existing.id);
                 }
                 Err(e) => return Err(e.into()),
             };
-            let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
+            let row = repo::find_in_tenant(&mut tx, &actor.scope(), id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             (row, None)
@@ -183,13 +198,13 @@ pub async fn amend_request(
     let key = input.idempotency_key.as_str();
     let today = today();
     let max_months = state.config.max_window_months;
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
-    if let Some(existing) = repo::find_by_key(&mut tx, actor.tenant_id(), key).await? {
+    let mut tx = state.db.tenant_write_tx(&actor.scope()).await?;
+    if let Some(existing) = repo::find_by_key(&mut tx, &actor.scope(), key).await? {
         tx.rollback().await?;
         return Ok(existing.id);
     }
     // Locked: the quota's grant is read once, as a decision amending it may rewrite it.
-    let original = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), original_id)
+    let original = repo::find_in_tenant_locked(&mut tx, &actor.scope(), original_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let not_quota = || conflict("Only an approved quota can be changed or renewed.");
@@ -247,7 +262,7 @@ pub async fn amend_request(
         },
     )
     .await?;
-    let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
+    let row = repo::find_in_tenant(&mut tx, &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     record(
@@ -288,9 +303,10 @@ pub async fn form_options(
 ) -> ServiceResult<FormOptions> {
     let (start, end) = (query.start, query.end);
     let gpu_model = gpu_model.trim();
-    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
+    let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
     let (tenant, status) = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
+    let projects = projects::requestable(&mut tx, actor).await?;
     tx.commit().await?;
     let loads = if catalogue.sites.iter().any(|s| s.pool(gpu_model).is_some()) {
         // Platform scope: a site's free GPUs count every tenant's approved quotas; only the
@@ -331,6 +347,7 @@ pub async fn form_options(
         })
         .collect();
     Ok(FormOptions {
+        projects,
         gpu_models: catalogue.gpu_models(),
         sites,
         policy_version: catalogue.policy.version,

@@ -18,6 +18,7 @@ pub async fn notifications(
         &mut tx,
         viewer.user_id(),
         viewer.tenant_id(),
+        viewer.member_user(),
         rows + 1,
         i64::from(page) * rows,
         zone,
@@ -36,7 +37,13 @@ pub async fn notifications(
 /// How many of the person's notifications are unread.
 pub async fn unread_notifications(state: &AppState, viewer: &Viewer) -> ServiceResult<i64> {
     let mut tx = viewer.tx(state, false).await?;
-    let n = repo::count_unread_notifications(&mut tx, viewer.user_id(), viewer.tenant_id()).await?;
+    let n = repo::count_unread_notifications(
+        &mut tx,
+        viewer.user_id(),
+        viewer.tenant_id(),
+        viewer.member_user(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -44,7 +51,13 @@ pub async fn unread_notifications(state: &AppState, viewer: &Viewer) -> ServiceR
 /// Marks all of the person's notifications (in the same scope as the list) as read.
 pub async fn mark_notifications_read(state: &AppState, viewer: &Viewer) -> ServiceResult<u64> {
     let mut tx = viewer.tx(state, true).await?;
-    let done = repo::mark_notifications_read(&mut tx, viewer.user_id(), viewer.tenant_id()).await?;
+    let done = repo::mark_notifications_read(
+        &mut tx,
+        viewer.user_id(),
+        viewer.tenant_id(),
+        viewer.member_user(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(done)
 }

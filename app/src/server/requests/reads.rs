@@ -41,6 +41,9 @@ fn summary(row: &RequestRow, today: Date) -> RequestSummary {
     RequestSummary {
         id: row.id,
         tenant_name: row.tenant.name.clone(),
+        project_id: row.project_id,
+        project_code: row.project_code.clone(),
+        project_name: row.project_name.clone(),
         kind: row.kind,
         amends_request_id: row.amends_request_id,
         status: row.status,
@@ -68,10 +71,11 @@ pub async fn list_for_tenant(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestSummary>> {
-    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
+    let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let scope = ListScope::Tenant {
         tenant_id: actor.tenant_id(),
         viewer_user_id: actor.user_id(),
+        member_user: actor.scope().member_user(),
     };
     let rows = list_page(&mut tx, scope, filter, page).await?;
     tx.commit().await?;
@@ -105,8 +109,8 @@ pub async fn detail_for_tenant(
     id: i64,
     zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
-    let mut tx = state.db.tenant_tx(actor.tenant_id()).await?;
-    let row = repo::find_in_tenant(&mut tx, actor.tenant_id(), id)
+    let mut tx = state.db.tenant_tx(&actor.scope()).await?;
+    let row = repo::find_in_tenant(&mut tx, &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.status == RequestStatus::Draft && row.requester_user_id != actor.user_id() {

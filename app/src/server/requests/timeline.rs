@@ -8,10 +8,7 @@ use super::{
     conflict,
     repo::{self, RequestRow},
 };
-use crate::domain::{
-    lifecycle::{self, Action, RequestStatus, Role},
-    tenancy::TenantRole,
-};
+use crate::domain::lifecycle::{self, Action, RequestStatus};
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
@@ -19,20 +16,16 @@ use crate::server::{
     error::ServiceResult,
 };
 
-fn role(role: TenantRole) -> Role {
-    match role {
-        TenantRole::Owner => Role::Owner,
-        TenantRole::Member => Role::Member,
-        TenantRole::Auditor => Role::Auditor,
-    }
-}
-
+/// The life cycle's view of `actor` on `row`: their tenant role, whether they made it, their
+/// role in its project and who the tenant lets endorse.
 pub(super) fn tenant_actor(actor: &TenantActor, row: &RequestRow) -> lifecycle::Actor {
     lifecycle::Actor::new(
-        Some(role(actor.role())),
+        Some(actor.role().lifecycle_role()),
         false,
         row.requester_user_id == actor.user_id(),
     )
+    .in_project(actor.project_role(row.project_id))
+    .with_endorsement(row.endorsement)
 }
 
 pub(super) fn next(
@@ -149,6 +142,8 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
     recipients.push((r.row.requester_user_id, requester_email));
     if matches!(r.audience, Audience::RequesterAndOwners) {
         recipients.extend(repo::owners(conn, r.row.tenant_id).await?);
+        // The project's lead follows its requests (and endorses them where the tenant lets leads).
+        recipients.extend(repo::project_lead(conn, r.row.tenant_id, r.row.project_id).await?);
     }
     recipients.sort();
     recipients.dedup_by_key(|(id, _)| *id);

@@ -30,7 +30,7 @@ pub async fn submit_request(
     id: i64,
     client_ip: Option<&str>,
 ) -> ServiceResult<i64> {
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
+    let mut tx = state.db.tenant_write_tx(&actor.scope()).await?;
     submit_in(&mut tx, actor, id, client_ip).await?;
     tx.commit().await?;
     Ok(id)
@@ -43,7 +43,7 @@ pub(super) async fn submit_in(
     id: i64,
     client_ip: Option<&str>,
 ) -> ServiceResult<()> {
-    let row = repo::find_in_tenant_locked(&mut *tx, actor.tenant_id(), id)
+    let row = repo::find_in_tenant_locked(&mut *tx, &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;
@@ -118,8 +118,8 @@ pub async fn tenant_transition(
     if !matches!(action, Action::Endorse | Action::Withdraw) {
         return Err(AppError::Forbidden.into());
     }
-    let mut tx = state.db.tenant_write_tx(actor.tenant_id()).await?;
-    let row = repo::find_in_tenant_locked(&mut tx, actor.tenant_id(), id)
+    let mut tx = state.db.tenant_write_tx(&actor.scope()).await?;
+    let row = repo::find_in_tenant_locked(&mut tx, &actor.scope(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let current = row.status;

@@ -33,9 +33,9 @@ pub async fn viewer_request(order: ViewerOrder) -> Result<(RequestContext, Viewe
     let viewer = match order {
         ViewerOrder::AdminFirst => match user.as_platform_admin() {
             Ok(admin) => Viewer::Admin(admin),
-            Err(_) => Viewer::Tenant(respond(user.in_tenant())?),
+            Err(_) => Viewer::Tenant(respond(user.in_tenant(&ctx.state).await)?),
         },
-        ViewerOrder::TenantFirst => match user.in_tenant() {
+        ViewerOrder::TenantFirst => match user.in_tenant(&ctx.state).await {
             Ok(actor) => Viewer::Tenant(actor),
             Err(e) => match user.as_platform_admin() {
                 Ok(admin) => Viewer::Admin(admin),
@@ -63,9 +63,17 @@ impl Viewer {
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         let scope = match self {
             Self::Admin(_) => Scope::Platform,
-            Self::Tenant(t) => Scope::Tenant(t.tenant_id()),
+            Self::Tenant(t) => Scope::Tenant(t.scope()),
         };
         state.db.begin_scoped(scope, write).await
+    }
+
+    /// The member whose projects bound what is shown (`0`: no bound; see `TenantScope`).
+    pub(super) fn member_user(&self) -> i64 {
+        match self {
+            Self::Admin(_) => 0,
+            Self::Tenant(t) => t.scope().member_user(),
+        }
     }
 
     /// The tenant whose notifications are shown; `None` for an admin (all of theirs).

@@ -3,13 +3,18 @@
 use sqlx::AnyConnection;
 
 use super::{RequestRow, StoredRequest, SELECT};
-use crate::server::search;
+use crate::server::{db::project_filter, search};
 
 /// Whose requests a list shows.
 #[derive(Debug, Clone, Copy)]
 pub enum ListScope {
-    /// One tenant's, drafts only for their requester.
-    Tenant { tenant_id: i64, viewer_user_id: i64 },
+    /// One tenant's (a member's projects' only), drafts only for their requester.
+    Tenant {
+        tenant_id: i64,
+        viewer_user_id: i64,
+        /// [`TenantScope::member_user`]: `0` for every project.
+        member_user: i64,
+    },
     /// Every tenant's, never drafts (platform admins).
     Platform,
 }
@@ -24,6 +29,8 @@ pub struct RequestFilter {
     pub sector: Option<String>,
     /// A tenant's slug, or words of its name.
     pub tenant: Option<String>,
+    /// One project's requests.
+    pub project: Option<i64>,
     /// Words of the project title, the site's name or the GPU model.
     pub search: Option<String>,
     pub sort: SortColumn,
@@ -116,11 +123,15 @@ fn json_fields() -> &'static str {
 }
 
 /// The output columns of [`SELECT`], in order: the keys of a list's JSON objects.
-pub(super) const COLUMNS: [&str; 29] = [
+pub(super) const COLUMNS: [&str; 33] = [
     "id",
     "tenant_id",
     "tenant_name",
     "tenant_country",
+    "endorsement",
+    "project_id",
+    "project_code",
+    "project_name",
     "requester_user_id",
     "kind",
     "amends_request_id",
@@ -166,10 +177,15 @@ pub async fn list_requests(
         ListScope::Tenant {
             tenant_id,
             viewer_user_id,
+            member_user,
         } => {
             binds.push(Bind::Int(tenant_id));
             binds.push(Bind::Int(viewer_user_id));
-            sql.push_str(" r.tenant_id = $1 AND (r.status <> 'draft' OR r.requester_user_id = $2)");
+            binds.push(Bind::Int(member_user));
+            sql.push_str(&format!(
+                " r.tenant_id = $1 AND (r.status <> 'draft' OR r.requester_user_id = $2) AND {}",
+                project_filter("r.project_id", 3)
+            ));
         }
         ListScope::Platform => sql.push_str(" r.status <> 'draft'"),
     }
@@ -196,6 +212,10 @@ pub async fn list_requests(
     equals("s.slug", &filter.site_slug, &mut sql);
     equals("r.gpu_model", &filter.gpu_model, &mut sql);
     equals("r.sector", &filter.sector, &mut sql);
+    if let Some(project) = filter.project {
+        binds.push(Bind::Int(project));
+        sql.push_str(&format!(" AND r.project_id = ${}", binds.len()));
+    }
     if let Some(tenant) = wanted(&filter.tenant) {
         binds.push(Bind::Text(tenant.clone()));
         binds.push(Bind::Text(like_pattern(&tenant)));

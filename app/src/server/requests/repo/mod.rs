@@ -14,7 +14,7 @@ pub use capacity::{
 pub use list::{list_requests, ListScope, RequestFilter, SortColumn};
 pub use people::{
     add_event, count_unread_notifications, list_notifications, mark_notifications_read, notify,
-    owners, platform_admins, tenant_profile, timeline, user_name,
+    owners, platform_admins, project_lead, tenant_profile, timeline, user_name,
 };
 pub use writes::{
     insert_amendment, insert_draft, set_compliance_flag, set_decision, set_grant, set_status,
@@ -24,11 +24,14 @@ pub use writes::{
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
+use crate::server::db::{project_filter, TenantScope};
+
 use crate::domain::{
     capacity::Commitment,
     country::CountryCode,
     identity::Sector,
     lifecycle::{RequestKind, RequestStatus},
+    projects::EndorsementPolicy,
     residency::{Classification, TenantProfile},
 };
 
@@ -39,6 +42,12 @@ pub struct RequestRow {
     pub tenant_id: i64,
     /// The tenant's name and legal country, as the residency rules read them.
     pub tenant: TenantProfile,
+    /// Who the tenant lets endorse.
+    pub endorsement: EndorsementPolicy,
+    /// The project the request (and its quota) belongs to: id, short name and title.
+    pub project_id: i64,
+    pub project_code: String,
+    pub project_name: String,
     pub requester_user_id: i64,
     pub kind: RequestKind,
     pub amends_request_id: Option<i64>,
@@ -94,6 +103,10 @@ struct StoredRequest {
     tenant_id: i64,
     tenant_name: String,
     tenant_country: String,
+    endorsement: String,
+    project_id: i64,
+    project_code: String,
+    project_name: String,
     requester_user_id: i64,
     kind: String,
     amends_request_id: Option<i64>,
@@ -148,6 +161,11 @@ impl TryFrom<StoredRequest> for RequestRow {
                     .map_err(|e| corrupt(id, "tenant country", e))?,
                 name: s.tenant_name,
             },
+            endorsement: EndorsementPolicy::parse(&s.endorsement)
+                .map_err(|e| corrupt(id, "tenant endorsement", e))?,
+            project_id: s.project_id,
+            project_code: s.project_code,
+            project_name: s.project_name,
             requester_user_id: s.requester_user_id,
             kind: RequestKind::parse(&s.kind).map_err(|e| corrupt(id, "kind", e))?,
             amends_request_id: s.amends_request_id,
@@ -178,65 +196,76 @@ impl TryFrom<StoredRequest> for RequestRow {
     }
 }
 
-const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, t.country AS tenant_country, r.requester_user_id, r.kind, r.amends_request_id, r.status, \
+const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, t.country AS tenant_country, \
+     t.endorsement, r.project_id, p.code AS project_code, p.title AS project_name, r.requester_user_id, r.kind, r.amends_request_id, r.status, \
      r.project_title, r.justification, r.sector, r.classification, r.confidential_waiver, r.site_id, \
      s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
      r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
      r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag \
-     FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id";
+     FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id \
+     JOIN projects p ON p.id = r.project_id";
 
 /// The row a query found, decoded.
 fn decode_one(row: Option<StoredRequest>) -> Result<Option<RequestRow>, sqlx::Error> {
     row.map(RequestRow::try_from).transpose()
 }
 
-/// A request of this tenant (`None` for another tenant's).
+/// A request the scope sees (`None` for another tenant's, or, for a tenant member, one of a
+/// project they are not in).
 pub async fn find_in_tenant(
     conn: &mut AnyConnection,
-    tenant_id: i64,
+    scope: &TenantScope,
     id: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    find_in_tenant_with(conn, tenant_id, id, "").await
+    find_in_tenant_with(conn, scope, id, "").await
 }
 
 /// A request of this tenant (`None` for another tenant's), its row locked until the transaction
 /// ends (see [`find_any_locked`]), so that two transitions of it are taken one after the other.
 pub async fn find_in_tenant_locked(
     conn: &mut AnyConnection,
-    tenant_id: i64,
+    scope: &TenantScope,
     id: i64,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     let lock = crate::server::db::row_lock(conn, Some("r"));
-    find_in_tenant_with(conn, tenant_id, id, &lock).await
+    find_in_tenant_with(conn, scope, id, &lock).await
 }
 
 /// The one statement behind [`find_in_tenant`] and [`find_in_tenant_locked`].
 async fn find_in_tenant_with(
     conn: &mut AnyConnection,
-    tenant_id: i64,
+    scope: &TenantScope,
     id: i64,
     lock: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.id = $2{lock}");
+    let sql = format!(
+        "{SELECT} WHERE r.tenant_id = $1 AND {} AND r.id = $3{lock}",
+        project_filter("r.project_id", 2)
+    );
     decode_one(
         sqlx::query_as(&sql)
-            .bind(tenant_id)
+            .bind(scope.tenant_id)
+            .bind(scope.member_user())
             .bind(id)
             .fetch_optional(conn)
             .await?,
     )
 }
 
-/// A request of this tenant by its form's idempotency key.
+/// A request the scope sees, by its form's idempotency key.
 pub async fn find_by_key(
     conn: &mut AnyConnection,
-    tenant_id: i64,
+    scope: &TenantScope,
     key: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE r.tenant_id = $1 AND r.idempotency_key = $2");
+    let sql = format!(
+        "{SELECT} WHERE r.tenant_id = $1 AND {} AND r.idempotency_key = $3",
+        project_filter("r.project_id", 2)
+    );
     decode_one(
         sqlx::query_as(&sql)
-            .bind(tenant_id)
+            .bind(scope.tenant_id)
+            .bind(scope.member_user())
             .bind(key)
             .fetch_optional(conn)
             .await?,

@@ -123,6 +123,22 @@ pub async fn owners(
     .await
 }
 
+/// The lead of a project, if it has one: id and e-mail.
+pub async fn project_lead(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    project_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email FROM project_members pm JOIN users u ON u.id = pm.user_id \
+         WHERE pm.tenant_id = $1 AND pm.project_id = $2 AND pm.role = 'lead'",
+    )
+    .bind(tenant_id)
+    .bind(project_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// An in-app notification, also queued for e-mail.
 pub async fn notify(
     conn: &mut AnyConnection,
@@ -158,9 +174,12 @@ pub async fn notify(
 /// Only the viewer's own notifications: `user_id` = $1, and a tenant's (`$2`) when someone acts
 /// in one (also any without a tenant, though on PostgreSQL those are platform rows that
 /// row-level security hides from a tenant scope; [`notify`] always names a tenant); all of a
-/// platform admin's (`$2` NULL).
+/// platform admin's (`$2` NULL); for a tenant member (`$3`, else 0), only those of requests of
+/// their projects (or of no request).
 const NOTIFICATION_SCOPE: &str =
-    "user_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR tenant_id IS NULL OR tenant_id = $2)";
+    "user_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR tenant_id IS NULL OR tenant_id = $2) \
+     AND (CAST($3 AS BIGINT) = 0 OR request_id IS NULL OR request_id IN (SELECT r.id FROM quota_requests r \
+       WHERE r.project_id IN (SELECT pm.project_id FROM project_members pm WHERE pm.user_id = $3)))";
 
 /// id, request id, text, created at, read at.
 type NotificationRow = (i64, Option<i64>, String, i64, Option<i64>);
@@ -171,6 +190,7 @@ pub async fn list_notifications(
     conn: &mut AnyConnection,
     user_id: i64,
     tenant_id: Option<i64>,
+    member_user: i64,
     limit: i64,
     offset: i64,
     zone: &PersonZone,
@@ -183,6 +203,7 @@ pub async fn list_notifications(
     ))
     .bind(user_id)
     .bind(tenant_id)
+    .bind(member_user)
     .fetch_all(conn)
     .await?;
     Ok(rows
@@ -204,12 +225,14 @@ pub async fn count_unread_notifications(
     conn: &mut AnyConnection,
     user_id: i64,
     tenant_id: Option<i64>,
+    member_user: i64,
 ) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM notifications WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
     ))
     .bind(user_id)
     .bind(tenant_id)
+    .bind(member_user)
     .fetch_one(conn)
     .await?;
     Ok(n)
@@ -220,12 +243,14 @@ pub async fn mark_notifications_read(
     conn: &mut AnyConnection,
     user_id: i64,
     tenant_id: Option<i64>,
+    member_user: i64,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(&format!(
         "UPDATE notifications SET read_at = $3 WHERE {NOTIFICATION_SCOPE} AND read_at IS NULL"
     ))
     .bind(user_id)
     .bind(tenant_id)
+    .bind(member_user)
     .bind(now_unix())
     .execute(conn)
     .await?;

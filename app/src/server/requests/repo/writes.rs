@@ -21,6 +21,7 @@ fn stored_hours(input: &DraftInput) -> Option<i64> {
 pub async fn insert_draft(
     conn: &mut AnyConnection,
     tenant_id: i64,
+    project_id: i64,
     requester_user_id: i64,
     input: &DraftInput,
     site_id: i64,
@@ -28,8 +29,8 @@ pub async fn insert_draft(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
          sector, classification, confidential_waiver, site_id, gpu_model, gpus, start_date, end_date, \
-         expected_gpu_hours, idempotency_key, created_at, updated_at) \
-         VALUES ($1, $2, 'new', 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+         expected_gpu_hours, idempotency_key, created_at, updated_at, project_id) \
+         VALUES ($1, $2, 'new', 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
     )
     .bind(tenant_id)
     .bind(requester_user_id)
@@ -46,6 +47,7 @@ pub async fn insert_draft(
     .bind(stored_hours(input))
     .bind(input.idempotency_key.as_str())
     .bind(now_unix())
+    .bind(project_id)
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -57,13 +59,15 @@ pub async fn update_draft(
     conn: &mut AnyConnection,
     tenant_id: i64,
     id: i64,
+    project_id: i64,
     input: &DraftInput,
     site_id: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE quota_requests SET project_title = $1, justification = $2, sector = $3, classification = $4, \
          confidential_waiver = $5, site_id = $6, gpu_model = $7, gpus = $8, start_date = $9, end_date = $10, \
-         expected_gpu_hours = $11, updated_at = $12 WHERE tenant_id = $13 AND id = $14 AND status = 'draft'",
+         expected_gpu_hours = $11, updated_at = $12, project_id = $15 \
+         WHERE tenant_id = $13 AND id = $14 AND status = 'draft'",
     )
     .bind(input.project_title.as_str())
     .bind(input.justification.as_str())
@@ -79,6 +83,7 @@ pub async fn update_draft(
     .bind(now_unix())
     .bind(tenant_id)
     .bind(id)
+    .bind(project_id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -106,8 +111,8 @@ pub async fn insert_amendment(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, amends_request_id, status, project_title, \
          justification, sector, classification, confidential_waiver, site_id, gpu_model, gpus, start_date, end_date, \
-         idempotency_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+         idempotency_key, created_at, updated_at, project_id) \
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) RETURNING id",
     )
     .bind(original.tenant_id)
     .bind(a.requester_user_id)
@@ -125,6 +130,7 @@ pub async fn insert_amendment(
     .bind(a.end.to_string())
     .bind(a.idempotency_key)
     .bind(now_unix())
+    .bind(original.project_id)
     .fetch_one(conn)
     .await?;
     Ok(id)
