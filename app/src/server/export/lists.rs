@@ -97,7 +97,7 @@ pub async fn requests(
     query: &RequestsQuery,
     list: RequestList,
 ) -> ServiceResult<axum::response::Response> {
-    let actor = user.in_tenant()?;
+    let actor = user.in_tenant(state).await?;
     // The dashboard lists quotas by their start, soonest first.
     let (status, sort, dir) = match list {
         RequestList::Requests => (query.status.clone(), query.sort.as_deref(), query.dir.as_deref()),
@@ -274,7 +274,7 @@ pub async fn audit(
     user: &CurrentUser,
     query: &AuditQuery,
 ) -> ServiceResult<axum::response::Response> {
-    let reader = AuditReader::of(user)?;
+    let reader = AuditReader::of(state, user).await?;
     let mut filter = AuditFilter::parse(
         query.event.as_deref(),
         query.outcome.as_deref(),
