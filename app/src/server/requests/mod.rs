@@ -21,7 +21,7 @@ pub use drafting::{
     amend_request, form_options, new_idempotency_key, save_request, site_choice_error,
 };
 pub use notifications::{mark_notifications_read, notifications, unread_notifications};
-pub use reads::{detail_for_admin, detail_for_tenant, list_for_tenant, queue};
+pub use reads::{detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, queue};
 pub use repo::{RequestFilter, SortColumn};
 pub use transitions::{submit_request, tenant_transition};
 pub use viewer::{viewer_request, Viewer, ViewerOrder};

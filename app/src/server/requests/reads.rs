@@ -83,6 +83,22 @@ pub async fn list_for_tenant(
     Ok(rows.try_map(|r| Ok::<_, AppError>(summary(&r, today)))?)
 }
 
+/// One page of every tenant's requests matching `filter` (never drafts), without the queue's
+/// review: what the header's search finds for platform admins.
+pub async fn list_for_admin(
+    state: &AppState,
+    _admin: &AdminActor,
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<RequestSummary>> {
+    // Platform scope: an admin sees every tenant's requests, as in the queue.
+    let mut tx = state.db.platform_tx().await?;
+    let rows = list_page(&mut tx, ListScope::Platform, filter, page).await?;
+    tx.commit().await?;
+    let today = today();
+    Ok(rows.try_map(|r| Ok::<_, AppError>(summary(&r, today)))?)
+}
+
 /// Rows of one page, and whether a next page exists (one row more than a page is asked for).
 async fn list_page(
     conn: &mut AnyConnection,

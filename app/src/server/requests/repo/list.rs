@@ -271,15 +271,4 @@ enum Bind {
     Text(String),
 }
 
-/// `%words%` folded for search ([`search::fold`]), with LIKE's own characters escaped (by `\\`).
-pub(super) fn like_pattern(words: &str) -> String {
-    let mut out = String::from("%");
-    for c in search::fold(words.trim()).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+pub(super) use crate::server::search::like_pattern;
