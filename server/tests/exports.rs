@@ -48,7 +48,10 @@ async fn the_requests_export_is_the_pages_list_with_its_filters_quoted_and_defus
     let mut other = app.signed_in(HOSP_MEMBER).await;
     let theirs = save(
         &mut other,
-        with(form("k-csv-h"), &[("project_title", "Seine-Est imaging only")]),
+        with(
+            form("k-csv-h"),
+            &[("project_title", "Seine-Est imaging only")],
+        ),
         "submit",
     )
     .await;
@@ -56,12 +59,17 @@ async fn the_requests_export_is_the_pages_list_with_its_filters_quoted_and_defus
     let mut member = app.signed_in(UNIV_MEMBER).await;
     let all = member.get("/requests.csv").await;
     assert_csv(&all, "requests");
-    assert!(all.body.starts_with("\u{feff}Request,Project,Kind,Status,"), "{}", all.body);
+    assert!(
+        all.body
+            .starts_with("\u{feff}Request,Title,Project,Kind,Status,"),
+        "{}",
+        all.body
+    );
     // Quoted (comma and quotes) and defused (a leading apostrophe): one cell, shown as text.
     assert!(
-        all.body.contains(
-            "\"'=HYPERLINK(\"\"http://x.test\"\", \"\"Vision, large\"\")\",New quota,Endorsed,"
-        ),
+        all.body.contains(&format!(
+            "\n{mine},\"'=HYPERLINK(\"\"http://x.test\"\", \"\"Vision, large\"\")\","
+        )),
         "{}",
         all.body
     );
@@ -139,7 +147,10 @@ async fn anonymous_people_are_refused_every_export() {
             "{path}: {}",
             response.body
         );
-        assert_ne!(response.header("content-type"), Some("text/csv; charset=utf-8"));
+        assert_ne!(
+            response.header("content-type"),
+            Some("text/csv; charset=utf-8")
+        );
     }
     assert!(app.state.denials.counts().unauthenticated >= 4);
 }
@@ -159,7 +170,9 @@ async fn the_queue_export_is_for_platform_admins_with_the_queues_default_filter(
         let refused = app.signed_in(email).await.get("/admin/requests.csv").await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{email}");
         assert!(
-            refused.body.contains("You do not have permission to do that."),
+            refused
+                .body
+                .contains("You do not have permission to do that."),
             "{}",
             refused.body
         );
@@ -170,9 +183,13 @@ async fn the_queue_export_is_for_platform_admins_with_the_queues_default_filter(
     // request is not there, as on the page.
     let waiting = admin.get("/admin/requests.csv").await;
     assert_csv(&waiting, "request-queue");
-    assert!(waiting.body.starts_with("\u{feff}Request,Organisation,Project,"));
+    assert!(waiting
+        .body
+        .starts_with("\u{feff}Request,Organisation,Title,Project,"));
     assert!(!ids(&waiting.body).contains(&submitted));
-    let any = admin.get("/admin/requests.csv?status=any&search=queue%20export").await;
+    let any = admin
+        .get("/admin/requests.csv?status=any&search=queue%20export")
+        .await;
     assert_csv(&any, "request-queue");
     assert_eq!(ids(&any.body), vec![submitted], "{}", any.body);
     assert!(any.body.contains("Université de Palaiseau"), "{}", any.body);
@@ -191,7 +208,9 @@ async fn the_audit_export_follows_the_pages_rules_and_filters() {
 
     let csv = owner.get("/audit.csv?event=login").await;
     assert_csv(&csv, "audit-log");
-    assert!(csv.body.starts_with("\u{feff}When,Event,Outcome,Who,Address,Details,Raw details"));
+    assert!(csv
+        .body
+        .starts_with("\u{feff}When,Event,Outcome,Who,Address,Details,Raw details"));
     assert!(csv.body.contains(UNIV_OWNER), "{}", csv.body);
     assert!(!csv.body.contains(HOSP_OWNER), "{}", csv.body);
     assert!(
@@ -213,9 +232,143 @@ async fn the_audit_export_follows_the_pages_rules_and_filters() {
     // A bad day is answered in words, with the page's status for it.
     let bad = owner.get("/audit.csv?from=31%2F12%2F2026").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
-    assert!(bad.body.contains("is not a date; write it as YYYY-MM-DD."), "{}", bad.body);
+    assert!(
+        bad.body.contains("is not a date; write it as YYYY-MM-DD."),
+        "{}",
+        bad.body
+    );
     // Days long past hold none of today's sign-ins.
-    let past = owner.get("/audit.csv?event=login&from=2001-01-01&to=2001-12-31").await;
+    let past = owner
+        .get("/audit.csv?event=login&from=2001-01-01&to=2001-12-31")
+        .await;
     assert_csv(&past, "audit-log");
-    assert_eq!(past.body.trim_start_matches('\u{feff}').lines().count(), 1, "{}", past.body);
+    assert_eq!(
+        past.body.trim_start_matches('\u{feff}').lines().count(),
+        1,
+        "{}",
+        past.body
+    );
+}
+
+/// The id of the project `code` of the demo university.
+async fn univ_project(app: &TestApp, code: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT p.id FROM projects p JOIN tenants t ON t.id = p.tenant_id \
+         WHERE t.slug = 'univ-palaiseau' AND p.code = $1",
+    )
+    .bind(code)
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn another_projects_member_gets_none_of_its_rows_and_the_project_filter_is_kept() {
+    let app = TestApp::with_demo().await;
+    let (climate, ai) = (
+        univ_project(&app, "climate").await.to_string(),
+        univ_project(&app, "ai4science").await.to_string(),
+    );
+    // Hugo asks in `climate` (his alone) and in `ai4science` (shared with Léa); the owner
+    // endorses the first and an admin grants it, so it is a quota too.
+    let mut hugo = app.signed_in(UNIV_MEMBER).await;
+    let own = save(
+        &mut hugo,
+        with(
+            form("k-csv-p1"),
+            &[("project", &climate), ("project_title", "Paris basin runs")],
+        ),
+        "submit",
+    )
+    .await;
+    let shared = save(
+        &mut hugo,
+        with(
+            form("k-csv-p2"),
+            &[
+                ("project", &ai),
+                ("project_title", "Shared molecule screen"),
+            ],
+        ),
+        "submit",
+    )
+    .await;
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let endorsed = owner
+        .call("endorse_request", &[("id", &own.to_string())])
+        .await;
+    assert_eq!(endorsed.status, StatusCode::OK, "{}", endorsed.body);
+    assert_eq!(
+        decide(&app, own, &[("decision", "approve")]).await.status,
+        StatusCode::OK
+    );
+
+    let mut lea = app.signed_in(OTHER_PROJECT_MEMBER).await;
+    let hers = lea.get("/requests.csv").await;
+    assert_csv(&hers, "requests");
+    assert!(ids(&hers.body).contains(&shared), "{}", hers.body);
+    assert!(!ids(&hers.body).contains(&own), "{}", hers.body);
+    assert!(!hers.body.contains("Paris basin runs"), "{}", hers.body);
+    assert!(
+        !hers.body.contains("Climate and Earth system"),
+        "{}",
+        hers.body
+    );
+    // Naming the other project in the URL opens nothing: a header and no row.
+    for query in [format!("?project={climate}"), "?project=climate".to_owned()] {
+        let none = lea.get(&format!("/requests.csv{query}")).await;
+        assert_csv(&none, "requests");
+        assert_eq!(none.body.lines().count(), 1, "{query}: {}", none.body);
+    }
+    let quotas = lea.get(&format!("/quotas.csv?project={climate}")).await;
+    assert_csv(&quotas, "quotas");
+    assert_eq!(quotas.body.lines().count(), 1, "{}", quotas.body);
+    assert!(!lea
+        .get("/quotas.csv")
+        .await
+        .body
+        .contains("Paris basin runs"));
+
+    // Hugo's own list, filtered by project as on the page: one project's rows only, with the
+    // project's name in its column.
+    let only = hugo.get(&format!("/requests.csv?project={climate}")).await;
+    assert_eq!(ids(&only.body), vec![own], "{}", only.body);
+    assert!(only
+        .body
+        .contains(",Paris basin runs,Climate and Earth system,"));
+
+    // The tenant's auditor and owner read every project's, requests and quotas.
+    for email in [UNIV_AUDITOR, UNIV_OWNER] {
+        let mut client = app.signed_in(email).await;
+        let all = ids(&client.get("/requests.csv").await.body);
+        assert!(
+            all.contains(&own) && all.contains(&shared),
+            "{email}: {all:?}"
+        );
+        let quotas = ids(&client.get("/quotas.csv").await.body);
+        assert!(quotas.contains(&own), "{email}: {quotas:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_platform_admin_has_no_tenant_list_to_export_and_refusals_are_counted() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let before = app.state.denials.counts();
+    for path in ["/requests.csv", "/quotas.csv"] {
+        let refused = admin.get(path).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            refused.body
+        );
+        assert_ne!(
+            refused.header("content-type"),
+            Some("text/csv; charset=utf-8")
+        );
+        assert!(!refused.body.contains("Request,"), "{}", refused.body);
+    }
+    assert!(app.state.denials.counts().forbidden >= before.forbidden + 2);
 }

@@ -23,7 +23,10 @@ async fn a_tenant_person_finds_their_tenants_requests_sites_and_people_only() {
     let mut owner = app.signed_in(UNIV_OWNER).await;
     let mine = save(
         &mut owner,
-        with(form("k-s1"), &[("project_title", "Écologie des zooplanctons")]),
+        with(
+            form("k-s1"),
+            &[("project_title", "Écologie des zooplanctons")],
+        ),
         "submit",
     )
     .await;
@@ -69,7 +72,11 @@ async fn a_tenant_person_finds_their_tenants_requests_sites_and_people_only() {
     // The page groups them by kind, with links.
     let page = member.get("/search?q=ecologie").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("href=\"/requests/{mine}\"")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("href=\"/requests/{mine}\"")),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("id=\"found-requests\""), "{}", page.body);
     assert!(!page.body.contains("hospitalière"), "{}", page.body);
 }
@@ -91,7 +98,10 @@ async fn projects_are_found_as_the_projects_page_lists_them() {
     // Another tenant finds none of them.
     let mut other = app.signed_in(HOSP_OWNER).await;
     let theirs = other.call("search", &[("q", &word)]).await.json();
-    assert!(!titles(&theirs["projects"], "title").contains(&title), "{theirs}");
+    assert!(
+        !titles(&theirs["projects"], "title").contains(&title),
+        "{theirs}"
+    );
     // A platform admin acts outside tenants: no projects section.
     let mut admin = app.signed_in(ADMIN).await;
     assert!(admin.call("search", &[("q", &word)]).await.json()["projects"].is_null());
@@ -143,4 +153,65 @@ async fn anonymous_callers_and_bad_searches_are_refused() {
     // LIKE's own characters are searched for, not obeyed.
     let percent = member.call("search", &[("q", "%%")]).await.json();
     assert!(titles(&percent["people"], "email").is_empty(), "{percent}");
+}
+
+#[tokio::test]
+async fn another_projects_member_finds_neither_its_requests_nor_the_project() {
+    let app = TestApp::with_demo().await;
+    let (climate,): (i64,) = sqlx::query_as(
+        "SELECT p.id FROM projects p JOIN tenants t ON t.id = p.tenant_id \
+         WHERE t.slug = 'univ-palaiseau' AND p.code = 'climate'",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    let mut hugo = app.signed_in(UNIV_MEMBER).await;
+    let id = save(
+        &mut hugo,
+        with(
+            form("k-s-p"),
+            &[
+                ("project", &climate.to_string()),
+                ("project_title", "Quasar downscaling"),
+            ],
+        ),
+        "submit",
+    )
+    .await;
+
+    // Its members (and the tenant's auditor) find the request and the project.
+    for email in [UNIV_MEMBER, UNIV_AUDITOR] {
+        let mut client = app.signed_in(email).await;
+        let found = client.call("search", &[("q", "quasar")]).await.json();
+        assert_eq!(found["requests"]["rows"][0]["id"], id, "{email}: {found}");
+        let project = client.call("search", &[("q", "earth system")]).await.json();
+        assert_eq!(
+            titles(&project["projects"], "title"),
+            ["Climate and Earth system"],
+            "{email}"
+        );
+    }
+
+    // A member of the tenant's other projects finds neither, on the server function nor on
+    // the page.
+    let mut lea = app.signed_in(OTHER_PROJECT_MEMBER).await;
+    let found = lea.call("search", &[("q", "quasar")]).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert!(
+        found.json()["requests"]["rows"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{}",
+        found.body
+    );
+    let project = lea.call("search", &[("q", "earth system")]).await.json();
+    assert!(
+        titles(&project["projects"], "title").is_empty(),
+        "{project}"
+    );
+    let page = lea.get("/search?q=quasar").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Quasar downscaling"), "{}", page.body);
+    assert!(!page.body.contains(&format!("href=\"/requests/{id}\"")));
 }

@@ -44,7 +44,11 @@ async fn an_instant_reads_in_each_persons_zone_winter_and_summer_time_alike() {
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
 
     // The auditor kept the default zone, Paris: CET in winter, CEST in summer.
-    let paris = entries(&auditor.call("audit_events", &[("event", "dst_probe")]).await);
+    let paris = entries(
+        &auditor
+            .call("audit_events", &[("event", "dst_probe")])
+            .await,
+    );
     let seen: Vec<(i64, i64, &str)> = paris
         .iter()
         .map(|e| {
@@ -66,18 +70,29 @@ async fn an_instant_reads_in_each_persons_zone_winter_and_summer_time_alike() {
     let page = owner.get("/audit?event=dst_probe").await;
     assert!(page.body.contains("2027-07-15 05:30 EDT"), "{}", page.body);
     assert!(page.body.contains("2027-01-15 04:30 EST"), "{}", page.body);
-    assert!(page.body.contains("Times in America/Montreal"), "{}", page.body);
+    assert!(
+        page.body.contains("Times in America/Montreal"),
+        "{}",
+        page.body
+    );
     let csv = owner.get("/audit.csv?event=dst_probe").await;
     assert!(csv.body.contains("2027-01-15 04:30 EST"), "{}", csv.body);
 
     // A request's timeline too.
     let id = save(&mut owner, form("k-tz"), "submit").await;
     let at = |client_detail: &TestResponse| {
-        assert_eq!(client_detail.status, StatusCode::OK, "{}", client_detail.body);
+        assert_eq!(
+            client_detail.status,
+            StatusCode::OK,
+            "{}",
+            client_detail.body
+        );
         client_detail.json()["timeline"][0]["at"].clone()
     };
     let theirs = at(&owner.call("get_request", &[("id", &id.to_string())]).await);
-    let mine = at(&auditor.call("get_request", &[("id", &id.to_string())]).await);
+    let mine = at(&auditor
+        .call("get_request", &[("id", &id.to_string())])
+        .await);
     assert_eq!(theirs["unix"], mine["unix"]);
     assert_ne!(theirs["offset_seconds"], mine["offset_seconds"]);
     assert!(["EST", "EDT"].contains(&theirs["abbreviation"].as_str().unwrap()));
@@ -119,7 +134,11 @@ async fn a_time_zone_must_be_one_from_the_list_and_a_signed_in_persons() {
         let refused = member.call("change_time_zone", &[("time_zone", bad)]).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert_eq!(refused.json()["field"], "time_zone");
-        assert!(message(&refused).contains("is not a time zone"), "{}", refused.body);
+        assert!(
+            message(&refused).contains("is not a time zone"),
+            "{}",
+            refused.body
+        );
     }
     let account = member.call("account", &[]).await;
     assert_eq!(account.json()["time_zone"], "Europe/Paris");
@@ -151,7 +170,10 @@ async fn bad_days_are_answered_in_words_beside_their_fields() {
     let app = TestApp::with_demo().await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
     let bad = owner
-        .call("audit_events", &[("from", "31/12/2026"), ("to", "2026-02-30")])
+        .call(
+            "audit_events",
+            &[("from", "31/12/2026"), ("to", "2026-02-30")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     let json = bad.json();
@@ -166,17 +188,25 @@ async fn bad_days_are_answered_in_words_beside_their_fields() {
     assert_eq!(fields, ["from", "to"], "{}", bad.body);
 
     let swapped = owner
-        .call("audit_events", &[("from", "2026-12-05"), ("to", "2026-12-01")])
+        .call(
+            "audit_events",
+            &[("from", "2026-12-05"), ("to", "2026-12-01")],
+        )
         .await;
     assert_eq!(swapped.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(message(&swapped), "The last day comes before the first; swap them.");
+    assert_eq!(
+        message(&swapped),
+        "The last day comes before the first; swap them."
+    );
 
     // The page keeps its form and puts each message beside its field.
     let page = owner.get("/audit?from=31%2F12%2F2026&to=2026-02-30").await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.body.contains("id=\"audit-from-error\"")
-            && page.body.contains("“31/12/2026” is not a date; write it as YYYY-MM-DD."),
+            && page
+                .body
+                .contains("“31/12/2026” is not a date; write it as YYYY-MM-DD."),
         "{}",
         page.body
     );

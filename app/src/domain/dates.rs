@@ -93,7 +93,11 @@ impl LocalInstant {
 
     fn local(&self) -> Option<OffsetDateTime> {
         let offset = UtcOffset::from_whole_seconds(self.offset_seconds).ok()?;
-        Some(OffsetDateTime::from_unix_timestamp(self.unix).ok()?.to_offset(offset))
+        Some(
+            OffsetDateTime::from_unix_timestamp(self.unix)
+                .ok()?
+                .to_offset(offset),
+        )
     }
 }
 
@@ -213,7 +217,10 @@ mod tests {
     fn a_local_instant_is_written_with_its_offset_applied_and_its_abbreviation() {
         // 2027-01-15 09:30 UTC.
         let unix = 1_800_005_400;
-        assert_eq!(format_local(&LocalInstant::utc(unix)), "2027-01-15 09:30 UTC");
+        assert_eq!(
+            format_local(&LocalInstant::utc(unix)),
+            "2027-01-15 09:30 UTC"
+        );
         let paris = LocalInstant {
             unix,
             offset_seconds: 3_600,

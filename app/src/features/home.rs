@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::domain::dates::format_local;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::capacity::{capacity_overview, CapacityLoads};
 use crate::features::identity::{use_viewer, Viewer};
 use crate::features::requests::types::{NotificationItem, Paged, QueueRow, RequestSummary};
-use crate::domain::dates::format_local;
 use crate::features::requests::view::{phase_badge, status_badge, UsageBar};
 use crate::features::requests::{list_notifications, list_requests, request_queue};
 use crate::features::tenants::{tenant_queue, types::VerificationQueue};

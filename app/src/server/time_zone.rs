@@ -122,8 +122,14 @@ mod tests {
     fn paris_reads_winter_and_summer_time() {
         let paris = PersonZone::named("Europe/Paris").unwrap();
         // 2027-01-15 09:30 UTC, and 2027-07-15 09:30 UTC.
-        assert_eq!(format_local(&paris.at(1_800_005_400)), "2027-01-15 10:30 CET");
-        assert_eq!(format_local(&paris.at(1_815_643_800)), "2027-07-15 11:30 CEST");
+        assert_eq!(
+            format_local(&paris.at(1_800_005_400)),
+            "2027-01-15 10:30 CET"
+        );
+        assert_eq!(
+            format_local(&paris.at(1_815_643_800)),
+            "2027-07-15 11:30 CEST"
+        );
     }
 
     #[test]
@@ -132,8 +138,14 @@ mod tests {
             PersonZone::named("Europe/Paris").unwrap(),
             PersonZone::named("America/Montreal").unwrap(),
         );
-        assert_eq!(format_local(&paris.at(1_800_005_400)), "2027-01-15 10:30 CET");
-        assert_eq!(format_local(&montreal.at(1_800_005_400)), "2027-01-15 04:30 EST");
+        assert_eq!(
+            format_local(&paris.at(1_800_005_400)),
+            "2027-01-15 10:30 CET"
+        );
+        assert_eq!(
+            format_local(&montreal.at(1_800_005_400)),
+            "2027-01-15 04:30 EST"
+        );
     }
 
     #[test]

@@ -142,7 +142,10 @@ pub fn Pager(page: u32, has_more: bool) -> impl IntoView {
 /// order (its query without the page number: the export holds every page). A plain link with
 /// `download`, so the browser saves the file instead of the router following it.
 #[component]
-pub fn DownloadCsv(path: &'static str, #[prop(default = "Download CSV")] label: &'static str) -> impl IntoView {
+pub fn DownloadCsv(
+    path: &'static str,
+    #[prop(default = "Download CSV")] label: &'static str,
+) -> impl IntoView {
     let query = use_query_map();
     let href = move || csv_link(path, &pairs(&query.read()));
     view! { <a class="button button--small button--ghost download-csv" href=href download="" rel="external">{label}</a> }

@@ -52,7 +52,8 @@ pub async fn change_time_zone(#[server(default)] time_zone: String) -> Result<()
     use crate::server::{account, error::respond, request_context, time_zone::PersonZone};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
-    let zone = respond(PersonZone::named(&time_zone).map_err(|m| AppError::validation("time_zone", m)))?;
+    let zone =
+        respond(PersonZone::named(&time_zone).map_err(|m| AppError::validation("time_zone", m)))?;
     respond(account::change_time_zone(&ctx, &user, &zone).await)
 }
 

@@ -117,7 +117,11 @@ fn AccountBody(
 
 /// The time zone the person's pages show times in: one `<select>` of IANA names.
 #[component]
-fn TimeZoneForm(zone: ServerAction<ChangeTimeZone>, current: String, zones: Vec<String>) -> impl IntoView {
+fn TimeZoneForm(
+    zone: ServerAction<ChangeTimeZone>,
+    current: String,
+    zones: Vec<String>,
+) -> impl IntoView {
     let error = move || match zone.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,

@@ -277,7 +277,6 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
 mod tests {
     use super::*;
 
-
     #[test]
     fn the_older_and_csv_links_keep_the_filters() {
         let values = FilterValues {

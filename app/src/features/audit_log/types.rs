@@ -253,12 +253,24 @@ mod tests {
 
     #[test]
     fn a_day_range_is_read_with_the_form_date_parser_and_in_order() {
-        let days = AuditFilter::parse(None, None, None, None, (Some("2026-12-01"), Some("2026-12-05")))
-            .unwrap();
+        let days = AuditFilter::parse(
+            None,
+            None,
+            None,
+            None,
+            (Some("2026-12-01"), Some("2026-12-05")),
+        )
+        .unwrap();
         assert_eq!(days.from, Some(time::macros::date!(2026 - 12 - 01)));
         assert_eq!(days.to, Some(time::macros::date!(2026 - 12 - 05)));
-        let e = AuditFilter::parse(None, None, None, None, (Some("2026-12-05"), Some("2026-12-01")))
-            .unwrap_err();
+        let e = AuditFilter::parse(
+            None,
+            None,
+            None,
+            None,
+            (Some("2026-12-05"), Some("2026-12-01")),
+        )
+        .unwrap_err();
         assert_eq!(
             e.field_message("to").as_deref(),
             Some("The last day comes before the first; swap them.")

@@ -30,12 +30,7 @@ pub async fn list_requests(
     let filter = requests::RequestFilter {
         status,
         search,
-        // A project that is not a number matches nothing rather than everything.
-        project: project
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| p.parse().unwrap_or(-1)),
+        project: requests::RequestFilter::project_param(project.as_deref()),
         ..list_order(sort, dir)
     };
     respond(requests::list_for_tenant(&ctx.state, &actor, &filter, page_number(page)).await)

@@ -26,16 +26,13 @@ pub fn HeaderSearch() -> impl IntoView {
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let q = query_value("q");
-    let results = Resource::new(
-        move || q(),
-        |q| async move {
-            if q.trim().is_empty() {
-                Ok(None)
-            } else {
-                search(q).await.map(Some)
-            }
-        },
-    );
+    let results = Resource::new(q, |q| async move {
+        if q.trim().is_empty() {
+            Ok(None)
+        } else {
+            search(q).await.map(Some)
+        }
+    });
     view! {
         <Title text="Search"/>
         <section class="page">

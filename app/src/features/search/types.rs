@@ -131,7 +131,10 @@ mod tests {
         assert!(SearchWords::parse(&"x".repeat(101)).is_err());
         assert!(SearchWords::parse("a\nb").is_err());
         assert_eq!(
-            SearchWords::parse(" ").unwrap_err().field_message("q").as_deref(),
+            SearchWords::parse(" ")
+                .unwrap_err()
+                .field_message("q")
+                .as_deref(),
             Some("Type at least 2 letters to search.")
         );
     }

@@ -45,7 +45,10 @@ fn signed_in_at(data: &str) -> Option<i64> {
 }
 
 /// The time zone the person chose (an IANA name), `None` when there is no such person.
-pub async fn time_zone(conn: &mut AnyConnection, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn time_zone(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(conn)

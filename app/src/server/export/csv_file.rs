@@ -96,7 +96,10 @@ impl CsvFile {
         body.extend(self.into_bytes());
         (
             [
-                (http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_owned(),
+                ),
                 (
                     http::header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"{name}\""),

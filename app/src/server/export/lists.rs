@@ -23,6 +23,7 @@ pub struct RequestsQuery {
     pub search: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
+    pub project: Option<String>,
 }
 
 /// The query of `/admin/requests`.
@@ -100,15 +101,24 @@ pub async fn requests(
     let actor = user.in_tenant(state).await?;
     // The dashboard lists quotas by their start, soonest first.
     let (status, sort, dir) = match list {
-        RequestList::Requests => (query.status.clone(), query.sort.as_deref(), query.dir.as_deref()),
+        RequestList::Requests => (
+            query.status.clone(),
+            query.sort.as_deref(),
+            query.dir.as_deref(),
+        ),
         RequestList::Quotas if query.sort.is_none() => {
             (Some("granted".to_owned()), Some("start"), Some("asc"))
         }
-        RequestList::Quotas => (Some("granted".to_owned()), query.sort.as_deref(), query.dir.as_deref()),
+        RequestList::Quotas => (
+            Some("granted".to_owned()),
+            query.sort.as_deref(),
+            query.dir.as_deref(),
+        ),
     };
     let filter = RequestFilter {
         status,
         search: query.search.clone(),
+        project: RequestFilter::project_param(query.project.as_deref()),
         ..RequestFilter::ordered(sort, dir)
     };
     let rows = every_page(|page| requests::list_for_tenant(state, &actor, &filter, page)).await?;
@@ -121,6 +131,7 @@ pub async fn requests(
 fn request_rows(rows: &[RequestSummary]) -> CsvFile {
     let mut file = CsvFile::new(&[
         "Request",
+        "Title",
         "Project",
         "Kind",
         "Status",
@@ -141,6 +152,7 @@ fn request_rows(rows: &[RequestSummary]) -> CsvFile {
         file.row([
             Cell::from(r.id),
             Cell::from(r.project_title.as_str()),
+            Cell::from(r.project_name.as_str()),
             Cell::from(r.kind.label()),
             Cell::from(r.status.label()),
             Cell::from(r.site_name.as_str()),
@@ -163,6 +175,7 @@ fn request_rows(rows: &[RequestSummary]) -> CsvFile {
 fn quota_rows(rows: &[RequestSummary]) -> CsvFile {
     let mut file = CsvFile::new(&[
         "Request",
+        "Title",
         "Project",
         "Kind",
         "Site",
@@ -177,6 +190,7 @@ fn quota_rows(rows: &[RequestSummary]) -> CsvFile {
         file.row([
             Cell::from(r.id),
             Cell::from(r.project_title.as_str()),
+            Cell::from(r.project_name.as_str()),
             Cell::from(r.kind.label()),
             Cell::from(r.site_name.as_str()),
             Cell::from(r.gpu_model.as_str()),
@@ -214,6 +228,7 @@ fn queue_rows(rows: &[QueueRow]) -> CsvFile {
     let mut file = CsvFile::new(&[
         "Request",
         "Organisation",
+        "Title",
         "Project",
         "Kind",
         "Status",
@@ -242,6 +257,7 @@ fn queue_rows(rows: &[QueueRow]) -> CsvFile {
             Cell::from(s.id),
             Cell::from(s.tenant_name.as_str()),
             Cell::from(s.project_title.as_str()),
+            Cell::from(s.project_name.as_str()),
             Cell::from(s.kind.label()),
             Cell::from(s.status.label()),
             Cell::from(s.site_name.as_str()),

@@ -97,9 +97,12 @@ async fn queue_csv(
     user: Result<CurrentUser, AppError>,
     Query(query): Query<QueueQuery>,
 ) -> Response {
-    export(state, user, "/admin/requests.csv", |state, user| async move {
-        lists::queue(&state, &user, &query).await
-    })
+    export(
+        state,
+        user,
+        "/admin/requests.csv",
+        |state, user| async move { lists::queue(&state, &user, &query).await },
+    )
     .await
 }
 

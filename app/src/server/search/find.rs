@@ -107,7 +107,10 @@ async fn projects_found(
 
 /// Sites of the catalogue (which every signed-in person reads) whose name, short name, country
 /// or operator holds the words.
-async fn sites_found(ctx: &RequestContext, words: &SearchWords) -> ServiceResult<Section<FoundSite>> {
+async fn sites_found(
+    ctx: &RequestContext,
+    words: &SearchWords,
+) -> ServiceResult<Section<FoundSite>> {
     let wanted = fold(words.as_str());
     let snapshot = catalogue::snapshot(ctx).await?;
     let found = snapshot

@@ -53,6 +53,14 @@ impl RequestFilter {
             ..Self::default()
         }
     }
+
+    /// The project a list's URL names (`project=12`); one that is not a number matches nothing
+    /// rather than everything. Pages and their CSV exports read it through this.
+    pub fn project_param(raw: Option<&str>) -> Option<i64> {
+        raw.map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse().unwrap_or(-1))
+    }
 }
 
 /// The columns a request list can be sorted by; each maps to one SQL expression, so nothing
