@@ -214,7 +214,7 @@ async fn the_audit_export_follows_the_pages_rules_and_filters() {
     assert!(csv.body.contains(UNIV_OWNER), "{}", csv.body);
     assert!(!csv.body.contains(HOSP_OWNER), "{}", csv.body);
     assert!(
-        csv.body.lines().skip(1).all(|l| l.contains(",login,")),
+        csv.body.lines().skip(1).all(|l| l.contains(",Signed in,")),
         "{}",
         csv.body
     );

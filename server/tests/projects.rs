@@ -45,6 +45,16 @@ async fn request(app: &TestApp, title: &str) -> i64 {
     id
 }
 
+/// `client` gives `email` the project role `role` in `project`.
+async fn set_member(client: &mut Client, project: &str, email: &str, role: &str) -> TestResponse {
+    client
+        .call(
+            "set_project_member",
+            &[("project_id", project), ("email", email), ("role", role)],
+        )
+        .await
+}
+
 /// The titles of the requests `client` lists (every status, first page).
 async fn listed(client: &mut Client) -> Vec<String> {
     let page = client.call("list_requests", &[]).await;
@@ -132,12 +142,7 @@ async fn taken_out_of_a_project_a_member_loses_its_requests_and_notifications_at
 
     // The owner names Léa lead of `climate` (Hugo stays a member), then takes Hugo out.
     let mut owner = app.signed_in(UNIV_OWNER).await;
-    let lead = owner
-        .call(
-            "set_project_member",
-            &[("project_id", &climate), ("email", LEA), ("role", "lead")],
-        )
-        .await;
+    let lead = set_member(&mut owner, &climate, LEA, "lead").await;
     assert_eq!(lead.status, StatusCode::OK, "{}", lead.body);
     let detail = owner.call("project", &[("id", &climate)]).await.json();
     let roles: Vec<(String, String)> = detail["members"]
@@ -347,53 +352,19 @@ async fn owners_create_projects_and_a_lead_manages_the_people_of_theirs_only() {
         .await
         .to_string();
     let mut lea = app.signed_in(LEA).await;
-    let added = lea
-        .call(
-            "set_project_member",
-            &[
-                ("project_id", &french),
-                ("email", UNIV_MEMBER),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
+    let added = set_member(&mut lea, &french, UNIV_MEMBER, "viewer").await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
-    let viewer_adds = hugo
-        .call(
-            "set_project_member",
-            &[
-                ("project_id", &french),
-                ("email", UNIV_OWNER),
-                ("role", "member"),
-            ],
-        )
-        .await;
+    let viewer_adds = set_member(&mut hugo, &french, UNIV_OWNER, "member").await;
     assert_eq!(viewer_adds.status, StatusCode::FORBIDDEN);
-    let auditor = lea
-        .call(
-            "set_project_member",
-            &[
-                ("project_id", &french),
-                ("email", UNIV_AUDITOR),
-                ("role", "member"),
-            ],
-        )
-        .await;
+    let auditor = set_member(&mut lea, &french, UNIV_AUDITOR, "member").await;
     assert_eq!(auditor.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let stranger = lea
-        .call(
-            "set_project_member",
-            &[
-                ("project_id", &french),
-                ("email", HOSP_MEMBER),
-                ("role", "member"),
-            ],
-        )
-        .await;
+    let stranger = set_member(&mut lea, &french, HOSP_MEMBER, "member").await;
     assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message(&stranger).contains("invite them"));
 
-    // The lead cannot be taken out until another is named.
+    // The lead cannot be demoted, nor taken out, until another is named.
+    let demoted = set_member(&mut owner, &french, LEA, "member").await;
+    assert_eq!(demoted.status, StatusCode::CONFLICT, "{}", demoted.body);
     let (lea_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(LEA)
         .fetch_one(app.owner_pool())

@@ -19,6 +19,25 @@ use crate::features::{catalogue, placement, projects, search};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
 
+/// `one` or `many`, as `n` asks: "1 request", "2 requests", "0 requests".
+pub fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_thing_is_singular_and_none_or_many_plural() {
+        assert_eq!(super::plural(1, "request", "requests"), "request");
+        assert_eq!(super::plural(0, "request", "requests"), "requests");
+        assert_eq!(super::plural(2, "request", "requests"), "requests");
+    }
+}
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]

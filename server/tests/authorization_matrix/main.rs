@@ -115,6 +115,7 @@ fn cells_parse_with_and_without_a_note() {
     assert!(Cell::parse("404 (maybe)").is_err());
     assert!(Outcome::Ok.matches(StatusCode::SEE_OTHER));
     assert!(!Outcome::Ok.matches(StatusCode::NOT_FOUND));
+    assert_eq!(Outcome::parse("sign-in"), Ok(Outcome::SignIn));
     assert_eq!(normalise_route("/requests/{id}"), "/requests/:id");
     assert_eq!(normalise_route(""), "/");
 }

@@ -7,7 +7,6 @@ use leptos_meta::Title;
 use super::api::{account_overview, ChangePassword, ChangeTimeZone, SignOutEverywhere};
 use super::types::AccountView;
 use crate::domain::dates::format_local;
-use crate::error::AppError;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -26,9 +25,6 @@ pub fn AccountPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(acc) => view! { <AccountBody acc change everywhere zone/> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! {
-                            <p>"Please " <a href="/login?next=/account">"sign in"</a> " to see your account."</p>
-                        }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -60,9 +56,9 @@ fn AccountBody(
         .map(|s| {
             view! {
                 <tr>
-                    <td>{s.signed_in_at.as_ref().map(format_local).unwrap_or_else(|| "—".to_owned())}</td>
-                    <td>{format_local(&s.expires_at)}</td>
-                    <td>{s.current.then(|| view! { <span class="badge badge--info">"This browser"</span> })}</td>
+                    <td data-label="Signed in">{s.signed_in_at.as_ref().map(format_local).unwrap_or_else(|| "—".to_owned())}</td>
+                    <td data-label="Ends if unused after">{format_local(&s.expires_at)}</td>
+                    <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">"This browser"</span> })}</td>
                 </tr>
             }
         })
@@ -94,18 +90,18 @@ fn AccountBody(
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
         <h2>"Your sessions"</h2>
         <div class="table-wrap">
-            <table>
+            <table class="stack">
                 <thead>
                     <tr>
                         <th scope="col">"Signed in"</th>
                         <th scope="col">"Ends if unused after"</th>
-                        <th scope="col"><span class="visually-hidden">"Current"</span></th>
+                        <th scope="col"><span class="visually-hidden">"This browser"</span></th>
                     </tr>
                 </thead>
                 <tbody>{sessions}</tbody>
             </table>
         </div>
-        <ActionForm action=everywhere attr:class="inline-form">
+        <ActionForm action=everywhere attr:class="actions">
             {move || match everywhere.value().get() {
                 Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
                 _ => None,

@@ -4,7 +4,8 @@
 mod api;
 mod page;
 pub mod types;
+mod words;
 
 pub use api::*;
 pub use page::{AuditLogPage, KNOWN_EVENTS};
-pub use types::describe_detail;
+pub use words::{describe_detail, event_label};

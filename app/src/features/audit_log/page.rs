@@ -5,7 +5,8 @@
 //! the page works before the wasm loads.
 
 use super::api::audit_events;
-use super::types::{describe_detail, AuditPage};
+use super::types::AuditPage;
+use super::words::{describe_detail, event_label};
 use crate::domain::dates::format_local;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -214,11 +215,6 @@ fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) ->
     }
 }
 
-/// An event's name for people: `request.save_draft` reads "request save draft".
-fn event_label(event: &str) -> String {
-    event.replace(['_', '.'], " ")
-}
-
 #[component]
 fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
     let all_tenants = page.all_tenants;
@@ -252,7 +248,7 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
                                     view! { <span class="badge badge--bad">"Failure"</span> }
                                 }}
                             </td>
-                            <td data-label="Who">{e.actor_email.clone().unwrap_or_default()}</td>
+                            <td data-label="Who">{e.actor_email.clone().unwrap_or_else(|| "—".to_owned())}</td>
                             {all_tenants.then(|| view! {
                                 <td data-label="Organisation">{e.tenant_name.clone().unwrap_or_default()}</td>
                             })}
@@ -260,7 +256,7 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
                             <td class="audit-detail" data-label="Details">
                                 {describe_detail(&e.detail)}
                                 {(e.detail.len() > 2).then(|| view! {
-                                    <details><summary class="small">"Raw details"</summary><code>{e.detail.clone()}</code></details>
+                                    <details><summary class="small">"As recorded"</summary><code>{e.detail.clone()}</code></details>
                                 })}
                             </td>
                         </tr>
@@ -293,10 +289,5 @@ mod tests {
             values.href("/audit.csv", None),
             "/audit.csv?event=login&tenant=a%20b&from=2026-12-01"
         );
-    }
-
-    #[test]
-    fn event_names_read_as_words() {
-        assert_eq!(event_label("request.save_draft"), "request save draft");
     }
 }

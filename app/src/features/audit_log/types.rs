@@ -7,6 +7,9 @@ use time::Date;
 use crate::domain::dates::{parse_form_date, LocalInstant};
 use crate::error::{AppError, FieldErrors};
 
+/// The log in words, for the server's CSV export as for the page.
+pub use super::words::{describe_detail, event_label};
+
 /// Events per page.
 pub const PAGE_SIZE: i64 = 50;
 
@@ -68,92 +71,6 @@ fn parse_event(raw: &str) -> Result<String, String> {
         return Err("That is not an event name.".to_owned());
     }
     Ok(raw.to_owned())
-}
-
-/// A one-line reading of an event's details: the request and its states, the note, the rules
-/// and versions of a residency evaluation, what was granted, and any other plain field.
-pub fn describe_detail(detail: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
-    else {
-        return String::new();
-    };
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(id) = map.get("request_id").and_then(text) {
-        parts.push(format!("request #{id}"));
-    }
-    match (
-        map.get("before").and_then(text),
-        map.get("after").and_then(text),
-    ) {
-        (Some(b), Some(a)) => {
-            parts.push(format!("{} → {}", b.replace('_', " "), a.replace('_', " ")))
-        }
-        (None, Some(a)) => parts.push(a.replace('_', " ")),
-        _ => {}
-    }
-    if let Some(residency) = map.get("residency").and_then(|r| r.as_object()) {
-        let eligible = residency.get("eligible").and_then(|e| e.as_bool());
-        let failed: Vec<String> = residency
-            .get("rules")
-            .and_then(|r| r.as_array())
-            .map(|rules| {
-                rules
-                    .iter()
-                    .filter(|r| r.get("passed").and_then(|p| p.as_bool()) == Some(false))
-                    .filter_map(|r| r.get("rule").and_then(text))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let versions = format!(
-            "policy v{} · catalogue r{}",
-            residency
-                .get("policy_version")
-                .and_then(text)
-                .unwrap_or_default(),
-            residency
-                .get("catalogue_revision")
-                .and_then(text)
-                .unwrap_or_default()
-        );
-        parts.push(match (eligible, failed.is_empty()) {
-            (Some(true), _) => format!("residency: eligible ({versions})"),
-            (_, false) => format!("residency: fails {} ({versions})", failed.join(", ")),
-            _ => format!("residency evaluated ({versions})"),
-        });
-    }
-    if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
-        parts.push(format!(
-            "granted {} GPUs from {} to {} (exclusive)",
-            granted.get("gpus").and_then(text).unwrap_or_default(),
-            granted.get("start").and_then(text).unwrap_or_default(),
-            granted.get("end").and_then(text).unwrap_or_default()
-        ));
-    }
-    for (key, value) in &map {
-        if matches!(
-            key.as_str(),
-            "request_id" | "before" | "after" | "residency" | "granted" | "note"
-        ) {
-            continue;
-        }
-        if let Some(v) = text(value).filter(|v| !v.is_empty()) {
-            parts.push(format!("{}: {v}", key.replace('_', " ")));
-        }
-    }
-    if let Some(note) = map
-        .get("note")
-        .and_then(text)
-        .filter(|n| !n.trim().is_empty())
-    {
-        parts.push(format!("“{}”", note.trim()));
-    }
-    parts.join(" · ")
 }
 
 /// The filters of one page, parsed; an empty filter means "any".
@@ -227,28 +144,6 @@ mod tests {
             e.field_message("from").as_deref(),
             Some("“31/12/2026” is not a date; write it as YYYY-MM-DD.")
         );
-    }
-
-    #[test]
-    fn details_read_as_one_line() {
-        let detail = r#"{"request_id":7,"before":"endorsed","after":"partially_approved","note":"Half now.",
-            "residency":{"eligible":true,"rules":[{"rule":"G1","passed":true}],"policy_version":1,"catalogue_revision":3},
-            "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"}}"#;
-        assert_eq!(
-            describe_detail(detail),
-            "request #7 · endorsed → partially approved · residency: eligible (policy v1 · catalogue r3) \
-             · granted 8 GPUs from 2027-01-01 to 2027-02-01 (exclusive) · “Half now.”"
-        );
-        let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
-        assert_eq!(
-            describe_detail(failed),
-            "residency: fails H1 (policy v2 · catalogue r5)"
-        );
-        assert_eq!(
-            describe_detail(r#"{"email":"a@b.test"}"#),
-            "email: a@b.test"
-        );
-        assert_eq!(describe_detail("not json"), "");
     }
 
     #[test]

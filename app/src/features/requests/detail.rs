@@ -8,7 +8,10 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::*;
 use super::types::{RequestDetail, Review};
-use super::view::{error_view, granted_cell, phase_badge, status_badge, UsageBar};
+use super::view::{
+    classification_label, error_view, granted_cell, phase_badge, sector_label, status_badge,
+    BackToList, UsageBar,
+};
 use crate::domain::dates::format_local;
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
 
@@ -62,7 +65,7 @@ pub fn RequestPage() -> impl IntoView {
     view! {
         <Title text="Request"/>
         <section class="page">
-            <p class="breadcrumb"><A href="/requests">"← Requests"</A></p>
+            <BackToList/>
             {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -168,8 +171,8 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                         <div><dt>"GPUs"</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
                         <div><dt>"Window asked"</dt><dd>{s.asked_window()}</dd></div>
                         <div><dt>"Granted"</dt><dd>{granted_cell(&s)}</dd></div>
-                        <div><dt>"Data classification"</dt><dd>{s.classification.clone()}</dd></div>
-                        <div><dt>"Sector"</dt><dd>{s.sector.clone()}</dd></div>
+                        <div><dt>"Data classification"</dt><dd>{classification_label(&s.classification)}</dd></div>
+                        <div><dt>"Sector"</dt><dd>{sector_label(&s.sector)}</dd></div>
                         <div><dt>"Expected GPU-hours"</dt><dd>{d.expected_gpu_hours.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>"Requested by"</dt><dd>{d.requester_name.clone()}</dd></div>
                         <div><dt>"Evaluated with"</dt><dd>{versions}</dd></div>

@@ -135,6 +135,12 @@ pub struct FailedRule {
 pub struct SiteOption {
     pub slug: String,
     pub name: String,
+    /// The country's name, and whether it is in the EEA.
+    pub country: String,
+    pub in_eea: bool,
+    pub operator: String,
+    /// The certificates in force on the window's first day ("HDS, until 2028-03-31").
+    pub certificates: Vec<String>,
     pub eligible: bool,
     pub failures: Vec<FailedRule>,
     /// GPUs of the chosen model the site has at all (None: the model is not installed there).
@@ -150,6 +156,8 @@ pub struct FormOptions {
     pub projects: Vec<crate::features::projects::types::ProjectOption>,
     pub gpu_models: Vec<String>,
     pub sites: Vec<SiteOption>,
+    /// Whether `sites` were checked against the person's own window (else the next 30 days).
+    pub window_entered: bool,
     pub policy_version: i64,
     pub catalogue_revision: i64,
     /// A fresh token for the form's idempotency key.
@@ -509,6 +517,9 @@ pub struct SiteQuery {
     pub start: Date,
     pub end: Date,
     pub confidential_waiver: bool,
+    /// The person gave both days; otherwise the window is the next 30 days, which no refusal
+    /// may quote as theirs.
+    pub window_entered: bool,
 }
 
 impl SiteQuery {
@@ -527,16 +538,16 @@ impl SiteQuery {
                 .map_err(|e| AppError::validation("classification", e.to_string()))?,
         };
         // Read as form dates: a year far out (9999-12-31 + 30 days) would overflow.
-        let start = parse_form_date(start, "").unwrap_or(today);
-        let end = parse_form_date(end, "")
-            .ok()
-            .filter(|e| *e > start)
-            .unwrap_or(start + time::Duration::days(30));
+        let given_start = parse_form_date(start, "").ok();
+        let start = given_start.unwrap_or(today);
+        let given_end = parse_form_date(end, "").ok().filter(|e| *e > start);
+        let end = given_end.unwrap_or(start + time::Duration::days(30));
         Ok(Self {
             classification,
             start,
             end,
             confidential_waiver,
+            window_entered: given_start.is_some() && given_end.is_some(),
         })
     }
 }

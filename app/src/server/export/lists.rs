@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::{file_name, Cell, CsvFile, MAX_EXPORT_ROWS};
 use crate::domain::{dates::parse_iso_date, identity::Sector, residency::Classification};
-use crate::features::audit_log::types::{describe_detail, AuditFilter};
+use crate::features::audit_log::types::{describe_detail, event_label, AuditFilter};
 use crate::features::requests::types::{queue_status, Paged, QueueRow, RequestSummary};
 use crate::server::{
     audit_log::{self, AuditReader},
@@ -320,7 +320,7 @@ pub async fn audit(
     for e in entries {
         let mut cells = vec![
             Cell::from(crate::domain::dates::format_local(&e.at)),
-            Cell::from(e.event.replace(['_', '.'], " ")),
+            Cell::from(event_label(&e.event)),
             Cell::from(if e.success { "Success" } else { "Failure" }),
             Cell::from(e.actor_email),
         ];
