@@ -141,8 +141,14 @@ async fn anonymous_callers_and_bad_searches_are_refused() {
     let anon = app.anon().call("search", &[("q", "dugny")]).await;
     assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "{}", anon.body);
     assert_eq!(anon.json()["kind"], "unauthenticated", "{}", anon.body);
+    // The page sends a signed-out visitor to the sign-in page, with the way back.
     let page = app.anon().get("/search?q=dugny").await;
-    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let to = page.header("location").unwrap_or_default();
+    assert!(
+        to.starts_with("/login?next=") && to.contains("search"),
+        "{to}"
+    );
     assert!(!page.body.contains("found-sites"));
 
     let mut member = app.signed_in(UNIV_MEMBER).await;
