@@ -36,6 +36,7 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "list_notifications",
     "unread_notifications",
     "capacity_overview",
+    "search",
 ];
 
 pub(crate) fn is_read_only(row: &Row) -> bool {
@@ -297,6 +298,8 @@ pub(crate) async fn function_fixture(
             ("current_password", DEMO_PASSWORD),
             ("new_password", STRONG_PASSWORD),
         ]),
+        "change_time_zone" => form(&[("time_zone", "America/Montreal")]),
+        "search" => form(&[("q", "climate")]),
         "invitation" => form(&[("token", &invitation(app).await?.1)]),
         "accept_invitation" => form(&[
             ("token", &invitation(app).await?.1),
@@ -529,10 +532,29 @@ async fn project_fixture(app: &TestApp, name: &str) -> Result<Vec<(String, Strin
 /// The path of a route, after creating what it names.
 pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
     Ok(match route {
-        "/" | "/login" | "/signup" | "/account" | "/organisation" | "/audit" | "/catalogue"
-        | "/placement" | "/requests" | "/requests/new" | "/admin/tenants" | "/admin/catalogue"
-        | "/admin/requests" | "/capacity" | "/notifications" | "/healthz" | "/readyz"
-        | "/projects" => route.to_string(),
+        "/"
+        | "/login"
+        | "/signup"
+        | "/account"
+        | "/organisation"
+        | "/audit"
+        | "/catalogue"
+        | "/placement"
+        | "/requests"
+        | "/requests/new"
+        | "/admin/tenants"
+        | "/admin/catalogue"
+        | "/admin/requests"
+        | "/capacity"
+        | "/notifications"
+        | "/healthz"
+        | "/readyz"
+        | "/projects"
+        | "/requests.csv"
+        | "/quotas.csv"
+        | "/admin/requests.csv"
+        | "/audit.csv" => route.to_string(),
+        "/search" => "/search?q=climate".to_string(),
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),

@@ -30,12 +30,7 @@ pub async fn list_requests(
     let filter = requests::RequestFilter {
         status,
         search,
-        // A project that is not a number matches nothing rather than everything.
-        project: project
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| p.parse().unwrap_or(-1)),
+        project: requests::RequestFilter::project_param(project.as_deref()),
         ..list_order(sort, dir)
     };
     respond(requests::list_for_tenant(&ctx.state, &actor, &filter, page_number(page)).await)
@@ -44,18 +39,7 @@ pub async fn list_requests(
 /// The order a list page asked for; newest first unless told otherwise.
 #[cfg(feature = "ssr")]
 fn list_order(sort: Option<String>, dir: Option<String>) -> crate::server::requests::RequestFilter {
-    use crate::server::requests::{RequestFilter, SortColumn};
-    let sort = sort.as_deref().map(SortColumn::parse).unwrap_or_default();
-    let descending = match dir.as_deref() {
-        Some("asc") => false,
-        Some("desc") => true,
-        _ => sort == SortColumn::Id,
-    };
-    RequestFilter {
-        sort,
-        descending,
-        ..RequestFilter::default()
-    }
+    crate::server::requests::RequestFilter::ordered(sort.as_deref(), dir.as_deref())
 }
 
 /// A page number from the URL (from 0); anything else is the first page.
@@ -70,15 +54,16 @@ fn page_number(page: Option<String>) -> u32 {
 /// outside a tenant.
 #[server(prefix = "/api", endpoint = "get_request")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
-    use crate::server::{error::respond, requests};
+    use crate::server::{error::respond, requests, time_zone};
     let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::TenantFirst).await?;
     let id = respond(parse_id(&id))?;
+    let zone = respond(time_zone::of_person(&ctx.state, viewer.user_id()).await)?;
     match viewer {
         requests::Viewer::Tenant(actor) => {
-            respond(requests::detail_for_tenant(&ctx.state, &actor, id).await)
+            respond(requests::detail_for_tenant(&ctx.state, &actor, id, &zone).await)
         }
         requests::Viewer::Admin(admin) => {
-            respond(requests::detail_for_admin(&ctx.state, &admin, id).await)
+            respond(requests::detail_for_admin(&ctx.state, &admin, id, &zone).await)
         }
     }
 }
@@ -382,9 +367,11 @@ pub async fn request_queue(
 /// people: a platform admin's all, someone acting in a tenant that tenant's).
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications(page: Option<String>) -> Result<Vec<NotificationItem>, AppError> {
-    use crate::server::{error::respond, requests};
+    use crate::server::{error::respond, requests, time_zone};
     let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::AdminFirst).await?;
-    let page = respond(requests::notifications(&ctx.state, &viewer, page_number(page)).await)?;
+    let zone = respond(time_zone::of_person(&ctx.state, viewer.user_id()).await)?;
+    let page =
+        respond(requests::notifications(&ctx.state, &viewer, page_number(page), &zone).await)?;
     Ok(page.rows)
 }
 

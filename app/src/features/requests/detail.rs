@@ -9,9 +9,10 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::api::*;
 use super::types::{RequestDetail, Review};
 use super::view::{
-    classification_label, error_view, granted_cell, instant, phase_badge, sector_label,
-    status_badge, BackToList, UsageBar,
+    classification_label, error_view, granted_cell, phase_badge, sector_label, status_badge,
+    BackToList, UsageBar,
 };
+use crate::domain::dates::format_local;
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
 
 #[component]
@@ -223,7 +224,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                                 <p>
                                     <strong>{t.to_status.label()}</strong>
                                     " · " {t.actor_name.clone()}
-                                    " · " <time>{instant(t.at)}</time>
+                                    " · " <time>{format_local(&t.at)}</time>
                                 </p>
                                 {(!t.note.is_empty()).then(|| view! { <p class="timeline__note">{t.note.clone()}</p> })}
                             </li>

@@ -9,10 +9,11 @@ use leptos_router::components::{Form, A};
 
 use super::api::{request_queue, ApproveRequests, DecideRequest};
 use super::detail::DecisionForm;
+use super::types::queue_status;
 use super::view::{error_view, status_badge, status_options, UsageBar};
 use crate::domain::lifecycle::RequestStatus;
 use crate::features::catalogue::get_catalogue;
-use crate::ui::table::{query_param, query_value, Pager, SortHeader};
+use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
 pub fn AdminRequestsPage() -> impl IntoView {
@@ -27,11 +28,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let decide = ServerAction::<DecideRequest>::new();
     let approve = ServerAction::<ApproveRequests>::new();
     // The queue opens on what waits for a decision: endorsed requests.
-    let status_or_default = move || match query_value("status")() {
-        s if s == "any" => None,
-        s if s.is_empty() => Some("endorsed".to_string()),
-        s => Some(s),
-    };
+    let status_or_default = move || queue_status(&query_value("status")());
     let rows = Resource::new(
         move || {
             (
@@ -135,6 +132,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button button--small">"Filter"</button>
                 <A href="/admin/requests?status=any" attr:class="filters__clear">"Everything"</A>
+                <DownloadCsv path="/admin/requests.csv"/>
             </Form>
             {outcome}
             <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch">

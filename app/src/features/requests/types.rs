@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::{
-    dates::parse_form_date,
+    dates::{parse_form_date, LocalInstant},
     identity::Sector,
     lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus},
     request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
@@ -63,6 +63,17 @@ pub use ending::{EndEarlyForm, EndEarlyInput};
 
 mod ending;
 
+/// The status the admin queue lists for the `status` of its URL: what waits for a decision
+/// (endorsed) when none is given, every status for `any`. The page and its CSV export read it
+/// alike.
+pub fn queue_status(raw: &str) -> Option<String> {
+    match raw.trim() {
+        "any" => None,
+        "" => Some("endorsed".to_owned()),
+        s => Some(s.to_owned()),
+    }
+}
+
 /// One page of a list: its rows, its number (from 0) and whether another follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paged<T> {
@@ -85,8 +96,8 @@ impl<T> Paged<T> {
 /// One step of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// Unix seconds.
-    pub at: i64,
+    /// When, in the reader's time zone.
+    pub at: LocalInstant,
     pub actor_name: String,
     pub from_status: Option<RequestStatus>,
     pub to_status: RequestStatus,
@@ -192,7 +203,8 @@ pub struct NotificationItem {
     pub id: i64,
     pub request_id: Option<i64>,
     pub text: String,
-    pub created_at: i64,
+    /// When, in the reader's time zone.
+    pub created_at: LocalInstant,
     pub read: bool,
 }
 

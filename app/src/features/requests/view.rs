@@ -29,13 +29,6 @@ pub fn phase_badge(phase: QuotaPhase) -> impl IntoView {
     view! { <span class=class>{phase.label()}</span> }
 }
 
-/// "2026-12-01 14:05 UTC" from Unix seconds.
-pub fn instant(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
-
 /// A stored data classification as people read it ("Health data (HDS)").
 pub fn classification_label(stored: &str) -> String {
     crate::domain::residency::Classification::parse(stored)

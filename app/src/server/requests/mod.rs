@@ -24,7 +24,7 @@ pub use drafting::{
 };
 pub use ending::end_quota_early;
 pub use notifications::{mark_notifications_read, notifications, unread_notifications};
-pub use reads::{detail_for_admin, detail_for_tenant, list_for_tenant, queue};
+pub use reads::{detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, queue};
 pub use repo::{RequestFilter, SortColumn};
 pub use transitions::{submit_request, tenant_transition};
 pub use viewer::{viewer_request, Viewer, ViewerOrder};
