@@ -1,36 +1,72 @@
 // Screenshots of pages as a person sees them, for looking at the UI (not a test).
 //
 //   node end2end/screenshots.mjs EMAIL|- WIDTH TAG PATH...
+//   node end2end/screenshots.mjs --all [WIDTH...]      (default widths: 1280 390)
+//   node end2end/screenshots.mjs --role ROLE [WIDTH...]
 //
-// Signs in as EMAIL (the demo password, or GUICHET_SHOT_PASSWORD; `-` stays anonymous), opens each
-// PATH at WIDTH pixels and writes /tmp/shot-TAG-PATH.png (whole page). Prints failed responses and
-// console errors. The portal must be running: GUICHET_SHOT_BASE (default http://127.0.0.1:3000).
+// The first form signs in as EMAIL (the demo password, or GUICHET_SHOT_PASSWORD; `-` stays
+// anonymous), opens each PATH at WIDTH pixels and writes /tmp/shot-TAG-PATH.png (whole page).
+// `--all` walks every page of every role listed in end2end/pages.json (visitor, member, owner,
+// auditor, admin) at each width, writing /tmp/shot-ROLE-WIDTH-PATH.png; `--role` walks one role.
+// Prints failed responses, console errors, and pages wider than the window (a phone must never
+// scroll sideways). The portal must be running: GUICHET_SHOT_BASE (default http://127.0.0.1:3000).
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 
 const base = process.env.GUICHET_SHOT_BASE ?? 'http://127.0.0.1:3000';
 const password = process.env.GUICHET_SHOT_PASSWORD ?? 'campus-demo-2026';
-const [who, width, tag, ...paths] = process.argv.slice(2);
-if (!who || !width || !tag || paths.length === 0) {
-  console.error('usage: node end2end/screenshots.mjs EMAIL|- WIDTH TAG PATH...');
-  process.exit(2);
+const { roles } = JSON.parse(readFileSync(new URL('./pages.json', import.meta.url), 'utf8'));
+
+const args = process.argv.slice(2);
+let walks; // [{ who, width, tag, paths }]
+if (args[0] === '--all' || args[0] === '--role') {
+  const chosen = args[0] === '--all' ? Object.keys(roles) : [args[1]];
+  const widths = (args[0] === '--all' ? args.slice(1) : args.slice(2)).map(Number);
+  for (const role of chosen) {
+    if (!roles[role]) {
+      console.error(`no role ${role}; roles: ${Object.keys(roles).join(', ')}`);
+      process.exit(2);
+    }
+  }
+  walks = chosen.flatMap((role) =>
+    (widths.length ? widths : [1280, 390]).map((width) => ({
+      who: roles[role].email ?? '-',
+      width,
+      tag: `${role}-${width}`,
+      paths: roles[role].paths,
+    })),
+  );
+} else {
+  const [who, width, tag, ...paths] = args;
+  if (!who || !width || !tag || paths.length === 0) {
+    console.error('usage: node end2end/screenshots.mjs EMAIL|- WIDTH TAG PATH...');
+    console.error('       node end2end/screenshots.mjs --all [WIDTH...] | --role ROLE [WIDTH...]');
+    process.exit(2);
+  }
+  walks = [{ who, width: Number(width), tag, paths }];
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-const context = await browser.newContext({ viewport: { width: Number(width), height: 900 } });
-const page = await context.newPage();
-page.on('response', (r) => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
-page.on('console', (m) => { if (m.type() === 'error') console.log('console error:', m.text()); });
-if (who !== '-') {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=email]', who);
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
-}
-for (const path of paths) {
-  await page.goto(base + path);
-  await page.waitForTimeout(400);
-  const file = `/tmp/shot-${tag}-${path.replace(/[^a-z0-9]+/gi, '_')}.png`;
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(file);
+for (const { who, width, tag, paths } of walks) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  page.on('response', (r) => { if (r.status() >= 400) console.log(`[${tag}] HTTP`, r.status(), r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') console.log(`[${tag}] console error:`, m.text()); });
+  if (who !== '-') {
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=email]', who);
+    await page.fill('input[name=password]', password);
+    await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+  }
+  for (const path of paths) {
+    await page.goto(base + path);
+    await page.waitForTimeout(400);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > width) console.log(`[${tag}] ${path} is ${wide} px wide on a ${width} px window`);
+    const file = `/tmp/shot-${tag}-${path.replace(/[^a-z0-9]+/gi, '_')}.png`;
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(file);
+  }
+  await context.close();
 }
 await browser.close();

@@ -162,11 +162,29 @@ pub async fn build(db: &Db, tenants: usize, requests: usize) -> Result<Campus, B
         .execute(&mut *tx)
         .await?;
     }
-    // (tenant id, sector, owner id, member id) of each generated tenant, in slug order.
-    let people: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT t.id, t.sector, o.user_id, m.user_id FROM tenants t \
+    // One project per tenant, led by its owner, with its member in it: every request belongs to
+    // a project, and the member's list is bounded by their projects as in production.
+    sqlx::query(&format!(
+        "INSERT INTO projects (tenant_id, code, title, description, sector, start_date, created_at, updated_at) \
+         SELECT id, 'main', 'Main project', '', sector, '2026-01-01', {now}, {now} FROM tenants \
+         WHERE slug LIKE 'campus-%'"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO project_members (project_id, tenant_id, user_id, role, added_at) \
+         SELECT p.id, p.tenant_id, m.user_id, CASE m.role WHEN 'owner' THEN 'lead' ELSE 'member' END, {now} \
+         FROM projects p JOIN tenants t ON t.id = p.tenant_id \
+         JOIN memberships m ON m.tenant_id = p.tenant_id WHERE t.slug LIKE 'campus-%'"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    // (tenant id, sector, owner id, member id, project id) of each generated tenant, in slug order.
+    let people: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.sector, o.user_id, m.user_id, p.id FROM tenants t \
          JOIN memberships o ON o.tenant_id = t.id AND o.role = 'owner' \
          JOIN memberships m ON m.tenant_id = t.id AND m.role = 'member' \
+         JOIN projects p ON p.tenant_id = t.id \
          WHERE t.slug LIKE 'campus-%' ORDER BY t.slug",
     )
     .fetch_all(&mut *tx)
@@ -179,7 +197,7 @@ pub async fn build(db: &Db, tenants: usize, requests: usize) -> Result<Campus, B
         "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, \
          justification, sector, classification, site_id, gpu_model, gpus, start_date, end_date, \
          approved_gpus, approved_start, approved_end, decision_note, idempotency_key, policy_version, \
-         catalogue_revision, created_at, updated_at)",
+         catalogue_revision, created_at, updated_at, project_id)",
         request_rows(&people, &pools, requests, now),
     )
     .await?;
@@ -235,7 +253,7 @@ fn unix(date: Date) -> i64 {
 /// The requests' rows: the benchmark tenant's spread evenly through the sequence (so through
 /// the ids), the others' dealt round the other tenants.
 fn request_rows<'a>(
-    people: &'a [(i64, String, i64, i64)],
+    people: &'a [(i64, String, i64, i64, i64)],
     pools: &'a Pools,
     requests: usize,
     now: i64,
@@ -252,7 +270,7 @@ fn request_rows<'a>(
             dealt += 1;
             &people[1 + (dealt - 1) % others]
         };
-        let (tenant_id, sector, owner, member) = person;
+        let (tenant_id, sector, owner, member, project) = person;
         let requester = if rng.chance(50) { owner } else { member };
         let status = draw_status(&mut rng);
         let pending = matches!(status, "draft" | "submitted" | "endorsed");
@@ -290,7 +308,7 @@ fn request_rows<'a>(
             "({tenant_id}, {requester}, 'new', '{status}', '{TITLE} {n}', \
              'Training and evaluation runs for the campus benchmark.', '{sector}', \
              '{classification}', {}, '{}', {gpus}, '{start}', '{end}', {approved}, {note}, \
-             'campus-{n}', {versions}, {created}, {updated})",
+             'campus-{n}', {versions}, {created}, {updated}, {project})",
             pool.site_id, pool.model
         )
     })

@@ -9,14 +9,15 @@ export const DEMO_USERS = {
   admin: 'admin@guichet.test',
   // Université de Palaiseau
   camille: 'camille.roux@univ-palaiseau.test', // owner
-  hugo: 'hugo.martin@univ-palaiseau.test', // member
+  hugo: 'hugo.martin@univ-palaiseau.test', // member, lead of the project `climate`
+  lea: 'lea.dubois@univ-palaiseau.test', // member, lead of `ai4science` and `french-llm`
   ines: 'ines.petit@univ-palaiseau.test', // auditor
   // Groupe hospitalier Seine-Est
   nadia: 'nadia.benali@ghu-seine-est.test', // owner
   louis: 'louis.girard@ghu-seine-est.test', // member
   // Aléa Labs
   zoe: 'zoe.lambert@alea-labs.test', // owner
-  theo: 'theo.fournier@alea-labs.test', // member
+  theo: 'theo.fournier@alea-labs.test', // member, viewer of the project `foundation`
   // Rheinwerk Energie GmbH
   jonas: 'jonas.weber@rheinwerk.test', // owner
   lena: 'lena.schmidt@rheinwerk.test', // member

@@ -19,6 +19,8 @@ async function signedIn(browser: Browser, testInfo: TestInfo, email: string): Pr
 
 interface Ask {
   title: string;
+  /** The project's id, as `/projects/:id` names it. */
+  project?: string;
   gpus: number;
   start: number;
   end: number;
@@ -31,8 +33,11 @@ interface Ask {
  * (TODO: /requests/new does not hydrate yet: tachys reports a hydration mismatch there).
  */
 async function submitRequest(page: Page, ask: Ask): Promise<string> {
-  await page.goto('/requests/new');
-  await page.getByLabel('Project title').fill(ask.title);
+  await page.goto(ask.project ? `/requests/new?project=${ask.project}` : '/requests/new');
+  // Someone in several projects chooses one (the first offered, unless the address named one).
+  const project = page.getByLabel('Project', { exact: true });
+  if ((await project.inputValue()) === '') await project.selectOption({ index: 1 });
+  await page.getByLabel('Title of the work').fill(ask.title);
   await page
     .getByLabel('Justification')
     .fill('Training a model on public data for the campus research groups.');
@@ -44,7 +49,8 @@ async function submitRequest(page: Page, ask: Ask): Promise<string> {
   await page.getByLabel('End (first day no longer needed)', { exact: true }).fill(day(ask.end));
   await page.getByLabel('End (first day no longer needed)', { exact: true }).blur();
   const site = ask.site ?? 'Dugny';
-  const option = page.locator('.site-option').filter({ hasText: site });
+  // By the site's own name: a card also names its operator, which other sites may share.
+  const option = page.locator('.site-option').filter({ has: page.getByRole('radio', { name: site }) });
   await expect(option.getByText('Eligible', { exact: true })).toBeVisible();
   await expect(option).toContainText(/\d+ of 256 free/);
   await option.getByLabel(site).check();

@@ -426,7 +426,8 @@ async fn an_active_session_outlives_its_idle_timeout_and_an_idle_one_ends() {
     let who = idle.call("whoami", &[]).await;
     assert_eq!(who.json(), serde_json::Value::Null, "{}", who.body);
     let page = idle.get("/account").await;
-    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location"), Some("/login?next=/account"));
 }
 
 #[tokio::test]

@@ -42,3 +42,160 @@ async fn the_pool_days_migration_counts_the_quotas_granted_before_it() {
     assert_eq!(rebuilt, days, "on {}", backend_name());
     app.assert_pool_days_agree().await;
 }
+
+/// 0009 (projects) over a copy of today's demo database, as it stood before projects
+/// (`fixtures/demo_before_projects.sql`, schema version 8): every tenant gets a project
+/// `general` led by its first owner, with its members in it; every request moves into its
+/// tenant's; nothing is lost (requests, timeline, notifications); the new status is allowed and
+/// a request without a project is not.
+#[tokio::test]
+async fn the_projects_migration_moves_todays_demo_database_into_a_project_per_tenant() {
+    use sqlx::any::AnyPoolOptions;
+    sqlx::any::install_default_drivers();
+    let raw = common::fresh_database_url().await;
+    let postgres = raw.starts_with("postgres");
+    let url = if postgres {
+        raw
+    } else {
+        format!("{raw}?mode=rwc")
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    if !postgres {
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let folder = format!(
+        "{}/../migrations/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        backend_name()
+    );
+    let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(&folder))
+        .await
+        .unwrap();
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version <= 8)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+
+    let fixture = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/demo_before_projects.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    if postgres {
+        sqlx::query("SET LOCAL guichet.scope = 'platform'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    sqlx::raw_sql(&fixture).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let count = |table: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            if postgres {
+                sqlx::query("SET LOCAL guichet.scope = 'platform'")
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+            n
+        }
+    };
+    let requests = count("quota_requests").await;
+    let events = count("request_events").await;
+    let notes = count("notifications").await;
+    assert!(requests > 0 && events > 0 && notes > 0);
+
+    // The portal's own start-up applies what is pending: 0009 and after.
+    let db = app::server::Db::connect(&app::server::config::DatabaseUrl::new(url.clone()), 1)
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+
+    assert_eq!(count("quota_requests").await, requests);
+    assert_eq!(count("request_events").await, events);
+    assert_eq!(count("notifications").await, notes);
+    let mut tx = pool.begin().await.unwrap();
+    if postgres {
+        sqlx::query("SET LOCAL guichet.scope = 'platform'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    } else {
+        let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap_or_default();
+        assert!(broken.is_empty(), "broken references: {broken:?}");
+    }
+    let (tenants, generals): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM tenants), \
+         (SELECT COUNT(*) FROM projects WHERE code = 'general')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(generals, tenants, "one project `general` per tenant");
+    let (outside,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM quota_requests r JOIN projects p ON p.id = r.project_id \
+         WHERE p.tenant_id <> r.tenant_id OR p.code <> 'general'",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(outside, 0, "every request is in its own tenant's `general`");
+    let lead: (String,) = sqlx::query_as(
+        "SELECT u.email FROM project_members pm JOIN users u ON u.id = pm.user_id \
+         JOIN projects p ON p.id = pm.project_id JOIN tenants t ON t.id = p.tenant_id \
+         WHERE t.slug = 'univ-palaiseau' AND pm.role = 'lead'",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(lead.0, "camille.roux@univ-palaiseau.test");
+    let (members_in, members): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM project_members WHERE role = 'member'), \
+         (SELECT COUNT(*) FROM memberships WHERE role = 'member')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(
+        members_in, members,
+        "every tenant member keeps sight of its requests"
+    );
+    let (one,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM quota_requests")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE quota_requests SET status = 'changes_requested' WHERE id = $1")
+        .bind(one)
+        .execute(&mut *tx)
+        .await
+        .expect("the new status is allowed");
+    let orphan = sqlx::query("UPDATE quota_requests SET project_id = NULL WHERE id = $1")
+        .bind(one)
+        .execute(&mut *tx)
+        .await;
+    assert!(orphan.is_err(), "a request needs its project");
+    drop(tx);
+    db.pool().close().await;
+    pool.close().await;
+}

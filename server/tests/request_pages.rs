@@ -9,6 +9,87 @@ use common::*;
 use serde_json::Value;
 
 #[tokio::test]
+async fn a_signed_out_deep_link_goes_to_the_sign_in_page_which_leads_back() {
+    let app = TestApp::with_demo().await;
+    for (page, back) in [
+        ("/audit", "/login?next=/audit"),
+        ("/requests/1", "/login?next=/requests/1"),
+        (
+            "/requests?status=open&page=1",
+            "/login?next=/requests%3Fstatus%3Dopen%26page%3D1",
+        ),
+    ] {
+        let r = app.anon().get(page).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}: {}", r.body);
+        assert_eq!(r.header("location"), Some(back), "{page}");
+    }
+    // The sign-in page puts the way back into its form (the plain form follows it: cross_site.rs).
+    let login = app
+        .anon()
+        .get("/login?next=/requests%3Fstatus%3Dopen%26page%3D1")
+        .await;
+    assert!(
+        login
+            .body
+            .contains(r#"name="next" value="/requests?status=open&amp;page=1""#),
+        "{}",
+        login.body
+    );
+}
+
+#[tokio::test]
+async fn pages_offer_only_what_the_role_may_do_and_say_why() {
+    let app = TestApp::with_demo().await;
+    // An auditor is told why there is no form, and offered no button that would fail.
+    let mut auditor = app.signed_in(UNIV_AUDITOR).await;
+    let form = auditor.get("/requests/new").await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN, "{}", form.body);
+    assert!(
+        form.body
+            .contains("As an auditor of Université de Palaiseau")
+            && !form.body.contains("Submit for review")
+            && !form.body.contains("Save as draft"),
+        "{}",
+        form.body
+    );
+    let list = auditor.get("/requests").await;
+    assert!(
+        !list.body.contains(r#"href="/requests/new""#),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("your role does not ask for GPUs"),
+        "{}",
+        list.body
+    );
+    let home = auditor.get("/").await;
+    assert!(
+        !home.body.contains(r#"href="/requests/new""#),
+        "{}",
+        home.body
+    );
+    // A member is offered both.
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    assert!(member
+        .get("/requests")
+        .await
+        .body
+        .contains(r#"href="/requests/new""#));
+    // A platform admin's way back from a request is the queue, not a tenant's list.
+    let mut admin = app.signed_in(ADMIN).await;
+    let page = admin.get("/requests/2").await;
+    assert!(
+        page.body.contains(r#"href="/admin/requests""#) && page.body.contains("← Request queue"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("← Requests<"), "{}", page.body);
+    let page = member.get("/requests/1").await;
+    assert!(page.body.contains("← Requests"), "{}", page.body);
+}
+
+#[tokio::test]
 async fn the_pages_render_on_the_server() {
     let app = TestApp::with_demo().await;
     let mut member = app.signed_in(HOSP_MEMBER).await;

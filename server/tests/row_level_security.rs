@@ -6,15 +6,21 @@
 
 mod common;
 
-use app::server::{config::DatabaseUrl, db::TenantScope, Db};
+use app::server::{
+    config::DatabaseUrl,
+    db::{MemberProjects, TenantScope},
+    Db,
+};
 use axum::http::StatusCode;
 use common::*;
 use sqlx::{Any, Transaction};
 use time::{Duration, OffsetDateTime};
 
 /// The tables holding a `tenant_id`, each guarded by a policy.
-const TENANT_TABLES: [&str; 6] = [
+const TENANT_TABLES: [&str; 8] = [
     "quota_requests",
+    "projects",
+    "project_members",
     "request_events",
     "memberships",
     "invitations",
@@ -429,4 +435,122 @@ async fn the_application_role_is_ordinary_and_owns_no_table() {
             "{table}: row-level security on and forced"
         );
     }
+}
+
+/// The project ids of `codes` in tenant `tenant`.
+async fn project_ids(app: &TestApp, tenant: i64, codes: &[&str]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for code in codes {
+        let (id,): (i64,) =
+            sqlx::query_as("SELECT id FROM projects WHERE tenant_id = $1 AND code = $2")
+                .bind(tenant)
+                .bind(*code)
+                .fetch_one(app.owner_pool())
+                .await
+                .unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+/// Within one tenant, a member's scope (issue 12) reaches the rows of their projects only, with
+/// no project filter in the query: requests, their timeline, the projects and their people. The
+/// university's member is in `climate` and `ai4science`; the owner's request in `french-llm` is
+/// there (the platform sees it) but not for the member, and cannot be written into.
+#[tokio::test]
+async fn a_member_scope_reaches_only_the_rows_of_its_projects() {
+    if skipped("a_member_scope_reaches_only_the_rows_of_its_projects") {
+        return;
+    }
+    let Tenants { app, a, .. } = two_tenants().await;
+    app::server::demo_activity::load_activity(&app.state)
+        .await
+        .expect("demo activity");
+    let theirs = project_ids(&app, a, &["climate", "ai4science"]).await;
+    let other = project_ids(&app, a, &["french-llm"]).await[0];
+    let (member,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(UNIV_MEMBER)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    let scope = TenantScope {
+        tenant_id: a,
+        member: Some(MemberProjects {
+            user_id: member,
+            ids: theirs.clone(),
+        }),
+    };
+    let projects_of = |sql: &'static str| {
+        let (app, scope) = (&app, scope.clone());
+        async move {
+            let mut tx = app.state.db.tenant_tx(&scope).await.unwrap();
+            let rows: Vec<(i64,)> = sqlx::query_as(sql).fetch_all(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+            rows.into_iter().map(|(p,)| p).collect::<Vec<_>>()
+        }
+    };
+    for sql in [
+        "SELECT project_id FROM quota_requests",
+        "SELECT id FROM projects",
+        "SELECT project_id FROM project_members",
+        "SELECT r.project_id FROM request_events e JOIN quota_requests r ON r.id = e.request_id",
+    ] {
+        let seen = projects_of(sql).await;
+        assert!(
+            !seen.is_empty(),
+            "{sql}: the member sees their projects' rows"
+        );
+        assert!(
+            seen.iter().all(|p| theirs.contains(p)),
+            "{sql}: only the member's projects, saw {seen:?}"
+        );
+    }
+    let (events_of_other,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM request_events e JOIN quota_requests r ON r.id = e.request_id \
+         WHERE r.project_id = $1",
+    )
+    .bind(other)
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert!(
+        events_of_other > 0,
+        "the other project has requests and a timeline"
+    );
+    let mut tx = app.state.db.tenant_tx(&scope).await.unwrap();
+    let (timeline,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM request_events")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (all_events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM request_events WHERE tenant_id = $1")
+            .bind(a)
+            .fetch_one(app.owner_pool())
+            .await
+            .unwrap();
+    assert_eq!(timeline, all_events - events_of_other);
+
+    // Writing into the other project is refused by the policy.
+    let mut tx = app.state.db.tenant_write_tx(&scope).await.unwrap();
+    let moved = sqlx::query("UPDATE quota_requests SET project_id = $1 WHERE tenant_id = $2")
+        .bind(other)
+        .bind(a)
+        .execute(&mut *tx)
+        .await;
+    assert_eq!(sqlstate(moved), REFUSED);
+    drop(tx);
+
+    // The control: without the policy, the member's scope would see the other project.
+    let owner = app.owner_pool();
+    sqlx::query("ALTER TABLE quota_requests DISABLE ROW LEVEL SECURITY")
+        .execute(owner)
+        .await
+        .unwrap();
+    let unguarded = projects_of("SELECT project_id FROM quota_requests").await;
+    sqlx::query("ALTER TABLE quota_requests ENABLE ROW LEVEL SECURITY")
+        .execute(owner)
+        .await
+        .unwrap();
+    assert!(unguarded.contains(&other), "{unguarded:?}");
 }

@@ -3,16 +3,19 @@
 //! a decision and the busiest GPU pools.
 
 use leptos::prelude::*;
+
+use crate::ui::plural;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::domain::dates::format_local;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::capacity::{capacity_overview, CapacityLoads};
 use crate::features::identity::{use_viewer, Viewer};
 use crate::features::requests::types::{NotificationItem, Paged, QueueRow, RequestSummary};
-use crate::features::requests::view::{instant, phase_badge, status_badge, UsageBar};
+use crate::features::requests::view::{phase_badge, status_badge, UsageBar};
 use crate::features::requests::{list_notifications, list_requests, request_queue};
 use crate::features::tenants::{tenant_queue, types::VerificationQueue};
 
@@ -227,6 +230,7 @@ fn TenantHome(
         .filter_map(|q| q.approved_gpus)
         .sum();
     let role = viewer.role;
+    let can_ask = role.is_some_and(|r| r.can_write());
     let waiting_on_me = open
         .rows
         .iter()
@@ -243,19 +247,26 @@ fn TenantHome(
                     <p class="eyebrow">{viewer.tenant_name.clone()} " · " {role.map(|r| r.label())}</p>
                     <h1>"Welcome back, " {viewer.name.clone()}</h1>
                 </div>
-                <A href="/requests/new" attr:class="button">"Ask for GPUs"</A>
+                {can_ask.then(|| view! { <A href="/requests/new" attr:class="button">"Ask for GPUs"</A> })}
             </div>
             <div class="stats">
                 <div class="stat"><span class="stat__value">{active_gpus}</span><span class="stat__label">"GPUs held today"</span></div>
-                <div class="stat"><span class="stat__value">{current.len()}</span><span class="stat__label">"current and upcoming quotas"</span></div>
-                <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">"requests waiting on you"</span></div>
-                <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">"unread notifications"</span></div>
+                <div class="stat"><span class="stat__value">{current.len()}</span><span class="stat__label">{plural(current.len(), "current or upcoming quota", "current and upcoming quotas")}</span></div>
+                <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">{plural(waiting_on_me, "request waiting on you", "requests waiting on you")}</span></div>
+                <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">{plural(unread, "unread notification", "unread notifications")}</span></div>
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">
-                    <h2>"Current and upcoming quotas"</h2>
+                    <div class="card__head">
+                        <h2>"Current and upcoming quotas"</h2>
+                        <a href="/quotas.csv" class="button button--small button--ghost download-csv" download="" rel="external">"Download all quotas (CSV)"</a>
+                    </div>
                     {if current.is_empty() {
-                        view! { <p class="empty">"No quota yet. " <A href="/requests/new">"Ask for GPUs"</A> "."</p> }.into_any()
+                        if can_ask {
+                            view! { <p class="empty">"No quota yet. " <A href="/requests/new">"Ask for GPUs"</A> "."</p> }.into_any()
+                        } else {
+                            view! { <p class="empty">"No quota yet."</p> }.into_any()
+                        }
                     } else {
                         view! {
                             <ul class="quota-list">
@@ -312,7 +323,7 @@ fn TenantHome(
                             <ul class="plain-list">
                                 {notes.into_iter().take(4).map(|n| view! {
                                     <li class:unread=!n.read>
-                                        <span class="small muted">{instant(n.created_at)}</span><br/>
+                                        <span class="small muted">{format_local(&n.created_at)}</span><br/>
                                         {n.text}
                                     </li>
                                 }).collect_view()}
@@ -366,9 +377,9 @@ fn AdminHome(
                 </div>
             </div>
             <div class="stats">
-                <div class="stat"><span class="stat__value">{if queue.has_more { format!("{waiting}+") } else { waiting.to_string() }}</span><span class="stat__label">"requests to decide"</span></div>
+                <div class="stat"><span class="stat__value">{if queue.has_more { format!("{waiting}+") } else { waiting.to_string() }}</span><span class="stat__label">{plural(waiting, "request to decide", "requests to decide")}</span></div>
                 <div class="stat"><span class="stat__value">{short}</span><span class="stat__label">"of them short of GPUs or not eligible"</span></div>
-                <div class="stat"><span class="stat__value">{tenants.pending_total}</span><span class="stat__label">"organisations to verify"</span></div>
+                <div class="stat"><span class="stat__value">{tenants.pending_total}</span><span class="stat__label">{plural(usize::try_from(tenants.pending_total).unwrap_or(0), "organisation to verify", "organisations to verify")}</span></div>
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">

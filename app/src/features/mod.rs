@@ -14,4 +14,5 @@ pub mod placement;
 pub mod projects;
 pub mod requests;
 pub mod review;
+pub mod search;
 pub mod tenants;

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod demo_activity;
 pub mod demo_sites;
 pub mod error;
+pub mod export;
 pub mod health;
 pub mod identity;
 pub mod members;
@@ -29,6 +30,7 @@ pub mod security;
 pub mod session_store;
 pub mod state;
 pub mod tenants;
+pub mod time_zone;
 pub mod token;
 
 pub use config::AppConfig;

@@ -15,7 +15,7 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use super::{error, health, review, security, state::AppState};
+use super::{error, export, health, review, security, state::AppState};
 use crate::{
     error::BODY_LIMIT_BYTES,
     ui::{shell, App},
@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
             "/requests/{id}/attachments/{attachment}",
             get(review::files::download),
         )
+        .merge(export::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
+use crate::ui::table::escape;
+
 use crate::error::AppError;
 
 /// The body of the "Not found" page.
@@ -17,29 +19,74 @@ pub fn NotFoundNote() -> impl IntoView {
     }
 }
 
-/// A page's error: a sign-in link for anonymous visitors (coming back here
-/// afterwards), "Not found" for what is missing or someone else's, and the
+/// The sign-in page's address that comes back to `path` (with its query) afterwards.
+pub fn login_link(path: &str, search: &str) -> String {
+    let here = if search.is_empty() || search == "?" {
+        path.to_owned()
+    } else if search.starts_with('?') {
+        format!("{path}{search}")
+    } else {
+        format!("{path}?{search}")
+    };
+    // Slashes stay readable; `?`, `&` and `=` of the page's own query are encoded.
+    format!("/login?next={}", escape(&here).replace("%2F", "/"))
+}
+
+/// A page's error: "Not found" for what is missing or someone else's, and the
 /// error's own sentence otherwise. On the server it also gives the page the
 /// error's status (a refused server function has set it already through
-/// `respond()`; a page that refuses by itself relies on this).
+/// `respond()`; a page that refuses by itself relies on this). A signed-out
+/// visitor is sent to the sign-in page, which brings them back here: the server
+/// answers the page with a redirection (303), and a page reached by a link
+/// inside the app navigates there.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    if error == AppError::Unauthenticated {
+        let location = use_location();
+        let login = login_link(
+            &location.pathname.get_untracked(),
+            &location.search.get_untracked(),
+        );
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SEE_OTHER);
+            if let Ok(value) = http::HeaderValue::from_str(&login) {
+                response.insert_header(http::header::LOCATION, value);
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let navigate = leptos_router::hooks::use_navigate();
+            let to = login.clone();
+            request_animation_frame(move || navigate(&to, Default::default()));
+        }
+        return view! {
+            <p class="form__error" role="alert">
+                "Please " <A href=login>"sign in"</A> " to see this page."
+            </p>
+        }
+        .into_any();
+    }
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(error.status());
     }
     match error {
-        AppError::Unauthenticated => {
-            let here = use_location().pathname.get_untracked();
-            let login = format!("/login?next={here}");
-            view! {
-                <p class="form__error" role="alert">
-                    "Please " <A href=login>"sign in"</A> " to see this page."
-                </p>
-            }
-            .into_any()
-        }
         AppError::NotFound => view! { <NotFoundNote/> }.into_any(),
         e => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::login_link;
+
+    #[test]
+    fn the_sign_in_link_comes_back_to_the_page_and_its_query() {
+        assert_eq!(login_link("/audit", ""), "/login?next=/audit");
+        assert_eq!(
+            login_link("/requests", "?status=open&page=2"),
+            "/login?next=/requests%3Fstatus%3Dopen%26page%3D2"
+        );
     }
 }

@@ -15,9 +15,28 @@ use leptos_router::{
 use crate::features::capacity;
 use crate::features::requests;
 use crate::features::{account, audit_log, home, identity, members, tenants};
-use crate::features::{catalogue, placement, projects};
+use crate::features::{catalogue, placement, projects, search};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
+
+/// `one` or `many`, as `n` asks: "1 request", "2 requests", "0 requests".
+pub fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_thing_is_singular_and_none_or_many_plural() {
+        assert_eq!(super::plural(1, "request", "requests"), "request");
+        assert_eq!(super::plural(0, "request", "requests"), "requests");
+        assert_eq!(super::plural(2, "request", "requests"), "requests");
+    }
+}
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -85,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id/edit") view=requests::EditDraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests") view=requests::AdminRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/capacity") view=capacity::CapacityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=requests::NotificationsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

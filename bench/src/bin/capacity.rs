@@ -47,8 +47,9 @@ async fn main() -> Result<(), BoxError> {
     let pools = Pools::load(&state.db).await?;
     // Platform scope throughout: the benchmark spans tenants, as the capacity check does.
     let mut conn = state.db.platform_tx().await?;
-    let (tenant_id, user_id): (i64, i64) = sqlx::query_as(
-        "SELECT t.id, m.user_id FROM tenants t JOIN memberships m ON m.tenant_id = t.id \
+    let (tenant_id, user_id, project_id): (i64, i64, i64) = sqlx::query_as(
+        "SELECT t.id, m.user_id, (SELECT MIN(p.id) FROM projects p WHERE p.tenant_id = t.id) \
+         FROM tenants t JOIN memberships m ON m.tenant_id = t.id \
          WHERE t.status = 'verified' AND m.role = 'owner' ORDER BY t.id LIMIT 1",
     )
     .fetch_one(&mut *conn)
@@ -73,7 +74,7 @@ async fn main() -> Result<(), BoxError> {
         let gpus = rng.range(1, 3);
         format!(
             "({tenant_id}, {user_id}, 'new', 'approved', 'Bench', 'Benchmark quota.', 'research', 'public', \
-             {}, '{}', {gpus}, '{start}', '{end}', {gpus}, '{start}', '{end}', 'bench-{n}', {now}, {now})",
+             {}, '{}', {gpus}, '{start}', '{end}', {gpus}, '{start}', '{end}', 'bench-{n}', {now}, {now}, {project_id})",
             pool.site_id, pool.model
         )
     });
@@ -81,7 +82,7 @@ async fn main() -> Result<(), BoxError> {
         &state.db,
         "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
          sector, classification, site_id, gpu_model, gpus, start_date, end_date, approved_gpus, approved_start, \
-         approved_end, idempotency_key, created_at, updated_at)",
+         approved_end, idempotency_key, created_at, updated_at, project_id)",
         rows,
     )
     .await?;
@@ -137,9 +138,10 @@ async fn main() -> Result<(), BoxError> {
         let end = start + Days::days(rng.range(7, 60));
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO quota_requests (tenant_id, requester_user_id, kind, status, project_title, justification, \
-             sector, classification, site_id, gpu_model, gpus, start_date, end_date, idempotency_key, created_at, updated_at) \
+             sector, classification, site_id, gpu_model, gpus, start_date, end_date, idempotency_key, created_at, updated_at, \
+             project_id) \
              VALUES ($1, $2, 'new', 'endorsed', 'Bench approval', 'Benchmark approval.', 'research', 'public', \
-             $3, $4, 1, $5, $6, $7, $8, $8) RETURNING id",
+             $3, $4, 1, $5, $6, $7, $8, $8, $9) RETURNING id",
         )
         .bind(tenant_id)
         .bind(user_id)
@@ -149,6 +151,7 @@ async fn main() -> Result<(), BoxError> {
         .bind(end.to_string())
         .bind(format!("bench-approval-{i}"))
         .bind(now)
+        .bind(project_id)
         .fetch_one(&mut *tx)
         .await?;
         ids.push(id);

@@ -93,9 +93,17 @@ async fn seed(url: &str) -> Result<(), BoxError> {
     .await
     .map_err(|e| format!("{e:?}"))?;
     let today = OffsetDateTime::now_utc().date();
+    // The member's first project in which they may ask for GPUs.
+    let project = {
+        let mut tx = state.db.tenant_tx(&actor.scope()).await?;
+        let open = app::server::projects::requestable(&mut tx, &actor).await?;
+        tx.commit().await?;
+        open.first().ok_or("the member has no project")?.id
+    };
     for n in 0..60_i64 {
         let form = RequestForm {
             idempotency_key: format!("bench-{n}"),
+            project: project.to_string(),
             project_title: format!("Benchmark run {n}"),
             justification: "Training runs for the list-page benchmark.".into(),
             sector: "research".into(),

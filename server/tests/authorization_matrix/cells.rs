@@ -84,9 +84,10 @@ pub(crate) fn judge(row: &Row, actor: Actor, observed: &Observed) -> Verdict {
         Err(e) => return Verdict::Fail(format!("{what}: {e}")),
     };
     let status = response.status;
+    let seen = Outcome::observed_response(response);
     match cell.code {
-        _ if cell.rule.matches(status) => Verdict::Pass,
-        Some(code) if code.matches(status) => Verdict::Known(format!(
+        _ if cell.rule == seen => Verdict::Pass,
+        Some(code) if code == seen => Verdict::Known(format!(
             "{what}: the rules say {}, the code answers {status}",
             cell.rule
         )),
@@ -172,7 +173,7 @@ pub(crate) async fn every_cell_of_the_matrix_holds() {
         for (actor, cell) in ACTORS.iter().zip(cells) {
             let cell = cell.as_ref().expect("every cell ran");
             line.push_str(&match cell {
-                Ok(r) => format!(" {} |", Outcome::observed(r.status)),
+                Ok(r) => format!(" {} |", Outcome::observed_response(r)),
                 Err(_) => " error |".to_string(),
             });
             match judge(row, *actor, cell) {

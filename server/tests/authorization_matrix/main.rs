@@ -30,6 +30,11 @@ use matrix::*;
 pub(crate) const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/authorization.md");
 pub(crate) const ROUTER_SOURCE: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../app/src/server/router.rs");
+/// The CSV exports' routes, merged into the router.
+pub(crate) const EXPORT_SOURCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../app/src/server/export/mod.rs"
+);
 
 /// The "other tenant" actor: a member of the hospital, acting on the university's objects.
 pub(crate) const OTHER_TENANT_MEMBER: &str = HOSP_MEMBER;
@@ -115,6 +120,7 @@ fn cells_parse_with_and_without_a_note() {
     assert!(Cell::parse("404 (maybe)").is_err());
     assert!(Outcome::Ok.matches(StatusCode::SEE_OTHER));
     assert!(!Outcome::Ok.matches(StatusCode::NOT_FOUND));
+    assert_eq!(Outcome::parse("sign-in"), Ok(Outcome::SignIn));
     assert_eq!(normalise_route("/requests/{id}"), "/requests/:id");
     assert_eq!(normalise_route(""), "/");
 }

@@ -65,17 +65,21 @@ impl Actor {
 pub(crate) enum Outcome {
     Ok,
     Status(u16),
+    /// A page that sends a signed-out visitor to the sign-in page, which brings them back:
+    /// 303 to `/login?next=<the page>`.
+    SignIn,
 }
 
 impl Outcome {
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
         match text.trim() {
             "ok" => Ok(Self::Ok),
+            "sign-in" => Ok(Self::SignIn),
             code @ ("401" | "403" | "404" | "409" | "422") => {
                 Ok(Self::Status(code.parse().expect("a status")))
             }
             other => Err(format!(
-                "`{other}` is not an outcome (ok, 401, 403, 404, 409 or 422)"
+                "`{other}` is not an outcome (ok, sign-in, 401, 403, 404, 409 or 422)"
             )),
         }
     }
@@ -91,12 +95,27 @@ impl Outcome {
     pub(crate) fn matches(self, status: StatusCode) -> bool {
         self == Self::observed(status)
     }
+
+    /// What a whole response shows: `SignIn` for a redirection to the sign-in page with a way
+    /// back (`server/tests/request_pages.rs` checks that it is the page asked for), else as
+    /// `observed`.
+    pub(crate) fn observed_response(response: &TestResponse) -> Self {
+        match response.header("location") {
+            Some(to)
+                if response.status == StatusCode::SEE_OTHER && to.starts_with("/login?next=/") =>
+            {
+                Self::SignIn
+            }
+            _ => Self::observed(response.status),
+        }
+    }
 }
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Ok => f.write_str("ok"),
+            Self::SignIn => f.write_str("sign-in"),
             Self::Status(code) => write!(f, "{code}"),
         }
     }
@@ -273,8 +292,10 @@ pub(crate) fn page_routes() -> BTreeSet<String> {
 /// Every `.route("…")` of the axum router (the health probes, the attachments), as the matrix
 /// names it (`/requests/:id/…`); the path may be on the line after `.route(`.
 pub(crate) fn axum_routes() -> BTreeSet<String> {
-    let source = std::fs::read_to_string(ROUTER_SOURCE)
-        .unwrap_or_else(|e| panic!("read {ROUTER_SOURCE}: {e}"));
+    let source: String = [ROUTER_SOURCE, EXPORT_SOURCE]
+        .iter()
+        .map(|file| std::fs::read_to_string(file).unwrap_or_else(|e| panic!("read {file}: {e}")))
+        .collect();
     source
         .split(".route(")
         .skip(1)

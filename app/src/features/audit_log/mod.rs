@@ -4,6 +4,8 @@
 mod api;
 mod page;
 pub mod types;
+mod words;
 
 pub use api::*;
-pub use page::{describe_detail, AuditLogPage, KNOWN_EVENTS};
+pub use page::{AuditLogPage, KNOWN_EVENTS};
+pub use words::{describe_detail, event_label};

@@ -1,11 +1,14 @@
 //! The audit log page (`/audit`): owners and auditors see their tenant's
 //! events, platform admins every event (with a tenant filter). Filters by
-//! event and outcome, newest first, 50 a page, "older" paging by id. The
-//! filters are a GET form, so the page works before the wasm loads.
+//! event, outcome and days (in the reader's time zone), newest first, 50 a page, "older" paging
+//! by id; "Download CSV" exports every page of the same filters. The filters are a GET form, so
+//! the page works before the wasm loads.
 
 use super::api::audit_events;
 use super::types::AuditPage;
-use crate::domain::dates::format_instant;
+use super::words::{describe_detail, event_label};
+use crate::domain::dates::format_local;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -41,123 +44,78 @@ pub const KNOWN_EVENTS: &[&str] = &[
     "policy_changed",
 ];
 
-/// A one-line reading of an event's details: the request and its states, the note, the rules
-/// and versions of a residency evaluation, what was granted, and any other plain field.
-pub fn describe_detail(detail: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
-    else {
-        return String::new();
-    };
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(id) = map.get("request_id").and_then(text) {
-        parts.push(format!("request #{id}"));
-    }
-    match (
-        map.get("before").and_then(text),
-        map.get("after").and_then(text),
-    ) {
-        (Some(b), Some(a)) => {
-            parts.push(format!("{} → {}", b.replace('_', " "), a.replace('_', " ")))
-        }
-        (None, Some(a)) => parts.push(a.replace('_', " ")),
-        _ => {}
-    }
-    if let Some(residency) = map.get("residency").and_then(|r| r.as_object()) {
-        let eligible = residency.get("eligible").and_then(|e| e.as_bool());
-        let failed: Vec<String> = residency
-            .get("rules")
-            .and_then(|r| r.as_array())
-            .map(|rules| {
-                rules
-                    .iter()
-                    .filter(|r| r.get("passed").and_then(|p| p.as_bool()) == Some(false))
-                    .filter_map(|r| r.get("rule").and_then(text))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let versions = format!(
-            "policy v{} · catalogue r{}",
-            residency
-                .get("policy_version")
-                .and_then(text)
-                .unwrap_or_default(),
-            residency
-                .get("catalogue_revision")
-                .and_then(text)
-                .unwrap_or_default()
-        );
-        parts.push(match (eligible, failed.is_empty()) {
-            (Some(true), _) => format!("residency: eligible ({versions})"),
-            (_, false) => format!("residency: fails {} ({versions})", failed.join(", ")),
-            _ => format!("residency evaluated ({versions})"),
-        });
-    }
-    if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
-        parts.push(format!(
-            "granted {} GPUs from {} to {} (exclusive)",
-            granted.get("gpus").and_then(text).unwrap_or_default(),
-            granted.get("start").and_then(text).unwrap_or_default(),
-            granted.get("end").and_then(text).unwrap_or_default()
-        ));
-    }
-    for (key, value) in &map {
-        if matches!(
-            key.as_str(),
-            "request_id" | "before" | "after" | "residency" | "granted" | "note"
-        ) {
-            continue;
-        }
-        if let Some(v) = text(value).filter(|v| !v.is_empty()) {
-            parts.push(format!("{}: {v}", key.replace('_', " ")));
-        }
-    }
-    if let Some(note) = map
-        .get("note")
-        .and_then(text)
-        .filter(|n| !n.trim().is_empty())
-    {
-        parts.push(format!("“{}”", note.trim()));
-    }
-    parts.join(" · ")
+/// The audit log's filters as the URL carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct FilterValues {
+    event: String,
+    outcome: String,
+    tenant: String,
+    from: String,
+    to: String,
 }
 
-fn query_href(event: &str, outcome: &str, tenant: &str, before: i64) -> String {
-    let mut parts = Vec::new();
-    for (key, value) in [("event", event), ("outcome", outcome), ("tenant", tenant)] {
-        if !value.is_empty() {
-            parts.push(format!("{key}={}", crate::ui::table::escape(value)));
+impl FilterValues {
+    /// The filters as query pairs, empty ones left out.
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("event", self.event.as_str()),
+            ("outcome", self.outcome.as_str()),
+            ("tenant", self.tenant.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+    }
+
+    /// `path` with the filters (and `before`, when given) as its query.
+    fn href(&self, path: &str, before: Option<i64>) -> String {
+        let mut parts: Vec<String> = self
+            .pairs()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", crate::ui::table::escape(value)))
+            .collect();
+        if let Some(before) = before {
+            parts.push(format!("before={before}"));
+        }
+        if parts.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", parts.join("&"))
         }
     }
-    parts.push(format!("before={before}"));
-    format!("/audit?{}", parts.join("&"))
 }
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
-    let param =
-        move |key: &'static str| Memo::new(move |_| query.read().get(key).unwrap_or_default());
-    let (event, outcome, tenant, before) = (
-        param("event"),
-        param("outcome"),
-        param("tenant"),
-        param("before"),
-    );
+    let values = Memo::new(move |_| {
+        let q = query.read();
+        let get = |key: &str| q.get(key).unwrap_or_default();
+        (
+            FilterValues {
+                event: get("event"),
+                outcome: get("outcome"),
+                tenant: get("tenant"),
+                from: get("from"),
+                to: get("to"),
+            },
+            get("before"),
+        )
+    });
+    let viewer = crate::features::identity::use_viewer();
     let entries = Resource::new(
-        move || (event.get(), outcome.get(), tenant.get(), before.get()),
-        |(event, outcome, tenant, before)| {
+        move || values.get(),
+        |(f, before)| {
             let some = |s: String| (!s.is_empty()).then_some(s);
             audit_events(
-                some(event),
-                some(outcome),
-                some(tenant),
+                some(f.event),
+                some(f.outcome),
+                some(f.tenant),
                 before.parse::<i64>().ok(),
+                some(f.from),
+                some(f.to),
             )
         },
     );
@@ -167,16 +125,18 @@ pub fn AuditLogPage() -> impl IntoView {
             <h1>"Audit log"</h1>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let all_tenants = viewer.await.ok().flatten().is_some_and(|v| v.platform_admin);
+                    let values = values.get_untracked().0;
                     match entries.await {
                         Ok(page) => view! {
-                            <Filters
-                                event=event.get_untracked()
-                                outcome=outcome.get_untracked()
-                                tenant=tenant.get_untracked()
-                                all_tenants=page.all_tenants
-                            />
-                            <EventTable page=page event=event.get_untracked()
-                                outcome=outcome.get_untracked() tenant=tenant.get_untracked()/>
+                            <Filters values=values.clone() all_tenants=page.all_tenants errors=None/>
+                            <p class="small muted">{format!("Times in {}. ", page.time_zone)}
+                                <a href=values.href("/audit.csv", None) class="download-csv" download="" rel="external">"Download CSV"</a>
+                            </p>
+                            <EventTable page=page values=values/>
+                        }.into_any(),
+                        Err(e) if e.only_about_fields(&["event", "outcome", "from", "to"]) => view! {
+                            <Filters values=values all_tenants errors=Some(e)/>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
@@ -187,11 +147,27 @@ pub fn AuditLogPage() -> impl IntoView {
 }
 
 #[component]
-fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) -> impl IntoView {
+fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) -> impl IntoView {
+    let FilterValues {
+        event,
+        outcome,
+        tenant,
+        from,
+        to,
+    } = values;
     let mut events: Vec<String> = KNOWN_EVENTS.iter().map(|e| (*e).to_owned()).collect();
     if !event.is_empty() && !events.contains(&event) {
         events.push(event.clone());
     }
+    let error = move |field: &str| {
+        errors
+            .as_ref()
+            .and_then(|e| e.field_message(field))
+            .map(|m| view! { <p class="field__error" id=format!("audit-{field}-error")>{m}</p> })
+    };
+    let (event_error, outcome_error, from_error, to_error) =
+        (error("event"), error("outcome"), error("from"), error("to"));
+    let described = |has: bool, id: &'static str| has.then_some(id);
     view! {
         <Form method="GET" action="/audit" attr:class="filters" attr:role="search">
             <div class="field">
@@ -200,9 +176,10 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
                     <option value="" selected=event.is_empty()>"Any event"</option>
                     {events.into_iter().map(|e| {
                         let selected = e == event;
-                        view! { <option value=e.clone() selected=selected>{e.replace('_', " ")}</option> }
+                        view! { <option value=e.clone() selected=selected>{event_label(&e)}</option> }
                     }).collect_view()}
                 </select>
+                {event_error}
             </div>
             <div class="field">
                 <label for="audit-outcome">"Outcome"</label>
@@ -211,6 +188,21 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
                     <option value="success" selected=outcome == "success">"Success"</option>
                     <option value="failure" selected=outcome == "failure">"Failure"</option>
                 </select>
+                {outcome_error}
+            </div>
+            <div class="field">
+                <label for="audit-from">"From (day)"</label>
+                <input id="audit-from" name="from" type="date" value=from
+                    aria-invalid=from_error.is_some().then_some("true")
+                    aria-describedby=described(from_error.is_some(), "audit-from-error")/>
+                {from_error}
+            </div>
+            <div class="field">
+                <label for="audit-to">"To (day, included)"</label>
+                <input id="audit-to" name="to" type="date" value=to
+                    aria-invalid=to_error.is_some().then_some("true")
+                    aria-describedby=described(to_error.is_some(), "audit-to-error")/>
+                {to_error}
             </div>
             {all_tenants.then(|| view! {
                 <div class="field">
@@ -224,11 +216,9 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
 }
 
 #[component]
-fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -> impl IntoView {
+fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
     let all_tenants = page.all_tenants;
-    let older = page
-        .older_than
-        .map(|id| query_href(&event, &outcome, &tenant, id));
+    let older = page.older_than.map(|id| values.href("/audit", Some(id)));
     if page.entries.is_empty() {
         return view! { <p>"No event matches."</p> }.into_any();
     }
@@ -249,8 +239,8 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                 <tbody>
                     {page.entries.into_iter().map(|e| view! {
                         <tr>
-                            <td class="nowrap" data-label="When">{format_instant(e.at)}</td>
-                            <td data-label="Event">{e.event.replace('_', " ")}</td>
+                            <td class="nowrap" data-label="When"><time>{format_local(&e.at)}</time></td>
+                            <td data-label="Event">{event_label(&e.event)}</td>
                             <td data-label="Outcome">
                                 {if e.success {
                                     view! { <span class="badge badge--ok">"Success"</span> }
@@ -258,7 +248,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                                     view! { <span class="badge badge--bad">"Failure"</span> }
                                 }}
                             </td>
-                            <td data-label="Who">{e.actor_email.clone().unwrap_or_default()}</td>
+                            <td data-label="Who">{e.actor_email.clone().unwrap_or_else(|| "—".to_owned())}</td>
                             {all_tenants.then(|| view! {
                                 <td data-label="Organisation">{e.tenant_name.clone().unwrap_or_default()}</td>
                             })}
@@ -266,7 +256,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                             <td class="audit-detail" data-label="Details">
                                 {describe_detail(&e.detail)}
                                 {(e.detail.len() > 2).then(|| view! {
-                                    <details><summary class="small">"Raw details"</summary><code>{e.detail.clone()}</code></details>
+                                    <details><summary class="small">"As recorded"</summary><code>{e.detail.clone()}</code></details>
                                 })}
                             </td>
                         </tr>
@@ -284,37 +274,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instants_read_as_utc_minutes() {
-        assert_eq!(format_instant(0), "1970-01-01 00:00 UTC");
-    }
-
-    #[test]
-    fn details_read_as_one_line() {
-        let detail = r#"{"request_id":7,"before":"endorsed","after":"partially_approved","note":"Half now.",
-            "residency":{"eligible":true,"rules":[{"rule":"G1","passed":true}],"policy_version":1,"catalogue_revision":3},
-            "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"}}"#;
+    fn the_older_and_csv_links_keep_the_filters() {
+        let values = FilterValues {
+            event: "login".into(),
+            tenant: "a b".into(),
+            from: "2026-12-01".into(),
+            ..FilterValues::default()
+        };
         assert_eq!(
-            describe_detail(detail),
-            "request #7 · endorsed → partially approved · residency: eligible (policy v1 · catalogue r3) \
-             · granted 8 GPUs from 2027-01-01 to 2027-02-01 (exclusive) · “Half now.”"
-        );
-        let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
-        assert_eq!(
-            describe_detail(failed),
-            "residency: fails H1 (policy v2 · catalogue r5)"
+            values.href("/audit", Some(7)),
+            "/audit?event=login&tenant=a%20b&from=2026-12-01&before=7"
         );
         assert_eq!(
-            describe_detail(r#"{"email":"a@b.test"}"#),
-            "email: a@b.test"
-        );
-        assert_eq!(describe_detail("not json"), "");
-    }
-
-    #[test]
-    fn the_older_link_keeps_the_filters() {
-        assert_eq!(
-            query_href("login", "", "a b", 7),
-            "/audit?event=login&tenant=a%20b&before=7"
+            values.href("/audit.csv", None),
+            "/audit.csv?event=login&tenant=a%20b&from=2026-12-01"
         );
     }
 }

@@ -151,8 +151,9 @@ pub fn svg(id: &str, title: &str, available: u32, weeks: &[String], peaks: &[u32
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
          width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
          <title id=\"{id}-title\">{}</title>\
-         <desc id=\"{id}-desc\">Peak GPUs committed each week against {available} available; {busy} week(s) above 80 %.</desc>",
-        escape(title)
+         <desc id=\"{id}-desc\">Peak GPUs committed each week against {available} available; {busy} {} above 80 %.</desc>",
+        escape(title),
+        if busy == 1 { "week" } else { "weeks" }
     );
     s.push_str(&format!(
         "<line class=\"chart__axis\" x1=\"{MARGIN_LEFT}\" y1=\"{bottom}\" x2=\"{WIDTH}\" y2=\"{bottom}\" stroke=\"#555\" stroke-width=\"1\"/>\
@@ -180,15 +181,16 @@ pub fn svg(id: &str, title: &str, available: u32, weeks: &[String], peaks: &[u32
             bar.level.label(),
         ));
     }
-    if let (Some(first), Some(last)) = (weeks.first(), weeks.last()) {
-        s.push_str(&format!(
-            "<text class=\"chart__label\" x=\"{MARGIN_LEFT}\" y=\"{}\" font-size=\"11\" fill=\"#333\">{}</text>\
-             <text class=\"chart__label\" x=\"{WIDTH}\" y=\"{}\" text-anchor=\"end\" font-size=\"11\" fill=\"#333\">{}</text>",
-            HEIGHT - 6,
-            escape(first),
-            HEIGHT - 6,
-            escape(last),
-        ));
+    // The date axis: the first day of every fourth week, under its bar.
+    for (i, bar) in g.bars.iter().enumerate().step_by(4) {
+        if let Some(week) = weeks.get(i) {
+            s.push_str(&format!(
+                "<text class=\"chart__label\" x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#333\">{}</text>",
+                bar.x,
+                HEIGHT - 6,
+                escape(&super::day_month(week)),
+            ));
+        }
     }
     s.push_str(&format!(
         "<line class=\"chart__available\" x1=\"{MARGIN_LEFT}\" y1=\"{y}\" x2=\"{WIDTH}\" y2=\"{y}\" stroke=\"#1b1b1b\" \
@@ -258,7 +260,7 @@ mod tests {
         assert!(s.contains(
             "<title>Week of 2027-01-11: 250 of 256 GPUs committed (busy: above 80 %)</title>"
         ));
-        assert!(s.contains("1 week(s) above 80 %"));
+        assert!(s.contains("1 week above 80 %"));
         assert_eq!(s.matches("<rect").count(), 2);
         assert!(!s.contains("style="));
     }

@@ -38,14 +38,17 @@ pub fn summary(pool: &PoolLoad, weeks: &[String]) -> String {
     }
     format!(
         "Busiest week: {}, with {peak} of {} GPUs committed; {busy} of {} weeks above 80 %.",
-        weeks.get(i).map(String::as_str).unwrap_or("?"),
+        weeks
+            .get(i)
+            .map(|w| format!("the week of {} {}", day_month(w), w.get(..4).unwrap_or("")))
+            .unwrap_or_default(),
         pool.available,
         pool.peaks.len()
     )
 }
 
 /// "7 Dec" from an ISO date, for the heat map's column heads.
-fn day_month(iso: &str) -> String {
+pub(crate) fn day_month(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -91,7 +94,7 @@ pub fn CapacityPage() -> impl IntoView {
             <div class="page-head">
                 <div>
                     <h1>"Capacity, next 26 weeks"</h1>
-                    <p class="page-head__lead">"The most GPUs committed by approved quotas on any day of each week, against those that may be promised (installed less the reserve). Above 80 % is orange; above 100 % would be red."</p>
+                    <p class="page-head__lead">"The most GPUs committed by approved quotas on any day of each week, against those that may be promised (installed less the reserve). Weeks above 80 % are hatched; above 100 % would be cross-hatched."</p>
                 </div>
             </div>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -99,7 +102,13 @@ pub fn CapacityPage() -> impl IntoView {
                     match data.await {
                         Ok(o) => {
                             let chosen = site();
-                            view! { <HeatMap loads=o.clone()/> <Charts loads=o chosen/> }.into_any()
+                            let (busy, empty) = split_empty(o.pools);
+                            let loads = CapacityLoads { weeks: o.weeks, pools: busy };
+                            view! {
+                                <HeatMap loads=loads.clone()/>
+                                <EmptyPools pools=empty/>
+                                <Charts loads chosen/>
+                            }.into_any()
                         }
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
@@ -109,12 +118,29 @@ pub fn CapacityPage() -> impl IntoView {
     }
 }
 
-/// Every pool by week in one table: the busiest weeks stand out at a glance.
+/// The pools with something committed in the weeks shown, and those without (folded away).
+pub fn split_empty(pools: Vec<PoolLoad>) -> (Vec<PoolLoad>, Vec<PoolLoad>) {
+    pools
+        .into_iter()
+        .partition(|p| p.peaks.iter().any(|&g| g > 0))
+}
+
+/// "Week of 7 Dec 2026" from an ISO date.
+fn week_of(iso: &str) -> String {
+    format!("Week of {} {}", day_month(iso), iso.get(..4).unwrap_or(""))
+}
+
+/// Every pool by week in one table: the busiest weeks stand out at a glance, and each cell
+/// says its share in numbers (no colour needed; busy and over-committed weeks are hatched).
 #[component]
 fn HeatMap(loads: CapacityLoads) -> impl IntoView {
     let weeks = loads.weeks.clone();
+    if loads.pools.is_empty() {
+        return view! { <p class="empty">"Nothing is committed on any pool over the next 26 weeks."</p> }.into_any();
+    }
     view! {
-        <div class="table-wrap heatmap-wrap">
+        <p class="heatmap-hint small muted">"Percent of each pool's GPUs committed at the busiest moment of each week (weeks start on the date shown). On a small screen, slide the table sideways for later weeks."</p>
+        <div class="table-wrap heatmap-wrap" data-scroll="x" tabindex="0" role="region" aria-label="Heat map of committed GPUs">
             <table class="heatmap">
                 <caption>"Share of each pool committed, week by week"</caption>
                 <thead>
@@ -131,10 +157,11 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
                                 <th scope="row"><a href=anchor>{p.site_name.clone()} " · " {p.gpu_model.clone()}</a></th>
                                 {p.peaks.iter().zip(&weeks).map(|(&peak, week)| {
                                     let pct = u64::from(peak) * 100 / u64::from(p.available.max(1));
-                                    let label = format!("Week of {week}: {peak} of {} GPUs ({pct} %)", p.available);
+                                    let label = format!("{}: {peak} of {} GPUs ({pct} %)", week_of(week), p.available);
                                     let title = label.clone();
                                     view! {
                                         <td class=heat_class(peak, p.available) title=title>
+                                            <span aria-hidden="true">{pct}</span>
                                             <span class="visually-hidden">{label}</span>
                                         </td>
                                     }
@@ -146,12 +173,62 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
             </table>
         </div>
         <p class="heatmap-legend small muted">
-            <span class="heat heat--0"></span> " none "
-            <span class="heat heat--2"></span> " up to 40 % "
-            <span class="heat heat--4"></span> " up to 80 % "
-            <span class="heat heat--busy"></span> " above 80 % "
-            <span class="heat heat--over"></span> " above 100 %"
+            <span class="heatmap-legend__item"><span class="heat heat--0"></span> "none"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--2"></span> "up to 40 %"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--4"></span> "up to 80 %"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--busy"></span> "above 80 % (hatched)"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--over"></span> "above 100 % (cross-hatched)"</span>
         </p>
+    }
+    .into_any()
+}
+
+/// The pools with nothing committed, one line each, folded away.
+#[component]
+fn EmptyPools(pools: Vec<PoolLoad>) -> impl IntoView {
+    (!pools.is_empty()).then(|| {
+        let count = pools.len();
+        let summary = if count == 1 {
+            "1 pool with nothing committed".to_owned()
+        } else {
+            format!("{count} pools with nothing committed")
+        };
+        view! {
+            <details class="card empty-pools">
+                <summary>{summary}</summary>
+                <ul class="plain-list">
+                    {pools.into_iter().map(|p| view! {
+                        <li>{p.site_name} " · " {p.gpu_model} " — " {p.available} " GPUs free every week"</li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    })
+}
+
+/// Each week of a pool, for reading without the chart (and on a touch screen, where the bars'
+/// tooltips do not open).
+#[component]
+fn WeekList(pool: PoolLoad, weeks: Vec<String>) -> impl IntoView {
+    view! {
+        <details class="week-list">
+            <summary>"Week by week"</summary>
+            <table class="stack">
+                <thead><tr><th scope="col">"Week"</th><th scope="col" class="num">"Committed"</th><th scope="col" class="num">"Share"</th></tr></thead>
+                <tbody>
+                    {pool.peaks.iter().zip(&weeks).map(|(&peak, week)| {
+                        let pct = u64::from(peak) * 100 / u64::from(pool.available.max(1));
+                        view! {
+                            <tr>
+                                <td data-label="Week">{week_of(week)}</td>
+                                <td class="num" data-label="Committed">{peak} " of " {pool.available}</td>
+                                <td class="num" data-label="Share">{pct} " %"</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
     }
 }
 
@@ -183,8 +260,9 @@ fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
                 view! {
                     <article class="card" id=id>
                         <h2>{title}</h2>
-                        <div class="chart-wrap" inner_html=svg></div>
+                        <div class="chart-wrap" data-scroll="x" inner_html=svg></div>
                         <p class="small">{text}</p>
+                        <WeekList pool=p.clone() weeks=weeks.clone()/>
                     </article>
                 }
             }).collect_view()}
@@ -195,6 +273,22 @@ fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pools_with_nothing_committed_are_set_apart() {
+        let pool = |slug: &str, peaks: Vec<u32>| PoolLoad {
+            site_slug: slug.into(),
+            site_name: slug.into(),
+            gpu_model: "H100".into(),
+            available: 10,
+            peaks,
+        };
+        let (busy, empty) = split_empty(vec![pool("a", vec![0, 3]), pool("b", vec![0, 0])]);
+        assert_eq!(busy.len(), 1);
+        assert_eq!(busy[0].site_slug, "a");
+        assert_eq!(empty[0].site_slug, "b");
+        assert_eq!(week_of("2026-12-07"), "Week of 7 Dec 2026");
+    }
 
     #[test]
     fn week_heads_read_as_day_and_month() {

@@ -22,11 +22,11 @@ pub fn shareholder_cells(h: Shareholder) -> impl IntoView {
         (false, false) => "—",
     };
     view! {
-        <td>{h.name}</td>
-        <td>{h.country.name()}</td>
-        <td class="num">{h.capital.to_string()}</td>
-        <td class="num">{h.voting.to_string()}</td>
-        <td>{rights}</td>
+        <td data-label="Shareholder">{h.name}</td>
+        <td data-label="Country">{h.country.name()}</td>
+        <td class="num" data-label="Capital">{h.capital.to_string()}</td>
+        <td class="num" data-label="Voting">{h.voting.to_string()}</td>
+        <td data-label="Rights">{rights}</td>
     }
 }
 
@@ -149,13 +149,13 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
             <p>"Administration and support reach tenant data from: " {admin}</p>
             <h3>"GPUs"</h3>
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead><tr><th>"Model"</th><th class="num">"Installed"</th><th class="num">"Reserve"</th><th class="num">"Available"</th></tr></thead>
                     <tbody>
                         {site.gpus.into_iter().map(|g| {
                             let available = g.available();
                             view! {
-                                <tr><td>{g.model}</td><td class="num">{g.installed}</td><td class="num">{g.reserve}</td><td class="num">{available}</td></tr>
+                                <tr><td data-label="Model">{g.model}</td><td class="num" data-label="Installed">{g.installed}</td><td class="num" data-label="Reserve">{g.reserve}</td><td class="num" data-label="Available">{available}</td></tr>
                             }
                         }).collect_view()}
                     </tbody>
@@ -163,7 +163,7 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
             </div>
             <h3>"Certifications"</h3>
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead><tr><th>"Type"</th><th>"Scope"</th><th>"Certificate"</th><th>"Valid from"</th><th>"Valid until"</th><th>"Status"</th></tr></thead>
                     <tbody>
                         {profile.certifications.into_iter().map(|c| {
@@ -171,12 +171,12 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
                             let scope = certification_scope(&c);
                             view! {
                                 <tr>
-                                    <td>{c.kind.label()}</td>
-                                    <td>{scope}</td>
-                                    <td>{c.certificate_id}</td>
-                                    <td>{c.valid_from.to_string()}</td>
-                                    <td>{c.valid_until.to_string()}</td>
-                                    <td><span class=class>{status}</span></td>
+                                    <td data-label="Type">{c.kind.label()}</td>
+                                    <td data-label="Scope">{scope}</td>
+                                    <td data-label="Certificate">{c.certificate_id}</td>
+                                    <td data-label="Valid from">{c.valid_from.to_string()}</td>
+                                    <td data-label="Valid until">{c.valid_until.to_string()}</td>
+                                    <td data-label="Status"><span class=class>{status}</span></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -185,7 +185,7 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
             </div>
             <h3>"Shareholders"</h3>
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead><tr><th>"Shareholder"</th><th>"Country"</th><th class="num">"Capital"</th><th class="num">"Voting"</th><th>"Rights"</th></tr></thead>
                     <tbody>
                         {operator.shareholders.into_iter().map(|h| view! {

@@ -65,13 +65,9 @@ pub fn OrganisationPage() -> impl IntoView {
                         Ok(org) => view! {
                             <OrganisationBody org=org invite change remove revoke leave/>
                         }.into_any(),
-                        Err(AppError::Unauthenticated) => view! {
-                            <h1>"Organisation"</h1>
-                            <p>"Please " <a href="/login?next=/organisation">"sign in"</a> " to see your organisation."</p>
-                        }.into_any(),
                         Err(e) => view! {
                             <h1>"Organisation"</h1>
-                            <p class="form__error" role="alert">{e.to_string()}</p>
+                            <crate::ui::ErrorPanel error=e/>
                         }.into_any(),
                     }
                 })}
@@ -108,7 +104,7 @@ fn OrganisationBody(
             let current_role = m.role;
             let actions = owner.then(|| {
                 view! {
-                    <td>
+                    <td data-label="">
                         <ActionForm action=change attr:class="inline-form">
                             <input type="hidden" name="user_id" value=user_id/>
                             <label for=select_id class="visually-hidden">"Role of " {label_name}</label>
@@ -130,10 +126,10 @@ fn OrganisationBody(
             });
             view! {
                 <tr>
-                    <td>{m.name.clone()} {m.is_you.then_some(" (you)")}</td>
-                    <td>{m.email.clone()}</td>
-                    <td>{role_badge(m.role)}</td>
-                    <td>{day(m.since)}</td>
+                    <td data-label="Name">{m.name.clone()} {m.is_you.then_some(" (you)")}</td>
+                    <td data-label="E-mail">{m.email.clone()}</td>
+                    <td data-label="Role">{role_badge(m.role)}</td>
+                    <td data-label="Since">{day(m.since)}</td>
                     {actions}
                 </tr>
             }
@@ -147,12 +143,12 @@ fn OrganisationBody(
             let id = i.id.to_string();
             view! {
                 <tr>
-                    <td>{i.email.clone()}</td>
-                    <td>{role_badge(i.role)}</td>
-                    <td>{day(i.sent_at)}</td>
-                    <td>{day(i.expires_at)}</td>
+                    <td data-label="E-mail">{i.email.clone()}</td>
+                    <td data-label="Role">{role_badge(i.role)}</td>
+                    <td data-label="Sent">{day(i.sent_at)}</td>
+                    <td data-label="Expires">{day(i.expires_at)}</td>
                     {owner.then(|| view! {
-                        <td>
+                        <td data-label="">
                             <ActionForm action=revoke attr:class="inline-form">
                                 <input type="hidden" name="invitation_id" value=id/>
                                 <button type="submit" class="button button--small button--ghost">"Withdraw"</button>
@@ -169,7 +165,7 @@ fn OrganisationBody(
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
         <h2>"Members"</h2>
         <div class="table-wrap">
-            <table>
+            <table class="stack">
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
@@ -187,7 +183,7 @@ fn OrganisationBody(
         {if has_invitations {
             view! {
                 <div class="table-wrap">
-                    <table>
+                    <table class="stack">
                         <thead>
                             <tr>
                                 <th scope="col">"E-mail"</th>
@@ -206,7 +202,7 @@ fn OrganisationBody(
         }}
         {owner.then(|| view! { <InviteForm invite/> })}
         <h2>"Leave"</h2>
-        <ActionForm action=leave attr:class="inline-form">
+        <ActionForm action=leave attr:class="actions">
             {move || error_of(leave.value().get()).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
             <button type="submit" class="button button--ghost">"Leave this organisation"</button>
         </ActionForm>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::{get_project, RemoveProjectMember, SetProjectMember, UpdateProject};
-use super::list::{project_window, role_badge};
+use super::list::{project_window, role_badge, standing};
 use super::types::ProjectDetail;
 use crate::domain::{identity::Sector, projects::ProjectRole};
 use crate::error::AppError;
@@ -70,11 +70,16 @@ fn ProjectBody(
     };
     let members = project
         .members
-        .iter()
-        .cloned()
+        .clone()
+        .into_iter()
         .map(|m| {
             let name = m.name.clone();
-            let actions = manage.then(|| {
+            let is_lead = m.role == ProjectRole::Lead;
+            let actions = manage.then(|| if is_lead {
+                view! {
+                    <td data-label="Change"><span class="muted">"Name another lead to change"</span></td>
+                }.into_any()
+            } else {
                 let select_id = format!("prole-{}", m.user_id);
                 let current = m.role;
                 let email = m.email.clone();
@@ -92,16 +97,14 @@ fn ProjectBody(
                             " "
                             <button type="submit" class="button button--small">"Change"</button>
                         </ActionForm>
-                        {(m.role != ProjectRole::Lead).then(|| view! {
-                            " "
-                            <ActionForm action=remove attr:class="inline-form">
-                                <input type="hidden" name="project_id" value=id.to_string()/>
-                                <input type="hidden" name="user_id" value=m.user_id.to_string()/>
-                                <button type="submit" class="button button--small button--ghost">"Remove"</button>
-                            </ActionForm>
-                        })}
+                        " "
+                        <ActionForm action=remove attr:class="inline-form">
+                            <input type="hidden" name="project_id" value=id.to_string()/>
+                            <input type="hidden" name="user_id" value=m.user_id.to_string()/>
+                            <button type="submit" class="button button--small button--ghost">"Remove"</button>
+                        </ActionForm>
                     </td>
-                }
+                }.into_any()
             });
             view! {
                 <tr>
@@ -126,7 +129,7 @@ fn ProjectBody(
         {(!project.description.is_empty()).then(|| view! { <p class="prose">{project.description.clone()}</p> })}
         <p>
             "Lead: " {p.lead_name.clone().unwrap_or_else(|| "none yet".into())}
-            " · Your role: " {role_badge(p.your_role)}
+            " · You: " {standing(p.your_role, project.tenant_role)}
         </p>
         <p>
             <A href=requests_href>{format!("Requests and quotas of this project ({} in review, {} quotas)", p.open_requests, p.quotas)}</A>

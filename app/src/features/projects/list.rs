@@ -19,6 +19,25 @@ pub(super) fn project_window(p: &ProjectSummary) -> String {
     }
 }
 
+/// The viewer's standing in a project: their project role, or what their organisation role
+/// gives them (owners and auditors see every project without belonging to it).
+pub(super) fn standing(
+    role: Option<crate::domain::projects::ProjectRole>,
+    tenant: crate::domain::tenancy::TenantRole,
+) -> AnyView {
+    use crate::domain::tenancy::TenantRole;
+    match (role, tenant) {
+        (Some(_), _) => role_badge(role),
+        (None, TenantRole::Owner) => {
+            view! { <span class="muted">"Owner of the organisation"</span> }.into_any()
+        }
+        (None, TenantRole::Auditor) => {
+            view! { <span class="muted">"Auditor (reads all)"</span> }.into_any()
+        }
+        (None, TenantRole::Member) => role_badge(None),
+    }
+}
+
 /// The badge of a person's role in a project, or a dash.
 pub(super) fn role_badge(role: Option<crate::domain::projects::ProjectRole>) -> AnyView {
     use crate::domain::projects::ProjectRole;
@@ -71,6 +90,7 @@ fn ProjectsBody(
     endorse: ServerAction<SetEndorsement>,
 ) -> impl IntoView {
     let only_yours = view.only_yours;
+    let tenant_role = view.tenant_role;
     let empty = view.projects.is_empty();
     let rows = view
         .projects
@@ -86,7 +106,7 @@ fn ProjectsBody(
                         {p.archived.then(|| view! { " " <span class="badge">"Archived"</span> })}
                     </td>
                     <td data-label="Lead">{p.lead_name.clone().unwrap_or_else(|| "No lead yet".into())}</td>
-                    <td data-label="Your role">{role_badge(p.your_role)}</td>
+                    <td data-label="Your role">{standing(p.your_role, tenant_role)}</td>
                     <td class="num" data-label="People">{p.members}</td>
                     <td class="num" data-label="In review">{p.open_requests}</td>
                     <td class="num" data-label="Quotas">{p.quotas}</td>
@@ -194,7 +214,7 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
             <div class="field">
                 <label for="p-sector">"Sector"</label>
                 <select id="p-sector" name="sector">
-                    {Sector::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Sector::Research>{s.label()}</option> }).collect_view()}
                 </select>
                 {field_error("sector")}
             </div>

@@ -10,6 +10,7 @@ use crate::domain::{
     projects::{EndorsementPolicy, ProjectRole},
     request_fields::ProjectTitle,
     slug::Slug,
+    tenancy::TenantRole,
 };
 use crate::error::{AppError, FieldErrors};
 
@@ -42,6 +43,8 @@ pub struct ProjectsView {
     pub endorsement: EndorsementPolicy,
     /// A member sees only their projects: the page says so.
     pub only_yours: bool,
+    /// The viewer's role in the organisation (owners and auditors see every project).
+    pub tenant_role: TenantRole,
 }
 
 /// A person of a project.
@@ -74,6 +77,8 @@ pub struct ProjectDetail {
     pub may_request: bool,
     /// Tenant members not in the project yet (for the add form; empty unless `may_manage`).
     pub candidates: Vec<Candidate>,
+    /// The viewer's role in the organisation.
+    pub tenant_role: TenantRole,
 }
 
 /// A project the request form offers.

@@ -9,11 +9,12 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::{get_request, request_form_options, SaveRequest};
 use super::types::{RequestDetail, SiteOption};
-use super::view::{error_view, UsageBar};
+use super::view::{error_view, BackToList, UsageBar};
 use crate::domain::identity::Sector;
-use crate::domain::lifecycle::RequestStatus;
 use crate::domain::residency::Classification;
+use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
+use crate::features::identity::Viewer;
 
 /// What the form starts with: empty, or a draft's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,21 +178,19 @@ fn RequestForm(editing: bool) -> impl IntoView {
         },
     );
     let save = ServerAction::<SaveRequest>::new();
-    let error = move || match save.value().get() {
-        Some(Err(e)) => Some(e),
-        _ => None,
-    };
     Effect::new(move |_| {
         if let Some(Ok(id)) = save.value().get() {
             let navigate = leptos_router::hooks::use_navigate();
             navigate(&format!("/requests/{id}"), Default::default());
         }
     });
+    let viewer = crate::features::identity::use_viewer();
+    let form = move || request_form_view(save, draft, first, options, touched, query);
     let title = if editing { "Edit draft" } else { "New request" };
     view! {
         <Title text=title/>
         <section class="page">
-            <p class="breadcrumb"><A href="/requests">"← Requests"</A></p>
+            <BackToList/>
             <div class="page-head">
                 <div>
                     <h1>{if editing { "Finish your draft" } else { "Ask for GPUs" }}</h1>
@@ -200,6 +199,56 @@ fn RequestForm(editing: bool) -> impl IntoView {
                     </p>
                 </div>
             </div>
+            <Transition fallback=|| view! { <p>"Loading the form…"</p> }>
+                {move || Suspend::new(async move {
+                    // Someone who may not ask for GPUs gets the reason, not a form whose buttons fail.
+                    match first.await {
+                        Err(AppError::Forbidden) => view! { <CannotAsk viewer=viewer.await.ok().flatten()/> }.into_any(),
+                        _ => form().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Why the form is not offered: auditors read, platform admins decide.
+#[component]
+fn CannotAsk(viewer: Option<Viewer>) -> impl IntoView {
+    let text = match viewer {
+        Some(v) if v.role == Some(TenantRole::Auditor) => format!(
+            "As an auditor of {}, you can read every request and quota, but not ask for GPUs. \
+             An owner of your organisation can change your role.",
+            v.tenant_name.unwrap_or_default()
+        ),
+        Some(v) if v.platform_admin && v.role.is_none() => {
+            "Platform administrators decide on requests; an organisation's members and owners ask for GPUs."
+                .to_owned()
+        }
+        _ => "Your role in this organisation does not allow asking for GPUs.".to_owned(),
+    };
+    view! {
+        <div class="card empty">
+            <p>{text}</p>
+        </div>
+    }
+}
+
+/// The request form itself.
+#[allow(clippy::too_many_arguments)]
+fn request_form_view(
+    save: ServerAction<SaveRequest>,
+    draft: Resource<Result<Option<RequestDetail>, AppError>>,
+    first: Resource<Result<super::types::FormOptions, AppError>>,
+    options: Resource<Result<super::types::FormOptions, AppError>>,
+    touched: Touched,
+    query: Memo<leptos_router::params::ParamsMap>,
+) -> impl IntoView {
+    let error = move || match save.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    view! {
             <ActionForm action=save attr:class="request-form" attr:novalidate=true>
                 {move || error().filter(|e| !e.only_about_fields(FORM_FIELDS)).map(|e| {
                     // Errors about fields the form shows stand beside them; any other (a stale
@@ -214,9 +263,9 @@ fn RequestForm(editing: bool) -> impl IntoView {
                     {move || Suspend::new(async move {
                         let (draft, first) = (draft.await, first.await);
                         match (draft, first) {
-                            (Ok(Some(d)), _) if d.summary.status != RequestStatus::Draft => view! {
+                            (Ok(Some(d)), _) if !d.summary.status.is_editable() => view! {
                                 <p class="form__error" role="alert">
-                                    "Only drafts can be edited; this request is " {d.summary.status.label().to_lowercase()} ". "
+                                    "Only drafts and requests sent back for changes can be edited; this request is " {d.summary.status.label().to_lowercase()} ". "
                                     <A href=format!("/requests/{}", d.summary.id)>"See the request"</A>
                                 </p>
                             }.into_any(),
@@ -244,7 +293,12 @@ fn RequestForm(editing: bool) -> impl IntoView {
                             match options.await {
                                 Ok(o) => {
                                     let chosen = touched.site.get_untracked().unwrap_or(initial_site);
-                                    view! { <SitePicker sites=o.sites chosen touched/> }.into_any()
+                                    view! {
+                                        {(!o.window_entered).then(|| view! {
+                                            <p class="field__hint">"Checked over the coming month until you choose your dates."</p>
+                                        })}
+                                        <SitePicker sites=o.sites chosen touched window_entered=o.window_entered/>
+                                    }.into_any()
                                 }
                                 Err(e) => error_view(e),
                             }
@@ -260,7 +314,6 @@ fn RequestForm(editing: bool) -> impl IntoView {
                     </button>
                 </div>
             </ActionForm>
-        </section>
     }
 }
 
@@ -426,17 +479,32 @@ fn Fields(
     }
 }
 
-/// Every site: eligible ones first, most free GPUs first; an ineligible site or one without the
-/// model cannot be chosen, and says why.
+/// The order of the sites: those that can be chosen first, then those in the EEA, then the most
+/// free GPUs.
+fn site_order(s: &SiteOption) -> (bool, bool, std::cmp::Reverse<u32>) {
+    (
+        !(s.eligible && s.available.is_some()),
+        !s.in_eea,
+        std::cmp::Reverse(s.free.unwrap_or(0)),
+    )
+}
+
+/// Every site with its country, operator and certificates: eligible ones first, in the EEA
+/// first; an ineligible site or one without the model cannot be chosen, and says why.
 #[component]
-fn SitePicker(sites: Vec<SiteOption>, chosen: String, touched: Touched) -> impl IntoView {
+fn SitePicker(
+    sites: Vec<SiteOption>,
+    chosen: String,
+    touched: Touched,
+    window_entered: bool,
+) -> impl IntoView {
+    let over = if window_entered {
+        " free over the whole window"
+    } else {
+        " free over the coming month"
+    };
     let mut sites = sites;
-    sites.sort_by_key(|s| {
-        (
-            !(s.eligible && s.available.is_some()),
-            std::cmp::Reverse(s.free.unwrap_or(0)),
-        )
-    });
+    sites.sort_by_key(site_order);
     view! {
         <ul class="site-picker">
             {sites.into_iter().map(|s| {
@@ -448,7 +516,7 @@ fn SitePicker(sites: Vec<SiteOption>, chosen: String, touched: Touched) -> impl 
                     (Some(free), Some(available)) => view! {
                         <UsageBar used=available.saturating_sub(free) adding=0 available/>
                         <span class="site-option__free">
-                            <strong>{free}</strong> " of " {available} " free over the whole window"
+                            <strong>{free}</strong> " of " {available} {over}
                             {(free == 0).then(|| view! { " — " <span class="badge badge--warn">"Full"</span> })}
                         </span>
                     }.into_any(),
@@ -466,6 +534,16 @@ fn SitePicker(sites: Vec<SiteOption>, chosen: String, touched: Touched) -> impl 
                                 view! { <span class="badge badge--bad">"Not eligible"</span> }.into_any()
                             }}
                         </div>
+                        <p class="site-option__where">
+                            {s.country.clone()} {(!s.in_eea).then_some(" (outside the EEA)")} " · " {s.operator.clone()}
+                        </p>
+                        <p class="site-option__certs">
+                            {if s.certificates.is_empty() {
+                                "No certificate in force.".to_owned()
+                            } else {
+                                s.certificates.join(" · ")
+                            }}
+                        </p>
                         {capacity}
                         {(!s.failures.is_empty()).then(|| view! {
                             <ul class="site-option__why">

@@ -6,7 +6,7 @@ use leptos_router::components::{Form, A};
 
 use super::api::list_requests;
 use super::view::{error_view, granted_cell, phase_badge, status_badge, status_options};
-use crate::ui::table::{query_param, query_value, Pager, SortHeader};
+use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
 pub fn RequestsPage() -> impl IntoView {
@@ -24,6 +24,16 @@ pub fn RequestsPage() -> impl IntoView {
     );
     let projects = Resource::new(|| (), |_| crate::features::projects::list_projects());
     let filtered = move || status().is_some() || search().is_some() || project().is_some();
+    // Only those who may ask for GPUs are offered the form; an auditor is told why not.
+    let viewer = crate::features::identity::use_viewer();
+    let can_ask = move || async move {
+        viewer
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| v.role)
+            .is_some_and(|r| r.can_write())
+    };
     view! {
         <Title text="Requests"/>
         <section class="page">
@@ -32,7 +42,15 @@ pub fn RequestsPage() -> impl IntoView {
                     <h1>"GPU requests and quotas"</h1>
                     <p class="page-head__lead">"Everything your organisation asked for, and the quotas it holds."</p>
                 </div>
-                <A href="/requests/new" attr:class="button">"New request"</A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        if can_ask().await {
+                            view! { <A href="/requests/new" attr:class="button">"New request"</A> }.into_any()
+                        } else {
+                            view! { <p class="muted small">"You can read these requests; your role does not ask for GPUs."</p> }.into_any()
+                        }
+                    })}
+                </Transition>
             </div>
             <Form method="GET" action="/requests" attr:class="filters" attr:role="search">
                 <div class="field">
@@ -63,6 +81,7 @@ pub fn RequestsPage() -> impl IntoView {
                 <input type="hidden" name="dir" value=query_value("dir")/>
                 <button type="submit" class="button button--small">"Filter"</button>
                 {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">"Clear"</A> })}
+                <DownloadCsv path="/requests.csv"/>
             </Form>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -71,10 +90,11 @@ pub fn RequestsPage() -> impl IntoView {
                             if filtered() {
                                 view! { <p class="empty">"No request matches these filters."</p> }.into_any()
                             } else {
+                                let ask = can_ask().await;
                                 view! {
                                     <div class="empty card">
                                         <p>"Your organisation has not asked for GPUs yet."</p>
-                                        <A href="/requests/new" attr:class="button">"Ask for GPUs"</A>
+                                        {ask.then(|| view! { <A href="/requests/new" attr:class="button">"Ask for GPUs"</A> })}
                                     </div>
                                 }.into_any()
                             }

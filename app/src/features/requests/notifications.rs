@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::api::{unread_notifications, MarkNotificationsRead};
 use super::types::NOTIFICATION_PAGE_ROWS;
-use crate::domain::dates::format_instant as instant;
+use crate::domain::dates::format_local;
 use crate::error::AppError;
 use crate::ui::table::query_param;
 
@@ -99,15 +99,15 @@ pub fn NotificationsPage() -> impl IntoView {
                         Ok(items) => {
                             let full = items.len() >= NOTIFICATION_PAGE_ROWS;
                             view! {
-                            <div class="table-wrap"><table>
+                            <div class="table-wrap"><table class="stack">
                                 <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Request"</th><th scope="col">"Read"</th></tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|n| view! {
                                         <tr>
-                                            <td>{instant(n.created_at)}</td>
-                                            <td>{n.text}</td>
-                                            <td>{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
-                                            <td>{if n.read { view! { <span class="badge">"Read"</span> } } else { view! { <span class="badge badge--info">"New"</span> } }}</td>
+                                            <td data-label="When">{format_local(&n.created_at)}</td>
+                                            <td data-label="What">{n.text}</td>
+                                            <td data-label="Request">{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
+                                            <td data-label="Read">{if n.read { view! { <span class="badge">"Read"</span> } } else { view! { <span class="badge badge--info">"New"</span> } }}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

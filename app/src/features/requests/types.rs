@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::{
-    dates::parse_form_date,
+    dates::{parse_form_date, LocalInstant},
     identity::Sector,
     lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus},
     request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
@@ -59,6 +59,20 @@ impl RequestSummary {
 }
 
 pub use crate::domain::dates::window_label;
+pub use ending::{EndEarlyForm, EndEarlyInput};
+
+mod ending;
+
+/// The status the admin queue lists for the `status` of its URL: what waits for a decision
+/// (endorsed) when none is given, every status for `any`. The page and its CSV export read it
+/// alike.
+pub fn queue_status(raw: &str) -> Option<String> {
+    match raw.trim() {
+        "any" => None,
+        "" => Some("endorsed".to_owned()),
+        s => Some(s.to_owned()),
+    }
+}
 
 /// One page of a list: its rows, its number (from 0) and whether another follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,8 +96,8 @@ impl<T> Paged<T> {
 /// One step of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// Unix seconds.
-    pub at: i64,
+    /// When, in the reader's time zone.
+    pub at: LocalInstant,
     pub actor_name: String,
     pub from_status: Option<RequestStatus>,
     pub to_status: RequestStatus,
@@ -99,6 +113,8 @@ pub struct RequestDetail {
     pub expected_gpu_hours: Option<i64>,
     pub confidential_waiver: bool,
     pub decision_note: Option<String>,
+    /// While the request is sent back for changes: the platform admin's question.
+    pub question: Option<String>,
     pub policy_version: Option<i64>,
     pub catalogue_revision: Option<i64>,
     pub timeline: Vec<TimelineEntry>,
@@ -110,6 +126,9 @@ pub struct RequestDetail {
     pub can_change: bool,
     /// For a platform admin: residency now and capacity impact.
     pub review: Option<Review>,
+    /// For a platform admin: the quota holds GPUs and has not ended, so it may be ended or
+    /// reduced early.
+    pub can_end_early: bool,
 }
 
 /// A rule that failed for a site, for the form and the queue.
@@ -124,6 +143,12 @@ pub struct FailedRule {
 pub struct SiteOption {
     pub slug: String,
     pub name: String,
+    /// The country's name, and whether it is in the EEA.
+    pub country: String,
+    pub in_eea: bool,
+    pub operator: String,
+    /// The certificates in force on the window's first day ("HDS, until 2028-03-31").
+    pub certificates: Vec<String>,
     pub eligible: bool,
     pub failures: Vec<FailedRule>,
     /// GPUs of the chosen model the site has at all (None: the model is not installed there).
@@ -139,6 +164,8 @@ pub struct FormOptions {
     pub projects: Vec<crate::features::projects::types::ProjectOption>,
     pub gpu_models: Vec<String>,
     pub sites: Vec<SiteOption>,
+    /// Whether `sites` were checked against the person's own window (else the next 30 days).
+    pub window_entered: bool,
     pub policy_version: i64,
     pub catalogue_revision: i64,
     /// A fresh token for the form's idempotency key.
@@ -176,7 +203,8 @@ pub struct NotificationItem {
     pub id: i64,
     pub request_id: Option<i64>,
     pub text: String,
-    pub created_at: i64,
+    /// When, in the reader's time zone.
+    pub created_at: LocalInstant,
     pub read: bool,
 }
 
@@ -424,7 +452,7 @@ impl AmendForm {
 /// A platform admin's decision as typed.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionForm {
-    /// `approve`, `partially_approve` or `reject`.
+    /// `approve`, `partially_approve`, `reject` or `send_back`.
     pub decision: String,
     pub note: String,
     /// For a partial approval; empty keeps what was asked.
@@ -436,9 +464,11 @@ pub struct DecisionForm {
 /// A decision, parsed; the service checks a partial grant against what was asked.
 #[derive(Debug, Clone)]
 pub struct DecisionInput {
-    /// [`Action::Approve`], [`Action::PartiallyApprove`] or [`Action::Reject`].
+    /// [`Action::Approve`], [`Action::PartiallyApprove`], [`Action::Reject`] or
+    /// [`Action::SendBack`].
     pub action: Action,
-    /// The reason, trimmed: required except for a full approval.
+    /// The reason (the question, when sending back), trimmed: required except for a full
+    /// approval.
     pub note: String,
     /// For a partial approval; `None` keeps what was asked.
     pub approved_gpus: Option<GpuCount>,
@@ -451,9 +481,12 @@ impl DecisionForm {
     pub fn parse(&self) -> Result<DecisionInput, AppError> {
         let mut errors = FieldErrors::default();
         let action = match Action::parse(&self.decision) {
-            Ok(action) if action.is_decision() => Some(action),
+            Ok(action) if action.is_review() => Some(action),
             Ok(_) => {
-                errors.add("decision", "Choose approve, partially approve or reject.");
+                errors.add(
+                    "decision",
+                    "Choose approve, partially approve, reject or send back for changes.",
+                );
                 None
             }
             Err(m) => {
@@ -462,7 +495,12 @@ impl DecisionForm {
             }
         };
         let note = self.note.trim().to_owned();
-        if action.is_some_and(|a| a != Action::Approve) && note.is_empty() {
+        if action == Some(Action::SendBack) && note.is_empty() {
+            errors.add(
+                "note",
+                "Please write the question the requester should answer; they will see it.",
+            );
+        } else if action.is_some_and(|a| a != Action::Approve) && note.is_empty() {
             errors.add(
                 "note",
                 "Please give the reason for this decision; the requester will see it.",
@@ -497,6 +535,9 @@ pub struct SiteQuery {
     pub start: Date,
     pub end: Date,
     pub confidential_waiver: bool,
+    /// The person gave both days; otherwise the window is the next 30 days, which no refusal
+    /// may quote as theirs.
+    pub window_entered: bool,
 }
 
 impl SiteQuery {
@@ -515,16 +556,16 @@ impl SiteQuery {
                 .map_err(|e| AppError::validation("classification", e.to_string()))?,
         };
         // Read as form dates: a year far out (9999-12-31 + 30 days) would overflow.
-        let start = parse_form_date(start, "").unwrap_or(today);
-        let end = parse_form_date(end, "")
-            .ok()
-            .filter(|e| *e > start)
-            .unwrap_or(start + time::Duration::days(30));
+        let given_start = parse_form_date(start, "").ok();
+        let start = given_start.unwrap_or(today);
+        let given_end = parse_form_date(end, "").ok().filter(|e| *e > start);
+        let end = given_end.unwrap_or(start + time::Duration::days(30));
         Ok(Self {
             classification,
             start,
             end,
             confidential_waiver,
+            window_entered: given_start.is_some() && given_end.is_some(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Small pieces the request pages share: status and phase badges, instants, the granted cell.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use super::types::RequestSummary;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
@@ -11,6 +12,7 @@ pub fn status_badge(status: RequestStatus) -> impl IntoView {
     let class = match status {
         RequestStatus::Approved | RequestStatus::PartiallyApproved => "badge badge--ok",
         RequestStatus::Rejected => "badge badge--bad",
+        RequestStatus::ChangesRequested => "badge badge--warn",
         RequestStatus::Withdrawn | RequestStatus::Draft => "badge",
         RequestStatus::Submitted | RequestStatus::Endorsed => "badge badge--info",
     };
@@ -27,11 +29,20 @@ pub fn phase_badge(phase: QuotaPhase) -> impl IntoView {
     view! { <span class=class>{phase.label()}</span> }
 }
 
-/// "2026-12-01 14:05 UTC" from Unix seconds.
-pub fn instant(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
+/// A stored data classification as people read it ("Health data (HDS)").
+pub fn classification_label(stored: &str) -> String {
+    crate::domain::residency::Classification::parse(stored)
+        .map(|c| c.label().to_owned())
+        .unwrap_or_else(|_| stored.to_owned())
+}
+
+/// A stored sector as people read it.
+pub fn sector_label(stored: &str) -> String {
+    crate::domain::identity::Sector::ALL
+        .iter()
+        .find(|s| s.as_str() == stored)
+        .map(|s| s.label().to_owned())
+        .unwrap_or_else(|| stored.to_owned())
 }
 
 /// "8 GPUs, 2027-01-10 to 2027-02-08" once granted, a dash before.
@@ -89,5 +100,29 @@ pub fn UsageBar(used: u32, adding: u32, available: u32) -> impl IntoView {
             <rect class="usage-bar__adding" class:usage-bar__adding--over=over x=w(used) y="0" width=w(adding) height="6"/>
             <line class="usage-bar__limit" x1=limit.clone() x2=limit y1="0" y2="6"/>
         </svg>
+    }
+}
+
+/// The link back to the list a request came from: the queue for a platform admin (`/requests`
+/// is a tenant's list, which they may not open), the organisation's requests for everyone else.
+#[component]
+pub fn BackToList() -> impl IntoView {
+    let viewer = crate::features::identity::use_viewer();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = viewer
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|v| v.platform_admin && v.role.is_none());
+                let (href, label) = if admin {
+                    ("/admin/requests", "← Request queue")
+                } else {
+                    ("/requests", "← Requests")
+                };
+                view! { <p class="breadcrumb"><A href=href>{label}</A></p> }
+            })}
+        </Transition>
     }
 }

@@ -66,7 +66,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
         {pending_empty.then(|| view! { <p>"No organisation is waiting for verification."</p> })}
         {(!pending_empty).then(|| view! {
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead>
                         <tr>
                             <th scope="col">"Organisation"</th>
@@ -90,7 +90,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
         {decided_empty.then(|| view! { <p>"No decision yet."</p> })}
         {(!decided_empty).then(|| view! {
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead>
                         <tr>
                             <th scope="col">"Organisation"</th>
@@ -110,12 +110,12 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td>{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
-                                    <td>{country_label(&t.country)}</td>
-                                    <td>{t.registration_id.clone()}</td>
-                                    <td><span class=badge>{t.status.label()}</span></td>
-                                    <td>{t.rejection_reason.clone().unwrap_or_default()}</td>
-                                    <td>{t.decided_at.map(format_instant).unwrap_or_default()}</td>
+                                    <td data-label="Organisation">{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
+                                    <td data-label="Legal country">{country_label(&t.country)}</td>
+                                    <td data-label="Registration id">{t.registration_id.clone()}</td>
+                                    <td data-label="Decision"><span class=badge>{t.status.label()}</span></td>
+                                    <td data-label="Reason">{t.rejection_reason.clone().unwrap_or_default()}</td>
+                                    <td data-label="Decided">{t.decided_at.map(format_instant).unwrap_or_default()}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -158,14 +158,14 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     let reason_error_id = format!("{reason_id}-error");
     view! {
         <tr>
-            <td>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
-            <td>{kind_label(&tenant.kind)}</td>
-            <td>{country_label(&tenant.country)}</td>
-            <td>{tenant.registration_id.clone()}</td>
-            <td>{sector_label(&tenant.sector)}</td>
-            <td>{country_label(&tenant.parent_country)}</td>
-            <td>{format_instant(tenant.created_at)}</td>
-            <td>
+            <td data-label="Organisation">{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
+            <td data-label="Kind">{kind_label(&tenant.kind)}</td>
+            <td data-label="Legal country">{country_label(&tenant.country)}</td>
+            <td data-label="Registration id">{tenant.registration_id.clone()}</td>
+            <td data-label="Sector">{sector_label(&tenant.sector)}</td>
+            <td data-label="Parent's country">{country_label(&tenant.parent_country)}</td>
+            <td data-label="Signed up">{format_instant(tenant.created_at)}</td>
+            <td data-label="">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">
                     <input type="hidden" name="tenant_id" value=verify_id.clone()/>

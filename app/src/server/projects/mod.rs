@@ -85,6 +85,7 @@ pub async fn list(state: &AppState, actor: &TenantActor) -> ServiceResult<Projec
         may_create: actor.role() == TenantRole::Owner,
         endorsement,
         only_yours: scope.member.is_some(),
+        tenant_role: actor.role(),
     })
 }
 
@@ -144,6 +145,7 @@ pub async fn detail(
                 email,
             })
             .collect(),
+        tenant_role: actor.role(),
     })
 }
 
@@ -221,7 +223,7 @@ pub async fn set_member(
     client_ip: Option<&str>,
 ) -> ServiceResult<()> {
     let mut tx = state.db.tenant_write_tx(&actor.scope()).await?;
-    let (_, rights) = find(&mut tx, actor, project_id).await?;
+    let (project, rights) = find(&mut tx, actor, project_id).await?;
     if !rights.may_manage() {
         return Err(AppError::Forbidden.into());
     }
@@ -234,6 +236,12 @@ pub async fn set_member(
         )
         .into());
     };
+    if project.lead_user_id == Some(user_id) && new.role != ProjectRole::Lead {
+        return Err(AppError::conflict(
+            "The lead answers for the project: name another lead, and they become a member.",
+        )
+        .into());
+    }
     if tenant_role == TenantRole::Auditor {
         return Err(AppError::validation(
             "email",

@@ -112,18 +112,23 @@ pub async fn save_request(
             if current == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
                 return Err(AppError::NotFound.into());
             }
-            next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
+            // A draft, or a request sent back for changes that its requester amends.
+            let to = next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
             let project_id = match input.project {
                 Some(chosen) if chosen != row.project_id => {
                     projects::project_for_request(&mut tx, actor, Some(chosen)).await?
                 }
                 _ => row.project_id,
             };
-            let written =
-                repo::update_draft(&mut tx, actor.tenant_id(), id, project_id, input, site_id)
-                    .await?;
+            let moved = repo::Move {
+                tenant_id: actor.tenant_id(),
+                id,
+                from: current,
+                to,
+            };
+            let written = repo::update_draft(&mut tx, moved, project_id, input, site_id).await?;
             ensure_moved(&mut tx, id, written).await?;
-            (row, Some(RequestStatus::Draft))
+            (row, Some(current))
         }
         None => {
             if !actor.role().can_write() {
@@ -164,7 +169,7 @@ pub async fn save_request(
             row: &row,
             action: Action::SaveDraft,
             from,
-            to: RequestStatus::Draft,
+            to: from.unwrap_or(RequestStatus::Draft),
             actor_user_id: actor.user_id(),
             actor_email: actor.email(),
             note: "",
@@ -293,6 +298,52 @@ pub fn new_idempotency_key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// "HDS, until 2028-03-31" for each certificate of `site` valid on `day`.
+fn certificates_in_force(
+    site: &crate::domain::residency::SiteProfile,
+    day: time::Date,
+) -> Vec<String> {
+    site.certifications
+        .iter()
+        .filter(|c| c.valid_from <= day && day <= c.valid_until)
+        .map(|c| {
+            let mut name = c.kind.label().to_owned();
+            if let Some(version) = &c.version {
+                name.push(' ');
+                name.push_str(version);
+            }
+            if let Some(level) = c.eucs_level {
+                name.push(' ');
+                name.push_str(level.label());
+            }
+            format!("{name}, until {}", c.valid_until)
+        })
+        .collect()
+}
+
+/// The failed rules before the person chose a window: a reason that quotes the days the form
+/// checked in the meantime (the next 30) says what fails without them.
+fn failures_without_a_window(
+    evaluation: &crate::domain::residency::Evaluation,
+    window: &Window,
+) -> Vec<crate::features::requests::types::FailedRule> {
+    let days = [window.start.to_string(), window.last_day().to_string()];
+    evaluation
+        .failures()
+        .map(|f| crate::features::requests::types::FailedRule {
+            rule: f.rule.as_str().to_owned(),
+            reason: if days.iter().any(|d| f.reason.contains(d.as_str())) {
+                format!(
+                    "{}: no certificate is in force over the coming month. Choose your dates to check them.",
+                    f.rule.title()
+                )
+            } else {
+                f.reason.clone()
+            },
+        })
+        .collect()
+}
+
 /// For the form: each site's eligibility for this classification and window, and its free GPUs of
 /// the chosen model over the window (every site's load summed in one query).
 pub async fn form_options(
@@ -325,6 +376,7 @@ pub async fn form_options(
         .iter()
         .map(|site| {
             let evaluation = evaluate_at(&catalogue, site, &request, &tenant);
+            let profile = &site.profile;
             let (available, free) = match site.pool(gpu_model) {
                 Some(pool) => {
                     let commitments = loads.commitments(site.id, &pool.model, start, end, None);
@@ -337,10 +389,18 @@ pub async fn form_options(
                 None => (None, None),
             };
             SiteOption {
-                slug: site.profile.slug.clone(),
-                name: site.profile.name.clone(),
+                slug: profile.slug.clone(),
+                name: profile.name.clone(),
+                country: profile.country.name().to_owned(),
+                in_eea: catalogue.policy.is_eea(profile.country),
+                operator: profile.operator.name.clone(),
+                certificates: certificates_in_force(profile, start),
                 eligible: evaluation.eligible,
-                failures: failures(&evaluation),
+                failures: if query.window_entered {
+                    failures(&evaluation)
+                } else {
+                    failures_without_a_window(&evaluation, &window)
+                },
                 available,
                 free,
             }
@@ -350,6 +410,7 @@ pub async fn form_options(
         projects,
         gpu_models: catalogue.gpu_models(),
         sites,
+        window_entered: query.window_entered,
         policy_version: catalogue.policy.version,
         catalogue_revision: catalogue.revision,
         idempotency_key: new_idempotency_key(),
@@ -357,4 +418,39 @@ pub async fn form_options(
         today: today().to_string(),
         tenant_verified: status == TenantStatus::Verified,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::residency::{Evaluation, Finding, RuleId};
+
+    #[test]
+    fn before_the_person_chose_dates_no_refusal_quotes_the_days_checked_meanwhile() {
+        let day = |d: u8| time::Date::from_calendar_date(2027, time::Month::January, d).unwrap();
+        let window = Window::new(day(4), day(20)).unwrap();
+        let evaluation = Evaluation {
+            site_slug: "s".into(),
+            eligible: false,
+            findings: vec![
+                Finding::new(
+                    RuleId::H2,
+                    false,
+                    "HDS-1 expires on 2027-01-10, before 2027-01-19, the window's last day.",
+                ),
+                Finding::new(RuleId::G4, false, "Administered from the United States."),
+            ],
+            policy_version: 1,
+            catalogue_version: 1,
+            waiver_applied: false,
+        };
+        let failures = failures_without_a_window(&evaluation, &window);
+        assert!(
+            !failures[0].reason.contains("2027-01-19"),
+            "{}",
+            failures[0].reason
+        );
+        assert!(failures[0].reason.contains("Choose your dates"));
+        assert_eq!(failures[1].reason, "Administered from the United States.");
+    }
 }

@@ -41,14 +41,14 @@ pub(super) fn OperatorsSection(
             let name = op.name.clone();
             view! {
                 <tr>
-                    <td>{op.name.clone()}</td>
-                    <td>{op.registered_office.name()}</td>
-                    <td>{op.central_administration.name()}</td>
-                    <td>{op.main_establishment.name()}</td>
-                    <td>{if op.dpf_certified { "yes" } else { "no" }}</td>
-                    <td class="num">{op.shareholders.len()}</td>
-                    <td>{if sites.is_empty() { "—".to_string() } else { sites }}</td>
-                    <td>
+                    <td data-label="Operator">{op.name.clone()}</td>
+                    <td data-label="Registered office">{op.registered_office.name()}</td>
+                    <td data-label="Central administration">{op.central_administration.name()}</td>
+                    <td data-label="Main establishment">{op.main_establishment.name()}</td>
+                    <td data-label="DPF certified">{if op.dpf_certified { "Yes" } else { "No" }}</td>
+                    <td class="num" data-label="Shareholders">{op.shareholders.len()}</td>
+                    <td data-label="Sites">{if sites.is_empty() { "—".to_string() } else { sites }}</td>
+                    <td data-label="">
                         <a href=href>"Edit" <span class="visually-hidden">" " {name}</span></a>
                     </td>
                 </tr>
@@ -104,7 +104,7 @@ pub(super) fn OperatorsSection(
                 "Data Privacy Framework certification (G2) decide where sensitive and personal data may go."
             </p>
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead>
                         <tr>
                             <th>"Operator"</th><th>"Registered office"</th><th>"Central administration"</th>

@@ -29,7 +29,7 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
             view! {
                 <tr>
                     {shareholder_cells(h)}
-                    <td>
+                    <td data-label="">
                         <ActionForm action=actions.remove_holder attr:class="inline-form">
                             <input type="hidden" name="operator" value=operator_name/>
                             <input type="hidden" name="name" value=holder_name/>
@@ -53,7 +53,7 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table>
+                        <table class="stack">
                             <thead>
                                 <tr>
                                     <th>"Shareholder"</th><th>"Country"</th><th class="num">"Capital"</th>

@@ -26,12 +26,12 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
             let name = p.name.clone();
             view! {
                 <tr>
-                    <td>{p.name.clone()}</td>
-                    <td><code>{p.slug.clone()}</code></td>
-                    <td>{p.country.name()}</td>
-                    <td>{p.operator.name.clone()}</td>
-                    <td>{access.join(", ")}</td>
-                    <td>
+                    <td data-label="Site">{p.name.clone()}</td>
+                    <td data-label="Short name"><code>{p.slug.clone()}</code></td>
+                    <td data-label="Country">{p.country.name()}</td>
+                    <td data-label="Operator">{p.operator.name.clone()}</td>
+                    <td data-label="Staff reach data from">{access.join(", ")}</td>
+                    <td data-label="">
                         <a href=href>"Edit" <span class="visually-hidden">" " {name}</span></a>
                     </td>
                 </tr>
@@ -74,7 +74,7 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
                 "tenant data from (G4, S5). A site's short name names it in addresses and requests; it never changes."
             </p>
             <div class="table-wrap">
-                <table>
+                <table class="stack">
                     <thead>
                         <tr>
                             <th>"Site"</th><th>"Short name"</th><th>"Country"</th><th>"Operator"</th>

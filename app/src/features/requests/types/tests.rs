@@ -101,5 +101,10 @@ fn the_sites_query_reads_what_is_being_typed_leniently() {
     let q = SiteQuery::parse("", "", "", false, TODAY).unwrap();
     assert_eq!(q.classification, Classification::Public);
     assert_eq!((q.start, q.end), (TODAY, TODAY + time::Duration::days(30)));
+    assert!(!q.window_entered);
     assert!(SiteQuery::parse("secret", "", "", false, TODAY).is_err());
+    let half = SiteQuery::parse("", "2027-01-04", "", false, TODAY).unwrap();
+    assert!(!half.window_entered);
+    let both = SiteQuery::parse("", "2027-01-04", "2027-02-01", false, TODAY).unwrap();
+    assert!(both.window_entered);
 }

@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month};
 
@@ -17,11 +17,14 @@ use crate::domain::dates::parse_form_date;
 use crate::domain::{
     catalogue::CatalogueSnapshot,
     residency::{
-        evaluate_all, Classification, Evaluation, PlacementRequest, RuleId, TenantProfile, Window,
+        evaluate_all, Classification, Evaluation, PlacementRequest, TenantProfile, Window,
     },
 };
 use crate::error::{AppError, FieldErrors};
 use crate::features::catalogue::{get_catalogue, is_ticked};
+
+mod outcome;
+use outcome::OutcomeView;
 
 // ---------------------------------------------------------------------------------------------------------
 // Wire types and the shared (browser and server) decision
@@ -285,7 +288,7 @@ pub fn PlacementPage() -> impl IntoView {
             <h1>"Where can my data go?"</h1>
             <p class="hero__lead">
                 "Choose your data's classification and a time window: every site of the catalogue is checked "
-                "against the residency rules, and each decision gives its reasons by rule."
+                "against the residency rules, and each refusal says which rule refuses and why."
             </p>
             <PlacementFormView signals/>
             <Transition fallback=|| view! { <p>"Checking the sites…"</p> }>
@@ -309,11 +312,8 @@ pub fn PlacementPage() -> impl IntoView {
                     let server = server.clone();
                     view! {
                         {move || {
-                            let (outcome, by) = match local() {
-                                Some(outcome) => (outcome, "your browser"),
-                                None => (server.clone(), "the server"),
-                            };
-                            view! { <OutcomeView outcome by/> }
+                            let outcome = local().unwrap_or_else(|| server.clone());
+                            view! { <OutcomeView outcome/> }
                         }}
                     }
                 })}
@@ -425,102 +425,11 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                 </div>
             </Show>
             <p>
-                <button type="submit" class="button">"Check on the server"</button>
+                <button type="submit" class="button">"Check the sites"</button>
                 <span class="field__hint">
-                    " Once the page is loaded, the results below follow every change at once."
+                    " The answer below follows every change you make."
                 </span>
             </p>
         </form>
-    }
-}
-
-#[component]
-fn OutcomeView(outcome: Result<PlacementOutcome, AppError>, by: &'static str) -> impl IntoView {
-    match outcome {
-        Err(AppError::Unauthenticated) => view! {
-            <p class="form__error" role="alert">
-                "Please " <A href="/login?next=/placement">"sign in"</A> " to check where your data may go."
-            </p>
-        }
-        .into_any(),
-        Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
-        Ok(outcome) => {
-            let eligible = outcome.sites.iter().filter(|s| s.evaluation.eligible).count();
-            let total = outcome.sites.len();
-            let classification = outcome.request.classification;
-            let window = outcome.request.window;
-            view! {
-                <div class="placement-summary" aria-live="polite">
-                    <p>
-                        <strong>{eligible} " of " {total} " sites"</strong>
-                        " may host " {classification.label().to_lowercase()} " from " {window.start.to_string()}
-                        " to " {window.last_day().to_string()} " (last day) for "
-                        {outcome.tenant.name.clone()} " (" {outcome.tenant.country.name()} ")."
-                    </p>
-                    <p class="field__hint">
-                        "Policy version " <span data-testid="policy-version">{outcome.policy_version}</span>
-                        " · catalogue revision " <span data-testid="catalogue-revision">{outcome.catalogue_revision}</span>
-                        " · evaluated by " {by} "."
-                    </p>
-                </div>
-                <div class="features placement-sites">
-                    {outcome
-                        .sites
-                        .into_iter()
-                        .map(|site| view! { <SiteCard site classification/> })
-                        .collect_view()}
-                </div>
-            }
-            .into_any()
-        }
-    }
-}
-
-#[component]
-fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView {
-    let heading = format!("site-{}", site.slug);
-    let labelled_by = heading.clone();
-    let eligible = site.evaluation.eligible;
-    let c1_note = (classification == Classification::Confidential && !site.in_eea).then(|| {
-        let text = if site.evaluation.waiver_applied {
-            "This site is outside the EEA. Your C1 waiver lets confidential data go here; it will be recorded with the request."
-        } else {
-            "This site is outside the EEA. Confidential data stays in the EEA unless you waive this for the request (C1): tick the waiver above to accept this site; the waiver is recorded."
-        };
-        view! { <p class="field__hint c1-note">{text}</p> }
-    });
-    view! {
-        <article class="card site-verdict" data-site=site.slug.clone() aria-labelledby=labelled_by>
-            <h2 id=heading>{site.name.clone()}</h2>
-            <p>
-                {if eligible {
-                    view! { <span class="badge badge--ok verdict">"Eligible"</span> }.into_any()
-                } else {
-                    view! { <span class="badge badge--bad verdict">"Not eligible"</span> }.into_any()
-                }}
-                " " {site.country.clone()} " · " {site.operator.clone()}
-            </p>
-            {c1_note}
-            <ul class="findings">
-                {site
-                    .evaluation
-                    .findings
-                    .into_iter()
-                    .map(|finding| {
-                        let rule: RuleId = finding.rule;
-                        let badge = if finding.passed { "badge badge--ok" } else { "badge badge--bad" };
-                        let outcome = if finding.passed { "passed" } else { "failed" };
-                        view! {
-                            <li class="finding" data-rule=rule.as_str() data-outcome=outcome>
-                                <span class=badge title=rule.title()>{rule.as_str()}</span>
-                                " "
-                                <span class="visually-hidden">{outcome} ": "</span>
-                                {finding.reason}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </article>
     }
 }

@@ -1,0 +1,233 @@
+//! The audit log in words: an event's name and details as a person reads them (no stored codes,
+//! no Unix seconds, no lower-case enum values).
+
+use crate::domain::dates::{format_instant, parse_iso_date};
+use crate::domain::lifecycle::RequestStatus;
+use crate::domain::tenancy::TenantRole;
+
+/// "Draft saved" for `request.save_draft`; an event without a label of its own reads as its
+/// name in words ("request.send_back" → "Request: send back").
+pub fn event_label(event: &str) -> String {
+    let known = match event {
+        "signup" => "Organisation signed up",
+        "signup_requested" => "Sign-up asked for",
+        "signup_existing_address" => "Sign-up with an address already known",
+        "login" => "Signed in",
+        "logout" => "Signed out",
+        "signed_out_everywhere" => "Signed out everywhere",
+        "password_changed" => "Password changed",
+        "tenant_switched" => "Switched organisation",
+        "tenant_verified" => "Organisation verified",
+        "tenant_rejected" => "Organisation refused",
+        "invitation_sent" => "Invitation sent",
+        "invitation_revoked" => "Invitation withdrawn",
+        "invitation_accepted" => "Invitation accepted",
+        "role_changed" => "Role changed",
+        "member_removed" => "Member removed",
+        "member_left" => "Member left",
+        "platform_admin_granted" => "Made a platform administrator",
+        "request.save_draft" => "Draft saved",
+        "request.submit" => "Request submitted",
+        "request.endorse" => "Request endorsed",
+        "request.approve" => "Request approved",
+        "request.partially_approve" => "Request partly approved",
+        "request.reject" => "Request refused",
+        "request.withdraw" => "Request withdrawn",
+        "request.compliance_flag" => "Residency re-checked",
+        "catalogue_changed" => "Catalogue changed",
+        "policy_changed" => "Residency policy changed",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    let words = |s: &str| s.replace('_', " ");
+    let text = match event.split_once('.') {
+        Some((subject, action)) => format!("{}: {}", words(subject), words(action)),
+        None => words(event),
+    };
+    capitalised(&text)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A stored value as a person reads it: request statuses and roles by their labels, other codes
+/// with spaces.
+fn value_words(value: &str) -> String {
+    if let Ok(status) = RequestStatus::parse(value) {
+        return status.label().to_owned();
+    }
+    if let Ok(role) = TenantRole::parse(value) {
+        return role.label().to_owned();
+    }
+    value.replace('_', " ")
+}
+
+/// A one-line reading of an event's details: the request and its states, the note, the rules
+/// and versions of a residency evaluation, what was granted, and any other plain field. Times
+/// (`…_at`) read as dates, yes/no fields as words, identifiers of rows are left out.
+pub fn describe_detail(detail: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
+    else {
+        return String::new();
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_owned()),
+        _ => None,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(id) = map.get("request_id").and_then(text) {
+        parts.push(format!("request #{id}"));
+    }
+    let state = |key: &str| map.get(key).and_then(text).map(|s| value_words(&s));
+    match (state("before"), state("after")) {
+        (Some(b), Some(a)) => parts.push(format!("{b} → {a}")),
+        (None, Some(a)) => parts.push(a),
+        _ => {}
+    }
+    match (state("from"), state("to")) {
+        (Some(f), Some(t)) => parts.push(format!("{f} → {t}")),
+        (None, Some(t)) => parts.push(format!("to {t}")),
+        _ => {}
+    }
+    if let Some(residency) = map.get("residency").and_then(|r| r.as_object()) {
+        let eligible = residency.get("eligible").and_then(|e| e.as_bool());
+        let failed: Vec<String> = residency
+            .get("rules")
+            .and_then(|r| r.as_array())
+            .map(|rules| {
+                rules
+                    .iter()
+                    .filter(|r| r.get("passed").and_then(|p| p.as_bool()) == Some(false))
+                    .filter_map(|r| r.get("rule").and_then(text))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let versions = format!(
+            "policy version {}, catalogue revision {}",
+            residency
+                .get("policy_version")
+                .and_then(text)
+                .unwrap_or_default(),
+            residency
+                .get("catalogue_revision")
+                .and_then(text)
+                .unwrap_or_default()
+        );
+        parts.push(match (eligible, failed.is_empty()) {
+            (Some(true), _) => format!("residency rules met ({versions})"),
+            (_, false) => format!("refused by rule {} ({versions})", failed.join(", ")),
+            _ => format!("residency checked ({versions})"),
+        });
+    }
+    if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
+        let get = |k: &str| granted.get(k).and_then(text).unwrap_or_default();
+        // The stored end is the first day no longer granted; people read the last day.
+        let last_day = parse_iso_date(&get("end"))
+            .and_then(|end| end.previous_day())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| get("end"));
+        parts.push(format!(
+            "granted {} GPUs from {} to {last_day} (last day)",
+            get("gpus"),
+            get("start"),
+        ));
+    }
+    for (key, value) in &map {
+        if matches!(
+            key.as_str(),
+            "request_id" | "before" | "after" | "from" | "to" | "residency" | "granted" | "note"
+        ) || key.ends_with("_id")
+        {
+            continue;
+        }
+        let Some(v) = text(value).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        parts.push(match (key.as_str(), value) {
+            ("known_browser", serde_json::Value::Bool(true)) => "from a known browser".to_owned(),
+            ("known_browser", serde_json::Value::Bool(false)) => "from a new browser".to_owned(),
+            (k, serde_json::Value::Number(n)) if k.ends_with("_at") => format!(
+                "{}: {}",
+                key.trim_end_matches("_at").replace('_', " "),
+                n.as_i64().map(format_instant).unwrap_or(v)
+            ),
+            _ => format!("{}: {}", key.replace('_', " "), value_words(&v)),
+        });
+    }
+    if let Some(note) = map
+        .get("note")
+        .and_then(text)
+        .filter(|n| !n.trim().is_empty())
+    {
+        parts.push(format!("“{}”", note.trim()));
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_read_as_words_not_codes() {
+        assert_eq!(event_label("request.save_draft"), "Draft saved");
+        assert_eq!(event_label("login"), "Signed in");
+        assert_eq!(event_label("request.send_back"), "Request: send back");
+        assert_eq!(event_label("quota_ended"), "Quota ended");
+        for event in super::super::KNOWN_EVENTS {
+            let label = event_label(event);
+            assert!(
+                !label.contains('_') && !label.contains('.') && !label.contains(':'),
+                "{event} reads {label}"
+            );
+        }
+    }
+
+    #[test]
+    fn details_read_as_one_line() {
+        let detail = r#"{"request_id":7,"before":"endorsed","after":"partially_approved","note":"Half now.",
+            "residency":{"eligible":true,"rules":[{"rule":"G1","passed":true}],"policy_version":1,"catalogue_revision":3},
+            "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"}}"#;
+        assert_eq!(
+            describe_detail(detail),
+            "request #7 · Endorsed → Partially approved · residency rules met (policy version 1, \
+             catalogue revision 3) · granted 8 GPUs from 2027-01-01 to 2027-01-31 (last day) · “Half now.”"
+        );
+        let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
+        assert_eq!(
+            describe_detail(failed),
+            "refused by rule H1 (policy version 2, catalogue revision 5)"
+        );
+        assert_eq!(
+            describe_detail(r#"{"email":"a@b.test"}"#),
+            "email: a@b.test"
+        );
+        assert_eq!(describe_detail("not json"), "");
+    }
+
+    #[test]
+    fn times_roles_and_flags_read_as_words() {
+        let invitation = r#"{"invitation_id":3,"email":"a@b.test","role":"auditor","expires_at":0,"replaced":false}"#;
+        assert_eq!(
+            describe_detail(invitation),
+            "email: a@b.test · expires: 1970-01-01 00:00 UTC · replaced: no · role: Auditor"
+        );
+        assert_eq!(
+            describe_detail(r#"{"user_id":4,"from":"member","to":"owner"}"#),
+            "Member → Owner"
+        );
+        assert_eq!(
+            describe_detail(r#"{"known_browser":false}"#),
+            "from a new browser"
+        );
+    }
+}
