@@ -20,7 +20,7 @@ use super::{
 use crate::domain::{
     capacity::{self, Pool},
     catalogue::CatalogueSnapshot,
-    lifecycle::{self, Action, QuotaPhase, RequestKind},
+    lifecycle::{self, Action, QuotaPhase, RequestKind, RequestStatus},
 };
 use crate::error::AppError;
 use crate::features::requests::types::{Paged, QueueRow, RequestDetail, RequestSummary, Review};
