@@ -8,7 +8,7 @@ mod common;
 
 use app::server::db::{MemberProjects, TenantScope};
 use axum::http::StatusCode;
-use common::requests::{call_owned, form, message, save, with, OTHER_OWNER, OTHER_MEMBER};
+use common::requests::{call_owned, form, message, save, with, OTHER_MEMBER, OTHER_OWNER};
 use common::review::{multipart_body, FilePart, PDF};
 use common::*;
 
@@ -17,7 +17,12 @@ use common::*;
 async fn climate_request(app: &TestApp, key: &str, intent: &str) -> i64 {
     let mut member = app.signed_in(UNIV_MEMBER).await;
     let project = project_id(app, "univ-palaiseau", "climate").await;
-    save(&mut member, with(form(key), &[("project", &project.to_string())]), intent).await
+    save(
+        &mut member,
+        with(form(key), &[("project", &project.to_string())]),
+        intent,
+    )
+    .await
 }
 
 async fn project_id(app: &TestApp, tenant: &str, code: &str) -> i64 {
@@ -43,7 +48,9 @@ async fn comment(client: &mut Client, id: i64, body: &str) -> TestResponse {
 }
 
 async fn thread(client: &mut Client, id: i64) -> TestResponse {
-    client.call("review_thread", &[("id", &id.to_string())]).await
+    client
+        .call("review_thread", &[("id", &id.to_string())])
+        .await
 }
 
 /// The unread notifications' texts of `email`, through the portal.
@@ -82,7 +89,10 @@ async fn the_people_of_a_request_talk_in_one_thread_oldest_first() {
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
     let seen = seen.json();
     let comments = seen["comments"].as_array().unwrap();
-    let bodies: Vec<&str> = comments.iter().map(|c| c["body"].as_str().unwrap()).collect();
+    let bodies: Vec<&str> = comments
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
     assert_eq!(
         bodies,
         [
@@ -148,7 +158,10 @@ async fn who_does_not_see_the_request_sees_no_thread() {
     let app = TestApp::with_demo().await;
     let id = climate_request(&app, "strangers", "submit").await;
     let mut member = app.signed_in(UNIV_MEMBER).await;
-    assert_eq!(comment(&mut member, id, "First.").await.status, StatusCode::OK);
+    assert_eq!(
+        comment(&mut member, id, "First.").await.status,
+        StatusCode::OK
+    );
 
     let mut anon = app.anon();
     let r = thread(&mut anon, id).await;
@@ -166,7 +179,12 @@ async fn who_does_not_see_the_request_sees_no_thread() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{email}: {}", r.body);
     }
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM request_comments WHERE request_id = $1", id).await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_comments WHERE request_id = $1",
+            id
+        )
+        .await,
         1
     );
 
@@ -192,7 +210,10 @@ async fn a_project_viewer_reads_the_thread_and_writes_nothing() {
         "submit",
     )
     .await;
-    assert_eq!(comment(&mut zoe, id, "Model card attached.").await.status, StatusCode::OK);
+    assert_eq!(
+        comment(&mut zoe, id, "Model card attached.").await.status,
+        StatusCode::OK
+    );
 
     let mut theo = app.signed_in(OTHER_MEMBER).await;
     let seen = thread(&mut theo, id).await;
@@ -204,11 +225,21 @@ async fn a_project_viewer_reads_the_thread_and_writes_nothing() {
     let r = theo.upload(id, "dpia", &FilePart::pdf()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM request_comments WHERE request_id = $1", id).await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_comments WHERE request_id = $1",
+            id
+        )
+        .await,
         1
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM request_attachments WHERE request_id = $1", id).await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_attachments WHERE request_id = $1",
+            id
+        )
+        .await,
         0
     );
 }
@@ -219,15 +250,48 @@ async fn a_comment_says_something_in_at_most_5000_characters() {
     let id = climate_request(&app, "lengths", "submit").await;
     let mut member = app.signed_in(UNIV_MEMBER).await;
     let empty = comment(&mut member, id, " \n ").await;
-    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.body);
-    assert!(message(&empty).contains("write a comment"), "{}", empty.body);
-    let long = comment(&mut member, id, &"x".repeat(5_001)).await;
-    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", long.body);
-    assert!(message(&long).contains("at most 5,000 characters"), "{}", long.body);
-    let missing = call_owned(&mut member, "post_comment", &[("id".into(), id.to_string())]).await;
-    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", missing.body);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM request_comments WHERE request_id = $1", id).await,
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    assert!(
+        message(&empty).contains("write a comment"),
+        "{}",
+        empty.body
+    );
+    let long = comment(&mut member, id, &"x".repeat(5_001)).await;
+    assert_eq!(
+        long.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        long.body
+    );
+    assert!(
+        message(&long).contains("at most 5,000 characters"),
+        "{}",
+        long.body
+    );
+    let missing = call_owned(
+        &mut member,
+        "post_comment",
+        &[("id".into(), id.to_string())],
+    )
+    .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        missing.body
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_comments WHERE request_id = $1",
+            id
+        )
+        .await,
         0
     );
     let longest = comment(&mut member, id, &"é".repeat(5_000)).await;
@@ -304,7 +368,9 @@ async fn a_pdf_attached_by_the_requester_is_downloaded_by_the_reviewer_never_sho
     }
     // An attachment named under another request of the viewer's is not found either.
     let other = climate_request(&app, "attach-2", "submit").await;
-    let r = member.get(&format!("/requests/{other}/attachments/{attachment}")).await;
+    let r = member
+        .get(&format!("/requests/{other}/attachments/{attachment}"))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 
     // Audited in its tenant, with what was attached.
@@ -315,7 +381,10 @@ async fn a_pdf_attached_by_the_requester_is_downloaded_by_the_reviewer_never_sho
     .await
     .unwrap();
     assert!(detail.contains("\"kind\":\"dpia\""), "{detail}");
-    assert!(detail.contains(&format!("\"attachment_id\":{attachment}")), "{detail}");
+    assert!(
+        detail.contains(&format!("\"attachment_id\":{attachment}")),
+        "{detail}"
+    );
     // The requester's reviewer heard of it (the request is under review).
     assert!(notified(&app, ADMIN)
         .await
@@ -365,10 +434,7 @@ async fn only_pdfs_are_attached_with_every_problem_said_at_once() {
 
 /// The message of a validation error.
 fn message_of(r: &TestResponse) -> String {
-    r.json()["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+    r.json()["message"].as_str().unwrap_or_default().to_string()
 }
 
 #[tokio::test]
@@ -446,10 +512,18 @@ async fn a_browser_is_sent_back_to_the_request_with_the_outcome_beside_the_field
     assert_eq!(back, format!("/requests/{id}?upload=not_pdf#attachments"));
     let page = member.get(back.split('#').next().unwrap()).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("this file is not a PDF"), "{}", page.body);
+    assert!(
+        page.body.contains("this file is not a PDF"),
+        "{}",
+        page.body
+    );
 
     let r = member
-        .post_multipart(&path, multipart_body(Some("hosting_contract"), Some(&FilePart::pdf())), true)
+        .post_multipart(
+            &path,
+            multipart_body(Some("hosting_contract"), Some(&FilePart::pdf())),
+            true,
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
@@ -457,9 +531,17 @@ async fn a_browser_is_sent_back_to_the_request_with_the_outcome_beside_the_field
         Some(format!("/requests/{id}?upload=done#attachments").as_str())
     );
     let page = member.get(&format!("/requests/{id}?upload=done")).await;
-    assert!(page.body.contains("The document is attached."), "{}", page.body);
+    assert!(
+        page.body.contains("The document is attached."),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Hosting contract"), "{}", page.body);
-    assert!(page.body.contains(&format!("/requests/{id}/attachments/")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("/requests/{id}/attachments/")),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -471,12 +553,20 @@ async fn an_upload_from_another_site_is_refused() {
         .post_multipart_with(
             &format!("/requests/{id}/attachments"),
             multipart_body(Some("dpia"), Some(&FilePart::pdf())),
-            &[("origin", "https://evil.test"), ("sec-fetch-site", "cross-site")],
+            &[
+                ("origin", "https://evil.test"),
+                ("sec-fetch-site", "cross-site"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM request_attachments WHERE request_id = $1", id).await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_attachments WHERE request_id = $1",
+            id
+        )
+        .await,
         0
     );
 }
@@ -490,8 +580,14 @@ async fn on_postgres_comments_and_files_follow_their_request_with_no_filter() {
     let app = TestApp::with_demo().await;
     let id = climate_request(&app, "rls", "submit").await;
     let mut member = app.signed_in(UNIV_MEMBER).await;
-    assert_eq!(comment(&mut member, id, "Scoped.").await.status, StatusCode::OK);
-    assert_eq!(member.upload(id, "dpia", &FilePart::pdf()).await.status, StatusCode::CREATED);
+    assert_eq!(
+        comment(&mut member, id, "Scoped.").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        member.upload(id, "dpia", &FilePart::pdf()).await.status,
+        StatusCode::CREATED
+    );
 
     let (univ,): (i64,) = sqlx::query_as("SELECT id FROM tenants WHERE slug = 'univ-palaiseau'")
         .fetch_one(app.owner_pool())
@@ -515,16 +611,28 @@ async fn on_postgres_comments_and_files_follow_their_request_with_no_filter() {
             ids: lea_projects.into_iter().map(|(p,)| p).collect(),
         }),
     };
-    for table in ["request_comments", "request_attachments", "request_attachment_files"] {
+    for table in [
+        "request_comments",
+        "request_attachments",
+        "request_attachment_files",
+    ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        let mut whole = app.state.db.tenant_tx(&TenantScope::whole_tenant(univ)).await.unwrap();
+        let mut whole = app
+            .state
+            .db
+            .tenant_tx(&TenantScope::whole_tenant(univ))
+            .await
+            .unwrap();
         let (seen,): (i64,) = sqlx::query_as(&sql).fetch_one(&mut *whole).await.unwrap();
         assert_eq!(seen, 1, "{table}: the tenant's owners see it");
         whole.commit().await.unwrap();
 
         let mut other = app.state.db.tenant_tx(&lea_scope).await.unwrap();
         let (seen,): (i64,) = sqlx::query_as(&sql).fetch_one(&mut *other).await.unwrap();
-        assert_eq!(seen, 0, "{table}: another project's member sees nothing, with no filter");
+        assert_eq!(
+            seen, 0,
+            "{table}: another project's member sees nothing, with no filter"
+        );
         other.commit().await.unwrap();
     }
 }

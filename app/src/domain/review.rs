@@ -184,7 +184,7 @@ fn with_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -201,24 +201,44 @@ mod tests {
     fn owners_leads_members_and_the_requester_take_part_viewers_and_auditors_read() {
         let rights = |role, project| ProjectRights::new(role, project);
         assert!(may_take_part(rights(Role::Owner, None), false));
-        assert!(may_take_part(rights(Role::Member, Some(ProjectRole::Lead)), false));
-        assert!(may_take_part(rights(Role::Member, Some(ProjectRole::Member)), false));
-        assert!(!may_take_part(rights(Role::Member, Some(ProjectRole::Viewer)), false));
+        assert!(may_take_part(
+            rights(Role::Member, Some(ProjectRole::Lead)),
+            false
+        ));
+        assert!(may_take_part(
+            rights(Role::Member, Some(ProjectRole::Member)),
+            false
+        ));
+        assert!(!may_take_part(
+            rights(Role::Member, Some(ProjectRole::Viewer)),
+            false
+        ));
         assert!(!may_take_part(rights(Role::Member, None), false));
         assert!(!may_take_part(rights(Role::Auditor, None), false));
         // The requester keeps their voice if they became a viewer of the project meanwhile.
-        assert!(may_take_part(rights(Role::Member, Some(ProjectRole::Viewer)), true));
+        assert!(may_take_part(
+            rights(Role::Member, Some(ProjectRole::Viewer)),
+            true
+        ));
         assert!(!may_take_part(rights(Role::Auditor, None), true));
     }
 
     #[test]
     fn a_comment_is_trimmed_and_one_to_five_thousand_characters() {
-        assert_eq!(CommentBody::parse("  Looks fine.\n").unwrap().as_str(), "Looks fine.");
-        assert!(CommentBody::parse(" \n\t ").unwrap_err().contains("write a comment"));
+        assert_eq!(
+            CommentBody::parse("  Looks fine.\n").unwrap().as_str(),
+            "Looks fine."
+        );
+        assert!(CommentBody::parse(" \n\t ")
+            .unwrap_err()
+            .contains("write a comment"));
         let longest = "é".repeat(5_000);
         assert_eq!(CommentBody::parse(&longest).unwrap().as_str(), longest);
         let e = CommentBody::parse(&"a".repeat(5_001)).unwrap_err();
-        assert!(e.contains("at most 5,000 characters") && e.contains("5,001"), "{e}");
+        assert!(
+            e.contains("at most 5,000 characters") && e.contains("5,001"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -226,12 +246,16 @@ mod tests {
         let pdf = b"%PDF-1.7\n...";
         assert!(check_pdf(Some("application/pdf"), pdf).is_ok());
         assert!(check_pdf(Some("Application/PDF; charset=binary"), pdf).is_ok());
-        assert!(check_pdf(Some("text/html"), pdf).unwrap_err().contains("not a PDF"));
+        assert!(check_pdf(Some("text/html"), pdf)
+            .unwrap_err()
+            .contains("not a PDF"));
         assert!(check_pdf(None, pdf).is_err());
         assert!(check_pdf(Some("application/pdf"), b"<html><script>")
             .unwrap_err()
             .contains("not a PDF"));
-        assert!(check_pdf(Some("application/pdf"), b"").unwrap_err().contains("choose"));
+        assert!(check_pdf(Some("application/pdf"), b"")
+            .unwrap_err()
+            .contains("choose"));
     }
 
     #[test]
@@ -240,17 +264,30 @@ mod tests {
         big.resize(MAX_ATTACHMENT_BYTES, b' ');
         assert!(check_pdf(Some("application/pdf"), &big).is_ok());
         big.push(b' ');
-        assert!(check_pdf(Some("application/pdf"), &big).unwrap_err().contains("larger than 10 MB"));
+        assert!(check_pdf(Some("application/pdf"), &big)
+            .unwrap_err()
+            .contains("larger than 10 MB"));
     }
 
     #[test]
     fn a_file_name_keeps_its_last_part_without_control_characters() {
-        assert_eq!(FileName::parse("C:\\Users\\x\\DPIA v2.pdf").unwrap().as_str(), "DPIA v2.pdf");
-        assert_eq!(FileName::parse("../../etc/ethics.pdf").unwrap().as_str(), "ethics.pdf");
+        assert_eq!(
+            FileName::parse("C:\\Users\\x\\DPIA v2.pdf")
+                .unwrap()
+                .as_str(),
+            "DPIA v2.pdf"
+        );
+        assert_eq!(
+            FileName::parse("../../etc/ethics.pdf").unwrap().as_str(),
+            "ethics.pdf"
+        );
         assert_eq!(FileName::parse("a\r\nb.pdf").unwrap().as_str(), "ab.pdf");
         assert_eq!(FileName::parse("").unwrap().as_str(), "document.pdf");
         assert_eq!(FileName::parse("..").unwrap().as_str(), "document.pdf");
-        assert_eq!(FileName::parse(&"x".repeat(500)).unwrap().as_str().len(), 120);
+        assert_eq!(
+            FileName::parse(&"x".repeat(500)).unwrap().as_str().len(),
+            120
+        );
     }
 
     #[test]
@@ -275,6 +312,8 @@ mod tests {
         for kind in AttachmentKind::ALL {
             assert_eq!(AttachmentKind::parse(kind.as_str()), Ok(*kind));
         }
-        assert!(AttachmentKind::parse("exe").unwrap_err().contains("kind of document"));
+        assert!(AttachmentKind::parse("exe")
+            .unwrap_err()
+            .contains("kind of document"));
     }
 }

@@ -9,7 +9,8 @@ use axum::{
 use super::*;
 
 /// The smallest file that passes for a PDF: its signature, a page, an end.
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// One part of an upload: the file's name, its declared type and its bytes.
 pub struct FilePart<'a> {
@@ -60,7 +61,12 @@ pub fn multipart_body(kind: Option<&str>, file: Option<&FilePart<'_>>) -> Vec<u8
 impl Client {
     /// Posts `body` (from [`multipart_body`]) to `path` as a script would
     /// (`Accept: application/json`), or as a browser's plain form with `browser`.
-    pub async fn post_multipart(&mut self, path: &str, body: Vec<u8>, browser: bool) -> TestResponse {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        body: Vec<u8>,
+        browser: bool,
+    ) -> TestResponse {
         let accept = if browser {
             "text/html,application/xhtml+xml"
         } else {
@@ -96,10 +102,8 @@ impl Client {
             .body(Body::from(body))
             .unwrap();
         for (name, value) in headers {
-            req.headers_mut().insert(
-                *name,
-                axum::http::HeaderValue::from_static(value),
-            );
+            req.headers_mut()
+                .insert(*name, axum::http::HeaderValue::from_static(value));
         }
         self.send(req).await
     }

@@ -14,7 +14,10 @@ pub fn ReviewSection(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let post = ServerAction::<PostComment>::new();
     // Reloaded after each comment that went through (the id of the last one).
     let posted = Memo::new(move |_| post.value().get().and_then(Result::ok));
-    let data = Resource::new(move || (id.get(), posted.get()), |(id, _)| get_review_thread(id));
+    let data = Resource::new(
+        move || (id.get(), posted.get()),
+        |(id, _)| get_review_thread(id),
+    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -16,7 +16,9 @@ use axum::{
 };
 
 use super::Upload;
-use crate::domain::review::{check_pdf, too_large_message, AttachmentKind, FileName, MAX_ATTACHMENT_BYTES};
+use crate::domain::review::{
+    check_pdf, too_large_message, AttachmentKind, FileName, MAX_ATTACHMENT_BYTES,
+};
 use crate::error::{AppError, FieldErrors};
 use crate::features::review::types::UploadOutcome;
 use crate::server::{
@@ -52,7 +54,9 @@ fn parse_id(raw: &str) -> Result<i64, AppError> {
 fn record_refusal(state: &AppState, error: &AppError, actor: Option<i64>, path: &str) {
     if let Some(denial) = Denial::of(error) {
         let action = action_of(path);
-        state.denials.record(denial, actor, action, target_of(action));
+        state
+            .denials
+            .record(denial, actor, action, target_of(action));
     }
 }
 
@@ -88,9 +92,11 @@ pub async fn upload(
     .await;
     match result {
         Ok((id, _)) if html => page_with(id, UploadOutcome::Done),
-        Ok((_, attachment)) => {
-            (StatusCode::CREATED, axum::Json(serde_json::json!({ "id": attachment }))).into_response()
-        }
+        Ok((_, attachment)) => (
+            StatusCode::CREATED,
+            axum::Json(serde_json::json!({ "id": attachment })),
+        )
+            .into_response(),
         Err(e) => {
             record_refusal(&state, &e, actor, &path);
             match (html, UploadOutcome::of_error(&e), parse_id(&request)) {
@@ -120,7 +126,9 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
             AppError::validation("file", too_large_message())
         } else {
             tracing::info!(error = %e.body_text(), "an upload could not be read");
-            AppError::bad_request("The upload could not be read (was it interrupted?). Please try again.")
+            AppError::bad_request(
+                "The upload could not be read (was it interrupted?). Please try again.",
+            )
         }
     };
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
@@ -144,7 +152,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     let mut errors = FieldErrors::default();
     let kind = errors.check(
         "kind",
-        AttachmentKind::parse(kind.as_deref().unwrap_or("")).map_err(|_| UploadOutcome::BadKind.message()),
+        AttachmentKind::parse(kind.as_deref().unwrap_or(""))
+            .map_err(|_| UploadOutcome::BadKind.message()),
     );
     let (name, declared, bytes) = file.unwrap_or((None, None, Vec::new()));
     let checked = errors.check("file", check_pdf(declared.as_deref(), &bytes));
@@ -202,8 +211,16 @@ pub async fn download(
 /// be one), to save and never to show inline (`attachment`, under a name made here, never the
 /// uploader's), never sniffed as something else, and sandboxed should a browser show it anyway
 /// (no scripts, no same origin: it cannot act as the portal). Not cached.
-pub fn download_headers(h: &mut HeaderMap, request_id: i64, attachment_id: i64, kind: AttachmentKind) {
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+pub fn download_headers(
+    h: &mut HeaderMap,
+    request_id: i64,
+    attachment_id: i64,
+    kind: AttachmentKind,
+) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
     let name = format!(
         "request-{request_id}-{}-{attachment_id}.pdf",
         kind.as_str().replace('_', "-")
@@ -211,7 +228,10 @@ pub fn download_headers(h: &mut HeaderMap, request_id: i64, attachment_id: i64, 
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox; default-src 'none'"),

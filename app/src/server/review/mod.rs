@@ -50,7 +50,11 @@ fn ensure_may_post(viewer: &Viewer, row: &RequestRow) -> ServiceResult<()> {
 
 /// The conversation of request `request_id`: comments oldest first, attachments, and whether
 /// the viewer may write.
-pub async fn thread(state: &AppState, viewer: &Viewer, request_id: i64) -> ServiceResult<ReviewThread> {
+pub async fn thread(
+    state: &AppState,
+    viewer: &Viewer,
+    request_id: i64,
+) -> ServiceResult<ReviewThread> {
     let mut tx = viewer.tx(state, false).await?;
     let row = viewer.visible_request(&mut tx, request_id).await?;
     let comments = repo::comments(&mut tx, row.tenant_id, row.id).await?;
@@ -135,7 +139,11 @@ pub struct Upload {
 /// `Ok` when `viewer` may attach documents to request `request_id` (`NotFound` when they do not
 /// see it, `Forbidden` when they only read it): checked before an upload's body is read, so a
 /// stranger's file is refused without being received. [`attach`] checks again.
-pub async fn ensure_may_attach(state: &AppState, viewer: &Viewer, request_id: i64) -> ServiceResult<()> {
+pub async fn ensure_may_attach(
+    state: &AppState,
+    viewer: &Viewer,
+    request_id: i64,
+) -> ServiceResult<()> {
     let mut tx = viewer.tx(state, false).await?;
     let row = viewer.visible_request(&mut tx, request_id).await?;
     tx.commit().await?;
@@ -224,7 +232,10 @@ async fn tell_the_others(
     recipients.push((row.requester_user_id, requester_email));
     recipients.extend(requests_repo::project_lead(conn, row.tenant_id, row.project_id).await?);
     recipients.extend(requests_repo::owners(conn, row.tenant_id).await?);
-    let under_review = matches!(row.status, RequestStatus::Submitted | RequestStatus::Endorsed);
+    let under_review = matches!(
+        row.status,
+        RequestStatus::Submitted | RequestStatus::Endorsed
+    );
     if matches!(viewer, Viewer::Tenant(_)) && under_review {
         recipients.extend(requests_repo::platform_admins(conn).await?);
     }

@@ -165,7 +165,9 @@ pub async fn attachment_file(
     row.map(|(kind, bytes)| {
         AttachmentKind::parse(&kind)
             .map(|k| (k, bytes))
-            .map_err(|e| sqlx::Error::Decode(format!("attachment {attachment_id}: kind: {e}").into()))
+            .map_err(|e| {
+                sqlx::Error::Decode(format!("attachment {attachment_id}: kind: {e}").into())
+            })
     })
     .transpose()
 }
