@@ -17,8 +17,11 @@ use sqlx::{Any, Transaction};
 use time::{Duration, OffsetDateTime};
 
 /// The tables holding a `tenant_id`, each guarded by a policy.
-const TENANT_TABLES: [&str; 8] = [
+const TENANT_TABLES: [&str; 11] = [
     "quota_requests",
+    "request_comments",
+    "request_attachments",
+    "request_attachment_files",
     "projects",
     "project_members",
     "request_events",
@@ -42,7 +45,7 @@ fn day(offset: i64) -> String {
     (OffsetDateTime::now_utc().date() + Duration::days(offset)).to_string()
 }
 
-/// A member submits a request and the owner invites someone, so that the
+/// A member submits a request (with a comment and a document) and the owner invites someone, so that the
 /// tenant has rows in every tenant-owned table.
 async fn give_rows_to(app: &TestApp, member: &str, owner: &str, key: &str) {
     let mut client = app.signed_in(member).await;
@@ -73,6 +76,18 @@ async fn give_rows_to(app: &TestApp, member: &str, owner: &str, key: &str) {
         )
         .await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    let id = submitted.json().as_i64().expect("the request's id");
+    let commented = client
+        .call(
+            "post_comment",
+            &[("id", id.to_string().as_str()), ("body", "For the record.")],
+        )
+        .await;
+    assert_eq!(commented.status, StatusCode::OK, "{}", commented.body);
+    let attached = client
+        .upload(id, "dpia", &common::review::FilePart::pdf())
+        .await;
+    assert_eq!(attached.status, StatusCode::CREATED, "{}", attached.body);
     let mut owner = app.signed_in(owner).await;
     let invited = owner
         .call(

@@ -47,5 +47,6 @@ pub mod password;
 pub mod projects;
 pub mod request_fields;
 pub mod residency;
+pub mod review;
 pub mod slug;
 pub mod tenancy;

@@ -13,5 +13,6 @@ pub mod members;
 pub mod placement;
 pub mod projects;
 pub mod requests;
+pub mod review;
 pub mod search;
 pub mod tenants;

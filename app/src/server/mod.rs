@@ -23,6 +23,7 @@ pub mod origin;
 pub mod outbox;
 pub mod projects;
 pub mod requests;
+pub mod review;
 pub mod router;
 pub mod search;
 pub mod security;

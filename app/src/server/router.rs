@@ -2,7 +2,12 @@
 //! static files, wrapped in sessions and the security middleware. The server
 //! binary serves it and the tests drive it.
 
-use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
+use axum::{
+    extract::DefaultBodyLimit,
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
     catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
@@ -10,7 +15,7 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use super::{error, export, health, security, state::AppState};
+use super::{error, export, health, review, security, state::AppState};
 use crate::{
     error::BODY_LIMIT_BYTES,
     ui::{shell, App},
@@ -66,6 +71,17 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        // Attachments of a request: a multipart upload (the one route whose body may exceed
+        // BODY_LIMIT_BYTES) and the download (see `review::files`).
+        .route(
+            "/requests/{id}/attachments",
+            post(review::files::upload)
+                .layer(DefaultBodyLimit::max(review::files::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/requests/{id}/attachments/{attachment}",
+            get(review::files::download),
+        )
         .merge(export::routes())
         .leptos_routes_with_context(
             &state,

@@ -257,8 +257,18 @@ fn set_headers(h: &mut HeaderMap, nonce: &CspNonce, tls: bool, no_store: bool) {
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         n = nonce.0
     );
+    // A policy the handler set (a download's `sandbox`) is kept beside the portal's: a browser
+    // enforces every policy it is sent, so a response can only be made stricter.
+    let own: Vec<HeaderValue> = h
+        .get_all(header::CONTENT_SECURITY_POLICY)
+        .iter()
+        .cloned()
+        .collect();
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    for v in own {
+        h.append(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -30,6 +30,11 @@ pub(crate) async fn run_cell(
         match prepared {
             Prepared::Call(fields) => call(&mut client, &row.name, fields).await,
             Prepared::Get(path) => client.get(path).await,
+            Prepared::Upload(path) => {
+                let pdf = crate::common::review::FilePart::pdf();
+                let body = crate::common::review::multipart_body(Some("dpia"), Some(&pdf));
+                client.post_multipart(path, body, false).await
+            }
         }
     };
     tokio::time::timeout(CELL_TIMEOUT, request)

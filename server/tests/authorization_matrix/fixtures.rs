@@ -15,6 +15,8 @@ use crate::{matrix::*, *};
 pub(crate) enum Prepared {
     Call(Vec<(String, String)>),
     Get(String),
+    /// A browser's multipart upload of the test PDF to this path.
+    Upload(String),
 }
 
 /// Server functions that change nothing: their six actors share one database.
@@ -36,6 +38,7 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "list_notifications",
     "unread_notifications",
     "capacity_overview",
+    "review_thread",
     "search",
 ];
 
@@ -445,6 +448,8 @@ pub(crate) async fn function_fixture(
         | "set_project_member"
         | "remove_project_member"
         | "set_endorsement" => return Box::pin(project_fixture(app, endpoint)).await,
+        // The review conversation: boxed likewise.
+        "review_thread" | "post_comment" => return Box::pin(review_fixture(app, endpoint)).await,
         "amend_quota" => form(&[
             ("id", &approved_quota(app).await?.to_string()),
             ("kind", "change"),
@@ -560,6 +565,9 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
         "/projects/:id" => format!("/projects/{}", member_project(app).await?),
         "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),
+        "/requests/:id/attachments" | "/requests/:id/attachments/:attachment" => {
+            return Box::pin(attachment_route_fixture(app, route)).await
+        }
         other => {
             return Err(format!(
                 "no fixture for the route `{other}`: add its path to `route_fixture` in \
@@ -575,8 +583,43 @@ pub(crate) async fn prepare(app: &TestApp, row: &Row) -> Result<Prepared, String
         Kind::Function => Box::pin(function_fixture(app, &row.name))
             .await
             .map(Prepared::Call),
+        Kind::Route if row.name == UPLOAD_ROUTE => Box::pin(route_fixture(app, &row.name))
+            .await
+            .map(Prepared::Upload),
         Kind::Route => Box::pin(route_fixture(app, &row.name))
             .await
             .map(Prepared::Get),
     }
+}
+
+/// The one route that is a POST: a document uploaded to a request (`Prepared::Upload`).
+pub(crate) const UPLOAD_ROUTE: &str = "/requests/:id/attachments";
+
+/// The review conversation's functions name a submitted request of the university's member (in
+/// `climate`); `post_comment` sends a comment.
+async fn review_fixture(app: &TestApp, endpoint: &str) -> Result<Vec<(String, String)>, String> {
+    let id = member_request(app, "submit").await?.to_string();
+    Ok(match endpoint {
+        "review_thread" => form(&[("id", &id)]),
+        "post_comment" => form(&[("id", &id), ("body", "The DPIA is attached.")]),
+        other => return Err(format!("no fixture for the server function `{other}`")),
+    })
+}
+
+/// The attachment routes name a submitted request of the university's member: the upload its
+/// path, the download a PDF the member attached to it first.
+async fn attachment_route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
+    let id = member_request(app, "submit").await?;
+    if route == UPLOAD_ROUTE {
+        return Ok(format!("/requests/{id}/attachments"));
+    }
+    let mut member = sign_in(app, UNIV_MEMBER).await?;
+    let uploaded = member
+        .upload(id, "dpia", &crate::common::review::FilePart::pdf())
+        .await;
+    let attachment = serde_json::from_str::<Value>(&uploaded.body)
+        .ok()
+        .and_then(|v| v["id"].as_i64())
+        .ok_or_else(|| format!("the member's upload: {} {}", uploaded.status, uploaded.body))?;
+    Ok(format!("/requests/{id}/attachments/{attachment}"))
 }

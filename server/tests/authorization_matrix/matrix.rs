@@ -289,15 +289,17 @@ pub(crate) fn page_routes() -> BTreeSet<String> {
         .collect()
 }
 
-/// Every `.route("…")` of the axum router (the health probes).
+/// Every `.route("…")` of the axum router (the health probes, the attachments), as the matrix
+/// names it (`/requests/:id/…`); the path may be on the line after `.route(`.
 pub(crate) fn axum_routes() -> BTreeSet<String> {
     let source: String = [ROUTER_SOURCE, EXPORT_SOURCE]
         .iter()
         .map(|file| std::fs::read_to_string(file).unwrap_or_else(|e| panic!("read {file}: {e}")))
         .collect();
     source
-        .split(".route(\"")
+        .split(".route(")
         .skip(1)
-        .map(|rest| rest.split('"').next().unwrap_or_default().to_string())
+        .filter_map(|rest| rest.trim_start().strip_prefix('"'))
+        .map(|rest| normalise_route(rest.split('"').next().unwrap_or_default()))
         .collect()
 }

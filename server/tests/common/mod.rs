@@ -447,3 +447,4 @@ fn encode(s: &str) -> String {
 pub mod catalogue;
 pub mod mail;
 pub mod requests;
+pub mod review;

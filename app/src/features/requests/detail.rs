@@ -79,6 +79,7 @@ pub fn RequestPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <crate::features::review::ReviewSection id=Signal::derive(id)/>
         </section>
     }
 }

@@ -27,7 +27,7 @@ pub use notifications::{mark_notifications_read, notifications, unread_notificat
 pub use reads::{detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, queue};
 pub use repo::{RequestFilter, SortColumn};
 pub use transitions::{submit_request, tenant_transition};
-pub use viewer::{viewer_request, Viewer, ViewerOrder};
+pub use viewer::{viewer_of, viewer_request, Viewer, ViewerOrder};
 
 pub use crate::features::requests::types::{
     AmendForm, AmendInput, DecisionForm, DecisionInput, DraftInput, EndEarlyForm, EndEarlyInput,

@@ -13,7 +13,9 @@ use super::{
         self, GrantedQuota, ListScope, PoolLoads, PoolWindow, Pools, RequestFilter, RequestRow,
     },
     timeline::tenant_actor,
-    today, PAGE_ROWS,
+    today,
+    viewer::Viewer,
+    PAGE_ROWS,
 };
 use crate::domain::{
     capacity::{self, Pool},
@@ -126,12 +128,9 @@ pub async fn detail_for_tenant(
     zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
     let mut tx = state.db.tenant_tx(&actor.scope()).await?;
-    let row = repo::find_in_tenant(&mut tx, &actor.scope(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if row.status == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
-        return Err(AppError::NotFound.into());
-    }
+    let row = Viewer::Tenant(actor.clone())
+        .visible_request(&mut tx, id)
+        .await?;
     let actions = lifecycle::allowed_actions(row.status, &tenant_actor(actor, &row));
     let quota_end = match (row.approved_end, row.kind) {
         (Some(end), RequestKind::New | RequestKind::Renewal) if row.status.grants_quota() => {
@@ -159,12 +158,9 @@ pub async fn detail_for_admin(
 ) -> ServiceResult<RequestDetail> {
     // Platform scope: an admin reads any tenant's request.
     let mut tx = state.db.platform_tx().await?;
-    let row = repo::find_any(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if row.status == RequestStatus::Draft {
-        return Err(AppError::NotFound.into());
-    }
+    let row = Viewer::Admin(admin.clone())
+        .visible_request(&mut tx, id)
+        .await?;
     let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id());
     let actions = lifecycle::allowed_actions(row.status, &actor);
     let catalogue = load_catalogue(&mut tx).await?;

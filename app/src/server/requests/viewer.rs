@@ -1,11 +1,16 @@
 //! Who sees what is theirs in functions open to platform admins and tenant members alike
 //! (a request's page, notifications, the capacity overview), and the opener of such functions.
 
+use super::repo::{self, RequestRow};
+use crate::domain::lifecycle::RequestStatus;
 use crate::error::AppError;
 use crate::server::{
-    auth::actor::{AdminActor, TenantActor},
+    auth::{
+        actor::{AdminActor, TenantActor},
+        CurrentUser,
+    },
     db::Scope,
-    error::respond,
+    error::{respond, ServiceResult},
     request_context,
     state::AppState,
     RequestContext,
@@ -30,23 +35,53 @@ pub enum ViewerOrder {
 pub async fn viewer_request(order: ViewerOrder) -> Result<(RequestContext, Viewer), AppError> {
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
-    let viewer = match order {
-        ViewerOrder::AdminFirst => match user.as_platform_admin() {
-            Ok(admin) => Viewer::Admin(admin),
-            Err(_) => Viewer::Tenant(respond(user.in_tenant(&ctx.state).await)?),
-        },
-        ViewerOrder::TenantFirst => match user.in_tenant(&ctx.state).await {
-            Ok(actor) => Viewer::Tenant(actor),
-            Err(e) => match user.as_platform_admin() {
-                Ok(admin) => Viewer::Admin(admin),
-                Err(_) => respond(Err(e))?,
-            },
-        },
-    };
+    let viewer = respond(viewer_of(&user, &ctx.state, order).await)?;
     Ok((ctx, viewer))
 }
 
+/// The signed-in `user` as a [`Viewer`]: a platform admin, or acting in their active tenant
+/// (which counts first for someone who is both, per `order`); otherwise the tenant check's error.
+pub async fn viewer_of(
+    user: &CurrentUser,
+    state: &AppState,
+    order: ViewerOrder,
+) -> Result<Viewer, AppError> {
+    Ok(match order {
+        ViewerOrder::AdminFirst => match user.as_platform_admin() {
+            Ok(admin) => Viewer::Admin(admin),
+            Err(_) => Viewer::Tenant(user.in_tenant(state).await?),
+        },
+        ViewerOrder::TenantFirst => match user.in_tenant(state).await {
+            Ok(actor) => Viewer::Tenant(actor),
+            Err(e) => match user.as_platform_admin() {
+                Ok(admin) => Viewer::Admin(admin),
+                Err(_) => return Err(e),
+            },
+        },
+    })
+}
+
 impl Viewer {
+    /// The request `id` as this viewer may see it, in `conn` (a transaction of [`Viewer::tx`]):
+    /// a tenant actor's through `repo::find_in_tenant` (their tenant, their projects), a draft
+    /// only by its requester; any but drafts for a platform admin. Otherwise `NotFound`.
+    pub async fn visible_request(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: i64,
+    ) -> ServiceResult<RequestRow> {
+        let row = match self {
+            Self::Admin(_) => repo::find_any(conn, id).await?,
+            Self::Tenant(t) => repo::find_in_tenant(conn, &t.scope(), id).await?,
+        }
+        .ok_or(AppError::NotFound)?;
+        let own = row.requester_user_id == self.user_id() && matches!(self, Self::Tenant(_));
+        if row.status == RequestStatus::Draft && !own {
+            return Err(AppError::NotFound.into());
+        }
+        Ok(row)
+    }
+
     pub fn user_id(&self) -> i64 {
         match self {
             Self::Admin(a) => a.user_id(),
@@ -56,7 +91,7 @@ impl Viewer {
 
     /// A transaction in the viewer's scope: an admin's notifications span tenants (platform
     /// scope); someone acting in a tenant reaches that tenant's rows only.
-    pub(super) async fn tx(
+    pub async fn tx(
         &self,
         state: &AppState,
         write: bool,
