@@ -244,11 +244,13 @@ pub fn unavailable_page() -> Response {
     response
 }
 
-/// A page of its own, with no script and no database behind it.
+/// A page of its own, with no script and no database behind it; styled by the portal's own
+/// stylesheet (the CSP refuses inline styles).
 const ERROR_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Guichet</title></head><body style=\"font-family:sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem\">\
-<h1>Guichet</h1><p>{message}</p><p><a href=\"/\">Back to the portal</a></p></body></html>";
+<title>Guichet</title><link rel=\"stylesheet\" href=\"/pkg/guichet.css\"></head><body>\
+<main class=\"page page--narrow\"><h1>Guichet</h1><p>{message}</p><p><a href=\"/\">Back to the portal</a></p>\
+</main></body></html>";
 
 /// Replaces the default panic hook by one that writes a single `error` line
 /// (the message and where), with no backtrace: a request that panics must not
@@ -267,4 +269,15 @@ pub fn log_panics_in_one_line() {
             .unwrap_or_default();
         tracing::error!(panic = %message, %location, "panicked");
     }));
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn the_plain_error_page_has_no_inline_style_the_csp_would_refuse() {
+        assert!(!ERROR_PAGE.contains("style="), "{ERROR_PAGE}");
+        assert!(ERROR_PAGE.contains("/pkg/guichet.css"));
+    }
 }
