@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod account;
+pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod origin;
 pub mod outbox;
 pub mod projects;
 pub mod requests;
+pub mod rest;
 pub mod router;
 pub mod search;
 pub mod security;

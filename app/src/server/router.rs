@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest(super::rest::PREFIX, super::rest::router())
         .leptos_routes_with_context(
             &state,
             routes,

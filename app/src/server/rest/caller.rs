@@ -1,0 +1,33 @@
+//! Who calls `/api/v1`: the `Authorization: Bearer` token, and nothing else. A session cookie
+//! never authorises an API call (this extractor does not read it).
+
+use axum::extract::{FromRef, FromRequestParts};
+use http::{header, request::Parts};
+
+use super::problem::ApiError;
+use crate::server::{api_tokens, auth::ApiCaller, security::ClientIp, state::AppState};
+
+/// The authenticated caller of an API route.
+pub struct Caller(pub ApiCaller);
+
+impl<S> FromRequestParts<S> for Caller
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let ip = parts
+            .extensions
+            .get::<ClientIp>()
+            .and_then(ClientIp::as_string);
+        let caller = api_tokens::authenticate(&state, authorization, ip.as_deref()).await?;
+        Ok(Self(caller))
+    }
+}

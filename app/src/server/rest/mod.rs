@@ -1,0 +1,73 @@
+//! The public REST API, `/api/v1`: JSON, versioned, authenticated by personal access tokens
+//! (`Authorization: Bearer`). Each route is a thin edge over the same services as the pages'
+//! server functions: parse into domain values, call the service, answer JSON or a problem
+//! (`problem.rs`). The OpenAPI description is generated from the handlers (utoipa) and served
+//! at `/api/v1/openapi.json`; a route is added only through [`api_router`], so the router and
+//! the description cannot drift apart.
+
+use axum::{routing::get, Json, Router};
+use utoipa::{
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    Modify, OpenApi,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::server::state::AppState;
+
+pub mod caller;
+pub mod me;
+pub mod problem;
+
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Guichet API",
+        version = "1",
+        description = "GPU quotas on a sovereign European AI campus: requests, quotas, the \
+                       catalogue, capacity and residency rules. Authenticate with a personal \
+                       access token made on the account page: `Authorization: Bearer gch_…`."
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(problem::Problem, problem::ProblemField)),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal access token, `gch_` and 43 characters."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every API route with its description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(me::me))
+}
+
+/// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its
+/// server).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = api_router().split_for_parts();
+    doc.servers = Some(vec![utoipa::openapi::Server::new(PREFIX)]);
+    doc
+}
+
+/// The routes to nest at [`PREFIX`]: the API and its description.
+pub fn router() -> Router<AppState> {
+    let (router, _) = api_router().split_for_parts();
+    let doc = openapi();
+    router.route("/openapi.json", get(move || async move { Json(doc) }))
+}
