@@ -4,7 +4,10 @@
 use axum::extract::{FromRef, FromRequestParts};
 use http::{header, request::Parts};
 
+use std::time::Instant;
+
 use super::problem::ApiError;
+use crate::error::AppError;
 use crate::server::{api_tokens, auth::ApiCaller, security::ClientIp, state::AppState};
 
 /// The authenticated caller of an API route.
@@ -28,6 +31,12 @@ where
             .get::<ClientIp>()
             .and_then(ClientIp::as_string);
         let caller = api_tokens::authenticate(&state, authorization, ip.as_deref()).await?;
+        if let Err(wait) = state.api_limits.admit(caller.token_id(), Instant::now()) {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            }
+            .into());
+        }
         Ok(Self(caller))
     }
 }

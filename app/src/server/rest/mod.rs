@@ -14,9 +14,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::server::state::AppState;
 
+pub mod body;
 pub mod caller;
+pub mod describe;
 pub mod me;
+pub mod paging;
 pub mod problem;
+pub mod rate;
 
 /// Where the API lives.
 pub const PREFIX: &str = "/api/v1";

@@ -1,0 +1,54 @@
+//! JSON bodies of `/api/v1`: `application/json` only, bounded (the portal's body limit), and
+//! read strictly (every body type refuses unknown fields with `#[serde(deny_unknown_fields)]`).
+//! Whatever cannot be read is a problem in words, never a bare axum rejection.
+
+use axum::extract::{rejection::JsonRejection, FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use super::problem::ApiError;
+use crate::error::{AppError, BODY_LIMIT_BYTES};
+
+/// A JSON body of type `T`.
+pub struct JsonBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for JsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(refusal(&rejection).into()),
+        }
+    }
+}
+
+/// The error a person reads for a body that could not be taken.
+fn refusal(rejection: &JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
+        JsonRejection::JsonDataError(e) => AppError::validation(
+            "body",
+            format!(
+                "The body does not fit this operation: {}",
+                tail(&e.body_text())
+            ),
+        ),
+        JsonRejection::JsonSyntaxError(e) => AppError::bad_request(format!(
+            "The body is not valid JSON: {}",
+            tail(&e.body_text())
+        )),
+        JsonRejection::BytesRejection(_) => AppError::PayloadTooLarge {
+            limit_bytes: BODY_LIMIT_BYTES as u64,
+        },
+        _ => AppError::bad_request("The body could not be read."),
+    }
+}
+
+/// axum's text without its generic preamble.
+fn tail(text: &str) -> &str {
+    text.split_once(": ").map_or(text, |(_, rest)| rest)
+}
