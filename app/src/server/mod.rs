@@ -38,4 +38,6 @@ pub use router::router;
 pub use state::AppState;
 
 mod context;
-pub use context::{admin_request, request_context, tenant_request, RequestContext, TenantAccess};
+pub use context::{
+    admin_request, request_context, tenant_request, Call, RequestContext, TenantAccess,
+};

@@ -7,15 +7,15 @@ use crate::error::AppError;
 use crate::server::{
     auth::CurrentUser,
     error::{respond, ServiceResult},
-    request_context, RequestContext,
+    request_context, Call, RequestContext,
 };
 
 /// The country a platform admin without an active tenant evaluates as.
 pub const ADMIN_DEFAULT_COUNTRY: &str = "FR";
 
 /// The whole catalogue with the policy in force.
-pub async fn snapshot(ctx: &RequestContext) -> ServiceResult<CatalogueSnapshot> {
-    let mut conn = ctx.state.db.acquire().await?;
+pub async fn snapshot(call: &Call<'_>) -> ServiceResult<CatalogueSnapshot> {
+    let mut conn = call.state.db.acquire().await?;
     Ok(repo::load_catalogue(&mut conn).await?)
 }
 

@@ -11,7 +11,7 @@ use crate::features::tenants::types::{RejectionReason, VerificationQueue, PENDIN
 use crate::server::{
     audit::{self, AuditEvent},
     auth::AdminActor,
-    context::RequestContext,
+    context::Call,
     error::ServiceResult,
     state::AppState,
 };
@@ -44,19 +44,19 @@ pub async fn queue(
 }
 
 /// Verifies a pending (or previously rejected) tenant.
-pub async fn verify(ctx: &RequestContext, admin: &AdminActor, tenant_id: i64) -> ServiceResult<()> {
-    verify_or_reject_tenant(ctx, admin, tenant_id, TenantStatus::Verified, None).await
+pub async fn verify(call: &Call<'_>, admin: &AdminActor, tenant_id: i64) -> ServiceResult<()> {
+    verify_or_reject_tenant(call, admin, tenant_id, TenantStatus::Verified, None).await
 }
 
 /// Rejects a pending tenant; the reason is required and shown to its owners.
 pub async fn reject(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     tenant_id: i64,
     reason: &RejectionReason,
 ) -> ServiceResult<()> {
     verify_or_reject_tenant(
-        ctx,
+        call,
         admin,
         tenant_id,
         TenantStatus::Rejected,
@@ -69,14 +69,14 @@ pub async fn reject(
 /// allows it: a pending tenant either way, a rejected one to verified only.
 /// Audited in the same transaction.
 async fn verify_or_reject_tenant(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     tenant_id: i64,
     to: TenantStatus,
     reason: Option<&str>,
 ) -> ServiceResult<()> {
     // Platform scope: an admin decides on any tenant.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let tenant = repo::find_tenant(&mut tx, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -103,7 +103,7 @@ async fn verify_or_reject_tenant(
         &AuditEvent::new(event)
             .actor(admin.user_id(), admin.email())
             .tenant(tenant_id)
-            .ip(ctx.client_ip.as_deref())
+            .ip(call.client_ip)
             .detail(json!({
                 "tenant_id": tenant_id,
                 "tenant_slug": tenant.slug,
