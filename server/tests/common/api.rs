@@ -89,3 +89,16 @@ pub fn assert_problem(response: &TestResponse, status: u16, code: &str) {
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["type"], format!("/api/v1/problems/{code}"), "{body}");
 }
+
+/// The fields a `validation_failed` problem names, in order.
+pub fn problem_fields(response: &TestResponse) -> Vec<String> {
+    response.json()["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

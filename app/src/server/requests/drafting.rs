@@ -12,7 +12,6 @@ use super::{
     transitions::submit_in,
 };
 use crate::domain::{
-    capacity::{self, Pool},
     catalogue::{CatalogueSite, CatalogueSnapshot},
     lifecycle::{Action, RequestKind, RequestStatus},
     request_fields::TimeWindow,
@@ -373,14 +372,10 @@ pub async fn form_options(
             let evaluation = evaluate_at(&catalogue, site, &request, &tenant);
             let profile = &site.profile;
             let (available, free) = match site.pool(gpu_model) {
-                Some(pool) => {
-                    let commitments = loads.commitments(site.id, &pool.model, start, end, None);
-                    let pool = Pool::new(pool.installed, pool.reserve);
-                    (
-                        Some(pool.available()),
-                        Some(capacity::free_over_window(pool, &commitments, start, end)),
-                    )
-                }
+                Some(pool) => (
+                    Some(pool.available()),
+                    Some(super::capacity::free_in(&loads, site, pool, start, end)),
+                ),
                 None => (None, None),
             };
             SiteOption {

@@ -8,7 +8,10 @@ use std::time::Instant;
 
 use super::problem::ApiError;
 use crate::error::AppError;
-use crate::server::{api_tokens, auth::ApiCaller, security::ClientIp, state::AppState};
+use crate::server::{
+    api_tokens, auth::ApiCaller, requests::Viewer, security::ClientIp, state::AppState,
+    TenantAccess,
+};
 
 /// The authenticated caller of an API route.
 pub struct Caller(pub ApiCaller);
@@ -38,5 +41,16 @@ where
             .into());
         }
         Ok(Self(caller))
+    }
+}
+
+impl Caller {
+    /// The caller as a reader of what every signed-in person reads (the catalogue, capacity,
+    /// placement): a tenant token as its tenant, a platform token as a platform admin.
+    pub async fn viewer(&self, state: &AppState) -> Result<Viewer, AppError> {
+        Ok(match self.0.tenant() {
+            Some(_) => Viewer::Tenant(self.0.in_tenant(state, TenantAccess::Read).await?),
+            None => Viewer::Admin(self.0.as_platform_admin(false)?),
+        })
     }
 }

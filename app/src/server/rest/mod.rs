@@ -16,6 +16,7 @@ use crate::server::state::AppState;
 
 pub mod body;
 pub mod caller;
+pub mod catalogue;
 pub mod describe;
 pub mod me;
 pub mod paging;
@@ -58,7 +59,14 @@ impl Modify for BearerAuth {
 
 /// Every API route with its description.
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(me::me))
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::me))
+        .routes(routes!(catalogue::list_sites))
+        .routes(routes!(catalogue::get_site))
+        .routes(routes!(catalogue::list_operators))
+        .routes(routes!(catalogue::list_gpu_models))
+        .routes(routes!(catalogue::capacity))
+        .routes(routes!(catalogue::placement))
 }
 
 /// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its
