@@ -52,3 +52,51 @@ fn refusal(rejection: &JsonRejection) -> AppError {
 fn tail(text: &str) -> &str {
     text.split_once(": ").map_or(text, |(_, rest)| rest)
 }
+
+/// Query parameters of type `T` (which refuses unknown ones with `deny_unknown_fields`); what
+/// cannot be read is a 400 problem in words.
+pub struct QueryParams<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for QueryParams<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(AppError::bad_request(format!(
+                "The query could not be read: {}",
+                tail(&rejection.body_text())
+            ))
+            .into()),
+        }
+    }
+}
+
+/// A path parameter of type `T`; one that cannot be read (an id that is not a number) names
+/// nothing that exists: 404.
+pub struct PathParam<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PathParam<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(_) => Err(AppError::NotFound.into()),
+        }
+    }
+}

@@ -3,14 +3,14 @@
 //! same evaluator as the catalogue, capacity and "Where can my data go?" pages.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::State,
     Json,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    body::JsonBody,
+    body::{JsonBody, PathParam, QueryParams},
     caller::Caller,
     problem::{ApiResult, Problem},
 };
@@ -219,7 +219,7 @@ pub async fn list_sites(
 pub async fn get_site(
     State(state): State<AppState>,
     caller: Caller,
-    Path(slug): Path<String>,
+    PathParam(slug): PathParam<String>,
 ) -> ApiResult<Json<ApiSite>> {
     let catalogue = read_catalogue(&state, &caller).await?;
     let found = catalogue.site(&slug).ok_or(AppError::NotFound)?;
@@ -284,8 +284,10 @@ pub async fn list_gpu_models(
 #[serde(deny_unknown_fields)]
 pub struct CapacityQuery {
     /// The first day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub start: String,
     /// The last day, `YYYY-MM-DD` (included).
+    #[param(format = Date)]
     pub end: String,
     /// Only this GPU model.
     pub gpu_model: Option<String>,
@@ -315,7 +317,7 @@ pub struct ApiPoolFree {
 pub async fn capacity(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<CapacityQuery>,
+    QueryParams(query): QueryParams<CapacityQuery>,
 ) -> ApiResult<Json<Vec<ApiPoolFree>>> {
     let viewer = caller.viewer(&state).await?;
     let mut errors = FieldErrors::default();
@@ -349,15 +351,30 @@ pub async fn capacity(
     ))
 }
 
+/// A data classification, as the API names it.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // Describes the strings the API reads; `Classification::parse` reads them.
+pub enum ApiClassification {
+    Public,
+    Confidential,
+    Personal,
+    Health,
+    Sensitive,
+}
+
 /// A placement question: a classification and a window.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlacementQuestion {
-    /// `public`, `confidential`, `personal`, `health` or `sensitive`.
+    /// The data the GPUs will process.
+    #[schema(value_type = ApiClassification)]
     pub classification: String,
     /// The first day, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub start: String,
-    /// The last day, `YYYY-MM-DD`.
+    /// The last day, `YYYY-MM-DD` (included).
+    #[schema(format = Date)]
     pub end: String,
     /// Confidential data: the tenant waives EEA placement (rule C1).
     #[serde(default)]

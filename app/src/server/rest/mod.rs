@@ -57,6 +57,63 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The problems any operation may answer, documented once for all: 400 (an unreadable query or
+/// body), 401 (no valid token), 403 (the token or its person may not), 429 (the token's rate
+/// limit), and for an operation with a body 413 (too large), 415 (not JSON) and 422 (fields).
+struct CommonProblems;
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            response::ResponseBuilder, ContentBuilder, Ref, RefOr,
+        };
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                let with_body = op.request_body.is_some();
+                let mut common = vec![
+                    ("400", "The query or body could not be read"),
+                    ("401", "No valid bearer token"),
+                    ("403", "The token's scope or its person's role does not allow this"),
+                    ("429", "The token's rate limit: wait for Retry-After seconds"),
+                ];
+                if with_body {
+                    common.extend([
+                        ("413", "The body is too large"),
+                        ("415", "The body is not JSON"),
+                        ("422", "Some fields are not right: every one is named"),
+                    ]);
+                }
+                for (status, description) in common {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description));
+                }
+            }
+        }
+    }
+}
+
 /// Every API route with its description.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -73,6 +130,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 /// server).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = api_router().split_for_parts();
+    // After the routes joined: it documents their common problems.
+    CommonProblems.modify(&mut doc);
     doc.servers = Some(vec![utoipa::openapi::Server::new(PREFIX)]);
     doc
 }
