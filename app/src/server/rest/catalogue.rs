@@ -2,10 +2,7 @@
 //! GPU models), capacity over a window, and a placement evaluation: the same services and the
 //! same evaluator as the catalogue, capacity and "Where can my data go?" pages.
 
-use axum::{
-    extract::State,
-    Json,
-};
+use axum::{extract::State, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -5,7 +5,7 @@
 //! at `/api/v1/openapi.json`; a route is added only through [`api_router`], so the router and
 //! the description cannot drift apart.
 
-use axum::{routing::get, Json, Router};
+use axum::{Json, Router};
 use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
     Modify, OpenApi,
@@ -64,9 +64,7 @@ struct CommonProblems;
 
 impl Modify for CommonProblems {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{
-            response::ResponseBuilder, ContentBuilder, Ref, RefOr,
-        };
+        use utoipa::openapi::{response::ResponseBuilder, ContentBuilder, Ref, RefOr};
         let problem = |description: &str| {
             RefOr::T(
                 ResponseBuilder::new()
@@ -89,12 +87,22 @@ impl Modify for CommonProblems {
                 &mut item.delete,
             ];
             for op in operations.into_iter().flatten() {
+                // A public operation (the description itself) has none of these.
+                if op.security.is_none() {
+                    continue;
+                }
                 let with_body = op.request_body.is_some();
                 let mut common = vec![
                     ("400", "The query or body could not be read"),
                     ("401", "No valid bearer token"),
-                    ("403", "The token's scope or its person's role does not allow this"),
-                    ("429", "The token's rate limit: wait for Retry-After seconds"),
+                    (
+                        "403",
+                        "The token's scope or its person's role does not allow this",
+                    ),
+                    (
+                        "429",
+                        "The token's rate limit: wait for Retry-After seconds",
+                    ),
                 ];
                 if with_body {
                     common.extend([
@@ -117,6 +125,7 @@ impl Modify for CommonProblems {
 /// Every API route with its description.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(description))
         .routes(routes!(me::me))
         .routes(routes!(catalogue::list_sites))
         .routes(routes!(catalogue::get_site))
@@ -136,9 +145,24 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The routes to nest at [`PREFIX`]: the API and its description.
+/// This description, as JSON (OpenAPI 3.1). Public: the contract is no secret.
+#[utoipa::path(get, path = "/openapi.json", tag = "caller",
+    responses((status = 200, description = "The OpenAPI description of /api/v1", content_type = "application/json")))]
+async fn description() -> Json<&'static utoipa::openapi::OpenApi> {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    Json(DOC.get_or_init(openapi))
+}
+
+/// The routes to nest at [`PREFIX`]: only those of [`api_router`], so only described ones; any
+/// other path is a 404 problem and another method a 405 problem.
 pub fn router() -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
-    let doc = openapi();
-    router.route("/openapi.json", get(move || async move { Json(doc) }))
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async { problem::method_not_allowed() })
+}
+
+/// A 404 problem: what every path under [`PREFIX`] that the description lacks answers.
+pub async fn not_found() -> problem::ApiError {
+    problem::ApiError(crate::error::AppError::NotFound)
 }

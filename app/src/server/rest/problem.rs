@@ -138,3 +138,22 @@ impl IntoResponse for ApiError {
 
 /// What an `/api/v1` handler returns.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// 405: the path exists, not with this method.
+pub fn method_not_allowed() -> Response {
+    let problem = Problem {
+        kind: "/api/v1/problems/method_not_allowed".to_owned(),
+        title: "This method is not allowed here",
+        status: 405,
+        detail: "This address does not take this method: see /api/v1/openapi.json.".to_owned(),
+        code: "method_not_allowed",
+        errors: Vec::new(),
+        retry_after: None,
+    };
+    let mut response = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(problem)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
