@@ -239,3 +239,54 @@ async fn a_token_is_made_only_where_and_as_its_person_may_with_every_fields_erro
     assert_eq!(me["scope"], "admin");
     assert_eq!(me["may_write"], true);
 }
+
+#[tokio::test]
+async fn a_call_that_may_write_is_audited_with_its_token_and_a_read_is_not() {
+    let app = TestApp::with_demo().await;
+    let mut hugo = app.signed_in(UNIV_MEMBER).await;
+    let secret = make_token(&mut hugo, "univ-palaiseau", "write").await;
+    let mut api = ApiClient::new(&app, Some(&secret));
+    let count = || async {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE event = 'api_token_write'")
+                .fetch_one(app.owner_pool())
+                .await
+                .unwrap();
+        n
+    };
+    assert_eq!(api.get("/me").await.status, 200);
+    assert_eq!(count().await, 0, "a read is not audited");
+    let posted = api
+        .send(
+            axum::http::Method::POST,
+            "/placement",
+            Some(serde_json::json!({ "classification": "public", "start": in_days(1), "end": in_days(5) })),
+            &[],
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    assert_eq!(count().await, 1);
+    let (detail, tenant): (String, Option<i64>) =
+        sqlx::query_as("SELECT detail, tenant_id FROM audit_log WHERE event = 'api_token_write'")
+            .fetch_one(app.owner_pool())
+            .await
+            .unwrap();
+    let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+    assert_eq!(detail["method"], "POST");
+    assert_eq!(detail["path"], "/api/v1/placement");
+    assert_eq!(detail["status"], 200);
+    assert!(detail["token_id"].is_i64());
+    assert!(tenant.is_some());
+    // Without a valid token nothing is recorded (the refusal is not a token's use).
+    let mut anonymous = ApiClient::new(&app, None);
+    let refused = anonymous
+        .send(
+            axum::http::Method::POST,
+            "/placement",
+            Some(serde_json::json!({})),
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 401);
+    assert_eq!(count().await, 1);
+}

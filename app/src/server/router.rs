@@ -66,7 +66,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .nest(super::rest::PREFIX, super::rest::router())
+        .nest(super::rest::PREFIX, super::rest::router(state.clone()))
         // `/api/v1/` itself is outside the nested router: a problem too, not a page.
         .route("/api/v1/", axum::routing::any(super::rest::not_found))
         .leptos_routes_with_context(

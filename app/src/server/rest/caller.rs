@@ -7,6 +7,7 @@ use http::{header, request::Parts};
 use std::time::Instant;
 
 use super::problem::ApiError;
+use super::usage::{TokenUse, UsedToken};
 use crate::error::AppError;
 use crate::server::{
     api_tokens, auth::ApiCaller, requests::Viewer, security::ClientIp, state::AppState,
@@ -39,6 +40,15 @@ where
                 retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
             }
             .into());
+        }
+        if let Some(slot) = parts.extensions.get::<UsedToken>() {
+            slot.record(TokenUse {
+                token_id: caller.token_id(),
+                user_id: caller.user_id(),
+                email: caller.email().to_owned(),
+                tenant_id: caller.tenant().map(|t| t.id),
+                client_ip: ip,
+            });
         }
         Ok(Self(caller))
     }

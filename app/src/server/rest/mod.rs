@@ -22,6 +22,7 @@ pub mod me;
 pub mod paging;
 pub mod problem;
 pub mod rate;
+pub mod usage;
 
 /// Where the API lives.
 pub const PREFIX: &str = "/api/v1";
@@ -155,11 +156,15 @@ async fn description() -> Json<&'static utoipa::openapi::OpenApi> {
 
 /// The routes to nest at [`PREFIX`]: only those of [`api_router`], so only described ones; any
 /// other path is a 404 problem and another method a 405 problem.
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
     router
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { problem::method_not_allowed() })
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            usage::audit_writes,
+        ))
 }
 
 /// A 404 problem: what every path under [`PREFIX`] that the description lacks answers.
