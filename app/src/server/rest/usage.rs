@@ -55,7 +55,11 @@ pub async fn audit_writes(
         return next.run(request).await;
     }
     let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
+    // The nested router sees its own part of the path; the audit names the whole.
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri().path().to_owned(), |u| u.path().to_owned());
     let slot = UsedToken::default();
     request.extensions_mut().insert(slot.clone());
     let response = next.run(request).await;
