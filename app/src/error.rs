@@ -38,6 +38,10 @@ pub enum AppError {
     },
     #[error("{message}")]
     Conflict { message: String },
+    /// The object changed since the caller read it (a stale `If-Match`, or a page older than
+    /// the request it decides on): nothing was written.
+    #[error("{message}")]
+    PreconditionFailed { message: String },
     #[error("Too many attempts. Please wait {} and try again.", wait_in_words(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -228,6 +232,7 @@ impl AppError {
             Self::NotFound => S::NOT_FOUND,
             Self::Validation { .. } => S::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => S::CONFLICT,
+            Self::PreconditionFailed { .. } => S::PRECONDITION_FAILED,
             Self::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::BadRequest { .. } => S::BAD_REQUEST,
@@ -409,6 +414,9 @@ mod tests {
             AppError::TooManyRequests {
                 retry_after_secs: 60,
             },
+            AppError::PreconditionFailed {
+                message: "This request changed since you read it.".into(),
+            },
             AppError::Internal,
             AppError::bad_request("The form sent could not be read."),
             AppError::UnsupportedMediaType,
@@ -428,6 +436,7 @@ mod tests {
                 | AppError::NotFound
                 | AppError::Validation { .. }
                 | AppError::Conflict { .. }
+                | AppError::PreconditionFailed { .. }
                 | AppError::TooManyRequests { .. }
                 | AppError::Internal
                 | AppError::BadRequest { .. }

@@ -58,6 +58,10 @@ pub fn code_of(error: &AppError) -> (&'static str, &'static str) {
         AppError::NotFound => ("not_found", "No such resource"),
         AppError::Validation { .. } => ("validation_failed", "Some fields are not right"),
         AppError::Conflict { .. } => ("conflict", "The resource's state does not allow this"),
+        AppError::PreconditionFailed { .. } => (
+            "precondition_failed",
+            "The resource changed since it was read",
+        ),
         AppError::TooManyRequests { .. } => ("rate_limited", "Too many requests"),
         AppError::Internal => ("internal", "Something went wrong on the server"),
         AppError::BadRequest { .. } => ("bad_request", "The request could not be read"),
