@@ -41,6 +41,8 @@ pub struct RequestSummary {
     /// The phase today of a granted quota.
     pub phase: Option<QuotaPhase>,
     pub compliance_flag: Option<String>,
+    /// Bumped by every change: what a decision or an amendment was made against.
+    pub revision: i64,
 }
 
 impl RequestSummary {

@@ -60,6 +60,7 @@ fn summary(row: &RequestRow, today: Date) -> RequestSummary {
         approved_end: row.approved_end.map(|d| d.to_string()),
         phase,
         compliance_flag: row.compliance_flag.clone(),
+        revision: row.revision,
     }
 }
 

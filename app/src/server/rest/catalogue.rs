@@ -283,7 +283,7 @@ pub struct CapacityQuery {
     /// The first day, `YYYY-MM-DD`.
     #[param(format = Date)]
     pub start: String,
-    /// The last day, `YYYY-MM-DD` (included).
+    /// The first day after the window, `YYYY-MM-DD` (as every window of the API).
     #[param(format = Date)]
     pub end: String,
     /// Only this GPU model.
@@ -319,20 +319,17 @@ pub async fn capacity(
     let viewer = caller.viewer(&state).await?;
     let mut errors = FieldErrors::default();
     let start = errors.check("start", parse_form_date(&query.start, "start"));
-    let last = errors.check("end", parse_form_date(&query.end, "end"));
+    let end = errors.check("end", parse_form_date(&query.end, "end"));
     errors.finish()?;
-    let (Some(start), Some(last)) = (start, last) else {
+    let (Some(start), Some(end)) = (start, end) else {
         return Err(AppError::Internal.into());
     };
-    if last < start {
-        return Err(AppError::validation("end", "The last day comes before the first.").into());
+    if end <= start {
+        return Err(AppError::validation("end", "The window ends before it starts.").into());
     }
-    if (last - start).whole_days() > 3 * 366 {
+    if (end - start).whole_days() > 3 * 366 {
         return Err(AppError::validation("end", "Ask about at most three years at once.").into());
     }
-    let end = last
-        .next_day()
-        .ok_or(AppError::validation("end", "The last day is out of range."))?;
     let pools = free_over(&state, &viewer, start, end, query.gpu_model.as_deref()).await?;
     Ok(Json(
         pools
@@ -370,7 +367,7 @@ pub struct PlacementQuestion {
     /// The first day, `YYYY-MM-DD`.
     #[schema(format = Date)]
     pub start: String,
-    /// The last day, `YYYY-MM-DD` (included).
+    /// The first day after the window, `YYYY-MM-DD`.
     #[schema(format = Date)]
     pub end: String,
     /// Confidential data: the tenant waives EEA placement (rule C1).
