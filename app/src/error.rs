@@ -38,6 +38,15 @@ pub enum AppError {
     },
     #[error("{message}")]
     Conflict { message: String },
+    /// The residency rules refuse the site: `rules` are the failed rules' ids (`G4`, `H1`…), the
+    /// message says why in words. About a form field (the site) when `field` is set (422), else
+    /// about the request's state now, as for a decision (409).
+    #[error("{message}")]
+    ResidencyRefused {
+        field: Option<String>,
+        message: String,
+        rules: Vec<String>,
+    },
     /// The object changed since the caller read it (a stale `If-Match`, or a page older than
     /// the request it decides on): nothing was written.
     #[error("{message}")]
@@ -206,6 +215,14 @@ impl AppError {
             })
             .chain(others.iter().cloned())
             .collect(),
+            Self::ResidencyRefused {
+                field: Some(field),
+                message,
+                ..
+            } => vec![FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            }],
             _ => Vec::new(),
         }
     }
@@ -231,7 +248,8 @@ impl AppError {
             Self::Forbidden | Self::CrossSite { .. } => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::Validation { .. } => S::UNPROCESSABLE_ENTITY,
-            Self::Conflict { .. } => S::CONFLICT,
+            Self::ResidencyRefused { field: Some(_), .. } => S::UNPROCESSABLE_ENTITY,
+            Self::ResidencyRefused { field: None, .. } | Self::Conflict { .. } => S::CONFLICT,
             Self::PreconditionFailed { .. } => S::PRECONDITION_FAILED,
             Self::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
@@ -277,6 +295,11 @@ impl AppError {
                         .map(|e| e.message.clone())
                 }
             }
+            Self::ResidencyRefused {
+                field: Some(field),
+                message,
+                ..
+            } if field == name => Some(message.clone()),
             _ => None,
         }
     }
@@ -417,6 +440,11 @@ mod tests {
             AppError::PreconditionFailed {
                 message: "This request changed since you read it.".into(),
             },
+            AppError::ResidencyRefused {
+                field: Some("site".into()),
+                message: "Abu Dhabi is not eligible for health data: G1 …".into(),
+                rules: vec!["G1".into()],
+            },
             AppError::Internal,
             AppError::bad_request("The form sent could not be read."),
             AppError::UnsupportedMediaType,
@@ -437,6 +465,7 @@ mod tests {
                 | AppError::Validation { .. }
                 | AppError::Conflict { .. }
                 | AppError::PreconditionFailed { .. }
+                | AppError::ResidencyRefused { .. }
                 | AppError::TooManyRequests { .. }
                 | AppError::Internal
                 | AppError::BadRequest { .. }

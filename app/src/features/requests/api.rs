@@ -147,16 +147,7 @@ pub async fn save_request(
         end_date,
         expected_gpu_hours: expected_gpu_hours.unwrap_or_default(),
     };
-    let input = match form.parse(requests::today(), ctx.state.config.max_window_months) {
-        Ok(input) => input,
-        Err(error) => {
-            // Every field's error at once: the site and model against the catalogue too.
-            let choice =
-                requests::site_choice_error(&ctx.state, &actor, &form.site, &form.gpu_model);
-            let choice = respond(choice.await)?;
-            return respond(Err(error.with_field_errors_of(choice)));
-        }
-    };
+    let input = respond(requests::parse_request_form(&ctx.state, &actor, &form).await)?;
     let submit = intent.as_deref() == Some("submit");
     let id = respond(
         requests::save_request(&ctx.state, &actor, &input, submit, ctx.client_ip.as_deref()).await,

@@ -8,7 +8,7 @@ use time::Date;
 
 use super::{
     conflict, invalid,
-    placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
+    placement::{evaluate_at, evaluation_detail, refusal, site_by_id, stored_placement},
     repo::{self, LockedPool, PoolWindow, Pools, RequestRow},
     timeline::{ensure_moved, next, record, Audience, Record},
 };
@@ -199,11 +199,7 @@ pub async fn decide_on_request(
         let (request, tenant) = stored_placement(&row, start, end)?;
         let evaluation = evaluate_at(&catalogue, site, &request, tenant);
         if !evaluation.eligible {
-            return Err(conflict(ineligible_message(
-                site,
-                row.classification,
-                &evaluation,
-            )));
+            return Err(refusal(None, site, row.classification, &evaluation));
         }
         let pool = pool.as_ref().ok_or_else(|| {
             conflict(format!(

@@ -70,6 +70,22 @@ pub async fn site_choice_error(
     }
 }
 
+/// The request form parsed for `actor`: every field's error at once, the site and the model
+/// checked against the catalogue too (for the form's server function and the API alike).
+pub async fn parse_request_form(
+    state: &AppState,
+    actor: &TenantActor,
+    form: &crate::features::requests::types::RequestForm,
+) -> ServiceResult<DraftInput> {
+    match form.parse(today(), state.config.max_window_months) {
+        Ok(input) => Ok(input),
+        Err(error) => {
+            let choice = site_choice_error(state, actor, &form.site, &form.gpu_model).await?;
+            Err(error.with_field_errors_of(choice).into())
+        }
+    }
+}
+
 /// Creates or updates a draft, and submits it when `submit` is set, in one transaction. A form
 /// sent twice (same idempotency key) answers with the request the first one made.
 pub async fn save_request(

@@ -71,16 +71,34 @@ pub async fn list_for_tenant(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestSummary>> {
+    let (rows, has_more) =
+        list_slice_for_tenant(state, actor, filter, i64::from(page) * PAGE_ROWS, PAGE_ROWS).await?;
+    Ok(Paged {
+        rows,
+        page,
+        has_more,
+    })
+}
+
+/// At most `limit` of the tenant's requests matching `filter` from `offset`, and whether more
+/// follow: the pages' list ([`list_for_tenant`]) and the API's.
+pub async fn list_slice_for_tenant(
+    state: &AppState,
+    actor: &TenantActor,
+    filter: &RequestFilter,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<RequestSummary>, bool)> {
     let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let scope = ListScope::Tenant {
         tenant_id: actor.tenant_id(),
         viewer_user_id: actor.user_id(),
         member_user: actor.scope().member_user(),
     };
-    let rows = list_page(&mut tx, scope, filter, page).await?;
+    let (rows, has_more) = list_slice(&mut tx, scope, filter, offset, limit).await?;
     tx.commit().await?;
     let today = today();
-    Ok(rows.try_map(|r| Ok::<_, AppError>(summary(&r, today)))?)
+    Ok((rows.iter().map(|r| summary(r, today)).collect(), has_more))
 }
 
 /// Rows of one page, and whether a next page exists (one row more than a page is asked for).
@@ -90,15 +108,28 @@ async fn list_page(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestRow>> {
-    let offset = i64::from(page) * PAGE_ROWS;
-    let mut rows = repo::list_requests(conn, scope, filter, PAGE_ROWS + 1, offset).await?;
-    let has_more = rows.len() > usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
+    let (rows, has_more) =
+        list_slice(conn, scope, filter, i64::from(page) * PAGE_ROWS, PAGE_ROWS).await?;
     Ok(Paged {
         rows,
         page,
         has_more,
     })
+}
+
+/// At most `limit` rows from `offset`, and whether more follow (one row more is read).
+async fn list_slice(
+    conn: &mut AnyConnection,
+    scope: ListScope,
+    filter: &RequestFilter,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<RequestRow>, bool)> {
+    let mut rows = repo::list_requests(conn, scope, filter, limit + 1, offset).await?;
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = rows.len() > keep;
+    rows.truncate(keep);
+    Ok((rows, has_more))
 }
 
 /// One request of the tenant with its timeline and the viewer's possible actions.

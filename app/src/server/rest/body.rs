@@ -100,3 +100,28 @@ where
         }
     }
 }
+
+/// An optional JSON body: none at all is `None`; anything sent is read as [`JsonBody`] is.
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+impl<T, S> FromRequest<S> for OptionalJsonBody<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let empty = req
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == "0")
+            && !req.headers().contains_key(http::header::CONTENT_TYPE);
+        if empty {
+            return Ok(Self(None));
+        }
+        let JsonBody(value) = JsonBody::<T>::from_request(req, state).await?;
+        Ok(Self(Some(value)))
+    }
+}

@@ -22,6 +22,7 @@ pub mod me;
 pub mod paging;
 pub mod problem;
 pub mod rate;
+pub mod requests;
 pub mod usage;
 
 /// Where the API lives.
@@ -134,6 +135,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue::list_gpu_models))
         .routes(routes!(catalogue::capacity))
         .routes(routes!(catalogue::placement))
+        .routes(routes!(requests::list_requests, requests::create_request))
+        .routes(routes!(requests::get_request, requests::edit_request))
+        .routes(routes!(requests::submit_request))
+        .routes(routes!(requests::endorse_request))
+        .routes(routes!(requests::withdraw_request))
+        .routes(routes!(requests::list_quotas))
+        .routes(routes!(requests::get_quota))
+        .routes(routes!(requests::change_quota))
+        .routes(routes!(requests::renew_quota))
 }
 
 /// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its

@@ -66,6 +66,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The page of `items` read at `window`, `more` saying whether rows follow.
+    pub fn new(items: Vec<T>, window: Window, more: bool) -> Self {
+        Self {
+            items,
+            next_cursor: more.then(|| encode(window.offset + window.limit)),
+        }
+    }
+
     /// The page of `items` read at `window` with one row more than asked for: that extra row
     /// only says a next page exists.
     pub fn from_overfetch(mut items: Vec<T>, window: Window) -> Self {

@@ -25,6 +25,9 @@ pub struct Problem {
     /// For `validation_failed`: every field's error.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For `residency_refused`: the ids of the rules that refused the site (`G4`, `H1`…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     /// For `rate_limited` and `unavailable`: seconds to wait (also in `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
@@ -58,6 +61,10 @@ pub fn code_of(error: &AppError) -> (&'static str, &'static str) {
         AppError::NotFound => ("not_found", "No such resource"),
         AppError::Validation { .. } => ("validation_failed", "Some fields are not right"),
         AppError::Conflict { .. } => ("conflict", "The resource's state does not allow this"),
+        AppError::ResidencyRefused { .. } => (
+            "residency_refused",
+            "The residency rules refuse this site for this data",
+        ),
         AppError::PreconditionFailed { .. } => (
             "precondition_failed",
             "The resource changed since it was read",
@@ -92,6 +99,10 @@ impl From<AppError> for Problem {
                 .map(ProblemField::from)
                 .collect(),
             retry_after: error.retry_after_secs(),
+            rules: match &error {
+                AppError::ResidencyRefused { rules, .. } => rules.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -153,6 +164,7 @@ pub fn method_not_allowed() -> Response {
         code: "method_not_allowed",
         errors: Vec::new(),
         retry_after: None,
+        rules: Vec::new(),
     };
     let mut response = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(problem)).into_response();
     response.headers_mut().insert(
