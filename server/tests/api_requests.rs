@@ -403,3 +403,129 @@ async fn pages_of_a_list_follow_each_other_without_overlap() {
         "validation_failed",
     );
 }
+
+#[tokio::test]
+async fn owners_manage_their_people_through_the_api_and_no_one_else_does() {
+    let app = TestApp::with_demo().await;
+    let mut camille = token(&app, UNIV_OWNER, "univ-palaiseau", "write").await;
+    let members = camille.get("/members").await;
+    assert_eq!(members.status, 200, "{}", members.body);
+    let hugo = members.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == UNIV_MEMBER)
+        .map(|m| m["user_id"].as_i64().unwrap())
+        .unwrap();
+    let invited = camille
+        .send(
+            Method::POST,
+            "/invitations",
+            Some(json!({ "email": "new.person@univ-palaiseau.test", "role": "member" })),
+            &[],
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    assert!(
+        !invited.body.contains("/invitations/"),
+        "the link goes by e-mail only"
+    );
+    let open = camille.get("/invitations").await.json();
+    let invitation = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "new.person@univ-palaiseau.test")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let bad = camille
+        .send(
+            Method::POST,
+            "/invitations",
+            Some(json!({ "email": "nobody", "role": "king" })),
+            &[],
+        )
+        .await;
+    assert_problem(&bad, 422, "validation_failed");
+    assert_eq!(problem_fields(&bad), ["email", "role"]);
+
+    // Members, auditors, another tenant's owner, and an owner's read token change nothing.
+    let mut reader = token(&app, UNIV_OWNER, "univ-palaiseau", "read").await;
+    assert_eq!(reader.get("/members").await.status, 200);
+    let mut member = token(&app, UNIV_MEMBER, "univ-palaiseau", "write").await;
+    let mut auditor = token(&app, UNIV_AUDITOR, "univ-palaiseau", "read").await;
+    assert_problem(&member.get("/members").await, 403, "forbidden");
+    assert_problem(&auditor.get("/invitations").await, 403, "forbidden");
+    for client in [&mut reader, &mut member] {
+        let refused = client
+            .send(
+                Method::PATCH,
+                &format!("/members/{hugo}"),
+                Some(json!({ "role": "auditor" })),
+                &[],
+            )
+            .await;
+        assert_problem(&refused, 403, "forbidden");
+        let refused = client
+            .send(
+                Method::DELETE,
+                &format!("/invitations/{invitation}"),
+                None,
+                &[],
+            )
+            .await;
+        assert_problem(&refused, 403, "forbidden");
+    }
+    let mut nadia = token(&app, HOSP_OWNER, "ghu-seine-est", "write").await;
+    let elsewhere = nadia
+        .send(
+            Method::PATCH,
+            &format!("/members/{hugo}"),
+            Some(json!({ "role": "auditor" })),
+            &[],
+        )
+        .await;
+    assert_problem(&elsewhere, 404, "not_found");
+    let elsewhere = nadia
+        .send(
+            Method::DELETE,
+            &format!("/invitations/{invitation}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_problem(&elsewhere, 404, "not_found");
+    assert!(!nadia.get("/members").await.body.contains(UNIV_MEMBER));
+
+    // The owner changes hugo's role, withdraws the invitation; the last owner stays.
+    let changed = camille
+        .send(
+            Method::PATCH,
+            &format!("/members/{hugo}"),
+            Some(json!({ "role": "auditor" })),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.body);
+    let withdrawn = camille
+        .send(
+            Method::DELETE,
+            &format!("/invitations/{invitation}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(withdrawn.status, 204, "{}", withdrawn.body);
+    let me = camille.get("/me").await.json();
+    let camille_id = me["user_id"].as_i64().unwrap();
+    let last = camille
+        .send(
+            Method::PATCH,
+            &format!("/members/{camille_id}"),
+            Some(json!({ "role": "member" })),
+            &[],
+        )
+        .await;
+    assert_problem(&last, 409, "conflict");
+}

@@ -40,19 +40,28 @@ pub async fn overview(
     actor: &TenantActor,
     page: u32,
 ) -> ServiceResult<OrganisationView> {
+    let size = i64::from(MEMBERS_PAGE_SIZE);
+    let mut view = overview_slice(call, actor, i64::from(page) * size, size).await?;
+    view.page = page;
+    Ok(view)
+}
+
+/// At most `limit` members from `offset` (oldest membership first), whether more follow, and
+/// the open invitations: the organisation page's and the API's.
+pub async fn overview_slice(
+    call: &Call<'_>,
+    actor: &TenantActor,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<OrganisationView> {
     let mut tx = call.state.db.tenant_tx(&actor.scope()).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut members = repo::list_members(
-        &mut tx,
-        actor.tenant_id(),
-        i64::from(MEMBERS_PAGE_SIZE) + 1,
-        i64::from(page) * i64::from(MEMBERS_PAGE_SIZE),
-    )
-    .await?;
-    let has_more = members.len() > MEMBERS_PAGE_SIZE as usize;
-    members.truncate(MEMBERS_PAGE_SIZE as usize);
+    let mut members = repo::list_members(&mut tx, actor.tenant_id(), limit + 1, offset).await?;
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = members.len() > keep;
+    members.truncate(keep);
     let members = members
         .into_iter()
         .map(|m| MemberView {
@@ -80,7 +89,7 @@ pub async fn overview(
         tenant_name,
         your_role: actor.role(),
         members,
-        page,
+        page: 0,
         has_more,
         invitations,
     })

@@ -19,6 +19,7 @@ pub mod caller;
 pub mod catalogue;
 pub mod describe;
 pub mod me;
+pub mod members;
 pub mod paging;
 pub mod problem;
 pub mod rate;
@@ -144,6 +145,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::get_quota))
         .routes(routes!(requests::change_quota))
         .routes(routes!(requests::renew_quota))
+        .routes(routes!(members::list_members))
+        .routes(routes!(members::change_role, members::remove_member))
+        .routes(routes!(members::list_invitations, members::invite))
+        .routes(routes!(members::revoke_invitation))
 }
 
 /// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its
