@@ -14,6 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::server::state::AppState;
 
+pub mod admin;
 pub mod body;
 pub mod caller;
 pub mod catalogue;
@@ -149,6 +150,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(members::change_role, members::remove_member))
         .routes(routes!(members::list_invitations, members::invite))
         .routes(routes!(members::revoke_invitation))
+        .routes(routes!(admin::pending_tenants))
+        .routes(routes!(admin::verify_tenant))
+        .routes(routes!(admin::reject_tenant))
 }
 
 /// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its

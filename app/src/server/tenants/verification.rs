@@ -22,21 +22,35 @@ const RECENT_DECISIONS: i64 = 20;
 /// the latest decisions.
 pub async fn queue(
     state: &AppState,
-    _admin: &AdminActor,
+    admin: &AdminActor,
     page: u32,
 ) -> ServiceResult<VerificationQueue> {
     let size = i64::from(PENDING_PAGE_SIZE);
+    let mut queue = queue_slice(state, admin, i64::from(page) * size, size).await?;
+    queue.page = page;
+    Ok(queue)
+}
+
+/// At most `limit` pending tenants from `offset` (oldest first), whether more follow, how many
+/// are pending, and the latest decisions: the page's queue and the API's.
+pub async fn queue_slice(
+    state: &AppState,
+    _admin: &AdminActor,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<VerificationQueue> {
     // Platform scope: the queue lists every tenant.
     let mut tx = state.db.platform_tx().await?;
-    let mut pending = repo::pending_tenants(&mut tx, size + 1, i64::from(page) * size).await?;
+    let mut pending = repo::pending_tenants(&mut tx, limit + 1, offset).await?;
     let pending_total = repo::count_pending_tenants(&mut tx).await?;
     let decided = repo::recent_decisions(&mut tx, RECENT_DECISIONS).await?;
     tx.commit().await?;
-    let has_more = pending.len() > PENDING_PAGE_SIZE as usize;
-    pending.truncate(PENDING_PAGE_SIZE as usize);
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = pending.len() > keep;
+    pending.truncate(keep);
     Ok(VerificationQueue {
         pending,
-        page,
+        page: 0,
         has_more,
         pending_total,
         decided,
