@@ -18,6 +18,7 @@ pub mod admin;
 pub mod body;
 pub mod caller;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod describe;
 pub mod me;
 pub mod members;
@@ -153,6 +154,23 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::pending_tenants))
         .routes(routes!(admin::verify_tenant))
         .routes(routes!(admin::reject_tenant))
+        .routes(routes!(catalogue_admin::set_inventory))
+        .routes(routes!(catalogue_admin::add_certification))
+        .routes(routes!(catalogue_admin::remove_certification))
+        .routes(routes!(catalogue_admin::create_operator))
+        .routes(routes!(
+            catalogue_admin::update_operator,
+            catalogue_admin::delete_operator
+        ))
+        .routes(routes!(
+            catalogue_admin::set_shareholder,
+            catalogue_admin::remove_shareholder
+        ))
+        .routes(routes!(
+            catalogue_admin::put_site,
+            catalogue_admin::delete_site
+        ))
+        .routes(routes!(catalogue_admin::update_policy))
 }
 
 /// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its
