@@ -211,25 +211,24 @@ async fn objects(app: &TestApp) -> Objects {
     .0;
     let climate_text = climate.to_string();
     let mut hugo = app.signed_in(UNIV_MEMBER).await;
-    let mut save = |key: &'static str, intent: &'static str| {
-        let fields = with(form(key), &[("project", &climate_text), ("intent", intent)]);
-        async move { fields }
+    let save = |key: &'static str, intent: &'static str| {
+        with(form(key), &[("project", &climate_text), ("intent", intent)])
     };
-    let submitted_form = save("matrix-submitted", "submit").await;
+    let submitted_form = save("matrix-submitted", "submit");
     let submitted = common::requests::call_owned(&mut hugo, "save_request", &submitted_form).await;
     let submitted: i64 = submitted
         .body
         .trim()
         .parse()
         .unwrap_or_else(|_| panic!("{}", submitted.body));
-    let draft_form = save("matrix-draft", "draft").await;
+    let draft_form = save("matrix-draft", "draft");
     let draft = common::requests::call_owned(&mut hugo, "save_request", &draft_form).await;
     let draft: i64 = draft
         .body
         .trim()
         .parse()
         .unwrap_or_else(|_| panic!("{}", draft.body));
-    let quota_form = save("matrix-quota", "submit").await;
+    let quota_form = save("matrix-quota", "submit");
     let quota = common::requests::call_owned(&mut hugo, "save_request", &quota_form).await;
     let quota: i64 = quota
         .body

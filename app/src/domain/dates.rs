@@ -1,9 +1,12 @@
 //! Dates and instants, in one place: the one parser of a date typed in a form,
 //! the one reader of a stored ISO date, and the formatters that pages use.
 //!
-//! Windows are whole UTC days `[start, end)`; instants are Unix seconds.
+//! Windows are whole UTC days `[start, end)`; instants are Unix seconds. An instant shown to a
+//! person is a [`LocalInstant`]: the server reads their time zone's offset at that instant (the
+//! zone database stays on the server), and [`format_local`] writes it the same on both sides.
 
-use time::{format_description::well_known::Iso8601, Date, OffsetDateTime};
+use serde::{Deserialize, Serialize};
+use time::{format_description::well_known::Iso8601, Date, OffsetDateTime, UtcOffset};
 
 /// The first year a form date may name: nothing the portal records (requests, certifications)
 /// starts before it.
@@ -67,6 +70,55 @@ pub fn format_instant(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
         .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
         .unwrap_or_default()
+}
+
+/// An instant as one person sees it: the Unix seconds, the offset from UTC in force in their time
+/// zone at that instant (seconds east), and its abbreviation there ("CET", "CEST", "+03").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalInstant {
+    pub unix: i64,
+    pub offset_seconds: i32,
+    pub abbreviation: String,
+}
+
+impl LocalInstant {
+    /// The instant in UTC (for what is shown to nobody in particular, such as an e-mail).
+    pub fn utc(unix: i64) -> Self {
+        Self {
+            unix,
+            offset_seconds: 0,
+            abbreviation: "UTC".to_owned(),
+        }
+    }
+
+    fn local(&self) -> Option<OffsetDateTime> {
+        let offset = UtcOffset::from_whole_seconds(self.offset_seconds).ok()?;
+        Some(
+            OffsetDateTime::from_unix_timestamp(self.unix)
+                .ok()?
+                .to_offset(offset),
+        )
+    }
+}
+
+/// A local instant as `YYYY-MM-DD HH:MM CET`; empty when out of range.
+pub fn format_local(at: &LocalInstant) -> String {
+    at.local()
+        .map(|t| {
+            format!(
+                "{} {:02}:{:02} {}",
+                t.date(),
+                t.hour(),
+                t.minute(),
+                at.abbreviation
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// A local instant's day, `YYYY-MM-DD`; empty when out of range.
+pub fn format_local_day(at: &LocalInstant) -> String {
+    at.local().map(|t| t.date().to_string()).unwrap_or_default()
 }
 
 /// An instant (Unix seconds) as its UTC day, `YYYY-MM-DD`; empty when out of range.
@@ -159,6 +211,28 @@ mod tests {
             window_label("2027-03-01", "2027-04-01"),
             "2027-03-01 to 2027-03-31"
         );
+    }
+
+    #[test]
+    fn a_local_instant_is_written_with_its_offset_applied_and_its_abbreviation() {
+        // 2027-01-15 09:30 UTC.
+        let unix = 1_800_005_400;
+        assert_eq!(
+            format_local(&LocalInstant::utc(unix)),
+            "2027-01-15 09:30 UTC"
+        );
+        let paris = LocalInstant {
+            unix,
+            offset_seconds: 3_600,
+            abbreviation: "CET".to_owned(),
+        };
+        assert_eq!(format_local(&paris), "2027-01-15 10:30 CET");
+        let late = LocalInstant {
+            unix: unix + 14 * 3_600,
+            offset_seconds: 3_600,
+            abbreviation: "CET".to_owned(),
+        };
+        assert_eq!(format_local_day(&late), "2027-01-16");
     }
 
     #[test]

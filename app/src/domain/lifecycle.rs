@@ -3,8 +3,16 @@
 //! ```text
 //!   draft ──submit (member)──▶ submitted ──endorse (owner)──▶ endorsed ──▶ approved | partially_approved | rejected
 //!     │   ──submit (owner, endorses itself)──────────────────▶    │            (platform admin)
+//!     │                            │                                │
+//!     │                            └──send back (platform admin)────┴──▶ changes_requested
+//!     │                                                                   │ save (requester amends)
+//!     │        submitted (or endorsed, as a first submission) ◀──submit───┘ (requester resubmits)
 //!     └──────────── withdraw (requester or owner), never after a decision ────────────▶ withdrawn
 //! ```
+//!
+//! A request sent back for changes holds no GPUs and waits for its requester: they amend it (the
+//! same form and rules as a draft) and submit it again, which checks residency again and endorses
+//! it at once when they may endorse, as a first submission does.
 //!
 //! Tenant-side actions need a member or owner role in the request's tenant; auditors only read. Decisions need a
 //! platform admin who did not make the request (separation of duties). Nothing here reads a clock: `today` is passed in.
@@ -98,6 +106,9 @@ named_enum! {
         Submitted => "submitted", "Submitted";
         /// Backed by the tenant; waits for a platform admin's decision.
         Endorsed => "endorsed", "Endorsed";
+        /// Sent back by a platform admin with a question; waits for its requester to amend and
+        /// resubmit it.
+        ChangesRequested => "changes_requested", "Changes requested";
         /// Granted in full.
         Approved => "approved", "Approved";
         /// Granted with fewer GPUs or a shorter window than asked.
@@ -118,9 +129,18 @@ impl RequestStatus {
         )
     }
 
-    /// Still in progress: draft, submitted or endorsed (neither decided nor withdrawn).
+    /// Still in progress: draft, submitted, endorsed or sent back for changes (neither decided
+    /// nor withdrawn).
     pub const fn is_open(self) -> bool {
-        matches!(self, Self::Draft | Self::Submitted | Self::Endorsed)
+        matches!(
+            self,
+            Self::Draft | Self::Submitted | Self::Endorsed | Self::ChangesRequested
+        )
+    }
+
+    /// Its requester may change its fields: a draft, or a request sent back for changes.
+    pub const fn is_editable(self) -> bool {
+        matches!(self, Self::Draft | Self::ChangesRequested)
     }
 
     /// The request became a quota that holds GPUs: approved or partially approved.
@@ -134,6 +154,7 @@ impl RequestStatus {
             Self::Draft => "drafted",
             Self::Submitted => "submitted",
             Self::Endorsed => "endorsed",
+            Self::ChangesRequested => "sent back for changes",
             Self::Approved => "approved",
             Self::PartiallyApproved => "partially approved",
             Self::Rejected => "rejected",
@@ -191,6 +212,8 @@ named_enum! {
         PartiallyApprove => "partially_approve", "Partially approve";
         /// Refuse the request.
         Reject => "reject", "Reject";
+        /// Return a submitted or endorsed request to its requester with a question.
+        SendBack => "send_back", "Send back for changes";
         /// Take the request back before a decision.
         Withdraw => "withdraw", "Withdraw";
     }
@@ -202,6 +225,11 @@ impl Action {
         matches!(self, Self::Approve | Self::PartiallyApprove | Self::Reject)
     }
 
+    /// What a platform admin does in review: a decision, or sending the request back for changes.
+    pub const fn is_review(self) -> bool {
+        self.is_decision() || matches!(self, Self::SendBack)
+    }
+
     /// "withdraw" in "they cannot withdraw a request".
     const fn verb(self) -> &'static str {
         match self {
@@ -211,6 +239,7 @@ impl Action {
             Self::Approve => "approve",
             Self::PartiallyApprove => "partially approve",
             Self::Reject => "reject",
+            Self::SendBack => "send back",
             Self::Withdraw => "withdraw",
         }
     }
@@ -224,6 +253,7 @@ impl Action {
             Self::Approve => "approved",
             Self::PartiallyApprove => "partially approved",
             Self::Reject => "rejected",
+            Self::SendBack => "sent back",
             Self::Withdraw => "withdrawn",
         }
     }
@@ -363,9 +393,10 @@ impl TransitionError {
 /// The status a request moves to when `actor` does `action` to it while it is `current`.
 ///
 /// Whether the person may do the action at all is checked first, so that someone who never could is told so rather
-/// than told to wait. Then the status: save only a draft; submit a draft (to `Submitted`, or to `Endorsed` when the
-/// requester is an owner, whose submission endorses itself); endorse a submitted request; decide an endorsed one;
-/// withdraw any open one.
+/// than told to wait. Then the status: save only a draft or a request sent back for changes; submit either (to
+/// `Submitted`, or to `Endorsed` when the requester may endorse, whose submission endorses itself); endorse a
+/// submitted request; decide an endorsed one; send a submitted or endorsed one back for changes; withdraw any open
+/// one.
 pub fn next_status(
     current: RequestStatus,
     action: Action,
@@ -377,14 +408,17 @@ pub fn next_status(
     permission(action, actor)
         .map_err(|message| TransitionError::not_permitted(current, action, message))?;
     match (current, action) {
-        (S::Draft, A::SaveDraft) => Ok(S::Draft),
-        (S::Draft, A::Submit) if actor.may_endorse() => Ok(S::Endorsed),
-        (S::Draft, A::Submit) => Ok(S::Submitted),
+        (S::Draft | S::ChangesRequested, A::SaveDraft) => Ok(current),
+        (S::Draft | S::ChangesRequested, A::Submit) if actor.may_endorse() => Ok(S::Endorsed),
+        (S::Draft | S::ChangesRequested, A::Submit) => Ok(S::Submitted),
         (S::Submitted, A::Endorse) => Ok(S::Endorsed),
         (S::Endorsed, A::Approve) => Ok(S::Approved),
         (S::Endorsed, A::PartiallyApprove) => Ok(S::PartiallyApproved),
         (S::Endorsed, A::Reject) => Ok(S::Rejected),
-        (S::Draft | S::Submitted | S::Endorsed, A::Withdraw) => Ok(S::Withdrawn),
+        (S::Submitted | S::Endorsed, A::SendBack) => Ok(S::ChangesRequested),
+        (S::Draft | S::Submitted | S::Endorsed | S::ChangesRequested, A::Withdraw) => {
+            Ok(S::Withdrawn)
+        }
         _ => Err(TransitionError::wrong_status(current, action)),
     }
 }
@@ -396,9 +430,15 @@ pub fn allowed_actions(current: RequestStatus, actor: &Actor) -> Vec<Action> {
     use RequestStatus as S;
 
     let offered: &[Action] = match current {
-        S::Draft => &[A::SaveDraft, A::Submit, A::Withdraw],
-        S::Submitted => &[A::Endorse, A::Withdraw],
-        S::Endorsed => &[A::Approve, A::PartiallyApprove, A::Reject, A::Withdraw],
+        S::Draft | S::ChangesRequested => &[A::SaveDraft, A::Submit, A::Withdraw],
+        S::Submitted => &[A::Endorse, A::SendBack, A::Withdraw],
+        S::Endorsed => &[
+            A::Approve,
+            A::PartiallyApprove,
+            A::Reject,
+            A::SendBack,
+            A::Withdraw,
+        ],
         S::Approved | S::PartiallyApproved | S::Rejected | S::Withdrawn => &[],
     };
     offered
@@ -441,7 +481,7 @@ fn permission(action: Action, actor: &Actor) -> Result<(), String> {
                 Err("Only an owner of the tenant can endorse a request.".to_owned())
             }
         },
-        Action::Approve | Action::PartiallyApprove | Action::Reject => {
+        Action::Approve | Action::PartiallyApprove | Action::Reject | Action::SendBack => {
             if !actor.platform_admin {
                 Err(format!("Only a platform admin can {verb} a request."))
             } else if actor.is_requester {
@@ -480,9 +520,8 @@ fn wrong_status_message(status: RequestStatus, action: Action) -> String {
             "This request has already been {}; it can no longer be {done}.",
             status.past_tense()
         ),
-        (S::Draft, A::Endorse) => {
-            "This request is still a draft; it must be submitted before it can be endorsed."
-                .to_owned()
+        (S::Draft, A::Endorse | A::SendBack) => {
+            format!("This request is still a draft; it must be submitted before it can be {done}.")
         }
         (S::Draft, _) => format!(
             "This request is still a draft; it must be submitted and endorsed before it can be {done}."
@@ -495,6 +534,13 @@ fn wrong_status_message(status: RequestStatus, action: Action) -> String {
             "This request has already been submitted.".to_owned()
         }
         (S::Endorsed, A::Endorse) => "This request has already been endorsed.".to_owned(),
+        (S::ChangesRequested, A::SendBack) => {
+            "This request has already been sent back for changes; it waits for its requester's answer."
+                .to_owned()
+        }
+        (S::ChangesRequested, _) => format!(
+            "This request was sent back for changes; its requester must amend and resubmit it before it can be {done}."
+        ),
         (S::Submitted, _) => format!(
             "This request has not been endorsed yet; an owner of the tenant must endorse it before it can be {done}."
         ),

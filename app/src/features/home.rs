@@ -8,13 +8,14 @@ use crate::ui::plural;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::domain::dates::format_local;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::capacity::{capacity_overview, CapacityLoads};
 use crate::features::identity::{use_viewer, Viewer};
 use crate::features::requests::types::{NotificationItem, Paged, QueueRow, RequestSummary};
-use crate::features::requests::view::{instant, phase_badge, status_badge, UsageBar};
+use crate::features::requests::view::{phase_badge, status_badge, UsageBar};
 use crate::features::requests::{list_notifications, list_requests, request_queue};
 use crate::features::tenants::{tenant_queue, types::VerificationQueue};
 
@@ -256,7 +257,10 @@ fn TenantHome(
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">
-                    <h2>"Current and upcoming quotas"</h2>
+                    <div class="card__head">
+                        <h2>"Current and upcoming quotas"</h2>
+                        <a href="/quotas.csv" class="button button--small button--ghost download-csv" download="" rel="external">"Download all quotas (CSV)"</a>
+                    </div>
                     {if current.is_empty() {
                         if can_ask {
                             view! { <p class="empty">"No quota yet. " <A href="/requests/new">"Ask for GPUs"</A> "."</p> }.into_any()
@@ -319,7 +323,7 @@ fn TenantHome(
                             <ul class="plain-list">
                                 {notes.into_iter().take(4).map(|n| view! {
                                     <li class:unread=!n.read>
-                                        <span class="small muted">{instant(n.created_at)}</span><br/>
+                                        <span class="small muted">{format_local(&n.created_at)}</span><br/>
                                         {n.text}
                                     </li>
                                 }).collect_view()}

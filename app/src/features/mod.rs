@@ -15,4 +15,5 @@ pub mod members;
 pub mod placement;
 pub mod projects;
 pub mod requests;
+pub mod search;
 pub mod tenants;

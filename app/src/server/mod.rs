@@ -16,6 +16,7 @@ pub mod demo;
 pub mod demo_activity;
 pub mod demo_sites;
 pub mod error;
+pub mod export;
 pub mod health;
 pub mod identity;
 pub mod members;
@@ -30,6 +31,7 @@ pub mod security;
 pub mod session_store;
 pub mod state;
 pub mod tenants;
+pub mod time_zone;
 pub mod token;
 
 pub use config::AppConfig;

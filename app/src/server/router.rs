@@ -10,7 +10,7 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use super::{error, health, security, state::AppState};
+use super::{error, export, health, security, state::AppState};
 use crate::{
     error::BODY_LIMIT_BYTES,
     ui::{shell, App},
@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(export::routes())
         .nest(super::rest::PREFIX, super::rest::router(state.clone()))
         // `/api/v1/` itself is outside the nested router: a problem too, not a page.
         .route("/api/v1/", axum::routing::any(super::rest::not_found))

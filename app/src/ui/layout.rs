@@ -66,6 +66,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             </details>
                                         })}
                                         <span class="site-nav__spacer"></span>
+                                        {(v.platform_admin || in_tenant).then(|| view! { <crate::features::search::HeaderSearch/> })}
                                         {notice}
                                         {(v.platform_admin || in_tenant).then(|| view! {
                                             <crate::features::requests::NotificationBadge unread=unread.unwrap_or(0)/>

@@ -15,7 +15,7 @@ use leptos_router::{
 use crate::features::capacity;
 use crate::features::requests;
 use crate::features::{account, api_docs, api_tokens, audit_log, home, identity, members, tenants};
-use crate::features::{catalogue, placement, projects};
+use crate::features::{catalogue, placement, projects, search};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
 
@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id/edit") view=requests::EditDraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests") view=requests::AdminRequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/capacity") view=capacity::CapacityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=requests::NotificationsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

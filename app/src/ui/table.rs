@@ -138,6 +138,24 @@ pub fn Pager(page: u32, has_more: bool) -> impl IntoView {
     })
 }
 
+/// "Download CSV": the list's export at `path` (`/requests.csv`), with the page's filters and
+/// order (its query without the page number: the export holds every page). A plain link with
+/// `download`, so the browser saves the file instead of the router following it.
+#[component]
+pub fn DownloadCsv(
+    path: &'static str,
+    #[prop(default = "Download CSV")] label: &'static str,
+) -> impl IntoView {
+    let query = use_query_map();
+    let href = move || csv_link(path, &pairs(&query.read()));
+    view! { <a class="button button--small button--ghost download-csv" href=href download="" rel="external">{label}</a> }
+}
+
+/// The export link of a list: `path` with the query, the page number left out.
+fn csv_link(path: &str, query: &[(String, String)]) -> String {
+    link_with(path, query, &[("page", None), ("before", None)])
+}
+
 /// A page number from the URL (from 0), as a server function receives it;
 /// anything else is the first page.
 pub fn page_number(page: Option<&str>) -> u32 {
@@ -178,6 +196,15 @@ mod tests {
             &[("sort", Some("gpus".into())), ("dir", Some("desc".into()))],
         );
         assert_eq!(link, "/requests?status=approved&sort=gpus&dir=desc");
+    }
+
+    #[test]
+    fn the_csv_link_carries_the_filters_but_not_the_page() {
+        let q = query(&[("status", "granted"), ("page", "3"), ("sort", "site")]);
+        assert_eq!(
+            csv_link("/requests.csv", &q),
+            "/requests.csv?status=granted&sort=site"
+        );
     }
 
     #[test]

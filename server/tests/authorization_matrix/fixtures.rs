@@ -38,6 +38,7 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "capacity_overview",
     "list_api_tokens",
     "api_reference",
+    "search",
 ];
 
 pub(crate) fn is_read_only(row: &Row) -> bool {
@@ -308,6 +309,8 @@ pub(crate) async fn function_fixture(
             ("current_password", DEMO_PASSWORD),
             ("new_password", STRONG_PASSWORD),
         ]),
+        "change_time_zone" => form(&[("time_zone", "America/Montreal")]),
+        "search" => form(&[("q", "climate")]),
         "invitation" => form(&[("token", &invitation(app).await?.1)]),
         "accept_invitation" => form(&[
             ("token", &invitation(app).await?.1),
@@ -467,6 +470,12 @@ pub(crate) async fn function_fixture(
             ("id", &endorsed_request(app).await?.to_string()),
             ("decision", "approve"),
         ]),
+        "approve_requests" => form(&[("ids[]", &endorsed_request(app).await?.to_string())]),
+        "end_quota_early" => form(&[
+            ("id", &approved_quota(app).await?.to_string()),
+            ("gpus", "2"),
+            ("reason", "Half the nodes are down for maintenance."),
+        ]),
 
         other => {
             return Err(format!(
@@ -534,10 +543,32 @@ async fn project_fixture(app: &TestApp, name: &str) -> Result<Vec<(String, Strin
 /// The path of a route, after creating what it names.
 pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, String> {
     Ok(match route {
-        "/" | "/login" | "/signup" | "/account" | "/organisation" | "/audit" | "/catalogue"
-        | "/placement" | "/requests" | "/requests/new" | "/admin/tenants" | "/admin/catalogue"
-        | "/admin/requests" | "/capacity" | "/notifications" | "/healthz" | "/readyz"
-        | "/projects" | "/account/tokens" | "/api/docs" | "/api/v1/" => route.to_string(),
+        "/"
+        | "/login"
+        | "/signup"
+        | "/account"
+        | "/organisation"
+        | "/audit"
+        | "/catalogue"
+        | "/placement"
+        | "/requests"
+        | "/requests/new"
+        | "/admin/tenants"
+        | "/admin/catalogue"
+        | "/admin/requests"
+        | "/capacity"
+        | "/notifications"
+        | "/healthz"
+        | "/readyz"
+        | "/projects"
+        | "/requests.csv"
+        | "/quotas.csv"
+        | "/admin/requests.csv"
+        | "/audit.csv"
+        | "/account/tokens"
+        | "/api/docs"
+        | "/api/v1/" => route.to_string(),
+        "/search" => "/search?q=climate".to_string(),
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),

@@ -30,6 +30,11 @@ use matrix::*;
 pub(crate) const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/authorization.md");
 pub(crate) const ROUTER_SOURCE: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/../app/src/server/router.rs");
+/// The CSV exports' routes, merged into the router.
+pub(crate) const EXPORT_SOURCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../app/src/server/export/mod.rs"
+);
 
 /// The "other tenant" actor: a member of the hospital, acting on the university's objects.
 pub(crate) const OTHER_TENANT_MEMBER: &str = HOSP_MEMBER;

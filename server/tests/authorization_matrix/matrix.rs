@@ -291,8 +291,10 @@ pub(crate) fn page_routes() -> BTreeSet<String> {
 
 /// Every `.route("…")` of the axum router (the health probes).
 pub(crate) fn axum_routes() -> BTreeSet<String> {
-    let source = std::fs::read_to_string(ROUTER_SOURCE)
-        .unwrap_or_else(|e| panic!("read {ROUTER_SOURCE}: {e}"));
+    let source: String = [ROUTER_SOURCE, EXPORT_SOURCE]
+        .iter()
+        .map(|file| std::fs::read_to_string(file).unwrap_or_else(|e| panic!("read {file}: {e}")))
+        .collect();
     source
         .split(".route(\"")
         .skip(1)

@@ -22,7 +22,8 @@ fn actors() -> Vec<Actor> {
 }
 
 /// Expected outcome of every (status, action, actor) cell. A letter is the status reached (D draft, S submitted,
-/// E endorsed, A approved, P partially approved, R rejected, W withdrawn); `f` is refused because of who acts
+/// E endorsed, C changes requested, A approved, P partially approved, R rejected,
+/// W withdrawn); `f` is refused because of who acts
 /// (`NotPermitted`); `x` is refused because of the status (`WrongStatus`).
 ///
 /// Columns, by tenant role, each with: requester, other, requester + admin, other + admin.
@@ -38,6 +39,7 @@ const TABLE: &[(RequestStatus, Action, &str)] = {
         (Draft, Approve,           "f f f x | f f f x | f f f x | f f f x"),
         (Draft, PartiallyApprove,  "f f f x | f f f x | f f f x | f f f x"),
         (Draft, Reject,            "f f f x | f f f x | f f f x | f f f x"),
+        (Draft, SendBack,        "f f f x | f f f x | f f f x | f f f x"),
         (Draft, Withdraw,          "W W W W | W f W f | f f f f | f f f f"),
         (Submitted, SaveDraft,     "x f x f | x f x f | f f f f | f f f f"),
         (Submitted, Submit,        "x f x f | x f x f | f f f f | f f f f"),
@@ -45,6 +47,7 @@ const TABLE: &[(RequestStatus, Action, &str)] = {
         (Submitted, Approve,       "f f f x | f f f x | f f f x | f f f x"),
         (Submitted, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
         (Submitted, Reject,        "f f f x | f f f x | f f f x | f f f x"),
+        (Submitted, SendBack,        "f f f C | f f f C | f f f C | f f f C"),
         (Submitted, Withdraw,      "W W W W | W f W f | f f f f | f f f f"),
         (Endorsed, SaveDraft,      "x f x f | x f x f | f f f f | f f f f"),
         (Endorsed, Submit,         "x f x f | x f x f | f f f f | f f f f"),
@@ -52,13 +55,23 @@ const TABLE: &[(RequestStatus, Action, &str)] = {
         (Endorsed, Approve,        "f f f A | f f f A | f f f A | f f f A"),
         (Endorsed, PartiallyApprove, "f f f P | f f f P | f f f P | f f f P"),
         (Endorsed, Reject,         "f f f R | f f f R | f f f R | f f f R"),
+        (Endorsed, SendBack,        "f f f C | f f f C | f f f C | f f f C"),
         (Endorsed, Withdraw,       "W W W W | W f W f | f f f f | f f f f"),
+        (ChangesRequested, SaveDraft, "C f C f | C f C f | f f f f | f f f f"),
+        (ChangesRequested, Submit, "E f E f | S f S f | f f f f | f f f f"),
+        (ChangesRequested, Endorse, "x x x x | f f f f | f f f f | f f f f"),
+        (ChangesRequested, Approve, "f f f x | f f f x | f f f x | f f f x"),
+        (ChangesRequested, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
+        (ChangesRequested, Reject, "f f f x | f f f x | f f f x | f f f x"),
+        (ChangesRequested, SendBack, "f f f x | f f f x | f f f x | f f f x"),
+        (ChangesRequested, Withdraw, "W W W W | W f W f | f f f f | f f f f"),
         (Approved, SaveDraft,      "x f x f | x f x f | f f f f | f f f f"),
         (Approved, Submit,         "x f x f | x f x f | f f f f | f f f f"),
         (Approved, Endorse,        "x x x x | f f f f | f f f f | f f f f"),
         (Approved, Approve,        "f f f x | f f f x | f f f x | f f f x"),
         (Approved, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
         (Approved, Reject,         "f f f x | f f f x | f f f x | f f f x"),
+        (Approved, SendBack,        "f f f x | f f f x | f f f x | f f f x"),
         (Approved, Withdraw,       "x x x x | x f x f | f f f f | f f f f"),
         (PartiallyApproved, SaveDraft, "x f x f | x f x f | f f f f | f f f f"),
         (PartiallyApproved, Submit, "x f x f | x f x f | f f f f | f f f f"),
@@ -66,6 +79,7 @@ const TABLE: &[(RequestStatus, Action, &str)] = {
         (PartiallyApproved, Approve, "f f f x | f f f x | f f f x | f f f x"),
         (PartiallyApproved, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
         (PartiallyApproved, Reject, "f f f x | f f f x | f f f x | f f f x"),
+        (PartiallyApproved, SendBack,        "f f f x | f f f x | f f f x | f f f x"),
         (PartiallyApproved, Withdraw, "x x x x | x f x f | f f f f | f f f f"),
         (Rejected, SaveDraft,      "x f x f | x f x f | f f f f | f f f f"),
         (Rejected, Submit,         "x f x f | x f x f | f f f f | f f f f"),
@@ -73,6 +87,7 @@ const TABLE: &[(RequestStatus, Action, &str)] = {
         (Rejected, Approve,        "f f f x | f f f x | f f f x | f f f x"),
         (Rejected, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
         (Rejected, Reject,         "f f f x | f f f x | f f f x | f f f x"),
+        (Rejected, SendBack,        "f f f x | f f f x | f f f x | f f f x"),
         (Rejected, Withdraw,       "x x x x | x f x f | f f f f | f f f f"),
         (Withdrawn, SaveDraft,     "x f x f | x f x f | f f f f | f f f f"),
         (Withdrawn, Submit,        "x f x f | x f x f | f f f f | f f f f"),
@@ -80,6 +95,7 @@ const TABLE: &[(RequestStatus, Action, &str)] = {
         (Withdrawn, Approve,       "f f f x | f f f x | f f f x | f f f x"),
         (Withdrawn, PartiallyApprove, "f f f x | f f f x | f f f x | f f f x"),
         (Withdrawn, Reject,        "f f f x | f f f x | f f f x | f f f x"),
+        (Withdrawn, SendBack,        "f f f x | f f f x | f f f x | f f f x"),
         (Withdrawn, Withdraw,      "x x x x | x f x f | f f f f | f f f f"),
     ]
 };
@@ -100,6 +116,7 @@ fn expected(code: &str) -> Outcome {
         "P" => Outcome::Moves(PartiallyApproved),
         "R" => Outcome::Moves(Rejected),
         "W" => Outcome::Moves(Withdrawn),
+        "C" => Outcome::Moves(ChangesRequested),
         "f" => Outcome::Refused(TransitionErrorKind::NotPermitted),
         "x" => Outcome::Refused(TransitionErrorKind::WrongStatus),
         other => panic!("unknown code {other:?} in the table"),
@@ -245,9 +262,101 @@ fn a_member_submission_waits_for_an_owner_and_an_owner_submission_endorses_itsel
     );
     assert_eq!(
         allowed_actions(RequestStatus::Endorsed, &ADMIN),
-        [Action::Approve, Action::PartiallyApprove, Action::Reject]
+        [
+            Action::Approve,
+            Action::PartiallyApprove,
+            Action::Reject,
+            Action::SendBack
+        ]
     );
     assert!(allowed_actions(RequestStatus::Endorsed, &AUDITOR).is_empty());
+}
+
+#[test]
+fn a_request_sent_back_for_changes_is_amended_and_resubmitted_by_its_requester_like_a_first_submission(
+) {
+    use RequestStatus::{ChangesRequested, Endorsed, Submitted};
+    for from in [Submitted, Endorsed] {
+        assert_eq!(
+            next_status(from, Action::SendBack, &ADMIN),
+            Ok(ChangesRequested)
+        );
+    }
+    assert_eq!(
+        next_status(ChangesRequested, Action::SaveDraft, &MEMBER),
+        Ok(ChangesRequested),
+        "amending keeps the question open"
+    );
+    assert_eq!(
+        next_status(ChangesRequested, Action::Submit, &MEMBER),
+        Ok(Submitted)
+    );
+    let owner_requester = Actor::new(Some(Role::Owner), false, true);
+    assert_eq!(
+        next_status(ChangesRequested, Action::Submit, &owner_requester),
+        Ok(Endorsed),
+        "a requester who may endorse endorses their answer, as a first submission"
+    );
+    let lead = Actor::new(Some(Role::Member), false, true)
+        .in_project(Some(ProjectRole::Lead))
+        .with_endorsement(EndorsementPolicy::OwnersAndLeads);
+    assert_eq!(
+        next_status(ChangesRequested, Action::Submit, &lead),
+        Ok(Endorsed)
+    );
+    assert_eq!(
+        allowed_actions(ChangesRequested, &MEMBER),
+        [Action::SaveDraft, Action::Submit, Action::Withdraw]
+    );
+    assert!(
+        allowed_actions(ChangesRequested, &ADMIN).is_empty(),
+        "nothing waits for the admin"
+    );
+}
+
+#[test]
+fn only_a_platform_admin_who_did_not_make_a_request_sends_it_back_and_only_its_requester_answers() {
+    use RequestStatus::{ChangesRequested, Endorsed};
+    let message =
+        |status, action, actor: &Actor| next_status(status, action, actor).unwrap_err().to_string();
+    assert_eq!(
+        message(Endorsed, Action::SendBack, &OWNER),
+        "Only a platform admin can send back a request."
+    );
+    assert_eq!(
+        message(
+            Endorsed,
+            Action::SendBack,
+            &Actor::new(Some(Role::Member), true, true)
+        ),
+        "A platform admin cannot send back a request they made themselves; another platform admin must decide it."
+    );
+    let lead_not_requester = Actor::new(Some(Role::Member), false, false)
+        .in_project(Some(ProjectRole::Lead))
+        .with_endorsement(EndorsementPolicy::OwnersAndLeads);
+    for someone_else in [OWNER, lead_not_requester] {
+        assert_eq!(
+            message(ChangesRequested, Action::Submit, &someone_else),
+            "Only the person who drafted this request can submit it."
+        );
+    }
+    assert_eq!(
+        message(ChangesRequested, Action::Approve, &ADMIN),
+        "This request was sent back for changes; its requester must amend and resubmit it before it can be approved."
+    );
+    assert_eq!(
+        message(ChangesRequested, Action::SendBack, &ADMIN),
+        "This request has already been sent back for changes; it waits for its requester's answer."
+    );
+    assert_eq!(
+        message(RequestStatus::Draft, Action::SendBack, &ADMIN),
+        "This request is still a draft; it must be submitted before it can be sent back."
+    );
+    assert_eq!(
+        lost_race_message(ChangesRequested),
+        "This request was sent back for changes meanwhile; reload the page."
+    );
+    assert!(!ChangesRequested.grants_quota() && ChangesRequested.is_open());
 }
 
 #[test]

@@ -45,6 +45,18 @@ pub async fn change_password(
     respond(account::change_password(&ctx, &user, current, &new_password).await)
 }
 
+/// Chooses the time zone the person's pages show instants in (an IANA name from the account
+/// page's list). Any signed-in person.
+#[server(prefix = "/api", endpoint = "change_time_zone")]
+pub async fn change_time_zone(#[server(default)] time_zone: String) -> Result<(), AppError> {
+    use crate::server::{account, error::respond, request_context, time_zone::PersonZone};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let zone =
+        respond(PersonZone::named(&time_zone).map_err(|m| AppError::validation("time_zone", m)))?;
+    respond(account::change_time_zone(&ctx, &user, &zone).await)
+}
+
 /// Ends every session of the person, this one included. Any signed-in person.
 #[server(prefix = "/api", endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {

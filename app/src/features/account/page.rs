@@ -4,15 +4,19 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{account_overview, ChangePassword, SignOutEverywhere};
+use super::api::{account_overview, ChangePassword, ChangeTimeZone, SignOutEverywhere};
 use super::types::AccountView;
-use crate::domain::dates::format_instant as instant;
+use crate::domain::dates::format_local;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let data = Resource::new(move || change.version().get(), |_| account_overview());
+    let zone = ServerAction::<ChangeTimeZone>::new();
+    let data = Resource::new(
+        move || (change.version().get(), zone.version().get()),
+        |_| account_overview(),
+    );
     view! {
         <Title text="Your account"/>
         <section class="page page--narrow">
@@ -20,7 +24,7 @@ pub fn AccountPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(acc) => view! { <AccountBody acc change everywhere/> }.into_any(),
+                        Ok(acc) => view! { <AccountBody acc change everywhere zone/> }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -34,6 +38,7 @@ fn AccountBody(
     acc: AccountView,
     change: ServerAction<ChangePassword>,
     everywhere: ServerAction<SignOutEverywhere>,
+    zone: ServerAction<ChangeTimeZone>,
 ) -> impl IntoView {
     let error = move || match change.value().get() {
         Some(Err(e)) => Some(e),
@@ -51,8 +56,8 @@ fn AccountBody(
         .map(|s| {
             view! {
                 <tr>
-                    <td data-label="Signed in">{s.signed_in_at.map(instant).unwrap_or_else(|| "—".to_owned())}</td>
-                    <td data-label="Ends if unused after">{instant(s.expires_at)}</td>
+                    <td data-label="Signed in">{s.signed_in_at.as_ref().map(format_local).unwrap_or_else(|| "—".to_owned())}</td>
+                    <td data-label="Ends if unused after">{format_local(&s.expires_at)}</td>
                     <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">"This browser"</span> })}</td>
                 </tr>
             }
@@ -83,6 +88,7 @@ fn AccountBody(
             </div>
             <button type="submit" class="button" disabled=move || change.pending().get()>"Change the password"</button>
         </ActionForm>
+        <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
         <h2>"Your sessions"</h2>
         <div class="table-wrap">
             <table class="stack">
@@ -102,6 +108,47 @@ fn AccountBody(
                 _ => None,
             }}
             <button type="submit" class="button button--ghost">"Sign out everywhere"</button>
+        </ActionForm>
+    }
+}
+
+/// The time zone the person's pages show times in: one `<select>` of IANA names.
+#[component]
+fn TimeZoneForm(
+    zone: ServerAction<ChangeTimeZone>,
+    current: String,
+    zones: Vec<String>,
+) -> impl IntoView {
+    let error = move || match zone.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let done = move || matches!(zone.value().get(), Some(Ok(())));
+    let options = zones
+        .into_iter()
+        .map(|z| {
+            let selected = z == current;
+            let label = z.replace('_', " ");
+            view! { <option value=z selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <h2>"Time zone"</h2>
+        <ActionForm action=zone attr:class="form">
+            {move || error()
+                .filter(|e| !e.only_about_fields(&["time_zone"]))
+                .map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
+            {move || done().then(|| view! {
+                <p class="form__ok" role="status">"Times are now shown in your new time zone."</p>
+            })}
+            <div class="field">
+                <label for="time-zone">"Show times in"</label>
+                <select id="time-zone" name="time_zone">{options}</select>
+                <p class="field__hint">"Every date and time the portal shows you (audit log, timelines, notifications, sessions) reads in this zone."</p>
+                {move || error().and_then(|e| e.field_message("time_zone"))
+                    .map(|m| view! { <p class="field__error">{m}</p> })}
+            </div>
+            <button type="submit" class="button" disabled=move || zone.pending().get()>"Save the time zone"</button>
         </ActionForm>
     }
 }

@@ -1,12 +1,14 @@
 //! The audit log page (`/audit`): owners and auditors see their tenant's
 //! events, platform admins every event (with a tenant filter). Filters by
-//! event and outcome, newest first, 50 a page, "older" paging by id. The
-//! filters are a GET form, so the page works before the wasm loads.
+//! event, outcome and days (in the reader's time zone), newest first, 50 a page, "older" paging
+//! by id; "Download CSV" exports every page of the same filters. The filters are a GET form, so
+//! the page works before the wasm loads.
 
 use super::api::audit_events;
 use super::types::AuditPage;
 use super::words::{describe_detail, event_label};
-use crate::domain::dates::format_instant;
+use crate::domain::dates::format_local;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -42,37 +44,78 @@ pub const KNOWN_EVENTS: &[&str] = &[
     "policy_changed",
 ];
 
-fn query_href(event: &str, outcome: &str, tenant: &str, before: i64) -> String {
-    let mut parts = Vec::new();
-    for (key, value) in [("event", event), ("outcome", outcome), ("tenant", tenant)] {
-        if !value.is_empty() {
-            parts.push(format!("{key}={}", crate::ui::table::escape(value)));
+/// The audit log's filters as the URL carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct FilterValues {
+    event: String,
+    outcome: String,
+    tenant: String,
+    from: String,
+    to: String,
+}
+
+impl FilterValues {
+    /// The filters as query pairs, empty ones left out.
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("event", self.event.as_str()),
+            ("outcome", self.outcome.as_str()),
+            ("tenant", self.tenant.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+    }
+
+    /// `path` with the filters (and `before`, when given) as its query.
+    fn href(&self, path: &str, before: Option<i64>) -> String {
+        let mut parts: Vec<String> = self
+            .pairs()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", crate::ui::table::escape(value)))
+            .collect();
+        if let Some(before) = before {
+            parts.push(format!("before={before}"));
+        }
+        if parts.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", parts.join("&"))
         }
     }
-    parts.push(format!("before={before}"));
-    format!("/audit?{}", parts.join("&"))
 }
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
-    let param =
-        move |key: &'static str| Memo::new(move |_| query.read().get(key).unwrap_or_default());
-    let (event, outcome, tenant, before) = (
-        param("event"),
-        param("outcome"),
-        param("tenant"),
-        param("before"),
-    );
+    let values = Memo::new(move |_| {
+        let q = query.read();
+        let get = |key: &str| q.get(key).unwrap_or_default();
+        (
+            FilterValues {
+                event: get("event"),
+                outcome: get("outcome"),
+                tenant: get("tenant"),
+                from: get("from"),
+                to: get("to"),
+            },
+            get("before"),
+        )
+    });
+    let viewer = crate::features::identity::use_viewer();
     let entries = Resource::new(
-        move || (event.get(), outcome.get(), tenant.get(), before.get()),
-        |(event, outcome, tenant, before)| {
+        move || values.get(),
+        |(f, before)| {
             let some = |s: String| (!s.is_empty()).then_some(s);
             audit_events(
-                some(event),
-                some(outcome),
-                some(tenant),
+                some(f.event),
+                some(f.outcome),
+                some(f.tenant),
                 before.parse::<i64>().ok(),
+                some(f.from),
+                some(f.to),
             )
         },
     );
@@ -82,16 +125,18 @@ pub fn AuditLogPage() -> impl IntoView {
             <h1>"Audit log"</h1>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let all_tenants = viewer.await.ok().flatten().is_some_and(|v| v.platform_admin);
+                    let values = values.get_untracked().0;
                     match entries.await {
                         Ok(page) => view! {
-                            <Filters
-                                event=event.get_untracked()
-                                outcome=outcome.get_untracked()
-                                tenant=tenant.get_untracked()
-                                all_tenants=page.all_tenants
-                            />
-                            <EventTable page=page event=event.get_untracked()
-                                outcome=outcome.get_untracked() tenant=tenant.get_untracked()/>
+                            <Filters values=values.clone() all_tenants=page.all_tenants errors=None/>
+                            <p class="small muted">{format!("Times in {}. ", page.time_zone)}
+                                <a href=values.href("/audit.csv", None) class="download-csv" download="" rel="external">"Download CSV"</a>
+                            </p>
+                            <EventTable page=page values=values/>
+                        }.into_any(),
+                        Err(e) if e.only_about_fields(&["event", "outcome", "from", "to"]) => view! {
+                            <Filters values=values all_tenants errors=Some(e)/>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
@@ -102,11 +147,27 @@ pub fn AuditLogPage() -> impl IntoView {
 }
 
 #[component]
-fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) -> impl IntoView {
+fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) -> impl IntoView {
+    let FilterValues {
+        event,
+        outcome,
+        tenant,
+        from,
+        to,
+    } = values;
     let mut events: Vec<String> = KNOWN_EVENTS.iter().map(|e| (*e).to_owned()).collect();
     if !event.is_empty() && !events.contains(&event) {
         events.push(event.clone());
     }
+    let error = move |field: &str| {
+        errors
+            .as_ref()
+            .and_then(|e| e.field_message(field))
+            .map(|m| view! { <p class="field__error" id=format!("audit-{field}-error")>{m}</p> })
+    };
+    let (event_error, outcome_error, from_error, to_error) =
+        (error("event"), error("outcome"), error("from"), error("to"));
+    let described = |has: bool, id: &'static str| has.then_some(id);
     view! {
         <Form method="GET" action="/audit" attr:class="filters" attr:role="search">
             <div class="field">
@@ -118,6 +179,7 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
                         view! { <option value=e.clone() selected=selected>{event_label(&e)}</option> }
                     }).collect_view()}
                 </select>
+                {event_error}
             </div>
             <div class="field">
                 <label for="audit-outcome">"Outcome"</label>
@@ -126,6 +188,21 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
                     <option value="success" selected=outcome == "success">"Success"</option>
                     <option value="failure" selected=outcome == "failure">"Failure"</option>
                 </select>
+                {outcome_error}
+            </div>
+            <div class="field">
+                <label for="audit-from">"From (day)"</label>
+                <input id="audit-from" name="from" type="date" value=from
+                    aria-invalid=from_error.is_some().then_some("true")
+                    aria-describedby=described(from_error.is_some(), "audit-from-error")/>
+                {from_error}
+            </div>
+            <div class="field">
+                <label for="audit-to">"To (day, included)"</label>
+                <input id="audit-to" name="to" type="date" value=to
+                    aria-invalid=to_error.is_some().then_some("true")
+                    aria-describedby=described(to_error.is_some(), "audit-to-error")/>
+                {to_error}
             </div>
             {all_tenants.then(|| view! {
                 <div class="field">
@@ -139,11 +216,9 @@ fn Filters(event: String, outcome: String, tenant: String, all_tenants: bool) ->
 }
 
 #[component]
-fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -> impl IntoView {
+fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
     let all_tenants = page.all_tenants;
-    let older = page
-        .older_than
-        .map(|id| query_href(&event, &outcome, &tenant, id));
+    let older = page.older_than.map(|id| values.href("/audit", Some(id)));
     if page.entries.is_empty() {
         return view! { <p>"No event matches."</p> }.into_any();
     }
@@ -164,7 +239,7 @@ fn EventTable(page: AuditPage, event: String, outcome: String, tenant: String) -
                 <tbody>
                     {page.entries.into_iter().map(|e| view! {
                         <tr>
-                            <td class="nowrap" data-label="When">{format_instant(e.at)}</td>
+                            <td class="nowrap" data-label="When"><time>{format_local(&e.at)}</time></td>
                             <td data-label="Event">{event_label(&e.event)}</td>
                             <td data-label="Outcome">
                                 {if e.success {
@@ -199,15 +274,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instants_read_as_utc_minutes() {
-        assert_eq!(format_instant(0), "1970-01-01 00:00 UTC");
-    }
-
-    #[test]
-    fn the_older_link_keeps_the_filters() {
+    fn the_older_and_csv_links_keep_the_filters() {
+        let values = FilterValues {
+            event: "login".into(),
+            tenant: "a b".into(),
+            from: "2026-12-01".into(),
+            ..FilterValues::default()
+        };
         assert_eq!(
-            query_href("login", "", "a b", 7),
-            "/audit?event=login&tenant=a%20b&before=7"
+            values.href("/audit", Some(7)),
+            "/audit?event=login&tenant=a%20b&from=2026-12-01&before=7"
+        );
+        assert_eq!(
+            values.href("/audit.csv", None),
+            "/audit.csv?event=login&tenant=a%20b&from=2026-12-01"
         );
     }
 }

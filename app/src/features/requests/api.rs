@@ -30,12 +30,7 @@ pub async fn list_requests(
     let filter = requests::RequestFilter {
         status,
         search,
-        // A project that is not a number matches nothing rather than everything.
-        project: project
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| p.parse().unwrap_or(-1)),
+        project: requests::RequestFilter::project_param(project.as_deref()),
         ..list_order(sort, dir)
     };
     respond(requests::list_for_tenant(&ctx.state, &actor, &filter, page_number(page)).await)
@@ -44,18 +39,7 @@ pub async fn list_requests(
 /// The order a list page asked for; newest first unless told otherwise.
 #[cfg(feature = "ssr")]
 fn list_order(sort: Option<String>, dir: Option<String>) -> crate::server::requests::RequestFilter {
-    use crate::server::requests::{RequestFilter, SortColumn};
-    let sort = sort.as_deref().map(SortColumn::parse).unwrap_or_default();
-    let descending = match dir.as_deref() {
-        Some("asc") => false,
-        Some("desc") => true,
-        _ => sort == SortColumn::Id,
-    };
-    RequestFilter {
-        sort,
-        descending,
-        ..RequestFilter::default()
-    }
+    crate::server::requests::RequestFilter::ordered(sort.as_deref(), dir.as_deref())
 }
 
 /// A page number from the URL (from 0); anything else is the first page.
@@ -70,15 +54,16 @@ fn page_number(page: Option<String>) -> u32 {
 /// outside a tenant.
 #[server(prefix = "/api", endpoint = "get_request")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
-    use crate::server::{error::respond, requests};
+    use crate::server::{error::respond, requests, time_zone};
     let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::TenantFirst).await?;
     let id = respond(parse_id(&id))?;
+    let zone = respond(time_zone::of_person(&ctx.state, viewer.user_id()).await)?;
     match viewer {
         requests::Viewer::Tenant(actor) => {
-            respond(requests::detail_for_tenant(&ctx.state, &actor, id).await)
+            respond(requests::detail_for_tenant(&ctx.state, &actor, id, &zone).await)
         }
         requests::Viewer::Admin(admin) => {
-            respond(requests::detail_for_admin(&ctx.state, &admin, id).await)
+            respond(requests::detail_for_admin(&ctx.state, &admin, id, &zone).await)
         }
     }
 }
@@ -261,9 +246,10 @@ pub async fn withdraw_request(id: String, note: Option<String>) -> Result<String
     tenant_move(TenantAccess::Write, Action::Withdraw, &id, note.as_deref()).await
 }
 
-/// A platform admin approves, partially approves or rejects an endorsed request. `decision` is
-/// `approve`, `partially_approve` or `reject`; a reason (`note`) is required except for a full
-/// approval.
+/// A platform admin approves, partially approves or rejects an endorsed request, or sends a
+/// submitted or endorsed one back for changes. `decision` is `approve`, `partially_approve`,
+/// `reject` or `send_back`; a reason (`note`, the question when sending back) is required except
+/// for a full approval.
 #[server(prefix = "/api", endpoint = "decide_request")]
 pub async fn decide_request(
     id: String,
@@ -288,6 +274,56 @@ pub async fn decide_request(
         requests::decide_on_request(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await,
     )?;
     Ok(status.as_str().to_owned())
+}
+
+/// A platform admin approves several requests in full in one step (`ids[]`, from the queue):
+/// each checked and recorded on its own; a batch with any refusal (one that would over-commit a
+/// pool, counting the batch's own requests together) writes nothing. Answers the ids approved.
+#[server(prefix = "/api", endpoint = "approve_requests")]
+pub async fn approve_requests(#[server(default)] ids: Vec<String>) -> Result<Vec<i64>, AppError> {
+    use crate::server::{admin_request, error::respond, requests};
+    let (ctx, admin) = admin_request().await?;
+    if ids.len() > requests::MAX_BATCH {
+        return respond(Err(AppError::validation(
+            "ids",
+            format!("Approve at most {} requests at once.", requests::MAX_BATCH),
+        )));
+    }
+    let ids = respond(
+        ids.iter()
+            .map(|raw| parse_id(raw))
+            .collect::<Result<Vec<_>, _>>(),
+    )?;
+    respond(requests::approve_batch(&ctx.state, &admin, &ids, ctx.client_ip.as_deref()).await)
+}
+
+/// A platform admin ends a quota early (`end_date`, exclusive, from today) and/or leaves it fewer
+/// GPUs (`gpus`), with a `reason` its organisation is told; the GPUs return to the pool. Answers
+/// the quota's new grant in words.
+#[server(prefix = "/api", endpoint = "end_quota_early")]
+pub async fn end_quota_early(
+    id: String,
+    end_date: Option<String>,
+    gpus: Option<String>,
+    reason: Option<String>,
+) -> Result<String, AppError> {
+    use crate::server::{admin_request, error::respond, requests};
+    let (ctx, admin) = admin_request().await?;
+    let id = respond(parse_id(&id))?;
+    let form = requests::EndEarlyForm {
+        end_date: end_date.unwrap_or_default(),
+        gpus: gpus.unwrap_or_default(),
+        reason: reason.unwrap_or_default(),
+    };
+    let input = respond(form.parse())?;
+    let grant = respond(
+        requests::end_quota_early(&ctx.state, &admin, id, &input, ctx.client_ip.as_deref()).await,
+    )?;
+    Ok(format!(
+        "{} GPUs, {}",
+        grant.gpus,
+        super::types::window_label(&grant.start.to_string(), &grant.end.to_string())
+    ))
 }
 
 /// One page of the admin queue (platform admins), filtered by status, site, GPU model, sector,
@@ -322,9 +358,11 @@ pub async fn request_queue(
 /// people: a platform admin's all, someone acting in a tenant that tenant's).
 #[server(prefix = "/api", endpoint = "list_notifications")]
 pub async fn list_notifications(page: Option<String>) -> Result<Vec<NotificationItem>, AppError> {
-    use crate::server::{error::respond, requests};
+    use crate::server::{error::respond, requests, time_zone};
     let (ctx, viewer) = requests::viewer_request(requests::ViewerOrder::AdminFirst).await?;
-    let page = respond(requests::notifications(&ctx.state, &viewer, page_number(page)).await)?;
+    let zone = respond(time_zone::of_person(&ctx.state, viewer.user_id()).await)?;
+    let page =
+        respond(requests::notifications(&ctx.state, &viewer, page_number(page), &zone).await)?;
     Ok(page.rows)
 }
 

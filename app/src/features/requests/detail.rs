@@ -9,9 +9,10 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::api::*;
 use super::types::{RequestDetail, Review};
 use super::view::{
-    classification_label, error_view, granted_cell, instant, phase_badge, sector_label,
-    status_badge, BackToList, UsageBar,
+    classification_label, error_view, granted_cell, phase_badge, sector_label, status_badge,
+    BackToList, UsageBar,
 };
+use crate::domain::dates::format_local;
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
 
 #[component]
@@ -23,6 +24,7 @@ pub fn RequestPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawRequest>::new();
     let decide = ServerAction::<DecideRequest>::new();
     let amend = ServerAction::<AmendQuota>::new();
+    let end_early = ServerAction::<EndQuotaEarly>::new();
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = amend.value().get() {
             let navigate = leptos_router::hooks::use_navigate();
@@ -38,6 +40,7 @@ pub fn RequestPage() -> impl IntoView {
                 withdraw.version().get(),
                 decide.version().get(),
                 amend.version().get(),
+                end_early.version().get(),
             )
         },
         |(id, ..)| get_request(id),
@@ -49,6 +52,7 @@ pub fn RequestPage() -> impl IntoView {
             withdraw.value().get().and_then(Result::err),
             decide.value().get().and_then(Result::err),
             amend.value().get().and_then(Result::err),
+            end_early.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -60,6 +64,7 @@ pub fn RequestPage() -> impl IntoView {
         withdraw,
         decide,
         amend,
+        end_early,
     };
     view! {
         <Title text="Request"/>
@@ -86,6 +91,7 @@ struct Forms {
     withdraw: ServerAction<WithdrawRequest>,
     decide: ServerAction<DecideRequest>,
     amend: ServerAction<AmendQuota>,
+    end_early: ServerAction<EndQuotaEarly>,
 }
 
 #[component]
@@ -100,14 +106,20 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
         }
         .into_any(),
     };
-    let is_draft = s.status == RequestStatus::Draft;
+    // A draft, or a request sent back for changes, that the viewer may amend.
+    let can_edit = has(Action::SaveDraft);
+    let edit_label = if s.status == RequestStatus::ChangesRequested {
+        "Answer and resubmit"
+    } else {
+        "Edit the draft"
+    };
     let versions = match (d.policy_version, d.catalogue_revision) {
         (Some(p), Some(c)) => format!("policy v{p} · catalogue r{c}"),
         _ => "not evaluated yet".to_owned(),
     };
     let actions = view! {
-        {is_draft.then(|| view! {
-            <A href=format!("/requests/{}/edit", s.id) attr:class="button button--ghost-dark">"Edit the draft"</A>
+        {can_edit.then(|| view! {
+            <A href=format!("/requests/{}/edit", s.id) attr:class="button button--ghost-dark">{edit_label}</A>
         })}
         {has(Action::Submit).then(|| view! {
             <ActionForm action=forms.submit attr:class="inline-form">
@@ -125,7 +137,9 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                 <button type="submit" class="button">"Endorse"</button>
             </ActionForm>
         })}
-        {(has(Action::Approve) || has(Action::Reject)).then(|| view! { <DecisionForm rid=rid.to_string() action=forms.decide/> })}
+        {(has(Action::Approve) || has(Action::SendBack)).then(|| view! {
+            <DecisionForm rid=rid.to_string() action=forms.decide decide=has(Action::Approve)/>
+        })}
         {has(Action::Withdraw).then(|| view! {
             <ActionForm action=forms.withdraw attr:class="inline-form">
                 <input type="hidden" name="id" value=rid.to_string()/>
@@ -134,16 +148,34 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
         })}
     }
     .into_any();
-    let any_action = is_draft
-        || [
-            Action::Submit,
-            Action::Endorse,
-            Action::Approve,
-            Action::Reject,
-            Action::Withdraw,
-        ]
-        .into_iter()
-        .any(has);
+    let any_action = [
+        Action::SaveDraft,
+        Action::Submit,
+        Action::Endorse,
+        Action::Approve,
+        Action::Reject,
+        Action::SendBack,
+        Action::Withdraw,
+    ]
+    .into_iter()
+    .any(has);
+    let question = d.question.clone().map(|q| {
+        let answer = can_edit.then(|| view! {
+            <A href=format!("/requests/{rid}/edit") attr:class="button">"Answer and resubmit"</A>
+        });
+        view! {
+            <section class="card question" aria-labelledby="question-title">
+                <h2 id="question-title">"Changes requested by the reviewer"</h2>
+                <p class="prose question__text">{q}</p>
+                {if can_edit {
+                    view! { <p class="muted">"Amend the request to answer, then submit it again; it holds no GPUs until then."</p> }.into_any()
+                } else {
+                    view! { <p class="muted">"The requester answers by amending the request and submitting it again."</p> }.into_any()
+                }}
+                {answer}
+            </section>
+        }
+    });
     view! {
         <div class="page-head">
             <div>
@@ -158,6 +190,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
         {s.compliance_flag.clone().map(|f| view! {
             <p class="form__error" role="alert">"Compliance flag: " {f}</p>
         })}
+        {question}
         <div class="detail-grid">
             <div class="detail-grid__main">
                 {let (project_href, project_name) = (format!("/projects/{}", s.project_id), s.project_name.clone());
@@ -191,7 +224,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                                 <p>
                                     <strong>{t.to_status.label()}</strong>
                                     " · " {t.actor_name.clone()}
-                                    " · " <time>{instant(t.at)}</time>
+                                    " · " <time>{format_local(&t.at)}</time>
                                 </p>
                                 {(!t.note.is_empty()).then(|| view! { <p class="timeline__note">{t.note.clone()}</p> })}
                             </li>
@@ -207,6 +240,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                         <div class="stack">{actions}</div>
                     </section>
                 })}
+                {d.can_end_early.then(|| view! { <EndEarlyForm rid=rid.to_string() action=forms.end_early/> })}
                 {d.amend_key.clone().map(|key| view! {
                     <AmendForms rid=rid.to_string() key can_change=d.can_change action=forms.amend/>
                 }.into_any())}
@@ -251,39 +285,81 @@ fn ReviewCard(review: Review) -> impl IntoView {
     }
 }
 
+/// A platform admin's decision (when `decide`: the request is endorsed) or sending back. The
+/// partial approval's fields show only when "approve in part" is chosen (`style/main.css`).
 #[component]
-fn DecisionForm(rid: String, action: ServerAction<DecideRequest>) -> impl IntoView {
+pub(super) fn DecisionForm(
+    rid: String,
+    action: ServerAction<DecideRequest>,
+    decide: bool,
+) -> impl IntoView {
+    let id = |field: &str| format!("decide-{rid}-{field}");
+    let (decision_id, gpus_id, start_id, end_id, note_id) = (
+        id("decision"),
+        id("gpus"),
+        id("start"),
+        id("end"),
+        id("note"),
+    );
     view! {
-        <ActionForm action attr:class="stack">
-            <input type="hidden" name="id" value=rid/>
+        <ActionForm action attr:class="stack decision-form">
+            <input type="hidden" name="id" value=rid.clone()/>
             <div class="field">
-                <label for="decide-decision">"Decision"</label>
-                <select id="decide-decision" name="decision">
-                    <option value="approve">"Approve"</option>
-                    <option value="partially_approve">"Partially approve"</option>
-                    <option value="reject">"Reject"</option>
+                <label for=decision_id.clone()>"Decision"</label>
+                <select id=decision_id name="decision">
+                    {decide.then(|| view! {
+                        <option value="approve">"Approve"</option>
+                        <option value="partially_approve">"Approve in part"</option>
+                        <option value="reject">"Reject"</option>
+                    })}
+                    <option value="send_back">"Send back for changes"</option>
                 </select>
             </div>
-            <fieldset class="form__group">
+            <fieldset class="form__group decision-form__partial">
                 <legend>"Partial approval (empty keeps what was asked)"</legend>
                 <div class="field">
-                    <label for="decide-gpus">"GPUs granted (partial approval)"</label>
-                    <input id="decide-gpus" name="approved_gpus" type="number" min="1" inputmode="numeric"/>
+                    <label for=gpus_id.clone()>"GPUs granted"</label>
+                    <input id=gpus_id name="approved_gpus" type="number" min="1" inputmode="numeric"/>
                 </div>
                 <div class="field">
-                    <label for="decide-start">"First day granted (partial approval)"</label>
-                    <input id="decide-start" name="approved_start" type="date"/>
+                    <label for=start_id.clone()>"First day granted"</label>
+                    <input id=start_id name="approved_start" type="date"/>
                 </div>
                 <div class="field">
-                    <label for="decide-end">"End granted, exclusive (partial approval)"</label>
-                    <input id="decide-end" name="approved_end" type="date"/>
+                    <label for=end_id.clone()>"End granted, exclusive"</label>
+                    <input id=end_id name="approved_end" type="date"/>
                 </div>
             </fieldset>
             <div class="field">
-                <label for="decide-note">"Reason (required unless approving in full)"</label>
-                <textarea id="decide-note" name="note" rows="3"></textarea>
+                <label for=note_id.clone()>"Reason, or your question when sending back (required unless approving in full)"</label>
+                <textarea id=note_id name="note" rows="3"></textarea>
             </div>
             <button type="submit" class="button">"Record the decision"</button>
+        </ActionForm>
+    }
+}
+
+/// A platform admin ends a quota early and/or leaves it fewer GPUs, with a reason.
+#[component]
+fn EndEarlyForm(rid: String, action: ServerAction<EndQuotaEarly>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="card stack">
+            <h2>"End or reduce this quota"</h2>
+            <p class="muted">"The GPUs it no longer holds return to the pool; its organisation is told why."</p>
+            <input type="hidden" name="id" value=rid/>
+            <div class="field">
+                <label for="end-early-end">"New end, exclusive (empty keeps it; today ends it now)"</label>
+                <input id="end-early-end" name="end_date" type="date"/>
+            </div>
+            <div class="field">
+                <label for="end-early-gpus">"GPUs left (empty keeps them)"</label>
+                <input id="end-early-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
+            </div>
+            <div class="field">
+                <label for="end-early-reason">"Reason (required)"</label>
+                <textarea id="end-early-reason" name="reason" rows="2"></textarea>
+            </div>
+            <button type="submit" class="button button--ghost-dark">"End or reduce the quota"</button>
         </ActionForm>
     }
 }

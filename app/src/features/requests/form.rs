@@ -11,7 +11,6 @@ use super::api::{get_request, request_form_options, SaveRequest};
 use super::types::{RequestDetail, SiteOption};
 use super::view::{error_view, BackToList, UsageBar};
 use crate::domain::identity::Sector;
-use crate::domain::lifecycle::RequestStatus;
 use crate::domain::residency::Classification;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
@@ -264,9 +263,9 @@ fn request_form_view(
                     {move || Suspend::new(async move {
                         let (draft, first) = (draft.await, first.await);
                         match (draft, first) {
-                            (Ok(Some(d)), _) if d.summary.status != RequestStatus::Draft => view! {
+                            (Ok(Some(d)), _) if !d.summary.status.is_editable() => view! {
                                 <p class="form__error" role="alert">
-                                    "Only drafts can be edited; this request is " {d.summary.status.label().to_lowercase()} ". "
+                                    "Only drafts and requests sent back for changes can be edited; this request is " {d.summary.status.label().to_lowercase()} ". "
                                     <A href=format!("/requests/{}", d.summary.id)>"See the request"</A>
                                 </p>
                             }.into_any(),

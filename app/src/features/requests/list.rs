@@ -6,7 +6,7 @@ use leptos_router::components::{Form, A};
 
 use super::api::list_requests;
 use super::view::{error_view, granted_cell, phase_badge, status_badge, status_options};
-use crate::ui::table::{query_param, query_value, Pager, SortHeader};
+use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
 pub fn RequestsPage() -> impl IntoView {
@@ -81,6 +81,7 @@ pub fn RequestsPage() -> impl IntoView {
                 <input type="hidden" name="dir" value=query_value("dir")/>
                 <button type="submit" class="button button--small">"Filter"</button>
                 {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">"Clear"</A> })}
+                <DownloadCsv path="/requests.csv"/>
             </Form>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::api::{unread_notifications, MarkNotificationsRead};
 use super::types::NOTIFICATION_PAGE_ROWS;
-use crate::domain::dates::format_instant as instant;
+use crate::domain::dates::format_local;
 use crate::error::AppError;
 use crate::ui::table::query_param;
 
@@ -104,7 +104,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 <tbody>
                                     {items.into_iter().map(|n| view! {
                                         <tr>
-                                            <td data-label="When">{instant(n.created_at)}</td>
+                                            <td data-label="When">{format_local(&n.created_at)}</td>
                                             <td data-label="What">{n.text}</td>
                                             <td data-label="Request">{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
                                             <td data-label="Read">{if n.read { view! { <span class="badge">"Read"</span> } } else { view! { <span class="badge badge--info">"New"</span> } }}</td>

@@ -1,14 +1,19 @@
 //! `/admin/requests`: the platform admins' queue. Filters, order and page live in the URL; each
-//! row shows the residency rules evaluated now and what granting it would do to its pool.
+//! row shows the residency rules evaluated now and what granting it would do to its pool, and
+//! the admin decides there: one request (approve, approve in part, reject, send back), or several
+//! endorsed ones approved in one step (each still checked on its own; any refusal approves none).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 
-use super::api::request_queue;
+use super::api::{request_queue, ApproveRequests, DecideRequest};
+use super::detail::DecisionForm;
+use super::types::queue_status;
 use super::view::{error_view, status_badge, status_options, UsageBar};
+use crate::domain::lifecycle::RequestStatus;
 use crate::features::catalogue::get_catalogue;
-use crate::ui::table::{query_param, query_value, Pager, SortHeader};
+use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
 pub fn AdminRequestsPage() -> impl IntoView {
@@ -20,25 +25,44 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let sort = query_param("sort");
     let dir = query_param("dir");
     let page = query_param("page");
+    let decide = ServerAction::<DecideRequest>::new();
+    let approve = ServerAction::<ApproveRequests>::new();
     // The queue opens on what waits for a decision: endorsed requests.
-    let status_or_default = move || match query_value("status")() {
-        s if s == "any" => None,
-        s if s.is_empty() => Some("endorsed".to_string()),
-        s => Some(s),
-    };
+    let status_or_default = move || queue_status(&query_value("status")());
     let rows = Resource::new(
         move || {
             (
                 status_or_default(),
                 (site(), model(), sector(), tenant(), search()),
                 (sort(), dir(), page()),
+                // After a decision the rows (and their capacity previews) are read again.
+                (decide.version().get(), approve.version().get()),
             )
         },
-        |(status, (site, model, sector, tenant, search), (sort, dir, page))| {
+        |(status, (site, model, sector, tenant, search), (sort, dir, page), _)| {
             request_queue(status, site, model, sector, tenant, search, sort, dir, page)
         },
     );
     let catalogue = Resource::new(|| (), |_| get_catalogue());
+    let outcome = move || {
+        let failed = [
+            approve.value().get().and_then(Result::err),
+            decide.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next();
+        if let Some(e) = failed {
+            return Some(
+                view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+            );
+        }
+        approve.value().get().and_then(Result::ok).map(|ids| {
+            let listed = ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");
+            let count = if ids.len() == 1 { "1 request".to_owned() } else { format!("{} requests", ids.len()) };
+            view! { <p class="form__note" role="status">{format!("Approved {count}: {listed}.")}</p> }.into_any()
+        })
+    };
     view! {
         <Title text="Request queue"/>
         <section class="page">
@@ -108,7 +132,13 @@ pub fn AdminRequestsPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button button--small">"Filter"</button>
                 <A href="/admin/requests?status=any" attr:class="filters__clear">"Everything"</A>
+                <DownloadCsv path="/admin/requests.csv"/>
             </Form>
+            {outcome}
+            <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch">
+                <button type="submit" class="button" disabled=move || approve.pending().get()>"Approve the selected requests"</button>
+                <span class="muted small">"Each is checked for residency and capacity on its own, counting the others selected; if any is refused, none is approved."</span>
+            </ActionForm>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
@@ -120,6 +150,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                 <table class="stack">
                                     <caption class="visually-hidden">"Requests"</caption>
                                     <thead><tr>
+                                        <th scope="col"><span class="visually-hidden">"Select"</span></th>
                                         <SortHeader column="id" label="#" descending_first=true/>
                                         <SortHeader column="tenant" label="Organisation"/>
                                         <SortHeader column="title" label="Project"/>
@@ -129,6 +160,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                         <SortHeader column="start" label="Window" descending_first=true/>
                                         <th scope="col">"Residency now"</th>
                                         <th scope="col">"Busiest day: before → after / available"</th>
+                                        <th scope="col">"Decision"</th>
                                     </tr></thead>
                                     <tbody>
                                         {list.rows.into_iter().map(|q| {
@@ -143,8 +175,21 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                             let fits = r.headroom_after >= 0;
                                             let href = format!("/requests/{}", s.id);
                                             let title = s.project_title.clone();
+                                            let endorsed = s.status == RequestStatus::Endorsed;
+                                            let open = endorsed || s.status == RequestStatus::Submitted;
+                                            let select = endorsed.then(|| view! {
+                                                <input type="checkbox" form="queue-batch" name="ids[]" value=s.id.to_string()
+                                                    aria-label=format!("Select request #{}", s.id)/>
+                                            });
+                                            let decision = open.then(|| view! {
+                                                <details class="queue-decide">
+                                                    <summary>{if endorsed { "Decide" } else { "Send back" }}</summary>
+                                                    <DecisionForm rid=s.id.to_string() action=decide decide=endorsed/>
+                                                </details>
+                                            });
                                             view! {
                                                 <tr>
+                                                    <td data-label="Select">{select}</td>
                                                     <td data-label="#"><A href=href.clone()>{s.id}</A></td>
                                                     <td data-label="Organisation">{s.tenant_name.clone()}</td>
                                                     <td data-label="Project"><A href=href>{title}</A></td>
@@ -165,6 +210,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                                             </span>
                                                         </span>
                                                     </td>
+                                                    <td data-label="Decision">{decision}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::{
-    dates::parse_form_date,
+    dates::{parse_form_date, LocalInstant},
     identity::Sector,
     lifecycle::{Action, QuotaPhase, RequestKind, RequestStatus},
     request_fields::{ExpectedGpuHours, GpuCount, Justification, ProjectTitle, TimeWindow},
@@ -61,6 +61,20 @@ impl RequestSummary {
 }
 
 pub use crate::domain::dates::window_label;
+pub use ending::{EndEarlyForm, EndEarlyInput};
+
+mod ending;
+
+/// The status the admin queue lists for the `status` of its URL: what waits for a decision
+/// (endorsed) when none is given, every status for `any`. The page and its CSV export read it
+/// alike.
+pub fn queue_status(raw: &str) -> Option<String> {
+    match raw.trim() {
+        "any" => None,
+        "" => Some("endorsed".to_owned()),
+        s => Some(s.to_owned()),
+    }
+}
 
 /// One page of a list: its rows, its number (from 0) and whether another follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,8 +98,8 @@ impl<T> Paged<T> {
 /// One step of a request's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// Unix seconds.
-    pub at: i64,
+    /// When, in the reader's time zone.
+    pub at: LocalInstant,
     pub actor_name: String,
     pub from_status: Option<RequestStatus>,
     pub to_status: RequestStatus,
@@ -101,6 +115,8 @@ pub struct RequestDetail {
     pub expected_gpu_hours: Option<i64>,
     pub confidential_waiver: bool,
     pub decision_note: Option<String>,
+    /// While the request is sent back for changes: the platform admin's question.
+    pub question: Option<String>,
     pub policy_version: Option<i64>,
     pub catalogue_revision: Option<i64>,
     pub timeline: Vec<TimelineEntry>,
@@ -112,6 +128,9 @@ pub struct RequestDetail {
     pub can_change: bool,
     /// For a platform admin: residency now and capacity impact.
     pub review: Option<Review>,
+    /// For a platform admin: the quota holds GPUs and has not ended, so it may be ended or
+    /// reduced early.
+    pub can_end_early: bool,
 }
 
 /// A rule that failed for a site, for the form and the queue.
@@ -186,7 +205,8 @@ pub struct NotificationItem {
     pub id: i64,
     pub request_id: Option<i64>,
     pub text: String,
-    pub created_at: i64,
+    /// When, in the reader's time zone.
+    pub created_at: LocalInstant,
     pub read: bool,
 }
 
@@ -434,7 +454,7 @@ impl AmendForm {
 /// A platform admin's decision as typed.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionForm {
-    /// `approve`, `partially_approve` or `reject`.
+    /// `approve`, `partially_approve`, `reject` or `send_back`.
     pub decision: String,
     pub note: String,
     /// For a partial approval; empty keeps what was asked.
@@ -446,9 +466,11 @@ pub struct DecisionForm {
 /// A decision, parsed; the service checks a partial grant against what was asked.
 #[derive(Debug, Clone)]
 pub struct DecisionInput {
-    /// [`Action::Approve`], [`Action::PartiallyApprove`] or [`Action::Reject`].
+    /// [`Action::Approve`], [`Action::PartiallyApprove`], [`Action::Reject`] or
+    /// [`Action::SendBack`].
     pub action: Action,
-    /// The reason, trimmed: required except for a full approval.
+    /// The reason (the question, when sending back), trimmed: required except for a full
+    /// approval.
     pub note: String,
     /// For a partial approval; `None` keeps what was asked.
     pub approved_gpus: Option<GpuCount>,
@@ -461,9 +483,12 @@ impl DecisionForm {
     pub fn parse(&self) -> Result<DecisionInput, AppError> {
         let mut errors = FieldErrors::default();
         let action = match Action::parse(&self.decision) {
-            Ok(action) if action.is_decision() => Some(action),
+            Ok(action) if action.is_review() => Some(action),
             Ok(_) => {
-                errors.add("decision", "Choose approve, partially approve or reject.");
+                errors.add(
+                    "decision",
+                    "Choose approve, partially approve, reject or send back for changes.",
+                );
                 None
             }
             Err(m) => {
@@ -472,7 +497,12 @@ impl DecisionForm {
             }
         };
         let note = self.note.trim().to_owned();
-        if action.is_some_and(|a| a != Action::Approve) && note.is_empty() {
+        if action == Some(Action::SendBack) && note.is_empty() {
+            errors.add(
+                "note",
+                "Please write the question the requester should answer; they will see it.",
+            );
+        } else if action.is_some_and(|a| a != Action::Approve) && note.is_empty() {
             errors.add(
                 "note",
                 "Please give the reason for this decision; the requester will see it.",

@@ -12,6 +12,7 @@ pub fn status_badge(status: RequestStatus) -> impl IntoView {
     let class = match status {
         RequestStatus::Approved | RequestStatus::PartiallyApproved => "badge badge--ok",
         RequestStatus::Rejected => "badge badge--bad",
+        RequestStatus::ChangesRequested => "badge badge--warn",
         RequestStatus::Withdrawn | RequestStatus::Draft => "badge",
         RequestStatus::Submitted | RequestStatus::Endorsed => "badge badge--info",
     };
@@ -26,13 +27,6 @@ pub fn phase_badge(phase: QuotaPhase) -> impl IntoView {
         QuotaPhase::Expired => "badge",
     };
     view! { <span class=class>{phase.label()}</span> }
-}
-
-/// "2026-12-01 14:05 UTC" from Unix seconds.
-pub fn instant(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .map(|t| format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute()))
-        .unwrap_or_default()
 }
 
 /// A stored data classification as people read it ("Health data (HDS)").

@@ -12,6 +12,8 @@ use crate::server::{
     context::RequestContext,
     error::ServiceResult,
     identity::{self, repo as accounts},
+    state::AppState,
+    time_zone::{self, PersonZone},
 };
 
 mod repo;
@@ -19,26 +21,30 @@ mod repo;
 /// The person's account and their open sessions, newest sign-in first.
 pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<AccountView> {
     let current = ctx.session.id().map(|id| id.to_string());
+    let zone = time_zone::of_person(&ctx.state, user.user_id()).await?;
     // Sessions are not tenant-owned: the bare pool.
     let mut conn = ctx.state.db.acquire().await?;
-    let mut sessions: Vec<SessionView> = repo::open_sessions(&mut conn, user.user_id())
-        .await?
-        .into_iter()
-        .map(|s| SessionView {
-            signed_in_at: s.signed_in_at,
-            expires_at: s.expires_at,
-            current: current.as_deref() == Some(s.id.as_str()),
-        })
-        .collect();
-    sessions.sort_by(|a, b| {
-        b.current
-            .cmp(&a.current)
+    let mut open = repo::open_sessions(&mut conn, user.user_id()).await?;
+    let is_current = |id: &str| current.as_deref() == Some(id);
+    open.sort_by(|a, b| {
+        is_current(&b.id)
+            .cmp(&is_current(&a.id))
             .then(b.signed_in_at.cmp(&a.signed_in_at))
     });
+    let sessions: Vec<SessionView> = open
+        .into_iter()
+        .map(|s| SessionView {
+            signed_in_at: s.signed_in_at.map(|at| zone.at(at)),
+            expires_at: zone.at(s.expires_at),
+            current: is_current(&s.id),
+        })
+        .collect();
     Ok(AccountView {
         name: user.identity.name.clone(),
         email: user.identity.email.clone(),
         sessions,
+        time_zone: zone.name().to_owned(),
+        time_zones: time_zone::zone_names().map(str::to_owned).collect(),
     })
 }
 
@@ -154,6 +160,34 @@ pub async fn sign_out_everywhere(ctx: &RequestContext, user: &CurrentUser) -> Se
         .detail(json!({ "sessions_ended": ended, "api_tokens_revoked": revoked }));
     event.tenant_id = user.identity.tenant.as_ref().map(|t| t.id);
     audit::append(&mut tx, &event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The time zone `user_id` chose, as stored (`None` when there is no such person). Accounts are
+/// not tenant-owned: the bare pool.
+pub async fn stored_time_zone(state: &AppState, user_id: i64) -> ServiceResult<Option<String>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(repo::time_zone(&mut conn, user_id).await?)
+}
+
+/// Remembers the time zone the person's pages show instants in, for every session of theirs.
+pub async fn change_time_zone(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    zone: &PersonZone,
+) -> ServiceResult<()> {
+    // Platform scope: the person's own account; its audit event names no tenant.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let before = repo::set_time_zone(&mut tx, user.user_id(), zone.name()).await?;
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("time_zone_changed")
+            .actor(user.user_id(), &user.identity.email)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "before": before, "after": zone.name() })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -43,3 +43,29 @@ fn signed_in_at(data: &str) -> Option<i64> {
         .get("signed_in_at")?
         .as_i64()
 }
+
+/// The time zone the person chose (an IANA name), `None` when there is no such person.
+pub async fn time_zone(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Remembers the person's time zone; answers the one it replaces.
+pub async fn set_time_zone(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    zone: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let before = time_zone(&mut *conn, user_id).await?;
+    sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+        .bind(zone)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(before)
+}

@@ -7,14 +7,15 @@ mod repo;
 
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::audit_log::types::{AuditFilter, AuditPage, PAGE_SIZE};
+use crate::features::audit_log::types::{AuditEntry, AuditFilter, AuditPage, PAGE_SIZE};
 use crate::server::{
     auth::{AdminActor, CurrentUser, TenantActor},
     error::ServiceResult,
     state::AppState,
+    time_zone::PersonZone,
 };
 
-pub use repo::Scope;
+pub use repo::{Period, Scope};
 
 /// Who reads the log, and therefore which events: a platform admin reads them
 /// all; an owner or auditor reads the active tenant's.
@@ -38,11 +39,24 @@ impl AuditReader {
     }
 }
 
-/// A page of the events `reader` may read, newest first.
+/// The instants of the days `filter` names, in the reader's zone: from the first day's midnight
+/// to the midnight after the last.
+fn period(filter: &AuditFilter, zone: &PersonZone) -> Period {
+    Period {
+        from: filter.from.map(|day| zone.start_of(day)),
+        until: filter
+            .to
+            .and_then(|day| day.next_day())
+            .map(|day| zone.start_of(day)),
+    }
+}
+
+/// A page of the events `reader` may read, newest first, their times in `zone`.
 pub async fn read(
     state: &AppState,
     reader: &AuditReader,
     filter: &AuditFilter,
+    zone: &PersonZone,
 ) -> ServiceResult<AuditPage> {
     // A platform admin reads every tenant's events (platform scope); anyone
     // else only the active tenant's.
@@ -60,7 +74,8 @@ pub async fn read(
         ),
     };
     let all_tenants = !matches!(scope, Scope::Tenant(_));
-    let mut entries = repo::newest_events(&mut tx, &scope, filter, PAGE_SIZE + 1).await?;
+    let mut entries =
+        repo::newest_events(&mut tx, &scope, filter, period(filter, zone), PAGE_SIZE + 1).await?;
     tx.commit().await?;
     let more = entries.len() > PAGE_SIZE as usize;
     entries.truncate(PAGE_SIZE as usize);
@@ -70,8 +85,22 @@ pub async fn read(
         None
     };
     Ok(AuditPage {
-        entries,
+        entries: entries
+            .into_iter()
+            .map(|e| AuditEntry {
+                id: e.id,
+                at: zone.at(e.at),
+                actor_email: e.actor_email,
+                tenant_slug: e.tenant_slug,
+                tenant_name: e.tenant_name,
+                event: e.event,
+                success: e.outcome == "success",
+                client_ip: e.client_ip,
+                detail: e.detail,
+            })
+            .collect(),
         older_than,
         all_tenants,
+        time_zone: zone.name().to_owned(),
     })
 }

@@ -4,7 +4,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::features::audit_log::types::{AuditEntry, AuditFilter};
+use crate::features::audit_log::types::AuditFilter;
 
 /// Whose events a page holds.
 #[derive(Debug, Clone, Copy)]
@@ -22,26 +22,35 @@ enum Param {
     Text(String),
 }
 
+/// One stored event; `at` in Unix seconds.
 #[derive(FromRow)]
-struct Row {
-    id: i64,
-    at: i64,
-    actor_email: Option<String>,
-    tenant_slug: Option<String>,
-    tenant_name: Option<String>,
-    event: String,
-    outcome: String,
-    client_ip: Option<String>,
-    detail: String,
+pub struct StoredEvent {
+    pub id: i64,
+    pub at: i64,
+    pub actor_email: Option<String>,
+    pub tenant_slug: Option<String>,
+    pub tenant_name: Option<String>,
+    pub event: String,
+    pub outcome: String,
+    pub client_ip: Option<String>,
+    pub detail: String,
 }
 
-/// At most `limit` events of `scope` matching `filter`, newest first.
+/// The instants `[from, until)` (Unix seconds) an audit page is limited to, either end open.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Period {
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// At most `limit` events of `scope` matching `filter` within `period`, newest first.
 pub async fn newest_events(
     conn: &mut AnyConnection,
     scope: &Scope<'_>,
     filter: &AuditFilter,
+    period: Period,
     limit: i64,
-) -> Result<Vec<AuditEntry>, sqlx::Error> {
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let mut conditions: Vec<String> = Vec::new();
     let mut params: Vec<Param> = Vec::new();
     let mut add = |condition: &str, param: Param| {
@@ -65,6 +74,12 @@ pub async fn newest_events(
     if let Some(before) = filter.before {
         add("a.id < ?", Param::Int(before));
     }
+    if let Some(from) = period.from {
+        add("a.at >= ?", Param::Int(from));
+    }
+    if let Some(until) = period.until {
+        add("a.at < ?", Param::Int(until));
+    }
     let where_clause = if conditions.is_empty() {
         String::new()
     } else {
@@ -75,26 +90,12 @@ pub async fn newest_events(
          a.outcome, a.client_ip, a.detail FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id \
          {where_clause} ORDER BY a.id DESC LIMIT {limit}"
     );
-    let mut query = sqlx::query_as::<_, Row>(&sql);
+    let mut query = sqlx::query_as::<_, StoredEvent>(&sql);
     for p in params {
         query = match p {
             Param::Int(i) => query.bind(i),
             Param::Text(s) => query.bind(s),
         };
     }
-    let rows = query.fetch_all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEntry {
-            id: r.id,
-            at: r.at,
-            actor_email: r.actor_email,
-            tenant_slug: r.tenant_slug,
-            tenant_name: r.tenant_name,
-            event: r.event,
-            success: r.outcome == "success",
-            client_ip: r.client_ip,
-            detail: r.detail,
-        })
-        .collect())
+    query.fetch_all(conn).await
 }

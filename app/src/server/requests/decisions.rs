@@ -1,6 +1,6 @@
 //! A platform admin's decision on an endorsed request: approval in full or in part (residency
-//! evaluated again with the rules in force, capacity reserved under the pool's lock), or
-//! rejection.
+//! evaluated again with the rules in force, capacity reserved under the pool's lock), rejection,
+//! or sending it (or a submitted one) back to its requester with a question.
 
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -20,7 +20,10 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::features::requests::types::DecisionInput;
 use crate::server::{
-    auth::actor::AdminActor, catalogue::load_catalogue, error::ServiceResult, state::AppState,
+    auth::actor::AdminActor,
+    catalogue::load_catalogue,
+    error::{ServiceError, ServiceResult},
+    state::AppState,
 };
 
 /// Reserves `gpus` GPUs of the locked `pool` over `[start, end)` for the quota `holder` (a request
@@ -151,12 +154,12 @@ async fn amended_quota(
     Ok(original)
 }
 
-/// A platform admin approves (in full or in part) or rejects an endorsed request. Approval
-/// re-evaluates residency and reserves capacity ([`reserve_capacity`]) in the same write
-/// transaction, under the pool's lock, so racing approvals never over-commit. The request is read
-/// again with its row locked, and its decision is a compare-and-set on the status read
-/// ([`repo::Move`]): a decision that lost a race (another admin's, a withdrawal) is a conflict
-/// naming the state it lost to, and writes nothing.
+/// A platform admin approves (in full or in part) or rejects an endorsed request, or sends it
+/// back for changes. Approval re-evaluates residency and reserves capacity ([`reserve_capacity`])
+/// in the same write transaction, under the pool's lock, so racing approvals never over-commit.
+/// The request is read again with its row locked, and its decision is a compare-and-set on the
+/// status read ([`repo::Move`]): a decision that lost a race (another admin's, a withdrawal) is
+/// a conflict naming the state it lost to, and writes nothing.
 pub async fn decide_on_request(
     state: &AppState,
     admin: &AdminActor,
@@ -164,29 +167,124 @@ pub async fn decide_on_request(
     input: &DecisionInput,
     client_ip: Option<&str>,
 ) -> ServiceResult<RequestStatus> {
-    let note = input.note.as_str();
     // Platform scope: an admin decides on any tenant's request, and the capacity check sums
     // every tenant's approved quotas.
     let mut tx = state.db.platform_write_tx().await?;
     let first = repo::find_any(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let granting = input.action != Action::Reject;
-    let pool = if granting {
+    let pool = if grants(input.action) {
         repo::lock_pool(&mut tx, first.site_id, &first.gpu_model).await?
     } else {
         None
     };
+    let to = decide_locked(&mut tx, admin, id, input, client_ip, pool.as_ref()).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Most requests one batch approves (two pages of the queue).
+pub const MAX_BATCH: usize = 100;
+
+/// A platform admin approves several requests in full at once, in one write transaction: each is
+/// checked (status, residency, capacity) and recorded on its own, exactly as
+/// [`decide_on_request`] does, and the batch's own grants count together, since each reservation
+/// sees the ones before it in the transaction. The pools are locked first, in a fixed order
+/// (site, then model), so two batches never wait on each other. If any request is refused, the
+/// whole batch is (its error names the request) and nothing is written. Answers the ids approved.
+pub async fn approve_batch(
+    state: &AppState,
+    admin: &AdminActor,
+    ids: &[i64],
+    client_ip: Option<&str>,
+) -> ServiceResult<Vec<i64>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(invalid("ids", "Select at least one request to approve."));
+    }
+    if ids.len() > MAX_BATCH {
+        return Err(invalid(
+            "ids",
+            format!("Approve at most {MAX_BATCH} requests at once."),
+        ));
+    }
+    let mut tx = state.db.platform_write_tx().await?;
+    let mut pools: Vec<(i64, String)> = Vec::with_capacity(ids.len());
+    for &id in &ids {
+        // Drafts are their requester's alone: to an admin they do not exist.
+        let row = repo::find_any(&mut tx, id)
+            .await?
+            .filter(|r| r.status != RequestStatus::Draft)
+            .ok_or(AppError::NotFound)?;
+        pools.push((row.site_id, row.gpu_model));
+    }
+    let mut order = pools.clone();
+    order.sort();
+    order.dedup();
+    let mut locked = Vec::with_capacity(order.len());
+    for (site_id, gpu_model) in &order {
+        locked.push(repo::lock_pool(&mut tx, *site_id, gpu_model).await?);
+    }
+    let input = DecisionInput {
+        action: Action::Approve,
+        note: String::new(),
+        approved_gpus: None,
+        approved_start: None,
+        approved_end: None,
+    };
+    for (&id, key) in ids.iter().zip(&pools) {
+        let pool = order
+            .iter()
+            .position(|k| k == key)
+            .and_then(|i| locked[i].as_ref());
+        decide_locked(&mut tx, admin, id, &input, client_ip, pool)
+            .await
+            .map_err(|e| in_batch(id, e))?;
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// A batch's refusal names the request that caused it and says that nothing was approved.
+fn in_batch(id: i64, e: ServiceError) -> ServiceError {
+    let say = |m: &str| format!("Request #{id}: {m} Nothing was approved.");
+    match e {
+        ServiceError::App(AppError::Conflict { message }) => conflict(say(&message)),
+        ServiceError::App(AppError::Validation { message, .. }) => invalid("ids", say(&message)),
+        other => other,
+    }
+}
+
+/// Whether `action` grants GPUs: a full or partial approval.
+fn grants(action: Action) -> bool {
+    matches!(action, Action::Approve | Action::PartiallyApprove)
+}
+
+/// [`decide_on_request`] inside the caller's write transaction, with the request's pool already
+/// locked when the action grants (`None`: the pool is gone, or nothing is granted).
+async fn decide_locked(
+    tx: &mut AnyConnection,
+    admin: &AdminActor,
+    id: i64,
+    input: &DecisionInput,
+    client_ip: Option<&str>,
+    pool: Option<&LockedPool>,
+) -> ServiceResult<RequestStatus> {
+    let note = input.note.as_str();
+    let granting = grants(input.action);
     // Read again under the lock: a concurrent decision may have landed meanwhile.
-    let row = repo::find_any_locked(&mut tx, id)
+    let row = repo::find_any_locked(&mut *tx, id)
         .await?
+        .filter(|r| r.status != RequestStatus::Draft)
         .ok_or(AppError::NotFound)?;
     let current = row.status;
     let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id());
     let to = next(current, input.action, &actor)?;
     let (gpus, start, end) = granted(&row, input)?;
     let amended = if granting && row.kind == RequestKind::Change {
-        Some(amended_quota(&mut tx, &row, (gpus, start, end)).await?)
+        Some(amended_quota(&mut *tx, &row, (gpus, start, end)).await?)
     } else {
         None
     };
@@ -194,22 +292,28 @@ pub async fn decide_on_request(
     let mut detail = json!({});
     let mut versions = None;
     if granting {
-        let catalogue = load_catalogue(&mut tx).await?;
+        let catalogue = load_catalogue(&mut *tx).await?;
         let site = site_by_id(&catalogue, row.site_id)?;
         let (request, tenant) = stored_placement(&row, start, end)?;
         let evaluation = evaluate_at(&catalogue, site, &request, tenant);
         if !evaluation.eligible {
             return Err(refusal(None, site, row.classification, &evaluation));
         }
-        let pool = pool.as_ref().ok_or_else(|| {
-            conflict(format!(
-                "{} no longer has {} GPUs.",
-                site.profile.name, row.gpu_model
-            ))
-        })?;
+        // Locked before the request was read: it must still be the request's pool (an amended
+        // request may have moved to another site meanwhile).
+        let pool = match pool {
+            Some(p) if (p.site_id(), p.gpu_model()) == (row.site_id, row.gpu_model.as_str()) => p,
+            Some(_) => return Err(conflict("This request changed meanwhile; reload the page.")),
+            None => {
+                return Err(conflict(format!(
+                    "{} no longer has {} GPUs.",
+                    site.profile.name, row.gpu_model
+                )))
+            }
+        };
         // An approved change holds no GPUs itself: the quota it amends does.
         let holder = amended.as_ref().unwrap_or(&row);
-        let headroom = reserve_capacity(&mut tx, pool, holder, gpus, start, end).await?;
+        let headroom = reserve_capacity(&mut *tx, pool, holder, gpus, start, end).await?;
         detail = json!({
             "residency": evaluation_detail(&evaluation),
             "capacity": {
@@ -227,19 +331,25 @@ pub async fn decide_on_request(
         from: current,
         to,
     };
-    let written = repo::set_decision(
-        &mut tx,
-        moved,
-        Some(note).filter(|n| !n.is_empty()),
-        versions,
-    )
-    .await?;
-    ensure_moved(&mut tx, id, written).await?;
+    // A request sent back is not decided: its question lives in its timeline, not as a
+    // decision note.
+    let written = if input.action == Action::SendBack {
+        repo::set_status(&mut *tx, moved).await?
+    } else {
+        repo::set_decision(
+            &mut *tx,
+            moved,
+            Some(note).filter(|n| !n.is_empty()),
+            versions,
+        )
+        .await?
+    };
+    ensure_moved(&mut *tx, id, written).await?;
     if let Some(original) = &amended {
-        let (actor_name, _) = repo::user_name(&mut tx, admin.user_id()).await?;
+        let (actor_name, _) = repo::user_name(&mut *tx, admin.user_id()).await?;
         let status = original.status;
         repo::add_event(
-            &mut tx,
+            &mut *tx,
             original.id,
             original.tenant_id,
             admin.user_id(),
@@ -268,7 +378,7 @@ pub async fn decide_on_request(
         }
     }
     record(
-        &mut tx,
+        &mut *tx,
         Record {
             row: &row,
             action: input.action,
@@ -283,6 +393,5 @@ pub async fn decide_on_request(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(to)
 }

@@ -127,18 +127,23 @@ pub async fn save_request(
             if current == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
                 return Err(AppError::NotFound.into());
             }
-            next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
+            // A draft, or a request sent back for changes that its requester amends.
+            let to = next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
             let project_id = match input.project {
                 Some(chosen) if chosen != row.project_id => {
                     projects::project_for_request(&mut tx, actor, Some(chosen)).await?
                 }
                 _ => row.project_id,
             };
-            let written =
-                repo::update_draft(&mut tx, actor.tenant_id(), id, project_id, input, site_id)
-                    .await?;
+            let moved = repo::Move {
+                tenant_id: actor.tenant_id(),
+                id,
+                from: current,
+                to,
+            };
+            let written = repo::update_draft(&mut tx, moved, project_id, input, site_id).await?;
             ensure_moved(&mut tx, id, written).await?;
-            (row, Some(RequestStatus::Draft))
+            (row, Some(current))
         }
         None => {
             if !actor.role().can_write() {
@@ -179,7 +184,7 @@ pub async fn save_request(
             row: &row,
             action: Action::SaveDraft,
             from,
-            to: RequestStatus::Draft,
+            to: from.unwrap_or(RequestStatus::Draft),
             actor_user_id: actor.user_id(),
             actor_email: actor.email(),
             note: "",

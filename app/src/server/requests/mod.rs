@@ -1,12 +1,14 @@
 //! GPU quota requests: storage ([`repo`]), the life cycle (drafting, transitions, decisions),
 //! the reads behind the pages, notifications, residency at submission and approval (one gate,
-//! [`placement`]), capacity reserved atomically at approval ([`decisions::reserve_capacity`]), and
-//! the compliance re-check.
+//! [`placement`]), capacity reserved atomically at approval ([`decisions::reserve_capacity`], one
+//! request or a batch) and given back when a quota ends early ([`ending`]), and the compliance
+//! re-check.
 
 pub mod capacity;
 pub mod compliance;
 mod decisions;
 mod drafting;
+mod ending;
 mod notifications;
 mod placement;
 mod reads;
@@ -16,21 +18,24 @@ mod transitions;
 mod viewer;
 
 pub use compliance::flag_noncompliant_requests;
-pub use decisions::decide_on_request;
+pub use decisions::{approve_batch, decide_on_request, MAX_BATCH};
 pub use drafting::{
     amend_request, form_options, new_idempotency_key, parse_request_form, save_request,
     site_choice_error,
 };
+pub use ending::end_quota_early;
 pub use notifications::{mark_notifications_read, notifications, unread_notifications};
 pub use reads::{
-    detail_for_admin, detail_for_tenant, list_for_tenant, list_slice_for_tenant, queue,
+    detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, list_slice_for_tenant,
+    queue,
 };
 pub use repo::{RequestFilter, SortColumn};
 pub use transitions::{submit_request, tenant_transition};
 pub use viewer::{viewer_request, Viewer, ViewerOrder};
 
 pub use crate::features::requests::types::{
-    AmendForm, AmendInput, DecisionForm, DecisionInput, DraftInput, RequestForm, SiteQuery,
+    AmendForm, AmendInput, DecisionForm, DecisionInput, DraftInput, EndEarlyForm, EndEarlyInput,
+    RequestForm, SiteQuery,
 };
 
 use time::Date;

@@ -2,13 +2,15 @@
 
 use super::{repo, viewer::Viewer};
 use crate::features::requests::types::{NotificationItem, Paged, NOTIFICATION_PAGE_ROWS};
-use crate::server::{error::ServiceResult, state::AppState};
+use crate::server::{error::ServiceResult, state::AppState, time_zone::PersonZone};
 
-/// One page (from 0) of the person's notifications, newest first, and whether older ones follow.
+/// One page (from 0) of the person's notifications, newest first, and whether older ones follow;
+/// their times in `zone`.
 pub async fn notifications(
     state: &AppState,
     viewer: &Viewer,
     page: u32,
+    zone: &PersonZone,
 ) -> ServiceResult<Paged<NotificationItem>> {
     let rows = i64::try_from(NOTIFICATION_PAGE_ROWS).unwrap_or(50);
     let mut tx = viewer.tx(state, false).await?;
@@ -19,6 +21,7 @@ pub async fn notifications(
         viewer.member_user(),
         rows + 1,
         i64::from(page) * rows,
+        zone,
     )
     .await?;
     tx.commit().await?;

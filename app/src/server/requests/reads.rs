@@ -27,6 +27,7 @@ use crate::server::{
     catalogue::load_catalogue,
     error::ServiceResult,
     state::AppState,
+    time_zone::PersonZone,
 };
 
 /// The wire summary of a row, with the quota's phase on `today`.
@@ -101,6 +102,22 @@ pub async fn list_slice_for_tenant(
     Ok((rows.iter().map(|r| summary(r, today)).collect(), has_more))
 }
 
+/// One page of every tenant's requests matching `filter` (never drafts), without the queue's
+/// review: what the header's search finds for platform admins.
+pub async fn list_for_admin(
+    state: &AppState,
+    _admin: &AdminActor,
+    filter: &RequestFilter,
+    page: u32,
+) -> ServiceResult<Paged<RequestSummary>> {
+    // Platform scope: an admin sees every tenant's requests, as in the queue.
+    let mut tx = state.db.platform_tx().await?;
+    let rows = list_page(&mut tx, ListScope::Platform, filter, page).await?;
+    tx.commit().await?;
+    let today = today();
+    Ok(rows.try_map(|r| Ok::<_, AppError>(summary(&r, today)))?)
+}
+
 /// Rows of one page, and whether a next page exists (one row more than a page is asked for).
 async fn list_page(
     conn: &mut AnyConnection,
@@ -132,11 +149,13 @@ async fn list_slice(
     Ok((rows, has_more))
 }
 
-/// One request of the tenant with its timeline and the viewer's possible actions.
+/// One request of the tenant with its timeline (times in `zone`) and the viewer's possible
+/// actions.
 pub async fn detail_for_tenant(
     state: &AppState,
     actor: &TenantActor,
     id: i64,
+    zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
     let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let row = repo::find_in_tenant(&mut tx, &actor.scope(), id)
@@ -152,7 +171,7 @@ pub async fn detail_for_tenant(
         }
         _ => None,
     };
-    let mut d = detail(&mut tx, row, actions).await?;
+    let mut d = detail(&mut tx, row, actions, zone).await?;
     tx.commit().await?;
     if actor.role().can_write() {
         if let Some(end) = quota_end {
@@ -163,11 +182,12 @@ pub async fn detail_for_tenant(
     Ok(d)
 }
 
-/// Any request, for platform admins.
+/// Any request, for platform admins; times in `zone`.
 pub async fn detail_for_admin(
     state: &AppState,
     admin: &AdminActor,
     id: i64,
+    zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
     // Platform scope: an admin reads any tenant's request.
     let mut tx = state.db.platform_tx().await?;
@@ -181,9 +201,13 @@ pub async fn detail_for_admin(
     let actions = lifecycle::allowed_actions(row.status, &actor);
     let catalogue = load_catalogue(&mut tx).await?;
     let mut reviews = reviews(&mut tx, &catalogue, std::slice::from_ref(&row)).await?;
-    let mut d = detail(&mut tx, row, actions).await?;
+    let can_end_early = row
+        .commitment()
+        .is_some_and(|c| !c.is_empty() && c.end > today());
+    let mut d = detail(&mut tx, row, actions, zone).await?;
     tx.commit().await?;
     d.review = reviews.pop();
+    d.can_end_early = can_end_early;
     Ok(d)
 }
 
@@ -191,9 +215,20 @@ async fn detail(
     conn: &mut AnyConnection,
     row: RequestRow,
     actions: Vec<Action>,
+    zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
-    let timeline = repo::timeline(conn, row.tenant_id, row.id).await?;
+    let timeline = repo::timeline(conn, row.tenant_id, row.id, zone).await?;
     let (requester_name, _) = repo::user_name(conn, row.requester_user_id).await?;
+    // The question of the last sending back, while it waits for its answer.
+    let question = (row.status == RequestStatus::ChangesRequested)
+        .then(|| {
+            timeline
+                .iter()
+                .rev()
+                .find(|t| t.to_status == RequestStatus::ChangesRequested && !t.note.is_empty())
+                .map(|t| t.note.clone())
+        })
+        .flatten();
     Ok(RequestDetail {
         summary: summary(&row, today()),
         justification: row.justification.clone(),
@@ -201,6 +236,7 @@ async fn detail(
         expected_gpu_hours: row.expected_gpu_hours,
         confidential_waiver: row.confidential_waiver,
         decision_note: row.decision_note.clone(),
+        question,
         policy_version: row.policy_version,
         catalogue_revision: row.catalogue_revision,
         timeline,
@@ -208,6 +244,7 @@ async fn detail(
         amend_key: None,
         can_change: false,
         review: None,
+        can_end_early: false,
     })
 }
 

@@ -137,19 +137,31 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
             format!(" Note: {}", r.note.trim())
         }
     );
+    notify_people(conn, r.row, r.actor_user_id, &r.audience, &text).await
+}
+
+/// Tells the people of `audience` about request `row` (never the one who acted): its requester,
+/// and for [`Audience::RequesterAndOwners`] the tenant's owners and the project's lead.
+pub(super) async fn notify_people(
+    conn: &mut AnyConnection,
+    row: &RequestRow,
+    actor_user_id: i64,
+    audience: &Audience,
+    text: &str,
+) -> ServiceResult<()> {
     let mut recipients: Vec<(i64, String)> = Vec::new();
-    let (_, requester_email) = repo::user_name(conn, r.row.requester_user_id).await?;
-    recipients.push((r.row.requester_user_id, requester_email));
-    if matches!(r.audience, Audience::RequesterAndOwners) {
-        recipients.extend(repo::owners(conn, r.row.tenant_id).await?);
+    let (_, requester_email) = repo::user_name(conn, row.requester_user_id).await?;
+    recipients.push((row.requester_user_id, requester_email));
+    if matches!(audience, Audience::RequesterAndOwners) {
+        recipients.extend(repo::owners(conn, row.tenant_id).await?);
         // The project's lead follows its requests (and endorses them where the tenant lets leads).
-        recipients.extend(repo::project_lead(conn, r.row.tenant_id, r.row.project_id).await?);
+        recipients.extend(repo::project_lead(conn, row.tenant_id, row.project_id).await?);
     }
     recipients.sort();
     recipients.dedup_by_key(|(id, _)| *id);
     for (user_id, email) in recipients {
-        if user_id != r.actor_user_id {
-            repo::notify(conn, user_id, &email, r.row.tenant_id, r.row.id, &text).await?;
+        if user_id != actor_user_id {
+            repo::notify(conn, user_id, &email, row.tenant_id, row.id, text).await?;
         }
     }
     Ok(())

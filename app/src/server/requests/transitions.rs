@@ -79,10 +79,13 @@ pub(super) async fn submit_in(
     )
     .await?;
     ensure_moved(&mut *tx, id, written).await?;
-    let note = if to == RequestStatus::Endorsed {
-        "Submitted by an owner: endorsed on submission."
-    } else {
-        ""
+    let note = match (current, to) {
+        (RequestStatus::ChangesRequested, RequestStatus::Endorsed) => {
+            "Resubmitted with the changes asked for; endorsed on submission."
+        }
+        (RequestStatus::ChangesRequested, _) => "Resubmitted with the changes asked for.",
+        (_, RequestStatus::Endorsed) => "Submitted by an owner: endorsed on submission.",
+        _ => "",
     };
     record(
         &mut *tx,

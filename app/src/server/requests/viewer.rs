@@ -47,7 +47,7 @@ pub async fn viewer_request(order: ViewerOrder) -> Result<(RequestContext, Viewe
 }
 
 impl Viewer {
-    pub(super) fn user_id(&self) -> i64 {
+    pub fn user_id(&self) -> i64 {
         match self {
             Self::Admin(a) => a.user_id(),
             Self::Tenant(t) => t.user_id(),

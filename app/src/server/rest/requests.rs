@@ -24,6 +24,7 @@ use crate::server::{
     auth::actor::TenantActor,
     requests::{self, RequestFilter, SortColumn},
     state::AppState,
+    time_zone::PersonZone,
     TenantAccess,
 };
 
@@ -165,7 +166,7 @@ impl From<RequestDetail> for ApiRequestDetail {
                 .timeline
                 .into_iter()
                 .map(|e| ApiEvent {
-                    at: e.at,
+                    at: e.at.unix,
                     actor: e.actor_name,
                     from_status: e.from_status.map(|s| s.as_str().to_owned()),
                     to_status: e.to_status.as_str().to_owned(),
@@ -198,7 +199,9 @@ fn detail_response(status: StatusCode, detail: RequestDetail) -> Response {
 }
 
 async fn detail(state: &AppState, actor: &TenantActor, id: i64) -> ApiResult<RequestDetail> {
-    Ok(requests::detail_for_tenant(state, actor, id).await?)
+    // Times go out as Unix seconds: the zone only shapes what a page would print.
+    let zone = PersonZone::default_zone();
+    Ok(requests::detail_for_tenant(state, actor, id, &zone).await?)
 }
 
 /// `If-Match` against the request's current revision: 412 when it names another one.

@@ -227,8 +227,9 @@ pub async fn weekly_peaks(
 
 /// Adds `gpus` GPUs (or, negative, takes them away) to what the locked `pool` commits on each day
 /// of `[start, end)`. The one writer of `pool_days`: approval and amendment call it (through
-/// [`crate::server::requests::decisions::reserve_capacity`]) in the transaction that writes the
-/// grant, under the pool's lock. A total that would fall below zero is an error (the table and
+/// [`crate::server::requests::decisions::reserve_capacity`]), and an early end or reduction of
+/// a quota to give back what it no longer holds (`crate::server::requests::ending`), in the
+/// transaction that writes the grant, under the pool's lock. A total that would fall below zero is an error (the table and
 /// the quotas disagree), never a silent clamp.
 pub async fn commit_to_pool(
     conn: &mut AnyConnection,

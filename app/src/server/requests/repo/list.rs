@@ -37,6 +37,32 @@ pub struct RequestFilter {
     pub descending: bool,
 }
 
+impl RequestFilter {
+    /// The order a list asked for in its URL (`sort`, `dir=asc|desc`); newest first unless told
+    /// otherwise. Pages and their CSV exports read the same parameters through it.
+    pub fn ordered(sort: Option<&str>, dir: Option<&str>) -> Self {
+        let sort = sort.map(SortColumn::parse).unwrap_or_default();
+        let descending = match dir {
+            Some("asc") => false,
+            Some("desc") => true,
+            _ => sort == SortColumn::Id,
+        };
+        Self {
+            sort,
+            descending,
+            ..Self::default()
+        }
+    }
+
+    /// The project a list's URL names (`project=12`); one that is not a number matches nothing
+    /// rather than everything. Pages and their CSV exports read it through this.
+    pub fn project_param(raw: Option<&str>) -> Option<i64> {
+        raw.map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse().unwrap_or(-1))
+    }
+}
+
 /// The columns a request list can be sorted by; each maps to one SQL expression, so nothing
 /// typed by a person reaches the ORDER BY clause.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -254,15 +280,4 @@ enum Bind {
     Text(String),
 }
 
-/// `%words%` folded for search ([`search::fold`]), with LIKE's own characters escaped (by `\\`).
-pub(super) fn like_pattern(words: &str) -> String {
-    let mut out = String::from("%");
-    for c in search::fold(words.trim()).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+pub(super) use crate::server::search::like_pattern;

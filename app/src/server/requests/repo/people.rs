@@ -8,7 +8,7 @@ use crate::domain::{
     country::CountryCode, lifecycle::RequestStatus, residency::TenantProfile, tenancy::TenantStatus,
 };
 use crate::features::requests::types::{NotificationItem, TimelineEntry};
-use crate::server::db::now_unix;
+use crate::server::{db::now_unix, time_zone::PersonZone};
 
 /// The tenant's name and country (as the residency rules read them), and its status.
 pub async fn tenant_profile(
@@ -41,6 +41,7 @@ pub async fn timeline(
     conn: &mut AnyConnection,
     tenant_id: i64,
     request_id: i64,
+    zone: &PersonZone,
 ) -> Result<Vec<TimelineEntry>, sqlx::Error> {
     let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
         "SELECT at, actor_name, from_status, to_status, note FROM request_events \
@@ -53,7 +54,7 @@ pub async fn timeline(
     rows.into_iter()
         .map(|(at, actor_name, from, to, note)| {
             Ok(TimelineEntry {
-                at,
+                at: zone.at(at),
                 actor_name,
                 from_status: from
                     .as_deref()
@@ -192,6 +193,7 @@ pub async fn list_notifications(
     member_user: i64,
     limit: i64,
     offset: i64,
+    zone: &PersonZone,
 ) -> Result<Vec<NotificationItem>, sqlx::Error> {
     let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
         "SELECT id, request_id, text, created_at, read_at FROM notifications \
@@ -211,7 +213,7 @@ pub async fn list_notifications(
                 id,
                 request_id,
                 text,
-                created_at,
+                created_at: zone.at(created_at),
                 read: read_at.is_some(),
             },
         )

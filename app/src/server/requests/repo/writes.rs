@@ -53,12 +53,12 @@ pub async fn insert_draft(
     Ok(id)
 }
 
-/// Rewrites the fields of the tenant's draft `id`, if it is still a draft; answers whether it
-/// was (a compare-and-set: a request withdrawn or submitted meanwhile is left alone).
+/// Rewrites the fields of the tenant's request `m.id` (a draft, or a request sent back for
+/// changes), if it is still `m.from`; answers whether it was (a compare-and-set: a request
+/// withdrawn or submitted meanwhile is left alone).
 pub async fn update_draft(
     conn: &mut AnyConnection,
-    tenant_id: i64,
-    id: i64,
+    m: Move,
     project_id: i64,
     input: &DraftInput,
     site_id: i64,
@@ -67,7 +67,7 @@ pub async fn update_draft(
         "UPDATE quota_requests SET project_title = $1, justification = $2, sector = $3, classification = $4, \
          confidential_waiver = $5, site_id = $6, gpu_model = $7, gpus = $8, start_date = $9, end_date = $10, \
          expected_gpu_hours = $11, updated_at = $12, project_id = $15 \
-         WHERE tenant_id = $13 AND id = $14 AND status = 'draft'",
+         WHERE tenant_id = $13 AND id = $14 AND status = $16",
     )
     .bind(input.project_title.as_str())
     .bind(input.justification.as_str())
@@ -81,9 +81,10 @@ pub async fn update_draft(
     .bind(input.window.end().to_string())
     .bind(stored_hours(input))
     .bind(now_unix())
-    .bind(tenant_id)
-    .bind(id)
+    .bind(m.tenant_id)
+    .bind(m.id)
     .bind(project_id)
+    .bind(m.from.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -1,5 +1,11 @@
-//! Text as search and name comparison see it: lower case and without accents, the same in Rust
-//! and in the SQL of both databases.
+//! Search: text as search and name comparison see it (lower case and without accents, the same
+//! in Rust and in the SQL of both databases), and the header's search box (`find`), one section
+//! per kind of thing found.
+
+mod find;
+mod repo;
+
+pub use find::{find, Searcher};
 
 /// Accented letters and the letter people type for them: "ile" finds "Île-de-France",
 /// "energie" finds "Énergie". Lower case; [`folded`] adds the capitals, which SQLite's `LOWER`
@@ -58,6 +64,19 @@ pub fn is_postgres(conn: &sqlx::AnyConnection) -> bool {
 /// `text` folded letter by letter ([`fold_char`]).
 pub fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()
+}
+
+/// `%words%` folded for search ([`search::fold`]), with LIKE's own characters escaped (by `\\`).
+pub fn like_pattern(words: &str) -> String {
+    let mut out = String::from("%");
+    for c in fold(words.trim()).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,194 @@
+//! A platform admin ends or reduces a quota early: its GPUs return to the pool from the days it
+//! no longer holds, and its tenant is told why.
+
+use serde_json::json;
+
+use super::{
+    conflict,
+    repo::{self, RequestRow},
+    timeline::{ensure_moved, notify_people, Audience},
+    today,
+};
+use crate::domain::{capacity::Commitment, dates::window_label, lifecycle::RequestStatus};
+use crate::error::{AppError, FieldErrors};
+use crate::features::requests::types::EndEarlyInput;
+use crate::server::{
+    audit::{self, AuditEvent},
+    auth::actor::AdminActor,
+    error::ServiceResult,
+    state::AppState,
+};
+
+/// Ends quota `id` earlier and/or leaves it fewer GPUs, as `input` says, with a reason; answers
+/// its new grant. The quota keeps its status (approved or partially approved) with its new window
+/// and count. In one write transaction under the pool's lock: the grant is a compare-and-set on
+/// the status read, and the pool takes back exactly what the quota no longer holds
+/// ([`repo::commit_to_pool`]); then the timeline step, the audit event and the notifications of
+/// the requester, the tenant's owners and the project's lead. A quota that has ended is a
+/// conflict (409); a new end or count that does not shrink it is a field error (422).
+pub async fn end_quota_early(
+    state: &AppState,
+    admin: &AdminActor,
+    id: i64,
+    input: &EndEarlyInput,
+    client_ip: Option<&str>,
+) -> ServiceResult<Commitment> {
+    // Platform scope: an admin manages any tenant's quota.
+    let mut tx = state.db.platform_write_tx().await?;
+    let first = repo::find_any(&mut tx, id)
+        .await?
+        .filter(|r| r.status != RequestStatus::Draft)
+        .ok_or(AppError::NotFound)?;
+    let pool = repo::lock_pool(&mut tx, first.site_id, &first.gpu_model).await?;
+    // Read again under the lock: a concurrent change may have landed meanwhile.
+    let row = repo::find_any_locked(&mut tx, id)
+        .await?
+        .filter(|r| r.status != RequestStatus::Draft)
+        .ok_or(AppError::NotFound)?;
+    let old = held(&row)?;
+    let today = today();
+    if old.end <= today {
+        return Err(conflict(format!(
+            "This quota has already ended ({}); there is nothing left to end or reduce.",
+            window_label(&old.start.to_string(), &old.end.to_string())
+        )));
+    }
+    let new = shrunk(old, input, today)?;
+    let pool = pool
+        .filter(|p| (p.site_id(), p.gpu_model()) == (row.site_id, row.gpu_model.as_str()))
+        .ok_or_else(|| conflict("This quota changed meanwhile; reload the page."))?;
+    let written = repo::set_grant(
+        &mut tx,
+        row.tenant_id,
+        id,
+        row.status,
+        new.gpus,
+        new.start,
+        new.end,
+    )
+    .await?;
+    ensure_moved(&mut tx, id, written).await?;
+    repo::commit_to_pool(&mut tx, &pool, old.start, old.end, -i64::from(old.gpus)).await?;
+    repo::commit_to_pool(&mut tx, &pool, new.start, new.end, i64::from(new.gpus)).await?;
+
+    let (admin_name, _) = repo::user_name(&mut tx, admin.user_id()).await?;
+    let what = describe(old, new);
+    let now_holds = format!(
+        "{} {} GPUs, {}",
+        new.gpus,
+        row.gpu_model,
+        window_label(&new.start.to_string(), &new.end.to_string())
+    );
+    repo::add_event(
+        &mut tx,
+        row.id,
+        row.tenant_id,
+        admin.user_id(),
+        &admin_name,
+        Some(row.status),
+        row.status,
+        &format!("{what}: now {now_holds}. Reason: {}", input.reason),
+    )
+    .await?;
+    let grant = |c: Commitment| json!({ "gpus": c.gpus, "start": c.start.to_string(), "end": c.end.to_string() });
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("quota.end_early")
+            .actor(admin.user_id(), admin.email())
+            .tenant(row.tenant_id)
+            .ip(client_ip)
+            .detail(json!({
+                "request_id": row.id,
+                "before": grant(old),
+                "after": grant(new),
+                "reason": input.reason,
+            })),
+    )
+    .await?;
+    let text = format!(
+        "Quota #{} “{}” at {}: {} by {}; it now holds {now_holds}. Reason: {}",
+        row.id,
+        row.project_title,
+        row.site_name,
+        what.to_lowercase(),
+        admin_name,
+        input.reason
+    );
+    notify_people(
+        &mut tx,
+        &row,
+        admin.user_id(),
+        &Audience::RequesterAndOwners,
+        &text,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// What quota `row` holds in its pool; a conflict when it holds nothing.
+fn held(row: &RequestRow) -> ServiceResult<Commitment> {
+    match (row.commitment(), row.amends_request_id) {
+        (Some(c), _) if !c.is_empty() => Ok(c),
+        (None, Some(original)) if row.status.grants_quota() => Err(conflict(format!(
+            "A change request holds no GPUs itself; end or reduce the quota it changed, request #{original}."
+        ))),
+        _ => Err(conflict(format!(
+            "Request #{} is not a quota that holds GPUs ({}), so it cannot be ended early.",
+            row.id,
+            row.status.label().to_lowercase()
+        ))),
+    }
+}
+
+/// The grant left once `input` is applied to `old` on `today`: an end from today (or the day
+/// after the quota's first day, if later) to before its end, and/or fewer GPUs; every field's
+/// error at once.
+fn shrunk(old: Commitment, input: &EndEarlyInput, today: time::Date) -> ServiceResult<Commitment> {
+    let mut errors = FieldErrors::default();
+    // A quota keeps at least its first day: a grant is never empty (the table checks it too).
+    let earliest = today.max(old.start.next_day().unwrap_or(old.start));
+    let end = input.end.unwrap_or(old.end);
+    if input.end.is_some() && end >= old.end {
+        errors.add(
+            "end_date",
+            format!(
+                "An early end comes before the quota's end ({}, exclusive).",
+                old.end
+            ),
+        );
+    } else if end < earliest {
+        errors.add(
+            "end_date",
+            if earliest > today {
+                format!(
+                    "A quota cannot end before {earliest}: it keeps at least its first day, {}.",
+                    old.start
+                )
+            } else {
+                format!("A quota cannot end before {earliest}: the days before are already held.")
+            },
+        );
+    }
+    let gpus = input.gpus.map_or(old.gpus, |g| g.get());
+    if gpus >= old.gpus && input.gpus.is_some() {
+        errors.add(
+            "gpus",
+            format!(
+                "A reduction leaves fewer GPUs than the {} granted.",
+                old.gpus
+            ),
+        );
+    }
+    errors.finish()?;
+    Ok(Commitment::new(old.start, end, gpus))
+}
+
+/// "Ended early", "Reduced" or "Ended early and reduced", from `old` to `new`.
+fn describe(old: Commitment, new: Commitment) -> &'static str {
+    match (new.end < old.end, new.gpus < old.gpus) {
+        (true, true) => "Ended early and reduced",
+        (true, false) => "Ended early",
+        _ => "Reduced",
+    }
+}
