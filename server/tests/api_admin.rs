@@ -228,3 +228,163 @@ async fn an_admin_token_edits_the_catalogue_and_the_policy_with_the_pages_checks
         assert_problem(&refused, 403, "forbidden");
     }
 }
+
+async fn status_of(app: &TestApp, id: i64) -> String {
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM quota_requests WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    status
+}
+
+/// A request of the university's owner, submitted (and so endorsed): its id.
+async fn endorsed(app: &TestApp, key: &str, gpus: &str) -> i64 {
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let fields = common::requests::with_project(
+        &mut owner,
+        common::requests::with(common::requests::form(key), &[("gpus", gpus)]),
+    )
+    .await;
+    common::requests::save(&mut owner, fields, "submit").await
+}
+
+#[tokio::test]
+async fn an_admin_decides_through_the_api_and_a_stale_decision_is_refused_on_the_api_and_the_page()
+{
+    let app = TestApp::with_demo().await;
+    let id = endorsed(&app, "api-decide", "8").await;
+    let mut admin = token(&app, ADMIN, "platform", "admin").await;
+    let queue = admin.get("/admin/requests?limit=100").await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    let item = queue.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .cloned()
+        .expect("the endorsed request waits in the queue");
+    assert_eq!(item["status"], "endorsed");
+    assert!(item["available"].as_u64().unwrap() > 0);
+    let read = admin.get(&format!("/admin/requests/{id}")).await;
+    let etag = read.header("etag").unwrap().to_owned();
+
+    // A change since the admin read it: nothing is decided on what they read, 412 on the API…
+    // Someone changes the request meanwhile (here its justification, behind the pages' back).
+    sqlx::query(
+        "UPDATE quota_requests SET justification = justification || ' (amended)' WHERE id = $1",
+    )
+    .bind(id)
+    .execute(app.owner_pool())
+    .await
+    .unwrap();
+    let stale = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{id}/decision"),
+            Some(json!({ "decision": "approve" })),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_problem(&stale, 412, "precondition_failed");
+    assert_eq!(status_of(&app, id).await, "endorsed");
+    // …and on the page, whose decision form sends the revision it showed.
+    let revision = read.json()["revision"].as_i64().unwrap().to_string();
+    let on_page = common::requests::decide(
+        &app,
+        id,
+        &[("decision", "approve"), ("revision", &revision)],
+    )
+    .await;
+    assert_eq!(on_page.status, 412, "{}", on_page.body);
+    assert_eq!(status_of(&app, id).await, "endorsed");
+
+    let fresh = admin.get(&format!("/admin/requests/{id}")).await;
+    let etag = fresh.header("etag").unwrap().to_owned();
+    let no_reason = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{id}/decision"),
+            Some(json!({ "decision": "reject" })),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_problem(&no_reason, 422, "validation_failed");
+    assert_eq!(problem_fields(&no_reason), ["note"]);
+    let approved = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{id}/decision"),
+            Some(json!({ "decision": "approve" })),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert_eq!(approved.json()["status"], "approved");
+    // Deciding again on the same ETag: stale.
+    let twice = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{id}/decision"),
+            Some(json!({ "decision": "approve" })),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_problem(&twice, 412, "precondition_failed");
+
+    // Ending it early through the API gives GPUs back.
+    let reduced = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{id}/end-early"),
+            Some(json!({ "gpus": 3, "reason": "Maintenance at Dugny." })),
+            &[],
+        )
+        .await;
+    assert_eq!(reduced.status, 200, "{}", reduced.body);
+    assert_eq!(reduced.json()["granted"]["gpus"], 3);
+    app.assert_pool_days_agree().await;
+
+    // A platform read token and a tenant token decide nothing.
+    let mut reader = token(&app, ADMIN, "platform", "read").await;
+    assert_eq!(reader.get("/admin/requests").await.status, 200);
+    let refused = reader
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{id}/decision"),
+            Some(json!({ "decision": "approve" })),
+            &[],
+        )
+        .await;
+    assert_problem(&refused, 403, "forbidden");
+}
+
+#[tokio::test]
+async fn a_batch_through_the_api_approves_each_or_none() {
+    let app = TestApp::with_demo().await;
+    let (a, b) = (
+        endorsed(&app, "api-batch-a", "4").await,
+        endorsed(&app, "api-batch-b", "4").await,
+    );
+    let mut admin = token(&app, ADMIN, "platform", "admin").await;
+    let none = admin
+        .send(
+            Method::POST,
+            "/admin/requests/approve",
+            Some(json!({ "ids": [a, 999_999] })),
+            &[],
+        )
+        .await;
+    assert_problem(&none, 404, "not_found");
+    assert_eq!(status_of(&app, a).await, "endorsed");
+    let both = admin
+        .send(
+            Method::POST,
+            "/admin/requests/approve",
+            Some(json!({ "ids": [a, b] })),
+            &[],
+        )
+        .await;
+    assert_eq!(both.status, 200, "{}", both.body);
+    assert_eq!(both.json()["approved"], json!([a, b]));
+}

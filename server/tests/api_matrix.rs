@@ -192,6 +192,8 @@ struct Objects {
     draft: i64,
     /// An approved quota in `climate`.
     quota: i64,
+    /// An endorsed request in `climate`, waiting for a decision.
+    endorsed: i64,
     climate: i64,
     member: i64,
     invitation: i64,
@@ -242,6 +244,17 @@ async fn objects(app: &TestApp) -> Objects {
     assert_eq!(endorsed.status, 200, "{}", endorsed.body);
     let decided = common::requests::decide(app, quota, &[("decision", "approve")]).await;
     assert_eq!(decided.status, 200, "{}", decided.body);
+    let waiting_form = save("matrix-endorsed", "submit");
+    let waiting = common::requests::call_owned(&mut hugo, "save_request", &waiting_form).await;
+    let endorsed: i64 = waiting
+        .body
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{}", waiting.body));
+    let ok = camille
+        .call("endorse_request", &[("id", &endorsed.to_string())])
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
     let invited = camille
         .call(
             "invite_member",
@@ -313,6 +326,7 @@ async fn objects(app: &TestApp) -> Objects {
     .await
     .unwrap();
     Objects {
+        endorsed,
         certificate,
         submitted,
         draft,
@@ -390,6 +404,11 @@ fn call_of(row: &Row, o: &Objects) -> (String, Option<Value>) {
         ("PUT", "/admin/catalogue/sites/{site}") => Some(json!({
             "name": "Dugny (Seine-Saint-Denis)", "country": "FR", "operator": "Nordic Matrix AB", "admin_countries": ["FR"]
         })),
+        ("POST", "/admin/requests/{id}/decision") => Some(json!({ "decision": "approve" })),
+        ("POST", "/admin/requests/approve") => Some(json!({ "ids": [o.endorsed] })),
+        ("POST", "/admin/requests/{id}/end-early") => {
+            Some(json!({ "gpus": 2, "reason": "Matrix maintenance." }))
+        }
         ("PUT", "/admin/policy") => {
             let eu = [
                 "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -409,6 +428,8 @@ fn call_of(row: &Row, o: &Objects) -> (String, Option<Value>) {
 fn id_for(row: &Row, o: &Objects) -> i64 {
     match row.path.as_str() {
         p if p.starts_with("/quotas/") => o.quota,
+        "/admin/requests/{id}/end-early" => o.quota,
+        "/admin/requests/{id}/decision" | "/admin/requests/{id}" => o.endorsed,
         p if p.starts_with("/admin/tenants/") => o.pending_tenant,
         p if p.starts_with("/invitations/") => o.invitation,
         "/requests/{id}" if row.method == "PUT" => o.draft,

@@ -258,6 +258,7 @@ pub async fn decide_request(
     approved_gpus: Option<String>,
     approved_start: Option<String>,
     approved_end: Option<String>,
+    revision: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{admin_request, error::respond, requests};
     let (ctx, admin) = admin_request().await?;
@@ -268,6 +269,7 @@ pub async fn decide_request(
         approved_gpus: approved_gpus.unwrap_or_default(),
         approved_start: approved_start.unwrap_or_default(),
         approved_end: approved_end.unwrap_or_default(),
+        revision: revision.unwrap_or_default(),
     };
     let input = respond(form.parse())?;
     let status = respond(

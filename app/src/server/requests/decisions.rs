@@ -233,6 +233,7 @@ pub async fn approve_batch(
         approved_gpus: None,
         approved_start: None,
         approved_end: None,
+        expected_revision: None,
     };
     for (&id, key) in ids.iter().zip(&pools) {
         let pool = order
@@ -279,6 +280,17 @@ async fn decide_locked(
         .await?
         .filter(|r| r.status != RequestStatus::Draft)
         .ok_or(AppError::NotFound)?;
+    if let Some(expected) = input.expected_revision {
+        if expected != row.revision {
+            return Err(AppError::PreconditionFailed {
+                message: format!(
+                    "Request #{id} changed since you read it (someone decided or it was amended): \
+                     read it again, then decide."
+                ),
+            }
+            .into());
+        }
+    }
     let current = row.status;
     let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id());
     let to = next(current, input.action, &actor)?;

@@ -27,7 +27,7 @@ pub use ending::end_quota_early;
 pub use notifications::{mark_notifications_read, notifications, unread_notifications};
 pub use reads::{
     detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, list_slice_for_tenant,
-    queue,
+    queue, queue_slice,
 };
 pub use repo::{RequestFilter, SortColumn};
 pub use transitions::{submit_request, tenant_transition};

@@ -252,30 +252,44 @@ async fn detail(
 /// capacity in two queries, whatever its number of rows).
 pub async fn queue(
     state: &AppState,
-    _admin: &AdminActor,
+    admin: &AdminActor,
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<QueueRow>> {
+    let (rows, has_more) =
+        queue_slice(state, admin, filter, i64::from(page) * PAGE_ROWS, PAGE_ROWS).await?;
+    Ok(Paged {
+        rows,
+        page,
+        has_more,
+    })
+}
+
+/// At most `limit` rows of the queue from `offset`, each with its review, and whether more
+/// follow: the queue page's and the API's.
+pub async fn queue_slice(
+    state: &AppState,
+    _admin: &AdminActor,
+    filter: &RequestFilter,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<QueueRow>, bool)> {
     // Platform scope: the queue holds every tenant's requests.
     let mut tx = state.db.platform_tx().await?;
     let catalogue = load_catalogue(&mut tx).await?;
-    let rows = list_page(&mut tx, ListScope::Platform, filter, page).await?;
-    let reviews = reviews(&mut tx, &catalogue, &rows.rows).await?;
+    let (rows, has_more) = list_slice(&mut tx, ListScope::Platform, filter, offset, limit).await?;
+    let reviews = reviews(&mut tx, &catalogue, &rows).await?;
     tx.commit().await?;
     let today = today();
-    Ok(Paged {
-        rows: rows
-            .rows
-            .iter()
-            .zip(reviews)
-            .map(|(row, review)| QueueRow {
-                summary: summary(row, today),
-                review,
-            })
-            .collect(),
-        page: rows.page,
-        has_more: rows.has_more,
-    })
+    let rows = rows
+        .iter()
+        .zip(reviews)
+        .map(|(row, review)| QueueRow {
+            summary: summary(row, today),
+            review,
+        })
+        .collect();
+    Ok((rows, has_more))
 }
 
 /// The quota a change request amends: counted as amended, not twice (`None` for other kinds).

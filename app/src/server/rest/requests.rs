@@ -22,7 +22,7 @@ use crate::error::AppError;
 use crate::features::requests::types::{AmendForm, RequestDetail, RequestForm, RequestSummary};
 use crate::server::{
     auth::actor::TenantActor,
-    requests::{self, RequestFilter, SortColumn},
+    requests::{self, RequestFilter},
     state::AppState,
     time_zone::PersonZone,
     TenantAccess,
@@ -183,7 +183,7 @@ pub fn etag(id: i64, revision: i64) -> String {
 }
 
 /// A request's answer: its detail, with its ETag (and `Location` when it was just made).
-fn detail_response(status: StatusCode, detail: RequestDetail) -> Response {
+pub(super) fn detail_response(status: StatusCode, detail: RequestDetail) -> Response {
     let tag = etag(detail.summary.id, detail.summary.revision);
     let location = format!("{}/requests/{}", super::PREFIX, detail.summary.id);
     let mut response = (status, Json(ApiRequestDetail::from(detail))).into_response();
@@ -202,6 +202,31 @@ async fn detail(state: &AppState, actor: &TenantActor, id: i64) -> ApiResult<Req
     // Times go out as Unix seconds: the zone only shapes what a page would print.
     let zone = PersonZone::default_zone();
     Ok(requests::detail_for_tenant(state, actor, id, &zone).await?)
+}
+
+/// The revision an `If-Match` names for request `id` (`"<id>.<revision>"`); `None` without the
+/// header or with `*`. A tag of another request, or no tag at all, is a stale precondition.
+pub(super) fn expected_revision(headers: &HeaderMap, id: i64) -> ApiResult<Option<i64>> {
+    let Some(raw) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let raw = raw.to_str().unwrap_or_default().trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    let revision = raw
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .split_once('.')
+        .filter(|(tag_id, _)| *tag_id == id.to_string())
+        .and_then(|(_, r)| r.parse::<i64>().ok());
+    match revision {
+        Some(r) => Ok(Some(r)),
+        None => Err(AppError::PreconditionFailed {
+            message: format!("If-Match names no revision of request #{id}: read it again."),
+        }
+        .into()),
+    }
 }
 
 /// `If-Match` against the request's current revision: 412 when it names another one.
@@ -248,23 +273,11 @@ pub struct ListQuery {
 }
 
 fn filter_of(query: &ListQuery, status: Option<String>) -> RequestFilter {
-    let sort = query
-        .sort
-        .as_deref()
-        .map(SortColumn::parse)
-        .unwrap_or_default();
-    let descending = match query.dir.as_deref() {
-        Some("asc") => false,
-        Some("desc") => true,
-        _ => sort == SortColumn::Id,
-    };
     RequestFilter {
         status,
         search: query.search.clone(),
         project: query.project,
-        sort,
-        descending,
-        ..RequestFilter::default()
+        ..RequestFilter::ordered(query.sort.as_deref(), query.dir.as_deref())
     }
 }
 
