@@ -388,3 +388,72 @@ async fn a_batch_through_the_api_approves_each_or_none() {
     assert_eq!(both.status, 200, "{}", both.body);
     assert_eq!(both.json()["approved"], json!([a, b]));
 }
+
+#[tokio::test]
+async fn notifications_and_the_audit_log_through_the_api() {
+    let app = TestApp::with_demo().await;
+    let id = endorsed(&app, "api-inbox", "4").await;
+    common::requests::decide(&app, id, &[("decision", "approve")]).await;
+
+    // The owner was told; reading marks nothing until asked, a read token cannot mark.
+    let mut owner = token(&app, UNIV_OWNER, "univ-palaiseau", "write").await;
+    let inbox = owner.get("/notifications").await;
+    assert_eq!(inbox.status, 200, "{}", inbox.body);
+    let items = inbox.json()["items"].as_array().unwrap().clone();
+    assert!(
+        items
+            .iter()
+            .any(|n| n["request_id"] == id && n["read"] == false),
+        "{items:?}"
+    );
+    let mut reader = token(&app, UNIV_OWNER, "univ-palaiseau", "read").await;
+    assert_problem(
+        &reader
+            .send(Method::POST, "/notifications/read", None, &[])
+            .await,
+        403,
+        "forbidden",
+    );
+    let marked = owner
+        .send(Method::POST, "/notifications/read", None, &[])
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.body);
+    assert!(marked.json()["marked"].as_u64().unwrap() >= 1);
+    assert!(owner.get("/notifications").await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["read"] == true));
+    assert_problem(
+        &owner.get("/notifications?cursor=forged").await,
+        422,
+        "validation_failed",
+    );
+
+    // The audit log: the owner's and the auditor's of their tenant, not a member's, every
+    // tenant's for an admin; filters as on the page.
+    let log = owner.get("/audit-log?event=request.approve").await;
+    assert_eq!(log.status, 200, "{}", log.body);
+    let events = log.json()["items"].as_array().unwrap().clone();
+    assert!(!events.is_empty());
+    assert!(events
+        .iter()
+        .all(|e| e["event"] == "request.approve" && e["tenant"] == "univ-palaiseau"));
+    let mut auditor = token(&app, UNIV_AUDITOR, "univ-palaiseau", "read").await;
+    assert_eq!(auditor.get("/audit-log").await.status, 200);
+    let mut member = token(&app, UNIV_MEMBER, "univ-palaiseau", "write").await;
+    assert_problem(&member.get("/audit-log").await, 403, "forbidden");
+    let mut nadia = token(&app, HOSP_OWNER, "ghu-seine-est", "read").await;
+    let theirs = nadia.get("/audit-log?limit=1").await;
+    assert_eq!(theirs.status, 400, "an unknown parameter: {}", theirs.body);
+    let theirs = nadia.get("/audit-log").await;
+    assert!(!theirs.body.contains("univ-palaiseau"), "{}", theirs.body);
+    let mut admin = token(&app, ADMIN, "platform", "read").await;
+    let all = admin
+        .get("/audit-log?tenant=univ-palaiseau&event=request.approve")
+        .await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(!all.json()["items"].as_array().unwrap().is_empty());
+    let bad = owner.get("/audit-log?from=2027-13-01&outcome=maybe").await;
+    assert_problem(&bad, 422, "validation_failed");
+}

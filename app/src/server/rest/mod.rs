@@ -20,6 +20,7 @@ pub mod caller;
 pub mod catalogue;
 pub mod catalogue_admin;
 pub mod describe;
+pub mod inbox;
 pub mod me;
 pub mod members;
 pub mod paging;
@@ -147,6 +148,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::get_quota))
         .routes(routes!(requests::change_quota))
         .routes(routes!(requests::renew_quota))
+        .routes(routes!(inbox::list_notifications))
+        .routes(routes!(inbox::mark_read))
+        .routes(routes!(inbox::audit_log))
         .routes(routes!(members::list_members))
         .routes(routes!(members::change_role, members::remove_member))
         .routes(routes!(members::list_invitations, members::invite))
