@@ -290,3 +290,35 @@ async fn a_call_that_may_write_is_audited_with_its_token_and_a_read_is_not() {
     assert_eq!(refused.status, 401);
     assert_eq!(count().await, 1);
 }
+
+#[tokio::test]
+async fn a_token_past_its_rate_waits_for_retry_after_and_another_token_does_not() {
+    let app = TestApp::with_config(app::server::AppConfig {
+        api_rate_per_minute: 20, // one call every 3 s on average, bursts of 2
+        ..app::server::AppConfig::default()
+    })
+    .await;
+    app::server::demo::load_if_empty(&app.state).await.unwrap();
+    let mut hugo = app.signed_in(UNIV_MEMBER).await;
+    let first = make_token(&mut hugo, "univ-palaiseau", "read").await;
+    let second = make_token(&mut hugo, "univ-palaiseau", "read").await;
+    let mut api = ApiClient::new(&app, Some(&first));
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        answers.push(api.get("/me").await);
+    }
+    let limited = answers
+        .iter()
+        .find(|a| a.status == 429)
+        .expect("a burst past the limit is refused");
+    assert_problem(limited, 429, "rate_limited");
+    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=3).contains(&wait), "Retry-After {wait}");
+    assert_eq!(limited.json()["retry_after"], wait);
+    assert_eq!(answers[0].status, 200);
+    // The limit is the token's: another token of the same person still answers.
+    assert_eq!(
+        ApiClient::new(&app, Some(&second)).get("/me").await.status,
+        200
+    );
+}
