@@ -5,14 +5,14 @@
 #   scripts/test.sh                  all stages
 #   scripts/test.sh STAGE [STAGE...] only these, in this order
 #
-# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build e2e
+# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build api-fuzz e2e
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 guichet_path
 cd "$GUICHET_ROOT"
 
-all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build e2e)
+all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build api-fuzz e2e)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${all[@]}")
 
@@ -36,6 +36,7 @@ stage() {
         test-sqlite) scripts/timed.sh "$1" env -u GUICHET_TEST_DATABASE_URL cargo test --workspace ;;
         test-postgres) scripts/timed.sh "$1" scripts/pg-test-cluster.sh run cargo test --workspace ;;
         build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release && target/release/guichet precompress' ;;
+        api-fuzz) scripts/timed.sh "$1" scripts/api-fuzz.sh ;;
         e2e)
             [ -x target/release/guichet ] || die "target/release/guichet is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"

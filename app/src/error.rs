@@ -38,6 +38,19 @@ pub enum AppError {
     },
     #[error("{message}")]
     Conflict { message: String },
+    /// The residency rules refuse the site: `rules` are the failed rules' ids (`G4`, `H1`…), the
+    /// message says why in words. About a form field (the site) when `field` is set (422), else
+    /// about the request's state now, as for a decision (409).
+    #[error("{message}")]
+    ResidencyRefused {
+        field: Option<String>,
+        message: String,
+        rules: Vec<String>,
+    },
+    /// The object changed since the caller read it (a stale `If-Match`, or a page older than
+    /// the request it decides on): nothing was written.
+    #[error("{message}")]
+    PreconditionFailed { message: String },
     #[error("Too many attempts. Please wait {} and try again.", wait_in_words(*retry_after_secs))]
     TooManyRequests { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -202,6 +215,14 @@ impl AppError {
             })
             .chain(others.iter().cloned())
             .collect(),
+            Self::ResidencyRefused {
+                field: Some(field),
+                message,
+                ..
+            } => vec![FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            }],
             _ => Vec::new(),
         }
     }
@@ -227,7 +248,9 @@ impl AppError {
             Self::Forbidden | Self::CrossSite { .. } => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::Validation { .. } => S::UNPROCESSABLE_ENTITY,
-            Self::Conflict { .. } => S::CONFLICT,
+            Self::ResidencyRefused { field: Some(_), .. } => S::UNPROCESSABLE_ENTITY,
+            Self::ResidencyRefused { field: None, .. } | Self::Conflict { .. } => S::CONFLICT,
+            Self::PreconditionFailed { .. } => S::PRECONDITION_FAILED,
             Self::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::BadRequest { .. } => S::BAD_REQUEST,
@@ -272,6 +295,11 @@ impl AppError {
                         .map(|e| e.message.clone())
                 }
             }
+            Self::ResidencyRefused {
+                field: Some(field),
+                message,
+                ..
+            } if field == name => Some(message.clone()),
             _ => None,
         }
     }
@@ -409,6 +437,14 @@ mod tests {
             AppError::TooManyRequests {
                 retry_after_secs: 60,
             },
+            AppError::PreconditionFailed {
+                message: "This request changed since you read it.".into(),
+            },
+            AppError::ResidencyRefused {
+                field: Some("site".into()),
+                message: "Abu Dhabi is not eligible for health data: G1 …".into(),
+                rules: vec!["G1".into()],
+            },
             AppError::Internal,
             AppError::bad_request("The form sent could not be read."),
             AppError::UnsupportedMediaType,
@@ -428,6 +464,8 @@ mod tests {
                 | AppError::NotFound
                 | AppError::Validation { .. }
                 | AppError::Conflict { .. }
+                | AppError::PreconditionFailed { .. }
+                | AppError::ResidencyRefused { .. }
                 | AppError::TooManyRequests { .. }
                 | AppError::Internal
                 | AppError::BadRequest { .. }

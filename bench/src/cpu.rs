@@ -13,6 +13,11 @@ pub fn process() -> Option<Duration> {
     from_stat(&std::fs::read_to_string("/proc/self/stat").ok()?)
 }
 
+/// User plus system CPU time of another process (a server the benchmark started).
+pub fn of_process(pid: u32) -> Option<Duration> {
+    from_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
 /// User plus system CPU time of the calling thread.
 pub fn this_thread() -> Option<Duration> {
     from_stat(&std::fs::read_to_string("/proc/thread-self/stat").ok()?)

@@ -63,6 +63,45 @@ pub fn get(
         .unwrap_or_else(|_| Request::new(Full::new(Bytes::new())))
 }
 
+/// The request with `Authorization: Bearer <token>` when a token is given.
+pub fn authorised(mut request: Request<Full<Bytes>>, bearer: Option<&str>) -> Request<Full<Bytes>> {
+    if let Some(token) = bearer {
+        if let Ok(value) = format!("Bearer {token}").parse() {
+            request.headers_mut().insert("authorization", value);
+        }
+    }
+    request
+}
+
+/// Makes an API token for a signed-in person through the account page's server function;
+/// answers its secret.
+pub async fn api_token(
+    addr: SocketAddr,
+    host: &str,
+    cookie: &str,
+    tenant: &str,
+    expires_on: &str,
+) -> Result<String, BoxError> {
+    let mut c = Conn::open(addr).await?;
+    let body = format!("name=bench&tenant={tenant}&scope=read&expires_on={expires_on}");
+    let request = Request::post("/api/create_api_token")
+        .header("host", host)
+        .header("origin", format!("http://{host}"))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Full::new(Bytes::from(body)))?;
+    let (status, _, answer) = c.send(request).await?;
+    let value: serde_json::Value = serde_json::from_slice(&answer)
+        .map_err(|e| format!("create_api_token answered {status}: {e}"))?;
+    Ok(value["secret"]
+        .as_str()
+        .ok_or(format!(
+            "create_api_token answered {status} without a secret"
+        ))?
+        .to_owned())
+}
+
 /// Signs in through `/api/login` as a browser form would; answers the session cookie
 /// (`name=value`).
 pub async fn login(
@@ -99,6 +138,8 @@ pub struct LoadPlan {
     pub path: String,
     /// The session cookie, if signed in.
     pub cookie: Option<String>,
+    /// An API token, sent as `Authorization: Bearer`.
+    pub bearer: Option<String>,
     /// Keep-alive connections sending one request after the other.
     pub connections: usize,
     /// The load stops at this many answered pages…
@@ -146,7 +187,10 @@ pub async fn load(addr: SocketAddr, host: &str, plan: &LoadPlan) -> Result<LoadR
             while Instant::now() < deadline && answered.load(Ordering::Relaxed) < plan.max_pages {
                 let t = Instant::now();
                 match c
-                    .send(get(&plan.path, &host, plan.cookie.as_deref(), None))
+                    .send(authorised(
+                        get(&plan.path, &host, plan.cookie.as_deref(), None),
+                        plan.bearer.as_deref(),
+                    ))
                     .await
                 {
                     Ok((200, _, _)) if t >= warm => {

@@ -36,6 +36,7 @@ macro_rules! string_newtype_conversions {
     )+};
 }
 
+pub mod api_tokens;
 pub mod capacity;
 pub mod catalogue;
 pub mod country;

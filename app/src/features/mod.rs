@@ -4,6 +4,8 @@
 //! backend may import), `api.rs` (the `#[server]` functions) and its pages.
 
 pub mod account;
+pub mod api_docs;
+pub mod api_tokens;
 pub mod audit_log;
 pub mod capacity;
 pub mod catalogue;

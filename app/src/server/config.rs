@@ -123,6 +123,9 @@ pub struct AppConfig {
     /// `GUICHET_OUTBOX_KEY`: 32 bytes in base64 that seal the outbox's secret links (see
     /// `server::outbox`). Required to serve unless `demo_data` (see [`AppConfig::outbox_key_check`]).
     pub outbox_key: Option<Secret<[u8; 32]>>,
+    /// `GUICHET_API_RATE_PER_MINUTE`: calls a minute each API token may make on average (bursts
+    /// of a tenth of it), per instance.
+    pub api_rate_per_minute: u32,
 }
 
 /// The pool size when none is configured. SQLite has one writer and every connection runs on a
@@ -154,6 +157,7 @@ impl Default for AppConfig {
             trusted_proxies: Vec::new(),
             max_window_months: 12,
             login_max_failures: 10,
+            api_rate_per_minute: 600,
             login_window: Duration::from_secs(15 * 60),
             login_address_max_failures: 30,
             signup_max_per_address: 10,
@@ -288,6 +292,9 @@ impl AppConfig {
         }
         if let Some(v) = get("GUICHET_LOGIN_MAX_FAILURES") {
             c.login_max_failures = parse_number("GUICHET_LOGIN_MAX_FAILURES", &v, 1, 1000)?;
+        }
+        if let Some(v) = get("GUICHET_API_RATE_PER_MINUTE") {
+            c.api_rate_per_minute = parse_number("GUICHET_API_RATE_PER_MINUTE", &v, 1, 1_000_000)?;
         }
         if let Some(v) = get("GUICHET_LOGIN_WINDOW_MINUTES") {
             let minutes = parse_number("GUICHET_LOGIN_WINDOW_MINUTES", &v, 1, 24 * 60)?;

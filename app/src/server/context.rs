@@ -32,6 +32,38 @@ impl RequestContext {
     }
 }
 
+/// Where a service call comes from: the state, the caller's address and, for a browser, its
+/// session. The REST API (`server::rest`) has no session: a service that ends the caller's own
+/// session on a change of rights does so only when there is one.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    pub state: &'a AppState,
+    pub client_ip: Option<&'a str>,
+    pub session: Option<&'a Session>,
+}
+
+impl<'a> Call<'a> {
+    /// A call without a browser session (the REST API).
+    pub fn sessionless(state: &'a AppState, client_ip: Option<&'a str>) -> Self {
+        Self {
+            state,
+            client_ip,
+            session: None,
+        }
+    }
+}
+
+impl RequestContext {
+    /// This request as a service call.
+    pub fn call(&self) -> Call<'_> {
+        Call {
+            state: &self.state,
+            client_ip: self.client_ip.as_deref(),
+            session: Some(&self.session),
+        }
+    }
+}
+
 /// The context of the request being served (server functions and SSR pages).
 pub async fn request_context() -> Result<RequestContext, AppError> {
     let state = app_state()?;

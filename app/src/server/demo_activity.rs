@@ -322,6 +322,7 @@ async fn make(
             approved_gpus: None,
             approved_start: None,
             approved_end: None,
+            expected_revision: None,
         },
         Fate::Partial(gpus, why) => DecisionInput {
             action: Action::PartiallyApprove,
@@ -332,6 +333,7 @@ async fn make(
             ),
             approved_start: None,
             approved_end: None,
+            expected_revision: None,
         },
         Fate::Rejected(why) => DecisionInput {
             action: Action::Reject,
@@ -339,6 +341,7 @@ async fn make(
             approved_gpus: None,
             approved_start: None,
             approved_end: None,
+            expected_revision: None,
         },
         Fate::Draft | Fate::Submitted | Fate::Endorsed | Fate::Withdrawn => return Ok(()),
     };

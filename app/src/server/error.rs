@@ -124,7 +124,9 @@ const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 /// `AppError`. Outside `/api/`, a bare 503 gets the page saying the portal is
 /// briefly unavailable.
 pub async fn guard(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
+    // `/api/v1` (the REST API) answers JSON and problem details of its own (`server::rest`).
+    let path = request.uri().path();
+    let api = path.starts_with("/api/") && !path.starts_with("/api/v1/");
     if api && request.method() == http::Method::POST {
         let is_form = request
             .headers()

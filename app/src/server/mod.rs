@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod account;
+pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
@@ -23,6 +24,7 @@ pub mod origin;
 pub mod outbox;
 pub mod projects;
 pub mod requests;
+pub mod rest;
 pub mod review;
 pub mod router;
 pub mod search;
@@ -39,4 +41,6 @@ pub use router::router;
 pub use state::AppState;
 
 mod context;
-pub use context::{admin_request, request_context, tenant_request, RequestContext, TenantAccess};
+pub use context::{
+    admin_request, request_context, tenant_request, Call, RequestContext, TenantAccess,
+};

@@ -83,6 +83,9 @@ pub fn router(state: AppState) -> Router {
             get(review::files::download),
         )
         .merge(export::routes())
+        .nest(super::rest::PREFIX, super::rest::router(state.clone()))
+        // `/api/v1/` itself is outside the nested router: a problem too, not a page.
+        .route("/api/v1/", axum::routing::any(super::rest::not_found))
         .leptos_routes_with_context(
             &state,
             routes,

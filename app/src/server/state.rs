@@ -15,6 +15,7 @@ use super::{
     config::AppConfig,
     db::Db,
     outbox::OutboxKey,
+    rest::rate::ApiRateLimiter,
     session_store::DbSessionStore,
 };
 
@@ -33,6 +34,8 @@ pub struct AppState {
     pub outbox_key: OutboxKey,
     /// Refused accesses, counted by kind (`denials.counts()`).
     pub denials: Arc<AccessDenials>,
+    /// Per-token limits of the REST API's calls.
+    pub api_limits: Arc<ApiRateLimiter>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             throttle: Throttle::new(Allowances::from_config(&config)),
             device_key: DeviceKey::from_config(config.device_cookie_key.as_ref()),
             denials: Arc::new(AccessDenials::default()),
+            api_limits: Arc::new(ApiRateLimiter::new(config.api_rate_per_minute)),
             db,
             config: Arc::new(config),
             leptos_options,

@@ -14,7 +14,7 @@ use leptos_router::{
 
 use crate::features::capacity;
 use crate::features::requests;
-use crate::features::{account, audit_log, home, identity, members, tenants};
+use crate::features::{account, api_docs, api_tokens, audit_log, home, identity, members, tenants};
 use crate::features::{catalogue, placement, projects, search};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
@@ -93,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisation") view=members::OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=members::InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/tokens") view=api_tokens::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("/api/docs") view=api_docs::ApiDocsPage ssr=SsrMode::Async/>
                     <Route path=path!("/catalogue") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/placement") view=placement::PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage ssr=SsrMode::Async/>

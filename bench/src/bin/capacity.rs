@@ -164,6 +164,7 @@ async fn main() -> Result<(), BoxError> {
         approved_gpus: None,
         approved_start: None,
         approved_end: None,
+        expected_revision: None,
     };
     let mut samples = Vec::with_capacity(APPROVALS);
     let (mut approved, mut refused) = (0, 0);

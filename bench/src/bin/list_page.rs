@@ -1,6 +1,8 @@
 //! List-page benchmark: the release server, on a fresh SQLite database with the demo data and 60
 //! requests of one member, answers `GET /requests` (a logged-in, server-rendered page of 50 rows)
-//! to keep-alive clients for a while. Prints throughput, latency (median, p99), the server's
+//! to keep-alive clients for a while, then the same 50 requests as JSON through the API
+//! (`GET /api/v1/requests?limit=50` with the member's read token), and the server CPU per answer
+//! of each with their ratio. Prints throughput, latency (median, p99), the server's
 //! memory (resident, and its peak), how long it took to be ready on the existing database, and
 //! the compressed weight of a first page load (HTML, CSS, JS, wasm). Nothing fails on timing.
 //!
@@ -28,7 +30,7 @@ use app::server::{
 };
 use bench::{
     fresh_database,
-    http::{get, load, login, Conn, LoadPlan},
+    http::{api_token, authorised, get, load, login, Conn, LoadPlan},
     parse_args, report, BoxError,
 };
 use time::{Duration as Days, OffsetDateTime};
@@ -120,6 +122,34 @@ async fn seed(url: &str) -> Result<(), BoxError> {
     }
     db.close().await;
     Ok(())
+}
+
+/// Loads `plan` and prints its throughput and latency; answers the server's CPU seconds per
+/// answer (from `/proc`).
+async fn measured_load(
+    addr: SocketAddr,
+    host: &str,
+    plan: &LoadPlan,
+    server: u32,
+) -> Result<Option<f64>, BoxError> {
+    let before = bench::cpu::of_process(server);
+    let result = load(addr, host, plan).await?;
+    let after = bench::cpu::of_process(server);
+    println!(
+        "{:<34} {:>9.0} answers/s ({} answered, {} errors)",
+        plan.path,
+        result.pages_per_second(),
+        result.latencies.len(),
+        result.errors
+    );
+    let answered = result.latencies.len();
+    report("latency", result.latencies);
+    // The CPU of the whole load, warm-up included, over the answers counted after it: a
+    // slight overestimate per answer, the same for both.
+    Ok(match (before, after) {
+        (Some(b), Some(a)) if answered > 0 => Some((a - b).as_secs_f64() / answered as f64),
+        _ => None,
+    })
 }
 
 fn free_port() -> Result<u16, BoxError> {
@@ -243,20 +273,47 @@ async fn main() -> Result<(), BoxError> {
 
     let plan = LoadPlan {
         path: "/requests".into(),
-        cookie: Some(cookie),
+        cookie: Some(cookie.clone()),
+        bearer: None,
         connections: o.connections,
         max_pages: usize::MAX,
         max_time: Duration::from_secs(o.seconds),
         warmup: Duration::from_secs(1),
     };
-    let result = load(addr, &host, &plan).await?;
+    let page_cpu = measured_load(addr, &host, &plan, server.id()).await?;
+
+    // The same 50 requests through the API, as JSON, with a read token of the member.
+    let expires = (OffsetDateTime::now_utc().date() + Days::days(2)).to_string();
+    let token = api_token(addr, &host, &cookie, "univ-palaiseau", &expires).await?;
+    let api_path = "/api/v1/requests?limit=50";
+    let (status, _, body) = probe
+        .send(authorised(get(api_path, &host, None, None), Some(&token)))
+        .await?;
+    let json: serde_json::Value = serde_json::from_slice(&body)?;
+    let items = json["items"].as_array().map_or(0, Vec::len);
     println!(
-        "throughput                         {:>9.0} requests/s ({} answered, {} errors)",
-        result.pages_per_second(),
-        result.latencies.len(),
-        result.errors
+        "GET {api_path}      status {status}, {} KiB, {items} items",
+        body.len() / 1024
     );
-    report("latency", result.latencies);
+    if status != 200 || items != 50 {
+        let _ = server.kill();
+        return Err("the API did not list 50 requests".into());
+    }
+    let api_plan = LoadPlan {
+        path: api_path.into(),
+        cookie: None,
+        bearer: Some(token),
+        ..plan
+    };
+    let api_cpu = measured_load(addr, &host, &api_plan, server.id()).await?;
+    if let (Some(page), Some(api)) = (page_cpu, api_cpu) {
+        println!(
+            "server CPU per answer: page {:.3} ms, API {:.3} ms (API / page = {:.2})",
+            page * 1e3,
+            api * 1e3,
+            api / page
+        );
+    }
     if let Some((rss, peak)) = memory_mib(server.id()) {
         println!("server memory                      {rss:>9.1} MiB resident, peak {peak:.1} MiB");
     }

@@ -255,6 +255,7 @@ async fn measure(plan: &Plan) -> Result<Vec<Figure>, BoxError> {
         let load_plan = LoadPlan {
             path: path.to_owned(),
             cookie: Some(cookie),
+            bearer: None,
             connections: plan.connections,
             max_pages: plan.pages,
             max_time: Duration::from_secs(plan.seconds),

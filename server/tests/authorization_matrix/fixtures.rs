@@ -39,6 +39,8 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "unread_notifications",
     "capacity_overview",
     "review_thread",
+    "list_api_tokens",
+    "api_reference",
     "search",
 ];
 
@@ -297,6 +299,15 @@ pub(crate) async fn function_fixture(
         "login" => form(&[("email", UNIV_MEMBER), ("password", DEMO_PASSWORD)]),
         "signup" => signup_form(),
         "confirm_signup" => form(&[("token", &signup_token(app).await?)]),
+        "list_api_tokens" | "api_reference" => vec![],
+        // A read token of the university, which only its people may make.
+        "create_api_token" => form(&[
+            ("name", "matrix"),
+            ("tenant", "univ-palaiseau"),
+            ("scope", "read"),
+            ("expires_on", &day(30)),
+        ]),
+        "revoke_api_token" => form(&[("id", &member_token(app).await?.to_string())]),
         "change_password" => form(&[
             ("current_password", DEMO_PASSWORD),
             ("new_password", STRONG_PASSWORD),
@@ -558,7 +569,10 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         | "/requests.csv"
         | "/quotas.csv"
         | "/admin/requests.csv"
-        | "/audit.csv" => route.to_string(),
+        | "/audit.csv"
+        | "/account/tokens"
+        | "/api/docs"
+        | "/api/v1/" => route.to_string(),
         "/search" => "/search?q=climate".to_string(),
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
@@ -622,4 +636,30 @@ async fn attachment_route_fixture(app: &TestApp, route: &str) -> Result<String, 
         .and_then(|v| v["id"].as_i64())
         .ok_or_else(|| format!("the member's upload: {} {}", uploaded.status, uploaded.body))?;
     Ok(format!("/requests/{id}/attachments/{attachment}"))
+}
+
+/// A token of the university's member (made on the account page): its id.
+async fn member_token(app: &TestApp) -> Result<i64, String> {
+    let mut member = sign_in(app, UNIV_MEMBER).await?;
+    let made = member
+        .call(
+            "create_api_token",
+            &[
+                ("name", "to revoke"),
+                ("tenant", "univ-palaiseau"),
+                ("scope", "read"),
+                ("expires_on", &day(30)),
+            ],
+        )
+        .await;
+    if made.status != StatusCode::OK {
+        return Err(format!(
+            "create_api_token answered {}: {}",
+            made.status, made.body
+        ));
+    }
+    serde_json::from_str::<Value>(&made.body)
+        .ok()
+        .and_then(|v| v["id"].as_i64())
+        .ok_or_else(|| format!("no token id in {}", made.body))
 }

@@ -444,6 +444,7 @@ fn encode(s: &str) -> String {
     out
 }
 
+pub mod api;
 pub mod catalogue;
 pub mod mail;
 pub mod requests;

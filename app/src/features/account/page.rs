@@ -65,6 +65,7 @@ fn AccountBody(
         .collect_view();
     view! {
         <p>{acc.name.clone()} " · " {acc.email.clone()}</p>
+        <p><a href="/account/tokens">"API tokens"</a>" — let your scripts and pipelines use Guichet as you."</p>
         <h2>"Change your password"</h2>
         <ActionForm action=change attr:class="form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}

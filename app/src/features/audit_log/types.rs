@@ -65,9 +65,10 @@ impl Outcome {
     }
 }
 
-/// An event's name: lower-case letters and underscores, at most 64.
+/// An event's name: lower-case letters, underscores and dots (`request.approve`), at most 64.
 fn parse_event(raw: &str) -> Result<String, String> {
-    if raw.len() > 64 || !raw.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+    let allowed = |b: u8| b.is_ascii_lowercase() || b == b'_' || b == b'.';
+    if raw.len() > 64 || !raw.bytes().all(allowed) {
         return Err("That is not an event name.".to_owned());
     }
     Ok(raw.to_owned())

@@ -23,7 +23,7 @@ pub async fn get_catalogue() -> Result<CatalogueSnapshot, AppError> {
     use crate::server::{catalogue, error::respond, request_context};
     let ctx = request_context().await?;
     let _user = respond(ctx.user().await)?;
-    respond(catalogue::snapshot(&ctx).await)
+    respond(catalogue::snapshot(&ctx.call()).await)
 }
 
 /// Sets the installed GPUs and the reserve of one model at one site. Platform admins.
@@ -43,7 +43,7 @@ pub async fn set_gpu_inventory(
         reserve,
     };
     let inventory = respond(form.parse())?;
-    respond(catalogue::set_gpu_inventory(&ctx, &admin, &inventory).await)
+    respond(catalogue::set_gpu_inventory(&ctx.call(), &admin, &inventory).await)
 }
 
 /// Adds a certification to a site. Platform admins.
@@ -71,7 +71,7 @@ pub async fn add_certification(
         valid_until,
     };
     let certification = respond(form.parse())?;
-    respond(catalogue::add_certification(&ctx, &admin, &certification).await)
+    respond(catalogue::add_certification(&ctx.call(), &admin, &certification).await)
 }
 
 /// Removes a certification from a site. Platform admins.
@@ -83,7 +83,7 @@ pub async fn remove_certification(
     use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
     let certificate = respond(CertificateRef::parse(&site, &certificate_id))?;
-    respond(catalogue::remove_certification(&ctx, &admin, &certificate).await)
+    respond(catalogue::remove_certification(&ctx.call(), &admin, &certificate).await)
 }
 
 /// Adds or updates (by name) a shareholder of an operator. Platform admins.
@@ -109,7 +109,7 @@ pub async fn set_shareholder(
         veto_rights: is_ticked(&veto_rights),
     };
     let entry = respond(form.parse())?;
-    respond(catalogue::set_shareholder(&ctx, &admin, &entry).await)
+    respond(catalogue::set_shareholder(&ctx.call(), &admin, &entry).await)
 }
 
 /// Removes a shareholder (by name) from an operator. Platform admins.
@@ -121,7 +121,7 @@ pub async fn remove_shareholder(
     use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
     let shareholder = respond(ShareholderRef::parse(&operator, &name))?;
-    respond(catalogue::remove_shareholder(&ctx, &admin, &shareholder).await)
+    respond(catalogue::remove_shareholder(&ctx.call(), &admin, &shareholder).await)
 }
 
 /// Adds an operator: its legal name, the countries of its registered office,
@@ -146,7 +146,7 @@ pub async fn create_operator(
         commercial_organisation: is_ticked(&commercial_organisation),
     };
     let operator = respond(form.parse())?;
-    respond(catalogue::create_operator(&ctx, &admin, &operator).await)
+    respond(catalogue::create_operator(&ctx.call(), &admin, &operator).await)
 }
 
 /// Changes an operator (named `operator` before the change): its name, offices
@@ -172,7 +172,7 @@ pub async fn update_operator(
         commercial_organisation: is_ticked(&commercial_organisation),
     };
     let (current, fields) = respond(form.parse_change(&operator))?;
-    respond(catalogue::update_operator(&ctx, &admin, &current, &fields).await)
+    respond(catalogue::update_operator(&ctx.call(), &admin, &current, &fields).await)
 }
 
 /// Adds a site: its short name (for addresses; it never changes), name,
@@ -195,7 +195,7 @@ pub async fn create_site(
         admin_countries,
     };
     let (slug, site) = respond(form.parse_new(&slug))?;
-    respond(catalogue::create_site(&ctx, &admin, &slug, &site).await)
+    respond(catalogue::create_site(&ctx.call(), &admin, &slug, &site).await)
 }
 
 /// Changes a site (by its short name, which stays): name, country, operator
@@ -217,7 +217,7 @@ pub async fn update_site(
         admin_countries,
     };
     let (site, fields) = respond(form.parse_change(&site))?;
-    respond(catalogue::update_site(&ctx, &admin, &site, &fields).await)
+    respond(catalogue::update_site(&ctx.call(), &admin, &site, &fields).await)
 }
 
 /// Stores a new version of the policy lists (EU, EEA, sanctions, adequacy).
@@ -240,7 +240,7 @@ pub async fn update_policy(
         note,
     };
     let change = respond(form.parse())?;
-    respond(catalogue::update_policy(&ctx, &admin, &change).await)
+    respond(catalogue::update_policy(&ctx.call(), &admin, &change).await)
 }
 
 /// Deletes a site that no request names, with its GPUs and certifications. Platform admins.
@@ -249,7 +249,7 @@ pub async fn delete_site(#[server(default)] site: String) -> Result<i64, AppErro
     use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
     let site = respond(parse_site_ref(&site))?;
-    respond(catalogue::delete_site(&ctx, &admin, &site).await)
+    respond(catalogue::delete_site(&ctx.call(), &admin, &site).await)
 }
 
 /// Deletes an operator that runs no site, with its shareholders. Platform admins.
@@ -258,5 +258,5 @@ pub async fn delete_operator(#[server(default)] operator: String) -> Result<i64,
     use crate::server::{admin_request, catalogue, error::respond};
     let (ctx, admin) = admin_request().await?;
     let operator = respond(parse_operator_ref(&operator, "the operator"))?;
-    respond(catalogue::delete_operator(&ctx, &admin, &operator).await)
+    respond(catalogue::delete_operator(&ctx.call(), &admin, &operator).await)
 }

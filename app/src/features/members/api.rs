@@ -13,7 +13,14 @@ use crate::error::AppError;
 pub async fn organisation_overview(page: Option<String>) -> Result<OrganisationView, AppError> {
     use crate::server::{error::respond, members, tenant_request, TenantAccess};
     let (ctx, _user, actor) = tenant_request(TenantAccess::Read).await?;
-    respond(members::overview(&ctx, &actor, crate::ui::table::page_number(page.as_deref())).await)
+    respond(
+        members::overview(
+            &ctx.call(),
+            &actor,
+            crate::ui::table::page_number(page.as_deref()),
+        )
+        .await,
+    )
 }
 
 /// Invites a person by e-mail with a role. Owners only.
@@ -25,7 +32,7 @@ pub async fn invite_member(
     use crate::server::{error::respond, members, tenant_request, TenantAccess};
     let (ctx, _user, actor) = tenant_request(TenantAccess::Own).await?;
     let invitee = respond(super::types::Invitee::parse(&email, &role))?;
-    respond(members::invite(&ctx, &actor, &invitee).await)
+    respond(members::invite(&ctx.call(), &actor, &invitee).await)
 }
 
 /// Withdraws an open invitation. Owners only.
@@ -33,7 +40,7 @@ pub async fn invite_member(
 pub async fn revoke_invitation(#[server(default)] invitation_id: i64) -> Result<(), AppError> {
     use crate::server::{error::respond, members, tenant_request, TenantAccess};
     let (ctx, _user, actor) = tenant_request(TenantAccess::Own).await?;
-    respond(members::revoke(&ctx, &actor, invitation_id).await)
+    respond(members::revoke(&ctx.call(), &actor, invitation_id).await)
 }
 
 /// Changes a member's role; the last owner cannot be demoted. Owners only.
@@ -48,7 +55,7 @@ pub async fn change_member_role(
     let mut errors = FieldErrors::default();
     let role = errors.check("role", super::types::parse_role(&role));
     let role = respond(errors.into_result(|| role))?;
-    respond(members::change_role(&ctx, &actor, user_id, role).await)
+    respond(members::change_role(&ctx.call(), &actor, user_id, role).await)
 }
 
 /// Removes a member; the last owner cannot be removed. Owners only.
@@ -56,7 +63,7 @@ pub async fn change_member_role(
 pub async fn remove_member(#[server(default)] user_id: i64) -> Result<(), AppError> {
     use crate::server::{error::respond, members, tenant_request, TenantAccess};
     let (ctx, _user, actor) = tenant_request(TenantAccess::Own).await?;
-    respond(members::remove(&ctx, &actor, user_id).await)
+    respond(members::remove(&ctx.call(), &actor, user_id).await)
 }
 
 /// Leaves the active tenant; the last owner cannot. Any member.

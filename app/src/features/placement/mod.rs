@@ -193,7 +193,7 @@ pub async fn evaluate_placement(
         backs_up: is_ticked(&backs_up),
     };
     let request = respond(form.to_request())?;
-    let snapshot = respond(snapshot(&ctx).await)?;
+    let snapshot = respond(snapshot(&ctx.call()).await)?;
     Ok(evaluate_every_site(&request, &tenant, &snapshot))
 }
 

@@ -132,16 +132,7 @@ pub async fn save_request(
         end_date,
         expected_gpu_hours: expected_gpu_hours.unwrap_or_default(),
     };
-    let input = match form.parse(requests::today(), ctx.state.config.max_window_months) {
-        Ok(input) => input,
-        Err(error) => {
-            // Every field's error at once: the site and model against the catalogue too.
-            let choice =
-                requests::site_choice_error(&ctx.state, &actor, &form.site, &form.gpu_model);
-            let choice = respond(choice.await)?;
-            return respond(Err(error.with_field_errors_of(choice)));
-        }
-    };
+    let input = respond(requests::parse_request_form(&ctx.state, &actor, &form).await)?;
     let submit = intent.as_deref() == Some("submit");
     let id = respond(
         requests::save_request(&ctx.state, &actor, &input, submit, ctx.client_ip.as_deref()).await,
@@ -267,6 +258,7 @@ pub async fn decide_request(
     approved_gpus: Option<String>,
     approved_start: Option<String>,
     approved_end: Option<String>,
+    revision: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{admin_request, error::respond, requests};
     let (ctx, admin) = admin_request().await?;
@@ -277,6 +269,7 @@ pub async fn decide_request(
         approved_gpus: approved_gpus.unwrap_or_default(),
         approved_start: approved_start.unwrap_or_default(),
         approved_end: approved_end.unwrap_or_default(),
+        revision: revision.unwrap_or_default(),
     };
     let input = respond(form.parse())?;
     let status = respond(

@@ -139,7 +139,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
             </ActionForm>
         })}
         {(has(Action::Approve) || has(Action::SendBack)).then(|| view! {
-            <DecisionForm rid=rid.to_string() action=forms.decide decide=has(Action::Approve)/>
+            <DecisionForm rid=rid.to_string() action=forms.decide decide=has(Action::Approve) revision=d.summary.revision/>
         })}
         {has(Action::Withdraw).then(|| view! {
             <ActionForm action=forms.withdraw attr:class="inline-form">
@@ -293,6 +293,8 @@ pub(super) fn DecisionForm(
     rid: String,
     action: ServerAction<DecideRequest>,
     decide: bool,
+    /// The revision shown: a decision on a request changed since is refused, not applied.
+    revision: i64,
 ) -> impl IntoView {
     let id = |field: &str| format!("decide-{rid}-{field}");
     let (decision_id, gpus_id, start_id, end_id, note_id) = (
@@ -305,6 +307,7 @@ pub(super) fn DecisionForm(
     view! {
         <ActionForm action attr:class="stack decision-form">
             <input type="hidden" name="id" value=rid.clone()/>
+            <input type="hidden" name="revision" value=revision.to_string()/>
             <div class="field">
                 <label for=decision_id.clone()>"Decision"</label>
                 <select id=decision_id name="decision">

@@ -184,7 +184,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                             let decision = open.then(|| view! {
                                                 <details class="queue-decide">
                                                     <summary>{if endorsed { "Decide" } else { "Send back" }}</summary>
-                                                    <DecisionForm rid=s.id.to_string() action=decide decide=endorsed/>
+                                                    <DecisionForm rid=s.id.to_string() action=decide decide=endorsed revision=s.revision/>
                                                 </details>
                                             });
                                             view! {

@@ -41,6 +41,8 @@ pub struct RequestSummary {
     /// The phase today of a granted quota.
     pub phase: Option<QuotaPhase>,
     pub compliance_flag: Option<String>,
+    /// Bumped by every change: what a decision or an amendment was made against.
+    pub revision: i64,
 }
 
 impl RequestSummary {
@@ -459,6 +461,9 @@ pub struct DecisionForm {
     pub approved_gpus: String,
     pub approved_start: String,
     pub approved_end: String,
+    /// The request's revision the decider read (the page's hidden field, the API's `If-Match`);
+    /// empty decides on whatever is there now.
+    pub revision: String,
 }
 
 /// A decision, parsed; the service checks a partial grant against what was asked.
@@ -474,6 +479,8 @@ pub struct DecisionInput {
     pub approved_gpus: Option<GpuCount>,
     pub approved_start: Option<Date>,
     pub approved_end: Option<Date>,
+    /// The revision the decision was made against: another one now refuses it (412).
+    pub expected_revision: Option<i64>,
 }
 
 impl DecisionForm {
@@ -514,6 +521,15 @@ impl DecisionForm {
             .and_then(|raw| errors.check("approved_start", parse_form_date(raw, "start")));
         let approved_end = optional(&self.approved_end)
             .and_then(|raw| errors.check("approved_end", parse_form_date(raw, "end")));
+        let expected_revision = match non_empty(&self.revision) {
+            None => Some(None),
+            Some(raw) => errors.check(
+                "revision",
+                raw.parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "This page is damaged: reload it and decide again."),
+            ),
+        };
         errors.into_result(|| {
             Some(DecisionInput {
                 action: action?,
@@ -521,6 +537,7 @@ impl DecisionForm {
                 approved_gpus,
                 approved_start,
                 approved_end,
+                expected_revision: expected_revision?,
             })
         })
     }

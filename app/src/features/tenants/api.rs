@@ -76,7 +76,7 @@ pub async fn tenant_queue(page: Option<String>) -> Result<VerificationQueue, App
 pub async fn verify_tenant(#[server(default)] tenant_id: i64) -> Result<(), AppError> {
     use crate::server::{admin_request, error::respond, tenants::verification};
     let (ctx, admin) = admin_request().await?;
-    respond(verification::verify(&ctx, &admin, tenant_id).await)
+    respond(verification::verify(&ctx.call(), &admin, tenant_id).await)
 }
 
 /// Rejects a pending tenant with a reason shown to its owners. Platform admins only.
@@ -92,7 +92,7 @@ pub async fn reject_tenant(
     let mut errors = FieldErrors::default();
     let reason = errors.check("reason", RejectionReason::parse(&reason));
     let reason = respond(errors.into_result(|| reason))?;
-    respond(verification::reject(&ctx, &admin, tenant_id, &reason).await)
+    respond(verification::reject(&ctx.call(), &admin, tenant_id, &reason).await)
 }
 
 /// The signed-in person's tenants, with their current status. Public:

@@ -143,7 +143,7 @@ pub async fn change_password(
     identity::sign_in_as(ctx, user.identity.clone()).await
 }
 
-/// Ends every session of the person, this one included.
+/// Ends every session of the person, this one included, and revokes their API tokens.
 pub async fn sign_out_everywhere(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<()> {
     let ended = ctx
         .state
@@ -151,12 +151,16 @@ pub async fn sign_out_everywhere(ctx: &RequestContext, user: &CurrentUser) -> Se
         .delete_user_sessions(user.user_id(), None)
         .await?;
     ctx.session.flush().await?;
+    // Platform scope: the person's own tokens span tenants, and the audit event is about them.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let revoked = crate::server::api_tokens::revoke_all_of(&mut tx, user.user_id()).await?;
     let mut event = AuditEvent::new("signed_out_everywhere")
         .actor(user.user_id(), &user.identity.email)
         .ip(ctx.client_ip.as_deref())
-        .detail(json!({ "sessions_ended": ended }));
+        .detail(json!({ "sessions_ended": ended, "api_tokens_revoked": revoked }));
     event.tenant_id = user.identity.tenant.as_ref().map(|t| t.id);
-    audit::append_alone(&ctx.state.db, &event).await?;
+    audit::append(&mut tx, &event).await?;
+    tx.commit().await?;
     Ok(())
 }
 

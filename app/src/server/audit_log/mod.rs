@@ -31,7 +31,11 @@ impl AuditReader {
         if let Ok(admin) = user.as_platform_admin() {
             return Ok(Self::Platform(admin));
         }
-        let actor = user.in_tenant(state).await?;
+        Self::tenant(user.in_tenant(state).await?)
+    }
+
+    /// A tenant's reader: its owners and auditors; a member is refused.
+    pub fn tenant(actor: TenantActor) -> Result<Self, AppError> {
         if !matches!(actor.role(), TenantRole::Owner | TenantRole::Auditor) {
             return Err(AppError::Forbidden);
         }

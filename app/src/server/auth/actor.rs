@@ -9,6 +9,7 @@ use tower_sessions::Session;
 use std::sync::Arc;
 
 use crate::domain::{
+    api_tokens::{TenantGrant, TokenScope},
     projects::{ProjectRights, ProjectRole},
     tenancy::{TenantRole, TenantStatus},
 };
@@ -294,6 +295,113 @@ impl TenantActor {
                 }),
             },
         }
+    }
+}
+
+/// The person behind an `/api/v1` call, authenticated by a personal access token (see
+/// `server::api_tokens::authenticate`, its only maker outside tests): their *current* role in the
+/// token's tenant, or none for a platform token. Like [`CurrentUser`], it hands out actors only
+/// through checks, and those checks take the token's scope into account as well as the role.
+#[derive(Debug, Clone)]
+pub struct ApiCaller {
+    token_id: i64,
+    user_id: i64,
+    email: String,
+    name: String,
+    scope: TokenScope,
+    tenant: Option<ActiveTenant>,
+}
+
+impl ApiCaller {
+    pub(crate) fn new(
+        token_id: i64,
+        user_id: i64,
+        email: String,
+        name: String,
+        scope: TokenScope,
+        tenant: Option<ActiveTenant>,
+    ) -> Self {
+        Self {
+            token_id,
+            user_id,
+            email,
+            name,
+            scope,
+            tenant,
+        }
+    }
+
+    pub fn token_id(&self) -> i64 {
+        self.token_id
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn scope(&self) -> TokenScope {
+        self.scope
+    }
+
+    /// The token's tenant with the person's role there now; `None` for a platform token.
+    pub fn tenant(&self) -> Option<&ActiveTenant> {
+        self.tenant.as_ref()
+    }
+
+    /// Acting within the token's tenant, when both the token's scope and the person's current
+    /// role allow `access` (`Forbidden` otherwise, and for a platform token).
+    pub async fn in_tenant(
+        &self,
+        state: &AppState,
+        access: crate::server::TenantAccess,
+    ) -> Result<TenantActor, AppError> {
+        use crate::server::TenantAccess;
+        let Some(t) = &self.tenant else {
+            return Err(AppError::Forbidden);
+        };
+        let grant = TenantGrant {
+            role: t.role,
+            scope: self.scope,
+        };
+        let allowed = match access {
+            TenantAccess::Read => true,
+            TenantAccess::Write => grant.may_write(),
+            TenantAccess::Own => grant.may_own(),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        TenantActor::resolve(
+            state,
+            self.user_id,
+            self.email.clone(),
+            t.id,
+            t.role,
+            t.status,
+        )
+        .await
+        .map_err(AppError::from)
+    }
+
+    /// The platform-admin capability of a platform token: reading with any scope, changing with
+    /// the `admin` scope only (`Forbidden` otherwise, and for a tenant token).
+    pub fn as_platform_admin(&self, write: bool) -> Result<AdminActor, AppError> {
+        let allowed = self.tenant.is_none() && (!write || self.scope == TokenScope::Admin);
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        Ok(AdminActor {
+            user_id: self.user_id,
+            email: self.email.clone(),
+        })
     }
 }
 

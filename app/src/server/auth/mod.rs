@@ -6,4 +6,4 @@ pub mod device;
 pub mod password;
 pub mod throttle;
 
-pub use actor::{AdminActor, CurrentUser, ProjectAccess, SessionIdentity, TenantActor};
+pub use actor::{AdminActor, ApiCaller, CurrentUser, ProjectAccess, SessionIdentity, TenantActor};

@@ -7,18 +7,18 @@ use super::{
     repo,
 };
 use crate::features::catalogue::types::{CertificateRef, NewCertification};
-use crate::server::{auth::actor::AdminActor, error::ServiceResult, RequestContext};
+use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
 
 /// Adds a certification to a site; a site lists each certificate once. Returns the new
 /// catalogue revision.
 pub async fn add_certification(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     new: &NewCertification,
 ) -> ServiceResult<i64> {
     let (site, cert) = (&new.site, &new.certification);
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let site_id = site_named(&mut tx, site).await?.id;
     if repo::certificate_exists(&mut tx, site_id, &cert.certificate_id).await? {
         return Err(invalid(
@@ -43,13 +43,13 @@ pub async fn add_certification(
         "certification": cert,
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
 /// Removes a site's certification by its identifier. Returns the new revision.
 pub async fn remove_certification(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     certificate: &CertificateRef,
 ) -> ServiceResult<i64> {
@@ -58,7 +58,7 @@ pub async fn remove_certification(
         certificate_id,
     } = certificate;
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let site_id = site_named(&mut tx, site).await?.id;
     let removed = repo::delete_certification(&mut tx, site_id, certificate_id).await?;
     if removed == 0 {
@@ -76,6 +76,6 @@ pub async fn remove_certification(
         "certificate_id": certificate_id,
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }

@@ -11,7 +11,7 @@ use crate::server::{
     auth::actor::AdminActor,
     error::ServiceResult,
     requests::flag_noncompliant_requests,
-    RequestContext,
+    Call,
 };
 
 pub(super) fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -42,14 +42,14 @@ pub(super) async fn operator_named(
 /// edit ends here, so the flags always match the catalogue of the moment.
 pub(super) async fn record_and_commit(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     event: &str,
     detail: serde_json::Value,
 ) -> ServiceResult<()> {
     let change = AuditEvent::new(event)
         .actor(admin.user_id(), admin.email())
-        .ip(ctx.client_ip.as_deref())
+        .ip(call.client_ip)
         .detail(detail);
     audit::append(&mut tx, &change).await?;
     flag_noncompliant_requests(&mut tx, Some(admin.user_id())).await?;

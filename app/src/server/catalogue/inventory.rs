@@ -8,12 +8,12 @@ use super::{
 };
 use crate::domain::catalogue::GpuPool;
 use crate::features::catalogue::types::GpuInventory;
-use crate::server::{auth::actor::AdminActor, error::ServiceResult, RequestContext};
+use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
 
 /// Sets the installed GPUs and the reserve of one model at one site (adding
 /// the model when the site has none). Returns the new catalogue revision.
 pub async fn set_gpu_inventory(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     inventory: &GpuInventory,
 ) -> ServiceResult<i64> {
@@ -24,7 +24,7 @@ pub async fn set_gpu_inventory(
         reserve,
     } = inventory;
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let site_id = site_named(&mut tx, site).await?.id;
     let before = repo::find_gpu_pool(&mut tx, site_id, model).await?;
     let pool = GpuPool {
@@ -48,6 +48,6 @@ pub async fn set_gpu_inventory(
         "after": {"installed": installed, "reserve": reserve},
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }

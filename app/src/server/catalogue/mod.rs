@@ -23,4 +23,6 @@ pub use policy::update_policy;
 pub use repo::{bump_revision, insert_site, load_catalogue, load_policy, save_policy};
 pub use shareholders::{remove_shareholder, set_shareholder};
 pub use sites::{create_site, delete_site, update_site};
-pub use snapshot::{placement_request, snapshot, tenant_profile, ADMIN_DEFAULT_COUNTRY};
+pub use snapshot::{
+    placement_request, profile_for, snapshot, tenant_profile, ADMIN_DEFAULT_COUNTRY,
+};

@@ -8,9 +8,7 @@ use super::{
 };
 use crate::error::AppError;
 use crate::features::catalogue::types::OperatorFields;
-use crate::server::{
-    auth::actor::AdminActor, db::is_unique_violation, error::ServiceResult, RequestContext,
-};
+use crate::server::{auth::actor::AdminActor, db::is_unique_violation, error::ServiceResult, Call};
 
 fn operator_json(op: &OperatorFields) -> serde_json::Value {
     json!({
@@ -41,12 +39,12 @@ fn yes_no(flag: bool) -> &'static str {
 /// Adds an operator (without shareholders: they are added one by one).
 /// Names are unique. Returns the new catalogue revision.
 pub async fn create_operator(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     op: &OperatorFields,
 ) -> ServiceResult<i64> {
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     if repo::name_taken(&mut tx, Named::Operators, &op.name, None).await? {
         return Err(duplicate_operator(&op.name).into());
     }
@@ -71,20 +69,20 @@ pub async fn create_operator(
         "after": operator_json(op),
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
 /// Changes an operator's name, offices and flags; `current` is its name
 /// before the change. Returns the new catalogue revision.
 pub async fn update_operator(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     current: &str,
     op: &OperatorFields,
 ) -> ServiceResult<i64> {
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let stored = operator_named(&mut tx, current).await?;
     let before = OperatorFields::of(&stored.operator);
     if before == *op {
@@ -115,19 +113,19 @@ pub async fn update_operator(
         "after": operator_json(op),
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
 /// Removes an operator that runs no site (one added by mistake), with its shareholders.
 /// Returns the new catalogue revision.
 pub async fn delete_operator(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     name: &str,
 ) -> ServiceResult<i64> {
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let id = operator_named(&mut tx, name).await?.id;
     let sites = repo::sites_run_by(&mut tx, id).await?;
     if sites > 0 {
@@ -146,6 +144,6 @@ pub async fn delete_operator(
     let summary = format!("Operator {name} deleted.");
     let revision = repo::bump_revision(&mut tx, Some(admin.user_id()), &summary).await?;
     let detail = json!({ "change": "operator_deleted", "operator": name, "revision": revision });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }

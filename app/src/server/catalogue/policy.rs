@@ -7,16 +7,16 @@ use serde_json::json;
 use super::{edit::record_and_commit, repo};
 use crate::domain::{country::CountryCode, residency::PolicyLists};
 use crate::features::catalogue::types::PolicyChange;
-use crate::server::{auth::actor::AdminActor, error::ServiceResult, RequestContext};
+use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
 
 /// Stores a new version of the policy lists. Returns the new policy version.
 pub async fn update_policy(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     change: &PolicyChange,
 ) -> ServiceResult<i64> {
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let before = repo::load_policy(&mut tx).await?;
     let lists = PolicyLists {
         version: before.version + 1,
@@ -43,6 +43,6 @@ pub async fn update_policy(
             "adequacy": before.adequacy,
         },
     });
-    record_and_commit(tx, ctx, admin, "policy_changed", detail).await?;
+    record_and_commit(tx, call, admin, "policy_changed", detail).await?;
     Ok(version)
 }

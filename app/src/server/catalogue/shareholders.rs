@@ -9,7 +9,7 @@ use super::{
 use crate::domain::residency::Percent;
 use crate::error::FieldErrors;
 use crate::features::catalogue::types::{ShareholderEntry, ShareholderRef};
-use crate::server::{auth::actor::AdminActor, error::ServiceResult, RequestContext};
+use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
 
 /// Basis points as a percentage ("24.01 %"), capped at 100 %.
 fn show(bp: i64) -> String {
@@ -24,7 +24,7 @@ fn show(bp: i64) -> String {
 /// shares, capital and voting each, may sum to at most 100 %. Returns the new
 /// catalogue revision.
 pub async fn set_shareholder(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     entry: &ShareholderEntry,
 ) -> ServiceResult<i64> {
@@ -32,7 +32,7 @@ pub async fn set_shareholder(
     let name = &holder.name;
     let (capital, voting) = (holder.capital, holder.voting);
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let operator_id = operator_named(&mut tx, operator).await?.id;
     let (other_capital, other_voting) = repo::other_shares(&mut tx, operator_id, name).await?;
     let mut errors = FieldErrors::default();
@@ -75,20 +75,20 @@ pub async fn set_shareholder(
         "veto_rights": holder.veto_rights,
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
 /// Removes one shareholder (by name) from an operator. Returns the new
 /// catalogue revision.
 pub async fn remove_shareholder(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     shareholder: &ShareholderRef,
 ) -> ServiceResult<i64> {
     let ShareholderRef { operator, name } = shareholder;
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let operator_id = operator_named(&mut tx, operator).await?.id;
     let Some(removed) = repo::find_shareholder(&mut tx, operator_id, name).await? else {
         return Err(invalid("name", format!("{operator} has no shareholder “{name}”.")).into());
@@ -110,6 +110,6 @@ pub async fn remove_shareholder(
         },
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }

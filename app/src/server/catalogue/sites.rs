@@ -9,9 +9,7 @@ use super::{
 use crate::domain::slug::Slug;
 use crate::error::AppError;
 use crate::features::catalogue::types::SiteFields;
-use crate::server::{
-    auth::actor::AdminActor, db::is_unique_violation, error::ServiceResult, RequestContext,
-};
+use crate::server::{auth::actor::AdminActor, db::is_unique_violation, error::ServiceResult, Call};
 
 fn site_json(site: &SiteFields) -> serde_json::Value {
     json!({
@@ -39,13 +37,13 @@ fn duplicate_site_name(name: &str) -> AppError {
 /// Adds a site (without GPUs or certifications: they are added one by one).
 /// Short names and names are unique. Returns the new catalogue revision.
 pub async fn create_site(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     slug: &Slug,
     site: &SiteFields,
 ) -> ServiceResult<i64> {
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     if repo::find_site(&mut tx, slug.as_str()).await?.is_some() {
         return Err(duplicate_slug(slug).into());
     }
@@ -80,20 +78,20 @@ pub async fn create_site(
         "after": site_json(site),
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
 /// Changes a site's name, country, operator and access countries; its short
 /// name stays. Returns the new catalogue revision.
 pub async fn update_site(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     slug: &str,
     new: &SiteFields,
 ) -> ServiceResult<i64> {
     // Platform scope: an admin's catalogue edit, whose compliance re-check spans tenants.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let stored = site_named(&mut tx, slug).await?;
     let before = stored.fields;
     if before == *new {
@@ -118,7 +116,7 @@ pub async fn update_site(
         "after": site_json(new),
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }
 
@@ -126,13 +124,9 @@ pub async fn update_site(
 /// and certifications. A site that any request names, even a draft or an expired quota, stays:
 /// those requests keep their record; set its GPUs to 0 to take it out of new requests.
 /// Returns the new catalogue revision.
-pub async fn delete_site(
-    ctx: &RequestContext,
-    admin: &AdminActor,
-    slug: &str,
-) -> ServiceResult<i64> {
+pub async fn delete_site(call: &Call<'_>, admin: &AdminActor, slug: &str) -> ServiceResult<i64> {
     // Platform scope: requests of every tenant may name the site.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let stored = site_named(&mut tx, slug).await?;
     let site = &stored.fields;
     let requests = repo::requests_naming_site(&mut tx, stored.id).await?;
@@ -157,6 +151,6 @@ pub async fn delete_site(
         "before": { "name": site.name, "country": site.country.as_str(), "operator": site.operator },
         "revision": revision,
     });
-    record_and_commit(tx, ctx, admin, "catalogue_changed", detail).await?;
+    record_and_commit(tx, call, admin, "catalogue_changed", detail).await?;
     Ok(revision)
 }

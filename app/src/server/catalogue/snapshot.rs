@@ -7,15 +7,18 @@ use crate::error::AppError;
 use crate::server::{
     auth::CurrentUser,
     error::{respond, ServiceResult},
-    request_context, RequestContext,
+    request_context,
+    requests::Viewer,
+    state::AppState,
+    Call, RequestContext,
 };
 
 /// The country a platform admin without an active tenant evaluates as.
 pub const ADMIN_DEFAULT_COUNTRY: &str = "FR";
 
 /// The whole catalogue with the policy in force.
-pub async fn snapshot(ctx: &RequestContext) -> ServiceResult<CatalogueSnapshot> {
-    let mut conn = ctx.state.db.acquire().await?;
+pub async fn snapshot(call: &Call<'_>) -> ServiceResult<CatalogueSnapshot> {
+    let mut conn = call.state.db.acquire().await?;
     Ok(repo::load_catalogue(&mut conn).await?)
 }
 
@@ -25,15 +28,26 @@ pub async fn tenant_profile(
     ctx: &RequestContext,
     user: &CurrentUser,
 ) -> ServiceResult<TenantProfile> {
-    if user.identity.tenant.is_none() {
-        let _admin = user.as_platform_admin()?;
-        return Ok(TenantProfile {
-            name: "Campus operator (platform admin)".to_string(),
-            country: CountryCode::parse(ADMIN_DEFAULT_COUNTRY).map_err(|_| AppError::Internal)?,
-        });
-    }
-    let actor = user.in_tenant(&ctx.state).await?;
-    let mut tx = ctx.state.db.tenant_tx(&actor.scope()).await?;
+    let viewer = match user.identity.tenant {
+        None => Viewer::Admin(user.as_platform_admin()?),
+        Some(_) => Viewer::Tenant(user.in_tenant(&ctx.state).await?),
+    };
+    profile_for(&ctx.state, &viewer).await
+}
+
+/// The tenant a viewer is evaluated as: its own, or a French tenant for a platform admin.
+pub async fn profile_for(state: &AppState, viewer: &Viewer) -> ServiceResult<TenantProfile> {
+    let actor = match viewer {
+        Viewer::Admin(_) => {
+            return Ok(TenantProfile {
+                name: "Campus operator (platform admin)".to_string(),
+                country: CountryCode::parse(ADMIN_DEFAULT_COUNTRY)
+                    .map_err(|_| AppError::Internal)?,
+            })
+        }
+        Viewer::Tenant(actor) => actor,
+    };
+    let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let profile = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
     tx.commit().await?;
     Ok(profile.ok_or(AppError::NotFound)?)

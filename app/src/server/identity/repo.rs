@@ -39,6 +39,17 @@ pub async fn find_user_by_email(
     .await
 }
 
+/// The user with this id, if any.
+pub async fn find_user_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name, password_hash, platform_admin FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn insert_user(
     conn: &mut AnyConnection,
     email: &str,
@@ -147,6 +158,20 @@ pub async fn memberships_of(
         .into_iter()
         .map(|m| m.tenant)
         .collect())
+}
+
+/// A person's membership of the tenant with this id, if any.
+pub async fn membership_by_tenant_id(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_id: i64,
+) -> Result<Option<Membership>, sqlx::Error> {
+    let row: Option<MembershipRow> = sqlx::query_as(&format!("{MEMBERSHIP_QUERY} AND t.id = $2"))
+        .bind(user_id)
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await?;
+    row.map(Membership::try_from).transpose()
 }
 
 /// A person's membership of the tenant with this slug, if any.

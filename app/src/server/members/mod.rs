@@ -19,7 +19,7 @@ use crate::features::members::types::{
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{CurrentUser, TenantActor},
-    context::RequestContext,
+    context::{Call, RequestContext},
     error::ServiceResult,
     identity::{self, repo as accounts},
     outbox,
@@ -36,23 +36,32 @@ pub const LAST_OWNER: &str =
 /// One page of the members (oldest membership first), and the open
 /// invitations, of the actor's tenant (any role may read).
 pub async fn overview(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     actor: &TenantActor,
     page: u32,
 ) -> ServiceResult<OrganisationView> {
-    let mut tx = ctx.state.db.tenant_tx(&actor.scope()).await?;
+    let size = i64::from(MEMBERS_PAGE_SIZE);
+    let mut view = overview_slice(call, actor, i64::from(page) * size, size).await?;
+    view.page = page;
+    Ok(view)
+}
+
+/// At most `limit` members from `offset` (oldest membership first), whether more follow, and
+/// the open invitations: the organisation page's and the API's.
+pub async fn overview_slice(
+    call: &Call<'_>,
+    actor: &TenantActor,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<OrganisationView> {
+    let mut tx = call.state.db.tenant_tx(&actor.scope()).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut members = repo::list_members(
-        &mut tx,
-        actor.tenant_id(),
-        i64::from(MEMBERS_PAGE_SIZE) + 1,
-        i64::from(page) * i64::from(MEMBERS_PAGE_SIZE),
-    )
-    .await?;
-    let has_more = members.len() > MEMBERS_PAGE_SIZE as usize;
-    members.truncate(MEMBERS_PAGE_SIZE as usize);
+    let mut members = repo::list_members(&mut tx, actor.tenant_id(), limit + 1, offset).await?;
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = members.len() > keep;
+    members.truncate(keep);
     let members = members
         .into_iter()
         .map(|m| MemberView {
@@ -80,7 +89,7 @@ pub async fn overview(
         tenant_name,
         your_role: actor.role(),
         members,
-        page,
+        page: 0,
         has_more,
         invitations,
     })
@@ -91,7 +100,7 @@ pub async fn overview(
 /// owner (shown once) and queued in the e-mail outbox, where it is stored only
 /// sealed (see [`outbox`]).
 pub async fn invite(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     actor: &TenantActor,
     invitee: &Invitee,
 ) -> ServiceResult<InvitationSent> {
@@ -99,7 +108,7 @@ pub async fn invite(
     let token = new_token();
     let link = format!("/invitations/{token}");
 
-    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
+    let mut tx = call.state.db.tenant_write_tx(&actor.scope()).await?;
     let tenant_name = repo::tenant_name(&mut tx, actor.tenant_id())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -136,7 +145,7 @@ pub async fn invite(
     );
     outbox::queue_with_secret_link(
         &mut tx,
-        &ctx.state.outbox_key,
+        &call.state.outbox_key,
         email.as_str(),
         &subject,
         &body,
@@ -148,7 +157,7 @@ pub async fn invite(
         &AuditEvent::new("invitation_sent")
             .actor(actor.user_id(), actor.email())
             .tenant(actor.tenant_id())
-            .ip(ctx.client_ip.as_deref())
+            .ip(call.client_ip)
             .detail(json!({
                 "invitation_id": invitation_id,
                 "email": email.as_str(),
@@ -167,12 +176,8 @@ pub async fn invite(
 }
 
 /// Withdraws an open invitation of the actor's tenant.
-pub async fn revoke(
-    ctx: &RequestContext,
-    actor: &TenantActor,
-    invitation_id: i64,
-) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
+pub async fn revoke(call: &Call<'_>, actor: &TenantActor, invitation_id: i64) -> ServiceResult<()> {
+    let mut tx = call.state.db.tenant_write_tx(&actor.scope()).await?;
     let email = repo::revoke_invitation(&mut tx, actor.tenant_id(), invitation_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -181,7 +186,7 @@ pub async fn revoke(
         &AuditEvent::new("invitation_revoked")
             .actor(actor.user_id(), actor.email())
             .tenant(actor.tenant_id())
-            .ip(ctx.client_ip.as_deref())
+            .ip(call.client_ip)
             .detail(json!({ "invitation_id": invitation_id, "email": email })),
     )
     .await?;
@@ -192,12 +197,12 @@ pub async fn revoke(
 /// Changes a member's role. The last owner cannot be demoted. The member's
 /// sessions end, so the new rights apply at once.
 pub async fn change_role(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     actor: &TenantActor,
     user_id: i64,
     role: TenantRole,
 ) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
+    let mut tx = call.state.db.tenant_write_tx(&actor.scope()).await?;
     repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
@@ -218,7 +223,7 @@ pub async fn change_role(
         &AuditEvent::new("role_changed")
             .actor(actor.user_id(), actor.email())
             .tenant(actor.tenant_id())
-            .ip(ctx.client_ip.as_deref())
+            .ip(call.client_ip)
             .detail(json!({
                 "user_id": user_id,
                 "email": email,
@@ -228,13 +233,13 @@ pub async fn change_role(
     )
     .await?;
     tx.commit().await?;
-    end_sessions_of(ctx, actor.user_id(), user_id).await
+    end_sessions_of(call, actor.user_id(), user_id).await
 }
 
 /// Removes a member from the actor's tenant. The last owner cannot be
 /// removed. The member's sessions end.
-pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
-    let mut tx = ctx.state.db.tenant_write_tx(&actor.scope()).await?;
+pub async fn remove(call: &Call<'_>, actor: &TenantActor, user_id: i64) -> ServiceResult<()> {
+    let mut tx = call.state.db.tenant_write_tx(&actor.scope()).await?;
     repo::lock_tenant(&mut tx, actor.tenant_id()).await?;
     let current = repo::role_of(&mut tx, actor.tenant_id(), user_id)
         .await?
@@ -252,12 +257,12 @@ pub async fn remove(ctx: &RequestContext, actor: &TenantActor, user_id: i64) -> 
         &AuditEvent::new("member_removed")
             .actor(actor.user_id(), actor.email())
             .tenant(actor.tenant_id())
-            .ip(ctx.client_ip.as_deref())
+            .ip(call.client_ip)
             .detail(json!({ "user_id": user_id, "email": email, "role": current.as_str() })),
     )
     .await?;
     tx.commit().await?;
-    end_sessions_of(ctx, actor.user_id(), user_id).await
+    end_sessions_of(call, actor.user_id(), user_id).await
 }
 
 /// The signed-in person leaves their active tenant (the last owner cannot).
@@ -308,13 +313,15 @@ pub async fn leave(
 
 /// Ends every session of `user_id` after a change of their rights; when the
 /// owner changed their own rights, their current session ends too.
-async fn end_sessions_of(ctx: &RequestContext, actor_id: i64, user_id: i64) -> ServiceResult<()> {
-    ctx.state
+async fn end_sessions_of(call: &Call<'_>, actor_id: i64, user_id: i64) -> ServiceResult<()> {
+    call.state
         .sessions
         .delete_user_sessions(user_id, None)
         .await?;
     if actor_id == user_id {
-        ctx.session.flush().await?;
+        if let Some(session) = call.session {
+            session.flush().await?;
+        }
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use time::Date;
 
 use super::{
     conflict, invalid,
-    placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
+    placement::{evaluate_at, evaluation_detail, refusal, site_by_id, stored_placement},
     repo::{self, LockedPool, PoolWindow, Pools, RequestRow},
     timeline::{ensure_moved, next, record, Audience, Record},
 };
@@ -233,6 +233,7 @@ pub async fn approve_batch(
         approved_gpus: None,
         approved_start: None,
         approved_end: None,
+        expected_revision: None,
     };
     for (&id, key) in ids.iter().zip(&pools) {
         let pool = order
@@ -279,6 +280,17 @@ async fn decide_locked(
         .await?
         .filter(|r| r.status != RequestStatus::Draft)
         .ok_or(AppError::NotFound)?;
+    if let Some(expected) = input.expected_revision {
+        if expected != row.revision {
+            return Err(AppError::PreconditionFailed {
+                message: format!(
+                    "Request #{id} changed since you read it (someone decided or it was amended): \
+                     read it again, then decide."
+                ),
+            }
+            .into());
+        }
+    }
     let current = row.status;
     let actor = lifecycle::Actor::new(None, true, row.requester_user_id == admin.user_id());
     let to = next(current, input.action, &actor)?;
@@ -297,11 +309,7 @@ async fn decide_locked(
         let (request, tenant) = stored_placement(&row, start, end)?;
         let evaluation = evaluate_at(&catalogue, site, &request, tenant);
         if !evaluation.eligible {
-            return Err(conflict(ineligible_message(
-                site,
-                row.classification,
-                &evaluation,
-            )));
+            return Err(refusal(None, site, row.classification, &evaluation));
         }
         // Locked before the request was read: it must still be the request's pool (an amended
         // request may have moved to another site meanwhile).

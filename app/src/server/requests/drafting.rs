@@ -12,7 +12,6 @@ use super::{
     transitions::submit_in,
 };
 use crate::domain::{
-    capacity::{self, Pool},
     catalogue::{CatalogueSite, CatalogueSnapshot},
     lifecycle::{Action, RequestKind, RequestStatus},
     request_fields::TimeWindow,
@@ -68,6 +67,22 @@ pub async fn site_choice_error(
         Ok(_) => Ok(None),
         Err(ServiceError::App(e)) => Ok(Some(e)),
         Err(other) => Err(other),
+    }
+}
+
+/// The request form parsed for `actor`: every field's error at once, the site and the model
+/// checked against the catalogue too (for the form's server function and the API alike).
+pub async fn parse_request_form(
+    state: &AppState,
+    actor: &TenantActor,
+    form: &crate::features::requests::types::RequestForm,
+) -> ServiceResult<DraftInput> {
+    match form.parse(today(), state.config.max_window_months) {
+        Ok(input) => Ok(input),
+        Err(error) => {
+            let choice = site_choice_error(state, actor, &form.site, &form.gpu_model).await?;
+            Err(error.with_field_errors_of(choice).into())
+        }
     }
 }
 
@@ -378,14 +393,10 @@ pub async fn form_options(
             let evaluation = evaluate_at(&catalogue, site, &request, &tenant);
             let profile = &site.profile;
             let (available, free) = match site.pool(gpu_model) {
-                Some(pool) => {
-                    let commitments = loads.commitments(site.id, &pool.model, start, end, None);
-                    let pool = Pool::new(pool.installed, pool.reserve);
-                    (
-                        Some(pool.available()),
-                        Some(capacity::free_over_window(pool, &commitments, start, end)),
-                    )
-                }
+                Some(pool) => (
+                    Some(pool.available()),
+                    Some(super::capacity::free_in(&loads, site, pool, start, end)),
+                ),
                 None => (None, None),
             };
             SiteOption {

@@ -20,11 +20,15 @@ mod viewer;
 pub use compliance::flag_noncompliant_requests;
 pub use decisions::{approve_batch, decide_on_request, MAX_BATCH};
 pub use drafting::{
-    amend_request, form_options, new_idempotency_key, save_request, site_choice_error,
+    amend_request, form_options, new_idempotency_key, parse_request_form, save_request,
+    site_choice_error,
 };
 pub use ending::end_quota_early;
 pub use notifications::{mark_notifications_read, notifications, unread_notifications};
-pub use reads::{detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, queue};
+pub use reads::{
+    detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, list_slice_for_tenant,
+    queue, queue_slice,
+};
 pub use repo::{RequestFilter, SortColumn};
 pub use transitions::{submit_request, tenant_transition};
 pub use viewer::{viewer_of, viewer_request, Viewer, ViewerOrder};

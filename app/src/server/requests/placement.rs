@@ -98,6 +98,25 @@ pub(super) fn ineligible_message(
     )
 }
 
+/// The residency refusal of `site`: the rules that failed, by id, and in words; about the
+/// form's `field` when given (422), else about the request's state (409).
+pub(super) fn refusal(
+    field: Option<&str>,
+    site: &CatalogueSite,
+    classification: Classification,
+    evaluation: &Evaluation,
+) -> crate::server::error::ServiceError {
+    crate::error::AppError::ResidencyRefused {
+        field: field.map(str::to_owned),
+        message: ineligible_message(site, classification, evaluation),
+        rules: evaluation
+            .failures()
+            .map(|f| f.rule.as_str().to_owned())
+            .collect(),
+    }
+    .into()
+}
+
 /// The evaluation as an audit event records it.
 pub(super) fn evaluation_detail(evaluation: &Evaluation) -> serde_json::Value {
     json!({

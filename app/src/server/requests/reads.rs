@@ -63,6 +63,7 @@ fn summary(row: &RequestRow, today: Date) -> RequestSummary {
         approved_end: row.approved_end.map(|d| d.to_string()),
         phase,
         compliance_flag: row.compliance_flag.clone(),
+        revision: row.revision,
     }
 }
 
@@ -73,16 +74,34 @@ pub async fn list_for_tenant(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestSummary>> {
+    let (rows, has_more) =
+        list_slice_for_tenant(state, actor, filter, i64::from(page) * PAGE_ROWS, PAGE_ROWS).await?;
+    Ok(Paged {
+        rows,
+        page,
+        has_more,
+    })
+}
+
+/// At most `limit` of the tenant's requests matching `filter` from `offset`, and whether more
+/// follow: the pages' list ([`list_for_tenant`]) and the API's.
+pub async fn list_slice_for_tenant(
+    state: &AppState,
+    actor: &TenantActor,
+    filter: &RequestFilter,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<RequestSummary>, bool)> {
     let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let scope = ListScope::Tenant {
         tenant_id: actor.tenant_id(),
         viewer_user_id: actor.user_id(),
         member_user: actor.scope().member_user(),
     };
-    let rows = list_page(&mut tx, scope, filter, page).await?;
+    let (rows, has_more) = list_slice(&mut tx, scope, filter, offset, limit).await?;
     tx.commit().await?;
     let today = today();
-    Ok(rows.try_map(|r| Ok::<_, AppError>(summary(&r, today)))?)
+    Ok((rows.iter().map(|r| summary(r, today)).collect(), has_more))
 }
 
 /// One page of every tenant's requests matching `filter` (never drafts), without the queue's
@@ -108,15 +127,28 @@ async fn list_page(
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<RequestRow>> {
-    let offset = i64::from(page) * PAGE_ROWS;
-    let mut rows = repo::list_requests(conn, scope, filter, PAGE_ROWS + 1, offset).await?;
-    let has_more = rows.len() > usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
+    let (rows, has_more) =
+        list_slice(conn, scope, filter, i64::from(page) * PAGE_ROWS, PAGE_ROWS).await?;
     Ok(Paged {
         rows,
         page,
         has_more,
     })
+}
+
+/// At most `limit` rows from `offset`, and whether more follow (one row more is read).
+async fn list_slice(
+    conn: &mut AnyConnection,
+    scope: ListScope,
+    filter: &RequestFilter,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<RequestRow>, bool)> {
+    let mut rows = repo::list_requests(conn, scope, filter, limit + 1, offset).await?;
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = rows.len() > keep;
+    rows.truncate(keep);
+    Ok((rows, has_more))
 }
 
 /// One request of the tenant with its timeline (times in `zone`) and the viewer's possible
@@ -216,30 +248,44 @@ async fn detail(
 /// capacity in two queries, whatever its number of rows).
 pub async fn queue(
     state: &AppState,
-    _admin: &AdminActor,
+    admin: &AdminActor,
     filter: &RequestFilter,
     page: u32,
 ) -> ServiceResult<Paged<QueueRow>> {
+    let (rows, has_more) =
+        queue_slice(state, admin, filter, i64::from(page) * PAGE_ROWS, PAGE_ROWS).await?;
+    Ok(Paged {
+        rows,
+        page,
+        has_more,
+    })
+}
+
+/// At most `limit` rows of the queue from `offset`, each with its review, and whether more
+/// follow: the queue page's and the API's.
+pub async fn queue_slice(
+    state: &AppState,
+    _admin: &AdminActor,
+    filter: &RequestFilter,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<QueueRow>, bool)> {
     // Platform scope: the queue holds every tenant's requests.
     let mut tx = state.db.platform_tx().await?;
     let catalogue = load_catalogue(&mut tx).await?;
-    let rows = list_page(&mut tx, ListScope::Platform, filter, page).await?;
-    let reviews = reviews(&mut tx, &catalogue, &rows.rows).await?;
+    let (rows, has_more) = list_slice(&mut tx, ListScope::Platform, filter, offset, limit).await?;
+    let reviews = reviews(&mut tx, &catalogue, &rows).await?;
     tx.commit().await?;
     let today = today();
-    Ok(Paged {
-        rows: rows
-            .rows
-            .iter()
-            .zip(reviews)
-            .map(|(row, review)| QueueRow {
-                summary: summary(row, today),
-                review,
-            })
-            .collect(),
-        page: rows.page,
-        has_more: rows.has_more,
-    })
+    let rows = rows
+        .iter()
+        .zip(reviews)
+        .map(|(row, review)| QueueRow {
+            summary: summary(row, today),
+            review,
+        })
+        .collect();
+    Ok((rows, has_more))
 }
 
 /// The quota a change request amends: counted as amended, not twice (`None` for other kinds).

@@ -8,8 +8,8 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{
-    conflict, invalid,
-    placement::{evaluate_at, evaluation_detail, ineligible_message, site_by_id, stored_placement},
+    conflict,
+    placement::{evaluate_at, evaluation_detail, refusal, site_by_id, stored_placement},
     repo,
     timeline::{ensure_moved, next, record, tenant_actor, Audience, Record},
 };
@@ -63,10 +63,7 @@ pub(super) async fn submit_in(
     let (request, tenant) = stored_placement(&row, row.start, row.end)?;
     let evaluation = evaluate_at(&catalogue, site, &request, tenant);
     if !evaluation.eligible {
-        return Err(invalid(
-            "site",
-            ineligible_message(site, row.classification, &evaluation),
-        ));
+        return Err(refusal(Some("site"), site, row.classification, &evaluation));
     }
     let moved = repo::Move {
         tenant_id: actor.tenant_id(),

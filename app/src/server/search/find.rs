@@ -112,7 +112,7 @@ async fn sites_found(
     words: &SearchWords,
 ) -> ServiceResult<Section<FoundSite>> {
     let wanted = fold(words.as_str());
-    let snapshot = catalogue::snapshot(ctx).await?;
+    let snapshot = catalogue::snapshot(&ctx.call()).await?;
     let found = snapshot
         .sites
         .into_iter()

@@ -11,7 +11,7 @@ use crate::features::tenants::types::{RejectionReason, VerificationQueue, PENDIN
 use crate::server::{
     audit::{self, AuditEvent},
     auth::AdminActor,
-    context::RequestContext,
+    context::Call,
     error::ServiceResult,
     state::AppState,
 };
@@ -22,21 +22,35 @@ const RECENT_DECISIONS: i64 = 20;
 /// the latest decisions.
 pub async fn queue(
     state: &AppState,
-    _admin: &AdminActor,
+    admin: &AdminActor,
     page: u32,
 ) -> ServiceResult<VerificationQueue> {
     let size = i64::from(PENDING_PAGE_SIZE);
+    let mut queue = queue_slice(state, admin, i64::from(page) * size, size).await?;
+    queue.page = page;
+    Ok(queue)
+}
+
+/// At most `limit` pending tenants from `offset` (oldest first), whether more follow, how many
+/// are pending, and the latest decisions: the page's queue and the API's.
+pub async fn queue_slice(
+    state: &AppState,
+    _admin: &AdminActor,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<VerificationQueue> {
     // Platform scope: the queue lists every tenant.
     let mut tx = state.db.platform_tx().await?;
-    let mut pending = repo::pending_tenants(&mut tx, size + 1, i64::from(page) * size).await?;
+    let mut pending = repo::pending_tenants(&mut tx, limit + 1, offset).await?;
     let pending_total = repo::count_pending_tenants(&mut tx).await?;
     let decided = repo::recent_decisions(&mut tx, RECENT_DECISIONS).await?;
     tx.commit().await?;
-    let has_more = pending.len() > PENDING_PAGE_SIZE as usize;
-    pending.truncate(PENDING_PAGE_SIZE as usize);
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = pending.len() > keep;
+    pending.truncate(keep);
     Ok(VerificationQueue {
         pending,
-        page,
+        page: 0,
         has_more,
         pending_total,
         decided,
@@ -44,19 +58,19 @@ pub async fn queue(
 }
 
 /// Verifies a pending (or previously rejected) tenant.
-pub async fn verify(ctx: &RequestContext, admin: &AdminActor, tenant_id: i64) -> ServiceResult<()> {
-    verify_or_reject_tenant(ctx, admin, tenant_id, TenantStatus::Verified, None).await
+pub async fn verify(call: &Call<'_>, admin: &AdminActor, tenant_id: i64) -> ServiceResult<()> {
+    verify_or_reject_tenant(call, admin, tenant_id, TenantStatus::Verified, None).await
 }
 
 /// Rejects a pending tenant; the reason is required and shown to its owners.
 pub async fn reject(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     tenant_id: i64,
     reason: &RejectionReason,
 ) -> ServiceResult<()> {
     verify_or_reject_tenant(
-        ctx,
+        call,
         admin,
         tenant_id,
         TenantStatus::Rejected,
@@ -69,14 +83,14 @@ pub async fn reject(
 /// allows it: a pending tenant either way, a rejected one to verified only.
 /// Audited in the same transaction.
 async fn verify_or_reject_tenant(
-    ctx: &RequestContext,
+    call: &Call<'_>,
     admin: &AdminActor,
     tenant_id: i64,
     to: TenantStatus,
     reason: Option<&str>,
 ) -> ServiceResult<()> {
     // Platform scope: an admin decides on any tenant.
-    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let mut tx = call.state.db.platform_write_tx().await?;
     let tenant = repo::find_tenant(&mut tx, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -103,7 +117,7 @@ async fn verify_or_reject_tenant(
         &AuditEvent::new(event)
             .actor(admin.user_id(), admin.email())
             .tenant(tenant_id)
-            .ip(ctx.client_ip.as_deref())
+            .ip(call.client_ip)
             .detail(json!({
                 "tenant_id": tenant_id,
                 "tenant_slug": tenant.slug,

@@ -131,7 +131,7 @@ fn json_fields() -> &'static str {
 }
 
 /// The output columns of [`SELECT`], in order: the keys of a list's JSON objects.
-pub(super) const COLUMNS: [&str; 33] = [
+pub(super) const COLUMNS: [&str; 34] = [
     "id",
     "tenant_id",
     "tenant_name",
@@ -165,6 +165,7 @@ pub(super) const COLUMNS: [&str; 33] = [
     "policy_version",
     "catalogue_revision",
     "compliance_flag",
+    "revision",
 ];
 
 /// One page of requests matching `filter`, in its order (ties newest first): at most `limit`

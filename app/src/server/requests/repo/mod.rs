@@ -74,6 +74,8 @@ pub struct RequestRow {
     pub policy_version: Option<i64>,
     pub catalogue_revision: Option<i64>,
     pub compliance_flag: Option<String>,
+    /// Bumped by every change (migration 0014): the ETag, and the stale-write guard.
+    pub revision: i64,
 }
 
 impl RequestRow {
@@ -132,6 +134,7 @@ struct StoredRequest {
     policy_version: Option<i64>,
     catalogue_revision: Option<i64>,
     compliance_flag: Option<String>,
+    revision: i64,
 }
 
 /// A stored value of request `id` that does not decode: logged with the request id, and an error.
@@ -192,6 +195,7 @@ impl TryFrom<StoredRequest> for RequestRow {
             policy_version: s.policy_version,
             catalogue_revision: s.catalogue_revision,
             compliance_flag: s.compliance_flag,
+            revision: s.revision,
         })
     }
 }
@@ -201,7 +205,7 @@ const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, t.country
      r.project_title, r.justification, r.sector, r.classification, r.confidential_waiver, r.site_id, \
      s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
      r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
-     r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag \
+     r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag, r.revision \
      FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id \
      JOIN projects p ON p.id = r.project_id";
 
