@@ -529,3 +529,42 @@ async fn owners_manage_their_people_through_the_api_and_no_one_else_does() {
         .await;
     assert_problem(&last, 409, "conflict");
 }
+
+#[tokio::test]
+async fn a_change_asked_against_a_stale_quota_is_refused_and_nothing_is_made() {
+    let app = TestApp::with_demo().await;
+    let quota = approved(&app, "api-stale-quota", &[]).await;
+    let mut camille = token(&app, UNIV_OWNER, "univ-palaiseau", "write").await;
+    let etag = camille
+        .get(&format!("/quotas/{quota}"))
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    // The quota changes meanwhile (an admin's early reduction, say).
+    sqlx::query("UPDATE quota_requests SET decision_note = 'reviewed again' WHERE id = $1")
+        .bind(quota)
+        .execute(app.owner_pool())
+        .await
+        .unwrap();
+    let before = count_requests(&app).await;
+    let stale = camille
+        .send(
+            Method::POST,
+            &format!("/quotas/{quota}/change"),
+            Some(json!({ "gpus": 32 })),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_problem(&stale, 412, "precondition_failed");
+    assert_eq!(count_requests(&app).await, before);
+    let foreign = camille
+        .send(
+            Method::POST,
+            &format!("/quotas/{quota}/change"),
+            Some(json!({ "gpus": 32 })),
+            &[("if-match", "\"1.0\"")],
+        )
+        .await;
+    assert_problem(&foreign, 412, "precondition_failed");
+}

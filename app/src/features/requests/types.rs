@@ -314,6 +314,9 @@ pub struct DraftInput {
     pub gpus: GpuCount,
     pub window: TimeWindow,
     pub expected_gpu_hours: Option<ExpectedGpuHours>,
+    /// The draft's revision the person read (the API's `If-Match`): another one now refuses
+    /// the edit (412).
+    pub expected_revision: Option<i64>,
 }
 
 impl RequestForm {
@@ -381,6 +384,7 @@ impl RequestForm {
                 gpus: gpus?,
                 window: window?,
                 expected_gpu_hours: hours?,
+                expected_revision: None,
             })
         })
     }
@@ -412,6 +416,9 @@ pub struct AmendInput {
     pub end: Option<Date>,
     /// `None` reuses the quota's.
     pub justification: Option<Justification>,
+    /// The quota's revision the person read (the API's `If-Match`): another one now refuses
+    /// the amendment (412).
+    pub expected_revision: Option<i64>,
 }
 
 impl AmendForm {
@@ -446,6 +453,7 @@ impl AmendForm {
                 gpus,
                 end,
                 justification,
+                expected_revision: None,
             })
         })
     }

@@ -127,6 +127,7 @@ pub async fn save_request(
             if current == RequestStatus::Draft && row.requester_user_id != actor.user_id() {
                 return Err(AppError::NotFound.into());
             }
+            stale_unless(input.expected_revision, &row)?;
             // A draft, or a request sent back for changes that its requester amends.
             let to = next(current, Action::SaveDraft, &tenant_actor(actor, &row))?;
             let project_id = match input.project {
@@ -227,6 +228,7 @@ pub async fn amend_request(
     let original = repo::find_in_tenant_locked(&mut tx, &actor.scope(), original_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    stale_unless(input.expected_revision, &original)?;
     let not_quota = || conflict("Only an approved quota can be changed or renewed.");
     if !original.status.grants_quota() || original.kind == RequestKind::Change {
         return Err(not_quota());
@@ -304,6 +306,20 @@ pub async fn amend_request(
     submit_in(&mut tx, actor, id, client_ip).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// `Ok` unless the person read another revision of `row` than its current one (412).
+fn stale_unless(expected: Option<i64>, row: &repo::RequestRow) -> ServiceResult<()> {
+    match expected {
+        Some(revision) if revision != row.revision => Err(AppError::PreconditionFailed {
+            message: format!(
+                "Request #{} changed since you read it: read it again, then change it.",
+                row.id
+            ),
+        }
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// A fresh random token for a form's idempotency key.

@@ -229,29 +229,6 @@ pub(super) fn expected_revision(headers: &HeaderMap, id: i64) -> ApiResult<Optio
     }
 }
 
-/// `If-Match` against the request's current revision: 412 when it names another one.
-fn check_if_match(headers: &HeaderMap, current: &RequestDetail) -> ApiResult<()> {
-    let Some(wanted) = headers.get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let tag = etag(current.summary.id, current.summary.revision);
-    let matches = wanted
-        .to_str()
-        .map(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
-        .unwrap_or(false);
-    if matches {
-        Ok(())
-    } else {
-        Err(AppError::PreconditionFailed {
-            message: format!(
-                "Request #{} changed since you read it (it is now at {tag}): read it again.",
-                current.summary.id
-            ),
-        }
-        .into())
-    }
-}
-
 /// The filters, order and paging of the requests list (the page's own).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -518,10 +495,10 @@ pub async fn edit_request(
     JsonBody(body): JsonBody<RequestBody>,
 ) -> ApiResult<Response> {
     let actor = caller.0.in_tenant(&state, TenantAccess::Write).await?;
-    let current = detail(&state, &actor, id).await?;
-    check_if_match(&headers, &current)?;
     let form = body.form(Some(id), requests::new_idempotency_key());
-    let input = requests::parse_request_form(&state, &actor, &form).await?;
+    let mut input = requests::parse_request_form(&state, &actor, &form).await?;
+    // Checked by the service under the row's lock: a stale edit writes nothing.
+    input.expected_revision = expected_revision(&headers, id)?;
     requests::save_request(&state, &actor, &input, body.submit, None).await?;
     Ok(detail_response(
         StatusCode::OK,
@@ -641,7 +618,6 @@ async fn amend(
     if !quota.summary.status.grants_quota() {
         return Err(AppError::NotFound.into());
     }
-    check_if_match(headers, &quota)?;
     let form = AmendForm {
         kind: kind.to_owned(),
         idempotency_key: idempotency_key(headers)?,
@@ -649,7 +625,9 @@ async fn amend(
         end_date: body.end_date.unwrap_or_default(),
         justification: body.justification.unwrap_or_default(),
     };
-    let input = form.parse()?;
+    let mut input = form.parse()?;
+    // Checked by the service under the quota's lock: a stale amendment writes nothing.
+    input.expected_revision = expected_revision(headers, id)?;
     let new_id = requests::amend_request(state, &actor, id, &input, None).await?;
     Ok(detail_response(
         StatusCode::CREATED,
