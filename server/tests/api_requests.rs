@@ -568,3 +568,36 @@ async fn a_change_asked_against_a_stale_quota_is_refused_and_nothing_is_made() {
         .await;
     assert_problem(&foreign, 412, "precondition_failed");
 }
+
+#[tokio::test]
+async fn a_member_lists_only_their_projects_and_where_they_may_ask() {
+    let app = TestApp::with_demo().await;
+    let codes = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut hugo = token(&app, UNIV_MEMBER, "univ-palaiseau", "write").await;
+    let mine = hugo.get("/projects").await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let mine = mine.json();
+    assert!(codes(&mine).contains(&"climate".to_owned()));
+    assert!(
+        !codes(&mine).contains(&"french-llm".to_owned()),
+        "another project's"
+    );
+    let climate = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "climate")
+        .unwrap();
+    assert_eq!(climate["role"], "lead");
+    assert_eq!(climate["may_request"], true);
+    let mut camille = token(&app, UNIV_OWNER, "univ-palaiseau", "read").await;
+    assert!(codes(&camille.get("/projects").await.json()).contains(&"french-llm".to_owned()));
+    let mut nadia = token(&app, HOSP_OWNER, "ghu-seine-est", "read").await;
+    assert!(!codes(&nadia.get("/projects").await.json()).contains(&"climate".to_owned()));
+}

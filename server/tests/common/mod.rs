@@ -123,6 +123,49 @@ pub struct TestApp {
     /// On PostgreSQL, the same database as its owner, a superuser.
     pub owner_url: Option<String>,
     owner_pool: AnyPool,
+    /// Whether dropping this app drops its database (not a second instance's).
+    owns_database: bool,
+}
+
+/// A test's database goes when its app does: a full run makes over a thousand, which would
+/// otherwise fill the disk (a PostgreSQL database is about 8 MB).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !self.owns_database {
+            return;
+        }
+        match (&self.owner_url, std::env::var("GUICHET_TEST_DATABASE_URL")) {
+            (Some(owner), Ok(admin)) => {
+                let Some((_, name)) = owner.rsplit_once('/') else {
+                    return;
+                };
+                let name = name.to_owned();
+                // Drop runs inside the test's runtime: a thread of its own runs the statement.
+                let dropped = std::thread::spawn(move || {
+                    use sqlx::Connection as _;
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    runtime.block_on(async {
+                        let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await
+                            .ok()
+                    })
+                });
+                let _ = dropped.join();
+            }
+            _ => {
+                if let Some(path) = self.url.strip_prefix("sqlite://") {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl TestApp {
@@ -170,6 +213,7 @@ impl TestApp {
             url,
             owner_url,
             owner_pool,
+            owns_database: true,
         }
     }
 
@@ -248,6 +292,7 @@ impl TestApp {
             url: self.url.clone(),
             owner_url: self.owner_url.clone(),
             owner_pool: self.owner_pool.clone(),
+            owns_database: false,
         }
     }
 

@@ -25,6 +25,7 @@ pub mod me;
 pub mod members;
 pub mod paging;
 pub mod problem;
+pub mod projects;
 pub mod rate;
 pub mod requests;
 pub mod usage;
@@ -139,6 +140,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue::list_gpu_models))
         .routes(routes!(catalogue::capacity))
         .routes(routes!(catalogue::placement))
+        .routes(routes!(projects::list_projects))
         .routes(routes!(requests::list_requests, requests::create_request))
         .routes(routes!(requests::get_request, requests::edit_request))
         .routes(routes!(requests::submit_request))
