@@ -601,3 +601,72 @@ async fn a_member_lists_only_their_projects_and_where_they_may_ask() {
     let mut nadia = token(&app, HOSP_OWNER, "ghu-seine-est", "read").await;
     assert!(!codes(&nadia.get("/projects").await.json()).contains(&"climate".to_owned()));
 }
+
+#[tokio::test]
+async fn any_creating_post_retried_with_its_key_answers_the_first_result_and_makes_nothing_new() {
+    let app = TestApp::with_demo().await;
+    let mut camille = token(&app, UNIV_OWNER, "univ-palaiseau", "write").await;
+    let invite = json!({ "email": "retry.me@univ-palaiseau.test", "role": "member" });
+    let key = [("idempotency-key", "invite-retry-1")];
+    let first = camille
+        .send(Method::POST, "/invitations", Some(invite.clone()), &key)
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM api_idempotency")
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "the first answer is kept");
+    let again = camille
+        .send(Method::POST, "/invitations", Some(invite.clone()), &key)
+        .await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let (invitations,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM invitations WHERE email = 'retry.me@univ-palaiseau.test'",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert_eq!(invitations, 1);
+    // The same key for another request is refused; another token's keys are its own.
+    let other = json!({ "email": "someone.else@univ-palaiseau.test", "role": "member" });
+    let reused = camille
+        .send(Method::POST, "/invitations", Some(other.clone()), &key)
+        .await;
+    assert_problem(&reused, 422, "validation_failed");
+    let mut second_token = token(&app, UNIV_OWNER, "univ-palaiseau", "write").await;
+    let fresh = second_token
+        .send(Method::POST, "/invitations", Some(other), &key)
+        .await;
+    assert_eq!(fresh.status, 201, "{}", fresh.body);
+    // A refusal is not kept: the retry runs again.
+    let bad = json!({ "email": "not an address", "role": "member" });
+    let bad_key = [("idempotency-key", "invite-bad-1")];
+    let refused = camille
+        .send(Method::POST, "/invitations", Some(bad), &bad_key)
+        .await;
+    assert_problem(&refused, 422, "validation_failed");
+    let fixed = camille
+        .send(
+            Method::POST,
+            "/invitations",
+            Some(json!({ "email": "fixed@univ-palaiseau.test", "role": "member" })),
+            &bad_key,
+        )
+        .await;
+    assert_eq!(fixed.status, 201, "{}", fixed.body);
+    assert_problem(
+        &camille
+            .send(
+                Method::POST,
+                "/invitations",
+                Some(invite),
+                &[("idempotency-key", "")],
+            )
+            .await,
+        400,
+        "bad_request",
+    );
+}

@@ -20,6 +20,7 @@ pub mod caller;
 pub mod catalogue;
 pub mod catalogue_admin;
 pub mod describe;
+pub mod idempotency;
 pub mod inbox;
 pub mod me;
 pub mod members;
@@ -27,6 +28,7 @@ pub mod paging;
 pub mod problem;
 pub mod projects;
 pub mod rate;
+pub mod repo;
 pub mod requests;
 pub mod usage;
 
@@ -209,6 +211,10 @@ pub fn router(state: AppState) -> Router<AppState> {
     router
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { problem::method_not_allowed() })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::replay_or_keep,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state,
             usage::audit_writes,
