@@ -51,18 +51,18 @@ pub async fn replay_or_keep(
     if request.method() != Method::POST {
         return next.run(request).await;
     }
-    let key = match key_of(request.headers()) {
-        Ok(Some(key)) => key,
-        Ok(None) => return next.run(request).await,
-        Err(e) => return ApiError(e).into_response(),
-    };
-    // No token, no memory: the call is refused further in anyway.
+    // No token, no memory: the call is refused further in (401) whatever its key.
     let Some(caller) = request
         .headers()
         .get(header::AUTHORIZATION)
         .map(|v| hex(&Sha256::digest(v.as_bytes())))
     else {
         return next.run(request).await;
+    };
+    let key = match key_of(request.headers()) {
+        Ok(Some(key)) => key,
+        Ok(None) => return next.run(request).await,
+        Err(e) => return ApiError(e).into_response(),
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_LIMIT_BYTES).await else {

@@ -67,8 +67,9 @@ impl Modify for BearerAuth {
 }
 
 /// The problems any operation may answer, documented once for all: 400 (an unreadable query or
-/// body), 401 (no valid token), 403 (the token or its person may not), 429 (the token's rate
-/// limit), and for an operation with a body 413 (too large), 415 (not JSON) and 422 (fields).
+/// body), 401 (no valid token), 403 (the token or its person may not), 422 (fields or
+/// parameters), 429 (the token's rate limit), and for an operation with a body 413 (too large)
+/// and 415 (not JSON).
 struct CommonProblems;
 
 impl Modify for CommonProblems {
@@ -109,6 +110,10 @@ impl Modify for CommonProblems {
                         "The token's scope or its person's role does not allow this",
                     ),
                     (
+                        "422",
+                        "Some fields or parameters are not right: every one is named",
+                    ),
+                    (
                         "429",
                         "The token's rate limit: wait for Retry-After seconds",
                     ),
@@ -117,7 +122,6 @@ impl Modify for CommonProblems {
                     common.extend([
                         ("413", "The body is too large"),
                         ("415", "The body is not JSON"),
-                        ("422", "Some fields are not right: every one is named"),
                     ]);
                 }
                 for (status, description) in common {
