@@ -182,6 +182,12 @@ pub async fn audit_log(
         Viewer::Tenant(actor) => AuditReader::tenant(actor)?,
     };
     let before = decode("a1", query.cursor.as_deref())?;
+    // A day given empty is no day: the page's form may send one, a program means something.
+    for (field, day) in [("from", &query.from), ("to", &query.to)] {
+        if day.as_deref().is_some_and(|d| d.trim().is_empty()) {
+            return Err(AppError::validation(field, "Write the day as YYYY-MM-DD.").into());
+        }
+    }
     let filter = AuditFilter::parse(
         query.event.as_deref(),
         query.outcome.as_deref(),

@@ -205,7 +205,8 @@ async fn detail(state: &AppState, actor: &TenantActor, id: i64) -> ApiResult<Req
 }
 
 /// The revision an `If-Match` names for request `id` (`"<id>.<revision>"`); `None` without the
-/// header or with `*`. A tag of another request, or no tag at all, is a stale precondition.
+/// header or with `*`. A tag of another request is a stale precondition (412); anything that is
+/// not a tag of this API is a bad request (400).
 pub(super) fn expected_revision(headers: &HeaderMap, id: i64) -> ApiResult<Option<i64>> {
     let Some(raw) = headers.get(header::IF_MATCH) else {
         return Ok(None);
@@ -214,15 +215,20 @@ pub(super) fn expected_revision(headers: &HeaderMap, id: i64) -> ApiResult<Optio
     if raw == "*" {
         return Ok(None);
     }
-    let revision = raw
+    // `"<id>.<revision>"`; anything else is not a tag this API gave (400).
+    let tag = raw
         .trim_start_matches("W/")
-        .trim_matches('"')
-        .split_once('.')
-        .filter(|(tag_id, _)| *tag_id == id.to_string())
-        .and_then(|(_, r)| r.parse::<i64>().ok());
-    match revision {
-        Some(r) => Ok(Some(r)),
-        None => Err(AppError::PreconditionFailed {
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.split_once('.'))
+        .and_then(|(i, r)| Some((i.parse::<i64>().ok()?, r.parse::<i64>().ok()?)));
+    match tag {
+        None => Err(AppError::bad_request(
+            "If-Match must be an ETag this API gave (\"<id>.<revision>\"), or *.",
+        )
+        .into()),
+        Some((tag_id, revision)) if tag_id == id => Ok(Some(revision)),
+        Some(_) => Err(AppError::PreconditionFailed {
             message: format!("If-Match names no revision of request #{id}: read it again."),
         }
         .into()),
