@@ -53,6 +53,9 @@ test('an attachment is seen by a reviewer and refused to another project’s mem
   await expect(posted.getByText('Hugo Martin')).toBeVisible();
 
   // A PDF, posted by the plain form: back on the request with the outcome beside the field.
+  // (Afresh: the comment's answer re-renders the request, which would reset a half-filled form.)
+  await hugo.reload();
+  await waitForHydration(hugo);
   const documents = hugo.locator('section[aria-labelledby="attachments"]');
   await documents.getByLabel('Kind of document').selectOption({ label: 'Ethics approval' });
   await documents
@@ -64,7 +67,8 @@ test('an attachment is seen by a reviewer and refused to another project’s mem
   await expect(refreshed.getByText('The document is attached.')).toBeVisible();
   const link = refreshed.getByRole('link', { name: fileName, exact: true });
   await expect(link).toBeVisible();
-  const row = refreshed.locator('tr').filter({ has: link });
+  // (`has` looks inside each row: a locator of its own, not one rooted at the section.)
+  const row = refreshed.locator('tr').filter({ has: hugo.getByRole('link', { name: fileName, exact: true }) });
   await expect(row.getByText('Ethics approval', { exact: true })).toBeVisible();
   await expect(row.getByText(`${PDF.length} bytes`)).toBeVisible();
   const attachmentPath = new URL((await link.getAttribute('href'))!, 'http://x').pathname;
