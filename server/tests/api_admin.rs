@@ -8,12 +8,6 @@ use common::api::*;
 use common::*;
 use serde_json::json;
 
-async fn token(app: &TestApp, email: &str, tenant: &str, scope: &str) -> ApiClient {
-    let mut person = app.signed_in(email).await;
-    let secret = make_token(&mut person, tenant, scope).await;
-    ApiClient::new(app, Some(&secret))
-}
-
 #[tokio::test]
 async fn an_admin_token_verifies_and_rejects_tenants_and_nothing_else_does() {
     let app = TestApp::with_demo().await;

@@ -10,12 +10,6 @@ use common::requests::approved;
 use common::*;
 use serde_json::{json, Value};
 
-async fn token(app: &TestApp, email: &str, tenant: &str, scope: &str) -> ApiClient {
-    let mut person = app.signed_in(email).await;
-    let secret = make_token(&mut person, tenant, scope).await;
-    ApiClient::new(app, Some(&secret))
-}
-
 #[tokio::test]
 async fn the_catalogue_through_the_api_is_the_pages_catalogue() {
     let app = TestApp::with_demo().await;

@@ -10,12 +10,6 @@ use common::requests::{approved, call_owned, day, form, message, with, with_proj
 use common::*;
 use serde_json::{json, Value};
 
-async fn token(app: &TestApp, email: &str, tenant: &str, scope: &str) -> ApiClient {
-    let mut person = app.signed_in(email).await;
-    let secret = make_token(&mut person, tenant, scope).await;
-    ApiClient::new(app, Some(&secret))
-}
-
 /// The id of a project of the university by its code.
 async fn project(app: &TestApp, code: &str) -> i64 {
     let (id,): (i64,) = sqlx::query_as(

@@ -22,6 +22,13 @@ pub async fn make_token(client: &mut Client, tenant: &str, scope: &str) -> Strin
     made.json()["secret"].as_str().unwrap().to_owned()
 }
 
+/// An API client with a token `email` made on the account page.
+pub async fn token(app: &TestApp, email: &str, tenant: &str, scope: &str) -> ApiClient {
+    let mut person = app.signed_in(email).await;
+    let secret = make_token(&mut person, tenant, scope).await;
+    ApiClient::new(app, Some(&secret))
+}
+
 /// The day `days` from today, `YYYY-MM-DD`.
 pub fn in_days(days: i64) -> String {
     (app::server::requests::today() + time::Duration::days(days)).to_string()
