@@ -15,7 +15,7 @@ use crate::domain::catalogue::{CatalogueSite, CatalogueSnapshot};
 use crate::domain::dates::parse_form_date;
 use crate::domain::residency::{Certification, Operator};
 use crate::error::{AppError, FieldErrors};
-use crate::features::placement::{evaluate_every_site, PlacementForm};
+use crate::features::placement::types::{evaluate_every_site, PlacementForm};
 use crate::server::{
     catalogue::{profile_for, snapshot},
     requests::capacity::free_over,
