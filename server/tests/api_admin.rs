@@ -223,31 +223,11 @@ async fn an_admin_token_edits_the_catalogue_and_the_policy_with_the_pages_checks
     }
 }
 
-async fn status_of(app: &TestApp, id: i64) -> String {
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM quota_requests WHERE id = $1")
-        .bind(id)
-        .fetch_one(app.owner_pool())
-        .await
-        .unwrap();
-    status
-}
-
-/// A request of the university's owner, submitted (and so endorsed): its id.
-async fn endorsed(app: &TestApp, key: &str, gpus: &str) -> i64 {
-    let mut owner = app.signed_in(UNIV_OWNER).await;
-    let fields = common::requests::with_project(
-        &mut owner,
-        common::requests::with(common::requests::form(key), &[("gpus", gpus)]),
-    )
-    .await;
-    common::requests::save(&mut owner, fields, "submit").await
-}
-
 #[tokio::test]
 async fn an_admin_decides_through_the_api_and_a_stale_decision_is_refused_on_the_api_and_the_page()
 {
     let app = TestApp::with_demo().await;
-    let id = endorsed(&app, "api-decide", "8").await;
+    let id = common::requests::endorsed(&app, "api-decide", "8").await;
     let mut admin = token(&app, ADMIN, "platform", "admin").await;
     let queue = admin.get("/admin/requests?limit=100").await;
     assert_eq!(queue.status, 200, "{}", queue.body);
@@ -281,7 +261,7 @@ async fn an_admin_decides_through_the_api_and_a_stale_decision_is_refused_on_the
         )
         .await;
     assert_problem(&stale, 412, "precondition_failed");
-    assert_eq!(status_of(&app, id).await, "endorsed");
+    assert_eq!(common::requests::status(&app, id).await, "endorsed");
     // …and on the page, whose decision form sends the revision it showed.
     let revision = read.json()["revision"].as_i64().unwrap().to_string();
     let on_page = common::requests::decide(
@@ -291,7 +271,7 @@ async fn an_admin_decides_through_the_api_and_a_stale_decision_is_refused_on_the
     )
     .await;
     assert_eq!(on_page.status, 412, "{}", on_page.body);
-    assert_eq!(status_of(&app, id).await, "endorsed");
+    assert_eq!(common::requests::status(&app, id).await, "endorsed");
 
     let fresh = admin.get(&format!("/admin/requests/{id}")).await;
     let etag = fresh.header("etag").unwrap().to_owned();
@@ -357,8 +337,8 @@ async fn an_admin_decides_through_the_api_and_a_stale_decision_is_refused_on_the
 async fn a_batch_through_the_api_approves_each_or_none() {
     let app = TestApp::with_demo().await;
     let (a, b) = (
-        endorsed(&app, "api-batch-a", "4").await,
-        endorsed(&app, "api-batch-b", "4").await,
+        common::requests::endorsed(&app, "api-batch-a", "4").await,
+        common::requests::endorsed(&app, "api-batch-b", "4").await,
     );
     let mut admin = token(&app, ADMIN, "platform", "admin").await;
     let none = admin
@@ -370,7 +350,7 @@ async fn a_batch_through_the_api_approves_each_or_none() {
         )
         .await;
     assert_problem(&none, 404, "not_found");
-    assert_eq!(status_of(&app, a).await, "endorsed");
+    assert_eq!(common::requests::status(&app, a).await, "endorsed");
     let both = admin
         .send(
             Method::POST,
@@ -386,7 +366,7 @@ async fn a_batch_through_the_api_approves_each_or_none() {
 #[tokio::test]
 async fn notifications_and_the_audit_log_through_the_api() {
     let app = TestApp::with_demo().await;
-    let id = endorsed(&app, "api-inbox", "4").await;
+    let id = common::requests::endorsed(&app, "api-inbox", "4").await;
     common::requests::decide(&app, id, &[("decision", "approve")]).await;
 
     // The owner was told; reading marks nothing until asked, a read token cannot mark.

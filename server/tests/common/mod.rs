@@ -491,6 +491,7 @@ fn encode(s: &str) -> String {
 
 pub mod api;
 pub mod catalogue;
+pub mod decisions;
 pub mod mail;
 pub mod requests;
 pub mod review;

@@ -120,12 +120,28 @@ pub async fn decide(app: &TestApp, id: i64, fields: &[(&str, &str)]) -> TestResp
     admin.call("decide_request", &all).await
 }
 
+/// Request `id`'s status and grant (0 GPUs and empty dates while nothing is granted).
 pub async fn quota(app: &TestApp, id: i64) -> (String, i64, String, String) {
     sqlx::query_as(
-        "SELECT status, approved_gpus, approved_start, approved_end FROM quota_requests WHERE id = $1",
+        "SELECT status, COALESCE(approved_gpus, 0), COALESCE(approved_start, ''), \
+         COALESCE(approved_end, '') FROM quota_requests WHERE id = $1",
     )
     .bind(id)
     .fetch_one(app.owner_pool())
     .await
     .unwrap()
+}
+
+/// Request `id`'s status.
+pub async fn status(app: &TestApp, id: i64) -> String {
+    quota(app, id).await.0
+}
+
+/// An endorsed request of the university's owner (whose submissions endorse themselves) for
+/// `gpus` H100 at Dugny over days 10 to 40: its id.
+pub async fn endorsed(app: &TestApp, key: &str, gpus: &str) -> i64 {
+    let mut owner = app.signed_in(UNIV_OWNER).await;
+    let id = save(&mut owner, with(form(key), &[("gpus", gpus)]), "submit").await;
+    assert_eq!(status(app, id).await, "endorsed");
+    id
 }

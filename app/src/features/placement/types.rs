@@ -110,4 +110,3 @@ pub fn evaluate_every_site(
         sites,
     }
 }
-
