@@ -29,7 +29,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The key as sent, when it is one: 1 to 100 visible ASCII characters.
-fn key_of(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+pub(super) fn key_of(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     let Some(raw) = headers.get("idempotency-key") else {
         return Ok(None);
     };

@@ -27,6 +27,7 @@ pub mod members;
 pub mod paging;
 pub mod problem;
 pub mod projects;
+pub mod quotas;
 pub mod rate;
 pub mod repo;
 pub mod requests;
@@ -152,10 +153,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::submit_request))
         .routes(routes!(requests::endorse_request))
         .routes(routes!(requests::withdraw_request))
-        .routes(routes!(requests::list_quotas))
-        .routes(routes!(requests::get_quota))
-        .routes(routes!(requests::change_quota))
-        .routes(routes!(requests::renew_quota))
+        .routes(routes!(quotas::list_quotas))
+        .routes(routes!(quotas::get_quota))
+        .routes(routes!(quotas::change_quota))
+        .routes(routes!(quotas::renew_quota))
         .routes(routes!(inbox::list_notifications))
         .routes(routes!(inbox::mark_read))
         .routes(routes!(inbox::audit_log))

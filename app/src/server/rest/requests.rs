@@ -19,7 +19,7 @@ use super::{
 };
 use crate::domain::lifecycle::Action;
 use crate::error::AppError;
-use crate::features::requests::types::{AmendForm, RequestDetail, RequestForm, RequestSummary};
+use crate::features::requests::types::{RequestDetail, RequestForm, RequestSummary};
 use crate::server::{
     auth::actor::TenantActor,
     requests::{self, RequestFilter},
@@ -198,7 +198,11 @@ pub(super) fn detail_response(status: StatusCode, detail: RequestDetail) -> Resp
     response
 }
 
-async fn detail(state: &AppState, actor: &TenantActor, id: i64) -> ApiResult<RequestDetail> {
+pub(super) async fn detail(
+    state: &AppState,
+    actor: &TenantActor,
+    id: i64,
+) -> ApiResult<RequestDetail> {
     // Times go out as Unix seconds: the zone only shapes what a page would print.
     let zone = PersonZone::default_zone();
     Ok(requests::detail_for_tenant(state, actor, id, &zone).await?)
@@ -255,7 +259,7 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-fn filter_of(query: &ListQuery, status: Option<String>) -> RequestFilter {
+pub(super) fn filter_of(query: &ListQuery, status: Option<String>) -> RequestFilter {
     RequestFilter {
         status,
         search: query.search.clone(),
@@ -264,7 +268,7 @@ fn filter_of(query: &ListQuery, status: Option<String>) -> RequestFilter {
     }
 }
 
-async fn list(
+pub(super) async fn list(
     state: &AppState,
     caller: &Caller,
     query: &ListQuery,
@@ -298,26 +302,6 @@ pub async fn list_requests(
     list(&state, &caller, &query, status).await
 }
 
-/// The tenant's quotas (requests approved in full or in part).
-#[utoipa::path(get, path = "/quotas", tag = "quotas",
-    params(ListQuery),
-    responses((status = 200, description = "One page", body = Page<ApiRequest>)),
-    security(("bearer" = [])))]
-pub async fn list_quotas(
-    State(state): State<AppState>,
-    caller: Caller,
-    QueryParams(query): QueryParams<ListQuery>,
-) -> ApiResult<Json<Page<ApiRequest>>> {
-    if query.status.is_some() {
-        return Err(AppError::validation(
-            "status",
-            "Quotas are the granted requests: list /requests to filter by status.",
-        )
-        .into());
-    }
-    list(&state, &caller, &query, Some("granted".to_owned())).await
-}
-
 /// One request with its timeline (`ETag` for `If-Match`).
 #[utoipa::path(get, path = "/requests/{id}", tag = "requests",
     params(("id" = i64, Path, description = "The request's number")),
@@ -337,27 +321,6 @@ pub async fn get_request(
         StatusCode::OK,
         detail(&state, &actor, id).await?,
     ))
-}
-
-/// One quota (a granted request).
-#[utoipa::path(get, path = "/quotas/{id}", tag = "quotas",
-    params(("id" = i64, Path, description = "The quota's request number")),
-    responses(
-        (status = 200, description = "The quota", body = ApiRequestDetail),
-        (status = 404, description = "No such quota for this token", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])))]
-pub async fn get_quota(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathParam(id): PathParam<i64>,
-) -> ApiResult<Response> {
-    let actor = caller.0.in_tenant(&state, TenantAccess::Read).await?;
-    let found = detail(&state, &actor, id).await?;
-    if !found.summary.status.grants_quota() {
-        return Err(AppError::NotFound.into());
-    }
-    Ok(detail_response(StatusCode::OK, found))
 }
 
 /// A sector, as the API names it.
@@ -430,25 +393,10 @@ impl RequestBody {
     }
 }
 
-/// The `Idempotency-Key` of a creating POST: 1 to 100 visible ASCII characters; a fresh key
-/// when none is sent (the call is then not idempotent).
-fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
-    match headers.get("idempotency-key") {
-        None => Ok(requests::new_idempotency_key()),
-        Some(v) => {
-            let key = v.to_str().unwrap_or_default().trim();
-            let fine =
-                !key.is_empty() && key.len() <= 100 && key.bytes().all(|b| b.is_ascii_graphic());
-            if fine {
-                Ok(key.to_owned())
-            } else {
-                Err(AppError::bad_request(
-                    "Idempotency-Key must be 1 to 100 visible ASCII characters.",
-                )
-                .into())
-            }
-        }
-    }
+/// The `Idempotency-Key` of a creating POST, read by the same rule as the replay middleware; a
+/// fresh key when none is sent (the call is then not idempotent).
+pub(super) fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    Ok(super::idempotency::key_of(headers)?.unwrap_or_else(requests::new_idempotency_key))
 }
 
 /// Creates a request (a draft, or submitted with `submit`). The same `Idempotency-Key` never
@@ -595,98 +543,4 @@ pub async fn withdraw_request(
 ) -> ApiResult<Response> {
     let note = body.map(|b| b.note).unwrap_or_default();
     tenant_move(&state, &caller, id, Action::Withdraw, &note).await
-}
-
-/// A change of a quota (more GPUs and/or a later end) or its renewal.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AmendBody {
-    /// The GPUs wanted in all; absent keeps the quota's.
-    pub gpus: Option<u32>,
-    /// The new first day after the window: required for a renewal; absent keeps the quota's for
-    /// a change.
-    #[schema(format = Date)]
-    pub end_date: Option<String>,
-    /// Why; absent reuses the quota's justification.
-    pub justification: Option<String>,
-}
-
-async fn amend(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    kind: &str,
-    headers: &HeaderMap,
-    body: AmendBody,
-) -> ApiResult<Response> {
-    let actor = caller.0.in_tenant(state, TenantAccess::Write).await?;
-    let quota = detail(state, &actor, id).await?;
-    if !quota.summary.status.grants_quota() {
-        return Err(AppError::NotFound.into());
-    }
-    let form = AmendForm {
-        kind: kind.to_owned(),
-        idempotency_key: idempotency_key(headers)?,
-        gpus: body.gpus.map(|g| g.to_string()).unwrap_or_default(),
-        end_date: body.end_date.unwrap_or_default(),
-        justification: body.justification.unwrap_or_default(),
-    };
-    let mut input = form.parse()?;
-    // Checked by the service under the quota's lock: a stale amendment writes nothing.
-    input.expected_revision = expected_revision(headers, id)?;
-    let new_id = requests::amend_request(state, &actor, id, &input, None).await?;
-    Ok(detail_response(
-        StatusCode::CREATED,
-        detail(state, &actor, new_id).await?,
-    ))
-}
-
-/// Asks for a change of a quota: more GPUs and/or a later end; reviewed like a new request.
-#[utoipa::path(post, path = "/quotas/{id}/change", tag = "quotas",
-    request_body = AmendBody,
-    params(
-        ("id" = i64, Path, description = "The quota's request number"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first result"),
-        ("If-Match" = Option<String>, Header, description = "The quota's ETag"),
-    ),
-    responses(
-        (status = 201, description = "The change request", body = ApiRequestDetail),
-        (status = 404, description = "No such quota for this token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "It cannot be changed now", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The quota changed since read", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])))]
-pub async fn change_quota(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathParam(id): PathParam<i64>,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<AmendBody>,
-) -> ApiResult<Response> {
-    amend(&state, &caller, id, "change", &headers, body).await
-}
-
-/// Asks for a renewal of a quota: a new window from its end.
-#[utoipa::path(post, path = "/quotas/{id}/renewal", tag = "quotas",
-    request_body = AmendBody,
-    params(
-        ("id" = i64, Path, description = "The quota's request number"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first result"),
-        ("If-Match" = Option<String>, Header, description = "The quota's ETag"),
-    ),
-    responses(
-        (status = 201, description = "The renewal request", body = ApiRequestDetail),
-        (status = 404, description = "No such quota for this token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "It cannot be renewed now", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The quota changed since read", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearer" = [])))]
-pub async fn renew_quota(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathParam(id): PathParam<i64>,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<AmendBody>,
-) -> ApiResult<Response> {
-    amend(&state, &caller, id, "renewal", &headers, body).await
 }
