@@ -73,17 +73,7 @@ pub async fn overview_slice(
             since: m.since,
         })
         .collect();
-    let invitations = repo::pending_invitations(&mut tx, actor.tenant_id())
-        .await?
-        .into_iter()
-        .map(|i| PendingInvitation {
-            role: i.role,
-            id: i.id,
-            email: i.email,
-            sent_at: i.created_at,
-            expires_at: i.expires_at,
-        })
-        .collect();
+    let invitations = open_invitations(&mut tx, actor).await?;
     tx.commit().await?;
     Ok(OrganisationView {
         tenant_name,
@@ -93,6 +83,36 @@ pub async fn overview_slice(
         has_more,
         invitations,
     })
+}
+
+/// The tenant's open invitations, oldest first.
+async fn open_invitations(
+    conn: &mut sqlx::AnyConnection,
+    actor: &TenantActor,
+) -> ServiceResult<Vec<PendingInvitation>> {
+    Ok(repo::pending_invitations(conn, actor.tenant_id())
+        .await?
+        .into_iter()
+        .map(|i| PendingInvitation {
+            role: i.role,
+            id: i.id,
+            email: i.email,
+            sent_at: i.created_at,
+            expires_at: i.expires_at,
+        })
+        .collect())
+}
+
+/// The open invitations of the actor's tenant (the organisation page lists them with the
+/// members; the API on their own).
+pub async fn invitations(
+    call: &Call<'_>,
+    actor: &TenantActor,
+) -> ServiceResult<Vec<PendingInvitation>> {
+    let mut tx = call.state.db.tenant_tx(&actor.scope()).await?;
+    let open = open_invitations(&mut tx, actor).await?;
+    tx.commit().await?;
+    Ok(open)
 }
 
 /// Invites a person by e-mail with a role: a single-use token valid for 7

@@ -110,10 +110,9 @@ pub async fn list_invitations(
 ) -> ApiResult<Json<Vec<ApiInvitation>>> {
     let actor = owner(&state, &caller, false).await?;
     let call = Call::sessionless(&state, None);
-    let view = members::overview_slice(&call, &actor, 0, 1).await?;
+    let open = members::invitations(&call, &actor).await?;
     Ok(Json(
-        view.invitations
-            .into_iter()
+        open.into_iter()
             .map(|i| ApiInvitation {
                 id: i.id,
                 email: i.email,
