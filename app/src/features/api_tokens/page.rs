@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use super::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use super::types::{CreatedToken, TokenState, TokenView, TokensPage as Page};
 use crate::domain::api_tokens::TokenScope;
-use crate::domain::dates::format_instant as instant;
+use crate::domain::dates::{format_day, format_instant as instant};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -70,7 +70,7 @@ fn TokensBody(
                             <th scope="col">"Name"</th>
                             <th scope="col">"Acts for"</th>
                             <th scope="col">"May"</th>
-                            <th scope="col">"Expires"</th>
+                            <th scope="col">"Works until"</th>
                             <th scope="col">"Last used"</th>
                             <th scope="col">"State"</th>
                             <th scope="col"><span class="visually-hidden">"Revoke"</span></th>
@@ -113,7 +113,8 @@ fn TokenRow(t: TokenView, revoke: ServerAction<RevokeApiToken>) -> impl IntoView
             <td data-label="Name">{t.name.clone()} <br/><code class="muted">{t.prefix}"…"</code></td>
             <td data-label="Acts for">{t.acts_for}</td>
             <td data-label="May">{t.scope.label()}</td>
-            <td data-label="Expires">{instant(t.expires_at)}</td>
+            // The last day it works (it expires at the following midnight, UTC).
+            <td data-label="Works until">{format_day(t.expires_at - 1)}</td>
             <td data-label="Last used">{used}</td>
             <td data-label="State"><span class=badge>{t.state.label()}</span></td>
             <td data-label="">
@@ -204,7 +205,9 @@ fn CreateForm(
             <div class="field">
                 <label for="token-scope">"May"</label>
                 <select id="token-scope" name="scope">{scopes}</select>
-                <p class="field__hint">"Platform administration is for platform tokens only."</p>
+                {platform.then(|| view! {
+                    <p class="field__hint">"Platform administration is for platform tokens only."</p>
+                })}
                 {field("scope")}
             </div>
             <div class="field">
