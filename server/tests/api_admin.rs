@@ -149,6 +149,18 @@ async fn an_admin_token_edits_the_catalogue_and_the_policy_with_the_pages_checks
         )
         .await;
     assert_problem(&negative, 422, "validation_failed");
+    // Past the ceiling the schema declares: refused by name, nothing written.
+    let huge = admin
+        .send(
+            Method::PUT,
+            "/admin/catalogue/sites/dugny/gpus/H100",
+            Some(json!({ "installed": 2_147_483_648_u64, "reserve": 0 })),
+            &[],
+        )
+        .await;
+    assert_problem(&huge, 422, "validation_failed");
+    assert_eq!(problem_fields(&huge), ["installed"]);
+    assert_eq!(admin.get("/catalogue/sites/dugny").await.json(), after);
 
     let operator = admin
         .send(

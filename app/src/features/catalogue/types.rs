@@ -16,7 +16,9 @@ use crate::error::{AppError, FieldErrors};
 
 mod fields;
 
-pub use fields::{parse_adequacy, parse_country_list, parse_gpu_count, required_text};
+pub use fields::{
+    parse_adequacy, parse_country_list, parse_gpu_count, required_text, MAX_SITE_GPUS,
+};
 use fields::{parse_eucs_level, parse_hds_activities, parse_kind, parse_percent, site_ref};
 
 /// A ticked checkbox sends "on" (or "true"); an unticked one sends nothing.

@@ -284,6 +284,7 @@ pub struct DecisionBody {
     #[serde(default)]
     pub note: String,
     /// For a partial approval; absent keeps what was asked.
+    #[schema(minimum = 1, maximum = 100000)]
     pub approved_gpus: Option<u32>,
     #[schema(format = Date)]
     pub approved_start: Option<String>,
@@ -375,6 +376,7 @@ pub struct EndEarlyBody {
     #[schema(format = Date)]
     pub end_date: Option<String>,
     /// Fewer GPUs than granted; absent keeps them.
+    #[schema(minimum = 1, maximum = 100000)]
     pub gpus: Option<u32>,
     /// Told to the organisation.
     pub reason: String,

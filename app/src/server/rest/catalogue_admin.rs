@@ -40,8 +40,10 @@ fn created(version: i64) -> ApiResult<(StatusCode, Json<ApiVersion>)> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InventoryBody {
+    #[schema(maximum = 1000000)]
     pub installed: u32,
-    /// Never promised to quotas.
+    /// Never promised to quotas; at most the installed GPUs.
+    #[schema(maximum = 1000000)]
     pub reserve: u32,
 }
 

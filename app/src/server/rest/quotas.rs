@@ -70,6 +70,7 @@ pub async fn get_quota(
 #[serde(deny_unknown_fields)]
 pub struct AmendBody {
     /// The GPUs wanted in all; absent keeps the quota's.
+    #[schema(minimum = 1, maximum = 100000)]
     pub gpus: Option<u32>,
     /// The new first day after the window: required for a renewal; absent keeps the quota's for
     /// a change.

@@ -363,6 +363,7 @@ pub struct RequestBody {
     /// The first day after the window.
     #[schema(format = Date)]
     pub end_date: String,
+    #[schema(minimum = 1, maximum = 100000000)]
     pub expected_gpu_hours: Option<u64>,
     /// Submit it for review at once (otherwise it stays a draft).
     #[serde(default)]

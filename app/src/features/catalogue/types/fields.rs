@@ -21,11 +21,18 @@ pub fn required_text(input: &str, what: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
-/// A whole number of GPUs, from 0 to 4,294,967,295.
+/// The most GPUs of one model a site's inventory may hold: far above any machine room, and
+/// small enough that every sum of them fits the databases' integer columns.
+pub const MAX_SITE_GPUS: u32 = 1_000_000;
+
+/// A whole number of GPUs, from 0 to [`MAX_SITE_GPUS`].
 pub fn parse_gpu_count(input: &str) -> Result<u32, String> {
     let text = input.trim();
     match text.parse::<i64>() {
         Ok(n) if n < 0 => Err("The number cannot be negative.".to_string()),
+        Ok(n) if n > i64::from(MAX_SITE_GPUS) => {
+            Err("A site holds at most 1,000,000 GPUs of one model.".to_string())
+        }
         Ok(n) => u32::try_from(n).map_err(|_| "The number is too large.".to_string()),
         Err(_) => Err(format!("“{text}” is not a whole number of GPUs.")),
     }
