@@ -49,5 +49,7 @@ pub mod projects;
 pub mod request_fields;
 pub mod residency;
 pub mod review;
+pub mod scheduler;
 pub mod slug;
 pub mod tenancy;
+pub mod usage;
