@@ -43,6 +43,7 @@ async fn main() -> ExitCode {
         Some("create-admin") => create_admin(config, &args[1..]).await,
         Some("demo-data") => demo_data(config).await,
         Some("outbox") => send_outbox(config, &args[1..]).await,
+        Some("clock") => run_clock(config).await,
         Some("precompress") => precompress_site(&config),
         Some("help" | "--help" | "-h") => {
             println!("{}", USAGE);
@@ -63,7 +64,7 @@ async fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | outbox [--to E] | precompress]\n\
+    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | outbox [--to E] | clock | precompress]\n\
 configuration comes from environment variables: see the README.";
 
 fn init_tracing(format: LogFormat) {
@@ -111,6 +112,7 @@ async fn serve(config: AppConfig) -> anyhow::Result<()> {
         load_demo(&state).await?;
     }
     spawn_cleanup(state.clone());
+    spawn_clock(state.clone());
     let app = app::server::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -153,6 +155,39 @@ fn spawn_cleanup(state: AppState) {
             }
         }
     });
+}
+
+/// Every minute: quotas whose window starts or ends are marked active or expired (each once,
+/// whatever the number of instances), and idle ones flagged.
+fn spawn_clock(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            let now = time::OffsetDateTime::now_utc();
+            if let Err(e) =
+                app::server::usage::clock::tick(&state, now.unix_timestamp(), now.date()).await
+            {
+                tracing::warn!(error = %e, "the quota clock could not run");
+            }
+        }
+    });
+}
+
+/// `guichet clock`: runs the quota clock once (for cron, or to catch up after a stop).
+async fn run_clock(config: AppConfig) -> anyhow::Result<()> {
+    let db = open_database(&config).await?;
+    let state = AppState::new(db.clone(), config);
+    let now = time::OffsetDateTime::now_utc();
+    let run = app::server::usage::clock::tick(&state, now.unix_timestamp(), now.date())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "quota clock: {} quota(s) became active, {} expired",
+        run.activated, run.expired
+    );
+    db.close().await;
+    Ok(())
 }
 
 /// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish.

@@ -27,13 +27,16 @@ pub mod requests;
 pub mod rest;
 pub mod review;
 pub mod router;
+pub mod scheduler;
 pub mod search;
 pub mod security;
 pub mod session_store;
+pub mod site_agents;
 pub mod state;
 pub mod tenants;
 pub mod time_zone;
 pub mod token;
+pub mod usage;
 
 pub use config::AppConfig;
 pub use db::Db;

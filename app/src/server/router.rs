@@ -9,10 +9,7 @@ use axum::{
     Router,
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
-    trace::TraceLayer,
-};
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use super::{error, export, health, review, security, state::AppState};
@@ -93,10 +90,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(TimeoutLayer::with_status_code(
-            http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(middleware::from_fn(deadline))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -106,6 +100,28 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// How long an agent's upload of accounting records may take: it is streamed and may be large.
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1800);
+
+/// Answers 503 when a request takes longer than [`REQUEST_TIMEOUT`] (an agent's usage upload:
+/// [`UPLOAD_TIMEOUT`]).
+async fn deadline(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let path = request.uri().path();
+    let limit = if path.starts_with("/api/v1/agent/") && path.ends_with("/usage") {
+        UPLOAD_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => http::StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// The walls around every request, outermost last: a caught panic answers 500

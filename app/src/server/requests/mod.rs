@@ -30,6 +30,7 @@ pub use reads::{
     queue, queue_slice,
 };
 pub use repo::{RequestFilter, SortColumn};
+pub use timeline::{quota_summary, tell_about_quota};
 pub use transitions::{submit_request, tenant_transition};
 pub use viewer::{viewer_of, viewer_request, Viewer, ViewerOrder};
 

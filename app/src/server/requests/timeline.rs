@@ -166,3 +166,49 @@ pub(super) async fn notify_people(
     }
     Ok(())
 }
+
+/// A quota's tenant, status (as stored) and grant in words (“8 H100 GPUs at Dugny”).
+pub async fn quota_summary(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> ServiceResult<(i64, String, String)> {
+    let row = repo::find_any(conn, id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let gpus = row.approved_gpus.unwrap_or(row.gpus);
+    Ok((
+        row.tenant_id,
+        row.status.as_str().to_owned(),
+        format!("its {gpus} {} GPUs at {}", row.gpu_model, row.site_name),
+    ))
+}
+
+/// Tells the people of quota `id` (its requester, the tenant's owners and the project's lead),
+/// or with `admins` the platform admins, that it `what` (“has expired”, “has used 80 % …”): in
+/// the app and by e-mail.
+pub async fn tell_about_quota(
+    conn: &mut AnyConnection,
+    id: i64,
+    what: &str,
+    admins: bool,
+) -> ServiceResult<()> {
+    let row = repo::find_any(conn, id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let text = format!(
+        "Quota #{} “{}” ({} {} at {}) {what}",
+        row.id,
+        row.project_title,
+        row.approved_gpus.unwrap_or(row.gpus),
+        row.gpu_model,
+        row.site_name
+    );
+    if admins {
+        for (user_id, email) in repo::platform_admins(conn).await? {
+            repo::notify(conn, user_id, &email, row.tenant_id, row.id, &text).await?;
+        }
+        return Ok(());
+    }
+    // No person acted: nobody is left out.
+    notify_people(conn, &row, 0, &Audience::RequesterAndOwners, &text).await
+}

@@ -34,6 +34,10 @@ where
             .extensions
             .get::<ClientIp>()
             .and_then(ClientIp::as_string);
+        if crate::server::site_agents::is_agent_secret(authorization) {
+            // A valid agent credential or not, it opens only the agent's own routes.
+            return Err(AppError::Forbidden.into());
+        }
         let caller = api_tokens::authenticate(&state, authorization, ip.as_deref()).await?;
         if let Err(wait) = state.api_limits.admit(caller.token_id(), Instant::now()) {
             return Err(AppError::TooManyRequests {

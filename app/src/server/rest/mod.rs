@@ -15,6 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::server::state::AppState;
 
 pub mod admin;
+pub mod agent;
 pub mod body;
 pub mod caller;
 pub mod catalogue;
@@ -31,6 +32,7 @@ pub mod quotas;
 pub mod rate;
 pub mod repo;
 pub mod requests;
+pub mod site_agents;
 pub mod usage;
 
 /// Where the API lives.
@@ -61,6 +63,18 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("A personal access token, `gch_` and 43 characters."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "agent",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A site agent's credential, `gsa_` and 43 characters: only the \
+                         /agent/sites/{site}/… routes of its own site.",
+                    ))
                     .build(),
             ),
         );
@@ -189,6 +203,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             catalogue_admin::delete_site
         ))
         .routes(routes!(catalogue_admin::update_policy))
+        .routes(routes!(
+            site_agents::list_agents,
+            site_agents::register_agent
+        ))
+        .routes(routes!(site_agents::rotate_agent))
+        .routes(routes!(site_agents::revoke_agent))
+        .routes(routes!(site_agents::quota_usage))
+        .routes(routes!(agent::desired_state))
+        .routes(routes!(agent::slurm_script))
+        .routes(routes!(agent::kueue_objects))
+        .routes(routes!(agent::post_usage))
 }
 
 /// The OpenAPI description of `/api/v1` (its paths relative to [`PREFIX`], which it names as its

@@ -1,0 +1,64 @@
+//! What a quota's use tells people, once: each threshold level crossed (to its requester, the
+//! tenant's owners and the project's lead, in the app and by e-mail) and idleness (to platform
+//! admins). Run in the transaction that changed the use (or by the clock), a notice is a row
+//! whose primary key is (quota, kind, level): two agents posting at once insert it once, and the
+//! one whose insert lands tells people.
+
+use time::{Date, Time};
+
+use super::repo;
+use crate::domain::dates::parse_iso_date;
+use crate::domain::usage::{
+    budget_gpu_seconds, is_idle, levels_reached, parse_thresholds, DEFAULT_THRESHOLDS,
+    IDLE_BELOW_PERCENT,
+};
+use crate::server::{error::ServiceResult, requests};
+
+fn midnight(day: Date) -> i64 {
+    day.with_time(Time::MIDNIGHT).assume_utc().unix_timestamp()
+}
+
+/// GPU-hours with one decimal, for a sentence.
+pub fn hours(gpu_seconds: i64) -> String {
+    let tenths = (gpu_seconds + 180) / 360;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// Tells what quota `id`'s use now warrants and was not told yet; `now` in Unix seconds.
+pub async fn check(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    tenant_id: i64,
+    now: i64,
+) -> ServiceResult<()> {
+    let Some((gpus, start, end, budget_hours, used, levels)) = repo::quota_use(conn, id).await?
+    else {
+        return Ok(());
+    };
+    let (Some(start), Some(end)) = (parse_iso_date(&start), parse_iso_date(&end)) else {
+        return Ok(());
+    };
+    let budget = budget_gpu_seconds(gpus, start, end, budget_hours);
+    let levels = parse_thresholds(&levels).unwrap_or_else(|_| DEFAULT_THRESHOLDS.to_vec());
+    for level in levels_reached(&levels, used, budget) {
+        if repo::insert_notice(conn, id, tenant_id, "threshold", i64::from(level), now).await? {
+            let text = format!(
+                "has used {level} % of its budget: {} of {} GPU-hours.",
+                hours(used),
+                hours(budget)
+            );
+            requests::tell_about_quota(conn, id, &text, false).await?;
+        }
+    }
+    if is_idle(used, budget, midnight(start), midnight(end), now)
+        && repo::insert_notice(conn, id, tenant_id, "idle", 0, now).await?
+    {
+        let text = format!(
+            "is idle: past half its window it has used {} of {} GPU-hours, under {IDLE_BELOW_PERCENT} % of its pace; its GPUs could serve someone else.",
+            hours(used),
+            hours(budget)
+        );
+        requests::tell_about_quota(conn, id, &text, true).await?;
+    }
+    Ok(())
+}
