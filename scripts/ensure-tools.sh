@@ -3,7 +3,7 @@
 # Everything comes from package registries (crates.io, npm, Debian).
 #
 #   scripts/ensure-tools.sh            tools for `make run` (build and serve)
-#   scripts/ensure-tools.sh --test     also PostgreSQL's server programs and Chromium (for `make test`)
+#   scripts/ensure-tools.sh --test     also PostgreSQL's server programs, Chromium and Slurm (for `make test`)
 #
 # A second run installs nothing and says so on one line.
 set -euo pipefail
@@ -121,6 +121,26 @@ if [ -n "$for_tests" ]; then
         apt_install chromium
         [ -x "$CHROMIUM" ] || die "apt-get installed chromium but $CHROMIUM is not there"
         installed+=("chromium")
+    fi
+
+    # 7. Debian's Slurm stack for scripts/slurm-test-cluster.sh (daemons in /usr/sbin, not on every PATH).
+    slurm_missing=""
+    for tool in munged mariadbd mariadb-install-db slurmdbd slurmctld slurmd sacctmgr sbatch; do
+        [ -x "/usr/sbin/$tool" ] || command -v "$tool" >/dev/null 2>&1 || slurm_missing=1
+    done
+    if [ -z "$slurm_missing" ]; then
+        present+=("slurm")
+    else
+        apt_install munge mariadb-server slurmdbd slurmctld slurmd slurm-client
+        installed+=("slurm")
+    fi
+
+    # 8. curl: the site agent (scripts/guichet-agent.sh) talks to the portal with it.
+    if command -v curl >/dev/null 2>&1; then
+        present+=("curl")
+    else
+        apt_install curl
+        installed+=("curl")
     fi
 fi
 

@@ -5,14 +5,14 @@
 #   scripts/test.sh                  all stages
 #   scripts/test.sh STAGE [STAGE...] only these, in this order
 #
-# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build api-fuzz e2e
+# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres slurm build api-fuzz e2e
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 guichet_path
 cd "$GUICHET_ROOT"
 
-all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres build api-fuzz e2e)
+all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres slurm build api-fuzz e2e)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${all[@]}")
 
@@ -35,6 +35,12 @@ stage() {
             ;;
         test-sqlite) scripts/timed.sh "$1" env -u GUICHET_TEST_DATABASE_URL cargo test --workspace ;;
         test-postgres) scripts/timed.sh "$1" scripts/pg-test-cluster.sh run cargo test --workspace ;;
+        # A real Slurm (munge, MariaDB, slurmdbd, slurmctld, slurmd with fake GPUs), started once
+        # for the stage: the end-to-end test on SQLite, then on PostgreSQL.
+        slurm)
+            scripts/timed.sh "$1" scripts/slurm-test-cluster.sh run env GUICHET_REQUIRE_SLURM=1 bash -c \
+                'cargo test -p server --test slurm && scripts/pg-test-cluster.sh run cargo test -p server --test slurm'
+            ;;
         build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release && target/release/guichet precompress' ;;
         api-fuzz) scripts/timed.sh "$1" scripts/api-fuzz.sh ;;
         e2e)

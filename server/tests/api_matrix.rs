@@ -38,9 +38,15 @@ enum Caller {
     /// A member of the hospital.
     MemberB,
     PlatformAdmin,
+    /// A live agent of Dugny (the site of the fixtures).
+    DugnyAgent,
+    /// A live agent of Marseille.
+    OtherAgent,
+    /// A revoked agent of Dugny.
+    RevokedAgent,
 }
 
-const CALLERS: [Caller; 11] = [
+const CALLERS: [Caller; 14] = [
     Caller::Anonymous,
     Caller::BadToken,
     Caller::ExpiredToken,
@@ -52,9 +58,12 @@ const CALLERS: [Caller; 11] = [
     Caller::OtherProject,
     Caller::MemberB,
     Caller::PlatformAdmin,
+    Caller::DugnyAgent,
+    Caller::OtherAgent,
+    Caller::RevokedAgent,
 ];
 
-const HEADINGS: [&str; 11] = [
+const HEADINGS: [&str; 14] = [
     "anonymous",
     "bad token",
     "expired token",
@@ -66,6 +75,9 @@ const HEADINGS: [&str; 11] = [
     "other project",
     "member B",
     "platform admin",
+    "dugny agent",
+    "other agent",
+    "revoked agent",
 ];
 
 /// Inserts a token for `email` directly (its making is tested in `api_tokens.rs`); its secret.
@@ -117,6 +129,25 @@ async fn insert_token(
     secret
 }
 
+/// Inserts a site agent directly (its registration is tested in `site_agents.rs`); its secret.
+async fn insert_agent(app: &TestApp, site: &str, revoked: bool) -> String {
+    let secret = format!("gsa_{}", app::server::token::new_token());
+    let now = app::server::db::now_unix();
+    sqlx::query(
+        "INSERT INTO site_agents (site_id, name, cluster, prefix, secret_hash, created_by, created_at, revoked_at) \
+         SELECT s.id, 'matrix', 'matrix', $1, $2, (SELECT MIN(id) FROM users), $3, $4 FROM sites s WHERE s.slug = $5",
+    )
+    .bind(&secret[..10])
+    .bind(app::server::token::hash_token(&secret))
+    .bind(now)
+    .bind(revoked.then_some(now - 60))
+    .bind(site)
+    .execute(app.owner_pool())
+    .await
+    .unwrap();
+    secret
+}
+
 async fn client(app: &TestApp, caller: Caller) -> ApiClient {
     const UNIV: Option<&str> = Some("univ-palaiseau");
     let token = match caller {
@@ -139,6 +170,9 @@ async fn client(app: &TestApp, caller: Caller) -> ApiClient {
             Some(insert_token(app, HOSP_MEMBER, Some("ghu-seine-est"), "write", "live").await)
         }
         Caller::PlatformAdmin => Some(insert_token(app, ADMIN, None, "admin", "live").await),
+        Caller::DugnyAgent => Some(insert_agent(app, "dugny", false).await),
+        Caller::OtherAgent => Some(insert_agent(app, "marseille", false).await),
+        Caller::RevokedAgent => Some(insert_agent(app, "dugny", true).await),
     };
     ApiClient::new(app, token.as_deref())
 }
@@ -200,6 +234,8 @@ struct Objects {
     pending_tenant: i64,
     /// A certificate of Dugny.
     certificate: String,
+    /// A site agent of Marseille, for the agent administration operations.
+    agent: i64,
 }
 
 async fn objects(app: &TestApp) -> Objects {
@@ -336,6 +372,10 @@ async fn objects(app: &TestApp) -> Objects {
             .await,
         invitation: scalar("SELECT MAX(id) FROM invitations").await,
         pending_tenant: scalar("SELECT id FROM tenants WHERE slug = 'mobilis-ia'").await,
+        agent: {
+            insert_agent(app, "marseille", false).await;
+            scalar("SELECT MAX(id) FROM site_agents").await
+        },
     }
 }
 
@@ -405,6 +445,10 @@ fn call_of(row: &Row, o: &Objects) -> (String, Option<Value>) {
             "name": "Dugny (Seine-Saint-Denis)", "country": "FR", "operator": "Nordic Matrix AB", "admin_countries": ["FR"]
         })),
         ("POST", "/admin/requests/{id}/decision") => Some(json!({ "decision": "approve" })),
+        ("POST", "/admin/site-agents") => Some(json!({
+            "site": "dugny", "name": "matrix agent", "cluster": "dugny-prod"
+        })),
+        ("POST", "/agent/sites/{site}/usage") => Some(json!([])),
         ("POST", "/admin/requests/approve") => Some(json!({ "ids": [o.endorsed] })),
         ("POST", "/admin/requests/{id}/end-early") => {
             Some(json!({ "gpus": 2, "reason": "Matrix maintenance." }))
@@ -431,6 +475,7 @@ fn id_for(row: &Row, o: &Objects) -> i64 {
         "/admin/requests/{id}/end-early" => o.quota,
         "/admin/requests/{id}/decision" | "/admin/requests/{id}" => o.endorsed,
         p if p.starts_with("/admin/tenants/") => o.pending_tenant,
+        p if p.starts_with("/admin/site-agents/") => o.agent,
         p if p.starts_with("/invitations/") => o.invitation,
         "/requests/{id}" if row.method == "PUT" => o.draft,
         "/requests/{id}/submit" => o.draft,

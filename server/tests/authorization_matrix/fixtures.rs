@@ -42,6 +42,11 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "list_api_tokens",
     "api_reference",
     "search",
+    "list_site_agents",
+    "my_site_logins",
+    "quota_usage",
+    "usage_pools",
+    "usage_thresholds",
 ];
 
 pub(crate) fn is_read_only(row: &Row) -> bool {
@@ -482,12 +487,55 @@ pub(crate) async fn function_fixture(
             ("reason", "Half the nodes are down for maintenance."),
         ]),
 
+        // Site agents, logins at sites and usage: boxed likewise.
+        "list_site_agents"
+        | "register_site_agent"
+        | "rotate_site_agent"
+        | "revoke_site_agent"
+        | "my_site_logins"
+        | "set_site_login"
+        | "quota_usage"
+        | "usage_pools"
+        | "usage_thresholds"
+        | "set_usage_thresholds" => return Box::pin(agent_fixture(app, endpoint)).await,
+
         other => {
             return Err(format!(
                 "no fixture for the server function `{other}`: add its arguments to \
                  `function_fixture` in server/tests/authorization_matrix/fixtures.rs"
             ))
         }
+    })
+}
+
+/// The arguments of the site-agent, site-login and usage server functions.
+async fn agent_fixture(app: &TestApp, name: &str) -> Result<Vec<(String, String)>, String> {
+    Ok(match name {
+        "list_site_agents" | "my_site_logins" | "usage_pools" | "usage_thresholds" => vec![],
+        "register_site_agent" => form(&[
+            ("site", "dugny"),
+            ("name", "matrix agent"),
+            ("cluster", "matrix"),
+            ("lead_days", "7"),
+        ]),
+        "rotate_site_agent" | "revoke_site_agent" => {
+            let secret = format!("gsa_{}", app::server::token::new_token());
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO site_agents (site_id, name, cluster, prefix, secret_hash, created_by, created_at) \
+                 SELECT s.id, 'matrix', 'matrix', $1, $2, (SELECT MIN(id) FROM users), 0 FROM sites s \
+                 WHERE s.slug = 'dugny' RETURNING id",
+            )
+            .bind(&secret[..10])
+            .bind(app::server::token::hash_token(&secret))
+            .fetch_one(app.owner_pool())
+            .await
+            .map_err(|e| e.to_string())?;
+            form(&[("id", &id.to_string())])
+        }
+        "set_site_login" => form(&[("site", "dugny"), ("login", "matrix")]),
+        "quota_usage" => form(&[("id", &approved_quota(app).await?.to_string())]),
+        "set_usage_thresholds" => form(&[("levels", "50, 90")]),
+        other => return Err(format!("no agent fixture for `{other}`")),
     })
 }
 
@@ -561,6 +609,8 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         | "/admin/tenants"
         | "/admin/catalogue"
         | "/admin/requests"
+        | "/admin/agents"
+        | "/admin/usage"
         | "/capacity"
         | "/notifications"
         | "/healthz"
