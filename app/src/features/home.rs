@@ -82,8 +82,9 @@ async fn dashboard(viewer: Option<Viewer>) -> Result<Dashboard, AppError> {
             Some("asc".into()),
             None,
             None,
+            None,
         ),
-        list_requests(Some("open".into()), None, None, None, None, None),
+        list_requests(Some("open".into()), None, None, None, None, None, None),
         list_notifications(None),
     )
     .await;
@@ -283,6 +284,7 @@ fn TenantHome(
                                             <p class="quota__what">
                                                 <strong>{q.approved_gpus.unwrap_or(0)} " " {q.gpu_model.clone()}</strong>
                                                 " at " {q.site_name.clone()} " · " {window}
+                                                {q.used_percent.map(|p| format!(" · {p} % of its budget used"))}
                                             </p>
                                             {q.compliance_flag.clone().map(|f| view! { <p class="small"><span class="badge badge--warn">"Flagged"</span> " " {f}</p> })}
                                         </li>

@@ -17,4 +17,6 @@ pub mod projects;
 pub mod requests;
 pub mod review;
 pub mod search;
+pub mod site_agents;
 pub mod tenants;
+pub mod usage;

@@ -61,6 +61,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                                                     <A href="/admin/requests">"Request queue"</A>
                                                     <A href="/admin/tenants">"Verify organisations"</A>
                                                     <A href="/admin/catalogue">"Manage catalogue"</A>
+                                                    <A href="/admin/agents">"Site agents"</A>
+                                                    <A href="/admin/usage">"Usage"</A>
                                                     <A href="/audit">"Audit log"</A>
                                                 </div>
                                             </details>

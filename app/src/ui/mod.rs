@@ -15,7 +15,7 @@ use leptos_router::{
 use crate::features::capacity;
 use crate::features::requests;
 use crate::features::{account, api_docs, api_tokens, audit_log, home, identity, members, tenants};
-use crate::features::{catalogue, placement, projects, search};
+use crate::features::{catalogue, placement, projects, search, site_agents, usage};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
 
@@ -98,6 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/catalogue") view=catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/placement") view=placement::PlacementPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agents") view=site_agents::page::AgentsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/usage") view=usage::page::UsageAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects") view=projects::ProjectsPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:id") view=projects::ProjectPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=requests::RequestsPage ssr=SsrMode::Async/>

@@ -7,6 +7,8 @@ use leptos_meta::Title;
 use super::api::{account_overview, ChangePassword, ChangeTimeZone, SignOutEverywhere};
 use super::types::AccountView;
 use crate::domain::dates::format_local;
+use crate::features::site_agents::api::{my_site_logins, SetSiteLogin};
+use crate::features::site_agents::types::SiteLogin;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -17,6 +19,9 @@ pub fn AccountPage() -> impl IntoView {
         move || (change.version().get(), zone.version().get()),
         |_| account_overview(),
     );
+    let set_login = ServerAction::<SetSiteLogin>::new();
+    // Not reloaded after a save: each input already holds what was saved, or what was refused.
+    let logins = Resource::new(|| (), |_| my_site_logins());
     view! {
         <Title text="Your account"/>
         <section class="page page--narrow">
@@ -29,6 +34,7 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <SiteLogins logins set_login/>
         </section>
     }
 }
@@ -150,5 +156,110 @@ fn TimeZoneForm(
             </div>
             <button type="submit" class="button" disabled=move || zone.pending().get()>"Save the time zone"</button>
         </ActionForm>
+    }
+}
+
+/// "Logins at sites": the person's user name at each site, by which its scheduler knows them
+/// (and the portal counts their jobs). One form a site; an empty login clears it.
+#[component]
+fn SiteLogins(
+    logins: Resource<Result<Vec<SiteLogin>, crate::error::AppError>>,
+    set_login: ServerAction<SetSiteLogin>,
+) -> impl IntoView {
+    // The site whose form was sent last (set in the browser), so its answer shows beside it.
+    let last_site = RwSignal::new(None::<String>);
+    let intro = || {
+        view! {
+            <h2 id="site-logins">"Logins at sites"</h2>
+            <p>
+                "A site's scheduler knows you by your login there (your Slurm or Unix user name): "
+                "give it so your jobs count against your project's quota and show under your name."
+            </p>
+        }
+    };
+    // A form sent before the page's script ran: its error has no row to go beside.
+    let unplaced_error = move || {
+        set_login
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|_| last_site.get().is_none())
+            .map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })
+    };
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match logins.await {
+                    // The page above already says why (sign in).
+                    Err(crate::error::AppError::Unauthenticated) => ().into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        {intro()}
+                        <p class="empty">"No site is open yet."</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        {intro()}
+                        {unplaced_error}
+                        <ul class="site-logins">
+                            {list.into_iter().map(|l| view! { <SiteLoginRow l set_login last_site/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SiteLoginRow(
+    l: SiteLogin,
+    set_login: ServerAction<SetSiteLogin>,
+    last_site: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let input_id = format!("login-{}", l.site);
+    let error_id = format!("login-{}-error", l.site);
+    let site = l.site.clone();
+    let mine = {
+        let site = site.clone();
+        move || last_site.get().as_deref() == Some(site.as_str())
+    };
+    let error = {
+        let mine = mine.clone();
+        move || {
+            set_login
+                .value()
+                .get()
+                .and_then(Result::err)
+                .filter(|_| mine())
+                .map(|e| e.field_message("login").unwrap_or_else(|| e.to_string()))
+        }
+    };
+    let saved = {
+        let mine = mine.clone();
+        move || mine() && matches!(set_login.value().get(), Some(Ok(())))
+    };
+    let has_error = error.clone();
+    let clicked = site.clone();
+    view! {
+        <li class="site-login">
+            <ActionForm action=set_login attr:class="site-login__form">
+                <input type="hidden" name="site" value=site/>
+                <label for=input_id.clone() class="site-login__site">{l.site_name.clone()}</label>
+                <div class="site-login__edit">
+                    <input id=input_id name="login" type="text" value=l.login.clone() maxlength="32"
+                        autocomplete="off" autocapitalize="none" spellcheck="false"
+                        placeholder="not given"
+                        aria-describedby=error_id.clone()
+                        aria-invalid=move || has_error().is_some().to_string()/>
+                    <button type="submit" class="button button--small"
+                        on:click=move |_| last_site.set(Some(clicked.clone()))
+                        disabled=move || set_login.pending().get()>
+                        "Save"
+                    </button>
+                </div>
+                <p id=error_id class="field__error site-login__error" role="alert">{error}</p>
+                {move || saved().then(|| view! { <p class="site-login__saved" role="status">"Saved."</p> })}
+            </ActionForm>
+        </li>
     }
 }

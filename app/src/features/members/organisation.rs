@@ -201,6 +201,7 @@ fn OrganisationBody(
             view! { <p>"No open invitations."</p> }.into_any()
         }}
         {owner.then(|| view! { <InviteForm invite/> })}
+        <crate::features::usage::thresholds::UsageNotices owner/>
         <h2>"Leave"</h2>
         <ActionForm action=leave attr:class="actions">
             {move || error_of(leave.value().get()).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}

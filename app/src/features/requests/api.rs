@@ -24,12 +24,14 @@ pub async fn list_requests(
     dir: Option<String>,
     page: Option<String>,
     project: Option<String>,
+    #[server(default)] usage: Option<String>,
 ) -> Result<Paged<RequestSummary>, AppError> {
     use crate::server::{error::respond, requests, tenant_request, TenantAccess};
     let (ctx, _, actor) = tenant_request(TenantAccess::Read).await?;
     let filter = requests::RequestFilter {
         status,
         search,
+        usage,
         project: requests::RequestFilter::project_param(project.as_deref()),
         ..list_order(sort, dir)
     };

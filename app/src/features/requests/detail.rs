@@ -43,7 +43,17 @@ pub fn RequestPage() -> impl IntoView {
                 end_early.version().get(),
             )
         },
-        |(id, ..)| get_request(id),
+        |(id, ..)| async move {
+            let d = get_request(id.clone()).await?;
+            // A quota's use against its budget, loaded with the request that holds it.
+            // (`used_percent` is set exactly for a request that holds a grant as a quota.)
+            let usage = if d.summary.used_percent.is_some() {
+                Some(crate::features::site_agents::api::get_quota_usage(id).await)
+            } else {
+                None
+            };
+            Ok::<_, crate::error::AppError>((d, usage))
+        },
     );
     let last_error = move || {
         [
@@ -74,7 +84,7 @@ pub fn RequestPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(d) => view! { <RequestView d forms/> }.into_any(),
+                        Ok((d, usage)) => view! { <RequestView d usage forms/> }.into_any(),
                         Err(e) => error_view(e),
                     }
                 })}
@@ -96,7 +106,11 @@ struct Forms {
 }
 
 #[component]
-fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
+fn RequestView(
+    d: RequestDetail,
+    usage: Option<Result<crate::features::usage::types::QuotaUsage, crate::error::AppError>>,
+    forms: Forms,
+) -> impl IntoView {
     let s = d.summary.clone();
     let rid = s.id;
     let has = |a: Action| d.actions.contains(&a);
@@ -217,6 +231,7 @@ fn RequestView(d: RequestDetail, forms: Forms) -> impl IntoView {
                         <p class="prose">{n}</p>
                     })}
                 </section> }.into_any()}
+                {usage.map(|usage| view! { <crate::features::usage::section::UsageSection rid usage/> })}
                 {view! { <section>
                     <h2 id="timeline">"Timeline"</h2>
                     <ol class="timeline" aria-labelledby="timeline">

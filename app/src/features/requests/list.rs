@@ -16,14 +16,27 @@ pub fn RequestsPage() -> impl IntoView {
     let dir = query_param("dir");
     let page = query_param("page");
     let project = query_param("project");
+    let usage = query_param("usage");
     let rows = Resource::new(
-        move || (status(), search(), sort(), dir(), page(), project()),
-        |(status, search, sort, dir, page, project)| {
-            list_requests(status, search, sort, dir, page, project)
+        move || {
+            (
+                status(),
+                search(),
+                sort(),
+                dir(),
+                page(),
+                project(),
+                usage(),
+            )
+        },
+        |(status, search, sort, dir, page, project, usage)| {
+            list_requests(status, search, sort, dir, page, project, usage)
         },
     );
     let projects = Resource::new(|| (), |_| crate::features::projects::list_projects());
-    let filtered = move || status().is_some() || search().is_some() || project().is_some();
+    let filtered = move || {
+        status().is_some() || search().is_some() || project().is_some() || usage().is_some()
+    };
     // Only those who may ask for GPUs are offered the form; an auditor is told why not.
     let viewer = crate::features::identity::use_viewer();
     let can_ask = move || async move {
@@ -73,6 +86,18 @@ pub fn RequestsPage() -> impl IntoView {
                         </Transition>
                     </select>
                 </div>
+                <div class="field">
+                    <label for="f-usage">"Use of budget"</label>
+                    <select id="f-usage" name="usage">
+                        {move || {
+                            let chosen = usage().unwrap_or_default();
+                            [("", "Any"), ("unused", "Not used yet"), ("over80", "80 % or more"), ("over100", "All of it or more")]
+                                .into_iter()
+                                .map(|(value, label)| view! { <option value=value selected=chosen == value>{label}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
                 <div class="field filters__grow">
                     <label for="f-search">"Title, site or GPU model"</label>
                     <input id="f-search" name="search" type="search" value=query_value("search")/>
@@ -112,6 +137,7 @@ pub fn RequestsPage() -> impl IntoView {
                                         <SortHeader column="start" label="Window asked" descending_first=true/>
                                         <th scope="col">"Granted"</th>
                                         <th scope="col">"Quota"</th>
+                                        <SortHeader column="use" label="Used" numeric=true descending_first=true/>
                                     </tr></thead>
                                     <tbody>
                                         {list.rows.into_iter().map(|r| {
@@ -133,6 +159,7 @@ pub fn RequestsPage() -> impl IntoView {
                                                     <td data-label="Window asked">{window}</td>
                                                     <td data-label="Granted">{granted}</td>
                                                     <td data-label="Quota">{r.phase.map(phase_badge)}</td>
+                                                    <td class="num" data-label="Used">{r.used_percent.map(|p| format!("{p} %"))}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -43,6 +43,8 @@ pub struct RequestSummary {
     pub compliance_flag: Option<String>,
     /// Bumped by every change: what a decision or an amendment was made against.
     pub revision: i64,
+    /// Per cent of its budget a quota has used (none for a request that holds no quota).
+    pub used_percent: Option<u32>,
 }
 
 impl RequestSummary {

@@ -21,6 +21,7 @@ use crate::server::{
 pub struct RequestsQuery {
     pub status: Option<String>,
     pub search: Option<String>,
+    pub usage: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
     pub project: Option<String>,
@@ -118,6 +119,7 @@ pub async fn requests(
     let filter = RequestFilter {
         status,
         search: query.search.clone(),
+        usage: query.usage.clone(),
         project: RequestFilter::project_param(query.project.as_deref()),
         ..RequestFilter::ordered(sort, dir)
     };

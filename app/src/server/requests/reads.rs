@@ -64,7 +64,18 @@ fn summary(row: &RequestRow, today: Date) -> RequestSummary {
         phase,
         compliance_flag: row.compliance_flag.clone(),
         revision: row.revision,
+        used_percent: used_percent(row),
     }
+}
+
+/// The per cent of its budget a quota has used.
+fn used_percent(row: &RequestRow) -> Option<u32> {
+    let (gpus, start, end) = row.granted().filter(|_| row.status.grants_quota())?;
+    let budget = crate::domain::usage::budget_gpu_seconds(gpus, start, end, row.expected_gpu_hours);
+    (budget > 0).then(|| {
+        u32::try_from(i128::from(row.used_gpu_seconds) * 100 / i128::from(budget))
+            .unwrap_or(u32::MAX)
+    })
 }
 
 /// One page of the tenant's requests and quotas matching `filter` (drafts only their requester's).

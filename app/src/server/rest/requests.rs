@@ -250,7 +250,9 @@ pub struct ListQuery {
     pub project: Option<i64>,
     /// Words of the title, the site's name or the GPU model.
     pub search: Option<String>,
-    /// `id`, `title`, `status`, `site`, `gpus` or `start`.
+    /// Quotas by their use of their budget: `unused`, `over80` or `over100`.
+    pub usage: Option<String>,
+    /// `id`, `title`, `status`, `site`, `gpus`, `start` or `use` (per cent of the budget used).
     pub sort: Option<String>,
     /// `asc` or `desc`.
     pub dir: Option<String>,
@@ -263,6 +265,7 @@ pub(super) fn filter_of(query: &ListQuery, status: Option<String>) -> RequestFil
     RequestFilter {
         status,
         search: query.search.clone(),
+        usage: query.usage.clone(),
         project: query.project,
         ..RequestFilter::ordered(query.sort.as_deref(), query.dir.as_deref())
     }

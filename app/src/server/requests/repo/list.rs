@@ -33,6 +33,8 @@ pub struct RequestFilter {
     pub project: Option<i64>,
     /// Words of the project title, the site's name or the GPU model.
     pub search: Option<String>,
+    /// Quotas by their use of their budget: `unused`, `over80` or `over100` (anything else: all).
+    pub usage: Option<String>,
     pub sort: SortColumn,
     pub descending: bool,
 }
@@ -75,6 +77,8 @@ pub enum SortColumn {
     Site,
     Gpus,
     Start,
+    /// Per cent of the budget used (quotas; other requests last).
+    Use,
 }
 
 impl SortColumn {
@@ -87,12 +91,16 @@ impl SortColumn {
             "site" => Self::Site,
             "gpus" => Self::Gpus,
             "start" => Self::Start,
+            "use" => Self::Use,
             _ => Self::Id,
         }
     }
 
     /// The sort key over the joined tables.
-    fn sql(self) -> &'static str {
+    fn sql(self, postgres: bool) -> String {
+        if self == Self::Use {
+            return format!("COALESCE({}, -1)", used_percent("r", postgres));
+        }
         match self {
             Self::Id => "r.id",
             Self::Title => "LOWER(r.project_title)",
@@ -101,11 +109,16 @@ impl SortColumn {
             Self::Site => "s.name",
             Self::Gpus => "r.gpus",
             Self::Start => "r.start_date",
+            Self::Use => unreachable!("handled above"),
         }
+        .to_owned()
     }
 
     /// The same key over [`SELECT`]'s output columns (subquery `q`).
-    fn output(self) -> &'static str {
+    fn output(self, postgres: bool) -> String {
+        if self == Self::Use {
+            return format!("COALESCE({}, -1)", used_percent("q", postgres));
+        }
         match self {
             Self::Id => "q.id",
             Self::Title => "LOWER(q.project_title)",
@@ -114,8 +127,30 @@ impl SortColumn {
             Self::Site => "q.site_name",
             Self::Gpus => "q.gpus",
             Self::Start => "q.start_date",
+            Self::Use => unreachable!("handled above"),
         }
+        .to_owned()
     }
+}
+
+/// The per cent of its budget a quota has used, over the columns of table alias `t` (NULL for a
+/// request that holds no grant): its GPU-seconds used against its GPUs × its window, or its
+/// GPU-hour budget when set and smaller — `domain::usage::budget_gpu_seconds` in SQL.
+fn used_percent(t: &str, postgres: bool) -> String {
+    let days = if postgres {
+        format!("(CAST({t}.approved_end AS DATE) - CAST({t}.approved_start AS DATE))")
+    } else {
+        format!("(julianday({t}.approved_end) - julianday({t}.approved_start))")
+    };
+    let whole = format!("({t}.approved_gpus * {days} * 86400)");
+    let budget = format!(
+        "CASE WHEN {t}.expected_gpu_hours > 0 AND {t}.expected_gpu_hours * 3600 < {whole} \
+         THEN {t}.expected_gpu_hours * 3600 ELSE {whole} END"
+    );
+    format!(
+        "(CASE WHEN {t}.approved_gpus IS NULL OR {t}.status NOT IN ('approved', 'partially_approved') \
+         THEN NULL ELSE 100.0 * {t}.used_gpu_seconds / NULLIF({budget}, 0) END)"
+    )
 }
 
 /// The key-value arguments of a list's JSON object (`'id', q.id, …`), written once per process.
@@ -131,7 +166,7 @@ fn json_fields() -> &'static str {
 }
 
 /// The output columns of [`SELECT`], in order: the keys of a list's JSON objects.
-pub(super) const COLUMNS: [&str; 34] = [
+pub(super) const COLUMNS: [&str; 35] = [
     "id",
     "tenant_id",
     "tenant_name",
@@ -166,6 +201,7 @@ pub(super) const COLUMNS: [&str; 34] = [
     "catalogue_revision",
     "compliance_flag",
     "revision",
+    "used_gpu_seconds",
 ];
 
 /// One page of requests matching `filter`, in its order (ties newest first): at most `limit`
@@ -245,16 +281,25 @@ pub async fn list_requests(
             fold("s.name")
         ));
     }
+    match wanted(&filter.usage).as_deref() {
+        Some("unused") => sql.push_str(&format!(
+            " AND r.used_gpu_seconds = 0 AND {} IS NOT NULL",
+            used_percent("r", postgres)
+        )),
+        Some("over80") => sql.push_str(&format!(" AND {} >= 80", used_percent("r", postgres))),
+        Some("over100") => sql.push_str(&format!(" AND {} >= 100", used_percent("r", postgres))),
+        _ => {}
+    }
     let direction = if filter.descending { "DESC" } else { "ASC" };
     sql.push_str(&format!(
         " ORDER BY {} {direction}, r.id DESC LIMIT {} OFFSET {}",
-        filter.sort.sql(),
+        filter.sort.sql(postgres),
         limit.max(0),
         offset.max(0)
     ));
     let fields = json_fields();
     // An aggregate keeps no order of its input unless told: the same key again, over `q`.
-    let order = format!("{} {direction}, q.id DESC", filter.sort.output());
+    let order = format!("{} {direction}, q.id DESC", filter.sort.output(postgres));
     let sql = if postgres {
         format!("SELECT COALESCE(json_agg(json_build_object({fields}) ORDER BY {order})::text, '[]') FROM ({sql}) q")
     } else {

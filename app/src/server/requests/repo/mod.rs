@@ -76,6 +76,8 @@ pub struct RequestRow {
     pub compliance_flag: Option<String>,
     /// Bumped by every change (migration 0014): the ETag, and the stale-write guard.
     pub revision: i64,
+    /// GPU-seconds its site reported against it (a quota).
+    pub used_gpu_seconds: i64,
 }
 
 impl RequestRow {
@@ -135,6 +137,7 @@ struct StoredRequest {
     catalogue_revision: Option<i64>,
     compliance_flag: Option<String>,
     revision: i64,
+    used_gpu_seconds: i64,
 }
 
 /// A stored value of request `id` that does not decode: logged with the request id, and an error.
@@ -196,6 +199,7 @@ impl TryFrom<StoredRequest> for RequestRow {
             catalogue_revision: s.catalogue_revision,
             compliance_flag: s.compliance_flag,
             revision: s.revision,
+            used_gpu_seconds: s.used_gpu_seconds,
         })
     }
 }
@@ -205,8 +209,8 @@ const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, t.country
      r.project_title, r.justification, r.sector, r.classification, r.confidential_waiver, r.site_id, \
      s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
      r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
-     r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag, r.revision \
-     FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id \
+     r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag, r.revision, \
+     r.used_gpu_seconds FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id \
      JOIN projects p ON p.id = r.project_id";
 
 /// The row a query found, decoded.

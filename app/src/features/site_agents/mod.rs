@@ -1,0 +1,5 @@
+//! Site agents (platform admins register them) and a person's logins at sites.
+
+pub mod api;
+pub mod page;
+pub mod types;

@@ -1,0 +1,9 @@
+//! Usage against quotas: the quota page's chart and breakdown, the admins' usage page, and the
+//! organisation's threshold levels.
+
+pub mod api;
+pub mod chart;
+pub mod page;
+pub mod section;
+pub mod thresholds;
+pub mod types;
