@@ -64,3 +64,6 @@ pg_on_path() {
     done
     return 1
 }
+
+# Whether something listens on 127.0.0.1:PORT (the test clusters pick free ports with it).
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

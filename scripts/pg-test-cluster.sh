@@ -33,7 +33,6 @@ as_pg() {
     fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pick_port() {
     local p _

@@ -35,7 +35,6 @@ ensure_packages() {
     for p in $PROGRAMS; do command -v "$p" >/dev/null 2>&1 || die "$p is still missing after apt-get install"; done
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Prints N distinct free ports.
 pick_ports() {

@@ -12,10 +12,13 @@ use axum::{
 };
 use futures::StreamExt as _;
 use serde::Deserialize;
-use std::time::Instant;
 use utoipa::ToSchema;
 
-use super::{body::PathParam, problem::ApiError};
+use super::{
+    body::PathParam,
+    caller::{admit, bearer_of},
+    problem::ApiError,
+};
 use crate::domain::scheduler::{kueue_yaml, sacctmgr_script, SiteState};
 use crate::domain::usage::{parse_sacct_line, Line};
 use crate::error::AppError;
@@ -24,7 +27,6 @@ use crate::server::{
     db::now_unix,
     requests::today,
     scheduler,
-    security::ClientIp,
     site_agents::{self, SiteAgent},
     state::AppState,
     usage::{Ingest, CHUNK_LINES, MAX_LINE_BYTES},
@@ -42,22 +44,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let authorization = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let ip = parts
-            .extensions
-            .get::<ClientIp>()
-            .and_then(ClientIp::as_string);
+        let (authorization, ip) = bearer_of(parts);
         let agent = site_agents::authenticate(&state, authorization, ip.as_deref()).await?;
         // Agents share the API's rate limiter, under ids no personal token has.
-        if let Err(wait) = state.api_limits.admit(-agent.agent_id, Instant::now()) {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            }
-            .into());
-        }
+        admit(&state, -agent.agent_id)?;
         Ok(Self(agent))
     }
 }
@@ -122,6 +112,19 @@ pub async fn desired_state(
     let s = state_of(&state, &agent, &site).await?;
     let body = serde_json::to_string(&s).map_err(|_| AppError::Internal)?;
     Ok(answer(&headers, &s, "json", "application/json", body))
+}
+
+/// The state of the agent's site rendered by `render`, with its `ETag` (suffixed `kind`).
+async fn rendered(
+    state: &AppState,
+    agent: &SiteAgent,
+    site: &str,
+    headers: &HeaderMap,
+    (kind, content_type): (&str, &'static str),
+    render: fn(&SiteState) -> String,
+) -> Result<Response, ApiError> {
+    let s = state_of(state, agent, site).await?;
+    Ok(answer(headers, &s, kind, content_type, render(&s)))
 }
 
 /// The state as a POSIX shell script of `sacctmgr` commands that converges the cluster: dry run

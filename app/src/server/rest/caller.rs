@@ -26,25 +26,13 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let authorization = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let ip = parts
-            .extensions
-            .get::<ClientIp>()
-            .and_then(ClientIp::as_string);
+        let (authorization, ip) = bearer_of(parts);
         if crate::server::site_agents::is_agent_secret(authorization) {
             // A valid agent credential or not, it opens only the agent's own routes.
             return Err(AppError::Forbidden.into());
         }
         let caller = api_tokens::authenticate(&state, authorization, ip.as_deref()).await?;
-        if let Err(wait) = state.api_limits.admit(caller.token_id(), Instant::now()) {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            }
-            .into());
-        }
+        admit(&state, caller.token_id())?;
         if let Some(slot) = parts.extensions.get::<UsedToken>() {
             slot.record(TokenUse {
                 token_id: caller.token_id(),
@@ -56,6 +44,29 @@ where
         }
         Ok(Self(caller))
     }
+}
+
+/// The `Authorization` header of a call and the client's address.
+pub fn bearer_of(parts: &Parts) -> (Option<&str>, Option<String>) {
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let ip = parts
+        .extensions
+        .get::<ClientIp>()
+        .and_then(ClientIp::as_string);
+    (authorization, ip)
+}
+
+/// One call of credential `id` through the API's rate limiter: 429 with `Retry-After` past it.
+pub fn admit(state: &AppState, id: i64) -> Result<(), ApiError> {
+    state.api_limits.admit(id, Instant::now()).map_err(|wait| {
+        AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        }
+        .into()
+    })
 }
 
 impl Caller {
