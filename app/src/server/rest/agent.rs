@@ -143,15 +143,8 @@ pub async fn slurm_script(
     PathParam(site): PathParam<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let s = state_of(&state, &agent, &site).await?;
-    let body = sacctmgr_script(&s);
-    Ok(answer(
-        &headers,
-        &s,
-        "sh",
-        "text/x-shellscript; charset=utf-8",
-        body,
-    ))
+    let shell = ("sh", "text/x-shellscript; charset=utf-8");
+    rendered(&state, &agent, &site, &headers, shell, sacctmgr_script).await
 }
 
 /// The state as Kueue objects (`ResourceFlavor`, `ClusterQueue`, `LocalQueue`), in YAML.
@@ -169,15 +162,8 @@ pub async fn kueue_objects(
     PathParam(site): PathParam<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let s = state_of(&state, &agent, &site).await?;
-    let body = kueue_yaml(&s);
-    Ok(answer(
-        &headers,
-        &s,
-        "yaml",
-        "application/yaml; charset=utf-8",
-        body,
-    ))
+    let yaml = ("yaml", "application/yaml; charset=utf-8");
+    rendered(&state, &agent, &site, &headers, yaml, kueue_yaml).await
 }
 
 /// One accounting record as JSON: the same fields as a `sacct` line.
