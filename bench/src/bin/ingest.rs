@@ -100,8 +100,9 @@ async fn main() -> Result<(), BoxError> {
         .assume_utc()
         .unix_timestamp();
     let line = |i: usize| {
-        // Jobs spread over 20 days, 1 to 8 GPUs, 10 minutes to 10 hours; some cross midnight.
-        let started = base + (i as i64 * 1_727) % (20 * 86_400);
+        // Jobs spread over 19 days (all over by now), 1 to 8 GPUs, 10 minutes to 10 hours; some
+        // cross midnight.
+        let started = base + (i as i64 * 1_727) % (19 * 86_400);
         let t = OffsetDateTime::from_unix_timestamp(started).unwrap();
         let elapsed = 600 + (i as i64 * 7_919) % 36_000;
         format!(
