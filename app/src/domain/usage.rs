@@ -229,6 +229,19 @@ pub fn budget_gpu_seconds(gpus: i64, start: Date, end: Date, gpu_hours: Option<i
     }
 }
 
+/// Whole per cent of `budget` that `used` is (0 for no budget).
+pub fn percent_used(used: i64, budget: i64) -> u32 {
+    if budget <= 0 {
+        return 0;
+    }
+    u32::try_from((i128::from(used) * 100 / i128::from(budget)).max(0)).unwrap_or(u32::MAX)
+}
+
+/// The first second (Unix, UTC) of `day`: where a window `[start, end)` of whole days begins.
+pub fn day_start(day: Date) -> i64 {
+    day.midnight().assume_utc().unix_timestamp()
+}
+
 /// The default threshold levels (% of a budget).
 pub const DEFAULT_THRESHOLDS: [u32; 2] = [80, 100];
 

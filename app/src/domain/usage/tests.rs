@@ -129,3 +129,11 @@ fn the_budget_runs_out_at_the_pace_so_far() {
     assert_eq!(runs_out_at(0, 100, 0, 10), None);
     assert_eq!(runs_out_at(50, 100, 0, 10), Some(20));
 }
+
+#[test]
+fn a_share_of_a_budget_is_whole_per_cent_and_days_start_at_utc_midnight() {
+    assert_eq!(percent_used(3240, 3600), 90);
+    assert_eq!(percent_used(4860, 3600), 135);
+    assert_eq!(percent_used(5, 0), 0);
+    assert_eq!(day_start(date!(2026 - 12 - 05)), 1_796_428_800);
+}

@@ -92,8 +92,8 @@ fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
                 <tr>
                     <td data-label="Site">{p.site}</td>
                     <td data-label="GPU model">{p.model}</td>
-                    <td data-label="GPU-hours granted" class="num">{hours(p.granted_gpu_hours)}</td>
-                    <td data-label="GPU-hours used" class="num">{hours(p.used_gpu_hours)}</td>
+                    <td data-label="Granted" class="num">{hours(p.granted_gpu_hours)}</td>
+                    <td data-label="Used" class="num">{hours(p.used_gpu_hours)}</td>
                     <td data-label="Used share" class="pool-use">
                         <div class="pool-use__row">
                             <svg class="pool-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">

@@ -70,12 +70,10 @@ fn summary(row: &RequestRow, today: Date) -> RequestSummary {
 
 /// The per cent of its budget a quota has used.
 fn used_percent(row: &RequestRow) -> Option<u32> {
+    use crate::domain::usage;
     let (gpus, start, end) = row.granted().filter(|_| row.status.grants_quota())?;
-    let budget = crate::domain::usage::budget_gpu_seconds(gpus, start, end, row.expected_gpu_hours);
-    (budget > 0).then(|| {
-        u32::try_from(i128::from(row.used_gpu_seconds) * 100 / i128::from(budget))
-            .unwrap_or(u32::MAX)
-    })
+    let budget = usage::budget_gpu_seconds(gpus, start, end, row.expected_gpu_hours);
+    (budget > 0).then(|| usage::percent_used(row.used_gpu_seconds, budget))
 }
 
 /// One page of the tenant's requests and quotas matching `filter` (drafts only their requester's).

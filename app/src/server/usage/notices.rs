@@ -4,19 +4,13 @@
 //! whose primary key is (quota, kind, level): two agents posting at once insert it once, and the
 //! one whose insert lands tells people.
 
-use time::{Date, Time};
-
 use super::repo;
 use crate::domain::dates::parse_iso_date;
 use crate::domain::usage::{
-    budget_gpu_seconds, is_idle, levels_reached, parse_thresholds, DEFAULT_THRESHOLDS,
+    budget_gpu_seconds, day_start, is_idle, levels_reached, parse_thresholds, DEFAULT_THRESHOLDS,
     IDLE_BELOW_PERCENT,
 };
 use crate::server::{error::ServiceResult, requests};
-
-fn midnight(day: Date) -> i64 {
-    day.with_time(Time::MIDNIGHT).assume_utc().unix_timestamp()
-}
 
 /// GPU-hours with one decimal, for a sentence.
 pub fn hours(gpu_seconds: i64) -> String {
@@ -50,7 +44,7 @@ pub async fn check(
             requests::tell_about_quota(conn, id, &text, false).await?;
         }
     }
-    if is_idle(used, budget, midnight(start), midnight(end), now)
+    if is_idle(used, budget, day_start(start), day_start(end), now)
         && repo::insert_notice(conn, id, tenant_id, "idle", 0, now).await?
     {
         let text = format!(

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use time::{Date, Duration, Time};
+use time::{Date, Duration};
 
 use super::{hours, repo};
 use crate::domain::dates::parse_iso_date;
 use crate::domain::tenancy::TenantRole;
-use crate::domain::usage::{budget_gpu_seconds, is_idle, runs_out_at};
+use crate::domain::usage::{budget_gpu_seconds, day_start, is_idle, percent_used, runs_out_at};
 use crate::error::AppError;
 use crate::features::usage::types::{DayUse, PersonUse, PoolUse, QuotaUsage};
 use crate::server::{
@@ -18,18 +18,6 @@ use crate::server::{
 
 fn round(h: f64) -> f64 {
     (h * 100.0).round() / 100.0
-}
-
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn percent(used: i64, budget: i64) -> u32 {
-    if budget <= 0 {
-        return 0;
-    }
-    (i128::from(used) * 100 / i128::from(budget)).clamp(0, 100_000) as u32
-}
-
-fn midnight(day: Date) -> i64 {
-    day.with_time(Time::MIDNIGHT).assume_utc().unix_timestamp()
 }
 
 /// Quota `id`'s use against its budget on `now` (Unix seconds), as `viewer` may see it: a
@@ -57,9 +45,9 @@ pub async fn quota_usage(
     } else {
         Vec::new()
     };
-    let used = repo::quota_use(&mut tx, id).await?.map_or(0, |r| r.4);
     tx.commit().await?;
 
+    let used = row.used_gpu_seconds;
     let budget = budget_gpu_seconds(gpus, start, end, row.expected_gpu_hours);
     let per_day: BTreeMap<String, i64> = daily.into_iter().collect();
     let today = time::OffsetDateTime::from_unix_timestamp(now).map_or(start, |t| t.date());
@@ -80,7 +68,7 @@ pub async fn quota_usage(
         });
         day = day.next_day().unwrap_or(end);
     }
-    let (from, to) = (midnight(start), midnight(end));
+    let (from, to) = (day_start(start), day_start(end));
     let runs_out_on = runs_out_at(used, budget, from, now.min(to))
         .filter(|at| *at < to)
         .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
@@ -88,7 +76,7 @@ pub async fn quota_usage(
     Ok(QuotaUsage {
         budget_gpu_hours: round(hours(budget)),
         used_gpu_hours: round(hours(used)),
-        percent: percent(used, budget),
+        percent: percent_used(used, budget),
         days,
         runs_out_on,
         by_person: people
@@ -135,7 +123,7 @@ pub async fn pools(
             model,
             granted_gpu_hours: round(hours(granted)),
             used_gpu_hours: round(hours(used)),
-            percent: percent(used, granted),
+            percent: percent_used(used, granted),
         })
         .collect();
     out.sort_by(|a, b| b.granted_gpu_hours.total_cmp(&a.granted_gpu_hours));
