@@ -10,14 +10,19 @@
 //! guichet demo-data            load the demo data into an empty database
 //! guichet outbox [--to E]      print the unsent e-mails (secret links opened) and mark them sent
 //! guichet precompress          write .br and .gz beside the site's JS, wasm and CSS
+//! guichet backup DEST          SQLite: an online copy of the live database, checked (a new file)
+//! guichet restore SRC [--force]
+//!                              SQLite: a backup into DATABASE_URL's place, then migrated
+//!                              (PostgreSQL: pg_dump / pg_restore, see docs/operations.md)
 //! ```
 
-use std::{net::SocketAddr, process::ExitCode, time::Duration};
+use std::{net::SocketAddr, process::ExitCode};
 
 use anyhow::{bail, Context as _};
 use app::server::{config::LogFormat, demo, AppConfig, AppState, Db};
 use tokio::io::AsyncReadExt as _;
 
+mod backup;
 mod precompress;
 
 /// mimalloc instead of the system allocator: see `server/Cargo.toml`.
@@ -45,6 +50,8 @@ async fn main() -> ExitCode {
         Some("outbox") => send_outbox(config, &args[1..]).await,
         Some("clock") => run_clock(config).await,
         Some("precompress") => precompress_site(&config),
+        Some("backup") => backup::backup(&config, &args[1..]).await,
+        Some("restore") => backup::restore(&config, &args[1..]).await,
         Some("help" | "--help" | "-h") => {
             println!("{}", USAGE);
             Ok(())
@@ -64,16 +71,18 @@ async fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | outbox [--to E] | clock | precompress]\n\
+    "usage: guichet [serve | migrate | create-admin --email E [--name N] | demo-data | outbox [--to E] | clock | precompress | backup DEST | restore SRC [--force]]\n\
 configuration comes from environment variables: see the README.";
 
 fn init_tracing(format: LogFormat) {
     use tracing_subscriber::{fmt, EnvFilter};
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn,tower_http=warn"));
+    // Colour codes only for a person at a terminal, never in a file or a journal.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     match format {
-        LogFormat::Json => fmt().json().with_env_filter(filter).init(),
-        LogFormat::Text => fmt().with_env_filter(filter).init(),
+        LogFormat::Json => fmt().json().with_ansi(false).with_env_filter(filter).init(),
+        LogFormat::Text => fmt().with_ansi(ansi).with_env_filter(filter).init(),
     }
 }
 
@@ -111,8 +120,15 @@ async fn serve(config: AppConfig) -> anyhow::Result<()> {
     if demo {
         load_demo(&state).await?;
     }
-    spawn_cleanup(state.clone());
-    spawn_clock(state.clone());
+    if state.config.mail.smtp.is_none() {
+        tracing::warn!(
+            "GUICHET_SMTP_HOST is not set: e-mail waits in the outbox (`guichet outbox` prints it)"
+        );
+    }
+    // Scheduled jobs: the quota clock, reminders, the compliance re-check, the mailer, the
+    // clean-up; each runs once across instances (`app::server::jobs`).
+    let runner = app::server::jobs::spawn(state.clone());
+    serve_metrics(&state).await?;
     let app = app::server::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -125,8 +141,31 @@ async fn serve(config: AppConfig) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // A job cut short rolls back; its lease runs out and another instance runs it.
+    runner.abort();
     db.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// With `GUICHET_METRICS_ADDR` set, serves `GET /metrics` (and nothing else) there, beside the
+/// portal and never on its address, until the same shutdown signal; a bind failure stops
+/// start-up.
+async fn serve_metrics(state: &AppState) -> anyhow::Result<()> {
+    let Some(addr) = state.config.metrics_addr else {
+        return Ok(());
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (set GUICHET_METRICS_ADDR)"))?;
+    let metrics = app::server::metrics::metrics_router(state.clone());
+    tracing::info!(%addr, "metrics at /metrics");
+    tokio::spawn(async move {
+        let served = axum::serve(listener, metrics).with_graceful_shutdown(shutdown_signal());
+        if let Err(e) = served.await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
     Ok(())
 }
 
@@ -138,40 +177,6 @@ fn print_demo_logins(logins: &[demo::DemoLogin]) {
     for l in logins {
         println!("  {:<40} {}", l.email, l.role);
     }
-}
-
-/// Every ten minutes: expired sessions and spent throttle counters go.
-fn spawn_cleanup(state: AppState) {
-    use app::server::session_store::ExpiredDeletion as _;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            every.tick().await;
-            if let Err(e) = state.sessions.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
-            if let Err(e) = state.throttle.prune(&state.db).await {
-                tracing::warn!(error = %e, "could not delete spent throttle counters");
-            }
-        }
-    });
-}
-
-/// Every minute: quotas whose window starts or ends are marked active or expired (each once,
-/// whatever the number of instances), and idle ones flagged.
-fn spawn_clock(state: AppState) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            let now = time::OffsetDateTime::now_utc();
-            if let Err(e) =
-                app::server::usage::clock::tick(&state, now.unix_timestamp(), now.date()).await
-            {
-                tracing::warn!(error = %e, "the quota clock could not run");
-            }
-        }
-    });
 }
 
 /// `guichet clock`: runs the quota clock once (for cron, or to catch up after a stop).
@@ -255,8 +260,9 @@ async fn load_demo(state: &AppState) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// The mailer's stand-in until there is one (issue 15): prints each unsent e-mail, secret link
-/// included, on standard output and marks it sent, which erases the sealed copy. Needs the key
+/// For a portal without an SMTP server (`GUICHET_SMTP_HOST` unset, as with `make run`): prints
+/// each unsent e-mail, secret link included, on standard output and marks it sent, which erases
+/// the sealed copy. Needs the key
 /// the server sealed them with.
 async fn send_outbox(config: AppConfig, args: &[String]) -> anyhow::Result<()> {
     use app::server::outbox;

@@ -199,3 +199,66 @@ async fn the_projects_migration_moves_todays_demo_database_into_a_project_per_te
     db.pool().close().await;
     pool.close().await;
 }
+
+/// Expand-then-contract, shown once with a real migration: on a database already migrated by this
+/// release (0017 adds the job tables and the outbox's delivery columns), an instance of the
+/// previous release, which knows migrations up to 0016 only, starts (migrations it does not know
+/// are let be) and writes the outbox as it always did; this release reads those rows with the new
+/// columns' defaults. Without `ignore_missing` the old instance would have refused to start.
+#[tokio::test]
+async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migrated() {
+    use sqlx::migrate::{MigrateError, Migrator};
+    let app = TestApp::with_demo().await;
+    let current = if backend_name() == "postgres" {
+        sqlx::migrate!("../migrations/postgres")
+    } else {
+        sqlx::migrate!("../migrations/sqlite")
+    };
+    let newest = current.migrations.last().expect("migrations").version;
+    assert_eq!(
+        newest, 17,
+        "update this test's story when a migration is added"
+    );
+    let older: Vec<_> = current.migrations[..current.migrations.len() - 1].to_vec();
+    let previous = |ignore_missing| Migrator {
+        migrations: std::borrow::Cow::Owned(older.clone()),
+        ignore_missing,
+        ..Migrator::DEFAULT
+    };
+    match previous(false).run(app.owner_pool()).await {
+        Err(MigrateError::VersionMissing(v)) => assert_eq!(v, newest),
+        other => panic!("a strict migrator refuses a newer database: {other:?}"),
+    }
+    previous(true)
+        .run(app.owner_pool())
+        .await
+        .expect("the previous release starts on the expanded schema");
+
+    // The previous release queues an e-mail with the columns it knows.
+    sqlx::query(
+        "INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ('old@release.test', 'Old', 'Hello.', 0)",
+    )
+    .execute(app.owner_pool())
+    .await
+    .expect("an old release's insert");
+    let (category, delivery, attempts): (String, String, i64) = sqlx::query_as(
+        "SELECT category, delivery, attempts FROM email_outbox WHERE to_email = 'old@release.test'",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (category.as_str(), delivery.as_str(), attempts),
+        ("account", "immediate", 0)
+    );
+    // And this release sends it like any other.
+    let due = app::server::outbox::unsent(
+        &app.state.db,
+        &app.state.outbox_key,
+        Some("old@release.test"),
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(due.len(), 1);
+}

@@ -238,9 +238,15 @@ async fn notices_without_a_secret_stay_readable() {
     let app = TestApp::with_demo().await;
     // A request notification (no secret) is stored and sent as it is.
     let mut conn = app.state.db.pool().acquire().await.unwrap();
-    outbox::queue(&mut conn, INVITEE, "Guichet: a notice", "Plain text.")
-        .await
-        .unwrap();
+    outbox::queue(
+        &mut conn,
+        app::domain::mail::MailCategory::Account,
+        INVITEE,
+        "Guichet: a notice",
+        "Plain text.",
+    )
+    .await
+    .unwrap();
     drop(conn);
     let mails = mail::unsent_to(&app, INVITEE).await;
     assert_eq!(mails.len(), 1);

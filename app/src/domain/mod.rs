@@ -44,6 +44,7 @@ pub mod dates;
 pub mod email;
 pub mod identity;
 pub mod lifecycle;
+pub mod mail;
 pub mod password;
 pub mod projects;
 pub mod request_fields;

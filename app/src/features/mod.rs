@@ -11,6 +11,7 @@ pub mod capacity;
 pub mod catalogue;
 pub mod home;
 pub mod identity;
+pub mod jobs;
 pub mod members;
 pub mod placement;
 pub mod projects;

@@ -72,6 +72,10 @@ pub enum LogFormat {
 pub struct AppConfig {
     /// `GUICHET_ADDR`: where to listen.
     pub addr: SocketAddr,
+    /// `GUICHET_METRICS_ADDR`: where to serve the Prometheus metrics (`GET /metrics`, see
+    /// `docs/metrics.md`), an address of its own that only the monitoring should reach, such as
+    /// `127.0.0.1:9464`; never `GUICHET_ADDR`. Unset: no metrics listener.
+    pub metrics_addr: Option<SocketAddr>,
     /// `DATABASE_URL`: `sqlite://…` (default) or `postgres://…`.
     pub database_url: DatabaseUrl,
     /// `GUICHET_DATABASE_OWNER_URL`: PostgreSQL only, optional. The role that
@@ -126,6 +130,12 @@ pub struct AppConfig {
     /// `GUICHET_API_RATE_PER_MINUTE`: calls a minute each API token may make on average (bursts
     /// of a tenth of it), per instance.
     pub api_rate_per_minute: u32,
+    /// The job runner: `GUICHET_INSTANCE_NAME`, `GUICHET_JOBS_TICK_SECONDS`, … (see
+    /// [`JobSettings`](super::jobs::settings::JobSettings)).
+    pub jobs: super::jobs::settings::JobSettings,
+    /// E-mail: `GUICHET_SMTP_*` and `GUICHET_MAIL_FROM` (see
+    /// [`MailSettings`](super::mail::settings::MailSettings)).
+    pub mail: super::mail::settings::MailSettings,
 }
 
 /// The pool size when none is configured. SQLite has one writer and every connection runs on a
@@ -144,6 +154,7 @@ impl Default for AppConfig {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            metrics_addr: None,
             database_url: DatabaseUrl::new("sqlite://data/guichet.db"),
             database_owner_url: None,
             db_max_connections: default_pool_size(true),
@@ -164,6 +175,8 @@ impl Default for AppConfig {
             device_cookie_key: None,
             hash_concurrency: 2,
             outbox_key: None,
+            jobs: Default::default(),
+            mail: Default::default(),
         }
     }
 }
@@ -196,6 +209,21 @@ impl AppConfig {
                 variable: "GUICHET_ADDR",
                 problem: format!("expected an address such as 127.0.0.1:3000, got “{v}”"),
             })?;
+        }
+        if let Some(v) = get("GUICHET_METRICS_ADDR") {
+            let addr: SocketAddr = v.parse().map_err(|_| ConfigError {
+                variable: "GUICHET_METRICS_ADDR",
+                problem: format!("expected an address such as 127.0.0.1:9464, got “{v}”"),
+            })?;
+            if addr == c.addr {
+                return Err(ConfigError {
+                    variable: "GUICHET_METRICS_ADDR",
+                    problem: format!(
+                        "the metrics need an address of their own, not GUICHET_ADDR ({addr})"
+                    ),
+                });
+            }
+            c.metrics_addr = Some(addr);
         }
         if let Some(v) = get("DATABASE_URL") {
             if !(v.starts_with("sqlite:")
@@ -328,6 +356,8 @@ impl AppConfig {
             })?;
             c.outbox_key = Some(Secret::new(key));
         }
+        c.jobs = super::jobs::settings::JobSettings::from_lookup(get)?;
+        c.mail = super::mail::settings::MailSettings::from_lookup(get)?;
         Ok(c)
     }
 
@@ -350,7 +380,7 @@ impl AppConfig {
     }
 }
 
-fn parse_number(
+pub(crate) fn parse_number(
     variable: &'static str,
     value: &str,
     min: u32,
@@ -417,6 +447,22 @@ mod tests {
         assert_eq!(e.variable, "DATABASE_URL");
         let e = config_from(&[("GUICHET_ADDR", "here")]).unwrap_err();
         assert_eq!(e.variable, "GUICHET_ADDR");
+    }
+
+    #[test]
+    fn the_metrics_listen_on_an_address_of_their_own_only_when_set() {
+        assert_eq!(config_from(&[]).unwrap().metrics_addr, None);
+        let c = config_from(&[("GUICHET_METRICS_ADDR", "127.0.0.1:9464")]).unwrap();
+        assert_eq!(c.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
+        let e = config_from(&[("GUICHET_METRICS_ADDR", "9464")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_METRICS_ADDR");
+        assert!(e.to_string().contains("9464"), "{e}");
+        let e = config_from(&[
+            ("GUICHET_ADDR", "0.0.0.0:3000"),
+            ("GUICHET_METRICS_ADDR", "0.0.0.0:3000"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "GUICHET_METRICS_ADDR");
     }
 
     #[test]

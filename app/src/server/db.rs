@@ -114,6 +114,13 @@ pub enum DbError {
     },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A migration that failed or no longer matches its file, named once (see `named`).
+    #[error("migration {version} ({description}) failed: {reason}")]
+    MigrationFailed {
+        version: i64,
+        description: String,
+        reason: String,
+    },
     #[error("the owner connection (GUICHET_DATABASE_OWNER_URL): {0}")]
     Owner(String),
     #[error(transparent)]
@@ -134,8 +141,50 @@ pub struct Db {
 /// with the database gone a person should hear so within about 2 s, not 10.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+// Migrations are expand-then-contract (migrations/README.md), so an instance of the previous
+// release may start on a database that a newer one already migrated: migrations it does not
+// know are let be (`ignore_missing`) instead of stopping it, which is what lets two releases run
+// side by side during a roll-over (docs/operations.md, "Upgrading"). The field is set the way
+// `migrate!` sets its own (sqlx has no const setter); an edited or failed migration still stops
+// start-up.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("../migrations/sqlite")
+};
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("../migrations/postgres")
+};
+
+/// A failed migration run, with the migration named (version and description) and the reason
+/// said once: sqlx's own message gives the version only, and repeats itself down its chain.
+fn named(migrator: &sqlx::migrate::Migrator, error: sqlx::migrate::MigrateError) -> DbError {
+    use sqlx::migrate::MigrateError as E;
+    let (version, reason) = match &error {
+        E::ExecuteMigration(sqlx::Error::Database(e), v) => (*v, e.message().to_owned()),
+        E::ExecuteMigration(e, v) => (*v, e.to_string()),
+        E::VersionMismatch(v) => (
+            *v,
+            "it was applied, and its file has changed since (a landed migration is never edited)"
+                .to_owned(),
+        ),
+        E::VersionMissing(v) => (
+            *v,
+            "it was applied, but this release does not know it (a database of a newer release?)"
+                .to_owned(),
+        ),
+        _ => return DbError::Migrate(error),
+    };
+    let description = migrator
+        .iter()
+        .find(|m| m.version == version)
+        .map_or_else(|| "unknown".to_owned(), |m| m.description.to_string());
+    DbError::MigrationFailed {
+        version,
+        description,
+        reason,
+    }
+}
 
 impl Db {
     /// Connects, creating the SQLite file (and its folder) when missing.
@@ -196,7 +245,11 @@ impl Db {
     /// Applies every pending migration of this backend's folder, as the role
     /// of `DATABASE_URL` (which then owns the tables: a single-role deployment).
     pub async fn migrate(&self) -> Result<(), DbError> {
-        self.migrator().run(&self.pool).await?;
+        let migrator = self.migrator();
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| named(migrator, e))?;
         self.warn_if_row_security_is_bypassed().await;
         Ok(())
     }
@@ -238,7 +291,11 @@ impl Db {
                 "it names database “{owner_db}” but DATABASE_URL names “{app_db}”"
             )));
         }
-        self.migrator().run(&owner_pool).await?;
+        let migrator = self.migrator();
+        migrator
+            .run(&owner_pool)
+            .await
+            .map_err(|e| named(migrator, e))?;
         if owner_role == app_role {
             tracing::warn!(
                 role = %app_role,

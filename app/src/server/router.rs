@@ -1,6 +1,6 @@
 //! The whole HTTP surface: health probes, Leptos pages and server functions,
-//! static files, wrapped in sessions and the security middleware. The server
-//! binary serves it and the tests drive it.
+//! static files, wrapped in sessions and the security middleware, request ids
+//! and HTTP metrics. The server binary serves it and the tests drive it.
 
 use axum::{
     extract::DefaultBodyLimit,
@@ -9,10 +9,15 @@ use axum::{
     Router,
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use super::{error, export, health, review, security, state::AppState};
+use super::{error, export, health, metrics, request_id, review, security, state::AppState};
 use crate::{
     error::BODY_LIMIT_BYTES,
     ui::{shell, App},
@@ -96,10 +101,21 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::protect,
         ));
-    with_walls(app)
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    // No `/metrics` here: the metrics have a listener of their own (`metrics::metrics_router`).
+    observed(with_walls(app).layer(CompressionLayer::new())).with_state(state)
+}
+
+/// The outermost layers, outermost last: an incoming request id is checked
+/// ([`request_id::drop_unacceptable`]), kept or made; the request's span records it
+/// ([`request_id::span`]); every response, errors and caught panics of [`with_walls`] included,
+/// carries it back and is timed and counted by route ([`metrics::record_http`]).
+pub fn observed<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .layer(middleware::from_fn(metrics::record_http))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(request_id::drop_unacceptable))
 }
 
 /// How long an agent's upload of accounting records may take: it is streamed and may be large.

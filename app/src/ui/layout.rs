@@ -63,6 +63,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                                     <A href="/admin/catalogue">"Manage catalogue"</A>
                                                     <A href="/admin/agents">"Site agents"</A>
                                                     <A href="/admin/usage">"Usage"</A>
+                                                    <A href="/admin/jobs">"Jobs"</A>
                                                     <A href="/audit">"Audit log"</A>
                                                 </div>
                                             </details>

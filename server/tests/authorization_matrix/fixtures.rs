@@ -50,6 +50,8 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "quota_usage",
     "usage_pools",
     "usage_thresholds",
+    "list_jobs",
+    "email_choices",
 ];
 
 pub(crate) fn is_read_only(row: &Row) -> bool {
@@ -273,6 +275,24 @@ pub(crate) async fn function_fixture(
         | "usage_thresholds"
         | "set_usage_thresholds" => return Box::pin(agent_fixture(app, endpoint)).await,
 
+        // Jobs and e-mail.
+        "list_jobs" | "email_choices" => vec![],
+        "choose_emails" => form(&[
+            ("requests", "digest"),
+            ("quotas", "immediate"),
+            ("compliance", "never"),
+        ]),
+        "retry_mail" => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO email_outbox (to_email, subject, body, created_at, attempts, failed_at, last_error) \
+                 VALUES ('matrix@mail.test', 'Matrix', 'Hello.', 0, 5, 1, '451 later') RETURNING id",
+            )
+            .fetch_one(app.owner_pool())
+            .await
+            .map_err(|e| e.to_string())?;
+            form(&[("id", &id.to_string())])
+        }
+
         other => {
             return Err(format!(
                 "no fixture for the server function `{other}`: add its arguments to \
@@ -385,6 +405,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         | "/admin/requests"
         | "/admin/agents"
         | "/admin/usage"
+        | "/admin/jobs"
         | "/capacity"
         | "/notifications"
         | "/healthz"

@@ -495,3 +495,4 @@ pub mod decisions;
 pub mod mail;
 pub mod requests;
 pub mod review;
+pub mod smtp;

@@ -35,6 +35,7 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Transition>
             <SiteLogins logins set_login/>
+            <crate::features::jobs::email::EmailChoicesSection/>
         </section>
     }
 }

@@ -128,6 +128,20 @@ pub async fn change_password(
             .detail(json!({})),
     )
     .await?;
+    // Security mail: always sent, so that a password changed by someone else does not go unseen.
+    crate::server::outbox::queue(
+        &mut tx,
+        crate::domain::mail::MailCategory::Security,
+        &user.identity.email,
+        "Guichet: your password was changed",
+        &format!(
+            "Hello {},\n\nThe password of your Guichet account was changed, and your other \
+             sessions were ended. If you did not do this, tell your platform administrators at \
+             once.",
+            user.identity.name
+        ),
+    )
+    .await?;
     tx.commit().await?;
 
     let current = ctx.session.id().map(|id| id.to_string());

@@ -56,7 +56,14 @@ async fn tell_owner(state: &AppState, user: &UserRow, counter: &Counter) -> Serv
     let body = notice_body(&user.name, &user.email, counter);
     // The outbox is not tenant-owned: a bare connection.
     let mut conn = state.db.pool().acquire().await?;
-    outbox::queue(&mut conn, &user.email, SUBJECT, &body).await?;
+    outbox::queue(
+        &mut conn,
+        crate::domain::mail::MailCategory::Security,
+        &user.email,
+        SUBJECT,
+        &body,
+    )
+    .await?;
     tracing::info!(
         user_id = user.id,
         failed = counter.admitted,

@@ -16,6 +16,7 @@ use crate::server::{
     context::RequestContext,
     db::now_unix,
     error::{ServiceError, ServiceResult},
+    metrics,
     session_store::AUTH_KEY,
 };
 
@@ -37,7 +38,7 @@ pub async fn log_in(
     let state = &ctx.state;
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
-        return Err(AppError::InvalidCredentials.into());
+        return Err(refused("incomplete", AppError::InvalidCredentials.into()));
     }
     let now_secs = state.throttle.clock().now_ms().div_euclid(1_000);
 
@@ -57,7 +58,14 @@ pub async fn log_in(
             keys
         }
     };
-    let admission = state.throttle.admit(&state.db, &keys).await?;
+    let admission = state
+        .throttle
+        .admit(&state.db, &keys)
+        .await
+        .map_err(|e| match e {
+            ServiceError::App(AppError::TooManyRequests { .. }) => refused("throttled", e),
+            other => other,
+        })?;
 
     let verdict = state
         .hashing
@@ -83,7 +91,12 @@ pub async fn log_in(
             if let Some(user) = &user {
                 failed_attempts::tell_owner_once_per_burst(state, user, &keys, &admission).await?;
             }
-            return Err(AppError::InvalidCredentials.into());
+            let reason = if user.is_some() {
+                "wrong_password"
+            } else {
+                "unknown_account"
+            };
+            return Err(refused(reason, AppError::InvalidCredentials.into()));
         }
     };
     state.throttle.release(&state.db, &keys).await?;
@@ -118,6 +131,13 @@ pub async fn log_in(
             state.config.tls,
         ),
     })
+}
+
+/// A refused sign-in, counted by `reason` in the metrics (`guichet_sign_in_failures_total`, which
+/// only the operators' monitoring reads: the client gets the one generic `error`).
+fn refused(reason: &str, error: ServiceError) -> ServiceError {
+    metrics::sign_in_failure(reason);
+    error
 }
 
 /// Puts an identity into the session under a fresh session id (the old id,

@@ -1,5 +1,6 @@
 //! The e-mail outbox: what the portal has to tell people by e-mail, kept until a mailer sends
-//! it (issue 15; until then `guichet outbox` is the mailer, printing each message).
+//! it (`server::mail`, run by the job runner; `guichet outbox` prints instead, where no SMTP
+//! server is configured).
 //!
 //! **Secrets at rest.** A message that carries a secret link (an invitation, a sign-up's
 //! confirmation) is queued with [`queue_with_secret_link`]: `body` holds its text with the link
@@ -16,6 +17,8 @@ pub use seal::{parse_key, OutboxKey, SealError};
 
 use sqlx::AnyConnection;
 
+use crate::domain::mail::{Delivery, MailCategory};
+
 use super::db::Db;
 
 /// Where the link goes in a body given to [`queue_with_secret_link`].
@@ -28,6 +31,7 @@ pub const LINK_WITHHELD: &str = "[link withheld: sealed until the message is sen
 #[derive(Clone, PartialEq, Eq)]
 pub struct OutgoingEmail {
     pub id: i64,
+    pub category: MailCategory,
     pub to: String,
     pub subject: String,
     /// The whole text, link included; an error when it was sealed under another key (a previous
@@ -50,19 +54,72 @@ fn context(to: &str, subject: &str) -> Vec<u8> {
     format!("guichet outbox v1\n{to}\n{subject}").into_bytes()
 }
 
-/// Queues a message that carries no secret (a notice).
+/// Queues a message that carries no secret and that nobody may hold back: security mail
+/// (wrong passwords, a changed password) and account mail.
 pub async fn queue(
     conn: &mut AnyConnection,
+    category: MailCategory,
     to: &str,
     subject: &str,
     body: &str,
 ) -> Result<(), sqlx::Error> {
-    repo::insert(conn, to, subject, body, None).await?;
+    debug_assert!(
+        !category.is_choosable(),
+        "a choosable category goes through queue_notice"
+    );
+    repo::insert(
+        conn,
+        None,
+        category.as_str(),
+        "immediate",
+        to,
+        subject,
+        body,
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues a notice to person `user_id` as they chose for its `category`: now, held for their
+/// daily digest, or not at all (the notice still shows in the portal).
+pub async fn queue_notice(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    to: &str,
+    category: MailCategory,
+    subject: &str,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    let delivery = if category.is_choosable() {
+        repo::preference(conn, user_id, category.as_str())
+            .await?
+            .and_then(|d| Delivery::parse(&d))
+            .unwrap_or_default()
+    } else {
+        Delivery::Immediately
+    };
+    let delivery = match delivery {
+        Delivery::Never => return Ok(()),
+        Delivery::Immediately => "immediate",
+        Delivery::DailyDigest => "digest",
+    };
+    repo::insert(
+        conn,
+        Some(user_id),
+        category.as_str(),
+        delivery,
+        to,
+        subject,
+        body,
+        None,
+    )
+    .await?;
     Ok(())
 }
 
 /// Queues a message whose body carries a secret link at [`LINK`]: the link is stored only
-/// sealed.
+/// sealed. Account mail: always sent.
 pub async fn queue_with_secret_link(
     conn: &mut AnyConnection,
     key: &OutboxKey,
@@ -74,8 +131,33 @@ pub async fn queue_with_secret_link(
     debug_assert!(body.contains(LINK), "a body with a place for the link");
     let readable = body.replace(LINK, LINK_WITHHELD);
     let sealed = key.seal(&context(to, subject), &body.replace(LINK, link));
-    repo::insert(conn, to, subject, &readable, Some(&sealed)).await?;
+    repo::insert(
+        conn,
+        None,
+        MailCategory::Account.as_str(),
+        "immediate",
+        to,
+        subject,
+        &readable,
+        Some(&sealed),
+    )
+    .await?;
     Ok(())
+}
+
+/// Opens a stored message for sending: its sealed body when it has one.
+pub fn open(key: &OutboxKey, r: repo::UnsentRow) -> OutgoingEmail {
+    let body = match &r.sealed_body {
+        Some(sealed) => key.open(&context(&r.to_email, &r.subject), sealed),
+        None => Ok(r.body),
+    };
+    OutgoingEmail {
+        id: r.id,
+        category: MailCategory::parse(&r.category).unwrap_or(MailCategory::Account),
+        to: r.to_email,
+        subject: r.subject,
+        body,
+    }
 }
 
 /// At most `limit` unsent messages, oldest first (only those to `to` when given), opened for
@@ -88,21 +170,7 @@ pub async fn unsent(
 ) -> Result<Vec<OutgoingEmail>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let rows = repo::unsent(&mut conn, to, limit).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let body = match &r.sealed_body {
-                Some(sealed) => key.open(&context(&r.to_email, &r.subject), sealed),
-                None => Ok(r.body),
-            };
-            OutgoingEmail {
-                id: r.id,
-                to: r.to_email,
-                subject: r.subject,
-                body,
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| open(key, r)).collect())
 }
 
 /// Records a message as sent and erases its sealed copy (the secret): what stays is the text

@@ -91,7 +91,16 @@ pub async fn flag_noncompliant_requests(
         recipients.sort();
         recipients.dedup_by_key(|(id, _)| *id);
         for (user_id, email) in recipients {
-            repo::notify(conn, user_id, &email, row.tenant_id, row.id, &text).await?;
+            repo::notify(
+                conn,
+                user_id,
+                &email,
+                row.tenant_id,
+                row.id,
+                crate::domain::mail::MailCategory::Compliance,
+                &text,
+            )
+            .await?;
         }
     }
     Ok(changed)

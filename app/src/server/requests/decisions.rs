@@ -23,6 +23,7 @@ use crate::server::{
     auth::actor::AdminActor,
     catalogue::load_catalogue,
     error::{ServiceError, ServiceResult},
+    metrics,
     state::AppState,
 };
 
@@ -178,9 +179,13 @@ pub async fn decide_on_request(
     } else {
         None
     };
-    let to = decide_locked(&mut tx, admin, id, input, client_ip, pool.as_ref()).await?;
-    tx.commit().await?;
-    Ok(to)
+    let decided = decide_locked(&mut tx, admin, id, input, client_ip, pool.as_ref()).await;
+    let decided = match decided {
+        Ok(to) => tx.commit().await.map(|()| to).map_err(ServiceError::from),
+        Err(e) => Err(e),
+    };
+    count_decisions(input.action, decided.as_ref().map(|_| 1));
+    decided
 }
 
 /// Most requests one batch approves (two pages of the queue).
@@ -235,17 +240,55 @@ pub async fn approve_batch(
         approved_end: None,
         expected_revision: None,
     };
+    let mut decided = Ok(());
     for (&id, key) in ids.iter().zip(&pools) {
         let pool = order
             .iter()
             .position(|k| k == key)
             .and_then(|i| locked[i].as_ref());
-        decide_locked(&mut tx, admin, id, &input, client_ip, pool)
+        decided = decide_locked(&mut tx, admin, id, &input, client_ip, pool)
             .await
-            .map_err(|e| in_batch(id, e))?;
+            .map(|_| ())
+            .map_err(|e| in_batch(id, e));
+        if decided.is_err() {
+            break;
+        }
     }
-    tx.commit().await?;
-    Ok(ids)
+    let decided = match decided {
+        Ok(()) => tx.commit().await.map_err(ServiceError::from),
+        Err(e) => Err(e),
+    };
+    count_decisions(Action::Approve, decided.as_ref().map(|()| ids.len()));
+    decided.map(|()| ids)
+}
+
+/// Counts decisions in the metrics (`guichet_decisions_total`) once they are final: `made` of
+/// `action` once committed, or one refusal per residency rule that refused the request. Other
+/// errors (a conflict, a stale page, a race lost) decided nothing and count nothing; nor does
+/// sending back, which is not a decision.
+fn count_decisions(action: Action, made: Result<usize, &ServiceError>) {
+    match made {
+        Ok(n) => {
+            let outcome = match action {
+                Action::Approve => "approved",
+                Action::PartiallyApprove => "approved_in_part",
+                Action::Reject => "rejected",
+                _ => return,
+            };
+            for _ in 0..n {
+                metrics::decision(outcome, None);
+            }
+        }
+        Err(ServiceError::App(AppError::ResidencyRefused { rules, .. })) => {
+            if rules.is_empty() {
+                metrics::decision("refused", None);
+            }
+            for rule in rules {
+                metrics::decision("refused", Some(rule));
+            }
+        }
+        Err(_) => {}
+    }
 }
 
 /// A batch's refusal names the request that caused it and says that nothing was approved.

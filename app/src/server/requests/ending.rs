@@ -119,6 +119,7 @@ pub async fn end_quota_early(
         &row,
         admin.user_id(),
         &Audience::RequesterAndOwners,
+        crate::domain::mail::MailCategory::Quotas,
         &text,
     )
     .await?;

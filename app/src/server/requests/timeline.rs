@@ -9,6 +9,7 @@ use super::{
     repo::{self, RequestRow},
 };
 use crate::domain::lifecycle::{self, Action, RequestStatus};
+use crate::domain::mail::MailCategory;
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
@@ -137,7 +138,15 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
             format!(" Note: {}", r.note.trim())
         }
     );
-    notify_people(conn, r.row, r.actor_user_id, &r.audience, &text).await
+    notify_people(
+        conn,
+        r.row,
+        r.actor_user_id,
+        &r.audience,
+        MailCategory::Requests,
+        &text,
+    )
+    .await
 }
 
 /// Tells the people of `audience` about request `row` (never the one who acted): its requester,
@@ -147,6 +156,7 @@ pub(super) async fn notify_people(
     row: &RequestRow,
     actor_user_id: i64,
     audience: &Audience,
+    category: MailCategory,
     text: &str,
 ) -> ServiceResult<()> {
     let mut recipients: Vec<(i64, String)> = Vec::new();
@@ -161,7 +171,7 @@ pub(super) async fn notify_people(
     recipients.dedup_by_key(|(id, _)| *id);
     for (user_id, email) in recipients {
         if user_id != actor_user_id {
-            repo::notify(conn, user_id, &email, row.tenant_id, row.id, text).await?;
+            repo::notify(conn, user_id, &email, row.tenant_id, row.id, category, text).await?;
         }
     }
     Ok(())
@@ -205,10 +215,27 @@ pub async fn tell_about_quota(
     );
     if admins {
         for (user_id, email) in repo::platform_admins(conn).await? {
-            repo::notify(conn, user_id, &email, row.tenant_id, row.id, &text).await?;
+            repo::notify(
+                conn,
+                user_id,
+                &email,
+                row.tenant_id,
+                row.id,
+                MailCategory::Quotas,
+                &text,
+            )
+            .await?;
         }
         return Ok(());
     }
     // No person acted: nobody is left out.
-    notify_people(conn, &row, 0, &Audience::RequesterAndOwners, &text).await
+    notify_people(
+        conn,
+        &row,
+        0,
+        &Audience::RequesterAndOwners,
+        MailCategory::Quotas,
+        &text,
+    )
+    .await
 }

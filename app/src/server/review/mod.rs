@@ -243,7 +243,16 @@ async fn tell_the_others(
     recipients.dedup_by_key(|(id, _)| *id);
     for (user_id, email) in recipients {
         if user_id != viewer.user_id() {
-            requests_repo::notify(conn, user_id, &email, row.tenant_id, row.id, text).await?;
+            requests_repo::notify(
+                conn,
+                user_id,
+                &email,
+                row.tenant_id,
+                row.id,
+                crate::domain::mail::MailCategory::Requests,
+                text,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -106,7 +106,14 @@ pub async fn sign_up(ctx: &RequestContext, v: &SignUp) -> ServiceResult<()> {
         .await?
         .is_some()
     {
-        outbox::queue(&mut tx, email, NOTICE_SUBJECT, &notice_body()).await?;
+        outbox::queue(
+            &mut tx,
+            crate::domain::mail::MailCategory::Security,
+            email,
+            NOTICE_SUBJECT,
+            &notice_body(),
+        )
+        .await?;
         audit::append(
             &mut tx,
             &AuditEvent::new("signup_existing_address")

@@ -5,7 +5,8 @@ use sqlx::AnyConnection;
 
 use super::corrupt;
 use crate::domain::{
-    country::CountryCode, lifecycle::RequestStatus, residency::TenantProfile, tenancy::TenantStatus,
+    country::CountryCode, lifecycle::RequestStatus, mail::MailCategory, residency::TenantProfile,
+    tenancy::TenantStatus,
 };
 use crate::features::requests::types::{NotificationItem, TimelineEntry};
 use crate::server::{db::now_unix, time_zone::PersonZone};
@@ -139,16 +140,16 @@ pub async fn project_lead(
     .await
 }
 
-/// An in-app notification, also queued for e-mail.
+/// An in-app notification, also queued for e-mail in `category` as the person chose.
 pub async fn notify(
     conn: &mut AnyConnection,
     user_id: i64,
     email: &str,
     tenant_id: i64,
     request_id: i64,
+    category: MailCategory,
     text: &str,
 ) -> Result<(), sqlx::Error> {
-    let now = now_unix();
     sqlx::query(
         "INSERT INTO notifications (user_id, tenant_id, request_id, text, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -156,19 +157,14 @@ pub async fn notify(
     .bind(tenant_id)
     .bind(request_id)
     .bind(text)
-    .bind(now)
+    .bind(now_unix())
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO email_outbox (to_email, subject, body, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(email)
-    .bind(format!("Guichet: quota request #{request_id}"))
-    .bind(text)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    let subject = match category {
+        MailCategory::Quotas => format!("Guichet: quota #{request_id}"),
+        _ => format!("Guichet: quota request #{request_id}"),
+    };
+    crate::server::outbox::queue_notice(conn, user_id, email, category, &subject, text).await
 }
 
 /// Only the viewer's own notifications: `user_id` = $1, and a tenant's (`$2`) when someone acts
