@@ -3,7 +3,7 @@
 # Everything comes from package registries (crates.io, npm, Debian).
 #
 #   scripts/ensure-tools.sh            tools for `make run` (build and serve)
-#   scripts/ensure-tools.sh --test     also PostgreSQL's server programs, Chromium and Slurm (for `make test`)
+#   scripts/ensure-tools.sh --test     also PostgreSQL's server programs, Chromium, Slurm and nginx (for `make test`)
 #
 # A second run installs nothing and says so on one line.
 set -euo pipefail
@@ -141,6 +141,16 @@ if [ -n "$for_tests" ]; then
     else
         apt_install curl
         installed+=("curl")
+    fi
+
+    # 9. nginx: the load balancer in front of two portals (scripts/multi-instance-test.sh), started
+    #    there on its own configuration; Debian's service is not used (in /usr/sbin, not on every PATH).
+    if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+        present+=("nginx")
+    else
+        apt_install nginx
+        [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || die "apt-get installed nginx but no nginx is there"
+        installed+=("nginx")
     fi
 fi
 

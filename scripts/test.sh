@@ -5,14 +5,14 @@
 #   scripts/test.sh                  all stages
 #   scripts/test.sh STAGE [STAGE...] only these, in this order
 #
-# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres slurm build api-fuzz e2e
+# Stages: tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres slurm build api-fuzz multi-instance e2e
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 guichet_path
 cd "$GUICHET_ROOT"
 
-all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres slurm build api-fuzz e2e)
+all=(tools fmt clippy-ssr clippy-hydrate test-sqlite test-postgres slurm build api-fuzz multi-instance e2e)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${all[@]}")
 
@@ -33,8 +33,15 @@ stage() {
             scripts/timed.sh "$1" cargo clippy -p app --lib --target wasm32-unknown-unknown \
                 --no-default-features --features hydrate -- -D warnings
             ;;
-        test-sqlite) scripts/timed.sh "$1" env -u GUICHET_TEST_DATABASE_URL cargo test --workspace ;;
-        test-postgres) scripts/timed.sh "$1" scripts/pg-test-cluster.sh run cargo test --workspace ;;
+        # Each with a real SMTP server (aiosmtpd, STARTTLS and AUTH) for the mail tests, started once.
+        test-sqlite)
+            scripts/timed.sh "$1" scripts/smtp-test-server.sh run \
+                env -u GUICHET_TEST_DATABASE_URL GUICHET_REQUIRE_SMTP=1 cargo test --workspace
+            ;;
+        test-postgres)
+            scripts/timed.sh "$1" scripts/smtp-test-server.sh run env GUICHET_REQUIRE_SMTP=1 \
+                scripts/pg-test-cluster.sh run cargo test --workspace
+            ;;
         # A real Slurm (munge, MariaDB, slurmdbd, slurmctld, slurmd with fake GPUs), started once
         # for the stage: the end-to-end test on SQLite, then on PostgreSQL.
         slurm)
@@ -43,6 +50,9 @@ stage() {
             ;;
         build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release && target/release/guichet precompress' ;;
         api-fuzz) scripts/timed.sh "$1" scripts/api-fuzz.sh ;;
+        # Two portals on one PostgreSQL behind nginx: sessions, racing approvals, shared
+        # throttling, jobs run once, an instance stopped under load, row-level security.
+        multi-instance) scripts/timed.sh "$1" scripts/multi-instance-test.sh ;;
         e2e)
             [ -x target/release/guichet ] || die "target/release/guichet is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
