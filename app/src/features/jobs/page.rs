@@ -131,7 +131,7 @@ fn JobRow(j: JobView) -> impl IntoView {
         (Some(at), None) => format_local(at),
         _ => "Not yet".to_owned(),
     };
-    let took = j.last_duration_ms.map(duration).unwrap_or_default();
+    let took = j.last_duration_ms.map_or_else(|| "—".to_owned(), duration);
     let outcome = match j.last_outcome {
         None => view! { <span>"—"</span> }.into_any(),
         Some(RunOutcome::Succeeded) => {
