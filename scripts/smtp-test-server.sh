@@ -24,7 +24,10 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import aiosmtpd' 2>/d
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
 fi
-command -v openssl >/dev/null || die "openssl is missing (Debian's openssl)"
+if ! command -v openssl >/dev/null; then
+    say "installing Debian's openssl (the test server's certificates)"
+    apt_install openssl
+fi
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/guichet-smtp.XXXXXX")"
 pid=""

@@ -82,6 +82,15 @@ async fn notices_are_sent_once_over_starttls_with_text_and_html_parts() {
     let got = inbox.to(UNIV_OWNER);
     assert_eq!(got.len() as i64, queued, "each message once: {a:?} {b:?}");
     assert!(a.sent + b.sent >= queued as u64);
+    eprintln!(
+        "mail on {}: {} message(s) queued in all, {} sent by two mailers racing ({} + {}), {queued} \
+         to the requester received once each",
+        backend_name(),
+        a.sent + b.sent,
+        a.sent + b.sent,
+        a.sent,
+        b.sent
+    );
     // And again: nothing is due, nothing more arrives.
     mail::send_due(&app.state, now() + 3600).await.unwrap();
     assert_eq!(inbox.to(UNIV_OWNER).len() as i64, queued);

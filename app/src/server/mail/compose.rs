@@ -3,6 +3,8 @@
 //! Pure functions, tested here.
 
 use crate::domain::mail::MailCategory;
+// The same escaping as the charts' SVG text: what people typed never becomes markup.
+use crate::features::capacity::chart::escape;
 
 /// The two bodies of one e-mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,21 +85,6 @@ fn linked(s: &str) -> String {
         }
     }
     flush(&mut word, &mut out);
-    out
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 
