@@ -222,19 +222,33 @@ async fn check_and_count(file: &Path) -> anyhow::Result<Vec<(String, i64)>> {
 /// The accounts of the database about to be replaced, once it is sure that nothing holds it
 /// open: a portal still serving it would keep writing to the replaced file and lose it all.
 async fn idle_accounts(target: &Path) -> anyhow::Result<i64> {
-    let refused = |e: sqlx::Error| {
-        // SQLITE_BUSY or SQLITE_LOCKED, whatever the extended code.
-        let held = matches!(&e, sqlx::Error::Database(d)
-            if d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)));
-        if held {
-            anyhow::anyhow!(
-                "{} is in use (a `guichet serve` on it?): stop every process using it, then restore",
-                target.display()
-            )
-        } else {
-            anyhow::Error::new(e).context(format!("cannot open {}", target.display()))
+    // A lock may linger a moment after a process that just used the file (a previous command)
+    // has gone: a holder that stays two seconds is a process still using it.
+    for _ in 0..10 {
+        match accounts_held_exclusively(target).await {
+            Ok(accounts) => return Ok(accounts),
+            Err(e) if is_busy(&e) => tokio::time::sleep(Duration::from_millis(200)).await,
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot open {}", target.display()))
+                )
+            }
         }
-    };
+    }
+    bail!(
+        "{} is in use (a `guichet serve` on it?): stop every process using it, then restore",
+        target.display()
+    )
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, whatever the extended code.
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d)
+        if d.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)))
+}
+
+/// The accounts of `target`, counted under an exclusive lock that nothing else may hold.
+async fn accounts_held_exclusively(target: &Path) -> Result<i64, sqlx::Error> {
     let mut conn = SqliteConnectOptions::new()
         .filename(target)
         .create_if_missing(false)
@@ -242,12 +256,8 @@ async fn idle_accounts(target: &Path) -> anyhow::Result<i64> {
         .busy_timeout(Duration::ZERO)
         .disable_statement_logging()
         .connect()
-        .await
-        .map_err(refused)?;
-    sqlx::query("BEGIN EXCLUSIVE")
-        .execute(&mut conn)
-        .await
-        .map_err(refused)?;
+        .await?;
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await?;
     let has_users: Option<(String,)> =
         sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")
             .fetch_optional(&mut conn)
