@@ -22,7 +22,7 @@ use std::{
 };
 
 use anyhow::{bail, Context as _};
-use app::server::{config::DatabaseUrl, AppConfig, Db};
+use app::server::{AppConfig, Db};
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteConnection, SqliteLockingMode},
     ConnectOptions as _, Connection as _,
@@ -121,27 +121,29 @@ pub async fn restore(config: &AppConfig, args: &[String]) -> anyhow::Result<()> 
     }
 
     let copy = PartialFile::beside(&target, "restoring")?;
-    let mut conn = open(&src, true).await?;
+    let mut conn = open(&src, true)
+        .await
+        .with_context(|| format!("cannot open {}", src.display()))?;
     sqlx::query("VACUUM INTO ?")
         .bind(path_text(copy.path())?)
         .execute(&mut conn)
         .await
         .with_context(|| format!("cannot copy {}", src.display()))?;
     conn.close().await?;
-    let url = DatabaseUrl::new(format!("sqlite://{}", path_text(copy.path())?));
-    let db = Db::connect(&url, 1).await?;
-    let migrated = db.migrate().await;
-    db.close().await;
+    // Migrated on one connection of its own, closed before anything else opens the copy, and in
+    // the rollback journal the copy was made in: the file is whole on its own (the portal turns
+    // WAL on again when it serves it).
+    let mut conn = open(copy.path(), false)
+        .await
+        .context("cannot open the restored copy")?;
+    let migrated = Db::sqlite_migrator().run(&mut conn).await;
+    conn.close().await?;
     migrated.context(
         "the backup could not be brought up to this release's schema (nothing was replaced)",
     )?;
-    // Out of WAL mode, so that the file is whole on its own (the portal turns WAL on again).
-    let mut conn = open(copy.path(), false).await?;
-    sqlx::query("PRAGMA journal_mode = DELETE")
-        .execute(&mut conn)
-        .await?;
-    conn.close().await?;
-    let restored = check_and_count(copy.path()).await?;
+    let restored = check_and_count(copy.path())
+        .await
+        .context("cannot check the restored copy")?;
     sync_file(copy.path())?;
     if target.exists() {
         // Again, just before: a process may have opened it while the copy was made.

@@ -374,6 +374,9 @@ fn row_counts(file: &Path) -> BTreeMap<String, i64> {
             let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(&mut conn).await.unwrap();
             counts.insert(name, n);
         }
+        // Closed here, not dropped: a connection closing in the background still holds the
+        // file when the next command opens it.
+        sqlx::Connection::close(conn).await.unwrap();
         counts
     })
 }
@@ -381,10 +384,9 @@ fn row_counts(file: &Path) -> BTreeMap<String, i64> {
 /// Runs SQL on a SQLite file (created if missing).
 fn sqlite_exec(file: &Path, sql: &str) {
     block_on(async {
-        sqlx::raw_sql(sql)
-            .execute(&mut connect(file).await)
-            .await
-            .unwrap()
+        let mut conn = connect(file).await;
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
     });
 }
 

@@ -328,6 +328,12 @@ impl Db {
         Ok(())
     }
 
+    /// The SQLite migrations, for a tool that migrates one connection of its own (`guichet
+    /// restore` brings a copy up to date without the pool's WAL mode).
+    pub fn sqlite_migrator() -> &'static sqlx::migrate::Migrator {
+        &SQLITE_MIGRATIONS
+    }
+
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
