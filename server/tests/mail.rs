@@ -125,6 +125,46 @@ async fn notices_are_sent_once_over_starttls_with_text_and_html_parts() {
     assert!(!m.text.contains(&password));
 }
 
+/// A batch of 150 messages, two instances' mailers racing over it: each arrives exactly once.
+#[tokio::test]
+async fn a_batch_raced_by_two_mailers_arrives_exactly_once() {
+    let Some((app, inbox)) = app_with_mail().await else {
+        return;
+    };
+    let to: Vec<String> = (0..150).map(|_| address("batch")).collect();
+    {
+        let mut conn = app.state.db.acquire().await.unwrap();
+        for address in &to {
+            outbox::queue(
+                &mut conn,
+                app::domain::mail::MailCategory::Account,
+                address,
+                "Guichet: a batch",
+                "One of many.",
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let second = app.second_instance().await;
+    let (a, b) = tokio::join!(
+        mail::send_due(&app.state, now()),
+        mail::send_due(&second.state, now())
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let received: Vec<usize> = to.iter().map(|t| inbox.to(t).len()).collect();
+    assert!(received.iter().all(|n| *n == 1), "{received:?}");
+    assert!(a.sent + b.sent >= 150, "{a:?} {b:?}");
+    eprintln!(
+        "mail on {}: 150 queued, sent by two mailers racing ({} + {} with the demo's own), \
+         {} received, each exactly once",
+        backend_name(),
+        a.sent,
+        b.sent,
+        received.iter().sum::<usize>()
+    );
+}
+
 #[tokio::test]
 async fn invitation_links_are_sent_whole_and_their_sealed_copy_erased() {
     let Some((app, inbox)) = app_with_mail().await else {
