@@ -11,6 +11,23 @@ pub(crate) fn capitalise(text: &str) -> String {
     }
 }
 
+/// Text escaped for HTML or XML (an element's text or a quoted attribute): what people typed
+/// never becomes markup, in a chart's SVG, an e-mail's HTML part or an error page.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Implements `Display`, `TryFrom<String>` and `From<Self> for String` for a string newtype.
 macro_rules! string_newtype_conversions {
     ($($name:ident),+) => {$(

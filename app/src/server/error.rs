@@ -209,7 +209,10 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
 pub fn error_page(error: &AppError) -> Response {
     let mut response = (
         error.status(),
-        axum::response::Html(ERROR_PAGE.replace("{message}", &html_escape(&error.to_string()))),
+        axum::response::Html(ERROR_PAGE.replace(
+            "{message}",
+            &crate::domain::escape_markup(&error.to_string()),
+        )),
     )
         .into_response();
     response.headers_mut().insert(
@@ -217,13 +220,6 @@ pub fn error_page(error: &AppError) -> Response {
         http::HeaderValue::from_static("no-store"),
     );
     response
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The page of a request that could not reach the database: 503, `Retry-After`.

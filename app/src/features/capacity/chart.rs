@@ -3,6 +3,8 @@
 //! the server and in the browser and reads without the wasm. No inline styles (the CSP forbids
 //! them): colours are SVG presentation attributes, plus classes for the stylesheet.
 
+use crate::domain::escape_markup as escape;
+
 /// Drawing area, in SVG user units.
 pub const WIDTH: u32 = 640;
 pub const HEIGHT: u32 = 200;
@@ -119,22 +121,6 @@ pub fn geometry(available: u32, peaks: &[u32]) -> Geometry {
         available_y: bottom - scale(available),
         scale_max,
     }
-}
-
-/// Escapes text for an XML element or attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The whole `<svg>` for one pool: `id` must be unique in the page (it names the title and

@@ -200,11 +200,28 @@ pub async fn tick(state: &AppState, now_ms: i64) -> Result<Tick, sqlx::Error> {
     let settings = &state.config.jobs;
     let instance = settings.instance.as_str();
     let mut out = Tick::default();
+    // One read of the schedule a tick; only a job that looks due is claimed (the claim decides).
+    let rows = repo::list(&mut *state.db.acquire().await?).await?;
     for job in Job::ALL {
         let schedule = job.schedule(settings);
+        match rows.iter().find(|r| r.name == job.name()) {
+            Some(r)
+                if r.next_run_at_ms > now_ms || r.locked_until_ms.is_some_and(|u| u >= now_ms) =>
+            {
+                continue
+            }
+            Some(_) => {}
+            None => {
+                // A job this database has not seen yet.
+                let first = schedule.first(now_ms);
+                repo::ensure(&mut *state.db.acquire().await?, job.name(), first).await?;
+                if first > now_ms {
+                    continue;
+                }
+            }
+        }
         let claimed = {
             let mut conn = state.db.acquire().await?;
-            repo::ensure(&mut conn, job.name(), schedule.first(now_ms)).await?;
             repo::claim(&mut conn, job.name(), instance, now_ms, now_ms + LEASE_MS).await?
         };
         let Some((scheduled_for, failures)) = claimed else {

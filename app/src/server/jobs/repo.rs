@@ -136,12 +136,13 @@ pub async fn release(
     Ok(())
 }
 
-/// A job as the admins' page shows it.
+/// A job as the runner reads it before claiming, and as the admins' page shows it.
 #[derive(FromRow, Debug, Clone)]
 pub struct JobRow {
     pub name: String,
     pub next_run_at_ms: i64,
     pub locked_by: Option<String>,
+    pub locked_until_ms: Option<i64>,
     pub failures_in_row: i64,
     pub last_started_at_ms: Option<i64>,
     pub last_duration_ms: Option<i64>,
@@ -152,7 +153,7 @@ pub struct JobRow {
 
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<JobRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT name, next_run_at_ms, locked_by, failures_in_row, last_started_at_ms, \
+        "SELECT name, next_run_at_ms, locked_by, locked_until_ms, failures_in_row, last_started_at_ms, \
          last_duration_ms, last_outcome, last_error, last_instance FROM jobs ORDER BY name",
     )
     .fetch_all(conn)

@@ -2,9 +2,8 @@
 //! same words, in the portal's voice, and a footer that says why it came and how to change that.
 //! Pure functions, tested here.
 
+use crate::domain::escape_markup as escape;
 use crate::domain::mail::MailCategory;
-// The same escaping as the charts' SVG text: what people typed never becomes markup.
-use crate::features::capacity::chart::escape;
 
 /// The two bodies of one e-mail.
 #[derive(Debug, Clone, PartialEq, Eq)]

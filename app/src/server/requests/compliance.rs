@@ -88,20 +88,16 @@ pub async fn flag_noncompliant_requests(
         }
         let mut recipients = repo::owners(conn, row.tenant_id).await?;
         recipients.extend(admins.clone().unwrap_or_default());
-        recipients.sort();
-        recipients.dedup_by_key(|(id, _)| *id);
-        for (user_id, email) in recipients {
-            repo::notify(
-                conn,
-                user_id,
-                &email,
-                row.tenant_id,
-                row.id,
-                crate::domain::mail::MailCategory::Compliance,
-                &text,
-            )
-            .await?;
-        }
+        repo::notify_each(
+            conn,
+            recipients,
+            0,
+            row.tenant_id,
+            row.id,
+            crate::domain::mail::MailCategory::Compliance,
+            &text,
+        )
+        .await?;
     }
     Ok(changed)
 }

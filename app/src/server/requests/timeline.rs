@@ -167,13 +167,16 @@ pub(super) async fn notify_people(
         // The project's lead follows its requests (and endorses them where the tenant lets leads).
         recipients.extend(repo::project_lead(conn, row.tenant_id, row.project_id).await?);
     }
-    recipients.sort();
-    recipients.dedup_by_key(|(id, _)| *id);
-    for (user_id, email) in recipients {
-        if user_id != actor_user_id {
-            repo::notify(conn, user_id, &email, row.tenant_id, row.id, category, text).await?;
-        }
-    }
+    repo::notify_each(
+        conn,
+        recipients,
+        actor_user_id,
+        row.tenant_id,
+        row.id,
+        category,
+        text,
+    )
+    .await?;
     Ok(())
 }
 
@@ -214,18 +217,17 @@ pub async fn tell_about_quota(
         row.site_name
     );
     if admins {
-        for (user_id, email) in repo::platform_admins(conn).await? {
-            repo::notify(
-                conn,
-                user_id,
-                &email,
-                row.tenant_id,
-                row.id,
-                MailCategory::Quotas,
-                &text,
-            )
-            .await?;
-        }
+        let admins = repo::platform_admins(conn).await?;
+        repo::notify_each(
+            conn,
+            admins,
+            0,
+            row.tenant_id,
+            row.id,
+            MailCategory::Quotas,
+            &text,
+        )
+        .await?;
         return Ok(());
     }
     // No person acted: nobody is left out.

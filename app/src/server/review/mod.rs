@@ -239,22 +239,16 @@ async fn tell_the_others(
     if matches!(viewer, Viewer::Tenant(_)) && under_review {
         recipients.extend(requests_repo::platform_admins(conn).await?);
     }
-    recipients.sort();
-    recipients.dedup_by_key(|(id, _)| *id);
-    for (user_id, email) in recipients {
-        if user_id != viewer.user_id() {
-            requests_repo::notify(
-                conn,
-                user_id,
-                &email,
-                row.tenant_id,
-                row.id,
-                crate::domain::mail::MailCategory::Requests,
-                text,
-            )
-            .await?;
-        }
-    }
+    requests_repo::notify_each(
+        conn,
+        recipients,
+        viewer.user_id(),
+        row.tenant_id,
+        row.id,
+        crate::domain::mail::MailCategory::Requests,
+        text,
+    )
+    .await?;
     Ok(())
 }
 

@@ -167,6 +167,27 @@ pub async fn notify(
     crate::server::outbox::queue_notice(conn, user_id, email, category, &subject, text).await
 }
 
+/// Notifies each of `recipients` once (the list may name a person twice), never `except` (the
+/// person who acted; 0 when nobody did), about request `request_id` of `tenant_id`.
+pub async fn notify_each(
+    conn: &mut AnyConnection,
+    mut recipients: Vec<(i64, String)>,
+    except: i64,
+    tenant_id: i64,
+    request_id: i64,
+    category: MailCategory,
+    text: &str,
+) -> Result<(), sqlx::Error> {
+    recipients.sort();
+    recipients.dedup_by_key(|(id, _)| *id);
+    for (user_id, email) in recipients {
+        if user_id != except {
+            notify(conn, user_id, &email, tenant_id, request_id, category, text).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Only the viewer's own notifications: `user_id` = $1, and a tenant's (`$2`) when someone acts
 /// in one (also any without a tenant, though on PostgreSQL those are platform rows that
 /// row-level security hides from a tenant scope; [`notify`] always names a tenant); all of a
