@@ -85,8 +85,12 @@ async fn pages_offer_only_what_the_role_may_do_and_say_why() {
         page.body
     );
     assert!(!page.body.contains("← Requests<"), "{}", page.body);
+    // The project is named, not linked: its page is the tenant's, closed to a platform admin.
+    assert!(!page.body.contains(r#"href="/projects/"#), "{}", page.body);
+    assert_eq!(admin.get("/projects/1").await.status, StatusCode::FORBIDDEN);
     let page = member.get("/requests/1").await;
     assert!(page.body.contains("← Requests"), "{}", page.body);
+    assert!(page.body.contains(r#"href="/projects/"#), "{}", page.body);
 }
 
 #[tokio::test]

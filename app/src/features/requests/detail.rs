@@ -209,7 +209,11 @@ fn RequestView(
         <div class="detail-grid">
             <div class="detail-grid__main">
                 {let (project_href, project_name) = (format!("/projects/{}", s.project_id), s.project_name.clone());
-                let project_link = view! { <A href=project_href>{project_name}</A> };
+                let project_link = if d.can_open_project {
+                    view! { <A href=project_href>{project_name}</A> }.into_any()
+                } else {
+                    view! { <span>{project_name}</span> }.into_any()
+                };
                 view! { <section class="card">
                     <h2>"What was asked"</h2>
                     <dl class="facts">

@@ -133,6 +133,9 @@ pub struct RequestDetail {
     /// For a platform admin: the quota holds GPUs and has not ended, so it may be ended or
     /// reduced early.
     pub can_end_early: bool,
+    /// Whether the viewer may open the project's page (a platform admin reads the request but
+    /// not the tenant's projects: the project is named, not linked).
+    pub can_open_project: bool,
 }
 
 /// A rule that failed for a site, for the form and the queue.

@@ -213,6 +213,7 @@ pub async fn detail_for_admin(
     tx.commit().await?;
     d.review = reviews.pop();
     d.can_end_early = can_end_early;
+    d.can_open_project = false;
     Ok(d)
 }
 
@@ -250,6 +251,7 @@ async fn detail(
         can_change: false,
         review: None,
         can_end_early: false,
+        can_open_project: true,
     })
 }
 
