@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use super::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use super::types::{CreatedToken, TokenState, TokenView, TokensPage as Page};
 use crate::domain::api_tokens::TokenScope;
-use crate::domain::dates::{format_day, format_instant as instant};
+use crate::domain::dates::{format_day, format_local};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -102,9 +102,9 @@ fn TokenRow(t: TokenView, revoke: ServerAction<RevokeApiToken>) -> impl IntoView
         TokenState::Expired => "badge badge--warn",
         TokenState::Revoked => "badge badge--bad",
     };
-    let used = match (t.last_used_at, t.last_used_ip) {
-        (Some(at), Some(ip)) => format!("{} from {ip}", instant(at)),
-        (Some(at), None) => instant(at),
+    let used = match (t.last_used, t.last_used_ip) {
+        (Some(at), Some(ip)) => format!("{} from {ip}", format_local(&at)),
+        (Some(at), None) => format_local(&at),
         _ => "Never".to_owned(),
     };
     let live = t.state == TokenState::Live;

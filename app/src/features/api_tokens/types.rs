@@ -113,7 +113,8 @@ pub struct TokenView {
     pub prefix: String,
     pub created_at: i64,
     pub expires_at: i64,
-    pub last_used_at: Option<i64>,
+    /// When it was last used, in the person's time zone.
+    pub last_used: Option<crate::domain::dates::LocalInstant>,
     pub last_used_ip: Option<String>,
     pub state: TokenState,
 }

@@ -17,7 +17,7 @@ pub async fn audit_events(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<AuditPage, AppError> {
-    use super::types::AuditFilter;
+    use super::types::{AuditFilter, PAGE_SIZE};
     use crate::server::{audit_log, error::respond, request_context, time_zone};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
@@ -30,5 +30,5 @@ pub async fn audit_events(
         (from.as_deref(), to.as_deref()),
     ))?;
     let zone = respond(time_zone::of_person(&ctx.state, user.user_id()).await)?;
-    respond(audit_log::read(&ctx.state, &reader, &filter, &zone).await)
+    respond(audit_log::read(&ctx.state, &reader, &filter, &zone, PAGE_SIZE).await)
 }

@@ -6,7 +6,7 @@
 
 use super::api::audit_events;
 use super::types::AuditPage;
-use super::words::{describe_detail, event_label};
+use super::words::event_label;
 use crate::domain::dates::format_local;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -254,7 +254,7 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
                             })}
                             <td data-label="Address">{e.client_ip.clone().unwrap_or_default()}</td>
                             <td class="audit-detail" data-label="Details">
-                                {describe_detail(&e.detail)}
+                                {e.description.clone()}
                                 {(e.detail.len() > 2).then(|| view! {
                                     <details><summary class="small">"As recorded"</summary><code>{e.detail.clone()}</code></details>
                                 })}

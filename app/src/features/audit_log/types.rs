@@ -27,6 +27,8 @@ pub struct AuditEntry {
     pub client_ip: Option<String>,
     /// The event's details, as JSON text.
     pub detail: String,
+    /// The details in words, with their instants in the reader's time zone.
+    pub description: String,
 }
 
 /// One page of events, newest first.

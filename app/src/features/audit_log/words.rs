@@ -1,7 +1,7 @@
 //! The audit log in words: an event's name and details as a person reads them (no stored codes,
 //! no Unix seconds, no lower-case enum values).
 
-use crate::domain::dates::{format_instant, parse_iso_date};
+use crate::domain::dates::parse_iso_date;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::tenancy::TenantRole;
 
@@ -72,7 +72,7 @@ fn value_words(value: &str) -> String {
 /// A one-line reading of an event's details: the request and its states, the note, the rules
 /// and versions of a residency evaluation, what was granted, and any other plain field. Times
 /// (`…_at`) read as dates, yes/no fields as words, identifiers of rows are left out.
-pub fn describe_detail(detail: &str) -> String {
+pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
     else {
         return String::new();
@@ -158,7 +158,7 @@ pub fn describe_detail(detail: &str) -> String {
             (k, serde_json::Value::Number(n)) if k.ends_with("_at") => format!(
                 "{}: {}",
                 key.trim_end_matches("_at").replace('_', " "),
-                n.as_i64().map(format_instant).unwrap_or(v)
+                n.as_i64().map(&instant).unwrap_or(v)
             ),
             _ => format!("{}: {}", key.replace('_', " "), value_words(&v)),
         });
@@ -176,6 +176,7 @@ pub fn describe_detail(detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::dates::format_instant;
 
     #[test]
     fn events_read_as_words_not_codes() {
@@ -198,35 +199,40 @@ mod tests {
             "residency":{"eligible":true,"rules":[{"rule":"G1","passed":true}],"policy_version":1,"catalogue_revision":3},
             "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"}}"#;
         assert_eq!(
-            describe_detail(detail),
+            describe_detail(detail, format_instant),
             "request #7 · Endorsed → Partially approved · residency rules met (policy version 1, \
              catalogue revision 3) · granted 8 GPUs from 2027-01-01 to 2027-01-31 (last day) · “Half now.”"
         );
         let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
         assert_eq!(
-            describe_detail(failed),
+            describe_detail(failed, format_instant),
             "refused by rule H1 (policy version 2, catalogue revision 5)"
         );
         assert_eq!(
-            describe_detail(r#"{"email":"a@b.test"}"#),
+            describe_detail(r#"{"email":"a@b.test"}"#, format_instant),
             "email: a@b.test"
         );
-        assert_eq!(describe_detail("not json"), "");
+        assert_eq!(describe_detail("not json", format_instant), "");
+        // Instants inside the details are written by the caller's clock (the reader's zone).
+        assert_eq!(
+            describe_detail(r#"{"expires_at":1800000000}"#, |u| format!("<{u}>")),
+            "expires: <1800000000>"
+        );
     }
 
     #[test]
     fn times_roles_and_flags_read_as_words() {
         let invitation = r#"{"invitation_id":3,"email":"a@b.test","role":"auditor","expires_at":0,"replaced":false}"#;
         assert_eq!(
-            describe_detail(invitation),
+            describe_detail(invitation, format_instant),
             "email: a@b.test · expires: 1970-01-01 00:00 UTC · replaced: no · role: Auditor"
         );
         assert_eq!(
-            describe_detail(r#"{"user_id":4,"from":"member","to":"owner"}"#),
+            describe_detail(r#"{"user_id":4,"from":"member","to":"owner"}"#, format_instant),
             "Member → Owner"
         );
         assert_eq!(
-            describe_detail(r#"{"known_browser":false}"#),
+            describe_detail(r#"{"known_browser":false}"#, format_instant),
             "from a new browser"
         );
     }

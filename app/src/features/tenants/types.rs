@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     country::CountryCode,
+    dates::LocalInstant,
     email::Email,
     identity::{OrganisationName, PersonName, RegistrationId, Sector, TenantKind},
     password::Password,
@@ -123,8 +124,19 @@ pub struct TenantSummary {
     pub parent_country: String,
     pub status: TenantStatus,
     pub rejection_reason: Option<String>,
-    pub created_at: i64,
-    pub decided_at: Option<i64>,
+    /// When it signed up and was decided; in the admin's time zone on the page, UTC through the
+    /// API (which reads the Unix seconds).
+    pub created_at: LocalInstant,
+    pub decided_at: Option<LocalInstant>,
+}
+
+impl TenantSummary {
+    /// The same tenant with its instants in `zone`'s terms.
+    pub fn in_zone(mut self, at: impl Fn(i64) -> LocalInstant) -> Self {
+        self.created_at = at(self.created_at.unix);
+        self.decided_at = self.decided_at.map(|d| at(d.unix));
+        self
+    }
 }
 
 /// The queue: one page of the pending tenants (oldest first) and the recent

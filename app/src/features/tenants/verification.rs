@@ -10,7 +10,7 @@ use super::api::{tenant_queue, RejectTenant, VerifyTenant};
 use super::types::{TenantSummary, VerificationQueue};
 use crate::domain::{
     country::CountryCode,
-    dates::format_instant,
+    dates::format_local,
     identity::{Sector, TenantKind},
     tenancy::TenantStatus,
 };
@@ -115,7 +115,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                                     <td data-label="Registration id">{t.registration_id.clone()}</td>
                                     <td data-label="Decision"><span class=badge>{t.status.label()}</span></td>
                                     <td data-label="Reason">{t.rejection_reason.clone().unwrap_or_default()}</td>
-                                    <td data-label="Decided">{t.decided_at.map(format_instant).unwrap_or_default()}</td>
+                                    <td data-label="Decided">{t.decided_at.as_ref().map(format_local).unwrap_or_default()}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -164,7 +164,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
             <td data-label="Registration id">{tenant.registration_id.clone()}</td>
             <td data-label="Sector">{sector_label(&tenant.sector)}</td>
             <td data-label="Parent's country">{country_label(&tenant.parent_country)}</td>
-            <td data-label="Signed up">{format_instant(tenant.created_at)}</td>
+            <td data-label="Signed up">{format_local(&tenant.created_at)}</td>
             <td data-label="">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">

@@ -63,6 +63,7 @@ pub async fn page(
         let mut conn = state.db.acquire().await?;
         repo::list_of_user(&mut conn, user.user_id()).await?
     };
+    let zone = crate::server::time_zone::of_person(state, user.user_id()).await?;
     let now = now_unix();
     let name_of = |binding: TokenBinding| match binding {
         TokenBinding::Platform => "The platform".to_owned(),
@@ -81,7 +82,7 @@ pub async fn page(
             prefix: t.prefix,
             created_at: t.created_at,
             expires_at: t.expires_at,
-            last_used_at: t.last_used_at,
+            last_used: t.last_used_at.map(|at| zone.at(at)),
             last_used_ip: t.last_used_ip,
             state: if t.revoked_at.is_some() {
                 TokenState::Revoked

@@ -1,13 +1,14 @@
 //! Reading the audit log: owners and auditors see their tenant's events,
 //! platform admins see every event (and may filter by tenant). Newest first,
-//! one page of [`PAGE_SIZE`] per query, paged by id ("older than"): the log
+//! one page per query (`PAGE_SIZE` on the page), paged by id ("older than"): the log
 //! only grows, so paging by key stays one index range however long it gets.
 
 mod repo;
 
+use crate::domain::dates::format_local;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::audit_log::types::{AuditEntry, AuditFilter, AuditPage, PAGE_SIZE};
+use crate::features::audit_log::types::{describe_detail, AuditEntry, AuditFilter, AuditPage};
 use crate::server::{
     auth::{AdminActor, CurrentUser, TenantActor},
     error::ServiceResult,
@@ -55,12 +56,14 @@ fn period(filter: &AuditFilter, zone: &PersonZone) -> Period {
     }
 }
 
-/// A page of the events `reader` may read, newest first, their times in `zone`.
+/// A page of at most `limit` events `reader` may read, newest first, their times in `zone` (the
+/// page reads `PAGE_SIZE`).
 pub async fn read(
     state: &AppState,
     reader: &AuditReader,
     filter: &AuditFilter,
     zone: &PersonZone,
+    limit: i64,
 ) -> ServiceResult<AuditPage> {
     // A platform admin reads every tenant's events (platform scope); anyone
     // else only the active tenant's.
@@ -79,10 +82,11 @@ pub async fn read(
     };
     let all_tenants = !matches!(scope, Scope::Tenant(_));
     let mut entries =
-        repo::newest_events(&mut tx, &scope, filter, period(filter, zone), PAGE_SIZE + 1).await?;
+        repo::newest_events(&mut tx, &scope, filter, period(filter, zone), limit + 1).await?;
     tx.commit().await?;
-    let more = entries.len() > PAGE_SIZE as usize;
-    entries.truncate(PAGE_SIZE as usize);
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = entries.len() > keep;
+    entries.truncate(keep);
     let older_than = if more {
         entries.last().map(|e| e.id)
     } else {
@@ -100,6 +104,7 @@ pub async fn read(
                 event: e.event,
                 success: e.outcome == "success",
                 client_ip: e.client_ip,
+                description: describe_detail(&e.detail, |unix| format_local(&zone.at(unix))),
                 detail: e.detail,
             })
             .collect(),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::{file_name, Cell, CsvFile, MAX_EXPORT_ROWS};
 use crate::domain::{dates::parse_iso_date, identity::Sector, residency::Classification};
-use crate::features::audit_log::types::{describe_detail, event_label, AuditFilter};
+use crate::features::audit_log::types::{event_label, AuditFilter, PAGE_SIZE};
 use crate::features::requests::types::{queue_status, Paged, QueueRow, RequestSummary};
 use crate::server::{
     audit_log::{self, AuditReader},
@@ -305,7 +305,7 @@ pub async fn audit(
     let mut entries = Vec::new();
     let mut all_tenants;
     loop {
-        let page = audit_log::read(state, &reader, &filter, &zone).await?;
+        let page = audit_log::read(state, &reader, &filter, &zone, PAGE_SIZE).await?;
         all_tenants = page.all_tenants;
         entries.extend(page.entries);
         match page.older_than {
@@ -331,7 +331,7 @@ pub async fn audit(
         }
         cells.extend([
             Cell::from(e.client_ip),
-            Cell::from(describe_detail(&e.detail)),
+            Cell::from(e.description),
             Cell::from(e.detail),
         ]);
         file.row(cells);

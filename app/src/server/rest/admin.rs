@@ -62,8 +62,8 @@ impl From<TenantSummary> for ApiTenant {
             parent_country: t.parent_country,
             status: t.status.as_str().to_owned(),
             rejection_reason: t.rejection_reason,
-            created_at: t.created_at,
-            decided_at: t.decided_at,
+            created_at: t.created_at.unix,
+            decided_at: t.decided_at.map(|d| d.unix),
         }
     }
 }

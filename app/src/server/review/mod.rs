@@ -55,13 +55,15 @@ pub async fn thread(
     viewer: &Viewer,
     request_id: i64,
 ) -> ServiceResult<ReviewThread> {
+    let zone = crate::server::time_zone::of_person(state, viewer.user_id()).await?;
     let mut tx = viewer.tx(state, false).await?;
     let row = viewer.visible_request(&mut tx, request_id).await?;
     let comments = repo::comments(&mut tx, row.tenant_id, row.id).await?;
     let attachments = repo::attachments(&mut tx, row.tenant_id, row.id).await?;
     tx.commit().await?;
     let now = now_unix();
-    let exact = crate::domain::dates::format_instant;
+    // The exact time, in the reader's zone (the list shows "2 hours ago" beside it).
+    let exact = |unix: i64| crate::domain::dates::format_local(&zone.at(unix));
     Ok(ReviewThread {
         request_id: row.id,
         may_post: may_post(viewer, &row),

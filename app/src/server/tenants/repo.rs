@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use crate::domain::{
     country::CountryCode,
+    dates::LocalInstant,
     identity::{RegistrationId, Sector, TenantKind},
     slug::Slug,
     tenancy::TenantStatus,
@@ -104,8 +105,8 @@ impl TryFrom<TenantRow> for TenantSummary {
             sector: row.sector,
             parent_country: row.parent_country,
             rejection_reason: row.rejection_reason,
-            created_at: row.created_at,
-            decided_at: row.decided_at,
+            created_at: LocalInstant::utc(row.created_at),
+            decided_at: row.decided_at.map(LocalInstant::utc),
         })
     }
 }

@@ -25,9 +25,14 @@ pub async fn queue(
     admin: &AdminActor,
     page: u32,
 ) -> ServiceResult<VerificationQueue> {
+    let zone = crate::server::time_zone::of_person(state, admin.user_id()).await?;
     let size = i64::from(PENDING_PAGE_SIZE);
     let mut queue = queue_slice(state, admin, i64::from(page) * size, size).await?;
     queue.page = page;
+    // The page shows instants in the admin's zone.
+    let at = |unix| zone.at(unix);
+    queue.pending = queue.pending.into_iter().map(|t| t.in_zone(at)).collect();
+    queue.decided = queue.decided.into_iter().map(|t| t.in_zone(at)).collect();
     Ok(queue)
 }
 
