@@ -430,7 +430,7 @@ async fn notifications_and_the_audit_log_through_the_api() {
     let mut member = token(&app, UNIV_MEMBER, "univ-palaiseau", "write").await;
     assert_problem(&member.get("/audit-log").await, 403, "forbidden");
     let mut nadia = token(&app, HOSP_OWNER, "ghu-seine-est", "read").await;
-    let theirs = nadia.get("/audit-log?limit=1").await;
+    let theirs = nadia.get("/audit-log?size=1").await;
     assert_eq!(theirs.status, 400, "an unknown parameter: {}", theirs.body);
     let theirs = nadia.get("/audit-log").await;
     assert!(!theirs.body.contains("univ-palaiseau"), "{}", theirs.body);
@@ -442,4 +442,92 @@ async fn notifications_and_the_audit_log_through_the_api() {
     assert!(!all.json()["items"].as_array().unwrap().is_empty());
     let bad = owner.get("/audit-log?from=2027-13-01&outcome=maybe").await;
     assert_problem(&bad, 422, "validation_failed");
+
+    // Both lists page by a bounded `limit`, the next page following on from the first.
+    let another = common::requests::endorsed(&app, "api-inbox-2", "4").await;
+    common::requests::decide(&app, another, &[("decision", "approve")]).await;
+    for list in ["/audit-log", "/notifications"] {
+        let first = owner.get(&format!("{list}?limit=1")).await;
+        assert_eq!(first.status, 200, "{}", first.body);
+        let first = first.json();
+        assert_eq!(first["items"].as_array().unwrap().len(), 1, "{first}");
+        let cursor = first["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_owned();
+        let second = owner
+            .get(&format!("{list}?limit=1&cursor={cursor}"))
+            .await
+            .json();
+        assert_eq!(second["items"].as_array().unwrap().len(), 1, "{second}");
+        assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
+        for limit in ["0", "101"] {
+            let refused = owner.get(&format!("{list}?limit={limit}")).await;
+            assert_problem(&refused, 422, "validation_failed");
+            assert_eq!(problem_fields(&refused), ["limit"]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_admin_approves_in_part_and_rejects_with_a_reason_through_the_api() {
+    let app = TestApp::with_demo().await;
+    let part = common::requests::endorsed(&app, "api-part", "8").await;
+    let refuse = common::requests::endorsed(&app, "api-refuse", "8").await;
+    let mut admin = token(&app, ADMIN, "platform", "admin").await;
+
+    // In part: fewer GPUs than asked, with the reason the tenant reads.
+    let partial = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{part}/decision"),
+            Some(json!({
+                "decision": "partially_approve",
+                "note": "Half now, the rest after the maintenance.",
+                "approved_gpus": 4,
+            })),
+            &[],
+        )
+        .await;
+    assert_eq!(partial.status, 200, "{}", partial.body);
+    assert_eq!(partial.json()["status"], "partially_approved");
+    assert_eq!(partial.json()["granted"]["gpus"], 4);
+    assert_eq!(
+        common::requests::status(&app, part).await,
+        "partially_approved"
+    );
+    app.assert_pool_days_agree().await;
+    // More than was asked is no partial approval: refused by field, nothing written.
+    let too_many = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{refuse}/decision"),
+            Some(json!({
+                "decision": "partially_approve",
+                "note": "More than asked.",
+                "approved_gpus": 9,
+            })),
+            &[],
+        )
+        .await;
+    assert_problem(&too_many, 422, "validation_failed");
+    assert_eq!(problem_fields(&too_many), ["approved_gpus"]);
+    assert_eq!(common::requests::status(&app, refuse).await, "endorsed");
+
+    // A rejection with its reason: the request ends, the reason is kept.
+    let rejected = admin
+        .send(
+            Method::POST,
+            &format!("/admin/requests/{refuse}/decision"),
+            Some(json!({ "decision": "reject", "note": "The site is closed for the window." })),
+            &[],
+        )
+        .await;
+    assert_eq!(rejected.status, 200, "{}", rejected.body);
+    assert_eq!(rejected.json()["status"], "rejected");
+    assert_eq!(
+        rejected.json()["decision_note"],
+        "The site is closed for the window."
+    );
+    assert_eq!(common::requests::status(&app, refuse).await, "rejected");
 }

@@ -24,7 +24,9 @@ pub use drafting::{
     site_choice_error,
 };
 pub use ending::end_quota_early;
-pub use notifications::{mark_notifications_read, notifications, unread_notifications};
+pub use notifications::{
+    mark_notifications_read, notifications, notifications_at, unread_notifications,
+};
 pub use reads::{
     detail_for_admin, detail_for_tenant, list_for_admin, list_for_tenant, list_slice_for_tenant,
     queue, queue_slice,

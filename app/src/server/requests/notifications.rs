@@ -4,8 +4,8 @@ use super::{repo, viewer::Viewer};
 use crate::features::requests::types::{NotificationItem, Paged, NOTIFICATION_PAGE_ROWS};
 use crate::server::{error::ServiceResult, state::AppState, time_zone::PersonZone};
 
-/// One page (from 0) of the person's notifications, newest first, and whether older ones follow;
-/// their times in `zone`.
+/// One page (number `page`, of [`NOTIFICATION_PAGE_ROWS`]) of the person's notifications,
+/// newest first, times in `zone`: the page's list.
 pub async fn notifications(
     state: &AppState,
     viewer: &Viewer,
@@ -13,25 +13,40 @@ pub async fn notifications(
     zone: &PersonZone,
 ) -> ServiceResult<Paged<NotificationItem>> {
     let rows = i64::try_from(NOTIFICATION_PAGE_ROWS).unwrap_or(50);
+    let (items, has_more) =
+        notifications_at(state, viewer, i64::from(page) * rows, rows, zone).await?;
+    Ok(Paged {
+        rows: items,
+        page,
+        has_more,
+    })
+}
+
+/// At most `limit` of the person's notifications from `offset`, newest first, and whether more
+/// follow: the page's list and the API's.
+pub async fn notifications_at(
+    state: &AppState,
+    viewer: &Viewer,
+    offset: i64,
+    limit: i64,
+    zone: &PersonZone,
+) -> ServiceResult<(Vec<NotificationItem>, bool)> {
     let mut tx = viewer.tx(state, false).await?;
     let mut items = repo::list_notifications(
         &mut tx,
         viewer.user_id(),
         viewer.tenant_id(),
         viewer.member_user(),
-        rows + 1,
-        i64::from(page) * rows,
+        limit + 1,
+        offset,
         zone,
     )
     .await?;
     tx.commit().await?;
-    let has_more = items.len() > NOTIFICATION_PAGE_ROWS;
-    items.truncate(NOTIFICATION_PAGE_ROWS);
-    Ok(Paged {
-        rows: items,
-        page,
-        has_more,
-    })
+    let keep = usize::try_from(limit).unwrap_or(usize::MAX);
+    let has_more = items.len() > keep;
+    items.truncate(keep);
+    Ok((items, has_more))
 }
 
 /// How many of the person's notifications are unread.

@@ -7,7 +7,12 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{body::QueryParams, caller::Caller, paging::Page, problem::ApiResult};
+use super::{
+    body::QueryParams,
+    caller::Caller,
+    paging::{self, Page, PageParams},
+    problem::ApiResult,
+};
 use crate::error::AppError;
 use crate::features::audit_log::types::AuditFilter;
 use crate::server::{
@@ -28,11 +33,14 @@ pub struct ApiNotification {
     pub read: bool,
 }
 
-/// Paging of a list with pages of a fixed size.
+/// Paging of the notifications.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct CursorQuery {
+pub struct NotificationsQuery {
+    /// Rows per page, 1 to 100 (50 unless given).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -66,23 +74,27 @@ fn decode(tag: &str, cursor: Option<&str>) -> Result<Option<i64>, AppError> {
         .ok_or_else(bad_cursor)
 }
 
-/// The token's person's notifications, newest first, a page of 50 at a time: a tenant token's those of its
-/// tenant (and, for a member, of their projects), a platform token's those of the platform.
+/// The token's person's notifications, newest first, a page at a time: a tenant token's those of
+/// its tenant (and, for a member, of their projects), a platform token's those of the platform.
 #[utoipa::path(get, path = "/notifications", tag = "notifications",
-    params(CursorQuery),
+    params(NotificationsQuery),
     responses((status = 200, description = "One page", body = Page<ApiNotification>)),
     security(("bearer" = [])))]
 pub async fn list_notifications(
     State(state): State<AppState>,
     caller: Caller,
-    QueryParams(query): QueryParams<CursorQuery>,
+    QueryParams(query): QueryParams<NotificationsQuery>,
 ) -> ApiResult<Json<Page<ApiNotification>>> {
     let viewer = caller.viewer(&state).await?;
-    let page = u32::try_from(decode("n1", query.cursor.as_deref())?.unwrap_or(0))
-        .map_err(|_| bad_cursor())?;
-    let found = requests::notifications(&state, &viewer, page, &PersonZone::default_zone()).await?;
-    let items = found
-        .rows
+    let window = PageParams {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .window()?;
+    let utc = PersonZone::named("UTC").map_err(|_| AppError::Internal)?;
+    let (rows, more) =
+        requests::notifications_at(&state, &viewer, window.offset, window.limit, &utc).await?;
+    let items = rows
         .into_iter()
         .map(|n| ApiNotification {
             id: n.id,
@@ -92,10 +104,7 @@ pub async fn list_notifications(
             read: n.read,
         })
         .collect();
-    Ok(Json(Page {
-        items,
-        next_cursor: found.has_more.then(|| encode("n1", i64::from(page) + 1)),
-    }))
+    Ok(Json(Page::new(items, window, more)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,6 +157,9 @@ pub struct AuditQuery {
     /// The last day, `YYYY-MM-DD` (UTC).
     #[param(format = Date)]
     pub to: Option<String>,
+    /// Events per page, 1 to 100 (50 unless given).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
@@ -182,6 +194,7 @@ pub async fn audit_log(
         Viewer::Tenant(actor) => AuditReader::tenant(actor)?,
     };
     let before = decode("a1", query.cursor.as_deref())?;
+    let limit = paging::limit(query.limit)?;
     // A day given empty is no day: the page's form may send one, a program means something.
     for (field, day) in [("from", &query.from), ("to", &query.to)] {
         if day.as_deref().is_some_and(|d| d.trim().is_empty()) {
@@ -197,7 +210,7 @@ pub async fn audit_log(
     )?;
     // Days are UTC days for programs.
     let utc = PersonZone::named("UTC").map_err(|_| AppError::Internal)?;
-    let page = audit_log::read(&state, &reader, &filter, &utc).await?;
+    let page = audit_log::read(&state, &reader, &filter, &utc, limit).await?;
     let items = page
         .entries
         .into_iter()

@@ -33,13 +33,7 @@ pub struct Window {
 impl PageParams {
     /// The window asked for; a bad limit or cursor is a problem naming its parameter.
     pub fn window(&self) -> Result<Window, AppError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(AppError::validation(
-                "limit",
-                format!("A page holds 1 to {MAX_LIMIT} rows."),
-            ));
-        }
+        let limit = limit(self.limit)?;
         let offset = match self.cursor.as_deref().map(str::trim) {
             None | Some("") => 0,
             Some(cursor) => decode(cursor).ok_or_else(|| {
@@ -49,11 +43,20 @@ impl PageParams {
                 )
             })?,
         };
-        Ok(Window {
-            offset,
-            limit: i64::from(limit),
-        })
+        Ok(Window { offset, limit })
     }
+}
+
+/// The rows per page asked for (`?limit=`): 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] unless given.
+pub fn limit(asked: Option<u32>) -> Result<i64, AppError> {
+    let limit = asked.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(AppError::validation(
+            "limit",
+            format!("A page holds 1 to {MAX_LIMIT} rows."),
+        ));
+    }
+    Ok(i64::from(limit))
 }
 
 /// One page of a list.
