@@ -664,3 +664,59 @@ async fn any_creating_post_retried_with_its_key_answers_the_first_result_and_mak
         "bad_request",
     );
 }
+
+#[tokio::test]
+async fn concurrent_first_tries_with_one_key_make_one_object() {
+    let app = TestApp::with_demo().await;
+    let camille = token(&app, UNIV_OWNER, "univ-palaiseau", "write").await;
+    let secret = camille.token.clone().unwrap();
+    let invite = json!({ "email": "raced@univ-palaiseau.test", "role": "member" });
+    let go = || {
+        let (app, secret, invite) = (&app, secret.clone(), invite.clone());
+        async move {
+            let mut client = ApiClient::new(app, Some(&secret));
+            client
+                .send(
+                    Method::POST,
+                    "/invitations",
+                    Some(invite),
+                    &[("idempotency-key", "raced-1")],
+                )
+                .await
+        }
+    };
+    let (a, b, c, d) = tokio::join!(go(), go(), go(), go());
+    let answers = [a, b, c, d];
+    let mut made = 0;
+    for a in &answers {
+        match (a.status.as_u16(), a.header("idempotent-replayed")) {
+            (201, None) => made += 1,
+            (201, Some("true")) => {}
+            (409, _) => {
+                assert_problem(a, 409, "conflict");
+                assert_eq!(a.header("retry-after"), Some("1"));
+            }
+            _ => panic!("{} {}", a.status, a.body),
+        }
+    }
+    assert_eq!(made, 1, "one try ran");
+    let (invitations,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM invitations WHERE email = 'raced@univ-palaiseau.test'",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert_eq!(invitations, 1);
+    // Once answered, a retry gets that answer.
+    let mut retry = ApiClient::new(&app, Some(&secret));
+    let again = retry
+        .send(
+            Method::POST,
+            "/invitations",
+            Some(invite),
+            &[("idempotency-key", "raced-1")],
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+}

@@ -4,6 +4,7 @@
 
 mod common;
 
+use axum::http::Method;
 use common::api::*;
 use common::*;
 
@@ -52,7 +53,9 @@ async fn a_token_is_shown_once_stored_as_a_hash_and_answers_me_with_its_scope_an
     );
     let token = &listed.json()["tokens"][0];
     assert_eq!(token["state"], "Live");
-    assert!(token["last_used_at"].is_i64(), "{token}");
+    assert!(token["last_used"]["unix"].is_i64(), "{token}");
+    // Shown in the person's zone (the demo's people read Europe/Paris), not in UTC.
+    assert_ne!(token["last_used"]["abbreviation"], "UTC", "{token}");
     assert_eq!(token["acts_for"], "Université de Palaiseau");
 }
 
@@ -148,6 +151,40 @@ async fn a_token_follows_its_persons_role_and_dies_with_their_membership_or_sess
     let me = api.get("/me").await.json();
     assert_eq!(me["tenant"]["role"], "auditor");
     assert_eq!(me["may_write"], false);
+    // ... and a write with it is refused, with nothing made.
+    let (climate, before): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT p.id FROM projects p JOIN tenants t ON t.id = p.tenant_id \
+                 WHERE t.slug = 'univ-palaiseau' AND p.code = 'climate'), \
+                (SELECT COUNT(*) FROM quota_requests)",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    let refused = api
+        .send(
+            Method::POST,
+            "/requests",
+            Some(serde_json::json!({
+                "project": climate,
+                "title": "Protein folding at scale",
+                "justification": "Training a folding model on public structure data.",
+                "sector": "research",
+                "classification": "public",
+                "site": "dugny",
+                "gpu_model": "H100",
+                "gpus": 4,
+                "start_date": "2030-01-01",
+                "end_date": "2030-02-01",
+            })),
+            &[],
+        )
+        .await;
+    assert_problem(&refused, 403, "forbidden");
+    let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM quota_requests")
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!(after, before, "nothing was made");
 
     // Removed from the tenant: the token no longer opens anything.
     let removed = camille
@@ -321,4 +358,18 @@ async fn a_token_past_its_rate_waits_for_retry_after_and_another_token_does_not(
         ApiClient::new(&app, Some(&second)).get("/me").await.status,
         200
     );
+}
+
+#[tokio::test]
+async fn a_platform_token_dies_when_its_person_is_no_longer_a_platform_admin() {
+    let app = TestApp::with_demo().await;
+    let mut admin = token(&app, ADMIN, "platform", "admin").await;
+    assert_eq!(admin.get("/admin/requests").await.status, 200);
+    sqlx::query("UPDATE users SET platform_admin = 0 WHERE email = $1")
+        .bind(ADMIN)
+        .execute(app.owner_pool())
+        .await
+        .unwrap();
+    assert_problem(&admin.get("/me").await, 401, "unauthenticated");
+    assert_problem(&admin.get("/admin/requests").await, 401, "unauthenticated");
 }

@@ -2,8 +2,9 @@
 //! day under the caller's token, and a retry with the same key and the same request gets that
 //! answer again, without running anything (so never a second object). The same key on a
 //! different request (another path or body) is refused with 422. Answers that failed are not
-//! kept: a retry after a refusal is tried again. Creating services that have their own key (a
-//! quota request, an amendment) also receive it, so two concurrent first tries still make one.
+//! kept: a retry after a refusal is tried again. The key is reserved before the first try runs
+//! (one conditional insert), so of two concurrent tries one runs and the other is told to retry
+//! (409 with `Retry-After`) and then gets the first one's answer.
 
 use axum::{
     body::{to_bytes, Body},
@@ -20,6 +21,10 @@ use crate::server::{db::now_unix, state::AppState};
 
 /// How long an answer is kept (seconds).
 const KEPT_FOR: i64 = 24 * 3600;
+
+/// A first try that has not answered after this long (seconds) is taken for dead: its key is
+/// free again.
+const ABANDONED_AFTER: i64 = 300;
 
 /// The answer headers a replay carries again.
 const REPLAYED: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
@@ -81,14 +86,24 @@ pub async fn replay_or_keep(
     print.update(&bytes);
     let fingerprint = hex(&print.finalize());
 
-    match kept(&state, &caller, &key).await {
-        Ok(Some(stored)) if stored.fingerprint == fingerprint => return stored.response(),
-        Ok(Some(_)) => return ApiError(AppError::validation(
+    match claim(&state, &caller, &key, &fingerprint).await {
+        Ok(None) => {}
+        Ok(Some(stored)) if stored.fingerprint != fingerprint => return ApiError(AppError::validation(
             "Idempotency-Key",
             "This Idempotency-Key was used for another request: use a new key for a new request.",
         ))
         .into_response(),
-        Ok(None) => {}
+        Ok(Some(stored)) if stored.status == repo::IN_FLIGHT => {
+            let mut refused = ApiError(AppError::conflict(
+                "The first request with this Idempotency-Key is still being answered: retry in a moment to get its answer.",
+            ))
+            .into_response();
+            refused
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return refused;
+        }
+        Ok(Some(stored)) => return stored.response(),
         Err(e) => {
             tracing::error!(error = %e, "could not read the idempotency store");
             return ApiError(AppError::Internal).into_response();
@@ -99,10 +114,15 @@ pub async fn replay_or_keep(
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     if !response.status().is_success() {
+        // Nothing to keep: a retry runs again.
+        if let Err(e) = release(&state, &caller, &key).await {
+            tracing::error!(error = %e, "could not free an idempotency key");
+        }
         return response;
     }
     let (parts, body) = response.into_parts();
     let Ok(answer) = to_bytes(body, BODY_LIMIT_BYTES).await else {
+        let _ = release(&state, &caller, &key).await;
         return ApiError(AppError::Internal).into_response();
     };
     let stored = Stored {
@@ -151,16 +171,47 @@ impl Stored {
     }
 }
 
-async fn kept(state: &AppState, caller: &str, key: &str) -> Result<Option<Stored>, sqlx::Error> {
+/// Reserves the key for this first try (None), or reads what it holds: a kept answer, or a first
+/// try still running ([`repo::IN_FLIGHT`]).
+async fn claim(
+    state: &AppState,
+    caller: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<Stored>, sqlx::Error> {
     // Not tenant-owned: found by the caller's hash, as the token is.
     let mut conn = state.db.acquire().await?;
-    let row = repo::kept_answer(&mut conn, caller, key, now_unix() - KEPT_FOR).await?;
-    Ok(row.map(|r| Stored {
-        fingerprint: r.fingerprint,
-        status: r.status,
-        headers: serde_json::from_str(&r.headers).unwrap_or_default(),
-        body: r.body,
-    }))
+    let now = now_unix();
+    // Twice at most: a key freed between the reservation and the read is reserved again.
+    for _ in 0..2 {
+        if repo::reserve_key(
+            &mut conn,
+            caller,
+            key,
+            fingerprint,
+            now,
+            now - ABANDONED_AFTER,
+        )
+        .await?
+        {
+            return Ok(None);
+        }
+        if let Some(r) = repo::kept_answer(&mut conn, caller, key, now - KEPT_FOR).await? {
+            return Ok(Some(Stored {
+                fingerprint: r.fingerprint,
+                status: r.status,
+                headers: serde_json::from_str(&r.headers).unwrap_or_default(),
+                body: r.body,
+            }));
+        }
+    }
+    // Kept past its day and not yet forgotten: this try runs, and keeps nothing.
+    Ok(None)
+}
+
+async fn release(state: &AppState, caller: &str, key: &str) -> Result<(), sqlx::Error> {
+    let mut conn = state.db.acquire().await?;
+    repo::release_key(&mut conn, caller, key).await
 }
 
 async fn keep(
@@ -170,8 +221,7 @@ async fn keep(
     stored: &Stored,
 ) -> Result<(), sqlx::Error> {
     let mut conn = state.db.acquire().await?;
-    let now = now_unix();
-    repo::forget_answers_before(&mut conn, now - KEPT_FOR).await?;
+    repo::forget_answers_before(&mut conn, now_unix() - KEPT_FOR).await?;
     let headers = serde_json::to_string(&stored.headers).unwrap_or_else(|_| "[]".into());
     let answer = repo::KeptAnswer {
         fingerprint: stored.fingerprint.clone(),
@@ -179,5 +229,5 @@ async fn keep(
         headers,
         body: stored.body.clone(),
     };
-    repo::keep_answer(&mut conn, caller, key, &answer, now).await
+    repo::keep_answer(&mut conn, caller, key, &answer).await
 }
