@@ -15,6 +15,9 @@ import { join, resolve } from 'node:path';
 //   E2E_SERVER_BIN  the server binary (default ../target/release/guichet)
 //   E2E_SITE_ROOT   the folder cargo-leptos built (default ../target/site)
 //   CHROMIUM_PATH   the browser (default /usr/bin/chromium); Playwright never downloads one here
+//   E2E_PG_URL      a PostgreSQL cluster's URL (a superuser, as scripts/pg-test-cluster.sh gives):
+//                   the server then runs on a new database of it, as an ordinary role under
+//                   row-level security (the tables' owner migrates), instead of SQLite
 //
 // The server gets a fresh GUICHET_OUTBOX_KEY per run (E2E_OUTBOX_KEY), and E2E_DATABASE_URL names
 // its database, so that a test can read the e-mails it sends with `guichet outbox`
@@ -45,7 +48,22 @@ if (!external) {
 const port = process.env.E2E_PORT;
 const baseURL = external ?? `http://127.0.0.1:${port}`;
 const dbFile = join(process.env.E2E_DB_DIR ?? tmpdir(), 'e2e.db');
-if (!external) process.env.E2E_DATABASE_URL = `sqlite://${dbFile}`;
+// On PostgreSQL: a new database per run, owned by the cluster's superuser (who migrates), and the
+// server connected as `guichet_app`, which row-level security binds, as in production.
+const pgCluster = process.env.E2E_PG_URL;
+if (!external && pgCluster && !process.env.E2E_PG_OWNER_URL) {
+  const name = `guichet_e2e_${randomBytes(4).toString('hex')}`;
+  const sql = (statement: string) =>
+    execFileSync('psql', [pgCluster, '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8' });
+  sql(`CREATE DATABASE ${name}`);
+  if (sql("SELECT 1 FROM pg_roles WHERE rolname = 'guichet_app'").trim() !== '1') {
+    sql('CREATE ROLE guichet_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE');
+  }
+  const owner = pgCluster.replace(/\/[^/]*$/, `/${name}`);
+  process.env.E2E_PG_OWNER_URL = owner;
+  process.env.E2E_PG_APP_URL = owner.replace(/:\/\/[^@]*@/, '://guichet_app@');
+}
+if (!external) process.env.E2E_DATABASE_URL = process.env.E2E_PG_OWNER_URL ?? `sqlite://${dbFile}`;
 
 const chromiumArgs = [
   '--headless',
@@ -99,7 +117,8 @@ export default defineConfig({
         gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
         env: {
           GUICHET_ADDR: `127.0.0.1:${port}`,
-          DATABASE_URL: `sqlite://${dbFile}`,
+          DATABASE_URL: process.env.E2E_PG_APP_URL ?? `sqlite://${dbFile}`,
+          ...(process.env.E2E_PG_OWNER_URL ? { GUICHET_DATABASE_OWNER_URL: process.env.E2E_PG_OWNER_URL } : {}),
           GUICHET_DEMO_DATA: '1',
           GUICHET_OUTBOX_KEY: process.env.E2E_OUTBOX_KEY!,
           GUICHET_SITE_ROOT: process.env.E2E_SITE_ROOT || '../target/site',

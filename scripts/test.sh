@@ -57,6 +57,11 @@ stage() {
             [ -x target/release/guichet ] || die "target/release/guichet is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
             scripts/timed.sh "$1" bash -c 'cd end2end && exec npx --no-install playwright test'
+            # The specs of projects, the review conversation, decisions and lists again with the
+            # portal on PostgreSQL (as an ordinary role under row-level security).
+            scripts/timed.sh "$1-postgres" scripts/pg-test-cluster.sh run bash -c \
+                'cd end2end && E2E_PG_URL="$GUICHET_TEST_DATABASE_URL" exec npx --no-install playwright test \
+                    tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts'
             ;;
         *) die "unknown stage '$1' (stages: ${all[*]})" ;;
     esac

@@ -58,6 +58,37 @@ test.describe('decisions', () => {
     }
   });
 
+  test('an admin decides one request from its queue row; the partial fields show only for approving in part', async ({
+    browser,
+  }, testInfo) => {
+    const owner = await signedIn(browser, testInfo, DEMO_USERS.camille);
+    const id = await submitRequest(owner, { title: 'E2E decided in the queue', gpus: 6, start: 130, end: 140 });
+    const admin = await signedIn(browser, testInfo, DEMO_USERS.admin);
+    await admin.goto('/admin/requests');
+    await waitForHydration(admin);
+    const row = admin.getByRole('row').filter({ has: admin.getByRole('link', { name: String(id), exact: true }) });
+    const busiest = row.locator('td.capacity-cell');
+    const before = await busiest.innerText();
+    await row.getByText('Decide', { exact: true }).click();
+    const granted = row.getByLabel('GPUs granted');
+    await expect(granted).toBeHidden();
+    await row.getByLabel('Decision', { exact: true }).selectOption('partially_approve');
+    await expect(granted).toBeVisible();
+    await row.getByLabel('Decision', { exact: true }).selectOption('reject');
+    await expect(granted).toBeHidden();
+    await row.getByLabel('Decision', { exact: true }).selectOption('partially_approve');
+    await granted.fill('2');
+    await row.getByLabel(/^Reason, or your question/).fill('Two now; ask again in March.');
+    await row.getByRole('button', { name: 'Record the decision' }).click();
+    // The queue shows the new state: the row is decided (no longer offers a decision), and the
+    // request page says what was granted.
+    await expect(row.getByText('Decide', { exact: true })).toHaveCount(0);
+    expect(before).toMatch(/→/);
+    await admin.goto(`/requests/${id}`);
+    await expect(admin.getByText('Partially approved', { exact: true }).first()).toBeVisible();
+    await expect(admin.locator('dl.facts')).toContainText('2 GPUs');
+  });
+
   test('an admin reduces an approved quota early with a reason; the tenant sees it', async ({
     browser,
   }, testInfo) => {

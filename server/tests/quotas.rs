@@ -286,6 +286,7 @@ async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
         "partially_approved",
         "rejected",
         "withdrawn",
+        "changes_requested",
     ] {
         let n = count(status).await;
         assert!(n > 0, "no demo request is {status}");
@@ -303,6 +304,15 @@ async fn the_demo_activity_goes_through_the_services_and_leaves_every_state() {
     assert_eq!(unread.status, StatusCode::OK, "{}", unread.body);
     assert!(unread.json().as_i64().unwrap() >= 2, "{}", unread.body);
     app.assert_pool_days_agree().await;
+    // The request sent back carries its answer in the conversation.
+    let (answered,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM request_comments c JOIN quota_requests r ON r.id = c.request_id \
+         WHERE r.status = 'changes_requested'",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert_eq!(answered, 1);
 }
 
 #[tokio::test]

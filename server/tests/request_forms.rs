@@ -111,3 +111,63 @@ async fn a_window_starting_in_year_9999_or_with_a_sign_is_refused_beside_its_fie
             .unwrap();
     assert_eq!(saved, 0, "nothing was saved");
 }
+
+/// The form's site cards each say where the site is, who runs it and what it is certified for;
+/// the sites one may choose come first, those in the EEA before the others (issue 12, point 4).
+#[tokio::test]
+async fn site_cards_name_country_operator_and_certificates_eligible_and_eea_first() {
+    let app = TestApp::with_demo().await;
+    let mut member = app.signed_in(UNIV_MEMBER).await;
+    let page = member.get("/requests/new").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let cards: Vec<&str> = page
+        .body
+        .split(r#"<li data-site="#)
+        .skip(1)
+        .map(|card| card.split("</li>").next().unwrap_or_default())
+        .collect();
+    assert!(cards.len() >= 4, "{}", page.body);
+    let mut ranks = Vec::new();
+    for card in &cards {
+        let place = card
+            .split(r#"class="site-option__where">"#)
+            .nth(1)
+            .and_then(|p| p.split("</p>").next())
+            .unwrap_or_else(|| panic!("no place on {card}"));
+        assert!(place.contains(" · "), "country · operator: {place}");
+        let (country, operator) = place.split_once(" · ").unwrap();
+        assert!(
+            !country.trim().is_empty() && !operator.trim().is_empty(),
+            "{place}"
+        );
+        let certs = card
+            .split(r#"class="site-option__certs">"#)
+            .nth(1)
+            .and_then(|p| p.split("</p>").next())
+            .unwrap_or_else(|| panic!("no certificates on {card}"));
+        assert!(!certs.trim().is_empty(), "{card}");
+        let usable = !card.contains("site-option--off");
+        let outside = place.contains("(outside the EEA)");
+        ranks.push((!usable, outside));
+    }
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    assert_eq!(
+        ranks, sorted,
+        "usable first, then in the EEA first: {ranks:?}"
+    );
+    assert!(
+        ranks.iter().any(|r| r.1),
+        "the demo has a site outside the EEA: {ranks:?}"
+    );
+    assert!(
+        ranks.iter().any(|r| !r.0),
+        "some site can be chosen: {ranks:?}"
+    );
+    // Certificates are named by what they are, not by a code.
+    assert!(
+        page.body.contains("HDS") || page.body.contains("SecNumCloud"),
+        "{}",
+        page.body
+    );
+}

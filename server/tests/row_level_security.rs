@@ -546,6 +546,36 @@ async fn a_member_scope_reaches_only_the_rows_of_its_projects() {
             .unwrap();
     assert_eq!(timeline, all_events - events_of_other);
 
+    // Notifications follow their request: those of the other project's requests are out of reach.
+    let (notified_of_other,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM notifications n JOIN quota_requests r ON r.id = n.request_id \
+         WHERE n.tenant_id = $1 AND r.project_id = $2",
+    )
+    .bind(a)
+    .bind(other)
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    assert!(
+        notified_of_other > 0,
+        "the other project's requests have notifications"
+    );
+    let (all_notified,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM notifications WHERE tenant_id = $1 AND request_id IS NOT NULL",
+    )
+    .bind(a)
+    .fetch_one(app.owner_pool())
+    .await
+    .unwrap();
+    let mut tx = app.state.db.tenant_tx(&scope).await.unwrap();
+    let (notified,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE request_id IS NOT NULL")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(notified, all_notified - notified_of_other);
+
     // Writing into the other project is refused by the policy.
     let mut tx = app.state.db.tenant_write_tx(&scope).await.unwrap();
     let moved = sqlx::query("UPDATE quota_requests SET project_id = $1 WHERE tenant_id = $2")

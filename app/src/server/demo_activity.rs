@@ -17,7 +17,7 @@ use super::{
     requests::{self, today, DecisionInput, RequestForm},
     state::AppState,
 };
-use crate::domain::{lifecycle::Action, request_fields::GpuCount};
+use crate::domain::{lifecycle::Action, request_fields::GpuCount, review::CommentBody};
 use crate::error::AppError;
 
 /// What happens to a demo request after it is made.
@@ -37,6 +37,9 @@ enum Fate {
     Rejected(&'static str),
     /// Taken back by the requester.
     Withdrawn,
+    /// Sent back for changes by the admins with this question, which the requester answers in
+    /// the request's conversation.
+    SentBack(&'static str, &'static str),
 }
 
 struct DemoRequest {
@@ -260,6 +263,25 @@ const REQUESTS: &[DemoRequest] = &[
         to: 40,
         fate: Fate::Withdrawn,
     },
+    DemoRequest {
+        project: "radiology",
+        requester: HOSP_MEMBER,
+        owner: HOSP_OWNER,
+        title: "Radiology report summarisation",
+        justification: "Summarising free-text radiology reports into structured findings, trained on pseudonymised reports of our three hospitals.",
+        sector: "health",
+        classification: "health",
+        waiver: false,
+        site: "idf-campus",
+        gpu_model: "H100",
+        gpus: 16,
+        from: 20,
+        to: 50,
+        fate: Fate::SentBack(
+            "Health data needs the DPIA before we decide: could you attach it, and say whether the reports leave the hospitals' own network?",
+            "We are finishing the DPIA with our data protection officer and will attach it this week; the reports stay pseudonymised and are copied only to the campus.",
+        ),
+    },
 ];
 
 /// Makes the demo requests through the services. Runs after [`super::demo::load_if_empty`].
@@ -343,9 +365,24 @@ async fn make(
             approved_end: None,
             expected_revision: None,
         },
+        Fate::SentBack(question, _) => DecisionInput {
+            action: Action::SendBack,
+            note: question.into(),
+            approved_gpus: None,
+            approved_start: None,
+            approved_end: None,
+            expected_revision: None,
+        },
         Fate::Draft | Fate::Submitted | Fate::Endorsed | Fate::Withdrawn => return Ok(()),
     };
     requests::decide_on_request(state, admin, id, &decision, None).await?;
+    if let Fate::SentBack(_, answer) = r.fate {
+        // The requester answers in the conversation while amending.
+        let body = CommentBody::parse(answer)
+            .map_err(|m| ServiceError::from(AppError::validation("body", m)))?;
+        let viewer = requests::Viewer::Tenant(requester);
+        crate::server::review::post_comment(state, &viewer, id, &body, None).await?;
+    }
     Ok(())
 }
 
