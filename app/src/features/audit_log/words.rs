@@ -228,7 +228,10 @@ mod tests {
             "email: a@b.test · expires: 1970-01-01 00:00 UTC · replaced: no · role: Auditor"
         );
         assert_eq!(
-            describe_detail(r#"{"user_id":4,"from":"member","to":"owner"}"#, format_instant),
+            describe_detail(
+                r#"{"user_id":4,"from":"member","to":"owner"}"#,
+                format_instant
+            ),
             "Member → Owner"
         );
         assert_eq!(
