@@ -77,8 +77,15 @@ async fn pages_offer_only_what_the_role_may_do_and_say_why() {
         .body
         .contains(r#"href="/requests/new""#));
     // A platform admin's way back from a request is the queue, not a tenant's list.
+    let id = save(
+        &mut member,
+        common::requests::form("k-pages-roles"),
+        "submit",
+    )
+    .await;
     let mut admin = app.signed_in(ADMIN).await;
-    let page = admin.get("/requests/2").await;
+    let page = admin.get(&format!("/requests/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
         page.body.contains(r#"href="/admin/requests""#) && page.body.contains("← Request queue"),
         "{}",
@@ -88,7 +95,8 @@ async fn pages_offer_only_what_the_role_may_do_and_say_why() {
     // The project is named, not linked: its page is the tenant's, closed to a platform admin.
     assert!(!page.body.contains(r#"href="/projects/"#), "{}", page.body);
     assert_eq!(admin.get("/projects/1").await.status, StatusCode::FORBIDDEN);
-    let page = member.get("/requests/1").await;
+    let page = member.get(&format!("/requests/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("← Requests"), "{}", page.body);
     assert!(page.body.contains(r#"href="/projects/"#), "{}", page.body);
 }
