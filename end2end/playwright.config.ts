@@ -90,6 +90,8 @@ export default defineConfig({
   outputDir: './test-results',
   use: {
     baseURL,
+    // The specs read the pages' English words; the language and accessibility specs choose theirs.
+    locale: 'en-GB',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -101,7 +103,7 @@ export default defineConfig({
     {
       name: 'chromium',
       // The device sets viewport and user agent; the browser and its flags come from `use` above.
-      use: { ...devices['Desktop Chrome'] },
+      use: { ...devices['Desktop Chrome'], locale: 'en-GB' },
     },
   ],
   webServer: external

@@ -81,6 +81,54 @@ pub fn wait_in_words(secs: u64) -> String {
     }
 }
 
+/// A wait in words of `locale`: "1 seconde", "40 seconds", "2 minutes" (rounded up).
+pub fn wait_in_locale(locale: crate::i18n::Locale, secs: u64) -> String {
+    use crate::domain::format::fill;
+    use crate::i18n::td_string;
+    match secs {
+        0 | 1 => td_string!(locale, errors.wait_one_second).to_string(),
+        2..=90 => fill(td_string!(locale, errors.wait_seconds), &[("n", &secs)]),
+        _ => fill(td_string!(locale, errors.wait_minutes), &[("n", &secs.div_ceil(60))]),
+    }
+}
+
+impl AppError {
+    /// The sentence to show a person reading `locale`. The messages the server wrote (a field's
+    /// error, a conflict, a residency refusal) are already in the language of the request that
+    /// got them; the fixed ones are translated here.
+    pub fn message(&self, locale: crate::i18n::Locale) -> String {
+        use crate::domain::format::{fill, integer};
+        use crate::i18n::td_string;
+        match self {
+            Self::Unauthenticated => td_string!(locale, errors.unauthenticated).to_string(),
+            Self::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_string(),
+            Self::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+            Self::NotFound => td_string!(locale, errors.not_found).to_string(),
+            Self::TooManyRequests { retry_after_secs } => fill(
+                td_string!(locale, errors.too_many_requests),
+                &[("wait", &wait_in_locale(locale, *retry_after_secs))],
+            ),
+            Self::Internal => td_string!(locale, errors.internal).to_string(),
+            Self::UnsupportedMediaType => {
+                td_string!(locale, errors.unsupported_media_type).to_string()
+            }
+            Self::PayloadTooLarge { limit_bytes } => fill(
+                td_string!(locale, errors.payload_too_large),
+                &[("limit", &integer(locale, *limit_bytes as i64))],
+            ),
+            Self::Unavailable { retry_after_secs } => {
+                fill(td_string!(locale, errors.unavailable), &[("seconds", retry_after_secs)])
+            }
+            Self::CrossSite { message }
+            | Self::Validation { message, .. }
+            | Self::Conflict { message }
+            | Self::ResidencyRefused { message, .. }
+            | Self::PreconditionFailed { message }
+            | Self::BadRequest { message } => message.clone(),
+        }
+    }
+}
+
 /// One form field's error: its name in the form and a sentence for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

@@ -12,6 +12,14 @@ pub mod error;
 pub mod features;
 pub mod ui;
 
+// The translations: `i18n::Locale` (French, the default, and English), the `t!`/`td_string!`
+// macros and the context provider, generated from `app/locales/<lang>/<namespace>.json`.
+#[allow(deprecated)]
+mod translations {
+    leptos_i18n::load_locales!();
+}
+pub use translations::i18n;
+
 #[cfg(feature = "ssr")]
 pub mod server;
 

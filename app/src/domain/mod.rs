@@ -59,6 +59,7 @@ pub mod catalogue;
 pub mod country;
 pub mod dates;
 pub mod email;
+pub mod format;
 pub mod identity;
 pub mod lifecycle;
 pub mod mail;

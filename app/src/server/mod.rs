@@ -20,6 +20,7 @@ pub mod export;
 pub mod health;
 pub mod identity;
 pub mod jobs;
+pub mod locale;
 pub mod mail;
 pub mod members;
 pub mod metrics;

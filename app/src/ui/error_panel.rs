@@ -8,14 +8,16 @@ use leptos_router::{components::A, hooks::use_location};
 use crate::ui::table::escape;
 
 use crate::error::AppError;
+use crate::i18n::{t, use_i18n};
 
 /// The body of the "Not found" page.
 #[component]
 pub fn NotFoundNote() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <h1>"Not found"</h1>
-        <p>"There is nothing here, or it is not yours to see."</p>
-        <p><A href="/">"Back to the start"</A></p>
+        <h1>{t!(i18n, errors.not_found_title)}</h1>
+        <p>{t!(i18n, errors.not_found_text)}</p>
+        <p><A href="/">{t!(i18n, errors.back_to_start)}</A></p>
     }
 }
 
@@ -41,6 +43,7 @@ pub fn login_link(path: &str, search: &str) -> String {
 /// inside the app navigates there.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
     if error == AppError::Unauthenticated {
         let location = use_location();
         let login = login_link(
@@ -62,7 +65,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         }
         return view! {
             <p class="form__error" role="alert">
-                "Please " <A href=login>"sign in"</A> " to see this page."
+                {t!(i18n, errors.sign_in_to_see_before)}
+                <A href=login>{t!(i18n, errors.sign_in_to_see_link)}</A>
+                {t!(i18n, errors.sign_in_to_see_after)}
             </p>
         }
         .into_any();
@@ -73,7 +78,10 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     }
     match error {
         AppError::NotFound => view! { <NotFoundNote/> }.into_any(),
-        e => view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
+        e => view! {
+            <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p>
+        }
+        .into_any(),
     }
 }
 

@@ -7,6 +7,8 @@ use leptos_router::components::A;
 
 use crate::domain::tenancy::TenantRole;
 use crate::features::identity::{use_viewer, LogoutButton};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::ui::language::LanguageSwitch;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -18,8 +20,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     let tenants = crate::features::tenants::use_my_tenants();
     let unread = crate::features::requests::use_unread_count();
     let (menu_open, set_menu_open) = signal(false);
+    let i18n = use_i18n();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <A href="/" attr:class="brand">
@@ -34,10 +37,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     on:click=move |_| set_menu_open.update(|open| *open = !*open)
                 >
                     <span class="menu-toggle__bar" aria-hidden="true"></span>
-                    <span class="visually-hidden">"Menu"</span>
+                    <span class="visually-hidden">{t!(i18n, common.menu)}</span>
                 </button>
-                <nav id="site-nav" class="site-nav" class:site-nav--open=move || menu_open.get() aria-label="Main">
-                    <A href="/">"Home"</A>
+                <nav id="site-nav" class="site-nav" class:site-nav--open=move || menu_open.get() aria-label=move || td_string!(i18n.get_locale(), common.main_navigation)>
+                    <A href="/">{t!(i18n, common.home)}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let (viewer, tenants, unread) = (viewer.await, tenants.await, unread.await);
@@ -49,22 +52,22 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     let tenants = tenants.unwrap_or_default();
                                     let notice = crate::features::tenants::active_tenant_notice(&tenants);
                                     view! {
-                                        {in_tenant.then(|| view! { <A href="/projects">"Projects"</A> })}
-                                        {in_tenant.then(|| view! { <A href="/requests">"Requests"</A> })}
-                                        {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">"Capacity"</A> })}
-                                        <A href="/placement">"Where can my data go?"</A>
-                                        <A href="/catalogue">"Catalogue"</A>
+                                        {in_tenant.then(|| view! { <A href="/projects">{t!(i18n, common.projects)}</A> })}
+                                        {in_tenant.then(|| view! { <A href="/requests">{t!(i18n, common.requests)}</A> })}
+                                        {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">{t!(i18n, common.capacity)}</A> })}
+                                        <A href="/placement">{t!(i18n, common.placement)}</A>
+                                        <A href="/catalogue">{t!(i18n, common.catalogue)}</A>
                                         {v.platform_admin.then(|| view! {
                                             <details class="nav-menu">
-                                                <summary>"Administration"</summary>
+                                                <summary>{t!(i18n, common.administration)}</summary>
                                                 <div class="nav-menu__list">
-                                                    <A href="/admin/requests">"Request queue"</A>
-                                                    <A href="/admin/tenants">"Verify organisations"</A>
-                                                    <A href="/admin/catalogue">"Manage catalogue"</A>
-                                                    <A href="/admin/agents">"Site agents"</A>
-                                                    <A href="/admin/usage">"Usage"</A>
-                                                    <A href="/admin/jobs">"Jobs"</A>
-                                                    <A href="/audit">"Audit log"</A>
+                                                    <A href="/admin/requests">{t!(i18n, common.request_queue)}</A>
+                                                    <A href="/admin/tenants">{t!(i18n, common.verify_organisations)}</A>
+                                                    <A href="/admin/catalogue">{t!(i18n, common.manage_catalogue)}</A>
+                                                    <A href="/admin/agents">{t!(i18n, common.site_agents)}</A>
+                                                    <A href="/admin/usage">{t!(i18n, common.usage)}</A>
+                                                    <A href="/admin/jobs">{t!(i18n, common.jobs)}</A>
+                                                    <A href="/audit">{t!(i18n, common.audit_log)}</A>
                                                 </div>
                                             </details>
                                         })}
@@ -83,27 +86,29 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             </summary>
                                             <div class="nav-menu__list">
                                                 <crate::features::tenants::TenantSwitcher tenants/>
-                                                {in_tenant.then(|| view! { <A href="/organisation">"Organisation"</A> })}
-                                                <A href="/account">"Account and sessions"</A>
-                                                {sees_audit.then(|| view! { <A href="/audit">"Audit log"</A> })}
+                                                {in_tenant.then(|| view! { <A href="/organisation">{t!(i18n, common.organisation)}</A> })}
+                                                <A href="/account">{t!(i18n, common.account_and_sessions)}</A>
+                                                {sees_audit.then(|| view! { <A href="/audit">{t!(i18n, common.audit_log)}</A> })}
                                             </div>
                                         </details>
                                         <LogoutButton/>
                                     }.into_any()
                                 }
                                 _ => view! {
-                                    <A href="/signup">"Create an account"</A>
-                                    <A href="/login" attr:class="button button--small">"Sign in"</A>
+                                    <A href="/signup">{t!(i18n, common.create_account)}</A>
+                                    <A href="/login" attr:class="button button--small">{t!(i18n, common.sign_in)}</A>
                                 }.into_any(),
                             }
                         })}
                     </Transition>
+                    <LanguageSwitch/>
                 </nav>
             </div>
         </header>
         <main id="main" class="site-main">{children()}</main>
         <footer class="site-footer">
-            <p>"Guichet — GPU quotas for the campus, placed where the data may go."</p>
+            <p>{t!(i18n, common.footer)}</p>
+            <p><A href="/accessibility">{t!(i18n, common.accessibility_footer)}</A></p>
         </footer>
     }
 }
@@ -114,8 +119,9 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Not found"/>
+        <Title text=move || td_string!(i18n.get_locale(), errors.not_found_title)/>
         <section class="page page--narrow">
             <super::NotFoundNote/>
         </section>

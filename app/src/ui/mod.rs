@@ -2,6 +2,7 @@
 //! (header, navigation, footer). Pages live in `crate::features`.
 
 mod error_panel;
+pub mod language;
 mod layout;
 pub mod table;
 
@@ -44,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_csp_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/guichet.css"/>
         <Title formatter=|text: String| if text.is_empty() { "Guichet".to_string() } else { format!("{text} · Guichet") }/>
+        <language::LanguageProvider>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
@@ -114,5 +116,6 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+        </language::LanguageProvider>
     }
 }

@@ -94,6 +94,7 @@ pub(crate) async fn function_fixture(
             ("new_password", STRONG_PASSWORD),
         ]),
         "change_time_zone" => form(&[("time_zone", "America/Montreal")]),
+        "choose_language" => form(&[("language", "en")]),
         "search" => form(&[("q", "climate")]),
         "invitation" => form(&[("token", &invitation(app).await?.1)]),
         "accept_invitation" => form(&[

@@ -277,6 +277,8 @@ impl TestApp {
                 "http://portal.test"
             },
             cookie_name: app::server::router::session_cookie_name(tls),
+            accept_language: Some("en"),
+            language_cookie: None,
         }
     }
 
@@ -329,6 +331,11 @@ pub struct Client {
     pub origin: &'static str,
     /// The session cookie's name (`__Host-` prefixed under TLS).
     pub cookie_name: &'static str,
+    /// The browser's `Accept-Language`, sent unless a request sets its own. English by default:
+    /// most tests read the pages' English words; the language tests set French or nothing.
+    pub accept_language: Option<&'static str>,
+    /// `guichet_lang=…`, once the language switch or a sign-in set it.
+    pub language_cookie: Option<String>,
 }
 
 #[derive(Debug)]
@@ -430,6 +437,7 @@ impl Client {
             .cookie
             .iter()
             .chain(device)
+            .chain(self.language_cookie.iter())
             .map(String::as_str)
             .collect();
         (!both.is_empty()).then(|| both.join("; "))
@@ -437,6 +445,12 @@ impl Client {
 
     pub async fn send(&mut self, mut req: Request<Body>) -> TestResponse {
         req.extensions_mut().insert(ConnectInfo(self.peer));
+        if let Some(language) = self.accept_language {
+            if !req.headers().contains_key(header::ACCEPT_LANGUAGE) {
+                req.headers_mut()
+                    .insert(header::ACCEPT_LANGUAGE, language.parse().unwrap());
+            }
+        }
         let what = format!("{} {}", req.method(), req.uri());
         // The router answers 503 after REQUEST_TIMEOUT; past that, something else is stuck.
         let limit = app::server::router::REQUEST_TIMEOUT + std::time::Duration::from_secs(10);
@@ -457,6 +471,8 @@ impl Client {
                 self.cookie = if expired { None } else { Some(pair) };
             } else if pair.starts_with("guichet_device=") {
                 self.device_cookie = Some(pair);
+            } else if pair.starts_with("guichet_lang=") {
+                self.language_cookie = Some(pair);
             }
         }
         let bytes = response.into_body().collect().await.unwrap().to_bytes();

@@ -51,6 +51,9 @@ pub async fn login(
     ) {
         response.append_header(http::header::SET_COOKIE, cookie);
     }
+    if let Some(language) = signed_in.language {
+        crate::server::locale::remember_in_browser(language, ctx.state.config.tls);
+    }
     // A hydrated page reloads itself (see `LoginPage`); a plain form follows this.
     if is_plain_form_post() {
         leptos_axum::redirect(&safe_next(next.as_deref()));

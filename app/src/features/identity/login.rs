@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{Login, Logout};
-use crate::error::AppError;
+use crate::i18n::{t, td_string, use_i18n};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -26,20 +26,21 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     };
     let (show_password, set_show_password) = signal(false);
+    let i18n = use_i18n();
     view! {
-        <Title text="Sign in"/>
+        <Title text=move || td_string!(i18n.get_locale(), identity.sign_in_title)/>
         <section class="page page--narrow">
-            <h1>"Sign in"</h1>
+            <h1>{t!(i18n, identity.sign_in_title)}</h1>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
-                {move || error().map(|e| view! { <p class="form__error" role="alert">{message_for_form(&e)}</p> })}
+                {move || error().map(|e| view! { <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p> })}
                 // An attribute, not a property: the server renders it, so a plain form (no wasm) sends it.
                 <input type="hidden" name="next" value=next/>
                 <div class="field">
-                    <label for="login-email">"E-mail address"</label>
+                    <label for="login-email">{t!(i18n, identity.email)}</label>
                     <input id="login-email" name="email" type="email" autocomplete="username" required=true/>
                 </div>
                 <div class="field">
-                    <label for="login-password">"Password"</label>
+                    <label for="login-password">{t!(i18n, identity.password)}</label>
                     <div class="field__with-button">
                         <input
                             id="login-password"
@@ -54,23 +55,20 @@ pub fn LoginPage() -> impl IntoView {
                             aria-pressed=move || show_password.get().to_string()
                             on:click=move |_| set_show_password.update(|s| *s = !*s)
                         >
-                            {move || if show_password.get() { "Hide" } else { "Show" }}
+                            {move || if show_password.get() { td_string!(i18n.get_locale(), identity.hide) } else { td_string!(i18n.get_locale(), identity.show) }}
                         </button>
                     </div>
                 </div>
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Sign in"</button>
+                <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, identity.sign_in_button)}</button>
             </ActionForm>
         </section>
     }
 }
 
-fn message_for_form(e: &AppError) -> String {
-    e.to_string()
-}
-
 #[component]
 pub fn LogoutButton() -> impl IntoView {
     let action = ServerAction::<Logout>::new();
+    let i18n = use_i18n();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
             let _ = window().location().set_href("/");
@@ -78,7 +76,7 @@ pub fn LogoutButton() -> impl IntoView {
     });
     view! {
         <ActionForm action=action attr:class="inline-form">
-            <button type="submit" class="button button--small button--ghost">"Sign out"</button>
+            <button type="submit" class="button button--small button--ghost">{t!(i18n, identity.sign_out)}</button>
         </ActionForm>
     }
 }

@@ -1,6 +1,8 @@
 //! A person's own account: the password, and the sessions they have open.
 //! Nothing here is tenant-owned; every service acts on the signed-in person.
 
+use crate::i18n::Locale;
+use leptos_i18n::Locale as _;
 use serde_json::json;
 
 use crate::domain::password::Password;
@@ -200,6 +202,40 @@ pub async fn change_time_zone(
             .actor(user.user_id(), &user.identity.email)
             .ip(ctx.client_ip.as_deref())
             .detail(json!({ "before": before, "after": zone.name() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The language `user_id` chose for pages and e-mails, `None` when none (or no such person).
+/// Accounts are not tenant-owned: the bare pool.
+pub async fn stored_language(state: &AppState, user_id: i64) -> ServiceResult<Option<Locale>> {
+    let mut conn = state.db.acquire().await?;
+    Ok(repo::language(&mut conn, user_id)
+        .await?
+        .as_deref()
+        .and_then(crate::ui::language::parse_language))
+}
+
+/// Remembers the language of the person's pages and e-mails, for every session of theirs.
+/// Choosing the language already chosen writes nothing.
+pub async fn change_language(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    language: Locale,
+) -> ServiceResult<()> {
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    let before = repo::set_language(&mut tx, user.user_id(), language.as_str()).await?;
+    if before.as_deref() == Some(language.as_str()) {
+        return Ok(());
+    }
+    audit::append(
+        &mut tx,
+        &AuditEvent::new("language_changed")
+            .actor(user.user_id(), &user.identity.email)
+            .ip(ctx.client_ip.as_deref())
+            .detail(json!({ "before": before, "after": language.as_str() })),
     )
     .await?;
     tx.commit().await?;

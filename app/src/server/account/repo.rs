@@ -69,3 +69,30 @@ pub async fn set_time_zone(
         .await?;
     Ok(before)
 }
+
+/// The language the person chose (`fr`, `en`); `None` when they chose none or do not exist.
+pub async fn language(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<_, Option<String>>("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+        .map(Option::flatten)
+}
+
+/// Remembers the person's language; answers the one it replaces.
+pub async fn set_language(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    language: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let before = self::language(&mut *conn, user_id).await?;
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(before)
+}

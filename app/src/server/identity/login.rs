@@ -24,6 +24,8 @@ use crate::server::{
 #[derive(Debug)]
 pub struct SignedIn {
     pub device_cookie: String,
+    /// The language the person chose on their account, which this browser takes on.
+    pub language: Option<crate::i18n::Locale>,
 }
 
 /// Checks the credentials and starts a session: one generic error for an unknown e-mail and a
@@ -123,7 +125,9 @@ pub async fn log_in(
     event.detail = json!({ "known_browser": device.is_some() });
     sign_in_as(ctx, identity).await?;
     audit::append_alone(&state.db, &event).await?;
+    let language = crate::server::account::stored_language(state, user.id).await?;
     Ok(SignedIn {
+        language,
         device_cookie: presented.after_sign_in(
             &state.device_key,
             user.id,
