@@ -88,7 +88,10 @@ pub fn wait_in_locale(locale: crate::i18n::Locale, secs: u64) -> String {
     match secs {
         0 | 1 => td_string!(locale, errors.wait_one_second).to_string(),
         2..=90 => fill(td_string!(locale, errors.wait_seconds), &[("n", &secs)]),
-        _ => fill(td_string!(locale, errors.wait_minutes), &[("n", &secs.div_ceil(60))]),
+        _ => fill(
+            td_string!(locale, errors.wait_minutes),
+            &[("n", &secs.div_ceil(60))],
+        ),
     }
 }
 
@@ -116,9 +119,10 @@ impl AppError {
                 td_string!(locale, errors.payload_too_large),
                 &[("limit", &integer(locale, *limit_bytes as i64))],
             ),
-            Self::Unavailable { retry_after_secs } => {
-                fill(td_string!(locale, errors.unavailable), &[("seconds", retry_after_secs)])
-            }
+            Self::Unavailable { retry_after_secs } => fill(
+                td_string!(locale, errors.unavailable),
+                &[("seconds", retry_after_secs)],
+            ),
             Self::CrossSite { message }
             | Self::Validation { message, .. }
             | Self::Conflict { message }

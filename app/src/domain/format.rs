@@ -77,7 +77,13 @@ pub fn window(locale: Locale, start: &str, end_exclusive: &str) -> String {
 pub fn local_instant(locale: Locale, at: &LocalInstant) -> String {
     let Some(t) = UtcOffset::from_whole_seconds(at.offset_seconds)
         .ok()
-        .and_then(|o| Some(OffsetDateTime::from_unix_timestamp(at.unix).ok()?.to_offset(o)))
+        .and_then(|o| {
+            Some(
+                OffsetDateTime::from_unix_timestamp(at.unix)
+                    .ok()?
+                    .to_offset(o),
+            )
+        })
     else {
         return String::new();
     };

@@ -61,6 +61,7 @@ pub mod dates;
 pub mod email;
 pub mod format;
 pub mod identity;
+pub mod labels;
 pub mod lifecycle;
 pub mod mail;
 pub mod password;

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::format::fill;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::ui::plural;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -140,13 +142,14 @@ async fn futures_join2<A, B>(
 #[component]
 pub fn HomePage() -> impl IntoView {
     let viewer = use_viewer();
+    let i18n = use_i18n();
     let data = Resource::new(
         || (),
         move |_| async move { dashboard(viewer.await.ok().flatten()).await },
     );
     view! {
-        <Title text="Home"/>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text=move || td_string!(i18n.get_locale(), common.home)/>
+        <Transition fallback=move || view! { <p>{t!(i18n, home.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Dashboard::Visitor) => view! { <Welcome/> }.into_any(),
@@ -158,8 +161,8 @@ pub fn HomePage() -> impl IntoView {
                     }
                     Ok(Dashboard::Nowhere { viewer }) => view! {
                         <section class="page">
-                            <h1>"Welcome, " {viewer.name}</h1>
-                            <p>"You belong to no organisation at the moment. Ask an owner of your organisation for a new invitation."</p>
+                            <h1>{move || fill(t_string!(i18n, home.welcome), &[("name", &viewer.name)])}</h1>
+                            <p>{t!(i18n, home.no_organisation)}</p>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
@@ -171,44 +174,45 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn Welcome() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="hero">
-            <h1>"GPU quotas for the campus, placed where your data may go"</h1>
+            <h1>{t!(i18n, home.hero_title)}</h1>
             <p class="hero__lead">
-                "Ask for GPUs of one model, at one site, for a time window. Guichet checks every site against "
-                "the GDPR, HDS and SecNumCloud rules for your data's classification, explains each decision, "
-                "and never promises the same GPU twice."
+                {t!(i18n, home.hero_lead)}
             </p>
             <p class="hero__actions">
-                <A href="/login" attr:class="button">"Sign in"</A>
+                <A href="/login" attr:class="button">{t!(i18n, common.sign_in)}</A>
                 " "
-                <A href="/signup" attr:class="button button--ghost-dark">"Register your organisation"</A>
+                <A href="/signup" attr:class="button button--ghost-dark">{t!(i18n, home.register)}</A>
             </p>
         </section>
-        <section class="features" aria-label="What Guichet does">
+        <section class="features" aria-label=move || t_string!(i18n, home.what_it_does)>
             <article class="card">
-                <h2>"Residency, explained"</h2>
-                <p>"For each site: eligible or not, and why — by rule, certificate, date and shareholder."</p>
+                <h2>{t!(i18n, home.residency_title)}</h2>
+                <p>{t!(i18n, home.residency_text)}</p>
             </article>
             <article class="card">
-                <h2>"Capacity, never over-committed"</h2>
-                <p>"Approvals are checked atomically against installed GPUs, day by day."</p>
+                <h2>{t!(i18n, home.capacity_title)}</h2>
+                <p>{t!(i18n, home.capacity_text)}</p>
             </article>
             <article class="card">
-                <h2>"Tenants, isolated"</h2>
-                <p>"Every page and call acts within one organisation; nothing of another is ever shown."</p>
+                <h2>{t!(i18n, home.tenants_title)}</h2>
+                <p>{t!(i18n, home.tenants_text)}</p>
             </article>
         </section>
     }
 }
 
 /// What the person should look at next about an open request.
-fn next_step(r: &RequestSummary, role: Option<TenantRole>) -> &'static str {
+fn next_step(locale: Locale, r: &RequestSummary, role: Option<TenantRole>) -> &'static str {
     match (r.status, role) {
-        (RequestStatus::Draft, _) => "Your draft: finish and submit it.",
-        (RequestStatus::Submitted, Some(TenantRole::Owner)) => "Waits for your endorsement.",
-        (RequestStatus::Submitted, _) => "Waits for an owner's endorsement.",
-        (RequestStatus::Endorsed, _) => "Waits for the campus's decision.",
+        (RequestStatus::Draft, _) => td_string!(locale, home.next_draft),
+        (RequestStatus::Submitted, Some(TenantRole::Owner)) => {
+            td_string!(locale, home.next_endorse_me)
+        }
+        (RequestStatus::Submitted, _) => td_string!(locale, home.next_endorse_owner),
+        (RequestStatus::Endorsed, _) => td_string!(locale, home.next_decision),
         _ => "",
     }
 }
@@ -241,32 +245,33 @@ fn TenantHome(
         })
         .count();
     let unread = notes.iter().filter(|n| !n.read).count();
+    let i18n = use_i18n();
     view! {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{viewer.tenant_name.clone()} " · " {role.map(|r| r.label())}</p>
-                    <h1>"Welcome back, " {viewer.name.clone()}</h1>
+                    <p class="eyebrow">{viewer.tenant_name.clone()} " · " {move || role.map(|r| r.label_in(i18n.get_locale()))}</p>
+                    <h1>{let name = viewer.name.clone(); move || fill(t_string!(i18n, home.welcome_back), &[("name", &name)])}</h1>
                 </div>
-                {can_ask.then(|| view! { <A href="/requests/new" attr:class="button">"Ask for GPUs"</A> })}
+                {can_ask.then(|| view! { <A href="/requests/new" attr:class="button">{t!(i18n, home.ask_for_gpus)}</A> })}
             </div>
             <div class="stats">
-                <div class="stat"><span class="stat__value">{active_gpus}</span><span class="stat__label">"GPUs held today"</span></div>
-                <div class="stat"><span class="stat__value">{current.len()}</span><span class="stat__label">{plural(current.len(), "current or upcoming quota", "current and upcoming quotas")}</span></div>
-                <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">{plural(waiting_on_me, "request waiting on you", "requests waiting on you")}</span></div>
-                <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">{plural(unread, "unread notification", "unread notifications")}</span></div>
+                <div class="stat"><span class="stat__value">{active_gpus}</span><span class="stat__label">{t!(i18n, home.gpus_held)}</span></div>
+                <div class="stat"><span class="stat__value">{current.len()}</span><span class="stat__label">{let n = current.len(); move || plural(n, t_string!(i18n, home.quotas_singular), t_string!(i18n, home.quotas_plural))}</span></div>
+                <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">{move || plural(waiting_on_me, t_string!(i18n, home.waiting_on_you_singular), t_string!(i18n, home.waiting_on_you_plural))}</span></div>
+                <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">{move || plural(unread, t_string!(i18n, home.unread_singular), t_string!(i18n, home.unread_plural))}</span></div>
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">
                     <div class="card__head">
-                        <h2>"Current and upcoming quotas"</h2>
-                        <a href="/quotas.csv" class="button button--small button--ghost download-csv" download="" rel="external">"Download all quotas (CSV)"</a>
+                        <h2>{t!(i18n, home.current_quotas)}</h2>
+                        <a href="/quotas.csv" class="button button--small button--ghost download-csv" download="" rel="external">{t!(i18n, home.download_quotas)}</a>
                     </div>
                     {if current.is_empty() {
                         if can_ask {
-                            view! { <p class="empty">"No quota yet. " <A href="/requests/new">"Ask for GPUs"</A> "."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, home.no_quota_yet)} " " <A href="/requests/new">{t!(i18n, home.ask_for_gpus)}</A> "."</p> }.into_any()
                         } else {
-                            view! { <p class="empty">"No quota yet."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, home.no_quota_yet)}</p> }.into_any()
                         }
                     } else {
                         view! {
@@ -283,10 +288,10 @@ fn TenantHome(
                                             </div>
                                             <p class="quota__what">
                                                 <strong>{q.approved_gpus.unwrap_or(0)} " " {q.gpu_model.clone()}</strong>
-                                                " at " {q.site_name.clone()} " · " {window}
-                                                {q.used_percent.map(|p| format!(" · {p} % of its budget used"))}
+                                                " " {t!(i18n, home.at)} " " {q.site_name.clone()} " · " {window}
+                                                {q.used_percent.map(|p| move || fill(t_string!(i18n, home.budget_used), &[("p", &p)]))}
                                             </p>
-                                            {q.compliance_flag.clone().map(|f| view! { <p class="small"><span class="badge badge--warn">"Flagged"</span> " " {f}</p> })}
+                                            {q.compliance_flag.clone().map(|f| view! { <p class="small"><span class="badge badge--warn">{t!(i18n, home.flagged)}</span> " " {f}</p> })}
                                         </li>
                                     }
                                 }).collect_view()}
@@ -295,9 +300,9 @@ fn TenantHome(
                     }}
                 </section>
                 <section class="card">
-                    <h2>"In progress"</h2>
+                    <h2>{t!(i18n, home.in_progress)}</h2>
                     {if open.rows.is_empty() {
-                        view! { <p class="empty">"Nothing in progress."</p> }.into_any()
+                        view! { <p class="empty">{t!(i18n, home.nothing_in_progress)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
@@ -307,19 +312,19 @@ fn TenantHome(
                                     view! {
                                         <li>
                                             <A href=href>{title}</A> " " {status_badge(r.status)}
-                                            <br/><span class="small muted">{next_step(r, role)}</span>
+                                            <br/><span class="small muted">{next_step(i18n.get_locale(), r, role)}</span>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/requests?status=open">"All requests in progress"</A></p>
+                            <p class="small"><A href="/requests?status=open">{t!(i18n, home.all_in_progress)}</A></p>
                         }.into_any()
                     }}
                 </section>
                 <section class="card">
-                    <h2>"Latest notifications"</h2>
+                    <h2>{t!(i18n, home.latest_notifications)}</h2>
                     {if notes.is_empty() {
-                        view! { <p class="empty">"Nothing new."</p> }.into_any()
+                        view! { <p class="empty">{t!(i18n, home.nothing_new)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
@@ -330,7 +335,7 @@ fn TenantHome(
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/notifications">"All notifications"</A></p>
+                            <p class="small"><A href="/notifications">{t!(i18n, home.all_notifications)}</A></p>
                         }.into_any()
                     }}
                 </section>
@@ -370,24 +375,25 @@ fn AdminHome(
         share(b).cmp(&share(a))
     });
     pools.truncate(5);
+    let i18n = use_i18n();
     view! {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">"Platform administration"</p>
-                    <h1>"Welcome back, " {viewer.name.clone()}</h1>
+                    <p class="eyebrow">{t!(i18n, home.platform_administration)}</p>
+                    <h1>{let name = viewer.name.clone(); move || fill(t_string!(i18n, home.welcome_back), &[("name", &name)])}</h1>
                 </div>
             </div>
             <div class="stats">
-                <div class="stat"><span class="stat__value">{if queue.has_more { format!("{waiting}+") } else { waiting.to_string() }}</span><span class="stat__label">{plural(waiting, "request to decide", "requests to decide")}</span></div>
-                <div class="stat"><span class="stat__value">{short}</span><span class="stat__label">"of them short of GPUs or not eligible"</span></div>
-                <div class="stat"><span class="stat__value">{tenants.pending_total}</span><span class="stat__label">{plural(usize::try_from(tenants.pending_total).unwrap_or(0), "organisation to verify", "organisations to verify")}</span></div>
+                <div class="stat"><span class="stat__value">{if queue.has_more { format!("{waiting}+") } else { waiting.to_string() }}</span><span class="stat__label">{move || plural(waiting, t_string!(i18n, home.to_decide_singular), t_string!(i18n, home.to_decide_plural))}</span></div>
+                <div class="stat"><span class="stat__value">{short}</span><span class="stat__label">{t!(i18n, home.short_or_ineligible)}</span></div>
+                <div class="stat"><span class="stat__value">{tenants.pending_total}</span><span class="stat__label">{let n = usize::try_from(tenants.pending_total).unwrap_or(0); move || plural(n, t_string!(i18n, home.to_verify_singular), t_string!(i18n, home.to_verify_plural))}</span></div>
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">
-                    <h2>"Waiting for your decision"</h2>
+                    <h2>{t!(i18n, home.waiting_decision)}</h2>
                     {if queue.rows.is_empty() {
-                        view! { <p class="empty">"Nothing waits for a decision."</p> }.into_any()
+                        view! { <p class="empty">{t!(i18n, home.nothing_waits)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
@@ -401,40 +407,40 @@ fn AdminHome(
                                             <A href=href>{title}</A>
                                             " · " {s.tenant_name.clone()}
                                             <br/>
-                                            <span class="small muted">{format!("{} {} at {} · {}", s.gpus, s.gpu_model, s.site_name, s.asked_window())}</span>
+                                            <span class="small muted">{let (gpus, model, site, window) = (s.gpus, s.gpu_model.clone(), s.site_name.clone(), s.asked_window()); move || fill(t_string!(i18n, home.queue_line), &[("gpus", &gpus), ("model", &model), ("site", &site), ("window", &window)])}</span>
                                             " "
-                                            {(!q.review.eligible_now).then(|| view! { <span class="badge badge--bad">"Not eligible now"</span> })}
-                                            {(!fits).then(|| view! { <span class="badge badge--bad">"Not enough GPUs"</span> })}
+                                            {(!q.review.eligible_now).then(|| view! { <span class="badge badge--bad">{t!(i18n, home.not_eligible_now)}</span> })}
+                                            {(!fits).then(|| view! { <span class="badge badge--bad">{t!(i18n, home.not_enough_gpus)}</span> })}
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/admin/requests">"The whole queue"</A></p>
+                            <p class="small"><A href="/admin/requests">{t!(i18n, home.whole_queue)}</A></p>
                         }.into_any()
                     }}
                 </section>
                 <section class="card">
-                    <h2>"Busiest pools, next 26 weeks"</h2>
+                    <h2>{t!(i18n, home.busiest_pools)}</h2>
                     <ul class="plain-list">
                         {pools.into_iter().map(|(name, peak, available)| view! {
                             <li>
-                                <span>{name}</span> " " <span class="small muted">{format!("peak {peak} of {available}")}</span>
+                                <span>{name}</span> " " <span class="small muted">{move || fill(t_string!(i18n, home.peak), &[("peak", &peak), ("available", &available)])}</span>
                                 <UsageBar used=peak.min(available) adding=peak.saturating_sub(available) available/>
                             </li>
                         }).collect_view()}
                     </ul>
-                    <p class="small"><A href="/capacity">"Capacity, week by week"</A></p>
+                    <p class="small"><A href="/capacity">{t!(i18n, home.capacity_weekly)}</A></p>
                 </section>
                 <section class="card">
-                    <h2>"Organisations to verify"</h2>
+                    <h2>{t!(i18n, home.orgs_to_verify)}</h2>
                     {if tenants.pending.is_empty() {
-                        view! { <p class="empty">"None waiting."</p> }.into_any()
+                        view! { <p class="empty">{t!(i18n, home.none_waiting)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
                                 {tenants.pending.iter().take(5).map(|t| view! { <li>{t.name.clone()}</li> }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/admin/tenants">"Verify organisations"</A></p>
+                            <p class="small"><A href="/admin/tenants">{t!(i18n, common.verify_organisations)}</A></p>
                         }.into_any()
                     }}
                 </section>

@@ -3,6 +3,7 @@
 //! Each folder has the same shape: `mod.rs`, `types.rs` (the wire types the
 //! backend may import), `api.rs` (the `#[server]` functions) and its pages.
 
+pub mod accessibility;
 pub mod account;
 pub mod api_docs;
 pub mod api_tokens;

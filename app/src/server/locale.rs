@@ -8,8 +8,8 @@
 use http::{header, HeaderMap, HeaderValue};
 
 use crate::i18n::Locale;
-use leptos_i18n::Locale as _;
 use crate::ui::language::{parse_language, COOKIE};
+use leptos_i18n::Locale as _;
 
 /// A year: the choice outlives the session, as a person expects of a language.
 const COOKIE_MAX_AGE_SECS: u64 = 365 * 24 * 3600;
@@ -50,11 +50,15 @@ fn accepted(headers: &HeaderMap) -> Option<Locale> {
         .filter_map(|(i, item)| {
             let mut parts = item.split(';');
             let tag = parts.next()?.trim();
-            let weight = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1000), |q| {
-                    q.trim().parse::<f32>().ok().map(|q| (q.clamp(0.0, 1.0) * 1000.0) as u16)
-                })?;
+            let weight =
+                parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1000), |q| {
+                        q.trim()
+                            .parse::<f32>()
+                            .ok()
+                            .map(|q| (q.clamp(0.0, 1.0) * 1000.0) as u16)
+                    })?;
             (weight > 0 && !tag.is_empty()).then_some((weight, i, tag))
         })
         .collect();
@@ -112,7 +116,10 @@ mod tests {
             Locale::en
         );
         assert_eq!(
-            from_headers(&headers(&[("accept-language", "de;q=1, en;q=0.4, fr-CA;q=0.7")])),
+            from_headers(&headers(&[(
+                "accept-language",
+                "de;q=1, en;q=0.4, fr-CA;q=0.7"
+            )])),
             Locale::fr
         );
         assert_eq!(

@@ -31,12 +31,11 @@ pub fn use_locale() -> Locale {
 pub fn LanguageProvider(children: Children) -> impl IntoView {
     let cookie_options = leptos_use::UseCookieOptions::default()
         .path("/")
-        .max_age(365 * 24 * 3600 * 1000)
+        .max_age(365_i64 * 24 * 3600 * 1000)
         .same_site(leptos_use::SameSite::Lax);
     #[cfg(feature = "ssr")]
-    let header = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| {
-        Some(crate::server::locale::current().as_str().to_owned())
-    });
+    let header = leptos_use::UseLocalesOptions::default()
+        .ssr_lang_header_getter(|| Some(crate::server::locale::current().as_str().to_owned()));
     #[cfg(not(feature = "ssr"))]
     let header = leptos_use::UseLocalesOptions::default();
     view! {

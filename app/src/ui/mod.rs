@@ -15,7 +15,9 @@ use leptos_router::{
 
 use crate::features::capacity;
 use crate::features::requests;
-use crate::features::{account, api_docs, api_tokens, audit_log, home, identity, members, tenants};
+use crate::features::{
+    accessibility, account, api_docs, api_tokens, audit_log, home, identity, members, tenants,
+};
 use crate::features::{catalogue, placement, projects, search, site_agents, usage};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
@@ -88,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=identity::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=accessibility::AccessibilityPage/>
                     <Route path=path!("/signup") view=tenants::SignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup/confirm/:token") view=tenants::ConfirmSignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tenants") view=tenants::TenantsAdminPage ssr=SsrMode::Async/>

@@ -4,6 +4,8 @@
 //! loaded, survives a reload and can be shared as a link; once hydrated, the
 //! router follows those links without reloading the page.
 
+use crate::domain::format::fill;
+use crate::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -127,12 +129,13 @@ pub fn Pager(page: u32, has_more: bool) -> impl IntoView {
             &[("page", value)],
         )
     };
+    let i18n = use_i18n();
     (page > 0 || has_more).then(|| {
         view! {
-            <nav class="pager" aria-label="Pages">
-                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">"← Previous"</A> })}
-                <span class="pager__at">"Page " {page + 1}</span>
-                {has_more.then(|| view! { <A href=to(page + 1) attr:rel="next">"Next →"</A> })}
+            <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
+                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">{t!(i18n, common.previous)}</A> })}
+                <span class="pager__at">{move || fill(t_string!(i18n, common.page_number), &[("n", &(page + 1))])}</span>
+                {has_more.then(|| view! { <A href=to(page + 1) attr:rel="next">{t!(i18n, common.next)}</A> })}
             </nav>
         }
     })
@@ -142,13 +145,11 @@ pub fn Pager(page: u32, has_more: bool) -> impl IntoView {
 /// order (its query without the page number: the export holds every page). A plain link with
 /// `download`, so the browser saves the file instead of the router following it.
 #[component]
-pub fn DownloadCsv(
-    path: &'static str,
-    #[prop(default = "Download CSV")] label: &'static str,
-) -> impl IntoView {
+pub fn DownloadCsv(path: &'static str) -> impl IntoView {
     let query = use_query_map();
     let href = move || csv_link(path, &pairs(&query.read()));
-    view! { <a class="button button--small button--ghost download-csv" href=href download="" rel="external">{label}</a> }
+    let i18n = use_i18n();
+    view! { <a class="button button--small button--ghost download-csv" href=href download="" rel="external">{t!(i18n, common.download_csv)}</a> }
 }
 
 /// The export link of a list: `path` with the query, the page number left out.

@@ -393,6 +393,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
     Ok(match route {
         "/"
         | "/login"
+        | "/accessibility"
         | "/signup"
         | "/account"
         | "/organisation"

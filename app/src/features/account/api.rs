@@ -62,11 +62,20 @@ pub async fn change_time_zone(#[server(default)] time_zone: String) -> Result<()
 /// back. Anyone. A plain form (no wasm) is sent back to the page it came from.
 #[server(prefix = "/api", endpoint = "choose_language")]
 pub async fn choose_language(#[server(default)] language: String) -> Result<(), AppError> {
-    use crate::server::{account, error::{is_plain_form_post, respond}, locale, request_context};
+    use crate::server::{
+        account,
+        error::{is_plain_form_post, respond},
+        locale, request_context,
+    };
     let ctx = request_context().await?;
-    let choice = respond(crate::ui::language::parse_language(&language).ok_or_else(|| {
-        AppError::validation("language", crate::i18n::td_string!(locale::current(), common.unknown_language))
-    }))?;
+    let choice = respond(
+        crate::ui::language::parse_language(&language).ok_or_else(|| {
+            AppError::validation(
+                "language",
+                crate::i18n::td_string!(locale::current(), common.unknown_language),
+            )
+        }),
+    )?;
     locale::remember_in_browser(choice, ctx.state.config.tls);
     match ctx.user().await {
         Ok(user) => respond(account::change_language(&ctx, &user, choice).await)?,
@@ -75,7 +84,13 @@ pub async fn choose_language(#[server(default)] language: String) -> Result<(), 
     }
     if is_plain_form_post() {
         let back = use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::REFERER)?.to_str().ok().map(str::to_owned))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::REFERER)?
+                    .to_str()
+                    .ok()
+                    .map(str::to_owned)
+            })
             .and_then(|r| r.splitn(4, '/').nth(3).map(|path| format!("/{path}")));
         // Only a path of this site is followed (`safe_next` sends anything else home).
         let back = crate::features::identity::safe_next(back.as_deref());

@@ -6,9 +6,10 @@ use leptos_meta::Title;
 
 use super::api::{account_overview, ChangePassword, ChangeTimeZone, SignOutEverywhere};
 use super::types::AccountView;
-use crate::domain::dates::format_local;
+use crate::domain::format::local_instant;
 use crate::features::site_agents::api::{my_site_logins, SetSiteLogin};
 use crate::features::site_agents::types::SiteLogin;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -22,11 +23,12 @@ pub fn AccountPage() -> impl IntoView {
     let set_login = ServerAction::<SetSiteLogin>::new();
     // Not reloaded after a save: each input already holds what was saved, or what was refused.
     let logins = Resource::new(|| (), |_| my_site_logins());
+    let i18n = use_i18n();
     view! {
-        <Title text="Your account"/>
+        <Title text=move || td_string!(i18n.get_locale(), account.title)/>
         <section class="page page--narrow">
-            <h1>"Your account"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, account.title)}</h1>
+            <Transition fallback=move || view! { <p>{t!(i18n, account.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(acc) => view! { <AccountBody acc change everywhere zone/> }.into_any(),
@@ -52,58 +54,61 @@ fn AccountBody(
         _ => None,
     };
     let done = move || matches!(change.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     let form_error = move || {
         error()
             .filter(|e| !e.only_about_fields(&["current_password", "new_password"]))
-            .map(|e| e.to_string())
+            .map(|e| e.message(i18n.get_locale()))
     };
     let sessions = acc
         .sessions
         .into_iter()
         .map(|s| {
+            let signed_in_at = s.signed_in_at;
+            let expires_at = s.expires_at;
             view! {
                 <tr>
-                    <td data-label="Signed in">{s.signed_in_at.as_ref().map(format_local).unwrap_or_else(|| "—".to_owned())}</td>
-                    <td data-label="Ends if unused after">{format_local(&s.expires_at)}</td>
-                    <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">"This browser"</span> })}</td>
+                    <td data-label=move || t_string!(i18n, account.signed_in)>{move || signed_in_at.as_ref().map(|at| local_instant(i18n.get_locale(), at)).unwrap_or_else(|| "—".to_owned())}</td>
+                    <td data-label=move || t_string!(i18n, account.ends_if_unused)>{move || local_instant(i18n.get_locale(), &expires_at)}</td>
+                    <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">{t!(i18n, account.this_browser)}</span> })}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <p>{acc.name.clone()} " · " {acc.email.clone()}</p>
-        <p><a href="/account/tokens">"API tokens"</a>" — let your scripts and pipelines use Guichet as you."</p>
-        <h2>"Change your password"</h2>
+        <p><a href="/account/tokens">{t!(i18n, account.api_tokens)}</a>{t!(i18n, account.api_tokens_hint)}</p>
+        <h2>{t!(i18n, account.change_your_password)}</h2>
         <ActionForm action=change attr:class="form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             {move || done().then(|| view! {
-                <p class="form__ok" role="status">"Your password is changed. Your other sessions have ended."</p>
+                <p class="form__ok" role="status">{t!(i18n, account.password_changed)}</p>
             })}
             <input type="text" name="username" autocomplete="username" value=acc.email.clone() hidden=true readonly=true/>
             <div class="field">
-                <label for="current-password">"Current password"</label>
+                <label for="current-password">{t!(i18n, account.current_password)}</label>
                 <input id="current-password" name="current_password" type="password" autocomplete="current-password" required=true/>
                 {move || error().and_then(|e| e.field_message("current_password"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
             <div class="field">
-                <label for="new-password">"New password"</label>
+                <label for="new-password">{t!(i18n, account.new_password)}</label>
                 <input id="new-password" name="new_password" type="password" autocomplete="new-password" required=true/>
-                <p class="field__hint">"12 to 128 characters; a few unrelated words make a good one."</p>
+                <p class="field__hint">{t!(i18n, account.new_password_hint)}</p>
                 {move || error().and_then(|e| e.field_message("new_password"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
-            <button type="submit" class="button" disabled=move || change.pending().get()>"Change the password"</button>
+            <button type="submit" class="button" disabled=move || change.pending().get()>{t!(i18n, account.change_the_password)}</button>
         </ActionForm>
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
-        <h2>"Your sessions"</h2>
+        <h2>{t!(i18n, account.your_sessions)}</h2>
         <div class="table-wrap">
             <table class="stack">
                 <thead>
                     <tr>
-                        <th scope="col">"Signed in"</th>
-                        <th scope="col">"Ends if unused after"</th>
-                        <th scope="col"><span class="visually-hidden">"This browser"</span></th>
+                        <th scope="col">{t!(i18n, account.signed_in)}</th>
+                        <th scope="col">{t!(i18n, account.ends_if_unused)}</th>
+                        <th scope="col"><span class="visually-hidden">{t!(i18n, account.this_browser)}</span></th>
                     </tr>
                 </thead>
                 <tbody>{sessions}</tbody>
@@ -111,10 +116,10 @@ fn AccountBody(
         </div>
         <ActionForm action=everywhere attr:class="actions">
             {move || match everywhere.value().get() {
-                Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
+                Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }),
                 _ => None,
             }}
-            <button type="submit" class="button button--ghost">"Sign out everywhere"</button>
+            <button type="submit" class="button button--ghost">{t!(i18n, account.sign_out_everywhere)}</button>
         </ActionForm>
     }
 }
@@ -131,6 +136,7 @@ fn TimeZoneForm(
         _ => None,
     };
     let done = move || matches!(zone.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     let options = zones
         .into_iter()
         .map(|z| {
@@ -140,22 +146,22 @@ fn TimeZoneForm(
         })
         .collect_view();
     view! {
-        <h2>"Time zone"</h2>
+        <h2>{t!(i18n, account.time_zone)}</h2>
         <ActionForm action=zone attr:class="form">
             {move || error()
                 .filter(|e| !e.only_about_fields(&["time_zone"]))
-                .map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
+                .map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
             {move || done().then(|| view! {
-                <p class="form__ok" role="status">"Times are now shown in your new time zone."</p>
+                <p class="form__ok" role="status">{t!(i18n, account.time_zone_saved)}</p>
             })}
             <div class="field">
-                <label for="time-zone">"Show times in"</label>
+                <label for="time-zone">{t!(i18n, account.show_times_in)}</label>
                 <select id="time-zone" name="time_zone">{options}</select>
-                <p class="field__hint">"Every date and time the portal shows you (audit log, timelines, notifications, sessions) reads in this zone."</p>
+                <p class="field__hint">{t!(i18n, account.time_zone_hint)}</p>
                 {move || error().and_then(|e| e.field_message("time_zone"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
-            <button type="submit" class="button" disabled=move || zone.pending().get()>"Save the time zone"</button>
+            <button type="submit" class="button" disabled=move || zone.pending().get()>{t!(i18n, account.save_time_zone)}</button>
         </ActionForm>
     }
 }
@@ -169,12 +175,13 @@ fn SiteLogins(
 ) -> impl IntoView {
     // The site whose form was sent last (set in the browser), so its answer shows beside it.
     let last_site = RwSignal::new(None::<String>);
-    let intro = || {
+    let i18n = use_i18n();
+    let intro = move || {
         view! {
-            <h2 id="site-logins">"Logins at sites"</h2>
+            <h2 id="site-logins">{t!(i18n, account.logins_at_sites)}</h2>
             <p>
-                "A site's scheduler knows you by your login there (your Slurm or Unix user name): "
-                "give it so your jobs count against your project's quota and show under your name."
+                {t!(i18n, account.logins_intro_1)}
+                {t!(i18n, account.logins_intro_2)}
             </p>
         }
     };
@@ -185,17 +192,17 @@ fn SiteLogins(
             .get()
             .and_then(Result::err)
             .filter(|_| last_site.get().is_none())
-            .map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })
+            .map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })
     };
     view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, account.loading)}</p> }>
             {move || Suspend::new(async move {
                 match logins.await {
                     // The page above already says why (sign in).
                     Err(crate::error::AppError::Unauthenticated) => ().into_any(),
                     Ok(list) if list.is_empty() => view! {
                         {intro()}
-                        <p class="empty">"No site is open yet."</p>
+                        <p class="empty">{t!(i18n, account.no_site_open)}</p>
                     }.into_any(),
                     Ok(list) => view! {
                         {intro()}
@@ -217,6 +224,7 @@ fn SiteLoginRow(
     set_login: ServerAction<SetSiteLogin>,
     last_site: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let input_id = format!("login-{}", l.site);
     let error_id = format!("login-{}-error", l.site);
     let site = l.site.clone();
@@ -232,7 +240,10 @@ fn SiteLoginRow(
                 .get()
                 .and_then(Result::err)
                 .filter(|_| mine())
-                .map(|e| e.field_message("login").unwrap_or_else(|| e.to_string()))
+                .map(|e| {
+                    e.field_message("login")
+                        .unwrap_or_else(|| e.message(i18n.get_locale()))
+                })
         }
     };
     let saved = {
@@ -249,17 +260,17 @@ fn SiteLoginRow(
                 <div class="site-login__edit">
                     <input id=input_id name="login" type="text" value=l.login.clone() maxlength="32"
                         autocomplete="off" autocapitalize="none" spellcheck="false"
-                        placeholder="not given"
+                        placeholder=move || t_string!(i18n, account.not_given)
                         aria-describedby=error_id.clone()
                         aria-invalid=move || has_error().is_some().to_string()/>
                     <button type="submit" class="button button--small"
                         on:click=move |_| last_site.set(Some(clicked.clone()))
                         disabled=move || set_login.pending().get()>
-                        "Save"
+                        {t!(i18n, account.save)}
                     </button>
                 </div>
                 <p id=error_id class="field__error site-login__error" role="alert">{error}</p>
-                {move || saved().then(|| view! { <p class="site-login__saved" role="status">"Saved."</p> })}
+                {move || saved().then(|| view! { <p class="site-login__saved" role="status">{t!(i18n, account.saved)}</p> })}
             </ActionForm>
         </li>
     }

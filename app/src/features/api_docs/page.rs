@@ -6,14 +6,17 @@ use leptos_meta::Title;
 
 use super::api::load_api_reference;
 use super::types::{ApiReference, FieldDoc, OperationDoc, SchemaDoc};
+use crate::domain::format::fill;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn ApiDocsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_api_reference());
+    let i18n = use_i18n();
     view! {
-        <Title text="API reference"/>
+        <Title text=move || td_string!(i18n.get_locale(), api_docs.title)/>
         <section class="page api-docs">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, api_docs.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(reference) => view! { <Reference reference/> }.into_any(),
@@ -27,6 +30,7 @@ pub fn ApiDocsPage() -> impl IntoView {
 
 #[component]
 fn Reference(reference: ApiReference) -> impl IntoView {
+    let i18n = use_i18n();
     let base = reference.base.clone();
     let toc = reference
         .groups
@@ -60,18 +64,25 @@ fn Reference(reference: ApiReference) -> impl IntoView {
         .into_iter()
         .map(|s| view! { <Schema s/> })
         .collect_view();
+    let version = reference.version;
+    let version = move || fill(t_string!(i18n, api_docs.version), &[("version", &version)]);
+    // French puts a space before the semicolon.
+    let semicolon = move || match i18n.get_locale() {
+        Locale::fr => " ; ",
+        Locale::en => "; ",
+    };
     view! {
-        <h1>{reference.title} " " <span class="muted">"version " {reference.version}</span></h1>
+        <h1>{reference.title} " " <span class="muted">{version}</span></h1>
         <p>{reference.description}</p>
         <p>
-            "Every route below lives under " <code>{base.clone()}</code> ". The machine-readable "
-            "description is " <a href="/api/v1/openapi.json">"openapi.json"</a> "; make a token on "
-            <a href="/account/tokens">"your account"</a> "."
+            {t!(i18n, api_docs.routes_under)} " " <code>{base.clone()}</code> ". "
+            {t!(i18n, api_docs.machine_readable)} " " <a href="/api/v1/openapi.json">"openapi.json"</a> {semicolon}
+            {t!(i18n, api_docs.make_token_on)} " " <a href="/account/tokens">{t!(i18n, api_docs.your_account)}</a> "."
         </p>
-        <nav aria-label="Sections"><ul class="api-docs__toc">{toc}<li><a href="#schemas">"Schemas"</a></li></ul></nav>
+        <nav aria-label=move || t_string!(i18n, api_docs.sections)><ul class="api-docs__toc">{toc}<li><a href="#schemas">{t!(i18n, api_docs.schemas)}</a></li></ul></nav>
         {groups}
         <section class="api-docs__group" id="schemas">
-            <h2>"Schemas"</h2>
+            <h2>{t!(i18n, api_docs.schemas)}</h2>
             {schemas}
         </section>
     }
@@ -96,14 +107,15 @@ fn Operation(op: OperationDoc, base: String) -> impl IntoView {
         })
         .collect_view();
     let has_params = !op.parameters.is_empty();
+    let i18n = use_i18n();
     view! {
         <article class="card api-docs__op">
             <h3><span class=method_class>{op.method.clone()}</span> " " <code>{base}{op.path.clone()}</code></h3>
             <p>{op.summary}</p>
             {(!op.description.is_empty()).then(|| view! { <p class="muted">{op.description.clone()}</p> })}
-            {has_params.then(|| view! { <Fields title="Parameters" fields=op.parameters.clone()/> })}
-            {op.body.map(|b| view! { <p>"Body (JSON): " <code>{b}</code></p> })}
-            <p>"Answers:"</p>
+            {has_params.then(|| view! { <Fields parameters=true fields=op.parameters.clone()/> })}
+            {op.body.map(|b| view! { <p>{t!(i18n, api_docs.body)} " " <code>{b}</code></p> })}
+            <p>{t!(i18n, api_docs.answers)}</p>
             <ul>{responses}</ul>
         </article>
     }
@@ -116,27 +128,50 @@ fn Schema(s: SchemaDoc) -> impl IntoView {
         <article class="card api-docs__schema" id=format!("schema-{}", s.name)>
             <h3><code>{s.name.clone()}</code></h3>
             {(!s.description.is_empty()).then(|| view! { <p>{s.description.clone()}</p> })}
-            {has_fields.then(|| view! { <Fields title="Fields" fields=s.fields.clone()/> })}
+            {has_fields.then(|| view! { <Fields parameters=false fields=s.fields.clone()/> })}
         </article>
     }
 }
 
+/// A table of an operation's parameters (`parameters`) or of a schema's fields.
 #[component]
-fn Fields(title: &'static str, fields: Vec<FieldDoc>) -> impl IntoView {
+fn Fields(parameters: bool, fields: Vec<FieldDoc>) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = move || {
+        if parameters {
+            t_string!(i18n, api_docs.parameters)
+        } else {
+            t_string!(i18n, api_docs.fields)
+        }
+    };
     let rows = fields
         .into_iter()
         .map(|f| {
-            let name = if f.location.is_empty() {
-                f.name
-            } else {
-                format!("{} (in {})", f.name, f.location)
+            let (field, location) = (f.name, f.location);
+            let name = move || {
+                if location.is_empty() {
+                    field.clone()
+                } else {
+                    fill(
+                        t_string!(i18n, api_docs.in_location),
+                        &[("name", &field), ("location", &location)],
+                    )
+                }
+            };
+            let required = f.required;
+            let required = move || {
+                if required {
+                    t_string!(i18n, api_docs.yes)
+                } else {
+                    t_string!(i18n, api_docs.no)
+                }
             };
             view! {
                 <tr>
-                    <td data-label="Name"><code>{name}</code></td>
-                    <td data-label="Type">{f.kind}</td>
-                    <td data-label="Required">{if f.required { "yes" } else { "no" }}</td>
-                    <td data-label="Meaning">{f.description}</td>
+                    <td data-label=move || t_string!(i18n, api_docs.name)><code>{name}</code></td>
+                    <td data-label=move || t_string!(i18n, api_docs.kind)>{f.kind}</td>
+                    <td data-label=move || t_string!(i18n, api_docs.required)>{required}</td>
+                    <td data-label=move || t_string!(i18n, api_docs.meaning)>{f.description}</td>
                 </tr>
             }
         })
@@ -147,10 +182,10 @@ fn Fields(title: &'static str, fields: Vec<FieldDoc>) -> impl IntoView {
                 <caption>{title}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Required"</th>
-                        <th scope="col">"Meaning"</th>
+                        <th scope="col">{t!(i18n, api_docs.name)}</th>
+                        <th scope="col">{t!(i18n, api_docs.kind)}</th>
+                        <th scope="col">{t!(i18n, api_docs.required)}</th>
+                        <th scope="col">{t!(i18n, api_docs.meaning)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

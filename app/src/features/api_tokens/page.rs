@@ -8,6 +8,8 @@ use super::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use super::types::{CreatedToken, TokenState, TokenView, TokensPage as Page};
 use crate::domain::api_tokens::TokenScope;
 use crate::domain::dates::{format_day, format_local};
+use crate::domain::format::fill;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -17,17 +19,17 @@ pub fn TokensPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| list_api_tokens(),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="API tokens"/>
+        <Title text=move || td_string!(i18n.get_locale(), api_tokens.title)/>
         <section class="page page--narrow">
-            <p><a href="/account">"← Your account"</a></p>
-            <h1>"API tokens"</h1>
+            <p><a href="/account">{t!(i18n, api_tokens.your_account_link)}</a></p>
+            <h1>{t!(i18n, api_tokens.title)}</h1>
             <p>
-                "A token lets a program use Guichet's API (" <a href="/api/docs">"documentation"</a>
-                ") as you, within one organisation. It never does more than you may: if your role "
-                "changes, so does what the token may do. Treat it like a password."
+                {t!(i18n, api_tokens.intro_before)} <a href="/api/docs">{t!(i18n, api_tokens.documentation)}</a>
+                {t!(i18n, api_tokens.intro_after)}
             </p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, api_tokens.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <TokensBody page create revoke/> }.into_any(),
@@ -55,25 +57,26 @@ fn TokensBody(
         .map(|t| view! { <TokenRow t revoke/> })
         .collect_view();
     let empty = rows.is_empty();
+    let i18n = use_i18n();
     view! {
         {move || match create.value().get() {
             Some(Ok(created)) => Some(view! { <NewSecret created/> }),
             _ => None,
         }}
-        <h2>"Your tokens"</h2>
-        {empty.then(|| view! { <p>"You have no tokens yet."</p> })}
+        <h2>{t!(i18n, api_tokens.your_tokens)}</h2>
+        {empty.then(|| view! { <p>{t!(i18n, api_tokens.no_tokens)}</p> })}
         {(!empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Acts for"</th>
-                            <th scope="col">"May"</th>
-                            <th scope="col">"Works until"</th>
-                            <th scope="col">"Last used"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col"><span class="visually-hidden">"Revoke"</span></th>
+                            <th scope="col">{t!(i18n, api_tokens.name)}</th>
+                            <th scope="col">{t!(i18n, api_tokens.acts_for)}</th>
+                            <th scope="col">{t!(i18n, api_tokens.may)}</th>
+                            <th scope="col">{t!(i18n, api_tokens.works_until)}</th>
+                            <th scope="col">{t!(i18n, api_tokens.last_used)}</th>
+                            <th scope="col">{t!(i18n, api_tokens.state)}</th>
+                            <th scope="col"><span class="visually-hidden">{t!(i18n, api_tokens.revoke)}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -84,7 +87,7 @@ fn TokensBody(
             Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
             _ => None,
         }}
-        <h2>"Make a token"</h2>
+        <h2>{t!(i18n, api_tokens.make_token)}</h2>
         <CreateForm
             create
             options=page.options
@@ -97,32 +100,51 @@ fn TokensBody(
 
 #[component]
 fn TokenRow(t: TokenView, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+    let i18n = use_i18n();
     let badge = match t.state {
         TokenState::Live => "badge badge--ok",
         TokenState::Expired => "badge badge--warn",
         TokenState::Revoked => "badge badge--bad",
     };
-    let used = match (t.last_used, t.last_used_ip) {
-        (Some(at), Some(ip)) => format!("{} from {ip}", format_local(&at)),
-        (Some(at), None) => format_local(&at),
-        _ => "Never".to_owned(),
+    let (last_used, last_used_ip) = (t.last_used, t.last_used_ip);
+    let used = move || match (&last_used, &last_used_ip) {
+        (Some(at), Some(ip)) => fill(
+            t_string!(i18n, api_tokens.used_from),
+            &[("at", &format_local(at)), ("ip", ip)],
+        ),
+        (Some(at), None) => format_local(at),
+        _ => t_string!(i18n, api_tokens.never).to_owned(),
+    };
+    // The state in words here; `TokenState::label` stays the API's (English) word.
+    let state = t.state;
+    let state_label = move || match state {
+        TokenState::Live => t_string!(i18n, api_tokens.state_live),
+        TokenState::Expired => t_string!(i18n, api_tokens.state_expired),
+        TokenState::Revoked => t_string!(i18n, api_tokens.state_revoked),
+    };
+    let token_name = t.name.clone();
+    let revoke_label = move || {
+        fill(
+            t_string!(i18n, api_tokens.revoke_label),
+            &[("name", &token_name)],
+        )
     };
     let live = t.state == TokenState::Live;
     view! {
         <tr>
-            <td data-label="Name">{t.name.clone()} <br/><code class="muted">{t.prefix}"…"</code></td>
-            <td data-label="Acts for">{t.acts_for}</td>
-            <td data-label="May">{t.scope.label()}</td>
+            <td data-label=move || t_string!(i18n, api_tokens.name)>{t.name.clone()} <br/><code class="muted">{t.prefix}"…"</code></td>
+            <td data-label=move || t_string!(i18n, api_tokens.acts_for)>{t.acts_for}</td>
+            <td data-label=move || t_string!(i18n, api_tokens.may)>{move || t.scope.label_in(i18n.get_locale())}</td>
             // The last day it works (it expires at the following midnight, UTC).
-            <td data-label="Works until">{format_day(t.expires_at - 1)}</td>
-            <td data-label="Last used">{used}</td>
-            <td data-label="State"><span class=badge>{t.state.label()}</span></td>
+            <td data-label=move || t_string!(i18n, api_tokens.works_until)>{format_day(t.expires_at - 1)}</td>
+            <td data-label=move || t_string!(i18n, api_tokens.last_used)>{used}</td>
+            <td data-label=move || t_string!(i18n, api_tokens.state)><span class=badge>{state_label}</span></td>
             <td data-label="">
                 {live.then(|| view! {
                     <ActionForm action=revoke attr:class="inline-form">
                         <input type="hidden" name="id" value=t.id.to_string()/>
                         <button type="submit" class="button button--small button--ghost"
-                            aria-label=format!("Revoke the token {}", t.name)>"Revoke"</button>
+                            aria-label=revoke_label>{t!(i18n, api_tokens.revoke)}</button>
                     </ActionForm>
                 })}
             </td>
@@ -137,12 +159,15 @@ fn NewSecret(created: CreatedToken) -> impl IntoView {
         "curl -H 'Authorization: Bearer {}' https://<this portal>/api/v1/me",
         created.secret
     );
+    let i18n = use_i18n();
+    let name = created.name;
+    let heading = move || fill(t_string!(i18n, api_tokens.new_token), &[("name", &name)]);
     view! {
         <div class="card" role="status">
-            <h2>"Your new token “" {created.name} "”"</h2>
-            <p>"Copy it now: it is shown only this once, and Guichet keeps only a fingerprint of it."</p>
+            <h2>{heading}</h2>
+            <p>{t!(i18n, api_tokens.copy_now)}</p>
             <pre class="secret"><code id="new-token-secret">{created.secret}</code></pre>
-            <p>"Try it:"</p>
+            <p>{t!(i18n, api_tokens.try_it)}</p>
             <pre class="secret"><code>{example}</code></pre>
         </div>
     }
@@ -172,13 +197,20 @@ fn CreateForm(
             .filter(|e| !e.only_about_fields(&["name", "tenant", "scope", "expires_on"]))
             .map(|e| e.to_string())
     };
+    let i18n = use_i18n();
     let choices = options
         .into_iter()
         .map(|o| {
-            let label = if o.read_only {
-                format!("{} (you read only)", o.label)
-            } else {
-                o.label
+            let (read_only, name) = (o.read_only, o.label);
+            let label = move || {
+                if read_only {
+                    fill(
+                        t_string!(i18n, api_tokens.read_only_choice),
+                        &[("label", &name)],
+                    )
+                } else {
+                    name.clone()
+                }
             };
             view! { <option value=o.value>{label}</option> }
         })
@@ -186,38 +218,40 @@ fn CreateForm(
     let scopes = [TokenScope::Read, TokenScope::Write]
         .into_iter()
         .chain(platform.then_some(TokenScope::Admin))
-        .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+        .map(
+            |s| view! { <option value=s.as_str()>{move || s.label_in(i18n.get_locale())}</option> },
+        )
         .collect_view();
     view! {
         <ActionForm action=create attr:class="form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="token-name">"Name"</label>
+                <label for="token-name">{t!(i18n, api_tokens.name)}</label>
                 <input id="token-name" name="name" type="text" maxlength="80" required=true/>
-                <p class="field__hint">"What uses it, for instance “lab renewal script”."</p>
+                <p class="field__hint">{t!(i18n, api_tokens.name_hint)}</p>
                 {field("name")}
             </div>
             <div class="field">
-                <label for="token-tenant">"Acts for"</label>
+                <label for="token-tenant">{t!(i18n, api_tokens.acts_for)}</label>
                 <select id="token-tenant" name="tenant">{choices}</select>
                 {field("tenant")}
             </div>
             <div class="field">
-                <label for="token-scope">"May"</label>
+                <label for="token-scope">{t!(i18n, api_tokens.may)}</label>
                 <select id="token-scope" name="scope">{scopes}</select>
                 {platform.then(|| view! {
-                    <p class="field__hint">"Platform administration is for platform tokens only."</p>
+                    <p class="field__hint">{t!(i18n, api_tokens.platform_hint)}</p>
                 })}
                 {field("scope")}
             </div>
             <div class="field">
-                <label for="token-expiry">"Works until (last day)"</label>
+                <label for="token-expiry">{t!(i18n, api_tokens.works_until_last_day)}</label>
                 <input id="token-expiry" name="expires_on" type="date" value=default_expiry
                     max=latest_expiry required=true/>
-                <p class="field__hint">"At most a year from today."</p>
+                <p class="field__hint">{t!(i18n, api_tokens.expiry_hint)}</p>
                 {field("expires_on")}
             </div>
-            <button type="submit" class="button" disabled=move || create.pending().get()>"Make the token"</button>
+            <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, api_tokens.make_button)}</button>
         </ActionForm>
     }
 }

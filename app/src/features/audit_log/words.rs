@@ -4,46 +4,60 @@
 use crate::domain::dates::parse_iso_date;
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::tenancy::TenantRole;
+use crate::i18n::{td_string, Locale};
 
 /// "Draft saved" for `request.save_draft`; an event without a label of its own reads as its
-/// name in words ("request.send_back" → "Request: send back").
+/// name in words ("request.send_back" → "Request: send back"). In English: the server's CSV
+/// export calls this one; the page calls [`event_label_in`] with the reader's language.
 pub fn event_label(event: &str) -> String {
-    let known = match event {
-        "signup" => "Organisation signed up",
-        "signup_requested" => "Sign-up asked for",
-        "signup_existing_address" => "Sign-up with an address already known",
-        "login" => "Signed in",
-        "logout" => "Signed out",
-        "signed_out_everywhere" => "Signed out everywhere",
-        "password_changed" => "Password changed",
-        "tenant_switched" => "Switched organisation",
-        "tenant_verified" => "Organisation verified",
-        "tenant_rejected" => "Organisation refused",
-        "invitation_sent" => "Invitation sent",
-        "invitation_revoked" => "Invitation withdrawn",
-        "invitation_accepted" => "Invitation accepted",
-        "role_changed" => "Role changed",
-        "member_removed" => "Member removed",
-        "member_left" => "Member left",
-        "platform_admin_granted" => "Made a platform administrator",
-        "request.save_draft" => "Draft saved",
-        "request.submit" => "Request submitted",
-        "request.endorse" => "Request endorsed",
-        "request.approve" => "Request approved",
-        "request.partially_approve" => "Request partly approved",
-        "request.reject" => "Request refused",
-        "request.withdraw" => "Request withdrawn",
-        "request.compliance_flag" => "Residency re-checked",
-        "catalogue_changed" => "Catalogue changed",
-        "policy_changed" => "Residency policy changed",
+    event_label_in(Locale::en, event)
+}
+
+/// [`event_label`] in `locale`.
+pub fn event_label_in(locale: Locale, event: &str) -> String {
+    let known: &str = match event {
+        "signup" => td_string!(locale, audit_log.event_signup),
+        "signup_requested" => td_string!(locale, audit_log.event_signup_requested),
+        "signup_existing_address" => td_string!(locale, audit_log.event_signup_existing_address),
+        "login" => td_string!(locale, audit_log.event_login),
+        "logout" => td_string!(locale, audit_log.event_logout),
+        "signed_out_everywhere" => td_string!(locale, audit_log.event_signed_out_everywhere),
+        "password_changed" => td_string!(locale, audit_log.event_password_changed),
+        "tenant_switched" => td_string!(locale, audit_log.event_tenant_switched),
+        "tenant_verified" => td_string!(locale, audit_log.event_tenant_verified),
+        "tenant_rejected" => td_string!(locale, audit_log.event_tenant_rejected),
+        "invitation_sent" => td_string!(locale, audit_log.event_invitation_sent),
+        "invitation_revoked" => td_string!(locale, audit_log.event_invitation_revoked),
+        "invitation_accepted" => td_string!(locale, audit_log.event_invitation_accepted),
+        "role_changed" => td_string!(locale, audit_log.event_role_changed),
+        "member_removed" => td_string!(locale, audit_log.event_member_removed),
+        "member_left" => td_string!(locale, audit_log.event_member_left),
+        "platform_admin_granted" => td_string!(locale, audit_log.event_platform_admin_granted),
+        "request.save_draft" => td_string!(locale, audit_log.event_request_save_draft),
+        "request.submit" => td_string!(locale, audit_log.event_request_submit),
+        "request.endorse" => td_string!(locale, audit_log.event_request_endorse),
+        "request.approve" => td_string!(locale, audit_log.event_request_approve),
+        "request.partially_approve" => {
+            td_string!(locale, audit_log.event_request_partially_approve)
+        }
+        "request.reject" => td_string!(locale, audit_log.event_request_reject),
+        "request.withdraw" => td_string!(locale, audit_log.event_request_withdraw),
+        "request.compliance_flag" => td_string!(locale, audit_log.event_request_compliance_flag),
+        "catalogue_changed" => td_string!(locale, audit_log.event_catalogue_changed),
+        "policy_changed" => td_string!(locale, audit_log.event_policy_changed),
         _ => "",
     };
     if !known.is_empty() {
         return known.to_owned();
     }
     let words = |s: &str| s.replace('_', " ");
+    // French puts a space before the colon.
+    let colon = match locale {
+        Locale::fr => " : ",
+        Locale::en => ": ",
+    };
     let text = match event.split_once('.') {
-        Some((subject, action)) => format!("{}: {}", words(subject), words(action)),
+        Some((subject, action)) => format!("{}{colon}{}", words(subject), words(action)),
         None => words(event),
     };
     capitalised(&text)

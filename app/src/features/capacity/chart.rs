@@ -4,6 +4,8 @@
 //! them): colours are SVG presentation attributes, plus classes for the stylesheet.
 
 use crate::domain::escape_markup as escape;
+use crate::domain::format::fill;
+use crate::i18n::{td_string, Locale};
 
 /// Drawing area, in SVG user units.
 pub const WIDTH: u32 = 640;
@@ -53,11 +55,12 @@ impl LoadLevel {
         }
     }
 
-    pub const fn label(self) -> &'static str {
+    /// What a bar's tooltip adds for a busy or over-committed week (with its leading space).
+    pub fn label(self, locale: Locale) -> String {
         match self {
-            Self::Normal => "",
-            Self::Busy => " (busy: above 80 %)",
-            Self::Over => " (over-committed)",
+            Self::Normal => String::new(),
+            Self::Busy => format!(" {}", td_string!(locale, capacity.level_busy)),
+            Self::Over => format!(" {}", td_string!(locale, capacity.level_over)),
         }
     }
 }
@@ -123,9 +126,16 @@ pub fn geometry(available: u32, peaks: &[u32]) -> Geometry {
     }
 }
 
-/// The whole `<svg>` for one pool: `id` must be unique in the page (it names the title and
-/// description), `weeks` are the ISO week starts, one per peak.
-pub fn svg(id: &str, title: &str, available: u32, weeks: &[String], peaks: &[u32]) -> String {
+/// The whole `<svg>` for one pool, in `locale`: `id` must be unique in the page (it names the
+/// title and description), `weeks` are the ISO week starts, one per peak.
+pub fn svg(
+    locale: Locale,
+    id: &str,
+    title: &str,
+    available: u32,
+    weeks: &[String],
+    peaks: &[u32],
+) -> String {
     let g = geometry(available, peaks);
     let id = escape(id);
     let bottom = HEIGHT - MARGIN_BOTTOM;
@@ -133,13 +143,23 @@ pub fn svg(id: &str, title: &str, available: u32, weeks: &[String], peaks: &[u32
         .iter()
         .filter(|&&p| LoadLevel::of(p, available) != LoadLevel::Normal)
         .count();
+    // French puts 0 and 1 in the singular, English only 1.
+    let one = busy == 1 || (busy == 0 && locale == Locale::fr);
+    let desc = fill(
+        if one {
+            td_string!(locale, capacity.chart_desc_one_form)
+        } else {
+            td_string!(locale, capacity.chart_desc_other_form)
+        },
+        &[("available", &available), ("busy", &busy)],
+    );
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
          width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
          <title id=\"{id}-title\">{}</title>\
-         <desc id=\"{id}-desc\">Peak GPUs committed each week against {available} available; {busy} {} above 80 %.</desc>",
+         <desc id=\"{id}-desc\">{}</desc>",
         escape(title),
-        if busy == 1 { "week" } else { "weeks" }
+        escape(&desc),
     );
     s.push_str(&format!(
         "<line class=\"chart__axis\" x1=\"{MARGIN_LEFT}\" y1=\"{bottom}\" x2=\"{WIDTH}\" y2=\"{bottom}\" stroke=\"#555\" stroke-width=\"1\"/>\
@@ -154,17 +174,25 @@ pub fn svg(id: &str, title: &str, available: u32, weeks: &[String], peaks: &[u32
     for (i, bar) in g.bars.iter().enumerate() {
         let week = weeks.get(i).map(String::as_str).unwrap_or("");
         let peak = peaks.get(i).copied().unwrap_or(0);
+        let tooltip = fill(
+            td_string!(locale, capacity.chart_bar),
+            &[
+                ("week", &week),
+                ("peak", &peak),
+                ("available", &available),
+                ("level", &bar.level.label(locale)),
+            ],
+        );
         s.push_str(&format!(
             "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\">\
-             <title>Week of {}: {peak} of {available} GPUs committed{}</title></rect>",
+             <title>{}</title></rect>",
             bar.level.class(),
             bar.x,
             bar.y,
             bar.width,
             bar.height,
             bar.level.fill(),
-            escape(week),
-            bar.level.label(),
+            escape(&tooltip),
         ));
     }
     // The date axis: the first day of every fourth week, under its bar.
@@ -174,13 +202,18 @@ pub fn svg(id: &str, title: &str, available: u32, weeks: &[String], peaks: &[u32
                 "<text class=\"chart__label\" x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#333\">{}</text>",
                 bar.x,
                 HEIGHT - 6,
-                escape(&super::day_month(week)),
+                escape(&super::day_month_in(locale, week)),
             ));
         }
     }
+    let available_words = fill(
+        td_string!(locale, capacity.chart_available),
+        &[("available", &available)],
+    );
     s.push_str(&format!(
         "<line class=\"chart__available\" x1=\"{MARGIN_LEFT}\" y1=\"{y}\" x2=\"{WIDTH}\" y2=\"{y}\" stroke=\"#1b1b1b\" \
-         stroke-width=\"2\" stroke-dasharray=\"6 4\"><title>{available} GPUs available</title></line></svg>",
+         stroke-width=\"2\" stroke-dasharray=\"6 4\"><title>{}</title></line></svg>",
+        escape(&available_words),
         y = g.available_y,
     ));
     s
@@ -240,7 +273,7 @@ mod tests {
     #[test]
     fn the_svg_has_titles_escaped_text_and_no_inline_style() {
         let weeks = vec!["2027-01-04".to_string(), "2027-01-11".to_string()];
-        let s = svg("c-1", "Dugny <H100>", 256, &weeks, &[100, 250]);
+        let s = svg(Locale::en, "c-1", "Dugny <H100>", 256, &weeks, &[100, 250]);
         assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
         assert!(s.contains("Dugny &lt;H100&gt;"));
         assert!(s.contains(

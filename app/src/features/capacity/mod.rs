@@ -12,8 +12,11 @@ pub use types::{CapacityLoads, PoolLoad, WEEKS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::format::{fill, iso_date};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+
 /// A sentence for screen readers and for anyone without the chart.
-pub fn summary(pool: &PoolLoad, weeks: &[String]) -> String {
+pub fn summary(locale: Locale, pool: &PoolLoad, weeks: &[String]) -> String {
     use chart::LoadLevel;
     let Some((i, peak)) = pool
         .peaks
@@ -22,7 +25,7 @@ pub fn summary(pool: &PoolLoad, weeks: &[String]) -> String {
         .enumerate()
         .max_by_key(|(i, p)| (*p, std::cmp::Reverse(*i)))
     else {
-        return "No weeks to show.".to_owned();
+        return td_string!(locale, capacity.no_weeks).to_owned();
     };
     let busy = pool
         .peaks
@@ -30,20 +33,29 @@ pub fn summary(pool: &PoolLoad, weeks: &[String]) -> String {
         .filter(|&&p| LoadLevel::of(p, pool.available) != LoadLevel::Normal)
         .count();
     if peak == 0 {
-        return format!(
-            "Nothing committed over the next {} weeks; {} GPUs available.",
-            pool.peaks.len(),
-            pool.available
+        return fill(
+            td_string!(locale, capacity.nothing_committed_summary),
+            &[("n", &pool.peaks.len()), ("available", &pool.available)],
         );
     }
-    format!(
-        "Busiest week: {}, with {peak} of {} GPUs committed; {busy} of {} weeks above 80 %.",
-        weeks
-            .get(i)
-            .map(|w| format!("the week of {} {}", day_month(w), w.get(..4).unwrap_or("")))
-            .unwrap_or_default(),
-        pool.available,
-        pool.peaks.len()
+    let week = weeks
+        .get(i)
+        .map(|w| {
+            fill(
+                td_string!(locale, capacity.the_week_of),
+                &[("date", &iso_date(locale, w))],
+            )
+        })
+        .unwrap_or_default();
+    fill(
+        td_string!(locale, capacity.busiest_week),
+        &[
+            ("week", &week),
+            ("peak", &peak),
+            ("available", &pool.available),
+            ("busy", &busy),
+            ("n", &pool.peaks.len()),
+        ],
     )
 }
 
@@ -58,6 +70,18 @@ pub(crate) fn day_month(iso: &str) -> String {
     match (month, day) {
         (Some(m @ 1..=12), Some(d)) => format!("{d} {}", MONTHS[m - 1]),
         _ => iso.to_owned(),
+    }
+}
+
+/// [`day_month`] in `locale`: "7 déc.", "7 Dec".
+pub(crate) fn day_month_in(locale: Locale, iso: &str) -> String {
+    if locale == Locale::en {
+        return day_month(iso);
+    }
+    let long = iso_date(locale, iso);
+    match long.rsplit_once(' ') {
+        Some((day_month, _year)) if long != iso => day_month.to_owned(),
+        _ => long,
     }
 }
 
@@ -88,16 +112,17 @@ pub fn heat_class(committed: u32, available: u32) -> &'static str {
 pub fn CapacityPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| capacity_overview());
     let site = crate::ui::table::query_param("site");
+    let i18n = use_i18n();
     view! {
-        <Title text="Capacity"/>
+        <Title text=move || td_string!(i18n.get_locale(), capacity.title)/>
         <section class="page page--wide">
             <div class="page-head">
                 <div>
-                    <h1>"Capacity, next 26 weeks"</h1>
-                    <p class="page-head__lead">"The most GPUs committed by approved quotas on any day of each week, against those that may be promised (installed less the reserve). Weeks above 80 % are hatched; above 100 % would be cross-hatched."</p>
+                    <h1>{t!(i18n, capacity.heading)}</h1>
+                    <p class="page-head__lead">{t!(i18n, capacity.lead)}</p>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, capacity.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(o) => {
@@ -126,8 +151,11 @@ pub fn split_empty(pools: Vec<PoolLoad>) -> (Vec<PoolLoad>, Vec<PoolLoad>) {
 }
 
 /// "Week of 7 Dec 2026" from an ISO date.
-fn week_of(iso: &str) -> String {
-    format!("Week of {} {}", day_month(iso), iso.get(..4).unwrap_or(""))
+fn week_of(locale: Locale, iso: &str) -> String {
+    fill(
+        td_string!(locale, capacity.week_of),
+        &[("date", &iso_date(locale, iso))],
+    )
 }
 
 /// Every pool by week in one table: the busiest weeks stand out at a glance, and each cell
@@ -135,18 +163,23 @@ fn week_of(iso: &str) -> String {
 #[component]
 fn HeatMap(loads: CapacityLoads) -> impl IntoView {
     let weeks = loads.weeks.clone();
+    let i18n = use_i18n();
     if loads.pools.is_empty() {
-        return view! { <p class="empty">"Nothing is committed on any pool over the next 26 weeks."</p> }.into_any();
+        return view! { <p class="empty">{t!(i18n, capacity.nothing_committed_any_pool)}</p> }
+            .into_any();
     }
     view! {
-        <p class="heatmap-hint small muted">"Percent of each pool's GPUs committed at the busiest moment of each week (weeks start on the date shown). On a small screen, slide the table sideways for later weeks."</p>
-        <div class="table-wrap heatmap-wrap" data-scroll="x" tabindex="0" role="region" aria-label="Heat map of committed GPUs">
+        <p class="heatmap-hint small muted">{t!(i18n, capacity.heatmap_hint)}</p>
+        <div class="table-wrap heatmap-wrap" data-scroll="x" tabindex="0" role="region" aria-label=move || t_string!(i18n, capacity.heatmap_label)>
             <table class="heatmap">
-                <caption>"Share of each pool committed, week by week"</caption>
+                <caption>{t!(i18n, capacity.heatmap_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Site and model"</th>
-                        {weeks.iter().map(|w| view! { <th scope="col" class="heatmap__week"><span>{day_month(w)}</span></th> }).collect_view()}
+                        <th scope="col">{t!(i18n, capacity.site_and_model)}</th>
+                        {weeks.iter().map(|w| {
+                            let w = w.clone();
+                            view! { <th scope="col" class="heatmap__week"><span>{move || day_month_in(i18n.get_locale(), &w)}</span></th> }
+                        }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
@@ -157,7 +190,19 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
                                 <th scope="row"><a href=anchor>{p.site_name.clone()} " · " {p.gpu_model.clone()}</a></th>
                                 {p.peaks.iter().zip(&weeks).map(|(&peak, week)| {
                                     let pct = u64::from(peak) * 100 / u64::from(p.available.max(1));
-                                    let label = format!("{}: {peak} of {} GPUs ({pct} %)", week_of(week), p.available);
+                                    let (week, available) = (week.clone(), p.available);
+                                    let label = move || {
+                                        let locale = i18n.get_locale();
+                                        fill(
+                                            td_string!(locale, capacity.heat_cell),
+                                            &[
+                                                ("week", &week_of(locale, &week)),
+                                                ("peak", &peak),
+                                                ("available", &available),
+                                                ("pct", &pct),
+                                            ],
+                                        )
+                                    };
                                     let title = label.clone();
                                     view! {
                                         <td class=heat_class(peak, p.available) title=title>
@@ -173,11 +218,11 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
             </table>
         </div>
         <p class="heatmap-legend small muted">
-            <span class="heatmap-legend__item"><span class="heat heat--0"></span> "none"</span>
-            <span class="heatmap-legend__item"><span class="heat heat--2"></span> "up to 40 %"</span>
-            <span class="heatmap-legend__item"><span class="heat heat--4"></span> "up to 80 %"</span>
-            <span class="heatmap-legend__item"><span class="heat heat--busy"></span> "above 80 % (hatched)"</span>
-            <span class="heatmap-legend__item"><span class="heat heat--over"></span> "above 100 % (cross-hatched)"</span>
+            <span class="heatmap-legend__item"><span class="heat heat--0"></span> " " {t!(i18n, capacity.legend_none)}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--2"></span> " " {t!(i18n, capacity.legend_40)}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--4"></span> " " {t!(i18n, capacity.legend_80)}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--busy"></span> " " {t!(i18n, capacity.legend_busy)}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--over"></span> " " {t!(i18n, capacity.legend_over)}</span>
         </p>
     }
     .into_any()
@@ -186,19 +231,22 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
 /// The pools with nothing committed, one line each, folded away.
 #[component]
 fn EmptyPools(pools: Vec<PoolLoad>) -> impl IntoView {
+    let i18n = use_i18n();
     (!pools.is_empty()).then(|| {
         let count = pools.len();
-        let summary = if count == 1 {
-            "1 pool with nothing committed".to_owned()
-        } else {
-            format!("{count} pools with nothing committed")
+        let summary = move || {
+            if count == 1 {
+                t_string!(i18n, capacity.empty_pools_one_form).to_owned()
+            } else {
+                fill(t_string!(i18n, capacity.empty_pools_other_form), &[("n", &count)])
+            }
         };
         view! {
             <details class="card empty-pools">
                 <summary>{summary}</summary>
                 <ul class="plain-list">
                     {pools.into_iter().map(|p| view! {
-                        <li>{p.site_name} " · " {p.gpu_model} " — " {p.available} " GPUs free every week"</li>
+                        <li>{p.site_name} " · " {p.gpu_model} " — " {move || fill(t_string!(i18n, capacity.free_every_week), &[("n", &p.available)])}</li>
                     }).collect_view()}
                 </ul>
             </details>
@@ -210,19 +258,21 @@ fn EmptyPools(pools: Vec<PoolLoad>) -> impl IntoView {
 /// tooltips do not open).
 #[component]
 fn WeekList(pool: PoolLoad, weeks: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <details class="week-list">
-            <summary>"Week by week"</summary>
+            <summary>{t!(i18n, capacity.week_by_week)}</summary>
             <table class="stack">
-                <thead><tr><th scope="col">"Week"</th><th scope="col" class="num">"Committed"</th><th scope="col" class="num">"Share"</th></tr></thead>
+                <thead><tr><th scope="col">{t!(i18n, capacity.week)}</th><th scope="col" class="num">{t!(i18n, capacity.committed)}</th><th scope="col" class="num">{t!(i18n, capacity.share)}</th></tr></thead>
                 <tbody>
                     {pool.peaks.iter().zip(&weeks).map(|(&peak, week)| {
                         let pct = u64::from(peak) * 100 / u64::from(pool.available.max(1));
+                        let (week, available) = (week.clone(), pool.available);
                         view! {
                             <tr>
-                                <td data-label="Week">{week_of(week)}</td>
-                                <td class="num" data-label="Committed">{peak} " of " {pool.available}</td>
-                                <td class="num" data-label="Share">{pct} " %"</td>
+                                <td data-label=move || t_string!(i18n, capacity.week)>{move || week_of(i18n.get_locale(), &week)}</td>
+                                <td class="num" data-label=move || t_string!(i18n, capacity.committed)>{move || fill(t_string!(i18n, capacity.committed_of), &[("peak", &peak), ("available", &available)])}</td>
+                                <td class="num" data-label=move || t_string!(i18n, capacity.share)>{pct} " %"</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -243,9 +293,10 @@ fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
         .collect();
     sites.dedup();
     let chosen_slug = chosen.clone().unwrap_or_default();
+    let i18n = use_i18n();
     view! {
-        <nav class="chips" aria-label="Sites">
-            <a href="/capacity" class="chip" class:chip--on=chosen.is_none()>"All sites"</a>
+        <nav class="chips" aria-label=move || t_string!(i18n, capacity.sites)>
+            <a href="/capacity" class="chip" class:chip--on=chosen.is_none()>{t!(i18n, capacity.all_sites)}</a>
             {sites.into_iter().map(|(slug, name)| {
                 let on = slug == chosen_slug;
                 view! { <a href=format!("/capacity?site={slug}") class="chip" class:chip--on=on>{name}</a> }
@@ -255,8 +306,14 @@ fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
             {loads.pools.into_iter().filter(|p| chosen.as_ref().is_none_or(|c| *c == p.site_slug)).map(|p| {
                 let title = format!("{} — {}", p.site_name, p.gpu_model);
                 let id = format!("cap-{}-{}", p.site_slug, p.gpu_model.to_lowercase());
-                let svg = chart::svg(&format!("{id}-chart"), &title, p.available, &weeks, &p.peaks);
-                let text = summary(&p, &weeks);
+                let svg = {
+                    let (chart_id, title, weeks, peaks) = (format!("{id}-chart"), title.clone(), weeks.clone(), p.peaks.clone());
+                    move || chart::svg(i18n.get_locale(), &chart_id, &title, p.available, &weeks, &peaks)
+                };
+                let text = {
+                    let (p, weeks) = (p.clone(), weeks.clone());
+                    move || summary(i18n.get_locale(), &p, &weeks)
+                };
                 view! {
                     <article class="card" id=id>
                         <h2>{title}</h2>
@@ -287,7 +344,7 @@ mod tests {
         assert_eq!(busy.len(), 1);
         assert_eq!(busy[0].site_slug, "a");
         assert_eq!(empty[0].site_slug, "b");
-        assert_eq!(week_of("2026-12-07"), "Week of 7 Dec 2026");
+        assert_eq!(week_of(Locale::en, "2026-12-07"), "Week of 7 Dec 2026");
     }
 
     #[test]

@@ -9,24 +9,28 @@ use time::Date;
 use super::api::get_catalogue;
 use crate::domain::{
     catalogue::{CatalogueSite, CatalogueSnapshot},
+    format::{date, fill},
     residency::{Certification, CertificationKind, Shareholder},
 };
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 
 /// A shareholder's cells in a table row: name, country, capital, voting rights, special rights.
 /// The catalogue page and its administration show them alike.
 pub fn shareholder_cells(h: Shareholder) -> impl IntoView {
-    let rights = match (h.control_rights, h.veto_rights) {
-        (true, true) => "control, veto",
-        (true, false) => "control",
-        (false, true) => "veto",
+    let i18n = use_i18n();
+    let (control, veto) = (h.control_rights, h.veto_rights);
+    let rights = move || match (control, veto) {
+        (true, true) => t_string!(i18n, catalogue.rights_control_veto),
+        (true, false) => t_string!(i18n, catalogue.rights_control),
+        (false, true) => t_string!(i18n, catalogue.rights_veto),
         (false, false) => "—",
     };
     view! {
-        <td data-label="Shareholder">{h.name}</td>
-        <td data-label="Country">{h.country.name()}</td>
-        <td class="num" data-label="Capital">{h.capital.to_string()}</td>
-        <td class="num" data-label="Voting">{h.voting.to_string()}</td>
-        <td data-label="Rights">{rights}</td>
+        <td data-label=move || t_string!(i18n, catalogue.shareholder)>{h.name}</td>
+        <td data-label=move || t_string!(i18n, catalogue.country)>{h.country.name()}</td>
+        <td class="num" data-label=move || t_string!(i18n, catalogue.capital)>{h.capital.to_string()}</td>
+        <td class="num" data-label=move || t_string!(i18n, catalogue.voting)>{h.voting.to_string()}</td>
+        <td data-label=move || t_string!(i18n, catalogue.rights)>{rights}</td>
     }
 }
 
@@ -40,15 +44,16 @@ fn today() -> Date {
 #[component]
 pub fn CataloguePage() -> impl IntoView {
     let snapshot = Resource::new(|| (), |_| get_catalogue());
+    let i18n = use_i18n();
     view! {
-        <Title text="Catalogue"/>
+        <Title text=move || td_string!(i18n.get_locale(), catalogue.title)/>
         <section class="page">
-            <h1>"Site catalogue"</h1>
+            <h1>{t!(i18n, catalogue.site_catalogue)}</h1>
             <p class="hero__lead">
-                "The campus sites, their operators, GPUs and certifications. "
-                <A href="/placement">"Where can my data go?"</A>
+                {t!(i18n, catalogue.lead)}
+                <A href="/placement">{t!(i18n, catalogue.where_can_my_data_go)}</A>
             </p>
-            <Transition fallback=|| view! { <p>"Loading the catalogue…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, catalogue.loading_catalogue)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snapshot) => view! { <CatalogueView snapshot/> }.into_any(),
@@ -63,11 +68,12 @@ pub fn CataloguePage() -> impl IntoView {
 #[component]
 pub fn CatalogueView(snapshot: CatalogueSnapshot) -> impl IntoView {
     let today = today();
+    let i18n = use_i18n();
     view! {
         <p class="field__hint">
-            "Catalogue revision " <strong data-testid="catalogue-revision">{snapshot.revision}</strong>
-            " · policy version " <strong data-testid="policy-version">{snapshot.policy.version}</strong>
-            " · GPU models: " {snapshot.gpu_models().join(", ")}
+            {t!(i18n, catalogue.catalogue_revision)} <strong data-testid="catalogue-revision">{snapshot.revision}</strong>
+            {t!(i18n, catalogue.policy_version_sep)} <strong data-testid="policy-version">{snapshot.policy.version}</strong>
+            {t!(i18n, catalogue.gpu_models_sep)} {snapshot.gpu_models().join(", ")}
         </p>
         {snapshot
             .sites
@@ -77,18 +83,27 @@ pub fn CatalogueView(snapshot: CatalogueSnapshot) -> impl IntoView {
     }
 }
 
-fn certification_scope(cert: &Certification) -> String {
+fn certification_scope(locale: Locale, cert: &Certification) -> String {
     let mut parts = Vec::new();
     if !cert.hds_activities.is_empty() {
         let list: Vec<String> = cert.hds_activities.iter().map(u8::to_string).collect();
-        parts.push(format!("activities {}", list.join(", ")));
+        parts.push(fill(
+            td_string!(locale, catalogue.scope_activities),
+            &[("list", &list.join(", "))],
+        ));
     }
     if let Some(version) = &cert.version {
-        parts.push(format!("version {version}"));
+        parts.push(fill(
+            td_string!(locale, catalogue.scope_version),
+            &[("version", version)],
+        ));
     }
     if let Some(level) = cert.eucs_level {
         if cert.kind == CertificationKind::Eucs {
-            parts.push(format!("level {}", level.label()));
+            parts.push(fill(
+                td_string!(locale, catalogue.scope_level),
+                &[("level", &level.label_in(locale))],
+            ));
         }
     }
     if parts.is_empty() {
@@ -98,25 +113,49 @@ fn certification_scope(cert: &Certification) -> String {
     }
 }
 
+/// Where a certificate stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validity {
+    Expired(Date),
+    NotYet(Date),
+    ExpiresIn(i64),
+    Valid,
+}
+
+impl Validity {
+    /// The badge's words: "Expired on 5 Dec 2026", "Expires in 30 days"…
+    pub fn words(self, locale: Locale) -> String {
+        match self {
+            Self::Expired(on) => fill(
+                td_string!(locale, catalogue.expired_on),
+                &[("date", &date(locale, on))],
+            ),
+            Self::NotYet(from) => fill(
+                td_string!(locale, catalogue.valid_from_date),
+                &[("date", &date(locale, from))],
+            ),
+            Self::ExpiresIn(left) => fill(
+                td_string!(locale, catalogue.expires_in_days),
+                &[("n", &left)],
+            ),
+            Self::Valid => td_string!(locale, catalogue.valid).to_string(),
+        }
+    }
+}
+
 /// A badge for a certificate: expired, not yet valid, expiring soon, or valid.
-pub fn validity_badge(cert: &Certification, today: Date) -> (&'static str, String) {
+pub fn validity_badge(cert: &Certification, today: Date) -> (&'static str, Validity) {
     if cert.valid_until < today {
-        return (
-            "badge badge--bad",
-            format!("Expired on {}", cert.valid_until),
-        );
+        return ("badge badge--bad", Validity::Expired(cert.valid_until));
     }
     if cert.valid_from > today {
-        return (
-            "badge badge--info",
-            format!("Valid from {}", cert.valid_from),
-        );
+        return ("badge badge--info", Validity::NotYet(cert.valid_from));
     }
     let left = (cert.valid_until - today).whole_days();
     if left <= EXPIRY_WARNING_DAYS {
-        ("badge badge--warn", format!("Expires in {left} days"))
+        ("badge badge--warn", Validity::ExpiresIn(left))
     } else {
-        ("badge badge--ok", "Valid".to_string())
+        ("badge badge--ok", Validity::Valid)
     }
 }
 
@@ -126,67 +165,74 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
     let operator = profile.operator;
     let heading = format!("catalogue-{}", profile.slug);
     let labelled_by = heading.clone();
+    let i18n = use_i18n();
     let admin: Vec<&str> = profile
         .admin_access_countries
         .iter()
         .map(|c| c.name())
         .collect();
-    let admin = if admin.is_empty() {
-        "none declared".to_string()
-    } else {
-        admin.join(", ")
+    let admin = move || {
+        if admin.is_empty() {
+            t_string!(i18n, catalogue.none_declared).to_string()
+        } else {
+            admin.join(", ")
+        }
     };
     view! {
         <article class="card catalogue-site" data-site=profile.slug.clone() aria-labelledby=labelled_by>
             <h2 id=heading>{profile.name.clone()} " " <small>"(" {profile.slug.clone()} ")"</small></h2>
             <p>
-                {profile.country.name()} " · operated by " <strong>{operator.name.clone()}</strong>
-                " (registered office " {operator.registered_office.name()}
-                ", central administration " {operator.central_administration.name()}
-                ", main establishment " {operator.main_establishment.name()} ")"
-                {operator.dpf_certified.then_some(" · EU-US Data Privacy Framework certified")}
+                {profile.country.name()} {t!(i18n, catalogue.operated_by)} <strong>{operator.name.clone()}</strong>
+                {t!(i18n, catalogue.registered_office)} {operator.registered_office.name()}
+                {t!(i18n, catalogue.central_administration)} {operator.central_administration.name()}
+                {t!(i18n, catalogue.main_establishment)} {operator.main_establishment.name()} ")"
+                {operator.dpf_certified.then(|| t!(i18n, catalogue.dpf_certified))}
             </p>
-            <p>"Administration and support reach tenant data from: " {admin}</p>
-            <h3>"GPUs"</h3>
+            <p>{t!(i18n, catalogue.admin_reach)} {admin}</p>
+            <h3>{t!(i18n, catalogue.gpus)}</h3>
             <div class="table-wrap">
                 <table class="stack">
-                    <thead><tr><th>"Model"</th><th class="num">"Installed"</th><th class="num">"Reserve"</th><th class="num">"Available"</th></tr></thead>
+                    <thead><tr><th>{t!(i18n, catalogue.model)}</th><th class="num">{t!(i18n, catalogue.installed)}</th><th class="num">{t!(i18n, catalogue.reserve)}</th><th class="num">{t!(i18n, catalogue.available)}</th></tr></thead>
                     <tbody>
                         {site.gpus.into_iter().map(|g| {
                             let available = g.available();
                             view! {
-                                <tr><td data-label="Model">{g.model}</td><td class="num" data-label="Installed">{g.installed}</td><td class="num" data-label="Reserve">{g.reserve}</td><td class="num" data-label="Available">{available}</td></tr>
+                                <tr><td data-label=move || t_string!(i18n, catalogue.model)>{g.model}</td><td class="num" data-label=move || t_string!(i18n, catalogue.installed)>{g.installed}</td><td class="num" data-label=move || t_string!(i18n, catalogue.reserve)>{g.reserve}</td><td class="num" data-label=move || t_string!(i18n, catalogue.available)>{available}</td></tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
-            <h3>"Certifications"</h3>
+            <h3>{t!(i18n, catalogue.certifications)}</h3>
             <div class="table-wrap">
                 <table class="stack">
-                    <thead><tr><th>"Type"</th><th>"Scope"</th><th>"Certificate"</th><th>"Valid from"</th><th>"Valid until"</th><th>"Status"</th></tr></thead>
+                    <thead><tr><th>{t!(i18n, catalogue.cert_type)}</th><th>{t!(i18n, catalogue.scope)}</th><th>{t!(i18n, catalogue.certificate)}</th><th>{t!(i18n, catalogue.valid_from)}</th><th>{t!(i18n, catalogue.valid_until)}</th><th>{t!(i18n, catalogue.status)}</th></tr></thead>
                     <tbody>
                         {profile.certifications.into_iter().map(|c| {
                             let (class, status) = validity_badge(&c, today);
-                            let scope = certification_scope(&c);
+                            let (from, until) = (c.valid_from, c.valid_until);
+                            let scope = {
+                                let c = c.clone();
+                                move || certification_scope(i18n.get_locale(), &c)
+                            };
                             view! {
                                 <tr>
-                                    <td data-label="Type">{c.kind.label()}</td>
-                                    <td data-label="Scope">{scope}</td>
-                                    <td data-label="Certificate">{c.certificate_id}</td>
-                                    <td data-label="Valid from">{c.valid_from.to_string()}</td>
-                                    <td data-label="Valid until">{c.valid_until.to_string()}</td>
-                                    <td data-label="Status"><span class=class>{status}</span></td>
+                                    <td data-label=move || t_string!(i18n, catalogue.cert_type)>{c.kind.label()}</td>
+                                    <td data-label=move || t_string!(i18n, catalogue.scope)>{scope}</td>
+                                    <td data-label=move || t_string!(i18n, catalogue.certificate)>{c.certificate_id}</td>
+                                    <td data-label=move || t_string!(i18n, catalogue.valid_from)>{move || date(i18n.get_locale(), from)}</td>
+                                    <td data-label=move || t_string!(i18n, catalogue.valid_until)>{move || date(i18n.get_locale(), until)}</td>
+                                    <td data-label=move || t_string!(i18n, catalogue.status)><span class=class>{move || status.words(i18n.get_locale())}</span></td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
-            <h3>"Shareholders"</h3>
+            <h3>{t!(i18n, catalogue.shareholders)}</h3>
             <div class="table-wrap">
                 <table class="stack">
-                    <thead><tr><th>"Shareholder"</th><th>"Country"</th><th class="num">"Capital"</th><th class="num">"Voting"</th><th>"Rights"</th></tr></thead>
+                    <thead><tr><th>{t!(i18n, catalogue.shareholder)}</th><th>{t!(i18n, catalogue.country)}</th><th class="num">{t!(i18n, catalogue.capital)}</th><th class="num">{t!(i18n, catalogue.voting)}</th><th>{t!(i18n, catalogue.rights)}</th></tr></thead>
                     <tbody>
                         {operator.shareholders.into_iter().map(|h| view! {
                             <tr>{shareholder_cells(h)}</tr>

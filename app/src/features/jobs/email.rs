@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::api::{my_email_choices, ChooseEmails};
 use crate::domain::mail::{Delivery, MailCategory};
+use crate::i18n::{t, use_i18n};
 
 #[component]
 pub fn EmailChoicesSection() -> impl IntoView {
@@ -12,8 +13,9 @@ pub fn EmailChoicesSection() -> impl IntoView {
     let data = Resource::new(move || save.version().get(), |_| my_email_choices());
     let error = move || save.value().get().and_then(Result::err);
     let done = move || matches!(save.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, jobs.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     // The page above already says why (sign in).
@@ -26,21 +28,18 @@ pub fn EmailChoicesSection() -> impl IntoView {
                             .map(|(category, chosen)| view! { <ChoiceField category chosen error/> })
                             .collect_view();
                         view! {
-                            <h2 id="email">"E-mail"</h2>
-                            <p>
-                                "Every notice also shows in the portal. Security e-mails (a changed password, "
-                                "wrong passwords from an unknown browser) and invitations are always sent."
-                            </p>
+                            <h2 id="email">{t!(i18n, jobs.email_heading)}</h2>
+                            <p>{t!(i18n, jobs.email_intro)}</p>
                             <ActionForm action=save attr:class="form">
                                 {move || error()
                                     .filter(|e| !e.only_about_fields(&["requests", "quotas", "compliance"]))
                                     .map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
                                 {move || done().then(|| view! {
-                                    <p class="form__ok" role="status">"Your e-mail choices are saved."</p>
+                                    <p class="form__ok" role="status">{t!(i18n, jobs.email_saved)}</p>
                                 })}
                                 {fields}
                                 <button type="submit" class="button" disabled=move || save.pending().get()>
-                                    "Save the e-mail choices"
+                                    {t!(i18n, jobs.save_email_choices)}
                                 </button>
                             </ActionForm>
                         }
@@ -61,14 +60,15 @@ fn ChoiceField(
     let name = category.as_str();
     let id = format!("email-{name}");
     let error_id = format!("email-{name}-error");
+    let i18n = crate::i18n::use_i18n();
     let options = Delivery::ALL
         .into_iter()
-        .map(|d| view! { <option value=d.as_str() selected=d == chosen>{d.label()}</option> })
+        .map(|d| view! { <option value=d.as_str() selected=d == chosen>{move || d.label_in(i18n.get_locale())}</option> })
         .collect_view();
     let message = move || error().and_then(|e| e.field_message(name));
     view! {
         <div class="field">
-            <label for=id.clone()>{category.label()}</label>
+            <label for=id.clone()>{move || category.label_in(i18n.get_locale())}</label>
             <select id=id name=name
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=move || message().is_some().then(|| error_id.clone())>

@@ -8,25 +8,24 @@ use leptos_meta::Title;
 use super::api::{list_jobs, RetryMail};
 use super::types::{FailedMailView, JobView, JobsPage, RunOutcome};
 use crate::domain::dates::format_local;
+use crate::domain::format::{decimal, fill};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn JobsAdminPage() -> impl IntoView {
     let retry = ServerAction::<RetryMail>::new();
     let data = Resource::new(move || retry.version().get(), |_| list_jobs());
+    let i18n = use_i18n();
     view! {
-        <Title text="Jobs and e-mail"/>
+        <Title text=move || td_string!(i18n.get_locale(), jobs.title)/>
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>"Jobs and e-mail"</h1>
-                    <p class="page-head__lead">
-                        "What the portal does on its own: the quota clock, reminders, the nightly "
-                        "compliance re-check, e-mail and clean-up. Each job runs on one instance at "
-                        "a time; a failed run is tried again with growing waits."
-                    </p>
+                    <h1>{t!(i18n, jobs.title)}</h1>
+                    <p class="page-head__lead">{t!(i18n, jobs.lead)}</p>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, jobs.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <JobsBody page retry/> }.into_any(),
@@ -38,34 +37,40 @@ pub fn JobsAdminPage() -> impl IntoView {
     }
 }
 
-fn duration(ms: i64) -> String {
+fn duration(locale: Locale, ms: i64) -> String {
     if ms < 1_000 {
         format!("{ms} ms")
     } else {
-        format!("{:.1} s", ms as f64 / 1_000.0)
+        match locale {
+            Locale::en => format!("{:.1} s", ms as f64 / 1_000.0),
+            Locale::fr => format!("{} s", decimal(locale, ms as f64 / 1_000.0, 1)),
+        }
     }
 }
 
 #[component]
 fn JobsBody(page: JobsPage, retry: ServerAction<RetryMail>) -> impl IntoView {
+    let i18n = use_i18n();
     let rows = page
         .jobs
         .into_iter()
         .map(|j| view! { <JobRow j/> })
         .collect_view();
     let failed = page.failed_mail;
-    let mail_state = if page.smtp_configured {
-        format!(
-            "{} e-mail{} waiting to be sent.",
-            page.mail_waiting,
-            crate::ui::plural(page.mail_waiting as usize, "", "s")
-        )
-    } else {
-        format!(
-            "No SMTP server is configured (GUICHET_SMTP_HOST): {} e-mail{} wait in the outbox.",
-            page.mail_waiting,
-            crate::ui::plural(page.mail_waiting as usize, "", "s")
-        )
+    let (smtp, waiting) = (page.smtp_configured, page.mail_waiting);
+    let mail_state = move || {
+        // French reads 0 and 1 in the singular.
+        let one = match i18n.get_locale() {
+            Locale::fr => waiting <= 1,
+            Locale::en => waiting == 1,
+        };
+        let template = match (smtp, one) {
+            (true, true) => t_string!(i18n, jobs.mail_waiting_one_form),
+            (true, false) => t_string!(i18n, jobs.mail_waiting_other_form),
+            (false, true) => t_string!(i18n, jobs.no_smtp_one_form),
+            (false, false) => t_string!(i18n, jobs.no_smtp_other_form),
+        };
+        fill(template, &[("n", &waiting)])
     };
     let retry_error = move || {
         retry
@@ -75,44 +80,44 @@ fn JobsBody(page: JobsPage, retry: ServerAction<RetryMail>) -> impl IntoView {
             .map(|e| e.to_string())
     };
     view! {
-        <h2>"Scheduled jobs"</h2>
+        <h2>{t!(i18n, jobs.scheduled_jobs)}</h2>
         <div class="table-wrap">
             <table class="stack jobs-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Job"</th>
-                        <th scope="col">"Runs"</th>
-                        <th scope="col">"Last run"</th>
-                        <th scope="col" class="num">"Took"</th>
-                        <th scope="col">"Outcome"</th>
-                        <th scope="col">"Next run"</th>
+                        <th scope="col">{t!(i18n, jobs.job)}</th>
+                        <th scope="col">{t!(i18n, jobs.runs)}</th>
+                        <th scope="col">{t!(i18n, jobs.last_run)}</th>
+                        <th scope="col" class="num">{t!(i18n, jobs.took)}</th>
+                        <th scope="col">{t!(i18n, jobs.outcome)}</th>
+                        <th scope="col">{t!(i18n, jobs.next_run)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <h2>"E-mail"</h2>
+        <h2>{t!(i18n, jobs.email)}</h2>
         <p>{mail_state}</p>
         {move || retry_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
         {if failed.is_empty() {
-            view! { <p class="empty">"No e-mail was given up."</p> }.into_any()
+            view! { <p class="empty">{t!(i18n, jobs.no_mail_given_up)}</p> }.into_any()
         } else {
             let rows = failed
                 .into_iter()
                 .map(|m| view! { <FailedRow m retry/> })
                 .collect_view();
             view! {
-                <p>"These e-mails failed every attempt. Check the server's error, then send them again."</p>
+                <p>{t!(i18n, jobs.failed_mails_hint)}</p>
                 <div class="table-wrap">
                     <table class="stack">
                         <thead>
                             <tr>
-                                <th scope="col">"To"</th>
-                                <th scope="col">"Subject"</th>
-                                <th scope="col" class="num">"Attempts"</th>
-                                <th scope="col">"Last error"</th>
-                                <th scope="col">"Given up"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                <th scope="col">{t!(i18n, jobs.to)}</th>
+                                <th scope="col">{t!(i18n, jobs.subject)}</th>
+                                <th scope="col" class="num">{t!(i18n, jobs.attempts)}</th>
+                                <th scope="col">{t!(i18n, jobs.last_error)}</th>
+                                <th scope="col">{t!(i18n, jobs.given_up_at)}</th>
+                                <th scope="col"><span class="visually-hidden">{t!(i18n, jobs.actions)}</span></th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
@@ -126,25 +131,37 @@ fn JobsBody(page: JobsPage, retry: ServerAction<RetryMail>) -> impl IntoView {
 
 #[component]
 fn JobRow(j: JobView) -> impl IntoView {
-    let last = match (&j.last_run, &j.last_instance) {
-        (Some(at), Some(on)) => format!("{} on {on}", format_local(at)),
+    let i18n = use_i18n();
+    let (last_run, last_instance) = (j.last_run.clone(), j.last_instance.clone());
+    let last = move || match (&last_run, &last_instance) {
+        (Some(at), Some(on)) => fill(
+            t_string!(i18n, jobs.last_run_on),
+            &[("at", &format_local(at)), ("instance", on)],
+        ),
         (Some(at), None) => format_local(at),
-        _ => "Not yet".to_owned(),
+        _ => t_string!(i18n, jobs.not_yet).to_owned(),
     };
-    let took = j.last_duration_ms.map_or_else(|| "—".to_owned(), duration);
+    let took_ms = j.last_duration_ms;
+    let took = move || took_ms.map_or_else(|| "—".to_owned(), |ms| duration(i18n.get_locale(), ms));
     let outcome = match j.last_outcome {
         None => view! { <span>"—"</span> }.into_any(),
         Some(RunOutcome::Succeeded) => {
-            view! { <span class="badge badge--ok">"Succeeded"</span> }.into_any()
+            view! { <span class="badge badge--ok">{t!(i18n, jobs.succeeded)}</span> }.into_any()
         }
         Some(o) => {
-            let (class, label) = if o == RunOutcome::GaveUp {
-                ("badge badge--bad", "Given up".to_owned())
+            let gave_up = o == RunOutcome::GaveUp;
+            let class = if gave_up {
+                "badge badge--bad"
             } else {
-                (
-                    "badge badge--warn",
-                    format!("Failed ({} in a row)", j.failures_in_row),
-                )
+                "badge badge--warn"
+            };
+            let failures = j.failures_in_row;
+            let label = move || {
+                if gave_up {
+                    t_string!(i18n, jobs.gave_up).to_owned()
+                } else {
+                    fill(t_string!(i18n, jobs.failed_in_row), &[("n", &failures)])
+                }
             };
             view! {
                 <span class=class>{label}</span>
@@ -153,37 +170,40 @@ fn JobRow(j: JobView) -> impl IntoView {
             .into_any()
         }
     };
-    let next = match &j.running_on {
-        Some(on) => format!("Running now on {on}"),
-        None => format_local(&j.next_run),
+    let (running_on, next_run) = (j.running_on.clone(), j.next_run.clone());
+    let next = move || match &running_on {
+        Some(on) => fill(t_string!(i18n, jobs.running_on), &[("instance", on)]),
+        None => format_local(&next_run),
     };
     view! {
         <tr>
-            <td data-label="Job">{j.label.clone()}</td>
-            <td data-label="Runs">{j.schedule.clone()}</td>
-            <td data-label="Last run">{last}</td>
-            <td data-label="Took" class="num">{took}</td>
-            <td data-label="Outcome">{outcome}</td>
-            <td data-label="Next run">{next}</td>
+            <td data-label=move || t_string!(i18n, jobs.job)>{j.label.clone()}</td>
+            <td data-label=move || t_string!(i18n, jobs.runs)>{j.schedule.clone()}</td>
+            <td data-label=move || t_string!(i18n, jobs.last_run)>{last}</td>
+            <td data-label=move || t_string!(i18n, jobs.took) class="num">{took}</td>
+            <td data-label=move || t_string!(i18n, jobs.outcome)>{outcome}</td>
+            <td data-label=move || t_string!(i18n, jobs.next_run)>{next}</td>
         </tr>
     }
 }
 
 #[component]
 fn FailedRow(m: FailedMailView, retry: ServerAction<RetryMail>) -> impl IntoView {
-    let label = format!("Send again the e-mail to {}", m.to);
+    let i18n = use_i18n();
+    let to = m.to.clone();
+    let label = move || fill(t_string!(i18n, jobs.send_again_label), &[("to", &to)]);
     view! {
         <tr>
-            <td data-label="To">{m.to.clone()}</td>
-            <td data-label="Subject">{m.subject.clone()}</td>
-            <td data-label="Attempts" class="num">{m.attempts}</td>
-            <td data-label="Last error">{m.error.clone()}</td>
-            <td data-label="Given up">{format_local(&m.failed_at)}</td>
+            <td data-label=move || t_string!(i18n, jobs.to)>{m.to.clone()}</td>
+            <td data-label=move || t_string!(i18n, jobs.subject)>{m.subject.clone()}</td>
+            <td data-label=move || t_string!(i18n, jobs.attempts) class="num">{m.attempts}</td>
+            <td data-label=move || t_string!(i18n, jobs.last_error)>{m.error.clone()}</td>
+            <td data-label=move || t_string!(i18n, jobs.given_up_at)>{format_local(&m.failed_at)}</td>
             <td data-label="">
                 <ActionForm action=retry attr:class="inline-form">
                     <input type="hidden" name="id" value=m.id.to_string()/>
                     <button type="submit" class="button button--small button--ghost-dark"
-                        aria-label=label>"Send again"</button>
+                        aria-label=label>{t!(i18n, jobs.send_again)}</button>
                 </ActionForm>
             </td>
         </tr>

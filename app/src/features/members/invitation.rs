@@ -8,23 +8,26 @@ use leptos_router::hooks::use_params_map;
 use super::api::{invitation, AcceptInvitation};
 use super::types::InvitationView;
 use crate::domain::dates::format_day;
+use crate::domain::format::fill;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let data = Resource::new(token, invitation);
+    let i18n = use_i18n();
     view! {
-        <Title text="Invitation"/>
+        <Title text=move || td_string!(i18n.get_locale(), members.invitation)/>
         <section class="page page--narrow">
-            <h1>"Invitation"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, members.invitation)}</h1>
+            <Transition fallback=move || view! { <p>{t!(i18n, members.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(inv) => view! { <InvitationBody inv token=token()/> }.into_any(),
                         Err(AppError::NotFound) => view! {
-                            <p class="form__error" role="alert">"This invitation does not exist. Check the link, or ask for a new one."</p>
+                            <p class="form__error" role="alert">{t!(i18n, members.invitation_not_found)}</p>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
@@ -41,17 +44,18 @@ fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
         Some(Err(e)) => Some(e),
         _ => None,
     };
+    let i18n = use_i18n();
     let form_error = move || {
         error()
             .filter(|e| !e.only_about_fields(&["name", "password"]))
-            .map(|e| e.to_string())
+            .map(|e| e.message(i18n.get_locale()))
     };
     let expires = format_day(inv.expires_at);
     let intro = view! {
         <p>
-            "You are invited to join " <strong>{inv.organisation.clone()}</strong> " as "
-            <strong>{inv.role.label()}</strong> ", with the address " <strong>{inv.email.clone()}</strong>
-            ". The invitation is valid until " {expires} "."
+            {t!(i18n, members.invited_to_join)} " " <strong>{inv.organisation.clone()}</strong> " " {t!(i18n, members.invited_as)} " "
+            <strong>{move || inv.role.label_in(i18n.get_locale())}</strong> {t!(i18n, members.invited_with_address)} " " <strong>{inv.email.clone()}</strong>
+            {move || fill(t_string!(i18n, members.invitation_valid_until), &[("date", &expires)])}
         </p>
     };
     let next = format!("/login?next=/invitations/{token}");
@@ -60,46 +64,46 @@ fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
             <ActionForm action=accept attr:class="form">
                 {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <input type="hidden" name="token" value=token/>
-                <button type="submit" class="button" disabled=move || accept.pending().get()>"Accept the invitation"</button>
+                <button type="submit" class="button" disabled=move || accept.pending().get()>{t!(i18n, members.accept_invitation)}</button>
             </ActionForm>
         }
         .into_any(),
         (Some(signed_in), _) => view! {
             <p class="form__error" role="alert">
-                "You are signed in as " {signed_in.clone()} ", but this invitation was sent to "
-                {inv.email.clone()} ". Sign out, then sign in with that address."
+                {let (signed_in, email) = (signed_in.clone(), inv.email.clone());
+                 move || fill(t_string!(i18n, members.signed_in_as_other_form), &[("signed_in", &signed_in), ("email", &email)])}
             </p>
         }
         .into_any(),
         (None, true) => view! {
-            <p>"You already have an account with this address. "
-                <a href=next class="button">"Sign in to accept"</a>
+            <p>{t!(i18n, members.already_have_account)} " "
+                <a href=next class="button">{t!(i18n, members.sign_in_to_accept)}</a>
             </p>
         }
         .into_any(),
         (None, false) => view! {
-            <h2>"Create your account"</h2>
+            <h2>{t!(i18n, members.create_your_account)}</h2>
             <ActionForm action=accept attr:class="form" attr:novalidate=true>
                 {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <input type="hidden" name="token" value=token/>
                 <div class="field">
-                    <label for="invite-account-email">"E-mail address"</label>
+                    <label for="invite-account-email">{t!(i18n, members.email_address)}</label>
                     <input id="invite-account-email" type="email" value=inv.email.clone() readonly=true autocomplete="username"/>
                 </div>
                 <div class="field">
-                    <label for="invite-name">"Your name"</label>
+                    <label for="invite-name">{t!(i18n, members.your_name)}</label>
                     <input id="invite-name" name="name" type="text" autocomplete="name" required=true/>
                     {move || error().and_then(|e| e.field_message("name"))
                         .map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="invite-password">"Password"</label>
+                    <label for="invite-password">{t!(i18n, members.password)}</label>
                     <input id="invite-password" name="password" type="password" autocomplete="new-password" required=true/>
-                    <p class="field__hint">"12 to 128 characters; a few unrelated words make a good one."</p>
+                    <p class="field__hint">{t!(i18n, members.password_hint)}</p>
                     {move || error().and_then(|e| e.field_message("password"))
                         .map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
-                <button type="submit" class="button" disabled=move || accept.pending().get()>"Create the account and join"</button>
+                <button type="submit" class="button" disabled=move || accept.pending().get()>{t!(i18n, members.create_account_and_join)}</button>
             </ActionForm>
         }
         .into_any(),

@@ -9,8 +9,10 @@ use super::api::{
     RevokeInvitation,
 };
 use super::types::OrganisationView;
+use crate::domain::format::fill;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::ui::table::{query_param, Pager};
 
 use crate::domain::dates::format_day as day;
@@ -23,8 +25,8 @@ fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
 }
 
 /// A form-level message for errors that are not all beside their fields.
-fn form_error(e: &AppError, fields: &[&str]) -> Option<String> {
-    (!e.only_about_fields(fields)).then(|| e.to_string())
+fn form_error(e: &AppError, fields: &[&str], locale: Locale) -> Option<String> {
+    (!e.only_about_fields(fields)).then(|| e.message(locale))
 }
 
 fn role_badge(role: TenantRole) -> impl IntoView {
@@ -33,7 +35,8 @@ fn role_badge(role: TenantRole) -> impl IntoView {
         TenantRole::Member => "badge badge--ok",
         TenantRole::Auditor => "badge badge--warn",
     };
-    view! { <span class=class>{role.label()}</span> }
+    let i18n = use_i18n();
+    view! { <span class=class>{move || role.label_in(i18n.get_locale())}</span> }
 }
 
 #[component]
@@ -56,17 +59,18 @@ pub fn OrganisationPage() -> impl IntoView {
         },
         |(page, ..)| organisation_overview(page),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Organisation"/>
+        <Title text=move || td_string!(i18n.get_locale(), members.organisation)/>
         <section class="page">
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, members.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(org) => view! {
                             <OrganisationBody org=org invite change remove revoke leave/>
                         }.into_any(),
                         Err(e) => view! {
-                            <h1>"Organisation"</h1>
+                            <h1>{t!(i18n, members.organisation)}</h1>
                             <crate::ui::ErrorPanel error=e/>
                         }.into_any(),
                     }
@@ -86,11 +90,12 @@ fn OrganisationBody(
     leave: ServerAction<LeaveOrganisation>,
 ) -> impl IntoView {
     let owner = org.your_role == TenantRole::Owner;
+    let i18n = use_i18n();
     let row_error = move || {
         error_of(change.value().get())
             .or_else(|| error_of(remove.value().get()))
             .or_else(|| error_of(revoke.value().get()))
-            .map(|e| e.to_string())
+            .map(|e| e.message(i18n.get_locale()))
     };
     let members = org
         .members
@@ -107,29 +112,29 @@ fn OrganisationBody(
                     <td data-label="">
                         <ActionForm action=change attr:class="inline-form">
                             <input type="hidden" name="user_id" value=user_id/>
-                            <label for=select_id class="visually-hidden">"Role of " {label_name}</label>
+                            <label for=select_id class="visually-hidden">{move || fill(t_string!(i18n, members.role_of), &[("name", &label_name)])}</label>
                             <select id=select_id_2 name="role">
                                 {TenantRole::ALL.into_iter().map(|r| view! {
-                                    <option value=r.as_str() selected=r == current_role>{r.label()}</option>
+                                    <option value=r.as_str() selected=r == current_role>{move || r.label_in(i18n.get_locale())}</option>
                                 }).collect_view()}
                             </select>
                             " "
-                            <button type="submit" class="button button--small">"Change role"</button>
+                            <button type="submit" class="button button--small">{t!(i18n, members.change_role)}</button>
                         </ActionForm>
                         " "
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="user_id" value=user_id_2/>
-                            <button type="submit" class="button button--small button--ghost">"Remove"</button>
+                            <button type="submit" class="button button--small button--ghost">{t!(i18n, members.remove)}</button>
                         </ActionForm>
                     </td>
                 }
             });
             view! {
                 <tr>
-                    <td data-label="Name">{m.name.clone()} {m.is_you.then_some(" (you)")}</td>
-                    <td data-label="E-mail">{m.email.clone()}</td>
-                    <td data-label="Role">{role_badge(m.role)}</td>
-                    <td data-label="Since">{day(m.since)}</td>
+                    <td data-label=move || t_string!(i18n, members.name)>{m.name.clone()} {m.is_you.then(|| view! { " " {t!(i18n, members.you_marker)} })}</td>
+                    <td data-label=move || t_string!(i18n, members.email)>{m.email.clone()}</td>
+                    <td data-label=move || t_string!(i18n, members.role)>{role_badge(m.role)}</td>
+                    <td data-label=move || t_string!(i18n, members.since)>{day(m.since)}</td>
                     {actions}
                 </tr>
             }
@@ -143,15 +148,15 @@ fn OrganisationBody(
             let id = i.id.to_string();
             view! {
                 <tr>
-                    <td data-label="E-mail">{i.email.clone()}</td>
-                    <td data-label="Role">{role_badge(i.role)}</td>
-                    <td data-label="Sent">{day(i.sent_at)}</td>
-                    <td data-label="Expires">{day(i.expires_at)}</td>
+                    <td data-label=move || t_string!(i18n, members.email)>{i.email.clone()}</td>
+                    <td data-label=move || t_string!(i18n, members.role)>{role_badge(i.role)}</td>
+                    <td data-label=move || t_string!(i18n, members.sent)>{day(i.sent_at)}</td>
+                    <td data-label=move || t_string!(i18n, members.expires)>{day(i.expires_at)}</td>
                     {owner.then(|| view! {
                         <td data-label="">
                             <ActionForm action=revoke attr:class="inline-form">
                                 <input type="hidden" name="invitation_id" value=id/>
-                                <button type="submit" class="button button--small button--ghost">"Withdraw"</button>
+                                <button type="submit" class="button button--small button--ghost">{t!(i18n, members.withdraw)}</button>
                             </ActionForm>
                         </td>
                     })}
@@ -161,36 +166,36 @@ fn OrganisationBody(
         .collect_view();
     view! {
         <h1>{org.tenant_name.clone()}</h1>
-        <p>"Your role: " {role_badge(org.your_role)}</p>
+        <p>{t!(i18n, members.your_role)} " " {role_badge(org.your_role)}</p>
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
-        <h2>"Members"</h2>
+        <h2>{t!(i18n, members.members)}</h2>
         <div class="table-wrap">
             <table class="stack">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"E-mail"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Since"</th>
-                        {owner.then(|| view! { <th scope="col">"Actions"</th> })}
+                        <th scope="col">{t!(i18n, members.name)}</th>
+                        <th scope="col">{t!(i18n, members.email)}</th>
+                        <th scope="col">{t!(i18n, members.role)}</th>
+                        <th scope="col">{t!(i18n, members.since)}</th>
+                        {owner.then(|| view! { <th scope="col">{t!(i18n, members.actions)}</th> })}
                     </tr>
                 </thead>
                 <tbody>{members}</tbody>
             </table>
         </div>
         <Pager page=org.page has_more=org.has_more/>
-        <h2>"Open invitations"</h2>
+        <h2>{t!(i18n, members.open_invitations)}</h2>
         {if has_invitations {
             view! {
                 <div class="table-wrap">
                     <table class="stack">
                         <thead>
                             <tr>
-                                <th scope="col">"E-mail"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Sent"</th>
-                                <th scope="col">"Expires"</th>
-                                {owner.then(|| view! { <th scope="col">"Actions"</th> })}
+                                <th scope="col">{t!(i18n, members.email)}</th>
+                                <th scope="col">{t!(i18n, members.role)}</th>
+                                <th scope="col">{t!(i18n, members.sent)}</th>
+                                <th scope="col">{t!(i18n, members.expires)}</th>
+                                {owner.then(|| view! { <th scope="col">{t!(i18n, members.actions)}</th> })}
                             </tr>
                         </thead>
                         <tbody>{invitations}</tbody>
@@ -198,14 +203,14 @@ fn OrganisationBody(
                 </div>
             }.into_any()
         } else {
-            view! { <p>"No open invitations."</p> }.into_any()
+            view! { <p>{t!(i18n, members.no_open_invitations)}</p> }.into_any()
         }}
         {owner.then(|| view! { <InviteForm invite/> })}
         <crate::features::usage::thresholds::UsageNotices owner/>
-        <h2>"Leave"</h2>
+        <h2>{t!(i18n, members.leave)}</h2>
         <ActionForm action=leave attr:class="actions">
-            {move || error_of(leave.value().get()).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
-            <button type="submit" class="button button--ghost">"Leave this organisation"</button>
+            {move || error_of(leave.value().get()).map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
+            <button type="submit" class="button button--ghost">{t!(i18n, members.leave_this_organisation)}</button>
         </ActionForm>
     }
 }
@@ -217,35 +222,36 @@ fn InviteForm(invite: ServerAction<InviteMember>) -> impl IntoView {
         Some(Ok(sent)) => Some(sent),
         _ => None,
     };
+    let i18n = use_i18n();
     view! {
-        <h2>"Invite someone"</h2>
+        <h2>{t!(i18n, members.invite_someone)}</h2>
         <ActionForm action=invite attr:class="form" attr:novalidate=true>
-            {move || error().and_then(|e| form_error(&e, &["email", "role"]))
+            {move || error().and_then(|e| form_error(&e, &["email", "role"], i18n.get_locale()))
                 .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             {move || sent().map(|s| view! {
                 <p class="form__ok" role="status">
-                    "Invitation for " {s.email.clone()} " (" {s.role.label()} ") created. "
-                    "Send them this link; it is shown only once and works for 7 days: "
+                    {fill(t_string!(i18n, members.invitation_created), &[("email", &s.email), ("role", &s.role.label_in(i18n.get_locale()))])}
+                    " "
                     <a href=s.link.clone()><code>{s.link.clone()}</code></a>
                 </p>
             })}
             <div class="field">
-                <label for="invite-email">"E-mail address"</label>
+                <label for="invite-email">{t!(i18n, members.email_address)}</label>
                 <input id="invite-email" name="email" type="email" autocomplete="off" required=true/>
                 {move || error().and_then(|e| e.field_message("email"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
             <div class="field">
-                <label for="invite-role">"Role"</label>
+                <label for="invite-role">{t!(i18n, members.role)}</label>
                 <select id="invite-role" name="role">
-                    <option value="member" selected=true>"Member"</option>
-                    <option value="auditor">"Auditor (read-only)"</option>
-                    <option value="owner">"Owner"</option>
+                    <option value="member" selected=true>{t!(i18n, members.role_member)}</option>
+                    <option value="auditor">{t!(i18n, members.role_auditor_read_only)}</option>
+                    <option value="owner">{t!(i18n, members.role_owner)}</option>
                 </select>
                 {move || error().and_then(|e| e.field_message("role"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
-            <button type="submit" class="button" disabled=move || invite.pending().get()>"Send invitation"</button>
+            <button type="submit" class="button" disabled=move || invite.pending().get()>{t!(i18n, members.send_invitation)}</button>
         </ActionForm>
     }
 }

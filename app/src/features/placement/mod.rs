@@ -15,6 +15,7 @@ use time::{Date, Duration, Month};
 use crate::domain::residency::{Classification, TenantProfile};
 use crate::error::AppError;
 use crate::features::catalogue::{get_catalogue, is_ticked};
+use crate::i18n::{t, td_string, use_i18n};
 
 mod outcome;
 pub mod types;
@@ -171,17 +172,18 @@ pub fn PlacementPage() -> impl IntoView {
     // Set once the wasm runs: from then on, the browser evaluates every change itself.
     let in_browser = RwSignal::new(false);
     Effect::new(move |_| in_browser.set(true));
+    let i18n = use_i18n();
 
     view! {
-        <Title text="Where can my data go?"/>
+        <Title text=move || td_string!(i18n.get_locale(), placement.title)/>
         <section class="page">
-            <h1>"Where can my data go?"</h1>
+            <h1>{t!(i18n, placement.title)}</h1>
             <p class="hero__lead">
-                "Choose your data's classification and a time window: every site of the catalogue is checked "
-                "against the residency rules, and each refusal says which rule refuses and why."
+                {t!(i18n, placement.lead_1)}
+                {t!(i18n, placement.lead_2)}
             </p>
             <PlacementFormView signals/>
-            <Transition fallback=|| view! { <p>"Checking the sites…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, placement.checking)}</p> }>
                 {move || Suspend::new(async move {
                     let server = server_outcome.await;
                     let snapshot = snapshot.await;
@@ -215,10 +217,11 @@ pub fn PlacementPage() -> impl IntoView {
 #[component]
 fn PlacementFormView(signals: FormSignals) -> impl IntoView {
     let class_is = move |c: Classification| signals.classification.get() == c;
+    let i18n = use_i18n();
     view! {
         <form method="get" action="/placement" class="form placement-form">
             <fieldset class="field">
-                <legend>"Data classification"</legend>
+                <legend>{t!(i18n, placement.data_classification)}</legend>
                 {Classification::ALL
                     .into_iter()
                     .map(|c| {
@@ -234,15 +237,15 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                                     on:change=move |_| signals.classification.set(c)
                                 />
                                 " "
-                                <label for=id>{c.label()}</label>
-                                <span class="field__hint">" — " {c.description()}</span>
+                                <label for=id>{move || c.label_in(i18n.get_locale())}</label>
+                                <span class="field__hint">" — " {move || c.description_in(i18n.get_locale())}</span>
                             </div>
                         }
                     })
                     .collect_view()}
             </fieldset>
             <div class="field">
-                <label for="placement-start">"First day"</label>
+                <label for="placement-start">{t!(i18n, placement.first_day)}</label>
                 <input
                     id="placement-start"
                     type="date"
@@ -252,7 +255,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                 />
             </div>
             <div class="field">
-                <label for="placement-end">"End (the first day no longer used)"</label>
+                <label for="placement-end">{t!(i18n, placement.end_day)}</label>
                 <input
                     id="placement-end"
                     type="date"
@@ -274,11 +277,11 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                         />
                         " "
                         <label for="placement-waiver">
-                            "We waive EEA placement of this confidential data for this request (C1)"
+                            {t!(i18n, placement.waiver_label)}
                         </label>
                     </div>
                     <span class="field__hint">
-                        "Confidential data stays in the EEA by default. The waiver is recorded with the request."
+                        {t!(i18n, placement.waiver_hint)}
                     </span>
                 </div>
             </Show>
@@ -295,7 +298,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                         />
                         " "
                         <label for="placement-administers">
-                            "The operator administers our systems (HDS activity 5)"
+                            {t!(i18n, placement.administers_label)}
                         </label>
                     </div>
                     <div class="choice">
@@ -309,15 +312,15 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                         />
                         " "
                         <label for="placement-backs-up">
-                            "The operator backs up our data (HDS activity 6)"
+                            {t!(i18n, placement.backs_up_label)}
                         </label>
                     </div>
                 </div>
             </Show>
             <p>
-                <button type="submit" class="button">"Check the sites"</button>
+                <button type="submit" class="button">{t!(i18n, placement.check_sites)}</button>
                 <span class="field__hint">
-                    " The answer below follows every change you make."
+                    " " {t!(i18n, placement.follows_changes)}
                 </span>
             </p>
         </form>

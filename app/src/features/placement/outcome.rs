@@ -6,8 +6,10 @@
 use leptos::prelude::*;
 
 use super::{PlacementOutcome, SiteVerdict};
+use crate::domain::format::{date, fill};
 use crate::domain::residency::{Classification, Finding, RuleId};
 use crate::error::AppError;
+use crate::i18n::{t, td_string, use_i18n, Locale};
 
 /// One rule's findings on one site, grouped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,22 +52,58 @@ pub fn group_by_rule(findings: &[Finding]) -> Vec<RuleGroup> {
 }
 
 /// "health data", for a sentence.
-fn data_words(c: Classification) -> &'static str {
+fn data_words(locale: Locale, c: Classification) -> &'static str {
     match c {
-        Classification::Public => "public data",
-        Classification::Confidential => "confidential data",
-        Classification::Personal => "personal data",
-        Classification::Health => "health data",
-        Classification::Sensitive => "sensitive data",
+        Classification::Public => td_string!(locale, placement.data_public),
+        Classification::Confidential => td_string!(locale, placement.data_confidential),
+        Classification::Personal => td_string!(locale, placement.data_personal),
+        Classification::Health => td_string!(locale, placement.data_health),
+        Classification::Sensitive => td_string!(locale, placement.data_sensitive),
     }
 }
 
-/// "Dugny, Campus IA and Marseille".
-fn names_in_sentence(names: &[String]) -> String {
+/// "Dugny, Campus IA and Marseille" (`and` is the language's word).
+fn names_in_sentence(names: &[String], and: &str) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
+    }
+}
+
+/// The decision in a sentence: how many sites may host the data, and which.
+fn decision(
+    locale: Locale,
+    classification: Classification,
+    eligible: &[String],
+    total: usize,
+) -> String {
+    let data = data_words(locale, classification);
+    match eligible.len() {
+        0 => fill(
+            td_string!(locale, placement.decision_none),
+            &[("data", &data)],
+        ),
+        n if n == total => fill(
+            td_string!(locale, placement.decision_every),
+            &[("data", &data)],
+        ),
+        1 => fill(
+            td_string!(locale, placement.decision_only),
+            &[("site", &eligible[0]), ("data", &data)],
+        ),
+        n => fill(
+            td_string!(locale, placement.decision_some),
+            &[
+                ("n", &n),
+                ("total", &total),
+                ("data", &data),
+                (
+                    "names",
+                    &names_in_sentence(eligible, td_string!(locale, placement.and)),
+                ),
+            ],
+        ),
     }
 }
 
@@ -86,33 +124,31 @@ pub fn OutcomeView(outcome: Result<PlacementOutcome, AppError>) -> impl IntoView
         .map(|s| s.name.clone())
         .collect();
     let total = sites.len();
-    let decision = match eligible.len() {
-        0 => format!(
-            "No site may host your {} for this window.",
-            data_words(classification)
-        ),
-        n if n == total => format!("Every site may host your {}.", data_words(classification)),
-        1 => format!(
-            "Only {} may host your {}.",
-            eligible[0],
-            data_words(classification)
-        ),
-        n => format!(
-            "{n} of {total} sites may host your {}: {}.",
-            data_words(classification),
-            names_in_sentence(&eligible)
-        ),
-    };
+    let i18n = use_i18n();
+    let tenant = outcome.tenant.name.clone();
+    let country = outcome.tenant.country.name();
     view! {
         <div class="placement-summary" aria-live="polite">
-            <p class="placement-decision">{decision}</p>
+            <p class="placement-decision">
+                {move || decision(i18n.get_locale(), classification, &eligible, total)}
+            </p>
             <p>
-                "From " {window.start.to_string()} " to " {window.last_day().to_string()} " (last day), for "
-                {outcome.tenant.name.clone()} " (" {outcome.tenant.country.name()} ")."
+                {move || {
+                    let locale = i18n.get_locale();
+                    fill(
+                        td_string!(locale, placement.window_for),
+                        &[
+                            ("start", &date(locale, window.start)),
+                            ("last", &date(locale, window.last_day())),
+                            ("tenant", &tenant),
+                            ("country", &country),
+                        ],
+                    )
+                }}
             </p>
             <p class="field__hint">
-                "Decided with residency policy version " <span data-testid="policy-version">{outcome.policy_version}</span>
-                " and catalogue revision " <span data-testid="catalogue-revision">{outcome.catalogue_revision}</span> "."
+                {t!(i18n, placement.decided_with)} <span data-testid="policy-version">{outcome.policy_version}</span>
+                {t!(i18n, placement.decided_and)} <span data-testid="catalogue-revision">{outcome.catalogue_revision}</span> {t!(i18n, placement.decided_end)}
             </p>
         </div>
         <div class="features placement-sites">
@@ -127,11 +163,15 @@ fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView 
     let heading = format!("site-{}", site.slug);
     let labelled_by = heading.clone();
     let eligible = site.evaluation.eligible;
+    let i18n = use_i18n();
     let c1_note = (classification == Classification::Confidential && !site.in_eea).then(|| {
-        let text = if site.evaluation.waiver_applied {
-            "This site is outside the EEA. Your C1 waiver lets confidential data go here; it will be recorded with the request."
-        } else {
-            "This site is outside the EEA. Confidential data stays in the EEA unless you waive this for the request (C1): tick the waiver above to accept this site; the waiver is recorded."
+        let waived = site.evaluation.waiver_applied;
+        let text = move || {
+            if waived {
+                td_string!(i18n.get_locale(), placement.c1_waived)
+            } else {
+                td_string!(i18n.get_locale(), placement.c1_not_waived)
+            }
         };
         view! { <p class="field__hint c1-note">{text}</p> }
     });
@@ -150,7 +190,7 @@ fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView 
             <li class="finding" data-rule=g.rule.as_str() data-outcome=outcome>
                 <span class=badge>{g.rule.as_str()}</span> " "
                 <strong>{g.rule.title()}</strong>
-                <span class="visually-hidden">{if g.passed { " (met)" } else { " (refuses)" }}</span>
+                <span class="visually-hidden">" " {if g.passed { t!(i18n, placement.rule_met).into_any() } else { t!(i18n, placement.rule_refuses).into_any() }}</span>
                 {if g.reasons.len() == 1 {
                     view! { <p class="finding__reason">{g.reasons[0].clone()}</p> }.into_any()
                 } else {
@@ -168,20 +208,20 @@ fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView 
             <h2 id=heading>{site.name.clone()}</h2>
             <p>
                 {if eligible {
-                    view! { <span class="badge badge--ok verdict">"Eligible"</span> }.into_any()
+                    view! { <span class="badge badge--ok verdict">{t!(i18n, placement.eligible)}</span> }.into_any()
                 } else {
-                    view! { <span class="badge badge--bad verdict">"Not eligible"</span> }.into_any()
+                    view! { <span class="badge badge--bad verdict">{t!(i18n, placement.not_eligible)}</span> }.into_any()
                 }}
-                " " {site.country.clone()} {(!site.in_eea).then_some(" (outside the EEA)")} " · " {site.operator.clone()}
+                " " {site.country.clone()} {(!site.in_eea).then(|| view! { " " {t!(i18n, placement.outside_eea)} })} " · " {site.operator.clone()}
             </p>
             {c1_note}
             {(!refusals.is_empty()).then(|| view! {
-                <p class="site-verdict__why">{if refusals.len() == 1 { "Refused by one rule:" } else { "Refused by these rules:" }}</p>
+                <p class="site-verdict__why">{if refusals.len() == 1 { t!(i18n, placement.refused_by_one_form).into_any() } else { t!(i18n, placement.refused_by_these).into_any() }}</p>
                 <ul class="findings">{refusals.into_iter().map(rule_item).collect_view()}</ul>
             })}
             {(met_count > 0).then(|| view! {
                 <details class="rules-met">
-                    <summary>{if met_count == 1 { "1 rule met".to_owned() } else { format!("{met_count} rules met") }}</summary>
+                    <summary>{move || if met_count == 1 { td_string!(i18n.get_locale(), placement.rules_met_one_form).to_owned() } else { fill(td_string!(i18n.get_locale(), placement.rules_met_other_form), &[("n", &met_count)]) }}</summary>
                     <ul class="rules-met__list">{met.into_iter().map(rule_item).collect_view()}</ul>
                 </details>
             })}
@@ -244,7 +284,10 @@ mod tests {
     #[test]
     fn names_read_as_a_sentence() {
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(names_in_sentence(&names(&["A"])), "A");
-        assert_eq!(names_in_sentence(&names(&["A", "B", "C"])), "A, B and C");
+        assert_eq!(names_in_sentence(&names(&["A"]), "and"), "A");
+        assert_eq!(
+            names_in_sentence(&names(&["A", "B", "C"]), "and"),
+            "A, B and C"
+        );
     }
 }

@@ -8,9 +8,11 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::api::{get_project, RemoveProjectMember, SetProjectMember, UpdateProject};
 use super::list::{project_window, role_badge, standing};
 use super::types::ProjectDetail;
+use crate::domain::format::{fill, integer};
 use crate::domain::{identity::Sector, projects::ProjectRole};
 use crate::error::AppError;
 use crate::features::requests::view::error_view;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     match value {
@@ -37,11 +39,12 @@ pub fn ProjectPage() -> impl IntoView {
         },
         |(id, ..)| get_project(id),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Project"/>
+        <Title text=move || td_string!(i18n.get_locale(), projects.project)/>
         <section class="page">
-            <p><A href="/projects">"← All projects"</A></p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <p><A href="/projects">{t!(i18n, projects.all_projects)}</A></p>
+            <Transition fallback=move || view! { <p>{t!(i18n, projects.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(project) => view! { <ProjectBody project update set_member remove/> }.into_any(),
@@ -63,10 +66,11 @@ fn ProjectBody(
     let p = project.summary.clone();
     let id = p.id;
     let manage = project.may_manage;
+    let i18n = use_i18n();
     let row_error = move || {
         error_of(set_member.value().get())
             .or_else(|| error_of(remove.value().get()))
-            .map(|e| e.to_string())
+            .map(|e| e.message(i18n.get_locale()))
     };
     let members = project
         .members
@@ -77,40 +81,40 @@ fn ProjectBody(
             let is_lead = m.role == ProjectRole::Lead;
             let actions = manage.then(|| if is_lead {
                 view! {
-                    <td data-label="Change"><span class="muted">"Name another lead to change"</span></td>
+                    <td data-label=move || t_string!(i18n, projects.change)><span class="muted">{t!(i18n, projects.name_another_lead)}</span></td>
                 }.into_any()
             } else {
                 let select_id = format!("prole-{}", m.user_id);
                 let current = m.role;
                 let email = m.email.clone();
                 view! {
-                    <td data-label="Change">
+                    <td data-label=move || t_string!(i18n, projects.change)>
                         <ActionForm action=set_member attr:class="inline-form">
                             <input type="hidden" name="project_id" value=id.to_string()/>
                             <input type="hidden" name="email" value=email/>
-                            <label for=select_id.clone() class="visually-hidden">"Project role of " {name}</label>
+                            <label for=select_id.clone() class="visually-hidden">{move || fill(t_string!(i18n, projects.project_role_of), &[("name", &name)])}</label>
                             <select id=select_id name="role">
                                 {ProjectRole::ALL.iter().map(|r| view! {
-                                    <option value=r.as_str() selected=*r == current>{r.label()}</option>
+                                    <option value=r.as_str() selected=*r == current>{move || r.label_in(i18n.get_locale())}</option>
                                 }).collect_view()}
                             </select>
                             " "
-                            <button type="submit" class="button button--small">"Change"</button>
+                            <button type="submit" class="button button--small">{t!(i18n, projects.change)}</button>
                         </ActionForm>
                         " "
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="project_id" value=id.to_string()/>
                             <input type="hidden" name="user_id" value=m.user_id.to_string()/>
-                            <button type="submit" class="button button--small button--ghost">"Remove"</button>
+                            <button type="submit" class="button button--small button--ghost">{t!(i18n, projects.remove)}</button>
                         </ActionForm>
                     </td>
                 }.into_any()
             });
             view! {
                 <tr>
-                    <td data-label="Name">{m.name.clone()} {m.is_you.then_some(" (you)")}</td>
-                    <td data-label="E-mail">{m.email.clone()}</td>
-                    <td data-label="Role">{role_badge(Some(m.role))}</td>
+                    <td data-label=move || t_string!(i18n, projects.name)>{m.name.clone()} {m.is_you.then(|| view! { " " {t!(i18n, projects.you_marker)} })}</td>
+                    <td data-label=move || t_string!(i18n, projects.email)>{m.email.clone()}</td>
+                    <td data-label=move || t_string!(i18n, projects.role)>{role_badge(Some(m.role))}</td>
                     {actions}
                 </tr>
             }
@@ -118,32 +122,48 @@ fn ProjectBody(
         .collect_view();
     let requests_href = format!("/requests?project={id}");
     let new_request_href = format!("/requests/new?project={id}");
+    let window = {
+        let p = p.clone();
+        move || project_window(&p, i18n.get_locale())
+    };
+    let lead = p.lead_name.clone();
+    let (open_requests, quotas) = (p.open_requests, p.quotas);
+    let requests_text = move || {
+        let locale = i18n.get_locale();
+        fill(
+            t_string!(i18n, projects.requests_and_quotas),
+            &[
+                ("open", &integer(locale, open_requests)),
+                ("quotas", &integer(locale, quotas)),
+            ],
+        )
+    };
     view! {
         <div class="page-head">
             <div>
                 <h1>{p.title.clone()}</h1>
-                <p class="page-head__lead">{p.sector.label()} " · " {project_window(&p)} " · short name " <code>{p.code.clone()}</code></p>
+                <p class="page-head__lead">{move || p.sector.label_in(i18n.get_locale())} " · " {window} " · " {t!(i18n, projects.short_name_inline)} " " <code>{p.code.clone()}</code></p>
             </div>
-            {project.may_request.then(|| view! { <A href=new_request_href attr:class="button">"Ask for GPUs"</A> })}
+            {project.may_request.then(|| view! { <A href=new_request_href attr:class="button">{t!(i18n, projects.ask_for_gpus)}</A> })}
         </div>
         {(!project.description.is_empty()).then(|| view! { <p class="prose">{project.description.clone()}</p> })}
         <p>
-            "Lead: " {p.lead_name.clone().unwrap_or_else(|| "none yet".into())}
-            " · You: " {standing(p.your_role, project.tenant_role)}
+            {t!(i18n, projects.lead_colon)} " " {move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.none_yet).into())}
+            " · " {t!(i18n, projects.you_colon)} " " {standing(p.your_role, project.tenant_role)}
         </p>
         <p>
-            <A href=requests_href>{format!("Requests and quotas of this project ({} in review, {} quotas)", p.open_requests, p.quotas)}</A>
+            <A href=requests_href>{requests_text}</A>
         </p>
-        <h2>"People"</h2>
+        <h2>{t!(i18n, projects.people)}</h2>
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
         <div class="table-wrap">
             <table class="stack">
-                <caption class="visually-hidden">"People of the project"</caption>
+                <caption class="visually-hidden">{t!(i18n, projects.people_of_project)}</caption>
                 <thead><tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"E-mail"</th>
-                    <th scope="col">"Role"</th>
-                    {manage.then(|| view! { <th scope="col">"Change"</th> })}
+                    <th scope="col">{t!(i18n, projects.name)}</th>
+                    <th scope="col">{t!(i18n, projects.email)}</th>
+                    <th scope="col">{t!(i18n, projects.role)}</th>
+                    {manage.then(|| view! { <th scope="col">{t!(i18n, projects.change)}</th> })}
                 </tr></thead>
                 <tbody>{members}</tbody>
             </table>
@@ -161,19 +181,20 @@ fn AddMemberForm(
     set_member: ServerAction<SetProjectMember>,
 ) -> impl IntoView {
     let id = project.summary.id;
+    let i18n = use_i18n();
     if project.candidates.is_empty() {
         return view! {
-            <h2>"Add someone"</h2>
-            <p class="muted">"Everyone in your organisation who can join is already in this project. Invite people to the organisation first."</p>
+            <h2>{t!(i18n, projects.add_someone)}</h2>
+            <p class="muted">{t!(i18n, projects.no_candidates)}</p>
         }
         .into_any();
     }
     view! {
-        <h2>"Add someone"</h2>
+        <h2>{t!(i18n, projects.add_someone)}</h2>
         <ActionForm action=set_member attr:class="form">
             <input type="hidden" name="project_id" value=id.to_string()/>
             <div class="field">
-                <label for="add-email">"Person"</label>
+                <label for="add-email">{t!(i18n, projects.person)}</label>
                 <select id="add-email" name="email">
                     {project.candidates.iter().map(|c| view! {
                         <option value=c.email.clone()>{format!("{} ({})", c.name, c.email)}</option>
@@ -181,14 +202,14 @@ fn AddMemberForm(
                 </select>
             </div>
             <div class="field">
-                <label for="add-role">"Role in the project"</label>
+                <label for="add-role">{t!(i18n, projects.role_in_project)}</label>
                 <select id="add-role" name="role">
-                    <option value="member" selected=true>"Member: asks for GPUs"</option>
-                    <option value="viewer">"Viewer: reads only"</option>
-                    <option value="lead">"Lead: answers for the project"</option>
+                    <option value="member" selected=true>{t!(i18n, projects.role_member_hint)}</option>
+                    <option value="viewer">{t!(i18n, projects.role_viewer_hint)}</option>
+                    <option value="lead">{t!(i18n, projects.role_lead_hint)}</option>
                 </select>
             </div>
-            <button type="submit" class="button button--small">"Add to the project"</button>
+            <button type="submit" class="button button--small">{t!(i18n, projects.add_to_project)}</button>
         </ActionForm>
     }
     .into_any()
@@ -207,41 +228,42 @@ fn EditProjectForm(project: ProjectDetail, update: ServerAction<UpdateProject>) 
         }
     };
     let fields = ["title", "description", "sector", "start_date", "end_date"];
+    let i18n = use_i18n();
     view! {
-        <h2>"Edit the project"</h2>
+        <h2>{t!(i18n, projects.edit_project)}</h2>
         <ActionForm action=update attr:class="form" attr:novalidate=true>
             <input type="hidden" name="id" value=p.id.to_string()/>
-            {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.to_string()))
+            {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.message(i18n.get_locale())))
                 .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
-            {move || saved().then(|| view! { <p class="form__ok" role="status">"Saved."</p> })}
+            {move || saved().then(|| view! { <p class="form__ok" role="status">{t!(i18n, projects.saved)}</p> })}
             <div class="field">
-                <label for="e-title">"Title"</label>
+                <label for="e-title">{t!(i18n, projects.title)}</label>
                 <input id="e-title" name="title" value=p.title.clone() required=true/>
                 {field_error("title")}
             </div>
             <div class="field">
-                <label for="e-sector">"Sector"</label>
+                <label for="e-sector">{t!(i18n, projects.sector)}</label>
                 <select id="e-sector" name="sector">
-                    {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == p.sector>{s.label()}</option> }).collect_view()}
+                    {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == p.sector>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
                 {field_error("sector")}
             </div>
             <div class="field">
-                <label for="e-start">"Start date"</label>
+                <label for="e-start">{t!(i18n, projects.start_date)}</label>
                 <input id="e-start" name="start_date" type="date" value=p.start_date.clone() required=true/>
                 {field_error("start_date")}
             </div>
             <div class="field">
-                <label for="e-end">"End date (optional)"</label>
+                <label for="e-end">{t!(i18n, projects.end_date_optional)}</label>
                 <input id="e-end" name="end_date" type="date" value=p.end_date.clone().unwrap_or_default()/>
                 {field_error("end_date")}
             </div>
             <div class="field">
-                <label for="e-description">"Description"</label>
+                <label for="e-description">{t!(i18n, projects.description)}</label>
                 <textarea id="e-description" name="description" rows="3" prop:value=project.description.clone()></textarea>
                 {field_error("description")}
             </div>
-            <button type="submit" class="button button--small" disabled=move || update.pending().get()>"Save"</button>
+            <button type="submit" class="button button--small" disabled=move || update.pending().get()>{t!(i18n, projects.save)}</button>
         </ActionForm>
     }
 }

@@ -7,15 +7,31 @@ use leptos_router::components::A;
 
 use super::api::{list_projects, CreateProject, SetEndorsement};
 use super::types::{ProjectSummary, ProjectsView};
+use crate::domain::format::{fill, integer};
 use crate::domain::{identity::Sector, projects::EndorsementPolicy};
 use crate::error::AppError;
 use crate::features::requests::view::error_view;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 
 /// "From 2027-01-01" or "2027-01-01 to 2027-06-30" (the last day included).
-pub(super) fn project_window(p: &ProjectSummary) -> String {
+pub(super) fn project_window(p: &ProjectSummary, locale: Locale) -> String {
+    use crate::domain::dates::parse_iso_date;
+    let start = &p.start_date;
     match &p.end_date {
-        Some(end) => crate::domain::dates::window_label(&p.start_date, end),
-        None => format!("From {}", p.start_date),
+        Some(end) => match parse_iso_date(end).and_then(|d| d.previous_day()) {
+            Some(last) => fill(
+                td_string!(locale, projects.window),
+                &[("start", start), ("end", &last)],
+            ),
+            None => fill(
+                td_string!(locale, projects.window_exclusive),
+                &[("start", start), ("end", end)],
+            ),
+        },
+        None => fill(
+            td_string!(locale, projects.window_from),
+            &[("start", start)],
+        ),
     }
 }
 
@@ -26,13 +42,15 @@ pub(super) fn standing(
     tenant: crate::domain::tenancy::TenantRole,
 ) -> AnyView {
     use crate::domain::tenancy::TenantRole;
+    let i18n = use_i18n();
     match (role, tenant) {
         (Some(_), _) => role_badge(role),
         (None, TenantRole::Owner) => {
-            view! { <span class="muted">"Owner of the organisation"</span> }.into_any()
+            view! { <span class="muted">{t!(i18n, projects.owner_of_organisation)}</span> }
+                .into_any()
         }
         (None, TenantRole::Auditor) => {
-            view! { <span class="muted">"Auditor (reads all)"</span> }.into_any()
+            view! { <span class="muted">{t!(i18n, projects.auditor_reads_all)}</span> }.into_any()
         }
         (None, TenantRole::Member) => role_badge(None),
     }
@@ -48,7 +66,8 @@ pub(super) fn role_badge(role: Option<crate::domain::projects::ProjectRole>) -> 
                 ProjectRole::Member => "badge badge--ok",
                 ProjectRole::Viewer => "badge badge--warn",
             };
-            view! { <span class=class>{r.label()}</span> }.into_any()
+            let i18n = crate::i18n::use_i18n();
+            view! { <span class=class>{move || r.label_in(i18n.get_locale())}</span> }.into_any()
         }
         None => view! { <span class="muted">"—"</span> }.into_any(),
     }
@@ -62,16 +81,17 @@ pub fn ProjectsPage() -> impl IntoView {
         move || (create.version().get(), endorse.version().get()),
         |_| list_projects(),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Projects"/>
+        <Title text=move || td_string!(i18n.get_locale(), projects.projects)/>
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>"Projects"</h1>
-                    <p class="page-head__lead">"Each request for GPUs, and each quota, belongs to a project of your organisation."</p>
+                    <h1>{t!(i18n, projects.projects)}</h1>
+                    <p class="page-head__lead">{t!(i18n, projects.projects_lead)}</p>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, projects.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(view) => view! { <ProjectsBody view create endorse/> }.into_any(),
@@ -92,48 +112,54 @@ fn ProjectsBody(
     let only_yours = view.only_yours;
     let tenant_role = view.tenant_role;
     let empty = view.projects.is_empty();
+    let i18n = use_i18n();
     let rows = view
         .projects
         .into_iter()
         .map(|p| {
             let href = format!("/projects/{}", p.id);
-            let window = project_window(&p);
+            let lead = p.lead_name.clone();
+            let (members, open_requests, quotas) = (p.members, p.open_requests, p.quotas);
+            let window = {
+                let p = p.clone();
+                move || project_window(&p, i18n.get_locale())
+            };
             view! {
                 <tr>
-                    <td data-label="Project">
+                    <td data-label=move || t_string!(i18n, projects.project)>
                         <A href=href>{p.title.clone()}</A>
                         <br/><span class="muted">{p.code.clone()}</span>
-                        {p.archived.then(|| view! { " " <span class="badge">"Archived"</span> })}
+                        {p.archived.then(|| view! { " " <span class="badge">{t!(i18n, projects.archived)}</span> })}
                     </td>
-                    <td data-label="Lead">{p.lead_name.clone().unwrap_or_else(|| "No lead yet".into())}</td>
-                    <td data-label="Your role">{standing(p.your_role, tenant_role)}</td>
-                    <td class="num" data-label="People">{p.members}</td>
-                    <td class="num" data-label="In review">{p.open_requests}</td>
-                    <td class="num" data-label="Quotas">{p.quotas}</td>
-                    <td data-label="Dates">{window}</td>
+                    <td data-label=move || t_string!(i18n, projects.lead)>{move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.no_lead_yet).into())}</td>
+                    <td data-label=move || t_string!(i18n, projects.your_role)>{standing(p.your_role, tenant_role)}</td>
+                    <td class="num" data-label=move || t_string!(i18n, projects.people)>{move || integer(i18n.get_locale(), i64::from(members))}</td>
+                    <td class="num" data-label=move || t_string!(i18n, projects.in_review)>{move || integer(i18n.get_locale(), i64::from(open_requests))}</td>
+                    <td class="num" data-label=move || t_string!(i18n, projects.quotas)>{move || integer(i18n.get_locale(), i64::from(quotas))}</td>
+                    <td data-label=move || t_string!(i18n, projects.dates)>{window}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         {only_yours.then(|| view! {
-            <p class="muted">"You see the projects you belong to. Ask an owner of your organisation to add you to another."</p>
+            <p class="muted">{t!(i18n, projects.only_yours)}</p>
         })}
         {if empty {
-            view! { <p class="empty card">"No project yet."</p> }.into_any()
+            view! { <p class="empty card">{t!(i18n, projects.no_project_yet)}</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">
                     <table class="stack">
-                        <caption class="visually-hidden">"Projects"</caption>
+                        <caption class="visually-hidden">{t!(i18n, projects.projects)}</caption>
                         <thead><tr>
-                            <th scope="col">"Project"</th>
-                            <th scope="col">"Lead"</th>
-                            <th scope="col">"Your role"</th>
-                            <th scope="col" class="num">"People"</th>
-                            <th scope="col" class="num">"In review"</th>
-                            <th scope="col" class="num">"Quotas"</th>
-                            <th scope="col">"Dates"</th>
+                            <th scope="col">{t!(i18n, projects.project)}</th>
+                            <th scope="col">{t!(i18n, projects.lead)}</th>
+                            <th scope="col">{t!(i18n, projects.your_role)}</th>
+                            <th scope="col" class="num">{t!(i18n, projects.people)}</th>
+                            <th scope="col" class="num">{t!(i18n, projects.in_review)}</th>
+                            <th scope="col" class="num">{t!(i18n, projects.quotas)}</th>
+                            <th scope="col">{t!(i18n, projects.dates)}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -152,24 +178,25 @@ fn EndorsementForm(
     current: EndorsementPolicy,
     endorse: ServerAction<SetEndorsement>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let error = move || match endorse.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(e)) => Some(e.message(i18n.get_locale())),
         _ => None,
     };
     view! {
-        <h2>"Who endorses requests"</h2>
+        <h2>{t!(i18n, projects.who_endorses)}</h2>
         <ActionForm action=endorse attr:class="form">
-            <p class="muted">"A member's request goes to the platform once it is endorsed on behalf of your organisation."</p>
+            <p class="muted">{t!(i18n, projects.endorsement_hint)}</p>
             {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="endorsement">"Endorsed by"</label>
+                <label for="endorsement">{t!(i18n, projects.endorsed_by)}</label>
                 <select id="endorsement" name="endorsement">
                     {EndorsementPolicy::ALL.iter().map(|p| view! {
-                        <option value=p.as_str() selected=*p == current>{p.label()}</option>
+                        <option value=p.as_str() selected=*p == current>{move || p.label_in(i18n.get_locale())}</option>
                     }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button button--small">"Save"</button>
+            <button type="submit" class="button button--small">{t!(i18n, projects.save)}</button>
         </ActionForm>
     }
 }
@@ -195,45 +222,46 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
         "start_date",
         "end_date",
     ];
+    let i18n = use_i18n();
     view! {
-        <h2>"New project"</h2>
+        <h2>{t!(i18n, projects.new_project)}</h2>
         <ActionForm action=create attr:class="form" attr:novalidate=true>
-            {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.to_string()))
+            {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.message(i18n.get_locale())))
                 .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="p-title">"Title"</label>
+                <label for="p-title">{t!(i18n, projects.title)}</label>
                 <input id="p-title" name="title" required=true/>
                 {field_error("title")}
             </div>
             <div class="field">
-                <label for="p-code">"Short name"</label>
+                <label for="p-code">{t!(i18n, projects.short_name)}</label>
                 <input id="p-code" name="code" required=true aria-describedby="p-code-help"/>
-                <p id="p-code-help" class="field__hint">"Lower-case letters, digits and hyphens, such as climate-llm. It names the project's account on the clusters and cannot change later."</p>
+                <p id="p-code-help" class="field__hint">{t!(i18n, projects.short_name_hint)}</p>
                 {field_error("code")}
             </div>
             <div class="field">
-                <label for="p-sector">"Sector"</label>
+                <label for="p-sector">{t!(i18n, projects.sector)}</label>
                 <select id="p-sector" name="sector">
-                    {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Sector::Research>{s.label()}</option> }).collect_view()}
+                    {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Sector::Research>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
                 {field_error("sector")}
             </div>
             <div class="field">
-                <label for="p-start">"Start date"</label>
+                <label for="p-start">{t!(i18n, projects.start_date)}</label>
                 <input id="p-start" name="start_date" type="date" required=true/>
                 {field_error("start_date")}
             </div>
             <div class="field">
-                <label for="p-end">"End date (optional)"</label>
+                <label for="p-end">{t!(i18n, projects.end_date_optional)}</label>
                 <input id="p-end" name="end_date" type="date"/>
                 {field_error("end_date")}
             </div>
             <div class="field">
-                <label for="p-description">"Description"</label>
+                <label for="p-description">{t!(i18n, projects.description)}</label>
                 <textarea id="p-description" name="description" rows="3"></textarea>
                 {field_error("description")}
             </div>
-            <button type="submit" class="button" disabled=move || create.pending().get()>"Create the project"</button>
+            <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, projects.create_the_project)}</button>
         </ActionForm>
     }
 }

@@ -12,8 +12,9 @@ use super::view::{
     classification_label, error_view, granted_cell, phase_badge, sector_label, status_badge,
     BackToList, UsageBar,
 };
-use crate::domain::dates::format_local;
+use crate::domain::format::{fill, integer, local_instant};
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
@@ -76,12 +77,13 @@ pub fn RequestPage() -> impl IntoView {
         amend,
         end_early,
     };
+    let i18n = use_i18n();
     view! {
-        <Title text="Request"/>
+        <Title text=move || td_string!(i18n.get_locale(), requests.request)/>
         <section class="page">
             <BackToList/>
             {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok((d, usage)) => view! { <RequestView d usage forms/> }.into_any(),
@@ -114,23 +116,31 @@ fn RequestView(
     let s = d.summary.clone();
     let rid = s.id;
     let has = |a: Action| d.actions.contains(&a);
+    let i18n = use_i18n();
     let kind = match (s.kind, s.amends_request_id) {
-        (RequestKind::New, _) | (_, None) => view! { "New request" }.into_any(),
+        (RequestKind::New, _) | (_, None) => view! { {t!(i18n, requests.new_request)} }.into_any(),
         (kind, Some(o)) => view! {
-            {kind.label()} " of quota " <A href=format!("/requests/{o}")>{format!("#{o}")}</A>
+            {move || kind.label_in(i18n.get_locale())} " " {t!(i18n, requests.of_quota)} " " <A href=format!("/requests/{o}")>{format!("#{o}")}</A>
         }
         .into_any(),
     };
     // A draft, or a request sent back for changes, that the viewer may amend.
     let can_edit = has(Action::SaveDraft);
-    let edit_label = if s.status == RequestStatus::ChangesRequested {
-        "Answer and resubmit"
-    } else {
-        "Edit the draft"
+    let changes_requested = s.status == RequestStatus::ChangesRequested;
+    let edit_label = move || {
+        if changes_requested {
+            t_string!(i18n, requests.answer_and_resubmit)
+        } else {
+            t_string!(i18n, requests.edit_the_draft)
+        }
     };
-    let versions = match (d.policy_version, d.catalogue_revision) {
-        (Some(p), Some(c)) => format!("policy v{p} · catalogue r{c}"),
-        _ => "not evaluated yet".to_owned(),
+    let (policy_version, catalogue_revision) = (d.policy_version, d.catalogue_revision);
+    let versions = move || match (policy_version, catalogue_revision) {
+        (Some(p), Some(c)) => fill(
+            t_string!(i18n, requests.evaluated_versions),
+            &[("policy", &p), ("catalogue", &c)],
+        ),
+        _ => t_string!(i18n, requests.not_evaluated).to_owned(),
     };
     let actions = view! {
         {can_edit.then(|| view! {
@@ -139,17 +149,17 @@ fn RequestView(
         {has(Action::Submit).then(|| view! {
             <ActionForm action=forms.submit attr:class="inline-form">
                 <input type="hidden" name="id" value=rid.to_string()/>
-                <button type="submit" class="button">"Submit"</button>
+                <button type="submit" class="button">{t!(i18n, requests.submit)}</button>
             </ActionForm>
         })}
         {has(Action::Endorse).then(|| view! {
             <ActionForm action=forms.endorse attr:class="stack">
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <div class="field">
-                    <label for="endorse-note">"Note (optional)"</label>
+                    <label for="endorse-note">{t!(i18n, requests.note_optional)}</label>
                     <input id="endorse-note" name="note" type="text"/>
                 </div>
-                <button type="submit" class="button">"Endorse"</button>
+                <button type="submit" class="button">{t!(i18n, requests.endorse)}</button>
             </ActionForm>
         })}
         {(has(Action::Approve) || has(Action::SendBack)).then(|| view! {
@@ -158,7 +168,7 @@ fn RequestView(
         {has(Action::Withdraw).then(|| view! {
             <ActionForm action=forms.withdraw attr:class="inline-form">
                 <input type="hidden" name="id" value=rid.to_string()/>
-                <button type="submit" class="button button--ghost-dark">"Withdraw"</button>
+                <button type="submit" class="button button--ghost-dark">{t!(i18n, requests.withdraw)}</button>
             </ActionForm>
         })}
     }
@@ -176,16 +186,16 @@ fn RequestView(
     .any(has);
     let question = d.question.clone().map(|q| {
         let answer = can_edit.then(|| view! {
-            <A href=format!("/requests/{rid}/edit") attr:class="button">"Answer and resubmit"</A>
+            <A href=format!("/requests/{rid}/edit") attr:class="button">{t!(i18n, requests.answer_and_resubmit)}</A>
         });
         view! {
             <section class="card question" aria-labelledby="question-title">
-                <h2 id="question-title">"Changes requested by the reviewer"</h2>
+                <h2 id="question-title">{t!(i18n, requests.changes_requested_heading)}</h2>
                 <p class="prose question__text">{q}</p>
                 {if can_edit {
-                    view! { <p class="muted">"Amend the request to answer, then submit it again; it holds no GPUs until then."</p> }.into_any()
+                    view! { <p class="muted">{t!(i18n, requests.amend_to_answer)}</p> }.into_any()
                 } else {
-                    view! { <p class="muted">"The requester answers by amending the request and submitting it again."</p> }.into_any()
+                    view! { <p class="muted">{t!(i18n, requests.requester_answers)}</p> }.into_any()
                 }}
                 {answer}
             </section>
@@ -194,16 +204,16 @@ fn RequestView(
     view! {
         <div class="page-head">
             <div>
-                <p class="eyebrow">"Request #" {s.id} " · " {kind} " · " {s.tenant_name.clone()}</p>
+                <p class="eyebrow">{move || fill(t_string!(i18n, requests.request_number), &[("id", &rid)])} " · " {kind} " · " {s.tenant_name.clone()}</p>
                 <h1>{s.project_title.clone()}</h1>
                 <p class="badges">
                     {status_badge(s.status)} " " {s.phase.map(phase_badge)}
-                    {d.confidential_waiver.then(|| view! { " " <span class="badge badge--warn">"C1 waiver"</span> })}
+                    {d.confidential_waiver.then(|| view! { " " <span class="badge badge--warn">{t!(i18n, requests.c1_waiver)}</span> })}
                 </p>
             </div>
         </div>
         {s.compliance_flag.clone().map(|f| view! {
-            <p class="form__error" role="alert">"Compliance flag: " {f}</p>
+            <p class="form__error" role="alert">{t!(i18n, requests.compliance_flag)} " " {f}</p>
         })}
         {question}
         <div class="detail-grid">
@@ -215,36 +225,36 @@ fn RequestView(
                     view! { <span>{project_name}</span> }.into_any()
                 };
                 view! { <section class="card">
-                    <h2>"What was asked"</h2>
+                    <h2>{t!(i18n, requests.what_was_asked)}</h2>
                     <dl class="facts">
-                        <div><dt>"Project"</dt><dd>{project_link}</dd></div>
-                        <div><dt>"Site"</dt><dd>{s.site_name.clone()}</dd></div>
-                        <div><dt>"GPUs"</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
-                        <div><dt>"Window asked"</dt><dd>{s.asked_window()}</dd></div>
-                        <div><dt>"Granted"</dt><dd>{granted_cell(&s)}</dd></div>
-                        <div><dt>"Data classification"</dt><dd>{classification_label(&s.classification)}</dd></div>
-                        <div><dt>"Sector"</dt><dd>{sector_label(&s.sector)}</dd></div>
-                        <div><dt>"Expected GPU-hours"</dt><dd>{d.expected_gpu_hours.map(|h| h.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
-                        <div><dt>"Requested by"</dt><dd>{d.requester_name.clone()}</dd></div>
-                        <div><dt>"Evaluated with"</dt><dd>{versions}</dd></div>
+                        <div><dt>{t!(i18n, requests.project)}</dt><dd>{project_link}</dd></div>
+                        <div><dt>{t!(i18n, requests.site)}</dt><dd>{s.site_name.clone()}</dd></div>
+                        <div><dt>{t!(i18n, requests.gpus)}</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
+                        <div><dt>{t!(i18n, requests.window_asked)}</dt><dd>{s.asked_window()}</dd></div>
+                        <div><dt>{t!(i18n, requests.granted)}</dt><dd>{let s = s.clone(); move || granted_cell(i18n.get_locale(), &s)}</dd></div>
+                        <div><dt>{t!(i18n, requests.data_classification)}</dt><dd>{let c = s.classification.clone(); move || classification_label(i18n.get_locale(), &c)}</dd></div>
+                        <div><dt>{t!(i18n, requests.sector)}</dt><dd>{let c = s.sector.clone(); move || sector_label(i18n.get_locale(), &c)}</dd></div>
+                        <div><dt>{t!(i18n, requests.expected_gpu_hours)}</dt><dd>{let hours = d.expected_gpu_hours; move || hours.map(|h| integer(i18n.get_locale(), h)).unwrap_or_else(|| "—".into())}</dd></div>
+                        <div><dt>{t!(i18n, requests.requested_by)}</dt><dd>{d.requester_name.clone()}</dd></div>
+                        <div><dt>{t!(i18n, requests.evaluated_with)}</dt><dd>{versions}</dd></div>
                     </dl>
-                    <h3>"Justification"</h3>
+                    <h3>{t!(i18n, requests.justification)}</h3>
                     <p class="prose">{d.justification.clone()}</p>
                     {d.decision_note.clone().map(|n| view! {
-                        <h3>"Decision note"</h3>
+                        <h3>{t!(i18n, requests.decision_note)}</h3>
                         <p class="prose">{n}</p>
                     })}
                 </section> }.into_any()}
                 {usage.map(|usage| view! { <crate::features::usage::section::UsageSection rid usage/> })}
                 {view! { <section>
-                    <h2 id="timeline">"Timeline"</h2>
+                    <h2 id="timeline">{t!(i18n, requests.timeline)}</h2>
                     <ol class="timeline" aria-labelledby="timeline">
                         {d.timeline.iter().map(|t| view! {
                             <li class="timeline__step">
                                 <p>
-                                    <strong>{t.to_status.label()}</strong>
+                                    <strong>{let status = t.to_status; move || status.label_in(i18n.get_locale())}</strong>
                                     " · " {t.actor_name.clone()}
-                                    " · " <time>{format_local(&t.at)}</time>
+                                    " · " <time>{let at = t.at.clone(); move || local_instant(i18n.get_locale(), &at)}</time>
                                 </p>
                                 {(!t.note.is_empty()).then(|| view! { <p class="timeline__note">{t.note.clone()}</p> })}
                             </li>
@@ -256,7 +266,7 @@ fn RequestView(
                 {d.review.clone().map(|r| view! { <ReviewCard review=r/> }.into_any())}
                 {any_action.then(|| view! {
                     <section class="card">
-                        <h2>"What you can do"</h2>
+                        <h2>{t!(i18n, requests.what_you_can_do)}</h2>
                         <div class="stack">{actions}</div>
                     </section>
                 })}
@@ -273,15 +283,22 @@ fn RequestView(
 #[component]
 fn ReviewCard(review: Review) -> impl IntoView {
     let fits = review.headroom_after >= 0;
+    let i18n = use_i18n();
+    let (available, before, after, headroom) = (
+        review.available,
+        review.peak_before,
+        review.peak_after,
+        review.headroom_after,
+    );
     view! {
         <section class="card review">
-            <h2>"Review"</h2>
+            <h2>{t!(i18n, requests.review)}</h2>
             <p>
-                "Residency now: "
+                {t!(i18n, requests.residency_now_colon)} " "
                 {if review.eligible_now {
-                    view! { <span class="badge badge--ok">"Eligible"</span> }.into_any()
+                    view! { <span class="badge badge--ok">{t!(i18n, requests.eligible)}</span> }.into_any()
                 } else {
-                    view! { <span class="badge badge--bad">"Not eligible"</span> }.into_any()
+                    view! { <span class="badge badge--bad">{t!(i18n, requests.not_eligible)}</span> }.into_any()
                 }}
             </p>
             {(!review.failures.is_empty()).then(|| view! {
@@ -291,14 +308,14 @@ fn ReviewCard(review: Review) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
-            <p>"Busiest day of the window, of " {review.available} " GPUs that may be promised:"</p>
+            <p>{move || fill(t_string!(i18n, requests.busiest_day_of_window), &[("available", &available)])}</p>
             <UsageBar used=review.peak_before adding=review.peak_after.saturating_sub(review.peak_before) available=review.available/>
             <p class="muted">
-                {review.peak_before} " committed now → " {review.peak_after} " once granted · "
-                {if fits {
-                    format!("{} GPUs to spare", review.headroom_after)
+                {move || fill(t_string!(i18n, requests.peak_line), &[("before", &before), ("after", &after)])} " "
+                {move || if fits {
+                    fill(t_string!(i18n, requests.gpus_to_spare), &[("n", &headroom)])
                 } else {
-                    format!("{} GPUs short", -review.headroom_after)
+                    fill(t_string!(i18n, requests.gpus_short), &[("n", &-headroom)])
                 }}
             </p>
         </section>
@@ -323,41 +340,42 @@ pub(super) fn DecisionForm(
         id("end"),
         id("note"),
     );
+    let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="stack decision-form">
             <input type="hidden" name="id" value=rid.clone()/>
             <input type="hidden" name="revision" value=revision.to_string()/>
             <div class="field">
-                <label for=decision_id.clone()>"Decision"</label>
+                <label for=decision_id.clone()>{t!(i18n, requests.decision)}</label>
                 <select id=decision_id name="decision">
                     {decide.then(|| view! {
-                        <option value="approve">"Approve"</option>
-                        <option value="partially_approve">"Approve in part"</option>
-                        <option value="reject">"Reject"</option>
+                        <option value="approve">{t!(i18n, requests.approve)}</option>
+                        <option value="partially_approve">{t!(i18n, requests.approve_in_part)}</option>
+                        <option value="reject">{t!(i18n, requests.reject)}</option>
                     })}
-                    <option value="send_back">"Send back for changes"</option>
+                    <option value="send_back">{t!(i18n, requests.send_back_for_changes)}</option>
                 </select>
             </div>
             <fieldset class="form__group decision-form__partial">
-                <legend>"Partial approval (empty keeps what was asked)"</legend>
+                <legend>{t!(i18n, requests.partial_legend)}</legend>
                 <div class="field">
-                    <label for=gpus_id.clone()>"GPUs granted"</label>
+                    <label for=gpus_id.clone()>{t!(i18n, requests.gpus_granted)}</label>
                     <input id=gpus_id name="approved_gpus" type="number" min="1" inputmode="numeric"/>
                 </div>
                 <div class="field">
-                    <label for=start_id.clone()>"First day granted"</label>
+                    <label for=start_id.clone()>{t!(i18n, requests.first_day_granted)}</label>
                     <input id=start_id name="approved_start" type="date"/>
                 </div>
                 <div class="field">
-                    <label for=end_id.clone()>"End granted, exclusive"</label>
+                    <label for=end_id.clone()>{t!(i18n, requests.end_granted)}</label>
                     <input id=end_id name="approved_end" type="date"/>
                 </div>
             </fieldset>
             <div class="field">
-                <label for=note_id.clone()>"Reason, or your question when sending back (required unless approving in full)"</label>
+                <label for=note_id.clone()>{t!(i18n, requests.decision_reason)}</label>
                 <textarea id=note_id name="note" rows="3"></textarea>
             </div>
-            <button type="submit" class="button">"Record the decision"</button>
+            <button type="submit" class="button">{t!(i18n, requests.record_decision)}</button>
         </ActionForm>
     }
 }
@@ -365,24 +383,25 @@ pub(super) fn DecisionForm(
 /// A platform admin ends a quota early and/or leaves it fewer GPUs, with a reason.
 #[component]
 fn EndEarlyForm(rid: String, action: ServerAction<EndQuotaEarly>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="card stack">
-            <h2>"End or reduce this quota"</h2>
-            <p class="muted">"The GPUs it no longer holds return to the pool; its organisation is told why."</p>
+            <h2>{t!(i18n, requests.end_or_reduce_heading)}</h2>
+            <p class="muted">{t!(i18n, requests.end_early_lead)}</p>
             <input type="hidden" name="id" value=rid/>
             <div class="field">
-                <label for="end-early-end">"New end, exclusive (empty keeps it; today ends it now)"</label>
+                <label for="end-early-end">{t!(i18n, requests.end_early_new_end)}</label>
                 <input id="end-early-end" name="end_date" type="date"/>
             </div>
             <div class="field">
-                <label for="end-early-gpus">"GPUs left (empty keeps them)"</label>
+                <label for="end-early-gpus">{t!(i18n, requests.end_early_gpus)}</label>
                 <input id="end-early-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
             </div>
             <div class="field">
-                <label for="end-early-reason">"Reason (required)"</label>
+                <label for="end-early-reason">{t!(i18n, requests.reason_required)}</label>
                 <textarea id="end-early-reason" name="reason" rows="2"></textarea>
             </div>
-            <button type="submit" class="button button--ghost-dark">"End or reduce the quota"</button>
+            <button type="submit" class="button button--ghost-dark">{t!(i18n, requests.end_or_reduce_button)}</button>
         </ActionForm>
     }
 }
@@ -413,22 +432,28 @@ fn AmendForm(
     action: ServerAction<AmendQuota>,
 ) -> impl IntoView {
     let renewal = kind == RequestKind::Renewal;
-    let (prefix, title, gpus_label, end_label, button) = if renewal {
-        (
-            "renew",
-            "Renew",
-            "GPUs (empty keeps the quota's)",
-            "Renew until (exclusive)",
-            "Renew",
-        )
-    } else {
-        (
-            "change",
-            "Ask for a change",
-            "GPUs in total",
-            "New end (exclusive; empty keeps it)",
-            "Ask for a change",
-        )
+    let i18n = use_i18n();
+    let prefix = if renewal { "renew" } else { "change" };
+    let title = move || {
+        if renewal {
+            t_string!(i18n, requests.renew)
+        } else {
+            t_string!(i18n, requests.ask_change)
+        }
+    };
+    let gpus_label = move || {
+        if renewal {
+            t_string!(i18n, requests.renew_gpus)
+        } else {
+            t_string!(i18n, requests.gpus_in_total)
+        }
+    };
+    let end_label = move || {
+        if renewal {
+            t_string!(i18n, requests.renew_until)
+        } else {
+            t_string!(i18n, requests.change_new_end)
+        }
     };
     let id = move |field: &str| format!("{prefix}-{field}");
     view! {
@@ -446,10 +471,10 @@ fn AmendForm(
                 <input id=id("end") name="end_date" type="date" required=renewal/>
             </div>
             <div class="field">
-                <label for=id("why")>"Why (optional)"</label>
+                <label for=id("why")>{t!(i18n, requests.why_optional)}</label>
                 <textarea id=id("why") name="justification" rows="2"></textarea>
             </div>
-            <button type="submit" class="button">{button}</button>
+            <button type="submit" class="button">{title}</button>
         </ActionForm>
     }
 }

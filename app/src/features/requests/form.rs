@@ -10,11 +10,13 @@ use leptos_router::{components::A, hooks::use_params_map};
 use super::api::{get_request, request_form_options, SaveRequest};
 use super::types::{RequestDetail, SiteOption};
 use super::view::{error_view, BackToList, UsageBar};
+use crate::domain::format::fill;
 use crate::domain::identity::Sector;
 use crate::domain::residency::Classification;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::identity::Viewer;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 /// What the form starts with: empty, or a draft's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,20 +188,27 @@ fn RequestForm(editing: bool) -> impl IntoView {
     });
     let viewer = crate::features::identity::use_viewer();
     let form = move || request_form_view(save, draft, first, options, touched, query);
-    let title = if editing { "Edit draft" } else { "New request" };
+    let i18n = use_i18n();
+    let title = move || {
+        if editing {
+            td_string!(i18n.get_locale(), requests.edit_draft_title)
+        } else {
+            td_string!(i18n.get_locale(), requests.new_request)
+        }
+    };
     view! {
         <Title text=title/>
         <section class="page">
             <BackToList/>
             <div class="page-head">
                 <div>
-                    <h1>{if editing { "Finish your draft" } else { "Ask for GPUs" }}</h1>
+                    <h1>{move || if editing { t_string!(i18n, requests.finish_draft) } else { t_string!(i18n, requests.ask_for_gpus) }}</h1>
                     <p class="page-head__lead">
-                        "Choose your data's classification and a window: the sites on the right follow, with the rules that allow or refuse each one and the GPUs still free."
+                        {t!(i18n, requests.form_lead)}
                     </p>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p>"Loading the form…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading_form)}</p> }>
                 {move || Suspend::new(async move {
                     // Someone who may not ask for GPUs gets the reason, not a form whose buttons fail.
                     match first.await {
@@ -215,17 +224,16 @@ fn RequestForm(editing: bool) -> impl IntoView {
 /// Why the form is not offered: auditors read, platform admins decide.
 #[component]
 fn CannotAsk(viewer: Option<Viewer>) -> impl IntoView {
-    let text = match viewer {
-        Some(v) if v.role == Some(TenantRole::Auditor) => format!(
-            "As an auditor of {}, you can read every request and quota, but not ask for GPUs. \
-             An owner of your organisation can change your role.",
-            v.tenant_name.unwrap_or_default()
+    let i18n = use_i18n();
+    let text = move || match &viewer {
+        Some(v) if v.role == Some(TenantRole::Auditor) => fill(
+            t_string!(i18n, requests.cannot_ask_auditor),
+            &[("tenant", &v.tenant_name.clone().unwrap_or_default())],
         ),
         Some(v) if v.platform_admin && v.role.is_none() => {
-            "Platform administrators decide on requests; an organisation's members and owners ask for GPUs."
-                .to_owned()
+            t_string!(i18n, requests.cannot_ask_admin).to_owned()
         }
-        _ => "Your role in this organisation does not allow asking for GPUs.".to_owned(),
+        _ => t_string!(i18n, requests.cannot_ask_role).to_owned(),
     };
     view! {
         <div class="card empty">
@@ -248,6 +256,7 @@ fn request_form_view(
         Some(Err(e)) => Some(e),
         _ => None,
     };
+    let i18n = use_i18n();
     view! {
             <ActionForm action=save attr:class="request-form" attr:novalidate=true>
                 {move || error().filter(|e| !e.only_about_fields(FORM_FIELDS)).map(|e| {
@@ -259,14 +268,16 @@ fn request_form_view(
                     };
                     view! { <p class="form__error request-form__alert" role="alert">{text}</p> }
                 })}
-                <Transition fallback=|| view! { <p>"Loading the form…"</p> }>
+                <Transition fallback=move || view! { <p>{t!(i18n, requests.loading_form)}</p> }>
                     {move || Suspend::new(async move {
                         let (draft, first) = (draft.await, first.await);
                         match (draft, first) {
                             (Ok(Some(d)), _) if !d.summary.status.is_editable() => view! {
                                 <p class="form__error" role="alert">
-                                    "Only drafts and requests sent back for changes can be edited; this request is " {d.summary.status.label().to_lowercase()} ". "
-                                    <A href=format!("/requests/{}", d.summary.id)>"See the request"</A>
+                                    {let status = d.summary.status;
+                                    move || fill(t_string!(i18n, requests.not_editable), &[("status", &status.label_in(i18n.get_locale()).to_lowercase())])}
+                                    " "
+                                    <A href=format!("/requests/{}", d.summary.id)>{t!(i18n, requests.see_request)}</A>
                                 </p>
                             }.into_any(),
                             (Ok(d), Ok(first)) => {
@@ -282,9 +293,9 @@ fn request_form_view(
                     })}
                 </Transition>
                 <fieldset class="request-form__sites">
-                    <legend>"Site"</legend>
+                    <legend>{t!(i18n, requests.site)}</legend>
                     {move || error().and_then(|e| e.field_message("site")).map(|m| view! { <p class="field__error">{m}</p> })}
-                    <Transition fallback=|| view! { <p>"Checking the sites…"</p> }>
+                    <Transition fallback=move || view! { <p>{t!(i18n, requests.checking_sites)}</p> }>
                         {move || Suspend::new(async move {
                             let initial_site = match draft.await {
                                 Ok(Some(d)) => d.summary.site_slug,
@@ -295,7 +306,7 @@ fn request_form_view(
                                     let chosen = touched.site.get_untracked().unwrap_or(initial_site);
                                     view! {
                                         {(!o.window_entered).then(|| view! {
-                                            <p class="field__hint">"Checked over the coming month until you choose your dates."</p>
+                                            <p class="field__hint">{t!(i18n, requests.checked_next_month)}</p>
                                         })}
                                         <SitePicker sites=o.sites chosen touched window_entered=o.window_entered/>
                                     }.into_any()
@@ -307,10 +318,10 @@ fn request_form_view(
                 </fieldset>
                 <div class="request-form__actions">
                     <button type="submit" name="intent" value="submit" class="button" disabled=move || save.pending().get()>
-                        "Submit for review"
+                        {t!(i18n, requests.submit_for_review)}
                     </button>
                     <button type="submit" name="intent" value="draft" class="button button--ghost-dark" disabled=move || save.pending().get()>
-                        "Save as draft"
+                        {t!(i18n, requests.save_as_draft)}
                     </button>
                 </div>
             </ActionForm>
@@ -355,22 +366,23 @@ fn Fields(
     if !models.contains(&initial.gpu_model) {
         models.insert(0, initial.gpu_model.clone());
     }
+    let i18n = use_i18n();
     view! {
         <div class="request-form__fields">
             <input type="hidden" name="idempotency_key" value=idempotency_key/>
             {initial.id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
             {(!verified).then(|| view! {
-                <p class="form__note" role="status">"Your organisation is not verified yet: you can save drafts, not submit them."</p>
+                <p class="form__note" role="status">{t!(i18n, requests.not_verified)}</p>
             })}
             <fieldset class="form__group">
-                <legend>"The project"</legend>
+                <legend>{t!(i18n, requests.the_project)}</legend>
                 <div class="field">
-                    <label for="rq-project">"Project"</label>
+                    <label for="rq-project">{t!(i18n, requests.project)}</label>
                     {if projects.is_empty() {
                         view! {
                             <p class="form__note" role="status">
-                                "You belong to no project in which you can ask for GPUs. An owner of your organisation can add you to one on the "
-                                <A href="/projects">"projects page"</A> "."
+                                {t!(i18n, requests.no_project)} " "
+                                <A href="/projects">{t!(i18n, requests.projects_page)}</A> "."
                             </p>
                         }.into_any()
                     } else {
@@ -378,7 +390,7 @@ fn Fields(
                         let only = projects.len() == 1;
                         view! {
                             <select id="rq-project" name="project" aria-invalid=invalid("project") aria-describedby="rq-project-hint">
-                                {(!only).then(|| view! { <option value="" selected=chosen.is_empty()>"Choose a project"</option> })}
+                                {(!only).then(|| view! { <option value="" selected=chosen.is_empty()>{t!(i18n, requests.choose_project)}</option> })}
                                 {projects.iter().map(|p| {
                                     let id = p.id.to_string();
                                     let selected = only || id == chosen;
@@ -387,56 +399,56 @@ fn Fields(
                             </select>
                         }.into_any()
                     }}
-                    <p id="rq-project-hint" class="field__hint">"The quota will belong to this project; its people see the request."</p>
+                    <p id="rq-project-hint" class="field__hint">{t!(i18n, requests.project_hint)}</p>
                     {field_error("project")}
                 </div>
                 <div class="field">
-                    <label for="rq-title">"Title of the work"</label>
+                    <label for="rq-title">{t!(i18n, requests.title_of_work)}</label>
                     <input id="rq-title" name="project_title" type="text" required=true maxlength="200"
                         value=initial.title.clone() aria-invalid=invalid("project_title")/>
                     {field_error("project_title")}
                 </div>
                 <div class="field">
-                    <label for="rq-justification">"Justification"</label>
+                    <label for="rq-justification">{t!(i18n, requests.justification)}</label>
                     <textarea id="rq-justification" name="justification" rows="5" required=true
                         aria-invalid=invalid("justification") aria-describedby="rq-justification-hint">{initial.justification.clone()}</textarea>
-                    <p id="rq-justification-hint" class="field__hint">"What the GPUs are for and why this many: the reviewers read it."</p>
+                    <p id="rq-justification-hint" class="field__hint">{t!(i18n, requests.justification_hint)}</p>
                     {field_error("justification")}
                 </div>
                 <div class="field">
-                    <label for="rq-sector">"Sector"</label>
+                    <label for="rq-sector">{t!(i18n, requests.sector)}</label>
                     <select id="rq-sector" name="sector" aria-invalid=invalid("sector")>
-                        {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=initial.sector == s.as_str()>{s.label()}</option> }).collect_view()}
+                        {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=initial.sector == s.as_str()>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                     </select>
                     {field_error("sector")}
                 </div>
             </fieldset>
             <fieldset class="form__group">
-                <legend>"The data"</legend>
+                <legend>{t!(i18n, requests.the_data)}</legend>
                 <div class="field">
-                    <label for="rq-classification">"Data classification"</label>
+                    <label for="rq-classification">{t!(i18n, requests.data_classification)}</label>
                     <select id="rq-classification" name="classification" aria-invalid=invalid("classification")
                         on:change=move |ev| touched.classification.set(Some(event_target_value(&ev)))>
                         {Classification::ALL.iter().map(|c| view! {
-                            <option value=c.as_str() selected=initial.classification == c.as_str()>{c.label()}</option>
+                            <option value=c.as_str() selected=initial.classification == c.as_str()>{move || c.label_in(i18n.get_locale())}</option>
                         }).collect_view()}
                     </select>
-                    <p class="field__hint">"Personal, health and sensitive data stay where the GDPR, HDS and SecNumCloud rules allow."</p>
+                    <p class="field__hint">{t!(i18n, requests.classification_hint)}</p>
                     {field_error("classification")}
                 </div>
                 <Show when=confidential.clone()>
                     <div class="choice">
                         <input id="rq-waiver" name="confidential_waiver" type="checkbox" checked=initial.waiver
                             on:change=move |ev| touched.waiver.set(Some(event_target_checked(&ev)))/>
-                        <label for="rq-waiver">"We waive EEA placement of this confidential data (C1); the waiver is recorded."</label>
+                        <label for="rq-waiver">{t!(i18n, requests.waiver_label)}</label>
                     </div>
                 </Show>
             </fieldset>
             <fieldset class="form__group">
-                <legend>"GPUs and window"</legend>
+                <legend>{t!(i18n, requests.gpus_and_window)}</legend>
                 <div class="field-row">
                     <div class="field">
-                        <label for="rq-model">"GPU model"</label>
+                        <label for="rq-model">{t!(i18n, requests.gpu_model)}</label>
                         <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model") on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
                             {models.into_iter().map(|m| {
                                 let selected = m == initial.gpu_model;
@@ -446,7 +458,7 @@ fn Fields(
                         {field_error("gpu_model")}
                     </div>
                     <div class="field">
-                        <label for="rq-gpus">"Number of GPUs"</label>
+                        <label for="rq-gpus">{t!(i18n, requests.number_of_gpus)}</label>
                         <input id="rq-gpus" name="gpus" type="number" min="1" inputmode="numeric" required=true
                             value=initial.gpus.clone() aria-invalid=invalid("gpus")/>
                         {field_error("gpus")}
@@ -454,14 +466,14 @@ fn Fields(
                 </div>
                 <div class="field-row">
                     <div class="field">
-                        <label for="rq-start">"First day"</label>
+                        <label for="rq-start">{t!(i18n, requests.first_day)}</label>
                         <input id="rq-start" name="start_date" type="date" required=true value=initial.start.clone()
                             aria-invalid=invalid("start_date")
                             on:change=move |ev| touched.start.set(Some(event_target_value(&ev)))/>
                         {field_error("start_date")}
                     </div>
                     <div class="field">
-                        <label for="rq-end">"End (first day no longer needed)"</label>
+                        <label for="rq-end">{t!(i18n, requests.end_first_day_not_needed)}</label>
                         <input id="rq-end" name="end_date" type="date" required=true value=initial.end.clone()
                             aria-invalid=invalid("end_date")
                             on:change=move |ev| touched.end.set(Some(event_target_value(&ev)))/>
@@ -469,7 +481,7 @@ fn Fields(
                     </div>
                 </div>
                 <div class="field">
-                    <label for="rq-hours">"Expected GPU-hours (optional)"</label>
+                    <label for="rq-hours">{t!(i18n, requests.expected_hours_optional)}</label>
                     <input id="rq-hours" name="expected_gpu_hours" type="number" min="1" inputmode="numeric"
                         value=initial.hours.clone() aria-invalid=invalid("expected_gpu_hours")/>
                     {field_error("expected_gpu_hours")}
@@ -498,11 +510,7 @@ fn SitePicker(
     touched: Touched,
     window_entered: bool,
 ) -> impl IntoView {
-    let over = if window_entered {
-        " free over the whole window"
-    } else {
-        " free over the coming month"
-    };
+    let i18n = use_i18n();
     let mut sites = sites;
     sites.sort_by_key(site_order);
     view! {
@@ -516,11 +524,19 @@ fn SitePicker(
                     (Some(free), Some(available)) => view! {
                         <UsageBar used=available.saturating_sub(free) adding=0 available/>
                         <span class="site-option__free">
-                            <strong>{free}</strong> " of " {available} {over}
-                            {(free == 0).then(|| view! { " — " <span class="badge badge--warn">"Full"</span> })}
+                            <strong>{free}</strong> " "
+                            {move || {
+                                let text = if window_entered {
+                                    t_string!(i18n, requests.free_over_window)
+                                } else {
+                                    t_string!(i18n, requests.free_over_month)
+                                };
+                                fill(text, &[("available", &available)])
+                            }}
+                            {(free == 0).then(|| view! { " — " <span class="badge badge--warn">{t!(i18n, requests.full)}</span> })}
                         </span>
                     }.into_any(),
-                    _ => view! { <span class="site-option__free muted">"This model is not installed here."</span> }.into_any(),
+                    _ => view! { <span class="site-option__free muted">{t!(i18n, requests.model_not_installed)}</span> }.into_any(),
                 };
                 view! {
                     <li class="site-option" class:site-option--off=!usable data-site=s.slug.clone()>
@@ -529,19 +545,19 @@ fn SitePicker(
                                 on:change=move |_| touched.site.set(Some(slug.clone()))/>
                             <label for=id>{s.name.clone()}</label>
                             {if s.eligible {
-                                view! { <span class="badge badge--ok">"Eligible"</span> }.into_any()
+                                view! { <span class="badge badge--ok">{t!(i18n, requests.eligible)}</span> }.into_any()
                             } else {
-                                view! { <span class="badge badge--bad">"Not eligible"</span> }.into_any()
+                                view! { <span class="badge badge--bad">{t!(i18n, requests.not_eligible)}</span> }.into_any()
                             }}
                         </div>
                         <p class="site-option__where">
-                            {s.country.clone()} {(!s.in_eea).then_some(" (outside the EEA)")} " · " {s.operator.clone()}
+                            {s.country.clone()} {(!s.in_eea).then(|| view! { " " {t!(i18n, requests.outside_eea)} })} " · " {s.operator.clone()}
                         </p>
                         <p class="site-option__certs">
                             {if s.certificates.is_empty() {
-                                "No certificate in force.".to_owned()
+                                t!(i18n, requests.no_certificate).into_any()
                             } else {
-                                s.certificates.join(" · ")
+                                s.certificates.join(" · ").into_any()
                             }}
                         </p>
                         {capacity}

@@ -6,6 +6,7 @@ use leptos_router::components::{Form, A};
 
 use super::api::list_requests;
 use super::view::{error_view, granted_cell, phase_badge, status_badge, status_options};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
@@ -47,33 +48,34 @@ pub fn RequestsPage() -> impl IntoView {
             .and_then(|v| v.role)
             .is_some_and(|r| r.can_write())
     };
+    let i18n = use_i18n();
     view! {
-        <Title text="Requests"/>
+        <Title text=move || td_string!(i18n.get_locale(), requests.title)/>
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>"GPU requests and quotas"</h1>
-                    <p class="page-head__lead">"Everything your organisation asked for, and the quotas it holds."</p>
+                    <h1>{t!(i18n, requests.list_heading)}</h1>
+                    <p class="page-head__lead">{t!(i18n, requests.list_lead)}</p>
                 </div>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         if can_ask().await {
-                            view! { <A href="/requests/new" attr:class="button">"New request"</A> }.into_any()
+                            view! { <A href="/requests/new" attr:class="button">{t!(i18n, requests.new_request)}</A> }.into_any()
                         } else {
-                            view! { <p class="muted small">"You can read these requests; your role does not ask for GPUs."</p> }.into_any()
+                            view! { <p class="muted small">{t!(i18n, requests.read_only_role)}</p> }.into_any()
                         }
                     })}
                 </Transition>
             </div>
             <Form method="GET" action="/requests" attr:class="filters" attr:role="search">
                 <div class="field">
-                    <label for="f-status">"Status"</label>
+                    <label for="f-status">{t!(i18n, requests.status)}</label>
                     <select id="f-status" name="status">{move || status_options(true, "", status().unwrap_or_default())}</select>
                 </div>
                 <div class="field">
-                    <label for="f-project">"Project"</label>
+                    <label for="f-project">{t!(i18n, requests.project)}</label>
                     <select id="f-project" name="project">
-                        <option value="">"All projects"</option>
+                        <option value="">{t!(i18n, requests.all_projects)}</option>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let chosen = project().unwrap_or_default();
@@ -87,11 +89,16 @@ pub fn RequestsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-usage">"Use of budget"</label>
+                    <label for="f-usage">{t!(i18n, requests.use_of_budget)}</label>
                     <select id="f-usage" name="usage">
                         {move || {
                             let chosen = usage().unwrap_or_default();
-                            [("", "Any"), ("unused", "Not used yet"), ("over80", "80 % or more"), ("over100", "All of it or more")]
+                            [
+                                ("", t_string!(i18n, requests.usage_any)),
+                                ("unused", t_string!(i18n, requests.usage_unused)),
+                                ("over80", t_string!(i18n, requests.usage_over80)),
+                                ("over100", t_string!(i18n, requests.usage_over100)),
+                            ]
                                 .into_iter()
                                 .map(|(value, label)| view! { <option value=value selected=chosen == value>{label}</option> })
                                 .collect_view()
@@ -99,27 +106,27 @@ pub fn RequestsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field filters__grow">
-                    <label for="f-search">"Title, site or GPU model"</label>
+                    <label for="f-search">{t!(i18n, requests.search_label)}</label>
                     <input id="f-search" name="search" type="search" value=query_value("search")/>
                 </div>
                 <input type="hidden" name="sort" value=query_value("sort")/>
                 <input type="hidden" name="dir" value=query_value("dir")/>
-                <button type="submit" class="button button--small">"Filter"</button>
-                {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">"Clear"</A> })}
+                <button type="submit" class="button button--small">{t!(i18n, requests.filter)}</button>
+                {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">{t!(i18n, requests.clear)}</A> })}
                 <DownloadCsv path="/requests.csv"/>
             </Form>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(list) if list.rows.is_empty() && list.page == 0 => {
                             if filtered() {
-                                view! { <p class="empty">"No request matches these filters."</p> }.into_any()
+                                view! { <p class="empty">{t!(i18n, requests.no_match)}</p> }.into_any()
                             } else {
                                 let ask = can_ask().await;
                                 view! {
                                     <div class="empty card">
-                                        <p>"Your organisation has not asked for GPUs yet."</p>
-                                        {ask.then(|| view! { <A href="/requests/new" attr:class="button">"Ask for GPUs"</A> })}
+                                        <p>{t!(i18n, requests.none_yet)}</p>
+                                        {ask.then(|| view! { <A href="/requests/new" attr:class="button">{t!(i18n, requests.ask_for_gpus)}</A> })}
                                     </div>
                                 }.into_any()
                             }
@@ -127,39 +134,39 @@ pub fn RequestsPage() -> impl IntoView {
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table class="stack">
-                                    <caption class="visually-hidden">"Requests and quotas"</caption>
+                                    <caption class="visually-hidden">{t!(i18n, requests.table_caption)}</caption>
                                     <thead><tr>
                                         <SortHeader column="id" label="#" descending_first=true/>
-                                        <SortHeader column="title" label="Request"/>
-                                        <SortHeader column="status" label="Status"/>
-                                        <SortHeader column="site" label="Site"/>
-                                        <SortHeader column="gpus" label="GPUs" numeric=true descending_first=true/>
-                                        <SortHeader column="start" label="Window asked" descending_first=true/>
-                                        <th scope="col">"Granted"</th>
-                                        <th scope="col">"Quota"</th>
-                                        <SortHeader column="use" label="Used" numeric=true descending_first=true/>
+                                        <SortHeader column="title" label=t_string!(i18n, requests.request)/>
+                                        <SortHeader column="status" label=t_string!(i18n, requests.status)/>
+                                        <SortHeader column="site" label=t_string!(i18n, requests.site)/>
+                                        <SortHeader column="gpus" label=t_string!(i18n, requests.gpus) numeric=true descending_first=true/>
+                                        <SortHeader column="start" label=t_string!(i18n, requests.window_asked) descending_first=true/>
+                                        <th scope="col">{t!(i18n, requests.granted)}</th>
+                                        <th scope="col">{t!(i18n, requests.quota)}</th>
+                                        <SortHeader column="use" label=t_string!(i18n, requests.used) numeric=true descending_first=true/>
                                     </tr></thead>
                                     <tbody>
                                         {list.rows.into_iter().map(|r| {
-                                            let granted = granted_cell(&r);
+                                            let granted = granted_cell(i18n.get_locale(), &r);
                                             let window = r.asked_window();
                                             let href = format!("/requests/{}", r.id);
                                             let title = r.project_title.clone();
                                             view! {
                                                 <tr>
                                                     <td data-label="#"><A href=href.clone()>{r.id}</A></td>
-                                                    <td data-label="Request">
+                                                    <td data-label=move || t_string!(i18n, requests.request)>
                                                         <A href=href>{title}</A>
                                                         <br/><span class="muted">{r.project_name.clone()}</span>
-                                                        {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">"Flagged"</span> })}
+                                                        {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">{t!(i18n, requests.flagged)}</span> })}
                                                     </td>
-                                                    <td data-label="Status">{status_badge(r.status)}</td>
-                                                    <td data-label="Site">{r.site_name.clone()}</td>
-                                                    <td class="num" data-label="GPUs">{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
-                                                    <td data-label="Window asked">{window}</td>
-                                                    <td data-label="Granted">{granted}</td>
-                                                    <td data-label="Quota">{r.phase.map(phase_badge)}</td>
-                                                    <td class="num" data-label="Used">{r.used_percent.map(|p| format!("{p} %"))}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.status)>{status_badge(r.status)}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.site)>{r.site_name.clone()}</td>
+                                                    <td class="num" data-label=move || t_string!(i18n, requests.gpus)>{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
+                                                    <td data-label=move || t_string!(i18n, requests.window_asked)>{window}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.granted)>{granted}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.quota)>{r.phase.map(phase_badge)}</td>
+                                                    <td class="num" data-label=move || t_string!(i18n, requests.used)>{r.used_percent.map(|p| format!("{p} %"))}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

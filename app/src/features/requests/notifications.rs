@@ -6,8 +6,9 @@ use leptos_router::components::A;
 
 use super::api::{unread_notifications, MarkNotificationsRead};
 use super::types::NOTIFICATION_PAGE_ROWS;
-use crate::domain::dates::format_local;
+use crate::domain::format::{fill, local_instant};
 use crate::error::AppError;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ui::table::query_param;
 
 #[derive(Clone, Copy)]
@@ -40,11 +41,12 @@ pub fn use_unread_count() -> Resource<Result<i64, AppError>> {
 /// looked up under the wrong ids in the browser.
 #[component]
 pub fn NotificationBadge(unread: i64) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <A href="/notifications">
-            "Notifications"
+            {t!(i18n, requests.notifications)}
             {(unread > 0).then(|| view! {
-                " " <span class="badge badge--info">{unread}<span class="visually-hidden">" unread"</span></span>
+                " " <span class="badge badge--info">{unread}<span class="visually-hidden">" " {t!(i18n, requests.unread)}</span></span>
             })}
         </A>
     }
@@ -58,12 +60,13 @@ fn NotificationPager(page: u32, full: bool) -> impl IntoView {
         0 => "/notifications".to_owned(),
         n => format!("/notifications?page={n}"),
     };
+    let i18n = use_i18n();
     (page > 0 || full).then(|| {
         view! {
-            <nav class="pager" aria-label="Pages">
-                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">"← Newer"</A> })}
-                <span class="pager__at">"Page " {page + 1}</span>
-                {full.then(|| view! { <A href=to(page + 1) attr:rel="next">"Older →"</A> })}
+            <nav class="pager" aria-label=move || t_string!(i18n, requests.pages)>
+                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">{t!(i18n, requests.newer)}</A> })}
+                <span class="pager__at">{move || fill(t_string!(i18n, requests.page_number), &[("n", &(page + 1))])}</span>
+                {full.then(|| view! { <A href=to(page + 1) attr:rel="next">{t!(i18n, requests.older)}</A> })}
             </nav>
         }
     })
@@ -84,30 +87,36 @@ pub fn NotificationsPage() -> impl IntoView {
             .and_then(|p| p.trim().parse::<u32>().ok())
             .unwrap_or(0)
     };
+    let i18n = use_i18n();
     view! {
-        <Title text="Notifications"/>
+        <Title text=move || td_string!(i18n.get_locale(), requests.notifications)/>
         <section class="page">
-            <h1>"Notifications"</h1>
+            <h1>{t!(i18n, requests.notifications)}</h1>
             <ActionForm action=mark attr:class="inline-form">
-                <button type="submit" class="button button--small">"Mark all as read"</button>
+                <button type="submit" class="button button--small">{t!(i18n, requests.mark_all_read)}</button>
             </ActionForm>
             {move || mark.value().get().and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match items.await {
-                        Ok(items) if items.is_empty() && page_number() == 0 => view! { <p>"Nothing yet."</p> }.into_any(),
+                        Ok(items) if items.is_empty() && page_number() == 0 => view! { <p>{t!(i18n, requests.nothing_yet)}</p> }.into_any(),
                         Ok(items) => {
                             let full = items.len() >= NOTIFICATION_PAGE_ROWS;
                             view! {
                             <div class="table-wrap"><table class="stack">
-                                <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Request"</th><th scope="col">"Read"</th></tr></thead>
+                                <thead><tr>
+                                    <th scope="col">{t!(i18n, requests.when)}</th>
+                                    <th scope="col">{t!(i18n, requests.what)}</th>
+                                    <th scope="col">{t!(i18n, requests.request)}</th>
+                                    <th scope="col">{t!(i18n, requests.read_column)}</th>
+                                </tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|n| view! {
                                         <tr>
-                                            <td data-label="When">{format_local(&n.created_at)}</td>
-                                            <td data-label="What">{n.text}</td>
-                                            <td data-label="Request">{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
-                                            <td data-label="Read">{if n.read { view! { <span class="badge">"Read"</span> } } else { view! { <span class="badge badge--info">"New"</span> } }}</td>
+                                            <td data-label=move || t_string!(i18n, requests.when)>{local_instant(i18n.get_locale(), &n.created_at)}</td>
+                                            <td data-label=move || t_string!(i18n, requests.what)>{n.text}</td>
+                                            <td data-label=move || t_string!(i18n, requests.request)>{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
+                                            <td data-label=move || t_string!(i18n, requests.read_column)>{if n.read { view! { <span class="badge">{t!(i18n, requests.read_badge)}</span> }.into_any() } else { view! { <span class="badge badge--info">{t!(i18n, requests.new_badge)}</span> }.into_any() }}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -11,8 +11,10 @@ use super::api::{request_queue, ApproveRequests, DecideRequest};
 use super::detail::DecisionForm;
 use super::types::queue_status;
 use super::view::{error_view, status_badge, status_options, UsageBar};
+use crate::domain::format::fill;
 use crate::domain::lifecycle::RequestStatus;
 use crate::features::catalogue::get_catalogue;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
@@ -44,6 +46,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
         },
     );
     let catalogue = Resource::new(|| (), |_| get_catalogue());
+    let i18n = use_i18n();
     let outcome = move || {
         let failed = [
             approve.value().get().and_then(Result::err),
@@ -58,23 +61,37 @@ pub fn AdminRequestsPage() -> impl IntoView {
             );
         }
         approve.value().get().and_then(Result::ok).map(|ids| {
-            let listed = ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");
-            let count = if ids.len() == 1 { "1 request".to_owned() } else { format!("{} requests", ids.len()) };
-            view! { <p class="form__note" role="status">{format!("Approved {count}: {listed}.")}</p> }.into_any()
+            let listed = ids
+                .iter()
+                .map(|id| format!("#{id}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text = if ids.len() == 1 {
+                fill(
+                    t_string!(i18n, requests.approved_one_form),
+                    &[("listed", &listed)],
+                )
+            } else {
+                fill(
+                    t_string!(i18n, requests.approved_other_form),
+                    &[("n", &ids.len()), ("listed", &listed)],
+                )
+            };
+            view! { <p class="form__note" role="status">{text}</p> }.into_any()
         })
     };
     view! {
-        <Title text="Request queue"/>
+        <Title text=move || td_string!(i18n.get_locale(), requests.queue_title)/>
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>"Request queue"</h1>
-                    <p class="page-head__lead">"Endorsed requests wait for your decision. Residency is evaluated now, with the catalogue and lists in force."</p>
+                    <h1>{t!(i18n, requests.queue_title)}</h1>
+                    <p class="page-head__lead">{t!(i18n, requests.queue_lead)}</p>
                 </div>
             </div>
             <Form method="GET" action="/admin/requests" attr:class="filters" attr:role="search">
                 <div class="field">
-                    <label for="q-status">"Status"</label>
+                    <label for="q-status">{t!(i18n, requests.status)}</label>
                     <select id="q-status" name="status">
                         {move || status_options(false, "any", status_or_default().unwrap_or_else(|| "any".into()))}
                     </select>
@@ -90,9 +107,9 @@ pub fn AdminRequestsPage() -> impl IntoView {
                         let chosen_model = query_value("gpu_model")();
                         view! {
                             <div class="field">
-                                <label for="q-site">"Site"</label>
+                                <label for="q-site">{t!(i18n, requests.site)}</label>
                                 <select id="q-site" name="site">
-                                    <option value="">"Any site"</option>
+                                    <option value="">{t!(i18n, requests.any_site)}</option>
                                     {sites.into_iter().map(|(slug, name)| {
                                         let selected = slug == chosen_site;
                                         view! { <option value=slug selected=selected>{name}</option> }
@@ -100,9 +117,9 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                 </select>
                             </div>
                             <div class="field">
-                                <label for="q-model">"GPU model"</label>
+                                <label for="q-model">{t!(i18n, requests.gpu_model)}</label>
                                 <select id="q-model" name="gpu_model">
-                                    <option value="">"Any model"</option>
+                                    <option value="">{t!(i18n, requests.any_model)}</option>
                                     {models.into_iter().map(|m| {
                                         let selected = m == chosen_model;
                                         view! { <option value=m.clone() selected=selected>{m.clone()}</option> }
@@ -113,64 +130,64 @@ pub fn AdminRequestsPage() -> impl IntoView {
                     })}
                 </Transition>
                 <div class="field">
-                    <label for="q-sector">"Sector"</label>
+                    <label for="q-sector">{t!(i18n, requests.sector)}</label>
                     <select id="q-sector" name="sector">
-                        <option value="">"Any sector"</option>
+                        <option value="">{t!(i18n, requests.any_sector)}</option>
                         {move || {
                             let chosen = query_value("sector")();
-                            crate::domain::identity::Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=chosen == s.as_str()>{s.label()}</option> }).collect_view()
+                            crate::domain::identity::Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=chosen == s.as_str()>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()
                         }}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="q-tenant">"Organisation"</label>
+                    <label for="q-tenant">{t!(i18n, requests.organisation)}</label>
                     <input id="q-tenant" name="tenant" type="search" value=query_value("tenant")/>
                 </div>
                 <div class="field filters__grow">
-                    <label for="q-search">"Project, site or model"</label>
+                    <label for="q-search">{t!(i18n, requests.queue_search)}</label>
                     <input id="q-search" name="search" type="search" value=query_value("search")/>
                 </div>
-                <button type="submit" class="button button--small">"Filter"</button>
-                <A href="/admin/requests?status=any" attr:class="filters__clear">"Everything"</A>
+                <button type="submit" class="button button--small">{t!(i18n, requests.filter)}</button>
+                <A href="/admin/requests?status=any" attr:class="filters__clear">{t!(i18n, requests.everything)}</A>
                 <DownloadCsv path="/admin/requests.csv"/>
             </Form>
             {outcome}
             <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch">
-                <button type="submit" class="button" disabled=move || approve.pending().get()>"Approve the selected requests"</button>
-                <span class="muted small">"Each is checked for residency and capacity on its own, counting the others selected; if any is refused, none is approved."</span>
+                <button type="submit" class="button" disabled=move || approve.pending().get()>{t!(i18n, requests.approve_selected)}</button>
+                <span class="muted small">{t!(i18n, requests.batch_hint)}</span>
             </ActionForm>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(list) if list.rows.is_empty() && list.page == 0 => view! {
-                            <p class="empty">"Nothing waits here."</p>
+                            <p class="empty">{t!(i18n, requests.nothing_waits)}</p>
                         }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table class="stack">
-                                    <caption class="visually-hidden">"Requests"</caption>
+                                    <caption class="visually-hidden">{t!(i18n, requests.requests_caption)}</caption>
                                     <thead><tr>
-                                        <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                                        <th scope="col"><span class="visually-hidden">{t!(i18n, requests.select)}</span></th>
                                         <SortHeader column="id" label="#" descending_first=true/>
-                                        <SortHeader column="tenant" label="Organisation"/>
-                                        <SortHeader column="title" label="Project"/>
-                                        <SortHeader column="status" label="Status"/>
-                                        <SortHeader column="site" label="Site"/>
-                                        <SortHeader column="gpus" label="GPUs" numeric=true descending_first=true/>
-                                        <SortHeader column="start" label="Window" descending_first=true/>
-                                        <th scope="col">"Residency now"</th>
-                                        <th scope="col">"Busiest day: before → after / available"</th>
-                                        <th scope="col">"Decision"</th>
+                                        <SortHeader column="tenant" label=t_string!(i18n, requests.organisation)/>
+                                        <SortHeader column="title" label=t_string!(i18n, requests.project)/>
+                                        <SortHeader column="status" label=t_string!(i18n, requests.status)/>
+                                        <SortHeader column="site" label=t_string!(i18n, requests.site)/>
+                                        <SortHeader column="gpus" label=t_string!(i18n, requests.gpus) numeric=true descending_first=true/>
+                                        <SortHeader column="start" label=t_string!(i18n, requests.window) descending_first=true/>
+                                        <th scope="col">{t!(i18n, requests.residency_now)}</th>
+                                        <th scope="col">{t!(i18n, requests.busiest_day_column)}</th>
+                                        <th scope="col">{t!(i18n, requests.decision)}</th>
                                     </tr></thead>
                                     <tbody>
                                         {list.rows.into_iter().map(|q| {
                                             let s = q.summary;
                                             let r = q.review;
                                             let residency = if r.eligible_now {
-                                                view! { <span class="badge badge--ok">"Eligible"</span> }.into_any()
+                                                view! { <span class="badge badge--ok">{t!(i18n, requests.eligible)}</span> }.into_any()
                                             } else {
-                                                let why = r.failures.iter().map(|f| format!("{}: {}", f.rule, f.reason)).collect::<Vec<_>>().join(" ");
-                                                view! { <span class="badge badge--bad" title=why.clone()>"Not eligible"</span> <span class="muted small">{why}</span> }.into_any()
+                                                let why = r.failures.iter().map(|f| fill(t_string!(i18n, requests.rule_reason), &[("rule", &f.rule), ("reason", &f.reason)])).collect::<Vec<_>>().join(" ");
+                                                view! { <span class="badge badge--bad" title=why.clone()>{t!(i18n, requests.not_eligible)}</span> <span class="muted small">{why}</span> }.into_any()
                                             };
                                             let fits = r.headroom_after >= 0;
                                             let href = format!("/requests/{}", s.id);
@@ -179,38 +196,38 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                             let open = endorsed || s.status == RequestStatus::Submitted;
                                             let select = endorsed.then(|| view! {
                                                 <input type="checkbox" form="queue-batch" name="ids[]" value=s.id.to_string()
-                                                    aria-label=format!("Select request #{}", s.id)/>
+                                                    aria-label={let id = s.id; move || fill(t_string!(i18n, requests.select_request), &[("id", &id)])}/>
                                             });
                                             let decision = open.then(|| view! {
                                                 <details class="queue-decide">
-                                                    <summary>{if endorsed { "Decide" } else { "Send back" }}</summary>
+                                                    <summary>{move || if endorsed { t_string!(i18n, requests.decide) } else { t_string!(i18n, requests.send_back) }}</summary>
                                                     <DecisionForm rid=s.id.to_string() action=decide decide=endorsed revision=s.revision/>
                                                 </details>
                                             });
                                             view! {
                                                 <tr>
-                                                    <td data-label="Select">{select}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.select)>{select}</td>
                                                     <td data-label="#"><A href=href.clone()>{s.id}</A></td>
-                                                    <td data-label="Organisation">{s.tenant_name.clone()}</td>
-                                                    <td data-label="Project"><A href=href>{title}</A></td>
-                                                    <td data-label="Status">
+                                                    <td data-label=move || t_string!(i18n, requests.organisation)>{s.tenant_name.clone()}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.project)><A href=href>{title}</A></td>
+                                                    <td data-label=move || t_string!(i18n, requests.status)>
                                                         {status_badge(s.status)}
-                                                        {s.compliance_flag.clone().map(|f| view! { " " <span class="badge badge--warn" title=f>"Flagged"</span> })}
+                                                        {s.compliance_flag.clone().map(|f| view! { " " <span class="badge badge--warn" title=f>{t!(i18n, requests.flagged)}</span> })}
                                                     </td>
-                                                    <td data-label="Site">{s.site_name.clone()}</td>
-                                                    <td class="num" data-label="GPUs">{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
-                                                    <td data-label="Window">{s.asked_window()}</td>
-                                                    <td data-label="Residency now">{residency}</td>
-                                                    <td class="capacity-cell" data-label="Busiest day">
+                                                    <td data-label=move || t_string!(i18n, requests.site)>{s.site_name.clone()}</td>
+                                                    <td class="num" data-label=move || t_string!(i18n, requests.gpus)>{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
+                                                    <td data-label=move || t_string!(i18n, requests.window)>{s.asked_window()}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.residency_now)>{residency}</td>
+                                                    <td class="capacity-cell" data-label=move || t_string!(i18n, requests.busiest_day)>
                                                         <UsageBar used=r.peak_before adding=r.peak_after.saturating_sub(r.peak_before) available=r.available/>
                                                         <span class="small">
                                                             {format!("{} → {} / {}", r.peak_before, r.peak_after, r.available)} " "
                                                             <span class=if fits { "badge badge--ok" } else { "badge badge--bad" }>
-                                                                {if fits { format!("{} spare", r.headroom_after) } else { format!("{} short", -r.headroom_after) }}
+                                                                {if fits { fill(t_string!(i18n, requests.spare), &[("n", &r.headroom_after)]) } else { fill(t_string!(i18n, requests.short), &[("n", &-r.headroom_after)]) }}
                                                             </span>
                                                         </span>
                                                     </td>
-                                                    <td data-label="Decision">{decision}</td>
+                                                    <td data-label=move || t_string!(i18n, requests.decision)>{decision}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::types::RequestSummary;
+use crate::domain::format::fill;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n, Locale};
 
 /// A request's status as a coloured badge.
 pub fn status_badge(status: RequestStatus) -> impl IntoView {
@@ -16,7 +18,8 @@ pub fn status_badge(status: RequestStatus) -> impl IntoView {
         RequestStatus::Withdrawn | RequestStatus::Draft => "badge",
         RequestStatus::Submitted | RequestStatus::Endorsed => "badge badge--info",
     };
-    view! { <span class=class>{status.label()}</span> }
+    let i18n = crate::i18n::use_i18n();
+    view! { <span class=class>{move || status.label_in(i18n.get_locale())}</span> }
 }
 
 /// Where a quota stands in time, as a badge.
@@ -26,29 +29,33 @@ pub fn phase_badge(phase: QuotaPhase) -> impl IntoView {
         QuotaPhase::Upcoming => "badge badge--info",
         QuotaPhase::Expired => "badge",
     };
-    view! { <span class=class>{phase.label()}</span> }
+    let i18n = crate::i18n::use_i18n();
+    view! { <span class=class>{move || phase.label_in(i18n.get_locale())}</span> }
 }
 
 /// A stored data classification as people read it ("Health data (HDS)").
-pub fn classification_label(stored: &str) -> String {
+pub fn classification_label(locale: crate::i18n::Locale, stored: &str) -> String {
     crate::domain::residency::Classification::parse(stored)
-        .map(|c| c.label().to_owned())
+        .map(|c| c.label_in(locale).to_owned())
         .unwrap_or_else(|_| stored.to_owned())
 }
 
 /// A stored sector as people read it.
-pub fn sector_label(stored: &str) -> String {
+pub fn sector_label(locale: crate::i18n::Locale, stored: &str) -> String {
     crate::domain::identity::Sector::ALL
         .iter()
         .find(|s| s.as_str() == stored)
-        .map(|s| s.label().to_owned())
+        .map(|s| s.label_in(locale).to_owned())
         .unwrap_or_else(|| stored.to_owned())
 }
 
 /// "8 GPUs, 2027-01-10 to 2027-02-08" once granted, a dash before.
-pub fn granted_cell(r: &RequestSummary) -> String {
+pub fn granted_cell(locale: Locale, r: &RequestSummary) -> String {
     match r.granted() {
-        Some((gpus, window)) => format!("{gpus} GPUs, {window}"),
+        Some((gpus, window)) => fill(
+            crate::i18n::td_string!(locale, requests.granted_value),
+            &[("gpus", &gpus), ("window", &window)],
+        ),
         None => "—".to_owned(),
     }
 }
@@ -65,14 +72,15 @@ pub fn status_options(
     any_value: &'static str,
     selected: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <option value=any_value selected=selected == any_value>"Any status"</option>
-        <option value="granted" selected=selected == "granted">"Quotas (approved)"</option>
-        <option value="open" selected=selected == "open">"In progress"</option>
+        <option value=any_value selected=selected == any_value>{t!(i18n, requests.any_status)}</option>
+        <option value="granted" selected=selected == "granted">{t!(i18n, requests.quotas_approved)}</option>
+        <option value="open" selected=selected == "open">{t!(i18n, requests.in_progress)}</option>
         {RequestStatus::ALL
             .iter()
             .filter(|s| with_drafts || **s != RequestStatus::Draft)
-            .map(|s| view! { <option value=s.as_str() selected=selected == s.as_str()>{s.label()}</option> })
+            .map(|s| view! { <option value=s.as_str() selected=selected == s.as_str()>{move || s.label_in(i18n.get_locale())}</option> })
             .collect_view()}
     }
 }
@@ -84,14 +92,24 @@ pub fn UsageBar(used: u32, adding: u32, available: u32) -> impl IntoView {
     let scale = f64::from(available.max(used + adding).max(1));
     let w = |n: u32| format!("{:.2}", f64::from(n) * 100.0 / scale);
     let over = used + adding > available;
-    let label = format!(
-        "{used} of {available} GPUs committed{}",
+    let i18n = use_i18n();
+    let label = move || {
         if adding > 0 {
-            format!(", {} with this request", used + adding)
+            fill(
+                t_string!(i18n, requests.usage_bar_with_request),
+                &[
+                    ("used", &used),
+                    ("available", &available),
+                    ("total", &(used + adding)),
+                ],
+            )
         } else {
-            String::new()
+            fill(
+                t_string!(i18n, requests.usage_bar_label),
+                &[("used", &used), ("available", &available)],
+            )
         }
-    );
+    };
     let limit = w(available);
     view! {
         <svg class="usage-bar" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label=label>
@@ -108,6 +126,7 @@ pub fn UsageBar(used: u32, adding: u32, available: u32) -> impl IntoView {
 #[component]
 pub fn BackToList() -> impl IntoView {
     let viewer = crate::features::identity::use_viewer();
+    let i18n = use_i18n();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -117,9 +136,9 @@ pub fn BackToList() -> impl IntoView {
                     .flatten()
                     .is_some_and(|v| v.platform_admin && v.role.is_none());
                 let (href, label) = if admin {
-                    ("/admin/requests", "← Request queue")
+                    ("/admin/requests", t_string!(i18n, requests.back_to_queue))
                 } else {
-                    ("/requests", "← Requests")
+                    ("/requests", t_string!(i18n, requests.back_to_requests))
                 };
                 view! { <p class="breadcrumb"><A href=href>{label}</A></p> }
             })}

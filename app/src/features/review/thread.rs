@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{get_review_thread, PostComment};
 use super::types::{AttachmentItem, CommentItem, ReviewThread, UploadOutcome};
 use crate::domain::review::AttachmentKind;
+use crate::i18n::{t, td_string, use_i18n, Locale};
 
 /// The conversation of the request whose id (as in the URL) `id` gives.
 #[component]
@@ -38,11 +39,12 @@ fn Conversation(thread: ReviewThread, post: ServerAction<PostComment>) -> impl I
             .and_then(Result::err)
             .map(|e| e.field_message("body").unwrap_or_else(|| e.to_string()))
     };
+    let i18n = use_i18n();
     view! {
         <section class="card review-thread" aria-labelledby="conversation">
-            <h2 id="conversation">"Conversation"</h2>
+            <h2 id="conversation">{t!(i18n, review.conversation)}</h2>
             {if thread.comments.is_empty() {
-                view! { <p class="muted">"No comments yet."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, review.no_comments)}</p> }.into_any()
             } else {
                 view! {
                     <ol class="thread">
@@ -55,16 +57,16 @@ fn Conversation(thread: ReviewThread, post: ServerAction<PostComment>) -> impl I
                 <ActionForm action=post attr:class="stack">
                     <input type="hidden" name="id" value=rid.to_string()/>
                     <div class="field">
-                        <label for="comment-body">"Your comment"</label>
+                        <label for="comment-body">{t!(i18n, review.your_comment)}</label>
                         <textarea id="comment-body" name="body" rows="3" maxlength="5000"
                             aria-describedby="comment-body-error"></textarea>
                         <p id="comment-body-error" class="field__error" role="alert">{body_error}</p>
                     </div>
-                    <button type="submit" class="button">"Send the comment"</button>
+                    <button type="submit" class="button">{t!(i18n, review.send_comment)}</button>
                 </ActionForm>
             })}
             {(!may_post).then(|| view! {
-                <p class="muted">"You can read this conversation; only the people working on the request write in it."</p>
+                <p class="muted">{t!(i18n, review.read_only)}</p>
             })}
         </section>
         <Attachments rid attachments=thread.attachments may_post/>
@@ -73,11 +75,12 @@ fn Conversation(thread: ReviewThread, post: ServerAction<PostComment>) -> impl I
 
 #[component]
 fn Comment(c: CommentItem) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <li class="comment">
             <p class="comment__meta">
                 <strong>{c.author_name}</strong>
-                {c.by_reviewer.then(|| view! { " " <span class="badge badge--info">"Reviewer"</span> })}
+                {c.by_reviewer.then(|| view! { " " <span class="badge badge--info">{t!(i18n, review.reviewer)}</span> })}
                 " · " <time title=c.at>{c.when}</time>
             </p>
             <p class="comment__body">{c.body}</p>
@@ -96,26 +99,27 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
             .get("upload")
             .and_then(|o| UploadOutcome::parse(&o))
     };
+    let i18n = use_i18n();
     let problem = move |field: &'static str| {
         outcome()
             .filter(|o| *o != UploadOutcome::Done && o.field() == field)
-            .map(UploadOutcome::message)
+            .map(|o| upload_message(i18n.get_locale(), o))
     };
     view! {
         <section class="card" aria-labelledby="attachments">
-            <h2 id="attachments">"Documents"</h2>
+            <h2 id="attachments">{t!(i18n, review.documents)}</h2>
             {if attachments.is_empty() {
-                view! { <p class="muted">"No documents attached yet."</p> }.into_any()
+                view! { <p class="muted">{t!(i18n, review.no_documents)}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="table attachments">
                             <thead>
                                 <tr>
-                                    <th scope="col">"Document"</th>
-                                    <th scope="col">"Kind"</th>
-                                    <th scope="col">"Size"</th>
-                                    <th scope="col">"Added"</th>
+                                    <th scope="col">{t!(i18n, review.document)}</th>
+                                    <th scope="col">{t!(i18n, review.kind)}</th>
+                                    <th scope="col">{t!(i18n, review.size)}</th>
+                                    <th scope="col">{t!(i18n, review.added)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -125,7 +129,7 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
                                             <a href=format!("/requests/{rid}/attachments/{}", a.id)
                                                 download="" rel="external nofollow">{a.file_name}</a>
                                         </td>
-                                        <td>{a.kind.label()}</td>
+                                        <td>{move || a.kind.label_in(i18n.get_locale())}</td>
                                         <td>{a.size}</td>
                                         <td>{a.uploader_name} ", " <time title=a.at>{a.when}</time></td>
                                     </tr>
@@ -137,28 +141,41 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
                 .into_any()
             }}
             {move || (outcome() == Some(UploadOutcome::Done)).then(|| view! {
-                <p class="form__ok" role="status">{UploadOutcome::Done.message()}</p>
+                <p class="form__ok" role="status">{move || upload_message(i18n.get_locale(), UploadOutcome::Done)}</p>
             })}
             {may_post.then(|| view! {
                 <form class="stack" method="post" enctype="multipart/form-data"
                     action=format!("/requests/{rid}/attachments")>
                     <div class="field">
-                        <label for="attach-kind">"Kind of document"</label>
+                        <label for="attach-kind">{t!(i18n, review.kind_of_document)}</label>
                         <select id="attach-kind" name="kind">
                             {AttachmentKind::ALL.iter().map(|k| view! {
-                                <option value=k.as_str()>{k.label()}</option>
+                                <option value=k.as_str()>{move || k.label_in(i18n.get_locale())}</option>
                             }).collect_view()}
                         </select>
                         <p class="field__error" role="alert">{move || problem("kind")}</p>
                     </div>
                     <div class="field">
-                        <label for="attach-file">"PDF file (at most 10 MB)"</label>
+                        <label for="attach-file">{t!(i18n, review.pdf_file)}</label>
                         <input id="attach-file" name="file" type="file" accept=".pdf,application/pdf" required/>
                         <p class="field__error" role="alert">{move || problem("file")}</p>
                     </div>
-                    <button type="submit" class="button">"Attach the document"</button>
+                    <button type="submit" class="button">{t!(i18n, review.attach)}</button>
                 </form>
             })}
         </section>
+    }
+}
+
+/// The sentence for an upload's outcome, in the person's language (the English is
+/// `UploadOutcome::message`'s).
+fn upload_message(locale: Locale, outcome: UploadOutcome) -> &'static str {
+    match outcome {
+        UploadOutcome::Done => td_string!(locale, review.upload_done),
+        UploadOutcome::NoFile => td_string!(locale, review.upload_no_file),
+        UploadOutcome::NotPdf => td_string!(locale, review.upload_not_pdf),
+        UploadOutcome::TooLarge => td_string!(locale, review.upload_too_large),
+        UploadOutcome::BadKind => td_string!(locale, review.upload_bad_kind),
+        UploadOutcome::Unreadable => td_string!(locale, review.upload_unreadable),
     }
 }

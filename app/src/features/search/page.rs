@@ -7,18 +7,21 @@ use leptos_router::components::{Form, A};
 
 use super::api::search;
 use super::types::{SearchResults, Section};
+use crate::domain::format::fill;
 use crate::features::requests::view::status_badge;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ui::table::{escape, query_value};
 
 /// The header's search box (signed-in people).
 #[component]
 pub fn HeaderSearch() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Form method="GET" action="/search" attr:class="header-search" attr:role="search">
-            <label for="header-search" class="visually-hidden">"Search requests, projects, sites and people"</label>
-            <input id="header-search" name="q" type="search" placeholder="Search…"
+            <label for="header-search" class="visually-hidden">{t!(i18n, search.search_label)}</label>
+            <input id="header-search" name="q" type="search" placeholder=move || t_string!(i18n, search.placeholder)
                 value=query_value("q") autocomplete="off" minlength="2" maxlength="100"/>
-            <button type="submit" class="button button--small">"Search"</button>
+            <button type="submit" class="button button--small">{t!(i18n, search.search_button)}</button>
         </Form>
     }
 }
@@ -33,15 +36,16 @@ pub fn SearchPage() -> impl IntoView {
             search(q).await.map(Some)
         }
     });
+    let i18n = use_i18n();
     view! {
-        <Title text="Search"/>
+        <Title text=move || td_string!(i18n.get_locale(), search.title)/>
         <section class="page">
-            <h1>"Search"</h1>
-            <Transition fallback=|| view! { <p>"Searching…"</p> }>
+            <h1>{t!(i18n, search.title)}</h1>
+            <Transition fallback=move || view! { <p>{t!(i18n, search.searching)}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(None) => view! {
-                            <p class="empty">"Type a few words in the search box: a project, a site, a GPU model, a person."</p>
+                            <p class="empty">{t!(i18n, search.prompt)}</p>
                         }.into_any(),
                         Ok(Some(found)) => view! { <Results found/> }.into_any(),
                         Err(e) => match e.field_message("q") {
@@ -56,7 +60,11 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 /// "Show all" under a section that holds more than it shows.
-fn more_link<T>(section: &Section<T>, href: String, label: &'static str) -> Option<AnyView> {
+fn more_link<T>(
+    section: &Section<T>,
+    href: String,
+    label: impl IntoView + Send + 'static,
+) -> Option<AnyView> {
     section
         .more
         .then(|| view! { <p class="small"><A href=href>{label}</A></p> }.into_any())
@@ -64,8 +72,10 @@ fn more_link<T>(section: &Section<T>, href: String, label: &'static str) -> Opti
 
 #[component]
 fn Results(found: SearchResults) -> impl IntoView {
+    let i18n = use_i18n();
     if found.is_empty() {
-        return view! { <p class="empty">{format!("Nothing found for “{}”.", found.query)}</p> }
+        let q = found.query;
+        return view! { <p class="empty">{move || fill(t_string!(i18n, search.nothing_found), &[("q", &q)])}</p> }
             .into_any();
     }
     let words = escape(&found.query);
@@ -83,17 +93,21 @@ fn Results(found: SearchResults) -> impl IntoView {
         all_tenants,
     } = found;
     view! {
-        <p class="muted">{format!("Results for “{query}”")}</p>
+        <p class="muted">{move || fill(t_string!(i18n, search.results_for), &[("q", &query)])}</p>
         <div class="search-results">
             {(!requests.rows.is_empty()).then(move || {
-                let more = more_link(&requests, requests_href, "All matching requests");
+                let more = more_link(&requests, requests_href, t!(i18n, search.all_matching_requests));
                 view! {
                 <section class="card" aria-labelledby="found-requests">
-                    <h2 id="found-requests">"Requests"</h2>
+                    <h2 id="found-requests">{t!(i18n, search.requests)}</h2>
                     <ul class="plain-list">
                         {requests.rows.into_iter().map(|r| {
                             let href = format!("/requests/{}", r.id);
-                            let what = format!("#{} · {} {} at {}", r.id, r.gpus, r.gpu_model, r.site_name);
+                            let (id, gpus, model, site) = (r.id, r.gpus, r.gpu_model.clone(), r.site_name.clone());
+                            let what = move || fill(
+                                t_string!(i18n, search.request_line),
+                                &[("id", &id), ("gpus", &gpus), ("model", &model), ("site", &site)],
+                            );
                             let tenant = r.tenant_name.clone().filter(|_| all_tenants);
                             view! {
                                 <li>
@@ -107,16 +121,16 @@ fn Results(found: SearchResults) -> impl IntoView {
                 </section>
             }})}
             {projects.filter(|p| !p.rows.is_empty()).map(|projects| {
-                let more = more_link(&projects, "/projects".to_owned(), "All projects");
+                let more = more_link(&projects, "/projects".to_owned(), t!(i18n, search.all_projects));
                 view! {
                 <section class="card" aria-labelledby="found-projects">
-                    <h2 id="found-projects">"Projects"</h2>
+                    <h2 id="found-projects">{t!(i18n, search.projects)}</h2>
                     <ul class="plain-list">
                         {projects.rows.into_iter().map(|p| {
                             let href = format!("/projects/{}", p.id);
-                            let lead = p.lead_name.clone().map(|l| format!(" · led by {l}")).unwrap_or_default();
+                            let lead = p.lead_name.clone().map(|l| move || format!(" · {}", fill(t_string!(i18n, search.led_by), &[("name", &l)])));
                             view! {
-                                <li><A href=href>{p.title}</A><br/><span class="small muted">{format!("{}{lead}", p.code)}</span></li>
+                                <li><A href=href>{p.title}</A><br/><span class="small muted">{p.code}{lead}</span></li>
                             }
                         }).collect_view()}
                     </ul>
@@ -124,10 +138,10 @@ fn Results(found: SearchResults) -> impl IntoView {
                 </section>
             }})}
             {(!sites.rows.is_empty()).then(move || {
-                let more = more_link(&sites, "/catalogue".to_owned(), "The whole catalogue");
+                let more = more_link(&sites, "/catalogue".to_owned(), t!(i18n, search.whole_catalogue));
                 view! {
                 <section class="card" aria-labelledby="found-sites">
-                    <h2 id="found-sites">"Sites"</h2>
+                    <h2 id="found-sites">{t!(i18n, search.sites)}</h2>
                     <ul class="plain-list">
                         {sites.rows.into_iter().map(|s| {
                             let href = format!("/catalogue#catalogue-{}", s.slug);
@@ -140,10 +154,10 @@ fn Results(found: SearchResults) -> impl IntoView {
                 </section>
             }})}
             {(!people.rows.is_empty()).then(move || {
-                let more = (people.more && !all_tenants).then(|| view! { <p class="small"><A href="/organisation">"Everyone in your organisation"</A></p> });
+                let more = (people.more && !all_tenants).then(|| view! { <p class="small"><A href="/organisation">{t!(i18n, search.everyone)}</A></p> });
                 view! {
                 <section class="card" aria-labelledby="found-people">
-                    <h2 id="found-people">"People"</h2>
+                    <h2 id="found-people">{t!(i18n, search.people)}</h2>
                     <ul class="plain-list">
                         {people.rows.into_iter().map(|p| {
                             let mail = format!("mailto:{}", p.email);

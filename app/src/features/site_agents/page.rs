@@ -8,6 +8,8 @@ use leptos_meta::Title;
 use super::api::{list_site_agents, RegisterSiteAgent, RevokeSiteAgent, RotateSiteAgent};
 use super::types::{AgentCredential, AgentView, AgentsPage, MAX_LEAD_DAYS};
 use crate::domain::dates::{format_local, format_local_day};
+use crate::domain::format::fill;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn AgentsAdminPage() -> impl IntoView {
@@ -41,21 +43,18 @@ pub fn AgentsAdminPage() -> impl IntoView {
         rotate,
         revoke,
     };
+    let i18n = use_i18n();
     view! {
-        <Title text="Site agents"/>
+        <Title text=move || td_string!(i18n.get_locale(), site_agents.title)/>
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>"Site agents"</h1>
-                    <p class="page-head__lead">
-                        "An agent runs beside a site's scheduler: it prepares the accounts of approved "
-                        "quotas before they start and reports the GPU time jobs use. Each has its own "
-                        "credential, which works for its site only."
-                    </p>
+                    <h1>{t!(i18n, site_agents.title)}</h1>
+                    <p class="page-head__lead">{t!(i18n, site_agents.lead)}</p>
                 </div>
             </div>
             {move || shown.get().map(|created| view! { <NewCredential created/> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, site_agents.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <AgentsBody page actions/> }.into_any(),
@@ -77,6 +76,7 @@ struct Actions {
 
 #[component]
 fn AgentsBody(page: AgentsPage, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
     let row_error = move || {
         actions
             .rotate
@@ -94,65 +94,90 @@ fn AgentsBody(page: AgentsPage, actions: Actions) -> impl IntoView {
         .collect_view();
     view! {
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
-        <h2>"Agents"</h2>
-        {empty.then(|| view! { <p class="empty">"No agent is registered yet: register the first one below."</p> })}
+        <h2>{t!(i18n, site_agents.agents)}</h2>
+        {empty.then(|| view! { <p class="empty">{t!(i18n, site_agents.no_agent)}</p> })}
         {(!empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack agents-table">
                     <thead>
                         <tr>
-                            <th scope="col">"Site"</th>
-                            <th scope="col">"Agent"</th>
-                            <th scope="col">"Cluster"</th>
-                            <th scope="col" class="num">"Lead time"</th>
-                            <th scope="col">"Credential"</th>
-                            <th scope="col">"Registered"</th>
-                            <th scope="col">"Last used"</th>
-                            <th scope="col">"State"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            <th scope="col">{t!(i18n, site_agents.site)}</th>
+                            <th scope="col">{t!(i18n, site_agents.agent)}</th>
+                            <th scope="col">{t!(i18n, site_agents.cluster)}</th>
+                            <th scope="col" class="num">{t!(i18n, site_agents.lead_time)}</th>
+                            <th scope="col">{t!(i18n, site_agents.credential)}</th>
+                            <th scope="col">{t!(i18n, site_agents.registered)}</th>
+                            <th scope="col">{t!(i18n, site_agents.last_used)}</th>
+                            <th scope="col">{t!(i18n, site_agents.state)}</th>
+                            <th scope="col"><span class="visually-hidden">{t!(i18n, site_agents.actions)}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
         })}
-        <h2>"Register an agent"</h2>
+        <h2>{t!(i18n, site_agents.register_agent)}</h2>
         <RegisterForm register=actions.register sites=page.sites/>
     }
 }
 
 #[component]
 fn AgentRow(a: AgentView, actions: Actions) -> impl IntoView {
-    let used = match (&a.last_used, &a.last_used_ip) {
-        (Some(at), Some(ip)) => format!("{} from {ip}", format_local(at)),
+    let i18n = use_i18n();
+    let (last_used, last_used_ip) = (a.last_used.clone(), a.last_used_ip.clone());
+    let used = move || match (&last_used, &last_used_ip) {
+        (Some(at), Some(ip)) => fill(
+            t_string!(i18n, site_agents.used_from),
+            &[("at", &format_local(at)), ("ip", ip)],
+        ),
         (Some(at), None) => format_local(at),
-        _ => "Never".to_owned(),
+        _ => t_string!(i18n, site_agents.never).to_owned(),
     };
-    let lead = format!(
-        "{} {}",
-        a.lead_days,
-        crate::ui::plural(a.lead_days as usize, "day", "days")
-    );
+    let lead_days = a.lead_days;
+    let lead = move || {
+        // French reads 0 and 1 in the singular.
+        let one = match i18n.get_locale() {
+            Locale::fr => lead_days <= 1,
+            Locale::en => lead_days == 1,
+        };
+        let template = if one {
+            t_string!(i18n, site_agents.days_one_form)
+        } else {
+            t_string!(i18n, site_agents.days_other_form)
+        };
+        fill(template, &[("n", &lead_days)])
+    };
     let (rotate_id, revoke_id) = (a.id.to_string(), a.id.to_string());
+    let (name_rotate, name_revoke) = (a.name.clone(), a.name.clone());
     let (rotate_label, revoke_label) = (
-        format!("Rotate the credential of {}", a.name),
-        format!("Revoke {}", a.name),
+        move || {
+            fill(
+                t_string!(i18n, site_agents.rotate_label),
+                &[("name", &name_rotate)],
+            )
+        },
+        move || {
+            fill(
+                t_string!(i18n, site_agents.revoke_label),
+                &[("name", &name_revoke)],
+            )
+        },
     );
     let live = !a.revoked;
     view! {
         <tr>
-            <td data-label="Site">{a.site_name.clone()}</td>
-            <td data-label="Agent">{a.name.clone()}</td>
-            <td data-label="Cluster"><code>{a.cluster.clone()}</code></td>
-            <td data-label="Lead time" class="num">{lead}</td>
-            <td data-label="Credential"><code>{a.prefix.clone()}"…"</code></td>
-            <td data-label="Registered">{format_local_day(&a.created)}</td>
-            <td data-label="Last used">{used}</td>
-            <td data-label="State">
+            <td data-label=move || t_string!(i18n, site_agents.site)>{a.site_name.clone()}</td>
+            <td data-label=move || t_string!(i18n, site_agents.agent)>{a.name.clone()}</td>
+            <td data-label=move || t_string!(i18n, site_agents.cluster)><code>{a.cluster.clone()}</code></td>
+            <td data-label=move || t_string!(i18n, site_agents.lead_time) class="num">{lead}</td>
+            <td data-label=move || t_string!(i18n, site_agents.credential)><code>{a.prefix.clone()}"…"</code></td>
+            <td data-label=move || t_string!(i18n, site_agents.registered)>{format_local_day(&a.created)}</td>
+            <td data-label=move || t_string!(i18n, site_agents.last_used)>{used}</td>
+            <td data-label=move || t_string!(i18n, site_agents.state)>
                 {if live {
-                    view! { <span class="badge badge--ok">"Live"</span> }.into_any()
+                    view! { <span class="badge badge--ok">{t!(i18n, site_agents.live)}</span> }.into_any()
                 } else {
-                    view! { <span class="badge badge--bad">"Revoked"</span> }.into_any()
+                    view! { <span class="badge badge--bad">{t!(i18n, site_agents.revoked)}</span> }.into_any()
                 }}
             </td>
             <td data-label="">
@@ -161,15 +186,15 @@ fn AgentRow(a: AgentView, actions: Actions) -> impl IntoView {
                         <ActionForm action=actions.rotate attr:class="inline-form">
                             <input type="hidden" name="id" value=rotate_id/>
                             <button type="submit" class="button button--small button--ghost-dark"
-                                aria-label=rotate_label>"Rotate credential"</button>
+                                aria-label=rotate_label>{t!(i18n, site_agents.rotate)}</button>
                         </ActionForm>
                         <details class="confirm">
-                            <summary class="button button--small button--ghost-dark" aria-label=revoke_label>"Revoke"</summary>
+                            <summary class="button button--small button--ghost-dark" aria-label=revoke_label>{t!(i18n, site_agents.revoke)}</summary>
                             <div class="confirm__panel">
-                                <p>"The agent stops working at once; the site's accounts stay as they are."</p>
+                                <p>{t!(i18n, site_agents.revoke_confirm)}</p>
                                 <ActionForm action=actions.revoke attr:class="inline-form">
                                     <input type="hidden" name="id" value=revoke_id/>
-                                    <button type="submit" class="button button--small button--danger">"Yes, revoke it"</button>
+                                    <button type="submit" class="button button--small button--danger">{t!(i18n, site_agents.yes_revoke)}</button>
                                 </ActionForm>
                             </div>
                         </details>
@@ -200,14 +225,22 @@ fn NewCredential(created: AgentCredential) -> impl IntoView {
         created.site
     );
     let apply = format!("{run} --apply");
+    let i18n = use_i18n();
+    let name = created.name;
+    let heading = move || {
+        fill(
+            t_string!(i18n, site_agents.credential_of),
+            &[("name", &name)],
+        )
+    };
     view! {
         <div class="card secret-card" role="status">
-            <h2>"The credential of “" {created.name} "”"</h2>
-            <p><strong>"Copy it now; it is never shown again."</strong>" Guichet keeps only a fingerprint of it."</p>
+            <h2>{heading}</h2>
+            <p><strong>{t!(i18n, site_agents.copy_now)}</strong>" "{t!(i18n, site_agents.fingerprint)}</p>
             <pre class="secret"><code>{created.secret}</code></pre>
-            <p>"On the machine beside the scheduler, try it first: this dry run prints what it would change."</p>
+            <p>{t!(i18n, site_agents.dry_run)}</p>
             <pre class="secret"><code>{run}</code></pre>
-            <p>"Then run it with " <code>"--apply"</code> " (from cron, every few minutes) to change the cluster and report usage:"</p>
+            <p>{t!(i18n, site_agents.then_run)} " " <code>"--apply"</code> " " {t!(i18n, site_agents.then_run_after)}</p>
             <pre class="secret"><code>{apply}</code></pre>
         </div>
     }
@@ -245,41 +278,42 @@ fn RegisterForm(
         .into_iter()
         .map(|(slug, name)| view! { <option value=slug>{name}</option> })
         .collect_view();
+    let i18n = use_i18n();
     view! {
         <ActionForm action=register attr:class="form agent-form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="agent-site">"Site"</label>
+                <label for="agent-site">{t!(i18n, site_agents.site)}</label>
                 <select id="agent-site" name="site" aria-invalid=invalid("site")>
-                    <option value="">"Choose a site"</option>
+                    <option value="">{t!(i18n, site_agents.choose_site)}</option>
                     {choices}
                 </select>
                 {field("site")}
             </div>
             <div class="field">
-                <label for="agent-name">"Name"</label>
+                <label for="agent-name">{t!(i18n, site_agents.name)}</label>
                 <input id="agent-name" name="name" type="text" maxlength="80" required=true
                     aria-invalid=invalid("name")/>
-                <p class="field__hint">"To tell agents apart, for instance “slurm-prod”."</p>
+                <p class="field__hint">{t!(i18n, site_agents.name_hint)}</p>
                 {field("name")}
             </div>
             <div class="field">
-                <label for="agent-cluster">"Cluster name"</label>
+                <label for="agent-cluster">{t!(i18n, site_agents.cluster_name)}</label>
                 <input id="agent-cluster" name="cluster" type="text" maxlength="32" required=true
                     autocapitalize="none" spellcheck="false" aria-invalid=invalid("cluster")/>
-                <p class="field__hint">"As the scheduler names it (Slurm's ClusterName), in lower case."</p>
+                <p class="field__hint">{t!(i18n, site_agents.cluster_hint)}</p>
                 {field("cluster")}
             </div>
             <div class="field">
-                <label for="agent-lead">"Lead time (days)"</label>
+                <label for="agent-lead">{t!(i18n, site_agents.lead_days)}</label>
                 <input id="agent-lead" name="lead_days" type="number" min="0" max=MAX_LEAD_DAYS.to_string()
                     value="7" inputmode="numeric" aria-invalid=invalid("lead_days")/>
                 <p class="field__hint">
-                    {format!("How many days before a quota starts its account is prepared at the site: 0 to {MAX_LEAD_DAYS}.")}
+                    {move || fill(t_string!(i18n, site_agents.lead_hint), &[("max", &MAX_LEAD_DAYS)])}
                 </p>
                 {field("lead_days")}
             </div>
-            <button type="submit" class="button" disabled=move || register.pending().get()>"Register the agent"</button>
+            <button type="submit" class="button" disabled=move || register.pending().get()>{t!(i18n, site_agents.register_button)}</button>
         </ActionForm>
     }
 }

@@ -9,10 +9,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::ConfirmSignup;
 use crate::error::AppError;
-
-/// What an unknown, used or expired link shows.
-const LINK_NOT_WORKING: &str = "This link does not work: it may have expired (a link works for \
-     24 hours) or been used already. Sign up again to get a new one.";
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub fn ConfirmSignupPage() -> impl IntoView {
@@ -25,29 +22,29 @@ pub fn ConfirmSignupPage() -> impl IntoView {
             let _ = window().location().set_href("/");
         }
     });
+    let i18n = use_i18n();
+    // What an unknown, used or expired link shows: `link_not_working`.
     let error = move || match confirm.value().get() {
-        Some(Err(AppError::NotFound)) => Some(LINK_NOT_WORKING.to_string()),
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(AppError::NotFound)) => {
+            Some(t_string!(i18n, tenants.link_not_working).to_string())
+        }
+        Some(Err(e)) => Some(e.message(i18n.get_locale())),
         _ => None,
     };
     view! {
-        <Title text="Confirm your sign-up"/>
+        <Title text=move || td_string!(i18n.get_locale(), tenants.confirm_title)/>
         <section class="page page--narrow">
-            <h1>"Confirm your sign-up"</h1>
-            <p>
-                "One step left: confirm to create your account and register your organisation. "
-                "The campus then verifies the organisation before it can submit requests; you can "
-                "prepare drafts meanwhile."
-            </p>
+            <h1>{t!(i18n, tenants.confirm_title)}</h1>
+            <p>{t!(i18n, tenants.confirm_intro)}</p>
             <ActionForm action=confirm attr:class="form">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <input type="hidden" name="token" value=token/>
                 <button type="submit" class="button" disabled=move || confirm.pending().get()>
-                    "Confirm and create my account"
+                    {t!(i18n, tenants.confirm_button)}
                 </button>
             </ActionForm>
-            <p>"Did not sign up? Close this page: nothing is created without the button. "
-                <A href="/signup">"Sign up again"</A></p>
+            <p>{t!(i18n, tenants.did_not_sign_up)} " "
+                <A href="/signup">{t!(i18n, tenants.sign_up_again)}</A></p>
         </section>
     }
 }

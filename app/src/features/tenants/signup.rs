@@ -12,6 +12,7 @@ use super::api::Signup;
 use super::types::SIGN_UP_FIELDS;
 use crate::domain::country::ALL_COUNTRIES;
 use crate::domain::identity::{Sector, TenantKind};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 /// EU member states, listed first in the country selects (the campus serves
 /// them first); Greece is "GR" as in ISO 3166-1.
@@ -56,76 +57,73 @@ pub fn SignupPage() -> impl IntoView {
     let field_error = move |field: &'static str| {
         Signal::derive(move || error().and_then(|e| e.field_message(field)))
     };
+    let i18n = use_i18n();
     let form_error = move || {
         error()
             .filter(|e| !e.only_about_fields(&SIGN_UP_FIELDS))
-            .map(|e| e.to_string())
+            .map(|e| e.message(i18n.get_locale()))
     };
     let (eu, rest) = country_choices();
+    let label = move |text: fn(crate::i18n::Locale) -> &'static str| {
+        Signal::derive(move || text(i18n.get_locale()))
+    };
     view! {
-        <Title text="Sign up"/>
+        <Title text=move || td_string!(i18n.get_locale(), tenants.sign_up_title)/>
         <section class="page page--narrow">
-            <h1>"Sign up"</h1>
+            <h1>{t!(i18n, tenants.sign_up_title)}</h1>
             <Show when=sent>
-                <p class="form__ok" role="status">
-                    "Thank you. A message is on its way to the address you gave: open the link in it "
-                    "within 24 hours to finish creating your account and registering your organisation. "
-                    "If that address already has an account, the message says how to sign in instead."
-                </p>
+                <p class="form__ok" role="status">{t!(i18n, tenants.sign_up_sent)}</p>
             </Show>
             <div hidden=sent>
-            <p>
-                "Create your account and register your organisation. The campus verifies every new "
-                "organisation before it can submit requests; you can prepare drafts meanwhile."
-            </p>
+            <p>{t!(i18n, tenants.sign_up_intro)}</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <fieldset class="form__group">
-                    <legend>"You"</legend>
-                    <TextField id="signup-email" name="email" label="E-mail address" kind="email"
+                    <legend>{t!(i18n, tenants.you)}</legend>
+                    <TextField id="signup-email" name="email" label=label(|l| td_string!(l, tenants.email_address)) kind="email"
                         autocomplete="username" error=field_error("email")/>
-                    <TextField id="signup-name" name="name" label="Your name" kind="text"
+                    <TextField id="signup-name" name="name" label=label(|l| td_string!(l, tenants.your_name)) kind="text"
                         autocomplete="name" error=field_error("name")/>
-                    <TextField id="signup-password" name="password" label="Password (12 to 128 characters)"
+                    <TextField id="signup-password" name="password" label=label(|l| td_string!(l, tenants.password_length))
                         kind="password" autocomplete="new-password" error=field_error("password")/>
                 </fieldset>
                 <fieldset class="form__group">
-                    <legend>"Your organisation"</legend>
-                    <TextField id="signup-org-name" name="org_name" label="Organisation name" kind="text"
+                    <legend>{t!(i18n, tenants.your_organisation)}</legend>
+                    <TextField id="signup-org-name" name="org_name" label=label(|l| td_string!(l, tenants.organisation_name)) kind="text"
                         autocomplete="organization" error=field_error("org_name")/>
                     <div class="field">
-                        <label for="signup-kind">"Kind of organisation"</label>
+                        <label for="signup-kind">{t!(i18n, tenants.kind_of_organisation)}</label>
                         <select id="signup-kind" name="kind"
                             aria-invalid=move || field_error("kind").get().is_some().to_string()>
                             {TenantKind::ALL.iter().map(|k| view! {
-                                <option value=k.as_str()>{k.label()}</option>
+                                <option value=k.as_str()>{move || k.label_in(i18n.get_locale())}</option>
                             }).collect_view()}
                         </select>
                         <FieldError id="signup-kind-error" error=field_error("kind")/>
                     </div>
-                    <CountrySelect id="signup-country" name="country" label="Legal country"
+                    <CountrySelect id="signup-country" name="country" label=label(|l| td_string!(l, tenants.legal_country))
                         eu=eu.clone() rest=rest.clone() error=field_error("country")/>
                     <TextField id="signup-registration-id" name="registration_id"
-                        label="Registration id (SIREN or SIRET in France, VAT number elsewhere in the EU)"
+                        label=label(|l| td_string!(l, tenants.registration_id_hint))
                         kind="text" autocomplete="off" error=field_error("registration_id")/>
                     <div class="field">
-                        <label for="signup-sector">"Sector"</label>
+                        <label for="signup-sector">{t!(i18n, tenants.sector)}</label>
                         <select id="signup-sector" name="sector"
                             aria-invalid=move || field_error("sector").get().is_some().to_string()>
                             {Sector::ALL.iter().map(|s| view! {
-                                <option value=s.as_str()>{s.label()}</option>
+                                <option value=s.as_str()>{move || s.label_in(i18n.get_locale())}</option>
                             }).collect_view()}
                         </select>
                         <FieldError id="signup-sector-error" error=field_error("sector")/>
                     </div>
                     <CountrySelect id="signup-parent-country" name="parent_country"
-                        label="Country of the ultimate parent (your own country if none)"
+                        label=label(|l| td_string!(l, tenants.parent_country_hint))
                         eu=eu rest=rest error=field_error("parent_country")/>
                 </fieldset>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    "Create my account"
+                    {t!(i18n, tenants.create_my_account)}
                 </button>
-                <p>"Already have an account? " <A href="/login">"Sign in"</A></p>
+                <p>{t!(i18n, tenants.already_have_account)} " " <A href="/login">{t!(i18n, tenants.sign_in)}</A></p>
             </ActionForm>
             </div>
         </section>
@@ -137,7 +135,7 @@ pub fn SignupPage() -> impl IntoView {
 fn TextField(
     id: &'static str,
     name: &'static str,
-    label: &'static str,
+    label: Signal<&'static str>,
     kind: &'static str,
     autocomplete: &'static str,
     error: Signal<Option<String>>,
@@ -145,7 +143,7 @@ fn TextField(
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id>{move || label.get()}</label>
             <input id=id name=name type=kind autocomplete=autocomplete required=true
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()/>
@@ -159,23 +157,24 @@ fn TextField(
 fn CountrySelect(
     id: &'static str,
     name: &'static str,
-    label: &'static str,
+    label: Signal<&'static str>,
     eu: Countries,
     rest: Countries,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    let i18n = use_i18n();
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id>{move || label.get()}</label>
             <select id=id name=name aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()>
-                <optgroup label="European Union">
+                <optgroup label=move || t_string!(i18n, tenants.european_union)>
                     {eu.into_iter().map(|(code, country)| view! {
                         <option value=code selected=code == "FR">{country}</option>
                     }).collect_view()}
                 </optgroup>
-                <optgroup label="Other countries">
+                <optgroup label=move || t_string!(i18n, tenants.other_countries)>
                     {rest.into_iter().map(|(code, country)| view! {
                         <option value=code>{country}</option>
                     }).collect_view()}

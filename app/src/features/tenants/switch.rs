@@ -6,8 +6,10 @@ use leptos::prelude::*;
 
 use super::api::{my_tenants, SwitchTenant};
 use super::types::MyTenant;
+use crate::domain::format::fill;
 use crate::domain::tenancy::TenantStatus;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 
 #[derive(Clone, Copy)]
 struct MyTenantsResource(Resource<Result<Vec<MyTenant>, AppError>>);
@@ -30,6 +32,7 @@ pub fn use_my_tenants() -> Resource<Result<Vec<MyTenant>, AppError>> {
 #[component]
 pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
     let action = ServerAction::<SwitchTenant>::new();
+    let i18n = use_i18n();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
             // Every page's data belongs to the tenant: reload all of it.
@@ -39,15 +42,15 @@ pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
     (tenants.len() > 1).then(|| {
         view! {
             <ActionForm action=action attr:class="inline-form tenant-switch">
-                <label for="tenant-switch" class="visually-hidden">"Organisation"</label>
+                <label for="tenant-switch" class="visually-hidden">{t!(i18n, tenants.organisation)}</label>
                 <select id="tenant-switch" name="tenant_slug">
                     {tenants.iter().map(|t| view! {
                         <option value=t.slug.clone() selected=t.active>
-                            {format!("{} ({})", t.name, t.role.label())}
+                            {let (name, role) = (t.name.clone(), t.role); move || format!("{name} ({})", role.label_in(i18n.get_locale()))}
                         </option>
                     }).collect_view()}
                 </select>
-                <button type="submit" class="button button--small button--ghost">"Switch"</button>
+                <button type="submit" class="button button--small button--ghost">{t!(i18n, tenants.switch)}</button>
             </ActionForm>
         }
     })
@@ -59,21 +62,26 @@ pub fn active_tenant_notice(tenants: &[MyTenant]) -> Option<AnyView> {
     tenants.iter().find(|t| t.active).and_then(status_notice)
 }
 
-fn status_notice(t: &MyTenant) -> Option<AnyView> {
-    match t.status {
+fn status_notice(tenant: &MyTenant) -> Option<AnyView> {
+    let i18n = use_i18n();
+    match tenant.status {
         TenantStatus::Verified => None,
         TenantStatus::Pending => Some(
             view! {
-                <span class="badge badge--warn" title="You can prepare drafts, not submit them yet.">
-                    "Pending verification"
+                <span class="badge badge--warn" title=move || t_string!(i18n, tenants.pending_hint)>
+                    {t!(i18n, tenants.pending_verification)}
                 </span>
             }
             .into_any(),
         ),
         TenantStatus::Rejected => {
-            let text = match &t.rejection_reason {
-                Some(reason) => format!("Not verified by the campus: {reason}"),
-                None => "Not verified by the campus".to_owned(),
+            let reason = tenant.rejection_reason.clone();
+            let text = move || match &reason {
+                Some(reason) => fill(
+                    t_string!(i18n, tenants.not_verified_reason),
+                    &[("reason", reason)],
+                ),
+                None => t_string!(i18n, tenants.not_verified).to_owned(),
             };
             Some(view! { <span class="badge badge--bad">{text}</span> }.into_any())
         }

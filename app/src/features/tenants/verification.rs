@@ -14,14 +14,15 @@ use crate::domain::{
     identity::{Sector, TenantKind},
     tenancy::TenantStatus,
 };
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ui::table::{query_param, Pager};
 
-fn kind_label(kind: &str) -> String {
-    TenantKind::parse(kind).map_or_else(|_| kind.to_owned(), |k| k.label().to_owned())
+fn kind_label(locale: crate::i18n::Locale, kind: &str) -> String {
+    TenantKind::parse(kind).map_or_else(|_| kind.to_owned(), |k| k.label_in(locale).to_owned())
 }
 
-fn sector_label(sector: &str) -> String {
-    Sector::parse(sector).map_or_else(|_| sector.to_owned(), |s| s.label().to_owned())
+fn sector_label(locale: crate::i18n::Locale, sector: &str) -> String {
+    Sector::parse(sector).map_or_else(|_| sector.to_owned(), |s| s.label_in(locale).to_owned())
 }
 
 fn country_label(code: &str) -> String {
@@ -41,11 +42,12 @@ pub fn TenantsAdminPage() -> impl IntoView {
         move || (page(), refresh.get()),
         |(page, _)| tenant_queue(page),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Organisations to verify"/>
+        <Title text=move || td_string!(i18n.get_locale(), tenants.organisations_to_verify)/>
         <section class="page">
-            <h1>"Organisations to verify"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, tenants.organisations_to_verify)}</h1>
+            <Transition fallback=move || view! { <p>{t!(i18n, tenants.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(q) => view! { <QueueTables queue=q/> }.into_any(),
@@ -61,22 +63,23 @@ pub fn TenantsAdminPage() -> impl IntoView {
 fn QueueTables(queue: VerificationQueue) -> impl IntoView {
     let pending_empty = queue.pending.is_empty();
     let decided_empty = queue.decided.is_empty();
+    let i18n = use_i18n();
     view! {
-        <h2>"Pending"</h2>
-        {pending_empty.then(|| view! { <p>"No organisation is waiting for verification."</p> })}
+        <h2>{t!(i18n, tenants.pending)}</h2>
+        {pending_empty.then(|| view! { <p>{t!(i18n, tenants.no_pending)}</p> })}
         {(!pending_empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th scope="col">"Organisation"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Legal country"</th>
-                            <th scope="col">"Registration id"</th>
-                            <th scope="col">"Sector"</th>
-                            <th scope="col">"Parent's country"</th>
-                            <th scope="col">"Signed up"</th>
-                            <th scope="col">"Decision"</th>
+                            <th scope="col">{t!(i18n, tenants.organisation)}</th>
+                            <th scope="col">{t!(i18n, tenants.kind)}</th>
+                            <th scope="col">{t!(i18n, tenants.legal_country)}</th>
+                            <th scope="col">{t!(i18n, tenants.registration_id)}</th>
+                            <th scope="col">{t!(i18n, tenants.sector)}</th>
+                            <th scope="col">{t!(i18n, tenants.parents_country)}</th>
+                            <th scope="col">{t!(i18n, tenants.signed_up)}</th>
+                            <th scope="col">{t!(i18n, tenants.decision)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -86,19 +89,19 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
             </div>
         })}
         <Pager page=queue.page has_more=queue.has_more/>
-        <h2>"Recent decisions"</h2>
-        {decided_empty.then(|| view! { <p>"No decision yet."</p> })}
+        <h2>{t!(i18n, tenants.recent_decisions)}</h2>
+        {decided_empty.then(|| view! { <p>{t!(i18n, tenants.no_decision_yet)}</p> })}
         {(!decided_empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th scope="col">"Organisation"</th>
-                            <th scope="col">"Legal country"</th>
-                            <th scope="col">"Registration id"</th>
-                            <th scope="col">"Decision"</th>
-                            <th scope="col">"Reason"</th>
-                            <th scope="col">"Decided"</th>
+                            <th scope="col">{t!(i18n, tenants.organisation)}</th>
+                            <th scope="col">{t!(i18n, tenants.legal_country)}</th>
+                            <th scope="col">{t!(i18n, tenants.registration_id)}</th>
+                            <th scope="col">{t!(i18n, tenants.decision)}</th>
+                            <th scope="col">{t!(i18n, tenants.reason)}</th>
+                            <th scope="col">{t!(i18n, tenants.decided)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -110,12 +113,12 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td data-label="Organisation">{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
-                                    <td data-label="Legal country">{country_label(&t.country)}</td>
-                                    <td data-label="Registration id">{t.registration_id.clone()}</td>
-                                    <td data-label="Decision"><span class=badge>{t.status.label()}</span></td>
-                                    <td data-label="Reason">{t.rejection_reason.clone().unwrap_or_default()}</td>
-                                    <td data-label="Decided">{t.decided_at.as_ref().map(format_local).unwrap_or_default()}</td>
+                                    <td data-label=move || t_string!(i18n, tenants.organisation)>{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
+                                    <td data-label=move || t_string!(i18n, tenants.legal_country)>{country_label(&t.country)}</td>
+                                    <td data-label=move || t_string!(i18n, tenants.registration_id)>{t.registration_id.clone()}</td>
+                                    <td data-label=move || t_string!(i18n, tenants.decision)><span class=badge>{move || t.status.label_in(i18n.get_locale())}</span></td>
+                                    <td data-label=move || t_string!(i18n, tenants.reason)>{t.rejection_reason.clone().unwrap_or_default()}</td>
+                                    <td data-label=move || t_string!(i18n, tenants.decided)>{t.decided_at.as_ref().map(format_local).unwrap_or_default()}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -129,6 +132,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
 #[component]
 fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     let refresh = use_context::<Refresh>().map(|r| r.0);
+    let i18n = use_i18n();
     let verify = ServerAction::<VerifyTenant>::new();
     let reject = ServerAction::<RejectTenant>::new();
     Effect::new(move |_| {
@@ -144,7 +148,9 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
         [verify.value().get(), reject.value().get()]
             .into_iter()
             .find_map(|v| match v {
-                Some(Err(e)) if e.field_message("reason").is_none() => Some(e.to_string()),
+                Some(Err(e)) if e.field_message("reason").is_none() => {
+                    Some(e.message(i18n.get_locale()))
+                }
                 _ => None,
             })
     };
@@ -158,23 +164,23 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     let reason_error_id = format!("{reason_id}-error");
     view! {
         <tr>
-            <td data-label="Organisation">{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
-            <td data-label="Kind">{kind_label(&tenant.kind)}</td>
-            <td data-label="Legal country">{country_label(&tenant.country)}</td>
-            <td data-label="Registration id">{tenant.registration_id.clone()}</td>
-            <td data-label="Sector">{sector_label(&tenant.sector)}</td>
-            <td data-label="Parent's country">{country_label(&tenant.parent_country)}</td>
-            <td data-label="Signed up">{format_local(&tenant.created_at)}</td>
+            <td data-label=move || t_string!(i18n, tenants.organisation)>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
+            <td data-label=move || t_string!(i18n, tenants.kind)>{let k = tenant.kind.clone(); move || kind_label(i18n.get_locale(), &k)}</td>
+            <td data-label=move || t_string!(i18n, tenants.legal_country)>{country_label(&tenant.country)}</td>
+            <td data-label=move || t_string!(i18n, tenants.registration_id)>{tenant.registration_id.clone()}</td>
+            <td data-label=move || t_string!(i18n, tenants.sector)>{let k = tenant.sector.clone(); move || sector_label(i18n.get_locale(), &k)}</td>
+            <td data-label=move || t_string!(i18n, tenants.parents_country)>{country_label(&tenant.parent_country)}</td>
+            <td data-label=move || t_string!(i18n, tenants.signed_up)>{format_local(&tenant.created_at)}</td>
             <td data-label="">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">
                     <input type="hidden" name="tenant_id" value=verify_id.clone()/>
-                    <button type="submit" class="button button--small">"Verify"</button>
+                    <button type="submit" class="button button--small">{t!(i18n, tenants.verify)}</button>
                 </ActionForm>
                 <ActionForm action=reject attr:class="form">
                     <input type="hidden" name="tenant_id" value=reject_id.clone()/>
                     <div class="field">
-                        <label for=reason_id.clone()>"Reason for rejecting (shown to the owners)"</label>
+                        <label for=reason_id.clone()>{t!(i18n, tenants.reason_for_rejecting)}</label>
                         <input id=reason_id.clone() name="reason" type="text" required=true
                             aria-describedby=reason_error_id.clone()/>
                         <p class="field__error" id=reason_error_id.clone() role="alert"
@@ -182,7 +188,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
                             {move || reason_error().unwrap_or_default()}
                         </p>
                     </div>
-                    <button type="submit" class="button button--small button--ghost">"Reject"</button>
+                    <button type="submit" class="button button--small button--ghost">{t!(i18n, tenants.reject)}</button>
                 </ActionForm>
             </td>
         </tr>

@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 
 use super::types::DayUse;
+use crate::domain::format::{self, fill};
 use crate::features::capacity::day_month;
+use crate::i18n::{t, t_string, use_i18n, Locale};
 
 /// The drawing, in SVG user units.
 pub const WIDTH: f64 = 440.0;
@@ -36,6 +38,46 @@ pub fn hours(h: f64) -> String {
     } else {
         let text = format!("{h:.1}");
         text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+    }
+}
+
+/// [`hours`] as `locale` writes numbers: "1 234" and "12,5" in French.
+pub fn hours_in(locale: Locale, h: f64) -> String {
+    match locale {
+        Locale::en => hours(h),
+        Locale::fr if h.abs() >= 100.0 => format::integer(locale, h.round() as i64),
+        Locale::fr => format::decimal(locale, h, 1),
+    }
+}
+
+/// [`tick_label`] as `locale` writes numbers: "2 500", "80k", "1,5M" in French.
+pub fn tick_label_in(locale: Locale, h: f64) -> String {
+    if locale == Locale::en {
+        return tick_label(h);
+    }
+    if h >= 1_000_000.0 {
+        format!("{}M", format::decimal(locale, h / 1_000_000.0, 1))
+    } else if h >= 10_000.0 {
+        format!("{}k", format::decimal(locale, h / 1_000.0, 1))
+    } else {
+        hours_in(locale, h)
+    }
+}
+
+/// [`long_day`] in `locale`: "5 déc. 2026", "5 Dec 2026".
+pub fn long_day_in(locale: Locale, iso: &str) -> String {
+    format::iso_date(locale, iso)
+}
+
+/// A `YYYY-MM-DD` day without its year, in `locale`: "5 déc.", "5 Dec".
+fn day_month_in(locale: Locale, iso: &str) -> String {
+    if locale == Locale::en {
+        return day_month(iso);
+    }
+    let long = format::iso_date(locale, iso);
+    match long.rsplit_once(' ') {
+        Some((day_month, _year)) if long != iso => day_month.to_owned(),
+        _ => long,
     }
 }
 
@@ -153,19 +195,26 @@ impl Plot {
 /// The chart: `id` must be unique in the page (it names the title and description).
 #[component]
 pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
+    let i18n = use_i18n();
     let plot = Plot::new(&days);
     let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
     let labelled_by = format!("{title_id} {desc_id}");
-    let description = match (days.first(), days.last()) {
-        (Some(first), Some(last)) => format!(
-            "From {} to {}: {} GPU-hours used, against {} at an even pace; the budget is {} GPU-hours.",
-            long_day(&first.day),
-            long_day(&last.day),
-            hours(last.cumulative),
-            hours(last.pace),
-            hours(budget),
-        ),
-        _ => String::new(),
+    let ends = days.first().cloned().zip(days.last().cloned());
+    let description = move || match &ends {
+        Some((first, last)) => {
+            let locale = i18n.get_locale();
+            fill(
+                t_string!(i18n, usage.chart_description),
+                &[
+                    ("first", &long_day_in(locale, &first.day)),
+                    ("last", &long_day_in(locale, &last.day)),
+                    ("used", &hours_in(locale, last.cumulative)),
+                    ("pace", &hours_in(locale, last.pace)),
+                    ("budget", &hours_in(locale, budget)),
+                ],
+            )
+        }
+        None => String::new(),
     };
     let bottom = HEIGHT - BOTTOM;
     let grid = plot
@@ -176,7 +225,7 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
             let y = format!("{:.1}", plot.y(v));
             view! {
                 <line class="usage-chart__grid" x1=LEFT x2=WIDTH - RIGHT y1=y.clone() y2=y.clone()/>
-                <text class="usage-chart__label" x=LEFT - 6.0 y=y dy="0.35em" text-anchor="end">{tick_label(v)}</text>
+                <text class="usage-chart__label" x=LEFT - 6.0 y=y dy="0.35em" text-anchor="end">{move || tick_label_in(i18n.get_locale(), v)}</text>
             }
         })
         .collect_view();
@@ -190,10 +239,11 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
             } else {
                 "middle"
             };
+            let day = days[i].day.clone();
             view! {
                 <line class="usage-chart__tick" x1=plot.x(i) x2=plot.x(i) y1=bottom y2=bottom + 5.0/>
                 <text class="usage-chart__label" x=plot.x(i) y=HEIGHT - 8.0 text-anchor=anchor>
-                    {day_month(&days[i].day)}
+                    {move || day_month_in(i18n.get_locale(), &day)}
                 </text>
             }
         })
@@ -203,13 +253,19 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let tip = format!(
-                "{}: {} GPU-hours that day, {} so far (pace {})",
-                long_day(&d.day),
-                hours(d.gpu_hours),
-                hours(d.cumulative),
-                hours(d.pace)
-            );
+            let d2 = d.clone();
+            let tip = move || {
+                let locale = i18n.get_locale();
+                fill(
+                    t_string!(i18n, usage.chart_tip),
+                    &[
+                        ("day", &long_day_in(locale, &d2.day)),
+                        ("hours", &hours_in(locale, d2.gpu_hours)),
+                        ("cumulative", &hours_in(locale, d2.cumulative)),
+                        ("pace", &hours_in(locale, d2.pace)),
+                    ],
+                )
+            };
             view! {
                 <circle class="usage-chart__point" cx=format!("{:.1}", plot.x(i))
                     cy=format!("{:.1}", plot.y(d.cumulative)) r=radius>
@@ -224,9 +280,9 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
         <div class="chart-wrap usage-chart-wrap">
             <svg class="usage-chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
                 aria-labelledby=labelled_by>
-                <title id=title_id>"GPU-hours used so far, day by day, against the even pace"</title>
+                <title id=title_id>{t!(i18n, usage.chart_title)}</title>
                 <desc id=desc_id>{description}</desc>
-                <text class="usage-chart__label usage-chart__unit" x="4" y="14">"GPU-hours"</text>
+                <text class="usage-chart__label usage-chart__unit" x="4" y="14">{t!(i18n, usage.gpu_hours)}</text>
                 {grid}
                 <line class="usage-chart__axis" x1=LEFT x2=WIDTH - RIGHT y1=bottom y2=bottom/>
                 <line class="usage-chart__axis" x1=LEFT x2=LEFT y1=TOP y2=bottom/>
@@ -242,13 +298,13 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
                     <line class="usage-chart__used" x1="0" x2="36" y1="6" y2="6"/>
                     <circle class="usage-chart__point" cx="18" cy="6" r="3.5"/>
                 </svg>
-                "Used so far (solid line, a dot per day)"
+                {t!(i18n, usage.legend_used)}
             </li>
             <li>
                 <svg class="chart-legend__key" viewBox="0 0 36 12" aria-hidden="true">
                     <line class="usage-chart__pace" x1="0" x2="36" y1="6" y2="6"/>
                 </svg>
-                "Even pace to use the budget by the end (dashed line)"
+                {t!(i18n, usage.legend_pace)}
             </li>
         </ul>
     }

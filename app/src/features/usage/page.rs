@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::chart::hours;
+use super::chart::hours_in;
 use super::types::PoolUse;
+use crate::domain::format::fill;
 use crate::features::site_agents::api::get_usage_pools;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::ui::table::query_param;
 
 /// The periods offered, in days, and the one shown when none is asked.
@@ -27,29 +29,28 @@ pub fn UsageAdminPage() -> impl IntoView {
         move || chosen_days(days()),
         |days| get_usage_pools(days.to_string()),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Usage"/>
+        <Title text=move || td_string!(i18n.get_locale(), usage.title)/>
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>"Usage"</h1>
-                    <p class="page-head__lead">
-                        "GPU-hours granted by quotas against those the sites reported used, per site and GPU model."
-                    </p>
+                    <h1>{t!(i18n, usage.title)}</h1>
+                    <p class="page-head__lead">{t!(i18n, usage.lead)}</p>
                 </div>
             </div>
-            <nav class="chips" aria-label="Period">
+            <nav class="chips" aria-label=move || t_string!(i18n, usage.period)>
                 {PERIODS.into_iter().map(|p| {
                     let on = move || chosen_days(days()) == p;
                     view! {
                         <a href=format!("/admin/usage?days={p}") class="chip" class:chip--on=on
                             aria-current=move || on().then_some("page")>
-                            {format!("Last {p} days")}
+                            {move || fill(t_string!(i18n, usage.last_days), &[("n", &p)])}
                         </a>
                     }
                 }).collect_view()}
             </nav>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, usage.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(pools) => view! { <PoolsTable pools days=chosen_days(days())/> }.into_any(),
@@ -63,10 +64,11 @@ pub fn UsageAdminPage() -> impl IntoView {
 
 #[component]
 fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
+    let i18n = use_i18n();
     if pools.is_empty() {
         return view! {
             <div class="empty card">
-                <p>{format!("No quota held GPUs in the last {days} days, and no site reported use.")}</p>
+                <p>{move || fill(t_string!(i18n, usage.no_pools), &[("n", &days)])}</p>
             </div>
         }
         .into_any();
@@ -82,19 +84,25 @@ fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
                 0.0
             };
             let over = p.used_gpu_hours > p.granted_gpu_hours;
-            let label = format!(
-                "{} of {} GPU-hours used ({} %)",
-                hours(p.used_gpu_hours),
-                hours(p.granted_gpu_hours),
-                p.percent
-            );
+            let (used, granted, percent) = (p.used_gpu_hours, p.granted_gpu_hours, p.percent);
+            let label = move || {
+                let locale = i18n.get_locale();
+                fill(
+                    t_string!(i18n, usage.used_of),
+                    &[
+                        ("used", &hours_in(locale, used)),
+                        ("budget", &hours_in(locale, granted)),
+                        ("percent", &percent),
+                    ],
+                )
+            };
             view! {
                 <tr>
-                    <td data-label="Site">{p.site}</td>
-                    <td data-label="GPU model">{p.model}</td>
-                    <td data-label="Granted" class="num">{hours(p.granted_gpu_hours)}</td>
-                    <td data-label="Used" class="num">{hours(p.used_gpu_hours)}</td>
-                    <td data-label="Used share" class="pool-use">
+                    <td data-label=move || t_string!(i18n, usage.site)>{p.site}</td>
+                    <td data-label=move || t_string!(i18n, usage.gpu_model)>{p.model}</td>
+                    <td data-label=move || t_string!(i18n, usage.granted) class="num">{move || hours_in(i18n.get_locale(), granted)}</td>
+                    <td data-label=move || t_string!(i18n, usage.used) class="num">{move || hours_in(i18n.get_locale(), used)}</td>
+                    <td data-label=move || t_string!(i18n, usage.used_share) class="pool-use">
                         <div class="pool-use__row">
                             <svg class="pool-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
                                 <rect class="pool-bar__track" x="0" y="0" width="100" height="8"/>
@@ -114,22 +122,20 @@ fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="stack pools-table">
-                <caption class="visually-hidden">{format!("GPU-hours granted and used over the last {days} days")}</caption>
+                <caption class="visually-hidden">{move || fill(t_string!(i18n, usage.pools_caption), &[("n", &days)])}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Site"</th>
-                        <th scope="col">"GPU model"</th>
-                        <th scope="col" class="num">"Granted (GPU-hours)"</th>
-                        <th scope="col" class="num">"Used (GPU-hours)"</th>
-                        <th scope="col">"Used share"</th>
+                        <th scope="col">{t!(i18n, usage.site)}</th>
+                        <th scope="col">{t!(i18n, usage.gpu_model)}</th>
+                        <th scope="col" class="num">{t!(i18n, usage.granted_hours)}</th>
+                        <th scope="col" class="num">{t!(i18n, usage.used_hours)}</th>
+                        <th scope="col">{t!(i18n, usage.used_share)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="muted small">
-            "Granted counts each quota's GPUs over the days of its window inside the period; used is what the sites' agents reported."
-        </p>
+        <p class="muted small">{t!(i18n, usage.pools_footnote)}</p>
     }
     .into_any()
 }

@@ -4,24 +4,27 @@
 
 use leptos::prelude::*;
 
-use super::chart::{hours, long_day, UsageChart};
+use super::chart::{hours_in, long_day_in, UsageChart};
 use super::types::{DayUse, PersonUse, QuotaUsage};
+use crate::domain::format::fill;
 use crate::domain::usage::IDLE_BELOW_PERCENT;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 
 /// The section for request `rid`, from what `get_quota_usage` answered.
 #[component]
 pub fn UsageSection(rid: i64, usage: Result<QuotaUsage, AppError>) -> impl IntoView {
+    let i18n = use_i18n();
     let body = match usage {
         Ok(u) => view! { <UsageBody rid u/> }.into_any(),
         Err(e) => view! {
-            <p class="form__error" role="alert">"The usage could not be loaded: " {e.to_string()}</p>
+            <p class="form__error" role="alert">{t!(i18n, usage.not_loaded)} " " {e.to_string()}</p>
         }
         .into_any(),
     };
     view! {
         <section class="card usage" aria-labelledby="usage-title">
-            <h2 id="usage-title">"Usage"</h2>
+            <h2 id="usage-title">{t!(i18n, usage.title)}</h2>
             {body}
         </section>
     }
@@ -29,31 +32,41 @@ pub fn UsageSection(rid: i64, usage: Result<QuotaUsage, AppError>) -> impl IntoV
 
 #[component]
 fn UsageBody(rid: i64, u: QuotaUsage) -> impl IntoView {
+    let i18n = use_i18n();
     let reported = u.used_gpu_hours > 0.0 || u.days.iter().any(|d| d.gpu_hours > 0.0);
-    let figures = format!(
-        "{} of {} GPU-hours used ({} %)",
-        hours(u.used_gpu_hours),
-        hours(u.budget_gpu_hours),
-        u.percent
-    );
+    let (used, budget, percent) = (u.used_gpu_hours, u.budget_gpu_hours, u.percent);
+    let figures = move || {
+        let locale = i18n.get_locale();
+        fill(
+            t_string!(i18n, usage.used_of),
+            &[
+                ("used", &hours_in(locale, used)),
+                ("budget", &hours_in(locale, budget)),
+                ("percent", &percent),
+            ],
+        )
+    };
     // The meter turns to "high" from 90 % of the budget (browsers colour it).
     let high = u.budget_gpu_hours * 0.9;
-    let runs_out = u.runs_out_on.as_deref().map(|day| {
+    let runs_out = u.runs_out_on.clone().map(|day| {
+        let runs_out = move || {
+            fill(
+                t_string!(i18n, usage.runs_out),
+                &[("day", &long_day_in(i18n.get_locale(), &day))],
+            )
+        };
         view! {
             <p class="usage__notice usage__notice--warn">
-                <strong>"At this pace the budget runs out on " {long_day(day)} "."</strong>
-                " That is before the quota ends; ask for a change if you need more."
+                <strong>{runs_out}</strong>
+                " " {t!(i18n, usage.runs_out_hint)}
             </p>
         }
     });
     let idle = u.idle.then(|| {
         view! {
             <p class="usage__notice usage__notice--idle">
-                <strong>"Idle. "</strong>
-                {format!(
-                    "Past half its window, this quota has used less than {IDLE_BELOW_PERCENT} % of what an even pace would have by now. \
-                     If you no longer need its GPUs, tell the platform team so others can use them."
-                )}
+                <strong>{t!(i18n, usage.idle)} " "</strong>
+                {move || fill(t_string!(i18n, usage.idle_text), &[("percent", &IDLE_BELOW_PERCENT)])}
             </p>
         }
     });
@@ -64,12 +77,12 @@ fn UsageBody(rid: i64, u: QuotaUsage) -> impl IntoView {
         }
         .into_any()
     } else {
-        view! { <p class="empty">"No usage reported by the site yet."</p> }.into_any()
+        view! { <p class="empty">{t!(i18n, usage.no_usage_yet)}</p> }.into_any()
     };
     let people =
         (!u.by_person.is_empty()).then(|| view! { <PeopleTable people=u.by_person.clone()/> });
     view! {
-        <p class="usage__figures">{figures.clone()}</p>
+        <p class="usage__figures">{figures}</p>
         <meter class="usage__meter" min="0" max=u.budget_gpu_hours.max(0.0) low=high high=high
             optimum="0" value=u.used_gpu_hours aria-label=figures>
             {format!("{} %", u.percent)}
@@ -84,30 +97,37 @@ fn UsageBody(rid: i64, u: QuotaUsage) -> impl IntoView {
 /// The chart's data, day by day, for who does not read the chart.
 #[component]
 fn DaysTable(days: Vec<DayUse>) -> impl IntoView {
+    let i18n = use_i18n();
     let rows = days
         .into_iter()
         .map(|d| {
+            let DayUse {
+                day,
+                gpu_hours,
+                cumulative,
+                pace,
+            } = d;
             view! {
                 <tr>
-                    <th scope="row">{long_day(&d.day)}</th>
-                    <td class="num">{hours(d.gpu_hours)}</td>
-                    <td class="num">{hours(d.cumulative)}</td>
-                    <td class="num">{hours(d.pace)}</td>
+                    <th scope="row">{move || long_day_in(i18n.get_locale(), &day)}</th>
+                    <td class="num">{move || hours_in(i18n.get_locale(), gpu_hours)}</td>
+                    <td class="num">{move || hours_in(i18n.get_locale(), cumulative)}</td>
+                    <td class="num">{move || hours_in(i18n.get_locale(), pace)}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <details class="usage__days">
-            <summary>"The chart's figures, day by day"</summary>
+            <summary>{t!(i18n, usage.chart_figures)}</summary>
             <div class="table-wrap">
                 <table class="usage__table">
                     <thead>
                         <tr>
-                            <th scope="col">"Day"</th>
-                            <th scope="col" class="num">"GPU-hours that day"</th>
-                            <th scope="col" class="num">"Used so far"</th>
-                            <th scope="col" class="num">"Even pace"</th>
+                            <th scope="col">{t!(i18n, usage.day)}</th>
+                            <th scope="col" class="num">{t!(i18n, usage.hours_that_day)}</th>
+                            <th scope="col" class="num">{t!(i18n, usage.used_so_far)}</th>
+                            <th scope="col" class="num">{t!(i18n, usage.even_pace)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -120,31 +140,35 @@ fn DaysTable(days: Vec<DayUse>) -> impl IntoView {
 /// Who used the quota, by their login at the site.
 #[component]
 fn PeopleTable(people: Vec<PersonUse>) -> impl IntoView {
+    let i18n = use_i18n();
     let rows = people
         .into_iter()
         .map(|p| {
-            let name = p.name.unwrap_or_else(|| "unknown".to_owned());
+            let name = p.name;
+            let name = move || {
+                name.clone()
+                    .unwrap_or_else(|| t_string!(i18n, usage.unknown).to_owned())
+            };
+            let gpu_hours = p.gpu_hours;
             view! {
                 <tr>
                     <td><code>{p.login}</code></td>
                     <td>{name}</td>
-                    <td class="num">{hours(p.gpu_hours)}</td>
+                    <td class="num">{move || hours_in(i18n.get_locale(), gpu_hours)}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <h3>"By person"</h3>
-        <p class="muted small">
-            "By the login the site's scheduler knows them by; a person is named once they give that login on their account page."
-        </p>
+        <h3>{t!(i18n, usage.by_person)}</h3>
+        <p class="muted small">{t!(i18n, usage.by_person_hint)}</p>
         <div class="table-wrap">
             <table class="usage__table">
                 <thead>
                     <tr>
-                        <th scope="col">"Login"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col" class="num">"GPU-hours"</th>
+                        <th scope="col">{t!(i18n, usage.login)}</th>
+                        <th scope="col">{t!(i18n, usage.name)}</th>
+                        <th scope="col" class="num">{t!(i18n, usage.gpu_hours)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

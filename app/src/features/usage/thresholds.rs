@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::api::{usage_thresholds, SetUsageThresholds};
+use crate::i18n::{t, use_i18n};
 
 #[component]
 pub fn UsageNotices(owner: bool) -> impl IntoView {
@@ -13,11 +14,10 @@ pub fn UsageNotices(owner: bool) -> impl IntoView {
         Some(Err(e)) => Some(e),
         _ => None,
     };
+    let i18n = use_i18n();
     view! {
-        <h2>"Usage notices"</h2>
-        <p class="muted">
-            "When a quota has used these shares of its budget, its requester, the project's lead and the owners are told, in the portal and by e-mail (once per level)."
-        </p>
+        <h2>{t!(i18n, usage.usage_notices)}</h2>
+        <p class="muted">{t!(i18n, usage.notices_lead)}</p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let current = levels.await.unwrap_or_default();
@@ -25,19 +25,19 @@ pub fn UsageNotices(owner: bool) -> impl IntoView {
                     view! {
                         <ActionForm action=set attr:class="form form--inline" attr:novalidate=true>
                             <div class="field">
-                                <label for="usage-levels">"Levels (per cent of the budget)"</label>
+                                <label for="usage-levels">{t!(i18n, usage.levels_label)}</label>
                                 <input id="usage-levels" name="levels" inputmode="numeric" value=current.clone()
                                     aria-describedby="usage-levels-hint"/>
-                                <p id="usage-levels-hint" class="field__hint">"One to five numbers from 1 to 200, such as 50, 80, 100."</p>
+                                <p id="usage-levels-hint" class="field__hint">{t!(i18n, usage.levels_hint)}</p>
                                 {move || error().and_then(|e| e.field_message("levels").or_else(|| Some(e.to_string())))
                                     .map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
                             </div>
-                            <button type="submit" class="button button--small" disabled=move || set.pending().get()>"Save levels"</button>
-                            {move || matches!(set.value().get(), Some(Ok(_))).then(|| view! { <p class="form__ok" role="status">"Saved."</p> })}
+                            <button type="submit" class="button button--small" disabled=move || set.pending().get()>{t!(i18n, usage.save_levels)}</button>
+                            {move || matches!(set.value().get(), Some(Ok(_))).then(|| view! { <p class="form__ok" role="status">{t!(i18n, usage.saved)}</p> })}
                         </ActionForm>
                     }.into_any()
                 } else {
-                    view! { <p>"Levels: " <strong>{format!("{current} %")}</strong></p> }.into_any()
+                    view! { <p>{t!(i18n, usage.levels)} " " <strong>{format!("{current} %")}</strong></p> }.into_any()
                 }
             })}
         </Transition>

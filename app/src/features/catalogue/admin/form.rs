@@ -7,6 +7,10 @@ use leptos_router::{components::Form, hooks::use_query_map};
 
 use crate::domain::{catalogue::CatalogueSnapshot, country::CountryCode};
 use crate::error::AppError;
+use crate::i18n::{td_string, use_i18n, Locale};
+
+/// Words that follow the language switch: a function of the language (a key's `td_string!`).
+pub(super) type Words = fn(Locale) -> &'static str;
 
 pub(super) const PAGE: &str = "/admin/catalogue";
 /// The `<datalist>` of ISO codes the country inputs suggest from.
@@ -28,13 +32,14 @@ pub(super) fn field_error(
 pub(super) fn country_field(
     id: String,
     name: &'static str,
-    label: &'static str,
+    label: Words,
     value: String,
     error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{move || label(i18n.get_locale())}</label>
             <input id=id name=name type="text" list=COUNTRY_LIST maxlength="2" autocomplete="off"
                 placeholder="FR" value=value aria-invalid=invalid_when(error, name)/>
             {field_error(error, name)}
@@ -55,10 +60,12 @@ pub(super) fn invalid_when(
 pub(super) fn form_note(
     result: impl Fn() -> Option<Result<i64, AppError>> + Send + Sync + Copy + 'static,
     fields: &'static [&'static str],
-    ok: &'static str,
+    ok: Words,
 ) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
-    move || match result()? {
-        Ok(n) => Some(view! { <p class="form__ok" role="status">{ok} " " {n} "."</p> }.into_any()),
+    let i18n = use_i18n();
+    move || {
+        match result()? {
+        Ok(n) => Some(view! { <p class="form__ok" role="status">{move || ok(i18n.get_locale())} " " {n} "."</p> }.into_any()),
         Err(e) if e.only_about_fields(fields) => None,
         Err(e) => {
             let unplaced: Vec<String> = e
@@ -68,12 +75,13 @@ pub(super) fn form_note(
                 .map(|f| f.message)
                 .collect();
             let text = if unplaced.is_empty() {
-                e.to_string()
+                e.message(i18n.get_locale())
             } else {
                 unplaced.join(" ")
             };
             Some(view! { <p class="form__error" role="alert">{text}</p> }.into_any())
         }
+    }
     }
 }
 
@@ -97,7 +105,7 @@ where
     move || action.value().get().and_then(Result::err)
 }
 
-pub(super) const SAVED: &str = "Saved as catalogue revision";
+pub(super) const SAVED: Words = |l| td_string!(l, catalogue.saved_as_revision);
 
 pub(super) fn codes<'a>(countries: impl IntoIterator<Item = &'a CountryCode>) -> String {
     countries
@@ -145,17 +153,18 @@ pub(super) fn chosen_site() -> Memo<Option<String>> {
 pub(super) fn EditChooser(
     id: &'static str,
     name: &'static str,
-    label: &'static str,
-    button: &'static str,
+    label: Words,
+    button: Words,
     options: AnyView,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Form method="GET" action=PAGE attr:class="form form--inline">
             <div class="field">
-                <label for=id>{label}</label>
+                <label for=id>{move || label(i18n.get_locale())}</label>
                 <select id=id name=name>{options}</select>
             </div>
-            <button type="submit" class="button button--small">{button}</button>
+            <button type="submit" class="button button--small">{move || button(i18n.get_locale())}</button>
         </Form>
     }
 }
@@ -172,14 +181,18 @@ pub(super) fn DeleteFields(
     result: Signal<Option<Result<i64, AppError>>>,
     field: &'static str,
     value: String,
-    what: &'static str,
-    rule: &'static str,
+    /// "Delete this operator".
+    heading: Words,
+    /// "Delete operator".
+    button: Words,
+    rule: Words,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <h3>{format!("Delete this {what}")}</h3>
-        <p class="field__hint">{rule}</p>
-        {form_note(move || result.get(), &[], "Deleted: catalogue revision")}
+        <h3>{move || heading(i18n.get_locale())}</h3>
+        <p class="field__hint">{move || rule(i18n.get_locale())}</p>
+        {form_note(move || result.get(), &[], |l| td_string!(l, catalogue.deleted_revision))}
         <input type="hidden" name=field value=value/>
-        <button type="submit" class="button button--danger">{format!("Delete {what}")}</button>
+        <button type="submit" class="button button--danger">{move || button(i18n.get_locale())}</button>
     }
 }

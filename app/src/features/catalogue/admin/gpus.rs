@@ -9,6 +9,7 @@ use super::form::{
 };
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
+use crate::i18n::{t, use_i18n};
 
 #[component]
 pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -17,37 +18,38 @@ pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> 
     let error = refusal(gpu);
     let param = chosen_site();
     let sites = move || site_options(&snapshot, param.get().as_deref());
+    let i18n = use_i18n();
     view! {
         <section class="admin-section" aria-labelledby="gpus">
-            <h2 id="gpus">"GPU inventory"</h2>
+            <h2 id="gpus">{t!(i18n, catalogue.gpu_inventory)}</h2>
             <div class="features admin-forms">
                 <ActionForm action=gpu attr:class="form" attr:novalidate=true>
-                    <h3>"Set GPU inventory"</h3>
+                    <h3>{t!(i18n, catalogue.set_gpu_inventory)}</h3>
                     {form_note(result, &["site", "model", "installed", "reserve"], SAVED)}
                     <div class="field">
-                        <label for="gpu-site">"Site"</label>
+                        <label for="gpu-site">{t!(i18n, catalogue.site)}</label>
                         <select id="gpu-site" name="site">{sites}</select>
                         {field_error(error, "site")}
                     </div>
                     <div class="field">
-                        <label for="gpu-model">"GPU model"</label>
+                        <label for="gpu-model">{t!(i18n, catalogue.gpu_model)}</label>
                         <input id="gpu-model" name="model" type="text" placeholder="H100"
                             aria-invalid=invalid_when(error, "model")/>
                         {field_error(error, "model")}
                     </div>
                     <div class="field">
-                        <label for="gpu-installed">"Installed GPUs"</label>
+                        <label for="gpu-installed">{t!(i18n, catalogue.installed_gpus)}</label>
                         <input id="gpu-installed" name="installed" type="number" min="0" inputmode="numeric"
                             aria-invalid=invalid_when(error, "installed")/>
                         {field_error(error, "installed")}
                     </div>
                     <div class="field">
-                        <label for="gpu-reserve">"Reserve (never promised)"</label>
+                        <label for="gpu-reserve">{t!(i18n, catalogue.reserve_label)}</label>
                         <input id="gpu-reserve" name="reserve" type="number" min="0" value="0" inputmode="numeric"
                             aria-invalid=invalid_when(error, "reserve")/>
                         {field_error(error, "reserve")}
                     </div>
-                    <button type="submit" class="button">"Save inventory"</button>
+                    <button type="submit" class="button">{t!(i18n, catalogue.save_inventory)}</button>
                 </ActionForm>
             </div>
         </section>

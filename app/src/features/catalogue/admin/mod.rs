@@ -30,6 +30,7 @@ use super::page::CatalogueView;
 use crate::domain::{catalogue::CatalogueSnapshot, country::ALL_COUNTRIES};
 use crate::error::AppError;
 use crate::features::identity::use_viewer;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use certifications::CertificationsSection;
 use form::COUNTRY_LIST;
 use gpus::GpuSection;
@@ -53,11 +54,12 @@ pub fn CatalogueAdminPage() -> impl IntoView {
             }
         },
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Catalogue administration"/>
+        <Title text=move || td_string!(i18n.get_locale(), catalogue.admin_title)/>
         <section class="page">
-            <h1>"Catalogue administration"</h1>
-            <Transition fallback=|| view! { <p>"Loading the catalogue…"</p> }>
+            <h1>{t!(i18n, catalogue.admin_title)}</h1>
+            <Transition fallback=move || view! { <p>{t!(i18n, catalogue.loading_catalogue)}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snapshot) => view! { <AdminForms snapshot=Arc::new(snapshot) actions/> }.into_any(),
@@ -125,14 +127,15 @@ impl Actions {
 
 #[component]
 fn AdminForms(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav class="admin-nav" aria-label="Parts of the catalogue">
-            <a href="#operators">"Operators"</a>
-            <a href="#sites">"Sites"</a>
-            <a href="#gpus">"GPUs"</a>
-            <a href="#certifications">"Certifications"</a>
-            <a href="#policy">"Policy lists"</a>
-            <a href="#tenant-view">"As tenants see it"</a>
+        <nav class="admin-nav" aria-label=move || t_string!(i18n, catalogue.admin_parts)>
+            <a href="#operators">{t!(i18n, catalogue.admin_operators)}</a>
+            <a href="#sites">{t!(i18n, catalogue.admin_sites)}</a>
+            <a href="#gpus">{t!(i18n, catalogue.admin_gpus)}</a>
+            <a href="#certifications">{t!(i18n, catalogue.admin_certifications)}</a>
+            <a href="#policy">{t!(i18n, catalogue.admin_policy_lists)}</a>
+            <a href="#tenant-view">{t!(i18n, catalogue.admin_as_tenants_see_it)}</a>
         </nav>
         <CountryList/>
         <OperatorsSection snapshot=snapshot.clone() actions/>
@@ -141,7 +144,7 @@ fn AdminForms(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoVi
         <CertificationsSection snapshot=snapshot.clone() actions/>
         <PolicySection snapshot=snapshot.clone() actions/>
         <section class="admin-section" aria-labelledby="tenant-view">
-            <h2 id="tenant-view">"The catalogue as tenants see it"</h2>
+            <h2 id="tenant-view">{t!(i18n, catalogue.admin_catalogue_as_tenants_see_it)}</h2>
             <CatalogueView snapshot=(*snapshot).clone()/>
         </section>
     }

@@ -12,12 +12,14 @@ use super::form::{
 };
 use super::shareholders::ShareholdersEditor;
 use super::Actions;
+use crate::domain::format::fill;
 use crate::domain::{
     catalogue::{CatalogueOperator, CatalogueSnapshot},
     country::CountryCode,
 };
 use crate::error::AppError;
 use crate::features::catalogue::api::CreateOperator;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub(super) fn OperatorsSection(
@@ -26,6 +28,7 @@ pub(super) fn OperatorsSection(
 ) -> impl IntoView {
     let query = use_query_map();
     let param = Memo::new(move |_| query.read().get("operator"));
+    let i18n = use_i18n();
     let table = snapshot
         .operators
         .iter()
@@ -41,15 +44,15 @@ pub(super) fn OperatorsSection(
             let name = op.name.clone();
             view! {
                 <tr>
-                    <td data-label="Operator">{op.name.clone()}</td>
-                    <td data-label="Registered office">{op.registered_office.name()}</td>
-                    <td data-label="Central administration">{op.central_administration.name()}</td>
-                    <td data-label="Main establishment">{op.main_establishment.name()}</td>
-                    <td data-label="DPF certified">{if op.dpf_certified { "Yes" } else { "No" }}</td>
-                    <td class="num" data-label="Shareholders">{op.shareholders.len()}</td>
-                    <td data-label="Sites">{if sites.is_empty() { "—".to_string() } else { sites }}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.operator)>{op.name.clone()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.registered_office_col)>{op.registered_office.name()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.central_administration_col)>{op.central_administration.name()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.main_establishment_col)>{op.main_establishment.name()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.dpf_certified_col)>{if op.dpf_certified { t!(i18n, catalogue.yes).into_any() } else { t!(i18n, catalogue.no).into_any() }}</td>
+                    <td class="num" data-label=move || t_string!(i18n, catalogue.shareholders)>{op.shareholders.len()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.sites)>{if sites.is_empty() { "—".to_string() } else { sites }}</td>
                     <td data-label="">
-                        <a href=href>"Edit" <span class="visually-hidden">" " {name}</span></a>
+                        <a href=href>{t!(i18n, catalogue.edit)} <span class="visually-hidden">" " {name}</span></a>
                     </td>
                 </tr>
             }
@@ -69,7 +72,7 @@ pub(super) fn OperatorsSection(
                 }
                 .into_any(),
                 None if id.is_some() => view! {
-                    <p class="form__error" role="alert">"That operator is not in the catalogue; choose another."</p>
+                    <p class="form__error" role="alert">{t!(i18n, catalogue.operator_not_found)}</p>
                 }
                 .into_any(),
                 None => ().into_any(),
@@ -91,25 +94,25 @@ pub(super) fn OperatorsSection(
                 .collect_view()
                 .into_any();
             view! {
-                <EditChooser id="choose-operator" name="operator" label="Operator to edit"
-                    button="Edit this operator" options/>
+                <EditChooser id="choose-operator" name="operator" label=|l| td_string!(l, catalogue.operator_to_edit)
+                    button=|l| td_string!(l, catalogue.edit_this_operator) options/>
             }
         }
     };
     view! {
         <section class="admin-section" aria-labelledby="operators">
-            <h2 id="operators">"Operators"</h2>
+            <h2 id="operators">{t!(i18n, catalogue.admin_operators)}</h2>
             <p class="field__hint">
-                "The legal entities that run the sites. Their offices (S2), shareholders (S3, S4) and "
-                "Data Privacy Framework certification (G2) decide where sensitive and personal data may go."
+                {t!(i18n, catalogue.operators_hint_1)}
+                {t!(i18n, catalogue.operators_hint_2)}
             </p>
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th>"Operator"</th><th>"Registered office"</th><th>"Central administration"</th>
-                            <th>"Main establishment"</th><th>"DPF certified"</th><th class="num">"Shareholders"</th>
-                            <th>"Sites"</th><th><span class="visually-hidden">"Actions"</span></th>
+                            <th>{t!(i18n, catalogue.operator)}</th><th>{t!(i18n, catalogue.registered_office_col)}</th><th>{t!(i18n, catalogue.central_administration_col)}</th>
+                            <th>{t!(i18n, catalogue.main_establishment_col)}</th><th>{t!(i18n, catalogue.dpf_certified_col)}</th><th class="num">{t!(i18n, catalogue.shareholders)}</th>
+                            <th>{t!(i18n, catalogue.sites)}</th><th><span class="visually-hidden">{t!(i18n, catalogue.actions)}</span></th>
                         </tr>
                     </thead>
                     <tbody>{table}</tbody>
@@ -143,18 +146,19 @@ fn OperatorFields(
     let dpf = op.as_ref().is_some_and(|o| o.dpf_certified);
     let commercial = op.as_ref().is_none_or(|o| o.commercial_organisation);
     let id = move |field: &str| format!("{prefix}-{field}");
+    let i18n = use_i18n();
     view! {
-        {country_field(id("registered"), "registered_office", "Registered office (ISO code)", registered, error)}
-        {country_field(id("central"), "central_administration", "Central administration (ISO code)", central, error)}
-        {country_field(id("main"), "main_establishment", "Main establishment (ISO code)", main, error)}
+        {country_field(id("registered"), "registered_office", |l| td_string!(l, catalogue.registered_office_iso), registered, error)}
+        {country_field(id("central"), "central_administration", |l| td_string!(l, catalogue.central_administration_iso), central, error)}
+        {country_field(id("main"), "main_establishment", |l| td_string!(l, catalogue.main_establishment_iso), main, error)}
         <div class="field">
             <div class="choice">
                 <input id=id("dpf") name="dpf_certified" type="checkbox" value="true" checked=dpf/>
-                <label for=id("dpf")>"Certified under the EU-US Data Privacy Framework"</label>
+                <label for=id("dpf")>{t!(i18n, catalogue.dpf_label)}</label>
             </div>
             <div class="choice">
                 <input id=id("commercial") name="commercial_organisation" type="checkbox" value="true" checked=commercial/>
-                <label for=id("commercial")>"A commercial organisation (Canada's adequacy decision covers only these)"</label>
+                <label for=id("commercial")>{t!(i18n, catalogue.commercial_label)}</label>
             </div>
         </div>
     }
@@ -164,18 +168,19 @@ fn OperatorFields(
 fn NewOperatorForm(action: ServerAction<CreateOperator>) -> impl IntoView {
     let result = answer(action);
     let error = refusal(action);
+    let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
-            <h3>"Add an operator"</h3>
+            <h3>{t!(i18n, catalogue.add_an_operator)}</h3>
             {form_note(result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
             <div class="field">
-                <label for="new-operator-name">"Legal name"</label>
+                <label for="new-operator-name">{t!(i18n, catalogue.legal_name)}</label>
                 <input id="new-operator-name" name="name" type="text" aria-invalid=invalid_when(error, "name")/>
                 {field_error(error, "name")}
             </div>
             <OperatorFields prefix="new-operator" error current=None/>
-            <p class="field__hint">"Add its shareholders once it is saved."</p>
-            <button type="submit" class="button">"Add operator"</button>
+            <p class="field__hint">{t!(i18n, catalogue.add_shareholders_later)}</p>
+            <button type="submit" class="button">{t!(i18n, catalogue.add_operator)}</button>
         </ActionForm>
     }
 }
@@ -191,12 +196,17 @@ fn OperatorEditor(
     let edit = actions.edit_operator;
     let edit_result = answer(edit);
     let edit_error = refusal(edit);
-    let sites = match snapshot.sites_of(&name).len() {
-        0 => "It runs no site yet.".to_string(),
-        1 => "It runs one site.".to_string(),
-        n => format!("It runs {n} sites."),
+    let i18n = use_i18n();
+    let site_count = snapshot.sites_of(&name).len();
+    let sites = move || match site_count {
+        0 => t_string!(i18n, catalogue.runs_no_site).to_string(),
+        1 => t_string!(i18n, catalogue.runs_one_site).to_string(),
+        n => fill(t_string!(i18n, catalogue.runs_n_sites), &[("n", &n)]),
     };
-    let edit_heading = format!("Edit {name}");
+    let edit_heading = {
+        let name = name.clone();
+        move || fill(t_string!(i18n, catalogue.edit_name), &[("name", &name)])
+    };
     let (edit_key, edit_value, delete_value) = (name.clone(), name.clone(), name);
     let holders = operator.clone();
     let current = Some(operator);
@@ -208,17 +218,19 @@ fn OperatorEditor(
             {form_note(edit_result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
             <input type="hidden" name="operator" value=edit_key/>
             <div class="field">
-                <label for="edit-operator-name">"Legal name"</label>
+                <label for="edit-operator-name">{t!(i18n, catalogue.legal_name)}</label>
                 <input id="edit-operator-name" name="name" type="text" value=edit_value
                     aria-invalid=invalid_when(edit_error, "name")/>
                 {field_error(edit_error, "name")}
             </div>
             <OperatorFields prefix="edit-operator" error=edit_error current/>
-            <button type="submit" class="button">"Save operator"</button>
+            <button type="submit" class="button">{t!(i18n, catalogue.save_operator)}</button>
         </ActionForm>
         <ActionForm action=actions.delete_operator attr:class="form form--danger">
             <DeleteFields result=Signal::derive(answer(actions.delete_operator)) field="operator"
-                value=delete_value what="operator" rule="Only an operator that runs no site can be deleted."/>
+                value=delete_value heading=|l| td_string!(l, catalogue.delete_this_operator)
+                button=|l| td_string!(l, catalogue.delete_operator)
+                rule=|l| td_string!(l, catalogue.delete_operator_rule)/>
         </ActionForm>
         </div>
 

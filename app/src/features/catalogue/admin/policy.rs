@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use super::form::{answer, codes, field_error, form_note, invalid_when, refusal};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
+use crate::domain::format::fill;
+use crate::i18n::{t, td_string, use_i18n};
 
 #[component]
 pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -29,38 +31,40 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
         })
         .collect::<Vec<_>>()
         .join("\n");
+    let i18n = use_i18n();
+    let version = snapshot.policy.version;
     view! {
         <section class="admin-section" aria-labelledby="policy">
-            <h2 id="policy">"Policy lists"</h2>
+            <h2 id="policy">{t!(i18n, catalogue.admin_policy_lists)}</h2>
             <ActionForm action=policy attr:class="form" attr:novalidate=true>
-                <h3>"Policy lists " <small>"(version " {snapshot.policy.version} ")"</small></h3>
-                {form_note(result, &["eu", "eea", "sanctions", "adequacy", "note"], "Saved as policy version")}
+                <h3>{t!(i18n, catalogue.policy_lists_heading)} <small>{move || fill(td_string!(i18n.get_locale(), catalogue.version_paren), &[("n", &version)])}</small></h3>
+                {form_note(result, &["eu", "eea", "sanctions", "adequacy", "note"], |l| td_string!(l, catalogue.saved_as_policy_version))}
                 <div class="field">
-                    <label for="policy-eu">"EU members (ISO codes, comma-separated)"</label>
+                    <label for="policy-eu">{t!(i18n, catalogue.eu_members)}</label>
                     <textarea id="policy-eu" name="eu" rows="3" aria-invalid=invalid_when(error, "eu")>{eu}</textarea>
                     {field_error(error, "eu")}
                 </div>
                 <div class="field">
-                    <label for="policy-eea">"EEA members"</label>
+                    <label for="policy-eea">{t!(i18n, catalogue.eea_members)}</label>
                     <textarea id="policy-eea" name="eea" rows="3" aria-invalid=invalid_when(error, "eea")>{eea}</textarea>
                     {field_error(error, "eea")}
                 </div>
                 <div class="field">
-                    <label for="policy-sanctions">"Sanctions list"</label>
+                    <label for="policy-sanctions">{t!(i18n, catalogue.sanctions_list)}</label>
                     <textarea id="policy-sanctions" name="sanctions" rows="2" aria-invalid=invalid_when(error, "sanctions")>{sanctions}</textarea>
                     {field_error(error, "sanctions")}
                 </div>
                 <div class="field">
-                    <label for="policy-adequacy">"Adequacy decisions (one a line: CODE or CODE: condition)"</label>
+                    <label for="policy-adequacy">{t!(i18n, catalogue.adequacy_label)}</label>
                     <textarea id="policy-adequacy" name="adequacy" rows="8" aria-invalid=invalid_when(error, "adequacy")>{adequacy}</textarea>
-                    <span class="field__hint">"Conditions: none, commercial_organisations, data_privacy_framework_certified."</span>
+                    <span class="field__hint">{t!(i18n, catalogue.adequacy_hint)}</span>
                     {field_error(error, "adequacy")}
                 </div>
                 <div class="field">
-                    <label for="policy-note">"Why this change"</label>
+                    <label for="policy-note">{t!(i18n, catalogue.why_this_change)}</label>
                     <input id="policy-note" name="note" type="text"/>
                 </div>
-                <button type="submit" class="button">"Save as a new policy version"</button>
+                <button type="submit" class="button">{t!(i18n, catalogue.save_policy_version)}</button>
             </ActionForm>
         </section>
     }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::form::{answer, country_field, field_error, form_note, invalid_when, refusal, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueOperator;
+use crate::domain::format::fill;
 use crate::features::catalogue::page::shareholder_cells;
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 /// The operator's shareholders, each removable, and the form that adds or updates one.
 #[component]
@@ -16,6 +18,7 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
     let holder_error = refusal(actions.holder);
     let remove_result = answer(actions.remove_holder);
     let none = operator.operator.shareholders.is_empty();
+    let i18n = use_i18n();
     // Each row is an `ActionForm` whose children own what they show.
     let holders = operator
         .operator
@@ -34,7 +37,7 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                             <input type="hidden" name="operator" value=operator_name/>
                             <input type="hidden" name="name" value=holder_name/>
                             <button type="submit" class="button button--small button--ghost">
-                                "Remove" <span class="visually-hidden">" " {label}</span>
+                                {t!(i18n, catalogue.remove)} <span class="visually-hidden">" " {label}</span>
                             </button>
                         </ActionForm>
                     </td>
@@ -42,23 +45,31 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
             }
         })
         .collect_view();
-    let holders_heading = format!("Shareholders of {name}");
+    let holders_heading = {
+        let name = name.clone();
+        move || {
+            fill(
+                t_string!(i18n, catalogue.shareholders_of),
+                &[("name", &name)],
+            )
+        }
+    };
     let holder_key = name;
     view! {
         <div class="form">
             <h3>{holders_heading}</h3>
             {form_note(remove_result, &[], SAVED)}
             {if none {
-                view! { <p class="field__hint">"No shareholder is recorded."</p> }.into_any()
+                view! { <p class="field__hint">{t!(i18n, catalogue.no_shareholder)}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="stack">
                             <thead>
                                 <tr>
-                                    <th>"Shareholder"</th><th>"Country"</th><th class="num">"Capital"</th>
-                                    <th class="num">"Voting"</th><th>"Rights"</th>
-                                    <th><span class="visually-hidden">"Actions"</span></th>
+                                    <th>{t!(i18n, catalogue.shareholder)}</th><th>{t!(i18n, catalogue.country)}</th><th class="num">{t!(i18n, catalogue.capital)}</th>
+                                    <th class="num">{t!(i18n, catalogue.voting)}</th><th>{t!(i18n, catalogue.rights)}</th>
+                                    <th><span class="visually-hidden">{t!(i18n, catalogue.actions)}</span></th>
                                 </tr>
                             </thead>
                             <tbody>{holders}</tbody>
@@ -68,24 +79,24 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 .into_any()
             }}
             <ActionForm action=actions.holder attr:class="admin-subform" attr:novalidate=true>
-                <h4>"Add or update a shareholder"</h4>
+                <h4>{t!(i18n, catalogue.add_or_update_shareholder)}</h4>
                 {form_note(holder_result, &["operator", "name", "country", "capital", "voting"], SAVED)}
                 <input type="hidden" name="operator" value=holder_key/>
                 {field_error(holder_error, "operator")}
                 <div class="field">
-                    <label for="holder-name">"Shareholder (updated when the name is already listed)"</label>
+                    <label for="holder-name">{t!(i18n, catalogue.holder_name_label)}</label>
                     <input id="holder-name" name="name" type="text" aria-invalid=invalid_when(holder_error, "name")/>
                     {field_error(holder_error, "name")}
                 </div>
-                {country_field("holder-country".into(), "country", "Country (ISO code)", String::new(), holder_error)}
+                {country_field("holder-country".into(), "country", |l| td_string!(l, catalogue.country_iso), String::new(), holder_error)}
                 <div class="field">
-                    <label for="holder-capital">"Capital %"</label>
+                    <label for="holder-capital">{t!(i18n, catalogue.capital_pct)}</label>
                     <input id="holder-capital" name="capital" type="text" inputmode="decimal" placeholder="24.01"
                         aria-invalid=invalid_when(holder_error, "capital")/>
                     {field_error(holder_error, "capital")}
                 </div>
                 <div class="field">
-                    <label for="holder-voting">"Voting rights %"</label>
+                    <label for="holder-voting">{t!(i18n, catalogue.voting_pct)}</label>
                     <input id="holder-voting" name="voting" type="text" inputmode="decimal" placeholder="24.01"
                         aria-invalid=invalid_when(holder_error, "voting")/>
                     {field_error(holder_error, "voting")}
@@ -93,14 +104,14 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 <div class="field">
                     <div class="choice">
                         <input id="holder-control" name="control_rights" type="checkbox" value="true"/>
-                        <label for="holder-control">"Holds control rights"</label>
+                        <label for="holder-control">{t!(i18n, catalogue.holds_control)}</label>
                     </div>
                     <div class="choice">
                         <input id="holder-veto" name="veto_rights" type="checkbox" value="true"/>
-                        <label for="holder-veto">"Holds veto rights"</label>
+                        <label for="holder-veto">{t!(i18n, catalogue.holds_veto)}</label>
                     </div>
                 </div>
-                <button type="submit" class="button">"Save shareholder"</button>
+                <button type="submit" class="button">{t!(i18n, catalogue.save_shareholder)}</button>
             </ActionForm>
         </div>
     }

@@ -10,12 +10,15 @@ use super::form::{
 };
 use super::Actions;
 use crate::domain::catalogue::{CatalogueSite, CatalogueSnapshot};
+use crate::domain::format::fill;
 use crate::error::AppError;
 use crate::features::catalogue::api::{CreateSite, DeleteSite, UpdateSite};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 #[component]
 pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
     let param = chosen_site();
+    let i18n = use_i18n();
     let table = snapshot
         .sites
         .iter()
@@ -26,13 +29,13 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
             let name = p.name.clone();
             view! {
                 <tr>
-                    <td data-label="Site">{p.name.clone()}</td>
-                    <td data-label="Short name"><code>{p.slug.clone()}</code></td>
-                    <td data-label="Country">{p.country.name()}</td>
-                    <td data-label="Operator">{p.operator.name.clone()}</td>
-                    <td data-label="Staff reach data from">{access.join(", ")}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.site)>{p.name.clone()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.short_name)><code>{p.slug.clone()}</code></td>
+                    <td data-label=move || t_string!(i18n, catalogue.country)>{p.country.name()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.operator)>{p.operator.name.clone()}</td>
+                    <td data-label=move || t_string!(i18n, catalogue.staff_reach_from)>{access.join(", ")}</td>
                     <td data-label="">
-                        <a href=href>"Edit" <span class="visually-hidden">" " {name}</span></a>
+                        <a href=href>{t!(i18n, catalogue.edit)} <span class="visually-hidden">" " {name}</span></a>
                     </td>
                 </tr>
             }
@@ -49,7 +52,7 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
             match site {
                 Some(site) => view! { <SiteEditor site snapshot=snapshot.clone() action=actions.edit_site delete=actions.delete_site/> }.into_any(),
                 None if slug.is_some() => view! {
-                    <p class="form__error" role="alert">"That site is not in the catalogue; choose another."</p>
+                    <p class="form__error" role="alert">{t!(i18n, catalogue.site_not_found)}</p>
                 }
                 .into_any(),
                 None => ().into_any(),
@@ -61,24 +64,24 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
         move || {
             let options = site_options(&snapshot, param.get().as_deref());
             view! {
-                <EditChooser id="choose-site" name="site" label="Site to edit"
-                    button="Edit this site" options/>
+                <EditChooser id="choose-site" name="site" label=|l| td_string!(l, catalogue.site_to_edit)
+                    button=|l| td_string!(l, catalogue.edit_this_site) options/>
             }
         }
     };
     view! {
         <section class="admin-section" aria-labelledby="sites">
-            <h2 id="sites">"Sites"</h2>
+            <h2 id="sites">{t!(i18n, catalogue.admin_sites)}</h2>
             <p class="field__hint">
-                "Each site's country (G1) and the countries its administration and support staff reach "
-                "tenant data from (G4, S5). A site's short name names it in addresses and requests; it never changes."
+                {t!(i18n, catalogue.sites_hint_1)}
+                {t!(i18n, catalogue.sites_hint_2)}
             </p>
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th>"Site"</th><th>"Short name"</th><th>"Country"</th><th>"Operator"</th>
-                            <th>"Staff reach data from"</th><th><span class="visually-hidden">"Actions"</span></th>
+                            <th>{t!(i18n, catalogue.site)}</th><th>{t!(i18n, catalogue.short_name)}</th><th>{t!(i18n, catalogue.country)}</th><th>{t!(i18n, catalogue.operator)}</th>
+                            <th>{t!(i18n, catalogue.staff_reach_from)}</th><th><span class="visually-hidden">{t!(i18n, catalogue.actions)}</span></th>
                         </tr>
                     </thead>
                     <tbody>{table}</tbody>
@@ -116,20 +119,21 @@ fn SiteFields(
         profile.as_ref().map(|p| p.operator.name.as_str()),
     );
     let id = move |field: &str| format!("{prefix}-{field}");
+    let i18n = use_i18n();
     view! {
         <div class="field">
-            <label for=id("name")>"Name"</label>
+            <label for=id("name")>{t!(i18n, catalogue.name)}</label>
             <input id=id("name") name="name" type="text" value=name aria-invalid=invalid_when(error, "name")/>
             {field_error(error, "name")}
         </div>
-        {country_field(id("country"), "country", "Country (ISO code)", country, error)}
+        {country_field(id("country"), "country", |l| td_string!(l, catalogue.country_iso), country, error)}
         <div class="field">
-            <label for=id("operator")>"Operator"</label>
+            <label for=id("operator")>{t!(i18n, catalogue.operator)}</label>
             <select id=id("operator") name="operator" aria-invalid=invalid_when(error, "operator")>{operators}</select>
             {field_error(error, "operator")}
         </div>
         <div class="field">
-            <label for=id("access")>"Administration and support reach tenant data from (ISO codes, comma-separated)"</label>
+            <label for=id("access")>{t!(i18n, catalogue.access_label)}</label>
             <input id=id("access") name="admin_countries" type="text" autocomplete="off" placeholder="FR, DE"
                 value=access aria-invalid=invalid_when(error, "admin_countries")/>
             {field_error(error, "admin_countries")}
@@ -144,20 +148,21 @@ fn NewSiteForm(
 ) -> impl IntoView {
     let result = answer(action);
     let error = refusal(action);
+    let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
-            <h3>"Add a site"</h3>
+            <h3>{t!(i18n, catalogue.add_a_site)}</h3>
             {form_note(result, &["slug", "name", "country", "operator", "admin_countries"], SAVED)}
             <div class="field">
-                <label for="new-site-slug">"Short name (for addresses; it cannot change)"</label>
+                <label for="new-site-slug">{t!(i18n, catalogue.slug_label)}</label>
                 <input id="new-site-slug" name="slug" type="text" autocomplete="off" placeholder="saclay-2"
                     aria-invalid=invalid_when(error, "slug")/>
-                <span class="field__hint">"Lower-case letters a to z, digits and single hyphens."</span>
+                <span class="field__hint">{t!(i18n, catalogue.slug_hint)}</span>
                 {field_error(error, "slug")}
             </div>
             <SiteFields prefix="new-site" error snapshot current=None/>
-            <p class="field__hint">"Add its GPUs and certifications once it is saved."</p>
-            <button type="submit" class="button">"Add site"</button>
+            <p class="field__hint">{t!(i18n, catalogue.add_gpus_later)}</p>
+            <button type="submit" class="button">{t!(i18n, catalogue.add_site)}</button>
         </ActionForm>
     }
 }
@@ -174,19 +179,21 @@ fn SiteEditor(
     let slug = site.profile.slug.clone();
     let name = site.profile.name.clone();
     let delete_value = slug.clone();
+    let i18n = use_i18n();
     view! {
         <div class="form-stack">
         <ActionForm action attr:class="form" attr:novalidate=true attr:id="site-edit">
-            <h3>{format!("Edit {name}")} " " <small>{format!("({slug})")}</small></h3>
+            <h3>{move || fill(t_string!(i18n, catalogue.edit_name), &[("name", &name)])} " " <small>{format!("({slug})")}</small></h3>
             {form_note(result, &["name", "country", "operator", "admin_countries"], SAVED)}
             <input type="hidden" name="site" value=slug/>
             <SiteFields prefix="edit-site" error snapshot current=Some(site)/>
-            <button type="submit" class="button">"Save site"</button>
+            <button type="submit" class="button">{t!(i18n, catalogue.save_site)}</button>
         </ActionForm>
         <ActionForm action=delete attr:class="form form--danger">
-            <DeleteFields result=Signal::derive(answer(delete)) field="site" value=delete_value what="site"
-                rule="Only a site that no request names (drafts and past quotas included) can be deleted; \
-                      set its GPUs to 0 to keep new requests away."/>
+            <DeleteFields result=Signal::derive(answer(delete)) field="site" value=delete_value
+                heading=|l| td_string!(l, catalogue.delete_this_site)
+                button=|l| td_string!(l, catalogue.delete_site)
+                rule=|l| td_string!(l, catalogue.delete_site_rule)/>
         </ActionForm>
         </div>
     }
