@@ -9,6 +9,7 @@
 
 pub mod domain;
 pub mod error;
+pub mod locale;
 pub mod features;
 pub mod ui;
 

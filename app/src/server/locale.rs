@@ -21,13 +21,6 @@ pub fn from_headers(headers: &HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-/// The language of the request being served (server functions and pages), French outside one.
-pub fn current() -> Locale {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .map(|parts| from_headers(&parts.headers))
-        .unwrap_or_default()
-}
-
 /// The language the cookie names, when it names one of ours.
 fn chosen(headers: &HeaderMap) -> Option<Locale> {
     headers

@@ -35,7 +35,7 @@ pub fn LanguageProvider(children: Children) -> impl IntoView {
         .same_site(leptos_use::SameSite::Lax);
     #[cfg(feature = "ssr")]
     let header = leptos_use::UseLocalesOptions::default()
-        .ssr_lang_header_getter(|| Some(crate::server::locale::current().as_str().to_owned()));
+        .ssr_lang_header_getter(|| Some(crate::locale::current().as_str().to_owned()));
     #[cfg(not(feature = "ssr"))]
     let header = leptos_use::UseLocalesOptions::default();
     view! {

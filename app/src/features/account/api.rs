@@ -72,7 +72,7 @@ pub async fn choose_language(#[server(default)] language: String) -> Result<(), 
         crate::ui::language::parse_language(&language).ok_or_else(|| {
             AppError::validation(
                 "language",
-                crate::i18n::td_string!(locale::current(), common.unknown_language),
+                crate::i18n::td_string!(crate::locale::current(), common.unknown_language),
             )
         }),
     )?;
