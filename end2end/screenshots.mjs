@@ -10,11 +10,14 @@
 // auditor, admin) at each width, writing /tmp/shot-ROLE-WIDTH-PATH.png; `--role` walks one role.
 // Prints failed responses, console errors, and pages wider than the window (a phone must never
 // scroll sideways). The portal must be running: GUICHET_SHOT_BASE (default http://127.0.0.1:3000).
+// The language is the browser's: GUICHET_SHOT_LANG (default fr; `en` for English), also in the
+// file names (/tmp/shot-fr-ROLE-WIDTH-PATH.png).
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 
 const base = process.env.GUICHET_SHOT_BASE ?? 'http://127.0.0.1:3000';
 const password = process.env.GUICHET_SHOT_PASSWORD ?? 'campus-demo-2026';
+const lang = process.env.GUICHET_SHOT_LANG ?? 'fr';
 const { roles } = JSON.parse(readFileSync(new URL('./pages.json', import.meta.url), 'utf8'));
 
 const args = process.argv.slice(2);
@@ -48,7 +51,7 @@ if (args[0] === '--all' || args[0] === '--role') {
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
 for (const { who, width, tag, paths } of walks) {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
   const page = await context.newPage();
   page.on('response', (r) => { if (r.status() >= 400) console.log(`[${tag}] HTTP`, r.status(), r.url()); });
   page.on('console', (m) => { if (m.type() === 'error') console.log(`[${tag}] console error:`, m.text()); });
@@ -63,7 +66,7 @@ for (const { who, width, tag, paths } of walks) {
     await page.waitForTimeout(400);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     if (wide > width) console.log(`[${tag}] ${path} is ${wide} px wide on a ${width} px window`);
-    const file = `/tmp/shot-${tag}-${path.replace(/[^a-z0-9]+/gi, '_')}.png`;
+    const file = `/tmp/shot-${lang}-${tag}-${path.replace(/[^a-z0-9]+/gi, '_')}.png`;
     await page.screenshot({ path: file, fullPage: true });
     console.log(file);
   }
