@@ -9,8 +9,8 @@
 
 pub mod domain;
 pub mod error;
-pub mod locale;
 pub mod features;
+pub mod locale;
 pub mod ui;
 
 // The translations: `i18n::Locale` (French, the default, and English), the `t!`/`td_string!`

@@ -34,6 +34,16 @@ async fn app_with_mail() -> Option<(TestApp, Sent)> {
     Some((app, Sent { dir, from }))
 }
 
+/// Makes `email`'s person read English: an e-mail is in its recipient's language (French when
+/// they chose none), and these tests read English words.
+async fn reads_english(app: &TestApp, email: &str) {
+    sqlx::query("UPDATE users SET language = 'en' WHERE email = $1")
+        .bind(email)
+        .execute(app.owner_pool())
+        .await
+        .unwrap();
+}
+
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -62,6 +72,7 @@ async fn notices_are_sent_once_over_starttls_with_text_and_html_parts() {
     let Some((app, inbox)) = app_with_mail().await else {
         return;
     };
+    reads_english(&app, UNIV_OWNER).await;
     let id = approved(&app, "mail-once", &[]).await;
     let queued = unsent_count(&app, UNIV_OWNER).await;
     assert!(queued >= 1, "the approval queued a notice to the requester");
@@ -196,6 +207,7 @@ async fn a_persons_choices_hold_back_or_stop_notices_but_never_security_mail() {
     let Some((app, inbox)) = app_with_mail().await else {
         return;
     };
+    reads_english(&app, UNIV_OWNER).await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
     // Every field's error at once, beside its field.
     let bad = owner
@@ -366,4 +378,42 @@ async fn failures_are_retried_with_backoff_then_given_up_where_admins_see_them()
     );
     let run = mail::send_due(&app.state, at + 1).await.unwrap();
     assert_eq!(run.retried + run.given_up, 1, "tried again");
+}
+
+#[tokio::test]
+async fn a_person_who_reads_french_gets_a_french_subject_and_footer() {
+    let app = TestApp::with_demo().await;
+    sqlx::query("UPDATE users SET language = 'fr' WHERE email = $1")
+        .bind(UNIV_OWNER)
+        .execute(app.owner_pool())
+        .await
+        .unwrap();
+    // The requester's browser and the admin's ask for English: the e-mail follows the account.
+    let id = approved(&app, "mail-french", &[]).await;
+    let subjects: Vec<String> = sqlx::query_scalar(
+        "SELECT subject FROM email_outbox WHERE to_email = $1 AND sent_at IS NULL ORDER BY id",
+    )
+    .bind(UNIV_OWNER)
+    .fetch_all(app.owner_pool())
+    .await
+    .unwrap();
+    assert!(
+        subjects.contains(&format!("Guichet : demande de quota n° {id}")),
+        "{subjects:?}"
+    );
+    let opened = outbox::unsent(&app.state.db, &app.state.outbox_key, Some(UNIV_OWNER), 50)
+        .await
+        .unwrap();
+    let mail = opened
+        .iter()
+        .find(|m| m.subject.ends_with(&format!("n° {id}")))
+        .expect("the notice");
+    let bodies = mail::compose::compose(
+        mail.locale,
+        mail.category,
+        mail.body.as_deref().unwrap(),
+        "https://guichet.example.fr",
+    );
+    assert!(bodies.text.contains("Vous recevez cet e-mail pour"), "{}", bodies.text);
+    assert!(bodies.html.contains("<html lang=\"fr\">"), "{}", bodies.html);
 }

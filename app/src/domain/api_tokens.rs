@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::td_string;
+
 use super::tenancy::TenantRole;
 
 /// The longest a token may live: a year.
@@ -41,7 +43,9 @@ impl TokenScope {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == raw.trim())
-            .ok_or_else(|| "Choose what the token may do: read, or read and write.".to_string())
+            .ok_or_else(|| {
+                td_string!(crate::locale::current(), validation.token_scope_choose).to_owned()
+            })
     }
 }
 
@@ -55,14 +59,14 @@ pub enum TokenBinding {
 
 /// Why a scope cannot go with a binding (`None` when it can).
 pub fn scope_error(binding: TokenBinding, scope: TokenScope) -> Option<&'static str> {
+    let locale = crate::locale::current();
     match (binding, scope) {
         (TokenBinding::Tenant(_), TokenScope::Admin) => {
-            Some("Platform administration is for platform tokens; choose read or read and write.")
+            Some(td_string!(locale, validation.token_admin_needs_platform))
         }
-        (TokenBinding::Platform, TokenScope::Write) => Some(
-            "A platform token reads or administers the platform; to write as a tenant, bind the \
-             token to that organisation.",
-        ),
+        (TokenBinding::Platform, TokenScope::Write) => {
+            Some(td_string!(locale, validation.token_platform_no_write))
+        }
         _ => None,
     }
 }

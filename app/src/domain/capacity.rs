@@ -9,6 +9,9 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::format::fill;
+use crate::i18n::{td_string, Locale};
+
 /// GPUs held by one quota (approved, or a candidate being checked) over the days `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Commitment {
@@ -92,36 +95,82 @@ impl Shortfall {
             "" => "GPU",
             name => name,
         };
+        let locale = crate::locale::current();
+        let day = |d: Date| match locale {
+            Locale::en => d.to_string(),
+            Locale::fr => super::format::date(locale, d),
+        };
         let when = if self.first_full_day == self.last_full_day {
-            format!("on {}", self.first_full_day)
+            fill(
+                td_string!(locale, validation.shortfall_on_day),
+                &[("day", &day(self.first_full_day))],
+            )
         } else {
-            format!("from {} to {}", self.first_full_day, self.last_full_day)
+            fill(
+                td_string!(locale, validation.shortfall_from_to),
+                &[
+                    ("start", &day(self.first_full_day)),
+                    ("end", &day(self.last_full_day)),
+                ],
+            )
         };
-        let requested = thousands(self.requested);
-        let were = if self.requested == 1 { "was" } else { "were" };
+        let one_or_more = |n: u32, singular: &'static str, plural: &'static str| {
+            fill(
+                if n == 1 { singular } else { plural },
+                &[("n", &thousands(n))],
+            )
+        };
+        let was_requested = one_or_more(
+            self.requested,
+            td_string!(locale, validation.shortfall_was_requested_singular),
+            td_string!(locale, validation.shortfall_was_requested_plural),
+        );
         let detail = if self.available == 0 {
-            format!("no GPUs are available in this pool and {requested} {were} requested")
+            fill(
+                td_string!(locale, validation.shortfall_none_available),
+                &[("requested", &was_requested)],
+            )
         } else if self.peak_committed == 0 {
-            let gpus = if self.requested == 1 { "GPU" } else { "GPUs" };
-            format!(
-                "{requested} {gpus} {were} requested but only {} {} available",
-                thousands(self.available),
-                if self.available == 1 { "is" } else { "are" }
+            let requested = one_or_more(
+                self.requested,
+                td_string!(locale, validation.shortfall_gpus_requested_singular),
+                td_string!(locale, validation.shortfall_gpus_requested_plural),
+            );
+            let available = one_or_more(
+                self.available,
+                td_string!(locale, validation.shortfall_only_available_singular),
+                td_string!(locale, validation.shortfall_only_available_plural),
+            );
+            fill(
+                td_string!(locale, validation.shortfall_but),
+                &[("requested", &requested), ("available", &available)],
             )
         } else {
-            format!(
-                "{} of {} {} {} already committed and {requested} {were} requested",
-                thousands(self.peak_committed),
-                thousands(self.available),
-                if self.available == 1 { "GPU" } else { "GPUs" },
+            let total = one_or_more(
+                self.available,
+                td_string!(locale, validation.gpus_singular),
+                td_string!(locale, validation.gpus_plural),
+            );
+            let committed = fill(
                 if self.peak_committed == 1 {
-                    "is"
+                    td_string!(locale, validation.shortfall_committed_singular)
                 } else {
-                    "are"
+                    td_string!(locale, validation.shortfall_committed_plural)
                 },
+                &[
+                    ("committed", &thousands(self.peak_committed)),
+                    ("total", &total),
+                ],
+            );
+            fill(
+                td_string!(locale, validation.shortfall_and),
+                &[("committed", &committed), ("requested", &was_requested)],
             )
         };
-        format!("Not enough {model} capacity {when}: {detail}.")
+        fill(
+            td_string!(locale, validation.shortfall),
+            &[("model", &model), ("when", &when), ("detail", &detail)],
+        )
     }
 }
 
@@ -319,17 +368,9 @@ fn day(julian: i32) -> Date {
     Date::from_julian_day(julian).unwrap_or(Date::MAX)
 }
 
-/// `1900` → `"1,900"`.
+/// `1900` → `"1,900"` (`"1 900"` in French).
 fn thousands(number: u32) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
+    super::format::integer(crate::locale::current(), number.into())
 }
 
 #[cfg(test)]

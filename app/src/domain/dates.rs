@@ -8,6 +8,9 @@
 use serde::{Deserialize, Serialize};
 use time::{format_description::well_known::Iso8601, Date, OffsetDateTime, UtcOffset};
 
+use super::format::fill;
+use crate::i18n::td_string;
+
 /// The first year a form date may name: nothing the portal records (requests, certifications)
 /// starts before it.
 pub const FIRST_FORM_YEAR: i32 = 2000;
@@ -20,12 +23,20 @@ pub const LAST_FORM_YEAR: i32 = 2100;
 /// sentence for a person. An empty field reads "Please enter the {what} date." ("Please enter a
 /// date." when `what` is empty).
 pub fn parse_form_date(raw: &str, what: &str) -> Result<Date, String> {
+    let locale = crate::locale::current();
     let text = raw.trim();
     if text.is_empty() {
-        return Err(if what.is_empty() {
-            "Please enter a date.".to_owned()
-        } else {
-            format!("Please enter the {what} date.")
+        return Err(match what {
+            "" => td_string!(locale, validation.date_missing).to_owned(),
+            "start" => td_string!(locale, validation.date_missing_start).to_owned(),
+            "end" => td_string!(locale, validation.date_missing_end).to_owned(),
+            "first" => td_string!(locale, validation.date_missing_first).to_owned(),
+            "last" => td_string!(locale, validation.date_missing_last).to_owned(),
+            "expiry" => td_string!(locale, validation.date_missing_expiry).to_owned(),
+            _ => fill(
+                td_string!(locale, validation.date_missing_named),
+                &[("what", &what)],
+            ),
         });
     }
     let shaped = text.len() == 10
@@ -35,12 +46,19 @@ pub fn parse_form_date(raw: &str, what: &str) -> Result<Date, String> {
         });
     let date = shaped.then(|| parse_iso_date(text)).flatten();
     let Some(date) = date else {
-        return Err(format!("“{text}” is not a date; write it as YYYY-MM-DD."));
+        return Err(fill(
+            td_string!(locale, validation.date_not_a_date),
+            &[("text", &text)],
+        ));
     };
     if !(FIRST_FORM_YEAR..=LAST_FORM_YEAR).contains(&date.year()) {
-        return Err(format!(
-            "“{text}” is out of range: a date must fall between {FIRST_FORM_YEAR}-01-01 and \
-             {LAST_FORM_YEAR}-12-31."
+        return Err(fill(
+            td_string!(locale, validation.date_out_of_range),
+            &[
+                ("text", &text),
+                ("first", &format!("{FIRST_FORM_YEAR}-01-01")),
+                ("last", &format!("{LAST_FORM_YEAR}-12-31")),
+            ],
         ));
     }
     Ok(date)

@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::format::fill;
+use crate::i18n::td_string;
+
 /// The longest address a mail system accepts (RFC 5321 path limit less the brackets).
 const MAX_CHARS: usize = 254;
 /// The longest part before the `@` (RFC 5321).
@@ -24,11 +27,12 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let address = raw.trim().to_lowercase();
         if address.is_empty() {
-            return Err("Please enter an e-mail address.".to_owned());
+            return Err(td_string!(crate::locale::current(), validation.email_missing).to_owned());
         }
         if address.chars().count() > MAX_CHARS {
-            return Err(format!(
-                "An e-mail address can have at most {MAX_CHARS} characters."
+            return Err(fill(
+                td_string!(crate::locale::current(), validation.email_too_long),
+                &[("max", &MAX_CHARS)],
             ));
         }
         check_characters(&address)?;
@@ -49,70 +53,75 @@ impl Email {
     }
 }
 
+/// The language the messages are written in.
+fn locale() -> crate::i18n::Locale {
+    crate::locale::current()
+}
+
+/// A message without blanks, owned.
+fn words(text: &str) -> String {
+    text.to_owned()
+}
+
 fn check_characters(address: &str) -> Result<(), String> {
     match address
         .chars()
         .find(|c| c.is_whitespace() || c.is_control())
     {
-        Some(c) if c.is_whitespace() => Err("An e-mail address cannot contain spaces.".to_owned()),
-        Some(_) => Err("An e-mail address cannot contain control characters.".to_owned()),
+        Some(c) if c.is_whitespace() => Err(words(td_string!(locale(), validation.email_spaces))),
+        Some(_) => Err(words(td_string!(locale(), validation.email_control))),
         None => Ok(()),
     }
 }
 
 fn split_at_sign(address: &str) -> Result<(&str, &str), String> {
     match address.matches('@').count() {
-        0 => Err(
-            "An e-mail address needs an @ between the name and the domain, as in name@example.org."
-                .to_owned(),
-        ),
+        0 => Err(words(td_string!(locale(), validation.email_no_at))),
         1 => Ok(address.split_once('@').unwrap_or_default()),
-        _ => Err("An e-mail address can contain only one @.".to_owned()),
+        _ => Err(words(td_string!(locale(), validation.email_many_at))),
     }
 }
 
 fn check_local_part(local: &str) -> Result<(), String> {
     if local.is_empty() {
-        return Err("The e-mail address needs a name before the @.".to_owned());
+        return Err(words(td_string!(locale(), validation.email_no_local)));
     }
     if local.chars().count() > MAX_LOCAL_CHARS {
-        return Err(format!(
-            "The part of an e-mail address before the @ can have at most {MAX_LOCAL_CHARS} \
-             characters."
+        return Err(fill(
+            td_string!(locale(), validation.email_local_too_long),
+            &[("max", &MAX_LOCAL_CHARS)],
         ));
     }
     if let Some(c) = local
         .chars()
         .find(|c| !c.is_alphanumeric() && !LOCAL_SYMBOLS.contains(*c))
     {
-        return Err(format!(
-            "The character \"{c}\" is not allowed before the @ of an e-mail address."
+        return Err(fill(
+            td_string!(locale(), validation.email_local_bad_char),
+            &[("c", &c)],
         ));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Err(
-            "The part before the @ cannot start or end with a dot, nor have two dots in a row."
-                .to_owned(),
-        );
+        return Err(words(td_string!(locale(), validation.email_local_dots)));
     }
     Ok(())
 }
 
 fn check_domain(domain: &str) -> Result<(), String> {
     if domain.is_empty() {
-        return Err(
-            "The e-mail address needs a domain after the @, as in name@example.org.".to_owned(),
-        );
+        return Err(words(td_string!(locale(), validation.email_no_domain)));
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
-        return Err(format!(
-            "The domain \"{domain}\" needs a dot, as in example.org."
+        return Err(fill(
+            td_string!(locale(), validation.email_domain_no_dot),
+            &[("domain", &domain)],
         ));
     }
     if labels.iter().any(|label| label.is_empty()) {
-        return Err(format!(
-            "The domain \"{domain}\" cannot start or end with a dot, nor have two dots in a row."
+        return Err(fill(
+            td_string!(locale(), validation.email_domain_dots),
+            &[("domain", &domain)],
         ));
     }
     labels.iter().try_for_each(|label| check_label(label))?;
@@ -121,18 +130,21 @@ fn check_domain(domain: &str) -> Result<(), String> {
 
 fn check_label(label: &str) -> Result<(), String> {
     if label.chars().count() > MAX_LABEL_CHARS {
-        return Err(format!(
-            "Each part of the domain between dots can have at most {MAX_LABEL_CHARS} characters."
+        return Err(fill(
+            td_string!(locale(), validation.email_label_too_long),
+            &[("max", &MAX_LABEL_CHARS)],
         ));
     }
     if let Some(c) = label.chars().find(|c| !c.is_alphanumeric() && *c != '-') {
-        return Err(format!(
-            "The character \"{c}\" is not allowed in the domain of an e-mail address."
+        return Err(fill(
+            td_string!(locale(), validation.email_domain_bad_char),
+            &[("c", &c)],
         ));
     }
     if label.starts_with('-') || label.ends_with('-') {
-        return Err(format!(
-            "The part \"{label}\" of the domain cannot start or end with a hyphen."
+        return Err(fill(
+            td_string!(locale(), validation.email_label_hyphen),
+            &[("label", &label)],
         ));
     }
     Ok(())
@@ -140,8 +152,9 @@ fn check_label(label: &str) -> Result<(), String> {
 
 fn check_top_level(tld: &str) -> Result<(), String> {
     if tld.chars().count() < 2 || tld.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "The domain ending \".{tld}\" is not a real one: please check for a typo."
+        return Err(fill(
+            td_string!(locale(), validation.email_bad_tld),
+            &[("tld", &tld)],
         ));
     }
     Ok(())

@@ -2,10 +2,12 @@
 //! `RegistrationId` (SIREN/SIRET in France, the EU VAT number elsewhere in the EU,
 //! a loosely checked registration number beyond).
 
-use super::capitalise;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use super::format::fill;
+use crate::i18n::td_string;
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -19,7 +21,7 @@ pub struct PersonName(String);
 impl PersonName {
     /// Reads a name as typed.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        bounded_text(raw, 1, 100, "a name").map(Self)
+        bounded_text(raw, 1, 100, Named::Person).map(Self)
     }
 
     /// The name, trimmed.
@@ -36,7 +38,7 @@ pub struct OrganisationName(String);
 impl OrganisationName {
     /// Reads an organisation name as typed.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        bounded_text(raw, 2, 200, "an organisation name").map(Self)
+        bounded_text(raw, 2, 200, Named::Organisation).map(Self)
     }
 
     /// The name, trimmed.
@@ -45,29 +47,43 @@ impl OrganisationName {
     }
 }
 
+/// Whose name [`bounded_text`] checks, for its words.
+#[derive(Clone, Copy)]
+enum Named {
+    Person,
+    Organisation,
+}
+
 /// Trims `raw` and checks its length in characters and the absence of control characters.
-/// `what` is the noun phrase used in messages, with its article: "a name".
-fn bounded_text(raw: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
+fn bounded_text(raw: &str, min: usize, max: usize, what: Named) -> Result<String, String> {
+    let locale = crate::locale::current();
+    let (missing, too_short, too_long, control) = match what {
+        Named::Person => (
+            td_string!(locale, validation.person_name_missing),
+            td_string!(locale, validation.person_name_too_short),
+            td_string!(locale, validation.person_name_too_long),
+            td_string!(locale, validation.person_name_control),
+        ),
+        Named::Organisation => (
+            td_string!(locale, validation.organisation_name_missing),
+            td_string!(locale, validation.organisation_name_too_short),
+            td_string!(locale, validation.organisation_name_too_long),
+            td_string!(locale, validation.organisation_name_control),
+        ),
+    };
     let text = raw.trim();
     let chars = text.chars().count();
-    let what_capitalised = capitalise(what);
     if chars == 0 {
-        return Err(format!("Please enter {what}."));
+        return Err(missing.to_owned());
     }
     if chars < min {
-        return Err(format!(
-            "{what_capitalised} needs at least {min} characters."
-        ));
+        return Err(fill(too_short, &[("min", &min)]));
     }
     if chars > max {
-        return Err(format!(
-            "{what_capitalised} can have at most {max} characters; this one has {chars}."
-        ));
+        return Err(fill(too_long, &[("max", &max), ("chars", &chars)]));
     }
     if text.chars().any(char::is_control) {
-        return Err(format!(
-            "{what_capitalised} cannot contain control characters such as tabs or line breaks."
-        ));
+        return Err(control.to_owned());
     }
     Ok(text.to_owned())
 }
@@ -83,7 +99,7 @@ string_newtype_conversions!(PersonName, OrganisationName);
 macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*
-        $name:ident, $what:literal,
+        $name:ident, $not_one:ident,
         { $($variant:ident => $key:literal, $label:literal;)+ }
     ) => {
         $(#[$meta])*
@@ -115,12 +131,12 @@ macro_rules! labelled_enum {
                     .copied()
                     .find(|value| value.as_str() == key || value.label().to_lowercase() == key)
                     .ok_or_else(|| {
-                        let choices: Vec<&str> = Self::ALL.iter().map(|v| v.label()).collect();
-                        format!(
-                            "\"{}\" is not {}; choose one of: {}.",
-                            raw.trim(),
-                            $what,
-                            choices.join(", ")
+                        let locale = crate::locale::current();
+                        let choices: Vec<&str> =
+                            Self::ALL.iter().map(|v| v.label_in(locale)).collect();
+                        fill(
+                            td_string!(locale, validation.$not_one),
+                            &[("raw", &raw.trim()), ("choices", &choices.join(", "))],
                         )
                     })
             }
@@ -150,7 +166,7 @@ macro_rules! labelled_enum {
 
 labelled_enum!(
     /// What kind of organisation a tenant is.
-    TenantKind, "a kind of organisation",
+    TenantKind, not_a_tenant_kind,
     {
         University => "university", "University";
         ResearchInstitute => "research_institute", "Research institute";
@@ -161,7 +177,7 @@ labelled_enum!(
 
 labelled_enum!(
     /// The sector a tenant or a request works in.
-    Sector, "a sector",
+    Sector, not_a_sector,
     {
         Health => "health", "Health";
         Mobility => "mobility", "Mobility";
@@ -290,7 +306,9 @@ impl From<RegistrationId> for RegistrationIdParts {
 fn parse_country(raw: &str) -> Result<String, String> {
     let code = raw.trim().to_ascii_uppercase();
     if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err("The country must be a two-letter code such as FR or DE.".to_owned());
+        return Err(
+            td_string!(crate::locale::current(), validation.registration_country).to_owned(),
+        );
     }
     Ok(if code == "EL" { "GR".to_owned() } else { code })
 }
@@ -302,9 +320,10 @@ fn parse_country(raw: &str) -> Result<String, String> {
 const LA_POSTE_SIREN: &str = "356000000";
 
 fn parse_french(raw: &str) -> Result<(RegistrationKind, String), String> {
+    let locale = crate::locale::current();
     let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.is_empty() {
-        return Err("Please enter the SIREN (9 digits) or the SIRET (14 digits).".to_owned());
+        return Err(td_string!(locale, validation.siren_missing).to_owned());
     }
     if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
         return Err(non_digit_message(&digits, c));
@@ -312,19 +331,19 @@ fn parse_french(raw: &str) -> Result<(RegistrationKind, String), String> {
     match digits.len() {
         9 => check_siren(&digits).map(|()| (RegistrationKind::Siren, digits)),
         14 => check_siret(&digits).map(|()| (RegistrationKind::Siret, digits)),
-        n => Err(format!(
-            "A SIREN has 9 digits and a SIRET 14; this number has {n}."
+        n => Err(fill(
+            td_string!(locale, validation.siren_length),
+            &[("n", &n)],
         )),
     }
 }
 
 fn non_digit_message(input: &str, c: char) -> String {
+    let locale = crate::locale::current();
     if input.to_ascii_uppercase().starts_with("FR") {
-        "This looks like a VAT number: for a French organisation, please enter its SIREN \
-         (9 digits) or SIRET (14 digits)."
-            .to_owned()
+        td_string!(locale, validation.siren_looks_like_vat).to_owned()
     } else {
-        format!("A SIREN or SIRET has only digits; \"{c}\" is not one.")
+        fill(td_string!(locale, validation.siren_not_digit), &[("c", &c)])
     }
 }
 
@@ -344,20 +363,21 @@ fn check_siret(siret: &str) -> Result<(), String> {
         return Err(check_digit_message("SIRET", siret));
     }
     if !luhn_valid(siren) {
-        return Err(format!(
-            "The SIRET {} starts with the SIREN {}, which fails its check digit: please check \
-             for a typo.",
-            group_french(siret),
-            group_french(siren)
+        return Err(fill(
+            td_string!(crate::locale::current(), validation.siret_bad_siren),
+            &[
+                ("siret", &group_french(siret)),
+                ("siren", &group_french(siren)),
+            ],
         ));
     }
     Ok(())
 }
 
 fn check_digit_message(name: &str, digits: &str) -> String {
-    format!(
-        "The {name} {} fails its check digit: please check for a typo.",
-        group_french(digits)
+    fill(
+        td_string!(crate::locale::current(), validation.check_digit_fails),
+        &[("name", &name), ("digits", &group_french(digits))],
     )
 }
 
@@ -412,65 +432,93 @@ enum Shape {
 struct VatFormat {
     country: &'static str,
     prefix: &'static str,
-    adjective: &'static str,
-    description: &'static str,
     shapes: &'static [Shape],
 }
 
 /// The VAT number formats of the EU member states other than France (which uses SIREN/SIRET):
-/// country, VAT prefix, adjective, format in words, admissible shapes of the body.
+/// country, VAT prefix, admissible shapes of the body. Their words (the adjective and the format
+/// in words) are [`vat_words`].
 #[rustfmt::skip]
 const VAT_FORMATS: &[VatFormat] = &[
-    vat("AT", "AT", "Austrian", "ATU followed by 8 digits", &[Pattern("Udddddddd")]),
-    vat("BE", "BE", "Belgian", "BE followed by 10 digits, the first being 0 or 1",
-        &[Pattern("0ddddddddd"), Pattern("1ddddddddd")]),
-    vat("BG", "BG", "Bulgarian", "BG followed by 9 or 10 digits", &[Digits(9, 10)]),
-    vat("CY", "CY", "Cypriot", "CY followed by 8 digits and a letter", &[Pattern("ddddddddL")]),
-    vat("CZ", "CZ", "Czech", "CZ followed by 8 to 10 digits", &[Digits(8, 10)]),
-    vat("DE", "DE", "German", "DE followed by 9 digits", &[Digits(9, 9)]),
-    vat("DK", "DK", "Danish", "DK followed by 8 digits", &[Digits(8, 8)]),
-    vat("EE", "EE", "Estonian", "EE followed by 9 digits", &[Digits(9, 9)]),
-    vat("ES", "ES", "Spanish",
-        "ES followed by 9 characters: a letter or digit, 7 digits, then a letter or digit, \
-         with at least one letter",
-        &[Pattern("Ldddddddx"), Pattern("ddddddddL")]),
-    vat("FI", "FI", "Finnish", "FI followed by 8 digits", &[Digits(8, 8)]),
-    vat("GR", "EL", "Greek", "EL followed by 9 digits", &[Digits(9, 9)]),
-    vat("HR", "HR", "Croatian", "HR followed by 11 digits", &[Digits(11, 11)]),
-    vat("HU", "HU", "Hungarian", "HU followed by 8 digits", &[Digits(8, 8)]),
-    vat("IE", "IE", "Irish",
-        "IE followed by 7 digits and one or two letters (older numbers: a digit, a letter, \
-         + or *, 5 digits and a letter)",
-        &[Pattern("dddddddL"), Pattern("dddddddLL"),
+    vat("AT", "AT", &[Pattern("Udddddddd")]),
+    vat("BE", "BE", &[Pattern("0ddddddddd"), Pattern("1ddddddddd")]),
+    vat("BG", "BG", &[Digits(9, 10)]),
+    vat("CY", "CY", &[Pattern("ddddddddL")]),
+    vat("CZ", "CZ", &[Digits(8, 10)]),
+    vat("DE", "DE", &[Digits(9, 9)]),
+    vat("DK", "DK", &[Digits(8, 8)]),
+    vat("EE", "EE", &[Digits(9, 9)]),
+    vat("ES", "ES", &[Pattern("Ldddddddx"), Pattern("ddddddddL")]),
+    vat("FI", "FI", &[Digits(8, 8)]),
+    vat("GR", "EL", &[Digits(9, 9)]),
+    vat("HR", "HR", &[Digits(11, 11)]),
+    vat("HU", "HU", &[Digits(8, 8)]),
+    vat("IE", "IE", &[Pattern("dddddddL"), Pattern("dddddddLL"),
           Pattern("dLdddddL"), Pattern("d+dddddL"), Pattern("d*dddddL")]),
-    vat("IT", "IT", "Italian", "IT followed by 11 digits", &[Digits(11, 11)]),
-    vat("LT", "LT", "Lithuanian", "LT followed by 9 or 12 digits", &[Digits(9, 9), Digits(12, 12)]),
-    vat("LU", "LU", "Luxembourgish", "LU followed by 8 digits", &[Digits(8, 8)]),
-    vat("LV", "LV", "Latvian", "LV followed by 11 digits", &[Digits(11, 11)]),
-    vat("MT", "MT", "Maltese", "MT followed by 8 digits", &[Digits(8, 8)]),
-    vat("NL", "NL", "Dutch", "NL followed by 9 digits, the letter B and 2 digits",
-        &[Pattern("dddddddddBdd")]),
-    vat("PL", "PL", "Polish", "PL followed by 10 digits", &[Digits(10, 10)]),
-    vat("PT", "PT", "Portuguese", "PT followed by 9 digits", &[Digits(9, 9)]),
-    vat("RO", "RO", "Romanian", "RO followed by 2 to 10 digits", &[Digits(2, 10)]),
-    vat("SE", "SE", "Swedish", "SE followed by 12 digits ending in 01", &[Pattern("dddddddddd01")]),
-    vat("SI", "SI", "Slovenian", "SI followed by 8 digits", &[Digits(8, 8)]),
-    vat("SK", "SK", "Slovak", "SK followed by 10 digits", &[Digits(10, 10)]),
+    vat("IT", "IT", &[Digits(11, 11)]),
+    vat("LT", "LT", &[Digits(9, 9), Digits(12, 12)]),
+    vat("LU", "LU", &[Digits(8, 8)]),
+    vat("LV", "LV", &[Digits(11, 11)]),
+    vat("MT", "MT", &[Digits(8, 8)]),
+    vat("NL", "NL", &[Pattern("dddddddddBdd")]),
+    vat("PL", "PL", &[Digits(10, 10)]),
+    vat("PT", "PT", &[Digits(9, 9)]),
+    vat("RO", "RO", &[Digits(2, 10)]),
+    vat("SE", "SE", &[Pattern("dddddddddd01")]),
+    vat("SI", "SI", &[Digits(8, 8)]),
+    vat("SK", "SK", &[Digits(10, 10)]),
 ];
 
-const fn vat(
-    country: &'static str,
-    prefix: &'static str,
-    adjective: &'static str,
-    description: &'static str,
-    shapes: &'static [Shape],
-) -> VatFormat {
+const fn vat(country: &'static str, prefix: &'static str, shapes: &'static [Shape]) -> VatFormat {
     VatFormat {
         country,
         prefix,
-        adjective,
-        description,
         shapes,
+    }
+}
+
+/// A member state's VAT number in words, in the language being written: its adjective
+/// ("Austrian") and its format ("ATU followed by 8 digits").
+fn vat_words(country: &str) -> (&'static str, &'static str) {
+    let locale = crate::locale::current();
+    macro_rules! words {
+        ($($code:literal => $adjective:ident, $format:ident;)+) => {
+            match country {
+                $($code => (
+                    td_string!(locale, validation.$adjective),
+                    td_string!(locale, validation.$format),
+                ),)+
+                _ => ("", ""),
+            }
+        };
+    }
+    words! {
+        "AT" => vat_adjective_at, vat_format_at;
+        "BE" => vat_adjective_be, vat_format_be;
+        "BG" => vat_adjective_bg, vat_format_bg;
+        "CY" => vat_adjective_cy, vat_format_cy;
+        "CZ" => vat_adjective_cz, vat_format_cz;
+        "DE" => vat_adjective_de, vat_format_de;
+        "DK" => vat_adjective_dk, vat_format_dk;
+        "EE" => vat_adjective_ee, vat_format_ee;
+        "ES" => vat_adjective_es, vat_format_es;
+        "FI" => vat_adjective_fi, vat_format_fi;
+        "GR" => vat_adjective_gr, vat_format_gr;
+        "HR" => vat_adjective_hr, vat_format_hr;
+        "HU" => vat_adjective_hu, vat_format_hu;
+        "IE" => vat_adjective_ie, vat_format_ie;
+        "IT" => vat_adjective_it, vat_format_it;
+        "LT" => vat_adjective_lt, vat_format_lt;
+        "LU" => vat_adjective_lu, vat_format_lu;
+        "LV" => vat_adjective_lv, vat_format_lv;
+        "MT" => vat_adjective_mt, vat_format_mt;
+        "NL" => vat_adjective_nl, vat_format_nl;
+        "PL" => vat_adjective_pl, vat_format_pl;
+        "PT" => vat_adjective_pt, vat_format_pt;
+        "RO" => vat_adjective_ro, vat_format_ro;
+        "SE" => vat_adjective_se, vat_format_se;
+        "SI" => vat_adjective_si, vat_format_si;
+        "SK" => vat_adjective_sk, vat_format_sk;
     }
 }
 
@@ -484,19 +532,25 @@ fn parse_vat(format: &VatFormat, raw: &str) -> Result<String, String> {
         .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-'))
         .collect::<String>()
         .to_ascii_uppercase();
+    let locale = crate::locale::current();
+    let (adjective, description) = vat_words(format.country);
     if compact.is_empty() {
-        return Err(format!(
-            "Please enter the VAT number: {}.",
-            format.description
+        return Err(fill(
+            td_string!(locale, validation.vat_missing),
+            &[("description", &description)],
         ));
     }
     let body = strip_prefix(format, &compact)?;
     if format.shapes.iter().any(|shape| shape_matches(shape, body)) {
         Ok(format!("{}{body}", format.prefix))
     } else {
-        Err(format!(
-            "The VAT number {}{body} does not have the {} format: {}.",
-            format.prefix, format.adjective, format.description
+        Err(fill(
+            td_string!(locale, validation.vat_bad_format),
+            &[
+                ("number", &format!("{}{body}", format.prefix)),
+                ("adjective", &adjective),
+                ("description", &description),
+            ],
         ))
     }
 }
@@ -511,10 +565,13 @@ fn strip_prefix<'a>(format: &VatFormat, compact: &'a str) -> Result<&'a str, Str
     if lead == format.prefix || lead == format.country {
         return Ok(&compact[2..]);
     }
-    Err(format!(
-        "This VAT number starts with {lead}, but {} VAT numbers start with {}: please check \
-         the number or the organisation's country.",
-        format.adjective, format.prefix
+    Err(fill(
+        td_string!(crate::locale::current(), validation.vat_wrong_prefix),
+        &[
+            ("lead", &lead),
+            ("adjective", &vat_words(format.country).0),
+            ("prefix", &format.prefix),
+        ],
     ))
 }
 
@@ -547,27 +604,29 @@ fn pattern_byte_matches(pattern: u8, byte: u8) -> bool {
 fn parse_other(raw: &str) -> Result<String, String> {
     let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let chars = value.chars().count();
+    let locale = crate::locale::current();
     if chars == 0 {
-        return Err("Please enter the registration number.".to_owned());
+        return Err(td_string!(locale, validation.registration_missing).to_owned());
     }
     if let Some(c) = value
         .chars()
         .find(|c| !c.is_ascii_alphanumeric() && !matches!(c, '-' | '/' | '.' | ' '))
     {
-        return Err(format!(
-            "The character \"{c}\" is not allowed in a registration number: use letters, \
-             digits, spaces and - / . only."
+        return Err(fill(
+            td_string!(locale, validation.registration_bad_char),
+            &[("c", &c)],
         ));
     }
     if !value.chars().any(|c| c.is_ascii_alphanumeric()) {
-        return Err("A registration number needs at least one letter or digit.".to_owned());
+        return Err(td_string!(locale, validation.registration_no_alphanumeric).to_owned());
     }
     if chars < 3 {
-        return Err("A registration number needs at least 3 characters.".to_owned());
+        return Err(td_string!(locale, validation.registration_too_short).to_owned());
     }
     if chars > 40 {
-        return Err(format!(
-            "A registration number can have at most 40 characters; this one has {chars}."
+        return Err(fill(
+            td_string!(locale, validation.registration_too_long),
+            &[("chars", &chars)],
         ));
     }
     Ok(value)

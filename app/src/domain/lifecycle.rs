@@ -23,7 +23,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::format::fill;
 use super::projects::{EndorsementPolicy, ProjectRights, ProjectRole};
+use crate::i18n::{td_string, Locale};
 
 /// Declares a fieldless enum whose variants have a snake_case name (serde and database) and a label for people.
 macro_rules! named_enum {
@@ -87,14 +89,33 @@ macro_rules! named_enum {
 
 pub(crate) use named_enum;
 
-/// "“x” is not a request status: choose draft, submitted or endorsed."
+/// "“x” is not a request status: choose draft, submitted or endorsed." `what` is the English
+/// name of the list, which names its words in the language being written.
 pub(crate) fn unknown_name(name: &str, what: &str, choices: &[&str]) -> String {
+    let locale = crate::locale::current();
     let listed = match choices {
         [] => String::new(),
         [only] => (*only).to_owned(),
-        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+        [first @ .., last] => fill(
+            td_string!(locale, validation.list_or),
+            &[("first", &first.join(", ")), ("last", last)],
+        ),
     };
-    format!("“{name}” is not a {what}: choose {listed}.")
+    let what = match what {
+        "request status" => td_string!(locale, validation.what_request_status),
+        "request kind" => td_string!(locale, validation.what_request_kind),
+        "tenant role" => td_string!(locale, validation.what_tenant_role),
+        "request action" => td_string!(locale, validation.what_request_action),
+        "quota phase" => td_string!(locale, validation.what_quota_phase),
+        "project role" => td_string!(locale, validation.what_project_role),
+        "endorsement setting" => td_string!(locale, validation.what_endorsement_setting),
+        "kind of document" => td_string!(locale, validation.what_kind_of_document),
+        other => other,
+    };
+    fill(
+        td_string!(locale, validation.unknown_name),
+        &[("name", &name), ("what", &what), ("listed", &listed)],
+    )
 }
 
 named_enum! {
@@ -149,16 +170,16 @@ impl RequestStatus {
     }
 
     /// "approved" in "This request has already been approved".
-    const fn past_tense(self) -> &'static str {
+    fn past_tense(self, locale: Locale) -> &'static str {
         match self {
-            Self::Draft => "drafted",
-            Self::Submitted => "submitted",
-            Self::Endorsed => "endorsed",
-            Self::ChangesRequested => "sent back for changes",
-            Self::Approved => "approved",
-            Self::PartiallyApproved => "partially approved",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
+            Self::Draft => td_string!(locale, validation.past_drafted),
+            Self::Submitted => td_string!(locale, validation.past_submitted),
+            Self::Endorsed => td_string!(locale, validation.past_endorsed),
+            Self::ChangesRequested => td_string!(locale, validation.past_sent_back_for_changes),
+            Self::Approved => td_string!(locale, validation.past_approved),
+            Self::PartiallyApproved => td_string!(locale, validation.past_partially_approved),
+            Self::Rejected => td_string!(locale, validation.past_rejected),
+            Self::Withdrawn => td_string!(locale, validation.past_withdrawn),
         }
     }
 }
@@ -167,9 +188,10 @@ impl RequestStatus {
 /// reading it and their writing, for example "This request was withdrawn meanwhile; reload the
 /// page."
 pub fn lost_race_message(now: RequestStatus) -> String {
-    format!(
-        "This request was {} meanwhile; reload the page.",
-        now.past_tense()
+    let locale = crate::locale::current();
+    fill(
+        td_string!(locale, validation.lost_race),
+        &[("status", &now.past_tense(locale))],
     )
 }
 
@@ -231,30 +253,30 @@ impl Action {
     }
 
     /// "withdraw" in "they cannot withdraw a request".
-    const fn verb(self) -> &'static str {
+    fn verb(self, locale: Locale) -> &'static str {
         match self {
-            Self::SaveDraft => "edit",
-            Self::Submit => "submit",
-            Self::Endorse => "endorse",
-            Self::Approve => "approve",
-            Self::PartiallyApprove => "partially approve",
-            Self::Reject => "reject",
-            Self::SendBack => "send back",
-            Self::Withdraw => "withdraw",
+            Self::SaveDraft => td_string!(locale, validation.verb_edit),
+            Self::Submit => td_string!(locale, validation.verb_submit),
+            Self::Endorse => td_string!(locale, validation.verb_endorse),
+            Self::Approve => td_string!(locale, validation.verb_approve),
+            Self::PartiallyApprove => td_string!(locale, validation.verb_partially_approve),
+            Self::Reject => td_string!(locale, validation.verb_reject),
+            Self::SendBack => td_string!(locale, validation.verb_send_back),
+            Self::Withdraw => td_string!(locale, validation.verb_withdraw),
         }
     }
 
     /// "withdrawn" in "it can no longer be withdrawn".
-    const fn past_participle(self) -> &'static str {
+    fn past_participle(self, locale: Locale) -> &'static str {
         match self {
-            Self::SaveDraft => "edited",
-            Self::Submit => "submitted",
-            Self::Endorse => "endorsed",
-            Self::Approve => "approved",
-            Self::PartiallyApprove => "partially approved",
-            Self::Reject => "rejected",
-            Self::SendBack => "sent back",
-            Self::Withdraw => "withdrawn",
+            Self::SaveDraft => td_string!(locale, validation.done_edited),
+            Self::Submit => td_string!(locale, validation.done_submitted),
+            Self::Endorse => td_string!(locale, validation.done_endorsed),
+            Self::Approve => td_string!(locale, validation.done_approved),
+            Self::PartiallyApprove => td_string!(locale, validation.done_partially_approved),
+            Self::Reject => td_string!(locale, validation.done_rejected),
+            Self::SendBack => td_string!(locale, validation.done_sent_back),
+            Self::Withdraw => td_string!(locale, validation.done_withdrawn),
         }
     }
 }
@@ -450,44 +472,51 @@ pub fn allowed_actions(current: RequestStatus, actor: &Actor) -> Vec<Action> {
 
 /// Whether `actor` may ever do `action`, and if not, why, in a sentence.
 fn permission(action: Action, actor: &Actor) -> Result<(), String> {
-    let verb = action.verb();
-    let read_only = || format!("Auditors have read-only access; they cannot {verb} a request.");
+    let locale = crate::locale::current();
+    let verb = action.verb(locale);
+    let with_verb = |template: &str| fill(template, &[("verb", &verb)]);
+    let read_only = || with_verb(td_string!(locale, validation.perm_auditor_read_only));
     match action {
         Action::SaveDraft | Action::Submit => match actor.tenant_role {
             Some(Role::Auditor) => Err(read_only()),
-            None => Err(format!(
-                "Only members and owners of the tenant can {verb} a request."
-            )),
-            Some(Role::Owner | Role::Member) if !actor.is_requester => Err(format!(
-                "Only the person who drafted this request can {verb} it."
-            )),
+            None => Err(with_verb(td_string!(
+                locale,
+                validation.perm_members_owners_only
+            ))),
+            Some(Role::Owner | Role::Member) if !actor.is_requester => {
+                Err(with_verb(td_string!(locale, validation.perm_drafter_only)))
+            }
             Some(Role::Member)
                 if !ProjectRights::new(Role::Member, actor.project_role).may_request() =>
             {
-                Err(format!(
-                "Only the project's lead and members can {verb} its requests; viewers read them."
-            ))
+                Err(with_verb(td_string!(
+                    locale,
+                    validation.perm_project_lead_members
+                )))
             }
             Some(Role::Owner | Role::Member) => Ok(()),
         },
         Action::Endorse => match actor.tenant_role {
             Some(Role::Auditor) => Err(read_only()),
             _ if actor.may_endorse() => Ok(()),
-            Some(Role::Member) if actor.endorsement == EndorsementPolicy::OwnersAndLeads => Err(
-                "Only an owner of the tenant or the project's lead can endorse a request."
-                    .to_owned(),
-            ),
+            Some(Role::Member) if actor.endorsement == EndorsementPolicy::OwnersAndLeads => {
+                Err(td_string!(locale, validation.perm_endorse_owner_or_lead).to_owned())
+            }
             Some(Role::Owner | Role::Member) | None => {
-                Err("Only an owner of the tenant can endorse a request.".to_owned())
+                Err(td_string!(locale, validation.perm_endorse_owner).to_owned())
             }
         },
         Action::Approve | Action::PartiallyApprove | Action::Reject | Action::SendBack => {
             if !actor.platform_admin {
-                Err(format!("Only a platform admin can {verb} a request."))
+                Err(with_verb(td_string!(
+                    locale,
+                    validation.perm_platform_admin_only
+                )))
             } else if actor.is_requester {
-                Err(format!(
-                    "A platform admin cannot {verb} a request they made themselves; another platform admin must decide it."
-                ))
+                Err(with_verb(td_string!(
+                    locale,
+                    validation.perm_admin_own_request
+                )))
             } else {
                 Ok(())
             }
@@ -497,10 +526,7 @@ fn permission(action: Action, actor: &Actor) -> Result<(), String> {
             _ if actor.is_tenant_member_or_owner() && (actor.is_requester || actor.is_owner()) => {
                 Ok(())
             }
-            _ => Err(
-                "Only the person who made this request or an owner of the tenant can withdraw it."
-                    .to_owned(),
-            ),
+            _ => Err(td_string!(locale, validation.perm_withdraw).to_owned()),
         },
     }
 }
@@ -510,41 +536,41 @@ fn wrong_status_message(status: RequestStatus, action: Action) -> String {
     use Action as A;
     use RequestStatus as S;
 
-    let done = action.past_participle();
+    let locale = crate::locale::current();
+    let done = action.past_participle(locale);
+    let status_words = status.past_tense(locale);
+    let filled = |template: &str| fill(template, &[("done", &done), ("status", &status_words)]);
     match (status, action) {
-        (S::Approved | S::PartiallyApproved | S::Rejected, _) if action.is_decision() => format!(
-            "This request has already been {}; it cannot be decided again.",
-            status.past_tense()
-        ),
-        (S::Approved | S::PartiallyApproved | S::Rejected | S::Withdrawn, _) => format!(
-            "This request has already been {}; it can no longer be {done}.",
-            status.past_tense()
-        ),
-        (S::Draft, A::Endorse | A::SendBack) => {
-            format!("This request is still a draft; it must be submitted before it can be {done}.")
+        (S::Approved | S::PartiallyApproved | S::Rejected, _) if action.is_decision() => {
+            filled(td_string!(locale, validation.status_already_decided))
         }
-        (S::Draft, _) => format!(
-            "This request is still a draft; it must be submitted and endorsed before it can be {done}."
-        ),
+        (S::Approved | S::PartiallyApproved | S::Rejected | S::Withdrawn, _) => {
+            filled(td_string!(locale, validation.status_final))
+        }
+        (S::Draft, A::Endorse | A::SendBack) => {
+            filled(td_string!(locale, validation.status_draft_submit_first))
+        }
+        (S::Draft, _) => filled(td_string!(
+            locale,
+            validation.status_draft_submit_endorse_first
+        )),
         (S::Submitted | S::Endorsed, A::SaveDraft) => {
-            "This request has already been submitted, so it can no longer be edited; withdraw it and start a new one to change it."
-                .to_owned()
+            td_string!(locale, validation.status_submitted_no_edit).to_owned()
         }
         (S::Submitted | S::Endorsed, A::Submit) => {
-            "This request has already been submitted.".to_owned()
+            td_string!(locale, validation.status_already_submitted).to_owned()
         }
-        (S::Endorsed, A::Endorse) => "This request has already been endorsed.".to_owned(),
+        (S::Endorsed, A::Endorse) => {
+            td_string!(locale, validation.status_already_endorsed).to_owned()
+        }
         (S::ChangesRequested, A::SendBack) => {
-            "This request has already been sent back for changes; it waits for its requester's answer."
-                .to_owned()
+            td_string!(locale, validation.status_already_sent_back).to_owned()
         }
-        (S::ChangesRequested, _) => format!(
-            "This request was sent back for changes; its requester must amend and resubmit it before it can be {done}."
-        ),
-        (S::Submitted, _) => format!(
-            "This request has not been endorsed yet; an owner of the tenant must endorse it before it can be {done}."
-        ),
-        (S::Endorsed, _) => format!("An endorsed request cannot be {done}."),
+        (S::ChangesRequested, _) => {
+            filled(td_string!(locale, validation.status_sent_back_amend_first))
+        }
+        (S::Submitted, _) => filled(td_string!(locale, validation.status_not_endorsed_yet)),
+        (S::Endorsed, _) => filled(td_string!(locale, validation.status_endorsed_cannot)),
     }
 }
 

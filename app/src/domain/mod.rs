@@ -2,15 +2,6 @@
 //! clock (callers pass the date). The browser uses them to explain a decision
 //! at once; the server evaluates them again and never trusts the client.
 
-/// The text with its first letter upper-case.
-pub(crate) fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// Text escaped for HTML or XML (an element's text or a quoted attribute): what people typed
 /// never becomes markup, in a chart's SVG, an e-mail's HTML part or an error page.
 pub fn escape_markup(text: &str) -> String {

@@ -8,6 +8,9 @@
 //! advice. The dictionaries weigh about a megabyte, so only the server carries them (the `ssr`
 //! feature): in the browser only the length is checked, and the server decides.
 
+use super::format::fill;
+use crate::i18n::td_string;
+
 /// The fewest characters a password may have.
 const MIN_CHARS: usize = 12;
 /// The most characters a password may have.
@@ -26,18 +29,21 @@ impl Password {
     /// holds what the person typed about themselves (e-mail address, name): a password built on
     /// it is easy to guess for whoever knows them.
     pub fn parse(raw: &str, personal: &[&str]) -> Result<Self, String> {
+        let locale = crate::locale::current();
         let chars = raw.chars().count();
         if chars == 0 {
-            return Err("Please enter a password.".to_owned());
+            return Err(td_string!(locale, validation.password_missing).to_owned());
         }
         if chars < MIN_CHARS {
-            return Err(format!(
-                "A password needs at least {MIN_CHARS} characters; this one has {chars}."
+            return Err(fill(
+                td_string!(locale, validation.password_too_short),
+                &[("min", &MIN_CHARS), ("chars", &chars)],
             ));
         }
         if chars > MAX_CHARS {
-            return Err(format!(
-                "A password can have at most {MAX_CHARS} characters; this one has {chars}."
+            return Err(fill(
+                td_string!(locale, validation.password_too_long),
+                &[("max", &MAX_CHARS), ("chars", &chars)],
             ));
         }
         #[cfg(feature = "ssr")]
@@ -61,7 +67,10 @@ impl std::fmt::Debug for Password {
 
 #[cfg(feature = "ssr")]
 mod strength {
+    use zxcvbn::feedback::{Suggestion, Warning};
     use zxcvbn::{zxcvbn, Score};
+
+    use crate::i18n::{td_string, Locale};
 
     /// The lowest zxcvbn score accepted: 3 is "more than 10⁸ guesses", zxcvbn's own advice for a
     /// password that protects something. Sign-in is throttled, so the figure matters against a
@@ -114,18 +123,102 @@ mod strength {
         if estimate.score() >= MIN_SCORE {
             return Ok(());
         }
-        let mut message = "This password would be too easy to guess.".to_owned();
+        let locale = crate::locale::current();
+        let mut message = td_string!(locale, validation.password_too_easy).to_owned();
         if let Some(feedback) = estimate.feedback() {
             if let Some(warning) = feedback.warning() {
                 message.push(' ');
-                message.push_str(&warning.to_string());
+                message.push_str(warning_words(locale, warning));
             }
             for suggestion in feedback.suggestions() {
                 message.push(' ');
-                message.push_str(&suggestion.to_string());
+                message.push_str(suggestion_words(locale, *suggestion));
             }
         }
         Err(message)
+    }
+
+    /// zxcvbn's warning in the language being written (its own `Display` is English only).
+    fn warning_words(locale: Locale, warning: Warning) -> &'static str {
+        match warning {
+            Warning::StraightRowsOfKeysAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_straight_rows)
+            }
+            Warning::ShortKeyboardPatternsAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_short_keyboard_patterns)
+            }
+            Warning::RepeatsLikeAaaAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_repeats_aaa)
+            }
+            Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+                td_string!(locale, validation.pw_warning_repeats_abcabc)
+            }
+            Warning::ThisIsATop10Password => td_string!(locale, validation.pw_warning_top10),
+            Warning::ThisIsATop100Password => td_string!(locale, validation.pw_warning_top100),
+            Warning::ThisIsACommonPassword => td_string!(locale, validation.pw_warning_common),
+            Warning::ThisIsSimilarToACommonlyUsedPassword => {
+                td_string!(locale, validation.pw_warning_similar_common)
+            }
+            Warning::SequencesLikeAbcAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_sequences)
+            }
+            Warning::RecentYearsAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_recent_years)
+            }
+            Warning::AWordByItselfIsEasyToGuess => {
+                td_string!(locale, validation.pw_warning_word_by_itself)
+            }
+            Warning::DatesAreOftenEasyToGuess => td_string!(locale, validation.pw_warning_dates),
+            Warning::NamesAndSurnamesByThemselvesAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_names_by_themselves)
+            }
+            Warning::CommonNamesAndSurnamesAreEasyToGuess => {
+                td_string!(locale, validation.pw_warning_common_names)
+            }
+        }
+    }
+
+    /// zxcvbn's suggestion in the language being written.
+    fn suggestion_words(locale: Locale, suggestion: Suggestion) -> &'static str {
+        match suggestion {
+            Suggestion::UseAFewWordsAvoidCommonPhrases => {
+                td_string!(locale, validation.pw_suggest_few_words)
+            }
+            Suggestion::NoNeedForSymbolsDigitsOrUppercaseLetters => {
+                td_string!(locale, validation.pw_suggest_no_need_symbols)
+            }
+            Suggestion::AddAnotherWordOrTwo => {
+                td_string!(locale, validation.pw_suggest_another_word)
+            }
+            Suggestion::CapitalizationDoesntHelpVeryMuch => {
+                td_string!(locale, validation.pw_suggest_capitalization)
+            }
+            Suggestion::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase => {
+                td_string!(locale, validation.pw_suggest_all_uppercase)
+            }
+            Suggestion::ReversedWordsArentMuchHarderToGuess => {
+                td_string!(locale, validation.pw_suggest_reversed_words)
+            }
+            Suggestion::PredictableSubstitutionsDontHelpVeryMuch => {
+                td_string!(locale, validation.pw_suggest_substitutions)
+            }
+            Suggestion::UseALongerKeyboardPatternWithMoreTurns => {
+                td_string!(locale, validation.pw_suggest_longer_keyboard_pattern)
+            }
+            Suggestion::AvoidRepeatedWordsAndCharacters => {
+                td_string!(locale, validation.pw_suggest_avoid_repeats)
+            }
+            Suggestion::AvoidSequences => td_string!(locale, validation.pw_suggest_avoid_sequences),
+            Suggestion::AvoidRecentYears => {
+                td_string!(locale, validation.pw_suggest_avoid_recent_years)
+            }
+            Suggestion::AvoidYearsThatAreAssociatedWithYou => {
+                td_string!(locale, validation.pw_suggest_avoid_your_years)
+            }
+            Suggestion::AvoidDatesAndYearsThatAreAssociatedWithYou => {
+                td_string!(locale, validation.pw_suggest_avoid_your_dates)
+            }
+        }
     }
 }
 

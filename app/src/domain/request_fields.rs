@@ -1,11 +1,13 @@
 //! The fields of a quota request: `GpuCount`, `GpuModel`, `ProjectTitle`, `Justification`,
 //! `ExpectedGpuHours` and the requested `TimeWindow` [start, end).
 
-use super::capitalise;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
+
+use super::format::{fill, integer};
+use crate::i18n::{td_string, Locale};
 
 // ---------------------------------------------------------------------------------------------
 // Numbers
@@ -22,11 +24,12 @@ impl GpuCount {
 
     /// Checks a count.
     pub fn new(count: u32) -> Result<Self, String> {
+        let locale = crate::locale::current();
         match count {
-            0 => Err("At least one GPU is needed.".to_owned()),
-            n if n > Self::MAX => Err(format!(
-                "A request can ask for at most {} GPUs.",
-                with_thousands(Self::MAX.into())
+            0 => Err(td_string!(locale, validation.gpu_count_none).to_owned()),
+            n if n > Self::MAX => Err(fill(
+                td_string!(locale, validation.gpu_count_above_max),
+                &[("max", &integer(locale, Self::MAX.into()))],
             )),
             n => Ok(Self(n)),
         }
@@ -34,11 +37,12 @@ impl GpuCount {
 
     /// Reads a count typed in a form ("8", "1 024").
     pub fn parse(raw: &str) -> Result<Self, String> {
+        let locale = crate::locale::current();
         match read_whole_number(raw) {
-            Number::Empty => Err("Please enter a number of GPUs, such as 8.".to_owned()),
-            Number::NotWhole => Err(format!(
-                "\"{}\" is not a whole number of GPUs: please enter one such as 8.",
-                raw.trim()
+            Number::Empty => Err(td_string!(locale, validation.gpu_count_missing).to_owned()),
+            Number::NotWhole => Err(fill(
+                td_string!(locale, validation.gpu_count_not_whole),
+                &[("raw", &raw.trim())],
             )),
             Number::Whole(n) => Self::new(u32::try_from(n).unwrap_or(u32::MAX)),
         }
@@ -62,11 +66,12 @@ impl ExpectedGpuHours {
 
     /// Checks a number of GPU-hours.
     pub fn new(hours: u64) -> Result<Self, String> {
+        let locale = crate::locale::current();
         match hours {
-            0 => Err("The expected GPU-hours must be at least 1.".to_owned()),
-            n if n > Self::MAX => Err(format!(
-                "The expected GPU-hours can be at most {}.",
-                with_thousands(Self::MAX)
+            0 => Err(td_string!(locale, validation.gpu_hours_none).to_owned()),
+            n if n > Self::MAX => Err(fill(
+                td_string!(locale, validation.gpu_hours_above_max),
+                &[("max", &with_thousands(locale, Self::MAX))],
             )),
             n => Ok(Self(n)),
         }
@@ -76,9 +81,9 @@ impl ExpectedGpuHours {
     pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
         match read_whole_number(raw) {
             Number::Empty => Ok(None),
-            Number::NotWhole => Err(format!(
-                "\"{}\" is not a whole number of GPU-hours.",
-                raw.trim()
+            Number::NotWhole => Err(fill(
+                td_string!(crate::locale::current(), validation.gpu_hours_not_whole),
+                &[("raw", &raw.trim())],
             )),
             Number::Whole(n) => Self::new(n).map(Some),
         }
@@ -95,14 +100,31 @@ impl ExpectedGpuHours {
         if self.0 <= available {
             return Ok(());
         }
-        Err(format!(
-            "The expected {} GPU-hours exceed the {} that {} GPU{} can deliver in {} day{}.",
-            with_thousands(self.0),
-            with_thousands(available),
-            with_thousands(gpus.get().into()),
-            plural(gpus.get().into()),
-            window.days(),
-            plural(window.days().into())
+        let locale = crate::locale::current();
+        let gpus_words = fill(
+            if gpus.get() == 1 {
+                td_string!(locale, validation.gpus_singular)
+            } else {
+                td_string!(locale, validation.gpus_plural)
+            },
+            &[("n", &with_thousands(locale, gpus.get().into()))],
+        );
+        let days_words = fill(
+            if window.days() == 1 {
+                td_string!(locale, validation.days_singular)
+            } else {
+                td_string!(locale, validation.days_plural)
+            },
+            &[("n", &window.days())],
+        );
+        Err(fill(
+            td_string!(locale, validation.gpu_hours_exceed),
+            &[
+                ("hours", &with_thousands(locale, self.0)),
+                ("available", &with_thousands(locale, available)),
+                ("gpus", &gpus_words),
+                ("days", &days_words),
+            ],
         ))
     }
 }
@@ -126,25 +148,9 @@ fn read_whole_number(raw: &str) -> Number {
     }
 }
 
-/// 100000000 → "100,000,000".
-fn with_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+/// 100000000 → "100,000,000" ("100 000 000" in French).
+fn with_thousands(locale: Locale, n: u64) -> String {
+    integer(locale, i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,22 +167,24 @@ impl GpuModel {
     /// Reads a model name as typed.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let model = raw.trim();
+        let locale = crate::locale::current();
         let chars = model.chars().count();
         if chars == 0 {
-            return Err("Please enter a GPU model, such as H100.".to_owned());
+            return Err(td_string!(locale, validation.gpu_model_missing).to_owned());
         }
         if chars > 40 {
-            return Err(format!(
-                "A GPU model name can have at most 40 characters; this one has {chars}."
+            return Err(fill(
+                td_string!(locale, validation.gpu_model_too_long),
+                &[("chars", &chars)],
             ));
         }
         if let Some(c) = model
             .chars()
             .find(|c| !c.is_ascii_alphanumeric() && !matches!(c, ' ' | '-'))
         {
-            return Err(format!(
-                "A GPU model name has only letters, digits, spaces and hyphens; \"{c}\" is not \
-                 allowed."
+            return Err(fill(
+                td_string!(locale, validation.gpu_model_bad_char),
+                &[("c", &c)],
             ));
         }
         Ok(Self(model.to_owned()))
@@ -197,9 +205,11 @@ impl ProjectTitle {
     /// Reads a title as typed.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let title = raw.trim();
-        check_text(title, 3, 200, "a project title")?;
+        check_text(title, 3, 200, Text::ProjectTitle)?;
         if title.chars().any(char::is_control) {
-            return Err("A project title must fit on one line, without tabs.".to_owned());
+            return Err(
+                td_string!(crate::locale::current(), validation.project_title_one_line).to_owned(),
+            );
         }
         Ok(Self(title.to_owned()))
     }
@@ -220,12 +230,14 @@ impl Justification {
     /// Reads a justification as typed in a text area.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let text = raw.trim().replace("\r\n", "\n");
-        check_text(&text, 20, 5000, "a justification")?;
+        check_text(&text, 20, 5000, Text::Justification)?;
         if text
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
         {
-            return Err("A justification cannot contain control characters.".to_owned());
+            return Err(
+                td_string!(crate::locale::current(), validation.justification_control).to_owned(),
+            );
         }
         Ok(Self(text))
     }
@@ -236,23 +248,42 @@ impl Justification {
     }
 }
 
-/// Checks the length of a trimmed text in characters. `what` has its article: "a project title".
-fn check_text(text: &str, min: usize, max: usize, what: &str) -> Result<(), String> {
+/// The texts [`check_text`] checks, for its words.
+#[derive(Clone, Copy)]
+enum Text {
+    ProjectTitle,
+    Justification,
+}
+
+/// Checks the length of a trimmed text in characters.
+fn check_text(text: &str, min: usize, max: usize, what: Text) -> Result<(), String> {
+    let locale = crate::locale::current();
     let chars = text.chars().count();
+    let (missing, too_short, too_long) = match what {
+        Text::ProjectTitle => (
+            td_string!(locale, validation.project_title_missing),
+            td_string!(locale, validation.project_title_too_short),
+            td_string!(locale, validation.project_title_too_long),
+        ),
+        Text::Justification => (
+            td_string!(locale, validation.justification_missing),
+            td_string!(locale, validation.justification_too_short),
+            td_string!(locale, validation.justification_too_long),
+        ),
+    };
     if chars == 0 {
-        return Err(format!("Please enter {what}."));
+        return Err(missing.to_owned());
     }
-    let what = capitalise(what);
     if chars < min {
-        return Err(format!(
-            "{what} needs at least {min} characters; this one has {chars}."
-        ));
+        return Err(fill(too_short, &[("min", &min), ("chars", &chars)]));
     }
     if chars > max {
-        return Err(format!(
-            "{what} can have at most {} characters; this one has {}.",
-            with_thousands(max as u64),
-            with_thousands(chars as u64)
+        return Err(fill(
+            too_long,
+            &[
+                ("max", &with_thousands(locale, max as u64)),
+                ("chars", &with_thousands(locale, chars as u64)),
+            ],
         ));
     }
     Ok(())
@@ -317,15 +348,18 @@ impl TimeWindow {
     /// and the end at most `max_months` calendar months after the start.
     pub fn new(start: Date, end: Date, today: Date, max_months: u32) -> Result<Self, String> {
         let window = Self::from_bounds(start, end)?;
+        let locale = crate::locale::current();
         if start < today {
-            return Err("The start date cannot be in the past.".to_owned());
+            return Err(td_string!(locale, validation.window_start_past).to_owned());
         }
         let too_long = add_months(start, max_months).is_some_and(|latest_end| end > latest_end);
         if too_long {
-            return Err(format!(
-                "A window can last at most {max_months} month{}.",
-                plural(max_months.into())
-            ));
+            let words = if max_months == 1 {
+                td_string!(locale, validation.window_too_long_singular)
+            } else {
+                td_string!(locale, validation.window_too_long_plural)
+            };
+            return Err(fill(words, &[("n", &max_months)]));
         }
         Ok(window)
     }
@@ -334,7 +368,9 @@ impl TimeWindow {
     /// the end is after the start.
     pub fn from_bounds(start: Date, end: Date) -> Result<Self, String> {
         if end <= start {
-            return Err("The end date must be after the start date.".to_owned());
+            return Err(
+                td_string!(crate::locale::current(), validation.window_end_before_start).to_owned(),
+            );
         }
         Ok(Self { start, end })
     }

@@ -7,6 +7,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{td_string, Locale};
+
+use super::format::fill;
 use super::lifecycle::{named_enum, unknown_name, Role};
 use super::projects::ProjectRights;
 
@@ -37,14 +40,17 @@ impl CommentBody {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let text = raw.trim();
         let chars = text.chars().count();
+        let locale = crate::locale::current();
         if chars == 0 {
-            return Err("Please write a comment before sending it.".to_owned());
+            return Err(td_string!(locale, validation.comment_missing).to_owned());
         }
         if chars > Self::MAX_CHARS {
-            return Err(format!(
-                "A comment can be at most 5,000 characters long; this one has {}. Please shorten it \
-                 or attach a document.",
-                with_thousands(chars)
+            return Err(fill(
+                td_string!(locale, validation.comment_too_long),
+                &[
+                    ("max", &with_thousands(locale, Self::MAX_CHARS)),
+                    ("chars", &with_thousands(locale, chars)),
+                ],
             ));
         }
         Ok(Self(text.to_owned()))
@@ -117,7 +123,7 @@ string_newtype_conversions!(FileName);
 /// field's error in words.
 pub fn check_pdf(declared_type: Option<&str>, bytes: &[u8]) -> Result<(), String> {
     if bytes.is_empty() {
-        return Err("Please choose a PDF file to attach.".to_owned());
+        return Err(td_string!(crate::locale::current(), validation.pdf_missing).to_owned());
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
         return Err(too_large_message());
@@ -126,32 +132,35 @@ pub fn check_pdf(declared_type: Option<&str>, bytes: &[u8]) -> Result<(), String
         .and_then(|t| t.split(';').next())
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/pdf"));
     if !declared_pdf || !bytes.starts_with(b"%PDF-") {
-        return Err(
-            "Only PDF documents can be attached: this file is not a PDF. Please export it as PDF \
-             and try again."
-                .to_owned(),
-        );
+        return Err(td_string!(crate::locale::current(), validation.pdf_not_pdf).to_owned());
     }
     Ok(())
 }
 
 /// The error of a file over [`MAX_ATTACHMENT_BYTES`].
 pub fn too_large_message() -> String {
-    "This file is larger than 10 MB, the most an attachment may be. Please send a smaller PDF \
-     (a scan at a lower resolution, or only the pages the reviewer needs)."
-        .to_owned()
+    td_string!(crate::locale::current(), validation.pdf_too_large).to_owned()
 }
 
 /// A size for people: "820 bytes", "14 KB", "2.4 MB" (units of 1024).
 pub fn size_in_words(bytes: i64) -> String {
     const KB: i64 = 1024;
     const MB: i64 = 1024 * 1024;
+    let locale = crate::locale::current();
     match bytes {
-        b if b < KB => format!("{b} bytes"),
-        b if b < MB => format!("{} KB", (b + KB / 2) / KB),
+        b if b < KB => fill(td_string!(locale, validation.size_bytes), &[("n", &b)]),
+        b if b < MB => fill(
+            td_string!(locale, validation.size_kb),
+            &[("n", &((b + KB / 2) / KB))],
+        ),
         b => {
             let tenths = (b * 10 + MB / 2) / MB;
-            format!("{}.{} MB", tenths / 10, tenths % 10)
+            let point = match locale {
+                Locale::fr => ',',
+                Locale::en => '.',
+            };
+            let n = format!("{}{point}{}", tenths / 10, tenths % 10);
+            fill(td_string!(locale, validation.size_mb), &[("n", &n)])
         }
     }
 }
@@ -159,37 +168,48 @@ pub fn size_in_words(bytes: i64) -> String {
 /// How long ago `then` was at `now` (Unix seconds), in words: "just now", "5 minutes ago",
 /// "3 hours ago", "yesterday", "4 days ago", then the day: "on 3 November 2026".
 pub fn ago_in_words(then: i64, now: i64) -> String {
+    let locale = crate::locale::current();
     let secs = now.saturating_sub(then).max(0);
-    let plural = |n: i64, unit: &str| {
+    let plural = |n: i64, singular: &str, plural: &str| {
         if n == 1 {
-            format!("1 {unit} ago")
+            singular.to_owned()
         } else {
-            format!("{n} {unit}s ago")
+            fill(plural, &[("n", &n)])
         }
     };
     match secs {
-        s if s < 60 => "just now".to_owned(),
-        s if s < 3_600 => plural(s / 60, "minute"),
-        s if s < 86_400 => plural(s / 3_600, "hour"),
-        s if s < 2 * 86_400 => "yesterday".to_owned(),
-        s if s < 7 * 86_400 => plural(s / 86_400, "day"),
+        s if s < 60 => td_string!(locale, validation.ago_just_now).to_owned(),
+        s if s < 3_600 => plural(
+            s / 60,
+            td_string!(locale, validation.ago_minute_singular),
+            td_string!(locale, validation.ago_minute_plural),
+        ),
+        s if s < 86_400 => plural(
+            s / 3_600,
+            td_string!(locale, validation.ago_hour_singular),
+            td_string!(locale, validation.ago_hour_plural),
+        ),
+        s if s < 2 * 86_400 => td_string!(locale, validation.ago_yesterday).to_owned(),
+        s if s < 7 * 86_400 => plural(
+            s / 86_400,
+            td_string!(locale, validation.ago_day_singular),
+            td_string!(locale, validation.ago_day_plural),
+        ),
         _ => time::OffsetDateTime::from_unix_timestamp(then)
-            .map(|t| format!("on {} {} {}", t.day(), t.month(), t.year()))
+            .map(|t| {
+                let day = match locale {
+                    Locale::en => format!("{} {} {}", t.day(), t.month(), t.year()),
+                    Locale::fr => super::format::date(locale, t.date()),
+                };
+                fill(td_string!(locale, validation.ago_on_day), &[("day", &day)])
+            })
             .unwrap_or_default(),
     }
 }
 
-/// 5000 → "5,000".
-fn with_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// 5000 → "5,000" ("5 000" in French).
+fn with_thousands(locale: Locale, n: usize) -> String {
+    super::format::integer(locale, i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

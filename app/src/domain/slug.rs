@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::format::fill;
+use crate::i18n::td_string;
+
 const MIN_CHARS: usize = 2;
 const MAX_CHARS: usize = 63;
 
@@ -18,14 +21,12 @@ impl Slug {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let slug = raw.trim();
         if slug.is_empty() {
-            return Err(
-                "Please enter a short name for web addresses, such as \"inria-saclay\".".to_owned(),
-            );
+            return Err(td_string!(crate::locale::current(), validation.slug_missing).to_owned());
         }
         if let Some(c) = slug.chars().find(|c| !is_slug_char(*c)) {
-            return Err(format!(
-                "A short name uses only lower-case letters a to z, digits and hyphens; \"{c}\" is \
-                 not allowed."
+            return Err(fill(
+                td_string!(crate::locale::current(), validation.slug_bad_char),
+                &[("c", &c)],
             ));
         }
         check_length(slug.len())?;
@@ -39,9 +40,9 @@ impl Slug {
     pub fn from_name(name: &str) -> Result<Self, String> {
         let folded = fold_name(name);
         Self::parse(shorten(&folded)).map_err(|_| {
-            format!(
-                "No short name for web addresses can be made from \"{}\": please choose one.",
-                name.trim()
+            fill(
+                td_string!(crate::locale::current(), validation.slug_from_name),
+                &[("name", &name.trim())],
             )
         })
     }
@@ -59,13 +60,15 @@ fn is_slug_char(c: char) -> bool {
 /// `len` is in bytes, which is also characters since only ASCII gets this far.
 fn check_length(len: usize) -> Result<(), String> {
     if len < MIN_CHARS {
-        return Err(format!(
-            "A short name needs at least {MIN_CHARS} characters."
+        return Err(fill(
+            td_string!(crate::locale::current(), validation.slug_too_short),
+            &[("min", &MIN_CHARS)],
         ));
     }
     if len > MAX_CHARS {
-        return Err(format!(
-            "A short name can have at most {MAX_CHARS} characters; this one has {len}."
+        return Err(fill(
+            td_string!(crate::locale::current(), validation.slug_too_long),
+            &[("max", &MAX_CHARS), ("len", &len)],
         ));
     }
     Ok(())
@@ -73,10 +76,10 @@ fn check_length(len: usize) -> Result<(), String> {
 
 fn check_hyphens(slug: &str) -> Result<(), String> {
     if slug.starts_with('-') || slug.ends_with('-') {
-        return Err("A short name cannot start or end with a hyphen.".to_owned());
+        return Err(td_string!(crate::locale::current(), validation.slug_hyphen_ends).to_owned());
     }
     if slug.contains("--") {
-        return Err("A short name cannot have two hyphens in a row.".to_owned());
+        return Err(td_string!(crate::locale::current(), validation.slug_double_hyphen).to_owned());
     }
     Ok(())
 }

@@ -36,7 +36,12 @@ impl TenantRole {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| format!("“{s}” is not a role: choose owner, member or auditor."))
+            .ok_or_else(|| {
+                crate::domain::format::fill(
+                    crate::i18n::td_string!(crate::locale::current(), validation.not_a_tenant_role),
+                    &[("s", &s)],
+                )
+            })
     }
 
     /// The same role as the request life cycle names it.

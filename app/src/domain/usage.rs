@@ -9,6 +9,9 @@
 
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
+use super::format::fill;
+use crate::i18n::td_string;
+
 /// The `sacct --format` fields a record carries, in order.
 pub const SACCT_FORMAT: &str = "JobIDRaw,Cluster,Account,User,Start,End,State,ElapsedRaw,AllocTRES";
 
@@ -259,15 +262,23 @@ pub fn parse_thresholds(text: &str) -> Result<Vec<u32>, String> {
             .parse()
             .ok()
             .filter(|n| (1..=200).contains(n))
-            .ok_or_else(|| format!("“{}” is not a percentage from 1 to 200.", clip(part)))?;
+            .ok_or_else(|| {
+                fill(
+                    td_string!(
+                        crate::locale::current(),
+                        validation.threshold_not_percentage
+                    ),
+                    &[("part", &clip(part))],
+                )
+            })?;
         levels.push(level);
     }
     levels.sort_unstable();
     levels.dedup();
     match levels.len() {
-        0 => Err("Give at least one level, such as 80, 100.".into()),
+        0 => Err(td_string!(crate::locale::current(), validation.thresholds_none).to_owned()),
         1..=5 => Ok(levels),
-        _ => Err("Give at most five levels.".into()),
+        _ => Err(td_string!(crate::locale::current(), validation.thresholds_above_five).to_owned()),
     }
 }
 

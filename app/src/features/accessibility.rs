@@ -2,10 +2,11 @@
 //! the compliance status, what is checked and how, the known limits and the way to recourse.
 //! Anyone may read it, signed in or not; the footer links to it from every page.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
@@ -13,27 +14,27 @@ pub fn AccessibilityPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), a11y.title)/>
         <section class="page page--narrow">
-            <h1>{t!(i18n, a11y.title)}</h1>
-            <p>{t!(i18n, a11y.intro)}</p>
-            <h2>{t!(i18n, a11y.status_heading)}</h2>
-            <p>{t!(i18n, a11y.status_text)}</p>
-            <h2>{t!(i18n, a11y.checked_heading)}</h2>
+            <h1>{tr(i18n, |l| td_string!(l, a11y.title))}</h1>
+            <p>{tr(i18n, |l| td_string!(l, a11y.intro))}</p>
+            <h2>{tr(i18n, |l| td_string!(l, a11y.status_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, a11y.status_text))}</p>
+            <h2>{tr(i18n, |l| td_string!(l, a11y.checked_heading))}</h2>
             <ul>
-                <li>{t!(i18n, a11y.checked_axe)}</li>
-                <li>{t!(i18n, a11y.checked_keyboard)}</li>
-                <li>{t!(i18n, a11y.checked_forms)}</li>
-                <li>{t!(i18n, a11y.checked_charts)}</li>
-                <li>{t!(i18n, a11y.checked_language)}</li>
+                <li>{tr(i18n, |l| td_string!(l, a11y.checked_axe))}</li>
+                <li>{tr(i18n, |l| td_string!(l, a11y.checked_keyboard))}</li>
+                <li>{tr(i18n, |l| td_string!(l, a11y.checked_forms))}</li>
+                <li>{tr(i18n, |l| td_string!(l, a11y.checked_charts))}</li>
+                <li>{tr(i18n, |l| td_string!(l, a11y.checked_language))}</li>
             </ul>
-            <h2>{t!(i18n, a11y.limits_heading)}</h2>
-            <p>{t!(i18n, a11y.limits_text)}</p>
-            <h2>{t!(i18n, a11y.environment_heading)}</h2>
-            <p>{t!(i18n, a11y.environment_text)}</p>
-            <h2>{t!(i18n, a11y.contact_heading)}</h2>
-            <p>{t!(i18n, a11y.contact_text)}</p>
-            <h2>{t!(i18n, a11y.recourse_heading)}</h2>
-            <p>{t!(i18n, a11y.recourse_text)}</p>
-            <p class="muted">{t!(i18n, a11y.established)}</p>
+            <h2>{tr(i18n, |l| td_string!(l, a11y.limits_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, a11y.limits_text))}</p>
+            <h2>{tr(i18n, |l| td_string!(l, a11y.environment_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, a11y.environment_text))}</p>
+            <h2>{tr(i18n, |l| td_string!(l, a11y.contact_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, a11y.contact_text))}</p>
+            <h2>{tr(i18n, |l| td_string!(l, a11y.recourse_heading))}</h2>
+            <p>{tr(i18n, |l| td_string!(l, a11y.recourse_text))}</p>
+            <p class="muted">{tr(i18n, |l| td_string!(l, a11y.established))}</p>
         </section>
     }
 }

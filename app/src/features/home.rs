@@ -2,10 +2,11 @@
 //! quotas, what waits on them and their latest notifications; platform admins see what waits for
 //! a decision and the busiest GPU pools.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use crate::domain::format::fill;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::ui::plural;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -149,7 +150,7 @@ pub fn HomePage() -> impl IntoView {
     );
     view! {
         <Title text=move || td_string!(i18n.get_locale(), common.home)/>
-        <Transition fallback=move || view! { <p>{t!(i18n, home.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, home.loading))}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Dashboard::Visitor) => view! { <Welcome/> }.into_any(),
@@ -162,7 +163,7 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Dashboard::Nowhere { viewer }) => view! {
                         <section class="page">
                             <h1>{move || fill(t_string!(i18n, home.welcome), &[("name", &viewer.name)])}</h1>
-                            <p>{t!(i18n, home.no_organisation)}</p>
+                            <p>{tr(i18n, |l| td_string!(l, home.no_organisation))}</p>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
@@ -177,28 +178,28 @@ fn Welcome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="hero">
-            <h1>{t!(i18n, home.hero_title)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, home.hero_title))}</h1>
             <p class="hero__lead">
-                {t!(i18n, home.hero_lead)}
+                {tr(i18n, |l| td_string!(l, home.hero_lead))}
             </p>
             <p class="hero__actions">
-                <A href="/login" attr:class="button">{t!(i18n, common.sign_in)}</A>
+                <A href="/login" attr:class="button">{tr(i18n, |l| td_string!(l, common.sign_in))}</A>
                 " "
-                <A href="/signup" attr:class="button button--ghost-dark">{t!(i18n, home.register)}</A>
+                <A href="/signup" attr:class="button button--ghost-dark">{tr(i18n, |l| td_string!(l, home.register))}</A>
             </p>
         </section>
-        <section class="features" aria-label=move || t_string!(i18n, home.what_it_does)>
+        <section class="features" aria-label=tr(i18n, |l| td_string!(l, home.what_it_does))>
             <article class="card">
-                <h2>{t!(i18n, home.residency_title)}</h2>
-                <p>{t!(i18n, home.residency_text)}</p>
+                <h2>{tr(i18n, |l| td_string!(l, home.residency_title))}</h2>
+                <p>{tr(i18n, |l| td_string!(l, home.residency_text))}</p>
             </article>
             <article class="card">
-                <h2>{t!(i18n, home.capacity_title)}</h2>
-                <p>{t!(i18n, home.capacity_text)}</p>
+                <h2>{tr(i18n, |l| td_string!(l, home.capacity_title))}</h2>
+                <p>{tr(i18n, |l| td_string!(l, home.capacity_text))}</p>
             </article>
             <article class="card">
-                <h2>{t!(i18n, home.tenants_title)}</h2>
-                <p>{t!(i18n, home.tenants_text)}</p>
+                <h2>{tr(i18n, |l| td_string!(l, home.tenants_title))}</h2>
+                <p>{tr(i18n, |l| td_string!(l, home.tenants_text))}</p>
             </article>
         </section>
     }
@@ -253,10 +254,10 @@ fn TenantHome(
                     <p class="eyebrow">{viewer.tenant_name.clone()} " · " {move || role.map(|r| r.label_in(i18n.get_locale()))}</p>
                     <h1>{let name = viewer.name.clone(); move || fill(t_string!(i18n, home.welcome_back), &[("name", &name)])}</h1>
                 </div>
-                {can_ask.then(|| view! { <A href="/requests/new" attr:class="button">{t!(i18n, home.ask_for_gpus)}</A> })}
+                {can_ask.then(|| view! { <A href="/requests/new" attr:class="button">{tr(i18n, |l| td_string!(l, home.ask_for_gpus))}</A> })}
             </div>
             <div class="stats">
-                <div class="stat"><span class="stat__value">{active_gpus}</span><span class="stat__label">{t!(i18n, home.gpus_held)}</span></div>
+                <div class="stat"><span class="stat__value">{active_gpus}</span><span class="stat__label">{tr(i18n, |l| td_string!(l, home.gpus_held))}</span></div>
                 <div class="stat"><span class="stat__value">{current.len()}</span><span class="stat__label">{let n = current.len(); move || plural(n, t_string!(i18n, home.quotas_singular), t_string!(i18n, home.quotas_plural))}</span></div>
                 <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">{move || plural(waiting_on_me, t_string!(i18n, home.waiting_on_you_singular), t_string!(i18n, home.waiting_on_you_plural))}</span></div>
                 <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">{move || plural(unread, t_string!(i18n, home.unread_singular), t_string!(i18n, home.unread_plural))}</span></div>
@@ -264,14 +265,14 @@ fn TenantHome(
             <div class="dashboard">
                 <section class="card dashboard__wide">
                     <div class="card__head">
-                        <h2>{t!(i18n, home.current_quotas)}</h2>
-                        <a href="/quotas.csv" class="button button--small button--ghost download-csv" download="" rel="external">{t!(i18n, home.download_quotas)}</a>
+                        <h2>{tr(i18n, |l| td_string!(l, home.current_quotas))}</h2>
+                        <a href="/quotas.csv" class="button button--small button--ghost download-csv" download="" rel="external">{tr(i18n, |l| td_string!(l, home.download_quotas))}</a>
                     </div>
                     {if current.is_empty() {
                         if can_ask {
-                            view! { <p class="empty">{t!(i18n, home.no_quota_yet)} " " <A href="/requests/new">{t!(i18n, home.ask_for_gpus)}</A> "."</p> }.into_any()
+                            view! { <p class="empty">{tr(i18n, |l| td_string!(l, home.no_quota_yet))} " " <A href="/requests/new">{tr(i18n, |l| td_string!(l, home.ask_for_gpus))}</A> "."</p> }.into_any()
                         } else {
-                            view! { <p class="empty">{t!(i18n, home.no_quota_yet)}</p> }.into_any()
+                            view! { <p class="empty">{tr(i18n, |l| td_string!(l, home.no_quota_yet))}</p> }.into_any()
                         }
                     } else {
                         view! {
@@ -288,10 +289,10 @@ fn TenantHome(
                                             </div>
                                             <p class="quota__what">
                                                 <strong>{q.approved_gpus.unwrap_or(0)} " " {q.gpu_model.clone()}</strong>
-                                                " " {t!(i18n, home.at)} " " {q.site_name.clone()} " · " {window}
+                                                " " {tr(i18n, |l| td_string!(l, home.at))} " " {q.site_name.clone()} " · " {window}
                                                 {q.used_percent.map(|p| move || fill(t_string!(i18n, home.budget_used), &[("p", &p)]))}
                                             </p>
-                                            {q.compliance_flag.clone().map(|f| view! { <p class="small"><span class="badge badge--warn">{t!(i18n, home.flagged)}</span> " " {f}</p> })}
+                                            {q.compliance_flag.clone().map(|f| view! { <p class="small"><span class="badge badge--warn">{tr(i18n, |l| td_string!(l, home.flagged))}</span> " " {f}</p> })}
                                         </li>
                                     }
                                 }).collect_view()}
@@ -300,9 +301,9 @@ fn TenantHome(
                     }}
                 </section>
                 <section class="card">
-                    <h2>{t!(i18n, home.in_progress)}</h2>
+                    <h2>{tr(i18n, |l| td_string!(l, home.in_progress))}</h2>
                     {if open.rows.is_empty() {
-                        view! { <p class="empty">{t!(i18n, home.nothing_in_progress)}</p> }.into_any()
+                        view! { <p class="empty">{tr(i18n, |l| td_string!(l, home.nothing_in_progress))}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
@@ -317,14 +318,14 @@ fn TenantHome(
                                     }
                                 }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/requests?status=open">{t!(i18n, home.all_in_progress)}</A></p>
+                            <p class="small"><A href="/requests?status=open">{tr(i18n, |l| td_string!(l, home.all_in_progress))}</A></p>
                         }.into_any()
                     }}
                 </section>
                 <section class="card">
-                    <h2>{t!(i18n, home.latest_notifications)}</h2>
+                    <h2>{tr(i18n, |l| td_string!(l, home.latest_notifications))}</h2>
                     {if notes.is_empty() {
-                        view! { <p class="empty">{t!(i18n, home.nothing_new)}</p> }.into_any()
+                        view! { <p class="empty">{tr(i18n, |l| td_string!(l, home.nothing_new))}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
@@ -335,7 +336,7 @@ fn TenantHome(
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/notifications">{t!(i18n, home.all_notifications)}</A></p>
+                            <p class="small"><A href="/notifications">{tr(i18n, |l| td_string!(l, home.all_notifications))}</A></p>
                         }.into_any()
                     }}
                 </section>
@@ -380,20 +381,20 @@ fn AdminHome(
         <section class="page">
             <div class="page-head">
                 <div>
-                    <p class="eyebrow">{t!(i18n, home.platform_administration)}</p>
+                    <p class="eyebrow">{tr(i18n, |l| td_string!(l, home.platform_administration))}</p>
                     <h1>{let name = viewer.name.clone(); move || fill(t_string!(i18n, home.welcome_back), &[("name", &name)])}</h1>
                 </div>
             </div>
             <div class="stats">
                 <div class="stat"><span class="stat__value">{if queue.has_more { format!("{waiting}+") } else { waiting.to_string() }}</span><span class="stat__label">{move || plural(waiting, t_string!(i18n, home.to_decide_singular), t_string!(i18n, home.to_decide_plural))}</span></div>
-                <div class="stat"><span class="stat__value">{short}</span><span class="stat__label">{t!(i18n, home.short_or_ineligible)}</span></div>
+                <div class="stat"><span class="stat__value">{short}</span><span class="stat__label">{tr(i18n, |l| td_string!(l, home.short_or_ineligible))}</span></div>
                 <div class="stat"><span class="stat__value">{tenants.pending_total}</span><span class="stat__label">{let n = usize::try_from(tenants.pending_total).unwrap_or(0); move || plural(n, t_string!(i18n, home.to_verify_singular), t_string!(i18n, home.to_verify_plural))}</span></div>
             </div>
             <div class="dashboard">
                 <section class="card dashboard__wide">
-                    <h2>{t!(i18n, home.waiting_decision)}</h2>
+                    <h2>{tr(i18n, |l| td_string!(l, home.waiting_decision))}</h2>
                     {if queue.rows.is_empty() {
-                        view! { <p class="empty">{t!(i18n, home.nothing_waits)}</p> }.into_any()
+                        view! { <p class="empty">{tr(i18n, |l| td_string!(l, home.nothing_waits))}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
@@ -409,18 +410,18 @@ fn AdminHome(
                                             <br/>
                                             <span class="small muted">{let (gpus, model, site, window) = (s.gpus, s.gpu_model.clone(), s.site_name.clone(), s.asked_window()); move || fill(t_string!(i18n, home.queue_line), &[("gpus", &gpus), ("model", &model), ("site", &site), ("window", &window)])}</span>
                                             " "
-                                            {(!q.review.eligible_now).then(|| view! { <span class="badge badge--bad">{t!(i18n, home.not_eligible_now)}</span> })}
-                                            {(!fits).then(|| view! { <span class="badge badge--bad">{t!(i18n, home.not_enough_gpus)}</span> })}
+                                            {(!q.review.eligible_now).then(|| view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, home.not_eligible_now))}</span> })}
+                                            {(!fits).then(|| view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, home.not_enough_gpus))}</span> })}
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/admin/requests">{t!(i18n, home.whole_queue)}</A></p>
+                            <p class="small"><A href="/admin/requests">{tr(i18n, |l| td_string!(l, home.whole_queue))}</A></p>
                         }.into_any()
                     }}
                 </section>
                 <section class="card">
-                    <h2>{t!(i18n, home.busiest_pools)}</h2>
+                    <h2>{tr(i18n, |l| td_string!(l, home.busiest_pools))}</h2>
                     <ul class="plain-list">
                         {pools.into_iter().map(|(name, peak, available)| view! {
                             <li>
@@ -429,18 +430,18 @@ fn AdminHome(
                             </li>
                         }).collect_view()}
                     </ul>
-                    <p class="small"><A href="/capacity">{t!(i18n, home.capacity_weekly)}</A></p>
+                    <p class="small"><A href="/capacity">{tr(i18n, |l| td_string!(l, home.capacity_weekly))}</A></p>
                 </section>
                 <section class="card">
-                    <h2>{t!(i18n, home.orgs_to_verify)}</h2>
+                    <h2>{tr(i18n, |l| td_string!(l, home.orgs_to_verify))}</h2>
                     {if tenants.pending.is_empty() {
-                        view! { <p class="empty">{t!(i18n, home.none_waiting)}</p> }.into_any()
+                        view! { <p class="empty">{tr(i18n, |l| td_string!(l, home.none_waiting))}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="plain-list">
                                 {tenants.pending.iter().take(5).map(|t| view! { <li>{t.name.clone()}</li> }).collect_view()}
                             </ul>
-                            <p class="small"><A href="/admin/tenants">{t!(i18n, common.verify_organisations)}</A></p>
+                            <p class="small"><A href="/admin/tenants">{tr(i18n, |l| td_string!(l, common.verify_organisations))}</A></p>
                         }.into_any()
                     }}
                 </section>

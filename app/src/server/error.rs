@@ -4,6 +4,7 @@
 //! once, and never sent. `RowNotFound` becomes *not found* and a unique
 //! violation a *conflict*.
 
+use crate::i18n::td_string;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{AppError, BODY_LIMIT_BYTES};
@@ -36,7 +37,7 @@ impl From<ServiceError> for AppError {
                 unavailable()
             }
             ServiceError::Db(ref db) if super::db::is_unique_violation(db) => {
-                AppError::conflict("That already exists.")
+                AppError::conflict(td_string!(crate::locale::current(), server.already_exists))
             }
             other => {
                 tracing::error!(error = %other, "request failed");

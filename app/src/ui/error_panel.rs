@@ -2,22 +2,24 @@
 //! "not found" reads the same whether the route or the object does not exist
 //! (another tenant's object is *not found*, never *forbidden*).
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
 use crate::ui::table::escape;
 
 use crate::error::AppError;
-use crate::i18n::{t, use_i18n};
+use crate::i18n::use_i18n;
 
 /// The body of the "Not found" page.
 #[component]
 pub fn NotFoundNote() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1>{t!(i18n, errors.not_found_title)}</h1>
-        <p>{t!(i18n, errors.not_found_text)}</p>
-        <p><A href="/">{t!(i18n, errors.back_to_start)}</A></p>
+        <h1>{tr(i18n, |l| td_string!(l, errors.not_found_title))}</h1>
+        <p>{tr(i18n, |l| td_string!(l, errors.not_found_text))}</p>
+        <p><A href="/">{tr(i18n, |l| td_string!(l, errors.back_to_start))}</A></p>
     }
 }
 
@@ -65,9 +67,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         }
         return view! {
             <p class="form__error" role="alert">
-                {t!(i18n, errors.sign_in_to_see_before)}
-                <A href=login>{t!(i18n, errors.sign_in_to_see_link)}</A>
-                {t!(i18n, errors.sign_in_to_see_after)}
+                {tr(i18n, |l| td_string!(l, errors.sign_in_to_see_before))}
+                <A href=login>{tr(i18n, |l| td_string!(l, errors.sign_in_to_see_link))}</A>
+                {tr(i18n, |l| td_string!(l, errors.sign_in_to_see_after))}
             </p>
         }
         .into_any();

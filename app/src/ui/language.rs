@@ -7,6 +7,17 @@ use crate::i18n::{use_i18n, Locale};
 use leptos::server_fn::ServerFn as _;
 use leptos_i18n::Locale as _;
 
+/// Words of the page in its language, following the switch: `{tr(i18n, |l| td_string!(l, ns.key))}`
+/// as a text, `attr=tr(…)` as an attribute. Every text of the app is this one closure type, so the
+/// browser bundle holds one copy of the code that renders and updates a translated text (`t!`
+/// makes one per key, which cost about 1 MB of wasm here; docs/performance.md).
+pub fn tr(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    words: fn(Locale) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || words(i18n.get_locale())
+}
+
 /// The cookie that remembers a person's language in their browser.
 pub const COOKIE: &str = "guichet_lang";
 

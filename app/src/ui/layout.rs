@@ -1,13 +1,14 @@
 //! The page frame: a header with the portal's navigation (collapsible on small
 //! screens), the signed-in person, and a footer.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::domain::tenancy::TenantRole;
 use crate::features::identity::{use_viewer, LogoutButton};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 use crate::ui::language::LanguageSwitch;
 
 #[component]
@@ -22,7 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
     let i18n = use_i18n();
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
+        <a class="skip-link" href="#main">{tr(i18n, |l| td_string!(l, common.skip_to_content))}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <A href="/" attr:class="brand">
@@ -37,10 +38,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     on:click=move |_| set_menu_open.update(|open| *open = !*open)
                 >
                     <span class="menu-toggle__bar" aria-hidden="true"></span>
-                    <span class="visually-hidden">{t!(i18n, common.menu)}</span>
+                    <span class="visually-hidden">{tr(i18n, |l| td_string!(l, common.menu))}</span>
                 </button>
                 <nav id="site-nav" class="site-nav" class:site-nav--open=move || menu_open.get() aria-label=move || td_string!(i18n.get_locale(), common.main_navigation)>
-                    <A href="/">{t!(i18n, common.home)}</A>
+                    <A href="/">{tr(i18n, |l| td_string!(l, common.home))}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let (viewer, tenants, unread) = (viewer.await, tenants.await, unread.await);
@@ -52,22 +53,22 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     let tenants = tenants.unwrap_or_default();
                                     let notice = crate::features::tenants::active_tenant_notice(&tenants);
                                     view! {
-                                        {in_tenant.then(|| view! { <A href="/projects">{t!(i18n, common.projects)}</A> })}
-                                        {in_tenant.then(|| view! { <A href="/requests">{t!(i18n, common.requests)}</A> })}
-                                        {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">{t!(i18n, common.capacity)}</A> })}
-                                        <A href="/placement">{t!(i18n, common.placement)}</A>
-                                        <A href="/catalogue">{t!(i18n, common.catalogue)}</A>
+                                        {in_tenant.then(|| view! { <A href="/projects">{tr(i18n, |l| td_string!(l, common.projects))}</A> })}
+                                        {in_tenant.then(|| view! { <A href="/requests">{tr(i18n, |l| td_string!(l, common.requests))}</A> })}
+                                        {(v.platform_admin || in_tenant).then(|| view! { <A href="/capacity">{tr(i18n, |l| td_string!(l, common.capacity))}</A> })}
+                                        <A href="/placement">{tr(i18n, |l| td_string!(l, common.placement))}</A>
+                                        <A href="/catalogue">{tr(i18n, |l| td_string!(l, common.catalogue))}</A>
                                         {v.platform_admin.then(|| view! {
                                             <details class="nav-menu">
-                                                <summary>{t!(i18n, common.administration)}</summary>
+                                                <summary>{tr(i18n, |l| td_string!(l, common.administration))}</summary>
                                                 <div class="nav-menu__list">
-                                                    <A href="/admin/requests">{t!(i18n, common.request_queue)}</A>
-                                                    <A href="/admin/tenants">{t!(i18n, common.verify_organisations)}</A>
-                                                    <A href="/admin/catalogue">{t!(i18n, common.manage_catalogue)}</A>
-                                                    <A href="/admin/agents">{t!(i18n, common.site_agents)}</A>
-                                                    <A href="/admin/usage">{t!(i18n, common.usage)}</A>
-                                                    <A href="/admin/jobs">{t!(i18n, common.jobs)}</A>
-                                                    <A href="/audit">{t!(i18n, common.audit_log)}</A>
+                                                    <A href="/admin/requests">{tr(i18n, |l| td_string!(l, common.request_queue))}</A>
+                                                    <A href="/admin/tenants">{tr(i18n, |l| td_string!(l, common.verify_organisations))}</A>
+                                                    <A href="/admin/catalogue">{tr(i18n, |l| td_string!(l, common.manage_catalogue))}</A>
+                                                    <A href="/admin/agents">{tr(i18n, |l| td_string!(l, common.site_agents))}</A>
+                                                    <A href="/admin/usage">{tr(i18n, |l| td_string!(l, common.usage))}</A>
+                                                    <A href="/admin/jobs">{tr(i18n, |l| td_string!(l, common.jobs))}</A>
+                                                    <A href="/audit">{tr(i18n, |l| td_string!(l, common.audit_log))}</A>
                                                 </div>
                                             </details>
                                         })}
@@ -86,17 +87,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             </summary>
                                             <div class="nav-menu__list">
                                                 <crate::features::tenants::TenantSwitcher tenants/>
-                                                {in_tenant.then(|| view! { <A href="/organisation">{t!(i18n, common.organisation)}</A> })}
-                                                <A href="/account">{t!(i18n, common.account_and_sessions)}</A>
-                                                {sees_audit.then(|| view! { <A href="/audit">{t!(i18n, common.audit_log)}</A> })}
+                                                {in_tenant.then(|| view! { <A href="/organisation">{tr(i18n, |l| td_string!(l, common.organisation))}</A> })}
+                                                <A href="/account">{tr(i18n, |l| td_string!(l, common.account_and_sessions))}</A>
+                                                {sees_audit.then(|| view! { <A href="/audit">{tr(i18n, |l| td_string!(l, common.audit_log))}</A> })}
                                             </div>
                                         </details>
                                         <LogoutButton/>
                                     }.into_any()
                                 }
                                 _ => view! {
-                                    <A href="/signup">{t!(i18n, common.create_account)}</A>
-                                    <A href="/login" attr:class="button button--small">{t!(i18n, common.sign_in)}</A>
+                                    <A href="/signup">{tr(i18n, |l| td_string!(l, common.create_account))}</A>
+                                    <A href="/login" attr:class="button button--small">{tr(i18n, |l| td_string!(l, common.sign_in))}</A>
                                 }.into_any(),
                             }
                         })}
@@ -107,8 +108,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="site-main">{children()}</main>
         <footer class="site-footer">
-            <p>{t!(i18n, common.footer)}</p>
-            <p><A href="/accessibility">{t!(i18n, common.accessibility_footer)}</A></p>
+            <p>{tr(i18n, |l| td_string!(l, common.footer))}</p>
+            <p><A href="/accessibility">{tr(i18n, |l| td_string!(l, common.accessibility_footer))}</A></p>
         </footer>
     }
 }

@@ -2,6 +2,7 @@
 //! (header, navigation, footer). Pages live in `crate::features`.
 
 mod error_panel;
+pub mod form;
 pub mod language;
 mod layout;
 pub mod table;

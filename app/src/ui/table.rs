@@ -4,8 +4,10 @@
 //! loaded, survives a reload and can be shared as a link; once hydrated, the
 //! router follows those links without reloading the page.
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use crate::domain::format::fill;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -132,10 +134,10 @@ pub fn Pager(page: u32, has_more: bool) -> impl IntoView {
     let i18n = use_i18n();
     (page > 0 || has_more).then(|| {
         view! {
-            <nav class="pager" aria-label=move || t_string!(i18n, common.pages)>
-                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">{t!(i18n, common.previous)}</A> })}
+            <nav class="pager" aria-label=tr(i18n, |l| td_string!(l, common.pages))>
+                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">{tr(i18n, |l| td_string!(l, common.previous))}</A> })}
                 <span class="pager__at">{move || fill(t_string!(i18n, common.page_number), &[("n", &(page + 1))])}</span>
-                {has_more.then(|| view! { <A href=to(page + 1) attr:rel="next">{t!(i18n, common.next)}</A> })}
+                {has_more.then(|| view! { <A href=to(page + 1) attr:rel="next">{tr(i18n, |l| td_string!(l, common.next))}</A> })}
             </nav>
         }
     })
@@ -149,7 +151,7 @@ pub fn DownloadCsv(path: &'static str) -> impl IntoView {
     let query = use_query_map();
     let href = move || csv_link(path, &pairs(&query.read()));
     let i18n = use_i18n();
-    view! { <a class="button button--small button--ghost download-csv" href=href download="" rel="external">{t!(i18n, common.download_csv)}</a> }
+    view! { <a class="button button--small button--ghost download-csv" href=href download="" rel="external">{tr(i18n, |l| td_string!(l, common.download_csv))}</a> }
 }
 
 /// The export link of a list: `path` with the query, the page number left out.

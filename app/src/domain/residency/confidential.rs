@@ -2,6 +2,8 @@
 
 use super::explanation::site_subject;
 use super::{Finding, PlacementRequest, PolicyLists, RuleId, SiteProfile};
+use crate::domain::format::fill;
+use crate::i18n::td_string;
 
 /// C1: confidential data stays in the EEA unless the tenant waived it for this request.
 /// Returns the finding and whether the waiver was used.
@@ -10,21 +12,22 @@ pub(super) fn confidential_finding(
     site: &SiteProfile,
     lists: &PolicyLists,
 ) -> (Finding, bool) {
-    let subject = site_subject(site.country);
+    let locale = crate::locale::current();
+    let subject = site_subject(locale, site.country);
+    let sentence = |template: &str| fill(template, &[("subject", &subject)]);
     if lists.is_eea(site.country) {
         return (
-            Finding::pass(RuleId::C1, format!("{subject}, inside the EEA.")),
+            Finding::pass(
+                RuleId::C1,
+                sentence(td_string!(locale, residency.inside_eea)),
+            ),
             false,
         );
     }
     if request.confidential_waiver {
-        let reason = format!(
-            "{subject}, outside the EEA; the tenant's waiver of EEA placement for this request is recorded."
-        );
+        let reason = sentence(td_string!(locale, residency.c1_waived));
         return (Finding::pass(RuleId::C1, reason), true);
     }
-    let reason = format!(
-        "{subject}, outside the EEA; confidential data stays in the EEA unless the tenant waives this for the request."
-    );
+    let reason = sentence(td_string!(locale, residency.c1_fail));
     (Finding::fail(RuleId::C1, reason), false)
 }

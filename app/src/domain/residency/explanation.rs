@@ -7,6 +7,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::country::CountryCode;
+use crate::domain::format::fill;
+use crate::i18n::{td_string, Locale};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RuleId {
@@ -60,22 +62,28 @@ impl RuleId {
         }
     }
 
-    /// A short title for the rule, for tables and the audit log.
+    /// A short title for the rule, for tables and the audit log, in the language being written now
+    /// ([`crate::locale::current`]: English outside a request).
     pub fn title(self) -> &'static str {
+        self.title_in(crate::locale::current())
+    }
+
+    /// A short title for the rule, for a person reading `locale`.
+    pub fn title_in(self, locale: Locale) -> &'static str {
         match self {
-            RuleId::G1 => "GDPR: hosted in the EEA",
-            RuleId::G2 => "GDPR: adequacy decision",
-            RuleId::G4 => "Remote administration is a transfer",
-            RuleId::C1 => "Confidential data in the EEA",
-            RuleId::H1 => "HDS certificate and activities",
-            RuleId::H2 => "HDS certificate valid for the window",
-            RuleId::H3 => "HDS: hosted in the EEA",
-            RuleId::S1 => "SecNumCloud 3.2 for the window",
-            RuleId::S2 => "Operator established in the EU",
-            RuleId::S3 => "Non-EU shareholding limits",
-            RuleId::S4 => "No non-EU control or veto",
-            RuleId::S5 => "Administration from the EU",
-            RuleId::E1 => "Sanctions",
+            RuleId::G1 => td_string!(locale, residency.title_g1),
+            RuleId::G2 => td_string!(locale, residency.title_g2),
+            RuleId::G4 => td_string!(locale, residency.title_g4),
+            RuleId::C1 => td_string!(locale, residency.title_c1),
+            RuleId::H1 => td_string!(locale, residency.title_h1),
+            RuleId::H2 => td_string!(locale, residency.title_h2),
+            RuleId::H3 => td_string!(locale, residency.title_h3),
+            RuleId::S1 => td_string!(locale, residency.title_s1),
+            RuleId::S2 => td_string!(locale, residency.title_s2),
+            RuleId::S3 => td_string!(locale, residency.title_s3),
+            RuleId::S4 => td_string!(locale, residency.title_s4),
+            RuleId::S5 => td_string!(locale, residency.title_s5),
+            RuleId::E1 => td_string!(locale, residency.title_e1),
         }
     }
 }
@@ -132,32 +140,38 @@ impl Evaluation {
 
 // --- Wording shared by the regimes -----------------------------------------------------------------------
 
-pub(super) fn site_subject(country: CountryCode) -> String {
-    format!("The site is in {}", country.name_in_sentence())
-}
-
-pub(super) fn admin_subject(country: CountryCode) -> String {
-    format!(
-        "Administration or support staff can reach tenant data from {}",
-        country.name_in_sentence()
+pub(super) fn site_subject(locale: Locale, country: CountryCode) -> String {
+    fill(
+        td_string!(locale, residency.site_subject),
+        &[("in_country", &country.located_in(locale))],
     )
 }
 
-/// "a", "a and b", "a, b and c".
-pub(super) fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+pub(super) fn admin_subject(locale: Locale, country: CountryCode) -> String {
+    fill(
+        td_string!(locale, residency.admin_subject),
+        &[("country", &country.name_in_sentence_in(locale))],
+    )
+}
+
+/// "a", "a and b", "a, b and c" ("a, b et c" in French).
+pub(super) fn join_and<S: AsRef<str>>(locale: Locale, items: &[S]) -> String {
     match items {
         [] => String::new(),
         [only] => only.as_ref().to_string(),
         [init @ .., last] => {
             let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
+            fill(
+                td_string!(locale, residency.list_and),
+                &[("init", &init.join(", ")), ("last", &last.as_ref())],
+            )
         }
     }
 }
 
 /// "1, 2 and 3" (sorted, without repeats).
-pub(super) fn list_numbers(numbers: &[u8]) -> String {
+pub(super) fn list_numbers(locale: Locale, numbers: &[u8]) -> String {
     let sorted: BTreeSet<u8> = numbers.iter().copied().collect();
     let words: Vec<String> = sorted.iter().map(u8::to_string).collect();
-    join_and(&words)
+    join_and(locale, &words)
 }

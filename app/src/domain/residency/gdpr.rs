@@ -8,16 +8,24 @@ use super::{
     AdequacyCondition, Classification, Finding, Operator, PolicyLists, RuleId, SiteProfile,
 };
 use crate::domain::country::CountryCode;
+use crate::domain::format::fill;
+use crate::i18n::{td_string, Locale};
 
 /// G1/G2 on the site's country, then G4 on each administration or support country.
 pub(super) fn personal_findings(site: &SiteProfile, lists: &PolicyLists) -> Vec<Finding> {
+    let locale = crate::locale::current();
     let operator = &site.operator;
     let status = gdpr_status(site.country, operator, lists);
     let site_rule = match status {
         GdprStatus::Eea | GdprStatus::NoAdequacy => RuleId::G1,
         GdprStatus::Adequate(_) | GdprStatus::ConditionNotMet(_) => RuleId::G2,
     };
-    let site_reason = gdpr_sentence(&site_subject(site.country), status, operator);
+    let site_reason = gdpr_sentence(
+        locale,
+        &site_subject(locale, site.country),
+        status,
+        operator,
+    );
     let mut findings = vec![Finding::new(
         site_rule,
         status.allows_transfer(),
@@ -27,7 +35,7 @@ pub(super) fn personal_findings(site: &SiteProfile, lists: &PolicyLists) -> Vec<
         let status = gdpr_status(country, operator, lists);
         (
             status.allows_transfer(),
-            gdpr_sentence(&admin_subject(country), status, operator),
+            gdpr_sentence(locale, &admin_subject(locale, country), status, operator),
         )
     }));
     findings
@@ -60,30 +68,33 @@ fn gdpr_status(country: CountryCode, operator: &Operator, lists: &PolicyLists) -
 }
 
 /// Completes "The site is in Canada" (or an administration subject) with its G1/G2 standing.
-fn gdpr_sentence(subject: &str, status: GdprStatus, operator: &Operator) -> String {
-    let name = &operator.name;
-    match status {
-        GdprStatus::Eea => format!("{subject}, inside the EEA."),
-        GdprStatus::NoAdequacy => format!("{subject}, outside the EEA and without an EU adequacy decision."),
+fn gdpr_sentence(locale: Locale, subject: &str, status: GdprStatus, operator: &Operator) -> String {
+    let template = match status {
+        GdprStatus::Eea => td_string!(locale, residency.inside_eea),
+        GdprStatus::NoAdequacy => td_string!(locale, residency.gdpr_no_adequacy),
         GdprStatus::Adequate(AdequacyCondition::None) => {
-            format!("{subject}, which has an EU adequacy decision.")
+            td_string!(locale, residency.gdpr_adequate)
         }
-        GdprStatus::Adequate(AdequacyCondition::CommercialOrganisations) => format!(
-            "{subject}, whose EU adequacy decision covers commercial organisations such as the operator, {name}."
-        ),
-        GdprStatus::Adequate(AdequacyCondition::DataPrivacyFrameworkCertified) => format!(
-            "{subject}, and the operator, {name}, is certified under the EU-US Data Privacy Framework, as the adequacy decision requires."
-        ),
-        GdprStatus::ConditionNotMet(AdequacyCondition::CommercialOrganisations) => format!(
-            "{subject}, whose EU adequacy decision covers only commercial organisations, and the operator, {name}, is not recorded as one."
-        ),
-        GdprStatus::ConditionNotMet(AdequacyCondition::DataPrivacyFrameworkCertified) => format!(
-            "{subject}, whose EU adequacy decision covers only recipients certified under the EU-US Data Privacy Framework, and the operator, {name}, is not certified."
-        ),
+        GdprStatus::Adequate(AdequacyCondition::CommercialOrganisations) => {
+            td_string!(locale, residency.gdpr_adequate_commercial)
+        }
+        GdprStatus::Adequate(AdequacyCondition::DataPrivacyFrameworkCertified) => {
+            td_string!(locale, residency.gdpr_adequate_dpf)
+        }
+        GdprStatus::ConditionNotMet(AdequacyCondition::CommercialOrganisations) => {
+            td_string!(locale, residency.gdpr_commercial_not_met)
+        }
+        GdprStatus::ConditionNotMet(AdequacyCondition::DataPrivacyFrameworkCertified) => {
+            td_string!(locale, residency.gdpr_dpf_not_met)
+        }
         GdprStatus::ConditionNotMet(AdequacyCondition::None) => {
-            format!("{subject}, and its EU adequacy decision does not cover the operator, {name}.")
+            td_string!(locale, residency.gdpr_condition_not_met)
         }
-    }
+    };
+    fill(
+        template,
+        &[("subject", &subject), ("operator", &operator.name)],
+    )
 }
 
 /// G1 and G4 for health and sensitive data, where only the EEA counts (adequacy does not help).
@@ -92,28 +103,43 @@ pub(super) fn eea_residency_findings(
     lists: &PolicyLists,
     class: Classification,
 ) -> Vec<Finding> {
-    let (inside, reason) = eea_location(&site_subject(site.country), site.country, lists, class);
+    let locale = crate::locale::current();
+    let subject = site_subject(locale, site.country);
+    let (inside, reason) = eea_location(locale, &subject, site.country, lists, class);
     let mut findings = vec![Finding::new(RuleId::G1, inside, reason)];
     findings.extend(admin_location_findings(site, RuleId::G4, |country| {
-        eea_location(&admin_subject(country), country, lists, class)
+        eea_location(
+            locale,
+            &admin_subject(locale, country),
+            country,
+            lists,
+            class,
+        )
     }));
     findings
 }
 
 fn eea_location(
+    locale: Locale,
     subject: &str,
     country: CountryCode,
     lists: &PolicyLists,
     class: Classification,
 ) -> (bool, String) {
     if lists.is_eea(country) {
-        (true, format!("{subject}, inside the EEA."))
+        (
+            true,
+            fill(
+                td_string!(locale, residency.inside_eea),
+                &[("subject", &subject)],
+            ),
+        )
     } else {
         (
             false,
-            format!(
-                "{subject}, outside the EEA; {} must stay in the EEA.",
-                class.noun()
+            fill(
+                td_string!(locale, residency.outside_eea_must_stay),
+                &[("subject", &subject), ("data", &class.noun_in(locale))],
             ),
         )
     }
@@ -136,7 +162,7 @@ pub(super) fn admin_location_findings(
     if countries.is_empty() {
         return vec![Finding::pass(
             rule,
-            "The site declares no country from which administration or support staff can reach tenant data.",
+            td_string!(crate::locale::current(), residency.no_admin_country),
         )];
     }
     countries

@@ -8,6 +8,8 @@ use super::{
     Certification, CertificationKind, Classification, Finding, PlacementRequest, PolicyLists,
     RuleId, SiteProfile, Window,
 };
+use crate::domain::format::fill;
+use crate::i18n::{td_string, Locale};
 
 /// G1 and G4 restricted to the EEA, then H1, H2 and H3.
 pub(super) fn health_findings(
@@ -15,11 +17,12 @@ pub(super) fn health_findings(
     site: &SiteProfile,
     lists: &PolicyLists,
 ) -> Vec<Finding> {
+    let locale = crate::locale::current();
     let mut findings = eea_residency_findings(site, lists, Classification::Health);
     let needed = required_hds_activities(request);
-    findings.push(hds_activity_finding(site, &request.window, &needed));
-    findings.push(hds_validity_finding(site, &request.window, &needed));
-    findings.push(hds_eea_finding(site, lists));
+    findings.push(hds_activity_finding(locale, site, &request.window, &needed));
+    findings.push(hds_validity_finding(locale, site, &request.window, &needed));
+    findings.push(hds_eea_finding(locale, site, lists));
     findings
 }
 
@@ -43,13 +46,21 @@ fn hds_certificates(site: &SiteProfile) -> Vec<&Certification> {
 }
 
 /// H1: an HDS certificate valid on the window's first day covers every activity the request needs.
-fn hds_activity_finding(site: &SiteProfile, window: &Window, needed: &[u8]) -> Finding {
+fn hds_activity_finding(
+    locale: Locale,
+    site: &SiteProfile,
+    window: &Window,
+    needed: &[u8],
+) -> Finding {
     let certs = hds_certificates(site);
-    let needed_text = list_numbers(needed);
+    let needed_text = list_numbers(locale, needed);
     if certs.is_empty() {
         return Finding::fail(
             RuleId::H1,
-            format!("The site holds no HDS certificate; health data needs one covering activities {needed_text}."),
+            fill(
+                td_string!(locale, residency.h1_no_certificate),
+                &[("activities", &needed_text)],
+            ),
         );
     }
     let covering = || {
@@ -61,19 +72,27 @@ fn hds_activity_finding(site: &SiteProfile, window: &Window, needed: &[u8]) -> F
     if let Some(cert) = longest_lasting(covering().filter(|cert| cert.is_valid_on(window.start))) {
         return Finding::pass(
             RuleId::H1,
-            format!(
-                "HDS certificate {} covers activities {}, including the {needed_text} this request needs.",
-                cert.certificate_id,
-                list_numbers(&cert.hds_activities)
+            fill(
+                td_string!(locale, residency.h1_covers),
+                &[
+                    ("certificate", &cert.certificate_id),
+                    ("covered", &list_numbers(locale, &cert.hds_activities)),
+                    ("needed", &needed_text),
+                ],
             ),
         );
     }
     if let Some(cert) = longest_lasting(covering()) {
         return Finding::fail(
             RuleId::H1,
-            format!(
-                "HDS certificate {} covers the activities needed but is valid only from {} to {}, not on {}, the window's first day.",
-                cert.certificate_id, cert.valid_from, cert.valid_until, window.start
+            fill(
+                td_string!(locale, residency.h1_not_valid_on_start),
+                &[
+                    ("certificate", &cert.certificate_id),
+                    ("from", &cert.valid_from),
+                    ("until", &cert.valid_until),
+                    ("start", &window.start),
+                ],
             ),
         );
     }
@@ -89,45 +108,55 @@ fn hds_activity_finding(site: &SiteProfile, window: &Window, needed: &[u8]) -> F
         .collect();
     Finding::fail(
         RuleId::H1,
-        format!(
-            "HDS certificate {} covers activities {} but not {}, which this request needs because {}.",
-            cert.certificate_id,
-            list_numbers(&cert.hds_activities),
-            list_numbers(&missing),
-            why_activities_needed(&missing)
+        fill(
+            td_string!(locale, residency.h1_missing),
+            &[
+                ("certificate", &cert.certificate_id),
+                ("covered", &list_numbers(locale, &cert.hds_activities)),
+                ("missing", &list_numbers(locale, &missing)),
+                ("why", &why_activities_needed(locale, &missing)),
+            ],
         ),
     )
 }
 
-fn why_activities_needed(missing: &[u8]) -> String {
+fn why_activities_needed(locale: Locale, missing: &[u8]) -> String {
     let mut reasons = Vec::new();
     if missing.iter().any(|a| *a <= 3) {
-        reasons.push("activities 1 to 3 are always needed for health data");
+        reasons.push(td_string!(locale, residency.why_always));
     }
     if missing.contains(&5) {
-        reasons.push("the operator administers the tenant's systems");
+        reasons.push(td_string!(locale, residency.why_administers));
     }
     if missing.contains(&6) {
-        reasons.push("the operator backs up the tenant's data");
+        reasons.push(td_string!(locale, residency.why_backs_up));
     }
-    join_and(&reasons)
+    join_and(locale, &reasons)
 }
 
 /// H2: an HDS certificate covering the needed activities is valid from the window's first day through
 /// its last day.
-fn hds_validity_finding(site: &SiteProfile, window: &Window, needed: &[u8]) -> Finding {
+fn hds_validity_finding(
+    locale: Locale,
+    site: &SiteProfile,
+    window: &Window,
+    needed: &[u8],
+) -> Finding {
     let covering: Vec<&Certification> = hds_certificates(site)
         .into_iter()
         .filter(|cert| cert.covers_activities(needed))
         .collect();
-    let none_reason = format!(
-        "No HDS certificate covering activities {} is valid through {}, the window's last day.",
-        list_numbers(needed),
-        window.last_day()
+    let none_reason = fill(
+        td_string!(locale, residency.h2_none),
+        &[
+            ("activities", &list_numbers(locale, needed)),
+            ("last_day", &window.last_day()),
+        ],
     );
     window_validity_finding(
+        locale,
         RuleId::H2,
-        "HDS certificate",
+        td_string!(locale, residency.what_hds),
         &covering,
         window,
         none_reason,
@@ -135,17 +164,23 @@ fn hds_validity_finding(site: &SiteProfile, window: &Window, needed: &[u8]) -> F
 }
 
 /// H3: HDS (2024) hosting must be in the EEA.
-fn hds_eea_finding(site: &SiteProfile, lists: &PolicyLists) -> Finding {
-    let subject = site_subject(site.country);
+fn hds_eea_finding(locale: Locale, site: &SiteProfile, lists: &PolicyLists) -> Finding {
+    let subject = site_subject(locale, site.country);
     if lists.is_eea(site.country) {
         Finding::pass(
             RuleId::H3,
-            format!("{subject}, inside the EEA, as the HDS framework requires."),
+            fill(
+                td_string!(locale, residency.h3_inside),
+                &[("subject", &subject)],
+            ),
         )
     } else {
         Finding::fail(
             RuleId::H3,
-            format!("{subject}, outside the EEA, where the HDS framework does not allow hosting."),
+            fill(
+                td_string!(locale, residency.h3_outside),
+                &[("subject", &subject)],
+            ),
         )
     }
 }

@@ -7,19 +7,40 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::country::CountryCode;
+use crate::domain::format::fill;
+use crate::i18n::{td_string, Locale};
 
-/// A value typed or loaded by a person that the evaluator cannot use; the message is a sentence to show.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A value typed or loaded by a person that the evaluator cannot use; the message is a sentence to show,
+/// written when it is shown, in the language being written then ([`crate::locale::current`]), except
+/// for the messages `InvalidPercent` and `InvalidCertification` carry, written when the value was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
-    #[error("“{0}” is not a data classification; choose public, confidential, personal, health or sensitive.")]
     UnknownClassification(String),
-    #[error("{0}")]
     InvalidPercent(String),
-    #[error("The window must end after it starts, but it runs from {start} to {end}.")]
     EmptyWindow { start: Date, end: Date },
-    #[error("{0}")]
     InvalidCertification(String),
 }
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let locale = crate::locale::current();
+        match self {
+            InputError::UnknownClassification(input) => f.write_str(&fill(
+                td_string!(locale, residency.unknown_classification),
+                &[("input", input)],
+            )),
+            InputError::InvalidPercent(message) | InputError::InvalidCertification(message) => {
+                f.write_str(message)
+            }
+            InputError::EmptyWindow { start, end } => f.write_str(&fill(
+                td_string!(locale, residency.empty_window),
+                &[("start", start), ("end", end)],
+            )),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
 
 /// The data classification a request declares; it decides which rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -90,14 +111,14 @@ impl Classification {
         }
     }
 
-    /// The noun used inside reasons, e.g. "health data".
-    pub(super) fn noun(self) -> &'static str {
+    /// The noun used inside reasons for a person reading `locale`: "health data", "données de santé".
+    pub(super) fn noun_in(self, locale: Locale) -> &'static str {
         match self {
-            Classification::Public => "public data",
-            Classification::Confidential => "confidential data",
-            Classification::Personal => "personal data",
-            Classification::Health => "health data",
-            Classification::Sensitive => "sensitive data",
+            Classification::Public => td_string!(locale, residency.noun_public),
+            Classification::Confidential => td_string!(locale, residency.noun_confidential),
+            Classification::Personal => td_string!(locale, residency.noun_personal),
+            Classification::Health => td_string!(locale, residency.noun_health),
+            Classification::Sensitive => td_string!(locale, residency.noun_sensitive),
         }
     }
 }
@@ -132,9 +153,13 @@ impl Percent {
     /// From basis points (0 to 10 000).
     pub fn from_basis_points(basis_points: u16) -> Result<Self, InputError> {
         if basis_points > Self::HUNDRED.0 {
-            return Err(InputError::InvalidPercent(format!(
-                "{} is above 100 %; a share is between 0 and 100 %.",
-                format_basis_points(u32::from(basis_points))
+            let locale = crate::locale::current();
+            return Err(InputError::InvalidPercent(fill(
+                td_string!(locale, residency.percent_above_hundred),
+                &[(
+                    "share",
+                    &format_basis_points_in(locale, u32::from(basis_points)),
+                )],
             )));
         }
         Ok(Percent(basis_points))
@@ -146,42 +171,44 @@ impl Percent {
 
     /// Reads "24", "24.01", "24,01" or "24.01 %": at most two decimals, between 0 and 100.
     pub fn parse(input: &str) -> Result<Self, InputError> {
+        let locale = crate::locale::current();
         let text = input.trim();
+        let typed = |template: &str| percent_error(fill(template, &[("input", &text)]));
         let number = text.strip_suffix('%').map_or(text, str::trim_end);
         if number.is_empty() {
-            return Err(percent_error(
-                "Enter a percentage between 0 and 100, e.g. 24.01.",
-            ));
+            return Err(percent_error(td_string!(locale, residency.percent_empty)));
         }
         if number.starts_with('-') {
-            return Err(percent_error(format!(
-                "“{text}” is below 0 %; a share is between 0 and 100 %."
+            return Err(typed(td_string!(
+                locale,
+                residency.percent_below_zero_typed
             )));
         }
         let (whole, decimals) = number.split_once(['.', ',']).unwrap_or((number, "0"));
         let digits_only = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
         if !digits_only(whole) || !digits_only(decimals) {
-            return Err(percent_error(format!(
-                "“{text}” is not a percentage; write a number between 0 and 100, e.g. 24.01."
-            )));
+            return Err(typed(td_string!(locale, residency.percent_not_a_number)));
         }
         if decimals.len() > 2 {
-            return Err(percent_error(format!(
-                "“{text}” has more than two decimals; round it to two, e.g. 24.01."
+            return Err(typed(td_string!(
+                locale,
+                residency.percent_too_many_decimals
             )));
         }
         let whole = whole.trim_start_matches('0');
         if whole.len() > 3 {
-            return Err(percent_error(format!(
-                "“{text}” is above 100 %; a share is between 0 and 100 %."
+            return Err(typed(td_string!(
+                locale,
+                residency.percent_above_hundred_typed
             )));
         }
         let whole: u32 = whole.parse().unwrap_or(0);
         let hundredths: u32 = format!("{decimals:0<2}").parse().unwrap_or(0);
         let basis_points = whole * 100 + hundredths;
         if basis_points > 10_000 {
-            return Err(percent_error(format!(
-                "“{text}” is above 100 %; a share is between 0 and 100 %."
+            return Err(typed(td_string!(
+                locale,
+                residency.percent_above_hundred_typed
             )));
         }
         Ok(Percent(basis_points as u16))
@@ -194,11 +221,20 @@ fn percent_error(message: impl Into<String>) -> InputError {
 
 /// "24.01 %", "24.5 %", "24 %"; takes a `u32` so that sums above 100 % still read correctly.
 pub(super) fn format_basis_points(basis_points: u32) -> String {
+    format_basis_points_in(Locale::en, basis_points)
+}
+
+/// [`format_basis_points`] as `locale` writes it: "24.01 %" in English, "24,01 %" in French.
+pub(super) fn format_basis_points_in(locale: Locale, basis_points: u32) -> String {
     let (whole, hundredths) = (basis_points / 100, basis_points % 100);
+    let point = match locale {
+        Locale::fr => ',',
+        Locale::en => '.',
+    };
     match hundredths {
         0 => format!("{whole} %"),
-        h if h % 10 == 0 => format!("{whole}.{} %", h / 10),
-        h => format!("{whole}.{h:02} %"),
+        h if h % 10 == 0 => format!("{whole}{point}{} %", h / 10),
+        h => format!("{whole}{point}{h:02} %"),
     }
 }
 

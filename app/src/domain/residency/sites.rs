@@ -6,6 +6,8 @@ use time::Date;
 
 use super::{InputError, Percent, Window};
 use crate::domain::country::CountryCode;
+use crate::domain::format::fill;
+use crate::i18n::td_string;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shareholder {
@@ -91,35 +93,41 @@ pub const SECNUMCLOUD_VERSION: &str = "3.2";
 impl Certification {
     /// Checks what a catalogue form should refuse; the message is a sentence to show.
     pub fn validate(&self) -> Result<(), InputError> {
+        let locale = crate::locale::current();
         let invalid = |message: String| Err(InputError::InvalidCertification(message));
+        let id = &self.certificate_id;
         if self.certificate_id.trim().is_empty() {
-            return invalid(format!(
-                "The {} certificate needs its identifier.",
-                self.kind.label()
+            return invalid(fill(
+                td_string!(locale, residency.certificate_needs_id),
+                &[("kind", &self.kind.label())],
             ));
         }
         if self.valid_until < self.valid_from {
-            return invalid(format!(
-                "Certificate {} ends on {}, before it starts on {}.",
-                self.certificate_id, self.valid_until, self.valid_from
+            return invalid(fill(
+                td_string!(locale, residency.certificate_ends_before_start),
+                &[
+                    ("certificate", id),
+                    ("until", &self.valid_until),
+                    ("from", &self.valid_from),
+                ],
             ));
         }
         if let Some(bad) = self.hds_activities.iter().find(|a| !(1..=6).contains(*a)) {
-            return invalid(format!(
-                "Certificate {} lists HDS activity {bad}; HDS activities are numbered 1 to 6.",
-                self.certificate_id
+            return invalid(fill(
+                td_string!(locale, residency.certificate_bad_activity),
+                &[("certificate", id), ("activity", bad)],
             ));
         }
         if self.kind == CertificationKind::Hds && self.hds_activities.is_empty() {
-            return invalid(format!(
-                "HDS certificate {} must list the activities it covers (1 to 6).",
-                self.certificate_id
+            return invalid(fill(
+                td_string!(locale, residency.certificate_hds_no_activities),
+                &[("certificate", id)],
             ));
         }
         if self.kind == CertificationKind::Eucs && self.eucs_level.is_none() {
-            return invalid(format!(
-                "EUCS certificate {} needs its level: basic, substantial or high.",
-                self.certificate_id
+            return invalid(fill(
+                td_string!(locale, residency.certificate_eucs_no_level),
+                &[("certificate", id)],
             ));
         }
         Ok(())

@@ -2,6 +2,8 @@
 //! rules.
 
 use super::{Certification, Finding, RuleId, Window};
+use crate::domain::format::fill;
+use crate::i18n::{td_string, Locale};
 
 /// The candidate that lasts longest, to name in a reason.
 pub(super) fn longest_lasting<'a>(
@@ -15,6 +17,7 @@ pub(super) fn longest_lasting<'a>(
 /// Shared by H2 and S1: one of `candidates` must cover the whole window; otherwise name the closest
 /// candidate and why it falls short.
 pub(super) fn window_validity_finding(
+    locale: Locale,
     rule: RuleId,
     what: &str,
     candidates: &[&Certification],
@@ -30,9 +33,15 @@ pub(super) fn window_validity_finding(
     ) {
         return Finding::pass(
             rule,
-            format!(
-                "{what} {} is valid from {} until {}, covering the window through its last day, {last_day}.",
-                cert.certificate_id, cert.valid_from, cert.valid_until
+            fill(
+                td_string!(locale, residency.valid_covers),
+                &[
+                    ("what", &what),
+                    ("certificate", &cert.certificate_id),
+                    ("from", &cert.valid_from),
+                    ("until", &cert.valid_until),
+                    ("last_day", &last_day),
+                ],
             ),
         );
     }
@@ -42,17 +51,27 @@ pub(super) fn window_validity_finding(
     if cert.valid_from > window.start {
         return Finding::fail(
             rule,
-            format!(
-                "{what} {} only becomes valid on {}, after {}, the window's first day.",
-                cert.certificate_id, cert.valid_from, window.start
+            fill(
+                td_string!(locale, residency.valid_later),
+                &[
+                    ("what", &what),
+                    ("certificate", &cert.certificate_id),
+                    ("from", &cert.valid_from),
+                    ("start", &window.start),
+                ],
             ),
         );
     }
     Finding::fail(
         rule,
-        format!(
-            "{what} {} expires on {}, before {last_day}, the window's last day.",
-            cert.certificate_id, cert.valid_until
+        fill(
+            td_string!(locale, residency.valid_expires),
+            &[
+                ("what", &what),
+                ("certificate", &cert.certificate_id),
+                ("until", &cert.valid_until),
+                ("last_day", &last_day),
+            ],
         ),
     )
 }

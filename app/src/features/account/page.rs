@@ -1,6 +1,7 @@
 //! The account page: change the password, see the open sessions, and sign
 //! out everywhere.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ use super::types::AccountView;
 use crate::domain::format::local_instant;
 use crate::features::site_agents::api::{my_site_logins, SetSiteLogin};
 use crate::features::site_agents::types::SiteLogin;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -27,8 +28,8 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), account.title)/>
         <section class="page page--narrow">
-            <h1>{t!(i18n, account.title)}</h1>
-            <Transition fallback=move || view! { <p>{t!(i18n, account.loading)}</p> }>
+            <h1>{tr(i18n, |l| td_string!(l, account.title))}</h1>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, account.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(acc) => view! { <AccountBody acc change everywhere zone/> }.into_any(),
@@ -68,47 +69,47 @@ fn AccountBody(
             let expires_at = s.expires_at;
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, account.signed_in)>{move || signed_in_at.as_ref().map(|at| local_instant(i18n.get_locale(), at)).unwrap_or_else(|| "—".to_owned())}</td>
-                    <td data-label=move || t_string!(i18n, account.ends_if_unused)>{move || local_instant(i18n.get_locale(), &expires_at)}</td>
-                    <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">{t!(i18n, account.this_browser)}</span> })}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, account.signed_in))>{move || signed_in_at.as_ref().map(|at| local_instant(i18n.get_locale(), at)).unwrap_or_else(|| "—".to_owned())}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, account.ends_if_unused))>{move || local_instant(i18n.get_locale(), &expires_at)}</td>
+                    <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">{tr(i18n, |l| td_string!(l, account.this_browser))}</span> })}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <p>{acc.name.clone()} " · " {acc.email.clone()}</p>
-        <p><a href="/account/tokens">{t!(i18n, account.api_tokens)}</a>{t!(i18n, account.api_tokens_hint)}</p>
-        <h2>{t!(i18n, account.change_your_password)}</h2>
+        <p><a href="/account/tokens">{tr(i18n, |l| td_string!(l, account.api_tokens))}</a>{tr(i18n, |l| td_string!(l, account.api_tokens_hint))}</p>
+        <h2>{tr(i18n, |l| td_string!(l, account.change_your_password))}</h2>
         <ActionForm action=change attr:class="form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             {move || done().then(|| view! {
-                <p class="form__ok" role="status">{t!(i18n, account.password_changed)}</p>
+                <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.password_changed))}</p>
             })}
             <input type="text" name="username" autocomplete="username" value=acc.email.clone() hidden=true readonly=true/>
             <div class="field">
-                <label for="current-password">{t!(i18n, account.current_password)}</label>
+                <label for="current-password">{tr(i18n, |l| td_string!(l, account.current_password))}</label>
                 <input id="current-password" name="current_password" type="password" autocomplete="current-password" required=true/>
                 {move || error().and_then(|e| e.field_message("current_password"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
             <div class="field">
-                <label for="new-password">{t!(i18n, account.new_password)}</label>
+                <label for="new-password">{tr(i18n, |l| td_string!(l, account.new_password))}</label>
                 <input id="new-password" name="new_password" type="password" autocomplete="new-password" required=true/>
-                <p class="field__hint">{t!(i18n, account.new_password_hint)}</p>
+                <p class="field__hint">{tr(i18n, |l| td_string!(l, account.new_password_hint))}</p>
                 {move || error().and_then(|e| e.field_message("new_password"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
-            <button type="submit" class="button" disabled=move || change.pending().get()>{t!(i18n, account.change_the_password)}</button>
+            <button type="submit" class="button" disabled=move || change.pending().get()>{tr(i18n, |l| td_string!(l, account.change_the_password))}</button>
         </ActionForm>
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
-        <h2>{t!(i18n, account.your_sessions)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, account.your_sessions))}</h2>
         <div class="table-wrap">
             <table class="stack">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, account.signed_in)}</th>
-                        <th scope="col">{t!(i18n, account.ends_if_unused)}</th>
-                        <th scope="col"><span class="visually-hidden">{t!(i18n, account.this_browser)}</span></th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, account.signed_in))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, account.ends_if_unused))}</th>
+                        <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, account.this_browser))}</span></th>
                     </tr>
                 </thead>
                 <tbody>{sessions}</tbody>
@@ -119,7 +120,7 @@ fn AccountBody(
                 Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }),
                 _ => None,
             }}
-            <button type="submit" class="button button--ghost">{t!(i18n, account.sign_out_everywhere)}</button>
+            <button type="submit" class="button button--ghost">{tr(i18n, |l| td_string!(l, account.sign_out_everywhere))}</button>
         </ActionForm>
     }
 }
@@ -146,22 +147,22 @@ fn TimeZoneForm(
         })
         .collect_view();
     view! {
-        <h2>{t!(i18n, account.time_zone)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, account.time_zone))}</h2>
         <ActionForm action=zone attr:class="form">
             {move || error()
                 .filter(|e| !e.only_about_fields(&["time_zone"]))
                 .map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
             {move || done().then(|| view! {
-                <p class="form__ok" role="status">{t!(i18n, account.time_zone_saved)}</p>
+                <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.time_zone_saved))}</p>
             })}
             <div class="field">
-                <label for="time-zone">{t!(i18n, account.show_times_in)}</label>
+                <label for="time-zone">{tr(i18n, |l| td_string!(l, account.show_times_in))}</label>
                 <select id="time-zone" name="time_zone">{options}</select>
-                <p class="field__hint">{t!(i18n, account.time_zone_hint)}</p>
+                <p class="field__hint">{tr(i18n, |l| td_string!(l, account.time_zone_hint))}</p>
                 {move || error().and_then(|e| e.field_message("time_zone"))
                     .map(|m| view! { <p class="field__error">{m}</p> })}
             </div>
-            <button type="submit" class="button" disabled=move || zone.pending().get()>{t!(i18n, account.save_time_zone)}</button>
+            <button type="submit" class="button" disabled=move || zone.pending().get()>{tr(i18n, |l| td_string!(l, account.save_time_zone))}</button>
         </ActionForm>
     }
 }
@@ -178,10 +179,10 @@ fn SiteLogins(
     let i18n = use_i18n();
     let intro = move || {
         view! {
-            <h2 id="site-logins">{t!(i18n, account.logins_at_sites)}</h2>
+            <h2 id="site-logins">{tr(i18n, |l| td_string!(l, account.logins_at_sites))}</h2>
             <p>
-                {t!(i18n, account.logins_intro_1)}
-                {t!(i18n, account.logins_intro_2)}
+                {tr(i18n, |l| td_string!(l, account.logins_intro_1))}
+                {tr(i18n, |l| td_string!(l, account.logins_intro_2))}
             </p>
         }
     };
@@ -195,14 +196,14 @@ fn SiteLogins(
             .map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })
     };
     view! {
-        <Transition fallback=move || view! { <p>{t!(i18n, account.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, account.loading))}</p> }>
             {move || Suspend::new(async move {
                 match logins.await {
                     // The page above already says why (sign in).
                     Err(crate::error::AppError::Unauthenticated) => ().into_any(),
                     Ok(list) if list.is_empty() => view! {
                         {intro()}
-                        <p class="empty">{t!(i18n, account.no_site_open)}</p>
+                        <p class="empty">{tr(i18n, |l| td_string!(l, account.no_site_open))}</p>
                     }.into_any(),
                     Ok(list) => view! {
                         {intro()}
@@ -260,17 +261,17 @@ fn SiteLoginRow(
                 <div class="site-login__edit">
                     <input id=input_id name="login" type="text" value=l.login.clone() maxlength="32"
                         autocomplete="off" autocapitalize="none" spellcheck="false"
-                        placeholder=move || t_string!(i18n, account.not_given)
+                        placeholder=tr(i18n, |l| td_string!(l, account.not_given))
                         aria-describedby=error_id.clone()
                         aria-invalid=move || has_error().is_some().to_string()/>
                     <button type="submit" class="button button--small"
                         on:click=move |_| last_site.set(Some(clicked.clone()))
                         disabled=move || set_login.pending().get()>
-                        {t!(i18n, account.save)}
+                        {tr(i18n, |l| td_string!(l, account.save))}
                     </button>
                 </div>
                 <p id=error_id class="field__error site-login__error" role="alert">{error}</p>
-                {move || saved().then(|| view! { <p class="site-login__saved" role="status">{t!(i18n, account.saved)}</p> })}
+                {move || saved().then(|| view! { <p class="site-login__saved" role="status">{tr(i18n, |l| td_string!(l, account.saved))}</p> })}
             </ActionForm>
         </li>
     }

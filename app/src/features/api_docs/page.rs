@@ -1,13 +1,14 @@
 //! `/api/docs`: the API reference, one section per tag, each operation with its parameters,
 //! body and answers; then the schemas. Rendered on the server from the OpenAPI description.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::load_api_reference;
 use super::types::{ApiReference, FieldDoc, OperationDoc, SchemaDoc};
 use crate::domain::format::fill;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn ApiDocsPage() -> impl IntoView {
@@ -16,7 +17,7 @@ pub fn ApiDocsPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), api_docs.title)/>
         <section class="page api-docs">
-            <Suspense fallback=move || view! { <p>{t!(i18n, api_docs.loading)}</p> }>
+            <Suspense fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, api_docs.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(reference) => view! { <Reference reference/> }.into_any(),
@@ -75,14 +76,14 @@ fn Reference(reference: ApiReference) -> impl IntoView {
         <h1>{reference.title} " " <span class="muted">{version}</span></h1>
         <p>{reference.description}</p>
         <p>
-            {t!(i18n, api_docs.routes_under)} " " <code>{base.clone()}</code> ". "
-            {t!(i18n, api_docs.machine_readable)} " " <a href="/api/v1/openapi.json">"openapi.json"</a> {semicolon}
-            {t!(i18n, api_docs.make_token_on)} " " <a href="/account/tokens">{t!(i18n, api_docs.your_account)}</a> "."
+            {tr(i18n, |l| td_string!(l, api_docs.routes_under))} " " <code>{base.clone()}</code> ". "
+            {tr(i18n, |l| td_string!(l, api_docs.machine_readable))} " " <a href="/api/v1/openapi.json">"openapi.json"</a> {semicolon}
+            {tr(i18n, |l| td_string!(l, api_docs.make_token_on))} " " <a href="/account/tokens">{tr(i18n, |l| td_string!(l, api_docs.your_account))}</a> "."
         </p>
-        <nav aria-label=move || t_string!(i18n, api_docs.sections)><ul class="api-docs__toc">{toc}<li><a href="#schemas">{t!(i18n, api_docs.schemas)}</a></li></ul></nav>
+        <nav aria-label=tr(i18n, |l| td_string!(l, api_docs.sections))><ul class="api-docs__toc">{toc}<li><a href="#schemas">{tr(i18n, |l| td_string!(l, api_docs.schemas))}</a></li></ul></nav>
         {groups}
         <section class="api-docs__group" id="schemas">
-            <h2>{t!(i18n, api_docs.schemas)}</h2>
+            <h2>{tr(i18n, |l| td_string!(l, api_docs.schemas))}</h2>
             {schemas}
         </section>
     }
@@ -114,8 +115,8 @@ fn Operation(op: OperationDoc, base: String) -> impl IntoView {
             <p>{op.summary}</p>
             {(!op.description.is_empty()).then(|| view! { <p class="muted">{op.description.clone()}</p> })}
             {has_params.then(|| view! { <Fields parameters=true fields=op.parameters.clone()/> })}
-            {op.body.map(|b| view! { <p>{t!(i18n, api_docs.body)} " " <code>{b}</code></p> })}
-            <p>{t!(i18n, api_docs.answers)}</p>
+            {op.body.map(|b| view! { <p>{tr(i18n, |l| td_string!(l, api_docs.body))} " " <code>{b}</code></p> })}
+            <p>{tr(i18n, |l| td_string!(l, api_docs.answers))}</p>
             <ul>{responses}</ul>
         </article>
     }
@@ -168,10 +169,10 @@ fn Fields(parameters: bool, fields: Vec<FieldDoc>) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, api_docs.name)><code>{name}</code></td>
-                    <td data-label=move || t_string!(i18n, api_docs.kind)>{f.kind}</td>
-                    <td data-label=move || t_string!(i18n, api_docs.required)>{required}</td>
-                    <td data-label=move || t_string!(i18n, api_docs.meaning)>{f.description}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, api_docs.name))><code>{name}</code></td>
+                    <td data-label=tr(i18n, |l| td_string!(l, api_docs.kind))>{f.kind}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, api_docs.required))>{required}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, api_docs.meaning))>{f.description}</td>
                 </tr>
             }
         })
@@ -182,10 +183,10 @@ fn Fields(parameters: bool, fields: Vec<FieldDoc>) -> impl IntoView {
                 <caption>{title}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, api_docs.name)}</th>
-                        <th scope="col">{t!(i18n, api_docs.kind)}</th>
-                        <th scope="col">{t!(i18n, api_docs.required)}</th>
-                        <th scope="col">{t!(i18n, api_docs.meaning)}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, api_docs.name))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, api_docs.kind))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, api_docs.required))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, api_docs.meaning))}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

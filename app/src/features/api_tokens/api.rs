@@ -43,10 +43,11 @@ pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     use crate::server::{api_tokens, error::respond, request_context};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
-    let id = respond(
-        id.trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::bad_request("That is not a token of yours.")),
-    )?;
+    let id = respond(id.trim().parse::<i64>().map_err(|_| {
+        AppError::bad_request(crate::i18n::td_string!(
+            crate::locale::current(),
+            validation.token_not_yours
+        ))
+    }))?;
     respond(api_tokens::revoke(&ctx.state, &user, id, ctx.client_ip.as_deref()).await)
 }

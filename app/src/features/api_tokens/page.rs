@@ -1,6 +1,7 @@
 //! `/account/tokens`: the person's access tokens for the REST API, a form to make one (its
 //! secret shown once), and revocation.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ use super::types::{CreatedToken, TokenState, TokenView, TokensPage as Page};
 use crate::domain::api_tokens::TokenScope;
 use crate::domain::dates::{format_day, format_local};
 use crate::domain::format::fill;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -23,13 +24,13 @@ pub fn TokensPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), api_tokens.title)/>
         <section class="page page--narrow">
-            <p><a href="/account">{t!(i18n, api_tokens.your_account_link)}</a></p>
-            <h1>{t!(i18n, api_tokens.title)}</h1>
+            <p><a href="/account">{tr(i18n, |l| td_string!(l, api_tokens.your_account_link))}</a></p>
+            <h1>{tr(i18n, |l| td_string!(l, api_tokens.title))}</h1>
             <p>
-                {t!(i18n, api_tokens.intro_before)} <a href="/api/docs">{t!(i18n, api_tokens.documentation)}</a>
-                {t!(i18n, api_tokens.intro_after)}
+                {tr(i18n, |l| td_string!(l, api_tokens.intro_before))} <a href="/api/docs">{tr(i18n, |l| td_string!(l, api_tokens.documentation))}</a>
+                {tr(i18n, |l| td_string!(l, api_tokens.intro_after))}
             </p>
-            <Transition fallback=move || view! { <p>{t!(i18n, api_tokens.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, api_tokens.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <TokensBody page create revoke/> }.into_any(),
@@ -63,20 +64,20 @@ fn TokensBody(
             Some(Ok(created)) => Some(view! { <NewSecret created/> }),
             _ => None,
         }}
-        <h2>{t!(i18n, api_tokens.your_tokens)}</h2>
-        {empty.then(|| view! { <p>{t!(i18n, api_tokens.no_tokens)}</p> })}
+        <h2>{tr(i18n, |l| td_string!(l, api_tokens.your_tokens))}</h2>
+        {empty.then(|| view! { <p>{tr(i18n, |l| td_string!(l, api_tokens.no_tokens))}</p> })}
         {(!empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, api_tokens.name)}</th>
-                            <th scope="col">{t!(i18n, api_tokens.acts_for)}</th>
-                            <th scope="col">{t!(i18n, api_tokens.may)}</th>
-                            <th scope="col">{t!(i18n, api_tokens.works_until)}</th>
-                            <th scope="col">{t!(i18n, api_tokens.last_used)}</th>
-                            <th scope="col">{t!(i18n, api_tokens.state)}</th>
-                            <th scope="col"><span class="visually-hidden">{t!(i18n, api_tokens.revoke)}</span></th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, api_tokens.name))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, api_tokens.acts_for))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, api_tokens.may))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, api_tokens.works_until))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, api_tokens.last_used))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, api_tokens.state))}</th>
+                            <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, api_tokens.revoke))}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -87,7 +88,7 @@ fn TokensBody(
             Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.to_string()}</p> }),
             _ => None,
         }}
-        <h2>{t!(i18n, api_tokens.make_token)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, api_tokens.make_token))}</h2>
         <CreateForm
             create
             options=page.options
@@ -132,19 +133,19 @@ fn TokenRow(t: TokenView, revoke: ServerAction<RevokeApiToken>) -> impl IntoView
     let live = t.state == TokenState::Live;
     view! {
         <tr>
-            <td data-label=move || t_string!(i18n, api_tokens.name)>{t.name.clone()} <br/><code class="muted">{t.prefix}"…"</code></td>
-            <td data-label=move || t_string!(i18n, api_tokens.acts_for)>{t.acts_for}</td>
-            <td data-label=move || t_string!(i18n, api_tokens.may)>{move || t.scope.label_in(i18n.get_locale())}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, api_tokens.name))>{t.name.clone()} <br/><code class="muted">{t.prefix}"…"</code></td>
+            <td data-label=tr(i18n, |l| td_string!(l, api_tokens.acts_for))>{t.acts_for}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, api_tokens.may))>{move || t.scope.label_in(i18n.get_locale())}</td>
             // The last day it works (it expires at the following midnight, UTC).
-            <td data-label=move || t_string!(i18n, api_tokens.works_until)>{format_day(t.expires_at - 1)}</td>
-            <td data-label=move || t_string!(i18n, api_tokens.last_used)>{used}</td>
-            <td data-label=move || t_string!(i18n, api_tokens.state)><span class=badge>{state_label}</span></td>
+            <td data-label=tr(i18n, |l| td_string!(l, api_tokens.works_until))>{format_day(t.expires_at - 1)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, api_tokens.last_used))>{used}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, api_tokens.state))><span class=badge>{state_label}</span></td>
             <td data-label="">
                 {live.then(|| view! {
                     <ActionForm action=revoke attr:class="inline-form">
                         <input type="hidden" name="id" value=t.id.to_string()/>
                         <button type="submit" class="button button--small button--ghost"
-                            aria-label=revoke_label>{t!(i18n, api_tokens.revoke)}</button>
+                            aria-label=revoke_label>{tr(i18n, |l| td_string!(l, api_tokens.revoke))}</button>
                     </ActionForm>
                 })}
             </td>
@@ -165,9 +166,9 @@ fn NewSecret(created: CreatedToken) -> impl IntoView {
     view! {
         <div class="card" role="status">
             <h2>{heading}</h2>
-            <p>{t!(i18n, api_tokens.copy_now)}</p>
+            <p>{tr(i18n, |l| td_string!(l, api_tokens.copy_now))}</p>
             <pre class="secret"><code id="new-token-secret">{created.secret}</code></pre>
-            <p>{t!(i18n, api_tokens.try_it)}</p>
+            <p>{tr(i18n, |l| td_string!(l, api_tokens.try_it))}</p>
             <pre class="secret"><code>{example}</code></pre>
         </div>
     }
@@ -226,32 +227,32 @@ fn CreateForm(
         <ActionForm action=create attr:class="form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="token-name">{t!(i18n, api_tokens.name)}</label>
+                <label for="token-name">{tr(i18n, |l| td_string!(l, api_tokens.name))}</label>
                 <input id="token-name" name="name" type="text" maxlength="80" required=true/>
-                <p class="field__hint">{t!(i18n, api_tokens.name_hint)}</p>
+                <p class="field__hint">{tr(i18n, |l| td_string!(l, api_tokens.name_hint))}</p>
                 {field("name")}
             </div>
             <div class="field">
-                <label for="token-tenant">{t!(i18n, api_tokens.acts_for)}</label>
+                <label for="token-tenant">{tr(i18n, |l| td_string!(l, api_tokens.acts_for))}</label>
                 <select id="token-tenant" name="tenant">{choices}</select>
                 {field("tenant")}
             </div>
             <div class="field">
-                <label for="token-scope">{t!(i18n, api_tokens.may)}</label>
+                <label for="token-scope">{tr(i18n, |l| td_string!(l, api_tokens.may))}</label>
                 <select id="token-scope" name="scope">{scopes}</select>
                 {platform.then(|| view! {
-                    <p class="field__hint">{t!(i18n, api_tokens.platform_hint)}</p>
+                    <p class="field__hint">{tr(i18n, |l| td_string!(l, api_tokens.platform_hint))}</p>
                 })}
                 {field("scope")}
             </div>
             <div class="field">
-                <label for="token-expiry">{t!(i18n, api_tokens.works_until_last_day)}</label>
+                <label for="token-expiry">{tr(i18n, |l| td_string!(l, api_tokens.works_until_last_day))}</label>
                 <input id="token-expiry" name="expires_on" type="date" value=default_expiry
                     max=latest_expiry required=true/>
-                <p class="field__hint">{t!(i18n, api_tokens.expiry_hint)}</p>
+                <p class="field__hint">{tr(i18n, |l| td_string!(l, api_tokens.expiry_hint))}</p>
                 {field("expires_on")}
             </div>
-            <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, api_tokens.make_button)}</button>
+            <button type="submit" class="button" disabled=move || create.pending().get()>{tr(i18n, |l| td_string!(l, api_tokens.make_button))}</button>
         </ActionForm>
     }
 }

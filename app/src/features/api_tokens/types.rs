@@ -45,13 +45,22 @@ impl TokenForm {
         let mut errors = FieldErrors::default();
         let name = self.name.trim();
         if name.is_empty() {
-            errors.add("name", "Give the token a name, to tell it apart later.");
+            errors.add(
+                "name",
+                crate::i18n::td_string!(crate::locale::current(), validation.token_name_missing),
+            );
         } else if name.chars().count() > 80 {
-            errors.add("name", "Keep the name to 80 characters.");
+            errors.add(
+                "name",
+                crate::i18n::td_string!(crate::locale::current(), validation.name_at_most_80),
+            );
         }
         let tenant = self.tenant.trim();
         let binding = if tenant.is_empty() {
-            errors.add("tenant", "Choose the organisation the token acts for.");
+            errors.add(
+                "tenant",
+                crate::i18n::td_string!(crate::locale::current(), validation.token_tenant_missing),
+            );
             None
         } else if tenant == PLATFORM_CHOICE {
             Some(BindingChoice::Platform)
@@ -75,10 +84,18 @@ impl TokenForm {
 fn expiry(raw: &str, today: Date) -> Result<Date, String> {
     let day = parse_form_date(raw, "expiry")?;
     if day <= today {
-        return Err("A token must work at least until tomorrow: choose a later day.".into());
+        return Err(crate::i18n::td_string!(
+            crate::locale::current(),
+            validation.token_expiry_too_soon
+        )
+        .into());
     }
     if (day - today).whole_days() > MAX_TOKEN_DAYS {
-        return Err("A token lives at most a year: choose an earlier day.".into());
+        return Err(crate::i18n::td_string!(
+            crate::locale::current(),
+            validation.token_expiry_too_late
+        )
+        .into());
     }
     Ok(day)
 }

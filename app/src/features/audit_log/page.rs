@@ -4,13 +4,14 @@
 //! by id; "Download CSV" exports every page of the same filters. The filters are a GET form, so
 //! the page works before the wasm loads.
 
+use crate::ui::language::tr;
 use super::api::audit_events;
 use super::types::AuditPage;
 use super::words::event_label_in;
 use crate::domain::dates::format_local;
 use crate::domain::format::fill;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
@@ -125,8 +126,8 @@ pub fn AuditLogPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), audit_log.title)/>
         <section class="page">
-            <h1>{t!(i18n, audit_log.title)}</h1>
-            <Transition fallback=move || view! { <p>{t!(i18n, audit_log.loading)}</p> }>
+            <h1>{tr(i18n, |l| td_string!(l, audit_log.title))}</h1>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, audit_log.loading))}</p> }>
                 {move || Suspend::new(async move {
                     let all_tenants = viewer.await.ok().flatten().is_some_and(|v| v.platform_admin);
                     let values = values.get_untracked().0;
@@ -137,7 +138,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                     let zone = page.time_zone.clone();
                                     move || fill(t_string!(i18n, audit_log.times_in), &[("zone", &zone)])
                                 }" "
-                                <a href=values.href("/audit.csv", None) class="download-csv" download="" rel="external">{t!(i18n, audit_log.download_csv)}</a>
+                                <a href=values.href("/audit.csv", None) class="download-csv" download="" rel="external">{tr(i18n, |l| td_string!(l, audit_log.download_csv))}</a>
                             </p>
                             <EventTable page=page values=values/>
                         }.into_any(),
@@ -178,9 +179,9 @@ fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) ->
     view! {
         <Form method="GET" action="/audit" attr:class="filters" attr:role="search">
             <div class="field">
-                <label for="audit-event">{t!(i18n, audit_log.event)}</label>
+                <label for="audit-event">{tr(i18n, |l| td_string!(l, audit_log.event))}</label>
                 <select id="audit-event" name="event">
-                    <option value="" selected=event.is_empty()>{t!(i18n, audit_log.any_event)}</option>
+                    <option value="" selected=event.is_empty()>{tr(i18n, |l| td_string!(l, audit_log.any_event))}</option>
                     {events.into_iter().map(|e| {
                         let selected = e == event;
                         let label = e.clone();
@@ -190,23 +191,23 @@ fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) ->
                 {event_error}
             </div>
             <div class="field">
-                <label for="audit-outcome">{t!(i18n, audit_log.outcome)}</label>
+                <label for="audit-outcome">{tr(i18n, |l| td_string!(l, audit_log.outcome))}</label>
                 <select id="audit-outcome" name="outcome">
-                    <option value="" selected=outcome.is_empty()>{t!(i18n, audit_log.any_outcome)}</option>
-                    <option value="success" selected=outcome == "success">{t!(i18n, audit_log.success)}</option>
-                    <option value="failure" selected=outcome == "failure">{t!(i18n, audit_log.failure)}</option>
+                    <option value="" selected=outcome.is_empty()>{tr(i18n, |l| td_string!(l, audit_log.any_outcome))}</option>
+                    <option value="success" selected=outcome == "success">{tr(i18n, |l| td_string!(l, audit_log.success))}</option>
+                    <option value="failure" selected=outcome == "failure">{tr(i18n, |l| td_string!(l, audit_log.failure))}</option>
                 </select>
                 {outcome_error}
             </div>
             <div class="field">
-                <label for="audit-from">{t!(i18n, audit_log.from_day)}</label>
+                <label for="audit-from">{tr(i18n, |l| td_string!(l, audit_log.from_day))}</label>
                 <input id="audit-from" name="from" type="date" value=from
                     aria-invalid=from_error.is_some().then_some("true")
                     aria-describedby=described(from_error.is_some(), "audit-from-error")/>
                 {from_error}
             </div>
             <div class="field">
-                <label for="audit-to">{t!(i18n, audit_log.to_day)}</label>
+                <label for="audit-to">{tr(i18n, |l| td_string!(l, audit_log.to_day))}</label>
                 <input id="audit-to" name="to" type="date" value=to
                     aria-invalid=to_error.is_some().then_some("true")
                     aria-describedby=described(to_error.is_some(), "audit-to-error")/>
@@ -214,11 +215,11 @@ fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) ->
             </div>
             {all_tenants.then(|| view! {
                 <div class="field">
-                    <label for="audit-tenant">{t!(i18n, audit_log.tenant_short_name)}</label>
+                    <label for="audit-tenant">{tr(i18n, |l| td_string!(l, audit_log.tenant_short_name))}</label>
                     <input id="audit-tenant" name="tenant" type="text" value=tenant.clone()/>
                 </div>
             })}
-            <button type="submit" class="button button--small">{t!(i18n, audit_log.filter)}</button>
+            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, audit_log.filter))}</button>
         </Form>
     }
 }
@@ -229,20 +230,20 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
     let older = page.older_than.map(|id| values.href("/audit", Some(id)));
     let i18n = use_i18n();
     if page.entries.is_empty() {
-        return view! { <p>{t!(i18n, audit_log.no_event)}</p> }.into_any();
+        return view! { <p>{tr(i18n, |l| td_string!(l, audit_log.no_event))}</p> }.into_any();
     }
     view! {
         <div class="table-wrap">
             <table class="stack">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, audit_log.when)}</th>
-                        <th scope="col">{t!(i18n, audit_log.event)}</th>
-                        <th scope="col">{t!(i18n, audit_log.outcome)}</th>
-                        <th scope="col">{t!(i18n, audit_log.who)}</th>
-                        {all_tenants.then(|| view! { <th scope="col">{t!(i18n, audit_log.organisation)}</th> })}
-                        <th scope="col">{t!(i18n, audit_log.address)}</th>
-                        <th scope="col">{t!(i18n, audit_log.details)}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.when))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.event))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.outcome))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.who))}</th>
+                        {all_tenants.then(|| view! { <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.organisation))}</th> })}
+                        <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.address))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, audit_log.details))}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -250,24 +251,24 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
                         let event = e.event.clone();
                         view! {
                         <tr>
-                            <td class="nowrap" data-label=move || t_string!(i18n, audit_log.when)><time>{format_local(&e.at)}</time></td>
-                            <td data-label=move || t_string!(i18n, audit_log.event)>{move || event_label_in(i18n.get_locale(), &event)}</td>
-                            <td data-label=move || t_string!(i18n, audit_log.outcome)>
+                            <td class="nowrap" data-label=tr(i18n, |l| td_string!(l, audit_log.when))><time>{format_local(&e.at)}</time></td>
+                            <td data-label=tr(i18n, |l| td_string!(l, audit_log.event))>{move || event_label_in(i18n.get_locale(), &event)}</td>
+                            <td data-label=tr(i18n, |l| td_string!(l, audit_log.outcome))>
                                 {if e.success {
-                                    view! { <span class="badge badge--ok">{t!(i18n, audit_log.success)}</span> }.into_any()
+                                    view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, audit_log.success))}</span> }.into_any()
                                 } else {
-                                    view! { <span class="badge badge--bad">{t!(i18n, audit_log.failure)}</span> }.into_any()
+                                    view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, audit_log.failure))}</span> }.into_any()
                                 }}
                             </td>
-                            <td data-label=move || t_string!(i18n, audit_log.who)>{e.actor_email.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                            <td data-label=tr(i18n, |l| td_string!(l, audit_log.who))>{e.actor_email.clone().unwrap_or_else(|| "—".to_owned())}</td>
                             {all_tenants.then(|| view! {
-                                <td data-label=move || t_string!(i18n, audit_log.organisation)>{e.tenant_name.clone().unwrap_or_default()}</td>
+                                <td data-label=tr(i18n, |l| td_string!(l, audit_log.organisation))>{e.tenant_name.clone().unwrap_or_default()}</td>
                             })}
-                            <td data-label=move || t_string!(i18n, audit_log.address)>{e.client_ip.clone().unwrap_or_default()}</td>
-                            <td class="audit-detail" data-label=move || t_string!(i18n, audit_log.details)>
+                            <td data-label=tr(i18n, |l| td_string!(l, audit_log.address))>{e.client_ip.clone().unwrap_or_default()}</td>
+                            <td class="audit-detail" data-label=tr(i18n, |l| td_string!(l, audit_log.details))>
                                 {e.description.clone()}
                                 {(e.detail.len() > 2).then(|| view! {
-                                    <details><summary class="small">{t!(i18n, audit_log.as_recorded)}</summary><code>{e.detail.clone()}</code></details>
+                                    <details><summary class="small">{tr(i18n, |l| td_string!(l, audit_log.as_recorded))}</summary><code>{e.detail.clone()}</code></details>
                                 })}
                             </td>
                         </tr>
@@ -276,7 +277,7 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        {older.map(|href| view! { <p><a href=href class="button button--small button--ghost">{t!(i18n, audit_log.older_events)}</a></p> })}
+        {older.map(|href| view! { <p><a href=href class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, audit_log.older_events))}</a></p> })}
     }
     .into_any()
 }

@@ -62,7 +62,10 @@ impl Outcome {
         match raw {
             "success" => Ok(Self::Success),
             "failure" => Ok(Self::Failure),
-            _ => Err("The outcome is either success or failure.".to_owned()),
+            _ => Err(
+                crate::i18n::td_string!(crate::locale::current(), validation.outcome_bad)
+                    .to_owned(),
+            ),
         }
     }
 }
@@ -71,7 +74,9 @@ impl Outcome {
 fn parse_event(raw: &str) -> Result<String, String> {
     let allowed = |b: u8| b.is_ascii_lowercase() || b == b'_' || b == b'.';
     if raw.len() > 64 || !raw.bytes().all(allowed) {
-        return Err("That is not an event name.".to_owned());
+        return Err(
+            crate::i18n::td_string!(crate::locale::current(), validation.event_name_bad).to_owned(),
+        );
     }
     Ok(raw.to_owned())
 }
@@ -110,7 +115,10 @@ impl AuditFilter {
         let to = given(days.1).and_then(|d| errors.check("to", parse_form_date(d, "last")));
         if let (Some(from), Some(to)) = (from, to) {
             if from > to {
-                errors.add("to", "The last day comes before the first; swap them.");
+                errors.add(
+                    "to",
+                    crate::i18n::td_string!(crate::locale::current(), validation.days_swapped),
+                );
             }
         }
         errors.finish()?;

@@ -9,11 +9,12 @@ pub mod types;
 pub use api::*;
 pub use types::{CapacityLoads, PoolLoad, WEEKS};
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::format::{fill, iso_date};
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 /// A sentence for screen readers and for anyone without the chart.
 pub fn summary(locale: Locale, pool: &PoolLoad, weeks: &[String]) -> String {
@@ -118,11 +119,11 @@ pub fn CapacityPage() -> impl IntoView {
         <section class="page page--wide">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, capacity.heading)}</h1>
-                    <p class="page-head__lead">{t!(i18n, capacity.lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, capacity.heading))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, capacity.lead))}</p>
                 </div>
             </div>
-            <Transition fallback=move || view! { <p>{t!(i18n, capacity.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, capacity.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(o) => {
@@ -165,17 +166,17 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
     let weeks = loads.weeks.clone();
     let i18n = use_i18n();
     if loads.pools.is_empty() {
-        return view! { <p class="empty">{t!(i18n, capacity.nothing_committed_any_pool)}</p> }
+        return view! { <p class="empty">{tr(i18n, |l| td_string!(l, capacity.nothing_committed_any_pool))}</p> }
             .into_any();
     }
     view! {
-        <p class="heatmap-hint small muted">{t!(i18n, capacity.heatmap_hint)}</p>
-        <div class="table-wrap heatmap-wrap" data-scroll="x" tabindex="0" role="region" aria-label=move || t_string!(i18n, capacity.heatmap_label)>
+        <p class="heatmap-hint small muted">{tr(i18n, |l| td_string!(l, capacity.heatmap_hint))}</p>
+        <div class="table-wrap heatmap-wrap" data-scroll="x" tabindex="0" role="region" aria-label=tr(i18n, |l| td_string!(l, capacity.heatmap_label))>
             <table class="heatmap">
-                <caption>{t!(i18n, capacity.heatmap_caption)}</caption>
+                <caption>{tr(i18n, |l| td_string!(l, capacity.heatmap_caption))}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, capacity.site_and_model)}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, capacity.site_and_model))}</th>
                         {weeks.iter().map(|w| {
                             let w = w.clone();
                             view! { <th scope="col" class="heatmap__week"><span>{move || day_month_in(i18n.get_locale(), &w)}</span></th> }
@@ -218,11 +219,11 @@ fn HeatMap(loads: CapacityLoads) -> impl IntoView {
             </table>
         </div>
         <p class="heatmap-legend small muted">
-            <span class="heatmap-legend__item"><span class="heat heat--0"></span> " " {t!(i18n, capacity.legend_none)}</span>
-            <span class="heatmap-legend__item"><span class="heat heat--2"></span> " " {t!(i18n, capacity.legend_40)}</span>
-            <span class="heatmap-legend__item"><span class="heat heat--4"></span> " " {t!(i18n, capacity.legend_80)}</span>
-            <span class="heatmap-legend__item"><span class="heat heat--busy"></span> " " {t!(i18n, capacity.legend_busy)}</span>
-            <span class="heatmap-legend__item"><span class="heat heat--over"></span> " " {t!(i18n, capacity.legend_over)}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--0"></span> " " {tr(i18n, |l| td_string!(l, capacity.legend_none))}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--2"></span> " " {tr(i18n, |l| td_string!(l, capacity.legend_40))}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--4"></span> " " {tr(i18n, |l| td_string!(l, capacity.legend_80))}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--busy"></span> " " {tr(i18n, |l| td_string!(l, capacity.legend_busy))}</span>
+            <span class="heatmap-legend__item"><span class="heat heat--over"></span> " " {tr(i18n, |l| td_string!(l, capacity.legend_over))}</span>
         </p>
     }
     .into_any()
@@ -261,18 +262,18 @@ fn WeekList(pool: PoolLoad, weeks: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <details class="week-list">
-            <summary>{t!(i18n, capacity.week_by_week)}</summary>
+            <summary>{tr(i18n, |l| td_string!(l, capacity.week_by_week))}</summary>
             <table class="stack">
-                <thead><tr><th scope="col">{t!(i18n, capacity.week)}</th><th scope="col" class="num">{t!(i18n, capacity.committed)}</th><th scope="col" class="num">{t!(i18n, capacity.share)}</th></tr></thead>
+                <thead><tr><th scope="col">{tr(i18n, |l| td_string!(l, capacity.week))}</th><th scope="col" class="num">{tr(i18n, |l| td_string!(l, capacity.committed))}</th><th scope="col" class="num">{tr(i18n, |l| td_string!(l, capacity.share))}</th></tr></thead>
                 <tbody>
                     {pool.peaks.iter().zip(&weeks).map(|(&peak, week)| {
                         let pct = u64::from(peak) * 100 / u64::from(pool.available.max(1));
                         let (week, available) = (week.clone(), pool.available);
                         view! {
                             <tr>
-                                <td data-label=move || t_string!(i18n, capacity.week)>{move || week_of(i18n.get_locale(), &week)}</td>
-                                <td class="num" data-label=move || t_string!(i18n, capacity.committed)>{move || fill(t_string!(i18n, capacity.committed_of), &[("peak", &peak), ("available", &available)])}</td>
-                                <td class="num" data-label=move || t_string!(i18n, capacity.share)>{pct} " %"</td>
+                                <td data-label=tr(i18n, |l| td_string!(l, capacity.week))>{move || week_of(i18n.get_locale(), &week)}</td>
+                                <td class="num" data-label=tr(i18n, |l| td_string!(l, capacity.committed))>{move || fill(t_string!(i18n, capacity.committed_of), &[("peak", &peak), ("available", &available)])}</td>
+                                <td class="num" data-label=tr(i18n, |l| td_string!(l, capacity.share))>{pct} " %"</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -295,8 +296,8 @@ fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
     let chosen_slug = chosen.clone().unwrap_or_default();
     let i18n = use_i18n();
     view! {
-        <nav class="chips" aria-label=move || t_string!(i18n, capacity.sites)>
-            <a href="/capacity" class="chip" class:chip--on=chosen.is_none()>{t!(i18n, capacity.all_sites)}</a>
+        <nav class="chips" aria-label=tr(i18n, |l| td_string!(l, capacity.sites))>
+            <a href="/capacity" class="chip" class:chip--on=chosen.is_none()>{tr(i18n, |l| td_string!(l, capacity.all_sites))}</a>
             {sites.into_iter().map(|(slug, name)| {
                 let on = slug == chosen_slug;
                 view! { <a href=format!("/capacity?site={slug}") class="chip" class:chip--on=on>{name}</a> }

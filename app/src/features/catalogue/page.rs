@@ -1,6 +1,7 @@
 //! The read-only catalogue: sites, operators, GPUs and certifications, at one
 //! catalogue revision and one policy version.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -12,7 +13,7 @@ use crate::domain::{
     format::{date, fill},
     residency::{Certification, CertificationKind, Shareholder},
 };
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 /// A shareholder's cells in a table row: name, country, capital, voting rights, special rights.
 /// The catalogue page and its administration show them alike.
@@ -26,11 +27,11 @@ pub fn shareholder_cells(h: Shareholder) -> impl IntoView {
         (false, false) => "—",
     };
     view! {
-        <td data-label=move || t_string!(i18n, catalogue.shareholder)>{h.name}</td>
-        <td data-label=move || t_string!(i18n, catalogue.country)>{h.country.name()}</td>
-        <td class="num" data-label=move || t_string!(i18n, catalogue.capital)>{h.capital.to_string()}</td>
-        <td class="num" data-label=move || t_string!(i18n, catalogue.voting)>{h.voting.to_string()}</td>
-        <td data-label=move || t_string!(i18n, catalogue.rights)>{rights}</td>
+        <td data-label=tr(i18n, |l| td_string!(l, catalogue.shareholder))>{h.name}</td>
+        <td data-label=tr(i18n, |l| td_string!(l, catalogue.country))>{h.country.name()}</td>
+        <td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.capital))>{h.capital.to_string()}</td>
+        <td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.voting))>{h.voting.to_string()}</td>
+        <td data-label=tr(i18n, |l| td_string!(l, catalogue.rights))>{rights}</td>
     }
 }
 
@@ -48,12 +49,12 @@ pub fn CataloguePage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), catalogue.title)/>
         <section class="page">
-            <h1>{t!(i18n, catalogue.site_catalogue)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, catalogue.site_catalogue))}</h1>
             <p class="hero__lead">
-                {t!(i18n, catalogue.lead)}
-                <A href="/placement">{t!(i18n, catalogue.where_can_my_data_go)}</A>
+                {tr(i18n, |l| td_string!(l, catalogue.lead))}
+                <A href="/placement">{tr(i18n, |l| td_string!(l, catalogue.where_can_my_data_go))}</A>
             </p>
-            <Transition fallback=move || view! { <p>{t!(i18n, catalogue.loading_catalogue)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, catalogue.loading_catalogue))}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snapshot) => view! { <CatalogueView snapshot/> }.into_any(),
@@ -71,9 +72,9 @@ pub fn CatalogueView(snapshot: CatalogueSnapshot) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="field__hint">
-            {t!(i18n, catalogue.catalogue_revision)} <strong data-testid="catalogue-revision">{snapshot.revision}</strong>
-            {t!(i18n, catalogue.policy_version_sep)} <strong data-testid="policy-version">{snapshot.policy.version}</strong>
-            {t!(i18n, catalogue.gpu_models_sep)} {snapshot.gpu_models().join(", ")}
+            {tr(i18n, |l| td_string!(l, catalogue.catalogue_revision))} <strong data-testid="catalogue-revision">{snapshot.revision}</strong>
+            {tr(i18n, |l| td_string!(l, catalogue.policy_version_sep))} <strong data-testid="policy-version">{snapshot.policy.version}</strong>
+            {tr(i18n, |l| td_string!(l, catalogue.gpu_models_sep))} {snapshot.gpu_models().join(", ")}
         </p>
         {snapshot
             .sites
@@ -182,31 +183,31 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
         <article class="card catalogue-site" data-site=profile.slug.clone() aria-labelledby=labelled_by>
             <h2 id=heading>{profile.name.clone()} " " <small>"(" {profile.slug.clone()} ")"</small></h2>
             <p>
-                {profile.country.name()} {t!(i18n, catalogue.operated_by)} <strong>{operator.name.clone()}</strong>
-                {t!(i18n, catalogue.registered_office)} {operator.registered_office.name()}
-                {t!(i18n, catalogue.central_administration)} {operator.central_administration.name()}
-                {t!(i18n, catalogue.main_establishment)} {operator.main_establishment.name()} ")"
-                {operator.dpf_certified.then(|| t!(i18n, catalogue.dpf_certified))}
+                {profile.country.name()} {tr(i18n, |l| td_string!(l, catalogue.operated_by))} <strong>{operator.name.clone()}</strong>
+                {tr(i18n, |l| td_string!(l, catalogue.registered_office))} {operator.registered_office.name()}
+                {tr(i18n, |l| td_string!(l, catalogue.central_administration))} {operator.central_administration.name()}
+                {tr(i18n, |l| td_string!(l, catalogue.main_establishment))} {operator.main_establishment.name()} ")"
+                {operator.dpf_certified.then(|| tr(i18n, |l| td_string!(l, catalogue.dpf_certified)))}
             </p>
-            <p>{t!(i18n, catalogue.admin_reach)} {admin}</p>
-            <h3>{t!(i18n, catalogue.gpus)}</h3>
+            <p>{tr(i18n, |l| td_string!(l, catalogue.admin_reach))} {admin}</p>
+            <h3>{tr(i18n, |l| td_string!(l, catalogue.gpus))}</h3>
             <div class="table-wrap">
                 <table class="stack">
-                    <thead><tr><th>{t!(i18n, catalogue.model)}</th><th class="num">{t!(i18n, catalogue.installed)}</th><th class="num">{t!(i18n, catalogue.reserve)}</th><th class="num">{t!(i18n, catalogue.available)}</th></tr></thead>
+                    <thead><tr><th>{tr(i18n, |l| td_string!(l, catalogue.model))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.installed))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.reserve))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.available))}</th></tr></thead>
                     <tbody>
                         {site.gpus.into_iter().map(|g| {
                             let available = g.available();
                             view! {
-                                <tr><td data-label=move || t_string!(i18n, catalogue.model)>{g.model}</td><td class="num" data-label=move || t_string!(i18n, catalogue.installed)>{g.installed}</td><td class="num" data-label=move || t_string!(i18n, catalogue.reserve)>{g.reserve}</td><td class="num" data-label=move || t_string!(i18n, catalogue.available)>{available}</td></tr>
+                                <tr><td data-label=tr(i18n, |l| td_string!(l, catalogue.model))>{g.model}</td><td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.installed))>{g.installed}</td><td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.reserve))>{g.reserve}</td><td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.available))>{available}</td></tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
-            <h3>{t!(i18n, catalogue.certifications)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, catalogue.certifications))}</h3>
             <div class="table-wrap">
                 <table class="stack">
-                    <thead><tr><th>{t!(i18n, catalogue.cert_type)}</th><th>{t!(i18n, catalogue.scope)}</th><th>{t!(i18n, catalogue.certificate)}</th><th>{t!(i18n, catalogue.valid_from)}</th><th>{t!(i18n, catalogue.valid_until)}</th><th>{t!(i18n, catalogue.status)}</th></tr></thead>
+                    <thead><tr><th>{tr(i18n, |l| td_string!(l, catalogue.cert_type))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.scope))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.certificate))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.valid_from))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.valid_until))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.status))}</th></tr></thead>
                     <tbody>
                         {profile.certifications.into_iter().map(|c| {
                             let (class, status) = validity_badge(&c, today);
@@ -217,22 +218,22 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td data-label=move || t_string!(i18n, catalogue.cert_type)>{c.kind.label()}</td>
-                                    <td data-label=move || t_string!(i18n, catalogue.scope)>{scope}</td>
-                                    <td data-label=move || t_string!(i18n, catalogue.certificate)>{c.certificate_id}</td>
-                                    <td data-label=move || t_string!(i18n, catalogue.valid_from)>{move || date(i18n.get_locale(), from)}</td>
-                                    <td data-label=move || t_string!(i18n, catalogue.valid_until)>{move || date(i18n.get_locale(), until)}</td>
-                                    <td data-label=move || t_string!(i18n, catalogue.status)><span class=class>{move || status.words(i18n.get_locale())}</span></td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.cert_type))>{c.kind.label()}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.scope))>{scope}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.certificate))>{c.certificate_id}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.valid_from))>{move || date(i18n.get_locale(), from)}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.valid_until))>{move || date(i18n.get_locale(), until)}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.status))><span class=class>{move || status.words(i18n.get_locale())}</span></td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
             </div>
-            <h3>{t!(i18n, catalogue.shareholders)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, catalogue.shareholders))}</h3>
             <div class="table-wrap">
                 <table class="stack">
-                    <thead><tr><th>{t!(i18n, catalogue.shareholder)}</th><th>{t!(i18n, catalogue.country)}</th><th class="num">{t!(i18n, catalogue.capital)}</th><th class="num">{t!(i18n, catalogue.voting)}</th><th>{t!(i18n, catalogue.rights)}</th></tr></thead>
+                    <thead><tr><th>{tr(i18n, |l| td_string!(l, catalogue.shareholder))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.country))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.capital))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.voting))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.rights))}</th></tr></thead>
                     <tbody>
                         {operator.shareholders.into_iter().map(|h| view! {
                             <tr>{shareholder_cells(h)}</tr>

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::domain::format::fill;
 use crate::domain::{
     country::CountryCode,
     dates::parse_form_date,
@@ -13,6 +14,7 @@ use crate::domain::{
     slug::Slug,
 };
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::td_string;
 
 mod fields;
 
@@ -70,8 +72,9 @@ impl GpuInventoryForm {
             if reserve > installed {
                 errors.add(
                     "reserve",
-                    format!(
-                        "The reserve ({reserve}) cannot exceed the installed GPUs ({installed})."
+                    fill(
+                        td_string!(crate::locale::current(), validation.reserve_above_installed),
+                        &[("reserve", &reserve), ("installed", &installed)],
                     ),
                 );
             }
@@ -122,25 +125,28 @@ impl CertificationForm {
             if kind == CertificationKind::Hds && activities.is_empty() {
                 errors.add(
                     "hds_activities",
-                    "List the HDS activities the certificate covers, e.g. 1, 2, 3.",
+                    td_string!(crate::locale::current(), validation.hds_activities_missing),
                 );
             }
             if kind != CertificationKind::Hds && !activities.is_empty() {
                 errors.add(
                     "hds_activities",
-                    "Only an HDS certificate covers HDS activities; leave this empty.",
+                    td_string!(crate::locale::current(), validation.hds_activities_not_hds),
                 );
             }
         }
         let version = Some(self.version.trim().to_string()).filter(|v| !v.is_empty());
         if version.as_ref().is_some_and(|v| v.chars().count() > 20) {
-            errors.add("version", "Keep the version under 20 characters.");
+            errors.add(
+                "version",
+                td_string!(crate::locale::current(), validation.version_too_long),
+            );
         }
         let eucs_level = errors.check("eucs_level", parse_eucs_level(&self.eucs_level));
         if kind == Some(CertificationKind::Eucs) && eucs_level == Some(None) {
             errors.add(
                 "eucs_level",
-                "An EUCS certificate needs its level: basic, substantial or high.",
+                td_string!(crate::locale::current(), validation.eucs_level_missing),
             );
         }
         let certificate_id = errors.check(
@@ -153,7 +159,13 @@ impl CertificationForm {
             if until < from {
                 errors.add(
                     "valid_until",
-                    format!("The certificate ends on {until}, before it starts on {from}."),
+                    fill(
+                        td_string!(
+                            crate::locale::current(),
+                            validation.certificate_ends_before_start
+                        ),
+                        &[("until", &until), ("from", &from)],
+                    ),
                 );
             }
         }
@@ -410,8 +422,7 @@ impl SiteForm {
         if admin_countries.as_ref().is_some_and(BTreeSet::is_empty) {
             errors.add(
                 "admin_countries",
-                "List the countries from which administration and support staff can reach tenant \
-                 data, e.g. FR.",
+                td_string!(crate::locale::current(), validation.admin_countries_missing),
             );
         }
         Some(SiteFields {
@@ -472,19 +483,23 @@ pub struct PolicyChange {
 
 impl PolicyForm {
     pub fn parse(&self) -> Result<PolicyChange, AppError> {
+        let locale = crate::locale::current();
         let mut errors = FieldErrors::default();
         let eu = errors.check("eu", parse_country_list(&self.eu));
         if eu.as_ref().is_some_and(BTreeSet::is_empty) {
-            errors.add("eu", "The EU list cannot be empty.");
+            errors.add(
+                "eu",
+                td_string!(crate::locale::current(), validation.eu_list_empty),
+            );
         }
         let eea = errors.check("eea", parse_country_list(&self.eea));
         if let (Some(eu), Some(eea)) = (&eu, &eea) {
             if let Some(missing) = eu.iter().find(|c| !eea.contains(c)) {
                 errors.add(
                     "eea",
-                    format!(
-                        "Every EU member is in the EEA; add {} ({missing}).",
-                        missing.name()
+                    fill(
+                        td_string!(locale, validation.eu_member_not_in_eea),
+                        &[("country", &missing.name_in(locale)), ("code", &missing)],
                     ),
                 );
             }
@@ -495,9 +510,9 @@ impl PolicyForm {
             if let Some(both) = adequacy.iter().find(|e| eea.contains(&e.country)) {
                 errors.add(
                     "adequacy",
-                    format!(
-                        "{} is in the EEA; adequacy decisions concern countries outside it.",
-                        both.country.name()
+                    fill(
+                        td_string!(locale, validation.adequacy_in_eea),
+                        &[("country", &both.country.name_in(locale))],
                     ),
                 );
             }

@@ -1,12 +1,14 @@
 //! The sign-in page and the sign-out button. Both are plain forms, so they
 //! work before the wasm has loaded.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{Login, Logout};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
+use crate::ui::form::Checked;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -26,21 +28,25 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     };
     let (show_password, set_show_password) = signal(false);
+    let email = Checked::new("login-email", move || error().and_then(|e| e.field_message("email")));
+    let password = Checked::new("login-password", move || error().and_then(|e| e.field_message("password")));
     let i18n = use_i18n();
     view! {
         <Title text=move || td_string!(i18n.get_locale(), identity.sign_in_title)/>
         <section class="page page--narrow">
-            <h1>{t!(i18n, identity.sign_in_title)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, identity.sign_in_title))}</h1>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || error().map(|e| view! { <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p> })}
                 // An attribute, not a property: the server renders it, so a plain form (no wasm) sends it.
                 <input type="hidden" name="next" value=next/>
                 <div class="field">
-                    <label for="login-email">{t!(i18n, identity.email)}</label>
-                    <input id="login-email" name="email" type="email" autocomplete="username" required=true/>
+                    <label for="login-email">{tr(i18n, |l| td_string!(l, identity.email))}</label>
+                    <input id="login-email" name="email" type="email" autocomplete="username" required=true
+                        aria-invalid=email.invalid() aria-describedby=email.described_by(None)/>
+                    {email.error()}
                 </div>
                 <div class="field">
-                    <label for="login-password">{t!(i18n, identity.password)}</label>
+                    <label for="login-password">{tr(i18n, |l| td_string!(l, identity.password))}</label>
                     <div class="field__with-button">
                         <input
                             id="login-password"
@@ -48,6 +54,8 @@ pub fn LoginPage() -> impl IntoView {
                             type=move || if show_password.get() { "text" } else { "password" }
                             autocomplete="current-password"
                             required=true
+                            aria-invalid=password.invalid()
+                            aria-describedby=password.described_by(None)
                         />
                         <button
                             type="button"
@@ -59,7 +67,7 @@ pub fn LoginPage() -> impl IntoView {
                         </button>
                     </div>
                 </div>
-                <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, identity.sign_in_button)}</button>
+                <button type="submit" class="button" disabled=move || action.pending().get()>{tr(i18n, |l| td_string!(l, identity.sign_in_button))}</button>
             </ActionForm>
         </section>
     }
@@ -76,7 +84,7 @@ pub fn LogoutButton() -> impl IntoView {
     });
     view! {
         <ActionForm action=action attr:class="inline-form">
-            <button type="submit" class="button button--small button--ghost">{t!(i18n, identity.sign_out)}</button>
+            <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, identity.sign_out))}</button>
         </ActionForm>
     }
 }

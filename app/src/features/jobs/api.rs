@@ -60,7 +60,7 @@ pub async fn choose_emails(
             Some(d) => choices.push((category, d)),
             None => errors.add(
                 category.as_str(),
-                "Choose immediately, in a daily digest, or never.",
+                crate::i18n::td_string!(crate::locale::current(), validation.delivery_choose),
             ),
         }
     }

@@ -1,11 +1,13 @@
 //! "E-mail" on the account page: how the person receives each category of notice (immediately,
 //! in a daily digest, or never), and which e-mails are always sent.
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::api::{my_email_choices, ChooseEmails};
 use crate::domain::mail::{Delivery, MailCategory};
-use crate::i18n::{t, use_i18n};
+use crate::i18n::use_i18n;
 
 #[component]
 pub fn EmailChoicesSection() -> impl IntoView {
@@ -15,7 +17,7 @@ pub fn EmailChoicesSection() -> impl IntoView {
     let done = move || matches!(save.value().get(), Some(Ok(())));
     let i18n = use_i18n();
     view! {
-        <Transition fallback=move || view! { <p>{t!(i18n, jobs.loading)}</p> }>
+        <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, jobs.loading))}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     // The page above already says why (sign in).
@@ -28,18 +30,18 @@ pub fn EmailChoicesSection() -> impl IntoView {
                             .map(|(category, chosen)| view! { <ChoiceField category chosen error/> })
                             .collect_view();
                         view! {
-                            <h2 id="email">{t!(i18n, jobs.email_heading)}</h2>
-                            <p>{t!(i18n, jobs.email_intro)}</p>
+                            <h2 id="email">{tr(i18n, |l| td_string!(l, jobs.email_heading))}</h2>
+                            <p>{tr(i18n, |l| td_string!(l, jobs.email_intro))}</p>
                             <ActionForm action=save attr:class="form">
                                 {move || error()
                                     .filter(|e| !e.only_about_fields(&["requests", "quotas", "compliance"]))
                                     .map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
                                 {move || done().then(|| view! {
-                                    <p class="form__ok" role="status">{t!(i18n, jobs.email_saved)}</p>
+                                    <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, jobs.email_saved))}</p>
                                 })}
                                 {fields}
                                 <button type="submit" class="button" disabled=move || save.pending().get()>
-                                    {t!(i18n, jobs.save_email_choices)}
+                                    {tr(i18n, |l| td_string!(l, jobs.save_email_choices))}
                                 </button>
                             </ActionForm>
                         }

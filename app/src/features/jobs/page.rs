@@ -2,6 +2,7 @@
 //! on which instance) and next run, and the e-mail queue with the messages given up, each of
 //! which can be sent again.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ use super::api::{list_jobs, RetryMail};
 use super::types::{FailedMailView, JobView, JobsPage, RunOutcome};
 use crate::domain::dates::format_local;
 use crate::domain::format::{decimal, fill};
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn JobsAdminPage() -> impl IntoView {
@@ -21,11 +22,11 @@ pub fn JobsAdminPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, jobs.title)}</h1>
-                    <p class="page-head__lead">{t!(i18n, jobs.lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, jobs.title))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, jobs.lead))}</p>
                 </div>
             </div>
-            <Transition fallback=move || view! { <p>{t!(i18n, jobs.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, jobs.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <JobsBody page retry/> }.into_any(),
@@ -80,44 +81,44 @@ fn JobsBody(page: JobsPage, retry: ServerAction<RetryMail>) -> impl IntoView {
             .map(|e| e.to_string())
     };
     view! {
-        <h2>{t!(i18n, jobs.scheduled_jobs)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, jobs.scheduled_jobs))}</h2>
         <div class="table-wrap">
             <table class="stack jobs-table">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, jobs.job)}</th>
-                        <th scope="col">{t!(i18n, jobs.runs)}</th>
-                        <th scope="col">{t!(i18n, jobs.last_run)}</th>
-                        <th scope="col" class="num">{t!(i18n, jobs.took)}</th>
-                        <th scope="col">{t!(i18n, jobs.outcome)}</th>
-                        <th scope="col">{t!(i18n, jobs.next_run)}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, jobs.job))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, jobs.runs))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, jobs.last_run))}</th>
+                        <th scope="col" class="num">{tr(i18n, |l| td_string!(l, jobs.took))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, jobs.outcome))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, jobs.next_run))}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <h2>{t!(i18n, jobs.email)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, jobs.email))}</h2>
         <p>{mail_state}</p>
         {move || retry_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
         {if failed.is_empty() {
-            view! { <p class="empty">{t!(i18n, jobs.no_mail_given_up)}</p> }.into_any()
+            view! { <p class="empty">{tr(i18n, |l| td_string!(l, jobs.no_mail_given_up))}</p> }.into_any()
         } else {
             let rows = failed
                 .into_iter()
                 .map(|m| view! { <FailedRow m retry/> })
                 .collect_view();
             view! {
-                <p>{t!(i18n, jobs.failed_mails_hint)}</p>
+                <p>{tr(i18n, |l| td_string!(l, jobs.failed_mails_hint))}</p>
                 <div class="table-wrap">
                     <table class="stack">
                         <thead>
                             <tr>
-                                <th scope="col">{t!(i18n, jobs.to)}</th>
-                                <th scope="col">{t!(i18n, jobs.subject)}</th>
-                                <th scope="col" class="num">{t!(i18n, jobs.attempts)}</th>
-                                <th scope="col">{t!(i18n, jobs.last_error)}</th>
-                                <th scope="col">{t!(i18n, jobs.given_up_at)}</th>
-                                <th scope="col"><span class="visually-hidden">{t!(i18n, jobs.actions)}</span></th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, jobs.to))}</th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, jobs.subject))}</th>
+                                <th scope="col" class="num">{tr(i18n, |l| td_string!(l, jobs.attempts))}</th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, jobs.last_error))}</th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, jobs.given_up_at))}</th>
+                                <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, jobs.actions))}</span></th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
@@ -146,7 +147,7 @@ fn JobRow(j: JobView) -> impl IntoView {
     let outcome = match j.last_outcome {
         None => view! { <span>"—"</span> }.into_any(),
         Some(RunOutcome::Succeeded) => {
-            view! { <span class="badge badge--ok">{t!(i18n, jobs.succeeded)}</span> }.into_any()
+            view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, jobs.succeeded))}</span> }.into_any()
         }
         Some(o) => {
             let gave_up = o == RunOutcome::GaveUp;
@@ -177,12 +178,12 @@ fn JobRow(j: JobView) -> impl IntoView {
     };
     view! {
         <tr>
-            <td data-label=move || t_string!(i18n, jobs.job)>{j.label.clone()}</td>
-            <td data-label=move || t_string!(i18n, jobs.runs)>{j.schedule.clone()}</td>
-            <td data-label=move || t_string!(i18n, jobs.last_run)>{last}</td>
-            <td data-label=move || t_string!(i18n, jobs.took) class="num">{took}</td>
-            <td data-label=move || t_string!(i18n, jobs.outcome)>{outcome}</td>
-            <td data-label=move || t_string!(i18n, jobs.next_run)>{next}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.job))>{j.label.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.runs))>{j.schedule.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.last_run))>{last}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.took)) class="num">{took}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.outcome))>{outcome}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.next_run))>{next}</td>
         </tr>
     }
 }
@@ -194,16 +195,16 @@ fn FailedRow(m: FailedMailView, retry: ServerAction<RetryMail>) -> impl IntoView
     let label = move || fill(t_string!(i18n, jobs.send_again_label), &[("to", &to)]);
     view! {
         <tr>
-            <td data-label=move || t_string!(i18n, jobs.to)>{m.to.clone()}</td>
-            <td data-label=move || t_string!(i18n, jobs.subject)>{m.subject.clone()}</td>
-            <td data-label=move || t_string!(i18n, jobs.attempts) class="num">{m.attempts}</td>
-            <td data-label=move || t_string!(i18n, jobs.last_error)>{m.error.clone()}</td>
-            <td data-label=move || t_string!(i18n, jobs.given_up_at)>{format_local(&m.failed_at)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.to))>{m.to.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.subject))>{m.subject.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.attempts)) class="num">{m.attempts}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.last_error))>{m.error.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.given_up_at))>{format_local(&m.failed_at)}</td>
             <td data-label="">
                 <ActionForm action=retry attr:class="inline-form">
                     <input type="hidden" name="id" value=m.id.to_string()/>
                     <button type="submit" class="button button--small button--ghost-dark"
-                        aria-label=label>{t!(i18n, jobs.send_again)}</button>
+                        aria-label=label>{tr(i18n, |l| td_string!(l, jobs.send_again))}</button>
                 </ActionForm>
             </td>
         </tr>

@@ -1,6 +1,7 @@
 //! The invitation page (`/invitations/<token>`): the organisation and role on
 //! offer, and the way in: create an account, sign in first, or accept.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -10,7 +11,7 @@ use super::types::InvitationView;
 use crate::domain::dates::format_day;
 use crate::domain::format::fill;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
@@ -21,13 +22,13 @@ pub fn InvitationPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), members.invitation)/>
         <section class="page page--narrow">
-            <h1>{t!(i18n, members.invitation)}</h1>
-            <Transition fallback=move || view! { <p>{t!(i18n, members.loading)}</p> }>
+            <h1>{tr(i18n, |l| td_string!(l, members.invitation))}</h1>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, members.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(inv) => view! { <InvitationBody inv token=token()/> }.into_any(),
                         Err(AppError::NotFound) => view! {
-                            <p class="form__error" role="alert">{t!(i18n, members.invitation_not_found)}</p>
+                            <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, members.invitation_not_found))}</p>
                         }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
@@ -53,8 +54,8 @@ fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
     let expires = format_day(inv.expires_at);
     let intro = view! {
         <p>
-            {t!(i18n, members.invited_to_join)} " " <strong>{inv.organisation.clone()}</strong> " " {t!(i18n, members.invited_as)} " "
-            <strong>{move || inv.role.label_in(i18n.get_locale())}</strong> {t!(i18n, members.invited_with_address)} " " <strong>{inv.email.clone()}</strong>
+            {tr(i18n, |l| td_string!(l, members.invited_to_join))} " " <strong>{inv.organisation.clone()}</strong> " " {tr(i18n, |l| td_string!(l, members.invited_as))} " "
+            <strong>{move || inv.role.label_in(i18n.get_locale())}</strong> {tr(i18n, |l| td_string!(l, members.invited_with_address))} " " <strong>{inv.email.clone()}</strong>
             {move || fill(t_string!(i18n, members.invitation_valid_until), &[("date", &expires)])}
         </p>
     };
@@ -64,7 +65,7 @@ fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
             <ActionForm action=accept attr:class="form">
                 {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <input type="hidden" name="token" value=token/>
-                <button type="submit" class="button" disabled=move || accept.pending().get()>{t!(i18n, members.accept_invitation)}</button>
+                <button type="submit" class="button" disabled=move || accept.pending().get()>{tr(i18n, |l| td_string!(l, members.accept_invitation))}</button>
             </ActionForm>
         }
         .into_any(),
@@ -76,34 +77,34 @@ fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
         }
         .into_any(),
         (None, true) => view! {
-            <p>{t!(i18n, members.already_have_account)} " "
-                <a href=next class="button">{t!(i18n, members.sign_in_to_accept)}</a>
+            <p>{tr(i18n, |l| td_string!(l, members.already_have_account))} " "
+                <a href=next class="button">{tr(i18n, |l| td_string!(l, members.sign_in_to_accept))}</a>
             </p>
         }
         .into_any(),
         (None, false) => view! {
-            <h2>{t!(i18n, members.create_your_account)}</h2>
+            <h2>{tr(i18n, |l| td_string!(l, members.create_your_account))}</h2>
             <ActionForm action=accept attr:class="form" attr:novalidate=true>
                 {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <input type="hidden" name="token" value=token/>
                 <div class="field">
-                    <label for="invite-account-email">{t!(i18n, members.email_address)}</label>
+                    <label for="invite-account-email">{tr(i18n, |l| td_string!(l, members.email_address))}</label>
                     <input id="invite-account-email" type="email" value=inv.email.clone() readonly=true autocomplete="username"/>
                 </div>
                 <div class="field">
-                    <label for="invite-name">{t!(i18n, members.your_name)}</label>
+                    <label for="invite-name">{tr(i18n, |l| td_string!(l, members.your_name))}</label>
                     <input id="invite-name" name="name" type="text" autocomplete="name" required=true/>
                     {move || error().and_then(|e| e.field_message("name"))
                         .map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="invite-password">{t!(i18n, members.password)}</label>
+                    <label for="invite-password">{tr(i18n, |l| td_string!(l, members.password))}</label>
                     <input id="invite-password" name="password" type="password" autocomplete="new-password" required=true/>
-                    <p class="field__hint">{t!(i18n, members.password_hint)}</p>
+                    <p class="field__hint">{tr(i18n, |l| td_string!(l, members.password_hint))}</p>
                     {move || error().and_then(|e| e.field_message("password"))
                         .map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
-                <button type="submit" class="button" disabled=move || accept.pending().get()>{t!(i18n, members.create_account_and_join)}</button>
+                <button type="submit" class="button" disabled=move || accept.pending().get()>{tr(i18n, |l| td_string!(l, members.create_account_and_join))}</button>
             </ActionForm>
         }
         .into_any(),

@@ -1,6 +1,7 @@
 //! The organisation page: its members and open invitations for every member;
 //! inviting, changing roles and removing members for owners.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,7 +13,8 @@ use super::types::OrganisationView;
 use crate::domain::format::fill;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
+use crate::ui::form::{focus_when, Checked, FormRefused};
 use crate::ui::table::{query_param, Pager};
 
 use crate::domain::dates::format_day as day;
@@ -60,17 +62,22 @@ pub fn OrganisationPage() -> impl IntoView {
         |(page, ..)| organisation_overview(page),
     );
     let i18n = use_i18n();
+    // Sent: the page is drawn again, the form empty, and focus goes to the message with the link.
+    let sent_message = NodeRef::<leptos::html::P>::new();
+    focus_when(sent_message, move || {
+        matches!(invite.value().get(), Some(Ok(_))).then(|| invite.version().get())
+    });
     view! {
         <Title text=move || td_string!(i18n.get_locale(), members.organisation)/>
         <section class="page">
-            <Transition fallback=move || view! { <p>{t!(i18n, members.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, members.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(org) => view! {
-                            <OrganisationBody org=org invite change remove revoke leave/>
+                            <OrganisationBody org=org invite change remove revoke leave sent_message/>
                         }.into_any(),
                         Err(e) => view! {
-                            <h1>{t!(i18n, members.organisation)}</h1>
+                            <h1>{tr(i18n, |l| td_string!(l, members.organisation))}</h1>
                             <crate::ui::ErrorPanel error=e/>
                         }.into_any(),
                     }
@@ -88,6 +95,7 @@ fn OrganisationBody(
     remove: ServerAction<RemoveMember>,
     revoke: ServerAction<RevokeInvitation>,
     leave: ServerAction<LeaveOrganisation>,
+    sent_message: NodeRef<leptos::html::P>,
 ) -> impl IntoView {
     let owner = org.your_role == TenantRole::Owner;
     let i18n = use_i18n();
@@ -119,22 +127,22 @@ fn OrganisationBody(
                                 }).collect_view()}
                             </select>
                             " "
-                            <button type="submit" class="button button--small">{t!(i18n, members.change_role)}</button>
+                            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, members.change_role))}</button>
                         </ActionForm>
                         " "
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="user_id" value=user_id_2/>
-                            <button type="submit" class="button button--small button--ghost">{t!(i18n, members.remove)}</button>
+                            <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, members.remove))}</button>
                         </ActionForm>
                     </td>
                 }
             });
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, members.name)>{m.name.clone()} {m.is_you.then(|| view! { " " {t!(i18n, members.you_marker)} })}</td>
-                    <td data-label=move || t_string!(i18n, members.email)>{m.email.clone()}</td>
-                    <td data-label=move || t_string!(i18n, members.role)>{role_badge(m.role)}</td>
-                    <td data-label=move || t_string!(i18n, members.since)>{day(m.since)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.name))>{m.name.clone()} {m.is_you.then(|| view! { " " {tr(i18n, |l| td_string!(l, members.you_marker))} })}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.email))>{m.email.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.role))>{role_badge(m.role)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.since))>{day(m.since)}</td>
                     {actions}
                 </tr>
             }
@@ -148,15 +156,15 @@ fn OrganisationBody(
             let id = i.id.to_string();
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, members.email)>{i.email.clone()}</td>
-                    <td data-label=move || t_string!(i18n, members.role)>{role_badge(i.role)}</td>
-                    <td data-label=move || t_string!(i18n, members.sent)>{day(i.sent_at)}</td>
-                    <td data-label=move || t_string!(i18n, members.expires)>{day(i.expires_at)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.email))>{i.email.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.role))>{role_badge(i.role)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.sent))>{day(i.sent_at)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, members.expires))>{day(i.expires_at)}</td>
                     {owner.then(|| view! {
                         <td data-label="">
                             <ActionForm action=revoke attr:class="inline-form">
                                 <input type="hidden" name="invitation_id" value=id/>
-                                <button type="submit" class="button button--small button--ghost">{t!(i18n, members.withdraw)}</button>
+                                <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, members.withdraw))}</button>
                             </ActionForm>
                         </td>
                     })}
@@ -166,36 +174,36 @@ fn OrganisationBody(
         .collect_view();
     view! {
         <h1>{org.tenant_name.clone()}</h1>
-        <p>{t!(i18n, members.your_role)} " " {role_badge(org.your_role)}</p>
+        <p>{tr(i18n, |l| td_string!(l, members.your_role))} " " {role_badge(org.your_role)}</p>
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
-        <h2>{t!(i18n, members.members)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, members.members))}</h2>
         <div class="table-wrap">
             <table class="stack">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, members.name)}</th>
-                        <th scope="col">{t!(i18n, members.email)}</th>
-                        <th scope="col">{t!(i18n, members.role)}</th>
-                        <th scope="col">{t!(i18n, members.since)}</th>
-                        {owner.then(|| view! { <th scope="col">{t!(i18n, members.actions)}</th> })}
+                        <th scope="col">{tr(i18n, |l| td_string!(l, members.name))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, members.email))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, members.role))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, members.since))}</th>
+                        {owner.then(|| view! { <th scope="col">{tr(i18n, |l| td_string!(l, members.actions))}</th> })}
                     </tr>
                 </thead>
                 <tbody>{members}</tbody>
             </table>
         </div>
         <Pager page=org.page has_more=org.has_more/>
-        <h2>{t!(i18n, members.open_invitations)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, members.open_invitations))}</h2>
         {if has_invitations {
             view! {
                 <div class="table-wrap">
                     <table class="stack">
                         <thead>
                             <tr>
-                                <th scope="col">{t!(i18n, members.email)}</th>
-                                <th scope="col">{t!(i18n, members.role)}</th>
-                                <th scope="col">{t!(i18n, members.sent)}</th>
-                                <th scope="col">{t!(i18n, members.expires)}</th>
-                                {owner.then(|| view! { <th scope="col">{t!(i18n, members.actions)}</th> })}
+                                <th scope="col">{tr(i18n, |l| td_string!(l, members.email))}</th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, members.role))}</th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, members.sent))}</th>
+                                <th scope="col">{tr(i18n, |l| td_string!(l, members.expires))}</th>
+                                {owner.then(|| view! { <th scope="col">{tr(i18n, |l| td_string!(l, members.actions))}</th> })}
                             </tr>
                         </thead>
                         <tbody>{invitations}</tbody>
@@ -203,55 +211,62 @@ fn OrganisationBody(
                 </div>
             }.into_any()
         } else {
-            view! { <p>{t!(i18n, members.no_open_invitations)}</p> }.into_any()
+            view! { <p>{tr(i18n, |l| td_string!(l, members.no_open_invitations))}</p> }.into_any()
         }}
-        {owner.then(|| view! { <InviteForm invite/> })}
+        {owner.then(|| view! { <InviteForm invite sent_message/> })}
         <crate::features::usage::thresholds::UsageNotices owner/>
-        <h2>{t!(i18n, members.leave)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, members.leave))}</h2>
         <ActionForm action=leave attr:class="actions">
             {move || error_of(leave.value().get()).map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
-            <button type="submit" class="button button--ghost">{t!(i18n, members.leave_this_organisation)}</button>
+            <button type="submit" class="button button--ghost">{tr(i18n, |l| td_string!(l, members.leave_this_organisation))}</button>
         </ActionForm>
     }
 }
 
 #[component]
-fn InviteForm(invite: ServerAction<InviteMember>) -> impl IntoView {
+fn InviteForm(
+    invite: ServerAction<InviteMember>,
+    /// The message saying the invitation was sent, which the page focuses.
+    sent_message: NodeRef<leptos::html::P>,
+) -> impl IntoView {
     let error = move || error_of(invite.value().get());
     let sent = move || match invite.value().get() {
         Some(Ok(sent)) => Some(sent),
         _ => None,
     };
     let i18n = use_i18n();
+    let email = Checked::new("invite-email", move || error().and_then(|e| e.field_message("email")));
+    let role = Checked::new("invite-role", move || error().and_then(|e| e.field_message("role")));
     view! {
-        <h2>{t!(i18n, members.invite_someone)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, members.invite_someone))}</h2>
         <ActionForm action=invite attr:class="form" attr:novalidate=true>
-            {move || error().and_then(|e| form_error(&e, &["email", "role"], i18n.get_locale()))
-                .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            {move || error().map(|e| match form_error(&e, &["email", "role"], i18n.get_locale()) {
+                Some(m) => view! { <p class="form__error" role="alert">{m}</p> }.into_any(),
+                None => view! { <FormRefused/> }.into_any(),
+            })}
             {move || sent().map(|s| view! {
-                <p class="form__ok" role="status">
+                <p class="form__ok" role="status" tabindex="-1" node_ref=sent_message>
                     {fill(t_string!(i18n, members.invitation_created), &[("email", &s.email), ("role", &s.role.label_in(i18n.get_locale()))])}
                     " "
                     <a href=s.link.clone()><code>{s.link.clone()}</code></a>
                 </p>
             })}
             <div class="field">
-                <label for="invite-email">{t!(i18n, members.email_address)}</label>
-                <input id="invite-email" name="email" type="email" autocomplete="off" required=true/>
-                {move || error().and_then(|e| e.field_message("email"))
-                    .map(|m| view! { <p class="field__error">{m}</p> })}
+                <label for="invite-email">{tr(i18n, |l| td_string!(l, members.email_address))}</label>
+                <input id="invite-email" name="email" type="email" autocomplete="off" required=true
+                    aria-invalid=email.invalid() aria-describedby=email.described_by(None)/>
+                {email.error()}
             </div>
             <div class="field">
-                <label for="invite-role">{t!(i18n, members.role)}</label>
-                <select id="invite-role" name="role">
-                    <option value="member" selected=true>{t!(i18n, members.role_member)}</option>
-                    <option value="auditor">{t!(i18n, members.role_auditor_read_only)}</option>
-                    <option value="owner">{t!(i18n, members.role_owner)}</option>
+                <label for="invite-role">{tr(i18n, |l| td_string!(l, members.role))}</label>
+                <select id="invite-role" name="role" aria-invalid=role.invalid() aria-describedby=role.described_by(None)>
+                    <option value="member" selected=true>{tr(i18n, |l| td_string!(l, members.role_member))}</option>
+                    <option value="auditor">{tr(i18n, |l| td_string!(l, members.role_auditor_read_only))}</option>
+                    <option value="owner">{tr(i18n, |l| td_string!(l, members.role_owner))}</option>
                 </select>
-                {move || error().and_then(|e| e.field_message("role"))
-                    .map(|m| view! { <p class="field__error">{m}</p> })}
+                {role.error()}
             </div>
-            <button type="submit" class="button" disabled=move || invite.pending().get()>{t!(i18n, members.send_invitation)}</button>
+            <button type="submit" class="button" disabled=move || invite.pending().get()>{tr(i18n, |l| td_string!(l, members.send_invitation))}</button>
         </ActionForm>
     }
 }

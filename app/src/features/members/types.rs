@@ -66,7 +66,9 @@ pub const MEMBERS_PAGE_SIZE: u32 = 50;
 /// A role chosen in a form; a missing one is asked for in words.
 pub fn parse_role(raw: &str) -> Result<TenantRole, String> {
     if raw.trim().is_empty() {
-        return Err("Please choose a role.".to_owned());
+        return Err(
+            crate::i18n::td_string!(crate::locale::current(), validation.choose_role).to_owned(),
+        );
     }
     TenantRole::parse(raw)
 }

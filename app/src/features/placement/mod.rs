@@ -7,6 +7,7 @@
 //! rendered with the server's result, so it works before the wasm loads: the
 //! form is a plain GET form whose query parameters the server reads.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,7 +16,7 @@ use time::{Date, Duration, Month};
 use crate::domain::residency::{Classification, TenantProfile};
 use crate::error::AppError;
 use crate::features::catalogue::{get_catalogue, is_ticked};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 
 mod outcome;
 pub mod types;
@@ -177,13 +178,13 @@ pub fn PlacementPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), placement.title)/>
         <section class="page">
-            <h1>{t!(i18n, placement.title)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, placement.title))}</h1>
             <p class="hero__lead">
-                {t!(i18n, placement.lead_1)}
-                {t!(i18n, placement.lead_2)}
+                {tr(i18n, |l| td_string!(l, placement.lead_1))}
+                {tr(i18n, |l| td_string!(l, placement.lead_2))}
             </p>
             <PlacementFormView signals/>
-            <Transition fallback=move || view! { <p>{t!(i18n, placement.checking)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, placement.checking))}</p> }>
                 {move || Suspend::new(async move {
                     let server = server_outcome.await;
                     let snapshot = snapshot.await;
@@ -221,7 +222,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
     view! {
         <form method="get" action="/placement" class="form placement-form">
             <fieldset class="field">
-                <legend>{t!(i18n, placement.data_classification)}</legend>
+                <legend>{tr(i18n, |l| td_string!(l, placement.data_classification))}</legend>
                 {Classification::ALL
                     .into_iter()
                     .map(|c| {
@@ -245,7 +246,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                     .collect_view()}
             </fieldset>
             <div class="field">
-                <label for="placement-start">{t!(i18n, placement.first_day)}</label>
+                <label for="placement-start">{tr(i18n, |l| td_string!(l, placement.first_day))}</label>
                 <input
                     id="placement-start"
                     type="date"
@@ -255,7 +256,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                 />
             </div>
             <div class="field">
-                <label for="placement-end">{t!(i18n, placement.end_day)}</label>
+                <label for="placement-end">{tr(i18n, |l| td_string!(l, placement.end_day))}</label>
                 <input
                     id="placement-end"
                     type="date"
@@ -277,11 +278,11 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                         />
                         " "
                         <label for="placement-waiver">
-                            {t!(i18n, placement.waiver_label)}
+                            {tr(i18n, |l| td_string!(l, placement.waiver_label))}
                         </label>
                     </div>
                     <span class="field__hint">
-                        {t!(i18n, placement.waiver_hint)}
+                        {tr(i18n, |l| td_string!(l, placement.waiver_hint))}
                     </span>
                 </div>
             </Show>
@@ -298,7 +299,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                         />
                         " "
                         <label for="placement-administers">
-                            {t!(i18n, placement.administers_label)}
+                            {tr(i18n, |l| td_string!(l, placement.administers_label))}
                         </label>
                     </div>
                     <div class="choice">
@@ -312,15 +313,15 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                         />
                         " "
                         <label for="placement-backs-up">
-                            {t!(i18n, placement.backs_up_label)}
+                            {tr(i18n, |l| td_string!(l, placement.backs_up_label))}
                         </label>
                     </div>
                 </div>
             </Show>
             <p>
-                <button type="submit" class="button">{t!(i18n, placement.check_sites)}</button>
+                <button type="submit" class="button">{tr(i18n, |l| td_string!(l, placement.check_sites))}</button>
                 <span class="field__hint">
-                    " " {t!(i18n, placement.follows_changes)}
+                    " " {tr(i18n, |l| td_string!(l, placement.follows_changes))}
                 </span>
             </p>
         </form>

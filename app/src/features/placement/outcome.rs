@@ -3,13 +3,14 @@
 //! with its reasons (a rule met for one country and broken for another is one refusal); the
 //! rules a site meets are one click away.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::{PlacementOutcome, SiteVerdict};
 use crate::domain::format::{date, fill};
 use crate::domain::residency::{Classification, Finding, RuleId};
 use crate::error::AppError;
-use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, use_i18n, Locale};
 
 /// One rule's findings on one site, grouped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,8 +148,8 @@ pub fn OutcomeView(outcome: Result<PlacementOutcome, AppError>) -> impl IntoView
                 }}
             </p>
             <p class="field__hint">
-                {t!(i18n, placement.decided_with)} <span data-testid="policy-version">{outcome.policy_version}</span>
-                {t!(i18n, placement.decided_and)} <span data-testid="catalogue-revision">{outcome.catalogue_revision}</span> {t!(i18n, placement.decided_end)}
+                {tr(i18n, |l| td_string!(l, placement.decided_with))} <span data-testid="policy-version">{outcome.policy_version}</span>
+                {tr(i18n, |l| td_string!(l, placement.decided_and))} <span data-testid="catalogue-revision">{outcome.catalogue_revision}</span> {tr(i18n, |l| td_string!(l, placement.decided_end))}
             </p>
         </div>
         <div class="features placement-sites">
@@ -190,7 +191,7 @@ fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView 
             <li class="finding" data-rule=g.rule.as_str() data-outcome=outcome>
                 <span class=badge>{g.rule.as_str()}</span> " "
                 <strong>{g.rule.title()}</strong>
-                <span class="visually-hidden">" " {if g.passed { t!(i18n, placement.rule_met).into_any() } else { t!(i18n, placement.rule_refuses).into_any() }}</span>
+                <span class="visually-hidden">" " {if g.passed { tr(i18n, |l| td_string!(l, placement.rule_met)).into_any() } else { tr(i18n, |l| td_string!(l, placement.rule_refuses)).into_any() }}</span>
                 {if g.reasons.len() == 1 {
                     view! { <p class="finding__reason">{g.reasons[0].clone()}</p> }.into_any()
                 } else {
@@ -208,15 +209,15 @@ fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView 
             <h2 id=heading>{site.name.clone()}</h2>
             <p>
                 {if eligible {
-                    view! { <span class="badge badge--ok verdict">{t!(i18n, placement.eligible)}</span> }.into_any()
+                    view! { <span class="badge badge--ok verdict">{tr(i18n, |l| td_string!(l, placement.eligible))}</span> }.into_any()
                 } else {
-                    view! { <span class="badge badge--bad verdict">{t!(i18n, placement.not_eligible)}</span> }.into_any()
+                    view! { <span class="badge badge--bad verdict">{tr(i18n, |l| td_string!(l, placement.not_eligible))}</span> }.into_any()
                 }}
-                " " {site.country.clone()} {(!site.in_eea).then(|| view! { " " {t!(i18n, placement.outside_eea)} })} " · " {site.operator.clone()}
+                " " {site.country.clone()} {(!site.in_eea).then(|| view! { " " {tr(i18n, |l| td_string!(l, placement.outside_eea))} })} " · " {site.operator.clone()}
             </p>
             {c1_note}
             {(!refusals.is_empty()).then(|| view! {
-                <p class="site-verdict__why">{if refusals.len() == 1 { t!(i18n, placement.refused_by_one_form).into_any() } else { t!(i18n, placement.refused_by_these).into_any() }}</p>
+                <p class="site-verdict__why">{if refusals.len() == 1 { tr(i18n, |l| td_string!(l, placement.refused_by_one_form)).into_any() } else { tr(i18n, |l| td_string!(l, placement.refused_by_these)).into_any() }}</p>
                 <ul class="findings">{refusals.into_iter().map(rule_item).collect_view()}</ul>
             })}
             {(met_count > 0).then(|| view! {

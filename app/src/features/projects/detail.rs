@@ -1,6 +1,7 @@
 //! `/projects/:id`: a project, its people and its requests; for its lead and the organisation's
 //! owners, the forms that change it and its people.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
@@ -12,7 +13,7 @@ use crate::domain::format::{fill, integer};
 use crate::domain::{identity::Sector, projects::ProjectRole};
 use crate::error::AppError;
 use crate::features::requests::view::error_view;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     match value {
@@ -43,8 +44,8 @@ pub fn ProjectPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), projects.project)/>
         <section class="page">
-            <p><A href="/projects">{t!(i18n, projects.all_projects)}</A></p>
-            <Transition fallback=move || view! { <p>{t!(i18n, projects.loading)}</p> }>
+            <p><A href="/projects">{tr(i18n, |l| td_string!(l, projects.all_projects))}</A></p>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, projects.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(project) => view! { <ProjectBody project update set_member remove/> }.into_any(),
@@ -81,14 +82,14 @@ fn ProjectBody(
             let is_lead = m.role == ProjectRole::Lead;
             let actions = manage.then(|| if is_lead {
                 view! {
-                    <td data-label=move || t_string!(i18n, projects.change)><span class="muted">{t!(i18n, projects.name_another_lead)}</span></td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.change))><span class="muted">{tr(i18n, |l| td_string!(l, projects.name_another_lead))}</span></td>
                 }.into_any()
             } else {
                 let select_id = format!("prole-{}", m.user_id);
                 let current = m.role;
                 let email = m.email.clone();
                 view! {
-                    <td data-label=move || t_string!(i18n, projects.change)>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.change))>
                         <ActionForm action=set_member attr:class="inline-form">
                             <input type="hidden" name="project_id" value=id.to_string()/>
                             <input type="hidden" name="email" value=email/>
@@ -99,22 +100,22 @@ fn ProjectBody(
                                 }).collect_view()}
                             </select>
                             " "
-                            <button type="submit" class="button button--small">{t!(i18n, projects.change)}</button>
+                            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, projects.change))}</button>
                         </ActionForm>
                         " "
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="project_id" value=id.to_string()/>
                             <input type="hidden" name="user_id" value=m.user_id.to_string()/>
-                            <button type="submit" class="button button--small button--ghost">{t!(i18n, projects.remove)}</button>
+                            <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, projects.remove))}</button>
                         </ActionForm>
                     </td>
                 }.into_any()
             });
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, projects.name)>{m.name.clone()} {m.is_you.then(|| view! { " " {t!(i18n, projects.you_marker)} })}</td>
-                    <td data-label=move || t_string!(i18n, projects.email)>{m.email.clone()}</td>
-                    <td data-label=move || t_string!(i18n, projects.role)>{role_badge(Some(m.role))}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.name))>{m.name.clone()} {m.is_you.then(|| view! { " " {tr(i18n, |l| td_string!(l, projects.you_marker))} })}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.email))>{m.email.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.role))>{role_badge(Some(m.role))}</td>
                     {actions}
                 </tr>
             }
@@ -142,28 +143,28 @@ fn ProjectBody(
         <div class="page-head">
             <div>
                 <h1>{p.title.clone()}</h1>
-                <p class="page-head__lead">{move || p.sector.label_in(i18n.get_locale())} " · " {window} " · " {t!(i18n, projects.short_name_inline)} " " <code>{p.code.clone()}</code></p>
+                <p class="page-head__lead">{move || p.sector.label_in(i18n.get_locale())} " · " {window} " · " {tr(i18n, |l| td_string!(l, projects.short_name_inline))} " " <code>{p.code.clone()}</code></p>
             </div>
-            {project.may_request.then(|| view! { <A href=new_request_href attr:class="button">{t!(i18n, projects.ask_for_gpus)}</A> })}
+            {project.may_request.then(|| view! { <A href=new_request_href attr:class="button">{tr(i18n, |l| td_string!(l, projects.ask_for_gpus))}</A> })}
         </div>
         {(!project.description.is_empty()).then(|| view! { <p class="prose">{project.description.clone()}</p> })}
         <p>
-            {t!(i18n, projects.lead_colon)} " " {move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.none_yet).into())}
-            " · " {t!(i18n, projects.you_colon)} " " {standing(p.your_role, project.tenant_role)}
+            {tr(i18n, |l| td_string!(l, projects.lead_colon))} " " {move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.none_yet).into())}
+            " · " {tr(i18n, |l| td_string!(l, projects.you_colon))} " " {standing(p.your_role, project.tenant_role)}
         </p>
         <p>
             <A href=requests_href>{requests_text}</A>
         </p>
-        <h2>{t!(i18n, projects.people)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, projects.people))}</h2>
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
         <div class="table-wrap">
             <table class="stack">
-                <caption class="visually-hidden">{t!(i18n, projects.people_of_project)}</caption>
+                <caption class="visually-hidden">{tr(i18n, |l| td_string!(l, projects.people_of_project))}</caption>
                 <thead><tr>
-                    <th scope="col">{t!(i18n, projects.name)}</th>
-                    <th scope="col">{t!(i18n, projects.email)}</th>
-                    <th scope="col">{t!(i18n, projects.role)}</th>
-                    {manage.then(|| view! { <th scope="col">{t!(i18n, projects.change)}</th> })}
+                    <th scope="col">{tr(i18n, |l| td_string!(l, projects.name))}</th>
+                    <th scope="col">{tr(i18n, |l| td_string!(l, projects.email))}</th>
+                    <th scope="col">{tr(i18n, |l| td_string!(l, projects.role))}</th>
+                    {manage.then(|| view! { <th scope="col">{tr(i18n, |l| td_string!(l, projects.change))}</th> })}
                 </tr></thead>
                 <tbody>{members}</tbody>
             </table>
@@ -184,17 +185,17 @@ fn AddMemberForm(
     let i18n = use_i18n();
     if project.candidates.is_empty() {
         return view! {
-            <h2>{t!(i18n, projects.add_someone)}</h2>
-            <p class="muted">{t!(i18n, projects.no_candidates)}</p>
+            <h2>{tr(i18n, |l| td_string!(l, projects.add_someone))}</h2>
+            <p class="muted">{tr(i18n, |l| td_string!(l, projects.no_candidates))}</p>
         }
         .into_any();
     }
     view! {
-        <h2>{t!(i18n, projects.add_someone)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, projects.add_someone))}</h2>
         <ActionForm action=set_member attr:class="form">
             <input type="hidden" name="project_id" value=id.to_string()/>
             <div class="field">
-                <label for="add-email">{t!(i18n, projects.person)}</label>
+                <label for="add-email">{tr(i18n, |l| td_string!(l, projects.person))}</label>
                 <select id="add-email" name="email">
                     {project.candidates.iter().map(|c| view! {
                         <option value=c.email.clone()>{format!("{} ({})", c.name, c.email)}</option>
@@ -202,14 +203,14 @@ fn AddMemberForm(
                 </select>
             </div>
             <div class="field">
-                <label for="add-role">{t!(i18n, projects.role_in_project)}</label>
+                <label for="add-role">{tr(i18n, |l| td_string!(l, projects.role_in_project))}</label>
                 <select id="add-role" name="role">
-                    <option value="member" selected=true>{t!(i18n, projects.role_member_hint)}</option>
-                    <option value="viewer">{t!(i18n, projects.role_viewer_hint)}</option>
-                    <option value="lead">{t!(i18n, projects.role_lead_hint)}</option>
+                    <option value="member" selected=true>{tr(i18n, |l| td_string!(l, projects.role_member_hint))}</option>
+                    <option value="viewer">{tr(i18n, |l| td_string!(l, projects.role_viewer_hint))}</option>
+                    <option value="lead">{tr(i18n, |l| td_string!(l, projects.role_lead_hint))}</option>
                 </select>
             </div>
-            <button type="submit" class="button button--small">{t!(i18n, projects.add_to_project)}</button>
+            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, projects.add_to_project))}</button>
         </ActionForm>
     }
     .into_any()
@@ -230,40 +231,40 @@ fn EditProjectForm(project: ProjectDetail, update: ServerAction<UpdateProject>) 
     let fields = ["title", "description", "sector", "start_date", "end_date"];
     let i18n = use_i18n();
     view! {
-        <h2>{t!(i18n, projects.edit_project)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, projects.edit_project))}</h2>
         <ActionForm action=update attr:class="form" attr:novalidate=true>
             <input type="hidden" name="id" value=p.id.to_string()/>
             {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.message(i18n.get_locale())))
                 .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
-            {move || saved().then(|| view! { <p class="form__ok" role="status">{t!(i18n, projects.saved)}</p> })}
+            {move || saved().then(|| view! { <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, projects.saved))}</p> })}
             <div class="field">
-                <label for="e-title">{t!(i18n, projects.title)}</label>
+                <label for="e-title">{tr(i18n, |l| td_string!(l, projects.title))}</label>
                 <input id="e-title" name="title" value=p.title.clone() required=true/>
                 {field_error("title")}
             </div>
             <div class="field">
-                <label for="e-sector">{t!(i18n, projects.sector)}</label>
+                <label for="e-sector">{tr(i18n, |l| td_string!(l, projects.sector))}</label>
                 <select id="e-sector" name="sector">
                     {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == p.sector>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
                 {field_error("sector")}
             </div>
             <div class="field">
-                <label for="e-start">{t!(i18n, projects.start_date)}</label>
+                <label for="e-start">{tr(i18n, |l| td_string!(l, projects.start_date))}</label>
                 <input id="e-start" name="start_date" type="date" value=p.start_date.clone() required=true/>
                 {field_error("start_date")}
             </div>
             <div class="field">
-                <label for="e-end">{t!(i18n, projects.end_date_optional)}</label>
+                <label for="e-end">{tr(i18n, |l| td_string!(l, projects.end_date_optional))}</label>
                 <input id="e-end" name="end_date" type="date" value=p.end_date.clone().unwrap_or_default()/>
                 {field_error("end_date")}
             </div>
             <div class="field">
-                <label for="e-description">{t!(i18n, projects.description)}</label>
+                <label for="e-description">{tr(i18n, |l| td_string!(l, projects.description))}</label>
                 <textarea id="e-description" name="description" rows="3" prop:value=project.description.clone()></textarea>
                 {field_error("description")}
             </div>
-            <button type="submit" class="button button--small" disabled=move || update.pending().get()>{t!(i18n, projects.save)}</button>
+            <button type="submit" class="button button--small" disabled=move || update.pending().get()>{tr(i18n, |l| td_string!(l, projects.save))}</button>
         </ActionForm>
     }
 }

@@ -1,6 +1,7 @@
 //! `/projects`: the projects a person sees; for owners, the form that creates one and the
 //! organisation's choice of who endorses.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -11,7 +12,7 @@ use crate::domain::format::{fill, integer};
 use crate::domain::{identity::Sector, projects::EndorsementPolicy};
 use crate::error::AppError;
 use crate::features::requests::view::error_view;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 /// "From 2027-01-01" or "2027-01-01 to 2027-06-30" (the last day included).
 pub(super) fn project_window(p: &ProjectSummary, locale: Locale) -> String {
@@ -46,11 +47,11 @@ pub(super) fn standing(
     match (role, tenant) {
         (Some(_), _) => role_badge(role),
         (None, TenantRole::Owner) => {
-            view! { <span class="muted">{t!(i18n, projects.owner_of_organisation)}</span> }
+            view! { <span class="muted">{tr(i18n, |l| td_string!(l, projects.owner_of_organisation))}</span> }
                 .into_any()
         }
         (None, TenantRole::Auditor) => {
-            view! { <span class="muted">{t!(i18n, projects.auditor_reads_all)}</span> }.into_any()
+            view! { <span class="muted">{tr(i18n, |l| td_string!(l, projects.auditor_reads_all))}</span> }.into_any()
         }
         (None, TenantRole::Member) => role_badge(None),
     }
@@ -87,11 +88,11 @@ pub fn ProjectsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, projects.projects)}</h1>
-                    <p class="page-head__lead">{t!(i18n, projects.projects_lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, projects.projects))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, projects.projects_lead))}</p>
                 </div>
             </div>
-            <Transition fallback=move || view! { <p>{t!(i18n, projects.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, projects.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(view) => view! { <ProjectsBody view create endorse/> }.into_any(),
@@ -126,40 +127,40 @@ fn ProjectsBody(
             };
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, projects.project)>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.project))>
                         <A href=href>{p.title.clone()}</A>
                         <br/><span class="muted">{p.code.clone()}</span>
-                        {p.archived.then(|| view! { " " <span class="badge">{t!(i18n, projects.archived)}</span> })}
+                        {p.archived.then(|| view! { " " <span class="badge">{tr(i18n, |l| td_string!(l, projects.archived))}</span> })}
                     </td>
-                    <td data-label=move || t_string!(i18n, projects.lead)>{move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.no_lead_yet).into())}</td>
-                    <td data-label=move || t_string!(i18n, projects.your_role)>{standing(p.your_role, tenant_role)}</td>
-                    <td class="num" data-label=move || t_string!(i18n, projects.people)>{move || integer(i18n.get_locale(), i64::from(members))}</td>
-                    <td class="num" data-label=move || t_string!(i18n, projects.in_review)>{move || integer(i18n.get_locale(), i64::from(open_requests))}</td>
-                    <td class="num" data-label=move || t_string!(i18n, projects.quotas)>{move || integer(i18n.get_locale(), i64::from(quotas))}</td>
-                    <td data-label=move || t_string!(i18n, projects.dates)>{window}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.lead))>{move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.no_lead_yet).into())}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.your_role))>{standing(p.your_role, tenant_role)}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.people))>{move || integer(i18n.get_locale(), i64::from(members))}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.in_review))>{move || integer(i18n.get_locale(), i64::from(open_requests))}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.quotas))>{move || integer(i18n.get_locale(), i64::from(quotas))}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, projects.dates))>{window}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         {only_yours.then(|| view! {
-            <p class="muted">{t!(i18n, projects.only_yours)}</p>
+            <p class="muted">{tr(i18n, |l| td_string!(l, projects.only_yours))}</p>
         })}
         {if empty {
-            view! { <p class="empty card">{t!(i18n, projects.no_project_yet)}</p> }.into_any()
+            view! { <p class="empty card">{tr(i18n, |l| td_string!(l, projects.no_project_yet))}</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">
                     <table class="stack">
-                        <caption class="visually-hidden">{t!(i18n, projects.projects)}</caption>
+                        <caption class="visually-hidden">{tr(i18n, |l| td_string!(l, projects.projects))}</caption>
                         <thead><tr>
-                            <th scope="col">{t!(i18n, projects.project)}</th>
-                            <th scope="col">{t!(i18n, projects.lead)}</th>
-                            <th scope="col">{t!(i18n, projects.your_role)}</th>
-                            <th scope="col" class="num">{t!(i18n, projects.people)}</th>
-                            <th scope="col" class="num">{t!(i18n, projects.in_review)}</th>
-                            <th scope="col" class="num">{t!(i18n, projects.quotas)}</th>
-                            <th scope="col">{t!(i18n, projects.dates)}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, projects.project))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, projects.lead))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, projects.your_role))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, projects.people))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, projects.in_review))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, projects.quotas))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, projects.dates))}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -184,19 +185,19 @@ fn EndorsementForm(
         _ => None,
     };
     view! {
-        <h2>{t!(i18n, projects.who_endorses)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, projects.who_endorses))}</h2>
         <ActionForm action=endorse attr:class="form">
-            <p class="muted">{t!(i18n, projects.endorsement_hint)}</p>
+            <p class="muted">{tr(i18n, |l| td_string!(l, projects.endorsement_hint))}</p>
             {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="endorsement">{t!(i18n, projects.endorsed_by)}</label>
+                <label for="endorsement">{tr(i18n, |l| td_string!(l, projects.endorsed_by))}</label>
                 <select id="endorsement" name="endorsement">
                     {EndorsementPolicy::ALL.iter().map(|p| view! {
                         <option value=p.as_str() selected=*p == current>{move || p.label_in(i18n.get_locale())}</option>
                     }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button button--small">{t!(i18n, projects.save)}</button>
+            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, projects.save))}</button>
         </ActionForm>
     }
 }
@@ -224,44 +225,44 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
     ];
     let i18n = use_i18n();
     view! {
-        <h2>{t!(i18n, projects.new_project)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, projects.new_project))}</h2>
         <ActionForm action=create attr:class="form" attr:novalidate=true>
             {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.message(i18n.get_locale())))
                 .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="p-title">{t!(i18n, projects.title)}</label>
+                <label for="p-title">{tr(i18n, |l| td_string!(l, projects.title))}</label>
                 <input id="p-title" name="title" required=true/>
                 {field_error("title")}
             </div>
             <div class="field">
-                <label for="p-code">{t!(i18n, projects.short_name)}</label>
+                <label for="p-code">{tr(i18n, |l| td_string!(l, projects.short_name))}</label>
                 <input id="p-code" name="code" required=true aria-describedby="p-code-help"/>
-                <p id="p-code-help" class="field__hint">{t!(i18n, projects.short_name_hint)}</p>
+                <p id="p-code-help" class="field__hint">{tr(i18n, |l| td_string!(l, projects.short_name_hint))}</p>
                 {field_error("code")}
             </div>
             <div class="field">
-                <label for="p-sector">{t!(i18n, projects.sector)}</label>
+                <label for="p-sector">{tr(i18n, |l| td_string!(l, projects.sector))}</label>
                 <select id="p-sector" name="sector">
                     {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Sector::Research>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
                 {field_error("sector")}
             </div>
             <div class="field">
-                <label for="p-start">{t!(i18n, projects.start_date)}</label>
+                <label for="p-start">{tr(i18n, |l| td_string!(l, projects.start_date))}</label>
                 <input id="p-start" name="start_date" type="date" required=true/>
                 {field_error("start_date")}
             </div>
             <div class="field">
-                <label for="p-end">{t!(i18n, projects.end_date_optional)}</label>
+                <label for="p-end">{tr(i18n, |l| td_string!(l, projects.end_date_optional))}</label>
                 <input id="p-end" name="end_date" type="date"/>
                 {field_error("end_date")}
             </div>
             <div class="field">
-                <label for="p-description">{t!(i18n, projects.description)}</label>
+                <label for="p-description">{tr(i18n, |l| td_string!(l, projects.description))}</label>
                 <textarea id="p-description" name="description" rows="3"></textarea>
                 {field_error("description")}
             </div>
-            <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, projects.create_the_project)}</button>
+            <button type="submit" class="button" disabled=move || create.pending().get()>{tr(i18n, |l| td_string!(l, projects.create_the_project))}</button>
         </ActionForm>
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::domain::format::fill;
 use crate::domain::{
     dates::parse_form_date,
     email::Email,
@@ -13,6 +14,7 @@ use crate::domain::{
     tenancy::TenantRole,
 };
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::td_string;
 
 /// A project as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,11 +119,14 @@ pub const DESCRIPTION_MAX_CHARS: usize = 4000;
 impl ProjectForm {
     /// Every field's error at once.
     pub fn parse(&self) -> Result<ProjectFields, AppError> {
+        let locale = crate::locale::current();
         let mut errors = FieldErrors::default();
         let code = errors.check(
             "code",
-            Slug::parse(&self.code)
-                .map_err(|e| e.replace("A short name", "A project's short name")),
+            Slug::parse(&self.code).map_err(|e| {
+                e.replace("A short name", "A project's short name")
+                    .replace("Un nom court", "Le nom court d'un projet")
+            }),
         );
         let title = errors.check("title", ProjectTitle::parse(&self.title));
         let description = self.description.trim().replace("\r\n", "\n");
@@ -129,24 +134,27 @@ impl ProjectForm {
         if chars > DESCRIPTION_MAX_CHARS {
             errors.add(
                 "description",
-                format!("A description can have at most {DESCRIPTION_MAX_CHARS} characters; this one has {chars}."),
+                fill(
+                    td_string!(locale, validation.project_description_too_long),
+                    &[("max", &DESCRIPTION_MAX_CHARS), ("chars", &chars)],
+                ),
             );
         }
         let sector = errors.check("sector", Sector::parse(&self.sector));
-        let start = errors.check(
-            "start_date",
-            parse_form_date(&self.start_date, "a start date"),
-        );
+        let start = errors.check("start_date", parse_form_date(&self.start_date, "start"));
         let end = if self.end_date.trim().is_empty() {
             Some(None)
         } else {
             errors
-                .check("end_date", parse_form_date(&self.end_date, "an end date"))
+                .check("end_date", parse_form_date(&self.end_date, "end"))
                 .map(Some)
         };
         if let (Some(start), Some(Some(end))) = (start, end) {
             if end <= start {
-                errors.add("end_date", "The end date must come after the start date.");
+                errors.add(
+                    "end_date",
+                    td_string!(locale, validation.project_end_before_start),
+                );
             }
         }
         errors.into_result(|| {

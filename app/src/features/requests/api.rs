@@ -290,7 +290,10 @@ pub async fn approve_requests(#[server(default)] ids: Vec<String>) -> Result<Vec
     if ids.len() > requests::MAX_BATCH {
         return respond(Err(AppError::validation(
             "ids",
-            format!("Approve at most {} requests at once.", requests::MAX_BATCH),
+            crate::domain::format::fill(
+                crate::i18n::td_string!(crate::locale::current(), validation.batch_too_large),
+                &[("n", &requests::MAX_BATCH)],
+            ),
         )));
     }
     let ids = respond(

@@ -2,6 +2,7 @@
 //! draft, endorse, withdraw, decide (platform admins, with residency now and capacity impact),
 //! ask for a change or a renewal of a quota.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
@@ -14,7 +15,9 @@ use super::view::{
 };
 use crate::domain::format::{fill, integer, local_instant};
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::error::AppError;
+use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::{focus_when, Checked};
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
@@ -69,6 +72,9 @@ pub fn RequestPage() -> impl IntoView {
         .flatten()
         .next()
     };
+    // Which form was sent last (`endorse`, `decide-3`, `renew`…): its answer's messages
+    // stand beside its fields, and its success is said (and focused) above the request.
+    let last = RwSignal::new(String::new());
     let forms = Forms {
         submit,
         endorse,
@@ -76,14 +82,53 @@ pub fn RequestPage() -> impl IntoView {
         decide,
         amend,
         end_early,
+        last,
     };
     let i18n = use_i18n();
+    let done = move || -> Option<String> {
+        let key = last.get();
+        match key.as_str() {
+            "submit" => submit
+                .value()
+                .get()?
+                .ok()
+                .map(|_| RequestStatus::Submitted.as_str().to_owned()),
+            "endorse" => endorse.value().get()?.ok(),
+            "withdraw" => withdraw.value().get()?.ok(),
+            "end-early" => end_early.value().get()?.ok(),
+            k if k.starts_with("decide-") => decide.value().get()?.ok(),
+            _ => None,
+        }
+    };
+    let done_message = NodeRef::<leptos::html::P>::new();
+    focus_when(done_message, move || {
+        done().map(|_| {
+            (
+                submit.version().get(),
+                endorse.version().get(),
+                withdraw.version().get(),
+                decide.version().get(),
+                end_early.version().get(),
+            )
+        })
+    });
     view! {
         <Title text=move || td_string!(i18n.get_locale(), requests.request)/>
         <section class="page">
             <BackToList/>
             {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
-            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
+            {move || done().map(|status| {
+                let status = RequestStatus::parse(&status).ok();
+                view! {
+                    <p class="form__ok" role="status" tabindex="-1" node_ref=done_message>
+                        {move || fill(t_string!(i18n, common.status_now), &[(
+                            "status",
+                            &status.map(|s| s.label_in(i18n.get_locale()).to_lowercase()).unwrap_or_default(),
+                        )])}
+                    </p>
+                }
+            })}
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok((d, usage)) => view! { <RequestView d usage forms/> }.into_any(),
@@ -105,6 +150,32 @@ struct Forms {
     decide: ServerAction<DecideRequest>,
     amend: ServerAction<AmendQuota>,
     end_early: ServerAction<EndQuotaEarly>,
+    /// The form sent last.
+    last: RwSignal<String>,
+}
+
+impl Forms {
+    /// The error `action` answered, while the form `key` is the one sent last.
+    fn error_of<A>(
+        self,
+        action: ServerAction<A>,
+        key: &'static str,
+    ) -> impl Fn() -> Option<AppError> + Send + Sync + Copy
+    where
+        A: leptos::server_fn::ServerFn<Output = String, Error = AppError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        let last = self.last;
+        move || {
+            if last.with(|l| l != key) {
+                return None;
+            }
+            action.value().get().and_then(Result::err)
+        }
+    }
 }
 
 #[component]
@@ -118,9 +189,9 @@ fn RequestView(
     let has = |a: Action| d.actions.contains(&a);
     let i18n = use_i18n();
     let kind = match (s.kind, s.amends_request_id) {
-        (RequestKind::New, _) | (_, None) => view! { {t!(i18n, requests.new_request)} }.into_any(),
+        (RequestKind::New, _) | (_, None) => view! { {tr(i18n, |l| td_string!(l, requests.new_request))} }.into_any(),
         (kind, Some(o)) => view! {
-            {move || kind.label_in(i18n.get_locale())} " " {t!(i18n, requests.of_quota)} " " <A href=format!("/requests/{o}")>{format!("#{o}")}</A>
+            {move || kind.label_in(i18n.get_locale())} " " {tr(i18n, |l| td_string!(l, requests.of_quota))} " " <A href=format!("/requests/{o}")>{format!("#{o}")}</A>
         }
         .into_any(),
     };
@@ -142,33 +213,39 @@ fn RequestView(
         ),
         _ => t_string!(i18n, requests.not_evaluated).to_owned(),
     };
+    let endorse_error = forms.error_of(forms.endorse, "endorse");
+    let endorse_note = Checked::new("endorse-note", move || {
+        endorse_error().and_then(|e| e.field_message("note"))
+    });
     let actions = view! {
         {can_edit.then(|| view! {
             <A href=format!("/requests/{}/edit", s.id) attr:class="button button--ghost-dark">{edit_label}</A>
         })}
         {has(Action::Submit).then(|| view! {
-            <ActionForm action=forms.submit attr:class="inline-form">
+            <ActionForm action=forms.submit attr:class="inline-form" on:submit=move |_| forms.last.set("submit".into())>
                 <input type="hidden" name="id" value=rid.to_string()/>
-                <button type="submit" class="button">{t!(i18n, requests.submit)}</button>
+                <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.submit))}</button>
             </ActionForm>
         })}
         {has(Action::Endorse).then(|| view! {
-            <ActionForm action=forms.endorse attr:class="stack">
+            <ActionForm action=forms.endorse attr:class="stack" on:submit=move |_| forms.last.set("endorse".into())>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <div class="field">
-                    <label for="endorse-note">{t!(i18n, requests.note_optional)}</label>
-                    <input id="endorse-note" name="note" type="text"/>
+                    <label for="endorse-note">{tr(i18n, |l| td_string!(l, requests.note_optional))}</label>
+                    <input id="endorse-note" name="note" type="text"
+                        aria-invalid=endorse_note.invalid() aria-describedby=endorse_note.described_by(None)/>
+                    {endorse_note.error()}
                 </div>
-                <button type="submit" class="button">{t!(i18n, requests.endorse)}</button>
+                <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.endorse))}</button>
             </ActionForm>
         })}
         {(has(Action::Approve) || has(Action::SendBack)).then(|| view! {
-            <DecisionForm rid=rid.to_string() action=forms.decide decide=has(Action::Approve) revision=d.summary.revision/>
+            <DecisionForm rid=rid.to_string() action=forms.decide decide=has(Action::Approve) revision=d.summary.revision last=forms.last/>
         })}
         {has(Action::Withdraw).then(|| view! {
-            <ActionForm action=forms.withdraw attr:class="inline-form">
+            <ActionForm action=forms.withdraw attr:class="inline-form" on:submit=move |_| forms.last.set("withdraw".into())>
                 <input type="hidden" name="id" value=rid.to_string()/>
-                <button type="submit" class="button button--ghost-dark">{t!(i18n, requests.withdraw)}</button>
+                <button type="submit" class="button button--ghost-dark">{tr(i18n, |l| td_string!(l, requests.withdraw))}</button>
             </ActionForm>
         })}
     }
@@ -186,16 +263,16 @@ fn RequestView(
     .any(has);
     let question = d.question.clone().map(|q| {
         let answer = can_edit.then(|| view! {
-            <A href=format!("/requests/{rid}/edit") attr:class="button">{t!(i18n, requests.answer_and_resubmit)}</A>
+            <A href=format!("/requests/{rid}/edit") attr:class="button">{tr(i18n, |l| td_string!(l, requests.answer_and_resubmit))}</A>
         });
         view! {
             <section class="card question" aria-labelledby="question-title">
-                <h2 id="question-title">{t!(i18n, requests.changes_requested_heading)}</h2>
+                <h2 id="question-title">{tr(i18n, |l| td_string!(l, requests.changes_requested_heading))}</h2>
                 <p class="prose question__text">{q}</p>
                 {if can_edit {
-                    view! { <p class="muted">{t!(i18n, requests.amend_to_answer)}</p> }.into_any()
+                    view! { <p class="muted">{tr(i18n, |l| td_string!(l, requests.amend_to_answer))}</p> }.into_any()
                 } else {
-                    view! { <p class="muted">{t!(i18n, requests.requester_answers)}</p> }.into_any()
+                    view! { <p class="muted">{tr(i18n, |l| td_string!(l, requests.requester_answers))}</p> }.into_any()
                 }}
                 {answer}
             </section>
@@ -208,12 +285,12 @@ fn RequestView(
                 <h1>{s.project_title.clone()}</h1>
                 <p class="badges">
                     {status_badge(s.status)} " " {s.phase.map(phase_badge)}
-                    {d.confidential_waiver.then(|| view! { " " <span class="badge badge--warn">{t!(i18n, requests.c1_waiver)}</span> })}
+                    {d.confidential_waiver.then(|| view! { " " <span class="badge badge--warn">{tr(i18n, |l| td_string!(l, requests.c1_waiver))}</span> })}
                 </p>
             </div>
         </div>
         {s.compliance_flag.clone().map(|f| view! {
-            <p class="form__error" role="alert">{t!(i18n, requests.compliance_flag)} " " {f}</p>
+            <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, requests.compliance_flag))} " " {f}</p>
         })}
         {question}
         <div class="detail-grid">
@@ -225,29 +302,29 @@ fn RequestView(
                     view! { <span>{project_name}</span> }.into_any()
                 };
                 view! { <section class="card">
-                    <h2>{t!(i18n, requests.what_was_asked)}</h2>
+                    <h2>{tr(i18n, |l| td_string!(l, requests.what_was_asked))}</h2>
                     <dl class="facts">
-                        <div><dt>{t!(i18n, requests.project)}</dt><dd>{project_link}</dd></div>
-                        <div><dt>{t!(i18n, requests.site)}</dt><dd>{s.site_name.clone()}</dd></div>
-                        <div><dt>{t!(i18n, requests.gpus)}</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
-                        <div><dt>{t!(i18n, requests.window_asked)}</dt><dd>{s.asked_window()}</dd></div>
-                        <div><dt>{t!(i18n, requests.granted)}</dt><dd>{let s = s.clone(); move || granted_cell(i18n.get_locale(), &s)}</dd></div>
-                        <div><dt>{t!(i18n, requests.data_classification)}</dt><dd>{let c = s.classification.clone(); move || classification_label(i18n.get_locale(), &c)}</dd></div>
-                        <div><dt>{t!(i18n, requests.sector)}</dt><dd>{let c = s.sector.clone(); move || sector_label(i18n.get_locale(), &c)}</dd></div>
-                        <div><dt>{t!(i18n, requests.expected_gpu_hours)}</dt><dd>{let hours = d.expected_gpu_hours; move || hours.map(|h| integer(i18n.get_locale(), h)).unwrap_or_else(|| "—".into())}</dd></div>
-                        <div><dt>{t!(i18n, requests.requested_by)}</dt><dd>{d.requester_name.clone()}</dd></div>
-                        <div><dt>{t!(i18n, requests.evaluated_with)}</dt><dd>{versions}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.project))}</dt><dd>{project_link}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.site))}</dt><dd>{s.site_name.clone()}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.gpus))}</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.window_asked))}</dt><dd>{s.asked_window()}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.granted))}</dt><dd>{let s = s.clone(); move || granted_cell(i18n.get_locale(), &s)}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.data_classification))}</dt><dd>{let c = s.classification.clone(); move || classification_label(i18n.get_locale(), &c)}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.sector))}</dt><dd>{let c = s.sector.clone(); move || sector_label(i18n.get_locale(), &c)}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.expected_gpu_hours))}</dt><dd>{let hours = d.expected_gpu_hours; move || hours.map(|h| integer(i18n.get_locale(), h)).unwrap_or_else(|| "—".into())}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.requested_by))}</dt><dd>{d.requester_name.clone()}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.evaluated_with))}</dt><dd>{versions}</dd></div>
                     </dl>
-                    <h3>{t!(i18n, requests.justification)}</h3>
+                    <h3>{tr(i18n, |l| td_string!(l, requests.justification))}</h3>
                     <p class="prose">{d.justification.clone()}</p>
                     {d.decision_note.clone().map(|n| view! {
-                        <h3>{t!(i18n, requests.decision_note)}</h3>
+                        <h3>{tr(i18n, |l| td_string!(l, requests.decision_note))}</h3>
                         <p class="prose">{n}</p>
                     })}
                 </section> }.into_any()}
                 {usage.map(|usage| view! { <crate::features::usage::section::UsageSection rid usage/> })}
                 {view! { <section>
-                    <h2 id="timeline">{t!(i18n, requests.timeline)}</h2>
+                    <h2 id="timeline">{tr(i18n, |l| td_string!(l, requests.timeline))}</h2>
                     <ol class="timeline" aria-labelledby="timeline">
                         {d.timeline.iter().map(|t| view! {
                             <li class="timeline__step">
@@ -266,13 +343,13 @@ fn RequestView(
                 {d.review.clone().map(|r| view! { <ReviewCard review=r/> }.into_any())}
                 {any_action.then(|| view! {
                     <section class="card">
-                        <h2>{t!(i18n, requests.what_you_can_do)}</h2>
+                        <h2>{tr(i18n, |l| td_string!(l, requests.what_you_can_do))}</h2>
                         <div class="stack">{actions}</div>
                     </section>
                 })}
-                {d.can_end_early.then(|| view! { <EndEarlyForm rid=rid.to_string() action=forms.end_early/> })}
+                {d.can_end_early.then(|| view! { <EndEarlyForm rid=rid.to_string() action=forms.end_early last=forms.last/> })}
                 {d.amend_key.clone().map(|key| view! {
-                    <AmendForms rid=rid.to_string() key can_change=d.can_change action=forms.amend/>
+                    <AmendForms rid=rid.to_string() key can_change=d.can_change action=forms.amend last=forms.last/>
                 }.into_any())}
             </aside>
         </div>
@@ -292,13 +369,13 @@ fn ReviewCard(review: Review) -> impl IntoView {
     );
     view! {
         <section class="card review">
-            <h2>{t!(i18n, requests.review)}</h2>
+            <h2>{tr(i18n, |l| td_string!(l, requests.review))}</h2>
             <p>
-                {t!(i18n, requests.residency_now_colon)} " "
+                {tr(i18n, |l| td_string!(l, requests.residency_now_colon))} " "
                 {if review.eligible_now {
-                    view! { <span class="badge badge--ok">{t!(i18n, requests.eligible)}</span> }.into_any()
+                    view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, requests.eligible))}</span> }.into_any()
                 } else {
-                    view! { <span class="badge badge--bad">{t!(i18n, requests.not_eligible)}</span> }.into_any()
+                    view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, requests.not_eligible))}</span> }.into_any()
                 }}
             </p>
             {(!review.failures.is_empty()).then(|| view! {
@@ -331,6 +408,9 @@ pub(super) fn DecisionForm(
     decide: bool,
     /// The revision shown: a decision on a request changed since is refused, not applied.
     revision: i64,
+    /// The form sent last on the page (this one is `decide-{rid}`): the decision's messages
+    /// stand beside this form's fields only when it was.
+    last: RwSignal<String>,
 ) -> impl IntoView {
     let id = |field: &str| format!("decide-{rid}-{field}");
     let (decision_id, gpus_id, start_id, end_id, note_id) = (
@@ -340,68 +420,122 @@ pub(super) fn DecisionForm(
         id("end"),
         id("note"),
     );
+    let key = format!("decide-{rid}");
+    let sent = key.clone();
+    let error = move || {
+        if last.with(|l| *l != key) {
+            return None;
+        }
+        action.value().get().and_then(Result::err)
+    };
+    let check = |field_id: &str, name: &'static str| {
+        let error = error.clone();
+        Checked::new(field_id, move || {
+            error().and_then(|e| e.field_message(name))
+        })
+    };
+    let decision = check(&decision_id, "decision");
+    let gpus = check(&gpus_id, "approved_gpus");
+    let start = check(&start_id, "approved_start");
+    let end = check(&end_id, "approved_end");
+    let note = check(&note_id, "note");
     let i18n = use_i18n();
     view! {
-        <ActionForm action attr:class="stack decision-form">
+        <ActionForm action attr:class="stack decision-form" on:submit=move |_| last.set(sent.clone())>
             <input type="hidden" name="id" value=rid.clone()/>
             <input type="hidden" name="revision" value=revision.to_string()/>
             <div class="field">
-                <label for=decision_id.clone()>{t!(i18n, requests.decision)}</label>
-                <select id=decision_id name="decision">
+                <label for=decision_id.clone()>{tr(i18n, |l| td_string!(l, requests.decision))}</label>
+                <select id=decision_id name="decision" aria-invalid=decision.invalid() aria-describedby=decision.described_by(None)>
                     {decide.then(|| view! {
-                        <option value="approve">{t!(i18n, requests.approve)}</option>
-                        <option value="partially_approve">{t!(i18n, requests.approve_in_part)}</option>
-                        <option value="reject">{t!(i18n, requests.reject)}</option>
+                        <option value="approve">{tr(i18n, |l| td_string!(l, requests.approve))}</option>
+                        <option value="partially_approve">{tr(i18n, |l| td_string!(l, requests.approve_in_part))}</option>
+                        <option value="reject">{tr(i18n, |l| td_string!(l, requests.reject))}</option>
                     })}
-                    <option value="send_back">{t!(i18n, requests.send_back_for_changes)}</option>
+                    <option value="send_back">{tr(i18n, |l| td_string!(l, requests.send_back_for_changes))}</option>
                 </select>
+                {decision.error()}
             </div>
             <fieldset class="form__group decision-form__partial">
-                <legend>{t!(i18n, requests.partial_legend)}</legend>
+                <legend>{tr(i18n, |l| td_string!(l, requests.partial_legend))}</legend>
                 <div class="field">
-                    <label for=gpus_id.clone()>{t!(i18n, requests.gpus_granted)}</label>
-                    <input id=gpus_id name="approved_gpus" type="number" min="1" inputmode="numeric"/>
+                    <label for=gpus_id.clone()>{tr(i18n, |l| td_string!(l, requests.gpus_granted))}</label>
+                    <input id=gpus_id name="approved_gpus" type="number" min="1" inputmode="numeric"
+                        aria-invalid=gpus.invalid() aria-describedby=gpus.described_by(None)/>
+                    {gpus.error()}
                 </div>
                 <div class="field">
-                    <label for=start_id.clone()>{t!(i18n, requests.first_day_granted)}</label>
-                    <input id=start_id name="approved_start" type="date"/>
+                    <label for=start_id.clone()>{tr(i18n, |l| td_string!(l, requests.first_day_granted))}</label>
+                    <input id=start_id name="approved_start" type="date"
+                        aria-invalid=start.invalid() aria-describedby=start.described_by(None)/>
+                    {start.error()}
                 </div>
                 <div class="field">
-                    <label for=end_id.clone()>{t!(i18n, requests.end_granted)}</label>
-                    <input id=end_id name="approved_end" type="date"/>
+                    <label for=end_id.clone()>{tr(i18n, |l| td_string!(l, requests.end_granted))}</label>
+                    <input id=end_id name="approved_end" type="date"
+                        aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                    {end.error()}
                 </div>
             </fieldset>
             <div class="field">
-                <label for=note_id.clone()>{t!(i18n, requests.decision_reason)}</label>
-                <textarea id=note_id name="note" rows="3"></textarea>
+                <label for=note_id.clone()>{tr(i18n, |l| td_string!(l, requests.decision_reason))}</label>
+                <textarea id=note_id name="note" rows="3"
+                    aria-invalid=note.invalid() aria-describedby=note.described_by(None)></textarea>
+                {note.error()}
             </div>
-            <button type="submit" class="button">{t!(i18n, requests.record_decision)}</button>
+            <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.record_decision))}</button>
         </ActionForm>
     }
 }
 
 /// A platform admin ends a quota early and/or leaves it fewer GPUs, with a reason.
 #[component]
-fn EndEarlyForm(rid: String, action: ServerAction<EndQuotaEarly>) -> impl IntoView {
+fn EndEarlyForm(
+    rid: String,
+    action: ServerAction<EndQuotaEarly>,
+    last: RwSignal<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let error = move || {
+        if last.with(|l| l != "end-early") {
+            return None;
+        }
+        action.value().get().and_then(Result::err)
+    };
+    let check = |field_id: &'static str, name: &'static str| {
+        Checked::new(field_id, move || {
+            error().and_then(|e| e.field_message(name))
+        })
+    };
+    let (end, gpus, reason) = (
+        check("end-early-end", "end_date"),
+        check("end-early-gpus", "gpus"),
+        check("end-early-reason", "reason"),
+    );
     view! {
-        <ActionForm action attr:class="card stack">
-            <h2>{t!(i18n, requests.end_or_reduce_heading)}</h2>
-            <p class="muted">{t!(i18n, requests.end_early_lead)}</p>
+        <ActionForm action attr:class="card stack" on:submit=move |_| last.set("end-early".into())>
+            <h2>{tr(i18n, |l| td_string!(l, requests.end_or_reduce_heading))}</h2>
+            <p class="muted">{tr(i18n, |l| td_string!(l, requests.end_early_lead))}</p>
             <input type="hidden" name="id" value=rid/>
             <div class="field">
-                <label for="end-early-end">{t!(i18n, requests.end_early_new_end)}</label>
-                <input id="end-early-end" name="end_date" type="date"/>
+                <label for="end-early-end">{tr(i18n, |l| td_string!(l, requests.end_early_new_end))}</label>
+                <input id="end-early-end" name="end_date" type="date"
+                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                {end.error()}
             </div>
             <div class="field">
-                <label for="end-early-gpus">{t!(i18n, requests.end_early_gpus)}</label>
-                <input id="end-early-gpus" name="gpus" type="number" min="1" inputmode="numeric"/>
+                <label for="end-early-gpus">{tr(i18n, |l| td_string!(l, requests.end_early_gpus))}</label>
+                <input id="end-early-gpus" name="gpus" type="number" min="1" inputmode="numeric"
+                    aria-invalid=gpus.invalid() aria-describedby=gpus.described_by(None)/>
+                {gpus.error()}
             </div>
             <div class="field">
-                <label for="end-early-reason">{t!(i18n, requests.reason_required)}</label>
-                <textarea id="end-early-reason" name="reason" rows="2"></textarea>
+                <label for="end-early-reason">{tr(i18n, |l| td_string!(l, requests.reason_required))}</label>
+                <textarea id="end-early-reason" name="reason" rows="2"
+                    aria-invalid=reason.invalid() aria-describedby=reason.described_by(None)></textarea>
+                {reason.error()}
             </div>
-            <button type="submit" class="button button--ghost-dark">{t!(i18n, requests.end_or_reduce_button)}</button>
+            <button type="submit" class="button button--ghost-dark">{tr(i18n, |l| td_string!(l, requests.end_or_reduce_button))}</button>
         </ActionForm>
     }
 }
@@ -413,12 +547,13 @@ fn AmendForms(
     key: String,
     can_change: bool,
     action: ServerAction<AmendQuota>,
+    last: RwSignal<String>,
 ) -> impl IntoView {
     let renew_key = format!("{key}-r");
     let rid2 = rid.clone();
     view! {
-        {can_change.then(|| view! { <AmendForm kind=RequestKind::Change rid key action/> })}
-        <AmendForm kind=RequestKind::Renewal rid=rid2 key=renew_key action/>
+        {can_change.then(|| view! { <AmendForm kind=RequestKind::Change rid key action last/> })}
+        <AmendForm kind=RequestKind::Renewal rid=rid2 key=renew_key action last/>
     }
 }
 
@@ -430,6 +565,7 @@ fn AmendForm(
     rid: String,
     key: String,
     action: ServerAction<AmendQuota>,
+    last: RwSignal<String>,
 ) -> impl IntoView {
     let renewal = kind == RequestKind::Renewal;
     let i18n = use_i18n();
@@ -456,23 +592,45 @@ fn AmendForm(
         }
     };
     let id = move |field: &str| format!("{prefix}-{field}");
+    let error = move || {
+        if last.with(|l| l != prefix) {
+            return None;
+        }
+        action.value().get().and_then(Result::err)
+    };
+    let check = move |field: &str, name: &'static str| {
+        Checked::new(id(field), move || {
+            error().and_then(|e| e.field_message(name))
+        })
+    };
+    let (gpus, end, why) = (
+        check("gpus", "gpus"),
+        check("end", "end_date"),
+        check("why", "justification"),
+    );
     view! {
-        <ActionForm action attr:class="card stack">
+        <ActionForm action attr:class="card stack" on:submit=move |_| last.set(prefix.into())>
             <h2>{title}</h2>
             <input type="hidden" name="id" value=rid/>
             <input type="hidden" name="kind" value=kind.as_str()/>
             <input type="hidden" name="idempotency_key" value=key/>
             <div class="field">
                 <label for=id("gpus")>{gpus_label}</label>
-                <input id=id("gpus") name="gpus" type="number" min="1" inputmode="numeric"/>
+                <input id=id("gpus") name="gpus" type="number" min="1" inputmode="numeric"
+                    aria-invalid=gpus.invalid() aria-describedby=gpus.described_by(None)/>
+                {gpus.error()}
             </div>
             <div class="field">
                 <label for=id("end")>{end_label}</label>
-                <input id=id("end") name="end_date" type="date" required=renewal/>
+                <input id=id("end") name="end_date" type="date" required=renewal
+                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                {end.error()}
             </div>
             <div class="field">
-                <label for=id("why")>{t!(i18n, requests.why_optional)}</label>
-                <textarea id=id("why") name="justification" rows="2"></textarea>
+                <label for=id("why")>{tr(i18n, |l| td_string!(l, requests.why_optional))}</label>
+                <textarea id=id("why") name="justification" rows="2"
+                    aria-invalid=why.invalid() aria-describedby=why.described_by(None)></textarea>
+                {why.error()}
             </div>
             <button type="submit" class="button">{title}</button>
         </ActionForm>

@@ -3,6 +3,7 @@
 //! (the residency evaluator, on the server) and its free GPUs of the chosen model over the window.
 //! The form posts without the wasm too; the server checks everything again.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
@@ -16,7 +17,8 @@ use crate::domain::residency::Classification;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::identity::Viewer;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::{self, described_by, field_error, invalid, FormRefused};
 
 /// What the form starts with: empty, or a draft's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,11 +206,11 @@ fn RequestForm(editing: bool) -> impl IntoView {
                 <div>
                     <h1>{move || if editing { t_string!(i18n, requests.finish_draft) } else { t_string!(i18n, requests.ask_for_gpus) }}</h1>
                     <p class="page-head__lead">
-                        {t!(i18n, requests.form_lead)}
+                        {tr(i18n, |l| td_string!(l, requests.form_lead))}
                     </p>
                 </div>
             </div>
-            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading_form)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading_form))}</p> }>
                 {move || Suspend::new(async move {
                     // Someone who may not ask for GPUs gets the reason, not a form whose buttons fail.
                     match first.await {
@@ -259,16 +261,20 @@ fn request_form_view(
     let i18n = use_i18n();
     view! {
             <ActionForm action=save attr:class="request-form" attr:novalidate=true>
-                {move || error().filter(|e| !e.only_about_fields(FORM_FIELDS)).map(|e| {
-                    // Errors about fields the form shows stand beside them; any other (a stale
-                    // form token, a conflict…) is said here.
+                {move || error().map(|e| {
+                    // Errors about fields the form shows stand beside them, and the summary only
+                    // says that the form was refused; any other (a stale form token, a
+                    // conflict…) is said here.
+                    if e.only_about_fields(FORM_FIELDS) {
+                        return view! { <FormRefused/> }.into_any();
+                    }
                     let text = match e.field_errors().into_iter().find(|f| !FORM_FIELDS.contains(&f.field.as_str())) {
                         Some(f) => f.message,
                         None => e.to_string(),
                     };
-                    view! { <p class="form__error request-form__alert" role="alert">{text}</p> }
+                    view! { <p class="form__error request-form__alert" role="alert">{text}</p> }.into_any()
                 })}
-                <Transition fallback=move || view! { <p>{t!(i18n, requests.loading_form)}</p> }>
+                <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading_form))}</p> }>
                     {move || Suspend::new(async move {
                         let (draft, first) = (draft.await, first.await);
                         match (draft, first) {
@@ -277,7 +283,7 @@ fn request_form_view(
                                     {let status = d.summary.status;
                                     move || fill(t_string!(i18n, requests.not_editable), &[("status", &status.label_in(i18n.get_locale()).to_lowercase())])}
                                     " "
-                                    <A href=format!("/requests/{}", d.summary.id)>{t!(i18n, requests.see_request)}</A>
+                                    <A href=format!("/requests/{}", d.summary.id)>{tr(i18n, |l| td_string!(l, requests.see_request))}</A>
                                 </p>
                             }.into_any(),
                             (Ok(d), Ok(first)) => {
@@ -292,10 +298,12 @@ fn request_form_view(
                         }
                     })}
                 </Transition>
-                <fieldset class="request-form__sites">
-                    <legend>{t!(i18n, requests.site)}</legend>
-                    {move || error().and_then(|e| e.field_message("site")).map(|m| view! { <p class="field__error">{m}</p> })}
-                    <Transition fallback=move || view! { <p>{t!(i18n, requests.checking_sites)}</p> }>
+                <fieldset class="request-form__sites"
+                    aria-invalid=move || invalid(error().is_some_and(|e| e.field_message("site").is_some()))
+                    aria-describedby=move || described_by(None, "rq-site", error().is_some_and(|e| e.field_message("site").is_some()))>
+                    <legend>{tr(i18n, |l| td_string!(l, requests.site))}</legend>
+                    {move || field_error("rq-site", error().and_then(|e| e.field_message("site")))}
+                    <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.checking_sites))}</p> }>
                         {move || Suspend::new(async move {
                             let initial_site = match draft.await {
                                 Ok(Some(d)) => d.summary.site_slug,
@@ -306,7 +314,7 @@ fn request_form_view(
                                     let chosen = touched.site.get_untracked().unwrap_or(initial_site);
                                     view! {
                                         {(!o.window_entered).then(|| view! {
-                                            <p class="field__hint">{t!(i18n, requests.checked_next_month)}</p>
+                                            <p class="field__hint">{tr(i18n, |l| td_string!(l, requests.checked_next_month))}</p>
                                         })}
                                         <SitePicker sites=o.sites chosen touched window_entered=o.window_entered/>
                                     }.into_any()
@@ -318,10 +326,10 @@ fn request_form_view(
                 </fieldset>
                 <div class="request-form__actions">
                     <button type="submit" name="intent" value="submit" class="button" disabled=move || save.pending().get()>
-                        {t!(i18n, requests.submit_for_review)}
+                        {tr(i18n, |l| td_string!(l, requests.submit_for_review))}
                     </button>
                     <button type="submit" name="intent" value="draft" class="button button--ghost-dark" disabled=move || save.pending().get()>
-                        {t!(i18n, requests.save_as_draft)}
+                        {tr(i18n, |l| td_string!(l, requests.save_as_draft))}
                     </button>
                 </div>
             </ActionForm>
@@ -338,21 +346,15 @@ fn Fields(
     touched: Touched,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let field_error = move |name: &'static str| {
-        move || {
-            error
-                .get()
-                .and_then(|e| e.field_message(name))
-                .map(|m| view! { <p class="field__error">{m}</p> })
-        }
+    // Each field by its name (as the server says it) and its id (as the page says it).
+    let has_error =
+        move |name: &'static str| error.get().is_some_and(|e| e.field_message(name).is_some());
+    let field_error = move |name: &'static str, id: &'static str| {
+        move || form::field_error(id, error.get().and_then(|e| e.field_message(name)))
     };
-    let invalid = move |name: &'static str| {
-        move || {
-            error
-                .get()
-                .is_some_and(|e| e.field_message(name).is_some())
-                .then_some("true")
-        }
+    let invalid = move |name: &'static str| move || form::invalid(has_error(name));
+    let described = move |name: &'static str, id: &'static str, hint: Option<&'static str>| {
+        move || described_by(hint, id, has_error(name))
     };
     let initial_class = initial.classification.clone();
     let confidential = move || {
@@ -372,25 +374,25 @@ fn Fields(
             <input type="hidden" name="idempotency_key" value=idempotency_key/>
             {initial.id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
             {(!verified).then(|| view! {
-                <p class="form__note" role="status">{t!(i18n, requests.not_verified)}</p>
+                <p class="form__note" role="status">{tr(i18n, |l| td_string!(l, requests.not_verified))}</p>
             })}
             <fieldset class="form__group">
-                <legend>{t!(i18n, requests.the_project)}</legend>
+                <legend>{tr(i18n, |l| td_string!(l, requests.the_project))}</legend>
                 <div class="field">
-                    <label for="rq-project">{t!(i18n, requests.project)}</label>
+                    <label for="rq-project">{tr(i18n, |l| td_string!(l, requests.project))}</label>
                     {if projects.is_empty() {
                         view! {
                             <p class="form__note" role="status">
-                                {t!(i18n, requests.no_project)} " "
-                                <A href="/projects">{t!(i18n, requests.projects_page)}</A> "."
+                                {tr(i18n, |l| td_string!(l, requests.no_project))} " "
+                                <A href="/projects">{tr(i18n, |l| td_string!(l, requests.projects_page))}</A> "."
                             </p>
                         }.into_any()
                     } else {
                         let chosen = initial.project.clone();
                         let only = projects.len() == 1;
                         view! {
-                            <select id="rq-project" name="project" aria-invalid=invalid("project") aria-describedby="rq-project-hint">
-                                {(!only).then(|| view! { <option value="" selected=chosen.is_empty()>{t!(i18n, requests.choose_project)}</option> })}
+                            <select id="rq-project" name="project" aria-invalid=invalid("project") aria-describedby=described("project", "rq-project", Some("rq-project-hint"))>
+                                {(!only).then(|| view! { <option value="" selected=chosen.is_empty()>{tr(i18n, |l| td_string!(l, requests.choose_project))}</option> })}
                                 {projects.iter().map(|p| {
                                     let id = p.id.to_string();
                                     let selected = only || id == chosen;
@@ -399,92 +401,97 @@ fn Fields(
                             </select>
                         }.into_any()
                     }}
-                    <p id="rq-project-hint" class="field__hint">{t!(i18n, requests.project_hint)}</p>
-                    {field_error("project")}
+                    <p id="rq-project-hint" class="field__hint">{tr(i18n, |l| td_string!(l, requests.project_hint))}</p>
+                    {field_error("project", "rq-project")}
                 </div>
                 <div class="field">
-                    <label for="rq-title">{t!(i18n, requests.title_of_work)}</label>
+                    <label for="rq-title">{tr(i18n, |l| td_string!(l, requests.title_of_work))}</label>
                     <input id="rq-title" name="project_title" type="text" required=true maxlength="200"
-                        value=initial.title.clone() aria-invalid=invalid("project_title")/>
-                    {field_error("project_title")}
+                        value=initial.title.clone() aria-invalid=invalid("project_title")
+                        aria-describedby=described("project_title", "rq-title", None)/>
+                    {field_error("project_title", "rq-title")}
                 </div>
                 <div class="field">
-                    <label for="rq-justification">{t!(i18n, requests.justification)}</label>
+                    <label for="rq-justification">{tr(i18n, |l| td_string!(l, requests.justification))}</label>
                     <textarea id="rq-justification" name="justification" rows="5" required=true
-                        aria-invalid=invalid("justification") aria-describedby="rq-justification-hint">{initial.justification.clone()}</textarea>
-                    <p id="rq-justification-hint" class="field__hint">{t!(i18n, requests.justification_hint)}</p>
-                    {field_error("justification")}
+                        aria-invalid=invalid("justification")
+                        aria-describedby=described("justification", "rq-justification", Some("rq-justification-hint"))>{initial.justification.clone()}</textarea>
+                    <p id="rq-justification-hint" class="field__hint">{tr(i18n, |l| td_string!(l, requests.justification_hint))}</p>
+                    {field_error("justification", "rq-justification")}
                 </div>
                 <div class="field">
-                    <label for="rq-sector">{t!(i18n, requests.sector)}</label>
-                    <select id="rq-sector" name="sector" aria-invalid=invalid("sector")>
+                    <label for="rq-sector">{tr(i18n, |l| td_string!(l, requests.sector))}</label>
+                    <select id="rq-sector" name="sector" aria-invalid=invalid("sector") aria-describedby=described("sector", "rq-sector", None)>
                         {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=initial.sector == s.as_str()>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                     </select>
-                    {field_error("sector")}
+                    {field_error("sector", "rq-sector")}
                 </div>
             </fieldset>
             <fieldset class="form__group">
-                <legend>{t!(i18n, requests.the_data)}</legend>
+                <legend>{tr(i18n, |l| td_string!(l, requests.the_data))}</legend>
                 <div class="field">
-                    <label for="rq-classification">{t!(i18n, requests.data_classification)}</label>
+                    <label for="rq-classification">{tr(i18n, |l| td_string!(l, requests.data_classification))}</label>
                     <select id="rq-classification" name="classification" aria-invalid=invalid("classification")
+                        aria-describedby=described("classification", "rq-classification", Some("rq-classification-hint"))
                         on:change=move |ev| touched.classification.set(Some(event_target_value(&ev)))>
                         {Classification::ALL.iter().map(|c| view! {
                             <option value=c.as_str() selected=initial.classification == c.as_str()>{move || c.label_in(i18n.get_locale())}</option>
                         }).collect_view()}
                     </select>
-                    <p class="field__hint">{t!(i18n, requests.classification_hint)}</p>
-                    {field_error("classification")}
+                    <p id="rq-classification-hint" class="field__hint">{tr(i18n, |l| td_string!(l, requests.classification_hint))}</p>
+                    {field_error("classification", "rq-classification")}
                 </div>
                 <Show when=confidential.clone()>
                     <div class="choice">
                         <input id="rq-waiver" name="confidential_waiver" type="checkbox" checked=initial.waiver
                             on:change=move |ev| touched.waiver.set(Some(event_target_checked(&ev)))/>
-                        <label for="rq-waiver">{t!(i18n, requests.waiver_label)}</label>
+                        <label for="rq-waiver">{tr(i18n, |l| td_string!(l, requests.waiver_label))}</label>
                     </div>
                 </Show>
             </fieldset>
             <fieldset class="form__group">
-                <legend>{t!(i18n, requests.gpus_and_window)}</legend>
+                <legend>{tr(i18n, |l| td_string!(l, requests.gpus_and_window))}</legend>
                 <div class="field-row">
                     <div class="field">
-                        <label for="rq-model">{t!(i18n, requests.gpu_model)}</label>
-                        <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model") on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
+                        <label for="rq-model">{tr(i18n, |l| td_string!(l, requests.gpu_model))}</label>
+                        <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model")
+                            aria-describedby=described("gpu_model", "rq-model", None) on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
                             {models.into_iter().map(|m| {
                                 let selected = m == initial.gpu_model;
                                 view! { <option value=m.clone() selected=selected>{m.clone()}</option> }
                             }).collect_view()}
                         </select>
-                        {field_error("gpu_model")}
+                        {field_error("gpu_model", "rq-model")}
                     </div>
                     <div class="field">
-                        <label for="rq-gpus">{t!(i18n, requests.number_of_gpus)}</label>
+                        <label for="rq-gpus">{tr(i18n, |l| td_string!(l, requests.number_of_gpus))}</label>
                         <input id="rq-gpus" name="gpus" type="number" min="1" inputmode="numeric" required=true
-                            value=initial.gpus.clone() aria-invalid=invalid("gpus")/>
-                        {field_error("gpus")}
+                            value=initial.gpus.clone() aria-invalid=invalid("gpus") aria-describedby=described("gpus", "rq-gpus", None)/>
+                        {field_error("gpus", "rq-gpus")}
                     </div>
                 </div>
                 <div class="field-row">
                     <div class="field">
-                        <label for="rq-start">{t!(i18n, requests.first_day)}</label>
+                        <label for="rq-start">{tr(i18n, |l| td_string!(l, requests.first_day))}</label>
                         <input id="rq-start" name="start_date" type="date" required=true value=initial.start.clone()
-                            aria-invalid=invalid("start_date")
+                            aria-invalid=invalid("start_date") aria-describedby=described("start_date", "rq-start", None)
                             on:change=move |ev| touched.start.set(Some(event_target_value(&ev)))/>
-                        {field_error("start_date")}
+                        {field_error("start_date", "rq-start")}
                     </div>
                     <div class="field">
-                        <label for="rq-end">{t!(i18n, requests.end_first_day_not_needed)}</label>
+                        <label for="rq-end">{tr(i18n, |l| td_string!(l, requests.end_first_day_not_needed))}</label>
                         <input id="rq-end" name="end_date" type="date" required=true value=initial.end.clone()
-                            aria-invalid=invalid("end_date")
+                            aria-invalid=invalid("end_date") aria-describedby=described("end_date", "rq-end", None)
                             on:change=move |ev| touched.end.set(Some(event_target_value(&ev)))/>
-                        {field_error("end_date")}
+                        {field_error("end_date", "rq-end")}
                     </div>
                 </div>
                 <div class="field">
-                    <label for="rq-hours">{t!(i18n, requests.expected_hours_optional)}</label>
+                    <label for="rq-hours">{tr(i18n, |l| td_string!(l, requests.expected_hours_optional))}</label>
                     <input id="rq-hours" name="expected_gpu_hours" type="number" min="1" inputmode="numeric"
-                        value=initial.hours.clone() aria-invalid=invalid("expected_gpu_hours")/>
-                    {field_error("expected_gpu_hours")}
+                        value=initial.hours.clone() aria-invalid=invalid("expected_gpu_hours")
+                        aria-describedby=described("expected_gpu_hours", "rq-hours", None)/>
+                    {field_error("expected_gpu_hours", "rq-hours")}
                 </div>
             </fieldset>
         </div>
@@ -533,10 +540,10 @@ fn SitePicker(
                                 };
                                 fill(text, &[("available", &available)])
                             }}
-                            {(free == 0).then(|| view! { " — " <span class="badge badge--warn">{t!(i18n, requests.full)}</span> })}
+                            {(free == 0).then(|| view! { " — " <span class="badge badge--warn">{tr(i18n, |l| td_string!(l, requests.full))}</span> })}
                         </span>
                     }.into_any(),
-                    _ => view! { <span class="site-option__free muted">{t!(i18n, requests.model_not_installed)}</span> }.into_any(),
+                    _ => view! { <span class="site-option__free muted">{tr(i18n, |l| td_string!(l, requests.model_not_installed))}</span> }.into_any(),
                 };
                 view! {
                     <li class="site-option" class:site-option--off=!usable data-site=s.slug.clone()>
@@ -545,17 +552,17 @@ fn SitePicker(
                                 on:change=move |_| touched.site.set(Some(slug.clone()))/>
                             <label for=id>{s.name.clone()}</label>
                             {if s.eligible {
-                                view! { <span class="badge badge--ok">{t!(i18n, requests.eligible)}</span> }.into_any()
+                                view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, requests.eligible))}</span> }.into_any()
                             } else {
-                                view! { <span class="badge badge--bad">{t!(i18n, requests.not_eligible)}</span> }.into_any()
+                                view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, requests.not_eligible))}</span> }.into_any()
                             }}
                         </div>
                         <p class="site-option__where">
-                            {s.country.clone()} {(!s.in_eea).then(|| view! { " " {t!(i18n, requests.outside_eea)} })} " · " {s.operator.clone()}
+                            {s.country.clone()} {(!s.in_eea).then(|| view! { " " {tr(i18n, |l| td_string!(l, requests.outside_eea))} })} " · " {s.operator.clone()}
                         </p>
                         <p class="site-option__certs">
                             {if s.certificates.is_empty() {
-                                t!(i18n, requests.no_certificate).into_any()
+                                tr(i18n, |l| td_string!(l, requests.no_certificate)).into_any()
                             } else {
                                 s.certificates.join(" · ").into_any()
                             }}

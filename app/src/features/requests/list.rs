@@ -1,12 +1,13 @@
 //! `/requests`: the tenant's requests and quotas, filtered, sorted and paged through the URL.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 
 use super::api::list_requests;
 use super::view::{error_view, granted_cell, phase_badge, status_badge, status_options};
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
@@ -54,28 +55,28 @@ pub fn RequestsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, requests.list_heading)}</h1>
-                    <p class="page-head__lead">{t!(i18n, requests.list_lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, requests.list_heading))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, requests.list_lead))}</p>
                 </div>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         if can_ask().await {
-                            view! { <A href="/requests/new" attr:class="button">{t!(i18n, requests.new_request)}</A> }.into_any()
+                            view! { <A href="/requests/new" attr:class="button">{tr(i18n, |l| td_string!(l, requests.new_request))}</A> }.into_any()
                         } else {
-                            view! { <p class="muted small">{t!(i18n, requests.read_only_role)}</p> }.into_any()
+                            view! { <p class="muted small">{tr(i18n, |l| td_string!(l, requests.read_only_role))}</p> }.into_any()
                         }
                     })}
                 </Transition>
             </div>
             <Form method="GET" action="/requests" attr:class="filters" attr:role="search">
                 <div class="field">
-                    <label for="f-status">{t!(i18n, requests.status)}</label>
+                    <label for="f-status">{tr(i18n, |l| td_string!(l, requests.status))}</label>
                     <select id="f-status" name="status">{move || status_options(true, "", status().unwrap_or_default())}</select>
                 </div>
                 <div class="field">
-                    <label for="f-project">{t!(i18n, requests.project)}</label>
+                    <label for="f-project">{tr(i18n, |l| td_string!(l, requests.project))}</label>
                     <select id="f-project" name="project">
-                        <option value="">{t!(i18n, requests.all_projects)}</option>
+                        <option value="">{tr(i18n, |l| td_string!(l, requests.all_projects))}</option>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let chosen = project().unwrap_or_default();
@@ -89,7 +90,7 @@ pub fn RequestsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-usage">{t!(i18n, requests.use_of_budget)}</label>
+                    <label for="f-usage">{tr(i18n, |l| td_string!(l, requests.use_of_budget))}</label>
                     <select id="f-usage" name="usage">
                         {move || {
                             let chosen = usage().unwrap_or_default();
@@ -106,27 +107,27 @@ pub fn RequestsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field filters__grow">
-                    <label for="f-search">{t!(i18n, requests.search_label)}</label>
+                    <label for="f-search">{tr(i18n, |l| td_string!(l, requests.search_label))}</label>
                     <input id="f-search" name="search" type="search" value=query_value("search")/>
                 </div>
                 <input type="hidden" name="sort" value=query_value("sort")/>
                 <input type="hidden" name="dir" value=query_value("dir")/>
-                <button type="submit" class="button button--small">{t!(i18n, requests.filter)}</button>
-                {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">{t!(i18n, requests.clear)}</A> })}
+                <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, requests.filter))}</button>
+                {move || filtered().then(|| view! { <A href="/requests" attr:class="filters__clear">{tr(i18n, |l| td_string!(l, requests.clear))}</A> })}
                 <DownloadCsv path="/requests.csv"/>
             </Form>
-            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(list) if list.rows.is_empty() && list.page == 0 => {
                             if filtered() {
-                                view! { <p class="empty">{t!(i18n, requests.no_match)}</p> }.into_any()
+                                view! { <p class="empty">{tr(i18n, |l| td_string!(l, requests.no_match))}</p> }.into_any()
                             } else {
                                 let ask = can_ask().await;
                                 view! {
                                     <div class="empty card">
-                                        <p>{t!(i18n, requests.none_yet)}</p>
-                                        {ask.then(|| view! { <A href="/requests/new" attr:class="button">{t!(i18n, requests.ask_for_gpus)}</A> })}
+                                        <p>{tr(i18n, |l| td_string!(l, requests.none_yet))}</p>
+                                        {ask.then(|| view! { <A href="/requests/new" attr:class="button">{tr(i18n, |l| td_string!(l, requests.ask_for_gpus))}</A> })}
                                     </div>
                                 }.into_any()
                             }
@@ -134,7 +135,7 @@ pub fn RequestsPage() -> impl IntoView {
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table class="stack">
-                                    <caption class="visually-hidden">{t!(i18n, requests.table_caption)}</caption>
+                                    <caption class="visually-hidden">{tr(i18n, |l| td_string!(l, requests.table_caption))}</caption>
                                     <thead><tr>
                                         <SortHeader column="id" label="#" descending_first=true/>
                                         <SortHeader column="title" label=t_string!(i18n, requests.request)/>
@@ -142,8 +143,8 @@ pub fn RequestsPage() -> impl IntoView {
                                         <SortHeader column="site" label=t_string!(i18n, requests.site)/>
                                         <SortHeader column="gpus" label=t_string!(i18n, requests.gpus) numeric=true descending_first=true/>
                                         <SortHeader column="start" label=t_string!(i18n, requests.window_asked) descending_first=true/>
-                                        <th scope="col">{t!(i18n, requests.granted)}</th>
-                                        <th scope="col">{t!(i18n, requests.quota)}</th>
+                                        <th scope="col">{tr(i18n, |l| td_string!(l, requests.granted))}</th>
+                                        <th scope="col">{tr(i18n, |l| td_string!(l, requests.quota))}</th>
                                         <SortHeader column="use" label=t_string!(i18n, requests.used) numeric=true descending_first=true/>
                                     </tr></thead>
                                     <tbody>
@@ -155,18 +156,18 @@ pub fn RequestsPage() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td data-label="#"><A href=href.clone()>{r.id}</A></td>
-                                                    <td data-label=move || t_string!(i18n, requests.request)>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.request))>
                                                         <A href=href>{title}</A>
                                                         <br/><span class="muted">{r.project_name.clone()}</span>
-                                                        {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">{t!(i18n, requests.flagged)}</span> })}
+                                                        {r.compliance_flag.is_some().then(|| view! { " " <span class="badge badge--warn">{tr(i18n, |l| td_string!(l, requests.flagged))}</span> })}
                                                     </td>
-                                                    <td data-label=move || t_string!(i18n, requests.status)>{status_badge(r.status)}</td>
-                                                    <td data-label=move || t_string!(i18n, requests.site)>{r.site_name.clone()}</td>
-                                                    <td class="num" data-label=move || t_string!(i18n, requests.gpus)>{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
-                                                    <td data-label=move || t_string!(i18n, requests.window_asked)>{window}</td>
-                                                    <td data-label=move || t_string!(i18n, requests.granted)>{granted}</td>
-                                                    <td data-label=move || t_string!(i18n, requests.quota)>{r.phase.map(phase_badge)}</td>
-                                                    <td class="num" data-label=move || t_string!(i18n, requests.used)>{r.used_percent.map(|p| format!("{p} %"))}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.status))>{status_badge(r.status)}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.site))>{r.site_name.clone()}</td>
+                                                    <td class="num" data-label=tr(i18n, |l| td_string!(l, requests.gpus))>{r.gpus} " " <span class="muted">{r.gpu_model.clone()}</span></td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.window_asked))>{window}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.granted))>{granted}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.quota))>{r.phase.map(phase_badge)}</td>
+                                                    <td class="num" data-label=tr(i18n, |l| td_string!(l, requests.used))>{r.used_percent.map(|p| format!("{p} %"))}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

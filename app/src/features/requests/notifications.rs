@@ -1,5 +1,6 @@
 //! The unread-count badge in the header and `/notifications`, the person's own list.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -8,7 +9,7 @@ use super::api::{unread_notifications, MarkNotificationsRead};
 use super::types::NOTIFICATION_PAGE_ROWS;
 use crate::domain::format::{fill, local_instant};
 use crate::error::AppError;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::table::query_param;
 
 #[derive(Clone, Copy)]
@@ -44,9 +45,9 @@ pub fn NotificationBadge(unread: i64) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <A href="/notifications">
-            {t!(i18n, requests.notifications)}
+            {tr(i18n, |l| td_string!(l, requests.notifications))}
             {(unread > 0).then(|| view! {
-                " " <span class="badge badge--info">{unread}<span class="visually-hidden">" " {t!(i18n, requests.unread)}</span></span>
+                " " <span class="badge badge--info">{unread}<span class="visually-hidden">" " {tr(i18n, |l| td_string!(l, requests.unread))}</span></span>
             })}
         </A>
     }
@@ -63,10 +64,10 @@ fn NotificationPager(page: u32, full: bool) -> impl IntoView {
     let i18n = use_i18n();
     (page > 0 || full).then(|| {
         view! {
-            <nav class="pager" aria-label=move || t_string!(i18n, requests.pages)>
-                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">{t!(i18n, requests.newer)}</A> })}
+            <nav class="pager" aria-label=tr(i18n, |l| td_string!(l, requests.pages))>
+                {(page > 0).then(|| view! { <A href=to(page - 1) attr:rel="prev">{tr(i18n, |l| td_string!(l, requests.newer))}</A> })}
                 <span class="pager__at">{move || fill(t_string!(i18n, requests.page_number), &[("n", &(page + 1))])}</span>
-                {full.then(|| view! { <A href=to(page + 1) attr:rel="next">{t!(i18n, requests.older)}</A> })}
+                {full.then(|| view! { <A href=to(page + 1) attr:rel="next">{tr(i18n, |l| td_string!(l, requests.older))}</A> })}
             </nav>
         }
     })
@@ -91,32 +92,32 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), requests.notifications)/>
         <section class="page">
-            <h1>{t!(i18n, requests.notifications)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, requests.notifications))}</h1>
             <ActionForm action=mark attr:class="inline-form">
-                <button type="submit" class="button button--small">{t!(i18n, requests.mark_all_read)}</button>
+                <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, requests.mark_all_read))}</button>
             </ActionForm>
             {move || mark.value().get().and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}
-            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match items.await {
-                        Ok(items) if items.is_empty() && page_number() == 0 => view! { <p>{t!(i18n, requests.nothing_yet)}</p> }.into_any(),
+                        Ok(items) if items.is_empty() && page_number() == 0 => view! { <p>{tr(i18n, |l| td_string!(l, requests.nothing_yet))}</p> }.into_any(),
                         Ok(items) => {
                             let full = items.len() >= NOTIFICATION_PAGE_ROWS;
                             view! {
                             <div class="table-wrap"><table class="stack">
                                 <thead><tr>
-                                    <th scope="col">{t!(i18n, requests.when)}</th>
-                                    <th scope="col">{t!(i18n, requests.what)}</th>
-                                    <th scope="col">{t!(i18n, requests.request)}</th>
-                                    <th scope="col">{t!(i18n, requests.read_column)}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, requests.when))}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, requests.what))}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, requests.request))}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, requests.read_column))}</th>
                                 </tr></thead>
                                 <tbody>
                                     {items.into_iter().map(|n| view! {
                                         <tr>
-                                            <td data-label=move || t_string!(i18n, requests.when)>{local_instant(i18n.get_locale(), &n.created_at)}</td>
-                                            <td data-label=move || t_string!(i18n, requests.what)>{n.text}</td>
-                                            <td data-label=move || t_string!(i18n, requests.request)>{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
-                                            <td data-label=move || t_string!(i18n, requests.read_column)>{if n.read { view! { <span class="badge">{t!(i18n, requests.read_badge)}</span> }.into_any() } else { view! { <span class="badge badge--info">{t!(i18n, requests.new_badge)}</span> }.into_any() }}</td>
+                                            <td data-label=tr(i18n, |l| td_string!(l, requests.when))>{local_instant(i18n.get_locale(), &n.created_at)}</td>
+                                            <td data-label=tr(i18n, |l| td_string!(l, requests.what))>{n.text}</td>
+                                            <td data-label=tr(i18n, |l| td_string!(l, requests.request))>{n.request_id.map(|id| view! { <a href=format!("/requests/{id}")>{format!("#{id}")}</a> })}</td>
+                                            <td data-label=tr(i18n, |l| td_string!(l, requests.read_column))>{if n.read { view! { <span class="badge">{tr(i18n, |l| td_string!(l, requests.read_badge))}</span> }.into_any() } else { view! { <span class="badge badge--info">{tr(i18n, |l| td_string!(l, requests.new_badge))}</span> }.into_any() }}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -3,6 +3,7 @@
 //! the admin decides there: one request (approve, approve in part, reject, send back), or several
 //! endorsed ones approved in one step (each still checked on its own; any refusal approves none).
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -14,7 +15,8 @@ use super::view::{error_view, status_badge, status_options, UsageBar};
 use crate::domain::format::fill;
 use crate::domain::lifecycle::RequestStatus;
 use crate::features::catalogue::get_catalogue;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::focus_when;
 use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
@@ -47,6 +49,23 @@ pub fn AdminRequestsPage() -> impl IntoView {
     );
     let catalogue = Resource::new(|| (), |_| get_catalogue());
     let i18n = use_i18n();
+    // The form sent last (`approve`, or `decide-3` for a row's decision): its success is said,
+    // and focused, above the queue; its messages stand beside its fields.
+    let last = RwSignal::new(String::new());
+    let success = move || -> Option<Result<Vec<i64>, String>> {
+        let key = last.get();
+        if key == "approve" {
+            approve.value().get()?.ok().map(Ok)
+        } else if key.starts_with("decide-") {
+            decide.value().get()?.ok().map(Err)
+        } else {
+            None
+        }
+    };
+    let done_message = NodeRef::<leptos::html::P>::new();
+    focus_when(done_message, move || {
+        success().map(|_| (approve.version().get(), decide.version().get()))
+    });
     let outcome = move || {
         let failed = [
             approve.value().get().and_then(Result::err),
@@ -60,7 +79,21 @@ pub fn AdminRequestsPage() -> impl IntoView {
                 view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any(),
             );
         }
-        approve.value().get().and_then(Result::ok).map(|ids| {
+        let ids = match success()? {
+            Ok(ids) => ids,
+            Err(status) => {
+                let status = RequestStatus::parse(&status).ok();
+                return Some(view! {
+                    <p class="form__note" role="status" tabindex="-1" node_ref=done_message>
+                        {move || fill(t_string!(i18n, common.status_now), &[(
+                            "status",
+                            &status.map(|s| s.label_in(i18n.get_locale()).to_lowercase()).unwrap_or_default(),
+                        )])}
+                    </p>
+                }.into_any());
+            }
+        };
+        Some(ids).map(|ids| {
             let listed = ids
                 .iter()
                 .map(|id| format!("#{id}"))
@@ -77,7 +110,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                     &[("n", &ids.len()), ("listed", &listed)],
                 )
             };
-            view! { <p class="form__note" role="status">{text}</p> }.into_any()
+            view! { <p class="form__note" role="status" tabindex="-1" node_ref=done_message>{text}</p> }.into_any()
         })
     };
     view! {
@@ -85,13 +118,13 @@ pub fn AdminRequestsPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, requests.queue_title)}</h1>
-                    <p class="page-head__lead">{t!(i18n, requests.queue_lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, requests.queue_title))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, requests.queue_lead))}</p>
                 </div>
             </div>
             <Form method="GET" action="/admin/requests" attr:class="filters" attr:role="search">
                 <div class="field">
-                    <label for="q-status">{t!(i18n, requests.status)}</label>
+                    <label for="q-status">{tr(i18n, |l| td_string!(l, requests.status))}</label>
                     <select id="q-status" name="status">
                         {move || status_options(false, "any", status_or_default().unwrap_or_else(|| "any".into()))}
                     </select>
@@ -107,9 +140,9 @@ pub fn AdminRequestsPage() -> impl IntoView {
                         let chosen_model = query_value("gpu_model")();
                         view! {
                             <div class="field">
-                                <label for="q-site">{t!(i18n, requests.site)}</label>
+                                <label for="q-site">{tr(i18n, |l| td_string!(l, requests.site))}</label>
                                 <select id="q-site" name="site">
-                                    <option value="">{t!(i18n, requests.any_site)}</option>
+                                    <option value="">{tr(i18n, |l| td_string!(l, requests.any_site))}</option>
                                     {sites.into_iter().map(|(slug, name)| {
                                         let selected = slug == chosen_site;
                                         view! { <option value=slug selected=selected>{name}</option> }
@@ -117,9 +150,9 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                 </select>
                             </div>
                             <div class="field">
-                                <label for="q-model">{t!(i18n, requests.gpu_model)}</label>
+                                <label for="q-model">{tr(i18n, |l| td_string!(l, requests.gpu_model))}</label>
                                 <select id="q-model" name="gpu_model">
-                                    <option value="">{t!(i18n, requests.any_model)}</option>
+                                    <option value="">{tr(i18n, |l| td_string!(l, requests.any_model))}</option>
                                     {models.into_iter().map(|m| {
                                         let selected = m == chosen_model;
                                         view! { <option value=m.clone() selected=selected>{m.clone()}</option> }
@@ -130,9 +163,9 @@ pub fn AdminRequestsPage() -> impl IntoView {
                     })}
                 </Transition>
                 <div class="field">
-                    <label for="q-sector">{t!(i18n, requests.sector)}</label>
+                    <label for="q-sector">{tr(i18n, |l| td_string!(l, requests.sector))}</label>
                     <select id="q-sector" name="sector">
-                        <option value="">{t!(i18n, requests.any_sector)}</option>
+                        <option value="">{tr(i18n, |l| td_string!(l, requests.any_sector))}</option>
                         {move || {
                             let chosen = query_value("sector")();
                             crate::domain::identity::Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=chosen == s.as_str()>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()
@@ -140,34 +173,34 @@ pub fn AdminRequestsPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="q-tenant">{t!(i18n, requests.organisation)}</label>
+                    <label for="q-tenant">{tr(i18n, |l| td_string!(l, requests.organisation))}</label>
                     <input id="q-tenant" name="tenant" type="search" value=query_value("tenant")/>
                 </div>
                 <div class="field filters__grow">
-                    <label for="q-search">{t!(i18n, requests.queue_search)}</label>
+                    <label for="q-search">{tr(i18n, |l| td_string!(l, requests.queue_search))}</label>
                     <input id="q-search" name="search" type="search" value=query_value("search")/>
                 </div>
-                <button type="submit" class="button button--small">{t!(i18n, requests.filter)}</button>
-                <A href="/admin/requests?status=any" attr:class="filters__clear">{t!(i18n, requests.everything)}</A>
+                <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, requests.filter))}</button>
+                <A href="/admin/requests?status=any" attr:class="filters__clear">{tr(i18n, |l| td_string!(l, requests.everything))}</A>
                 <DownloadCsv path="/admin/requests.csv"/>
             </Form>
             {outcome}
-            <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch">
-                <button type="submit" class="button" disabled=move || approve.pending().get()>{t!(i18n, requests.approve_selected)}</button>
-                <span class="muted small">{t!(i18n, requests.batch_hint)}</span>
+            <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch" on:submit=move |_| last.set("approve".into())>
+                <button type="submit" class="button" disabled=move || approve.pending().get()>{tr(i18n, |l| td_string!(l, requests.approve_selected))}</button>
+                <span class="muted small">{tr(i18n, |l| td_string!(l, requests.batch_hint))}</span>
             </ActionForm>
-            <Transition fallback=move || view! { <p>{t!(i18n, requests.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(list) if list.rows.is_empty() && list.page == 0 => view! {
-                            <p class="empty">{t!(i18n, requests.nothing_waits)}</p>
+                            <p class="empty">{tr(i18n, |l| td_string!(l, requests.nothing_waits))}</p>
                         }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table class="stack">
-                                    <caption class="visually-hidden">{t!(i18n, requests.requests_caption)}</caption>
+                                    <caption class="visually-hidden">{tr(i18n, |l| td_string!(l, requests.requests_caption))}</caption>
                                     <thead><tr>
-                                        <th scope="col"><span class="visually-hidden">{t!(i18n, requests.select)}</span></th>
+                                        <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, requests.select))}</span></th>
                                         <SortHeader column="id" label="#" descending_first=true/>
                                         <SortHeader column="tenant" label=t_string!(i18n, requests.organisation)/>
                                         <SortHeader column="title" label=t_string!(i18n, requests.project)/>
@@ -175,19 +208,19 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                         <SortHeader column="site" label=t_string!(i18n, requests.site)/>
                                         <SortHeader column="gpus" label=t_string!(i18n, requests.gpus) numeric=true descending_first=true/>
                                         <SortHeader column="start" label=t_string!(i18n, requests.window) descending_first=true/>
-                                        <th scope="col">{t!(i18n, requests.residency_now)}</th>
-                                        <th scope="col">{t!(i18n, requests.busiest_day_column)}</th>
-                                        <th scope="col">{t!(i18n, requests.decision)}</th>
+                                        <th scope="col">{tr(i18n, |l| td_string!(l, requests.residency_now))}</th>
+                                        <th scope="col">{tr(i18n, |l| td_string!(l, requests.busiest_day_column))}</th>
+                                        <th scope="col">{tr(i18n, |l| td_string!(l, requests.decision))}</th>
                                     </tr></thead>
                                     <tbody>
                                         {list.rows.into_iter().map(|q| {
                                             let s = q.summary;
                                             let r = q.review;
                                             let residency = if r.eligible_now {
-                                                view! { <span class="badge badge--ok">{t!(i18n, requests.eligible)}</span> }.into_any()
+                                                view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, requests.eligible))}</span> }.into_any()
                                             } else {
                                                 let why = r.failures.iter().map(|f| fill(t_string!(i18n, requests.rule_reason), &[("rule", &f.rule), ("reason", &f.reason)])).collect::<Vec<_>>().join(" ");
-                                                view! { <span class="badge badge--bad" title=why.clone()>{t!(i18n, requests.not_eligible)}</span> <span class="muted small">{why}</span> }.into_any()
+                                                view! { <span class="badge badge--bad" title=why.clone()>{tr(i18n, |l| td_string!(l, requests.not_eligible))}</span> <span class="muted small">{why}</span> }.into_any()
                                             };
                                             let fits = r.headroom_after >= 0;
                                             let href = format!("/requests/{}", s.id);
@@ -199,26 +232,30 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                                     aria-label={let id = s.id; move || fill(t_string!(i18n, requests.select_request), &[("id", &id)])}/>
                                             });
                                             let decision = open.then(|| view! {
-                                                <details class="queue-decide">
+                                                // Open again, after the redraw, when its decision was refused.
+                                                <details class="queue-decide" open={
+                                                    let key = format!("decide-{}", s.id);
+                                                    move || last.with(|l| *l == key) && matches!(decide.value().get(), Some(Err(_)))
+                                                }>
                                                     <summary>{move || if endorsed { t_string!(i18n, requests.decide) } else { t_string!(i18n, requests.send_back) }}</summary>
-                                                    <DecisionForm rid=s.id.to_string() action=decide decide=endorsed revision=s.revision/>
+                                                    <DecisionForm rid=s.id.to_string() action=decide decide=endorsed revision=s.revision last/>
                                                 </details>
                                             });
                                             view! {
                                                 <tr>
-                                                    <td data-label=move || t_string!(i18n, requests.select)>{select}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.select))>{select}</td>
                                                     <td data-label="#"><A href=href.clone()>{s.id}</A></td>
-                                                    <td data-label=move || t_string!(i18n, requests.organisation)>{s.tenant_name.clone()}</td>
-                                                    <td data-label=move || t_string!(i18n, requests.project)><A href=href>{title}</A></td>
-                                                    <td data-label=move || t_string!(i18n, requests.status)>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.organisation))>{s.tenant_name.clone()}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.project))><A href=href>{title}</A></td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.status))>
                                                         {status_badge(s.status)}
-                                                        {s.compliance_flag.clone().map(|f| view! { " " <span class="badge badge--warn" title=f>{t!(i18n, requests.flagged)}</span> })}
+                                                        {s.compliance_flag.clone().map(|f| view! { " " <span class="badge badge--warn" title=f>{tr(i18n, |l| td_string!(l, requests.flagged))}</span> })}
                                                     </td>
-                                                    <td data-label=move || t_string!(i18n, requests.site)>{s.site_name.clone()}</td>
-                                                    <td class="num" data-label=move || t_string!(i18n, requests.gpus)>{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
-                                                    <td data-label=move || t_string!(i18n, requests.window)>{s.asked_window()}</td>
-                                                    <td data-label=move || t_string!(i18n, requests.residency_now)>{residency}</td>
-                                                    <td class="capacity-cell" data-label=move || t_string!(i18n, requests.busiest_day)>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.site))>{s.site_name.clone()}</td>
+                                                    <td class="num" data-label=tr(i18n, |l| td_string!(l, requests.gpus))>{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.window))>{s.asked_window()}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.residency_now))>{residency}</td>
+                                                    <td class="capacity-cell" data-label=tr(i18n, |l| td_string!(l, requests.busiest_day))>
                                                         <UsageBar used=r.peak_before adding=r.peak_after.saturating_sub(r.peak_before) available=r.available/>
                                                         <span class="small">
                                                             {format!("{} → {} / {}", r.peak_before, r.peak_after, r.available)} " "
@@ -227,7 +264,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                                             </span>
                                                         </span>
                                                     </td>
-                                                    <td data-label=move || t_string!(i18n, requests.decision)>{decision}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.decision))>{decision}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -12,6 +12,7 @@ use crate::domain::{
     residency::Classification,
 };
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::td_string;
 
 /// One row of the tenant's dashboard or of the admin queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,9 +227,10 @@ pub const NOTIFICATION_PAGE_ROWS: usize = 50;
 fn form_token(errors: &mut FieldErrors, raw: &str) -> Option<String> {
     let key = raw.trim();
     if key.is_empty() || key.len() > 100 {
+        let locale = crate::locale::current();
         errors.add(
             "idempotency_key",
-            "The form is missing its token; reload the page and try again.",
+            td_string!(locale, validation.form_token_missing),
         );
         return None;
     }
@@ -265,7 +267,9 @@ fn form_window(
     match TimeWindow::new(start, end, today, max_months) {
         Ok(window) => Some(window),
         Err(m) => {
-            let field = if m.contains("start date cannot") {
+            // The start in the past is the start's fault; an end not after the start or too far
+            // out is the end's (the order `TimeWindow::new` checks them in).
+            let field = if end > start && start < today {
                 start_field
             } else {
                 end_field
@@ -328,6 +332,7 @@ impl RequestForm {
     /// The form's values, checked for a request made on `today` with windows of at most
     /// `max_months`; every bad field is named at once, in form order.
     pub fn parse(&self, today: Date, max_months: u32) -> Result<DraftInput, AppError> {
+        let locale = crate::locale::current();
         let mut errors = FieldErrors::default();
         let key = form_token(&mut errors, &self.idempotency_key);
         let project = match self.project.trim() {
@@ -336,7 +341,7 @@ impl RequestForm {
                 "project",
                 id.parse::<i64>()
                     .map(Some)
-                    .map_err(|_| "Please choose a project from the list."),
+                    .map_err(|_| td_string!(locale, validation.choose_project)),
             ),
         };
         let title = errors.check("project_title", ProjectTitle::parse(&self.project_title));
@@ -351,13 +356,13 @@ impl RequestForm {
             &mut errors,
             "site",
             &self.site,
-            "Please choose a site from the list.",
+            td_string!(locale, validation.choose_site),
         );
         let gpu_model = chosen(
             &mut errors,
             "gpu_model",
             &self.gpu_model,
-            "Please choose a GPU model.",
+            td_string!(locale, validation.choose_gpu_model),
         );
         let gpus = errors.check("gpus", GpuCount::parse(&self.gpus));
         let window = form_window(
@@ -433,7 +438,13 @@ impl AmendForm {
         let kind = match RequestKind::parse(&self.kind) {
             Ok(k @ (RequestKind::Change | RequestKind::Renewal)) => Some(k),
             _ => {
-                errors.add("kind", "Choose a change or a renewal.");
+                errors.add(
+                    "kind",
+                    td_string!(
+                        crate::locale::current(),
+                        validation.choose_change_or_renewal
+                    ),
+                );
                 None
             }
         };
@@ -499,14 +510,12 @@ pub struct DecisionInput {
 impl DecisionForm {
     /// The form's values; every bad field is named at once.
     pub fn parse(&self) -> Result<DecisionInput, AppError> {
+        let locale = crate::locale::current();
         let mut errors = FieldErrors::default();
         let action = match Action::parse(&self.decision) {
             Ok(action) if action.is_review() => Some(action),
             Ok(_) => {
-                errors.add(
-                    "decision",
-                    "Choose approve, partially approve, reject or send back for changes.",
-                );
+                errors.add("decision", td_string!(locale, validation.choose_decision));
                 None
             }
             Err(m) => {
@@ -518,12 +527,12 @@ impl DecisionForm {
         if action == Some(Action::SendBack) && note.is_empty() {
             errors.add(
                 "note",
-                "Please write the question the requester should answer; they will see it.",
+                td_string!(locale, validation.decision_question_needed),
             );
         } else if action.is_some_and(|a| a != Action::Approve) && note.is_empty() {
             errors.add(
                 "note",
-                "Please give the reason for this decision; the requester will see it.",
+                td_string!(locale, validation.decision_reason_needed),
             );
         }
         let partial = action == Some(Action::PartiallyApprove);
@@ -540,7 +549,7 @@ impl DecisionForm {
                 "revision",
                 raw.parse::<i64>()
                     .map(Some)
-                    .map_err(|_| "This page is damaged: reload it and decide again."),
+                    .map_err(|_| td_string!(locale, validation.decision_page_damaged)),
             ),
         };
         errors.into_result(|| {

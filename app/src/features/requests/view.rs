@@ -1,5 +1,7 @@
 //! Small pieces the request pages share: status and phase badges, instants, the granted cell.
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -7,7 +9,7 @@ use super::types::RequestSummary;
 use crate::domain::format::fill;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::i18n::{t_string, use_i18n, Locale};
 
 /// A request's status as a coloured badge.
 pub fn status_badge(status: RequestStatus) -> impl IntoView {
@@ -74,9 +76,9 @@ pub fn status_options(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <option value=any_value selected=selected == any_value>{t!(i18n, requests.any_status)}</option>
-        <option value="granted" selected=selected == "granted">{t!(i18n, requests.quotas_approved)}</option>
-        <option value="open" selected=selected == "open">{t!(i18n, requests.in_progress)}</option>
+        <option value=any_value selected=selected == any_value>{tr(i18n, |l| td_string!(l, requests.any_status))}</option>
+        <option value="granted" selected=selected == "granted">{tr(i18n, |l| td_string!(l, requests.quotas_approved))}</option>
+        <option value="open" selected=selected == "open">{tr(i18n, |l| td_string!(l, requests.in_progress))}</option>
         {RequestStatus::ALL
             .iter()
             .filter(|s| with_drafts || **s != RequestStatus::Draft)

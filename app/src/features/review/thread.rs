@@ -1,13 +1,15 @@
 //! The review section of a request's page: the comment thread (oldest first) with its form, and
 //! the attached documents with the upload form. Shown only to who sees the request.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_review_thread, PostComment};
 use super::types::{AttachmentItem, CommentItem, ReviewThread, UploadOutcome};
 use crate::domain::review::AttachmentKind;
-use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, use_i18n, Locale};
+use crate::ui::form::{focus_when, invalid};
 
 /// The conversation of the request whose id (as in the URL) `id` gives.
 #[component]
@@ -42,9 +44,9 @@ fn Conversation(thread: ReviewThread, post: ServerAction<PostComment>) -> impl I
     let i18n = use_i18n();
     view! {
         <section class="card review-thread" aria-labelledby="conversation">
-            <h2 id="conversation">{t!(i18n, review.conversation)}</h2>
+            <h2 id="conversation">{tr(i18n, |l| td_string!(l, review.conversation))}</h2>
             {if thread.comments.is_empty() {
-                view! { <p class="muted">{t!(i18n, review.no_comments)}</p> }.into_any()
+                view! { <p class="muted">{tr(i18n, |l| td_string!(l, review.no_comments))}</p> }.into_any()
             } else {
                 view! {
                     <ol class="thread">
@@ -57,16 +59,17 @@ fn Conversation(thread: ReviewThread, post: ServerAction<PostComment>) -> impl I
                 <ActionForm action=post attr:class="stack">
                     <input type="hidden" name="id" value=rid.to_string()/>
                     <div class="field">
-                        <label for="comment-body">{t!(i18n, review.your_comment)}</label>
+                        <label for="comment-body">{tr(i18n, |l| td_string!(l, review.your_comment))}</label>
                         <textarea id="comment-body" name="body" rows="3" maxlength="5000"
+                            aria-invalid=move || invalid(body_error().is_some())
                             aria-describedby="comment-body-error"></textarea>
                         <p id="comment-body-error" class="field__error" role="alert">{body_error}</p>
                     </div>
-                    <button type="submit" class="button">{t!(i18n, review.send_comment)}</button>
+                    <button type="submit" class="button">{tr(i18n, |l| td_string!(l, review.send_comment))}</button>
                 </ActionForm>
             })}
             {(!may_post).then(|| view! {
-                <p class="muted">{t!(i18n, review.read_only)}</p>
+                <p class="muted">{tr(i18n, |l| td_string!(l, review.read_only))}</p>
             })}
         </section>
         <Attachments rid attachments=thread.attachments may_post/>
@@ -80,7 +83,7 @@ fn Comment(c: CommentItem) -> impl IntoView {
         <li class="comment">
             <p class="comment__meta">
                 <strong>{c.author_name}</strong>
-                {c.by_reviewer.then(|| view! { " " <span class="badge badge--info">{t!(i18n, review.reviewer)}</span> })}
+                {c.by_reviewer.then(|| view! { " " <span class="badge badge--info">{tr(i18n, |l| td_string!(l, review.reviewer))}</span> })}
                 " · " <time title=c.at>{c.when}</time>
             </p>
             <p class="comment__body">{c.body}</p>
@@ -105,21 +108,31 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
             .filter(|o| *o != UploadOutcome::Done && o.field() == field)
             .map(|o| upload_message(i18n.get_locale(), o))
     };
+    // The form posts without the wasm and comes back here: focus goes to what its answer says,
+    // the success, or the field it refused (which names its message).
+    let (done_message, kind_field, file_field) = (
+        NodeRef::<leptos::html::P>::new(),
+        NodeRef::<leptos::html::Select>::new(),
+        NodeRef::<leptos::html::Input>::new(),
+    );
+    focus_when(done_message, move || (outcome() == Some(UploadOutcome::Done)).then_some(()));
+    focus_when(kind_field, move || problem("kind").map(|_| ()));
+    focus_when(file_field, move || problem("file").map(|_| ()));
     view! {
         <section class="card" aria-labelledby="attachments">
-            <h2 id="attachments">{t!(i18n, review.documents)}</h2>
+            <h2 id="attachments">{tr(i18n, |l| td_string!(l, review.documents))}</h2>
             {if attachments.is_empty() {
-                view! { <p class="muted">{t!(i18n, review.no_documents)}</p> }.into_any()
+                view! { <p class="muted">{tr(i18n, |l| td_string!(l, review.no_documents))}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="table attachments">
                             <thead>
                                 <tr>
-                                    <th scope="col">{t!(i18n, review.document)}</th>
-                                    <th scope="col">{t!(i18n, review.kind)}</th>
-                                    <th scope="col">{t!(i18n, review.size)}</th>
-                                    <th scope="col">{t!(i18n, review.added)}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, review.document))}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, review.kind))}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, review.size))}</th>
+                                    <th scope="col">{tr(i18n, |l| td_string!(l, review.added))}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -141,26 +154,28 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
                 .into_any()
             }}
             {move || (outcome() == Some(UploadOutcome::Done)).then(|| view! {
-                <p class="form__ok" role="status">{move || upload_message(i18n.get_locale(), UploadOutcome::Done)}</p>
+                <p class="form__ok" role="status" tabindex="-1" node_ref=done_message>{move || upload_message(i18n.get_locale(), UploadOutcome::Done)}</p>
             })}
             {may_post.then(|| view! {
                 <form class="stack" method="post" enctype="multipart/form-data"
                     action=format!("/requests/{rid}/attachments")>
                     <div class="field">
-                        <label for="attach-kind">{t!(i18n, review.kind_of_document)}</label>
-                        <select id="attach-kind" name="kind">
+                        <label for="attach-kind">{tr(i18n, |l| td_string!(l, review.kind_of_document))}</label>
+                        <select id="attach-kind" name="kind" node_ref=kind_field
+                            aria-invalid=move || invalid(problem("kind").is_some()) aria-describedby="attach-kind-error">
                             {AttachmentKind::ALL.iter().map(|k| view! {
                                 <option value=k.as_str()>{move || k.label_in(i18n.get_locale())}</option>
                             }).collect_view()}
                         </select>
-                        <p class="field__error" role="alert">{move || problem("kind")}</p>
+                        <p id="attach-kind-error" class="field__error" role="alert">{move || problem("kind")}</p>
                     </div>
                     <div class="field">
-                        <label for="attach-file">{t!(i18n, review.pdf_file)}</label>
-                        <input id="attach-file" name="file" type="file" accept=".pdf,application/pdf" required/>
-                        <p class="field__error" role="alert">{move || problem("file")}</p>
+                        <label for="attach-file">{tr(i18n, |l| td_string!(l, review.pdf_file))}</label>
+                        <input id="attach-file" name="file" type="file" accept=".pdf,application/pdf" required node_ref=file_field
+                            aria-invalid=move || invalid(problem("file").is_some()) aria-describedby="attach-file-error"/>
+                        <p id="attach-file-error" class="field__error" role="alert">{move || problem("file")}</p>
                     </div>
-                    <button type="submit" class="button">{t!(i18n, review.attach)}</button>
+                    <button type="submit" class="button">{tr(i18n, |l| td_string!(l, review.attach))}</button>
                 </form>
             })}
         </section>

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::review::{AttachmentKind, CommentBody};
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::td_string;
 
 /// One comment as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,17 +112,14 @@ impl UploadOutcome {
 
     /// A sentence for people.
     pub fn message(self) -> String {
+        let locale = crate::locale::current();
         match self {
-            Self::Done => "The document is attached.".to_owned(),
-            Self::NoFile => "Please choose a PDF file to attach.".to_owned(),
-            Self::NotPdf => "Only PDF documents can be attached: this file is not a PDF. Please \
-                             export it as PDF and try again."
-                .to_owned(),
+            Self::Done => td_string!(locale, validation.upload_done).to_owned(),
+            Self::NoFile => td_string!(locale, validation.pdf_missing).to_owned(),
+            Self::NotPdf => td_string!(locale, validation.pdf_not_pdf).to_owned(),
             Self::TooLarge => crate::domain::review::too_large_message(),
-            Self::BadKind => "Please choose what kind of document this is.".to_owned(),
-            Self::Unreadable => "The upload could not be read (was it interrupted?). Please try \
-                                 again."
-                .to_owned(),
+            Self::BadKind => td_string!(locale, validation.upload_bad_kind).to_owned(),
+            Self::Unreadable => td_string!(locale, validation.upload_unreadable).to_owned(),
         }
     }
 
@@ -131,9 +129,10 @@ impl UploadOutcome {
             AppError::PayloadTooLarge { .. } => Some(Self::TooLarge),
             AppError::Validation { field, message, .. } => Some(match field.as_str() {
                 "kind" => Self::BadKind,
-                _ if message.contains("larger than") => Self::TooLarge,
-                _ if message.contains("choose a PDF") => Self::NoFile,
-                _ if message.contains("not a PDF") => Self::NotPdf,
+                // The messages of `domain::review::check_pdf`, in the language being written.
+                _ if *message == Self::TooLarge.message() => Self::TooLarge,
+                _ if *message == Self::NoFile.message() => Self::NoFile,
+                _ if *message == Self::NotPdf.message() => Self::NotPdf,
                 _ => Self::Unreadable,
             }),
             AppError::BadRequest { .. } => Some(Self::Unreadable),

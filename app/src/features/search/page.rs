@@ -1,6 +1,7 @@
 //! The search box of the header, and `/search?q=…`: what was found, one section per kind, each
 //! row a link to its page. A GET form, so it works before the wasm loads.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -9,7 +10,7 @@ use super::api::search;
 use super::types::{SearchResults, Section};
 use crate::domain::format::fill;
 use crate::features::requests::view::status_badge;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::table::{escape, query_value};
 
 /// The header's search box (signed-in people).
@@ -18,10 +19,10 @@ pub fn HeaderSearch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Form method="GET" action="/search" attr:class="header-search" attr:role="search">
-            <label for="header-search" class="visually-hidden">{t!(i18n, search.search_label)}</label>
-            <input id="header-search" name="q" type="search" placeholder=move || t_string!(i18n, search.placeholder)
+            <label for="header-search" class="visually-hidden">{tr(i18n, |l| td_string!(l, search.search_label))}</label>
+            <input id="header-search" name="q" type="search" placeholder=tr(i18n, |l| td_string!(l, search.placeholder))
                 value=query_value("q") autocomplete="off" minlength="2" maxlength="100"/>
-            <button type="submit" class="button button--small">{t!(i18n, search.search_button)}</button>
+            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, search.search_button))}</button>
         </Form>
     }
 }
@@ -40,12 +41,12 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), search.title)/>
         <section class="page">
-            <h1>{t!(i18n, search.title)}</h1>
-            <Transition fallback=move || view! { <p>{t!(i18n, search.searching)}</p> }>
+            <h1>{tr(i18n, |l| td_string!(l, search.title))}</h1>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, search.searching))}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(None) => view! {
-                            <p class="empty">{t!(i18n, search.prompt)}</p>
+                            <p class="empty">{tr(i18n, |l| td_string!(l, search.prompt))}</p>
                         }.into_any(),
                         Ok(Some(found)) => view! { <Results found/> }.into_any(),
                         Err(e) => match e.field_message("q") {
@@ -96,10 +97,10 @@ fn Results(found: SearchResults) -> impl IntoView {
         <p class="muted">{move || fill(t_string!(i18n, search.results_for), &[("q", &query)])}</p>
         <div class="search-results">
             {(!requests.rows.is_empty()).then(move || {
-                let more = more_link(&requests, requests_href, t!(i18n, search.all_matching_requests));
+                let more = more_link(&requests, requests_href, tr(i18n, |l| td_string!(l, search.all_matching_requests)));
                 view! {
                 <section class="card" aria-labelledby="found-requests">
-                    <h2 id="found-requests">{t!(i18n, search.requests)}</h2>
+                    <h2 id="found-requests">{tr(i18n, |l| td_string!(l, search.requests))}</h2>
                     <ul class="plain-list">
                         {requests.rows.into_iter().map(|r| {
                             let href = format!("/requests/{}", r.id);
@@ -121,10 +122,10 @@ fn Results(found: SearchResults) -> impl IntoView {
                 </section>
             }})}
             {projects.filter(|p| !p.rows.is_empty()).map(|projects| {
-                let more = more_link(&projects, "/projects".to_owned(), t!(i18n, search.all_projects));
+                let more = more_link(&projects, "/projects".to_owned(), tr(i18n, |l| td_string!(l, search.all_projects)));
                 view! {
                 <section class="card" aria-labelledby="found-projects">
-                    <h2 id="found-projects">{t!(i18n, search.projects)}</h2>
+                    <h2 id="found-projects">{tr(i18n, |l| td_string!(l, search.projects))}</h2>
                     <ul class="plain-list">
                         {projects.rows.into_iter().map(|p| {
                             let href = format!("/projects/{}", p.id);
@@ -138,10 +139,10 @@ fn Results(found: SearchResults) -> impl IntoView {
                 </section>
             }})}
             {(!sites.rows.is_empty()).then(move || {
-                let more = more_link(&sites, "/catalogue".to_owned(), t!(i18n, search.whole_catalogue));
+                let more = more_link(&sites, "/catalogue".to_owned(), tr(i18n, |l| td_string!(l, search.whole_catalogue)));
                 view! {
                 <section class="card" aria-labelledby="found-sites">
-                    <h2 id="found-sites">{t!(i18n, search.sites)}</h2>
+                    <h2 id="found-sites">{tr(i18n, |l| td_string!(l, search.sites))}</h2>
                     <ul class="plain-list">
                         {sites.rows.into_iter().map(|s| {
                             let href = format!("/catalogue#catalogue-{}", s.slug);
@@ -154,10 +155,10 @@ fn Results(found: SearchResults) -> impl IntoView {
                 </section>
             }})}
             {(!people.rows.is_empty()).then(move || {
-                let more = (people.more && !all_tenants).then(|| view! { <p class="small"><A href="/organisation">{t!(i18n, search.everyone)}</A></p> });
+                let more = (people.more && !all_tenants).then(|| view! { <p class="small"><A href="/organisation">{tr(i18n, |l| td_string!(l, search.everyone))}</A></p> });
                 view! {
                 <section class="card" aria-labelledby="found-people">
-                    <h2 id="found-people">{t!(i18n, search.people)}</h2>
+                    <h2 id="found-people">{tr(i18n, |l| td_string!(l, search.people))}</h2>
                     <ul class="plain-list">
                         {people.rows.into_iter().map(|p| {
                             let mail = format!("mailto:{}", p.email);

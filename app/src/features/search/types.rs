@@ -24,13 +24,19 @@ impl SearchWords {
         if n < MIN_QUERY_CHARS {
             return Err(AppError::validation(
                 "q",
-                format!("Type at least {MIN_QUERY_CHARS} letters to search."),
+                crate::domain::format::fill(
+                    crate::i18n::td_string!(crate::locale::current(), validation.search_too_short),
+                    &[("min", &MIN_QUERY_CHARS)],
+                ),
             ));
         }
         if n > MAX_QUERY_CHARS || words.chars().any(char::is_control) {
             return Err(AppError::validation(
                 "q",
-                format!("A search is one line of at most {MAX_QUERY_CHARS} characters."),
+                crate::domain::format::fill(
+                    crate::i18n::td_string!(crate::locale::current(), validation.search_too_long),
+                    &[("max", &MAX_QUERY_CHARS)],
+                ),
             ));
         }
         Ok(Self(words.to_owned()))

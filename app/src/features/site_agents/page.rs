@@ -2,6 +2,7 @@
 //! that prepare its accounts and report usage; register one, rotate or revoke its credential. A
 //! new credential is shown once, with how to run the agent.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ use super::api::{list_site_agents, RegisterSiteAgent, RevokeSiteAgent, RotateSit
 use super::types::{AgentCredential, AgentView, AgentsPage, MAX_LEAD_DAYS};
 use crate::domain::dates::{format_local, format_local_day};
 use crate::domain::format::fill;
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn AgentsAdminPage() -> impl IntoView {
@@ -49,12 +50,12 @@ pub fn AgentsAdminPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, site_agents.title)}</h1>
-                    <p class="page-head__lead">{t!(i18n, site_agents.lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, site_agents.title))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, site_agents.lead))}</p>
                 </div>
             </div>
             {move || shown.get().map(|created| view! { <NewCredential created/> })}
-            <Transition fallback=move || view! { <p>{t!(i18n, site_agents.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, site_agents.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <AgentsBody page actions/> }.into_any(),
@@ -94,29 +95,29 @@ fn AgentsBody(page: AgentsPage, actions: Actions) -> impl IntoView {
         .collect_view();
     view! {
         {move || row_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
-        <h2>{t!(i18n, site_agents.agents)}</h2>
-        {empty.then(|| view! { <p class="empty">{t!(i18n, site_agents.no_agent)}</p> })}
+        <h2>{tr(i18n, |l| td_string!(l, site_agents.agents))}</h2>
+        {empty.then(|| view! { <p class="empty">{tr(i18n, |l| td_string!(l, site_agents.no_agent))}</p> })}
         {(!empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack agents-table">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, site_agents.site)}</th>
-                            <th scope="col">{t!(i18n, site_agents.agent)}</th>
-                            <th scope="col">{t!(i18n, site_agents.cluster)}</th>
-                            <th scope="col" class="num">{t!(i18n, site_agents.lead_time)}</th>
-                            <th scope="col">{t!(i18n, site_agents.credential)}</th>
-                            <th scope="col">{t!(i18n, site_agents.registered)}</th>
-                            <th scope="col">{t!(i18n, site_agents.last_used)}</th>
-                            <th scope="col">{t!(i18n, site_agents.state)}</th>
-                            <th scope="col"><span class="visually-hidden">{t!(i18n, site_agents.actions)}</span></th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.site))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.agent))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.cluster))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, site_agents.lead_time))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.credential))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.registered))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.last_used))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, site_agents.state))}</th>
+                            <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, site_agents.actions))}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
         })}
-        <h2>{t!(i18n, site_agents.register_agent)}</h2>
+        <h2>{tr(i18n, |l| td_string!(l, site_agents.register_agent))}</h2>
         <RegisterForm register=actions.register sites=page.sites/>
     }
 }
@@ -166,18 +167,18 @@ fn AgentRow(a: AgentView, actions: Actions) -> impl IntoView {
     let live = !a.revoked;
     view! {
         <tr>
-            <td data-label=move || t_string!(i18n, site_agents.site)>{a.site_name.clone()}</td>
-            <td data-label=move || t_string!(i18n, site_agents.agent)>{a.name.clone()}</td>
-            <td data-label=move || t_string!(i18n, site_agents.cluster)><code>{a.cluster.clone()}</code></td>
-            <td data-label=move || t_string!(i18n, site_agents.lead_time) class="num">{lead}</td>
-            <td data-label=move || t_string!(i18n, site_agents.credential)><code>{a.prefix.clone()}"…"</code></td>
-            <td data-label=move || t_string!(i18n, site_agents.registered)>{format_local_day(&a.created)}</td>
-            <td data-label=move || t_string!(i18n, site_agents.last_used)>{used}</td>
-            <td data-label=move || t_string!(i18n, site_agents.state)>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.site))>{a.site_name.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.agent))>{a.name.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.cluster))><code>{a.cluster.clone()}</code></td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.lead_time)) class="num">{lead}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.credential))><code>{a.prefix.clone()}"…"</code></td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.registered))>{format_local_day(&a.created)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.last_used))>{used}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.state))>
                 {if live {
-                    view! { <span class="badge badge--ok">{t!(i18n, site_agents.live)}</span> }.into_any()
+                    view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, site_agents.live))}</span> }.into_any()
                 } else {
-                    view! { <span class="badge badge--bad">{t!(i18n, site_agents.revoked)}</span> }.into_any()
+                    view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, site_agents.revoked))}</span> }.into_any()
                 }}
             </td>
             <td data-label="">
@@ -186,15 +187,15 @@ fn AgentRow(a: AgentView, actions: Actions) -> impl IntoView {
                         <ActionForm action=actions.rotate attr:class="inline-form">
                             <input type="hidden" name="id" value=rotate_id/>
                             <button type="submit" class="button button--small button--ghost-dark"
-                                aria-label=rotate_label>{t!(i18n, site_agents.rotate)}</button>
+                                aria-label=rotate_label>{tr(i18n, |l| td_string!(l, site_agents.rotate))}</button>
                         </ActionForm>
                         <details class="confirm">
-                            <summary class="button button--small button--ghost-dark" aria-label=revoke_label>{t!(i18n, site_agents.revoke)}</summary>
+                            <summary class="button button--small button--ghost-dark" aria-label=revoke_label>{tr(i18n, |l| td_string!(l, site_agents.revoke))}</summary>
                             <div class="confirm__panel">
-                                <p>{t!(i18n, site_agents.revoke_confirm)}</p>
+                                <p>{tr(i18n, |l| td_string!(l, site_agents.revoke_confirm))}</p>
                                 <ActionForm action=actions.revoke attr:class="inline-form">
                                     <input type="hidden" name="id" value=revoke_id/>
-                                    <button type="submit" class="button button--small button--danger">{t!(i18n, site_agents.yes_revoke)}</button>
+                                    <button type="submit" class="button button--small button--danger">{tr(i18n, |l| td_string!(l, site_agents.yes_revoke))}</button>
                                 </ActionForm>
                             </div>
                         </details>
@@ -236,11 +237,11 @@ fn NewCredential(created: AgentCredential) -> impl IntoView {
     view! {
         <div class="card secret-card" role="status">
             <h2>{heading}</h2>
-            <p><strong>{t!(i18n, site_agents.copy_now)}</strong>" "{t!(i18n, site_agents.fingerprint)}</p>
+            <p><strong>{tr(i18n, |l| td_string!(l, site_agents.copy_now))}</strong>" "{tr(i18n, |l| td_string!(l, site_agents.fingerprint))}</p>
             <pre class="secret"><code>{created.secret}</code></pre>
-            <p>{t!(i18n, site_agents.dry_run)}</p>
+            <p>{tr(i18n, |l| td_string!(l, site_agents.dry_run))}</p>
             <pre class="secret"><code>{run}</code></pre>
-            <p>{t!(i18n, site_agents.then_run)} " " <code>"--apply"</code> " " {t!(i18n, site_agents.then_run_after)}</p>
+            <p>{tr(i18n, |l| td_string!(l, site_agents.then_run))} " " <code>"--apply"</code> " " {tr(i18n, |l| td_string!(l, site_agents.then_run_after))}</p>
             <pre class="secret"><code>{apply}</code></pre>
         </div>
     }
@@ -283,29 +284,29 @@ fn RegisterForm(
         <ActionForm action=register attr:class="form agent-form" attr:novalidate=true>
             {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
             <div class="field">
-                <label for="agent-site">{t!(i18n, site_agents.site)}</label>
+                <label for="agent-site">{tr(i18n, |l| td_string!(l, site_agents.site))}</label>
                 <select id="agent-site" name="site" aria-invalid=invalid("site")>
-                    <option value="">{t!(i18n, site_agents.choose_site)}</option>
+                    <option value="">{tr(i18n, |l| td_string!(l, site_agents.choose_site))}</option>
                     {choices}
                 </select>
                 {field("site")}
             </div>
             <div class="field">
-                <label for="agent-name">{t!(i18n, site_agents.name)}</label>
+                <label for="agent-name">{tr(i18n, |l| td_string!(l, site_agents.name))}</label>
                 <input id="agent-name" name="name" type="text" maxlength="80" required=true
                     aria-invalid=invalid("name")/>
-                <p class="field__hint">{t!(i18n, site_agents.name_hint)}</p>
+                <p class="field__hint">{tr(i18n, |l| td_string!(l, site_agents.name_hint))}</p>
                 {field("name")}
             </div>
             <div class="field">
-                <label for="agent-cluster">{t!(i18n, site_agents.cluster_name)}</label>
+                <label for="agent-cluster">{tr(i18n, |l| td_string!(l, site_agents.cluster_name))}</label>
                 <input id="agent-cluster" name="cluster" type="text" maxlength="32" required=true
                     autocapitalize="none" spellcheck="false" aria-invalid=invalid("cluster")/>
-                <p class="field__hint">{t!(i18n, site_agents.cluster_hint)}</p>
+                <p class="field__hint">{tr(i18n, |l| td_string!(l, site_agents.cluster_hint))}</p>
                 {field("cluster")}
             </div>
             <div class="field">
-                <label for="agent-lead">{t!(i18n, site_agents.lead_days)}</label>
+                <label for="agent-lead">{tr(i18n, |l| td_string!(l, site_agents.lead_days))}</label>
                 <input id="agent-lead" name="lead_days" type="number" min="0" max=MAX_LEAD_DAYS.to_string()
                     value="7" inputmode="numeric" aria-invalid=invalid("lead_days")/>
                 <p class="field__hint">
@@ -313,7 +314,7 @@ fn RegisterForm(
                 </p>
                 {field("lead_days")}
             </div>
-            <button type="submit" class="button" disabled=move || register.pending().get()>{t!(i18n, site_agents.register_button)}</button>
+            <button type="submit" class="button" disabled=move || register.pending().get()>{tr(i18n, |l| td_string!(l, site_agents.register_button))}</button>
         </ActionForm>
     }
 }

@@ -33,9 +33,20 @@ pub struct AgentForm {
 /// A Slurm cluster name or a login: 1 to 32 characters of lower-case letters, digits, `_` and
 /// `-`, starting with a letter or `_` (a POSIX user name; Slurm lower-cases cluster names).
 pub fn parse_scheduler_name(raw: &str, what: &str) -> Result<String, String> {
+    let locale = crate::locale::current();
+    let (missing, bad) = match what {
+        "login" => (
+            crate::i18n::td_string!(locale, validation.scheduler_login_missing),
+            crate::i18n::td_string!(locale, validation.scheduler_login_bad),
+        ),
+        _ => (
+            crate::i18n::td_string!(locale, validation.scheduler_cluster_missing),
+            crate::i18n::td_string!(locale, validation.scheduler_cluster_bad),
+        ),
+    };
     let text = raw.trim();
     if text.is_empty() {
-        return Err(format!("Enter the {what}."));
+        return Err(missing.to_owned());
     }
     let ok = text.len() <= 32
         && text.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
@@ -43,9 +54,7 @@ pub fn parse_scheduler_name(raw: &str, what: &str) -> Result<String, String> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if !ok {
-        return Err(format!(
-            "A {what} has 1 to 32 lower-case letters, digits, “_” or “-”, and starts with a letter."
-        ));
+        return Err(bad.to_owned());
     }
     Ok(text.to_owned())
 }
@@ -56,13 +65,22 @@ impl AgentForm {
         let mut errors = FieldErrors::default();
         let site = errors.check(
             "site",
-            Slug::parse(&self.site).map_err(|_| "Choose a site.".to_owned()),
+            Slug::parse(&self.site).map_err(|_| {
+                crate::i18n::td_string!(crate::locale::current(), validation.choose_a_site)
+                    .to_owned()
+            }),
         );
         let name = self.name.trim();
         if name.is_empty() {
-            errors.add("name", "Give the agent a name, such as “slurm-prod”.");
+            errors.add(
+                "name",
+                crate::i18n::td_string!(crate::locale::current(), validation.agent_name_missing),
+            );
         } else if name.chars().count() > 80 {
-            errors.add("name", "Keep the name to 80 characters.");
+            errors.add(
+                "name",
+                crate::i18n::td_string!(crate::locale::current(), validation.name_at_most_80),
+            );
         }
         let cluster = errors.check(
             "cluster",
@@ -78,7 +96,13 @@ impl AgentForm {
                     .ok()
                     .filter(|d| *d <= MAX_LEAD_DAYS)
                     .ok_or_else(|| {
-                        format!("Give a whole number of days from 0 to {MAX_LEAD_DAYS}.")
+                        crate::domain::format::fill(
+                            crate::i18n::td_string!(
+                                crate::locale::current(),
+                                validation.lead_days_bad
+                            ),
+                            &[("max", &MAX_LEAD_DAYS)],
+                        )
                     }),
             )
         };

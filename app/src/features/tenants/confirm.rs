@@ -3,13 +3,14 @@
 //! may open links); the button confirms, creates the account and the
 //! organisation, and signs the person in.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::ConfirmSignup;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 #[component]
 pub fn ConfirmSignupPage() -> impl IntoView {
@@ -34,17 +35,17 @@ pub fn ConfirmSignupPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), tenants.confirm_title)/>
         <section class="page page--narrow">
-            <h1>{t!(i18n, tenants.confirm_title)}</h1>
-            <p>{t!(i18n, tenants.confirm_intro)}</p>
+            <h1>{tr(i18n, |l| td_string!(l, tenants.confirm_title))}</h1>
+            <p>{tr(i18n, |l| td_string!(l, tenants.confirm_intro))}</p>
             <ActionForm action=confirm attr:class="form">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <input type="hidden" name="token" value=token/>
                 <button type="submit" class="button" disabled=move || confirm.pending().get()>
-                    {t!(i18n, tenants.confirm_button)}
+                    {tr(i18n, |l| td_string!(l, tenants.confirm_button))}
                 </button>
             </ActionForm>
-            <p>{t!(i18n, tenants.did_not_sign_up)} " "
-                <A href="/signup">{t!(i18n, tenants.sign_up_again)}</A></p>
+            <p>{tr(i18n, |l| td_string!(l, tenants.did_not_sign_up))} " "
+                <A href="/signup">{tr(i18n, |l| td_string!(l, tenants.sign_up_again))}</A></p>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! Whatever the address, the page then says the same: a message is on its way.
 //! The page is a plain form, so it works before the wasm loads.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -12,7 +13,7 @@ use super::api::Signup;
 use super::types::SIGN_UP_FIELDS;
 use crate::domain::country::ALL_COUNTRIES;
 use crate::domain::identity::{Sector, TenantKind};
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 
 /// EU member states, listed first in the country selects (the campus serves
 /// them first); Greece is "GR" as in ISO 3166-1.
@@ -64,22 +65,25 @@ pub fn SignupPage() -> impl IntoView {
             .map(|e| e.message(i18n.get_locale()))
     };
     let (eu, rest) = country_choices();
+    // Sent: the form is hidden, and focus goes to the message saying what comes next.
+    let sent_message = NodeRef::<leptos::html::P>::new();
+    crate::ui::form::focus_when(sent_message, move || matches!(action.value().get(), Some(Ok(()))).then_some(()));
     let label = move |text: fn(crate::i18n::Locale) -> &'static str| {
         Signal::derive(move || text(i18n.get_locale()))
     };
     view! {
         <Title text=move || td_string!(i18n.get_locale(), tenants.sign_up_title)/>
         <section class="page page--narrow">
-            <h1>{t!(i18n, tenants.sign_up_title)}</h1>
+            <h1>{tr(i18n, |l| td_string!(l, tenants.sign_up_title))}</h1>
             <Show when=sent>
-                <p class="form__ok" role="status">{t!(i18n, tenants.sign_up_sent)}</p>
+                <p class="form__ok" role="status" tabindex="-1" node_ref=sent_message>{tr(i18n, |l| td_string!(l, tenants.sign_up_sent))}</p>
             </Show>
             <div hidden=sent>
-            <p>{t!(i18n, tenants.sign_up_intro)}</p>
+            <p>{tr(i18n, |l| td_string!(l, tenants.sign_up_intro))}</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <fieldset class="form__group">
-                    <legend>{t!(i18n, tenants.you)}</legend>
+                    <legend>{tr(i18n, |l| td_string!(l, tenants.you))}</legend>
                     <TextField id="signup-email" name="email" label=label(|l| td_string!(l, tenants.email_address)) kind="email"
                         autocomplete="username" error=field_error("email")/>
                     <TextField id="signup-name" name="name" label=label(|l| td_string!(l, tenants.your_name)) kind="text"
@@ -88,13 +92,14 @@ pub fn SignupPage() -> impl IntoView {
                         kind="password" autocomplete="new-password" error=field_error("password")/>
                 </fieldset>
                 <fieldset class="form__group">
-                    <legend>{t!(i18n, tenants.your_organisation)}</legend>
+                    <legend>{tr(i18n, |l| td_string!(l, tenants.your_organisation))}</legend>
                     <TextField id="signup-org-name" name="org_name" label=label(|l| td_string!(l, tenants.organisation_name)) kind="text"
                         autocomplete="organization" error=field_error("org_name")/>
                     <div class="field">
-                        <label for="signup-kind">{t!(i18n, tenants.kind_of_organisation)}</label>
+                        <label for="signup-kind">{tr(i18n, |l| td_string!(l, tenants.kind_of_organisation))}</label>
                         <select id="signup-kind" name="kind"
-                            aria-invalid=move || field_error("kind").get().is_some().to_string()>
+                            aria-invalid=move || field_error("kind").get().is_some().to_string()
+                            aria-describedby="signup-kind-error">
                             {TenantKind::ALL.iter().map(|k| view! {
                                 <option value=k.as_str()>{move || k.label_in(i18n.get_locale())}</option>
                             }).collect_view()}
@@ -107,9 +112,10 @@ pub fn SignupPage() -> impl IntoView {
                         label=label(|l| td_string!(l, tenants.registration_id_hint))
                         kind="text" autocomplete="off" error=field_error("registration_id")/>
                     <div class="field">
-                        <label for="signup-sector">{t!(i18n, tenants.sector)}</label>
+                        <label for="signup-sector">{tr(i18n, |l| td_string!(l, tenants.sector))}</label>
                         <select id="signup-sector" name="sector"
-                            aria-invalid=move || field_error("sector").get().is_some().to_string()>
+                            aria-invalid=move || field_error("sector").get().is_some().to_string()
+                            aria-describedby="signup-sector-error">
                             {Sector::ALL.iter().map(|s| view! {
                                 <option value=s.as_str()>{move || s.label_in(i18n.get_locale())}</option>
                             }).collect_view()}
@@ -121,9 +127,9 @@ pub fn SignupPage() -> impl IntoView {
                         eu=eu rest=rest error=field_error("parent_country")/>
                 </fieldset>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
-                    {t!(i18n, tenants.create_my_account)}
+                    {tr(i18n, |l| td_string!(l, tenants.create_my_account))}
                 </button>
-                <p>{t!(i18n, tenants.already_have_account)} " " <A href="/login">{t!(i18n, tenants.sign_in)}</A></p>
+                <p>{tr(i18n, |l| td_string!(l, tenants.already_have_account))} " " <A href="/login">{tr(i18n, |l| td_string!(l, tenants.sign_in))}</A></p>
             </ActionForm>
             </div>
         </section>
@@ -169,12 +175,12 @@ fn CountrySelect(
             <label for=id>{move || label.get()}</label>
             <select id=id name=name aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()>
-                <optgroup label=move || t_string!(i18n, tenants.european_union)>
+                <optgroup label=tr(i18n, |l| td_string!(l, tenants.european_union))>
                     {eu.into_iter().map(|(code, country)| view! {
                         <option value=code selected=code == "FR">{country}</option>
                     }).collect_view()}
                 </optgroup>
-                <optgroup label=move || t_string!(i18n, tenants.other_countries)>
+                <optgroup label=tr(i18n, |l| td_string!(l, tenants.other_countries))>
                     {rest.into_iter().map(|(code, country)| view! {
                         <option value=code>{country}</option>
                     }).collect_view()}

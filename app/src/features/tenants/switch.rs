@@ -2,6 +2,8 @@
 //! and a notice while the active tenant is pending or was rejected (with the
 //! admins' reason, for its owners).
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::api::{my_tenants, SwitchTenant};
@@ -9,7 +11,7 @@ use super::types::MyTenant;
 use crate::domain::format::fill;
 use crate::domain::tenancy::TenantStatus;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 
 #[derive(Clone, Copy)]
 struct MyTenantsResource(Resource<Result<Vec<MyTenant>, AppError>>);
@@ -42,7 +44,7 @@ pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
     (tenants.len() > 1).then(|| {
         view! {
             <ActionForm action=action attr:class="inline-form tenant-switch">
-                <label for="tenant-switch" class="visually-hidden">{t!(i18n, tenants.organisation)}</label>
+                <label for="tenant-switch" class="visually-hidden">{tr(i18n, |l| td_string!(l, tenants.organisation))}</label>
                 <select id="tenant-switch" name="tenant_slug">
                     {tenants.iter().map(|t| view! {
                         <option value=t.slug.clone() selected=t.active>
@@ -50,7 +52,7 @@ pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
                         </option>
                     }).collect_view()}
                 </select>
-                <button type="submit" class="button button--small button--ghost">{t!(i18n, tenants.switch)}</button>
+                <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.switch))}</button>
             </ActionForm>
         }
     })
@@ -68,8 +70,8 @@ fn status_notice(tenant: &MyTenant) -> Option<AnyView> {
         TenantStatus::Verified => None,
         TenantStatus::Pending => Some(
             view! {
-                <span class="badge badge--warn" title=move || t_string!(i18n, tenants.pending_hint)>
-                    {t!(i18n, tenants.pending_verification)}
+                <span class="badge badge--warn" title=tr(i18n, |l| td_string!(l, tenants.pending_hint))>
+                    {tr(i18n, |l| td_string!(l, tenants.pending_verification))}
                 </span>
             }
             .into_any(),

@@ -1,6 +1,7 @@
 //! Wire types of organisations (tenants): sign-up's typed input, the admins'
 //! verification queue, and a person's tenants for the switch.
 
+use crate::i18n::td_string;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
@@ -163,11 +164,19 @@ impl RejectionReason {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let reason = raw.trim();
         if reason.is_empty() {
-            return Err("Please give a reason: the organisation's owners will read it.".to_owned());
+            return Err(td_string!(
+                crate::locale::current(),
+                validation.rejection_reason_missing
+            )
+            .to_owned());
         }
         if reason.chars().count() > MAX_REASON_CHARS {
-            return Err(format!(
-                "A reason can have at most {MAX_REASON_CHARS} characters."
+            return Err(crate::domain::format::fill(
+                td_string!(
+                    crate::locale::current(),
+                    validation.rejection_reason_too_long
+                ),
+                &[("max", &MAX_REASON_CHARS)],
             ));
         }
         Ok(Self(reason.to_owned()))

@@ -3,6 +3,7 @@
 //! lets a tenant submit requests; "Reject" needs a reason, which the tenant's
 //! owners see.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +15,7 @@ use crate::domain::{
     identity::{Sector, TenantKind},
     tenancy::TenantStatus,
 };
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 use crate::ui::table::{query_param, Pager};
 
 fn kind_label(locale: crate::i18n::Locale, kind: &str) -> String {
@@ -46,8 +47,8 @@ pub fn TenantsAdminPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), tenants.organisations_to_verify)/>
         <section class="page">
-            <h1>{t!(i18n, tenants.organisations_to_verify)}</h1>
-            <Transition fallback=move || view! { <p>{t!(i18n, tenants.loading)}</p> }>
+            <h1>{tr(i18n, |l| td_string!(l, tenants.organisations_to_verify))}</h1>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, tenants.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
                         Ok(q) => view! { <QueueTables queue=q/> }.into_any(),
@@ -65,21 +66,21 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
     let decided_empty = queue.decided.is_empty();
     let i18n = use_i18n();
     view! {
-        <h2>{t!(i18n, tenants.pending)}</h2>
-        {pending_empty.then(|| view! { <p>{t!(i18n, tenants.no_pending)}</p> })}
+        <h2>{tr(i18n, |l| td_string!(l, tenants.pending))}</h2>
+        {pending_empty.then(|| view! { <p>{tr(i18n, |l| td_string!(l, tenants.no_pending))}</p> })}
         {(!pending_empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, tenants.organisation)}</th>
-                            <th scope="col">{t!(i18n, tenants.kind)}</th>
-                            <th scope="col">{t!(i18n, tenants.legal_country)}</th>
-                            <th scope="col">{t!(i18n, tenants.registration_id)}</th>
-                            <th scope="col">{t!(i18n, tenants.sector)}</th>
-                            <th scope="col">{t!(i18n, tenants.parents_country)}</th>
-                            <th scope="col">{t!(i18n, tenants.signed_up)}</th>
-                            <th scope="col">{t!(i18n, tenants.decision)}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.organisation))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.kind))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.legal_country))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.registration_id))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.sector))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.parents_country))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.signed_up))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.decision))}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -89,19 +90,19 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
             </div>
         })}
         <Pager page=queue.page has_more=queue.has_more/>
-        <h2>{t!(i18n, tenants.recent_decisions)}</h2>
-        {decided_empty.then(|| view! { <p>{t!(i18n, tenants.no_decision_yet)}</p> })}
+        <h2>{tr(i18n, |l| td_string!(l, tenants.recent_decisions))}</h2>
+        {decided_empty.then(|| view! { <p>{tr(i18n, |l| td_string!(l, tenants.no_decision_yet))}</p> })}
         {(!decided_empty).then(|| view! {
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, tenants.organisation)}</th>
-                            <th scope="col">{t!(i18n, tenants.legal_country)}</th>
-                            <th scope="col">{t!(i18n, tenants.registration_id)}</th>
-                            <th scope="col">{t!(i18n, tenants.decision)}</th>
-                            <th scope="col">{t!(i18n, tenants.reason)}</th>
-                            <th scope="col">{t!(i18n, tenants.decided)}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.organisation))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.legal_country))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.registration_id))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.decision))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.reason))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.decided))}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -113,12 +114,12 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td data-label=move || t_string!(i18n, tenants.organisation)>{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
-                                    <td data-label=move || t_string!(i18n, tenants.legal_country)>{country_label(&t.country)}</td>
-                                    <td data-label=move || t_string!(i18n, tenants.registration_id)>{t.registration_id.clone()}</td>
-                                    <td data-label=move || t_string!(i18n, tenants.decision)><span class=badge>{move || t.status.label_in(i18n.get_locale())}</span></td>
-                                    <td data-label=move || t_string!(i18n, tenants.reason)>{t.rejection_reason.clone().unwrap_or_default()}</td>
-                                    <td data-label=move || t_string!(i18n, tenants.decided)>{t.decided_at.as_ref().map(format_local).unwrap_or_default()}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.organisation))>{t.name.clone()}<br/><small>{t.slug.clone()}</small></td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.legal_country))>{country_label(&t.country)}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.registration_id))>{t.registration_id.clone()}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.decision))><span class=badge>{move || t.status.label_in(i18n.get_locale())}</span></td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.reason))>{t.rejection_reason.clone().unwrap_or_default()}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.decided))>{t.decided_at.as_ref().map(format_local).unwrap_or_default()}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -164,23 +165,23 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     let reason_error_id = format!("{reason_id}-error");
     view! {
         <tr>
-            <td data-label=move || t_string!(i18n, tenants.organisation)>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
-            <td data-label=move || t_string!(i18n, tenants.kind)>{let k = tenant.kind.clone(); move || kind_label(i18n.get_locale(), &k)}</td>
-            <td data-label=move || t_string!(i18n, tenants.legal_country)>{country_label(&tenant.country)}</td>
-            <td data-label=move || t_string!(i18n, tenants.registration_id)>{tenant.registration_id.clone()}</td>
-            <td data-label=move || t_string!(i18n, tenants.sector)>{let k = tenant.sector.clone(); move || sector_label(i18n.get_locale(), &k)}</td>
-            <td data-label=move || t_string!(i18n, tenants.parents_country)>{country_label(&tenant.parent_country)}</td>
-            <td data-label=move || t_string!(i18n, tenants.signed_up)>{format_local(&tenant.created_at)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.organisation))>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.kind))>{let k = tenant.kind.clone(); move || kind_label(i18n.get_locale(), &k)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.legal_country))>{country_label(&tenant.country)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.registration_id))>{tenant.registration_id.clone()}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.sector))>{let k = tenant.sector.clone(); move || sector_label(i18n.get_locale(), &k)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.parents_country))>{country_label(&tenant.parent_country)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.signed_up))>{format_local(&tenant.created_at)}</td>
             <td data-label="">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">
                     <input type="hidden" name="tenant_id" value=verify_id.clone()/>
-                    <button type="submit" class="button button--small">{t!(i18n, tenants.verify)}</button>
+                    <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, tenants.verify))}</button>
                 </ActionForm>
                 <ActionForm action=reject attr:class="form">
                     <input type="hidden" name="tenant_id" value=reject_id.clone()/>
                     <div class="field">
-                        <label for=reason_id.clone()>{t!(i18n, tenants.reason_for_rejecting)}</label>
+                        <label for=reason_id.clone()>{tr(i18n, |l| td_string!(l, tenants.reason_for_rejecting))}</label>
                         <input id=reason_id.clone() name="reason" type="text" required=true
                             aria-describedby=reason_error_id.clone()/>
                         <p class="field__error" id=reason_error_id.clone() role="alert"
@@ -188,7 +189,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
                             {move || reason_error().unwrap_or_default()}
                         </p>
                     </div>
-                    <button type="submit" class="button button--small button--ghost">{t!(i18n, tenants.reject)}</button>
+                    <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.reject))}</button>
                 </ActionForm>
             </td>
         </tr>

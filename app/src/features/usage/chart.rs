@@ -3,12 +3,14 @@
 //! The geometry is plain arithmetic, unit-tested; no inline styles (the CSP forbids them): the
 //! stylesheet colours the classes. The legend is HTML and names each line by its shape.
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::types::DayUse;
 use crate::domain::format::{self, fill};
 use crate::features::capacity::day_month;
-use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::i18n::{t_string, use_i18n, Locale};
 
 /// The drawing, in SVG user units.
 pub const WIDTH: f64 = 440.0;
@@ -280,9 +282,9 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
         <div class="chart-wrap usage-chart-wrap">
             <svg class="usage-chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
                 aria-labelledby=labelled_by>
-                <title id=title_id>{t!(i18n, usage.chart_title)}</title>
+                <title id=title_id>{tr(i18n, |l| td_string!(l, usage.chart_title))}</title>
                 <desc id=desc_id>{description}</desc>
-                <text class="usage-chart__label usage-chart__unit" x="4" y="14">{t!(i18n, usage.gpu_hours)}</text>
+                <text class="usage-chart__label usage-chart__unit" x="4" y="14">{tr(i18n, |l| td_string!(l, usage.gpu_hours))}</text>
                 {grid}
                 <line class="usage-chart__axis" x1=LEFT x2=WIDTH - RIGHT y1=bottom y2=bottom/>
                 <line class="usage-chart__axis" x1=LEFT x2=LEFT y1=TOP y2=bottom/>
@@ -298,13 +300,13 @@ pub fn UsageChart(id: String, days: Vec<DayUse>, budget: f64) -> impl IntoView {
                     <line class="usage-chart__used" x1="0" x2="36" y1="6" y2="6"/>
                     <circle class="usage-chart__point" cx="18" cy="6" r="3.5"/>
                 </svg>
-                {t!(i18n, usage.legend_used)}
+                {tr(i18n, |l| td_string!(l, usage.legend_used))}
             </li>
             <li>
                 <svg class="chart-legend__key" viewBox="0 0 36 12" aria-hidden="true">
                     <line class="usage-chart__pace" x1="0" x2="36" y1="6" y2="6"/>
                 </svg>
-                {t!(i18n, usage.legend_pace)}
+                {tr(i18n, |l| td_string!(l, usage.legend_pace))}
             </li>
         </ul>
     }

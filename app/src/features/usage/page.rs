@@ -1,6 +1,7 @@
 //! `/admin/usage` (platform admins): per site and GPU model, the GPU-hours granted by quotas
 //! against those used over the last 7, 30 or 90 days (`?days=`), each with a bar.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,7 +9,7 @@ use super::chart::hours_in;
 use super::types::PoolUse;
 use crate::domain::format::fill;
 use crate::features::site_agents::api::get_usage_pools;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::table::query_param;
 
 /// The periods offered, in days, and the one shown when none is asked.
@@ -35,11 +36,11 @@ pub fn UsageAdminPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{t!(i18n, usage.title)}</h1>
-                    <p class="page-head__lead">{t!(i18n, usage.lead)}</p>
+                    <h1>{tr(i18n, |l| td_string!(l, usage.title))}</h1>
+                    <p class="page-head__lead">{tr(i18n, |l| td_string!(l, usage.lead))}</p>
                 </div>
             </div>
-            <nav class="chips" aria-label=move || t_string!(i18n, usage.period)>
+            <nav class="chips" aria-label=tr(i18n, |l| td_string!(l, usage.period))>
                 {PERIODS.into_iter().map(|p| {
                     let on = move || chosen_days(days()) == p;
                     view! {
@@ -50,7 +51,7 @@ pub fn UsageAdminPage() -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
-            <Transition fallback=move || view! { <p>{t!(i18n, usage.loading)}</p> }>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, usage.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(pools) => view! { <PoolsTable pools days=chosen_days(days())/> }.into_any(),
@@ -98,11 +99,11 @@ fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, usage.site)>{p.site}</td>
-                    <td data-label=move || t_string!(i18n, usage.gpu_model)>{p.model}</td>
-                    <td data-label=move || t_string!(i18n, usage.granted) class="num">{move || hours_in(i18n.get_locale(), granted)}</td>
-                    <td data-label=move || t_string!(i18n, usage.used) class="num">{move || hours_in(i18n.get_locale(), used)}</td>
-                    <td data-label=move || t_string!(i18n, usage.used_share) class="pool-use">
+                    <td data-label=tr(i18n, |l| td_string!(l, usage.site))>{p.site}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, usage.gpu_model))>{p.model}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, usage.granted)) class="num">{move || hours_in(i18n.get_locale(), granted)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, usage.used)) class="num">{move || hours_in(i18n.get_locale(), used)}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, usage.used_share)) class="pool-use">
                         <div class="pool-use__row">
                             <svg class="pool-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
                                 <rect class="pool-bar__track" x="0" y="0" width="100" height="8"/>
@@ -125,17 +126,17 @@ fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
                 <caption class="visually-hidden">{move || fill(t_string!(i18n, usage.pools_caption), &[("n", &days)])}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, usage.site)}</th>
-                        <th scope="col">{t!(i18n, usage.gpu_model)}</th>
-                        <th scope="col" class="num">{t!(i18n, usage.granted_hours)}</th>
-                        <th scope="col" class="num">{t!(i18n, usage.used_hours)}</th>
-                        <th scope="col">{t!(i18n, usage.used_share)}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, usage.site))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, usage.gpu_model))}</th>
+                        <th scope="col" class="num">{tr(i18n, |l| td_string!(l, usage.granted_hours))}</th>
+                        <th scope="col" class="num">{tr(i18n, |l| td_string!(l, usage.used_hours))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, usage.used_share))}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="muted small">{t!(i18n, usage.pools_footnote)}</p>
+        <p class="muted small">{tr(i18n, |l| td_string!(l, usage.pools_footnote))}</p>
     }
     .into_any()
 }

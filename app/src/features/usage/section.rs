@@ -2,6 +2,8 @@
 //! meter), the day-by-day chart with its data as a table, when the budget runs out at this pace,
 //! whether the quota sits idle, and who used it (for those who may see that).
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::chart::{hours_in, long_day_in, UsageChart};
@@ -9,7 +11,7 @@ use super::types::{DayUse, PersonUse, QuotaUsage};
 use crate::domain::format::fill;
 use crate::domain::usage::IDLE_BELOW_PERCENT;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 
 /// The section for request `rid`, from what `get_quota_usage` answered.
 #[component]
@@ -18,13 +20,13 @@ pub fn UsageSection(rid: i64, usage: Result<QuotaUsage, AppError>) -> impl IntoV
     let body = match usage {
         Ok(u) => view! { <UsageBody rid u/> }.into_any(),
         Err(e) => view! {
-            <p class="form__error" role="alert">{t!(i18n, usage.not_loaded)} " " {e.to_string()}</p>
+            <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, usage.not_loaded))} " " {e.to_string()}</p>
         }
         .into_any(),
     };
     view! {
         <section class="card usage" aria-labelledby="usage-title">
-            <h2 id="usage-title">{t!(i18n, usage.title)}</h2>
+            <h2 id="usage-title">{tr(i18n, |l| td_string!(l, usage.title))}</h2>
             {body}
         </section>
     }
@@ -58,14 +60,14 @@ fn UsageBody(rid: i64, u: QuotaUsage) -> impl IntoView {
         view! {
             <p class="usage__notice usage__notice--warn">
                 <strong>{runs_out}</strong>
-                " " {t!(i18n, usage.runs_out_hint)}
+                " " {tr(i18n, |l| td_string!(l, usage.runs_out_hint))}
             </p>
         }
     });
     let idle = u.idle.then(|| {
         view! {
             <p class="usage__notice usage__notice--idle">
-                <strong>{t!(i18n, usage.idle)} " "</strong>
+                <strong>{tr(i18n, |l| td_string!(l, usage.idle))} " "</strong>
                 {move || fill(t_string!(i18n, usage.idle_text), &[("percent", &IDLE_BELOW_PERCENT)])}
             </p>
         }
@@ -77,7 +79,7 @@ fn UsageBody(rid: i64, u: QuotaUsage) -> impl IntoView {
         }
         .into_any()
     } else {
-        view! { <p class="empty">{t!(i18n, usage.no_usage_yet)}</p> }.into_any()
+        view! { <p class="empty">{tr(i18n, |l| td_string!(l, usage.no_usage_yet))}</p> }.into_any()
     };
     let people =
         (!u.by_person.is_empty()).then(|| view! { <PeopleTable people=u.by_person.clone()/> });
@@ -119,15 +121,15 @@ fn DaysTable(days: Vec<DayUse>) -> impl IntoView {
         .collect_view();
     view! {
         <details class="usage__days">
-            <summary>{t!(i18n, usage.chart_figures)}</summary>
+            <summary>{tr(i18n, |l| td_string!(l, usage.chart_figures))}</summary>
             <div class="table-wrap">
                 <table class="usage__table">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, usage.day)}</th>
-                            <th scope="col" class="num">{t!(i18n, usage.hours_that_day)}</th>
-                            <th scope="col" class="num">{t!(i18n, usage.used_so_far)}</th>
-                            <th scope="col" class="num">{t!(i18n, usage.even_pace)}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, usage.day))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, usage.hours_that_day))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, usage.used_so_far))}</th>
+                            <th scope="col" class="num">{tr(i18n, |l| td_string!(l, usage.even_pace))}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -160,15 +162,15 @@ fn PeopleTable(people: Vec<PersonUse>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h3>{t!(i18n, usage.by_person)}</h3>
-        <p class="muted small">{t!(i18n, usage.by_person_hint)}</p>
+        <h3>{tr(i18n, |l| td_string!(l, usage.by_person))}</h3>
+        <p class="muted small">{tr(i18n, |l| td_string!(l, usage.by_person_hint))}</p>
         <div class="table-wrap">
             <table class="usage__table">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, usage.login)}</th>
-                        <th scope="col">{t!(i18n, usage.name)}</th>
-                        <th scope="col" class="num">{t!(i18n, usage.gpu_hours)}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, usage.login))}</th>
+                        <th scope="col">{tr(i18n, |l| td_string!(l, usage.name))}</th>
+                        <th scope="col" class="num">{tr(i18n, |l| td_string!(l, usage.gpu_hours))}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

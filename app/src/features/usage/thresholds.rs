@@ -1,10 +1,12 @@
 //! The organisation page's "Usage notices": the levels of a quota's budget whose crossing is told
 //! to its people; owners change them.
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::api::{usage_thresholds, SetUsageThresholds};
-use crate::i18n::{t, use_i18n};
+use crate::i18n::use_i18n;
 
 #[component]
 pub fn UsageNotices(owner: bool) -> impl IntoView {
@@ -16,8 +18,8 @@ pub fn UsageNotices(owner: bool) -> impl IntoView {
     };
     let i18n = use_i18n();
     view! {
-        <h2>{t!(i18n, usage.usage_notices)}</h2>
-        <p class="muted">{t!(i18n, usage.notices_lead)}</p>
+        <h2>{tr(i18n, |l| td_string!(l, usage.usage_notices))}</h2>
+        <p class="muted">{tr(i18n, |l| td_string!(l, usage.notices_lead))}</p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let current = levels.await.unwrap_or_default();
@@ -25,19 +27,19 @@ pub fn UsageNotices(owner: bool) -> impl IntoView {
                     view! {
                         <ActionForm action=set attr:class="form form--inline" attr:novalidate=true>
                             <div class="field">
-                                <label for="usage-levels">{t!(i18n, usage.levels_label)}</label>
+                                <label for="usage-levels">{tr(i18n, |l| td_string!(l, usage.levels_label))}</label>
                                 <input id="usage-levels" name="levels" inputmode="numeric" value=current.clone()
                                     aria-describedby="usage-levels-hint"/>
-                                <p id="usage-levels-hint" class="field__hint">{t!(i18n, usage.levels_hint)}</p>
+                                <p id="usage-levels-hint" class="field__hint">{tr(i18n, |l| td_string!(l, usage.levels_hint))}</p>
                                 {move || error().and_then(|e| e.field_message("levels").or_else(|| Some(e.to_string())))
                                     .map(|m| view! { <p class="field__error" role="alert">{m}</p> })}
                             </div>
-                            <button type="submit" class="button button--small" disabled=move || set.pending().get()>{t!(i18n, usage.save_levels)}</button>
-                            {move || matches!(set.value().get(), Some(Ok(_))).then(|| view! { <p class="form__ok" role="status">{t!(i18n, usage.saved)}</p> })}
+                            <button type="submit" class="button button--small" disabled=move || set.pending().get()>{tr(i18n, |l| td_string!(l, usage.save_levels))}</button>
+                            {move || matches!(set.value().get(), Some(Ok(_))).then(|| view! { <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, usage.saved))}</p> })}
                         </ActionForm>
                     }.into_any()
                 } else {
-                    view! { <p>{t!(i18n, usage.levels)} " " <strong>{format!("{current} %")}</strong></p> }.into_any()
+                    view! { <p>{tr(i18n, |l| td_string!(l, usage.levels))} " " <strong>{format!("{current} %")}</strong></p> }.into_any()
                 }
             })}
         </Transition>

@@ -6,6 +6,7 @@
 //! does more than its scope, nor more than its person may do today. Signing out everywhere
 //! revokes every token of the person.
 
+use crate::i18n::td_string;
 use serde_json::json;
 use time::{Duration, Time};
 
@@ -66,9 +67,11 @@ pub async fn page(
     let zone = crate::server::time_zone::of_person(state, user.user_id()).await?;
     let now = now_unix();
     let name_of = |binding: TokenBinding| match binding {
-        TokenBinding::Platform => "The platform".to_owned(),
+        TokenBinding::Platform => {
+            td_string!(crate::locale::current(), server.binding_platform).to_owned()
+        }
         TokenBinding::Tenant(id) => memberships.iter().find(|t| t.id == id).map_or_else(
-            || "An organisation you have left".to_owned(),
+            || td_string!(crate::locale::current(), server.binding_left_org).to_owned(),
             |t| t.name.clone(),
         ),
     };
@@ -104,7 +107,7 @@ pub async fn page(
     if user.identity.platform_admin {
         options.push(BindingOption {
             value: PLATFORM_CHOICE.to_owned(),
-            label: "The platform (administration)".to_owned(),
+            label: td_string!(crate::locale::current(), server.binding_platform_admin).to_owned(),
             read_only: false,
         });
     }
@@ -128,7 +131,7 @@ pub async fn create(
         BindingChoice::Platform => {
             return Err(AppError::validation(
                 "tenant",
-                "Only platform admins make platform tokens: choose one of your organisations.",
+                td_string!(crate::locale::current(), server.only_admins_platform_tokens),
             )
             .into())
         }
@@ -140,16 +143,16 @@ pub async fn create(
             let Some(m) = membership else {
                 return Err(AppError::validation(
                     "tenant",
-                    "You are not a member of this organisation: choose one of yours.",
+                    td_string!(crate::locale::current(), server.not_member_choose_yours),
                 )
                 .into());
             };
             if input.scope == TokenScope::Write && m.tenant.role == TenantRole::Auditor {
                 return Err(AppError::validation(
                     "scope",
-                    format!(
-                        "As an auditor of {} you only read: choose read only.",
-                        m.tenant.name
+                    crate::domain::format::fill(
+                        td_string!(crate::locale::current(), server.auditor_only_reads),
+                        &[("tenant", &m.tenant.name)],
                     ),
                 )
                 .into());
@@ -179,8 +182,9 @@ pub async fn create(
         .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
         .count();
     if live >= MAX_LIVE_TOKENS {
-        return Err(AppError::conflict(format!(
-            "You hold {MAX_LIVE_TOKENS} active tokens, the most allowed: revoke one you no longer use."
+        return Err(AppError::conflict(crate::domain::format::fill(
+            td_string!(crate::locale::current(), server.too_many_tokens),
+            &[("n", &MAX_LIVE_TOKENS)],
         ))
         .into());
     }

@@ -4,6 +4,7 @@
 
 use super::repo::UserRow;
 use crate::domain::dates::format_instant;
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     auth::throttle::{Admission, Counted, Counter, CounterKey},
     error::ServiceResult,
@@ -16,6 +17,27 @@ pub const SUBJECT: &str = "Guichet: wrong passwords tried on your account";
 /// The notice's text: how many wrong passwords, since when, and that the person's own browsers
 /// still work. No address, no password, nothing that helps whoever is guessing.
 pub fn notice_body(name: &str, email: &str, counter: &Counter) -> String {
+    notice_body_in(Locale::en, name, email, counter)
+}
+
+/// [`notice_body`] in the words of `locale`.
+pub fn notice_body_in(locale: Locale, name: &str, email: &str, counter: &Counter) -> String {
+    let since = format_instant(counter.started_at.div_euclid(1_000));
+    let n = counter.admitted;
+    crate::domain::format::fill(
+        td_string!(locale, mail.wrong_passwords_body),
+        &[
+            ("name", &name),
+            ("n", &n),
+            ("email", &email),
+            ("since", &since),
+        ],
+    )
+}
+
+/// The English words as they were written before they moved to `mail.json`: kept by a test.
+#[cfg(test)]
+fn notice_body_as_it_was(name: &str, email: &str, counter: &Counter) -> String {
     let since = format_instant(counter.started_at.div_euclid(1_000));
     let n = counter.admitted;
     format!(
@@ -53,14 +75,15 @@ pub async fn tell_owner_once_per_burst(
 
 /// Queues the notice to `user`.
 async fn tell_owner(state: &AppState, user: &UserRow, counter: &Counter) -> ServiceResult<()> {
-    let body = notice_body(&user.name, &user.email, counter);
     // The outbox is not tenant-owned: a bare connection.
     let mut conn = state.db.pool().acquire().await?;
+    let locale = outbox::recipient_locale(&mut conn, &user.email).await?;
+    let body = notice_body_in(locale, &user.name, &user.email, counter);
     outbox::queue(
         &mut conn,
         crate::domain::mail::MailCategory::Security,
         &user.email,
-        SUBJECT,
+        td_string!(locale, mail.wrong_passwords_subject),
         &body,
     )
     .await?;
@@ -90,5 +113,9 @@ mod tests {
         assert!(body.contains("10 attempts"), "{body}");
         assert!(body.contains("2026-01-01 00:00 UTC"), "{body}");
         assert!(body.contains("you can still sign in from them"), "{body}");
+        assert_eq!(
+            body,
+            notice_body_as_it_was("Camille Roux", "camille@example.org", &counter)
+        );
     }
 }

@@ -88,6 +88,20 @@ impl Job {
         }
     }
 
+    /// The job's name for a person reading `locale` (`label()` is the English one the logs use).
+    pub fn label_in(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Job::QuotaClock => td_string!(locale, server.job_quota_clock),
+            Job::QuotaReminders => td_string!(locale, server.job_quota_reminders),
+            Job::CertificateWarnings => td_string!(locale, server.job_certificate_warnings),
+            Job::ComplianceRecheck => td_string!(locale, server.job_compliance_recheck),
+            Job::Mailer => td_string!(locale, server.job_mailer),
+            Job::MailDigest => td_string!(locale, server.job_mail_digest),
+            Job::Cleanup => td_string!(locale, server.job_cleanup),
+        }
+    }
+
     pub fn schedule(self, s: &settings::JobSettings) -> Schedule {
         match self {
             Job::QuotaClock => Schedule::Every {
@@ -287,21 +301,30 @@ pub async fn tick(state: &AppState, now_ms: i64) -> Result<Tick, sqlx::Error> {
 
 /// Tells every platform admin, in the portal and by e-mail, that `job` was given up.
 async fn tell_admins_gave_up(state: &AppState, job: Job, failures: i64, error: &str) {
-    let text = format!(
-        "The job “{}” failed {failures} times in a row and was given up until its next regular \
-         run. Last error: {error}",
-        job.label()
-    );
+    use crate::i18n::td_string;
+    let text_in = |locale: crate::i18n::Locale| {
+        crate::domain::format::fill(
+            td_string!(locale, mail.job_failing_body),
+            &[
+                ("job", &job.label_in(locale)),
+                ("n", &failures),
+                ("error", &error),
+            ],
+        )
+    };
     let told = async {
         let mut tx = state.db.platform_write_tx().await?;
         let now = super::db::now_unix();
         for (user_id, email) in requests::repo::platform_admins(&mut tx).await? {
+            // Each admin in their own language, in the portal as by e-mail.
+            let locale = requests::repo::language(&mut tx, user_id).await?;
+            let text = text_in(locale);
             repo::notify_admin(&mut tx, user_id, &text, now).await?;
             super::outbox::queue(
                 &mut tx,
                 crate::domain::mail::MailCategory::Account,
                 &email,
-                "Guichet: a scheduled job keeps failing",
+                td_string!(locale, mail.job_failing_subject),
                 &text,
             )
             .await?;

@@ -40,6 +40,44 @@ impl Schedule {
 
     /// In words, for the admins' page.
     pub fn describe(self) -> String {
+        self.describe_in(crate::i18n::Locale::en)
+    }
+
+    /// [`Schedule::describe`] in the words of `locale`.
+    pub fn describe_in(self, locale: crate::i18n::Locale) -> String {
+        use crate::domain::format::fill;
+        use crate::i18n::td_string;
+        match self {
+            Schedule::Every { seconds } if seconds % 3_600 == 0 => match seconds / 3_600 {
+                1 => td_string!(locale, server.schedule_every_hour).to_owned(),
+                h => fill(
+                    td_string!(locale, server.schedule_every_hours),
+                    &[("n", &h)],
+                ),
+            },
+            Schedule::Every { seconds } if seconds % 60 == 0 => match seconds / 60 {
+                1 => td_string!(locale, server.schedule_every_minute).to_owned(),
+                m => fill(
+                    td_string!(locale, server.schedule_every_minutes),
+                    &[("n", &m)],
+                ),
+            },
+            Schedule::Every { seconds } => match seconds {
+                1 => td_string!(locale, server.schedule_every_second).to_owned(),
+                s => fill(
+                    td_string!(locale, server.schedule_every_seconds),
+                    &[("n", &s)],
+                ),
+            },
+            Schedule::DailyAt { hour, minute } => fill(
+                td_string!(locale, server.schedule_daily_at),
+                &[("time", &format!("{hour:02}:{minute:02}"))],
+            ),
+        }
+    }
+
+    #[cfg(test)]
+    fn describe_as_it_was(self) -> String {
         match self {
             Schedule::Every { seconds } if seconds % 3_600 == 0 => match seconds / 3_600 {
                 1 => "every hour".to_owned(),
@@ -108,6 +146,17 @@ mod tests {
 
     #[test]
     fn schedules_read_as_words() {
+        for s in [
+            Schedule::Every { seconds: 1 },
+            Schedule::Every { seconds: 10 },
+            Schedule::Every { seconds: 60 },
+            Schedule::Every { seconds: 600 },
+            Schedule::Every { seconds: 3_600 },
+            Schedule::Every { seconds: 7_200 },
+            Schedule::DailyAt { hour: 2, minute: 0 },
+        ] {
+            assert_eq!(s.describe(), s.describe_as_it_was());
+        }
         assert_eq!(Schedule::Every { seconds: 60 }.describe(), "every minute");
         assert_eq!(
             Schedule::Every { seconds: 600 }.describe(),

@@ -43,8 +43,8 @@ pub async fn page(
             let row = stored.iter().find(|r| r.name == job.name());
             let next_ms = row.map_or_else(|| schedule.first(now_ms), |r| r.next_run_at_ms);
             JobView {
-                label: job.label().to_owned(),
-                schedule: schedule.describe(),
+                label: job.label_in(crate::locale::current()).to_owned(),
+                schedule: schedule.describe_in(crate::locale::current()),
                 last_run: row
                     .and_then(|r| r.last_started_at_ms)
                     .map(|ms| zone.at(ms / 1_000)),

@@ -3,7 +3,9 @@
 //! Pure functions, tested here.
 
 use crate::domain::escape_markup as escape;
+use crate::domain::format::fill;
 use crate::domain::mail::MailCategory;
+use crate::i18n::{td_string, Locale};
 
 /// The two bodies of one e-mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,35 +15,34 @@ pub struct Bodies {
 }
 
 /// Why the person got this e-mail, and what they can do about it.
-fn footer(category: MailCategory, account_url: &str) -> String {
+fn footer(locale: Locale, category: MailCategory, account_url: &str) -> String {
     match category {
-        MailCategory::Security => format!(
-            "This is a security notice from Guichet; it is always sent. If it was not you, \
-             change your password at {account_url}"
+        MailCategory::Security => fill(
+            td_string!(locale, mail.footer_security),
+            &[("url", &account_url)],
         ),
-        MailCategory::Account => {
-            "You get this because of an action on your Guichet account or an invitation to it."
-                .to_owned()
-        }
-        MailCategory::Digest => format!(
-            "You chose a daily digest for some notices. Change which e-mails you get at \
-             {account_url}"
+        MailCategory::Account => td_string!(locale, mail.footer_account).to_owned(),
+        MailCategory::Digest => fill(
+            td_string!(locale, mail.footer_digest),
+            &[("url", &account_url)],
         ),
-        other => format!(
-            "You get this e-mail for “{}”. Choose immediately, a daily digest or never at \
-             {account_url}",
-            other.label()
+        other => fill(
+            td_string!(locale, mail.footer_choosable),
+            &[("category", &other.label_in(locale)), ("url", &account_url)],
         ),
     }
 }
 
-/// The e-mail for `body` in `category`; `public_url` is where people reach the portal.
-pub fn compose(category: MailCategory, body: &str, public_url: &str) -> Bodies {
+/// The e-mail for `body` in `category` to a person reading `locale`; `public_url` is where people
+/// reach the portal.
+pub fn compose(locale: Locale, category: MailCategory, body: &str, public_url: &str) -> Bodies {
     let account_url = format!("{}/account", public_url.trim_end_matches('/'));
-    let footer = footer(category, &account_url);
+    let footer = footer(locale, category, &account_url);
     let text = format!("{}\n\n-- \n{footer}\n", body.trim_end());
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Guichet</title></head>\
+    let lang = if locale == Locale::fr { "fr" } else { "en" };
+    let mut html = format!("<!doctype html><html lang=\"{lang}\">");
+    html.push_str(
+        "<head><meta charset=\"utf-8\"><title>Guichet</title></head>\
          <body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1b1f24;max-width:40em\">\
          <p style=\"font-weight:600;color:#1d3c78\">Guichet</p>",
     );
@@ -94,6 +95,7 @@ mod tests {
     #[test]
     fn both_parts_say_the_same_and_why_it_came() {
         let b = compose(
+            Locale::en,
             MailCategory::Quotas,
             "Quota #4 ends in 7 days.",
             "https://guichet.example.fr/",
@@ -109,6 +111,7 @@ mod tests {
     #[test]
     fn the_html_part_escapes_what_people_typed_and_links_addresses() {
         let b = compose(
+            Locale::en,
             MailCategory::Requests,
             "Comment: <script>alert(1)</script> & see https://x.example/r/4.",
             "http://127.0.0.1:3000",
@@ -126,13 +129,23 @@ mod tests {
 
     #[test]
     fn security_mail_says_it_cannot_be_turned_off() {
-        let b = compose(MailCategory::Security, "Someone tried.", "http://h");
+        let b = compose(
+            Locale::en,
+            MailCategory::Security,
+            "Someone tried.",
+            "http://h",
+        );
         assert!(b.text.contains("always sent"));
     }
 
     #[test]
     fn paragraphs_and_lines_survive() {
-        let b = compose(MailCategory::Account, "One\ntwo\n\nThree", "http://h");
+        let b = compose(
+            Locale::en,
+            MailCategory::Account,
+            "One\ntwo\n\nThree",
+            "http://h",
+        );
         assert!(b.html.contains("<p>One<br>two</p><p>Three</p>"));
     }
 }

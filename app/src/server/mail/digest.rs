@@ -2,10 +2,12 @@
 //! per person, in one transaction per person (the held notices are marked as carried by it, so a
 //! notice is in one digest only).
 
+use crate::domain::format::fill;
 use crate::domain::{
     dates::{format_local, LocalInstant},
     mail::MailCategory,
 };
+use crate::i18n::td_string;
 use crate::server::{outbox, state::AppState, time_zone};
 
 /// Makes each person's digest; returns how many digests were queued.
@@ -25,23 +27,33 @@ pub async fn gather(state: &AppState) -> Result<u64, sqlx::Error> {
         if held.is_empty() {
             continue;
         }
-        let mut body = format!(
-            "Your Guichet digest: {} notice{} since the last one.\n",
-            held.len(),
-            if held.len() == 1 { "" } else { "s" }
-        );
+        let locale = outbox::recipient_locale(&mut tx, &to).await?;
+        let n = held.len();
+        let (intro, subject) = if n == 1 {
+            (
+                td_string!(locale, mail.digest_intro_singular),
+                td_string!(locale, mail.digest_subject_singular),
+            )
+        } else {
+            (
+                td_string!(locale, mail.digest_intro_plural),
+                td_string!(locale, mail.digest_subject_plural),
+            )
+        };
+        let mut body = format!("{}\n", fill(intro, &[("n", &n)]));
         for h in &held {
-            let when = match &zone {
-                Some(z) => format_local(&z.at(h.created_at)),
-                None => format_local(&LocalInstant::utc(h.created_at)),
+            let at = match &zone {
+                Some(z) => z.at(h.created_at),
+                None => LocalInstant::utc(h.created_at),
+            };
+            let when = if locale == crate::i18n::Locale::en {
+                format_local(&at)
+            } else {
+                crate::domain::format::local_instant(locale, &at)
             };
             body.push_str(&format!("\n{} ({when})\n{}\n", h.subject, h.body.trim()));
         }
-        let subject = format!(
-            "Guichet: your daily digest ({} notice{})",
-            held.len(),
-            if held.len() == 1 { "" } else { "s" }
-        );
+        let subject = fill(subject, &[("n", &n)]);
         let digest_id = outbox::repo::insert(
             &mut tx,
             user_id,

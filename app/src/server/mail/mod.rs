@@ -100,7 +100,7 @@ fn message(state: &AppState, mail: &OutgoingEmail, body: &str) -> Result<Message
         .parse()
         .map_err(|e| format!("the address “{}” cannot be used: {e}", mail.to))?;
     let domain = from.email.domain().to_owned();
-    let bodies = compose::compose(mail.category, body, &public_url(state));
+    let bodies = compose::compose(mail.locale, mail.category, body, &public_url(state));
     Message::builder()
         .from(from)
         .to(to)

@@ -3,6 +3,7 @@
 //! A token is made by [`crate::server::token`]: the database keeps only its
 //! SHA-256, so a leaked table does not hand out memberships.
 
+use crate::i18n::td_string;
 use serde_json::json;
 
 use super::repo::{self, InvitationRecord};
@@ -18,10 +19,6 @@ use crate::server::{
     token::{hash_token, looks_like_token},
 };
 
-pub const ALREADY_USED: &str = "This invitation has already been used.";
-pub const EXPIRED: &str = "This invitation has expired; ask for a new one.";
-pub const WITHDRAWN: &str = "This invitation was withdrawn; ask for a new one.";
-
 /// Finds a usable invitation by its token: unknown → not found, used,
 /// withdrawn or expired → a conflict saying so.
 async fn usable_invitation(
@@ -35,13 +32,25 @@ async fn usable_invitation(
         .await?
         .ok_or(AppError::NotFound)?;
     if invitation.accepted_at.is_some() {
-        return Err(AppError::conflict(ALREADY_USED).into());
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.invitation_already_used
+        ))
+        .into());
     }
     if invitation.revoked_at.is_some() {
-        return Err(AppError::conflict(WITHDRAWN).into());
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.invitation_withdrawn
+        ))
+        .into());
     }
     if invitation.expires_at <= now_unix() {
-        return Err(AppError::conflict(EXPIRED).into());
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.invitation_expired
+        ))
+        .into());
     }
     Ok(invitation)
 }
@@ -105,9 +114,12 @@ pub async fn accept_invitation(
     };
     let (email, new_account) = match &signed_in {
         Some(user) if user.identity.email != invitation.email => {
-            return Err(AppError::conflict(format!(
-                "This invitation was sent to {}: sign out, then sign in with that address.",
-                invitation.email
+            return Err(AppError::conflict(crate::domain::format::fill(
+                td_string!(
+                    crate::locale::current(),
+                    server.invitation_for_another_address
+                ),
+                &[("email", &invitation.email)],
             ))
             .into());
         }
@@ -154,10 +166,18 @@ pub async fn accept_invitation(
         .await?
         .is_some()
     {
-        return Err(AppError::conflict("You are already a member of this organisation.").into());
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.already_member_of_org
+        ))
+        .into());
     }
     if !repo::mark_accepted(&mut tx, invitation.tenant_id, invitation.id).await? {
-        return Err(AppError::conflict(ALREADY_USED).into());
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.invitation_already_used
+        ))
+        .into());
     }
     repo::insert_membership(&mut tx, invitation.tenant_id, user_id, role).await?;
     audit::append(

@@ -9,6 +9,7 @@ pub mod repo;
 
 pub use invitation::{accept_invitation, invitation_details};
 
+use crate::i18n::td_string;
 use serde_json::json;
 
 use crate::domain::tenancy::TenantRole;
@@ -135,7 +136,7 @@ pub async fn invite(
     if repo::is_member_by_email(&mut tx, actor.tenant_id(), email.as_str()).await? {
         return Err(AppError::validation(
             "email",
-            "This person is already a member of the organisation.",
+            td_string!(crate::locale::current(), server.already_member),
         )
         .into());
     }
@@ -154,14 +155,20 @@ pub async fn invite(
         },
     )
     .await?;
-    let subject = format!("You are invited to join {tenant_name} on Guichet");
-    let body = format!(
-        "{inviter} invites you to join {tenant_name} on Guichet, the campus GPU-quota portal, \
-         as {role}.\n\nTo accept, open this link on the Guichet portal within 7 days:\n\n{link}\n\n\
-         The link works once. If you did not expect this invitation, ignore this message.",
-        inviter = actor.email(),
-        role = role.label().to_lowercase(),
-        link = outbox::LINK,
+    // The invitee's language when they have an account, else the inviter's.
+    let locale = outbox::recipient_locale(&mut tx, email.as_str()).await?;
+    let subject = crate::domain::format::fill(
+        td_string!(locale, mail.invitation_subject),
+        &[("tenant", &tenant_name)],
+    );
+    let body = crate::domain::format::fill(
+        td_string!(locale, mail.invitation_body),
+        &[
+            ("inviter", &actor.email()),
+            ("tenant", &tenant_name),
+            ("role", &role.label_in(locale).to_lowercase()),
+            ("link", &outbox::LINK),
+        ],
     );
     outbox::queue_with_secret_link(
         &mut tx,
@@ -232,7 +239,9 @@ pub async fn change_role(
         return Ok(());
     }
     if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id()).await? <= 1 {
-        return Err(AppError::conflict(LAST_OWNER).into());
+        return Err(
+            AppError::conflict(td_string!(crate::locale::current(), server.last_owner)).into(),
+        );
     }
     let email = repo::member_email(&mut tx, actor.tenant_id(), user_id)
         .await?
@@ -265,7 +274,9 @@ pub async fn remove(call: &Call<'_>, actor: &TenantActor, user_id: i64) -> Servi
         .await?
         .ok_or(AppError::NotFound)?;
     if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id()).await? <= 1 {
-        return Err(AppError::conflict(LAST_OWNER).into());
+        return Err(
+            AppError::conflict(td_string!(crate::locale::current(), server.last_owner)).into(),
+        );
     }
     let email = repo::member_email(&mut tx, actor.tenant_id(), user_id)
         .await?
@@ -298,7 +309,9 @@ pub async fn leave(
         .await?
         .ok_or(AppError::NotFound)?;
     if current == TenantRole::Owner && repo::count_owners(&mut tx, actor.tenant_id()).await? <= 1 {
-        return Err(AppError::conflict(LAST_OWNER).into());
+        return Err(
+            AppError::conflict(td_string!(crate::locale::current(), server.last_owner)).into(),
+        );
     }
     repo::delete_membership(&mut tx, actor.tenant_id(), actor.user_id()).await?;
     crate::server::projects::repo::remove_from_all(&mut tx, actor.tenant_id(), actor.user_id())

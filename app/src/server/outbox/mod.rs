@@ -18,6 +18,7 @@ pub use seal::{parse_key, OutboxKey, SealError};
 use sqlx::AnyConnection;
 
 use crate::domain::mail::{Delivery, MailCategory};
+use crate::i18n::{td_string, Locale};
 
 use super::db::Db;
 
@@ -34,6 +35,8 @@ pub struct OutgoingEmail {
     pub category: MailCategory,
     pub to: String,
     pub subject: String,
+    /// The recipient's language, for the words the mailer adds (the footer).
+    pub locale: Locale,
     /// The whole text, link included; an error when it was sealed under another key (a previous
     /// process's random one, or a rotated key): such a message cannot be delivered.
     pub body: Result<String, SealError>,
@@ -145,14 +148,52 @@ pub async fn queue_with_secret_link(
     Ok(())
 }
 
+/// The language to write to the person at address `email` in: the one they chose on their
+/// account (French when they chose none); for an address without an account (a sign-up's
+/// confirmation, an invitation), the language of the request being served.
+pub async fn recipient_locale(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Locale, sqlx::Error> {
+    Ok(match repo::language_of(conn, email).await? {
+        Some(code) => code
+            .as_deref()
+            .and_then(crate::ui::language::parse_language)
+            .unwrap_or_default(),
+        None => crate::locale::current(),
+    })
+}
+
+/// The language of a stored message to `language` (as [`repo::UnsentRow::language`]) about
+/// `subject`: the recipient's choice (French when none); without an account, the language of its
+/// subject (the account mail such an address gets: a sign-up's confirmation, an invitation).
+fn stored_locale(language: Option<&str>, subject: &str) -> Locale {
+    if let Some(code) = language {
+        return crate::ui::language::parse_language(code).unwrap_or_default();
+    }
+    [Locale::en, Locale::fr]
+        .into_iter()
+        .find(|&l| {
+            let invitation = td_string!(l, mail.invitation_subject);
+            let (head, tail) = invitation
+                .split_once("{tenant}")
+                .unwrap_or((invitation, ""));
+            subject == td_string!(l, mail.signup_confirmation_subject)
+                || (subject.starts_with(head) && subject.ends_with(tail))
+        })
+        .unwrap_or_default()
+}
+
 /// Opens a stored message for sending: its sealed body when it has one.
 pub fn open(key: &OutboxKey, r: repo::UnsentRow) -> OutgoingEmail {
     let body = match &r.sealed_body {
         Some(sealed) => key.open(&context(&r.to_email, &r.subject), sealed),
         None => Ok(r.body),
     };
+    let locale = stored_locale(r.language.as_deref(), &r.subject);
     OutgoingEmail {
         id: r.id,
+        locale,
         category: MailCategory::parse(&r.category).unwrap_or(MailCategory::Account),
         to: r.to_email,
         subject: r.subject,

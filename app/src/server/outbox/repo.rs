@@ -46,9 +46,25 @@ pub struct UnsentRow {
     pub sealed_body: Option<String>,
     pub category: String,
     pub attempts: i64,
+    /// The recipient's chosen language (`fr`, `en`), empty when they chose none, `None` when the
+    /// address has no account.
+    pub language: Option<String>,
 }
 
-const UNSENT_COLUMNS: &str = "id, to_email, subject, body, sealed_body, category, attempts";
+const UNSENT_COLUMNS: &str = "id, to_email, subject, body, sealed_body, category, attempts, \
+     (SELECT COALESCE(u.language, '') FROM users u WHERE u.email = email_outbox.to_email) AS language";
+
+/// The language the person with address `email` chose: `None` when the address has no account,
+/// `Some(None)` when its person chose none.
+pub async fn language_of(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar::<_, Option<String>>("SELECT language FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await
+}
 
 /// At most `limit` unsent messages to send now (not held for a digest), oldest first; only those
 /// to `to` when given.

@@ -8,6 +8,7 @@
 
 pub mod repo;
 
+use crate::i18n::td_string;
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -164,9 +165,9 @@ pub async fn create(
     if repo::code_taken(&mut tx, owner.tenant_id(), fields.code.as_str()).await? {
         return Err(AppError::validation(
             "code",
-            format!(
-                "Your organisation already has a project named “{}”: choose another short name.",
-                fields.code
+            crate::domain::format::fill(
+                td_string!(crate::locale::current(), server.project_code_taken),
+                &[("code", &fields.code)],
             ),
         )
         .into());
@@ -232,20 +233,21 @@ pub async fn set_member(
     else {
         return Err(AppError::validation(
             "email",
-            "Nobody with this address belongs to your organisation: invite them to it first.",
+            td_string!(crate::locale::current(), server.nobody_with_address),
         )
         .into());
     };
     if project.lead_user_id == Some(user_id) && new.role != ProjectRole::Lead {
-        return Err(AppError::conflict(
-            "The lead answers for the project: name another lead, and they become a member.",
-        )
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.lead_answers_name_another
+        ))
         .into());
     }
     if tenant_role == TenantRole::Auditor {
         return Err(AppError::validation(
             "email",
-            "Auditors read every project already and join none: choose a member or an owner.",
+            td_string!(crate::locale::current(), server.auditors_join_none),
         )
         .into());
     }
@@ -279,9 +281,10 @@ pub async fn remove_member(
         return Err(AppError::Forbidden.into());
     }
     if project.lead_user_id == Some(user_id) {
-        return Err(AppError::conflict(
-            "The lead answers for the project: name another lead before removing them.",
-        )
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.lead_answers_before_removing
+        ))
         .into());
     }
     if !repo::remove_member(&mut tx, actor.tenant_id(), project_id, user_id).await? {
@@ -354,17 +357,21 @@ pub async fn project_for_request(
         Some(id) if open.iter().any(|p| p.id == id) => Ok(id),
         Some(_) => Err(AppError::validation(
             "project",
-            "Choose one of your projects: you cannot ask for GPUs in this one.",
+            td_string!(crate::locale::current(), server.choose_one_of_your_projects),
         )
         .into()),
         None => match open.as_slice() {
             [only] => Ok(only.id),
             [] => Err(AppError::validation(
                 "project",
-                "You belong to no project in which you can ask for GPUs: ask an owner of your organisation to add you to one.",
+                td_string!(crate::locale::current(), server.belong_to_no_project),
             )
             .into()),
-            _ => Err(AppError::validation("project", "Choose the project this request is for.").into()),
+            _ => Err(AppError::validation(
+                "project",
+                td_string!(crate::locale::current(), server.choose_project_for_request),
+            )
+            .into()),
         },
     }
 }

@@ -10,7 +10,9 @@ use super::{
     conflict, invalid,
     placement::{evaluate_at, evaluation_detail, refusal, site_by_id, stored_placement},
     repo::{self, LockedPool, PoolWindow, Pools, RequestRow},
+    say,
     timeline::{ensure_moved, next, record, Audience, Record},
+    window_in,
 };
 use crate::domain::{
     capacity::{self, Commitment, Headroom},
@@ -19,6 +21,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::features::requests::types::DecisionInput;
+use crate::i18n::td_string;
 use crate::server::{
     auth::actor::AdminActor,
     catalogue::load_catalogue,
@@ -94,28 +97,32 @@ fn granted(row: &RequestRow, input: &DecisionInput) -> ServiceResult<(u32, Date,
     let gpus = input.approved_gpus.map_or(asked_gpus, |g| g.get());
     let start = input.approved_start.unwrap_or(row.start);
     let end = input.approved_end.unwrap_or(row.end);
+    let locale = crate::locale::current();
     if i64::from(gpus) > row.gpus {
         return Err(invalid(
             "approved_gpus",
-            format!(
-                "A partial approval grants at most the {} GPUs asked for.",
-                row.gpus
+            say(
+                td_string!(locale, server.partial_at_most_gpus),
+                &[("n", &row.gpus)],
             ),
         ));
     }
     if start < row.start || end > row.end || end <= start {
         return Err(invalid(
             "approved_end",
-            format!(
-                "A partial approval's window must lie within the one asked for ({}).",
-                window_label(&row.start.to_string(), &row.end.to_string())
+            say(
+                td_string!(locale, server.partial_window_within),
+                &[(
+                    "window",
+                    &window_in(locale, &row.start.to_string(), &row.end.to_string()),
+                )],
             ),
         ));
     }
     if i64::from(gpus) == row.gpus && start == row.start && end == row.end {
         return Err(invalid(
             "approved_gpus",
-            "This grants everything that was asked: approve the request instead, or grant fewer GPUs or a shorter window.",
+            td_string!(locale, server.partial_grants_everything),
         ));
     }
     Ok((gpus, start, end))
@@ -128,16 +135,18 @@ async fn amended_quota(
     row: &RequestRow,
     (gpus, start, end): (u32, Date, Date),
 ) -> ServiceResult<RequestRow> {
+    let locale = crate::locale::current();
     let original_id = row
         .amends_request_id
-        .ok_or_else(|| conflict("This change request names no quota."))?;
+        .ok_or_else(|| conflict(td_string!(locale, server.change_names_no_quota)))?;
     let original = repo::find_any_locked(conn, original_id)
         .await?
         .filter(|o| o.tenant_id == row.tenant_id)
         .ok_or(AppError::NotFound)?;
     let no_longer = || {
-        conflict(format!(
-            "Request #{original_id} is no longer a quota, so it cannot be changed."
+        conflict(say(
+            td_string!(locale, server.no_longer_a_quota),
+            &[("id", &original_id)],
         ))
     };
     let (o_gpus, o_start, o_end) = original.granted().ok_or_else(no_longer)?;
@@ -147,8 +156,9 @@ async fn amended_quota(
     if start != o_start || i64::from(gpus) < o_gpus || end < o_end {
         return Err(invalid(
             "approved_gpus",
-            format!(
-                "A change keeps the quota's start ({o_start}) and grants at least its {o_gpus} GPUs and its end ({o_end}, exclusive)."
+            say(
+                td_string!(locale, server.change_keeps_start),
+                &[("start", &o_start), ("gpus", &o_gpus), ("end", &o_end)],
             ),
         ));
     }
@@ -207,12 +217,18 @@ pub async fn approve_batch(
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        return Err(invalid("ids", "Select at least one request to approve."));
+        return Err(invalid(
+            "ids",
+            td_string!(crate::locale::current(), server.select_one_or_more),
+        ));
     }
     if ids.len() > MAX_BATCH {
         return Err(invalid(
             "ids",
-            format!("Approve at most {MAX_BATCH} requests at once."),
+            say(
+                td_string!(crate::locale::current(), server.approve_at_most),
+                &[("n", &MAX_BATCH)],
+            ),
         ));
     }
     let mut tx = state.db.platform_write_tx().await?;
@@ -293,7 +309,8 @@ fn count_decisions(action: Action, made: Result<usize, &ServiceError>) {
 
 /// A batch's refusal names the request that caused it and says that nothing was approved.
 fn in_batch(id: i64, e: ServiceError) -> ServiceError {
-    let say = |m: &str| format!("Request #{id}: {m} Nothing was approved.");
+    let template = td_string!(crate::locale::current(), server.batch_refusal);
+    let say = |m: &str| say(template, &[("id", &id), ("message", &m)]);
     match e {
         ServiceError::App(AppError::Conflict { message }) => conflict(say(&message)),
         ServiceError::App(AppError::Validation { message, .. }) => invalid("ids", say(&message)),
@@ -326,9 +343,9 @@ async fn decide_locked(
     if let Some(expected) = input.expected_revision {
         if expected != row.revision {
             return Err(AppError::PreconditionFailed {
-                message: format!(
-                    "Request #{id} changed since you read it (someone decided or it was amended): \
-                     read it again, then decide."
+                message: say(
+                    td_string!(crate::locale::current(), server.changed_since_read_decide),
+                    &[("id", &id)],
                 ),
             }
             .into());
@@ -358,11 +375,16 @@ async fn decide_locked(
         // request may have moved to another site meanwhile).
         let pool = match pool {
             Some(p) if (p.site_id(), p.gpu_model()) == (row.site_id, row.gpu_model.as_str()) => p,
-            Some(_) => return Err(conflict("This request changed meanwhile; reload the page.")),
+            Some(_) => {
+                return Err(conflict(td_string!(
+                    crate::locale::current(),
+                    server.request_changed_reload
+                )))
+            }
             None => {
-                return Err(conflict(format!(
-                    "{} no longer has {} GPUs.",
-                    site.profile.name, row.gpu_model
+                return Err(conflict(say(
+                    td_string!(crate::locale::current(), server.site_no_longer_has_gpus),
+                    &[("site", &site.profile.name), ("model", &row.gpu_model)],
                 )))
             }
         };

@@ -7,6 +7,7 @@ use super::{
     conflict, invalid,
     placement::{evaluate_at, failures, placement},
     repo::{self, NewAmendment, Pools},
+    say,
     timeline::{ensure_moved, next, record, tenant_actor, Audience, Record},
     today,
     transitions::submit_in,
@@ -22,6 +23,7 @@ use crate::error::AppError;
 use crate::features::requests::types::{
     AmendInput, DraftInput, FormOptions, SiteOption, SiteQuery,
 };
+use crate::i18n::td_string;
 use crate::server::{
     auth::actor::TenantActor,
     catalogue::load_catalogue,
@@ -37,15 +39,18 @@ fn chosen_site<'c>(
     site: &str,
     gpu_model: &str,
 ) -> ServiceResult<&'c CatalogueSite> {
-    let site = catalogue
-        .site(site)
-        .ok_or_else(|| invalid("site", "Please choose a site from the list."))?;
+    let site = catalogue.site(site).ok_or_else(|| {
+        invalid(
+            "site",
+            td_string!(crate::locale::current(), server.choose_site_from_list),
+        )
+    })?;
     if site.pool(gpu_model).is_none() {
         return Err(invalid(
             "gpu_model",
-            format!(
-                "{} has no {} GPUs; choose another model or site.",
-                site.profile.name, gpu_model
+            say(
+                td_string!(crate::locale::current(), server.site_has_no_model),
+                &[("site", &site.profile.name), ("model", &gpu_model)],
             ),
         ));
     }
@@ -103,9 +108,10 @@ pub async fn save_request(
     if input.id.is_none() {
         if let Some(existing) = repo::find_by_key(&mut tx, &actor.scope(), key).await? {
             if existing.requester_user_id != actor.user_id() {
-                return Err(conflict(
-                    "This form was already used by someone else; reload the page.",
-                ));
+                return Err(conflict(td_string!(
+                    crate::locale::current(),
+                    server.form_used_by_someone_else
+                )));
             }
             if submit && existing.status == RequestStatus::Draft {
                 submit_in(&mut tx, actor, existing.id, client_ip).await?;
@@ -229,7 +235,8 @@ pub async fn amend_request(
         .await?
         .ok_or(AppError::NotFound)?;
     stale_unless(input.expected_revision, &original)?;
-    let not_quota = || conflict("Only an approved quota can be changed or renewed.");
+    let locale = crate::locale::current();
+    let not_quota = || conflict(td_string!(locale, server.only_approved_quota_changes));
     if !original.status.grants_quota() || original.kind == RequestKind::Change {
         return Err(not_quota());
     }
@@ -244,16 +251,15 @@ pub async fn amend_request(
     let (start, end) = match kind {
         RequestKind::Change => {
             if o_end <= today {
-                return Err(conflict(
-                    "This quota has ended: renew it or ask for a new one instead.",
-                ));
+                return Err(conflict(td_string!(locale, server.quota_ended_renew)));
             }
             let end = input.end.unwrap_or(o_end);
             if gpus < o_gpus || end < o_end || (gpus == o_gpus && end == o_end) {
                 return Err(invalid(
                     "gpus",
-                    format!(
-                        "A change asks for more than the quota's {o_gpus} GPUs, a later end than {o_end}, or both."
+                    say(
+                        td_string!(locale, server.change_asks_for_more),
+                        &[("gpus", &o_gpus), ("end", &o_end)],
                     ),
                 ));
             }
@@ -264,7 +270,7 @@ pub async fn amend_request(
         _ => {
             let end = input
                 .end
-                .ok_or_else(|| invalid("end_date", "Please enter the end date."))?;
+                .ok_or_else(|| invalid("end_date", td_string!(locale, server.enter_end_date)))?;
             let window = TimeWindow::new(o_end, end, today, max_months)
                 .map_err(|m| invalid("end_date", m))?;
             (window.start(), window.end())
@@ -312,9 +318,9 @@ pub async fn amend_request(
 fn stale_unless(expected: Option<i64>, row: &repo::RequestRow) -> ServiceResult<()> {
     match expected {
         Some(revision) if revision != row.revision => Err(AppError::PreconditionFailed {
-            message: format!(
-                "Request #{} changed since you read it: read it again, then change it.",
-                row.id
+            message: say(
+                td_string!(crate::locale::current(), server.changed_since_read_change),
+                &[("id", &row.id)],
             ),
         }
         .into()),

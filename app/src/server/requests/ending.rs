@@ -6,12 +6,14 @@ use serde_json::json;
 use super::{
     conflict,
     repo::{self, RequestRow},
+    say,
     timeline::{ensure_moved, notify_people, Audience},
-    today,
+    today, window_in,
 };
 use crate::domain::{capacity::Commitment, dates::window_label, lifecycle::RequestStatus};
 use crate::error::{AppError, FieldErrors};
 use crate::features::requests::types::EndEarlyInput;
+use crate::i18n::td_string;
 use crate::server::{
     audit::{self, AuditEvent},
     auth::actor::AdminActor,
@@ -48,15 +50,24 @@ pub async fn end_quota_early(
     let old = held(&row)?;
     let today = today();
     if old.end <= today {
-        return Err(conflict(format!(
-            "This quota has already ended ({}); there is nothing left to end or reduce.",
-            window_label(&old.start.to_string(), &old.end.to_string())
+        let locale = crate::locale::current();
+        return Err(conflict(say(
+            td_string!(locale, server.quota_already_ended),
+            &[(
+                "window",
+                &window_in(locale, &old.start.to_string(), &old.end.to_string()),
+            )],
         )));
     }
     let new = shrunk(old, input, today)?;
     let pool = pool
         .filter(|p| (p.site_id(), p.gpu_model()) == (row.site_id, row.gpu_model.as_str()))
-        .ok_or_else(|| conflict("This quota changed meanwhile; reload the page."))?;
+        .ok_or_else(|| {
+            conflict(td_string!(
+                crate::locale::current(),
+                server.quota_changed_reload
+            ))
+        })?;
     let written = repo::set_grant(
         &mut tx,
         row.tenant_id,
@@ -131,14 +142,20 @@ pub async fn end_quota_early(
 fn held(row: &RequestRow) -> ServiceResult<Commitment> {
     match (row.commitment(), row.amends_request_id) {
         (Some(c), _) if !c.is_empty() => Ok(c),
-        (None, Some(original)) if row.status.grants_quota() => Err(conflict(format!(
-            "A change request holds no GPUs itself; end or reduce the quota it changed, request #{original}."
+        (None, Some(original)) if row.status.grants_quota() => Err(conflict(say(
+            td_string!(crate::locale::current(), server.change_holds_no_gpus),
+            &[("id", &original)],
         ))),
-        _ => Err(conflict(format!(
-            "Request #{} is not a quota that holds GPUs ({}), so it cannot be ended early.",
-            row.id,
-            row.status.label().to_lowercase()
-        ))),
+        _ => {
+            let locale = crate::locale::current();
+            Err(conflict(say(
+                td_string!(locale, server.not_a_quota_holding_gpus),
+                &[
+                    ("id", &row.id),
+                    ("status", &row.status.label_in(locale).to_lowercase()),
+                ],
+            )))
+        }
     }
 }
 
@@ -147,27 +164,31 @@ fn held(row: &RequestRow) -> ServiceResult<Commitment> {
 /// error at once.
 fn shrunk(old: Commitment, input: &EndEarlyInput, today: time::Date) -> ServiceResult<Commitment> {
     let mut errors = FieldErrors::default();
+    let locale = crate::locale::current();
     // A quota keeps at least its first day: a grant is never empty (the table checks it too).
     let earliest = today.max(old.start.next_day().unwrap_or(old.start));
     let end = input.end.unwrap_or(old.end);
     if input.end.is_some() && end >= old.end {
         errors.add(
             "end_date",
-            format!(
-                "An early end comes before the quota's end ({}, exclusive).",
-                old.end
+            say(
+                td_string!(locale, server.early_end_before_end),
+                &[("end", &old.end)],
             ),
         );
     } else if end < earliest {
         errors.add(
             "end_date",
             if earliest > today {
-                format!(
-                    "A quota cannot end before {earliest}: it keeps at least its first day, {}.",
-                    old.start
+                say(
+                    td_string!(locale, server.cannot_end_before_first_day),
+                    &[("earliest", &earliest), ("start", &old.start)],
                 )
             } else {
-                format!("A quota cannot end before {earliest}: the days before are already held.")
+                say(
+                    td_string!(locale, server.cannot_end_before_held),
+                    &[("earliest", &earliest)],
+                )
             },
         );
     }
@@ -175,9 +196,9 @@ fn shrunk(old: Commitment, input: &EndEarlyInput, today: time::Date) -> ServiceR
     if gpus >= old.gpus && input.gpus.is_some() {
         errors.add(
             "gpus",
-            format!(
-                "A reduction leaves fewer GPUs than the {} granted.",
-                old.gpus
+            say(
+                td_string!(locale, server.reduction_fewer_gpus),
+                &[("n", &old.gpus)],
             ),
         );
     }

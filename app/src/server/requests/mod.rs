@@ -62,3 +62,18 @@ fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
 fn conflict(message: impl Into<String>) -> ServiceError {
     AppError::conflict(message).into()
 }
+
+/// Sentence `template` (a `server` key's words in the reader's language) with its blanks filled.
+fn say(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    crate::domain::format::fill(template, values)
+}
+
+/// A window `[start, end)` in words of `locale`: "2027-03-01 to 2027-03-31" in English (as it
+/// always read), "1 mars 2027 – 31 mars 2027" in French.
+fn window_in(locale: crate::i18n::Locale, start: &str, end_exclusive: &str) -> String {
+    if locale == crate::i18n::Locale::en {
+        crate::domain::dates::window_label(start, end_exclusive)
+    } else {
+        crate::domain::format::window(locale, start, end_exclusive)
+    }
+}

@@ -5,6 +5,7 @@
 //! ([`placement`]). A stored value that does not make a question (a window whose end is not
 //! after its start) is logged with the request id and is an error, never a silent default.
 
+use crate::i18n::td_string;
 use serde_json::json;
 use time::Date;
 
@@ -133,9 +134,10 @@ pub(super) fn evaluation_detail(evaluation: &Evaluation) -> serde_json::Value {
 
 /// The request's site in the catalogue; a conflict when it left it.
 pub(super) fn site_by_id(catalogue: &CatalogueSnapshot, id: i64) -> ServiceResult<&CatalogueSite> {
-    catalogue
-        .sites
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| super::conflict("This request's site is no longer in the catalogue."))
+    catalogue.sites.iter().find(|s| s.id == id).ok_or_else(|| {
+        super::conflict(td_string!(
+            crate::locale::current(),
+            server.site_no_longer_in_catalogue
+        ))
+    })
 }

@@ -4,6 +4,7 @@
 //! status as a compare-and-set on the status it read ([`repo::Move`]): a caller that lost a race
 //! gets a conflict naming the state it lost to, and nothing of its transition is written.
 
+use crate::i18n::td_string;
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -53,10 +54,10 @@ pub(super) async fn submit_in(
     let to = next(current, Action::Submit, &tenant_actor(actor, &row))?;
     let (_, status) = repo::tenant_profile(&mut *tx, actor.tenant_id()).await?;
     if status != TenantStatus::Verified {
-        return Err(conflict(
-            "Your organisation has not been verified by the platform yet, so it cannot submit requests; \
-             you can keep this one as a draft until then.",
-        ));
+        return Err(conflict(td_string!(
+            crate::locale::current(),
+            server.tenant_not_verified_submit
+        )));
     }
     let catalogue = load_catalogue(&mut *tx).await?;
     let site = site_by_id(&catalogue, row.site_id)?;

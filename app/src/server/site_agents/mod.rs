@@ -6,6 +6,7 @@
 //! registered or its credential rotated; only its SHA-256 is stored. Platform admins register,
 //! rotate and revoke agents; each is in the audit log.
 
+use crate::i18n::td_string;
 use serde_json::json;
 
 use crate::error::AppError;
@@ -106,7 +107,12 @@ pub async fn register(
         .await?
         .into_iter()
         .find(|(_, slug, _)| slug == input.site.as_str())
-        .ok_or_else(|| AppError::validation("site", "There is no such site."))?;
+        .ok_or_else(|| {
+            AppError::validation(
+                "site",
+                td_string!(crate::locale::current(), server.no_such_site),
+            )
+        })?;
     let (secret, prefix, hash) = fresh_secret();
     let id = repo::insert(
         &mut tx,
@@ -275,7 +281,12 @@ pub async fn set_login(
         .into_iter()
         .find(|(_, slug, _)| slug == site)
         .map(|(id, _, _)| id)
-        .ok_or_else(|| AppError::validation("site", "There is no such site."))?;
+        .ok_or_else(|| {
+            AppError::validation(
+                "site",
+                td_string!(crate::locale::current(), server.no_such_site),
+            )
+        })?;
     if let Some(login) = &login {
         if repo::login_holder(&mut tx, site_id, login)
             .await?
@@ -283,7 +294,7 @@ pub async fn set_login(
         {
             return Err(AppError::validation(
                 "login",
-                "Someone else gave this login for this site; ask the site's support if it is yours.",
+                td_string!(crate::locale::current(), server.login_given_by_someone_else),
             )
             .into());
         }

@@ -16,6 +16,7 @@ pub mod verification;
 
 pub use repo::stored_status;
 
+use crate::i18n::td_string;
 use sqlx::AnyConnection;
 
 use crate::domain::tenancy::TenantStatus;
@@ -39,8 +40,16 @@ pub const REJECTED_MESSAGE: &str =
 pub async fn require_verified(conn: &mut AnyConnection, actor: &TenantActor) -> ServiceResult<()> {
     match repo::tenant_status(conn, actor.tenant_id()).await? {
         Some(TenantStatus::Verified) => Ok(()),
-        Some(TenantStatus::Pending) => Err(AppError::conflict(NOT_VERIFIED_MESSAGE).into()),
-        Some(TenantStatus::Rejected) => Err(AppError::conflict(REJECTED_MESSAGE).into()),
+        Some(TenantStatus::Pending) => Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.tenant_waiting_verification
+        ))
+        .into()),
+        Some(TenantStatus::Rejected) => Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.tenant_not_verified_by_campus
+        ))
+        .into()),
         None => Err(AppError::NotFound.into()),
     }
 }

@@ -8,6 +8,7 @@
 //! 2. [`confirm_sign_up`], by whoever holds the link, creates the account, the tenant pending
 //!    verification and the owner membership in one transaction, and signs the person in.
 
+use crate::i18n::{td_string, Locale};
 use serde_json::json;
 
 use super::repo::{self, NewSignUpRequest, NewTenant, SignUpRequest};
@@ -62,25 +63,18 @@ fn numbered(base: &Slug, n: usize) -> Option<Slug> {
     Slug::parse(&format!("{}{suffix}", stem.trim_end_matches('-'))).ok()
 }
 
-fn notice_body() -> String {
-    "Someone, perhaps you, tried to create a new Guichet account with this e-mail address, which \
-     already has one. Nothing was created and your account is unchanged.\n\n\
-     If it was you: sign in on the Guichet portal (/login) with this address instead. If you have \
-     forgotten your password, ask your organisation's owner or the campus's platform \
-     administrators.\n\n\
-     If it was not you, you need do nothing."
-        .to_string()
+fn notice_body(locale: Locale) -> String {
+    td_string!(locale, mail.signup_notice_body).to_string()
 }
 
-fn confirmation_body(v: &SignUp) -> String {
-    format!(
-        "Hello {name},\n\nTo finish creating your Guichet account and registering {org} with the \
-         campus, open this link on the Guichet portal within 24 hours, then confirm:\n\n{link}\n\n\
-         The link works once. If you did not sign up, ignore this message: nothing is created \
-         without it.",
-        name = v.name.as_str(),
-        org = v.org_name.as_str(),
-        link = outbox::LINK,
+fn confirmation_body(locale: Locale, v: &SignUp) -> String {
+    crate::domain::format::fill(
+        td_string!(locale, mail.signup_confirmation_body),
+        &[
+            ("name", &v.name.as_str()),
+            ("org", &v.org_name.as_str()),
+            ("link", &outbox::LINK),
+        ],
     )
 }
 
@@ -106,12 +100,14 @@ pub async fn sign_up(ctx: &RequestContext, v: &SignUp) -> ServiceResult<()> {
         .await?
         .is_some()
     {
+        // The address has an account: its person's language.
+        let locale = outbox::recipient_locale(&mut tx, email).await?;
         outbox::queue(
             &mut tx,
             crate::domain::mail::MailCategory::Security,
             email,
-            NOTICE_SUBJECT,
-            &notice_body(),
+            td_string!(locale, mail.signup_notice_subject),
+            &notice_body(locale),
         )
         .await?;
         audit::append(
@@ -146,8 +142,8 @@ pub async fn sign_up(ctx: &RequestContext, v: &SignUp) -> ServiceResult<()> {
             &mut tx,
             &state.outbox_key,
             email,
-            CONFIRMATION_SUBJECT,
-            &confirmation_body(v),
+            td_string!(crate::locale::current(), mail.signup_confirmation_subject),
+            &confirmation_body(crate::locale::current(), v),
             &confirmation_link(&token),
         )
         .await?;
@@ -183,7 +179,11 @@ pub async fn confirm_sign_up(ctx: &RequestContext, token: &str) -> ServiceResult
         .is_some()
     {
         tx.commit().await?;
-        return Err(AppError::conflict(ADDRESS_HAS_ACCOUNT).into());
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.address_has_account
+        ))
+        .into());
     }
     let (user_id, tenant) = create_account_and_tenant(ctx, &mut tx, &pending).await?;
     tx.commit().await?;
@@ -209,7 +209,11 @@ async fn create_account_and_tenant(
     {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::conflict(ADDRESS_HAS_ACCOUNT).into())
+            return Err(AppError::conflict(td_string!(
+                crate::locale::current(),
+                server.address_has_account
+            ))
+            .into())
         }
         Err(e) => return Err(e.into()),
     };
@@ -223,9 +227,10 @@ async fn create_account_and_tenant(
         }
     }
     let Some(slug) = slug else {
-        return Err(AppError::conflict(
-            "Too many organisations have a name like yours; sign up again with a more specific one.",
-        )
+        return Err(AppError::conflict(td_string!(
+            crate::locale::current(),
+            server.too_many_similar_orgs
+        ))
         .into());
     };
     let tenant_id = repo::insert_pending_tenant(

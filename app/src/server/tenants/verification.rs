@@ -2,6 +2,7 @@
 //! decisions, and the decision itself (verify, or reject with a reason shown
 //! to the tenant's owners). Every function takes an [`AdminActor`].
 
+use crate::i18n::td_string;
 use serde_json::json;
 
 use super::repo;
@@ -105,10 +106,13 @@ async fn verify_or_reject_tenant(
         (TenantStatus::Pending, _) | (TenantStatus::Rejected, TenantStatus::Verified)
     );
     if !allowed {
-        return Err(AppError::conflict(format!(
-            "{} is already {}.",
-            tenant.name,
-            from.label().to_lowercase()
+        let locale = crate::locale::current();
+        return Err(AppError::conflict(crate::domain::format::fill(
+            td_string!(locale, server.tenant_already_status),
+            &[
+                ("name", &tenant.name),
+                ("status", &from.label_in(locale).to_lowercase()),
+            ],
         ))
         .into());
     }

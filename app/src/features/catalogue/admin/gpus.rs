@@ -1,5 +1,7 @@
 //! The GPU inventory form.
 
+use crate::i18n::td_string;
+use crate::ui::language::tr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -9,7 +11,7 @@ use super::form::{
 };
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
-use crate::i18n::{t, use_i18n};
+use crate::i18n::use_i18n;
 
 #[component]
 pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -21,35 +23,35 @@ pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> 
     let i18n = use_i18n();
     view! {
         <section class="admin-section" aria-labelledby="gpus">
-            <h2 id="gpus">{t!(i18n, catalogue.gpu_inventory)}</h2>
+            <h2 id="gpus">{tr(i18n, |l| td_string!(l, catalogue.gpu_inventory))}</h2>
             <div class="features admin-forms">
                 <ActionForm action=gpu attr:class="form" attr:novalidate=true>
-                    <h3>{t!(i18n, catalogue.set_gpu_inventory)}</h3>
+                    <h3>{tr(i18n, |l| td_string!(l, catalogue.set_gpu_inventory))}</h3>
                     {form_note(result, &["site", "model", "installed", "reserve"], SAVED)}
                     <div class="field">
-                        <label for="gpu-site">{t!(i18n, catalogue.site)}</label>
+                        <label for="gpu-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
                         <select id="gpu-site" name="site">{sites}</select>
                         {field_error(error, "site")}
                     </div>
                     <div class="field">
-                        <label for="gpu-model">{t!(i18n, catalogue.gpu_model)}</label>
+                        <label for="gpu-model">{tr(i18n, |l| td_string!(l, catalogue.gpu_model))}</label>
                         <input id="gpu-model" name="model" type="text" placeholder="H100"
                             aria-invalid=invalid_when(error, "model")/>
                         {field_error(error, "model")}
                     </div>
                     <div class="field">
-                        <label for="gpu-installed">{t!(i18n, catalogue.installed_gpus)}</label>
+                        <label for="gpu-installed">{tr(i18n, |l| td_string!(l, catalogue.installed_gpus))}</label>
                         <input id="gpu-installed" name="installed" type="number" min="0" inputmode="numeric"
                             aria-invalid=invalid_when(error, "installed")/>
                         {field_error(error, "installed")}
                     </div>
                     <div class="field">
-                        <label for="gpu-reserve">{t!(i18n, catalogue.reserve_label)}</label>
+                        <label for="gpu-reserve">{tr(i18n, |l| td_string!(l, catalogue.reserve_label))}</label>
                         <input id="gpu-reserve" name="reserve" type="number" min="0" value="0" inputmode="numeric"
                             aria-invalid=invalid_when(error, "reserve")/>
                         {field_error(error, "reserve")}
                     </div>
-                    <button type="submit" class="button">{t!(i18n, catalogue.save_inventory)}</button>
+                    <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_inventory))}</button>
                 </ActionForm>
             </div>
         </section>

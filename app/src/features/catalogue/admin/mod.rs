@@ -16,6 +16,7 @@ mod policy;
 mod shareholders;
 mod sites;
 
+use crate::ui::language::tr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -30,7 +31,7 @@ use super::page::CatalogueView;
 use crate::domain::{catalogue::CatalogueSnapshot, country::ALL_COUNTRIES};
 use crate::error::AppError;
 use crate::features::identity::use_viewer;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 use certifications::CertificationsSection;
 use form::COUNTRY_LIST;
 use gpus::GpuSection;
@@ -58,8 +59,8 @@ pub fn CatalogueAdminPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), catalogue.admin_title)/>
         <section class="page">
-            <h1>{t!(i18n, catalogue.admin_title)}</h1>
-            <Transition fallback=move || view! { <p>{t!(i18n, catalogue.loading_catalogue)}</p> }>
+            <h1>{tr(i18n, |l| td_string!(l, catalogue.admin_title))}</h1>
+            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, catalogue.loading_catalogue))}</p> }>
                 {move || Suspend::new(async move {
                     match snapshot.await {
                         Ok(snapshot) => view! { <AdminForms snapshot=Arc::new(snapshot) actions/> }.into_any(),
@@ -129,13 +130,13 @@ impl Actions {
 fn AdminForms(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <nav class="admin-nav" aria-label=move || t_string!(i18n, catalogue.admin_parts)>
-            <a href="#operators">{t!(i18n, catalogue.admin_operators)}</a>
-            <a href="#sites">{t!(i18n, catalogue.admin_sites)}</a>
-            <a href="#gpus">{t!(i18n, catalogue.admin_gpus)}</a>
-            <a href="#certifications">{t!(i18n, catalogue.admin_certifications)}</a>
-            <a href="#policy">{t!(i18n, catalogue.admin_policy_lists)}</a>
-            <a href="#tenant-view">{t!(i18n, catalogue.admin_as_tenants_see_it)}</a>
+        <nav class="admin-nav" aria-label=tr(i18n, |l| td_string!(l, catalogue.admin_parts))>
+            <a href="#operators">{tr(i18n, |l| td_string!(l, catalogue.admin_operators))}</a>
+            <a href="#sites">{tr(i18n, |l| td_string!(l, catalogue.admin_sites))}</a>
+            <a href="#gpus">{tr(i18n, |l| td_string!(l, catalogue.admin_gpus))}</a>
+            <a href="#certifications">{tr(i18n, |l| td_string!(l, catalogue.admin_certifications))}</a>
+            <a href="#policy">{tr(i18n, |l| td_string!(l, catalogue.admin_policy_lists))}</a>
+            <a href="#tenant-view">{tr(i18n, |l| td_string!(l, catalogue.admin_as_tenants_see_it))}</a>
         </nav>
         <CountryList/>
         <OperatorsSection snapshot=snapshot.clone() actions/>
@@ -144,7 +145,7 @@ fn AdminForms(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoVi
         <CertificationsSection snapshot=snapshot.clone() actions/>
         <PolicySection snapshot=snapshot.clone() actions/>
         <section class="admin-section" aria-labelledby="tenant-view">
-            <h2 id="tenant-view">{t!(i18n, catalogue.admin_catalogue_as_tenants_see_it)}</h2>
+            <h2 id="tenant-view">{tr(i18n, |l| td_string!(l, catalogue.admin_catalogue_as_tenants_see_it))}</h2>
             <CatalogueView snapshot=(*snapshot).clone()/>
         </section>
     }

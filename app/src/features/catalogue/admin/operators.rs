@@ -1,6 +1,7 @@
 //! Operators: their table, the chosen operator's edit and delete forms, and the new-operator
 //! form. The chosen operator's shareholders are in `shareholders`.
 
+use crate::ui::language::tr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::features::catalogue::api::CreateOperator;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 #[component]
 pub(super) fn OperatorsSection(
@@ -44,15 +45,15 @@ pub(super) fn OperatorsSection(
             let name = op.name.clone();
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, catalogue.operator)>{op.name.clone()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.registered_office_col)>{op.registered_office.name()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.central_administration_col)>{op.central_administration.name()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.main_establishment_col)>{op.main_establishment.name()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.dpf_certified_col)>{if op.dpf_certified { t!(i18n, catalogue.yes).into_any() } else { t!(i18n, catalogue.no).into_any() }}</td>
-                    <td class="num" data-label=move || t_string!(i18n, catalogue.shareholders)>{op.shareholders.len()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.sites)>{if sites.is_empty() { "—".to_string() } else { sites }}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.operator))>{op.name.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.registered_office_col))>{op.registered_office.name()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.central_administration_col))>{op.central_administration.name()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.main_establishment_col))>{op.main_establishment.name()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.dpf_certified_col))>{if op.dpf_certified { tr(i18n, |l| td_string!(l, catalogue.yes)).into_any() } else { tr(i18n, |l| td_string!(l, catalogue.no)).into_any() }}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.shareholders))>{op.shareholders.len()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.sites))>{if sites.is_empty() { "—".to_string() } else { sites }}</td>
                     <td data-label="">
-                        <a href=href>{t!(i18n, catalogue.edit)} <span class="visually-hidden">" " {name}</span></a>
+                        <a href=href>{tr(i18n, |l| td_string!(l, catalogue.edit))} <span class="visually-hidden">" " {name}</span></a>
                     </td>
                 </tr>
             }
@@ -72,7 +73,7 @@ pub(super) fn OperatorsSection(
                 }
                 .into_any(),
                 None if id.is_some() => view! {
-                    <p class="form__error" role="alert">{t!(i18n, catalogue.operator_not_found)}</p>
+                    <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, catalogue.operator_not_found))}</p>
                 }
                 .into_any(),
                 None => ().into_any(),
@@ -101,18 +102,18 @@ pub(super) fn OperatorsSection(
     };
     view! {
         <section class="admin-section" aria-labelledby="operators">
-            <h2 id="operators">{t!(i18n, catalogue.admin_operators)}</h2>
+            <h2 id="operators">{tr(i18n, |l| td_string!(l, catalogue.admin_operators))}</h2>
             <p class="field__hint">
-                {t!(i18n, catalogue.operators_hint_1)}
-                {t!(i18n, catalogue.operators_hint_2)}
+                {tr(i18n, |l| td_string!(l, catalogue.operators_hint_1))}
+                {tr(i18n, |l| td_string!(l, catalogue.operators_hint_2))}
             </p>
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th>{t!(i18n, catalogue.operator)}</th><th>{t!(i18n, catalogue.registered_office_col)}</th><th>{t!(i18n, catalogue.central_administration_col)}</th>
-                            <th>{t!(i18n, catalogue.main_establishment_col)}</th><th>{t!(i18n, catalogue.dpf_certified_col)}</th><th class="num">{t!(i18n, catalogue.shareholders)}</th>
-                            <th>{t!(i18n, catalogue.sites)}</th><th><span class="visually-hidden">{t!(i18n, catalogue.actions)}</span></th>
+                            <th>{tr(i18n, |l| td_string!(l, catalogue.operator))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.registered_office_col))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.central_administration_col))}</th>
+                            <th>{tr(i18n, |l| td_string!(l, catalogue.main_establishment_col))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.dpf_certified_col))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.shareholders))}</th>
+                            <th>{tr(i18n, |l| td_string!(l, catalogue.sites))}</th><th><span class="visually-hidden">{tr(i18n, |l| td_string!(l, catalogue.actions))}</span></th>
                         </tr>
                     </thead>
                     <tbody>{table}</tbody>
@@ -154,11 +155,11 @@ fn OperatorFields(
         <div class="field">
             <div class="choice">
                 <input id=id("dpf") name="dpf_certified" type="checkbox" value="true" checked=dpf/>
-                <label for=id("dpf")>{t!(i18n, catalogue.dpf_label)}</label>
+                <label for=id("dpf")>{tr(i18n, |l| td_string!(l, catalogue.dpf_label))}</label>
             </div>
             <div class="choice">
                 <input id=id("commercial") name="commercial_organisation" type="checkbox" value="true" checked=commercial/>
-                <label for=id("commercial")>{t!(i18n, catalogue.commercial_label)}</label>
+                <label for=id("commercial")>{tr(i18n, |l| td_string!(l, catalogue.commercial_label))}</label>
             </div>
         </div>
     }
@@ -171,16 +172,16 @@ fn NewOperatorForm(action: ServerAction<CreateOperator>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
-            <h3>{t!(i18n, catalogue.add_an_operator)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, catalogue.add_an_operator))}</h3>
             {form_note(result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
             <div class="field">
-                <label for="new-operator-name">{t!(i18n, catalogue.legal_name)}</label>
+                <label for="new-operator-name">{tr(i18n, |l| td_string!(l, catalogue.legal_name))}</label>
                 <input id="new-operator-name" name="name" type="text" aria-invalid=invalid_when(error, "name")/>
                 {field_error(error, "name")}
             </div>
             <OperatorFields prefix="new-operator" error current=None/>
-            <p class="field__hint">{t!(i18n, catalogue.add_shareholders_later)}</p>
-            <button type="submit" class="button">{t!(i18n, catalogue.add_operator)}</button>
+            <p class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.add_shareholders_later))}</p>
+            <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.add_operator))}</button>
         </ActionForm>
     }
 }
@@ -218,13 +219,13 @@ fn OperatorEditor(
             {form_note(edit_result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
             <input type="hidden" name="operator" value=edit_key/>
             <div class="field">
-                <label for="edit-operator-name">{t!(i18n, catalogue.legal_name)}</label>
+                <label for="edit-operator-name">{tr(i18n, |l| td_string!(l, catalogue.legal_name))}</label>
                 <input id="edit-operator-name" name="name" type="text" value=edit_value
                     aria-invalid=invalid_when(edit_error, "name")/>
                 {field_error(edit_error, "name")}
             </div>
             <OperatorFields prefix="edit-operator" error=edit_error current/>
-            <button type="submit" class="button">{t!(i18n, catalogue.save_operator)}</button>
+            <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_operator))}</button>
         </ActionForm>
         <ActionForm action=actions.delete_operator attr:class="form form--danger">
             <DeleteFields result=Signal::derive(answer(actions.delete_operator)) field="operator"

@@ -1,5 +1,6 @@
 //! The policy lists form (EU, EEA, sanctions, adequacy decisions).
 
+use crate::ui::language::tr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -8,7 +9,7 @@ use super::form::{answer, codes, field_error, form_note, invalid_when, refusal};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::domain::format::fill;
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n};
 
 #[component]
 pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -35,36 +36,36 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
     let version = snapshot.policy.version;
     view! {
         <section class="admin-section" aria-labelledby="policy">
-            <h2 id="policy">{t!(i18n, catalogue.admin_policy_lists)}</h2>
+            <h2 id="policy">{tr(i18n, |l| td_string!(l, catalogue.admin_policy_lists))}</h2>
             <ActionForm action=policy attr:class="form" attr:novalidate=true>
-                <h3>{t!(i18n, catalogue.policy_lists_heading)} <small>{move || fill(td_string!(i18n.get_locale(), catalogue.version_paren), &[("n", &version)])}</small></h3>
+                <h3>{tr(i18n, |l| td_string!(l, catalogue.policy_lists_heading))} <small>{move || fill(td_string!(i18n.get_locale(), catalogue.version_paren), &[("n", &version)])}</small></h3>
                 {form_note(result, &["eu", "eea", "sanctions", "adequacy", "note"], |l| td_string!(l, catalogue.saved_as_policy_version))}
                 <div class="field">
-                    <label for="policy-eu">{t!(i18n, catalogue.eu_members)}</label>
+                    <label for="policy-eu">{tr(i18n, |l| td_string!(l, catalogue.eu_members))}</label>
                     <textarea id="policy-eu" name="eu" rows="3" aria-invalid=invalid_when(error, "eu")>{eu}</textarea>
                     {field_error(error, "eu")}
                 </div>
                 <div class="field">
-                    <label for="policy-eea">{t!(i18n, catalogue.eea_members)}</label>
+                    <label for="policy-eea">{tr(i18n, |l| td_string!(l, catalogue.eea_members))}</label>
                     <textarea id="policy-eea" name="eea" rows="3" aria-invalid=invalid_when(error, "eea")>{eea}</textarea>
                     {field_error(error, "eea")}
                 </div>
                 <div class="field">
-                    <label for="policy-sanctions">{t!(i18n, catalogue.sanctions_list)}</label>
+                    <label for="policy-sanctions">{tr(i18n, |l| td_string!(l, catalogue.sanctions_list))}</label>
                     <textarea id="policy-sanctions" name="sanctions" rows="2" aria-invalid=invalid_when(error, "sanctions")>{sanctions}</textarea>
                     {field_error(error, "sanctions")}
                 </div>
                 <div class="field">
-                    <label for="policy-adequacy">{t!(i18n, catalogue.adequacy_label)}</label>
+                    <label for="policy-adequacy">{tr(i18n, |l| td_string!(l, catalogue.adequacy_label))}</label>
                     <textarea id="policy-adequacy" name="adequacy" rows="8" aria-invalid=invalid_when(error, "adequacy")>{adequacy}</textarea>
-                    <span class="field__hint">{t!(i18n, catalogue.adequacy_hint)}</span>
+                    <span class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.adequacy_hint))}</span>
                     {field_error(error, "adequacy")}
                 </div>
                 <div class="field">
-                    <label for="policy-note">{t!(i18n, catalogue.why_this_change)}</label>
+                    <label for="policy-note">{tr(i18n, |l| td_string!(l, catalogue.why_this_change))}</label>
                     <input id="policy-note" name="note" type="text"/>
                 </div>
-                <button type="submit" class="button">{t!(i18n, catalogue.save_policy_version)}</button>
+                <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_policy_version))}</button>
             </ActionForm>
         </section>
     }

@@ -1,6 +1,7 @@
 //! The chosen operator's shareholders (S3, S4): each removable, and the form that adds or
 //! updates one.
 
+use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::form::{answer, country_field, field_error, form_note, invalid_when, refusal, SAVED};
@@ -8,7 +9,7 @@ use super::Actions;
 use crate::domain::catalogue::CatalogueOperator;
 use crate::domain::format::fill;
 use crate::features::catalogue::page::shareholder_cells;
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 /// The operator's shareholders, each removable, and the form that adds or updates one.
 #[component]
@@ -37,7 +38,7 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                             <input type="hidden" name="operator" value=operator_name/>
                             <input type="hidden" name="name" value=holder_name/>
                             <button type="submit" class="button button--small button--ghost">
-                                {t!(i18n, catalogue.remove)} <span class="visually-hidden">" " {label}</span>
+                                {tr(i18n, |l| td_string!(l, catalogue.remove))} <span class="visually-hidden">" " {label}</span>
                             </button>
                         </ActionForm>
                     </td>
@@ -60,16 +61,16 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
             <h3>{holders_heading}</h3>
             {form_note(remove_result, &[], SAVED)}
             {if none {
-                view! { <p class="field__hint">{t!(i18n, catalogue.no_shareholder)}</p> }.into_any()
+                view! { <p class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.no_shareholder))}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="stack">
                             <thead>
                                 <tr>
-                                    <th>{t!(i18n, catalogue.shareholder)}</th><th>{t!(i18n, catalogue.country)}</th><th class="num">{t!(i18n, catalogue.capital)}</th>
-                                    <th class="num">{t!(i18n, catalogue.voting)}</th><th>{t!(i18n, catalogue.rights)}</th>
-                                    <th><span class="visually-hidden">{t!(i18n, catalogue.actions)}</span></th>
+                                    <th>{tr(i18n, |l| td_string!(l, catalogue.shareholder))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.country))}</th><th class="num">{tr(i18n, |l| td_string!(l, catalogue.capital))}</th>
+                                    <th class="num">{tr(i18n, |l| td_string!(l, catalogue.voting))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.rights))}</th>
+                                    <th><span class="visually-hidden">{tr(i18n, |l| td_string!(l, catalogue.actions))}</span></th>
                                 </tr>
                             </thead>
                             <tbody>{holders}</tbody>
@@ -79,24 +80,24 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 .into_any()
             }}
             <ActionForm action=actions.holder attr:class="admin-subform" attr:novalidate=true>
-                <h4>{t!(i18n, catalogue.add_or_update_shareholder)}</h4>
+                <h4>{tr(i18n, |l| td_string!(l, catalogue.add_or_update_shareholder))}</h4>
                 {form_note(holder_result, &["operator", "name", "country", "capital", "voting"], SAVED)}
                 <input type="hidden" name="operator" value=holder_key/>
                 {field_error(holder_error, "operator")}
                 <div class="field">
-                    <label for="holder-name">{t!(i18n, catalogue.holder_name_label)}</label>
+                    <label for="holder-name">{tr(i18n, |l| td_string!(l, catalogue.holder_name_label))}</label>
                     <input id="holder-name" name="name" type="text" aria-invalid=invalid_when(holder_error, "name")/>
                     {field_error(holder_error, "name")}
                 </div>
                 {country_field("holder-country".into(), "country", |l| td_string!(l, catalogue.country_iso), String::new(), holder_error)}
                 <div class="field">
-                    <label for="holder-capital">{t!(i18n, catalogue.capital_pct)}</label>
+                    <label for="holder-capital">{tr(i18n, |l| td_string!(l, catalogue.capital_pct))}</label>
                     <input id="holder-capital" name="capital" type="text" inputmode="decimal" placeholder="24.01"
                         aria-invalid=invalid_when(holder_error, "capital")/>
                     {field_error(holder_error, "capital")}
                 </div>
                 <div class="field">
-                    <label for="holder-voting">{t!(i18n, catalogue.voting_pct)}</label>
+                    <label for="holder-voting">{tr(i18n, |l| td_string!(l, catalogue.voting_pct))}</label>
                     <input id="holder-voting" name="voting" type="text" inputmode="decimal" placeholder="24.01"
                         aria-invalid=invalid_when(holder_error, "voting")/>
                     {field_error(holder_error, "voting")}
@@ -104,14 +105,14 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 <div class="field">
                     <div class="choice">
                         <input id="holder-control" name="control_rights" type="checkbox" value="true"/>
-                        <label for="holder-control">{t!(i18n, catalogue.holds_control)}</label>
+                        <label for="holder-control">{tr(i18n, |l| td_string!(l, catalogue.holds_control))}</label>
                     </div>
                     <div class="choice">
                         <input id="holder-veto" name="veto_rights" type="checkbox" value="true"/>
-                        <label for="holder-veto">{t!(i18n, catalogue.holds_veto)}</label>
+                        <label for="holder-veto">{tr(i18n, |l| td_string!(l, catalogue.holds_veto))}</label>
                     </div>
                 </div>
-                <button type="submit" class="button">{t!(i18n, catalogue.save_shareholder)}</button>
+                <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_shareholder))}</button>
             </ActionForm>
         </div>
     }

@@ -1,5 +1,6 @@
 //! Sites: their table, the chosen site's edit and delete forms, and the new-site form.
 
+use crate::ui::language::tr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ use crate::domain::catalogue::{CatalogueSite, CatalogueSnapshot};
 use crate::domain::format::fill;
 use crate::error::AppError;
 use crate::features::catalogue::api::{CreateSite, DeleteSite, UpdateSite};
-use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::i18n::{t_string, td_string, use_i18n};
 
 #[component]
 pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -29,13 +30,13 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
             let name = p.name.clone();
             view! {
                 <tr>
-                    <td data-label=move || t_string!(i18n, catalogue.site)>{p.name.clone()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.short_name)><code>{p.slug.clone()}</code></td>
-                    <td data-label=move || t_string!(i18n, catalogue.country)>{p.country.name()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.operator)>{p.operator.name.clone()}</td>
-                    <td data-label=move || t_string!(i18n, catalogue.staff_reach_from)>{access.join(", ")}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.site))>{p.name.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.short_name))><code>{p.slug.clone()}</code></td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.country))>{p.country.name()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.operator))>{p.operator.name.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, catalogue.staff_reach_from))>{access.join(", ")}</td>
                     <td data-label="">
-                        <a href=href>{t!(i18n, catalogue.edit)} <span class="visually-hidden">" " {name}</span></a>
+                        <a href=href>{tr(i18n, |l| td_string!(l, catalogue.edit))} <span class="visually-hidden">" " {name}</span></a>
                     </td>
                 </tr>
             }
@@ -52,7 +53,7 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
             match site {
                 Some(site) => view! { <SiteEditor site snapshot=snapshot.clone() action=actions.edit_site delete=actions.delete_site/> }.into_any(),
                 None if slug.is_some() => view! {
-                    <p class="form__error" role="alert">{t!(i18n, catalogue.site_not_found)}</p>
+                    <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, catalogue.site_not_found))}</p>
                 }
                 .into_any(),
                 None => ().into_any(),
@@ -71,17 +72,17 @@ pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -
     };
     view! {
         <section class="admin-section" aria-labelledby="sites">
-            <h2 id="sites">{t!(i18n, catalogue.admin_sites)}</h2>
+            <h2 id="sites">{tr(i18n, |l| td_string!(l, catalogue.admin_sites))}</h2>
             <p class="field__hint">
-                {t!(i18n, catalogue.sites_hint_1)}
-                {t!(i18n, catalogue.sites_hint_2)}
+                {tr(i18n, |l| td_string!(l, catalogue.sites_hint_1))}
+                {tr(i18n, |l| td_string!(l, catalogue.sites_hint_2))}
             </p>
             <div class="table-wrap">
                 <table class="stack">
                     <thead>
                         <tr>
-                            <th>{t!(i18n, catalogue.site)}</th><th>{t!(i18n, catalogue.short_name)}</th><th>{t!(i18n, catalogue.country)}</th><th>{t!(i18n, catalogue.operator)}</th>
-                            <th>{t!(i18n, catalogue.staff_reach_from)}</th><th><span class="visually-hidden">{t!(i18n, catalogue.actions)}</span></th>
+                            <th>{tr(i18n, |l| td_string!(l, catalogue.site))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.short_name))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.country))}</th><th>{tr(i18n, |l| td_string!(l, catalogue.operator))}</th>
+                            <th>{tr(i18n, |l| td_string!(l, catalogue.staff_reach_from))}</th><th><span class="visually-hidden">{tr(i18n, |l| td_string!(l, catalogue.actions))}</span></th>
                         </tr>
                     </thead>
                     <tbody>{table}</tbody>
@@ -122,18 +123,18 @@ fn SiteFields(
     let i18n = use_i18n();
     view! {
         <div class="field">
-            <label for=id("name")>{t!(i18n, catalogue.name)}</label>
+            <label for=id("name")>{tr(i18n, |l| td_string!(l, catalogue.name))}</label>
             <input id=id("name") name="name" type="text" value=name aria-invalid=invalid_when(error, "name")/>
             {field_error(error, "name")}
         </div>
         {country_field(id("country"), "country", |l| td_string!(l, catalogue.country_iso), country, error)}
         <div class="field">
-            <label for=id("operator")>{t!(i18n, catalogue.operator)}</label>
+            <label for=id("operator")>{tr(i18n, |l| td_string!(l, catalogue.operator))}</label>
             <select id=id("operator") name="operator" aria-invalid=invalid_when(error, "operator")>{operators}</select>
             {field_error(error, "operator")}
         </div>
         <div class="field">
-            <label for=id("access")>{t!(i18n, catalogue.access_label)}</label>
+            <label for=id("access")>{tr(i18n, |l| td_string!(l, catalogue.access_label))}</label>
             <input id=id("access") name="admin_countries" type="text" autocomplete="off" placeholder="FR, DE"
                 value=access aria-invalid=invalid_when(error, "admin_countries")/>
             {field_error(error, "admin_countries")}
@@ -151,18 +152,18 @@ fn NewSiteForm(
     let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
-            <h3>{t!(i18n, catalogue.add_a_site)}</h3>
+            <h3>{tr(i18n, |l| td_string!(l, catalogue.add_a_site))}</h3>
             {form_note(result, &["slug", "name", "country", "operator", "admin_countries"], SAVED)}
             <div class="field">
-                <label for="new-site-slug">{t!(i18n, catalogue.slug_label)}</label>
+                <label for="new-site-slug">{tr(i18n, |l| td_string!(l, catalogue.slug_label))}</label>
                 <input id="new-site-slug" name="slug" type="text" autocomplete="off" placeholder="saclay-2"
                     aria-invalid=invalid_when(error, "slug")/>
-                <span class="field__hint">{t!(i18n, catalogue.slug_hint)}</span>
+                <span class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.slug_hint))}</span>
                 {field_error(error, "slug")}
             </div>
             <SiteFields prefix="new-site" error snapshot current=None/>
-            <p class="field__hint">{t!(i18n, catalogue.add_gpus_later)}</p>
-            <button type="submit" class="button">{t!(i18n, catalogue.add_site)}</button>
+            <p class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.add_gpus_later))}</p>
+            <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.add_site))}</button>
         </ActionForm>
     }
 }
@@ -187,7 +188,7 @@ fn SiteEditor(
             {form_note(result, &["name", "country", "operator", "admin_countries"], SAVED)}
             <input type="hidden" name="site" value=slug/>
             <SiteFields prefix="edit-site" error snapshot current=Some(site)/>
-            <button type="submit" class="button">{t!(i18n, catalogue.save_site)}</button>
+            <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_site))}</button>
         </ActionForm>
         <ActionForm action=delete attr:class="form form--danger">
             <DeleteFields result=Signal::derive(answer(delete)) field="site" value=delete_value

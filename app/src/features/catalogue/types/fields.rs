@@ -3,20 +3,38 @@
 
 use std::collections::BTreeSet;
 
+use crate::domain::format::{fill, integer};
 use crate::domain::{
     country::CountryCode,
     residency::{AdequacyCondition, AdequacyEntry, CertificationKind, EucsLevel, Percent},
 };
+use crate::i18n::td_string;
 
 /// A name or identifier that must be given: trimmed, under 200 characters. `what` completes
 /// "Enter …" ("the site's name").
 pub fn required_text(input: &str, what: &str) -> Result<String, String> {
+    let locale = crate::locale::current();
     let text = input.trim();
     if text.is_empty() {
-        return Err(format!("Enter {what}."));
+        let what = match what {
+            "the GPU model, e.g. H100" => td_string!(locale, validation.what_gpu_model_eg),
+            "the certificate's identifier" => td_string!(locale, validation.what_certificate_id),
+            "the operator's legal name" => td_string!(locale, validation.what_operator_legal_name),
+            "the operator to change" => td_string!(locale, validation.what_operator_to_change),
+            "the operator" => td_string!(locale, validation.what_operator),
+            "the shareholder's name" => td_string!(locale, validation.what_shareholder_name),
+            "the site's name" => td_string!(locale, validation.what_site_name),
+            "the site's operator" => td_string!(locale, validation.what_site_operator),
+            "the site" => td_string!(locale, validation.what_site),
+            other => other,
+        };
+        return Err(fill(
+            td_string!(locale, validation.enter_what),
+            &[("what", &what)],
+        ));
     }
     if text.chars().count() > 200 {
-        return Err("Keep it under 200 characters.".to_string());
+        return Err(td_string!(locale, validation.text_under_200).to_owned());
     }
     Ok(text.to_string())
 }
@@ -27,14 +45,21 @@ pub const MAX_SITE_GPUS: u32 = 1_000_000;
 
 /// A whole number of GPUs, from 0 to [`MAX_SITE_GPUS`].
 pub fn parse_gpu_count(input: &str) -> Result<u32, String> {
+    let locale = crate::locale::current();
     let text = input.trim();
     match text.parse::<i64>() {
-        Ok(n) if n < 0 => Err("The number cannot be negative.".to_string()),
-        Ok(n) if n > i64::from(MAX_SITE_GPUS) => {
-            Err("A site holds at most 1,000,000 GPUs of one model.".to_string())
+        Ok(n) if n < 0 => Err(td_string!(locale, validation.gpus_negative).to_owned()),
+        Ok(n) if n > i64::from(MAX_SITE_GPUS) => Err(fill(
+            td_string!(locale, validation.site_gpus_above_max),
+            &[("max", &integer(locale, MAX_SITE_GPUS.into()))],
+        )),
+        Ok(n) => {
+            u32::try_from(n).map_err(|_| td_string!(locale, validation.number_too_large).to_owned())
         }
-        Ok(n) => u32::try_from(n).map_err(|_| "The number is too large.".to_string()),
-        Err(_) => Err(format!("“{text}” is not a whole number of GPUs.")),
+        Err(_) => Err(fill(
+            td_string!(locale, validation.site_gpus_not_whole),
+            &[("text", &text)],
+        )),
     }
 }
 
@@ -59,20 +84,30 @@ pub fn parse_adequacy(input: &str) -> Result<Vec<AdequacyEntry>, String> {
     {
         let (code, condition) = item.split_once(':').unwrap_or((item, "none"));
         let country = CountryCode::parse(code)?;
-        let condition = match condition.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+        let condition = match condition
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str()
+        {
             "" | "none" => AdequacyCondition::None,
             "commercial_organisations" | "commercial" => AdequacyCondition::CommercialOrganisations,
             "data_privacy_framework_certified" | "dpf" => {
                 AdequacyCondition::DataPrivacyFrameworkCertified
             }
             other => {
-                return Err(format!(
-                    "“{other}” is not an adequacy condition; use none, commercial_organisations or data_privacy_framework_certified."
+                return Err(fill(
+                    td_string!(crate::locale::current(), validation.adequacy_bad_condition),
+                    &[("other", &other)],
                 ))
             }
         };
         if entries.iter().any(|e| e.country == country) {
-            return Err(format!("{} is listed twice.", country.name()));
+            let locale = crate::locale::current();
+            return Err(fill(
+                td_string!(locale, validation.country_listed_twice),
+                &[("country", &country.name_in(locale))],
+            ));
         }
         entries.push(AdequacyEntry { country, condition });
     }
@@ -88,7 +123,7 @@ pub(super) fn parse_percent(input: &str) -> Result<Percent, String> {
 pub(super) fn site_ref(input: &str) -> Result<String, String> {
     let slug = input.trim();
     if slug.is_empty() {
-        return Err("Choose a site.".to_string());
+        return Err(td_string!(crate::locale::current(), validation.choose_a_site).to_owned());
     }
     Ok(slug.to_string())
 }
@@ -99,8 +134,9 @@ pub(super) fn parse_kind(input: &str) -> Result<CertificationKind, String> {
         "hds" => Ok(CertificationKind::Hds),
         "secnumcloud" => Ok(CertificationKind::SecNumCloud),
         "eucs" => Ok(CertificationKind::Eucs),
-        other => Err(format!(
-            "“{other}” is not a certification; choose ISO 27001, HDS, SecNumCloud or EUCS."
+        other => Err(fill(
+            td_string!(crate::locale::current(), validation.not_a_certification),
+            &[("other", &other)],
         )),
     }
 }
@@ -120,8 +156,9 @@ pub(super) fn parse_hds_activities(input: &str) -> Result<Vec<u8>, String> {
                 }
             }
             _ => {
-                return Err(format!(
-                    "“{part}” is not an HDS activity; they are numbered 1 to 6."
+                return Err(fill(
+                    td_string!(crate::locale::current(), validation.not_an_hds_activity),
+                    &[("part", &part)],
                 ))
             }
         }
@@ -136,8 +173,9 @@ pub(super) fn parse_eucs_level(input: &str) -> Result<Option<EucsLevel>, String>
         "basic" => Ok(Some(EucsLevel::Basic)),
         "substantial" => Ok(Some(EucsLevel::Substantial)),
         "high" => Ok(Some(EucsLevel::High)),
-        other => Err(format!(
-            "“{other}” is not an EUCS level; choose basic, substantial or high."
+        other => Err(fill(
+            td_string!(crate::locale::current(), validation.not_an_eucs_level),
+            &[("other", &other)],
         )),
     }
 }

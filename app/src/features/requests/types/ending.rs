@@ -4,6 +4,7 @@ use time::Date;
 
 use crate::domain::{dates::parse_form_date, request_fields::GpuCount};
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::td_string;
 
 /// An early end or reduction as typed: empty fields keep the quota's end or GPUs.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,7 @@ pub struct EndEarlyInput {
 impl EndEarlyForm {
     /// The form's values; every bad field is named at once.
     pub fn parse(&self) -> Result<EndEarlyInput, AppError> {
+        let locale = crate::locale::current();
         let mut errors = FieldErrors::default();
         let end = match self.end_date.trim() {
             "" => None,
@@ -37,16 +39,13 @@ impl EndEarlyForm {
             raw => errors.check("gpus", GpuCount::parse(raw)),
         };
         if self.end_date.trim().is_empty() && self.gpus.trim().is_empty() {
-            errors.add(
-                "end_date",
-                "Give an earlier end, fewer GPUs, or both; empty fields keep the quota as it is.",
-            );
+            errors.add("end_date", td_string!(locale, validation.end_early_nothing));
         }
         let reason = self.reason.trim().to_owned();
         if reason.is_empty() {
             errors.add(
                 "reason",
-                "Please give the reason for ending or reducing this quota; its organisation will see it.",
+                td_string!(locale, validation.end_early_reason_needed),
             );
         }
         errors.into_result(|| Some(EndEarlyInput { end, gpus, reason }))

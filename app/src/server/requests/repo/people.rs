@@ -9,6 +9,7 @@ use crate::domain::{
     tenancy::TenantStatus,
 };
 use crate::features::requests::types::{NotificationItem, TimelineEntry};
+use crate::i18n::{td_string, Locale};
 use crate::server::{db::now_unix, time_zone::PersonZone};
 
 /// The tenant's name and country (as the residency rules read them), and its status.
@@ -160,11 +161,28 @@ pub async fn notify(
     .bind(now_unix())
     .execute(&mut *conn)
     .await?;
-    let subject = match category {
-        MailCategory::Quotas => format!("Guichet: quota #{request_id}"),
-        _ => format!("Guichet: quota request #{request_id}"),
-    };
+    let locale = language(conn, user_id).await?;
+    let subject = crate::domain::format::fill(
+        match category {
+            MailCategory::Quotas => td_string!(locale, mail.subject_quota),
+            _ => td_string!(locale, mail.subject_quota_request),
+        },
+        &[("id", &request_id)],
+    );
     crate::server::outbox::queue_notice(conn, user_id, email, category, &subject, text).await
+}
+
+/// The language person `user_id` chose for their pages and e-mails (French when none).
+pub async fn language(conn: &mut AnyConnection, user_id: i64) -> Result<Locale, sqlx::Error> {
+    let code: Option<String> = sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten();
+    Ok(code
+        .as_deref()
+        .and_then(crate::ui::language::parse_language)
+        .unwrap_or_default())
 }
 
 /// Notifies each of `recipients` once (the list may name a person twice), never `except` (the

@@ -1,0 +1,154 @@
+//! What every form does with its errors and its successes (RGAA 11.10, 11.11,
+//! 7.5; WCAG 3.3.1, 3.3.3, 4.1.3):
+//! - a refused field says so (`aria-invalid="true"`) and names the message about
+//!   it (`aria-describedby`), beside its hint if it has one;
+//! - that message has a stable id, `{field-id}-error`, and the class `field__error`;
+//! - the form's summary (`role="alert"`) tells a screen reader that the form was refused;
+//! - after a success that redraws the form, focus moves to the message saying so,
+//!   so that a keyboard user is not sent back to the top of the page.
+
+use crate::i18n::td_string;
+use crate::ui::language::tr;
+use leptos::prelude::*;
+use leptos::tachys::html::element::ElementType;
+
+use crate::i18n::use_i18n;
+
+/// The id of the message about the field whose id is `field_id`.
+pub fn error_id(field_id: &str) -> String {
+    format!("{field_id}-error")
+}
+
+/// A field's `aria-describedby`: its hint's id if it has one, and the id of the
+/// message about it while that message is shown; nothing when neither is.
+pub fn described_by(hint: Option<&str>, field_id: &str, shown: bool) -> Option<String> {
+    let error = shown.then(|| error_id(field_id));
+    match (hint, error) {
+        (Some(hint), Some(error)) => Some(format!("{hint} {error}")),
+        (Some(hint), None) => Some(hint.to_owned()),
+        (None, error) => error,
+    }
+}
+
+/// `aria-invalid` while the field has a message.
+pub fn invalid(shown: bool) -> Option<&'static str> {
+    shown.then_some("true")
+}
+
+/// The message about the field `field_id`, when there is one.
+pub fn field_error(field_id: &str, message: Option<String>) -> Option<AnyView> {
+    message.map(|m| view! { <p class="field__error" id=error_id(field_id)>{m}</p> }.into_any())
+}
+
+/// One field's message as the form's last answer gives it, and what the field
+/// and the message carry for it: build it once, and hand its parts to the view.
+#[derive(Clone)]
+pub struct Checked {
+    id: std::sync::Arc<str>,
+    message: Signal<Option<String>>,
+}
+
+impl Checked {
+    /// The field whose id is `id`, with the message `message` gives while there is one.
+    pub fn new(
+        id: impl Into<String>,
+        message: impl Fn() -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            id: id.into().into(),
+            message: Signal::derive(message),
+        }
+    }
+
+    /// The field's `aria-invalid`.
+    pub fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + Clone + 'static {
+        let message = self.message;
+        move || invalid(message.with(Option::is_some))
+    }
+
+    /// The field's `aria-describedby`, with its hint's id if it has one.
+    pub fn described_by(
+        &self,
+        hint: Option<&'static str>,
+    ) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+        let (id, message) = (self.id.clone(), self.message);
+        move || described_by(hint, &id, message.with(Option::is_some))
+    }
+
+    /// The message, to put after the field.
+    pub fn error(&self) -> impl Fn() -> Option<AnyView> + Send + Sync + Clone + 'static {
+        let (id, message) = (self.id.clone(), self.message);
+        move || field_error(&id, message.get())
+    }
+}
+
+/// The summary a refused form says when every message about it stands beside its
+/// fields (which are not announced by themselves).
+#[component]
+pub fn FormRefused() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, common.form_refused))}</p> }
+}
+
+/// Moves focus to `target` (a message with `tabindex="-1"`) once for each success:
+/// `done` gives a token for the success being shown (the action's version, say),
+/// and `None` while there is none. Create it with the page, not inside a view that
+/// a success draws again: when the message focused is drawn anew by that redraw
+/// (the page reads its data again), focus follows it to the new one, as long as it
+/// has gone nowhere else. In the browser only: the server renders no focus.
+pub fn focus_when<E, T>(target: NodeRef<E>, done: impl Fn() -> Option<T> + 'static)
+where
+    E: ElementType,
+    E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
+    T: PartialEq + Clone + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    Effect::new(
+        move |last: Option<Option<(T, web_sys::HtmlElement)>>| -> Option<(T, web_sys::HtmlElement)> {
+            use wasm_bindgen::JsCast;
+            let last = last.flatten();
+            let token = done()?;
+            let element = target
+                .get()
+                .and_then(|e| e.dyn_ref::<web_sys::HtmlElement>().cloned());
+            let Some(element) = element else { return last };
+            let focus_lost = || {
+                let active = document().active_element();
+                active.is_none() || active.as_ref().map(|a| a.tag_name()).as_deref() == Some("BODY")
+            };
+            let focus = match &last {
+                Some((seen, focused)) if *seen == token => {
+                    // The same success, drawn again: follow it only if focus fell with the old one.
+                    *focused != element && !focused.is_connected() && focus_lost()
+                }
+                _ => true,
+            };
+            if focus && element.is_connected() {
+                let _ = element.focus();
+                return Some((token, element));
+            }
+            last
+        },
+    );
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (target, done);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_names_its_hint_and_its_message_while_shown() {
+        assert_eq!(
+            described_by(Some("a-hint"), "a", true).as_deref(),
+            Some("a-hint a-error")
+        );
+        assert_eq!(
+            described_by(Some("a-hint"), "a", false).as_deref(),
+            Some("a-hint")
+        );
+        assert_eq!(described_by(None, "a", true).as_deref(), Some("a-error"));
+        assert_eq!(described_by(None, "a", false), None);
+    }
+}
