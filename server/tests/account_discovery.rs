@@ -85,6 +85,7 @@ async fn footprint(app: &TestApp) -> (i64, i64, i64) {
 #[tokio::test]
 async fn sign_up_answers_a_known_address_exactly_as_a_new_one() {
     let app = TestApp::with_demo().await;
+    app.reads_english(UNIV_OWNER).await;
     let before = footprint(&app).await;
 
     let mut new = app.anon();

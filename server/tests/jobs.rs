@@ -78,6 +78,7 @@ async fn each_due_job_runs_once_across_two_instances() {
 #[tokio::test]
 async fn a_failing_job_is_retried_with_backoff_then_given_up_and_told_to_admins() {
     let app = TestApp::with_demo().await;
+    app.reads_english(ADMIN).await;
     // The mailer cannot build its TLS settings: its CA file vanished after start-up.
     let ca = std::env::temp_dir().join(format!("guichet-missing-ca-{}.pem", std::process::id()));
     let runner = instance(&app, "a", |c| {

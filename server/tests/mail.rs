@@ -36,14 +36,6 @@ async fn app_with_mail() -> Option<(TestApp, Sent)> {
 
 /// Makes `email`'s person read English: an e-mail is in its recipient's language (French when
 /// they chose none), and these tests read English words.
-async fn reads_english(app: &TestApp, email: &str) {
-    sqlx::query("UPDATE users SET language = 'en' WHERE email = $1")
-        .bind(email)
-        .execute(app.owner_pool())
-        .await
-        .unwrap();
-}
-
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -72,7 +64,7 @@ async fn notices_are_sent_once_over_starttls_with_text_and_html_parts() {
     let Some((app, inbox)) = app_with_mail().await else {
         return;
     };
-    reads_english(&app, UNIV_OWNER).await;
+    app.reads_english(UNIV_OWNER).await;
     let id = approved(&app, "mail-once", &[]).await;
     let queued = unsent_count(&app, UNIV_OWNER).await;
     assert!(queued >= 1, "the approval queued a notice to the requester");
@@ -207,7 +199,7 @@ async fn a_persons_choices_hold_back_or_stop_notices_but_never_security_mail() {
     let Some((app, inbox)) = app_with_mail().await else {
         return;
     };
-    reads_english(&app, UNIV_OWNER).await;
+    app.reads_english(UNIV_OWNER).await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
     // Every field's error at once, beside its field.
     let bad = owner
@@ -414,6 +406,14 @@ async fn a_person_who_reads_french_gets_a_french_subject_and_footer() {
         mail.body.as_deref().unwrap(),
         "https://guichet.example.fr",
     );
-    assert!(bodies.text.contains("Vous recevez cet e-mail pour"), "{}", bodies.text);
-    assert!(bodies.html.contains("<html lang=\"fr\">"), "{}", bodies.html);
+    assert!(
+        bodies.text.contains("Vous recevez cet e-mail pour"),
+        "{}",
+        bodies.text
+    );
+    assert!(
+        bodies.html.contains("<html lang=\"fr\">"),
+        "{}",
+        bodies.html
+    );
 }

@@ -226,6 +226,7 @@ async fn an_unknown_browser_is_slowed_with_a_growing_retry_after_not_locked_out(
 #[tokio::test]
 async fn the_owner_is_told_once_per_burst_and_strangers_are_not() {
     let app = TestApp::with_demo().await;
+    app.reads_english(UNIV_OWNER).await;
     let clock = app.state.throttle.clock().clone();
     clock.freeze();
     let mut attacker = browser(&app, "203.0.113.5");

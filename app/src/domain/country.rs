@@ -1264,7 +1264,10 @@ mod tests {
             CountryCode::parse("CA").unwrap().located_in(french),
             "au Canada"
         );
-        assert_eq!(CountryCode::parse("MC").unwrap().located_in(french), "à Monaco");
+        assert_eq!(
+            CountryCode::parse("MC").unwrap().located_in(french),
+            "à Monaco"
+        );
         assert_eq!(
             CountryCode::parse("KR").unwrap().name_in(french),
             "Corée du Sud"

@@ -4,10 +4,10 @@
 //! loaded, survives a reload and can be shared as a link; once hydrated, the
 //! router follows those links without reloading the page.
 
-use crate::i18n::td_string;
-use crate::ui::language::tr;
 use crate::domain::format::fill;
+use crate::i18n::td_string;
 use crate::i18n::{t_string, use_i18n};
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_router::{
     components::A,

@@ -264,6 +264,16 @@ impl TestApp {
         );
     }
 
+    /// Remembers English on `email`'s account: e-mails go out in their recipient's language,
+    /// French when they chose none, and most tests read English words.
+    pub async fn reads_english(&self, email: &str) {
+        sqlx::query("UPDATE users SET language = 'en' WHERE email = $1")
+            .bind(email)
+            .execute(self.owner_pool())
+            .await
+            .unwrap();
+    }
+
     pub fn anon(&self) -> Client {
         let tls = self.state.config.tls;
         Client {

@@ -4,7 +4,6 @@
 //! by id; "Download CSV" exports every page of the same filters. The filters are a GET form, so
 //! the page works before the wasm loads.
 
-use crate::ui::language::tr;
 use super::api::audit_events;
 use super::types::AuditPage;
 use super::words::event_label_in;
@@ -12,6 +11,7 @@ use crate::domain::dates::format_local;
 use crate::domain::format::fill;
 use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};

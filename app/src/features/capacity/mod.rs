@@ -317,8 +317,9 @@ fn Charts(loads: CapacityLoads, chosen: Option<String>) -> impl IntoView {
                 };
                 view! {
                     <article class="card" id=id>
-                        <h2>{title}</h2>
-                        <div class="chart-wrap" data-scroll="x" inner_html=svg></div>
+                        <h2>{title.clone()}</h2>
+                        // A region that slides sideways on a phone takes the focus, so a keyboard can scroll it.
+                        <div class="chart-wrap" data-scroll="x" tabindex="0" role="region" aria-label=title inner_html=svg></div>
                         <p class="small">{text}</p>
                         <WeekList pool=p.clone() weeks=weeks.clone()/>
                     </article>

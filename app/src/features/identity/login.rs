@@ -28,8 +28,12 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     };
     let (show_password, set_show_password) = signal(false);
-    let email = Checked::new("login-email", move || error().and_then(|e| e.field_message("email")));
-    let password = Checked::new("login-password", move || error().and_then(|e| e.field_message("password")));
+    let email = Checked::new("login-email", move || {
+        error().and_then(|e| e.field_message("email"))
+    });
+    let password = Checked::new("login-password", move || {
+        error().and_then(|e| e.field_message("password"))
+    });
     let i18n = use_i18n();
     view! {
         <Title text=move || td_string!(i18n.get_locale(), identity.sign_in_title)/>

@@ -235,8 +235,12 @@ fn InviteForm(
         _ => None,
     };
     let i18n = use_i18n();
-    let email = Checked::new("invite-email", move || error().and_then(|e| e.field_message("email")));
-    let role = Checked::new("invite-role", move || error().and_then(|e| e.field_message("role")));
+    let email = Checked::new("invite-email", move || {
+        error().and_then(|e| e.field_message("email"))
+    });
+    let role = Checked::new("invite-role", move || {
+        error().and_then(|e| e.field_message("role"))
+    });
     view! {
         <h2>{tr(i18n, |l| td_string!(l, members.invite_someone))}</h2>
         <ActionForm action=invite attr:class="form" attr:novalidate=true>

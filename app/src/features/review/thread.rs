@@ -115,7 +115,9 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
         NodeRef::<leptos::html::Select>::new(),
         NodeRef::<leptos::html::Input>::new(),
     );
-    focus_when(done_message, move || (outcome() == Some(UploadOutcome::Done)).then_some(()));
+    focus_when(done_message, move || {
+        (outcome() == Some(UploadOutcome::Done)).then_some(())
+    });
     focus_when(kind_field, move || problem("kind").map(|_| ()));
     focus_when(file_field, move || problem("file").map(|_| ()));
     view! {

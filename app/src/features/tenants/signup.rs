@@ -67,7 +67,9 @@ pub fn SignupPage() -> impl IntoView {
     let (eu, rest) = country_choices();
     // Sent: the form is hidden, and focus goes to the message saying what comes next.
     let sent_message = NodeRef::<leptos::html::P>::new();
-    crate::ui::form::focus_when(sent_message, move || matches!(action.value().get(), Some(Ok(()))).then_some(()));
+    crate::ui::form::focus_when(sent_message, move || {
+        matches!(action.value().get(), Some(Ok(()))).then_some(())
+    });
     let label = move |text: fn(crate::i18n::Locale) -> &'static str| {
         Signal::derive(move || text(i18n.get_locale()))
     };
