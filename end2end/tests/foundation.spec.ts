@@ -13,13 +13,15 @@ import {
 
 test.describe('foundation', () => {
   test('the home page is rendered on the server, with a CSP nonce', async ({ request }) => {
+    // A script's request says no language: it reads French, the default.
     const response = await request.get('/');
     expect(response.status()).toBe(200);
     const html = await response.text();
+    expect(html).toMatch(/<html[^>]*\slang="fr"/);
 
     const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html);
     expect(h1, 'the server-rendered HTML has an <h1>').not.toBeNull();
-    expect(h1![1].replace(/<!--[\s\S]*?-->/g, '')).toContain('GPU quotas for the campus');
+    expect(h1![1].replace(/<!--[\s\S]*?-->/g, '')).toContain('Des quotas de GPU pour le campus');
     expect(html).toMatch(/<script\b[^>]*\snonce=("[^"]+"|'[^']+'|[^\s>]+)/);
 
     const headers = response.headers();

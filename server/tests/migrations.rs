@@ -201,10 +201,11 @@ async fn the_projects_migration_moves_todays_demo_database_into_a_project_per_te
 }
 
 /// Expand-then-contract, shown once with a real migration: on a database already migrated by this
-/// release (0017 adds the job tables and the outbox's delivery columns), an instance of the
-/// previous release, which knows migrations up to 0016 only, starts (migrations it does not know
-/// are let be) and writes the outbox as it always did; this release reads those rows with the new
-/// columns' defaults. Without `ignore_missing` the old instance would have refused to start.
+/// release (0018 adds the language a person chose, `users.language`), an instance of the previous
+/// release, which knows migrations up to 0017 only, starts (migrations it does not know are let
+/// be) and creates an account and an e-mail as it always did; this release reads that account with
+/// the new column's default (no choice: the browser's language, else French). Without
+/// `ignore_missing` the old instance would have refused to start.
 #[tokio::test]
 async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migrated() {
     use sqlx::migrate::{MigrateError, Migrator};
@@ -216,7 +217,7 @@ async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migra
     };
     let newest = current.migrations.last().expect("migrations").version;
     assert_eq!(
-        newest, 17,
+        newest, 18,
         "update this test's story when a migration is added"
     );
     let older: Vec<_> = current.migrations[..current.migrations.len() - 1].to_vec();
@@ -252,6 +253,21 @@ async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migra
     assert_eq!(
         (category.as_str(), delivery.as_str(), attempts),
         ("account", "immediate", 0)
+    );
+    // The previous release creates an account with the columns it knows.
+    let user_id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, created_at) \
+         VALUES ('old@release.test', 'Old Release', 'x', 0) RETURNING id",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .expect("an old release's account");
+    assert_eq!(
+        app::server::account::stored_language(&app.state, user_id)
+            .await
+            .unwrap(),
+        None,
+        "an account an old release made has chosen no language"
     );
     // And this release sends it like any other.
     let due = app::server::outbox::unsent(

@@ -2,6 +2,7 @@
 //! the compliance status, what is checked and how, the known limits and the way to recourse.
 //! Anyone may read it, signed in or not; the footer links to it from every page.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +13,7 @@ use crate::i18n::{td_string, use_i18n};
 pub fn AccessibilityPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), a11y.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, a11y.title))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, a11y.title))}</h1>
             <p>{tr(i18n, |l| td_string!(l, a11y.intro))}</p>

@@ -2,6 +2,7 @@
 //! quotas, what waits on them and their latest notifications; platform admins see what waits for
 //! a decision and the busiest GPU pools.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 
@@ -149,7 +150,7 @@ pub fn HomePage() -> impl IntoView {
         move |_| async move { dashboard(viewer.await.ok().flatten()).await },
     );
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), common.home)/>
+        <Title text=page_title(i18n, |l| td_string!(l, common.home))/>
         <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, home.loading))}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -18,6 +18,24 @@ pub fn tr(
     move || words(i18n.get_locale())
 }
 
+/// A page's title in its language: `<Title text=page_title(i18n, |l| td_string!(l, ns.key))/>`.
+/// On the server the title is written once the page's reactive owner is gone, so it is read when
+/// the page is built (a server render is in one language); in the browser it follows the switch.
+pub fn page_title(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    words: fn(Locale) -> &'static str,
+) -> impl Fn() -> &'static str + Send + Sync + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let text = words(i18n.get_locale_untracked());
+        move || text
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        move || words(i18n.get_locale())
+    }
+}
+
 /// The cookie that remembers a person's language in their browser.
 pub const COOKIE: &str = "guichet_lang";
 

@@ -1,6 +1,7 @@
 //! The page frame: a header with the portal's navigation (collapsible on small
 //! screens), the signed-in person, and a footer.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -122,7 +123,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), errors.not_found_title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, errors.not_found_title))/>
         <section class="page page--narrow">
             <super::NotFoundNote/>
         </section>

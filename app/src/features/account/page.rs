@@ -1,6 +1,7 @@
 //! The account page: change the password, see the open sessions, and sign
 //! out everywhere.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +27,7 @@ pub fn AccountPage() -> impl IntoView {
     let logins = Resource::new(|| (), |_| my_site_logins());
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), account.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, account.title))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, account.title))}</h1>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, account.loading))}</p> }>

@@ -1,6 +1,7 @@
 //! `/api/docs`: the API reference, one section per tag, each operation with its parameters,
 //! body and answers; then the schemas. Rendered on the server from the OpenAPI description.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +16,7 @@ pub fn ApiDocsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_api_reference());
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), api_docs.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, api_docs.title))/>
         <section class="page api-docs">
             <Suspense fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, api_docs.loading))}</p> }>
                 {move || Suspend::new(async move {

@@ -1,6 +1,7 @@
 //! `/account/tokens`: the person's access tokens for the REST API, a form to make one (its
 //! secret shown once), and revocation.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,7 +23,7 @@ pub fn TokensPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), api_tokens.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, api_tokens.title))/>
         <section class="page page--narrow">
             <p><a href="/account">{tr(i18n, |l| td_string!(l, api_tokens.your_account_link))}</a></p>
             <h1>{tr(i18n, |l| td_string!(l, api_tokens.title))}</h1>

@@ -11,6 +11,7 @@ use crate::domain::dates::format_local;
 use crate::domain::format::fill;
 use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -124,7 +125,7 @@ pub fn AuditLogPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), audit_log.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, audit_log.title))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, audit_log.title))}</h1>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, audit_log.loading))}</p> }>

@@ -9,6 +9,7 @@ pub mod types;
 pub use api::*;
 pub use types::{CapacityLoads, PoolLoad, WEEKS};
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -115,7 +116,7 @@ pub fn CapacityPage() -> impl IntoView {
     let site = crate::ui::table::query_param("site");
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), capacity.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, capacity.title))/>
         <section class="page page--wide">
             <div class="page-head">
                 <div>

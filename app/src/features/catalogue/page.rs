@@ -1,6 +1,7 @@
 //! The read-only catalogue: sites, operators, GPUs and certifications, at one
 //! catalogue revision and one policy version.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,7 +48,7 @@ pub fn CataloguePage() -> impl IntoView {
     let snapshot = Resource::new(|| (), |_| get_catalogue());
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), catalogue.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, catalogue.title))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, catalogue.site_catalogue))}</h1>
             <p class="hero__lead">

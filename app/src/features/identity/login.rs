@@ -1,6 +1,7 @@
 //! The sign-in page and the sign-out button. Both are plain forms, so they
 //! work before the wasm has loaded.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +37,7 @@ pub fn LoginPage() -> impl IntoView {
     });
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), identity.sign_in_title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, identity.sign_in_title))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, identity.sign_in_title))}</h1>
             <ActionForm action=action attr:class="form" attr:novalidate=true>

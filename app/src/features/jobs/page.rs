@@ -2,6 +2,7 @@
 //! on which instance) and next run, and the e-mail queue with the messages given up, each of
 //! which can be sent again.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +19,7 @@ pub fn JobsAdminPage() -> impl IntoView {
     let data = Resource::new(move || retry.version().get(), |_| list_jobs());
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), jobs.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, jobs.title))/>
         <section class="page">
             <div class="page-head">
                 <div>

@@ -1,6 +1,7 @@
 //! The invitation page (`/invitations/<token>`): the organisation and role on
 //! offer, and the way in: create an account, sign in first, or accept.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,7 +21,7 @@ pub fn InvitationPage() -> impl IntoView {
     let data = Resource::new(token, invitation);
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), members.invitation)/>
+        <Title text=page_title(i18n, |l| td_string!(l, members.invitation))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, members.invitation))}</h1>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, members.loading))}</p> }>

@@ -1,6 +1,7 @@
 //! The organisation page: its members and open invitations for every member;
 //! inviting, changing roles and removing members for owners.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -68,7 +69,7 @@ pub fn OrganisationPage() -> impl IntoView {
         matches!(invite.value().get(), Some(Ok(_))).then(|| invite.version().get())
     });
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), members.organisation)/>
+        <Title text=page_title(i18n, |l| td_string!(l, members.organisation))/>
         <section class="page">
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, members.loading))}</p> }>
                 {move || Suspend::new(async move {

@@ -7,6 +7,7 @@
 //! rendered with the server's result, so it works before the wasm loads: the
 //! form is a plain GET form whose query parameters the server reads.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -176,7 +177,7 @@ pub fn PlacementPage() -> impl IntoView {
     let i18n = use_i18n();
 
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), placement.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, placement.title))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, placement.title))}</h1>
             <p class="hero__lead">

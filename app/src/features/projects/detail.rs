@@ -1,6 +1,7 @@
 //! `/projects/:id`: a project, its people and its requests; for its lead and the organisation's
 //! owners, the forms that change it and its people.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,7 +43,7 @@ pub fn ProjectPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), projects.project)/>
+        <Title text=page_title(i18n, |l| td_string!(l, projects.project))/>
         <section class="page">
             <p><A href="/projects">{tr(i18n, |l| td_string!(l, projects.all_projects))}</A></p>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, projects.loading))}</p> }>

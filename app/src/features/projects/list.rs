@@ -1,6 +1,7 @@
 //! `/projects`: the projects a person sees; for owners, the form that creates one and the
 //! organisation's choice of who endorses.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -84,7 +85,7 @@ pub fn ProjectsPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), projects.projects)/>
+        <Title text=page_title(i18n, |l| td_string!(l, projects.projects))/>
         <section class="page">
             <div class="page-head">
                 <div>

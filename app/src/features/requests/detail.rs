@@ -2,6 +2,7 @@
 //! draft, endorse, withdraw, decide (platform admins, with residency now and capacity impact),
 //! ask for a change or a renewal of a quota.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -113,7 +114,7 @@ pub fn RequestPage() -> impl IntoView {
         })
     });
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), requests.request)/>
+        <Title text=page_title(i18n, |l| td_string!(l, requests.request))/>
         <section class="page">
             <BackToList/>
             {move || last_error().map(|e| view! { <p class="form__error" role="alert">{e.to_string()}</p> })}

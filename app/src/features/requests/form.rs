@@ -3,6 +3,7 @@
 //! (the residency evaluator, on the server) and its free GPUs of the chosen model over the window.
 //! The form posts without the wasm too; the server checks everything again.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -191,12 +192,10 @@ fn RequestForm(editing: bool) -> impl IntoView {
     let viewer = crate::features::identity::use_viewer();
     let form = move || request_form_view(save, draft, first, options, touched, query);
     let i18n = use_i18n();
-    let title = move || {
-        if editing {
-            td_string!(i18n.get_locale(), requests.edit_draft_title)
-        } else {
-            td_string!(i18n.get_locale(), requests.new_request)
-        }
+    let title = if editing {
+        page_title(i18n, |l| td_string!(l, requests.edit_draft_title))
+    } else {
+        page_title(i18n, |l| td_string!(l, requests.new_request))
     };
     view! {
         <Title text=title/>

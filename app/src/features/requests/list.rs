@@ -1,5 +1,6 @@
 //! `/requests`: the tenant's requests and quotas, filtered, sorted and paged through the URL.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,7 +52,7 @@ pub fn RequestsPage() -> impl IntoView {
     };
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), requests.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, requests.title))/>
         <section class="page">
             <div class="page-head">
                 <div>

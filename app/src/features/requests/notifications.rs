@@ -1,5 +1,6 @@
 //! The unread-count badge in the header and `/notifications`, the person's own list.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -90,7 +91,7 @@ pub fn NotificationsPage() -> impl IntoView {
     };
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), requests.notifications)/>
+        <Title text=page_title(i18n, |l| td_string!(l, requests.notifications))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, requests.notifications))}</h1>
             <ActionForm action=mark attr:class="inline-form">

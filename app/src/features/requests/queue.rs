@@ -3,6 +3,7 @@
 //! the admin decides there: one request (approve, approve in part, reject, send back), or several
 //! endorsed ones approved in one step (each still checked on its own; any refusal approves none).
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -114,7 +115,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), requests.queue_title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, requests.queue_title))/>
         <section class="page">
             <div class="page-head">
                 <div>

@@ -1,6 +1,7 @@
 //! The search box of the header, and `/search?q=…`: what was found, one section per kind, each
 //! row a link to its page. A GET form, so it works before the wasm loads.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,7 +40,7 @@ pub fn SearchPage() -> impl IntoView {
     });
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), search.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, search.title))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, search.title))}</h1>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, search.searching))}</p> }>

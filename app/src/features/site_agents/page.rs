@@ -2,6 +2,7 @@
 //! that prepare its accounts and report usage; register one, rotate or revoke its credential. A
 //! new credential is shown once, with how to run the agent.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,7 +47,7 @@ pub fn AgentsAdminPage() -> impl IntoView {
     };
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), site_agents.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, site_agents.title))/>
         <section class="page">
             <div class="page-head">
                 <div>

@@ -3,6 +3,7 @@
 //! may open links); the button confirms, creates the account and the
 //! organisation, and signs the person in.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,7 +34,7 @@ pub fn ConfirmSignupPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), tenants.confirm_title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, tenants.confirm_title))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, tenants.confirm_title))}</h1>
             <p>{tr(i18n, |l| td_string!(l, tenants.confirm_intro))}</p>

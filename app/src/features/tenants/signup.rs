@@ -4,6 +4,7 @@
 //! Whatever the address, the page then says the same: a message is on its way.
 //! The page is a plain form, so it works before the wasm loads.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -74,7 +75,7 @@ pub fn SignupPage() -> impl IntoView {
         Signal::derive(move || text(i18n.get_locale()))
     };
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), tenants.sign_up_title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, tenants.sign_up_title))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, tenants.sign_up_title))}</h1>
             <Show when=sent>

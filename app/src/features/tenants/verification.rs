@@ -3,6 +3,7 @@
 //! lets a tenant submit requests; "Reject" needs a reason, which the tenant's
 //! owners see.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,7 +46,7 @@ pub fn TenantsAdminPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), tenants.organisations_to_verify)/>
+        <Title text=page_title(i18n, |l| td_string!(l, tenants.organisations_to_verify))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, tenants.organisations_to_verify))}</h1>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, tenants.loading))}</p> }>

@@ -1,6 +1,7 @@
 //! `/admin/usage` (platform admins): per site and GPU model, the GPU-hours granted by quotas
 //! against those used over the last 7, 30 or 90 days (`?days=`), each with a bar.
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,7 +33,7 @@ pub fn UsageAdminPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), usage.title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, usage.title))/>
         <section class="page">
             <div class="page-head">
                 <div>

@@ -16,6 +16,7 @@ mod policy;
 mod shareholders;
 mod sites;
 
+use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use std::sync::Arc;
 
@@ -57,7 +58,7 @@ pub fn CatalogueAdminPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), catalogue.admin_title)/>
+        <Title text=page_title(i18n, |l| td_string!(l, catalogue.admin_title))/>
         <section class="page">
             <h1>{tr(i18n, |l| td_string!(l, catalogue.admin_title))}</h1>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, catalogue.loading_catalogue))}</p> }>
