@@ -135,9 +135,9 @@ fn ProjectsBody(
                     </td>
                     <td data-label=tr(i18n, |l| td_string!(l, projects.lead))>{move || lead.clone().unwrap_or_else(|| t_string!(i18n, projects.no_lead_yet).into())}</td>
                     <td data-label=tr(i18n, |l| td_string!(l, projects.your_role))>{standing(p.your_role, tenant_role)}</td>
-                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.people))>{move || integer(i18n.get_locale(), i64::from(members))}</td>
-                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.in_review))>{move || integer(i18n.get_locale(), i64::from(open_requests))}</td>
-                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.quotas))>{move || integer(i18n.get_locale(), i64::from(quotas))}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.people))>{move || integer(i18n.get_locale(), members)}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.in_review))>{move || integer(i18n.get_locale(), open_requests)}</td>
+                    <td class="num" data-label=tr(i18n, |l| td_string!(l, projects.quotas))>{move || integer(i18n.get_locale(), quotas)}</td>
                     <td data-label=tr(i18n, |l| td_string!(l, projects.dates))>{window}</td>
                 </tr>
             }

@@ -65,7 +65,7 @@ pub fn SearchPage() -> impl IntoView {
 fn more_link<T>(
     section: &Section<T>,
     href: String,
-    label: impl IntoView + Send + 'static,
+    label: impl IntoView + 'static,
 ) -> Option<AnyView> {
     section
         .more
