@@ -104,7 +104,8 @@ fn AccountBody(
         </ActionForm>
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
         <h2>{tr(i18n, |l| td_string!(l, account.your_sessions))}</h2>
-        <div class="table-wrap">
+        // A region that may slide sideways (French dates run longer) takes the keyboard focus.
+        <div class="table-wrap" tabindex="0" role="region" aria-label=tr(i18n, |l| td_string!(l, account.your_sessions))>
             <table class="stack">
                 <thead>
                     <tr>

@@ -68,7 +68,7 @@ fn TokensBody(
         <h2>{tr(i18n, |l| td_string!(l, api_tokens.your_tokens))}</h2>
         {empty.then(|| view! { <p>{tr(i18n, |l| td_string!(l, api_tokens.no_tokens))}</p> })}
         {(!empty).then(|| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=tr(i18n, |l| td_string!(l, api_tokens.your_tokens))>
                 <table class="stack">
                     <thead>
                         <tr>
