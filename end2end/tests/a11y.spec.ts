@@ -3,7 +3,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { DEMO_PASSWORD } from './helpers';
+import { DEMO_PASSWORD, waitForHydration } from './helpers';
 
 // The accessibility check: axe-core (WCAG 2.1 A and AA rules, the ones the RGAA builds on) on
 // every page each role can open (end2end/pages.json), signed out and as each role, in French and
@@ -27,10 +27,6 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function openAs(browser: Browser, baseURL: string, email: string | null, locale: string) {
   // The browser's language, as a person's browser has it: its `Accept-Language` and `navigator.languages`.
   const context = await browser.newContext({ baseURL, locale });
-  // axe reads the page the server sends, the same DOM the wasm then takes over: without the wasm
-  // a page costs a tenth of the time to check (keyboard.spec.ts and language.spec.ts check the
-  // hydrated pages). Signing in below goes through the server function, not the page.
-  await context.route('**/*.wasm', (route) => route.abort());
   if (email) {
     const response = await context.request.post('/api/login', {
       form: { email, password: DEMO_PASSWORD },
@@ -61,6 +57,7 @@ for (const [role, { email, paths }] of Object.entries(roles)) {
       for (const path of paths) {
         await page.setViewportSize(WIDTHS[0]);
         await page.goto(path);
+        await waitForHydration(page);
         await expect(page.locator('html'), `the language of ${path}`).toHaveAttribute('lang', lang.code);
         for (const size of WIDTHS) {
           await page.setViewportSize(size);
@@ -78,6 +75,7 @@ for (const [role, { email, paths }] of Object.entries(roles)) {
 test('axe catches an image without a text alternative and an unlabelled field', async ({ browser, baseURL }) => {
   const { context, page } = await openAs(browser, baseURL!, null, 'fr-FR');
   await page.goto('/login');
+  await waitForHydration(page);
   expect(await seriousViolations(page)).toEqual([]);
   await page.evaluate(() => {
     document.querySelector('label[for="login-email"]')?.remove();
