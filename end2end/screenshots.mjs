@@ -59,7 +59,7 @@ for (const { who, width, tag, paths } of walks) {
     await page.goto(`${base}/login`);
     await page.fill('input[name=email]', who);
     await page.fill('input[name=password]', password);
-    await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
   }
   for (const path of paths) {
     await page.goto(base + path);
