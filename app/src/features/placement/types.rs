@@ -95,7 +95,7 @@ pub fn evaluate_every_site(
             SiteVerdict {
                 slug: site.slug.clone(),
                 name: site.name.clone(),
-                country: site.country.name().to_string(),
+                country: site.country.name_in(crate::locale::current()).to_string(),
                 operator: site.operator.name.clone(),
                 in_eea: snapshot.policy.is_eea(site.country),
                 evaluation,

@@ -344,6 +344,7 @@ fn certificates_in_force(
         .iter()
         .filter(|c| c.valid_from <= day && day <= c.valid_until)
         .map(|c| {
+            let locale = crate::locale::current();
             let mut name = c.kind.label().to_owned();
             if let Some(version) = &c.version {
                 name.push(' ');
@@ -351,9 +352,17 @@ fn certificates_in_force(
             }
             if let Some(level) = c.eucs_level {
                 name.push(' ');
-                name.push_str(level.label());
+                name.push_str(level.label_in(locale));
             }
-            format!("{name}, until {}", c.valid_until)
+            // English keeps the ISO day the form has always shown; French writes « 6 déc. 2029 ».
+            let until = match locale {
+                crate::i18n::Locale::en => c.valid_until.to_string(),
+                crate::i18n::Locale::fr => crate::domain::format::date(locale, c.valid_until),
+            };
+            crate::domain::format::fill(
+                crate::i18n::td_string!(locale, server.certificate_until),
+                &[("name", &name), ("until", &until)],
+            )
         })
         .collect()
 }
@@ -424,7 +433,7 @@ pub async fn form_options(
             SiteOption {
                 slug: profile.slug.clone(),
                 name: profile.name.clone(),
-                country: profile.country.name().to_owned(),
+                country: profile.country.name_in(crate::locale::current()).to_owned(),
                 in_eea: catalogue.policy.is_eea(profile.country),
                 operator: profile.operator.name.clone(),
                 certificates: certificates_in_force(profile, start),
