@@ -101,7 +101,19 @@ async fn a_failing_job_is_retried_with_backoff_then_given_up_and_told_to_admins(
         // Not again before its backoff.
         let early = jobs::tick(&runner, at + 1_000).await.unwrap();
         assert!(!early.ran.iter().any(|(j, _)| *j == Job::Mailer));
-        at += schedule::backoff_ms(attempt).min(10_000) + 1;
+        // Due again after its backoff (capped by the mailer's 10 s period), counted from the
+        // end of the run: the run's own milliseconds move it, so read it rather than guess.
+        let next: i64 = sqlx::query_scalar("SELECT next_run_at_ms FROM jobs WHERE name = 'mailer'")
+            .fetch_one(app.owner_pool())
+            .await
+            .unwrap();
+        let wait = schedule::backoff_ms(attempt).min(10_000);
+        assert!(
+            (at + wait..at + wait + 5_000).contains(&next),
+            "attempt {attempt}: due {} ms after the tick",
+            next - at
+        );
+        at = next;
     }
     let history = runs(&app, "mailer").await;
     let outcomes: Vec<_> = history.iter().map(|r| r.2.clone().unwrap()).collect();
