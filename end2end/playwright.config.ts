@@ -83,7 +83,9 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: ci,
   retries: 0,
-  workers: ci ? 1 : 2,
+  // Two, in CI as here: the accessibility walk (~340 axe runs) alone took a quarter of an hour
+  // with one, and the specs are written to share the demo data between two workers.
+  workers: 2,
   reporter: 'list',
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -12,6 +12,14 @@ export function day(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The day `days` from today as an English page shows it: "5 Dec 2026". */
+export function shownDay(days: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
 /** A page in its own browser context, signed in as `email`. */
 export async function signedIn(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: baseURL(testInfo) });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 import { DEMO_USERS, waitForHydration } from './helpers';
-import { day, decide, signedIn, submitRequest } from './flows';
+import { decide, shownDay, signedIn, submitRequest } from './flows';
 
 test.describe('quota requests', () => {
   test('a member asks, the owner endorses, the admin partially approves, the member sees the quota', async ({
@@ -25,16 +25,17 @@ test.describe('quota requests', () => {
     await member.goto('/requests');
     const row = member.getByRole('row').filter({ hasText: 'E2E protein folding' });
     await expect(row).toContainText('Partially approved');
-    await expect(row).toContainText(`8 GPUs, ${day(10)} to ${day(39)}`);
+    await expect(row).toContainText(`8 GPUs, ${shownDay(10)} – ${shownDay(39)}`);
     await member.goto(`/requests/${id}`);
     await expect(member.getByText('Half now, the rest in spring.').first()).toBeVisible();
     const timeline = member.getByRole('list', { name: 'Timeline' });
     await expect(timeline).toContainText('Camille Roux');
     await expect(timeline).toContainText('Fits our plan.');
     await expect(timeline).toContainText('Partially approved');
-    // The member was told.
+    // The member was told, in French: the notice is written in the language of the account,
+    // and this one chose none (the page itself follows the browser's English).
     await member.goto('/notifications');
-    await expect(member.getByText(/partially approved by/).first()).toBeVisible();
+    await expect(member.getByText(/approuvée en partie par/).first()).toBeVisible();
   });
 
   test('a request that would exceed capacity is refused at approval', async ({ browser }, testInfo) => {

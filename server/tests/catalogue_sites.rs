@@ -174,7 +174,10 @@ async fn a_site_is_edited_keeping_its_short_name_and_its_quotas_are_checked_agai
     assert!(flag.contains("G4"), "{flag}");
     assert_eq!(audit_count(&app, "request.compliance_flag").await, 1);
     let notes = owner.call("list_notifications", &[]).await.body;
-    assert!(notes.contains("no longer complies"), "{notes}");
+    assert!(
+        notes.contains("ne respecte plus les règles de résidence"),
+        "{notes}"
+    );
 
     // Back to France only: the flag is cleared.
     let response = admin.call("update_site", &borrowed(&same)).await;

@@ -42,7 +42,7 @@ async fn a_batch_approves_each_request_on_its_own() {
         assert_eq!(steps, 1);
         let told = scalar(
             &app,
-            "SELECT COUNT(*) FROM notifications WHERE request_id = $1 AND text LIKE '%approved by%'",
+            "SELECT COUNT(*) FROM notifications WHERE request_id = $1 AND text LIKE '%: approuvée par %'",
             *id,
         )
         .await;

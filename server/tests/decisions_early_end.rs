@@ -78,7 +78,7 @@ async fn ending_or_reducing_a_quota_early_gives_back_exactly_what_it_no_longer_h
     assert!(step.0.starts_with("Reduced: now 6 H100 GPUs"), "{}", step.0);
     let told: Vec<(String,)> = sqlx::query_as(
         "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE n.request_id = $1 AND n.text LIKE '%ended early by%' ORDER BY u.email",
+         WHERE n.request_id = $1 AND n.text LIKE '%terminé plus tôt par%' ORDER BY u.email",
     )
     .bind(id)
     .fetch_all(app.owner_pool())

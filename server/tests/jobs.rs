@@ -213,7 +213,8 @@ async fn reminders_come_30_7_and_1_days_before_a_quota_ends_once_each() {
             .unwrap();
         }
     };
-    let pattern = format!("Quota #{id} %ends in%");
+    // The people chose no language: they read French, the default.
+    let pattern = format!("Le quota n° {id} %se termine dans%");
     let now = jobs::now_ms();
     set_end(40).await;
     jobs::run(&app.state, Job::QuotaReminders, now)
@@ -221,14 +222,14 @@ async fn reminders_come_30_7_and_1_days_before_a_quota_ends_once_each() {
         .unwrap();
     assert_eq!(notices(&app, &pattern).await, 0, "40 days ahead: not yet");
     let mut expected = 0;
-    for (days, said) in [(30, "30 days"), (7, "7 days"), (1, "1 day:")] {
+    for (days, said) in [(30, "30 jours"), (7, "7 jours"), (1, "1 jour :")] {
         set_end(days).await;
         for _ in 0..2 {
             jobs::run(&app.state, Job::QuotaReminders, now)
                 .await
                 .unwrap();
         }
-        let people = notices(&app, &format!("Quota #{id} %ends in {said}%")).await;
+        let people = notices(&app, &format!("Le quota n° {id} %se termine dans {said}%")).await;
         assert!(
             people >= 2,
             "the requester and the owners, {days} days ahead"
@@ -273,9 +274,9 @@ async fn certificates_lapsing_warn_the_admins_60_and_30_days_ahead_once() {
         .fetch_one(app.owner_pool())
         .await
         .unwrap();
-    assert_eq!(notices(&app, "%lapses in 45 days%").await, admins);
+    assert_eq!(notices(&app, "%expire dans 45 jours%").await, admins);
     let mailed: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM email_outbox WHERE category = 'compliance' AND body LIKE '%lapses in 45 days%'",
+        "SELECT COUNT(*) FROM email_outbox WHERE category = 'compliance' AND body LIKE '%expire dans 45 jours%'",
     )
     .fetch_one(app.owner_pool())
     .await

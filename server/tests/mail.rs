@@ -243,7 +243,7 @@ async fn a_persons_choices_hold_back_or_stop_notices_but_never_security_mail() {
     assert!(inbox.to(UNIV_OWNER).is_empty(), "held for the digest");
     // A quota notice, turned off: none queued (the notice still shows in the portal).
     let mut tx = app.state.db.platform_write_tx().await.unwrap();
-    app::server::requests::tell_about_quota(&mut tx, first, "is a test notice", false)
+    app::server::requests::tell_about_quota(&mut tx, first, &|_| "is a test notice".into(), false)
         .await
         .unwrap();
     tx.commit().await.unwrap();

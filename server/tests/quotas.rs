@@ -243,10 +243,16 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
 
     // The owner and the platform admins are told; the flag shows on the pages.
     let notes = owner.call("list_notifications", &[]).await.body;
-    assert!(notes.contains("no longer complies"), "{notes}");
+    assert!(
+        notes.contains("ne respecte plus les règles de résidence"),
+        "{notes}"
+    );
     let mut admin = app.signed_in(ADMIN).await;
     let notes = admin.call("list_notifications", &[]).await.body;
-    assert!(notes.contains("no longer complies"), "{notes}");
+    assert!(
+        notes.contains("ne respecte plus les règles de résidence"),
+        "{notes}"
+    );
     let page = owner.get(&format!("/requests/{id}")).await;
     assert!(page.body.contains("Compliance flag"), "{}", page.body);
     let queue = admin.get("/admin/requests?status=approved").await;
@@ -360,5 +366,8 @@ async fn a_catalogue_edit_by_an_admin_flags_the_quotas_it_breaks_at_once() {
     assert!(page.body.contains("Compliance flag"), "{}", page.body);
     assert!(page.body.contains("H1"), "{}", page.body);
     let notes = owner.call("list_notifications", &[]).await.body;
-    assert!(notes.contains("no longer complies"), "{notes}");
+    assert!(
+        notes.contains("ne respecte plus les règles de résidence"),
+        "{notes}"
+    );
 }

@@ -389,7 +389,7 @@ async fn a_pdf_attached_by_the_requester_is_downloaded_by_the_reviewer_never_sho
     assert!(notified(&app, ADMIN)
         .await
         .iter()
-        .any(|t| t.contains("attached a document")));
+        .any(|t| t.contains("a joint un document")));
 }
 
 #[tokio::test]

@@ -198,14 +198,14 @@ async fn a_threshold_is_told_once_even_when_two_agents_post_at_once() {
     assert_eq!(count(&app, notices, id).await, 1, "80 % told exactly once");
     let told = count(
         &app,
-        "SELECT COUNT(*) FROM notifications WHERE request_id = $1 AND text LIKE '%used 80 %%'",
+        "SELECT COUNT(*) FROM notifications WHERE request_id = $1 AND text LIKE '%consommé 80 %%'",
         id,
     )
     .await;
     assert!(told >= 1, "the owners are told");
     let mailed = count(
         &app,
-        "SELECT COUNT(*) FROM email_outbox WHERE body LIKE '%used 80 %%' AND body LIKE '%' || CAST($1 AS TEXT) || '%'",
+        "SELECT COUNT(*) FROM email_outbox WHERE body LIKE '%consommé 80 %%' AND body LIKE '%' || CAST($1 AS TEXT) || '%'",
         id,
     )
     .await;
@@ -279,7 +279,7 @@ async fn the_clock_records_start_and_end_once_and_flags_idle_quotas() {
     let admins_told = count(
         &app,
         "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE n.request_id = $1 AND u.platform_admin = 1 AND n.text LIKE '%is idle%'",
+         WHERE n.request_id = $1 AND u.platform_admin = 1 AND n.text LIKE '%est inactif%'",
         idle,
     )
     .await;

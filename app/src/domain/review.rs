@@ -144,9 +144,13 @@ pub fn too_large_message() -> String {
 
 /// A size for people: "820 bytes", "14 KB", "2.4 MB" (units of 1024).
 pub fn size_in_words(bytes: i64) -> String {
+    size_in_words_in(crate::locale::current(), bytes)
+}
+
+/// A size in `locale`: "2,4 Mo", "2.4 MB".
+pub fn size_in_words_in(locale: Locale, bytes: i64) -> String {
     const KB: i64 = 1024;
     const MB: i64 = 1024 * 1024;
-    let locale = crate::locale::current();
     match bytes {
         b if b < KB => fill(td_string!(locale, validation.size_bytes), &[("n", &b)]),
         b if b < MB => fill(

@@ -279,7 +279,7 @@ fn TenantHome(
                         view! {
                             <ul class="quota-list">
                                 {current.into_iter().map(|q| {
-                                    let window = q.granted().map(|(_, w)| w).unwrap_or_default();
+                                    let window = q.granted(i18n.get_locale()).map(|(_, w)| w).unwrap_or_default();
                                     let href = format!("/requests/{}", q.id);
                                     let title = q.project_title.clone();
                                     view! {
@@ -409,7 +409,7 @@ fn AdminHome(
                                             <A href=href>{title}</A>
                                             " · " {s.tenant_name.clone()}
                                             <br/>
-                                            <span class="small muted">{let (gpus, model, site, window) = (s.gpus, s.gpu_model.clone(), s.site_name.clone(), s.asked_window()); move || fill(t_string!(i18n, home.queue_line), &[("gpus", &gpus), ("model", &model), ("site", &site), ("window", &window)])}</span>
+                                            <span class="small muted">{let (gpus, model, site, s) = (s.gpus, s.gpu_model.clone(), s.site_name.clone(), s.clone()); move || fill(t_string!(i18n, home.queue_line), &[("gpus", &gpus), ("model", &model), ("site", &site), ("window", &s.asked_window(i18n.get_locale()))])}</span>
                                             " "
                                             {(!q.review.eligible_now).then(|| view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, home.not_eligible_now))}</span> })}
                                             {(!fits).then(|| view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, home.not_enough_gpus))}</span> })}

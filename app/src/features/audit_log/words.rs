@@ -2,6 +2,7 @@
 //! no Unix seconds, no lower-case enum values).
 
 use crate::domain::dates::parse_iso_date;
+use crate::domain::format::{self, fill};
 use crate::domain::lifecycle::RequestStatus;
 use crate::domain::tenancy::TenantRole;
 use crate::i18n::{td_string, Locale};
@@ -71,22 +72,70 @@ fn capitalised(text: &str) -> String {
     }
 }
 
-/// A stored value as a person reads it: request statuses and roles by their labels, other codes
-/// with spaces.
-fn value_words(value: &str) -> String {
+/// A stored value as a person reads it in `locale`: request statuses and roles by their labels,
+/// other codes with spaces.
+fn value_words(locale: Locale, value: &str) -> String {
     if let Ok(status) = RequestStatus::parse(value) {
-        return status.label().to_owned();
+        return status.label_in(locale).to_owned();
     }
     if let Ok(role) = TenantRole::parse(value) {
-        return role.label().to_owned();
+        return role.label_in(locale).to_owned();
     }
     value.replace('_', " ")
 }
 
-/// A one-line reading of an event's details: the request and its states, the note, the rules
-/// and versions of a residency evaluation, what was granted, and any other plain field. Times
-/// (`…_at`) read as dates, yes/no fields as words, identifiers of rows are left out.
+/// The name of a detail's field in `locale` (a field without one reads as its name in words).
+fn field_words(locale: Locale, key: &str) -> String {
+    let known = match key {
+        "agent_id" => td_string!(locale, audit_log.field_agent),
+        "api_tokens_revoked" => td_string!(locale, audit_log.field_api_tokens_revoked),
+        "by" => td_string!(locale, audit_log.field_by),
+        "change" => td_string!(locale, audit_log.field_change),
+        "characters" => td_string!(locale, audit_log.field_characters),
+        "cluster" => td_string!(locale, audit_log.field_cluster),
+        "code" => td_string!(locale, audit_log.field_code),
+        "email" => td_string!(locale, audit_log.field_email),
+        "endorsement" => td_string!(locale, audit_log.field_endorsement),
+        "expires" => td_string!(locale, audit_log.field_expires),
+        "file_name" => td_string!(locale, audit_log.field_file_name),
+        "kind" => td_string!(locale, audit_log.field_kind),
+        "language" => td_string!(locale, audit_log.field_language),
+        "lead_days" => td_string!(locale, audit_log.field_lead_days),
+        "levels" => td_string!(locale, audit_log.field_levels),
+        "method" => td_string!(locale, audit_log.field_method),
+        "name" => td_string!(locale, audit_log.field_name),
+        "on" => td_string!(locale, audit_log.field_on),
+        "path" => td_string!(locale, audit_log.field_path),
+        "previous_status" => td_string!(locale, audit_log.field_previous_status),
+        "reason" => td_string!(locale, audit_log.field_reason),
+        "replaced" => td_string!(locale, audit_log.field_replaced),
+        "role" => td_string!(locale, audit_log.field_role),
+        "scope" => td_string!(locale, audit_log.field_scope),
+        "sessions_ended" => td_string!(locale, audit_log.field_sessions_ended),
+        "site" => td_string!(locale, audit_log.field_site),
+        "size_bytes" => td_string!(locale, audit_log.field_size_bytes),
+        "status" => td_string!(locale, audit_log.field_status),
+        "tenant_slug" => td_string!(locale, audit_log.field_tenant_slug),
+        "title" => td_string!(locale, audit_log.field_title),
+        "via" => td_string!(locale, audit_log.field_via),
+        _ => "",
+    };
+    if known.is_empty() {
+        key.replace('_', " ")
+    } else {
+        known.to_owned()
+    }
+}
+
+/// [`describe_detail_in`] in the language of the words being written now.
 pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String {
+    describe_detail_in(crate::locale::current(), detail, instant)
+}
+
+/// A one-line reading of an event's details in `locale`: the request and its states, the note,
+/// the rules and versions of a residency evaluation, what was granted, and any other plain
+/// field. Times (`…_at`) read as dates, yes/no fields as words, identifiers of rows are left out.
+pub fn describe_detail_in(locale: Locale, detail: &str, instant: impl Fn(i64) -> String) -> String {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(detail)
     else {
         return String::new();
@@ -94,14 +143,24 @@ pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String 
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_owned()),
+        serde_json::Value::Bool(b) => Some(
+            if *b {
+                td_string!(locale, audit_log.detail_yes)
+            } else {
+                td_string!(locale, audit_log.detail_no)
+            }
+            .to_owned(),
+        ),
         _ => None,
     };
     let mut parts: Vec<String> = Vec::new();
     if let Some(id) = map.get("request_id").and_then(text) {
-        parts.push(format!("request #{id}"));
+        parts.push(fill(
+            td_string!(locale, audit_log.detail_request),
+            &[("id", &id)],
+        ));
     }
-    let state = |key: &str| map.get(key).and_then(text).map(|s| value_words(&s));
+    let state = |key: &str| map.get(key).and_then(text).map(|s| value_words(locale, &s));
     match (state("before"), state("after")) {
         (Some(b), Some(a)) => parts.push(format!("{b} → {a}")),
         (None, Some(a)) => parts.push(a),
@@ -109,7 +168,7 @@ pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String 
     }
     match (state("from"), state("to")) {
         (Some(f), Some(t)) => parts.push(format!("{f} → {t}")),
-        (None, Some(t)) => parts.push(format!("to {t}")),
+        (None, Some(t)) => parts.push(fill(td_string!(locale, audit_log.detail_to), &[("to", &t)])),
         _ => {}
     }
     if let Some(residency) = map.get("residency").and_then(|r| r.as_object()) {
@@ -125,21 +184,27 @@ pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String 
                     .collect()
             })
             .unwrap_or_default();
-        let versions = format!(
-            "policy version {}, catalogue revision {}",
-            residency
-                .get("policy_version")
-                .and_then(text)
-                .unwrap_or_default(),
-            residency
-                .get("catalogue_revision")
-                .and_then(text)
-                .unwrap_or_default()
+        let get = |k: &str| residency.get(k).and_then(text).unwrap_or_default();
+        let versions = fill(
+            td_string!(locale, audit_log.detail_versions),
+            &[
+                ("policy", &get("policy_version")),
+                ("revision", &get("catalogue_revision")),
+            ],
         );
         parts.push(match (eligible, failed.is_empty()) {
-            (Some(true), _) => format!("residency rules met ({versions})"),
-            (_, false) => format!("refused by rule {} ({versions})", failed.join(", ")),
-            _ => format!("residency checked ({versions})"),
+            (Some(true), _) => fill(
+                td_string!(locale, audit_log.detail_rules_met),
+                &[("versions", &versions)],
+            ),
+            (_, false) => fill(
+                td_string!(locale, audit_log.detail_refused_by),
+                &[("rules", &failed.join(", ")), ("versions", &versions)],
+            ),
+            _ => fill(
+                td_string!(locale, audit_log.detail_checked),
+                &[("versions", &versions)],
+            ),
         });
     }
     if let Some(granted) = map.get("granted").and_then(|g| g.as_object()) {
@@ -147,12 +212,15 @@ pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String 
         // The stored end is the first day no longer granted; people read the last day.
         let last_day = parse_iso_date(&get("end"))
             .and_then(|end| end.previous_day())
-            .map(|d| d.to_string())
+            .map(|d| format::date(locale, d))
             .unwrap_or_else(|| get("end"));
-        parts.push(format!(
-            "granted {} GPUs from {} to {last_day} (last day)",
-            get("gpus"),
-            get("start"),
+        parts.push(fill(
+            td_string!(locale, audit_log.detail_granted),
+            &[
+                ("gpus", &get("gpus")),
+                ("start", &format::iso_date(locale, &get("start"))),
+                ("last", &last_day),
+            ],
         ));
     }
     for (key, value) in &map {
@@ -166,15 +234,24 @@ pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String 
         let Some(v) = text(value).filter(|v| !v.is_empty()) else {
             continue;
         };
+        let field = |name: &str, value: &str| {
+            fill(
+                td_string!(locale, audit_log.detail_field),
+                &[("field", &field_words(locale, name)), ("value", &value)],
+            )
+        };
         parts.push(match (key.as_str(), value) {
-            ("known_browser", serde_json::Value::Bool(true)) => "from a known browser".to_owned(),
-            ("known_browser", serde_json::Value::Bool(false)) => "from a new browser".to_owned(),
-            (k, serde_json::Value::Number(n)) if k.ends_with("_at") => format!(
-                "{}: {}",
-                key.trim_end_matches("_at").replace('_', " "),
-                n.as_i64().map(&instant).unwrap_or(v)
+            ("known_browser", serde_json::Value::Bool(true)) => {
+                td_string!(locale, audit_log.detail_known_browser).to_owned()
+            }
+            ("known_browser", serde_json::Value::Bool(false)) => {
+                td_string!(locale, audit_log.detail_new_browser).to_owned()
+            }
+            (k, serde_json::Value::Number(n)) if k.ends_with("_at") => field(
+                k.trim_end_matches("_at"),
+                &n.as_i64().map(&instant).unwrap_or(v),
             ),
-            _ => format!("{}: {}", key.replace('_', " "), value_words(&v)),
+            (k, _) => field(k, &value_words(locale, &v)),
         });
     }
     if let Some(note) = map
@@ -182,7 +259,11 @@ pub fn describe_detail(detail: &str, instant: impl Fn(i64) -> String) -> String 
         .and_then(text)
         .filter(|n| !n.trim().is_empty())
     {
-        parts.push(format!("“{}”", note.trim()));
+        let quoted = match locale {
+            Locale::fr => format!("« {} »", note.trim()),
+            Locale::en => format!("“{}”", note.trim()),
+        };
+        parts.push(quoted);
     }
     parts.join(" · ")
 }
@@ -215,7 +296,7 @@ mod tests {
         assert_eq!(
             describe_detail(detail, format_instant),
             "request #7 · Endorsed → Partially approved · residency rules met (policy version 1, \
-             catalogue revision 3) · granted 8 GPUs from 2027-01-01 to 2027-01-31 (last day) · “Half now.”"
+             catalogue revision 3) · granted 8 GPUs from 1 Jan 2027 to 31 Jan 2027 (last day) · “Half now.”"
         );
         let failed = r#"{"residency":{"eligible":false,"rules":[{"rule":"H1","passed":false},{"rule":"G1","passed":true}],"policy_version":2,"catalogue_revision":5}}"#;
         assert_eq!(
@@ -231,6 +312,18 @@ mod tests {
         assert_eq!(
             describe_detail(r#"{"expires_at":1800000000}"#, |u| format!("<{u}>")),
             "expires: <1800000000>"
+        );
+    }
+
+    #[test]
+    fn details_read_in_french_for_a_french_reader() {
+        let detail = r#"{"request_id":7,"before":"endorsed","after":"approved","note":"Bien.","known_browser":true,
+            "granted":{"gpus":8,"start":"2027-01-01","end":"2027-02-01"},"email":"a@b.test"}"#;
+        assert_eq!(
+            describe_detail_in(Locale::fr, detail, format_instant),
+            "demande n° 7 · Appuyée → Approuvée · 8 GPU accordés du 1 janv. 2027 \
+             au 31 janv. 2027 (dernier jour inclus) · adresse e-mail : a@b.test · depuis un navigateur \
+             connu · « Bien. »"
         );
     }
 

@@ -15,24 +15,25 @@ use crate::error::AppError;
 use crate::features::requests::view::error_view;
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
-/// "From 2027-01-01" or "2027-01-01 to 2027-06-30" (the last day included).
+/// "From 1 Jan 2027" or "1 Jan 2027 to 30 Jun 2027" (the last day included), in `locale`.
 pub(super) fn project_window(p: &ProjectSummary, locale: Locale) -> String {
     use crate::domain::dates::parse_iso_date;
-    let start = &p.start_date;
+    use crate::domain::format::{date, iso_date};
+    let start = iso_date(locale, &p.start_date);
     match &p.end_date {
         Some(end) => match parse_iso_date(end).and_then(|d| d.previous_day()) {
             Some(last) => fill(
                 td_string!(locale, projects.window),
-                &[("start", start), ("end", &last)],
+                &[("start", &start), ("end", &date(locale, last))],
             ),
             None => fill(
                 td_string!(locale, projects.window_exclusive),
-                &[("start", start), ("end", end)],
+                &[("start", &start), ("end", end)],
             ),
         },
         None => fill(
             td_string!(locale, projects.window_from),
-            &[("start", start)],
+            &[("start", &start)],
         ),
     }
 }

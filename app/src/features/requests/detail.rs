@@ -308,7 +308,7 @@ fn RequestView(
                         <div><dt>{tr(i18n, |l| td_string!(l, requests.project))}</dt><dd>{project_link}</dd></div>
                         <div><dt>{tr(i18n, |l| td_string!(l, requests.site))}</dt><dd>{s.site_name.clone()}</dd></div>
                         <div><dt>{tr(i18n, |l| td_string!(l, requests.gpus))}</dt><dd>{s.gpus} " " {s.gpu_model.clone()}</dd></div>
-                        <div><dt>{tr(i18n, |l| td_string!(l, requests.window_asked))}</dt><dd>{s.asked_window()}</dd></div>
+                        <div><dt>{tr(i18n, |l| td_string!(l, requests.window_asked))}</dt><dd>{s.asked_window(i18n.get_locale())}</dd></div>
                         <div><dt>{tr(i18n, |l| td_string!(l, requests.granted))}</dt><dd>{let s = s.clone(); move || granted_cell(i18n.get_locale(), &s)}</dd></div>
                         <div><dt>{tr(i18n, |l| td_string!(l, requests.data_classification))}</dt><dd>{let c = s.classification.clone(); move || classification_label(i18n.get_locale(), &c)}</dd></div>
                         <div><dt>{tr(i18n, |l| td_string!(l, requests.sector))}</dt><dd>{let c = s.sector.clone(); move || sector_label(i18n.get_locale(), &c)}</dd></div>

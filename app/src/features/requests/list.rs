@@ -151,7 +151,7 @@ pub fn RequestsPage() -> impl IntoView {
                                     <tbody>
                                         {list.rows.into_iter().map(|r| {
                                             let granted = granted_cell(i18n.get_locale(), &r);
-                                            let window = r.asked_window();
+                                            let window = r.asked_window(i18n.get_locale());
                                             let href = format!("/requests/{}", r.id);
                                             let title = r.project_title.clone();
                                             view! {

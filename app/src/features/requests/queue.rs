@@ -254,7 +254,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                                     </td>
                                                     <td data-label=tr(i18n, |l| td_string!(l, requests.site))>{s.site_name.clone()}</td>
                                                     <td class="num" data-label=tr(i18n, |l| td_string!(l, requests.gpus))>{s.gpus} " " <span class="muted">{s.gpu_model.clone()}</span></td>
-                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.window))>{s.asked_window()}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.window))>{s.asked_window(i18n.get_locale())}</td>
                                                     <td data-label=tr(i18n, |l| td_string!(l, requests.residency_now))>{residency}</td>
                                                     <td class="capacity-cell" data-label=tr(i18n, |l| td_string!(l, requests.busiest_day))>
                                                         <UsageBar used=r.peak_before adding=r.peak_after.saturating_sub(r.peak_before) available=r.available/>

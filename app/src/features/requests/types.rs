@@ -49,15 +49,17 @@ pub struct RequestSummary {
 }
 
 impl RequestSummary {
-    /// "2027-03-01 to 2027-03-31" (the last day included) of what was asked.
-    pub fn asked_window(&self) -> String {
-        window_label(&self.start_date, &self.end_date)
+    /// The days asked for, in `locale`, the last one included: "1 mars 2027 – 31 mars 2027".
+    pub fn asked_window(&self, locale: crate::i18n::Locale) -> String {
+        crate::domain::format::window(locale, &self.start_date, &self.end_date)
     }
 
-    /// The granted GPUs and window, when the request became a quota.
-    pub fn granted(&self) -> Option<(i64, String)> {
+    /// The granted GPUs and days (in `locale`), when the request became a quota.
+    pub fn granted(&self, locale: crate::i18n::Locale) -> Option<(i64, String)> {
         match (self.approved_gpus, &self.approved_start, &self.approved_end) {
-            (Some(gpus), Some(start), Some(end)) => Some((gpus, window_label(start, end))),
+            (Some(gpus), Some(start), Some(end)) => {
+                Some((gpus, crate::domain::format::window(locale, start, end)))
+            }
             _ => None,
         }
     }

@@ -51,9 +51,9 @@ pub fn sector_label(locale: crate::i18n::Locale, stored: &str) -> String {
         .unwrap_or_else(|| stored.to_owned())
 }
 
-/// "8 GPUs, 2027-01-10 to 2027-02-08" once granted, a dash before.
+/// "8 GPUs, 10 Jan 2027 – 8 Feb 2027" once granted, a dash before.
 pub fn granted_cell(locale: Locale, r: &RequestSummary) -> String {
-    match r.granted() {
+    match r.granted(locale) {
         Some((gpus, window)) => fill(
             crate::i18n::td_string!(locale, requests.granted_value),
             &[("gpus", &gpus), ("window", &window)],

@@ -5,7 +5,7 @@
 
 mod repo;
 
-use crate::domain::dates::format_local;
+use crate::domain::format::local_instant;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::audit_log::types::{describe_detail, AuditEntry, AuditFilter, AuditPage};
@@ -104,7 +104,9 @@ pub async fn read(
                 event: e.event,
                 success: e.outcome == "success",
                 client_ip: e.client_ip,
-                description: describe_detail(&e.detail, |unix| format_local(&zone.at(unix))),
+                description: describe_detail(&e.detail, |unix| {
+                    local_instant(crate::locale::current(), &zone.at(unix))
+                }),
                 detail: e.detail,
             })
             .collect(),

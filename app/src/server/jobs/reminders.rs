@@ -9,8 +9,10 @@ use time::Date;
 use super::repo;
 use crate::domain::{
     dates::{iso_date, parse_iso_date},
+    format::{self, fill},
     mail::MailCategory,
 };
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     db::now_unix, error::ServiceResult, outbox, requests, requests::repo as requests_repo,
     state::AppState,
@@ -30,12 +32,14 @@ fn days_between(from: Date, to: Date) -> i64 {
     (to - from).whole_days()
 }
 
-fn plural(n: i64, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
+/// "1 day", "3 days", "3 jours".
+fn days_in(locale: Locale, n: i64) -> String {
+    let template = if n == 1 {
+        td_string!(locale, mail.notice_days_singular)
     } else {
-        format!("{n} {one}s")
-    }
+        td_string!(locale, mail.notice_days_plural)
+    };
+    fill(template, &[("n", &n)])
 }
 
 /// Reminds each quota's people as its end comes near; returns how many reminders were sent.
@@ -55,11 +59,14 @@ pub async fn remind_quota_ends(state: &AppState, today: Date) -> ServiceResult<u
             continue;
         }
         let last_day = end.previous_day().unwrap_or(end);
-        let what = format!(
-            "ends in {}: its last day is {}. Ask for a renewal now if the work goes on.",
-            plural(days_between(today, end), "day"),
-            iso_date(last_day)
-        );
+        let days = days_between(today, end);
+        let what = |locale: Locale| {
+            let days = days_in(locale, days);
+            fill(
+                td_string!(locale, mail.notice_quota_ends),
+                &[("days", &days), ("last", &format::date(locale, last_day))],
+            )
+        };
         requests::tell_about_quota(&mut tx, id, &what, false).await?;
         sent += 1;
     }
@@ -88,23 +95,30 @@ pub async fn warn_certificates(state: &AppState, today: Date) -> ServiceResult<u
         if admins.is_none() {
             admins = Some(requests_repo::platform_admins(&mut tx).await?);
         }
-        let text = format!(
-            "The {} certificate {} of {} lapses in {} (valid until {}). Requests that rely on it \
-             will no longer comply once it lapses: record its renewal in the catalogue.",
-            certification_label(&c.kind),
-            c.certificate_id,
-            c.site_name,
-            plural(left, "day"),
-            c.valid_until
-        );
         for (user_id, email) in admins.iter().flatten() {
+            // Each admin reads it in their own language.
+            let locale = requests_repo::language(&mut tx, *user_id).await?;
+            let text = fill(
+                td_string!(locale, mail.notice_certificate_lapses),
+                &[
+                    ("kind", &certification_label(&c.kind)),
+                    ("certificate", &c.certificate_id),
+                    ("site", &c.site_name),
+                    ("days", &days_in(locale, left)),
+                    ("until", &format::iso_date(locale, &c.valid_until)),
+                ],
+            );
+            let subject = fill(
+                td_string!(locale, mail.subject_certificate_lapses),
+                &[("site", &c.site_name)],
+            );
             repo::notify_admin(&mut tx, *user_id, &text, now).await?;
             outbox::queue_notice(
                 &mut tx,
                 *user_id,
                 email,
                 MailCategory::Compliance,
-                &format!("Guichet: a certificate of {} lapses soon", c.site_name),
+                &subject,
                 &text,
             )
             .await?;

@@ -10,6 +10,7 @@ use super::{
     today,
 };
 use crate::domain::catalogue::CatalogueSnapshot;
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
     catalogue::load_catalogue,
@@ -79,10 +80,14 @@ pub async fn flag_noncompliant_requests(
         let Some(reason) = flag else {
             continue;
         };
-        let text = format!(
-            "Request #{} “{}” ({} {} at {}) no longer complies with the residency rules: {reason}",
-            row.id, row.project_title, row.gpus, row.gpu_model, row.site_name
-        );
+        let text = |locale: Locale| {
+            super::timeline::about_request(
+                td_string!(locale, mail.notice_no_longer_complies),
+                row,
+                row.gpus,
+                &[("reason", &reason)],
+            )
+        };
         if admins.is_none() {
             admins = Some(repo::platform_admins(conn).await?);
         }

@@ -10,10 +10,12 @@ use super::{
     timeline::{ensure_moved, notify_people, Audience},
     today, window_in,
 };
-use crate::domain::{capacity::Commitment, dates::window_label, lifecycle::RequestStatus};
+use crate::domain::{
+    capacity::Commitment, dates::window_label, format::fill, lifecycle::RequestStatus,
+};
 use crate::error::{AppError, FieldErrors};
 use crate::features::requests::types::EndEarlyInput;
-use crate::i18n::td_string;
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::actor::AdminActor,
@@ -116,15 +118,31 @@ pub async fn end_quota_early(
             })),
     )
     .await?;
-    let text = format!(
-        "Quota #{} “{}” at {}: {} by {}; it now holds {now_holds}. Reason: {}",
-        row.id,
-        row.project_title,
-        row.site_name,
-        what.to_lowercase(),
-        admin_name,
-        input.reason
-    );
+    let (start, end) = (new.start.to_string(), new.end.to_string());
+    let text = |locale: Locale| {
+        let what = match (new.end < old.end, new.gpus < old.gpus) {
+            (true, true) => td_string!(locale, mail.notice_ended_early_and_reduced),
+            (true, false) => td_string!(locale, mail.notice_ended_early),
+            _ => td_string!(locale, mail.notice_reduced),
+        };
+        fill(
+            td_string!(locale, mail.notice_quota_ended_early),
+            &[
+                ("id", &row.id),
+                ("title", &row.project_title),
+                ("site", &row.site_name),
+                ("what", &what),
+                ("actor", &admin_name),
+                ("gpus", &new.gpus),
+                ("model", &row.gpu_model),
+                (
+                    "window",
+                    &crate::domain::format::window(locale, &start, &end),
+                ),
+                ("reason", &input.reason),
+            ],
+        )
+    };
     notify_people(
         &mut tx,
         &row,

@@ -6,11 +6,13 @@ use sqlx::AnyConnection;
 
 use super::{
     conflict,
-    repo::{self, RequestRow},
+    repo::{self, RequestRow, Words},
 };
+use crate::domain::format::fill;
 use crate::domain::lifecycle::{self, Action, RequestStatus};
 use crate::domain::mail::MailCategory;
 use crate::error::AppError;
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::actor::TenantActor,
@@ -123,21 +125,27 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
     if r.action == Action::SaveDraft {
         return Ok(());
     }
-    let text = format!(
-        "Request #{} “{}” ({} {} at {}): {} by {}.{}",
-        r.row.id,
-        r.row.project_title,
-        r.row.gpus,
-        r.row.gpu_model,
-        r.row.site_name,
-        r.to.label().to_lowercase(),
-        actor_name,
-        if r.note.trim().is_empty() {
+    let (row, to, note) = (r.row, r.to, r.note.trim());
+    let text = move |locale: Locale| {
+        let note = if note.is_empty() {
             String::new()
         } else {
-            format!(" Note: {}", r.note.trim())
-        }
-    );
+            fill(
+                td_string!(locale, mail.notice_decision_note),
+                &[("note", &note)],
+            )
+        };
+        about_request(
+            td_string!(locale, mail.notice_decision),
+            row,
+            row.gpus,
+            &[
+                ("status", &to.label_in(locale).to_lowercase()),
+                ("actor", &actor_name),
+                ("note", &note),
+            ],
+        )
+    };
     notify_people(
         conn,
         r.row,
@@ -149,6 +157,25 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
     .await
 }
 
+/// `template` filled with request `row`'s number, project, `gpus`, GPU model and site, and with
+/// `more`: the start of every notice about a request or quota.
+pub(crate) fn about_request(
+    template: &str,
+    row: &RequestRow,
+    gpus: i64,
+    more: &[(&str, &dyn std::fmt::Display)],
+) -> String {
+    let mut values: Vec<(&str, &dyn std::fmt::Display)> = vec![
+        ("id", &row.id),
+        ("title", &row.project_title),
+        ("gpus", &gpus),
+        ("model", &row.gpu_model),
+        ("site", &row.site_name),
+    ];
+    values.extend_from_slice(more);
+    fill(template, &values)
+}
+
 /// Tells the people of `audience` about request `row` (never the one who acted): its requester,
 /// and for [`Audience::RequesterAndOwners`] the tenant's owners and the project's lead.
 pub(super) async fn notify_people(
@@ -157,7 +184,7 @@ pub(super) async fn notify_people(
     actor_user_id: i64,
     audience: &Audience,
     category: MailCategory,
-    text: &str,
+    text: Words<'_>,
 ) -> ServiceResult<()> {
     let mut recipients: Vec<(i64, String)> = Vec::new();
     let (_, requester_email) = repo::user_name(conn, row.requester_user_id).await?;
@@ -202,20 +229,21 @@ pub async fn quota_summary(
 pub async fn tell_about_quota(
     conn: &mut AnyConnection,
     id: i64,
-    what: &str,
+    what: Words<'_>,
     admins: bool,
 ) -> ServiceResult<()> {
     let row = repo::find_any(conn, id)
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
-    let text = format!(
-        "Quota #{} “{}” ({} {} at {}) {what}",
-        row.id,
-        row.project_title,
-        row.approved_gpus.unwrap_or(row.gpus),
-        row.gpu_model,
-        row.site_name
-    );
+    let gpus = row.approved_gpus.unwrap_or(row.gpus);
+    let text = |locale: Locale| {
+        about_request(
+            td_string!(locale, mail.notice_quota),
+            &row,
+            gpus,
+            &[("what", &what(locale))],
+        )
+    };
     if admins {
         let admins = repo::platform_admins(conn).await?;
         repo::notify_each(

@@ -13,12 +13,17 @@ pub mod repo;
 use serde_json::json;
 use sqlx::AnyConnection;
 
+use crate::domain::format::fill;
 use crate::domain::{
     lifecycle::RequestStatus,
-    review::{ago_in_words, may_take_part, size_in_words, AttachmentKind, CommentBody, FileName},
+    review::{
+        ago_in_words, may_take_part, size_in_words, size_in_words_in, AttachmentKind, CommentBody,
+        FileName,
+    },
 };
 use crate::error::AppError;
 use crate::features::review::types::{AttachmentItem, CommentItem, ReviewThread};
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
     db::now_unix,
@@ -119,13 +124,18 @@ pub async fn post_comment(
             })),
     )
     .await?;
-    let text = format!(
-        "Request #{} “{}”: {} commented: “{}”",
-        row.id,
-        row.project_title,
-        name,
-        excerpt(body.as_str(), 200)
-    );
+    let excerpt = excerpt(body.as_str(), 200);
+    let text = |locale: Locale| {
+        fill(
+            td_string!(locale, mail.notice_comment),
+            &[
+                ("id", &row.id),
+                ("title", &row.project_title),
+                ("name", &name),
+                ("excerpt", &excerpt),
+            ],
+        )
+    };
     tell_the_others(&mut tx, viewer, &row, &text).await?;
     tx.commit().await?;
     Ok(id)
@@ -189,15 +199,20 @@ pub async fn attach(
             })),
     )
     .await?;
-    let text = format!(
-        "Request #{} “{}”: {} attached a document ({}, “{}”, {}).",
-        row.id,
-        row.project_title,
-        name,
-        upload.kind.label().to_lowercase(),
-        upload.file_name,
-        size_in_words(i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX))
-    );
+    let bytes = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
+    let text = |locale: Locale| {
+        fill(
+            td_string!(locale, mail.notice_attachment),
+            &[
+                ("id", &row.id),
+                ("title", &row.project_title),
+                ("name", &name),
+                ("kind", &upload.kind.label_in(locale).to_lowercase()),
+                ("file", &upload.file_name),
+                ("size", &size_in_words_in(locale, bytes)),
+            ],
+        )
+    };
     tell_the_others(&mut tx, viewer, &row, &text).await?;
     tx.commit().await?;
     Ok(id)
@@ -227,7 +242,7 @@ async fn tell_the_others(
     conn: &mut AnyConnection,
     viewer: &Viewer,
     row: &RequestRow,
-    text: &str,
+    text: requests_repo::Words<'_>,
 ) -> ServiceResult<()> {
     let mut recipients: Vec<(i64, String)> = Vec::new();
     let (_, requester_email) = requests_repo::user_name(conn, row.requester_user_id).await?;

@@ -8,6 +8,7 @@
 use serde_json::json;
 
 use super::{notices, repo};
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
     error::ServiceResult,
@@ -60,12 +61,14 @@ pub async fn tick(state: &AppState, now: i64, today: time::Date) -> ServiceResul
                     .detail(json!({ "request_id": id, "on": day })),
             )
             .await?;
-            let told = if expired {
-                "has expired"
-            } else {
-                "is active from today"
+            let told = move |locale: Locale| {
+                if expired {
+                    td_string!(locale, mail.notice_quota_expired).to_owned()
+                } else {
+                    td_string!(locale, mail.notice_quota_active).to_owned()
+                }
             };
-            requests::tell_about_quota(&mut tx, id, told, false).await?;
+            requests::tell_about_quota(&mut tx, id, &told, false).await?;
         }
     }
     for id in repo::idle_candidates(&mut tx, &day).await? {

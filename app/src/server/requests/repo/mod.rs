@@ -15,7 +15,7 @@ pub use list::{list_requests, ListScope, RequestFilter, SortColumn};
 pub use people::{
     add_event, count_unread_notifications, language, list_notifications, mark_notifications_read,
     notify, notify_each, owners, platform_admins, project_lead, tenant_profile, timeline,
-    user_name,
+    user_name, Words,
 };
 pub use writes::{
     insert_amendment, insert_draft, set_compliance_flag, set_decision, set_grant, set_status,

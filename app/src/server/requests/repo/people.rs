@@ -141,6 +141,9 @@ pub async fn project_lead(
     .await
 }
 
+/// A notice's words in a given language: each person reads it in their own (see [`language`]).
+pub type Words<'a> = &'a (dyn Fn(Locale) -> String + Send + Sync);
+
 /// An in-app notification, also queued for e-mail in `category` as the person chose.
 pub async fn notify(
     conn: &mut AnyConnection,
@@ -149,19 +152,20 @@ pub async fn notify(
     tenant_id: i64,
     request_id: i64,
     category: MailCategory,
-    text: &str,
+    text: Words<'_>,
 ) -> Result<(), sqlx::Error> {
+    // Written in the person's language, for the portal and the e-mail alike.
+    let locale = language(conn, user_id).await?;
     sqlx::query(
         "INSERT INTO notifications (user_id, tenant_id, request_id, text, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(user_id)
     .bind(tenant_id)
     .bind(request_id)
-    .bind(text)
+    .bind(text(locale))
     .bind(now_unix())
     .execute(&mut *conn)
     .await?;
-    let locale = language(conn, user_id).await?;
     let subject = crate::domain::format::fill(
         match category {
             MailCategory::Quotas => td_string!(locale, mail.subject_quota),
@@ -169,7 +173,8 @@ pub async fn notify(
         },
         &[("id", &request_id)],
     );
-    crate::server::outbox::queue_notice(conn, user_id, email, category, &subject, text).await
+    crate::server::outbox::queue_notice(conn, user_id, email, category, &subject, &text(locale))
+        .await
 }
 
 /// The language person `user_id` chose for their pages and e-mails (French when none).
@@ -194,7 +199,7 @@ pub async fn notify_each(
     tenant_id: i64,
     request_id: i64,
     category: MailCategory,
-    text: &str,
+    text: Words<'_>,
 ) -> Result<(), sqlx::Error> {
     recipients.sort();
     recipients.dedup_by_key(|(id, _)| *id);
