@@ -76,6 +76,22 @@ async fn ending_or_reducing_a_quota_early_gives_back_exactly_what_it_no_longer_h
     .await
     .unwrap();
     assert!(step.0.starts_with("Reduced: now 6 H100 GPUs"), "{}", step.0);
+    // The page reads Guichet's own words in the reader's language; the reason as it was typed.
+    for (language, words) in [
+        ("fr", "Réduit : désormais 6 GPU H100"),
+        ("en", "Reduced: now 6 H100 GPUs"),
+    ] {
+        let mut owner = app.signed_in(UNIV_OWNER).await;
+        owner.accept_language = Some(language);
+        let page = owner.call("get_request", &[("id", &id.to_string())]).await;
+        let last = page.json()["timeline"]
+            .as_array()
+            .and_then(|t| t.last().cloned())
+            .unwrap_or_default();
+        let note = last["note"].as_str().unwrap_or_default();
+        assert!(note.starts_with(words), "{language}: {note}");
+        assert!(note.contains("Half the nodes are down."), "{note}");
+    }
     let told: Vec<(String,)> = sqlx::query_as(
         "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id \
          WHERE n.request_id = $1 AND n.text LIKE '%terminé plus tôt par%' ORDER BY u.email",

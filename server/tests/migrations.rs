@@ -201,10 +201,10 @@ async fn the_projects_migration_moves_todays_demo_database_into_a_project_per_te
 }
 
 /// Expand-then-contract, shown once with a real migration: on a database already migrated by this
-/// release (0018 adds the language a person chose, `users.language`), an instance of the previous
-/// release, which knows migrations up to 0017 only, starts (migrations it does not know are let
-/// be) and creates an account and an e-mail as it always did; this release reads that account with
-/// the new column's default (no choice: the browser's language, else French). Without
+/// release (0019 adds Guichet's own words on a timeline step, `request_events.words`), an instance
+/// of the previous release, which knows migrations up to 0018 only, starts (migrations it does not
+/// know are let be) and writes a timeline step, an account and an e-mail as it always did; this
+/// release reads that step as a person's note (no words of its own: shown as written). Without
 /// `ignore_missing` the old instance would have refused to start.
 #[tokio::test]
 async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migrated() {
@@ -217,7 +217,7 @@ async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migra
     };
     let newest = current.migrations.last().expect("migrations").version;
     assert_eq!(
-        newest, 18,
+        newest, 19,
         "update this test's story when a migration is added"
     );
     let older: Vec<_> = current.migrations[..current.migrations.len() - 1].to_vec();
@@ -236,6 +236,33 @@ async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migra
         .run(app.owner_pool())
         .await
         .expect("the previous release starts on the expanded schema");
+
+    // The previous release writes a timeline step with the columns it knows.
+    let request_id = common::requests::approved(&app, "old-release-step", &[]).await;
+    let tenant_id: i64 = sqlx::query_scalar("SELECT tenant_id FROM quota_requests WHERE id = $1")
+        .bind(request_id)
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note) \
+         VALUES ($1, $2, 0, NULL, 'Old Release', 'submitted', 'submitted', 'Written by the old release.')",
+    )
+    .bind(request_id)
+    .bind(tenant_id)
+    .execute(app.owner_pool())
+    .await
+    .expect("an old release's timeline step");
+    let words: Option<String> =
+        sqlx::query_scalar("SELECT words FROM request_events WHERE actor_name = 'Old Release'")
+            .fetch_one(app.owner_pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        app::domain::step_words::StepWords::from_json(words.as_deref()),
+        None,
+        "a step an old release wrote reads as its note"
+    );
 
     // The previous release queues an e-mail with the columns it knows.
     sqlx::query(

@@ -62,5 +62,6 @@ pub mod residency;
 pub mod review;
 pub mod scheduler;
 pub mod slug;
+pub mod step_words;
 pub mod tenancy;
 pub mod usage;

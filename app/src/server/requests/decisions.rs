@@ -16,12 +16,12 @@ use super::{
 };
 use crate::domain::{
     capacity::{self, Commitment, Headroom},
-    dates::window_label,
     lifecycle::{self, Action, RequestKind, RequestStatus},
+    step_words::StepWords,
 };
 use crate::error::AppError;
 use crate::features::requests::types::DecisionInput;
-use crate::i18n::td_string;
+use crate::i18n::{td_string, Locale};
 use crate::server::{
     auth::actor::AdminActor,
     catalogue::load_catalogue,
@@ -425,6 +425,12 @@ async fn decide_locked(
     if let Some(original) = &amended {
         let (actor_name, _) = repo::user_name(&mut *tx, admin.user_id()).await?;
         let status = original.status;
+        let words = StepWords::Amended {
+            change: row.id,
+            gpus: i64::from(gpus),
+            start: start.to_string(),
+            end: end.to_string(),
+        };
         repo::add_event(
             &mut *tx,
             original.id,
@@ -433,11 +439,8 @@ async fn decide_locked(
             &actor_name,
             Some(status),
             status,
-            &format!(
-                "Amended by change request #{}: {gpus} GPUs, {}.",
-                row.id,
-                window_label(&start.to_string(), &end.to_string())
-            ),
+            &words.in_language(Locale::en),
+            Some(&words.to_json()),
         )
         .await?;
         if let Some(d) = detail.as_object_mut() {

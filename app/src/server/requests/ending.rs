@@ -11,7 +11,7 @@ use super::{
     today, window_in,
 };
 use crate::domain::{
-    capacity::Commitment, dates::window_label, format::fill, lifecycle::RequestStatus,
+    capacity::Commitment, format::fill, lifecycle::RequestStatus, step_words::StepWords,
 };
 use crate::error::{AppError, FieldErrors};
 use crate::features::requests::types::EndEarlyInput;
@@ -85,13 +85,15 @@ pub async fn end_quota_early(
     repo::commit_to_pool(&mut tx, &pool, new.start, new.end, i64::from(new.gpus)).await?;
 
     let (admin_name, _) = repo::user_name(&mut tx, admin.user_id()).await?;
-    let what = describe(old, new);
-    let now_holds = format!(
-        "{} {} GPUs, {}",
-        new.gpus,
-        row.gpu_model,
-        window_label(&new.start.to_string(), &new.end.to_string())
-    );
+    let words = StepWords::Resized {
+        ended_early: new.end < old.end,
+        reduced: new.gpus < old.gpus,
+        gpus: i64::from(new.gpus),
+        model: row.gpu_model.clone(),
+        start: new.start.to_string(),
+        end: new.end.to_string(),
+        reason: input.reason.clone(),
+    };
     repo::add_event(
         &mut tx,
         row.id,
@@ -100,7 +102,8 @@ pub async fn end_quota_early(
         &admin_name,
         Some(row.status),
         row.status,
-        &format!("{what}: now {now_holds}. Reason: {}", input.reason),
+        &words.in_language(Locale::en),
+        Some(&words.to_json()),
     )
     .await?;
     let grant = |c: Commitment| json!({ "gpus": c.gpus, "start": c.start.to_string(), "end": c.end.to_string() });
@@ -222,13 +225,4 @@ fn shrunk(old: Commitment, input: &EndEarlyInput, today: time::Date) -> ServiceR
     }
     errors.finish()?;
     Ok(Commitment::new(old.start, end, gpus))
-}
-
-/// "Ended early", "Reduced" or "Ended early and reduced", from `old` to `new`.
-fn describe(old: Commitment, new: Commitment) -> &'static str {
-    match (new.end < old.end, new.gpus < old.gpus) {
-        (true, true) => "Ended early and reduced",
-        (true, false) => "Ended early",
-        _ => "Reduced",
-    }
 }

@@ -17,6 +17,7 @@ use super::{
     viewer::Viewer,
     PAGE_ROWS,
 };
+use crate::domain::step_words::StepWords;
 use crate::domain::{
     capacity::{self, Pool},
     catalogue::CatalogueSnapshot,
@@ -223,7 +224,18 @@ async fn detail(
     actions: Vec<Action>,
     zone: &PersonZone,
 ) -> ServiceResult<RequestDetail> {
-    let timeline = repo::timeline(conn, row.tenant_id, row.id, zone).await?;
+    // Guichet's own words on a step read in the reader's language; people's notes as written.
+    let locale = crate::locale::current();
+    let timeline: Vec<_> = repo::timeline(conn, row.tenant_id, row.id, zone)
+        .await?
+        .into_iter()
+        .map(|(mut step, words)| {
+            if let Some(words) = StepWords::from_json(words.as_deref()) {
+                step.note = words.in_language(locale);
+            }
+            step
+        })
+        .collect();
     let (requester_name, _) = repo::user_name(conn, row.requester_user_id).await?;
     // The question of the last sending back, while it waits for its answer.
     let question = (row.status == RequestStatus::ChangesRequested)

@@ -98,6 +98,7 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
         r.from,
         r.to,
         r.note,
+        None,
     )
     .await?;
     let mut detail = json!({
@@ -207,11 +208,11 @@ pub(super) async fn notify_people(
     Ok(())
 }
 
-/// A quota's tenant, status (as stored) and grant in words (“8 H100 GPUs at Dugny”).
+/// A quota's tenant, status (as stored) and grant: (GPUs, model, site).
 pub async fn quota_summary(
     conn: &mut AnyConnection,
     id: i64,
-) -> ServiceResult<(i64, String, String)> {
+) -> ServiceResult<(i64, String, (i64, String, String))> {
     let row = repo::find_any(conn, id)
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
@@ -219,7 +220,7 @@ pub async fn quota_summary(
     Ok((
         row.tenant_id,
         row.status.as_str().to_owned(),
-        format!("its {gpus} {} GPUs at {}", row.gpu_model, row.site_name),
+        (gpus, row.gpu_model, row.site_name),
     ))
 }
 

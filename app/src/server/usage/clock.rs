@@ -8,6 +8,7 @@
 use serde_json::json;
 
 use super::{notices, repo};
+use crate::domain::step_words::StepWords;
 use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
@@ -39,21 +40,32 @@ pub async fn tick(state: &AppState, now: i64, today: time::Date) -> ServiceResul
             if !repo::mark(&mut tx, id, expired, now).await? {
                 continue;
             }
-            let (tenant_id, status, what) = requests::quota_summary(&mut tx, id).await?;
-            let (event, note) = if expired {
+            let (tenant_id, status, (gpus, model, site)) =
+                requests::quota_summary(&mut tx, id).await?;
+            let (event, words) = if expired {
                 run.expired += 1;
                 (
                     "quota.expired",
-                    format!("Quota expired: its window is over; {what} are no longer held."),
+                    StepWords::QuotaExpired { gpus, model, site },
                 )
             } else {
                 run.activated += 1;
                 (
                     "quota.activated",
-                    format!("Quota active: {what} are held from today."),
+                    StepWords::QuotaActive { gpus, model, site },
                 )
             };
-            repo::add_clock_event(&mut tx, id, tenant_id, &status, now, &note).await?;
+            let note = words.in_language(Locale::en);
+            repo::add_clock_event(
+                &mut tx,
+                id,
+                tenant_id,
+                &status,
+                now,
+                &note,
+                &words.to_json(),
+            )
+            .await?;
             audit::append(
                 &mut tx,
                 &AuditEvent::new(event)

@@ -71,16 +71,18 @@ pub async fn add_clock_event(
     status: &str,
     at: i64,
     note: &str,
+    words: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note) \
-         VALUES ($1, $2, $3, NULL, 'Guichet', $4, $4, $5)",
+        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note, words) \
+         VALUES ($1, $2, $3, NULL, 'Guichet', $4, $4, $5, $6)",
     )
     .bind(request_id)
     .bind(tenant_id)
     .bind(at)
     .bind(status)
     .bind(note)
+    .bind(words)
     .execute(conn)
     .await?;
     Ok(())

@@ -38,15 +38,17 @@ pub async fn platform_admins(conn: &mut AnyConnection) -> Result<Vec<(i64, Strin
         .await
 }
 
-/// The timeline of a request, oldest first.
+/// The timeline of a request, oldest first, each step with Guichet's own words when it wrote it
+/// (`StepWords` as stored, JSON).
 pub async fn timeline(
     conn: &mut AnyConnection,
     tenant_id: i64,
     request_id: i64,
     zone: &PersonZone,
-) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT at, actor_name, from_status, to_status, note FROM request_events \
+) -> Result<Vec<(TimelineEntry, Option<String>)>, sqlx::Error> {
+    type Row = (i64, String, Option<String>, String, String, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT at, actor_name, from_status, to_status, note, words FROM request_events \
          WHERE tenant_id = $1 AND request_id = $2 ORDER BY id",
     )
     .bind(tenant_id)
@@ -54,8 +56,8 @@ pub async fn timeline(
     .fetch_all(conn)
     .await?;
     rows.into_iter()
-        .map(|(at, actor_name, from, to, note)| {
-            Ok(TimelineEntry {
+        .map(|(at, actor_name, from, to, note, words)| {
+            let entry = TimelineEntry {
                 at: zone.at(at),
                 actor_name,
                 from_status: from
@@ -66,7 +68,8 @@ pub async fn timeline(
                 to_status: RequestStatus::parse(&to)
                     .map_err(|e| corrupt(request_id, "event status", e))?,
                 note,
-            })
+            };
+            Ok((entry, words))
         })
         .collect()
 }
@@ -82,10 +85,11 @@ pub async fn add_event(
     from: Option<RequestStatus>,
     to: RequestStatus,
     note: &str,
+    words: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO request_events (request_id, tenant_id, at, actor_user_id, actor_name, from_status, to_status, note, words) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(request_id)
     .bind(tenant_id)
@@ -95,6 +99,7 @@ pub async fn add_event(
     .bind(from.map(|s| s.as_str()))
     .bind(to.as_str())
     .bind(note)
+    .bind(words)
     .execute(conn)
     .await?;
     Ok(())
