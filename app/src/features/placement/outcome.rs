@@ -190,7 +190,7 @@ fn SiteCard(site: SiteVerdict, classification: Classification) -> impl IntoView 
         view! {
             <li class="finding" data-rule=g.rule.as_str() data-outcome=outcome>
                 <span class=badge>{g.rule.as_str()}</span> " "
-                <strong>{g.rule.title()}</strong>
+                <strong>{let rule = g.rule; move || rule.title_in(i18n.get_locale())}</strong>
                 <span class="visually-hidden">" " {if g.passed { tr(i18n, |l| td_string!(l, placement.rule_met)).into_any() } else { tr(i18n, |l| td_string!(l, placement.rule_refuses)).into_any() }}</span>
                 {if g.reasons.len() == 1 {
                     view! { <p class="finding__reason">{g.reasons[0].clone()}</p> }.into_any()
