@@ -12,6 +12,7 @@ use crate::domain::format::local_instant;
 use crate::features::site_agents::api::{my_site_logins, SetSiteLogin};
 use crate::features::site_agents::types::SiteLogin;
 use crate::i18n::{td_string, use_i18n};
+use crate::ui::form::{error_id, Checked, FormRefused};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -57,11 +58,24 @@ fn AccountBody(
     };
     let done = move || matches!(change.value().get(), Some(Ok(())));
     let i18n = use_i18n();
+    // Errors about the two fields stand beside them, and the summary only says that the form
+    // was refused; any other is said here.
     let form_error = move || {
-        error()
-            .filter(|e| !e.only_about_fields(&["current_password", "new_password"]))
-            .map(|e| e.message(i18n.get_locale()))
+        error().map(|e| {
+            if e.only_about_fields(&["current_password", "new_password"]) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }
+                    .into_any()
+            }
+        })
     };
+    let current = Checked::new("current-password", move || {
+        error().and_then(|e| e.field_message("current_password"))
+    });
+    let new = Checked::new("new-password", move || {
+        error().and_then(|e| e.field_message("new_password"))
+    });
     let sessions = acc
         .sessions
         .into_iter()
@@ -82,23 +96,23 @@ fn AccountBody(
         <p><a href="/account/tokens">{tr(i18n, |l| td_string!(l, account.api_tokens))}</a>{tr(i18n, |l| td_string!(l, account.api_tokens_hint))}</p>
         <h2>{tr(i18n, |l| td_string!(l, account.change_your_password))}</h2>
         <ActionForm action=change attr:class="form" attr:novalidate=true>
-            {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            {form_error}
             {move || done().then(|| view! {
                 <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.password_changed))}</p>
             })}
             <input type="text" name="username" autocomplete="username" value=acc.email.clone() hidden=true readonly=true/>
             <div class="field">
                 <label for="current-password">{tr(i18n, |l| td_string!(l, account.current_password))}</label>
-                <input id="current-password" name="current_password" type="password" autocomplete="current-password" required=true/>
-                {move || error().and_then(|e| e.field_message("current_password"))
-                    .map(|m| view! { <p class="field__error">{m}</p> })}
+                <input id="current-password" name="current_password" type="password" autocomplete="current-password" required=true
+                    aria-invalid=current.invalid() aria-describedby=current.described_by(None)/>
+                {current.error()}
             </div>
             <div class="field">
                 <label for="new-password">{tr(i18n, |l| td_string!(l, account.new_password))}</label>
-                <input id="new-password" name="new_password" type="password" autocomplete="new-password" required=true/>
-                <p class="field__hint">{tr(i18n, |l| td_string!(l, account.new_password_hint))}</p>
-                {move || error().and_then(|e| e.field_message("new_password"))
-                    .map(|m| view! { <p class="field__error">{m}</p> })}
+                <input id="new-password" name="new_password" type="password" autocomplete="new-password" required=true
+                    aria-invalid=new.invalid() aria-describedby=new.described_by(Some("new-password-hint"))/>
+                <p class="field__hint" id="new-password-hint">{tr(i18n, |l| td_string!(l, account.new_password_hint))}</p>
+                {new.error()}
             </div>
             <button type="submit" class="button" disabled=move || change.pending().get()>{tr(i18n, |l| td_string!(l, account.change_the_password))}</button>
         </ActionForm>
@@ -140,6 +154,9 @@ fn TimeZoneForm(
     };
     let done = move || matches!(zone.value().get(), Some(Ok(())));
     let i18n = use_i18n();
+    let time_zone = Checked::new("time-zone", move || {
+        error().and_then(|e| e.field_message("time_zone"))
+    });
     let options = zones
         .into_iter()
         .map(|z| {
@@ -151,18 +168,22 @@ fn TimeZoneForm(
     view! {
         <h2>{tr(i18n, |l| td_string!(l, account.time_zone))}</h2>
         <ActionForm action=zone attr:class="form">
-            {move || error()
-                .filter(|e| !e.only_about_fields(&["time_zone"]))
-                .map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
+            {move || error().map(|e| if e.only_about_fields(&["time_zone"]) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }.into_any()
+            })}
             {move || done().then(|| view! {
                 <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.time_zone_saved))}</p>
             })}
             <div class="field">
                 <label for="time-zone">{tr(i18n, |l| td_string!(l, account.show_times_in))}</label>
-                <select id="time-zone" name="time_zone">{options}</select>
-                <p class="field__hint">{tr(i18n, |l| td_string!(l, account.time_zone_hint))}</p>
-                {move || error().and_then(|e| e.field_message("time_zone"))
-                    .map(|m| view! { <p class="field__error">{m}</p> })}
+                <select id="time-zone" name="time_zone"
+                    aria-invalid=time_zone.invalid() aria-describedby=time_zone.described_by(Some("time-zone-hint"))>
+                    {options}
+                </select>
+                <p class="field__hint" id="time-zone-hint">{tr(i18n, |l| td_string!(l, account.time_zone_hint))}</p>
+                {time_zone.error()}
             </div>
             <button type="submit" class="button" disabled=move || zone.pending().get()>{tr(i18n, |l| td_string!(l, account.save_time_zone))}</button>
         </ActionForm>
@@ -228,8 +249,9 @@ fn SiteLoginRow(
     last_site: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // The site's key is in the ids: one form a site on the page.
     let input_id = format!("login-{}", l.site);
-    let error_id = format!("login-{}-error", l.site);
+    let message_id = error_id(&input_id);
     let site = l.site.clone();
     let mine = {
         let site = site.clone();
@@ -243,17 +265,33 @@ fn SiteLoginRow(
                 .get()
                 .and_then(Result::err)
                 .filter(|_| mine())
-                .map(|e| {
-                    e.field_message("login")
-                        .unwrap_or_else(|| e.message(i18n.get_locale()))
-                })
         }
+    };
+    let login = {
+        let error = error.clone();
+        Checked::new(input_id.clone(), move || {
+            error().and_then(|e| e.field_message("login"))
+        })
+    };
+    let message = {
+        let error = error.clone();
+        move || error().and_then(|e| e.field_message("login"))
+    };
+    // A refusal about the login says so (its message stands beside the field); any other is
+    // said here.
+    let refusal = move || {
+        error().map(|e| {
+            if e.only_about_fields(&["login"]) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="field__error site-login__error" role="alert">{e.message(i18n.get_locale())}</p> }.into_any()
+            }
+        })
     };
     let saved = {
         let mine = mine.clone();
         move || mine() && matches!(set_login.value().get(), Some(Ok(())))
     };
-    let has_error = error.clone();
     let clicked = site.clone();
     view! {
         <li class="site-login">
@@ -264,15 +302,16 @@ fn SiteLoginRow(
                     <input id=input_id name="login" type="text" value=l.login.clone() maxlength="32"
                         autocomplete="off" autocapitalize="none" spellcheck="false"
                         placeholder=tr(i18n, |l| td_string!(l, account.not_given))
-                        aria-describedby=error_id.clone()
-                        aria-invalid=move || has_error().is_some().to_string()/>
+                        aria-invalid=login.invalid() aria-describedby=login.described_by(None)/>
                     <button type="submit" class="button button--small"
                         on:click=move |_| last_site.set(Some(clicked.clone()))
                         disabled=move || set_login.pending().get()>
                         {tr(i18n, |l| td_string!(l, account.save))}
                     </button>
                 </div>
-                <p id=error_id class="field__error site-login__error" role="alert">{error}</p>
+                // `{field-id}-error`, as `Checked::error` gives it, with the row's spacing.
+                {move || message().map(|m| view! { <p class="field__error site-login__error" id=message_id.clone()>{m}</p> })}
+                {refusal}
                 {move || saved().then(|| view! { <p class="site-login__saved" role="status">{tr(i18n, |l| td_string!(l, account.saved))}</p> })}
             </ActionForm>
         </li>

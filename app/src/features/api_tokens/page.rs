@@ -12,6 +12,7 @@ use crate::domain::api_tokens::TokenScope;
 use crate::domain::dates::{format_day, format_local};
 use crate::domain::format::fill;
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::{Checked, FormRefused};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -187,17 +188,25 @@ fn CreateForm(
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let field = move |name: &'static str| {
-        move || {
-            error()
-                .and_then(|e| e.field_message(name))
-                .map(|m| view! { <p class="field__error">{m}</p> })
-        }
+    let field = move |id: &'static str, name: &'static str| {
+        Checked::new(id, move || error().and_then(|e| e.field_message(name)))
     };
+    let (name, tenant, scope, expiry) = (
+        field("token-name", "name"),
+        field("token-tenant", "tenant"),
+        field("token-scope", "scope"),
+        field("token-expiry", "expires_on"),
+    );
+    // Errors about the fields stand beside them, and the summary only says that the form was
+    // refused; any other is said here.
     let form_error = move || {
-        error()
-            .filter(|e| !e.only_about_fields(&["name", "tenant", "scope", "expires_on"]))
-            .map(|e| e.to_string())
+        error().map(|e| {
+            if e.only_about_fields(&["name", "tenant", "scope", "expires_on"]) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any()
+            }
+        })
     };
     let i18n = use_i18n();
     let choices = options
@@ -226,32 +235,40 @@ fn CreateForm(
         .collect_view();
     view! {
         <ActionForm action=create attr:class="form" attr:novalidate=true>
-            {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            {form_error}
             <div class="field">
                 <label for="token-name">{tr(i18n, |l| td_string!(l, api_tokens.name))}</label>
-                <input id="token-name" name="name" type="text" maxlength="80" required=true/>
-                <p class="field__hint">{tr(i18n, |l| td_string!(l, api_tokens.name_hint))}</p>
-                {field("name")}
+                <input id="token-name" name="name" type="text" maxlength="80" required=true
+                    aria-invalid=name.invalid() aria-describedby=name.described_by(Some("token-name-hint"))/>
+                <p class="field__hint" id="token-name-hint">{tr(i18n, |l| td_string!(l, api_tokens.name_hint))}</p>
+                {name.error()}
             </div>
             <div class="field">
                 <label for="token-tenant">{tr(i18n, |l| td_string!(l, api_tokens.acts_for))}</label>
-                <select id="token-tenant" name="tenant">{choices}</select>
-                {field("tenant")}
+                <select id="token-tenant" name="tenant"
+                    aria-invalid=tenant.invalid() aria-describedby=tenant.described_by(None)>
+                    {choices}
+                </select>
+                {tenant.error()}
             </div>
             <div class="field">
                 <label for="token-scope">{tr(i18n, |l| td_string!(l, api_tokens.may))}</label>
-                <select id="token-scope" name="scope">{scopes}</select>
+                <select id="token-scope" name="scope" aria-invalid=scope.invalid()
+                    aria-describedby=scope.described_by(platform.then_some("token-scope-hint"))>
+                    {scopes}
+                </select>
                 {platform.then(|| view! {
-                    <p class="field__hint">{tr(i18n, |l| td_string!(l, api_tokens.platform_hint))}</p>
+                    <p class="field__hint" id="token-scope-hint">{tr(i18n, |l| td_string!(l, api_tokens.platform_hint))}</p>
                 })}
-                {field("scope")}
+                {scope.error()}
             </div>
             <div class="field">
                 <label for="token-expiry">{tr(i18n, |l| td_string!(l, api_tokens.works_until_last_day))}</label>
                 <input id="token-expiry" name="expires_on" type="date" value=default_expiry
-                    max=latest_expiry required=true/>
-                <p class="field__hint">{tr(i18n, |l| td_string!(l, api_tokens.expiry_hint))}</p>
-                {field("expires_on")}
+                    max=latest_expiry required=true
+                    aria-invalid=expiry.invalid() aria-describedby=expiry.described_by(Some("token-expiry-hint"))/>
+                <p class="field__hint" id="token-expiry-hint">{tr(i18n, |l| td_string!(l, api_tokens.expiry_hint))}</p>
+                {expiry.error()}
             </div>
             <button type="submit" class="button" disabled=move || create.pending().get()>{tr(i18n, |l| td_string!(l, api_tokens.make_button))}</button>
         </ActionForm>

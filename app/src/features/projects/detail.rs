@@ -15,6 +15,7 @@ use crate::domain::{identity::Sector, projects::ProjectRole};
 use crate::error::AppError;
 use crate::features::requests::view::error_view;
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::{Checked, FormRefused};
 
 fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     match value {
@@ -222,48 +223,58 @@ fn EditProjectForm(project: ProjectDetail, update: ServerAction<UpdateProject>) 
     let p = project.summary;
     let error = move || error_of(update.value().get());
     let saved = move || matches!(update.value().get(), Some(Ok(())));
-    let field_error = move |name: &'static str| {
-        move || {
-            error()
-                .and_then(|e| e.field_message(name))
-                .map(|m| view! { <p class="field__error">{m}</p> })
-        }
+    let field = move |id: &'static str, name: &'static str| {
+        Checked::new(id, move || error().and_then(|e| e.field_message(name)))
     };
+    let title = field("e-title", "title");
+    let sector = field("e-sector", "sector");
+    let start = field("e-start", "start_date");
+    let end = field("e-end", "end_date");
+    let description = field("e-description", "description");
     let fields = ["title", "description", "sector", "start_date", "end_date"];
     let i18n = use_i18n();
     view! {
         <h2>{tr(i18n, |l| td_string!(l, projects.edit_project))}</h2>
         <ActionForm action=update attr:class="form" attr:novalidate=true>
             <input type="hidden" name="id" value=p.id.to_string()/>
-            {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.message(i18n.get_locale())))
-                .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            // Errors about the fields stand beside them, and the summary only says that the form
+            // was refused; any other is said here.
+            {move || error().map(|e| if e.only_about_fields(&fields) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }.into_any()
+            })}
             {move || saved().then(|| view! { <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, projects.saved))}</p> })}
             <div class="field">
                 <label for="e-title">{tr(i18n, |l| td_string!(l, projects.title))}</label>
-                <input id="e-title" name="title" value=p.title.clone() required=true/>
-                {field_error("title")}
+                <input id="e-title" name="title" value=p.title.clone() required=true
+                    aria-invalid=title.invalid() aria-describedby=title.described_by(None)/>
+                {title.error()}
             </div>
             <div class="field">
                 <label for="e-sector">{tr(i18n, |l| td_string!(l, projects.sector))}</label>
-                <select id="e-sector" name="sector">
+                <select id="e-sector" name="sector" aria-invalid=sector.invalid() aria-describedby=sector.described_by(None)>
                     {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == p.sector>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
-                {field_error("sector")}
+                {sector.error()}
             </div>
             <div class="field">
                 <label for="e-start">{tr(i18n, |l| td_string!(l, projects.start_date))}</label>
-                <input id="e-start" name="start_date" type="date" value=p.start_date.clone() required=true/>
-                {field_error("start_date")}
+                <input id="e-start" name="start_date" type="date" value=p.start_date.clone() required=true
+                    aria-invalid=start.invalid() aria-describedby=start.described_by(None)/>
+                {start.error()}
             </div>
             <div class="field">
                 <label for="e-end">{tr(i18n, |l| td_string!(l, projects.end_date_optional))}</label>
-                <input id="e-end" name="end_date" type="date" value=p.end_date.clone().unwrap_or_default()/>
-                {field_error("end_date")}
+                <input id="e-end" name="end_date" type="date" value=p.end_date.clone().unwrap_or_default()
+                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                {end.error()}
             </div>
             <div class="field">
                 <label for="e-description">{tr(i18n, |l| td_string!(l, projects.description))}</label>
-                <textarea id="e-description" name="description" rows="3" prop:value=project.description.clone()></textarea>
-                {field_error("description")}
+                <textarea id="e-description" name="description" rows="3" prop:value=project.description.clone()
+                    aria-invalid=description.invalid() aria-describedby=description.described_by(None)></textarea>
+                {description.error()}
             </div>
             <button type="submit" class="button button--small" disabled=move || update.pending().get()>{tr(i18n, |l| td_string!(l, projects.save))}</button>
         </ActionForm>

@@ -14,6 +14,7 @@ use crate::domain::{identity::Sector, projects::EndorsementPolicy};
 use crate::error::AppError;
 use crate::features::requests::view::error_view;
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
+use crate::ui::form::{Checked, FormRefused};
 
 /// "From 1 Jan 2027" or "1 Jan 2027 to 30 Jun 2027" (the last day included), in `locale`.
 pub(super) fn project_window(p: &ProjectSummary, locale: Locale) -> String {
@@ -210,13 +211,17 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let field_error = move |name: &'static str| {
-        move || {
-            error()
-                .and_then(|e: AppError| e.field_message(name))
-                .map(|m| view! { <p class="field__error">{m}</p> })
-        }
+    let field = move |id: &'static str, name: &'static str| {
+        Checked::new(id, move || {
+            error().and_then(|e: AppError| e.field_message(name))
+        })
     };
+    let title = field("p-title", "title");
+    let code = field("p-code", "code");
+    let sector = field("p-sector", "sector");
+    let start = field("p-start", "start_date");
+    let end = field("p-end", "end_date");
+    let description = field("p-description", "description");
     let fields = [
         "code",
         "title",
@@ -229,40 +234,50 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
     view! {
         <h2>{tr(i18n, |l| td_string!(l, projects.new_project))}</h2>
         <ActionForm action=create attr:class="form" attr:novalidate=true>
-            {move || error().and_then(|e| (!e.only_about_fields(&fields)).then(|| e.message(i18n.get_locale())))
-                .map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            // Errors about the fields stand beside them, and the summary only says that the form
+            // was refused; any other is said here.
+            {move || error().map(|e| if e.only_about_fields(&fields) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }.into_any()
+            })}
             <div class="field">
                 <label for="p-title">{tr(i18n, |l| td_string!(l, projects.title))}</label>
-                <input id="p-title" name="title" required=true/>
-                {field_error("title")}
+                <input id="p-title" name="title" required=true
+                    aria-invalid=title.invalid() aria-describedby=title.described_by(None)/>
+                {title.error()}
             </div>
             <div class="field">
                 <label for="p-code">{tr(i18n, |l| td_string!(l, projects.short_name))}</label>
-                <input id="p-code" name="code" required=true aria-describedby="p-code-help"/>
+                <input id="p-code" name="code" required=true
+                    aria-invalid=code.invalid() aria-describedby=code.described_by(Some("p-code-help"))/>
                 <p id="p-code-help" class="field__hint">{tr(i18n, |l| td_string!(l, projects.short_name_hint))}</p>
-                {field_error("code")}
+                {code.error()}
             </div>
             <div class="field">
                 <label for="p-sector">{tr(i18n, |l| td_string!(l, projects.sector))}</label>
-                <select id="p-sector" name="sector">
+                <select id="p-sector" name="sector" aria-invalid=sector.invalid() aria-describedby=sector.described_by(None)>
                     {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Sector::Research>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
-                {field_error("sector")}
+                {sector.error()}
             </div>
             <div class="field">
                 <label for="p-start">{tr(i18n, |l| td_string!(l, projects.start_date))}</label>
-                <input id="p-start" name="start_date" type="date" required=true/>
-                {field_error("start_date")}
+                <input id="p-start" name="start_date" type="date" required=true
+                    aria-invalid=start.invalid() aria-describedby=start.described_by(None)/>
+                {start.error()}
             </div>
             <div class="field">
                 <label for="p-end">{tr(i18n, |l| td_string!(l, projects.end_date_optional))}</label>
-                <input id="p-end" name="end_date" type="date"/>
-                {field_error("end_date")}
+                <input id="p-end" name="end_date" type="date"
+                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                {end.error()}
             </div>
             <div class="field">
                 <label for="p-description">{tr(i18n, |l| td_string!(l, projects.description))}</label>
-                <textarea id="p-description" name="description" rows="3"></textarea>
-                {field_error("description")}
+                <textarea id="p-description" name="description" rows="3"
+                    aria-invalid=description.invalid() aria-describedby=description.described_by(None)></textarea>
+                {description.error()}
             </div>
             <button type="submit" class="button" disabled=move || create.pending().get()>{tr(i18n, |l| td_string!(l, projects.create_the_project))}</button>
         </ActionForm>

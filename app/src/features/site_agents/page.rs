@@ -12,6 +12,7 @@ use super::types::{AgentCredential, AgentView, AgentsPage, MAX_LEAD_DAYS};
 use crate::domain::dates::{format_local, format_local_day};
 use crate::domain::format::fill;
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
+use crate::ui::form::{Checked, FormRefused};
 
 #[component]
 pub fn AgentsAdminPage() -> impl IntoView {
@@ -257,24 +258,25 @@ fn RegisterForm(
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let field = move |name: &'static str| {
-        move || {
-            error()
-                .and_then(|e| e.field_message(name))
-                .map(|m| view! { <p class="field__error">{m}</p> })
-        }
+    let field = move |id: &'static str, name: &'static str| {
+        Checked::new(id, move || error().and_then(|e| e.field_message(name)))
     };
-    let invalid = move |name: &'static str| {
-        move || {
-            error()
-                .is_some_and(|e| e.field_message(name).is_some())
-                .to_string()
-        }
-    };
+    let (site, name, cluster, lead) = (
+        field("agent-site", "site"),
+        field("agent-name", "name"),
+        field("agent-cluster", "cluster"),
+        field("agent-lead", "lead_days"),
+    );
+    // Errors about the fields stand beside them, and the summary only says that the form was
+    // refused; any other is said here.
     let form_error = move || {
-        error()
-            .filter(|e| !e.only_about_fields(&["site", "name", "cluster", "lead_days"]))
-            .map(|e| e.to_string())
+        error().map(|e| {
+            if e.only_about_fields(&["site", "name", "cluster", "lead_days"]) {
+                view! { <FormRefused/> }.into_any()
+            } else {
+                view! { <p class="form__error" role="alert">{e.to_string()}</p> }.into_any()
+            }
+        })
     };
     let choices = sites
         .into_iter()
@@ -283,37 +285,39 @@ fn RegisterForm(
     let i18n = use_i18n();
     view! {
         <ActionForm action=register attr:class="form agent-form" attr:novalidate=true>
-            {move || form_error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+            {form_error}
             <div class="field">
                 <label for="agent-site">{tr(i18n, |l| td_string!(l, site_agents.site))}</label>
-                <select id="agent-site" name="site" aria-invalid=invalid("site")>
+                <select id="agent-site" name="site" aria-invalid=site.invalid() aria-describedby=site.described_by(None)>
                     <option value="">{tr(i18n, |l| td_string!(l, site_agents.choose_site))}</option>
                     {choices}
                 </select>
-                {field("site")}
+                {site.error()}
             </div>
             <div class="field">
                 <label for="agent-name">{tr(i18n, |l| td_string!(l, site_agents.name))}</label>
                 <input id="agent-name" name="name" type="text" maxlength="80" required=true
-                    aria-invalid=invalid("name")/>
-                <p class="field__hint">{tr(i18n, |l| td_string!(l, site_agents.name_hint))}</p>
-                {field("name")}
+                    aria-invalid=name.invalid() aria-describedby=name.described_by(Some("agent-name-hint"))/>
+                <p class="field__hint" id="agent-name-hint">{tr(i18n, |l| td_string!(l, site_agents.name_hint))}</p>
+                {name.error()}
             </div>
             <div class="field">
                 <label for="agent-cluster">{tr(i18n, |l| td_string!(l, site_agents.cluster_name))}</label>
                 <input id="agent-cluster" name="cluster" type="text" maxlength="32" required=true
-                    autocapitalize="none" spellcheck="false" aria-invalid=invalid("cluster")/>
-                <p class="field__hint">{tr(i18n, |l| td_string!(l, site_agents.cluster_hint))}</p>
-                {field("cluster")}
+                    autocapitalize="none" spellcheck="false"
+                    aria-invalid=cluster.invalid() aria-describedby=cluster.described_by(Some("agent-cluster-hint"))/>
+                <p class="field__hint" id="agent-cluster-hint">{tr(i18n, |l| td_string!(l, site_agents.cluster_hint))}</p>
+                {cluster.error()}
             </div>
             <div class="field">
                 <label for="agent-lead">{tr(i18n, |l| td_string!(l, site_agents.lead_days))}</label>
                 <input id="agent-lead" name="lead_days" type="number" min="0" max=MAX_LEAD_DAYS.to_string()
-                    value="7" inputmode="numeric" aria-invalid=invalid("lead_days")/>
-                <p class="field__hint">
+                    value="7" inputmode="numeric"
+                    aria-invalid=lead.invalid() aria-describedby=lead.described_by(Some("agent-lead-hint"))/>
+                <p class="field__hint" id="agent-lead-hint">
                     {move || fill(t_string!(i18n, site_agents.lead_hint), &[("max", &MAX_LEAD_DAYS)])}
                 </p>
-                {field("lead_days")}
+                {lead.error()}
             </div>
             <button type="submit" class="button" disabled=move || register.pending().get()>{tr(i18n, |l| td_string!(l, site_agents.register_button))}</button>
         </ActionForm>

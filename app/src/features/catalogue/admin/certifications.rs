@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::form::{
-    answer, chosen_site, field_error, form_note, invalid_when, refusal, site_options, SAVED,
-};
+use super::form::{answer, checked, chosen_site, form_note, refusal, site_options, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::i18n::use_i18n;
@@ -30,6 +28,16 @@ pub(super) fn CertificationsSection(
     };
     let remove_sites = move || site_options(&snapshot, param.get().as_deref());
     let i18n = use_i18n();
+    let site = checked(cert_error, "cert-site", "site");
+    let kind = checked(cert_error, "cert-kind", "kind");
+    let activities = checked(cert_error, "cert-activities", "hds_activities");
+    let version = checked(cert_error, "cert-version", "version");
+    let level = checked(cert_error, "cert-level", "eucs_level");
+    let certificate = checked(cert_error, "cert-id", "certificate_id");
+    let from = checked(cert_error, "cert-from", "valid_from");
+    let until = checked(cert_error, "cert-until", "valid_until");
+    let remove_site = checked(remove_error, "remove-site", "site");
+    let remove_id = checked(remove_error, "remove-id", "certificate_id");
     view! {
         <section class="admin-section" aria-labelledby="certifications">
             <h2 id="certifications">{tr(i18n, |l| td_string!(l, catalogue.admin_certifications))}</h2>
@@ -39,58 +47,61 @@ pub(super) fn CertificationsSection(
                     {form_note(cert_result, &["site", "kind", "hds_activities", "version", "eucs_level", "certificate_id", "valid_from", "valid_until"], SAVED)}
                     <div class="field">
                         <label for="cert-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
-                        <select id="cert-site" name="site">{cert_sites}</select>
-                        {field_error(cert_error, "site")}
+                        <select id="cert-site" name="site" aria-invalid=site.invalid()
+                            aria-describedby=site.described_by(None)>{cert_sites}</select>
+                        {site.error()}
                     </div>
                     <div class="field">
                         <label for="cert-kind">{tr(i18n, |l| td_string!(l, catalogue.cert_type))}</label>
-                        <select id="cert-kind" name="kind">
+                        <select id="cert-kind" name="kind" aria-invalid=kind.invalid()
+                            aria-describedby=kind.described_by(None)>
                             <option value="iso27001">"ISO 27001"</option>
                             <option value="hds">"HDS"</option>
                             <option value="secnumcloud">"SecNumCloud"</option>
                             <option value="eucs">"EUCS"</option>
                         </select>
-                        {field_error(cert_error, "kind")}
+                        {kind.error()}
                     </div>
                     <div class="field">
                         <label for="cert-activities">{tr(i18n, |l| td_string!(l, catalogue.hds_activities_label))}</label>
                         <input id="cert-activities" name="hds_activities" type="text" placeholder="1, 2, 3"
-                            aria-invalid=invalid_when(cert_error, "hds_activities")/>
-                        {field_error(cert_error, "hds_activities")}
+                            aria-invalid=activities.invalid() aria-describedby=activities.described_by(None)/>
+                        {activities.error()}
                     </div>
                     <div class="field">
                         <label for="cert-version">{tr(i18n, |l| td_string!(l, catalogue.version))}</label>
                         <input id="cert-version" name="version" type="text" placeholder="3.2"
-                            aria-invalid=invalid_when(cert_error, "version")/>
-                        {field_error(cert_error, "version")}
+                            aria-invalid=version.invalid() aria-describedby=version.described_by(None)/>
+                        {version.error()}
                     </div>
                     <div class="field">
                         <label for="cert-level">{tr(i18n, |l| td_string!(l, catalogue.eucs_level))}</label>
-                        <select id="cert-level" name="eucs_level">
+                        <select id="cert-level" name="eucs_level" aria-invalid=level.invalid()
+                            aria-describedby=level.described_by(None)>
                             <option value="">"—"</option>
                             <option value="basic">{tr(i18n, |l| td_string!(l, catalogue.eucs_basic))}</option>
                             <option value="substantial">{tr(i18n, |l| td_string!(l, catalogue.eucs_substantial))}</option>
                             <option value="high">{tr(i18n, |l| td_string!(l, catalogue.eucs_high))}</option>
                         </select>
-                        {field_error(cert_error, "eucs_level")}
+                        {level.error()}
                     </div>
                     <div class="field">
                         <label for="cert-id">{tr(i18n, |l| td_string!(l, catalogue.certificate_identifier))}</label>
                         <input id="cert-id" name="certificate_id" type="text"
-                            aria-invalid=invalid_when(cert_error, "certificate_id")/>
-                        {field_error(cert_error, "certificate_id")}
+                            aria-invalid=certificate.invalid() aria-describedby=certificate.described_by(None)/>
+                        {certificate.error()}
                     </div>
                     <div class="field">
                         <label for="cert-from">{tr(i18n, |l| td_string!(l, catalogue.valid_from_label))}</label>
                         <input id="cert-from" name="valid_from" type="date"
-                            aria-invalid=invalid_when(cert_error, "valid_from")/>
-                        {field_error(cert_error, "valid_from")}
+                            aria-invalid=from.invalid() aria-describedby=from.described_by(None)/>
+                        {from.error()}
                     </div>
                     <div class="field">
                         <label for="cert-until">{tr(i18n, |l| td_string!(l, catalogue.valid_until_last_day))}</label>
                         <input id="cert-until" name="valid_until" type="date"
-                            aria-invalid=invalid_when(cert_error, "valid_until")/>
-                        {field_error(cert_error, "valid_until")}
+                            aria-invalid=until.invalid() aria-describedby=until.described_by(None)/>
+                        {until.error()}
                     </div>
                     <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.add_certification))}</button>
                 </ActionForm>
@@ -100,14 +111,15 @@ pub(super) fn CertificationsSection(
                     {form_note(remove_result, &["site", "certificate_id"], SAVED)}
                     <div class="field">
                         <label for="remove-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
-                        <select id="remove-site" name="site">{remove_sites}</select>
-                        {field_error(remove_error, "site")}
+                        <select id="remove-site" name="site" aria-invalid=remove_site.invalid()
+                            aria-describedby=remove_site.described_by(None)>{remove_sites}</select>
+                        {remove_site.error()}
                     </div>
                     <div class="field">
                         <label for="remove-id">{tr(i18n, |l| td_string!(l, catalogue.certificate_identifier))}</label>
                         <input id="remove-id" name="certificate_id" type="text"
-                            aria-invalid=invalid_when(remove_error, "certificate_id")/>
-                        {field_error(remove_error, "certificate_id")}
+                            aria-invalid=remove_id.invalid() aria-describedby=remove_id.described_by(None)/>
+                        {remove_id.error()}
                     </div>
                     <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.remove_certification))}</button>
                 </ActionForm>

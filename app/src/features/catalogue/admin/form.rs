@@ -1,5 +1,6 @@
 //! What every form of the catalogue administration shares: the field errors shown beside their
-//! fields, the banner for the rest, the country inputs, the site and operator choosers.
+//! fields (tied to them as `crate::ui::form` ties them), the banner for the rest, the country
+//! inputs, the site and operator choosers.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -8,6 +9,7 @@ use leptos_router::{components::Form, hooks::use_query_map};
 use crate::domain::{catalogue::CatalogueSnapshot, country::CountryCode};
 use crate::error::AppError;
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::ui::form::{Checked, FormRefused};
 
 /// Words that follow the language switch: a function of the language (a key's `td_string!`).
 pub(super) type Words = fn(Locale) -> &'static str;
@@ -16,16 +18,15 @@ pub(super) const PAGE: &str = "/admin/catalogue";
 /// The `<datalist>` of ISO codes the country inputs suggest from.
 pub(super) const COUNTRY_LIST: &str = "iso-countries";
 
-/// The message beside one field, when the last answer was about it.
-pub(super) fn field_error(
+/// The field whose id is `id`, with the message about `field` when the last answer was about
+/// it: its `aria-invalid`, its `aria-describedby` and the message beside it (which the form's
+/// summary announces, not the message itself).
+pub(super) fn checked(
     error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
+    id: impl Into<String>,
     field: &'static str,
-) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
-    move || {
-        error()
-            .and_then(|e| e.field_message(field))
-            .map(|m| view! { <span class="field__error" role="alert">{m}</span> }.into_any())
-    }
+) -> Checked {
+    Checked::new(id, move || error().and_then(|e| e.field_message(field)))
 }
 
 /// A country field: two letters, offered from the ISO list, with its error beside it.
@@ -37,26 +38,21 @@ pub(super) fn country_field(
     error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let country = checked(error, id.clone(), name);
     view! {
         <div class="field">
             <label for=id.clone()>{move || label(i18n.get_locale())}</label>
             <input id=id name=name type="text" list=COUNTRY_LIST maxlength="2" autocomplete="off"
-                placeholder="FR" value=value aria-invalid=invalid_when(error, name)/>
-            {field_error(error, name)}
+                placeholder="FR" value=value aria-invalid=country.invalid()
+                aria-describedby=country.described_by(None)/>
+            {country.error()}
         </div>
     }
 }
 
-/// `aria-invalid` for a field the last answer refused.
-pub(super) fn invalid_when(
-    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
-    field: &'static str,
-) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
-    move || error().and_then(|e| e.field_message(field)).map(|_| "true")
-}
-
-/// The message for the form as a whole: the success, or the errors that are about none of the
-/// form's `fields` (those are shown beside their fields, all at once).
+/// The message for the form as a whole: the success, the errors that are about none of the
+/// form's `fields` (those are shown beside their fields, all at once), or, when every error is
+/// beside its field, the summary saying that the form was refused.
 pub(super) fn form_note(
     result: impl Fn() -> Option<Result<i64, AppError>> + Send + Sync + Copy + 'static,
     fields: &'static [&'static str],
@@ -66,7 +62,7 @@ pub(super) fn form_note(
     move || {
         match result()? {
         Ok(n) => Some(view! { <p class="form__ok" role="status">{move || ok(i18n.get_locale())} " " {n} "."</p> }.into_any()),
-        Err(e) if e.only_about_fields(fields) => None,
+        Err(e) if e.only_about_fields(fields) => Some(view! { <FormRefused/> }.into_any()),
         Err(e) => {
             let unplaced: Vec<String> = e
                 .field_errors()

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::form::{
-    answer, chosen_site, field_error, form_note, invalid_when, refusal, site_options, SAVED,
-};
+use super::form::{answer, checked, chosen_site, form_note, refusal, site_options, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::i18n::use_i18n;
@@ -21,6 +19,10 @@ pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> 
     let param = chosen_site();
     let sites = move || site_options(&snapshot, param.get().as_deref());
     let i18n = use_i18n();
+    let site = checked(error, "gpu-site", "site");
+    let model = checked(error, "gpu-model", "model");
+    let installed = checked(error, "gpu-installed", "installed");
+    let reserve = checked(error, "gpu-reserve", "reserve");
     view! {
         <section class="admin-section" aria-labelledby="gpus">
             <h2 id="gpus">{tr(i18n, |l| td_string!(l, catalogue.gpu_inventory))}</h2>
@@ -30,26 +32,27 @@ pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> 
                     {form_note(result, &["site", "model", "installed", "reserve"], SAVED)}
                     <div class="field">
                         <label for="gpu-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
-                        <select id="gpu-site" name="site">{sites}</select>
-                        {field_error(error, "site")}
+                        <select id="gpu-site" name="site" aria-invalid=site.invalid()
+                            aria-describedby=site.described_by(None)>{sites}</select>
+                        {site.error()}
                     </div>
                     <div class="field">
                         <label for="gpu-model">{tr(i18n, |l| td_string!(l, catalogue.gpu_model))}</label>
                         <input id="gpu-model" name="model" type="text" placeholder="H100"
-                            aria-invalid=invalid_when(error, "model")/>
-                        {field_error(error, "model")}
+                            aria-invalid=model.invalid() aria-describedby=model.described_by(None)/>
+                        {model.error()}
                     </div>
                     <div class="field">
                         <label for="gpu-installed">{tr(i18n, |l| td_string!(l, catalogue.installed_gpus))}</label>
                         <input id="gpu-installed" name="installed" type="number" min="0" inputmode="numeric"
-                            aria-invalid=invalid_when(error, "installed")/>
-                        {field_error(error, "installed")}
+                            aria-invalid=installed.invalid() aria-describedby=installed.described_by(None)/>
+                        {installed.error()}
                     </div>
                     <div class="field">
                         <label for="gpu-reserve">{tr(i18n, |l| td_string!(l, catalogue.reserve_label))}</label>
                         <input id="gpu-reserve" name="reserve" type="number" min="0" value="0" inputmode="numeric"
-                            aria-invalid=invalid_when(error, "reserve")/>
-                        {field_error(error, "reserve")}
+                            aria-invalid=reserve.invalid() aria-describedby=reserve.described_by(None)/>
+                        {reserve.error()}
                     </div>
                     <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_inventory))}</button>
                 </ActionForm>

@@ -8,8 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{
-    answer, country_field, edit_link, field_error, form_note, invalid_when, refusal, DeleteFields,
-    EditChooser, SAVED,
+    answer, checked, country_field, edit_link, form_note, refusal, DeleteFields, EditChooser, SAVED,
 };
 use super::shareholders::ShareholdersEditor;
 use super::Actions;
@@ -170,14 +169,16 @@ fn NewOperatorForm(action: ServerAction<CreateOperator>) -> impl IntoView {
     let result = answer(action);
     let error = refusal(action);
     let i18n = use_i18n();
+    let name = checked(error, "new-operator-name", "name");
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <h3>{tr(i18n, |l| td_string!(l, catalogue.add_an_operator))}</h3>
             {form_note(result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
             <div class="field">
                 <label for="new-operator-name">{tr(i18n, |l| td_string!(l, catalogue.legal_name))}</label>
-                <input id="new-operator-name" name="name" type="text" aria-invalid=invalid_when(error, "name")/>
-                {field_error(error, "name")}
+                <input id="new-operator-name" name="name" type="text" aria-invalid=name.invalid()
+                    aria-describedby=name.described_by(None)/>
+                {name.error()}
             </div>
             <OperatorFields prefix="new-operator" error current=None/>
             <p class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.add_shareholders_later))}</p>
@@ -211,6 +212,7 @@ fn OperatorEditor(
     let (edit_key, edit_value, delete_value) = (name.clone(), name.clone(), name);
     let holders = operator.clone();
     let current = Some(operator);
+    let edit_name = checked(edit_error, "edit-operator-name", "name");
     view! {
         <div class="form-stack">
         <ActionForm action=edit attr:class="form" attr:novalidate=true attr:id="operator-edit">
@@ -221,8 +223,8 @@ fn OperatorEditor(
             <div class="field">
                 <label for="edit-operator-name">{tr(i18n, |l| td_string!(l, catalogue.legal_name))}</label>
                 <input id="edit-operator-name" name="name" type="text" value=edit_value
-                    aria-invalid=invalid_when(edit_error, "name")/>
-                {field_error(edit_error, "name")}
+                    aria-invalid=edit_name.invalid() aria-describedby=edit_name.described_by(None)/>
+                {edit_name.error()}
             </div>
             <OperatorFields prefix="edit-operator" error=edit_error current/>
             <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_operator))}</button>

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::form::{answer, codes, field_error, form_note, invalid_when, refusal};
+use super::form::{answer, checked, codes, form_note, refusal};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::domain::format::fill;
@@ -34,6 +34,10 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
         .join("\n");
     let i18n = use_i18n();
     let version = snapshot.policy.version;
+    let eu_field = checked(error, "policy-eu", "eu");
+    let eea_field = checked(error, "policy-eea", "eea");
+    let sanctions_field = checked(error, "policy-sanctions", "sanctions");
+    let adequacy_field = checked(error, "policy-adequacy", "adequacy");
     view! {
         <section class="admin-section" aria-labelledby="policy">
             <h2 id="policy">{tr(i18n, |l| td_string!(l, catalogue.admin_policy_lists))}</h2>
@@ -42,24 +46,28 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
                 {form_note(result, &["eu", "eea", "sanctions", "adequacy", "note"], |l| td_string!(l, catalogue.saved_as_policy_version))}
                 <div class="field">
                     <label for="policy-eu">{tr(i18n, |l| td_string!(l, catalogue.eu_members))}</label>
-                    <textarea id="policy-eu" name="eu" rows="3" aria-invalid=invalid_when(error, "eu")>{eu}</textarea>
-                    {field_error(error, "eu")}
+                    <textarea id="policy-eu" name="eu" rows="3" aria-invalid=eu_field.invalid()
+                        aria-describedby=eu_field.described_by(None)>{eu}</textarea>
+                    {eu_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-eea">{tr(i18n, |l| td_string!(l, catalogue.eea_members))}</label>
-                    <textarea id="policy-eea" name="eea" rows="3" aria-invalid=invalid_when(error, "eea")>{eea}</textarea>
-                    {field_error(error, "eea")}
+                    <textarea id="policy-eea" name="eea" rows="3" aria-invalid=eea_field.invalid()
+                        aria-describedby=eea_field.described_by(None)>{eea}</textarea>
+                    {eea_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-sanctions">{tr(i18n, |l| td_string!(l, catalogue.sanctions_list))}</label>
-                    <textarea id="policy-sanctions" name="sanctions" rows="2" aria-invalid=invalid_when(error, "sanctions")>{sanctions}</textarea>
-                    {field_error(error, "sanctions")}
+                    <textarea id="policy-sanctions" name="sanctions" rows="2" aria-invalid=sanctions_field.invalid()
+                        aria-describedby=sanctions_field.described_by(None)>{sanctions}</textarea>
+                    {sanctions_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-adequacy">{tr(i18n, |l| td_string!(l, catalogue.adequacy_label))}</label>
-                    <textarea id="policy-adequacy" name="adequacy" rows="8" aria-invalid=invalid_when(error, "adequacy")>{adequacy}</textarea>
-                    <span class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.adequacy_hint))}</span>
-                    {field_error(error, "adequacy")}
+                    <textarea id="policy-adequacy" name="adequacy" rows="8" aria-invalid=adequacy_field.invalid()
+                        aria-describedby=adequacy_field.described_by(Some("policy-adequacy-hint"))>{adequacy}</textarea>
+                    <span class="field__hint" id="policy-adequacy-hint">{tr(i18n, |l| td_string!(l, catalogue.adequacy_hint))}</span>
+                    {adequacy_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-note">{tr(i18n, |l| td_string!(l, catalogue.why_this_change))}</label>

@@ -4,7 +4,7 @@
 use crate::ui::language::tr;
 use leptos::prelude::*;
 
-use super::form::{answer, country_field, field_error, form_note, invalid_when, refusal, SAVED};
+use super::form::{answer, checked, country_field, form_note, refusal, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueOperator;
 use crate::domain::format::fill;
@@ -56,6 +56,12 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
         }
     };
     let holder_key = name;
+    // The operator is a hidden field: its message (there is no field to tie it to) stands
+    // where the form starts.
+    let operator = checked(holder_error, "holder-operator", "operator");
+    let holder_name = checked(holder_error, "holder-name", "name");
+    let capital = checked(holder_error, "holder-capital", "capital");
+    let voting = checked(holder_error, "holder-voting", "voting");
     view! {
         <div class="form">
             <h3>{holders_heading}</h3>
@@ -83,24 +89,25 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 <h4>{tr(i18n, |l| td_string!(l, catalogue.add_or_update_shareholder))}</h4>
                 {form_note(holder_result, &["operator", "name", "country", "capital", "voting"], SAVED)}
                 <input type="hidden" name="operator" value=holder_key/>
-                {field_error(holder_error, "operator")}
+                {operator.error()}
                 <div class="field">
                     <label for="holder-name">{tr(i18n, |l| td_string!(l, catalogue.holder_name_label))}</label>
-                    <input id="holder-name" name="name" type="text" aria-invalid=invalid_when(holder_error, "name")/>
-                    {field_error(holder_error, "name")}
+                    <input id="holder-name" name="name" type="text" aria-invalid=holder_name.invalid()
+                        aria-describedby=holder_name.described_by(None)/>
+                    {holder_name.error()}
                 </div>
                 {country_field("holder-country".into(), "country", |l| td_string!(l, catalogue.country_iso), String::new(), holder_error)}
                 <div class="field">
                     <label for="holder-capital">{tr(i18n, |l| td_string!(l, catalogue.capital_pct))}</label>
                     <input id="holder-capital" name="capital" type="text" inputmode="decimal" placeholder="24.01"
-                        aria-invalid=invalid_when(holder_error, "capital")/>
-                    {field_error(holder_error, "capital")}
+                        aria-invalid=capital.invalid() aria-describedby=capital.described_by(None)/>
+                    {capital.error()}
                 </div>
                 <div class="field">
                     <label for="holder-voting">{tr(i18n, |l| td_string!(l, catalogue.voting_pct))}</label>
                     <input id="holder-voting" name="voting" type="text" inputmode="decimal" placeholder="24.01"
-                        aria-invalid=invalid_when(holder_error, "voting")/>
-                    {field_error(holder_error, "voting")}
+                        aria-invalid=voting.invalid() aria-describedby=voting.described_by(None)/>
+                    {voting.error()}
                 </div>
                 <div class="field">
                     <div class="choice">

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::form::{
-    answer, chosen_site, codes, country_field, edit_link, field_error, form_note, invalid_when,
-    operator_options, refusal, site_options, DeleteFields, EditChooser, SAVED,
+    answer, checked, chosen_site, codes, country_field, edit_link, form_note, operator_options,
+    refusal, site_options, DeleteFields, EditChooser, SAVED,
 };
 use super::Actions;
 use crate::domain::catalogue::{CatalogueSite, CatalogueSnapshot};
@@ -121,23 +121,29 @@ fn SiteFields(
     );
     let id = move |field: &str| format!("{prefix}-{field}");
     let i18n = use_i18n();
+    let name_field = checked(error, id("name"), "name");
+    let operator = checked(error, id("operator"), "operator");
+    let access_field = checked(error, id("access"), "admin_countries");
     view! {
         <div class="field">
             <label for=id("name")>{tr(i18n, |l| td_string!(l, catalogue.name))}</label>
-            <input id=id("name") name="name" type="text" value=name aria-invalid=invalid_when(error, "name")/>
-            {field_error(error, "name")}
+            <input id=id("name") name="name" type="text" value=name aria-invalid=name_field.invalid()
+                aria-describedby=name_field.described_by(None)/>
+            {name_field.error()}
         </div>
         {country_field(id("country"), "country", |l| td_string!(l, catalogue.country_iso), country, error)}
         <div class="field">
             <label for=id("operator")>{tr(i18n, |l| td_string!(l, catalogue.operator))}</label>
-            <select id=id("operator") name="operator" aria-invalid=invalid_when(error, "operator")>{operators}</select>
-            {field_error(error, "operator")}
+            <select id=id("operator") name="operator" aria-invalid=operator.invalid()
+                aria-describedby=operator.described_by(None)>{operators}</select>
+            {operator.error()}
         </div>
         <div class="field">
             <label for=id("access")>{tr(i18n, |l| td_string!(l, catalogue.access_label))}</label>
             <input id=id("access") name="admin_countries" type="text" autocomplete="off" placeholder="FR, DE"
-                value=access aria-invalid=invalid_when(error, "admin_countries")/>
-            {field_error(error, "admin_countries")}
+                value=access aria-invalid=access_field.invalid()
+                aria-describedby=access_field.described_by(None)/>
+            {access_field.error()}
         </div>
     }
 }
@@ -150,6 +156,7 @@ fn NewSiteForm(
     let result = answer(action);
     let error = refusal(action);
     let i18n = use_i18n();
+    let slug = checked(error, "new-site-slug", "slug");
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <h3>{tr(i18n, |l| td_string!(l, catalogue.add_a_site))}</h3>
@@ -157,9 +164,9 @@ fn NewSiteForm(
             <div class="field">
                 <label for="new-site-slug">{tr(i18n, |l| td_string!(l, catalogue.slug_label))}</label>
                 <input id="new-site-slug" name="slug" type="text" autocomplete="off" placeholder="saclay-2"
-                    aria-invalid=invalid_when(error, "slug")/>
-                <span class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.slug_hint))}</span>
-                {field_error(error, "slug")}
+                    aria-invalid=slug.invalid() aria-describedby=slug.described_by(Some("new-site-slug-hint"))/>
+                <span class="field__hint" id="new-site-slug-hint">{tr(i18n, |l| td_string!(l, catalogue.slug_hint))}</span>
+                {slug.error()}
             </div>
             <SiteFields prefix="new-site" error snapshot current=None/>
             <p class="field__hint">{tr(i18n, |l| td_string!(l, catalogue.add_gpus_later))}</p>
