@@ -56,6 +56,7 @@ for (const { who, path } of [
   { who: null, path: '/login' },
   { who: 'hugo', path: '/requests' },
   { who: 'admin', path: '/admin/catalogue' },
+  { who: 'hugo', path: '/placement' },
 ] as const) {
   test(`first load of ${path}${who ? ` as ${who}` : ''} stays within the budget`, async ({ browser, baseURL }) => {
     const context = await browser.newContext({ baseURL });

@@ -205,7 +205,10 @@ async fn people_see_and_mark_read_only_their_own_notifications() {
     assert!(owner_unread >= 1);
     let mine = member.call("list_notifications", &[]).await.json();
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
-    assert!(mine[0]["text"].as_str().unwrap().contains("endorsed"));
+    assert!(
+        mine[0]["text"].as_str().unwrap().contains("appuyée"),
+        "a member who chose no language reads French: {mine}"
+    );
 
     // Another tenant's member sees none of them.
     let mut other = app.signed_in(OTHER_MEMBER).await;

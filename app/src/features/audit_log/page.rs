@@ -7,8 +7,8 @@
 use super::api::audit_events;
 use super::types::AuditPage;
 use super::words::event_label_in;
-use crate::domain::dates::format_local;
 use crate::domain::format::fill;
+use crate::domain::format::local_instant;
 use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::language::page_title;
@@ -46,6 +46,28 @@ pub const KNOWN_EVENTS: &[&str] = &[
     "request.compliance_flag",
     "catalogue_changed",
     "policy_changed",
+    "request.send_back",
+    "request.comment",
+    "request.attachment",
+    "quota.activated",
+    "quota.expired",
+    "quota.end_early",
+    "project_created",
+    "project_updated",
+    "project_member_set",
+    "project_member_removed",
+    "endorsement_changed",
+    "api_token_created",
+    "api_token_revoked",
+    "api_token_write",
+    "site_agent_registered",
+    "site_agent_rotated",
+    "site_agent_revoked",
+    "usage_thresholds_changed",
+    "time_zone_changed",
+    "language_changed",
+    "account.email_preferences",
+    "mail.retried",
 ];
 
 /// The audit log's filters as the URL carries them.
@@ -252,7 +274,7 @@ fn EventTable(page: AuditPage, values: FilterValues) -> impl IntoView {
                         let event = e.event.clone();
                         view! {
                         <tr>
-                            <td class="nowrap" data-label=tr(i18n, |l| td_string!(l, audit_log.when))><time>{format_local(&e.at)}</time></td>
+                            <td class="nowrap" data-label=tr(i18n, |l| td_string!(l, audit_log.when))><time>{local_instant(i18n.get_locale(), &e.at)}</time></td>
                             <td data-label=tr(i18n, |l| td_string!(l, audit_log.event))>{move || event_label_in(i18n.get_locale(), &event)}</td>
                             <td data-label=tr(i18n, |l| td_string!(l, audit_log.outcome))>
                                 {if e.success {

@@ -8,7 +8,7 @@ use crate::domain::tenancy::TenantRole;
 use crate::i18n::{td_string, Locale};
 
 /// "Draft saved" for `request.save_draft`; an event without a label of its own reads as its
-/// name in words ("request.send_back" → "Request: send back"). In English: the server's CSV
+/// name in words ("request.reopen" → "Request: reopen"). In English: the server's CSV
 /// export calls this one; the page calls [`event_label_in`] with the reader's language.
 pub fn event_label(event: &str) -> String {
     event_label_in(Locale::en, event)
@@ -46,6 +46,28 @@ pub fn event_label_in(locale: Locale, event: &str) -> String {
         "request.compliance_flag" => td_string!(locale, audit_log.event_request_compliance_flag),
         "catalogue_changed" => td_string!(locale, audit_log.event_catalogue_changed),
         "policy_changed" => td_string!(locale, audit_log.event_policy_changed),
+        "request.send_back" => td_string!(locale, audit_log.event_request_send_back),
+        "request.comment" => td_string!(locale, audit_log.event_request_comment),
+        "request.attachment" => td_string!(locale, audit_log.event_request_attachment),
+        "quota.activated" => td_string!(locale, audit_log.event_quota_activated),
+        "quota.expired" => td_string!(locale, audit_log.event_quota_expired),
+        "quota.end_early" => td_string!(locale, audit_log.event_quota_end_early),
+        "project_created" => td_string!(locale, audit_log.event_project_created),
+        "project_updated" => td_string!(locale, audit_log.event_project_updated),
+        "project_member_set" => td_string!(locale, audit_log.event_project_member_set),
+        "project_member_removed" => td_string!(locale, audit_log.event_project_member_removed),
+        "endorsement_changed" => td_string!(locale, audit_log.event_endorsement_changed),
+        "api_token_created" => td_string!(locale, audit_log.event_api_token_created),
+        "api_token_revoked" => td_string!(locale, audit_log.event_api_token_revoked),
+        "api_token_write" => td_string!(locale, audit_log.event_api_token_write),
+        "site_agent_registered" => td_string!(locale, audit_log.event_site_agent_registered),
+        "site_agent_rotated" => td_string!(locale, audit_log.event_site_agent_rotated),
+        "site_agent_revoked" => td_string!(locale, audit_log.event_site_agent_revoked),
+        "usage_thresholds_changed" => td_string!(locale, audit_log.event_usage_thresholds_changed),
+        "time_zone_changed" => td_string!(locale, audit_log.event_time_zone_changed),
+        "language_changed" => td_string!(locale, audit_log.event_language_changed),
+        "account.email_preferences" => td_string!(locale, audit_log.event_email_preferences),
+        "mail.retried" => td_string!(locale, audit_log.event_mail_retried),
         _ => "",
     };
     if !known.is_empty() {
@@ -277,7 +299,11 @@ mod tests {
     fn events_read_as_words_not_codes() {
         assert_eq!(event_label("request.save_draft"), "Draft saved");
         assert_eq!(event_label("login"), "Signed in");
-        assert_eq!(event_label("request.send_back"), "Request: send back");
+        assert_eq!(event_label("request.reopen"), "Request: reopen");
+        assert_eq!(
+            event_label("request.send_back"),
+            "Request sent back for changes"
+        );
         assert_eq!(event_label("quota_ended"), "Quota ended");
         for event in super::super::KNOWN_EVENTS {
             let label = event_label(event);
