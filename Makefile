@@ -30,7 +30,7 @@ help:
 	@echo "make test           every check in order (tools, fmt, clippy, tests on SQLite and PostgreSQL, build, browser tests)"
 	@echo "make outbox         print the e-mails \`make run\` queued (sign-up and invitation links) and mark them sent"
 	@echo "make tools          install missing tools (add the browser and PostgreSQL: scripts/ensure-tools.sh --test)"
-	@echo "make build          cargo leptos build --release --split, then precompress the bundle (.br, .gz)"
+	@echo "make build          cargo leptos build --release, then precompress the bundle (.br, .gz)"
 	@echo "make fmt            cargo fmt --all"
 	@echo "make fmt-check | clippy | test-sqlite | test-postgres | e2e    one stage of 'make test'"
 	@echo "make pg-start / pg-stop    a throwaway PostgreSQL cluster for running tests by hand"
@@ -39,7 +39,7 @@ tools:
 	@scripts/ensure-tools.sh
 
 build: tools
-	cargo leptos build --release --split
+	cargo leptos build --release
 	target/release/guichet precompress
 
 run: build

@@ -48,7 +48,7 @@ stage() {
             scripts/timed.sh "$1" scripts/slurm-test-cluster.sh run env GUICHET_REQUIRE_SLURM=1 bash -c \
                 'cargo test -p server --test slurm && scripts/pg-test-cluster.sh run cargo test -p server --test slurm'
             ;;
-        build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release --split && target/release/guichet precompress' ;;
+        build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release && target/release/guichet precompress' ;;
         api-fuzz) scripts/timed.sh "$1" scripts/api-fuzz.sh ;;
         # Two portals on one PostgreSQL behind nginx: sessions, racing approvals, shared
         # throttling, jobs run once, an instance stopped under load, row-level security.

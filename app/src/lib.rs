@@ -26,24 +26,17 @@ pub mod server;
 
 pub use ui::{shell, App};
 
-/// The browser entry point: hydrates the server-rendered page once the page's own code (a lazily
-/// loaded chunk, see `ui::pages`) has arrived.
+/// The browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let Some(body) = web_sys::window()
+    leptos::mount::hydrate_body(App);
+    // A marker for people and browser tests: the page is interactive now.
+    if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
-    else {
-        return;
-    };
-    // `hydrate_from_async` starts the reactive system's executor itself.
-    wasm_bindgen_futures::spawn_local(async move {
-        leptos::mount::hydrate_from_async(body.clone(), App)
-            .await
-            .forget();
-        // A marker for people and browser tests: the page is interactive now.
+    {
         let _ = body.set_attribute("data-hydrated", "true");
-    });
+    }
 }

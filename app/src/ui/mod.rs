@@ -5,14 +5,13 @@ mod error_panel;
 pub mod form;
 pub mod language;
 mod layout;
-mod pages;
 pub mod table;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 use crate::features::capacity;
@@ -20,7 +19,7 @@ use crate::features::requests;
 use crate::features::{
     accessibility, account, api_docs, api_tokens, audit_log, home, identity, members, tenants,
 };
-use crate::features::{catalogue, projects, search, site_agents, usage};
+use crate::features::{catalogue, placement, projects, search, site_agents, usage};
 pub use error_panel::{ErrorPanel, NotFoundNote};
 pub use layout::{Layout, NotFound};
 
@@ -103,8 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/tokens") view=api_tokens::TokensPage ssr=SsrMode::Async/>
                     <Route path=path!("/api/docs") view=api_docs::ApiDocsPage ssr=SsrMode::Async/>
                     <Route path=path!("/catalogue") view=catalogue::CataloguePage ssr=SsrMode::Async/>
-                    <Route path=path!("/placement") view={Lazy::<pages::Placement>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/catalogue") view={Lazy::<pages::CatalogueAdmin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/placement") view=placement::PlacementPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agents") view=site_agents::page::AgentsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/usage") view=usage::page::UsageAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=crate::features::jobs::page::JobsAdminPage ssr=SsrMode::Async/>

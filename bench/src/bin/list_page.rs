@@ -7,7 +7,7 @@
 //! the compressed weight of a first page load (HTML, CSS, JS, wasm). Nothing fails on timing.
 //!
 //! ```sh
-//! cargo leptos build --release --split   # the server binary and target/site
+//! cargo leptos build --release        # the server binary and target/site
 //! cargo run --release -p bench --bin list_page [-- --connections 32 --seconds 15]
 //! ```
 //!
