@@ -1,7 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 import { DEMO_PASSWORD, DEMO_USERS, signOutButton, waitForHydration } from './helpers';
-import { day, signedIn, submitRequest } from './flows';
+import { day, shownDay, signedIn, submitRequest } from './flows';
 
 // The keyboard alone: every flow a tenant and an admin do — sign in, ask for GPUs, endorse,
 // approve in part, invite — is driven here with Tab, Shift+Tab, Enter, Space, the arrow keys and
@@ -224,7 +224,7 @@ test.describe('keyboard only, with visible focus', () => {
     const facts = hugo.locator('dl.facts');
     await expect(facts).toContainText('8 H100');
     await expect(facts).toContainText('Dugny');
-    await expect(facts).toContainText(day(170));
+    await expect(facts).toContainText(shownDay(170));
   });
 
   test('an owner endorses a request with the keyboard', async ({ browser }, testInfo) => {
@@ -279,7 +279,7 @@ test.describe('keyboard only, with visible focus', () => {
     await expect(admin.getByText('Partially approved', { exact: true }).first()).toBeVisible();
     const facts = admin.locator('dl.facts');
     await expect(facts).toContainText('2 GPUs');
-    await expect(facts).toContainText(day(209));
+    await expect(facts).toContainText(shownDay(209));
     await expect(admin.getByText('Two now, for ten days; ask again in spring.').first()).toBeVisible();
   });
 
