@@ -60,6 +60,16 @@ impl Checked {
         }
     }
 
+    /// The field whose id is `id`, with the message about `field` (a form field's name) when the
+    /// last answer, which `error` gives, was refused about it.
+    pub fn of(
+        error: impl Fn() -> Option<crate::error::AppError> + Send + Sync + Copy + 'static,
+        id: impl Into<String>,
+        field: &'static str,
+    ) -> Self {
+        Self::new(id, move || error().and_then(|e| e.field_message(field)))
+    }
+
     /// The field's `aria-invalid`.
     pub fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + Clone + 'static {
         let message = self.message;

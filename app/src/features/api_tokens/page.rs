@@ -188,9 +188,7 @@ fn CreateForm(
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let field = move |id: &'static str, name: &'static str| {
-        Checked::new(id, move || error().and_then(|e| e.field_message(name)))
-    };
+    let field = move |id: &'static str, name: &'static str| Checked::of(error, id, name);
     let (name, tenant, scope, expiry) = (
         field("token-name", "name"),
         field("token-tenant", "tenant"),

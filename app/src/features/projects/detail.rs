@@ -223,9 +223,7 @@ fn EditProjectForm(project: ProjectDetail, update: ServerAction<UpdateProject>) 
     let p = project.summary;
     let error = move || error_of(update.value().get());
     let saved = move || matches!(update.value().get(), Some(Ok(())));
-    let field = move |id: &'static str, name: &'static str| {
-        Checked::new(id, move || error().and_then(|e| e.field_message(name)))
-    };
+    let field = move |id: &'static str, name: &'static str| Checked::of(error, id, name);
     let title = field("e-title", "title");
     let sector = field("e-sector", "sector");
     let start = field("e-start", "start_date");

@@ -11,7 +11,6 @@ use super::api::{list_projects, CreateProject, SetEndorsement};
 use super::types::{ProjectSummary, ProjectsView};
 use crate::domain::format::{fill, integer};
 use crate::domain::{identity::Sector, projects::EndorsementPolicy};
-use crate::error::AppError;
 use crate::features::requests::view::error_view;
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::ui::form::{Checked, FormRefused};
@@ -211,11 +210,7 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let field = move |id: &'static str, name: &'static str| {
-        Checked::new(id, move || {
-            error().and_then(|e: AppError| e.field_message(name))
-        })
-    };
+    let field = move |id: &'static str, name: &'static str| Checked::of(error, id, name);
     let title = field("p-title", "title");
     let code = field("p-code", "code");
     let sector = field("p-sector", "sector");

@@ -258,9 +258,7 @@ fn RegisterForm(
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let field = move |id: &'static str, name: &'static str| {
-        Checked::new(id, move || error().and_then(|e| e.field_message(name)))
-    };
+    let field = move |id: &'static str, name: &'static str| Checked::of(error, id, name);
     let (site, name, cluster, lead) = (
         field("agent-site", "site"),
         field("agent-name", "name"),

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::form::{answer, checked, chosen_site, form_note, refusal, site_options, SAVED};
+use super::form::{answer, chosen_site, form_note, refusal, site_options, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::i18n::use_i18n;
+use crate::ui::form::Checked;
 
 #[component]
 pub(super) fn CertificationsSection(
@@ -28,16 +29,16 @@ pub(super) fn CertificationsSection(
     };
     let remove_sites = move || site_options(&snapshot, param.get().as_deref());
     let i18n = use_i18n();
-    let site = checked(cert_error, "cert-site", "site");
-    let kind = checked(cert_error, "cert-kind", "kind");
-    let activities = checked(cert_error, "cert-activities", "hds_activities");
-    let version = checked(cert_error, "cert-version", "version");
-    let level = checked(cert_error, "cert-level", "eucs_level");
-    let certificate = checked(cert_error, "cert-id", "certificate_id");
-    let from = checked(cert_error, "cert-from", "valid_from");
-    let until = checked(cert_error, "cert-until", "valid_until");
-    let remove_site = checked(remove_error, "remove-site", "site");
-    let remove_id = checked(remove_error, "remove-id", "certificate_id");
+    let site = Checked::of(cert_error, "cert-site", "site");
+    let kind = Checked::of(cert_error, "cert-kind", "kind");
+    let activities = Checked::of(cert_error, "cert-activities", "hds_activities");
+    let version = Checked::of(cert_error, "cert-version", "version");
+    let level = Checked::of(cert_error, "cert-level", "eucs_level");
+    let certificate = Checked::of(cert_error, "cert-id", "certificate_id");
+    let from = Checked::of(cert_error, "cert-from", "valid_from");
+    let until = Checked::of(cert_error, "cert-until", "valid_until");
+    let remove_site = Checked::of(remove_error, "remove-site", "site");
+    let remove_id = Checked::of(remove_error, "remove-id", "certificate_id");
     view! {
         <section class="admin-section" aria-labelledby="certifications">
             <h2 id="certifications">{tr(i18n, |l| td_string!(l, catalogue.admin_certifications))}</h2>

@@ -18,17 +18,6 @@ pub(super) const PAGE: &str = "/admin/catalogue";
 /// The `<datalist>` of ISO codes the country inputs suggest from.
 pub(super) const COUNTRY_LIST: &str = "iso-countries";
 
-/// The field whose id is `id`, with the message about `field` when the last answer was about
-/// it: its `aria-invalid`, its `aria-describedby` and the message beside it (which the form's
-/// summary announces, not the message itself).
-pub(super) fn checked(
-    error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
-    id: impl Into<String>,
-    field: &'static str,
-) -> Checked {
-    Checked::new(id, move || error().and_then(|e| e.field_message(field)))
-}
-
 /// A country field: two letters, offered from the ISO list, with its error beside it.
 pub(super) fn country_field(
     id: String,
@@ -38,7 +27,7 @@ pub(super) fn country_field(
     error: impl Fn() -> Option<AppError> + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let country = checked(error, id.clone(), name);
+    let country = Checked::of(error, id.clone(), name);
     view! {
         <div class="field">
             <label for=id.clone()>{move || label(i18n.get_locale())}</label>

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::form::{answer, checked, chosen_site, form_note, refusal, site_options, SAVED};
+use super::form::{answer, chosen_site, form_note, refusal, site_options, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::i18n::use_i18n;
+use crate::ui::form::Checked;
 
 #[component]
 pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -19,10 +20,10 @@ pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> 
     let param = chosen_site();
     let sites = move || site_options(&snapshot, param.get().as_deref());
     let i18n = use_i18n();
-    let site = checked(error, "gpu-site", "site");
-    let model = checked(error, "gpu-model", "model");
-    let installed = checked(error, "gpu-installed", "installed");
-    let reserve = checked(error, "gpu-reserve", "reserve");
+    let site = Checked::of(error, "gpu-site", "site");
+    let model = Checked::of(error, "gpu-model", "model");
+    let installed = Checked::of(error, "gpu-installed", "installed");
+    let reserve = Checked::of(error, "gpu-reserve", "reserve");
     view! {
         <section class="admin-section" aria-labelledby="gpus">
             <h2 id="gpus">{tr(i18n, |l| td_string!(l, catalogue.gpu_inventory))}</h2>

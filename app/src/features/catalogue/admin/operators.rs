@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{
-    answer, checked, country_field, edit_link, form_note, refusal, DeleteFields, EditChooser, SAVED,
+    answer, country_field, edit_link, form_note, refusal, DeleteFields, EditChooser, SAVED,
 };
 use super::shareholders::ShareholdersEditor;
 use super::Actions;
@@ -20,6 +20,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::features::catalogue::api::CreateOperator;
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::Checked;
 
 #[component]
 pub(super) fn OperatorsSection(
@@ -169,7 +170,7 @@ fn NewOperatorForm(action: ServerAction<CreateOperator>) -> impl IntoView {
     let result = answer(action);
     let error = refusal(action);
     let i18n = use_i18n();
-    let name = checked(error, "new-operator-name", "name");
+    let name = Checked::of(error, "new-operator-name", "name");
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <h3>{tr(i18n, |l| td_string!(l, catalogue.add_an_operator))}</h3>
@@ -212,7 +213,7 @@ fn OperatorEditor(
     let (edit_key, edit_value, delete_value) = (name.clone(), name.clone(), name);
     let holders = operator.clone();
     let current = Some(operator);
-    let edit_name = checked(edit_error, "edit-operator-name", "name");
+    let edit_name = Checked::of(edit_error, "edit-operator-name", "name");
     view! {
         <div class="form-stack">
         <ActionForm action=edit attr:class="form" attr:novalidate=true attr:id="operator-edit">

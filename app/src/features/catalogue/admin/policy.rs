@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::form::{answer, checked, codes, form_note, refusal};
+use super::form::{answer, codes, form_note, refusal};
 use super::Actions;
 use crate::domain::catalogue::CatalogueSnapshot;
 use crate::domain::format::fill;
 use crate::i18n::{td_string, use_i18n};
+use crate::ui::form::Checked;
 
 #[component]
 pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -34,10 +35,10 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
         .join("\n");
     let i18n = use_i18n();
     let version = snapshot.policy.version;
-    let eu_field = checked(error, "policy-eu", "eu");
-    let eea_field = checked(error, "policy-eea", "eea");
-    let sanctions_field = checked(error, "policy-sanctions", "sanctions");
-    let adequacy_field = checked(error, "policy-adequacy", "adequacy");
+    let eu_field = Checked::of(error, "policy-eu", "eu");
+    let eea_field = Checked::of(error, "policy-eea", "eea");
+    let sanctions_field = Checked::of(error, "policy-sanctions", "sanctions");
+    let adequacy_field = Checked::of(error, "policy-adequacy", "adequacy");
     view! {
         <section class="admin-section" aria-labelledby="policy">
             <h2 id="policy">{tr(i18n, |l| td_string!(l, catalogue.admin_policy_lists))}</h2>

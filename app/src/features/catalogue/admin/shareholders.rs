@@ -4,12 +4,13 @@
 use crate::ui::language::tr;
 use leptos::prelude::*;
 
-use super::form::{answer, checked, country_field, form_note, refusal, SAVED};
+use super::form::{answer, country_field, form_note, refusal, SAVED};
 use super::Actions;
 use crate::domain::catalogue::CatalogueOperator;
 use crate::domain::format::fill;
 use crate::features::catalogue::page::shareholder_cells;
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::Checked;
 
 /// The operator's shareholders, each removable, and the form that adds or updates one.
 #[component]
@@ -58,10 +59,10 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
     let holder_key = name;
     // The operator is a hidden field: its message (there is no field to tie it to) stands
     // where the form starts.
-    let operator = checked(holder_error, "holder-operator", "operator");
-    let holder_name = checked(holder_error, "holder-name", "name");
-    let capital = checked(holder_error, "holder-capital", "capital");
-    let voting = checked(holder_error, "holder-voting", "voting");
+    let operator = Checked::of(holder_error, "holder-operator", "operator");
+    let holder_name = Checked::of(holder_error, "holder-name", "name");
+    let capital = Checked::of(holder_error, "holder-capital", "capital");
+    let voting = Checked::of(holder_error, "holder-voting", "voting");
     view! {
         <div class="form">
             <h3>{holders_heading}</h3>

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::form::{
-    answer, checked, chosen_site, codes, country_field, edit_link, form_note, operator_options,
-    refusal, site_options, DeleteFields, EditChooser, SAVED,
+    answer, chosen_site, codes, country_field, edit_link, form_note, operator_options, refusal,
+    site_options, DeleteFields, EditChooser, SAVED,
 };
 use super::Actions;
 use crate::domain::catalogue::{CatalogueSite, CatalogueSnapshot};
@@ -15,6 +15,7 @@ use crate::domain::format::fill;
 use crate::error::AppError;
 use crate::features::catalogue::api::{CreateSite, DeleteSite, UpdateSite};
 use crate::i18n::{t_string, td_string, use_i18n};
+use crate::ui::form::Checked;
 
 #[component]
 pub(super) fn SitesSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> impl IntoView {
@@ -121,9 +122,9 @@ fn SiteFields(
     );
     let id = move |field: &str| format!("{prefix}-{field}");
     let i18n = use_i18n();
-    let name_field = checked(error, id("name"), "name");
-    let operator = checked(error, id("operator"), "operator");
-    let access_field = checked(error, id("access"), "admin_countries");
+    let name_field = Checked::of(error, id("name"), "name");
+    let operator = Checked::of(error, id("operator"), "operator");
+    let access_field = Checked::of(error, id("access"), "admin_countries");
     view! {
         <div class="field">
             <label for=id("name")>{tr(i18n, |l| td_string!(l, catalogue.name))}</label>
@@ -156,7 +157,7 @@ fn NewSiteForm(
     let result = answer(action);
     let error = refusal(action);
     let i18n = use_i18n();
-    let slug = checked(error, "new-site-slug", "slug");
+    let slug = Checked::of(error, "new-site-slug", "slug");
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <h3>{tr(i18n, |l| td_string!(l, catalogue.add_a_site))}</h3>
