@@ -109,7 +109,8 @@ impl LocalInstant {
         }
     }
 
-    fn local(&self) -> Option<OffsetDateTime> {
+    /// The instant at its offset from UTC.
+    pub fn local(&self) -> Option<OffsetDateTime> {
         let offset = UtcOffset::from_whole_seconds(self.offset_seconds).ok()?;
         Some(
             OffsetDateTime::from_unix_timestamp(self.unix)

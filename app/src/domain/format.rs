@@ -72,6 +72,25 @@ pub fn window(locale: Locale, start: &str, end_exclusive: &str) -> String {
     format!("{} – {last}", iso_date(locale, start))
 }
 
+/// [`local_instant`] in the language of the words being written now (`crate::locale::current`).
+pub fn shown_instant(at: &LocalInstant) -> String {
+    local_instant(crate::locale::current(), at)
+}
+
+/// The UTC day of an instant (Unix seconds) in the language of the words being written now.
+pub fn shown_unix_day(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| date(crate::locale::current(), t.date()))
+        .unwrap_or_default()
+}
+
+/// The day of a local instant in the language of the words being written now: `5 déc. 2026`.
+pub fn shown_day(at: &LocalInstant) -> String {
+    at.local()
+        .map(|t| date(crate::locale::current(), t.date()))
+        .unwrap_or_default()
+}
+
 /// An instant where a person is: `5 déc. 2026, 14:05 CET`, `5 Dec 2026, 14:05 CET`; empty when
 /// out of range.
 pub fn local_instant(locale: Locale, at: &LocalInstant) -> String {

@@ -12,7 +12,7 @@ use crate::ui::plural;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::domain::dates::format_local;
+use crate::domain::format::shown_instant;
 use crate::domain::lifecycle::{QuotaPhase, RequestStatus};
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
@@ -332,7 +332,7 @@ fn TenantHome(
                             <ul class="plain-list">
                                 {notes.into_iter().take(4).map(|n| view! {
                                     <li class:unread=!n.read>
-                                        <span class="small muted">{format_local(&n.created_at)}</span><br/>
+                                        <span class="small muted">{shown_instant(&n.created_at)}</span><br/>
                                         {n.text}
                                     </li>
                                 }).collect_view()}

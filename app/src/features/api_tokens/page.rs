@@ -9,8 +9,9 @@ use leptos_meta::Title;
 use super::api::{list_api_tokens, CreateApiToken, RevokeApiToken};
 use super::types::{CreatedToken, TokenState, TokenView, TokensPage as Page};
 use crate::domain::api_tokens::TokenScope;
-use crate::domain::dates::{format_day, format_local};
+use crate::domain::dates::format_day;
 use crate::domain::format::fill;
+use crate::domain::format::shown_instant;
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::form::{Checked, FormRefused};
 
@@ -113,9 +114,9 @@ fn TokenRow(t: TokenView, revoke: ServerAction<RevokeApiToken>) -> impl IntoView
     let used = move || match (&last_used, &last_used_ip) {
         (Some(at), Some(ip)) => fill(
             t_string!(i18n, api_tokens.used_from),
-            &[("at", &format_local(at)), ("ip", ip)],
+            &[("at", &shown_instant(at)), ("ip", ip)],
         ),
-        (Some(at), None) => format_local(at),
+        (Some(at), None) => shown_instant(at),
         _ => t_string!(i18n, api_tokens.never).to_owned(),
     };
     // The state in words here; `TokenState::label` stays the API's (English) word.

@@ -103,6 +103,9 @@ fn value_words(locale: Locale, value: &str) -> String {
     if let Ok(role) = TenantRole::parse(value) {
         return role.label_in(locale).to_owned();
     }
+    if let Some(day) = parse_iso_date(value) {
+        return format::date(locale, day);
+    }
     value.replace('_', " ")
 }
 

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 
 use super::api::{list_jobs, RetryMail};
 use super::types::{FailedMailView, JobView, JobsPage, RunOutcome};
-use crate::domain::dates::format_local;
+use crate::domain::format::shown_instant;
 use crate::domain::format::{decimal, fill};
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
@@ -138,9 +138,9 @@ fn JobRow(j: JobView) -> impl IntoView {
     let last = move || match (&last_run, &last_instance) {
         (Some(at), Some(on)) => fill(
             t_string!(i18n, jobs.last_run_on),
-            &[("at", &format_local(at)), ("instance", on)],
+            &[("at", &shown_instant(at)), ("instance", on)],
         ),
-        (Some(at), None) => format_local(at),
+        (Some(at), None) => shown_instant(at),
         _ => t_string!(i18n, jobs.not_yet).to_owned(),
     };
     let took_ms = j.last_duration_ms;
@@ -175,7 +175,7 @@ fn JobRow(j: JobView) -> impl IntoView {
     let (running_on, next_run) = (j.running_on.clone(), j.next_run.clone());
     let next = move || match &running_on {
         Some(on) => fill(t_string!(i18n, jobs.running_on), &[("instance", on)]),
-        None => format_local(&next_run),
+        None => shown_instant(&next_run),
     };
     view! {
         <tr>
@@ -200,7 +200,7 @@ fn FailedRow(m: FailedMailView, retry: ServerAction<RetryMail>) -> impl IntoView
             <td data-label=tr(i18n, |l| td_string!(l, jobs.subject))>{m.subject.clone()}</td>
             <td data-label=tr(i18n, |l| td_string!(l, jobs.attempts)) class="num">{m.attempts}</td>
             <td data-label=tr(i18n, |l| td_string!(l, jobs.last_error))>{m.error.clone()}</td>
-            <td data-label=tr(i18n, |l| td_string!(l, jobs.given_up_at))>{format_local(&m.failed_at)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, jobs.given_up_at))>{shown_instant(&m.failed_at)}</td>
             <td data-label="">
                 <ActionForm action=retry attr:class="inline-form">
                     <input type="hidden" name="id" value=m.id.to_string()/>

@@ -18,7 +18,7 @@ use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::ui::form::{focus_when, Checked, FormRefused};
 use crate::ui::table::{query_param, Pager};
 
-use crate::domain::dates::format_day as day;
+use crate::domain::format::shown_unix_day as day;
 
 fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
     match value {

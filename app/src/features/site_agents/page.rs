@@ -9,8 +9,8 @@ use leptos_meta::Title;
 
 use super::api::{list_site_agents, RegisterSiteAgent, RevokeSiteAgent, RotateSiteAgent};
 use super::types::{AgentCredential, AgentView, AgentsPage, MAX_LEAD_DAYS};
-use crate::domain::dates::{format_local, format_local_day};
 use crate::domain::format::fill;
+use crate::domain::format::{shown_day, shown_instant};
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::ui::form::{Checked, FormRefused};
 
@@ -131,9 +131,9 @@ fn AgentRow(a: AgentView, actions: Actions) -> impl IntoView {
     let used = move || match (&last_used, &last_used_ip) {
         (Some(at), Some(ip)) => fill(
             t_string!(i18n, site_agents.used_from),
-            &[("at", &format_local(at)), ("ip", ip)],
+            &[("at", &shown_instant(at)), ("ip", ip)],
         ),
-        (Some(at), None) => format_local(at),
+        (Some(at), None) => shown_instant(at),
         _ => t_string!(i18n, site_agents.never).to_owned(),
     };
     let lead_days = a.lead_days;
@@ -174,7 +174,7 @@ fn AgentRow(a: AgentView, actions: Actions) -> impl IntoView {
             <td data-label=tr(i18n, |l| td_string!(l, site_agents.cluster))><code>{a.cluster.clone()}</code></td>
             <td data-label=tr(i18n, |l| td_string!(l, site_agents.lead_time)) class="num">{lead}</td>
             <td data-label=tr(i18n, |l| td_string!(l, site_agents.credential))><code>{a.prefix.clone()}"…"</code></td>
-            <td data-label=tr(i18n, |l| td_string!(l, site_agents.registered))>{format_local_day(&a.created)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, site_agents.registered))>{shown_day(&a.created)}</td>
             <td data-label=tr(i18n, |l| td_string!(l, site_agents.last_used))>{used}</td>
             <td data-label=tr(i18n, |l| td_string!(l, site_agents.state))>
                 {if live {

@@ -12,7 +12,7 @@ use super::api::{tenant_queue, RejectTenant, VerifyTenant};
 use super::types::{TenantSummary, VerificationQueue};
 use crate::domain::{
     country::CountryCode,
-    dates::format_local,
+    format::shown_instant,
     identity::{Sector, TenantKind},
     tenancy::TenantStatus,
 };
@@ -120,7 +120,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                                     <td data-label=tr(i18n, |l| td_string!(l, tenants.registration_id))>{t.registration_id.clone()}</td>
                                     <td data-label=tr(i18n, |l| td_string!(l, tenants.decision))><span class=badge>{move || t.status.label_in(i18n.get_locale())}</span></td>
                                     <td data-label=tr(i18n, |l| td_string!(l, tenants.reason))>{t.rejection_reason.clone().unwrap_or_default()}</td>
-                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.decided))>{t.decided_at.as_ref().map(format_local).unwrap_or_default()}</td>
+                                    <td data-label=tr(i18n, |l| td_string!(l, tenants.decided))>{t.decided_at.as_ref().map(shown_instant).unwrap_or_default()}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -172,7 +172,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
             <td data-label=tr(i18n, |l| td_string!(l, tenants.registration_id))>{tenant.registration_id.clone()}</td>
             <td data-label=tr(i18n, |l| td_string!(l, tenants.sector))>{let k = tenant.sector.clone(); move || sector_label(i18n.get_locale(), &k)}</td>
             <td data-label=tr(i18n, |l| td_string!(l, tenants.parents_country))>{country_label(&tenant.parent_country)}</td>
-            <td data-label=tr(i18n, |l| td_string!(l, tenants.signed_up))>{format_local(&tenant.created_at)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.signed_up))>{shown_instant(&tenant.created_at)}</td>
             <td data-label="">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">
