@@ -29,7 +29,7 @@ pub fn shareholder_cells(h: Shareholder) -> impl IntoView {
     };
     view! {
         <td data-label=tr(i18n, |l| td_string!(l, catalogue.shareholder))>{h.name}</td>
-        <td data-label=tr(i18n, |l| td_string!(l, catalogue.country))>{h.country.name()}</td>
+        <td data-label=tr(i18n, |l| td_string!(l, catalogue.country))>{h.country.name_in(i18n.get_locale())}</td>
         <td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.capital))>{h.capital.to_string()}</td>
         <td class="num" data-label=tr(i18n, |l| td_string!(l, catalogue.voting))>{h.voting.to_string()}</td>
         <td data-label=tr(i18n, |l| td_string!(l, catalogue.rights))>{rights}</td>
@@ -168,26 +168,24 @@ fn SiteCard(site: CatalogueSite, today: Date) -> impl IntoView {
     let heading = format!("catalogue-{}", profile.slug);
     let labelled_by = heading.clone();
     let i18n = use_i18n();
-    let admin: Vec<&str> = profile
-        .admin_access_countries
-        .iter()
-        .map(|c| c.name())
-        .collect();
+    let admin = profile.admin_access_countries.clone();
     let admin = move || {
         if admin.is_empty() {
             t_string!(i18n, catalogue.none_declared).to_string()
         } else {
-            admin.join(", ")
+            let locale = i18n.get_locale();
+            let names: Vec<&str> = admin.iter().map(|c| c.name_in(locale)).collect();
+            names.join(", ")
         }
     };
     view! {
         <article class="card catalogue-site" data-site=profile.slug.clone() aria-labelledby=labelled_by>
             <h2 id=heading>{profile.name.clone()} " " <small>"(" {profile.slug.clone()} ")"</small></h2>
             <p>
-                {profile.country.name()} {tr(i18n, |l| td_string!(l, catalogue.operated_by))} <strong>{operator.name.clone()}</strong>
-                {tr(i18n, |l| td_string!(l, catalogue.registered_office))} {operator.registered_office.name()}
-                {tr(i18n, |l| td_string!(l, catalogue.central_administration))} {operator.central_administration.name()}
-                {tr(i18n, |l| td_string!(l, catalogue.main_establishment))} {operator.main_establishment.name()} ")"
+                {profile.country.name_in(i18n.get_locale())} {tr(i18n, |l| td_string!(l, catalogue.operated_by))} <strong>{operator.name.clone()}</strong>
+                {tr(i18n, |l| td_string!(l, catalogue.registered_office))} {operator.registered_office.name_in(i18n.get_locale())}
+                {tr(i18n, |l| td_string!(l, catalogue.central_administration))} {operator.central_administration.name_in(i18n.get_locale())}
+                {tr(i18n, |l| td_string!(l, catalogue.main_establishment))} {operator.main_establishment.name_in(i18n.get_locale())} ")"
                 {operator.dpf_certified.then(|| tr(i18n, |l| td_string!(l, catalogue.dpf_certified)))}
             </p>
             <p>{tr(i18n, |l| td_string!(l, catalogue.admin_reach))} {admin}</p>

@@ -28,7 +28,10 @@ fn sector_label(locale: crate::i18n::Locale, sector: &str) -> String {
 }
 
 fn country_label(code: &str) -> String {
-    CountryCode::parse(code).map_or_else(|_| code.to_owned(), |c| format!("{} ({c})", c.name()))
+    CountryCode::parse(code).map_or_else(
+        |_| code.to_owned(),
+        |c| format!("{} ({c})", c.name_in(crate::locale::current())),
+    )
 }
 
 /// Bumped after each decision, so the queue reloads.
