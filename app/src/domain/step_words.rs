@@ -40,6 +40,11 @@ pub enum StepWords {
         model: String,
         site: String,
     },
+    /// Sent for review (again, after changes were asked for, with `resubmitted`), endorsed at
+    /// once when an owner sent it (`endorsed`).
+    Submitted { resubmitted: bool, endorsed: bool },
+    /// A draft that follows quota `quota`: its renewal, or a change to it.
+    Follows { renewal: bool, quota: i64 },
 }
 
 impl StepWords {
@@ -92,6 +97,24 @@ impl StepWords {
                 td_string!(locale, requests.step_quota_active),
                 &[("gpus", gpus), ("model", model), ("site", site)],
             ),
+            Self::Submitted {
+                resubmitted,
+                endorsed,
+            } => match (resubmitted, endorsed) {
+                (true, true) => td_string!(locale, requests.step_resubmitted_endorsed),
+                (true, false) => td_string!(locale, requests.step_resubmitted),
+                (false, true) => td_string!(locale, requests.step_submitted_endorsed),
+                (false, false) => "",
+            }
+            .to_owned(),
+            Self::Follows { renewal, quota } => fill(
+                if *renewal {
+                    td_string!(locale, requests.step_renewal_of)
+                } else {
+                    td_string!(locale, requests.step_change_of)
+                },
+                &[("id", quota)],
+            ),
         }
     }
 
@@ -140,6 +163,23 @@ mod tests {
         assert_eq!(
             active.in_language(Locale::en),
             "Quota active: its 8 H100 GPUs at Dugny are held from today."
+        );
+        let owner = StepWords::Submitted {
+            resubmitted: false,
+            endorsed: true,
+        };
+        assert_eq!(
+            owner.in_language(Locale::fr),
+            "Soumise par un propriétaire : appuyée à la soumission."
+        );
+        let renewal = StepWords::Follows {
+            renewal: true,
+            quota: 3,
+        };
+        assert_eq!(renewal.in_language(Locale::en), "Renewal of quota #3.");
+        assert_eq!(
+            StepWords::from_json(Some(&renewal.to_json())),
+            Some(renewal)
         );
     }
 }

@@ -467,6 +467,7 @@ async fn decide_locked(
             actor_user_id: admin.user_id(),
             actor_email: admin.email(),
             note,
+            words: None,
             client_ip,
             detail,
             audience: Audience::RequesterAndOwners,

@@ -12,6 +12,7 @@ use super::{
     today,
     transitions::submit_in,
 };
+use crate::domain::step_words::StepWords;
 use crate::domain::{
     catalogue::{CatalogueSite, CatalogueSnapshot},
     lifecycle::{Action, RequestKind, RequestStatus},
@@ -195,6 +196,7 @@ pub async fn save_request(
             actor_user_id: actor.user_id(),
             actor_email: actor.email(),
             note: "",
+            words: None,
             client_ip,
             detail: json!({}),
             audience: Audience::Requester,
@@ -302,7 +304,11 @@ pub async fn amend_request(
             to: RequestStatus::Draft,
             actor_user_id: actor.user_id(),
             actor_email: actor.email(),
-            note: &format!("{} of quota #{}.", kind.label(), original.id),
+            note: "",
+            words: Some(StepWords::Follows {
+                renewal: kind == RequestKind::Renewal,
+                quota: original.id,
+            }),
             client_ip,
             detail: json!({ "kind": kind.as_str(), "amends_request_id": original.id }),
             audience: Audience::Requester,

@@ -11,6 +11,7 @@ use super::{
 use crate::domain::format::fill;
 use crate::domain::lifecycle::{self, Action, RequestStatus};
 use crate::domain::mail::MailCategory;
+use crate::domain::step_words::StepWords;
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use crate::server::{
@@ -82,6 +83,8 @@ pub(super) struct Record<'a> {
     pub(super) actor_user_id: i64,
     pub(super) actor_email: &'a str,
     pub(super) note: &'a str,
+    /// Guichet's own words for the step, read in each reader's language (`note` is then unused).
+    pub(super) words: Option<StepWords>,
     pub(super) client_ip: Option<&'a str>,
     pub(super) detail: serde_json::Value,
     pub(super) audience: Audience,
@@ -89,6 +92,9 @@ pub(super) struct Record<'a> {
 
 pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceResult<()> {
     let (actor_name, _) = repo::user_name(conn, r.actor_user_id).await?;
+    // Guichet's own words are kept in English in `note` (the API's, the audit's) and as a message.
+    let english = r.words.as_ref().map(|w| w.in_language(Locale::en));
+    let note = english.as_deref().unwrap_or(r.note);
     repo::add_event(
         conn,
         r.row.id,
@@ -97,15 +103,15 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
         &actor_name,
         r.from,
         r.to,
-        r.note,
-        None,
+        note,
+        r.words.as_ref().map(StepWords::to_json).as_deref(),
     )
     .await?;
     let mut detail = json!({
         "request_id": r.row.id,
         "before": r.from.map(|s| s.as_str()),
         "after": r.to.as_str(),
-        "note": r.note,
+        "note": note,
     });
     if let (Some(target), Some(extra)) = (detail.as_object_mut(), r.detail.as_object()) {
         for (k, v) in extra {
@@ -126,8 +132,9 @@ pub(super) async fn record(conn: &mut AnyConnection, r: Record<'_>) -> ServiceRe
     if r.action == Action::SaveDraft {
         return Ok(());
     }
-    let (row, to, note) = (r.row, r.to, r.note.trim());
+    let (row, to, words) = (r.row, r.to, r.words.as_ref());
     let text = move |locale: Locale| {
+        let note = words.map_or_else(|| r.note.trim().to_owned(), |w| w.in_language(locale));
         let note = if note.is_empty() {
             String::new()
         } else {

@@ -4,6 +4,7 @@
 //! status as a compare-and-set on the status it read ([`repo::Move`]): a caller that lost a race
 //! gets a conflict naming the state it lost to, and nothing of its transition is written.
 
+use crate::domain::step_words::StepWords;
 use crate::i18n::td_string;
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -80,14 +81,12 @@ pub(super) async fn submit_in(
     )
     .await?;
     ensure_moved(&mut *tx, id, written).await?;
-    let note = match (current, to) {
-        (RequestStatus::ChangesRequested, RequestStatus::Endorsed) => {
-            "Resubmitted with the changes asked for; endorsed on submission."
-        }
-        (RequestStatus::ChangesRequested, _) => "Resubmitted with the changes asked for.",
-        (_, RequestStatus::Endorsed) => "Submitted by an owner: endorsed on submission.",
-        _ => "",
-    };
+    let resubmitted = current == RequestStatus::ChangesRequested;
+    let endorsed = to == RequestStatus::Endorsed;
+    let words = (resubmitted || endorsed).then_some(StepWords::Submitted {
+        resubmitted,
+        endorsed,
+    });
     record(
         &mut *tx,
         Record {
@@ -97,7 +96,8 @@ pub(super) async fn submit_in(
             to,
             actor_user_id: actor.user_id(),
             actor_email: actor.email(),
-            note,
+            note: "",
+            words,
             client_ip,
             detail: json!({ "residency": evaluation_detail(&evaluation) }),
             audience: Audience::RequesterAndOwners,
@@ -146,6 +146,7 @@ pub async fn tenant_transition(
             actor_user_id: actor.user_id(),
             actor_email: actor.email(),
             note: note.trim(),
+            words: None,
             client_ip,
             detail: json!({}),
             audience: if action == Action::Withdraw {
