@@ -4,7 +4,7 @@ import { baseURL, DEMO_PASSWORD, DEMO_USERS, signOutButton, submitLogin, waitFor
 
 // Issue 10, point 5: after signing in, `next=` only ever leads to a page of the portal. The
 // hydrated page navigates by itself (`LoginPage` sets `location.href`), so the vectors are tried
-// here in a real browser; `server/tests/cross_site.rs` tries every vector on the plain form.
+// here in a real browser; `server/tests/suite/cross_site.rs` tries every vector on the plain form.
 
 /** Classic open-redirect vectors, as typed into `next=` (the test encodes them into the URL). */
 const VECTORS = [

@@ -22,7 +22,7 @@ const FR_GROUP: char = '\u{202f}';
 /// A translated sentence with its blanks filled: each `{name}` of `template` becomes the value
 /// given for `name`. Translations name their blanks so that each language may order them as it
 /// needs ("{n} demandes", "{n} requests"); a blank without a value stays as written, which the
-/// translation test (`server/tests/translations.rs`) makes impossible for the keys we ship.
+/// translation test (`server/tests/suite/translations.rs`) makes impossible for the keys we ship.
 pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;

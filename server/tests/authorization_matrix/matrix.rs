@@ -97,7 +97,7 @@ impl Outcome {
     }
 
     /// What a whole response shows: `SignIn` for a redirection to the sign-in page with a way
-    /// back (`server/tests/request_pages.rs` checks that it is the page asked for), else as
+    /// back (`server/tests/suite/request_pages.rs` checks that it is the page asked for), else as
     /// `observed`.
     pub(crate) fn observed_response(response: &TestResponse) -> Self {
         match response.header("location") {
