@@ -32,10 +32,10 @@ test.describe('quota requests', () => {
     await expect(timeline).toContainText('Camille Roux');
     await expect(timeline).toContainText('Fits our plan.');
     await expect(timeline).toContainText('Partially approved');
-    // The member was told, in French: the notice is written in the language of the account,
-    // and this one chose none (the page itself follows the browser's English).
+    // The member was told in English: they chose no language, and signed in from an English
+    // browser, so their notices follow the language they signed in with.
     await member.goto('/notifications');
-    await expect(member.getByText(/approuvée en partie par/).first()).toBeVisible();
+    await expect(member.getByText(/partially approved by/i).first()).toBeVisible();
   });
 
   test('a request that would exceed capacity is refused at approval', async ({ browser }, testInfo) => {

@@ -175,7 +175,7 @@ async fn a_site_is_edited_keeping_its_short_name_and_its_quotas_are_checked_agai
     assert_eq!(audit_count(&app, "request.compliance_flag").await, 1);
     let notes = owner.call("list_notifications", &[]).await.body;
     assert!(
-        notes.contains("ne respecte plus les règles de résidence"),
+        notes.contains("no longer complies with the residency rules"),
         "{notes}"
     );
 

@@ -94,7 +94,7 @@ async fn ending_or_reducing_a_quota_early_gives_back_exactly_what_it_no_longer_h
     }
     let told: Vec<(String,)> = sqlx::query_as(
         "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE n.request_id = $1 AND n.text LIKE '%terminé plus tôt par%' ORDER BY u.email",
+         WHERE n.request_id = $1 AND n.text LIKE '%ended early by%' ORDER BY u.email",
     )
     .bind(id)
     .fetch_all(app.owner_pool())

@@ -46,10 +46,10 @@ async fn a_request_sent_back_is_amended_and_resubmitted_by_its_requester_then_ap
     assert_eq!(audit[0]["note"], question);
     assert_eq!(audit[0]["before"], "endorsed");
     // The requester (who leads the project) and the tenant's owner are told, with the question, in
-    // French: neither chose a language.
+    // English: neither chose a language, and both signed in from an English browser.
     let told: Vec<(String, String)> = sqlx::query_as(
         "SELECT u.email, n.text FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE n.request_id = $1 AND n.text LIKE '%modifications demandées%' ORDER BY u.email",
+         WHERE n.request_id = $1 AND n.text LIKE '%hanges requested%' ORDER BY u.email",
     )
     .bind(id)
     .fetch_all(app.owner_pool())

@@ -187,6 +187,11 @@ async fn a_restart_or_a_dead_instance_loses_no_job() {
     assert_eq!(history.len(), 2);
 }
 
+/// Notices that read as either pattern (one per language).
+async fn told(app: &TestApp, patterns: &[String; 2]) -> i64 {
+    notices(app, &patterns[0]).await + notices(app, &patterns[1]).await
+}
+
 async fn notices(app: &TestApp, like: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE text LIKE $1")
         .bind(like)
@@ -213,34 +218,56 @@ async fn reminders_come_30_7_and_1_days_before_a_quota_ends_once_each() {
             .unwrap();
         }
     };
-    // The people chose no language: they read French, the default.
-    let pattern = format!("Le quota n° {id} %se termine dans%");
+    // Nobody chose a language: the owner, who asked and signed in from an English browser, reads
+    // English; the tenant's other owner, who never signed in, French.
+    let reminders = |en: &str, fr: &str| {
+        [
+            format!("Quota #{id} %ends in {en}%"),
+            format!("Le quota n° {id} %se termine dans {fr}%"),
+        ]
+    };
     let now = jobs::now_ms();
     set_end(40).await;
     jobs::run(&app.state, Job::QuotaReminders, now)
         .await
         .unwrap();
-    assert_eq!(notices(&app, &pattern).await, 0, "40 days ahead: not yet");
+    assert_eq!(
+        told(&app, &reminders("", "")).await,
+        0,
+        "40 days ahead: not yet"
+    );
     let mut expected = 0;
-    for (days, said) in [(30, "30 jours"), (7, "7 jours"), (1, "1 jour :")] {
+    for (days, en, fr) in [
+        (30, "30 days", "30 jours"),
+        (7, "7 days", "7 jours"),
+        (1, "1 day:", "1 jour :"),
+    ] {
         set_end(days).await;
         for _ in 0..2 {
             jobs::run(&app.state, Job::QuotaReminders, now)
                 .await
                 .unwrap();
         }
-        let people = notices(&app, &format!("Le quota n° {id} %se termine dans {said}%")).await;
+        let people = told(&app, &reminders(en, fr)).await;
         assert!(
             people >= 2,
             "the requester and the owners, {days} days ahead"
         );
         expected += people;
-        assert_eq!(notices(&app, &pattern).await, expected, "once each");
+        assert_eq!(told(&app, &reminders("", "")).await, expected, "once each");
+        assert_eq!(
+            notices(&app, &reminders(en, fr)[0]).await,
+            1,
+            "the owner who signed in, in English"
+        );
     }
+    let [en, fr] = reminders("", "");
     let audience: Vec<String> = sqlx::query_scalar(
-        "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.text LIKE $1",
+        "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id \
+         WHERE n.text LIKE $1 OR n.text LIKE $2",
     )
-    .bind(&pattern)
+    .bind(&en)
+    .bind(&fr)
     .fetch_all(app.owner_pool())
     .await
     .unwrap();

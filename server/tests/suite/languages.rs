@@ -116,6 +116,47 @@ async fn the_account_remembers_the_choice_for_the_next_sign_in_elsewhere() {
     assert_eq!(changes, 1);
 }
 
+/// The language the portal writes notices and e-mails to `email` in.
+async fn writes_to(app: &TestApp, email: &str) -> app::i18n::Locale {
+    let mut conn = app.owner_pool().acquire().await.unwrap();
+    app::server::outbox::recipient_locale(&mut conn, email)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn notices_follow_the_chosen_language_else_the_one_last_signed_in_with() {
+    use app::i18n::Locale;
+    let app = TestApp::with_demo().await;
+    // Nobody signed in yet and nothing chosen: French.
+    assert_eq!(writes_to(&app, UNIV_MEMBER).await, Locale::fr);
+
+    // Signed in from an English browser, never chose: English.
+    let mut laptop = app.anon();
+    laptop.accept_language = Some("en-GB,en;q=0.9");
+    laptop.login(UNIV_MEMBER, DEMO_PASSWORD).await;
+    assert_eq!(writes_to(&app, UNIV_MEMBER).await, Locale::en);
+    // The next sign-in from a French browser: French again.
+    let mut phone = app.anon();
+    phone.accept_language = Some("fr-FR");
+    phone.login(UNIV_MEMBER, DEMO_PASSWORD).await;
+    assert_eq!(writes_to(&app, UNIV_MEMBER).await, Locale::fr);
+
+    // A choice outweighs the browser signed in with.
+    let chosen = phone.call("choose_language", &[("language", "en")]).await;
+    assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
+    let mut desk = app.anon();
+    desk.accept_language = Some("fr-FR");
+    desk.login(UNIV_MEMBER, DEMO_PASSWORD).await;
+    assert_eq!(writes_to(&app, UNIV_MEMBER).await, Locale::en);
+
+    // A refused sign-in remembers nothing.
+    let mut stranger = app.anon();
+    stranger.accept_language = Some("en-GB");
+    stranger.login(UNIV_OWNER, "not the right password").await;
+    assert_eq!(writes_to(&app, UNIV_OWNER).await, Locale::fr);
+}
+
 #[tokio::test]
 async fn without_the_wasm_the_switch_sends_the_browser_back_to_its_page_on_this_site_only() {
     let app = TestApp::with_demo().await;

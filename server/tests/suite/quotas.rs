@@ -244,13 +244,13 @@ async fn removing_a_certification_flags_the_quotas_it_allowed() {
     // The owner and the platform admins are told; the flag shows on the pages.
     let notes = owner.call("list_notifications", &[]).await.body;
     assert!(
-        notes.contains("ne respecte plus les règles de résidence"),
+        notes.contains("no longer complies with the residency rules"),
         "{notes}"
     );
     let mut admin = app.signed_in(ADMIN).await;
     let notes = admin.call("list_notifications", &[]).await.body;
     assert!(
-        notes.contains("ne respecte plus les règles de résidence"),
+        notes.contains("no longer complies with the residency rules"),
         "{notes}"
     );
     let page = owner.get(&format!("/requests/{id}")).await;
@@ -367,7 +367,7 @@ async fn a_catalogue_edit_by_an_admin_flags_the_quotas_it_breaks_at_once() {
     assert!(page.body.contains("H1"), "{}", page.body);
     let notes = owner.call("list_notifications", &[]).await.body;
     assert!(
-        notes.contains("ne respecte plus les règles de résidence"),
+        notes.contains("no longer complies with the residency rules"),
         "{notes}"
     );
 }

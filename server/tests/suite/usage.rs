@@ -279,7 +279,7 @@ async fn the_clock_records_start_and_end_once_and_flags_idle_quotas() {
     let admins_told = count(
         &app,
         "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
-         WHERE n.request_id = $1 AND u.platform_admin = 1 AND n.text LIKE '%est inactif%'",
+         WHERE n.request_id = $1 AND u.platform_admin = 1 AND n.text LIKE '%is idle%'",
         idle,
     )
     .await;

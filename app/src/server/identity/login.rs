@@ -125,6 +125,10 @@ pub async fn log_in(
     event.detail = json!({ "known_browser": device.is_some() });
     sign_in_as(ctx, identity).await?;
     audit::append_alone(&state.db, &event).await?;
+    {
+        let mut conn = state.db.acquire().await?;
+        repo::set_seen_language(&mut conn, user.id, crate::locale::current()).await?;
+    }
     let language = crate::server::account::stored_language(state, user.id).await?;
     Ok(SignedIn {
         language,

@@ -71,6 +71,26 @@ pub async fn insert_user(
     Ok(id)
 }
 
+/// The language to write to the person of `users` row `u` in, as a SQL expression: the one they
+/// chose, else the one they last signed in with (NULL when neither: French). Every notice, e-mail
+/// and reminder reads it through this expression.
+pub const WRITING_LANGUAGE: &str = "COALESCE(u.language, u.seen_language)";
+
+/// Remembers the language of the pages person `user_id` signs in with (`fr`, `en`).
+pub async fn set_seen_language(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    language: crate::i18n::Locale,
+) -> Result<(), sqlx::Error> {
+    use leptos_i18n::Locale as _;
+    sqlx::query("UPDATE users SET seen_language = $1 WHERE id = $2")
+        .bind(language.as_str())
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Makes an existing account a platform admin.
 pub async fn grant_platform_admin(
     conn: &mut AnyConnection,

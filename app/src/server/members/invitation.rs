@@ -149,6 +149,7 @@ pub async fn accept_invitation(
                 return Err(AppError::Unauthenticated.into());
             }
             let id = accounts::insert_user(&mut tx, &email, name.as_str(), &hash, false).await?;
+            accounts::set_seen_language(&mut tx, id, crate::locale::current()).await?;
             audit::append(
                 &mut tx,
                 &AuditEvent::new("signup")

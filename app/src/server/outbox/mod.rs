@@ -149,7 +149,7 @@ pub async fn queue_with_secret_link(
 }
 
 /// The language to write to the person at address `email` in: the one they chose on their
-/// account (French when they chose none); for an address without an account (a sign-up's
+/// account, else the one they last signed in with (French when neither); for an address without an account (a sign-up's
 /// confirmation, an invitation), the language of the request being served.
 pub async fn recipient_locale(
     conn: &mut AnyConnection,
@@ -165,7 +165,7 @@ pub async fn recipient_locale(
 }
 
 /// The language of a stored message to `language` (as [`repo::UnsentRow::language`]) about
-/// `subject`: the recipient's choice (French when none); without an account, the language of its
+/// `subject`: the recipient's (chosen, else last signed in with; French when neither); without an account, the language of its
 /// subject (the account mail such an address gets: a sign-up's confirmation, an invitation).
 fn stored_locale(language: Option<&str>, subject: &str) -> Locale {
     if let Some(code) = language {

@@ -46,24 +46,32 @@ pub struct UnsentRow {
     pub sealed_body: Option<String>,
     pub category: String,
     pub attempts: i64,
-    /// The recipient's chosen language (`fr`, `en`), empty when they chose none, `None` when the
-    /// address has no account.
+    /// The language to write to the recipient in (`fr`, `en`: chosen, else last signed in with),
+    /// empty when neither is known, `None` when the address has no account.
     pub language: Option<String>,
 }
 
-const UNSENT_COLUMNS: &str = "id, to_email, subject, body, sealed_body, category, attempts, \
-     (SELECT COALESCE(u.language, '') FROM users u WHERE u.email = email_outbox.to_email) AS language";
+fn unsent_columns() -> String {
+    format!(
+        "id, to_email, subject, body, sealed_body, category, attempts, \
+         (SELECT COALESCE({}, '') FROM users u WHERE u.email = email_outbox.to_email) AS language",
+        crate::server::identity::repo::WRITING_LANGUAGE
+    )
+}
 
-/// The language the person with address `email` chose: `None` when the address has no account,
-/// `Some(None)` when its person chose none.
+/// The language to write to the person with address `email` in (chosen, else last signed in
+/// with): `None` when the address has no account, `Some(None)` when neither is known.
 pub async fn language_of(
     conn: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
-    sqlx::query_scalar::<_, Option<String>>("SELECT language FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar::<_, Option<String>>(&format!(
+        "SELECT {} FROM users u WHERE u.email = $1",
+        crate::server::identity::repo::WRITING_LANGUAGE
+    ))
+    .bind(email)
+    .fetch_optional(conn)
+    .await
 }
 
 /// At most `limit` unsent messages to send now (not held for a digest), oldest first; only those
@@ -74,10 +82,11 @@ pub async fn unsent(
     limit: i64,
 ) -> Result<Vec<UnsentRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {UNSENT_COLUMNS} FROM email_outbox \
+        "SELECT {} FROM email_outbox \
          WHERE sent_at IS NULL AND delivery = 'immediate' \
          AND (CAST($1 AS TEXT) IS NULL OR to_email = $1) \
-         ORDER BY id LIMIT $2"
+         ORDER BY id LIMIT $2",
+        unsent_columns()
     ))
     .bind(to)
     .bind(limit)
@@ -93,10 +102,11 @@ pub async fn due(
     limit: i64,
 ) -> Result<Vec<UnsentRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {UNSENT_COLUMNS} FROM email_outbox \
+        "SELECT {} FROM email_outbox \
          WHERE delivery = 'immediate' AND sent_at IS NULL AND failed_at IS NULL \
          AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1) \
-         ORDER BY id LIMIT $2"
+         ORDER BY id LIMIT $2",
+        unsent_columns()
     ))
     .bind(now)
     .bind(limit)

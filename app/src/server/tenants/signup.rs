@@ -217,6 +217,7 @@ async fn create_account_and_tenant(
         }
         Err(e) => return Err(e.into()),
     };
+    accounts::set_seen_language(tx, user_id, crate::locale::current()).await?;
     let mut slug = None;
     for n in 1..=SLUG_ATTEMPTS {
         if let Some(candidate) = numbered(&p.slug, n) {

@@ -182,13 +182,17 @@ pub async fn notify(
         .await
 }
 
-/// The language person `user_id` chose for their pages and e-mails (French when none).
+/// The language to write to person `user_id` in: the one they chose for their pages and
+/// e-mails, else the one they last signed in with, else French.
 pub async fn language(conn: &mut AnyConnection, user_id: i64) -> Result<Locale, sqlx::Error> {
-    let code: Option<String> = sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .flatten();
+    let code: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {} FROM users u WHERE u.id = $1",
+        crate::server::identity::repo::WRITING_LANGUAGE
+    ))
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
     Ok(code
         .as_deref()
         .and_then(crate::ui::language::parse_language)
