@@ -8,7 +8,7 @@ use super::{
     Certification, CertificationKind, Classification, Finding, PlacementRequest, PolicyLists,
     RuleId, SiteProfile, Window,
 };
-use crate::domain::format::fill;
+use crate::domain::format::{date, fill};
 use crate::i18n::{td_string, Locale};
 
 /// G1 and G4 restricted to the EEA, then H1, H2 and H3.
@@ -89,9 +89,9 @@ fn hds_activity_finding(
                 td_string!(locale, residency.h1_not_valid_on_start),
                 &[
                     ("certificate", &cert.certificate_id),
-                    ("from", &cert.valid_from),
-                    ("until", &cert.valid_until),
-                    ("start", &window.start),
+                    ("from", &date(locale, cert.valid_from)),
+                    ("until", &date(locale, cert.valid_until)),
+                    ("start", &date(locale, window.start)),
                 ],
             ),
         );
@@ -150,7 +150,7 @@ fn hds_validity_finding(
         td_string!(locale, residency.h2_none),
         &[
             ("activities", &list_numbers(locale, needed)),
-            ("last_day", &window.last_day()),
+            ("last_day", &date(locale, window.last_day())),
         ],
     );
     window_validity_finding(

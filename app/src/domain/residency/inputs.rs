@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::country::CountryCode;
-use crate::domain::format::fill;
+use crate::domain::format::{date, fill};
 use crate::i18n::{td_string, Locale};
 
 /// A value typed or loaded by a person that the evaluator cannot use; the message is a sentence to show,
@@ -34,7 +34,10 @@ impl fmt::Display for InputError {
             }
             InputError::EmptyWindow { start, end } => f.write_str(&fill(
                 td_string!(locale, residency.empty_window),
-                &[("start", start), ("end", end)],
+                &[
+                    ("start", &date(locale, *start)),
+                    ("end", &date(locale, *end)),
+                ],
             )),
         }
     }

@@ -6,7 +6,7 @@ use time::Date;
 
 use super::{InputError, Percent, Window};
 use crate::domain::country::CountryCode;
-use crate::domain::format::fill;
+use crate::domain::format::{date, fill};
 use crate::i18n::td_string;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,8 +107,8 @@ impl Certification {
                 td_string!(locale, residency.certificate_ends_before_start),
                 &[
                     ("certificate", id),
-                    ("until", &self.valid_until),
-                    ("from", &self.valid_from),
+                    ("until", &date(locale, self.valid_until)),
+                    ("from", &date(locale, self.valid_from)),
                 ],
             ));
         }

@@ -2,7 +2,7 @@
 //! rules.
 
 use super::{Certification, Finding, RuleId, Window};
-use crate::domain::format::fill;
+use crate::domain::format::{date, fill};
 use crate::i18n::{td_string, Locale};
 
 /// The candidate that lasts longest, to name in a reason.
@@ -38,9 +38,9 @@ pub(super) fn window_validity_finding(
                 &[
                     ("what", &what),
                     ("certificate", &cert.certificate_id),
-                    ("from", &cert.valid_from),
-                    ("until", &cert.valid_until),
-                    ("last_day", &last_day),
+                    ("from", &date(locale, cert.valid_from)),
+                    ("until", &date(locale, cert.valid_until)),
+                    ("last_day", &date(locale, last_day)),
                 ],
             ),
         );
@@ -56,8 +56,8 @@ pub(super) fn window_validity_finding(
                 &[
                     ("what", &what),
                     ("certificate", &cert.certificate_id),
-                    ("from", &cert.valid_from),
-                    ("start", &window.start),
+                    ("from", &date(locale, cert.valid_from)),
+                    ("start", &date(locale, window.start)),
                 ],
             ),
         );
@@ -69,8 +69,8 @@ pub(super) fn window_validity_finding(
             &[
                 ("what", &what),
                 ("certificate", &cert.certificate_id),
-                ("until", &cert.valid_until),
-                ("last_day", &last_day),
+                ("until", &date(locale, cert.valid_until)),
+                ("last_day", &date(locale, last_day)),
             ],
         ),
     )

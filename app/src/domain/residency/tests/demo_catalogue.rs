@@ -103,7 +103,7 @@ fn health_for_six_months_fails_at_dugny_on_h2() {
         let evaluations = demo_run(d, Classification::Health, 6);
         let dugny = by_slug(&evaluations, "dugny");
         assert_eq!(failed_rules(dugny), BTreeSet::from([RuleId::H2]), "day {d}");
-        let expiry = days_after(d, 120);
+        let expiry = crate::domain::format::date(crate::i18n::Locale::en, days_after(d, 120));
         assert!(dugny.failures().any(|f| f.reason.starts_with(&format!(
             "HDS certificate HDS-DUG-2024-0157 expires on {expiry}, before"
         ))));

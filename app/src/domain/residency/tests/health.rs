@@ -68,7 +68,7 @@ fn hds_activity_rule_h1() {
             change: |fx| fx.site.certifications[0] = hds(&[1, 2, 3], date!(2025 - 03 - 31)),
             rule: RuleId::H1,
             passes: false,
-            says: "valid only from 2024-01-01 to 2025-03-31, not on 2025-04-01, the window's first day.",
+            says: "valid only from 1 Jan 2024 to 31 Mar 2025, not on 1 Apr 2025, the window's first day.",
         },
     ]);
 }
@@ -82,7 +82,7 @@ fn hds_validity_rule_h2_counts_the_window_last_day() {
             change: |fx| fx.site.certifications[0] = hds(&[1, 2, 3], date!(2025 - 06 - 30)),
             rule: RuleId::H2,
             passes: true,
-            says: "HDS certificate HDS-T-1 is valid from 2024-01-01 until 2025-06-30, covering the window through its last day, 2025-06-30.",
+            says: "HDS certificate HDS-T-1 is valid from 1 Jan 2024 until 30 Jun 2025, covering the window through its last day, 30 Jun 2025.",
         },
         Case {
             name: "expires one day before the window's last day",
@@ -90,7 +90,7 @@ fn hds_validity_rule_h2_counts_the_window_last_day() {
             change: |fx| fx.site.certifications[0] = hds(&[1, 2, 3], date!(2025 - 06 - 29)),
             rule: RuleId::H2,
             passes: false,
-            says: "HDS certificate HDS-T-1 expires on 2025-06-29, before 2025-06-30, the window's last day.",
+            says: "HDS certificate HDS-T-1 expires on 29 Jun 2025, before 30 Jun 2025, the window's last day.",
         },
         Case {
             name: "expires on the window's end day, which is not used",
@@ -98,7 +98,7 @@ fn hds_validity_rule_h2_counts_the_window_last_day() {
             change: |fx| fx.site.certifications[0] = hds(&[1, 2, 3], date!(2025 - 07 - 01)),
             rule: RuleId::H2,
             passes: true,
-            says: "until 2025-07-01",
+            says: "until 1 Jul 2025",
         },
         Case {
             name: "becomes valid after the window starts",
@@ -110,7 +110,7 @@ fn hds_validity_rule_h2_counts_the_window_last_day() {
             },
             rule: RuleId::H2,
             passes: false,
-            says: "only becomes valid on 2025-04-02, after 2025-04-01, the window's first day.",
+            says: "only becomes valid on 2 Apr 2025, after 1 Apr 2025, the window's first day.",
         },
         Case {
             name: "the long certificate lacks a needed activity",
@@ -121,7 +121,7 @@ fn hds_validity_rule_h2_counts_the_window_last_day() {
             },
             rule: RuleId::H2,
             passes: false,
-            says: "No HDS certificate covering activities 1, 2, 3 and 6 is valid through 2025-06-30",
+            says: "No HDS certificate covering activities 1, 2, 3 and 6 is valid through 30 Jun 2025",
         },
     ]);
 }

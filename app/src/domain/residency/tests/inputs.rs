@@ -124,7 +124,7 @@ fn a_window_is_half_open_and_must_hold_a_day() {
         Window::new(date!(2025 - 01 - 02), date!(2025 - 01 - 02))
             .unwrap_err()
             .to_string(),
-        "The window must end after it starts, but it runs from 2025-01-02 to 2025-01-02."
+        "The window must end after it starts, but it runs from 2 Jan 2025 to 2 Jan 2025."
     );
 }
 

@@ -11,7 +11,7 @@ fn secnumcloud_rule_s1() {
             change: no_change,
             rule: RuleId::S1,
             passes: true,
-            says: "SecNumCloud 3.2 qualification SNC-T-1 is valid from 2024-01-01 until 2027-12-31",
+            says: "SecNumCloud 3.2 qualification SNC-T-1 is valid from 1 Jan 2024 until 31 Dec 2027",
         },
         Case {
             name: "no qualification",
@@ -35,7 +35,7 @@ fn secnumcloud_rule_s1() {
             change: |fx| fx.site.certifications[1] = snc("3.2", date!(2025 - 06 - 29)),
             rule: RuleId::S1,
             passes: false,
-            says: "SecNumCloud 3.2 qualification SNC-T-1 expires on 2025-06-29, before 2025-06-30, the window's last day.",
+            says: "SecNumCloud 3.2 qualification SNC-T-1 expires on 29 Jun 2025, before 30 Jun 2025, the window's last day.",
         },
         Case {
             name: "expires on the window's last day",
@@ -43,7 +43,7 @@ fn secnumcloud_rule_s1() {
             change: |fx| fx.site.certifications[1] = snc("3.2", date!(2025 - 06 - 30)),
             rule: RuleId::S1,
             passes: true,
-            says: "until 2025-06-30",
+            says: "until 30 Jun 2025",
         },
         Case {
             name: "an HDS certificate is no SecNumCloud qualification",
