@@ -65,19 +65,14 @@ impl StepWords {
                 ],
             ),
             Self::Resized {
-                ended_early,
-                reduced,
                 gpus,
                 model,
                 start,
                 end,
                 reason,
+                ..
             } => {
-                let what = match (ended_early, reduced) {
-                    (true, true) => td_string!(locale, requests.step_ended_early_and_reduced),
-                    (true, false) => td_string!(locale, requests.step_ended_early),
-                    _ => td_string!(locale, requests.step_reduced),
-                };
+                let what = self.headline(locale).unwrap_or_default();
                 fill(
                     td_string!(locale, requests.step_resized),
                     &[
@@ -116,6 +111,26 @@ impl StepWords {
                 &[("id", quota)],
             ),
         }
+    }
+
+    /// What happened, in a few words, for the step's title where its status alone would not say
+    /// it (a quota stays approved when the clock starts it).
+    pub fn headline(&self, locale: Locale) -> Option<&'static str> {
+        Some(match self {
+            Self::Amended { .. } => td_string!(locale, requests.step_title_amended),
+            Self::Resized {
+                ended_early,
+                reduced,
+                ..
+            } => match (ended_early, reduced) {
+                (true, true) => td_string!(locale, requests.step_ended_early_and_reduced),
+                (true, false) => td_string!(locale, requests.step_ended_early),
+                _ => td_string!(locale, requests.step_reduced),
+            },
+            Self::QuotaExpired { .. } => td_string!(locale, requests.step_title_expired),
+            Self::QuotaActive { .. } => td_string!(locale, requests.step_title_active),
+            Self::Submitted { .. } | Self::Follows { .. } => return None,
+        })
     }
 
     /// The stored form.

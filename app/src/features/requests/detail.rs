@@ -330,7 +330,7 @@ fn RequestView(
                         {d.timeline.iter().map(|t| view! {
                             <li class="timeline__step">
                                 <p>
-                                    <strong>{let status = t.to_status; move || status.label_in(i18n.get_locale())}</strong>
+                                    <strong>{let status = t.to_status; let headline = t.headline.clone(); move || headline.clone().unwrap_or_else(|| status.label_in(i18n.get_locale()).to_owned())}</strong>
                                     " · " {t.actor_name.clone()}
                                     " · " <time>{let at = t.at.clone(); move || local_instant(i18n.get_locale(), &at)}</time>
                                 </p>

@@ -550,8 +550,11 @@ fn SitePicker(
                             <input type="radio" name="site" id=id.clone() value=s.slug.clone() checked=checked disabled=!usable
                                 on:change=move |_| touched.site.set(Some(slug.clone()))/>
                             <label for=id>{s.name.clone()}</label>
-                            {if s.eligible {
+                            {if usable {
                                 view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, requests.eligible))}</span> }.into_any()
+                            } else if s.eligible {
+                                // Residency allows it, but the model is not installed there.
+                                view! { <span class="badge">{tr(i18n, |l| td_string!(l, requests.not_offered))}</span> }.into_any()
                             } else {
                                 view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, requests.not_eligible))}</span> }.into_any()
                             }}

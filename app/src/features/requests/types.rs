@@ -108,6 +108,9 @@ pub struct TimelineEntry {
     pub actor_name: String,
     pub from_status: Option<RequestStatus>,
     pub to_status: RequestStatus,
+    /// What happened, when the status alone does not say it (the clock starting or ending a
+    /// quota, an amendment, an early end), in the reader's language.
+    pub headline: Option<String>,
     pub note: String,
 }
 

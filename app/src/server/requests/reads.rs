@@ -232,6 +232,7 @@ async fn detail(
         .map(|(mut step, words)| {
             if let Some(words) = StepWords::from_json(words.as_deref()) {
                 step.note = words.in_language(locale);
+                step.headline = words.headline(locale).map(str::to_owned);
             }
             step
         })

@@ -68,6 +68,7 @@ pub async fn timeline(
                 to_status: RequestStatus::parse(&to)
                     .map_err(|e| corrupt(request_id, "event status", e))?,
                 note,
+                headline: None,
             };
             Ok((entry, words))
         })
