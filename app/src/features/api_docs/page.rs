@@ -39,7 +39,7 @@ fn Reference(reference: ApiReference) -> impl IntoView {
         .iter()
         .map(|g| {
             let href = format!("#tag-{}", g.tag);
-            view! { <li><a href=href>{g.tag.clone()}</a></li> }
+            view! { <li><a href=href lang="en">{g.tag.clone()}</a></li> }
         })
         .collect_view();
     let groups = reference
@@ -55,7 +55,7 @@ fn Reference(reference: ApiReference) -> impl IntoView {
             let id = format!("tag-{}", g.tag);
             view! {
                 <section class="api-docs__group" id=id>
-                    <h2>{g.tag}</h2>
+                    <h2 lang="en">{g.tag}</h2>
                     {ops}
                 </section>
             }
@@ -75,7 +75,8 @@ fn Reference(reference: ApiReference) -> impl IntoView {
     };
     view! {
         <h1>{reference.title} " " <span class="muted">{version}</span></h1>
-        <p>{reference.description}</p>
+        <p lang="en">{reference.description}</p>
+        <p class="muted">{tr(i18n, |l| td_string!(l, api_docs.written_in_english))}</p>
         <p>
             {tr(i18n, |l| td_string!(l, api_docs.routes_under))} " " <code>{base.clone()}</code> ". "
             {tr(i18n, |l| td_string!(l, api_docs.machine_readable))} " " <a href="/api/v1/openapi.json">"openapi.json"</a> {semicolon}
@@ -102,7 +103,7 @@ fn Operation(op: OperationDoc, base: String) -> impl IntoView {
         .map(|r| {
             view! {
                 <li>
-                    <strong>{r.status}</strong> " " {r.description}
+                    <strong>{r.status}</strong> " " <span lang="en">{r.description}</span>
                     {r.schema.map(|s| view! { " — " <code>{s}</code> })}
                 </li>
             }
@@ -113,8 +114,8 @@ fn Operation(op: OperationDoc, base: String) -> impl IntoView {
     view! {
         <article class="card api-docs__op">
             <h3><span class=method_class>{op.method.clone()}</span> " " <code>{base}{op.path.clone()}</code></h3>
-            <p>{op.summary}</p>
-            {(!op.description.is_empty()).then(|| view! { <p class="muted">{op.description.clone()}</p> })}
+            <p lang="en">{op.summary}</p>
+            {(!op.description.is_empty()).then(|| view! { <p class="muted" lang="en">{op.description.clone()}</p> })}
             {has_params.then(|| view! { <Fields parameters=true fields=op.parameters.clone()/> })}
             {op.body.map(|b| view! { <p>{tr(i18n, |l| td_string!(l, api_docs.body))} " " <code>{b}</code></p> })}
             <p>{tr(i18n, |l| td_string!(l, api_docs.answers))}</p>
@@ -129,7 +130,7 @@ fn Schema(s: SchemaDoc) -> impl IntoView {
     view! {
         <article class="card api-docs__schema" id=format!("schema-{}", s.name)>
             <h3><code>{s.name.clone()}</code></h3>
-            {(!s.description.is_empty()).then(|| view! { <p>{s.description.clone()}</p> })}
+            {(!s.description.is_empty()).then(|| view! { <p lang="en">{s.description.clone()}</p> })}
             {has_fields.then(|| view! { <Fields parameters=false fields=s.fields.clone()/> })}
         </article>
     }
@@ -173,7 +174,7 @@ fn Fields(parameters: bool, fields: Vec<FieldDoc>) -> impl IntoView {
                     <td data-label=tr(i18n, |l| td_string!(l, api_docs.name))><code>{name}</code></td>
                     <td data-label=tr(i18n, |l| td_string!(l, api_docs.kind))>{f.kind}</td>
                     <td data-label=tr(i18n, |l| td_string!(l, api_docs.required))>{required}</td>
-                    <td data-label=tr(i18n, |l| td_string!(l, api_docs.meaning))>{f.description}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, api_docs.meaning)) lang="en">{f.description}</td>
                 </tr>
             }
         })
