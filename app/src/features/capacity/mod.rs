@@ -274,7 +274,7 @@ fn WeekList(pool: PoolLoad, weeks: Vec<String>) -> impl IntoView {
                             <tr>
                                 <td data-label=tr(i18n, |l| td_string!(l, capacity.week))>{move || week_of(i18n.get_locale(), &week)}</td>
                                 <td class="num" data-label=tr(i18n, |l| td_string!(l, capacity.committed))>{move || fill(t_string!(i18n, capacity.committed_of), &[("peak", &peak), ("available", &available)])}</td>
-                                <td class="num" data-label=tr(i18n, |l| td_string!(l, capacity.share))>{pct} " %"</td>
+                                <td class="num" data-label=tr(i18n, |l| td_string!(l, capacity.share))>{pct} "\u{a0}%"</td>
                             </tr>
                         }
                     }).collect_view()}

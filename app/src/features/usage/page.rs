@@ -113,7 +113,7 @@ fn PoolsTable(pools: Vec<PoolUse>, days: u32) -> impl IntoView {
                             </svg>
                             <span class="pool-use__text">
                                 <span class="visually-hidden">{label}</span>
-                                <span aria-hidden="true">{format!("{} %", p.percent)}</span>
+                                <span aria-hidden="true">{format!("{}\u{a0}%", p.percent)}</span>
                             </span>
                         </div>
                     </td>

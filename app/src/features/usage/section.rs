@@ -87,7 +87,7 @@ fn UsageBody(rid: i64, u: QuotaUsage) -> impl IntoView {
         <p class="usage__figures">{figures}</p>
         <meter class="usage__meter" min="0" max=u.budget_gpu_hours.max(0.0) low=high high=high
             optimum="0" value=u.used_gpu_hours aria-label=figures>
-            {format!("{} %", u.percent)}
+            {format!("{}\u{a0}%", u.percent)}
         </meter>
         {runs_out}
         {idle}
