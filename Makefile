@@ -18,6 +18,8 @@ GUICHET_DEMO_DATA ?= 1
 DATABASE_URL ?= sqlite://data/guichet.db
 GUICHET_SITE_ROOT ?= target/site
 GUICHET_ADDR ?= 127.0.0.1:3000
+# The address the accessibility statement gives for people who cannot use a page.
+GUICHET_SUPPORT_EMAIL ?= accessibilite@guichet.test
 # The key that seals the links the portal e-mails (GUICHET_OUTBOX_KEY), made once for `make run`
 # and read again by `make outbox`; set GUICHET_OUTBOX_KEY to use another.
 OUTBOX_KEY_FILE ?= data/outbox.key
@@ -47,7 +49,7 @@ run: build
 	@[ -s '$(OUTBOX_KEY_FILE)' ] || (umask 077 && head -c 32 /dev/urandom | base64 > '$(OUTBOX_KEY_FILE)')
 	GUICHET_DEMO_DATA='$(GUICHET_DEMO_DATA)' DATABASE_URL='$(DATABASE_URL)' \
 	GUICHET_SITE_ROOT='$(GUICHET_SITE_ROOT)' GUICHET_ADDR='$(GUICHET_ADDR)' \
-	GUICHET_OUTBOX_KEY="$(OUTBOX_KEY)" exec target/release/guichet
+	GUICHET_SUPPORT_EMAIL='$(GUICHET_SUPPORT_EMAIL)' GUICHET_OUTBOX_KEY="$(OUTBOX_KEY)" exec target/release/guichet
 
 outbox:
 	@DATABASE_URL='$(DATABASE_URL)' GUICHET_OUTBOX_KEY="$(OUTBOX_KEY)" target/release/guichet outbox

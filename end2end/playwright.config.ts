@@ -124,6 +124,7 @@ export default defineConfig({
           DATABASE_URL: process.env.E2E_PG_APP_URL ?? `sqlite://${dbFile}`,
           ...(process.env.E2E_PG_OWNER_URL ? { GUICHET_DATABASE_OWNER_URL: process.env.E2E_PG_OWNER_URL } : {}),
           GUICHET_DEMO_DATA: '1',
+          GUICHET_SUPPORT_EMAIL: 'accessibilite@guichet.test',
           GUICHET_OUTBOX_KEY: process.env.E2E_OUTBOX_KEY!,
           GUICHET_SITE_ROOT: process.env.E2E_SITE_ROOT || '../target/site',
           GUICHET_LOG_FORMAT: 'text',

@@ -136,6 +136,9 @@ pub struct AppConfig {
     /// E-mail: `GUICHET_SMTP_*` and `GUICHET_MAIL_FROM` (see
     /// [`MailSettings`](super::mail::settings::MailSettings)).
     pub mail: super::mail::settings::MailSettings,
+    /// `GUICHET_SUPPORT_EMAIL`: where people write when they cannot use a page or a service
+    /// (named by the accessibility statement); none by default.
+    pub support_email: Option<crate::domain::email::Email>,
 }
 
 /// The pool size when none is configured. SQLite has one writer and every connection runs on a
@@ -177,6 +180,7 @@ impl Default for AppConfig {
             outbox_key: None,
             jobs: Default::default(),
             mail: Default::default(),
+            support_email: None,
         }
     }
 }
@@ -270,6 +274,14 @@ impl AppConfig {
                     })
                 }
             };
+        }
+        if let Some(v) = get("GUICHET_SUPPORT_EMAIL") {
+            c.support_email = Some(crate::domain::email::Email::parse(&v).map_err(|problem| {
+                ConfigError {
+                    variable: "GUICHET_SUPPORT_EMAIL",
+                    problem,
+                }
+            })?);
         }
         if let Some(v) = get("GUICHET_DEMO_DATA") {
             c.demo_data = parse_bool("GUICHET_DEMO_DATA", &v)?;
@@ -485,6 +497,18 @@ mod tests {
         let c = config_from(&[("GUICHET_DEVICE_COOKIE_KEY", &key)]).unwrap();
         assert_eq!(c.device_cookie_key.as_ref().unwrap().expose(), &key);
         assert!(!format!("{c:?}").contains("-secret"));
+    }
+
+    #[test]
+    fn the_support_address_is_an_address_or_nothing() {
+        assert!(config_from(&[]).unwrap().support_email.is_none());
+        let c = config_from(&[("GUICHET_SUPPORT_EMAIL", " Aide@Campus.example ")]).unwrap();
+        assert_eq!(
+            c.support_email.as_ref().map(|e| e.as_str()),
+            Some("aide@campus.example")
+        );
+        let e = config_from(&[("GUICHET_SUPPORT_EMAIL", "not an address")]).unwrap_err();
+        assert_eq!(e.variable, "GUICHET_SUPPORT_EMAIL");
     }
 
     #[test]

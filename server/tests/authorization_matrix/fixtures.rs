@@ -44,6 +44,7 @@ pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "review_thread",
     "list_api_tokens",
     "api_reference",
+    "support_contact",
     "search",
     "list_site_agents",
     "my_site_logins",
@@ -80,7 +81,7 @@ pub(crate) async fn function_fixture(
         "login" => form(&[("email", UNIV_MEMBER), ("password", DEMO_PASSWORD)]),
         "signup" => signup_form(),
         "confirm_signup" => form(&[("token", &signup_token(app).await?)]),
-        "list_api_tokens" | "api_reference" => vec![],
+        "list_api_tokens" | "api_reference" | "support_contact" => vec![],
         // A read token of the university, which only its people may make.
         "create_api_token" => form(&[
             ("name", "matrix"),

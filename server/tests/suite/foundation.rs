@@ -464,3 +464,34 @@ async fn the_operator_cannot_create_an_admin_with_a_guessable_password() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+/// The accessibility statement gives the operators' support address when there is one, and says
+/// whom to write to when there is none.
+#[tokio::test]
+async fn the_accessibility_statement_names_the_support_address_when_there_is_one() {
+    let app = TestApp::with_demo().await;
+    let page = app.anon().get("/accessibility").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("mailto:"), "{}", page.body);
+    assert!(page.body.contains("Write to the campus team"), "{}", page.body);
+    assert_eq!(
+        app.anon().call("support_contact", &[]).await.json(),
+        serde_json::Value::Null
+    );
+
+    let config = app::server::AppConfig {
+        support_email: Some(app::domain::email::Email::parse("aide@campus.example").unwrap()),
+        ..app::server::AppConfig::default()
+    };
+    let app = TestApp::with_config(config).await;
+    let page = app.anon().get("/accessibility").await;
+    assert!(
+        page.body.contains(r#"href="mailto:aide@campus.example""#),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        app.anon().call("support_contact", &[]).await.json(),
+        "aide@campus.example"
+    );
+}
