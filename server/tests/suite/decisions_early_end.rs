@@ -77,9 +77,10 @@ async fn ending_or_reducing_a_quota_early_gives_back_exactly_what_it_no_longer_h
     .unwrap();
     assert!(step.0.starts_with("Reduced: now 6 H100 GPUs"), "{}", step.0);
     // The page reads Guichet's own words in the reader's language; the reason as it was typed.
-    for (language, words) in [
-        ("fr", "Réduit : désormais 6 GPU H100"),
-        ("en", "Reduced: now 6 H100 GPUs"),
+    // Its title says what happened (the status stays "approved").
+    for (language, words, title) in [
+        ("fr", "Réduit : désormais 6 GPU H100", "Réduit"),
+        ("en", "Reduced: now 6 H100 GPUs", "Reduced"),
     ] {
         let mut owner = app.signed_in(UNIV_OWNER).await;
         owner.accept_language = Some(language);
@@ -91,6 +92,8 @@ async fn ending_or_reducing_a_quota_early_gives_back_exactly_what_it_no_longer_h
         let note = last["note"].as_str().unwrap_or_default();
         assert!(note.starts_with(words), "{language}: {note}");
         assert!(note.contains("Half the nodes are down."), "{note}");
+        assert_eq!(last["headline"], title, "{language}");
+        assert_eq!(last["to_status"], "approved");
     }
     let told: Vec<(String,)> = sqlx::query_as(
         "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id \
