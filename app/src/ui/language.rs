@@ -87,7 +87,8 @@ pub fn LanguageSwitch() -> impl IntoView {
     use crate::features::account::ChooseLanguage;
     let i18n = use_i18n();
     let action = ServerAction::<ChooseLanguage>::new();
-    let button = move |locale: Locale, name: &'static str| {
+    // Each shown by its short code, named in full (and in itself) for screen readers.
+    let button = move |locale: Locale, name: &'static str, code: &'static str| {
         view! {
             <button
                 type="submit"
@@ -95,6 +96,8 @@ pub fn LanguageSwitch() -> impl IntoView {
                 value=locale.as_str()
                 class="language-switch__option"
                 lang=locale.as_str()
+                aria-label=name
+                title=name
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()
                 on:click=move |ev| {
                     ev.prevent_default();
@@ -102,7 +105,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     action.dispatch(ChooseLanguage { language: locale.as_str().to_owned() });
                 }
             >
-                {name}
+                {code}
             </button>
         }
     };
@@ -113,8 +116,8 @@ pub fn LanguageSwitch() -> impl IntoView {
             action=ChooseLanguage::url()
             aria-label=move || crate::i18n::td_string!(i18n.get_locale(), common.language)
         >
-            {button(Locale::fr, "Français")}
-            {button(Locale::en, "English")}
+            {button(Locale::fr, "Français", "FR")}
+            {button(Locale::en, "English", "EN")}
         </form>
     }
 }

@@ -198,7 +198,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">
-                                <table class="stack">
+                                <table class="stack wrap-headers">
                                     <caption class="visually-hidden">{tr(i18n, |l| td_string!(l, requests.requests_caption))}</caption>
                                     <thead><tr>
                                         <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, requests.select))}</span></th>

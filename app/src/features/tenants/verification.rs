@@ -74,7 +74,7 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
         {pending_empty.then(|| view! { <p>{tr(i18n, |l| td_string!(l, tenants.no_pending))}</p> })}
         {(!pending_empty).then(|| view! {
             <div class="table-wrap">
-                <table class="stack">
+                <table class="stack wrap-headers">
                     <thead>
                         <tr>
                             <th scope="col">{tr(i18n, |l| td_string!(l, tenants.organisation))}</th>
@@ -176,7 +176,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
             <td data-label=tr(i18n, |l| td_string!(l, tenants.sector))>{let k = tenant.sector.clone(); move || sector_label(i18n.get_locale(), &k)}</td>
             <td data-label=tr(i18n, |l| td_string!(l, tenants.parents_country))>{country_label(&tenant.parent_country)}</td>
             <td data-label=tr(i18n, |l| td_string!(l, tenants.signed_up))>{shown_instant(&tenant.created_at)}</td>
-            <td data-label="">
+            <td data-label="" class="decision-cell">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">
                     <input type="hidden" name="tenant_id" value=verify_id.clone()/>
