@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The `api-fuzz` stage of `make test`: schemathesis (from PyPI, in its own virtual environment
-# under target/) runs the OpenAPI description of /api/v1 against the release binary, started
+# under target/) runs the OpenAPI description of /api/v1 against the server binary, started
 # here on loopback with the demo data in a temporary folder and stopped by its pid. Two tokens
 # are made the way a person makes them (sign in, then the account page's server function): a
 # member's write token and a platform admin's. Bounded by examples per operation and a time
 # limit; the seed is fixed so a failure reproduces.
 #
-#   scripts/api-fuzz.sh            needs target/release/guichet (the `build` stage)
+#   scripts/api-fuzz.sh            needs the server binary: API_FUZZ_BIN (`make test` passes the
+#                                  dev build of its `build` stage), else target/release/guichet
 #
 # Environment: API_FUZZ_BIN (the server binary), API_FUZZ_EXAMPLES (per operation, default 40), API_FUZZ_SEED, API_FUZZ_TIMEOUT
 # (seconds per run, default 300).

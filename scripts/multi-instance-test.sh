@@ -13,7 +13,7 @@
 #   6. isolation   row-level security: the application role sees no tenant row without a scope, and
 #                  another organisation's request answers 404 through the balancer
 #
-#   scripts/multi-instance-test.sh     needs target/release/guichet (the `build` stage), nginx,
+#   scripts/multi-instance-test.sh     needs the server binary (MULTI_BIN, else target/release/guichet), nginx,
 #                                      PostgreSQL's server programs, psql, curl, python3
 #
 # Environment: MULTI_BIN (the server binary), MULTI_KEEP=1 keeps the temporary folder (logs).

@@ -24,6 +24,17 @@ export GUICHET_TIMINGS
 : >"$GUICHET_TIMINGS"
 trap 'scripts/timed.sh --summary' EXIT
 
+# The stages after `build` run the server the test stages compiled (dev profile: its dependencies
+# are the ones `cargo test` built, so it costs a link) with the release browser bundle (the bytes
+# people download, which the budget weighs). A release server would compile every dependency a
+# second time, about ten minutes on a cold machine, for the same code; `make build` and `make run`
+# build both in release.
+GUICHET_TEST_BIN="${GUICHET_TEST_BIN:-$GUICHET_ROOT/target/debug/guichet}"
+export E2E_SERVER_BIN="${E2E_SERVER_BIN:-$GUICHET_TEST_BIN}"
+export API_FUZZ_BIN="${API_FUZZ_BIN:-$GUICHET_TEST_BIN}"
+export MULTI_BIN="${MULTI_BIN:-$GUICHET_TEST_BIN}"
+export GUICHET_TEST_BIN
+
 stage() {
     case "$1" in
         tools) scripts/timed.sh "$1" scripts/ensure-tools.sh --test ;;
@@ -48,13 +59,16 @@ stage() {
             scripts/timed.sh "$1" scripts/slurm-test-cluster.sh run env GUICHET_REQUIRE_SLURM=1 bash -c \
                 'cargo test -p server --test slurm && scripts/pg-test-cluster.sh run cargo test -p server --test slurm'
             ;;
-        build) scripts/timed.sh "$1" bash -c 'cargo leptos build --release && target/release/guichet precompress' ;;
+        build)
+            scripts/timed.sh "$1" bash -c 'cargo leptos build --release --frontend-only \
+                && cargo build -p server --bin guichet && "$GUICHET_TEST_BIN" precompress'
+            ;;
         api-fuzz) scripts/timed.sh "$1" scripts/api-fuzz.sh ;;
         # Two portals on one PostgreSQL behind nginx: sessions, racing approvals, shared
         # throttling, jobs run once, an instance stopped under load, row-level security.
         multi-instance) scripts/timed.sh "$1" scripts/multi-instance-test.sh ;;
         e2e)
-            [ -x target/release/guichet ] || die "target/release/guichet is missing: run the 'build' stage first"
+            [ -x "$E2E_SERVER_BIN" ] || die "$E2E_SERVER_BIN is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
             scripts/timed.sh "$1" bash -c 'cd end2end && exec npx --no-install playwright test'
             # The specs of projects, the review conversation, decisions and lists again with the

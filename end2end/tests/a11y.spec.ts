@@ -10,6 +10,10 @@ import { DEMO_PASSWORD, waitForHydration } from './helpers';
 // in English, at a desktop and a phone width. A serious or critical violation fails the test;
 // the figures (pages × states × languages checked, violations found) are printed.
 
+// The walks only read pages: they share the two workers with each other and with the other
+// specs (run one after another, in one worker, they were the whole stage's length: 19.5 min).
+test.describe.configure({ mode: 'parallel' });
+
 type Roles = Record<string, { email: string | null; paths: string[] }>;
 const { roles } = JSON.parse(readFileSync(resolve(__dirname, '../pages.json'), 'utf8')) as { roles: Roles };
 

@@ -29,8 +29,26 @@ mod precompress;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The stack of each runtime thread. Rendering a page nests many futures; an unoptimised build
+/// (the one `make test`'s browser stages serve) keeps them all on the stack and overflowed
+/// tokio's 2 MiB default. Untouched stack is never given memory, so this costs no RSS.
+const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            eprintln!("guichet: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     let config = match AppConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
