@@ -276,12 +276,13 @@ impl AppConfig {
             };
         }
         if let Some(v) = get("GUICHET_SUPPORT_EMAIL") {
-            c.support_email = Some(crate::domain::email::Email::parse(&v).map_err(|problem| {
-                ConfigError {
-                    variable: "GUICHET_SUPPORT_EMAIL",
-                    problem,
-                }
-            })?);
+            c.support_email =
+                Some(
+                    crate::domain::email::Email::parse(&v).map_err(|problem| ConfigError {
+                        variable: "GUICHET_SUPPORT_EMAIL",
+                        problem,
+                    })?,
+                );
         }
         if let Some(v) = get("GUICHET_DEMO_DATA") {
             c.demo_data = parse_bool("GUICHET_DEMO_DATA", &v)?;

@@ -473,7 +473,11 @@ async fn the_accessibility_statement_names_the_support_address_when_there_is_one
     let page = app.anon().get("/accessibility").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("mailto:"), "{}", page.body);
-    assert!(page.body.contains("Write to the campus team"), "{}", page.body);
+    assert!(
+        page.body.contains("Write to the campus team"),
+        "{}",
+        page.body
+    );
     assert_eq!(
         app.anon().call("support_contact", &[]).await.json(),
         serde_json::Value::Null
