@@ -81,6 +81,11 @@ pub(crate) async fn function_fixture(
         "login" => form(&[("email", UNIV_MEMBER), ("password", DEMO_PASSWORD)]),
         "signup" => signup_form(),
         "confirm_signup" => form(&[("token", &signup_token(app).await?)]),
+        "request_password_reset" => form(&[("email", UNIV_AUDITOR)]),
+        "reset_password" => form(&[
+            ("token", &reset_token(app).await?),
+            ("new_password", STRONG_PASSWORD),
+        ]),
         "list_api_tokens" | "api_reference" | "support_contact" => vec![],
         // A read token of the university, which only its people may make.
         "create_api_token" => form(&[
@@ -394,6 +399,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
     Ok(match route {
         "/"
         | "/login"
+        | "/password/forgot"
         | "/accessibility"
         | "/signup"
         | "/account"
@@ -424,6 +430,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         "/search" => "/search?q=climate".to_string(),
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
+        "/password/reset/:token" => format!("/password/reset/{}", reset_token(app).await?),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
         "/projects/:id" => format!("/projects/{}", member_project(app).await?),
         "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),

@@ -34,6 +34,12 @@ pub async fn emailed_link(app: &TestApp, to: &str, prefix: &str) -> (i64, String
         .unwrap_or_else(|| panic!("no e-mail to {to} with a link {prefix}…: {mails:?}"))
 }
 
+/// The token of the newest password reset link e-mailed to `to`.
+pub async fn reset_token(app: &TestApp, to: &str) -> String {
+    let (_, link) = emailed_link(app, to, "/password/reset/").await;
+    link.trim_start_matches("/password/reset/").to_owned()
+}
+
 /// The token of the newest sign-up confirmation link e-mailed to `to`.
 pub async fn signup_token(app: &TestApp, to: &str) -> String {
     let (_, link) = emailed_link(app, to, "/signup/confirm/").await;

@@ -36,6 +36,7 @@ mod metrics;
 mod migrations;
 mod operations;
 mod outbox;
+mod password_reset;
 mod projects;
 mod quotas;
 mod races;

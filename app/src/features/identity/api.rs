@@ -61,6 +61,38 @@ pub async fn login(
     Ok(())
 }
 
+/// Where a reset request's form goes once taken (without JavaScript too).
+pub const RESET_SENT: &str = "/password/forgot?sent=1";
+/// Where a reset password sends the person: the sign-in page, which says it worked.
+pub const RESET_DONE: &str = "/login?reset=1";
+
+/// Asks for a password reset link for `email`. Anyone: the answer is the same whether or not the
+/// address has an account; only the throttle (429) and a malformed address (422) answer else.
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(#[server(default)] email: String) -> Result<(), AppError> {
+    use crate::domain::email::Email;
+    use crate::server::{error::respond, identity::reset, request_context};
+    let ctx = request_context().await?;
+    let email = respond(Email::parse(&email).map_err(|m| AppError::validation("email", m)))?;
+    respond(reset::request_reset(&ctx, &email).await)?;
+    leptos_axum::redirect(RESET_SENT);
+    Ok(())
+}
+
+/// Sets a new password by the token of a reset link. Public: the token is the capability; an
+/// unknown, used or expired one is not found.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(
+    #[server(default)] token: String,
+    #[server(default)] new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{error::respond, identity::reset, request_context};
+    let ctx = request_context().await?;
+    respond(reset::reset_password(&ctx, &token, &new_password).await)?;
+    leptos_axum::redirect(RESET_DONE);
+    Ok(())
+}
+
 /// Signs out: the session ends on the server, not only in the browser.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

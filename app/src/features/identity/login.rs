@@ -5,7 +5,7 @@ use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::api::{Login, Logout};
 use crate::i18n::{td_string, use_i18n};
@@ -40,6 +40,9 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=page_title(i18n, |l| td_string!(l, identity.sign_in_title))/>
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, identity.sign_in_title))}</h1>
+            {move || query.read().get("reset").is_some().then(|| view! {
+                <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, identity.reset_done))}</p>
+            })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || error().map(|e| view! { <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p> })}
                 // An attribute, not a property: the server renders it, so a plain form (no wasm) sends it.
@@ -74,6 +77,7 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button" disabled=move || action.pending().get()>{tr(i18n, |l| td_string!(l, identity.sign_in_button))}</button>
             </ActionForm>
+            <p><A href="/password/forgot">{tr(i18n, |l| td_string!(l, identity.forgot_link))}</A></p>
         </section>
     }
 }

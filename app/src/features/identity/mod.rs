@@ -2,10 +2,12 @@
 
 mod api;
 mod login;
+mod reset;
 pub mod types;
 
 pub use api::*;
 pub use login::{LoginPage, LogoutButton};
+pub use reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use types::Viewer;
 
 use leptos::prelude::*;

@@ -131,17 +131,12 @@ pub async fn change_password(
     )
     .await?;
     // Security mail: always sent, so that a password changed by someone else does not go unseen.
-    crate::server::outbox::queue(
+    let locale = crate::server::outbox::recipient_locale(&mut tx, &user.identity.email).await?;
+    identity::reset::queue_password_changed(
         &mut tx,
-        crate::domain::mail::MailCategory::Security,
+        locale,
         &user.identity.email,
-        "Guichet: your password was changed",
-        &format!(
-            "Hello {},\n\nThe password of your Guichet account was changed, and your other \
-             sessions were ended. If you did not do this, tell your platform administrators at \
-             once.",
-            user.identity.name
-        ),
+        &user.identity.name,
     )
     .await?;
     tx.commit().await?;

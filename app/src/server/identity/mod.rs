@@ -5,6 +5,7 @@ mod admin;
 pub mod failed_attempts;
 mod login;
 pub mod repo;
+pub mod reset;
 
 pub use admin::{create_platform_admin, parse_operator_args};
 pub use login::{log_in, log_out, sign_in_as, SignedIn};

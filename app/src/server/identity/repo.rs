@@ -207,3 +207,65 @@ pub async fn membership_by_slug(
         .await?;
     row.map(Membership::try_from).transpose()
 }
+
+/// Keeps a password reset link for `user_id` (its token's SHA-256), replacing their earlier ones.
+pub async fn insert_password_reset(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM password_resets WHERE user_id = $1 OR expires_at <= $2")
+        .bind(user_id)
+        .bind(now_unix())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now_unix())
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The person a reset link that still works names (`None` for an unknown, used or expired one).
+pub async fn password_reset_user(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.name, u.password_hash, u.platform_admin \
+         FROM password_resets r JOIN users u ON u.id = r.user_id \
+         WHERE r.token_hash = $1 AND r.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now_unix())
+    .fetch_optional(conn)
+    .await
+}
+
+/// Spends a reset link: deletes it (and the person's other links) and answers whether it was
+/// still there, so that of two uses racing only one goes through.
+pub async fn spend_password_reset(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let spent =
+        sqlx::query("DELETE FROM password_resets WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now_unix())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(spent == 1)
+}

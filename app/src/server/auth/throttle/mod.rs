@@ -43,6 +43,9 @@ pub const MAX_DELAY_MS: i64 = 15 * 60 * 1_000;
 /// How long a burst of sign-ups from one address lasts without a sign-up.
 pub const SIGNUP_QUIET: Duration = Duration::from_secs(3_600);
 
+/// Reset links asked for one address in a burst before growing delays.
+pub const RESET_FREE_PER_ACCOUNT: u32 = 3;
+
 /// How a counter slows attempts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Allowance {
@@ -84,6 +87,10 @@ pub enum Counted {
     SignupAddress,
     /// Checks of a signed-in person's current password (to change it).
     CurrentPassword,
+    /// Password reset links asked for one e-mail address (whether or not it has an account).
+    ResetAccount,
+    /// Password reset links asked from one client address.
+    ResetAddress,
 }
 
 impl Counted {
@@ -95,6 +102,8 @@ impl Counted {
             Self::LoginAddress => "login_address",
             Self::SignupAddress => "signup_address",
             Self::CurrentPassword => "current_password",
+            Self::ResetAccount => "reset_account",
+            Self::ResetAddress => "reset_address",
         }
     }
 }
@@ -136,6 +145,14 @@ impl CounterKey {
     /// A client address, for sign-ups.
     pub fn signup_address(ip: &str) -> Self {
         Self::new(Counted::SignupAddress, ip)
+    }
+    /// An e-mail address (trimmed, lower case) a reset link is asked for.
+    pub fn reset_account(email: &str) -> Self {
+        Self::new(Counted::ResetAccount, email)
+    }
+    /// A client address, for reset links.
+    pub fn reset_address(ip: &str) -> Self {
+        Self::new(Counted::ResetAddress, ip)
     }
     /// A person's account, for checks of their current password.
     pub fn current_password(user_id: i64) -> Self {
@@ -251,6 +268,8 @@ pub struct Allowances {
     pub login_address: Allowance,
     pub signup_address: Allowance,
     pub current_password: Allowance,
+    pub reset_account: Allowance,
+    pub reset_address: Allowance,
 }
 
 impl Allowances {
@@ -264,6 +283,10 @@ impl Allowances {
             login_address: Allowance::new(config.login_address_max_failures, config.login_window),
             signup_address: Allowance::new(config.signup_max_per_address, SIGNUP_QUIET),
             current_password: per_account,
+            // A person who lost their password asks once or twice; more is someone else
+            // filling their mailbox. The same quiet hour as sign-ups.
+            reset_account: Allowance::new(RESET_FREE_PER_ACCOUNT, SIGNUP_QUIET),
+            reset_address: Allowance::new(config.signup_max_per_address, SIGNUP_QUIET),
         }
     }
 
@@ -274,6 +297,8 @@ impl Allowances {
             Counted::LoginAddress => self.login_address,
             Counted::SignupAddress => self.signup_address,
             Counted::CurrentPassword => self.current_password,
+            Counted::ResetAccount => self.reset_account,
+            Counted::ResetAddress => self.reset_address,
         }
     }
 }
