@@ -162,3 +162,12 @@ mod tests {
         assert_eq!(described_by(None, "a", false), None);
     }
 }
+
+/// Whether a form whose server function redirects to `?sent=1` once it took the form was taken:
+/// that query (a form posted without the wasm lands there), or its action's answer.
+pub fn sent(
+    answer: impl Get<Value = Option<Result<(), crate::error::AppError>>> + Copy + Send + Sync + 'static,
+) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.read().get("sent").is_some() || matches!(answer.get(), Some(Ok(())))
+}

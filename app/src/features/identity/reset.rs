@@ -5,7 +5,7 @@
 use crate::ui::language::{page_title, tr};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map, hooks::use_query_map};
+use leptos_router::{components::A, hooks::use_params_map};
 
 use super::api::{RequestPasswordReset, ResetPassword};
 use crate::error::AppError;
@@ -15,11 +15,7 @@ use crate::ui::form::Checked;
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
-    let query = use_query_map();
-    // Taken: the server function redirects to `?sent=1` (a form posted without JavaScript), or
-    // the action says so.
-    let sent =
-        move || query.read().get("sent").is_some() || matches!(action.value().get(), Some(Ok(())));
+    let sent = crate::ui::form::sent(action.value());
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,

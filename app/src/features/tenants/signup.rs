@@ -8,7 +8,7 @@ use crate::ui::language::page_title;
 use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::components::A;
 
 use super::api::Signup;
 use super::types::SIGN_UP_FIELDS;
@@ -47,11 +47,7 @@ pub fn country_choices() -> (Countries, Countries) {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
-    // Taken: the server function redirects to `?sent=1` (a form posted without
-    // the wasm lands there too).
-    let query = use_query_map();
-    let sent =
-        move || query.read().get("sent").is_some() || matches!(action.value().get(), Some(Ok(())));
+    let sent = crate::ui::form::sent(action.value());
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,
