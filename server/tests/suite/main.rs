@@ -46,6 +46,7 @@ mod requests;
 mod review;
 mod row_level_security;
 mod search;
+mod sign_in_addresses;
 mod site_agents;
 mod tenants;
 mod throttle;

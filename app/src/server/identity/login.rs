@@ -129,6 +129,9 @@ pub async fn log_in(
         let mut conn = state.db.acquire().await?;
         repo::set_seen_language(&mut conn, user.id, crate::locale::current()).await?;
     }
+    if let Some(ip) = ctx.client_ip.as_deref() {
+        tell_of_a_new_address(ctx, &user, ip).await?;
+    }
     let language = crate::server::account::stored_language(state, user.id).await?;
     Ok(SignedIn {
         language,
@@ -139,6 +142,50 @@ pub async fn log_in(
             state.config.tls,
         ),
     })
+}
+
+/// Records the address `user` signed in from and, when it is new to them (and not their first),
+/// e-mails them: a sign-in they did not make is then seen. Always sent (security mail).
+async fn tell_of_a_new_address(
+    ctx: &RequestContext,
+    user: &repo::UserRow,
+    ip: &str,
+) -> ServiceResult<()> {
+    use sha2::{Digest as _, Sha256};
+    let hash: String = Sha256::new()
+        .chain_update(user.id.to_string().as_bytes())
+        .chain_update(b"\n")
+        .chain_update(ip.as_bytes())
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // Platform scope: accounts are not tenant-owned.
+    let mut tx = ctx.state.db.platform_write_tx().await?;
+    if repo::remember_sign_in_address(&mut tx, user.id, &hash).await? == repo::SignInAddress::New {
+        let locale = crate::server::outbox::recipient_locale(&mut tx, &user.email).await?;
+        let body = crate::domain::format::fill(
+            crate::i18n::td_string!(locale, mail.new_address_body),
+            &[
+                ("name", &user.name),
+                ("address", &ip),
+                (
+                    "when",
+                    &crate::domain::format::utc_instant(locale, now_unix()),
+                ),
+            ],
+        );
+        crate::server::outbox::queue(
+            &mut tx,
+            crate::domain::mail::MailCategory::Security,
+            &user.email,
+            crate::i18n::td_string!(locale, mail.new_address_subject),
+            &body,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A refused sign-in, counted by `reason` in the metrics (`guichet_sign_in_failures_total`, which

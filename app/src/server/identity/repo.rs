@@ -269,3 +269,47 @@ pub async fn spend_password_reset(
         .await?;
     Ok(spent == 1)
 }
+
+/// Where a sign-in from an address stands among the person's addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInAddress {
+    /// Seen before.
+    Known,
+    /// Not seen before, while others were: worth a notice.
+    New,
+    /// The person's first address on record (their first sign-in, or the first since this was
+    /// kept): nothing to compare with.
+    First,
+}
+
+/// Records that `user_id` signed in from the address whose hash is `address_hash`.
+pub async fn remember_sign_in_address(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    address_hash: &str,
+) -> Result<SignInAddress, sqlx::Error> {
+    let (known, this): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN address_hash = $2 THEN 1 ELSE 0 END), 0) \
+         FROM sign_in_addresses WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .bind(address_hash)
+    .fetch_one(&mut *conn)
+    .await?;
+    let now = now_unix();
+    sqlx::query(
+        "INSERT INTO sign_in_addresses (user_id, address_hash, first_seen_at, last_seen_at) \
+         VALUES ($1, $2, $3, $3) \
+         ON CONFLICT (user_id, address_hash) DO UPDATE SET last_seen_at = $3",
+    )
+    .bind(user_id)
+    .bind(address_hash)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(match (known, this) {
+        (_, 1..) => SignInAddress::Known,
+        (0, _) => SignInAddress::First,
+        _ => SignInAddress::New,
+    })
+}
