@@ -86,6 +86,11 @@ pub(crate) async fn function_fixture(
             ("token", &reset_token(app).await?),
             ("new_password", STRONG_PASSWORD),
         ]),
+        "request_email_change" => form(&[
+            ("new_email", "someone.new@labo.test"),
+            ("current_password", DEMO_PASSWORD),
+        ]),
+        "confirm_email_change" => form(&[("token", &email_change_token(app).await?)]),
         "list_api_tokens" | "api_reference" | "support_contact" => vec![],
         // A read token of the university, which only its people may make.
         "create_api_token" => form(&[
@@ -431,6 +436,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         "/invitations/:token" => format!("/invitations/{}", invitation(app).await?.1),
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
         "/password/reset/:token" => format!("/password/reset/{}", reset_token(app).await?),
+        "/email/confirm/:token" => format!("/email/confirm/{}", email_change_token(app).await?),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
         "/projects/:id" => format!("/projects/{}", member_project(app).await?),
         "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),

@@ -25,6 +25,7 @@ mod cross_site;
 mod decisions_batch;
 mod decisions_early_end;
 mod decisions_send_back;
+mod email_change;
 mod exports;
 mod foundation;
 mod hostile_input;

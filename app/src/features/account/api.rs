@@ -45,6 +45,51 @@ pub async fn change_password(
     respond(account::change_password(&ctx, &user, current, &new_password).await)
 }
 
+/// Where confirming a new address sends the person: the sign-in page, which says it worked.
+pub const EMAIL_CHANGED: &str = "/login?email_changed=1";
+
+/// Asks to move the account to another e-mail address: a link goes to the new address, and the
+/// address changes once it is opened. Any signed-in person, with their current password. Both
+/// fields' errors show at once (the password is checked, and counted, even when the address is
+/// refused). The answer is the same whether or not the new address has an account.
+#[server(prefix = "/api", endpoint = "request_email_change")]
+pub async fn request_email_change(
+    #[server(default)] new_email: String,
+    #[server(default)] current_password: String,
+) -> Result<(), AppError> {
+    use crate::domain::email::Email;
+    use crate::error::FieldErrors;
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let mut errors = FieldErrors::default();
+    let new_email = errors.check("new_email", Email::parse(&new_email));
+    let current = match account::verify_current_password(&ctx, &user, &current_password).await {
+        Ok(current) => Some(current),
+        Err(e) => {
+            respond(errors.absorb(e.into()))?;
+            None
+        }
+    };
+    respond(errors.finish())?;
+    let (Some(current), Some(new_email)) = (current, new_email) else {
+        return respond(Err(AppError::Internal));
+    };
+    respond(account::email::request_email_change(&ctx, &user, current, &new_email).await)
+}
+
+/// Moves the account to the address a change-of-address link names. Public: the token is the
+/// capability (whoever reads the new mailbox); an unknown, used or expired one is not found.
+/// Every session of the person ends.
+#[server(prefix = "/api", endpoint = "confirm_email_change")]
+pub async fn confirm_email_change(#[server(default)] token: String) -> Result<(), AppError> {
+    use crate::server::{account, error::respond, request_context};
+    let ctx = request_context().await?;
+    respond(account::email::confirm_email_change(&ctx, &token).await)?;
+    leptos_axum::redirect(EMAIL_CHANGED);
+    Ok(())
+}
+
 /// Chooses the time zone the person's pages show instants in (an IANA name from the account
 /// page's list). Any signed-in person.
 #[server(prefix = "/api", endpoint = "change_time_zone")]

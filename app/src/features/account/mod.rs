@@ -1,8 +1,10 @@
-//! A person's own account: the password, and the sessions they have open.
+//! A person's own account: the address, the password, and the sessions they have open.
 
 mod api;
+mod email;
 mod page;
 pub mod types;
 
 pub use api::*;
+pub use email::ConfirmEmailPage;
 pub use page::AccountPage;

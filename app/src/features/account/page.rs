@@ -93,6 +93,7 @@ fn AccountBody(
         .collect_view();
     view! {
         <p>{acc.name.clone()} " · " {acc.email.clone()}</p>
+        <super::email::EmailForm email=acc.email.clone()/>
         <p><a href="/account/tokens">{tr(i18n, |l| td_string!(l, account.api_tokens))}</a>{tr(i18n, |l| td_string!(l, account.api_tokens_hint))}</p>
         <h2>{tr(i18n, |l| td_string!(l, account.change_your_password))}</h2>
         <ActionForm action=change attr:class="form" attr:novalidate=true>

@@ -43,6 +43,9 @@ pub fn LoginPage() -> impl IntoView {
             {move || query.read().get("reset").is_some().then(|| view! {
                 <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, identity.reset_done))}</p>
             })}
+            {move || query.read().get("email_changed").is_some().then(|| view! {
+                <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, identity.email_changed_done))}</p>
+            })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || error().map(|e| view! { <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p> })}
                 // An attribute, not a property: the server renders it, so a plain form (no wasm) sends it.

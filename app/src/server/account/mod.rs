@@ -18,6 +18,7 @@ use crate::server::{
     time_zone::{self, PersonZone},
 };
 
+pub mod email;
 mod repo;
 
 /// The person's account and their open sessions, newest sign-in first.

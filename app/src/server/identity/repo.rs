@@ -313,3 +313,90 @@ pub async fn remember_sign_in_address(
         _ => SignInAddress::New,
     })
 }
+
+/// Keeps a change of `user_id`'s address to `new_email` waiting for its link (the token's
+/// SHA-256), replacing their earlier ones.
+pub async fn insert_email_change(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    new_email: &str,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM email_changes WHERE user_id = $1 OR expires_at <= $2")
+        .bind(user_id)
+        .bind(now_unix())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(new_email)
+    .bind(now_unix())
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A change of address whose link still works: the person and the new address.
+#[derive(Debug, FromRow)]
+pub struct PendingEmailChange {
+    pub user_id: i64,
+    pub old_email: String,
+    pub name: String,
+    pub new_email: String,
+}
+
+/// The change a link that still works names (`None` for an unknown, used or expired one).
+pub async fn email_change(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<PendingEmailChange>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.email AS old_email, u.name, c.new_email \
+         FROM email_changes c JOIN users u ON u.id = c.user_id \
+         WHERE c.token_hash = $1 AND c.expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now_unix())
+    .fetch_optional(conn)
+    .await
+}
+
+/// Spends a change-of-address link (and the person's others): whether it was still there, so that
+/// of two uses racing only one goes through.
+pub async fn spend_email_change(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let spent = sqlx::query("DELETE FROM email_changes WHERE token_hash = $1 AND expires_at > $2")
+        .bind(token_hash)
+        .bind(now_unix())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM email_changes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(spent == 1)
+}
+
+/// Sets `user_id`'s address (the sign-in name). A unique violation when another account has it.
+pub async fn update_email(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
