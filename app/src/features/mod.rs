@@ -14,6 +14,7 @@ pub mod home;
 pub mod identity;
 pub mod jobs;
 pub mod members;
+pub mod people;
 pub mod placement;
 pub mod projects;
 pub mod requests;

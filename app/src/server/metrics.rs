@@ -171,7 +171,7 @@ impl Metrics {
         );
         r.register(
             "sign_in_failures",
-            "Refused sign-ins, by reason (wrong_password, unknown_account, throttled, incomplete)",
+            "Refused sign-ins, by reason (wrong_password, unknown_account, throttled, incomplete, disabled)",
             m.sign_in_failures.clone(),
         );
         m
@@ -224,7 +224,7 @@ pub fn decision(outcome: &str, rule: Option<&str>) {
         .inc();
 }
 
-/// A sign-in was refused: `reason` is `wrong_password`, `unknown_account`, `throttled` or
+/// A sign-in was refused: `reason` is `wrong_password`, `unknown_account`, `throttled`, `disabled` or
 /// `incomplete` (an empty e-mail or password).
 pub fn sign_in_failure(reason: &str) {
     metrics()

@@ -26,6 +26,7 @@ pub mod members;
 pub mod metrics;
 pub mod origin;
 pub mod outbox;
+pub mod people;
 pub mod projects;
 pub mod request_id;
 pub mod requests;

@@ -65,6 +65,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                                 <div class="nav-menu__list">
                                                     <A href="/admin/requests">{tr(i18n, |l| td_string!(l, common.request_queue))}</A>
                                                     <A href="/admin/tenants">{tr(i18n, |l| td_string!(l, common.verify_organisations))}</A>
+                                                    <A href="/admin/people">{tr(i18n, |l| td_string!(l, common.people))}</A>
                                                     <A href="/admin/catalogue">{tr(i18n, |l| td_string!(l, common.manage_catalogue))}</A>
                                                     <A href="/admin/agents">{tr(i18n, |l| td_string!(l, common.site_agents))}</A>
                                                     <A href="/admin/usage">{tr(i18n, |l| td_string!(l, common.usage))}</A>

@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/catalogue") view=catalogue::CatalogueAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agents") view=site_agents::page::AgentsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/usage") view=usage::page::UsageAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/people") view=crate::features::people::PeopleAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/jobs") view=crate::features::jobs::page::JobsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects") view=projects::ProjectsPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:id") view=projects::ProjectPage ssr=SsrMode::Async/>

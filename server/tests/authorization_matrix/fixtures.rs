@@ -127,6 +127,16 @@ pub(crate) async fn function_fixture(
 
         // Platform administration of tenants, and the audit log.
         "tenant_queue" | "audit_events" => vec![],
+        "people" => form(&[("q", "martin")]),
+        "change_account" => form(&[
+            (
+                "user_id",
+                &scalar_id(app, "SELECT id FROM users WHERE email = $1", UNIV_AUDITOR)
+                    .await?
+                    .to_string(),
+            ),
+            ("change", "disable"),
+        ]),
         "verify_tenant" => form(&[(
             "tenant_id",
             &tenant_id(app, "mobilis-ia").await?.to_string(),
@@ -415,6 +425,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         | "/requests"
         | "/requests/new"
         | "/admin/tenants"
+        | "/admin/people"
         | "/admin/catalogue"
         | "/admin/requests"
         | "/admin/agents"

@@ -38,6 +38,7 @@ mod migrations;
 mod operations;
 mod outbox;
 mod password_reset;
+mod people;
 mod projects;
 mod quotas;
 mod races;

@@ -102,6 +102,18 @@ pub async fn log_in(
         }
     };
     state.throttle.release(&state.db, &keys).await?;
+    // A disabled account is told so, and only to whoever knows its password.
+    if crate::server::people::is_disabled(state, user.id).await? {
+        let mut event = AuditEvent::new("login")
+            .failed()
+            .actor(user.id, &user.email)
+            .ip(ctx.client_ip.as_deref());
+        event.detail = json!({ "reason": "account disabled" });
+        audit::append_alone(&state.db, &event).await?;
+        let message =
+            crate::i18n::td_string!(crate::locale::current(), identity.account_disabled).to_owned();
+        return Err(refused("disabled", AppError::Conflict { message }.into()));
+    }
 
     // Platform scope: a person's memberships span tenants.
     let tenants = {

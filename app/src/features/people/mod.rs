@@ -1,0 +1,9 @@
+//! The platform admins' directory of people (`/admin/people`): who has an account, in which
+//! organisations and roles, when they last signed in; platform admin granted and revoked,
+//! accounts disabled and enabled.
+
+pub mod api;
+mod page;
+pub mod types;
+
+pub use page::PeopleAdminPage;
