@@ -128,6 +128,15 @@ pub(crate) async fn function_fixture(
         // Platform administration of tenants, and the audit log.
         "tenant_queue" | "audit_events" => vec![],
         "people" => form(&[("q", "martin")]),
+        "organisation_details" => vec![],
+        "update_organisation" => form(&[
+            ("org_name", "Université de Palaiseau"),
+            ("kind", "university"),
+            ("country", "FR"),
+            ("registration_id", "261973069"),
+            ("sector", "education"),
+            ("parent_country", "FR"),
+        ]),
         "change_account" => form(&[
             (
                 "user_id",

@@ -36,6 +36,7 @@ mod members;
 mod metrics;
 mod migrations;
 mod operations;
+mod organisation_details;
 mod outbox;
 mod password_reset;
 mod people;

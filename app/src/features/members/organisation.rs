@@ -215,6 +215,7 @@ fn OrganisationBody(
             view! { <p>{tr(i18n, |l| td_string!(l, members.no_open_invitations))}</p> }.into_any()
         }}
         {owner.then(|| view! { <InviteForm invite sent_message/> })}
+        {owner.then(|| view! { <crate::features::tenants::OrganisationDetailsSection/> })}
         <crate::features::usage::thresholds::UsageNotices owner/>
         <h2>{tr(i18n, |l| td_string!(l, members.leave))}</h2>
         <ActionForm action=leave attr:class="actions">

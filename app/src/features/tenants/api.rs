@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use super::types::{MyTenant, VerificationQueue};
+use super::types::{MyTenant, TenantSummary, VerificationQueue};
 use crate::error::AppError;
 
 /// Takes a sign-up (an account and a new organisation) and e-mails the address
@@ -120,4 +120,38 @@ pub async fn switch_tenant(#[server(default)] tenant_slug: String) -> Result<(),
     respond(switch::switch_tenant(&ctx, user, &tenant_slug).await)?;
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// The active organisation's details as stored, with its verification status. Any role in it.
+#[server(prefix = "/api", endpoint = "organisation_details")]
+pub async fn organisation_details() -> Result<TenantSummary, AppError> {
+    use crate::server::{error::respond, tenant_request, tenants::details, TenantAccess};
+    let (ctx, _user, actor) = tenant_request(TenantAccess::Read).await?;
+    respond(details::details(&ctx.call(), &actor).await)
+}
+
+/// Saves the active organisation's details; every field's error at once. A change of legal
+/// identity sends it back to verification (the answer is then `true`). Owners only.
+#[server(prefix = "/api", endpoint = "update_organisation")]
+pub async fn update_organisation(
+    #[server(default)] org_name: String,
+    #[server(default)] kind: String,
+    #[server(default)] country: String,
+    #[server(default)] registration_id: String,
+    #[server(default)] sector: String,
+    #[server(default)] parent_country: String,
+) -> Result<bool, AppError> {
+    use super::types::OrganisationForm;
+    use crate::server::{error::respond, tenant_request, tenants::details, TenantAccess};
+    let (ctx, user, actor) = tenant_request(TenantAccess::Own).await?;
+    let form = OrganisationForm {
+        org_name,
+        kind,
+        country,
+        registration_id,
+        sector,
+        parent_country,
+    };
+    let after = respond(form.parse())?;
+    respond(details::update(&ctx, &user, &actor, &after).await)
 }

@@ -4,6 +4,7 @@
 
 mod api;
 mod confirm;
+mod details;
 mod signup;
 mod switch;
 pub mod types;
@@ -11,6 +12,7 @@ mod verification;
 
 pub use api::*;
 pub use confirm::ConfirmSignupPage;
+pub use details::OrganisationDetailsSection;
 pub use signup::{country_choices, Countries, SignupPage, EU_COUNTRIES};
 pub use switch::{active_tenant_notice, use_my_tenants, TenantSwitcher};
 pub use verification::TenantsAdminPage;

@@ -14,6 +14,7 @@ use super::api::Signup;
 use super::types::SIGN_UP_FIELDS;
 use crate::domain::country::ALL_COUNTRIES;
 use crate::domain::identity::{Sector, TenantKind};
+use crate::error::AppError;
 use crate::i18n::{td_string, use_i18n};
 
 /// EU member states, listed first in the country selects (the campus serves
@@ -61,7 +62,6 @@ pub fn SignupPage() -> impl IntoView {
             .filter(|e| !e.only_about_fields(&SIGN_UP_FIELDS))
             .map(|e| e.message(i18n.get_locale()))
     };
-    let (eu, rest) = country_choices();
     // Sent: the form is hidden, and focus goes to the message saying what comes next.
     let sent_message = NodeRef::<leptos::html::P>::new();
     crate::ui::form::focus_when(sent_message, move || {
@@ -92,38 +92,8 @@ pub fn SignupPage() -> impl IntoView {
                 </fieldset>
                 <fieldset class="form__group">
                     <legend>{tr(i18n, |l| td_string!(l, tenants.your_organisation))}</legend>
-                    <TextField id="signup-org-name" name="org_name" label=label(|l| td_string!(l, tenants.organisation_name)) kind="text"
-                        autocomplete="organization" error=field_error("org_name")/>
-                    <div class="field">
-                        <label for="signup-kind">{tr(i18n, |l| td_string!(l, tenants.kind_of_organisation))}</label>
-                        <select id="signup-kind" name="kind"
-                            aria-invalid=move || field_error("kind").get().is_some().to_string()
-                            aria-describedby="signup-kind-error">
-                            {TenantKind::ALL.iter().map(|k| view! {
-                                <option value=k.as_str()>{move || k.label_in(i18n.get_locale())}</option>
-                            }).collect_view()}
-                        </select>
-                        <FieldError id="signup-kind-error" error=field_error("kind")/>
-                    </div>
-                    <CountrySelect id="signup-country" name="country" label=label(|l| td_string!(l, tenants.legal_country))
-                        eu=eu.clone() rest=rest.clone() error=field_error("country")/>
-                    <TextField id="signup-registration-id" name="registration_id"
-                        label=label(|l| td_string!(l, tenants.registration_id_hint))
-                        kind="text" autocomplete="off" error=field_error("registration_id")/>
-                    <div class="field">
-                        <label for="signup-sector">{tr(i18n, |l| td_string!(l, tenants.sector))}</label>
-                        <select id="signup-sector" name="sector"
-                            aria-invalid=move || field_error("sector").get().is_some().to_string()
-                            aria-describedby="signup-sector-error">
-                            {Sector::ALL.iter().map(|s| view! {
-                                <option value=s.as_str()>{move || s.label_in(i18n.get_locale())}</option>
-                            }).collect_view()}
-                        </select>
-                        <FieldError id="signup-sector-error" error=field_error("sector")/>
-                    </div>
-                    <CountrySelect id="signup-parent-country" name="parent_country"
-                        label=label(|l| td_string!(l, tenants.parent_country_hint))
-                        eu=eu rest=rest error=field_error("parent_country")/>
+                    <OrganisationFields prefix="signup" values=OrganisationValues::default()
+                        error=Signal::derive(error)/>
                 </fieldset>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     {tr(i18n, |l| td_string!(l, tenants.create_my_account))}
@@ -135,21 +105,96 @@ pub fn SignupPage() -> impl IntoView {
     }
 }
 
+/// What the organisation fields show first: empty (France preselected) for a sign-up, the
+/// organisation's details as stored on its page.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OrganisationValues {
+    pub org_name: String,
+    pub kind: String,
+    pub country: String,
+    pub registration_id: String,
+    pub sector: String,
+    pub parent_country: String,
+}
+
+/// The fields describing an organisation (name, kind, legal country, registration id, sector,
+/// parent's country), each with its error beside it: the sign-up form's and the organisation
+/// page's. Ids are `<prefix>-org-name`, `<prefix>-kind`, …
+#[component]
+pub fn OrganisationFields(
+    prefix: &'static str,
+    values: OrganisationValues,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(field)))
+    };
+    let i18n = use_i18n();
+    let label = move |text: fn(crate::i18n::Locale) -> &'static str| {
+        Signal::derive(move || text(i18n.get_locale()))
+    };
+    let (eu, rest) = country_choices();
+    let or_fr = |c: &str| {
+        if c.is_empty() {
+            "FR".to_owned()
+        } else {
+            c.to_owned()
+        }
+    };
+    let (kind, sector) = (values.kind.clone(), values.sector.clone());
+    let (kind_id, sector_id) = (format!("{prefix}-kind"), format!("{prefix}-sector"));
+    view! {
+        <TextField id=format!("{prefix}-org-name") name="org_name" label=label(|l| td_string!(l, tenants.organisation_name)) kind="text"
+            autocomplete="organization" value=values.org_name.clone() error=field_error("org_name")/>
+        <div class="field">
+            <label for=kind_id.clone()>{tr(i18n, |l| td_string!(l, tenants.kind_of_organisation))}</label>
+            <select id=kind_id.clone() name="kind"
+                aria-invalid=move || field_error("kind").get().is_some().to_string()
+                aria-describedby=format!("{kind_id}-error")>
+                {TenantKind::ALL.iter().map(|k| view! {
+                    <option value=k.as_str() selected=k.as_str() == kind>{move || k.label_in(i18n.get_locale())}</option>
+                }).collect_view()}
+            </select>
+            <FieldError id=format!("{kind_id}-error") error=field_error("kind")/>
+        </div>
+        <CountrySelect id=format!("{prefix}-country") name="country" label=label(|l| td_string!(l, tenants.legal_country))
+            eu=eu.clone() rest=rest.clone() selected=or_fr(&values.country) error=field_error("country")/>
+        <TextField id=format!("{prefix}-registration-id") name="registration_id"
+            label=label(|l| td_string!(l, tenants.registration_id_hint))
+            kind="text" autocomplete="off" value=values.registration_id.clone() error=field_error("registration_id")/>
+        <div class="field">
+            <label for=sector_id.clone()>{tr(i18n, |l| td_string!(l, tenants.sector))}</label>
+            <select id=sector_id.clone() name="sector"
+                aria-invalid=move || field_error("sector").get().is_some().to_string()
+                aria-describedby=format!("{sector_id}-error")>
+                {Sector::ALL.iter().map(|s| view! {
+                    <option value=s.as_str() selected=s.as_str() == sector>{move || s.label_in(i18n.get_locale())}</option>
+                }).collect_view()}
+            </select>
+            <FieldError id=format!("{sector_id}-error") error=field_error("sector")/>
+        </div>
+        <CountrySelect id=format!("{prefix}-parent-country") name="parent_country"
+            label=label(|l| td_string!(l, tenants.parent_country_hint))
+            eu=eu rest=rest selected=or_fr(&values.parent_country) error=field_error("parent_country")/>
+    }
+}
+
 /// A labelled text input with its error shown beside it.
 #[component]
 fn TextField(
-    id: &'static str,
+    #[prop(into)] id: String,
     name: &'static str,
     label: Signal<&'static str>,
     kind: &'static str,
     autocomplete: &'static str,
+    #[prop(optional)] value: String,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label for=id>{move || label.get()}</label>
-            <input id=id name=name type=kind autocomplete=autocomplete required=true
+            <label for=id.clone()>{move || label.get()}</label>
+            <input id=id name=name type=kind autocomplete=autocomplete required=true value=value
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()/>
             <FieldError id=error_id error=error/>
@@ -157,31 +202,33 @@ fn TextField(
     }
 }
 
-/// A select of countries, EU member states first (France preselected).
+/// A select of countries, EU member states first, `selected` preselected.
 #[component]
 fn CountrySelect(
-    id: &'static str,
+    #[prop(into)] id: String,
     name: &'static str,
     label: Signal<&'static str>,
     eu: Countries,
     rest: Countries,
+    selected: String,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let i18n = use_i18n();
+    let (in_eu, elsewhere) = (selected.clone(), selected);
     view! {
         <div class="field">
-            <label for=id>{move || label.get()}</label>
+            <label for=id.clone()>{move || label.get()}</label>
             <select id=id name=name aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()>
                 <optgroup label=tr(i18n, |l| td_string!(l, tenants.european_union))>
                     {eu.into_iter().map(|(code, country)| view! {
-                        <option value=code selected=code == "FR">{country}</option>
+                        <option value=code selected=code == in_eu>{country}</option>
                     }).collect_view()}
                 </optgroup>
                 <optgroup label=tr(i18n, |l| td_string!(l, tenants.other_countries))>
                     {rest.into_iter().map(|(code, country)| view! {
-                        <option value=code>{country}</option>
+                        <option value=code selected=code == elsewhere>{country}</option>
                     }).collect_view()}
                 </optgroup>
             </select>

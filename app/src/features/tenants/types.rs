@@ -74,10 +74,64 @@ impl SignUpForm {
             "password",
             Password::parse(&self.password, &[&self.email, &self.name]),
         );
-        let org_name = errors.check("org_name", OrganisationName::parse(&self.org_name));
-        let slug = org_name
+        let org = OrganisationForm {
+            org_name: self.org_name.clone(),
+            kind: self.kind.clone(),
+            country: self.country.clone(),
+            registration_id: self.registration_id.clone(),
+            sector: self.sector.clone(),
+            parent_country: self.parent_country.clone(),
+        }
+        .check(&mut errors);
+        let slug = org
             .as_ref()
-            .and_then(|n| errors.check("org_name", Slug::from_name(n.as_str())));
+            .and_then(|o| errors.check("org_name", Slug::from_name(o.org_name.as_str())));
+        errors.into_result(|| {
+            Some(SignUp {
+                email: email?,
+                name: name?,
+                password: password?,
+                slug: slug?,
+                org_name: org.as_ref()?.org_name.clone(),
+                kind: org.as_ref()?.kind,
+                country: org.as_ref()?.country,
+                registration_id: org.as_ref()?.registration_id.clone(),
+                sector: org.as_ref()?.sector,
+                parent_country: org.as_ref()?.parent_country,
+            })
+        })
+    }
+}
+
+// --- An organisation's details -----------------------------------------------------------------
+
+/// The fields describing an organisation, as typed (the sign-up form's and the organisation
+/// page's).
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationForm {
+    pub org_name: String,
+    pub kind: String,
+    pub country: String,
+    pub registration_id: String,
+    pub sector: String,
+    pub parent_country: String,
+}
+
+/// An organisation's details, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationDetails {
+    pub org_name: OrganisationName,
+    pub kind: TenantKind,
+    pub country: CountryCode,
+    pub registration_id: RegistrationId,
+    pub sector: Sector,
+    pub parent_country: CountryCode,
+}
+
+impl OrganisationForm {
+    /// The details the form describes, each bad field's error added to `errors` in form order.
+    pub fn check(&self, errors: &mut FieldErrors) -> Option<OrganisationDetails> {
+        let org_name = errors.check("org_name", OrganisationName::parse(&self.org_name));
         let kind = errors.check("kind", TenantKind::parse(&self.kind));
         let country = errors.check("country", CountryCode::parse(&self.country));
         // A registration id is read by its country's rules.
@@ -90,20 +144,21 @@ impl SignUpForm {
         let sector = errors.check("sector", Sector::parse(&self.sector));
         let parent_country =
             errors.check("parent_country", CountryCode::parse(&self.parent_country));
-        errors.into_result(|| {
-            Some(SignUp {
-                email: email?,
-                name: name?,
-                password: password?,
-                org_name: org_name?,
-                slug: slug?,
-                kind: kind?,
-                country: country?,
-                registration_id: registration_id?,
-                sector: sector?,
-                parent_country: parent_country?,
-            })
+        Some(OrganisationDetails {
+            org_name: org_name?,
+            kind: kind?,
+            country: country?,
+            registration_id: registration_id?,
+            sector: sector?,
+            parent_country: parent_country?,
         })
+    }
+
+    /// The details, or every bad field's error at once.
+    pub fn parse(&self) -> Result<OrganisationDetails, AppError> {
+        let mut errors = FieldErrors::default();
+        let details = self.check(&mut errors);
+        errors.into_result(|| details)
     }
 }
 

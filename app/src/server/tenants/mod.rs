@@ -9,6 +9,7 @@
 //! status (`my_tenants`) read it from the database too. The session copy is
 //! only a hint for display.
 
+pub mod details;
 mod repo;
 pub mod signup;
 pub mod switch;

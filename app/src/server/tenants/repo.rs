@@ -325,3 +325,32 @@ pub async fn delete_signup_requests_of(
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Writes an organisation's details; `back_to_pending` also sends it back to verification (its
+/// earlier decision cleared).
+pub async fn update_details(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    d: &crate::features::tenants::types::OrganisationDetails,
+    back_to_pending: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE tenants SET name = $1, kind = $2, country = $3, registration_id = $4, \
+             sector = $5, parent_country = $6, \
+             status = CASE WHEN $7 = 1 THEN 'pending' ELSE status END, \
+             rejection_reason = CASE WHEN $7 = 1 THEN NULL ELSE rejection_reason END, \
+             decided_at = CASE WHEN $7 = 1 THEN NULL ELSE decided_at END \
+         WHERE id = $8",
+    )
+    .bind(d.org_name.as_str())
+    .bind(d.kind.as_str())
+    .bind(d.country.as_str())
+    .bind(d.registration_id.as_str())
+    .bind(d.sector.as_str())
+    .bind(d.parent_country.as_str())
+    .bind(i64::from(back_to_pending))
+    .bind(tenant_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
