@@ -6,20 +6,11 @@ use crate::ui::language::tr;
 use leptos::prelude::*;
 
 use super::api::{organisation_details, UpdateOrganisation};
-use super::signup::{OrganisationFields, OrganisationValues};
+use super::signup::OrganisationFields;
+use super::types::{OrganisationForm, ORGANISATION_FIELDS};
 use crate::error::AppError;
 use crate::i18n::{td_string, use_i18n};
 use crate::ui::form::FormRefused;
-
-/// The fields of the details form, in order.
-const FIELDS: [&str; 6] = [
-    "org_name",
-    "kind",
-    "country",
-    "registration_id",
-    "sector",
-    "parent_country",
-];
 
 #[component]
 pub fn OrganisationDetailsSection() -> impl IntoView {
@@ -32,7 +23,7 @@ pub fn OrganisationDetailsSection() -> impl IntoView {
             {move || Suspend::new(async move {
                 match stored.await {
                     Ok(t) => {
-                        let values = OrganisationValues {
+                        let values = OrganisationForm {
                             org_name: t.name,
                             kind: t.kind,
                             country: t.country,
@@ -50,10 +41,7 @@ pub fn OrganisationDetailsSection() -> impl IntoView {
 }
 
 #[component]
-fn DetailsForm(
-    save: ServerAction<UpdateOrganisation>,
-    values: OrganisationValues,
-) -> impl IntoView {
+fn DetailsForm(save: ServerAction<UpdateOrganisation>, values: OrganisationForm) -> impl IntoView {
     let i18n = use_i18n();
     let error = move || match save.value().get() {
         Some(Err(e)) => Some(e),
@@ -61,7 +49,7 @@ fn DetailsForm(
     };
     let form_error = move || {
         error().map(|e: AppError| {
-            if e.only_about_fields(&FIELDS) {
+            if e.only_about_fields(&ORGANISATION_FIELDS) {
                 view! { <FormRefused/> }.into_any()
             } else {
                 view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }

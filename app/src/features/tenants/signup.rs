@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::Signup;
-use super::types::SIGN_UP_FIELDS;
+use super::types::{OrganisationForm, SIGN_UP_FIELDS};
 use crate::domain::country::ALL_COUNTRIES;
 use crate::domain::identity::{Sector, TenantKind};
 use crate::error::AppError;
@@ -92,7 +92,7 @@ pub fn SignupPage() -> impl IntoView {
                 </fieldset>
                 <fieldset class="form__group">
                     <legend>{tr(i18n, |l| td_string!(l, tenants.your_organisation))}</legend>
-                    <OrganisationFields prefix="signup" values=OrganisationValues::default()
+                    <OrganisationFields prefix="signup" values=OrganisationForm::default()
                         error=Signal::derive(error)/>
                 </fieldset>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
@@ -105,25 +105,13 @@ pub fn SignupPage() -> impl IntoView {
     }
 }
 
-/// What the organisation fields show first: empty (France preselected) for a sign-up, the
-/// organisation's details as stored on its page.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct OrganisationValues {
-    pub org_name: String,
-    pub kind: String,
-    pub country: String,
-    pub registration_id: String,
-    pub sector: String,
-    pub parent_country: String,
-}
-
 /// The fields describing an organisation (name, kind, legal country, registration id, sector,
-/// parent's country), each with its error beside it: the sign-up form's and the organisation
-/// page's. Ids are `<prefix>-org-name`, `<prefix>-kind`, …
+/// parent's country), each with its error beside it, showing `values` first (empty, France
+/// preselected, for a sign-up): the sign-up form's and the organisation page's. Ids are `<prefix>-org-name`, `<prefix>-kind`, …
 #[component]
 pub fn OrganisationFields(
     prefix: &'static str,
-    values: OrganisationValues,
+    values: OrganisationForm,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let field_error = move |field: &'static str| {

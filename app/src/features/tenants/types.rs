@@ -105,8 +105,19 @@ impl SignUpForm {
 
 // --- An organisation's details -----------------------------------------------------------------
 
+/// The fields of an organisation's details, in the order they are checked and shown (the end of
+/// [`SIGN_UP_FIELDS`]).
+pub const ORGANISATION_FIELDS: [&str; 6] = [
+    "org_name",
+    "kind",
+    "country",
+    "registration_id",
+    "sector",
+    "parent_country",
+];
+
 /// The fields describing an organisation, as typed (the sign-up form's and the organisation
-/// page's).
+/// page's), or as stored (what the organisation page's form shows first).
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationForm {
     pub org_name: String,
@@ -260,6 +271,11 @@ pub struct MyTenant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sign_up_form_ends_with_the_organisation_fields() {
+        assert_eq!(SIGN_UP_FIELDS[3..], ORGANISATION_FIELDS);
+    }
 
     fn good() -> SignUpForm {
         SignUpForm {
