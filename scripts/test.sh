@@ -75,7 +75,7 @@ stage() {
             # portal on PostgreSQL (as an ordinary role under row-level security).
             scripts/timed.sh "$1-postgres" scripts/pg-test-cluster.sh run bash -c \
                 'cd end2end && E2E_PG_URL="$GUICHET_TEST_DATABASE_URL" exec npx --no-install playwright test \
-                    tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts'
+                    tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts tests/account-admin.spec.ts'
             ;;
         *) die "unknown stage '$1' (stages: ${all[*]})" ;;
     esac
