@@ -146,6 +146,24 @@ pub(crate) async fn function_fixture(
             ),
             ("change", "disable"),
         ]),
+        "suspend_tenant" => form(&[
+            (
+                "tenant_id",
+                &tenant_id(app, "univ-palaiseau").await?.to_string(),
+            ),
+            ("reason", "Matrix: a suspension."),
+        ]),
+        "lift_suspension" => {
+            let id = tenant_id(app, "univ-palaiseau").await?.to_string();
+            let mut admin = sign_in(app, ADMIN).await?;
+            must(
+                &mut admin,
+                "suspend_tenant",
+                &form(&[("tenant_id", &id), ("reason", "Matrix: to be lifted.")]),
+            )
+            .await?;
+            form(&[("tenant_id", &id)])
+        }
         "verify_tenant" => form(&[(
             "tenant_id",
             &tenant_id(app, "mobilis-ia").await?.to_string(),

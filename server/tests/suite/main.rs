@@ -51,6 +51,7 @@ mod row_level_security;
 mod search;
 mod sign_in_addresses;
 mod site_agents;
+mod tenant_suspension;
 mod tenants;
 mod throttle;
 mod time_zones;

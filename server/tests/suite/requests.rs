@@ -188,7 +188,7 @@ async fn a_pending_tenant_cannot_submit() {
     .await;
     assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
     assert!(
-        message(&response).contains("not been verified"),
+        message(&response).contains("waiting for verification"),
         "{}",
         response.body
     );

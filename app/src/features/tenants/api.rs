@@ -155,3 +155,26 @@ pub async fn update_organisation(
     let after = respond(form.parse())?;
     respond(details::update(&ctx, &user, &actor, &after).await)
 }
+
+/// Suspends a verified tenant: its people read but submit nothing until it is lifted; `reason`
+/// is shown to them. Platform admins only.
+#[server(prefix = "/api", endpoint = "suspend_tenant")]
+pub async fn suspend_tenant(
+    #[server(default)] tenant_id: i64,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use super::types::RejectionReason;
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
+    let reason =
+        respond(RejectionReason::parse(&reason).map_err(|m| AppError::validation("reason", m)))?;
+    respond(verification::set_suspension(&ctx.call(), &admin, tenant_id, Some(&reason)).await)
+}
+
+/// Lifts a tenant's suspension. Platform admins only.
+#[server(prefix = "/api", endpoint = "lift_suspension")]
+pub async fn lift_suspension(#[server(default)] tenant_id: i64) -> Result<(), AppError> {
+    use crate::server::{admin_request, error::respond, tenants::verification};
+    let (ctx, admin) = admin_request().await?;
+    respond(verification::set_suspension(&ctx.call(), &admin, tenant_id, None).await)
+}

@@ -67,7 +67,10 @@ pub fn active_tenant_notice(tenants: &[MyTenant]) -> Option<AnyView> {
 fn status_notice(tenant: &MyTenant) -> Option<AnyView> {
     let i18n = use_i18n();
     match tenant.status {
-        TenantStatus::Verified => None,
+        TenantStatus::Verified => tenant.suspension_reason.clone().map(|reason| {
+            let text = move || fill(t_string!(i18n, tenants.suspended_notice), &[("reason", &reason)]);
+            view! { <span class="badge badge--bad">{text}</span> }.into_any()
+        }),
         TenantStatus::Pending => Some(
             view! {
                 <span class="badge badge--warn" title=tr(i18n, |l| td_string!(l, tenants.pending_hint))>

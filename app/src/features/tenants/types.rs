@@ -191,6 +191,9 @@ pub struct TenantSummary {
     pub parent_country: String,
     pub status: TenantStatus,
     pub rejection_reason: Option<String>,
+    /// Why the campus suspended it, while it is suspended (verified, but submitting nothing).
+    #[serde(default)]
+    pub suspension_reason: Option<String>,
     /// When it signed up and was decided; in the admin's time zone on the page, UTC through the
     /// API (which reads the Unix seconds).
     pub created_at: LocalInstant,
@@ -217,6 +220,9 @@ pub struct VerificationQueue {
     /// How many tenants are pending in all.
     pub pending_total: i64,
     pub decided: Vec<TenantSummary>,
+    /// Every verified tenant, by name, suspended or not: where a suspension is made or lifted.
+    #[serde(default)]
+    pub verified: Vec<TenantSummary>,
 }
 
 /// The longest rejection reason kept.
@@ -264,6 +270,9 @@ pub struct MyTenant {
     pub status: TenantStatus,
     /// Why the campus rejected the tenant; given to its owners only.
     pub rejection_reason: Option<String>,
+    /// Why the campus suspended the tenant, while it is suspended; given to all its people.
+    #[serde(default)]
+    pub suspension_reason: Option<String>,
     /// Whether it is the tenant the person acts within now.
     pub active: bool,
 }

@@ -8,7 +8,7 @@ use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{tenant_queue, RejectTenant, VerifyTenant};
+use super::api::{tenant_queue, LiftSuspension, RejectTenant, SuspendTenant, VerifyTenant};
 use super::types::{TenantSummary, VerificationQueue};
 use crate::domain::{
     country::CountryCode,
@@ -68,6 +68,7 @@ pub fn TenantsAdminPage() -> impl IntoView {
 fn QueueTables(queue: VerificationQueue) -> impl IntoView {
     let pending_empty = queue.pending.is_empty();
     let decided_empty = queue.decided.is_empty();
+    let verified_empty = queue.verified.is_empty();
     let i18n = use_i18n();
     view! {
         <h2>{tr(i18n, |l| td_string!(l, tenants.pending))}</h2>
@@ -131,6 +132,103 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
                 </table>
             </div>
         })}
+        <h2>{tr(i18n, |l| td_string!(l, tenants.verified_organisations))}</h2>
+        <p>{tr(i18n, |l| td_string!(l, tenants.verified_intro))}</p>
+        {verified_empty.then(|| view! { <p>{tr(i18n, |l| td_string!(l, tenants.no_verified))}</p> })}
+        {(!verified_empty).then(|| view! {
+            <div class="table-wrap">
+                <table class="stack">
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.organisation))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.legal_country))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.standing))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, tenants.decision))}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {queue.verified.into_iter().map(|t| view! { <VerifiedRow tenant=t/> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+    }
+}
+
+/// A verified organisation: suspend it with a reason, or lift its suspension.
+#[component]
+fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
+    let refresh = use_context::<Refresh>().map(|r| r.0);
+    let i18n = use_i18n();
+    let suspend = ServerAction::<SuspendTenant>::new();
+    let lift = ServerAction::<LiftSuspension>::new();
+    Effect::new(move |_| {
+        if matches!(suspend.value().get(), Some(Ok(())))
+            || matches!(lift.value().get(), Some(Ok(())))
+        {
+            if let Some(r) = refresh {
+                r.update(|n| *n += 1);
+            }
+        }
+    });
+    let error = move || {
+        [suspend.value().get(), lift.value().get()]
+            .into_iter()
+            .find_map(|v| match v {
+                Some(Err(e)) if e.field_message("reason").is_none() => {
+                    Some(e.message(i18n.get_locale()))
+                }
+                _ => None,
+            })
+    };
+    let reason_error = move || match suspend.value().get() {
+        Some(Err(e)) => e.field_message("reason"),
+        _ => None,
+    };
+    let id = tenant.id.to_string();
+    let reason_id = format!("suspend-reason-{}", tenant.id);
+    let reason_error_id = format!("{reason_id}-error");
+    let suspended = tenant.suspension_reason.clone();
+    view! {
+        <tr>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.organisation))>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.legal_country))>{country_label(&tenant.country)}</td>
+            <td data-label=tr(i18n, |l| td_string!(l, tenants.standing))>
+                {match suspended.clone() {
+                    Some(reason) => view! {
+                        <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, tenants.suspended))}</span>
+                        <br/><small>{reason}</small>
+                    }.into_any(),
+                    None => view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, tenants.active))}</span> }.into_any(),
+                }}
+            </td>
+            <td data-label="" class="decision-cell">
+                {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
+                {match suspended {
+                    Some(_) => view! {
+                        <ActionForm action=lift attr:class="inline-form">
+                            <input type="hidden" name="tenant_id" value=id.clone()/>
+                            <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, tenants.lift_suspension))}</button>
+                        </ActionForm>
+                    }.into_any(),
+                    None => view! {
+                        <ActionForm action=suspend attr:class="form">
+                            <input type="hidden" name="tenant_id" value=id.clone()/>
+                            <div class="field">
+                                <label for=reason_id.clone()>{tr(i18n, |l| td_string!(l, tenants.suspension_reason))}</label>
+                                <input id=reason_id.clone() name="reason" type="text" required=true
+                                    aria-describedby=reason_error_id.clone()/>
+                                <p class="field__error" id=reason_error_id.clone() role="alert"
+                                    hidden=move || reason_error().is_none()>
+                                    {move || reason_error().unwrap_or_default()}
+                                </p>
+                            </div>
+                            <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.suspend))}</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </td>
+        </tr>
     }
 }
 

@@ -122,6 +122,8 @@ pub struct Membership {
     pub tenant: ActiveTenant,
     /// Why the campus rejected the tenant, when it did.
     pub rejection_reason: Option<String>,
+    /// Why the campus suspended the tenant, while it is suspended.
+    pub suspension_reason: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -132,6 +134,8 @@ struct MembershipRow {
     role: String,
     status: String,
     rejection_reason: Option<String>,
+    suspended_at: Option<i64>,
+    suspension_reason: Option<String>,
 }
 
 impl TryFrom<MembershipRow> for Membership {
@@ -147,12 +151,16 @@ impl TryFrom<MembershipRow> for Membership {
                 status: stored_status(&r.status)?,
             },
             rejection_reason: r.rejection_reason,
+            suspension_reason: r
+                .suspended_at
+                .map(|_| r.suspension_reason.unwrap_or_default()),
         })
     }
 }
 
 const MEMBERSHIP_QUERY: &str =
-    "SELECT t.id, t.slug, t.name, m.role, t.status, t.rejection_reason FROM memberships m \
+    "SELECT t.id, t.slug, t.name, m.role, t.status, t.rejection_reason, t.suspended_at, \
+     t.suspension_reason FROM memberships m \
      JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1";
 
 /// A person's memberships, oldest first (platform scope: they span tenants).

@@ -18,7 +18,6 @@ use crate::domain::{
     lifecycle::{Action, RequestKind, RequestStatus},
     request_fields::TimeWindow,
     residency::Window,
-    tenancy::TenantStatus,
 };
 use crate::error::AppError;
 use crate::features::requests::types::{
@@ -408,7 +407,8 @@ pub async fn form_options(
     let gpu_model = gpu_model.trim();
     let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
-    let (tenant, status) = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
+    let (tenant, _) = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
+    let may_submit = crate::server::tenants::may_submit(&mut tx, actor.tenant_id()).await?;
     let projects = projects::requestable(&mut tx, actor).await?;
     tx.commit().await?;
     let loads = if catalogue.sites.iter().any(|s| s.pool(gpu_model).is_some()) {
@@ -464,7 +464,7 @@ pub async fn form_options(
         idempotency_key: new_idempotency_key(),
         max_window_months: state.config.max_window_months,
         today: today().to_string(),
-        tenant_verified: status == TenantStatus::Verified,
+        tenant_verified: may_submit,
     })
 }
 

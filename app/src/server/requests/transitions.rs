@@ -5,20 +5,15 @@
 //! gets a conflict naming the state it lost to, and nothing of its transition is written.
 
 use crate::domain::step_words::StepWords;
-use crate::i18n::td_string;
 use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{
-    conflict,
     placement::{evaluate_at, evaluation_detail, refusal, site_by_id, stored_placement},
     repo,
     timeline::{ensure_moved, next, record, tenant_actor, Audience, Record},
 };
-use crate::domain::{
-    lifecycle::{Action, RequestStatus},
-    tenancy::TenantStatus,
-};
+use crate::domain::lifecycle::{Action, RequestStatus};
 use crate::error::AppError;
 use crate::server::{
     auth::actor::TenantActor, catalogue::load_catalogue, error::ServiceResult, state::AppState,
@@ -53,13 +48,8 @@ pub(super) async fn submit_in(
         return Err(AppError::NotFound.into());
     }
     let to = next(current, Action::Submit, &tenant_actor(actor, &row))?;
-    let (_, status) = repo::tenant_profile(&mut *tx, actor.tenant_id()).await?;
-    if status != TenantStatus::Verified {
-        return Err(conflict(td_string!(
-            crate::locale::current(),
-            server.tenant_not_verified_submit
-        )));
-    }
+    // Verified and not suspended, read now (one rule: `tenants::require_verified`).
+    crate::server::tenants::require_verified(&mut *tx, actor).await?;
     let catalogue = load_catalogue(&mut *tx).await?;
     let site = site_by_id(&catalogue, row.site_id)?;
     let (request, tenant) = stored_placement(&row, row.start, row.end)?;

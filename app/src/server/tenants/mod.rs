@@ -34,19 +34,36 @@ pub const REJECTED_MESSAGE: &str =
     "The campus did not verify your organisation, so it cannot submit anything; \
      see the reason on your organisation's page.";
 
+/// Whether the tenant may submit now: verified and not suspended (what [`require_verified`]
+/// demands), for the forms that offer submitting.
+pub async fn may_submit(conn: &mut AnyConnection, tenant_id: i64) -> ServiceResult<bool> {
+    Ok(matches!(
+        repo::tenant_status(conn, tenant_id).await?,
+        Some((TenantStatus::Verified, None))
+    ))
+}
+
 /// Refuses (409 Conflict, with a sentence for the person) unless the actor's
-/// tenant is verified **now**: the status is re-read from the database, not
+/// tenant is verified and not suspended **now**: the status is re-read from the database, not
 /// taken from the session, which may predate an admin's decision. Call it
 /// before any submission, on the connection or transaction doing the write.
 pub async fn require_verified(conn: &mut AnyConnection, actor: &TenantActor) -> ServiceResult<()> {
     match repo::tenant_status(conn, actor.tenant_id()).await? {
-        Some(TenantStatus::Verified) => Ok(()),
-        Some(TenantStatus::Pending) => Err(AppError::conflict(td_string!(
+        Some((TenantStatus::Verified, None)) => Ok(()),
+        // Suspended by the campus: read, but nothing submitted until it is lifted.
+        Some((TenantStatus::Verified, Some(reason))) => {
+            Err(AppError::conflict(crate::domain::format::fill(
+                td_string!(crate::locale::current(), server.tenant_suspended),
+                &[("reason", &reason)],
+            ))
+            .into())
+        }
+        Some((TenantStatus::Pending, _)) => Err(AppError::conflict(td_string!(
             crate::locale::current(),
             server.tenant_waiting_verification
         ))
         .into()),
-        Some(TenantStatus::Rejected) => Err(AppError::conflict(td_string!(
+        Some((TenantStatus::Rejected, _)) => Err(AppError::conflict(td_string!(
             crate::locale::current(),
             server.tenant_not_verified_by_campus
         ))

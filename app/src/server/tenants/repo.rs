@@ -23,12 +23,54 @@ pub fn stored_status(stored: &str) -> Result<TenantStatus, sqlx::Error> {
 pub async fn tenant_status(
     conn: &mut AnyConnection,
     tenant_id: i64,
-) -> Result<Option<TenantStatus>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM tenants WHERE id = $1")
-        .bind(tenant_id)
-        .fetch_optional(conn)
-        .await?;
-    row.map(|(s,)| stored_status(&s)).transpose()
+) -> Result<Option<(TenantStatus, Option<String>)>, sqlx::Error> {
+    let row: Option<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT status, suspended_at, suspension_reason FROM tenants WHERE id = $1")
+            .bind(tenant_id)
+            .fetch_optional(conn)
+            .await?;
+    row.map(|(s, at, reason)| Ok((stored_status(&s)?, at.map(|_| reason.unwrap_or_default()))))
+        .transpose()
+}
+
+/// Suspends a verified tenant with `reason` (`Some`), or lifts its suspension (`None`); whether
+/// anything changed (a tenant not verified, or already so, is left as it is).
+pub async fn set_suspension(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    reason: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = match reason {
+        Some(reason) => sqlx::query(
+            "UPDATE tenants SET suspended_at = $1, suspension_reason = $2 \
+             WHERE id = $3 AND status = 'verified' AND suspended_at IS NULL",
+        )
+        .bind(now_unix())
+        .bind(reason)
+        .bind(tenant_id),
+        None => sqlx::query(
+            "UPDATE tenants SET suspended_at = NULL, suspension_reason = NULL \
+             WHERE id = $1 AND suspended_at IS NOT NULL",
+        )
+        .bind(tenant_id),
+    }
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The addresses of a tenant's owners.
+pub async fn owner_addresses(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.tenant_id = $1 AND m.role = 'owner' ORDER BY u.id",
+    )
+    .bind(tenant_id)
+    .fetch_all(conn)
+    .await
 }
 
 /// Whether a slug is already used by a tenant.
@@ -86,6 +128,8 @@ struct TenantRow {
     parent_country: String,
     status: String,
     rejection_reason: Option<String>,
+    suspended_at: Option<i64>,
+    suspension_reason: Option<String>,
     created_at: i64,
     decided_at: Option<i64>,
 }
@@ -105,6 +149,9 @@ impl TryFrom<TenantRow> for TenantSummary {
             sector: row.sector,
             parent_country: row.parent_country,
             rejection_reason: row.rejection_reason,
+            suspension_reason: row
+                .suspended_at
+                .map(|_| row.suspension_reason.unwrap_or_default()),
             created_at: LocalInstant::utc(row.created_at),
             decided_at: row.decided_at.map(LocalInstant::utc),
         })
@@ -117,7 +164,21 @@ fn summaries(rows: Vec<TenantRow>) -> Result<Vec<TenantSummary>, sqlx::Error> {
 
 const TENANT_COLUMNS: &str =
     "id, slug, name, kind, country, registration_id, sector, parent_country, \
-     status, rejection_reason, created_at, decided_at";
+     status, rejection_reason, suspended_at, suspension_reason, created_at, decided_at";
+
+/// At most `limit` verified tenants, suspended or not, by name.
+pub async fn verified_tenants(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<TenantSummary>, sqlx::Error> {
+    let rows = sqlx::query_as(&format!(
+        "SELECT {TENANT_COLUMNS} FROM tenants WHERE status = 'verified' ORDER BY name, id LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    summaries(rows)
+}
 
 /// At most `limit` pending tenants from `offset`, oldest first (the queue;
 /// index `tenants_status`).

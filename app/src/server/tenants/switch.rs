@@ -36,6 +36,7 @@ pub async fn my_tenants(state: &AppState, user: &CurrentUser) -> ServiceResult<V
                 } else {
                     None
                 },
+                suspension_reason: m.suspension_reason,
                 slug: t.slug,
                 name: t.name,
                 role: t.role,

@@ -6,7 +6,7 @@ use crate::i18n::td_string;
 use serde_json::json;
 
 use super::repo;
-use crate::domain::tenancy::TenantStatus;
+use crate::domain::{mail::MailCategory, tenancy::TenantStatus};
 use crate::error::AppError;
 use crate::features::tenants::types::{RejectionReason, VerificationQueue, PENDING_PAGE_SIZE};
 use crate::server::{
@@ -14,11 +14,14 @@ use crate::server::{
     auth::AdminActor,
     context::Call,
     error::ServiceResult,
+    outbox,
     state::AppState,
 };
 
 /// How many recent decisions the queue shows.
 const RECENT_DECISIONS: i64 = 20;
+/// How many verified tenants the page lists for suspending (the campus has far fewer).
+const VERIFIED_SHOWN: i64 = 500;
 /// One page of the pending tenants (oldest first), how many are pending, and
 /// the latest decisions.
 pub async fn queue(
@@ -34,6 +37,7 @@ pub async fn queue(
     let at = |unix| zone.at(unix);
     queue.pending = queue.pending.into_iter().map(|t| t.in_zone(at)).collect();
     queue.decided = queue.decided.into_iter().map(|t| t.in_zone(at)).collect();
+    queue.verified = queue.verified.into_iter().map(|t| t.in_zone(at)).collect();
     Ok(queue)
 }
 
@@ -50,6 +54,7 @@ pub async fn queue_slice(
     let mut pending = repo::pending_tenants(&mut tx, limit + 1, offset).await?;
     let pending_total = repo::count_pending_tenants(&mut tx).await?;
     let decided = repo::recent_decisions(&mut tx, RECENT_DECISIONS).await?;
+    let verified = repo::verified_tenants(&mut tx, VERIFIED_SHOWN).await?;
     tx.commit().await?;
     let keep = usize::try_from(limit).unwrap_or(usize::MAX);
     let has_more = pending.len() > keep;
@@ -60,6 +65,7 @@ pub async fn queue_slice(
         has_more,
         pending_total,
         decided,
+        verified,
     })
 }
 
@@ -135,6 +141,73 @@ async fn verify_or_reject_tenant(
             })),
     )
     .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Suspends a verified tenant (`Some(reason)`) or lifts its suspension (`None`): while
+/// suspended its people read everything but submit nothing ([`super::require_verified`]), and
+/// its pages say why. Audited; its owners are e-mailed either way. A tenant that is not
+/// verified, or already so, answers 409 and nothing is written.
+pub async fn set_suspension(
+    call: &Call<'_>,
+    admin: &AdminActor,
+    tenant_id: i64,
+    reason: Option<&RejectionReason>,
+) -> ServiceResult<()> {
+    // Platform scope: an admin acts on any tenant.
+    let mut tx = call.state.db.platform_write_tx().await?;
+    let tenant = repo::find_tenant(&mut tx, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reason = reason.map(RejectionReason::as_str);
+    if !repo::set_suspension(&mut tx, tenant_id, reason).await? {
+        let locale = crate::locale::current();
+        let message = match reason {
+            Some(_) => td_string!(locale, server.tenant_cannot_be_suspended),
+            None => td_string!(locale, server.tenant_not_suspended),
+        };
+        return Err(AppError::conflict(crate::domain::format::fill(
+            message,
+            &[("name", &tenant.name)],
+        ))
+        .into());
+    }
+    let event = if reason.is_some() {
+        "tenant_suspended"
+    } else {
+        "tenant_suspension_lifted"
+    };
+    audit::append(
+        &mut tx,
+        &AuditEvent::new(event)
+            .actor(admin.user_id(), admin.email())
+            .tenant(tenant_id)
+            .ip(call.client_ip)
+            .detail(json!({ "tenant_slug": tenant.slug, "reason": reason })),
+    )
+    .await?;
+    for owner in repo::owner_addresses(&mut tx, tenant_id).await? {
+        let locale = outbox::recipient_locale(&mut tx, &owner).await?;
+        let (subject, body) = match reason {
+            Some(_) => (
+                td_string!(locale, mail.tenant_suspended_subject),
+                td_string!(locale, mail.tenant_suspended_body),
+            ),
+            None => (
+                td_string!(locale, mail.tenant_suspension_lifted_subject),
+                td_string!(locale, mail.tenant_suspension_lifted_body),
+            ),
+        };
+        let body = crate::domain::format::fill(
+            body,
+            &[
+                ("org", &tenant.name),
+                ("reason", &reason.unwrap_or_default()),
+            ],
+        );
+        outbox::queue(&mut tx, MailCategory::Security, &owner, subject, &body).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
