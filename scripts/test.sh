@@ -72,9 +72,11 @@ stage() {
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
             scripts/timed.sh "$1" bash -c 'cd end2end && exec npx --no-install playwright test'
             # The specs of projects, the review conversation, decisions and lists again with the
-            # portal on PostgreSQL (as an ordinary role under row-level security).
+            # portal on PostgreSQL (as an ordinary role under row-level security). One worker:
+            # these specs share the demo's requests and GPUs, and the send-back spec once saw its
+            # amended request refused while others ran beside it (it passes alone); a minute more.
             scripts/timed.sh "$1-postgres" scripts/pg-test-cluster.sh run bash -c \
-                'cd end2end && E2E_PG_URL="$GUICHET_TEST_DATABASE_URL" exec npx --no-install playwright test \
+                'cd end2end && E2E_PG_URL="$GUICHET_TEST_DATABASE_URL" exec npx --no-install playwright test --workers=1 \
                     tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts tests/account-admin.spec.ts'
             ;;
         *) die "unknown stage '$1' (stages: ${all[*]})" ;;

@@ -34,6 +34,49 @@ fn country_label(code: &str) -> String {
     )
 }
 
+/// Reloads the page's lists once `done` turns true (a decision taken).
+fn refresh_when(done: impl Fn() -> bool + Send + Sync + 'static) {
+    let refresh = use_context::<Refresh>().map(|r| r.0);
+    Effect::new(move |_| {
+        if done() {
+            if let Some(r) = refresh {
+                r.update(|n| *n += 1);
+            }
+        }
+    });
+}
+
+/// The first refusal among a row's actions that is not about the reason field, in words.
+fn row_error(
+    answers: [Option<Result<(), crate::error::AppError>>; 2],
+    locale: crate::i18n::Locale,
+) -> Option<String> {
+    answers.into_iter().find_map(|v| match v {
+        Some(Err(e)) if e.field_message("reason").is_none() => Some(e.message(locale)),
+        _ => None,
+    })
+}
+
+/// A reason an owner will read (for rejecting, for suspending), its error beside it.
+#[component]
+fn ReasonField(
+    id: String,
+    label: fn(crate::i18n::Locale) -> &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{tr(i18n, label)}</label>
+            <input id=id name="reason" type="text" required=true aria-describedby=error_id.clone()/>
+            <p class="field__error" id=error_id role="alert" hidden=move || error.get().is_none()>
+                {move || error.get().unwrap_or_default()}
+            </p>
+        </div>
+    }
+}
+
 /// Bumped after each decision, so the queue reloads.
 #[derive(Clone, Copy)]
 struct Refresh(RwSignal<u32>);
@@ -158,36 +201,24 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
 /// A verified organisation: suspend it with a reason, or lift its suspension.
 #[component]
 fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
-    let refresh = use_context::<Refresh>().map(|r| r.0);
     let i18n = use_i18n();
     let suspend = ServerAction::<SuspendTenant>::new();
     let lift = ServerAction::<LiftSuspension>::new();
-    Effect::new(move |_| {
-        if matches!(suspend.value().get(), Some(Ok(())))
-            || matches!(lift.value().get(), Some(Ok(())))
-        {
-            if let Some(r) = refresh {
-                r.update(|n| *n += 1);
-            }
-        }
+    refresh_when(move || {
+        matches!(suspend.value().get(), Some(Ok(()))) || matches!(lift.value().get(), Some(Ok(())))
     });
     let error = move || {
-        [suspend.value().get(), lift.value().get()]
-            .into_iter()
-            .find_map(|v| match v {
-                Some(Err(e)) if e.field_message("reason").is_none() => {
-                    Some(e.message(i18n.get_locale()))
-                }
-                _ => None,
-            })
+        row_error(
+            [suspend.value().get(), lift.value().get()],
+            i18n.get_locale(),
+        )
     };
-    let reason_error = move || match suspend.value().get() {
+    let reason_error = Signal::derive(move || match suspend.value().get() {
         Some(Err(e)) => e.field_message("reason"),
         _ => None,
-    };
+    });
     let id = tenant.id.to_string();
     let reason_id = format!("suspend-reason-{}", tenant.id);
-    let reason_error_id = format!("{reason_id}-error");
     let suspended = tenant.suspension_reason.clone();
     view! {
         <tr>
@@ -214,15 +245,7 @@ fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
                     None => view! {
                         <ActionForm action=suspend attr:class="form">
                             <input type="hidden" name="tenant_id" value=id.clone()/>
-                            <div class="field">
-                                <label for=reason_id.clone()>{tr(i18n, |l| td_string!(l, tenants.suspension_reason))}</label>
-                                <input id=reason_id.clone() name="reason" type="text" required=true
-                                    aria-describedby=reason_error_id.clone()/>
-                                <p class="field__error" id=reason_error_id.clone() role="alert"
-                                    hidden=move || reason_error().is_none()>
-                                    {move || reason_error().unwrap_or_default()}
-                                </p>
-                            </div>
+                            <ReasonField id=reason_id.clone() label=|l| td_string!(l, tenants.suspension_reason) error=reason_error/>
                             <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.suspend))}</button>
                         </ActionForm>
                     }.into_any(),
@@ -234,37 +257,25 @@ fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
 
 #[component]
 fn PendingRow(tenant: TenantSummary) -> impl IntoView {
-    let refresh = use_context::<Refresh>().map(|r| r.0);
     let i18n = use_i18n();
     let verify = ServerAction::<VerifyTenant>::new();
     let reject = ServerAction::<RejectTenant>::new();
-    Effect::new(move |_| {
-        let done = matches!(verify.value().get(), Some(Ok(())))
-            || matches!(reject.value().get(), Some(Ok(())));
-        if done {
-            if let Some(r) = refresh {
-                r.update(|n| *n += 1);
-            }
-        }
+    refresh_when(move || {
+        matches!(verify.value().get(), Some(Ok(()))) || matches!(reject.value().get(), Some(Ok(())))
     });
     let error = move || {
-        [verify.value().get(), reject.value().get()]
-            .into_iter()
-            .find_map(|v| match v {
-                Some(Err(e)) if e.field_message("reason").is_none() => {
-                    Some(e.message(i18n.get_locale()))
-                }
-                _ => None,
-            })
+        row_error(
+            [verify.value().get(), reject.value().get()],
+            i18n.get_locale(),
+        )
     };
-    let reason_error = move || match reject.value().get() {
+    let reason_error = Signal::derive(move || match reject.value().get() {
         Some(Err(e)) => e.field_message("reason"),
         _ => None,
-    };
+    });
     let verify_id = tenant.id.to_string();
     let reject_id = tenant.id.to_string();
     let reason_id = format!("reject-reason-{}", tenant.id);
-    let reason_error_id = format!("{reason_id}-error");
     view! {
         <tr>
             <td data-label=tr(i18n, |l| td_string!(l, tenants.organisation))>{tenant.name.clone()}<br/><small>{tenant.slug.clone()}</small></td>
@@ -282,15 +293,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
                 </ActionForm>
                 <ActionForm action=reject attr:class="form">
                     <input type="hidden" name="tenant_id" value=reject_id.clone()/>
-                    <div class="field">
-                        <label for=reason_id.clone()>{tr(i18n, |l| td_string!(l, tenants.reason_for_rejecting))}</label>
-                        <input id=reason_id.clone() name="reason" type="text" required=true
-                            aria-describedby=reason_error_id.clone()/>
-                        <p class="field__error" id=reason_error_id.clone() role="alert"
-                            hidden=move || reason_error().is_none()>
-                            {move || reason_error().unwrap_or_default()}
-                        </p>
-                    </div>
+                    <ReasonField id=reason_id.clone() label=|l| td_string!(l, tenants.reason_for_rejecting) error=reason_error/>
                     <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.reject))}</button>
                 </ActionForm>
             </td>
