@@ -103,7 +103,7 @@ pub async fn log_in(
     };
     state.throttle.release(&state.db, &keys).await?;
     // A disabled account is told so, and only to whoever knows its password.
-    if crate::server::people::is_disabled(state, user.id).await? {
+    if user.disabled_at.is_some() {
         let mut event = AuditEvent::new("login")
             .failed()
             .actor(user.id, &user.email)

@@ -15,6 +15,8 @@ pub struct UserRow {
     pub name: String,
     pub password_hash: String,
     pub platform_admin: i64,
+    /// When a platform admin disabled the account, if they did.
+    pub disabled_at: Option<i64>,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -32,7 +34,8 @@ pub async fn find_user_by_email(
     email: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, email, name, password_hash, platform_admin FROM users WHERE email = $1",
+        "SELECT id, email, name, password_hash, platform_admin, disabled_at FROM users \
+         WHERE email = $1",
     )
     .bind(email)
     .fetch_optional(conn)
@@ -44,7 +47,9 @@ pub async fn find_user_by_id(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash, platform_admin FROM users WHERE id = $1")
+    sqlx::query_as(
+        "SELECT id, email, name, password_hash, platform_admin, disabled_at FROM users WHERE id = $1",
+    )
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -247,7 +252,7 @@ pub async fn password_reset_user(
     token_hash: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.email, u.name, u.password_hash, u.platform_admin \
+        "SELECT u.id, u.email, u.name, u.password_hash, u.platform_admin, u.disabled_at \
          FROM password_resets r JOIN users u ON u.id = r.user_id \
          WHERE r.token_hash = $1 AND r.expires_at > $2",
     )

@@ -16,7 +16,7 @@ use crate::server::{
     auth::AdminActor,
     context::RequestContext,
     error::ServiceResult,
-    outbox,
+    identity, outbox,
     state::AppState,
     time_zone,
 };
@@ -134,43 +134,38 @@ pub async fn change_account(
 ) -> ServiceResult<()> {
     let state = &ctx.state;
     let locale = crate::locale::current();
-    let refused = |key: &str| -> ServiceResult<()> {
-        let message = match key {
-            "last_admin" => td_string!(locale, people.last_admin),
-            "yourself" => td_string!(locale, people.not_yourself),
-            _ => td_string!(locale, people.nothing_to_change),
-        };
+    let refused = |message: &str| -> ServiceResult<()> {
         Err(AppError::Conflict {
             message: message.to_owned(),
         }
         .into())
     };
     if change == AccountChange::Disable && user_id == admin.user_id() {
-        return refused("yourself");
+        return refused(td_string!(locale, people.not_yourself));
     }
     // Platform scope: accounts are not tenant-owned, and the audit rows are platform rows.
     let mut tx = state.db.platform_write_tx().await?;
-    let person = repo::person(&mut tx, user_id)
+    let person = identity::repo::find_user_by_id(&mut tx, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let done = match change {
         AccountChange::GrantAdmin => repo::grant_platform_admin(&mut tx, user_id).await?,
         AccountChange::RevokeAdmin => {
             if person.platform_admin == 1 && !repo::revoke_platform_admin(&mut tx, user_id).await? {
-                return refused("last_admin");
+                return refused(td_string!(locale, people.last_admin));
             }
             person.platform_admin == 1
         }
         AccountChange::Disable => {
             if person.disabled_at.is_none() && !repo::disable(&mut tx, user_id).await? {
-                return refused("last_admin");
+                return refused(td_string!(locale, people.last_admin));
             }
             person.disabled_at.is_none()
         }
         AccountChange::Enable => repo::enable(&mut tx, user_id).await?,
     };
     if !done {
-        return refused("nothing");
+        return refused(td_string!(locale, people.nothing_to_change));
     }
     let revoked = if change == AccountChange::Disable {
         api_tokens::revoke_all_of(&mut tx, user_id).await?
@@ -212,10 +207,4 @@ pub async fn change_account(
         tracing::info!(user_id, ended, event = change.event(), "sessions ended");
     }
     Ok(())
-}
-
-/// Whether person `user_id`'s account is disabled. Accounts are not tenant-owned: the bare pool.
-pub async fn is_disabled(state: &AppState, user_id: i64) -> ServiceResult<bool> {
-    let mut conn = state.db.acquire().await?;
-    Ok(repo::is_disabled(&mut conn, user_id).await?)
 }

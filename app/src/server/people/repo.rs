@@ -54,23 +54,6 @@ pub async fn people(
     .await
 }
 
-/// A person as the account switches need them.
-#[derive(Debug, FromRow)]
-pub struct Person {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub platform_admin: i64,
-    pub disabled_at: Option<i64>,
-}
-
-pub async fn person(conn: &mut AnyConnection, id: i64) -> Result<Option<Person>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, email, platform_admin, disabled_at FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-}
-
 /// Takes platform admin from `id` unless no other active platform admin would remain; whether it
 /// was taken. One statement, so that the check and the change cannot be split.
 pub async fn revoke_platform_admin(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
@@ -126,13 +109,4 @@ pub async fn enable(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Err
         .rows_affected()
             == 1,
     )
-}
-
-/// Whether `id`'s account is disabled (`false` for no such account).
-pub async fn is_disabled(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-    let at: Option<Option<i64>> = sqlx::query_scalar("SELECT disabled_at FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(at.flatten().is_some())
 }
