@@ -77,7 +77,7 @@ stage() {
             # amended request refused while others ran beside it (it passes alone); a minute more.
             scripts/timed.sh "$1-postgres" scripts/pg-test-cluster.sh run bash -c \
                 'cd end2end && E2E_PG_URL="$GUICHET_TEST_DATABASE_URL" exec npx --no-install playwright test --workers=1 \
-                    tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts tests/account-admin.spec.ts'
+                    tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts tests/account-admin.spec.ts tests/second-factor.spec.ts'
             ;;
         *) die "unknown stage '$1' (stages: ${all[*]})" ;;
     esac

@@ -1,5 +1,6 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 
 /** The password of every demo account (`GUICHET_DEMO_DATA=1`). */
 export const DEMO_PASSWORD = 'campus-demo-2026';
@@ -48,7 +49,7 @@ export function signInLink(page: Page) {
 
 /** The header's sign-out button: visible exactly when someone is signed in. */
 export function signOutButton(page: Page) {
-  return page.getByRole('button', { name: 'Sign out' });
+  return page.getByRole('button', { name: 'Sign out', exact: true });
 }
 
 /**
@@ -135,4 +136,42 @@ export function emailedLink(to: string, prefix: string): string {
   const links = out.match(new RegExp(`${prefix}[A-Za-z0-9_-]+`, 'g')) ?? [];
   if (links.length === 0) throw new Error(`no link ${prefix}… e-mailed to ${to}:\n${out}`);
   return links[links.length - 1];
+}
+
+/**
+ * What an authenticator app shows for `secret` (base32, as the account page shows it) at
+ * 30-second step `step` (RFC 6238: HMAC-SHA1 of the step, dynamically truncated to 6 digits).
+ */
+export function totpCode(secret: string, step: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    const value = alphabet.indexOf(c);
+    if (value < 0) throw new Error(`not base32: ${c}`);
+    bits += value.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = mac.readUInt32BE(offset) & 0x7fffffff;
+  return (value % 1_000_000).toString().padStart(6, '0');
+}
+
+/** The current 30-second step of the clock. */
+export function totpStep(): number {
+  return Math.floor(Date.now() / 1000 / 30);
+}
+
+/**
+ * A code of `secret` for the step after `lastUsed` (the portal takes each step once, and steps
+ * up to one ahead of its clock): waits, when needed, until the clock lets that step in.
+ */
+export async function freshTotpCode(secret: string, lastUsed: number): Promise<{ code: string; step: number }> {
+  const step = Math.max(lastUsed + 1, totpStep() - 1);
+  while (totpStep() + 1 < step) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { code: totpCode(secret, step), step };
 }

@@ -61,6 +61,7 @@ pub mod request_fields;
 pub mod residency;
 pub mod review;
 pub mod scheduler;
+pub mod second_factor;
 pub mod slug;
 pub mod step_words;
 pub mod tenancy;

@@ -19,6 +19,10 @@ use super::db::{is_unique_violation, now_unix, Db};
 /// The session-data key under which the signed-in identity is kept.
 pub const AUTH_KEY: &str = "auth";
 
+/// The session-data key of a sign-in waiting for its second factor
+/// (`identity::second_factor::PendingSignIn`): the session is not signed in meanwhile.
+pub const PENDING_KEY: &str = "pending_second_factor";
+
 /// The session-data key of the last time (Unix seconds) the session's idle
 /// deadline was pushed back.
 pub const SEEN_KEY: &str = "seen";

@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=identity::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/code") view=identity::LoginCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/password/forgot") view=identity::ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/password/reset/:token") view=identity::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/email/confirm/:token") view=account::ConfirmEmailPage ssr=SsrMode::Async/>

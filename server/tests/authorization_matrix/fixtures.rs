@@ -91,6 +91,13 @@ pub(crate) async fn function_fixture(
             ("current_password", DEMO_PASSWORD),
         ]),
         "confirm_email_change" => form(&[("token", &email_change_token(app).await?)]),
+        // The second factor: no actor has one, so there is nothing to confirm, turn off or renew,
+        // and no sign-in waits for a code (the flows themselves: `suite/second_factor.rs`).
+        "begin_second_factor" => vec![],
+        "confirm_second_factor"
+        | "turn_off_second_factor"
+        | "renew_recovery_codes"
+        | "login_code" => form(&[("code", "123456")]),
         "list_api_tokens" | "api_reference" | "support_contact" => vec![],
         // A read token of the university, which only its people may make.
         "create_api_token" => form(&[
@@ -442,6 +449,7 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         "/"
         | "/login"
         | "/password/forgot"
+        | "/login/code"
         | "/accessibility"
         | "/signup"
         | "/account"

@@ -49,6 +49,7 @@ mod requests;
 mod review;
 mod row_level_security;
 mod search;
+mod second_factor;
 mod sign_in_addresses;
 mod site_agents;
 mod tenant_suspension;

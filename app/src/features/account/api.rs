@@ -154,3 +154,57 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     leptos_axum::redirect("/login");
     Ok(())
 }
+
+/// Starts setting up a second factor: a new secret for an authenticator app (replacing one not
+/// yet confirmed). Any signed-in person; 409 when theirs is already on.
+#[server(prefix = "/api", endpoint = "begin_second_factor")]
+pub async fn begin_second_factor() -> Result<super::types::SecondFactorOffer, AppError> {
+    use crate::server::{error::respond, identity::second_factor, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(second_factor::begin_setup(&ctx, &user).await)
+}
+
+/// Turns the second factor being set up on with a code from the app; returns the recovery codes,
+/// shown once. Any signed-in person, for their own account; throttled as passwords are.
+#[server(prefix = "/api", endpoint = "confirm_second_factor")]
+pub async fn confirm_second_factor(
+    #[server(default)] code: String,
+) -> Result<Vec<String>, AppError> {
+    use crate::domain::second_factor::SecondFactorCode;
+    use crate::server::{error::respond, identity::second_factor, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let code = respond(
+        SecondFactorCode::parse_app_code(&code).map_err(|m| AppError::validation("code", m)),
+    )?;
+    respond(second_factor::confirm_setup(&ctx, &user, &code).await)
+}
+
+/// Turns the person's second factor off, with a current code or a recovery code. Any signed-in
+/// person, for their own account; throttled.
+#[server(prefix = "/api", endpoint = "turn_off_second_factor")]
+pub async fn turn_off_second_factor(#[server(default)] code: String) -> Result<(), AppError> {
+    use crate::domain::second_factor::SecondFactorCode;
+    use crate::server::{error::respond, identity::second_factor, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let code =
+        respond(SecondFactorCode::parse(&code).map_err(|m| AppError::validation("code", m)))?;
+    respond(second_factor::turn_off(&ctx, &user, &code).await)
+}
+
+/// New recovery codes in place of the person's old ones, with a current code. Any signed-in
+/// person with a second factor on; throttled.
+#[server(prefix = "/api", endpoint = "renew_recovery_codes")]
+pub async fn renew_recovery_codes(
+    #[server(default)] code: String,
+) -> Result<Vec<String>, AppError> {
+    use crate::domain::second_factor::SecondFactorCode;
+    use crate::server::{error::respond, identity::second_factor, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let code =
+        respond(SecondFactorCode::parse(&code).map_err(|m| AppError::validation("code", m)))?;
+    respond(second_factor::renew_recovery_codes(&ctx, &user, &code).await)
+}

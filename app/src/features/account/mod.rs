@@ -3,6 +3,7 @@
 mod api;
 mod email;
 mod page;
+mod second_factor;
 pub mod types;
 
 pub use api::*;

@@ -117,6 +117,7 @@ fn AccountBody(
             </div>
             <button type="submit" class="button" disabled=move || change.pending().get()>{tr(i18n, |l| td_string!(l, account.change_the_password))}</button>
         </ActionForm>
+        <super::second_factor::SecondFactorSection status=acc.second_factor/>
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
         <h2>{tr(i18n, |l| td_string!(l, account.your_sessions))}</h2>
         // A region that may slide sideways (French dates run longer) takes the keyboard focus.

@@ -24,4 +24,27 @@ pub struct AccountView {
     pub time_zone: String,
     /// The zones they may choose from, sorted.
     pub time_zones: Vec<String>,
+    /// Their second factor.
+    pub second_factor: SecondFactorStatus,
+}
+
+/// Whether a person's second factor is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    pub on: bool,
+    /// Recovery codes not yet used (0 when the factor is off).
+    pub recovery_codes_left: i64,
+}
+
+/// A new secret for an authenticator app: as a QR code to scan, and as text to type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorOffer {
+    /// The secret in base32, grouped by four characters.
+    pub secret: String,
+    /// The `otpauth://` address the QR code holds.
+    pub uri: String,
+    /// The QR code's width and height in modules, quiet zone included.
+    pub qr_size: i32,
+    /// Its dark modules, as an SVG path of unit squares.
+    pub qr_path: String,
 }

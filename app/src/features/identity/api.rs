@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::types::Viewer;
+use super::types::{LoginOutcome, Viewer};
 use crate::error::AppError;
 
 /// Who is signed in. Public: anonymous callers get `None`.
@@ -34,30 +34,85 @@ pub async fn login(
     #[server(default)] email: String,
     #[server(default)] password: String,
     next: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<LoginOutcome, AppError> {
     use crate::server::{
         auth::device::PresentedDevices,
         error::{is_plain_form_post, respond},
-        identity, request_context,
+        identity::{self, SignInNext},
+        request_context,
     };
     let ctx = request_context().await?;
     let presented = use_context::<http::request::Parts>()
         .map(|parts| PresentedDevices::from_headers(&parts.headers, ctx.state.config.tls))
         .unwrap_or_default();
-    let signed_in = respond(identity::log_in(&ctx, &email, &password, &presented).await)?;
+    let accepted = respond(identity::log_in(&ctx, &email, &password, &presented).await)?;
     if let (Some(response), Ok(cookie)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&signed_in.device_cookie),
+        http::HeaderValue::from_str(&accepted.device_cookie),
     ) {
         response.append_header(http::header::SET_COOKIE, cookie);
     }
-    if let Some(language) = signed_in.language {
-        crate::server::locale::remember_in_browser(language, ctx.state.config.tls);
+    match accepted.next {
+        SignInNext::SignedIn { language } => {
+            signed_in(language, ctx.state.config.tls, next.as_deref());
+            Ok(LoginOutcome::SignedIn)
+        }
+        SignInNext::SecondFactor => {
+            // A hydrated page goes there itself (see `LoginPage`); a plain form follows this.
+            if is_plain_form_post() {
+                leptos_axum::redirect(&code_page(next.as_deref()));
+            }
+            Ok(LoginOutcome::SecondFactor)
+        }
     }
-    // A hydrated page reloads itself (see `LoginPage`); a plain form follows this.
-    if is_plain_form_post() {
-        leptos_axum::redirect(&safe_next(next.as_deref()));
+}
+
+/// The page asking for the second factor's code, keeping where to go afterwards.
+pub fn code_page(next: Option<&str>) -> String {
+    let next = safe_next(next);
+    if next == "/" {
+        "/login/code".to_owned()
+    } else {
+        let encoded: String = next
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                    char::from(b).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!("/login/code?next={encoded}")
     }
+}
+
+/// After a sign-in: the browser takes on the person's language, and a plain form goes on to
+/// `next` (a hydrated page reloads itself, see `LoginPage`).
+#[cfg(feature = "ssr")]
+fn signed_in(language: Option<crate::i18n::Locale>, tls: bool, next: Option<&str>) {
+    if let Some(language) = language {
+        crate::server::locale::remember_in_browser(language, tls);
+    }
+    if crate::server::error::is_plain_form_post() {
+        leptos_axum::redirect(&safe_next(next));
+    }
+}
+
+/// Completes a sign-in waiting for its second factor, with a code from the app or a recovery
+/// code. Public (it is part of signing in): without a sign-in waiting in this session, or after
+/// five minutes, 401; a wrong or reused code, 422 beside the field; throttled per account.
+#[server(prefix = "/api", endpoint = "login_code")]
+pub async fn login_code(
+    #[server(default)] code: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::second_factor::SecondFactorCode;
+    use crate::server::{error::respond, identity, request_context};
+    let ctx = request_context().await?;
+    let code =
+        respond(SecondFactorCode::parse(&code).map_err(|m| AppError::validation("code", m)))?;
+    let language = respond(identity::complete_with_code(&ctx, &code).await)?;
+    signed_in(language, ctx.state.config.tls, next.as_deref());
     Ok(())
 }
 

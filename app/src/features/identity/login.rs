@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
-use super::api::{Login, Logout};
+use super::api::{Login, LoginCode, Logout};
+use super::types::LoginOutcome;
 use crate::i18n::{td_string, use_i18n};
 use crate::ui::form::Checked;
 
@@ -16,13 +17,19 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            // Signed in: load the next page afresh, so every part of it knows.
+    Effect::new(move |_| match action.value().get() {
+        // Signed in: load the next page afresh, so every part of it knows.
+        Some(Ok(LoginOutcome::SignedIn)) => {
             let _ = window()
                 .location()
                 .set_href(&super::api::safe_next(Some(&next())));
         }
+        Some(Ok(LoginOutcome::SecondFactor)) => {
+            let _ = window()
+                .location()
+                .set_href(&super::api::code_page(Some(&next())));
+        }
+        _ => {}
     });
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
@@ -81,6 +88,51 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || action.pending().get()>{tr(i18n, |l| td_string!(l, identity.sign_in_button))}</button>
             </ActionForm>
             <p><A href="/password/forgot">{tr(i18n, |l| td_string!(l, identity.forgot_link))}</A></p>
+        </section>
+    }
+}
+
+/// The second step of signing in, for a person with a second factor: the code from their app, or
+/// a recovery code. A plain form, so it works before the wasm has loaded.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let action = ServerAction::<LoginCode>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            let _ = window()
+                .location()
+                .set_href(&super::api::safe_next(Some(&next())));
+        }
+    });
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let code = Checked::new("login-code", move || {
+        error().and_then(|e| e.field_message("code"))
+    });
+    let i18n = use_i18n();
+    view! {
+        <Title text=page_title(i18n, |l| td_string!(l, identity.code_title))/>
+        <section class="page page--narrow">
+            <h1>{tr(i18n, |l| td_string!(l, identity.code_title))}</h1>
+            <p>{tr(i18n, |l| td_string!(l, identity.code_intro))}</p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                {move || error().filter(|e| e.field_message("code").is_none()).map(|e| view! { <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p> })}
+                <input type="hidden" name="next" value=next/>
+                <div class="field">
+                    <label for="login-code">{tr(i18n, |l| td_string!(l, identity.code_field))}</label>
+                    <input id="login-code" name="code" type="text" inputmode="text" autocomplete="one-time-code"
+                        autocapitalize="off" spellcheck="false" required=true autofocus=true
+                        aria-invalid=code.invalid() aria-describedby=code.described_by(Some("login-code-hint"))/>
+                    <p class="field__hint" id="login-code-hint">{tr(i18n, |l| td_string!(l, identity.code_hint))}</p>
+                    {code.error()}
+                </div>
+                <button type="submit" class="button" disabled=move || action.pending().get()>{tr(i18n, |l| td_string!(l, identity.code_button))}</button>
+            </ActionForm>
+            <p><A href="/login">{tr(i18n, |l| td_string!(l, identity.code_start_again))}</A></p>
         </section>
     }
 }

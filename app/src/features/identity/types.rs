@@ -14,3 +14,12 @@ pub struct Viewer {
     pub tenant_slug: Option<String>,
     pub role: Option<TenantRole>,
 }
+
+/// What a right password leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginOutcome {
+    /// Signed in.
+    SignedIn,
+    /// A code of the person's second factor is needed next (`/login/code`).
+    SecondFactor,
+}

@@ -111,6 +111,7 @@ fn PersonRow(person: PersonView) -> impl IntoView {
     let no_tenant = person.tenants.is_empty();
     let last = person.last_sign_in.clone();
     let (admin, disabled, me) = (person.platform_admin, person.disabled, person.me);
+    let second_factor = person.second_factor;
     let admin_change = if admin { "revoke_admin" } else { "grant_admin" };
     let account_change = if disabled { "enable" } else { "disable" };
     let who = person.name.clone();
@@ -144,6 +145,11 @@ fn PersonRow(person: PersonView) -> impl IntoView {
             </td>
             <td data-label=tr(i18n, |l| td_string!(l, people.account))>
                 {disabled.then(|| view! { <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, people.disabled))}</span> " " })}
+                {if second_factor {
+                    view! { <span class="badge badge--ok">{tr(i18n, |l| td_string!(l, people.second_factor_on))}</span> " " }.into_any()
+                } else {
+                    view! { <span class="muted">{tr(i18n, |l| td_string!(l, people.second_factor_off))}</span> " " }.into_any()
+                }}
                 {(!me).then(|| view! {
                     <ActionForm action=action attr:class="inline-form">
                         <input type="hidden" name="user_id" value=id_again/>

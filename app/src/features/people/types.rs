@@ -19,6 +19,8 @@ pub struct PersonView {
     pub email: String,
     pub platform_admin: bool,
     pub disabled: bool,
+    /// Whether their sign-in asks for a second factor.
+    pub second_factor: bool,
     /// Their latest sign-in, when one is on record.
     pub last_sign_in: Option<LocalInstant>,
     pub tenants: Vec<PersonTenant>,

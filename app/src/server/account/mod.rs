@@ -42,12 +42,16 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
             current: is_current(&s.id),
         })
         .collect();
+    drop(conn);
+    let second_factor =
+        crate::server::identity::second_factor::status(&ctx.state, user.user_id()).await?;
     Ok(AccountView {
         name: user.identity.name.clone(),
         email: user.identity.email.clone(),
         sessions,
         time_zone: zone.name().to_owned(),
         time_zones: time_zone::zone_names().map(str::to_owned).collect(),
+        second_factor,
     })
 }
 

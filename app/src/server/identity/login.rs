@@ -8,7 +8,8 @@
 
 use serde_json::json;
 
-use super::{failed_attempts, repo};
+use super::{failed_attempts, repo, second_factor};
+use crate::domain::second_factor::SecondFactorCode;
 use crate::error::AppError;
 use crate::server::{
     audit::{self, AuditEvent},
@@ -17,26 +18,40 @@ use crate::server::{
     db::now_unix,
     error::{ServiceError, ServiceResult},
     metrics,
-    session_store::AUTH_KEY,
+    session_store::{AUTH_KEY, PENDING_KEY},
 };
 
-/// A successful sign-in: the device cookie to give the browser (`Set-Cookie` value).
+/// A right password: the device cookie to give the browser (`Set-Cookie` value), and what comes
+/// next.
 #[derive(Debug)]
-pub struct SignedIn {
+pub struct PasswordAccepted {
     pub device_cookie: String,
-    /// The language the person chose on their account, which this browser takes on.
-    pub language: Option<crate::i18n::Locale>,
+    pub next: SignInNext,
+}
+
+/// What follows a right password.
+#[derive(Debug)]
+pub enum SignInNext {
+    /// Signed in; `language` is the one the person chose on their account, which this browser
+    /// takes on.
+    SignedIn {
+        language: Option<crate::i18n::Locale>,
+    },
+    /// The person has a second factor: the session waits for a code
+    /// ([`complete_with_code`]) and is not signed in meanwhile.
+    SecondFactor,
 }
 
 /// Checks the credentials and starts a session: one generic error for an unknown e-mail and a
 /// wrong password (both spend the same hashing time), the attempt counted first (see the module
-/// documentation), session id rotated, and a fresh device cookie for the browser.
+/// documentation), session id rotated, and a fresh device cookie for the browser. A person with a
+/// second factor is not signed in yet: the session waits for their code.
 pub async fn log_in(
     ctx: &RequestContext,
     email: &str,
     password: &str,
     presented: &PresentedDevices,
-) -> ServiceResult<SignedIn> {
+) -> ServiceResult<PasswordAccepted> {
     let state = &ctx.state;
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
@@ -115,6 +130,69 @@ pub async fn log_in(
         return Err(refused("disabled", AppError::Conflict { message }.into()));
     }
 
+    let device_cookie =
+        presented.after_sign_in(&state.device_key, user.id, now_secs, state.config.tls);
+    if second_factor::is_on(state, user.id).await? {
+        let pending = second_factor::PendingSignIn {
+            user_id: user.id,
+            since: now_secs,
+            known_browser: device.is_some(),
+        };
+        ctx.session.cycle_id().await?;
+        ctx.session.remove_value(AUTH_KEY).await?;
+        ctx.session.insert(PENDING_KEY, pending).await?;
+        return Ok(PasswordAccepted {
+            device_cookie,
+            next: SignInNext::SecondFactor,
+        });
+    }
+    let language = finish_sign_in(ctx, &user, device.is_some(), None).await?;
+    Ok(PasswordAccepted {
+        device_cookie,
+        next: SignInNext::SignedIn { language },
+    })
+}
+
+/// Completes a sign-in waiting for its second factor with `code` (from the app, or a recovery
+/// code): checked as every code is ([`second_factor::check_code`]: throttled, each used once).
+/// Without a waiting sign-in, or past [`second_factor::PENDING_LIFETIME_SECS`], the person signs
+/// in again from the start (401). Returns the language the person chose, as [`log_in`] does.
+pub async fn complete_with_code(
+    ctx: &RequestContext,
+    code: &SecondFactorCode,
+) -> ServiceResult<Option<crate::i18n::Locale>> {
+    let state = &ctx.state;
+    let pending: Option<second_factor::PendingSignIn> = ctx.session.get(PENDING_KEY).await?;
+    let Some(pending) = pending else {
+        return Err(AppError::Unauthenticated.into());
+    };
+    if second_factor::now_secs(state) - pending.since > second_factor::PENDING_LIFETIME_SECS {
+        ctx.session.remove_value(PENDING_KEY).await?;
+        return Err(AppError::Unauthenticated.into());
+    }
+    let user = {
+        let mut conn = state.db.acquire().await?;
+        repo::find_user_by_id(&mut conn, pending.user_id).await?
+    };
+    // Disabled meanwhile: as if the password step had not happened.
+    let Some(user) = user.filter(|u| u.disabled_at.is_none()) else {
+        ctx.session.remove_value(PENDING_KEY).await?;
+        return Err(AppError::Unauthenticated.into());
+    };
+    let spent = second_factor::check_code(ctx, user.id, &user.email, code, "sign_in").await?;
+    ctx.session.remove_value(PENDING_KEY).await?;
+    finish_sign_in(ctx, &user, pending.known_browser, Some(spent)).await
+}
+
+/// Signs `user` in once every factor passed: the session under a fresh id, the audit, the
+/// language of their pages remembered, and a notice when the address is new to them.
+async fn finish_sign_in(
+    ctx: &RequestContext,
+    user: &repo::UserRow,
+    known_browser: bool,
+    second_factor: Option<second_factor::Spent>,
+) -> ServiceResult<Option<crate::i18n::Locale>> {
+    let state = &ctx.state;
     // Platform scope: a person's memberships span tenants.
     let tenants = {
         let mut tx = state.db.platform_tx().await?;
@@ -134,7 +212,10 @@ pub async fn log_in(
         .actor(user.id, &user.email)
         .ip(ctx.client_ip.as_deref());
     event.tenant_id = identity.tenant.as_ref().map(|t| t.id);
-    event.detail = json!({ "known_browser": device.is_some() });
+    event.detail = json!({
+        "known_browser": known_browser,
+        "second_factor": second_factor.map(second_factor::Spent::as_str),
+    });
     sign_in_as(ctx, identity).await?;
     audit::append_alone(&state.db, &event).await?;
     {
@@ -142,18 +223,9 @@ pub async fn log_in(
         repo::set_seen_language(&mut conn, user.id, crate::locale::current()).await?;
     }
     if let Some(ip) = ctx.client_ip.as_deref() {
-        tell_of_a_new_address(ctx, &user, ip).await?;
+        tell_of_a_new_address(ctx, user, ip).await?;
     }
-    let language = crate::server::account::stored_language(state, user.id).await?;
-    Ok(SignedIn {
-        language,
-        device_cookie: presented.after_sign_in(
-            &state.device_key,
-            user.id,
-            now_secs,
-            state.config.tls,
-        ),
-    })
+    crate::server::account::stored_language(state, user.id).await
 }
 
 /// Records the address `user` signed in from and, when it is new to them (and not their first),

@@ -6,6 +6,7 @@ pub mod failed_attempts;
 mod login;
 pub mod repo;
 pub mod reset;
+pub mod second_factor;
 
 pub use admin::{create_platform_admin, parse_operator_args};
-pub use login::{log_in, log_out, sign_in_as, SignedIn};
+pub use login::{complete_with_code, log_in, log_out, sign_in_as, PasswordAccepted, SignInNext};

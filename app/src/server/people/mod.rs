@@ -48,6 +48,7 @@ pub async fn directory(
                 email: row.email,
                 platform_admin: row.platform_admin == 1,
                 disabled: row.disabled_at.is_some(),
+                second_factor: row.second_factor > 0,
                 last_sign_in: row.last_sign_in.map(|at| zone.at(at)),
                 tenants: Vec::new(),
                 me: row.id == admin.user_id(),

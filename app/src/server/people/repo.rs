@@ -13,6 +13,8 @@ pub struct PersonMembershipRow {
     pub platform_admin: i64,
     pub disabled_at: Option<i64>,
     pub last_sign_in: Option<i64>,
+    /// 1 when their second factor is on.
+    pub second_factor: i64,
     pub tenant_name: Option<String>,
     pub role: Option<String>,
 }
@@ -38,6 +40,8 @@ pub async fn people(
         "SELECT u.id, u.name, u.email, u.platform_admin, u.disabled_at, \
                 (SELECT MAX(s.last_seen_at) FROM sign_in_addresses s WHERE s.user_id = u.id) \
                     AS last_sign_in, \
+                (SELECT COUNT(*) FROM second_factors f \
+                  WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor, \
                 t.name AS tenant_name, m.role \
          FROM (SELECT id FROM users \
                WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\' \

@@ -91,6 +91,8 @@ pub enum Counted {
     ResetAccount,
     /// Password reset links asked from one client address.
     ResetAddress,
+    /// Codes of one account's second factor (at sign-in, or to change the factor).
+    SecondFactor,
 }
 
 impl Counted {
@@ -104,6 +106,7 @@ impl Counted {
             Self::CurrentPassword => "current_password",
             Self::ResetAccount => "reset_account",
             Self::ResetAddress => "reset_address",
+            Self::SecondFactor => "second_factor",
         }
     }
 }
@@ -153,6 +156,10 @@ impl CounterKey {
     /// A client address, for reset links.
     pub fn reset_address(ip: &str) -> Self {
         Self::new(Counted::ResetAddress, ip)
+    }
+    /// A person's account, for checks of their second factor's codes.
+    pub fn second_factor(user_id: i64) -> Self {
+        Self::new(Counted::SecondFactor, &user_id.to_string())
     }
     /// A person's account, for checks of their current password.
     pub fn current_password(user_id: i64) -> Self {
@@ -270,6 +277,7 @@ pub struct Allowances {
     pub current_password: Allowance,
     pub reset_account: Allowance,
     pub reset_address: Allowance,
+    pub second_factor: Allowance,
 }
 
 impl Allowances {
@@ -287,6 +295,9 @@ impl Allowances {
             // filling their mailbox. The same quiet hour as sign-ups.
             reset_account: Allowance::new(RESET_FREE_PER_ACCOUNT, SIGNUP_QUIET),
             reset_address: Allowance::new(config.signup_max_per_address, SIGNUP_QUIET),
+            // Six digits are guessed faster than a password: the same allowance as passwords,
+            // so a million codes take years.
+            second_factor: per_account,
         }
     }
 
@@ -299,6 +310,7 @@ impl Allowances {
             Counted::CurrentPassword => self.current_password,
             Counted::ResetAccount => self.reset_account,
             Counted::ResetAddress => self.reset_address,
+            Counted::SecondFactor => self.second_factor,
         }
     }
 }
