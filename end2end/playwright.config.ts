@@ -124,6 +124,9 @@ export default defineConfig({
           DATABASE_URL: process.env.E2E_PG_APP_URL ?? `sqlite://${dbFile}`,
           ...(process.env.E2E_PG_OWNER_URL ? { GUICHET_DATABASE_OWNER_URL: process.env.E2E_PG_OWNER_URL } : {}),
           GUICHET_DEMO_DATA: '1',
+          // The demo admin's second factor is on with this secret: the specs compute its codes
+          // (helpers.ts: ADMIN_TOTP, withAdminCode).
+          GUICHET_DEMO_ADMIN_TOTP: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
           GUICHET_SUPPORT_EMAIL: 'accessibilite@guichet.test',
           GUICHET_OUTBOX_KEY: process.env.E2E_OUTBOX_KEY!,
           GUICHET_SITE_ROOT: process.env.E2E_SITE_ROOT || '../target/site',

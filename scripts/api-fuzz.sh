@@ -44,7 +44,9 @@ trap cleanup EXIT
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
-GUICHET_DEMO_DATA=1 DATABASE_URL="sqlite://$dir/guichet.db" GUICHET_ADDR="127.0.0.1:$port" \
+# The demo admin's second factor is on with this secret: `token` answers its code.
+admin_totp=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+GUICHET_DEMO_DATA=1 GUICHET_DEMO_ADMIN_TOTP="$admin_totp" DATABASE_URL="sqlite://$dir/guichet.db" GUICHET_ADDR="127.0.0.1:$port" \
     GUICHET_SITE_ROOT="$GUICHET_ROOT/target/site" GUICHET_API_RATE_PER_MINUTE=1000000 GUICHET_LOG_FORMAT=json \
     "$BIN" >"$dir/server.log" 2>&1 &
 pid=$!
@@ -59,7 +61,12 @@ token() {
     local email="$1" tenant="$2" scope="$3" jar="$dir/jar-$RANDOM"
     curl -fsS -c "$jar" -H "Origin: $base" -H 'Accept: application/json' \
         --data-urlencode "email=$email" --data-urlencode "password=campus-demo-2026" \
-        "$base/api/login" >/dev/null
+        "$base/api/login" >"$jar.answer"
+    if grep -q SecondFactor "$jar.answer"; then
+        curl -fsS -b "$jar" -c "$jar" -H "Origin: $base" -H 'Accept: application/json' \
+            --data-urlencode "code=$(python3 "$GUICHET_ROOT/scripts/totp-code.py" "$admin_totp")" \
+            "$base/api/login_code" >/dev/null
+    fi
     curl -fsS -b "$jar" -H "Origin: $base" -H 'Accept: application/json' \
         --data-urlencode "name=schemathesis" --data-urlencode "tenant=$tenant" \
         --data-urlencode "scope=$scope" --data-urlencode "expires_on=$(date -u -d '+2 days' +%F)" \

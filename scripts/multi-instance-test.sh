@@ -128,6 +128,8 @@ url_a="http://127.0.0.1:$port_a"
 url_b="http://127.0.0.1:$port_b"
 outbox_key="$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
 device_key="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+# The demo admin's second factor is on with this secret: `make_token` answers its code.
+admin_totp=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 
 # One portal instance, the way production runs several: the same database, keys and public URL.
 # Sets started_pid (a child of this shell, so that its exit status can be read).
@@ -136,7 +138,7 @@ start_instance() {
     env -i PATH="$PATH" HOME="${HOME:-/root}" RUST_LOG="${RUST_LOG:-info}" \
         DATABASE_URL="$app_url" GUICHET_DATABASE_OWNER_URL="$owner_url" \
         GUICHET_ADDR="127.0.0.1:$port" GUICHET_SITE_ROOT="$GUICHET_ROOT/target/site" \
-        GUICHET_DEMO_DATA="$demo" GUICHET_LOG_FORMAT=json \
+        GUICHET_DEMO_DATA="$demo" GUICHET_DEMO_ADMIN_TOTP="$admin_totp" GUICHET_LOG_FORMAT=json \
         GUICHET_OUTBOX_KEY="$outbox_key" GUICHET_DEVICE_COOKIE_KEY="$device_key" \
         GUICHET_TRUSTED_PROXIES=127.0.0.1 GUICHET_PUBLIC_URL="$pub" \
         GUICHET_INSTANCE_NAME="$name" GUICHET_JOBS_TICK_SECONDS=1 GUICHET_QUOTA_CLOCK_SECONDS=1 \
@@ -241,6 +243,11 @@ sign_in() {
 make_token() {
     local email="$1" tenant="$2" scope="$3" jar="$dir/jar-token-$RANDOM"
     [ "$(sign_in "$email" "$pub" "$jar")" = 200 ] || die "sign-in as $email failed: $(cat "$dir/login.out")"
+    if grep -q SecondFactor "$dir/login.out"; then
+        curl -fsS --max-time 20 -b "$jar" -c "$jar" -H "Origin: $pub" -H 'Accept: application/json' \
+            --data-urlencode "code=$(python3 "$GUICHET_ROOT/scripts/totp-code.py" "$admin_totp")" \
+            "$pub/api/login_code" >/dev/null || die "the admin's code was refused"
+    fi
     curl -fsS --max-time 20 -b "$jar" -H "Origin: $pub" -H 'Accept: application/json' \
         --data-urlencode "name=multi-instance" --data-urlencode "tenant=$tenant" \
         --data-urlencode "scope=$scope" --data-urlencode "expires_on=$(date -u -d '+2 days' +%F)" \

@@ -38,6 +38,13 @@ pub enum AppError {
     },
     #[error("{message}")]
     Conflict { message: String },
+    /// A platform admin whose session has no second factor (403): they set one up first.
+    #[error("Platform administration needs two-step sign-in: set it up on your account page.")]
+    SecondFactorSetupNeeded,
+    /// An action that asks for a code again (403): the person's last code is older than a few
+    /// minutes. They confirm with a code (`confirm_with_code`) and try again.
+    #[error("Confirm with a code from your authenticator app first.")]
+    StepUpNeeded,
     /// The residency rules refuse the site: `rules` are the failed rules' ids (`G4`, `H1`…), the
     /// message says why in words. About a form field (the site) when `field` is set (422), else
     /// about the request's state now, as for a decision (409).
@@ -106,6 +113,10 @@ impl AppError {
             Self::Unauthenticated => td_string!(locale, errors.unauthenticated).to_string(),
             Self::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_string(),
             Self::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+            Self::SecondFactorSetupNeeded => {
+                td_string!(locale, errors.second_factor_setup_needed).to_string()
+            }
+            Self::StepUpNeeded => td_string!(locale, errors.step_up_needed).to_string(),
             Self::NotFound => td_string!(locale, errors.not_found).to_string(),
             Self::TooManyRequests { retry_after_secs } => fill(
                 td_string!(locale, errors.too_many_requests),
@@ -297,7 +308,10 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => S::UNAUTHORIZED,
-            Self::Forbidden | Self::CrossSite { .. } => S::FORBIDDEN,
+            Self::Forbidden
+            | Self::CrossSite { .. }
+            | Self::SecondFactorSetupNeeded
+            | Self::StepUpNeeded => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::Validation { .. } => S::UNPROCESSABLE_ENTITY,
             Self::ResidencyRefused { field: Some(_), .. } => S::UNPROCESSABLE_ENTITY,
@@ -506,6 +520,8 @@ mod tests {
             AppError::Unavailable {
                 retry_after_secs: 5,
             },
+            AppError::SecondFactorSetupNeeded,
+            AppError::StepUpNeeded,
         ];
         for e in &all {
             match e {
@@ -523,7 +539,9 @@ mod tests {
                 | AppError::BadRequest { .. }
                 | AppError::UnsupportedMediaType
                 | AppError::PayloadTooLarge { .. }
-                | AppError::Unavailable { .. } => {}
+                | AppError::Unavailable { .. }
+                | AppError::SecondFactorSetupNeeded
+                | AppError::StepUpNeeded => {}
             }
         }
         all

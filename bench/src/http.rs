@@ -110,6 +110,17 @@ pub async fn login(
     email: &str,
     password: &str,
 ) -> Result<String, BoxError> {
+    login_with_code(addr, host, email, password, None).await
+}
+
+/// [`login`] for a person with a second factor: `code` answers the code step.
+pub async fn login_with_code(
+    addr: SocketAddr,
+    host: &str,
+    email: &str,
+    password: &str,
+    code: Option<&str>,
+) -> Result<String, BoxError> {
     let mut c = Conn::open(addr).await?;
     let body = format!("email={}&password={password}", email.replace('@', "%40"));
     let request = Request::post("/api/login")
@@ -119,16 +130,34 @@ pub async fn login(
         .header("accept", "application/json")
         .body(Full::new(Bytes::from(body)))?;
     let (status, headers, _) = c.send(request).await?;
-    let cookie = headers
+    let cookie = session_cookie(&headers).ok_or(format!(
+        "login of {email} answered {status} without a session cookie"
+    ))?;
+    let Some(code) = code else {
+        return Ok(cookie);
+    };
+    let request = Request::post("/api/login_code")
+        .header("host", host)
+        .header("origin", format!("http://{host}"))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Full::new(Bytes::from(format!("code={code}"))))?;
+    let (status, headers, _) = c.send(request).await?;
+    session_cookie(&headers).ok_or_else(|| {
+        format!("the code of {email} answered {status} without a session cookie").into()
+    })
+}
+
+/// The `guichet_session=…` pair an answer sets, if it sets one.
+fn session_cookie(headers: &hyper::HeaderMap) -> Option<String> {
+    headers
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("guichet_session="))
         .and_then(|v| v.split(';').next())
-        .ok_or(format!(
-            "login of {email} answered {status} without a session cookie"
-        ))?;
-    Ok(cookie.to_owned())
+        .map(str::to_owned)
 }
 
 /// How long and how much to load a page.

@@ -3,7 +3,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { DEMO_PASSWORD, waitForHydration } from './helpers';
+import { signInByRequest, waitForHydration } from './helpers';
 
 // The accessibility check: axe-core (WCAG 2.1 A and AA rules, the ones the RGAA builds on) on
 // every page each role can open (end2end/pages.json), signed out and as each role, in French and
@@ -33,13 +33,7 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function openAs(browser: Browser, baseURL: string, email: string | null, locale: string) {
   // The browser's language, as a person's browser has it: its `Accept-Language` and `navigator.languages`.
   const context = await browser.newContext({ baseURL, locale });
-  if (email) {
-    const response = await context.request.post('/api/login', {
-      form: { email, password: DEMO_PASSWORD },
-      headers: { Origin: baseURL },
-    });
-    expect(response.ok(), `sign-in as ${email}`).toBeTruthy();
-  }
+  if (email) await signInByRequest(context.request, email, baseURL);
   return { context, page: await context.newPage() };
 }
 

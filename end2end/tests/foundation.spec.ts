@@ -5,10 +5,12 @@ import {
   collectBrowserErrors,
   DEMO_PASSWORD,
   DEMO_USERS,
+  enterSignInCode,
   loginAs,
   signOutButton,
   submitLogin,
   waitForHydration,
+  withAdminCode,
 } from './helpers';
 
 test.describe('foundation', () => {
@@ -55,8 +57,11 @@ test.describe('foundation', () => {
   test('signing in with the right password shows "Sign out"', async ({ page }) => {
     await page.goto('/login');
     await waitForHydration(page);
-    await submitLogin(page, DEMO_USERS.admin, DEMO_PASSWORD);
-    await expect(signOutButton(page)).toBeVisible();
+    // The admin's second factor: the password leads to the code page, a code of the app in.
+    await withAdminCode(async (code) => {
+      await submitLogin(page, DEMO_USERS.admin, DEMO_PASSWORD);
+      await enterSignInCode(page, code);
+    });
   });
 
   test('a wrong password shows an alert', async ({ page }) => {
@@ -72,8 +77,11 @@ test.describe('foundation', () => {
     try {
       const page = await context.newPage();
       await page.goto('/login');
-      await submitLogin(page, DEMO_USERS.admin, DEMO_PASSWORD);
-      await expect(signOutButton(page)).toBeVisible();
+      // Both steps, the password and the admin's code, are plain forms and redirections.
+      await withAdminCode(async (code) => {
+        await submitLogin(page, DEMO_USERS.admin, DEMO_PASSWORD);
+        await enterSignInCode(page, code);
+      });
       // The wasm never ran: this was the plain HTML form and the server's redirect.
       await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
     } finally {

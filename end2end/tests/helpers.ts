@@ -1,6 +1,9 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The password of every demo account (`GUICHET_DEMO_DATA=1`). */
 export const DEMO_PASSWORD = 'campus-demo-2026';
@@ -72,7 +75,18 @@ export async function loginAs(
       (window as unknown as { __e2eLoginPage?: boolean }).__e2eLoginPage = true;
     });
   }
-  await submitLogin(page, email, options.password ?? DEMO_PASSWORD);
+  if (email === DEMO_USERS.admin && javaScript && (await resumeAdminSession(page))) {
+    return;
+  }
+  if (email === DEMO_USERS.admin) {
+    await withAdminCode(async (code) => {
+      await submitLogin(page, email, options.password ?? DEMO_PASSWORD);
+      await enterSignInCode(page, code);
+    });
+    adminSession = await page.context().cookies();
+  } else {
+    await submitLogin(page, email, options.password ?? DEMO_PASSWORD);
+  }
   await expect(signOutButton(page)).toBeVisible();
   if (javaScript) {
     // Let that fresh load finish before the caller navigates, so the two do not race.
@@ -174,4 +188,102 @@ export async function freshTotpCode(secret: string, lastUsed: number): Promise<{
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return { code: totpCode(secret, step), step };
+}
+
+/**
+ * The demo admin's session cookies in this worker, from its last sign-in with a code. Each code
+ * is taken once per 30 seconds, so the specs that only need an admin's pages share one session
+ * per worker instead of signing in again (a spec that tests signing in does so itself).
+ */
+let adminSession: Awaited<ReturnType<import('@playwright/test').BrowserContext['cookies']>> | null = null;
+
+/** Gives `page` this worker's admin session, if it still works (it is on `/`, hydrated, after). */
+async function resumeAdminSession(page: Page): Promise<boolean> {
+  if (!adminSession) return false;
+  await page.context().addCookies(adminSession);
+  await page.goto('/');
+  await waitForHydration(page);
+  if (await signOutButton(page).isVisible()) return true;
+  adminSession = null;
+  await page.context().clearCookies();
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.evaluate(() => {
+    (window as unknown as { __e2eLoginPage?: boolean }).__e2eLoginPage = true;
+  });
+  return false;
+}
+
+/** The demo platform admin's second-factor secret in the browser tests (`GUICHET_DEMO_ADMIN_TOTP`). */
+export const ADMIN_TOTP = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** On the sign-in code page (after a right password): types `code` and sends it. */
+export async function enterSignInCode(page: Page, code: string): Promise<void> {
+  await expect(page).toHaveURL(/\/login\/code/);
+  await page.getByLabel('Code from the app').fill(code);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(signOutButton(page)).toBeVisible();
+}
+
+/**
+ * Runs `signIn` with a fresh code of the demo admin's app, one worker at a time: the portal takes
+ * each 30-second step once and only a step after the last one it took, so the workers share the
+ * last step used (a file beside the test database) and sign in in turn. When every step the
+ * clock allows is spent, this waits for the next (the test's time limit grows by that wait).
+ */
+export async function withAdminCode(signIn: (code: string) => Promise<void>): Promise<void> {
+  const dir = process.env.E2E_DB_DIR ?? tmpdir();
+  const lock = join(dir, 'admin-totp.lock');
+  const file = join(dir, 'admin-totp.step');
+  const started = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - started > 60_000) throw new Error(`${lock} held for a minute`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  // The time spent waiting for the other worker's sign-in is not this test's.
+  test.info().setTimeout(test.info().timeout + (Date.now() - started));
+  try {
+    const last = existsSync(file) ? Number(readFileSync(file, 'utf8')) : 0;
+    const step = Math.max(last + 1, totpStep());
+    // The portal takes steps up to one ahead of its clock.
+    const waitMs = Math.max(0, (step - 1) * 30_000 - Date.now() + 250);
+    if (waitMs > 0) {
+      test.info().setTimeout(test.info().timeout + waitMs);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+    // Spent from now on, whether or not the sign-in goes through.
+    writeFileSync(file, String(step));
+    await signIn(totpCode(ADMIN_TOTP, step));
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+/**
+ * Signs `email` in through the sign-in server functions, as the form does (the admin with a code
+ * of their app): the request context's cookies then carry the session.
+ */
+export async function signInByRequest(request: APIRequestContext, email: string, baseURL: string): Promise<void> {
+  const password = async () => {
+    const response = await request.post('/api/login', {
+      form: { email, password: DEMO_PASSWORD },
+      headers: { Origin: baseURL },
+    });
+    expect(response.ok(), `sign-in as ${email}`).toBeTruthy();
+    return (await response.text()).includes('SecondFactor');
+  };
+  if (email !== DEMO_USERS.admin) {
+    expect(await password(), `${email} has no second factor`).toBe(false);
+    return;
+  }
+  await withAdminCode(async (code) => {
+    expect(await password(), 'the admin is asked for a code').toBe(true);
+    const answer = await request.post('/api/login_code', { form: { code }, headers: { Origin: baseURL } });
+    expect(answer.ok(), `the admin's code: ${answer.status()} ${await answer.text()}`).toBeTruthy();
+  });
 }

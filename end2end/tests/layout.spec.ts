@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { DEMO_PASSWORD, loginAs } from './helpers';
+import { loginAs, signInByRequest } from './helpers';
 
 // The layout check: on every page each role can open (end2end/pages.json, the list the
 // screenshot walk uses too), a list's header cells sit over their body cells on a desktop, and
@@ -74,11 +74,7 @@ async function tooWide(page: Page, width: number): Promise<string[]> {
 /** Signs in through the sign-in server function, as the form does (in either language). */
 async function openAs(page: Page, email: string | null, baseURL: string) {
   if (!email) return;
-  const response = await page.context().request.post('/api/login', {
-    form: { email, password: DEMO_PASSWORD },
-    headers: { Origin: baseURL },
-  });
-  expect(response.ok(), `sign-in as ${email}`).toBeTruthy();
+  await signInByRequest(page.context().request, email, baseURL);
 }
 
 // Both languages: French words run longer, and a label that fits in English may not in French.

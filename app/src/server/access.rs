@@ -31,7 +31,9 @@ impl Denial {
     pub fn of(error: &AppError) -> Option<Self> {
         match error {
             AppError::Unauthenticated => Some(Self::Unauthenticated),
-            AppError::Forbidden => Some(Self::Forbidden),
+            AppError::Forbidden | AppError::SecondFactorSetupNeeded | AppError::StepUpNeeded => {
+                Some(Self::Forbidden)
+            }
             AppError::NotFound => Some(Self::NotFound),
             AppError::CrossSite { .. } => Some(Self::CrossSite),
             _ => None,

@@ -139,6 +139,10 @@ pub struct AppConfig {
     /// `GUICHET_SUPPORT_EMAIL`: where people write when they cannot use a page or a service
     /// (named by the accessibility statement); none by default.
     pub support_email: Option<crate::domain::email::Email>,
+    /// `GUICHET_DEMO_ADMIN_TOTP`: with the demo data, the demo platform admin's second factor is
+    /// on with this secret (base32, at least 128 bits), so tests and demonstrations compute its
+    /// codes; without it, the demo admin sets one up at first sign-in, as any admin.
+    pub demo_admin_totp: Option<String>,
 }
 
 /// The pool size when none is configured. SQLite has one writer and every connection runs on a
@@ -181,6 +185,7 @@ impl Default for AppConfig {
             jobs: Default::default(),
             mail: Default::default(),
             support_email: None,
+            demo_admin_totp: None,
         }
     }
 }
@@ -283,6 +288,26 @@ impl AppConfig {
                         problem,
                     })?,
                 );
+        }
+        if let Some(v) = get("GUICHET_DEMO_ADMIN_TOTP") {
+            let compact: String = v
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase();
+            let bits = compact.len() * 5;
+            if bits < 128
+                || !compact
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+            {
+                return Err(ConfigError {
+                    variable: "GUICHET_DEMO_ADMIN_TOTP",
+                    problem: "expected a base32 secret of at least 26 characters (A–Z, 2–7)"
+                        .to_owned(),
+                });
+            }
+            c.demo_admin_totp = Some(compact);
         }
         if let Some(v) = get("GUICHET_DEMO_DATA") {
             c.demo_data = parse_bool("GUICHET_DEMO_DATA", &v)?;
@@ -440,6 +465,23 @@ mod tests {
         assert!(!c.tls);
         assert!(!c.demo_data);
         assert_eq!(c.session_idle, Duration::from_secs(1800));
+    }
+
+    #[test]
+    fn the_demo_admin_secret_is_base32_of_128_bits_at_least() {
+        let c = config_from(&[(
+            "GUICHET_DEMO_ADMIN_TOTP",
+            "jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.demo_admin_totp.as_deref(),
+            Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+        );
+        for bad in ["JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PX1"] {
+            let e = config_from(&[("GUICHET_DEMO_ADMIN_TOTP", bad)]).unwrap_err();
+            assert_eq!(e.variable, "GUICHET_DEMO_ADMIN_TOTP", "{bad}");
+        }
     }
 
     #[test]

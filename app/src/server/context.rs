@@ -94,6 +94,15 @@ pub async fn admin_request() -> Result<(RequestContext, AdminActor), AppError> {
     Ok((ctx, admin))
 }
 
+/// [`admin_request`] for a sensitive change (granting platform admin, the policy lists): the
+/// session's last second-factor code no older than five minutes, else 403 `StepUpNeeded`.
+pub async fn confirmed_admin_request() -> Result<(RequestContext, AdminActor), AppError> {
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let admin = respond(user.as_recently_confirmed_admin(&ctx.state))?;
+    Ok((ctx, admin))
+}
+
 /// What a tenant server function asks of its caller's role in the active tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TenantAccess {

@@ -232,7 +232,7 @@ pub async fn load_if_empty(state: &AppState) -> Result<Option<Vec<DemoLogin>>, D
         email: ADMIN_EMAIL,
         role: "platform admin",
     }];
-    repo::insert_user(
+    let admin_id = repo::insert_user(
         &mut tx,
         ADMIN_EMAIL,
         "Alex Durand (platform admin)",
@@ -240,6 +240,14 @@ pub async fn load_if_empty(state: &AppState) -> Result<Option<Vec<DemoLogin>>, D
         true,
     )
     .await?;
+    if let Some(secret) = &state.config.demo_admin_totp {
+        crate::server::identity::second_factor::seed_confirmed(&mut tx, state, admin_id, secret)
+            .await
+            .map_err(|e| match e {
+                crate::server::error::ServiceError::Db(e) => e,
+                other => sqlx::Error::Protocol(other.to_string()),
+            })?;
+    }
     for t in TENANTS {
         let tenant_id = insert_tenant(&mut tx, t).await?;
         for (email, name, role) in t.people {

@@ -51,5 +51,6 @@ pub use state::AppState;
 
 mod context;
 pub use context::{
-    admin_request, request_context, tenant_request, Call, RequestContext, TenantAccess,
+    admin_request, confirmed_admin_request, request_context, tenant_request, Call, RequestContext,
+    TenantAccess,
 };

@@ -23,6 +23,9 @@ pub fn NotFoundNote() -> impl IntoView {
     }
 }
 
+/// Where a platform admin without a second factor is sent: the account page's set-up.
+pub const SECOND_FACTOR_SETUP: &str = "/account#second-factor";
+
 /// The sign-in page's address that comes back to `path` (with its query) afterwards.
 pub fn login_link(path: &str, search: &str) -> String {
     let here = if search.is_empty() || search == "?" {
@@ -70,6 +73,27 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
                 {tr(i18n, |l| td_string!(l, errors.sign_in_to_see_before))}
                 <A href=login>{tr(i18n, |l| td_string!(l, errors.sign_in_to_see_link))}</A>
                 {tr(i18n, |l| td_string!(l, errors.sign_in_to_see_after))}
+            </p>
+        }
+        .into_any();
+    }
+    if error == AppError::SecondFactorSetupNeeded {
+        // A platform admin without a second factor sets one up before anything else.
+        let to = SECOND_FACTOR_SETUP;
+        #[cfg(feature = "ssr")]
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SEE_OTHER);
+            response.insert_header(http::header::LOCATION, http::HeaderValue::from_static(to));
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let navigate = leptos_router::hooks::use_navigate();
+            request_animation_frame(move || navigate(to, Default::default()));
+        }
+        return view! {
+            <p class="form__error" role="alert">
+                {move || error.message(i18n.get_locale())} " "
+                <A href=to>{tr(i18n, |l| td_string!(l, account.title))}</A>
             </p>
         }
         .into_any();

@@ -97,7 +97,8 @@ pub(crate) async fn function_fixture(
         "confirm_second_factor"
         | "turn_off_second_factor"
         | "renew_recovery_codes"
-        | "login_code" => form(&[("code", "123456")]),
+        | "login_code"
+        | "confirm_with_code" => form(&[("code", "123456")]),
         "list_api_tokens" | "api_reference" | "support_contact" => vec![],
         // A read token of the university, which only its people may make.
         "create_api_token" => form(&[

@@ -125,6 +125,28 @@ pub struct TestApp {
     owner_pool: AnyPool,
     /// Whether dropping this app drops its database (not a second instance's).
     owns_database: bool,
+    /// The authenticator apps of the people whose second factor is on (their base32 secrets):
+    /// the demo admin's from the start ([`TEST_ADMIN_TOTP`]), others' once a test turns theirs on
+    /// ([`TestApp::turn_on_second_factor`]).
+    phones: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
+}
+
+/// The demo platform admin's second-factor secret in the tests (`GUICHET_DEMO_ADMIN_TOTP`).
+pub const TEST_ADMIN_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// The authenticator app of a phone holding `secret` (base32, spaces allowed).
+pub fn phone(secret: &str) -> totp_rs::Totp {
+    let compact: String = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = totp_rs::Secret::try_from_base32(&compact)
+        .expect("a base32 secret")
+        .as_ref()
+        .to_vec();
+    totp_rs::Builder::new()
+        .with_secret(bytes)
+        .with_step_duration(30)
+        .with_digits(6)
+        .build()
+        .expect("an RFC 6238 TOTP")
 }
 
 /// A test's database goes when its app does: a full run makes over a thousand, which would
@@ -191,6 +213,9 @@ impl TestApp {
         config.database_url = DatabaseUrl::new(url.clone());
         config.database_owner_url = owner_url.clone().map(DatabaseUrl::new);
         config.site_root = std::env::temp_dir();
+        config
+            .demo_admin_totp
+            .get_or_insert_with(|| TEST_ADMIN_TOTP.to_owned());
         config.hash_concurrency = 4;
         let db = Db::connect(&config.database_url, 4).await.expect("connect");
         match &config.database_owner_url {
@@ -214,6 +239,9 @@ impl TestApp {
             owner_url,
             owner_pool,
             owns_database: true,
+            phones: std::sync::Arc::new(std::sync::Mutex::new(
+                [(ADMIN.to_owned(), TEST_ADMIN_TOTP.to_owned())].into(),
+            )),
         }
     }
 
@@ -305,13 +333,86 @@ impl TestApp {
             owner_url: self.owner_url.clone(),
             owner_pool: self.owner_pool.clone(),
             owns_database: false,
+            phones: self.phones.clone(),
         }
     }
 
-    /// A client signed in as `email` with the demo password.
+    /// The code `secret`'s app shows at the portal's clock.
+    pub fn code_now(&self, secret: &str) -> String {
+        let now = self.state.throttle.clock().now_ms() / 1_000;
+        phone(secret)
+            .generate(u64::try_from(now).unwrap())
+            .to_string()
+    }
+
+    /// The code `secret`'s app shows thirty seconds on (each step's code is accepted once): the
+    /// portal's clock is frozen and moved to that step.
+    pub fn next_code(&self, secret: &str) -> String {
+        self.state
+            .throttle
+            .clock()
+            .advance(std::time::Duration::from_secs(30));
+        self.code_now(secret)
+    }
+
+    /// The id of `email`'s account.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(self.owner_pool())
+            .await
+            .unwrap_or_else(|e| panic!("no account {email}: {e}"))
+    }
+
+    /// The secret of `email`'s second factor, when a test knows it.
+    pub fn phone_of(&self, email: &str) -> Option<String> {
+        self.phones.lock().unwrap().get(email).cloned()
+    }
+
+    /// Turns `who`'s second factor on through the account page's calls (their session then
+    /// counts as confirmed); returns the secret and the recovery codes. Later sign-ins of
+    /// `email` through [`TestApp::signed_in`] answer its codes.
+    pub async fn turn_on_second_factor(
+        &self,
+        who: &mut Client,
+        email: &str,
+    ) -> (String, Vec<String>) {
+        let offer = who.call("begin_second_factor", &[]).await;
+        assert_eq!(offer.status, StatusCode::OK, "{}", offer.body);
+        let secret: String = offer.json()["secret"].as_str().unwrap().replace(' ', "");
+        let on = who
+            .call(
+                "confirm_second_factor",
+                &[("code", &self.next_code(&secret))],
+            )
+            .await;
+        assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+        let codes: Vec<String> = serde_json::from_str(&on.body).unwrap();
+        self.phones
+            .lock()
+            .unwrap()
+            .insert(email.to_owned(), secret.clone());
+        (secret, codes)
+    }
+
+    /// Completes a sign-in waiting for its second factor with the next code of `email`'s phone.
+    pub async fn answer_code(&self, client: &mut Client, email: &str) -> TestResponse {
+        let secret = self
+            .phone_of(email)
+            .unwrap_or_else(|| panic!("{email} has a second factor the test does not know"));
+        client
+            .call("login_code", &[("code", &self.next_code(&secret))])
+            .await
+    }
+
+    /// A client signed in as `email` with the demo password (and, for a person with a second
+    /// factor the test knows, its next code).
     pub async fn signed_in(&self, email: &str) -> Client {
         let mut client = self.anon();
-        let response = client.login(email, DEMO_PASSWORD).await;
+        let mut response = client.login(email, DEMO_PASSWORD).await;
+        if response.status.is_success() && response.body.contains("SecondFactor") {
+            response = self.answer_code(&mut client, email).await;
+        }
         assert!(
             response.status.is_redirection() || response.status.is_success(),
             "login as {email} failed: {} {}",

@@ -47,15 +47,6 @@ async fn a_university_request(app: &TestApp) -> String {
     r.json().as_i64().expect("an id").to_string()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.owner_pool())
-        .await
-        .unwrap();
-    id
-}
-
 /// What the log subscriber wrote, as JSON lines.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -102,7 +93,7 @@ async fn a_refused_cross_tenant_read_is_counted_and_logged_without_content() {
     let app = TestApp::with_demo().await;
     let id = a_university_request(&app).await;
     let mut other = app.signed_in(HOSP_MEMBER).await;
-    let other_id = user_id(&app, HOSP_MEMBER).await;
+    let other_id = app.user_id(HOSP_MEMBER).await;
 
     let before = app.state.denials.counts();
     let (logs, _guard) = capture_logs();
@@ -143,7 +134,7 @@ async fn a_refused_cross_tenant_read_is_counted_and_logged_without_content() {
 async fn anonymous_wrong_role_and_cross_site_refusals_each_have_their_counter() {
     let app = TestApp::with_demo().await;
     let id = a_university_request(&app).await;
-    let member_id = user_id(&app, UNIV_MEMBER).await;
+    let member_id = app.user_id(UNIV_MEMBER).await;
     let (logs, _guard) = capture_logs();
     let before = app.state.denials.counts();
 

@@ -104,7 +104,7 @@ async fn a_demo_user_signs_in_and_the_session_id_rotates() {
     let mut client = app.anon();
     // A visit before signing in may already carry a session id.
     client.cookie = Some("guichet_session=planted-by-an-attacker".into());
-    let response = client.login(ADMIN, DEMO_PASSWORD).await;
+    let response = client.login(UNIV_MEMBER, DEMO_PASSWORD).await;
     assert!(
         response.status.is_redirection() || response.status.is_success(),
         "{response:?}"
@@ -123,7 +123,7 @@ async fn a_demo_user_signs_in_and_the_session_id_rotates() {
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     let who = client.call("whoami", &[]).await;
     assert_eq!(who.status, StatusCode::OK, "{}", who.body);
-    assert_eq!(who.json()["email"], ADMIN);
+    assert_eq!(who.json()["email"], UNIV_MEMBER);
 }
 
 #[tokio::test]

@@ -17,15 +17,6 @@ fn ok(r: &TestResponse) -> bool {
     r.status.is_success() || r.status.is_redirection()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    id
-}
-
 async fn count(app: &TestApp, sql: &str, arg: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
         .bind(arg)
@@ -260,7 +251,7 @@ async fn only_owners_invite_and_anonymous_callers_are_asked_to_sign_in() {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}: {}", r.body);
         assert_eq!(r.json()["kind"], "forbidden");
-        let member_id = user_id(&app, UNIV_MEMBER).await.to_string();
+        let member_id = app.user_id(UNIV_MEMBER).await.to_string();
         let r = client
             .call(
                 "change_member_role",
@@ -314,7 +305,7 @@ async fn only_owners_invite_and_anonymous_callers_are_asked_to_sign_in() {
 async fn an_owner_cannot_touch_a_member_of_another_tenant() {
     let app = TestApp::with_demo().await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
-    let other = user_id(&app, HOSP_MEMBER).await.to_string();
+    let other = app.user_id(HOSP_MEMBER).await.to_string();
     let r = owner
         .call(
             "change_member_role",
@@ -357,7 +348,7 @@ async fn an_owner_cannot_touch_a_member_of_another_tenant() {
 async fn the_last_owner_can_be_neither_demoted_nor_removed_nor_leave() {
     let app = TestApp::with_demo().await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
-    let me = user_id(&app, UNIV_OWNER).await.to_string();
+    let me = app.user_id(UNIV_OWNER).await.to_string();
     let r = owner
         .call(
             "change_member_role",
@@ -375,7 +366,7 @@ async fn the_last_owner_can_be_neither_demoted_nor_removed_nor_leave() {
     assert_eq!(whoami(&mut owner).await["role"], "owner", "still signed in");
 
     // With a second owner, the first may step down (and their sessions end).
-    let member = user_id(&app, UNIV_MEMBER).await.to_string();
+    let member = app.user_id(UNIV_MEMBER).await.to_string();
     let r = owner
         .call(
             "change_member_role",
@@ -401,7 +392,7 @@ async fn a_role_change_or_a_removal_ends_the_members_sessions() {
     let mut owner = app.signed_in(UNIV_OWNER).await;
     let mut member = app.signed_in(UNIV_MEMBER).await;
     assert_eq!(whoami(&mut member).await["role"], "member");
-    let id = user_id(&app, UNIV_MEMBER).await.to_string();
+    let id = app.user_id(UNIV_MEMBER).await.to_string();
 
     let r = owner
         .call(

@@ -95,6 +95,15 @@ async fn platform_admin_is_granted_and_revoked_but_never_from_the_last_admin() {
         StatusCode::UNAUTHORIZED
     );
     let mut camille = app.signed_in(UNIV_OWNER).await;
+    // Without a second factor, she administers nothing until she sets one up.
+    let first = camille.call("people", &[]).await;
+    assert_eq!(first.status, StatusCode::FORBIDDEN, "{}", first.body);
+    assert!(
+        first.body.contains("second_factor_setup_needed"),
+        "{}",
+        first.body
+    );
+    app.turn_on_second_factor(&mut camille, UNIV_OWNER).await;
     assert_eq!(camille.call("people", &[]).await.status, StatusCode::OK);
     assert!(unsent_to(&app, UNIV_OWNER)
         .await

@@ -14,27 +14,6 @@ use common::smtp::{self, received};
 use common::*;
 use serde_json::Value;
 
-/// The app of a phone holding `secret` (base32, as the account page shows it, spaces and all).
-fn phone(secret: &str) -> totp_rs::Totp {
-    let compact: String = secret.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = totp_rs::Secret::try_from_base32(&compact)
-        .expect("a base32 secret")
-        .as_ref()
-        .to_vec();
-    totp_rs::Builder::new()
-        .with_secret(bytes)
-        .with_step_duration(30)
-        .with_digits(6)
-        .build()
-        .expect("an RFC 6238 TOTP")
-}
-
-/// The code the phone shows at the app's (frozen) clock.
-fn code_now(app: &TestApp, phone: &totp_rs::Totp) -> String {
-    let now = app.state.throttle.clock().now_ms() / 1_000;
-    phone.generate(u64::try_from(now).unwrap()).to_string()
-}
-
 /// Thirty seconds later: the phone shows the next code.
 fn next_step(app: &TestApp) {
     app.state.throttle.clock().advance(Duration::from_secs(30));
@@ -42,20 +21,6 @@ fn next_step(app: &TestApp) {
 
 fn json(response: &TestResponse) -> Value {
     serde_json::from_str(&response.body).unwrap_or_else(|_| panic!("not JSON: {}", response.body))
-}
-
-/// `who` turns a second factor on: returns their phone and their recovery codes.
-async fn set_up(app: &TestApp, who: &mut Client) -> (totp_rs::Totp, Vec<String>) {
-    let offer = who.call("begin_second_factor", &[]).await;
-    assert_eq!(offer.status, StatusCode::OK, "{}", offer.body);
-    let offer = json(&offer);
-    let phone = phone(offer["secret"].as_str().unwrap());
-    let on = who
-        .call("confirm_second_factor", &[("code", &code_now(app, &phone))])
-        .await;
-    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
-    let codes: Vec<String> = serde_json::from_str(&on.body).unwrap();
-    (phone, codes)
 }
 
 /// A new browser giving `email`'s password: answers what comes next.
@@ -103,7 +68,7 @@ async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
     assert!(uri.contains("issuer=Guichet"), "{uri}");
     assert!(offer["qr_size"].as_i64().unwrap() >= 29);
     assert!(offer["qr_path"].as_str().unwrap().starts_with('M'));
-    let phone = phone(offer["secret"].as_str().unwrap());
+    let secret = offer["secret"].as_str().unwrap().replace(' ', "");
     // The secret is kept sealed, never as the page shows it.
     let (sealed,): (String,) = sqlx::query_as("SELECT secret_sealed FROM second_factors")
         .fetch_one(app.owner_pool())
@@ -113,7 +78,7 @@ async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
     assert!(!sealed.contains(&shown));
 
     // A wrong code, a recovery-shaped one and junk are refused beside the field; nothing turns on.
-    let right = code_now(&app, &phone);
+    let right = app.code_now(&secret);
     let wrong = if right == "123456" {
         "654321"
     } else {
@@ -229,7 +194,7 @@ async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
     assert!(!is_signed_in(&mut laptop).await);
     // The next one signs in.
     next_step(&app);
-    let fresh = code_now(&app, &phone);
+    let fresh = app.code_now(&secret);
     let done = laptop.call("login_code", &[("code", &fresh)]).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(is_signed_in(&mut laptop).await);
@@ -261,7 +226,7 @@ async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
     let off = laptop
         .call(
             "turn_off_second_factor",
-            &[("code", &code_now(&app, &phone))],
+            &[("code", &app.code_now(&secret))],
         )
         .await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.body);
@@ -290,7 +255,7 @@ async fn a_recovery_code_signs_in_once_and_renewing_them_ends_the_old_ones() {
     let app = TestApp::with_demo().await;
     app.state.throttle.clock().freeze();
     let mut owner = app.signed_in(UNIV_OWNER).await;
-    let (phone, codes) = set_up(&app, &mut owner).await;
+    let (secret, codes) = app.turn_on_second_factor(&mut owner, UNIV_OWNER).await;
 
     // Typed as printed or not: case and dash do not matter.
     let (mut lost_phone, _) = password_step(&app, UNIV_OWNER).await;
@@ -320,7 +285,7 @@ async fn a_recovery_code_signs_in_once_and_renewing_them_ends_the_old_ones() {
     // New codes, with a code from the app: the old unused ones stop working.
     next_step(&app);
     let renewed = lost_phone
-        .call("renew_recovery_codes", &[("code", &code_now(&app, &phone))])
+        .call("renew_recovery_codes", &[("code", &app.code_now(&secret))])
         .await;
     assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
     let new_codes: Vec<String> = serde_json::from_str(&renewed.body).unwrap();
@@ -336,12 +301,12 @@ async fn codes_are_throttled_like_passwords_and_need_a_right_password_first() {
     let app = TestApp::with_demo().await;
     app.state.throttle.clock().freeze();
     let mut member = app.signed_in(HOSP_MEMBER).await;
-    let (phone, _) = set_up(&app, &mut member).await;
+    let (secret, _) = app.turn_on_second_factor(&mut member, HOSP_MEMBER).await;
     next_step(&app);
 
     // No password step in this browser: a code signs nobody in, even the right one.
     let mut stranger = app.anon();
-    let right = code_now(&app, &phone);
+    let right = app.code_now(&secret);
     let alone = stranger.call("login_code", &[("code", &right)]).await;
     assert_eq!(alone.status, StatusCode::UNAUTHORIZED, "{}", alone.body);
     // A wrong password leads to no code step either.
@@ -397,7 +362,7 @@ async fn codes_are_throttled_like_passwords_and_need_a_right_password_first() {
         .clock()
         .advance(Duration::from_secs(6 * 60));
     let late = slow
-        .call("login_code", &[("code", &code_now(&app, &phone))])
+        .call("login_code", &[("code", &app.code_now(&secret))])
         .await;
     assert_eq!(late.status, StatusCode::UNAUTHORIZED, "{}", late.body);
     assert!(!is_signed_in(&mut slow).await);
@@ -432,4 +397,147 @@ async fn the_second_factor_actions_need_a_signed_in_person() {
             answer.body
         );
     }
+}
+
+#[tokio::test]
+async fn platform_admins_need_a_second_factor_and_a_fresh_code_for_sensitive_changes() {
+    let app = TestApp::with_demo().await;
+    app.state.throttle.clock().freeze();
+    let mut admin = app.signed_in(ADMIN).await;
+
+    // A new admin without a second factor administers nothing: every admin function answers 403
+    // (`second_factor_setup_needed`), and an admin page sends them to set one up.
+    let granted = admin
+        .call(
+            "change_account",
+            &[
+                ("user_id", &app.user_id(UNIV_OWNER).await.to_string()),
+                ("change", "grant_admin"),
+            ],
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.body);
+    let mut camille = app.signed_in(UNIV_OWNER).await;
+    for endpoint in [
+        "people",
+        "tenant_queue",
+        "request_queue",
+        "list_site_agents",
+    ] {
+        let refused = camille.call(endpoint, &[]).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{endpoint}: {}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("second_factor_setup_needed"),
+            "{}",
+            refused.body
+        );
+    }
+    let page = camille.get("/admin/people").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.headers["location"], "/account#second-factor");
+    let account = json(&camille.call("account", &[]).await);
+    assert_eq!(account["second_factor"]["required"], true);
+    // Once it is on (this session checked a code), she administers; she cannot turn it off.
+    let (secret, _) = app.turn_on_second_factor(&mut camille, UNIV_OWNER).await;
+    assert_eq!(camille.call("people", &[]).await.status, StatusCode::OK);
+    let off = camille
+        .call(
+            "turn_off_second_factor",
+            &[("code", &app.next_code(&secret))],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::CONFLICT, "{}", off.body);
+
+    // Five minutes after the last code, the sensitive changes ask for a fresh one (403
+    // `step_up_needed`), and nothing is written; the others do not.
+    app.state
+        .throttle
+        .clock()
+        .advance(Duration::from_secs(6 * 60));
+    let hugo = app.user_id(UNIV_MEMBER).await.to_string();
+    let grant = [("user_id", hugo.as_str()), ("change", "grant_admin")];
+    let expires_on =
+        (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
+    let platform_token = [
+        ("name", "deploy"),
+        ("tenant", "platform"),
+        ("scope", "admin"),
+        ("expires_on", expires_on.as_str()),
+    ];
+    for (endpoint, form) in [
+        ("change_account", &grant[..]),
+        ("create_api_token", &platform_token[..]),
+    ] {
+        let refused = admin.call(endpoint, form).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{endpoint}: {}",
+            refused.body
+        );
+        assert!(refused.body.contains("step_up_needed"), "{}", refused.body);
+    }
+    let policy = admin
+        .call(
+            "update_policy",
+            &[
+                ("eu", "FR, DE"),
+                ("eea", "NO"),
+                ("sanctions", "RU"),
+                ("adequacy", "JP"),
+                ("note", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(policy.status, StatusCode::FORBIDDEN, "{}", policy.body);
+    let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE platform_admin = 1")
+        .fetch_one(app.owner_pool())
+        .await
+        .unwrap();
+    assert_eq!(admins, 2, "the refused grant wrote nothing");
+    let disable = admin
+        .call(
+            "change_account",
+            &[("user_id", &hugo), ("change", "disable")],
+        )
+        .await;
+    assert_eq!(disable.status, StatusCode::OK, "{}", disable.body);
+
+    // A wrong code confirms nothing; the next code of the app confirms, and the changes pass.
+    let wrong = admin
+        .call("confirm_with_code", &[("code", "abcde-fghjk")])
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.body
+    );
+    let still = admin.call("change_account", &grant).await;
+    assert_eq!(still.status, StatusCode::FORBIDDEN, "{}", still.body);
+    let confirmed = admin
+        .call(
+            "confirm_with_code",
+            &[("code", &app.next_code(TEST_ADMIN_TOTP))],
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let token = admin.call("create_api_token", &platform_token).await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.body);
+    let enable = admin
+        .call(
+            "change_account",
+            &[("user_id", &hugo), ("change", "enable")],
+        )
+        .await;
+    assert_eq!(enable.status, StatusCode::OK, "{}", enable.body);
+    assert_eq!(
+        admin.call("change_account", &grant).await.status,
+        StatusCode::OK
+    );
 }

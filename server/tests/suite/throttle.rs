@@ -84,15 +84,6 @@ async fn notices_to(app: &TestApp, email: &str) -> Vec<String> {
     rows.into_iter().map(|(b,)| b).collect()
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.owner_pool())
-        .await
-        .unwrap();
-    id
-}
-
 fn now_secs(app: &TestApp) -> i64 {
     app.state.throttle.clock().now_ms() / 1_000
 }
@@ -278,7 +269,7 @@ async fn the_owner_is_told_once_per_burst_and_strangers_are_not() {
 async fn a_forged_expired_or_other_accounts_device_cookie_gives_no_allowance() {
     let app = TestApp::with_demo().await;
     app.state.throttle.clock().freeze();
-    let owner_id = user_id(&app, UNIV_OWNER).await;
+    let owner_id = app.user_id(UNIV_OWNER).await;
     let member = known_browser(&app, UNIV_MEMBER, "198.51.100.7").await;
     let owner = known_browser(&app, UNIV_OWNER, "198.51.100.7").await;
     let mut attacker = browser(&app, "203.0.113.5");

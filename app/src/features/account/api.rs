@@ -208,3 +208,17 @@ pub async fn renew_recovery_codes(
         respond(SecondFactorCode::parse(&code).map_err(|m| AppError::validation("code", m)))?;
     respond(second_factor::renew_recovery_codes(&ctx, &user, &code).await)
 }
+
+/// Confirms a sensitive change with a code from the app or a recovery code (step-up): for five
+/// minutes, the session may grant platform admin, make an admin API token and edit the policy
+/// lists. Any signed-in person with a second factor on (404 without one); throttled.
+#[server(prefix = "/api", endpoint = "confirm_with_code")]
+pub async fn confirm_with_code(#[server(default)] code: String) -> Result<(), AppError> {
+    use crate::domain::second_factor::SecondFactorCode;
+    use crate::server::{error::respond, identity::second_factor, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let code =
+        respond(SecondFactorCode::parse(&code).map_err(|m| AppError::validation("code", m)))?;
+    respond(second_factor::confirm_with_code(&ctx, &user, &code).await)
+}

@@ -9,3 +9,4 @@ pub mod types;
 pub use api::*;
 pub use email::ConfirmEmailPage;
 pub use page::AccountPage;
+pub use second_factor::StepUpPrompt;

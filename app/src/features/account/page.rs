@@ -84,15 +84,19 @@ fn AccountBody(
             let expires_at = s.expires_at;
             view! {
                 <tr>
-                    <td data-label=tr(i18n, |l| td_string!(l, account.signed_in))>{move || signed_in_at.as_ref().map(|at| local_instant(i18n.get_locale(), at)).unwrap_or_else(|| "—".to_owned())}</td>
+                    // This browser's session is marked in its first cell: a column of its own was
+                    // cut at the table's edge on a desktop screen.
+                    <td data-label=tr(i18n, |l| td_string!(l, account.signed_in))>
+                        {move || signed_in_at.as_ref().map(|at| local_instant(i18n.get_locale(), at)).unwrap_or_else(|| "—".to_owned())}
+                        {s.current.then(|| view! { " " <span class="badge badge--info">{tr(i18n, |l| td_string!(l, account.this_browser))}</span> })}
+                    </td>
                     <td data-label=tr(i18n, |l| td_string!(l, account.ends_if_unused))>{move || local_instant(i18n.get_locale(), &expires_at)}</td>
-                    <td data-label="">{s.current.then(|| view! { <span class="badge badge--info">{tr(i18n, |l| td_string!(l, account.this_browser))}</span> })}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <p>{acc.name.clone()} " · " {acc.email.clone()}</p>
+        <p>{acc.name.clone()}</p>
         <super::email::EmailForm email=acc.email.clone()/>
         <p><a href="/account/tokens">{tr(i18n, |l| td_string!(l, account.api_tokens))}</a>{tr(i18n, |l| td_string!(l, account.api_tokens_hint))}</p>
         <h2>{tr(i18n, |l| td_string!(l, account.change_your_password))}</h2>
@@ -127,7 +131,6 @@ fn AccountBody(
                     <tr>
                         <th scope="col">{tr(i18n, |l| td_string!(l, account.signed_in))}</th>
                         <th scope="col">{tr(i18n, |l| td_string!(l, account.ends_if_unused))}</th>
-                        <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, account.this_browser))}</span></th>
                     </tr>
                 </thead>
                 <tbody>{sessions}</tbody>

@@ -4,7 +4,10 @@
 use crate::ui::language::tr;
 use leptos::prelude::*;
 
-use super::api::{BeginSecondFactor, ConfirmSecondFactor, RenewRecoveryCodes, TurnOffSecondFactor};
+use super::api::{
+    BeginSecondFactor, ConfirmSecondFactor, ConfirmWithCode, RenewRecoveryCodes,
+    TurnOffSecondFactor,
+};
 use super::types::{SecondFactorOffer, SecondFactorStatus};
 use crate::domain::format::fill;
 use crate::error::AppError;
@@ -38,8 +41,12 @@ pub fn SecondFactorSection(status: SecondFactorStatus) -> impl IntoView {
         (_, Some(Ok(codes))) if on.get() => Some(codes),
         _ => None,
     };
+    let required = status.required;
     view! {
         <h2 id="second-factor">{tr(i18n, |l| td_string!(l, account.second_factor_title))}</h2>
+        {move || (required && !on.get()).then(|| view! {
+            <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, account.second_factor_needed_note))}</p>
+        })}
         {move || if on.get() {
             view! {
                 <p>{tr(i18n, |l| td_string!(l, account.second_factor_on))} " "
@@ -52,12 +59,14 @@ pub fn SecondFactorSection(status: SecondFactorStatus) -> impl IntoView {
                         error=Signal::derive(move || renew.value().get().and_then(Result::err))
                         pending=renew.pending()/>
                 </ActionForm>
-                <ActionForm action=off attr:class="form" attr:novalidate=true>
-                    <CodeFields id="off-code" label=|l| td_string!(l, account.second_factor_code_or_recovery)
-                        hint=None button=|l| td_string!(l, account.second_factor_turn_off)
-                        error=Signal::derive(move || off.value().get().and_then(Result::err))
-                        pending=off.pending()/>
-                </ActionForm>
+                {(!required).then(|| view! {
+                    <ActionForm action=off attr:class="form" attr:novalidate=true>
+                        <CodeFields id="off-code" label=|l| td_string!(l, account.second_factor_code_or_recovery)
+                            hint=None button=|l| td_string!(l, account.second_factor_turn_off)
+                            error=Signal::derive(move || off.value().get().and_then(Result::err))
+                            pending=off.pending()/>
+                    </ActionForm>
+                })}
             }.into_any()
         } else {
             view! {
@@ -119,6 +128,34 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 }
 
 type Words = fn(crate::i18n::Locale) -> &'static str;
+
+/// Where a change that needs a fresh code was refused (`StepUpNeeded`): a code field that
+/// confirms the session for five minutes, after which the person sends the change again.
+/// Nothing shows otherwise.
+#[component]
+pub fn StepUpPrompt(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let confirm = ServerAction::<ConfirmWithCode>::new();
+    let i18n = use_i18n();
+    let shown = move || {
+        matches!(error.get(), Some(AppError::StepUpNeeded)) || confirm.value().get().is_some()
+    };
+    view! {
+        {move || shown().then(|| view! {
+            <div class="step-up" role="group" aria-labelledby="step-up-title">
+                <h3 id="step-up-title">{tr(i18n, |l| td_string!(l, account.step_up_title))}</h3>
+                {move || matches!(confirm.value().get(), Some(Ok(()))).then(|| view! {
+                    <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.step_up_done))}</p>
+                })}
+                <ActionForm action=confirm attr:class="form" attr:novalidate=true>
+                    <CodeFields id="step-up-code" label=|l| td_string!(l, account.second_factor_code_or_recovery)
+                        hint=None button=|l| td_string!(l, account.step_up_button) primary=true
+                        error=Signal::derive(move || confirm.value().get().and_then(Result::err))
+                        pending=confirm.pending()/>
+                </ActionForm>
+            </div>
+        })}
+    }
+}
 
 /// One code field (its error beside it, any other error above) and the form's button, inside
 /// each form of this section.

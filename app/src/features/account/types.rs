@@ -32,6 +32,8 @@ pub struct AccountView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecondFactorStatus {
     pub on: bool,
+    /// Whether the person must have one (platform admins): it cannot be turned off.
+    pub required: bool,
     /// Recovery codes not yet used (0 when the factor is off).
     pub recovery_codes_left: i64,
 }

@@ -233,6 +233,8 @@ fn CreateForm(
         )
         .collect_view();
     view! {
+        // An admin token asks for a fresh code: the prompt shows when one is needed.
+        <crate::features::account::StepUpPrompt error=Signal::derive(move || create.value().get().and_then(Result::err))/>
         <ActionForm action=create attr:class="form" attr:novalidate=true>
             {form_error}
             <div class="field">

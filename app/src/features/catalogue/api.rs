@@ -230,8 +230,9 @@ pub async fn update_policy(
     #[server(default)] adequacy: String,
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{admin_request, catalogue, error::respond};
-    let (ctx, admin) = admin_request().await?;
+    use crate::server::{catalogue, confirmed_admin_request, error::respond};
+    // The lists decide where data may go: a fresh second-factor code first.
+    let (ctx, admin) = confirmed_admin_request().await?;
     let form = PolicyForm {
         eu,
         eea,

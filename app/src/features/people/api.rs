@@ -24,10 +24,14 @@ pub async fn change_account(
     #[server(default)] user_id: i64,
     #[server(default)] change: String,
 ) -> Result<(), AppError> {
-    use crate::server::{admin_request, error::respond, people};
-    let (ctx, admin) = admin_request().await?;
-    let change = respond(
-        people::AccountChange::parse(&change).map_err(|m| AppError::validation("change", m)),
-    )?;
+    use crate::server::{admin_request, confirmed_admin_request, error::respond, people};
+    let change_kind = people::AccountChange::parse(&change);
+    // Granting platform admin asks for a fresh second-factor code; the other changes do not.
+    let (ctx, admin) = if change_kind == Ok(people::AccountChange::GrantAdmin) {
+        confirmed_admin_request().await?
+    } else {
+        admin_request().await?
+    };
+    let change = respond(change_kind.map_err(|m| AppError::validation("change", m)))?;
     respond(people::change_account(&ctx, &admin, user_id, change).await)
 }

@@ -14,6 +14,10 @@ use crate::i18n::{td_string, use_i18n};
 use crate::ui::table::{query_param, query_value, Pager};
 
 /// Bumped after each change, so the page reloads.
+/// The last refusal of a row's change, for the page's step-up prompt.
+#[derive(Clone, Copy)]
+struct Refused(RwSignal<Option<crate::error::AppError>>);
+
 #[derive(Clone, Copy)]
 struct Refresh(RwSignal<u32>);
 
@@ -21,6 +25,9 @@ struct Refresh(RwSignal<u32>);
 pub fn PeopleAdminPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     provide_context(Refresh(refresh));
+    // A row's change refused for want of a fresh code: the prompt above the table takes one.
+    let refused = RwSignal::new(None::<crate::error::AppError>);
+    provide_context(Refused(refused));
     let q = query_param("q");
     let page = query_param("page");
     let data = Resource::new(
@@ -40,6 +47,7 @@ pub fn PeopleAdminPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">{tr(i18n, |l| td_string!(l, people.search_button))}</button>
             </Form>
+            <crate::features::account::StepUpPrompt error=refused/>
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, people.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -85,13 +93,20 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
 fn PersonRow(person: PersonView) -> impl IntoView {
     let i18n = use_i18n();
     let refresh = use_context::<Refresh>().map(|r| r.0);
+    let refused = use_context::<Refused>().map(|r| r.0);
     let action = ServerAction::<ChangeAccount>::new();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => {
             if let Some(r) = refresh {
                 r.update(|n| *n += 1);
             }
         }
+        Some(Err(e)) => {
+            if let Some(r) = refused {
+                r.set(Some(e));
+            }
+        }
+        None => {}
     });
     let error = move || match action.value().get() {
         Some(Err(e)) => {

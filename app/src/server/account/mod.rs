@@ -43,8 +43,11 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
         })
         .collect();
     drop(conn);
-    let second_factor =
-        crate::server::identity::second_factor::status(&ctx.state, user.user_id()).await?;
+    // Platform admins must keep one (`CurrentUser::as_platform_admin`).
+    let second_factor = crate::features::account::types::SecondFactorStatus {
+        required: user.identity.platform_admin,
+        ..crate::server::identity::second_factor::status(&ctx.state, user.user_id()).await?
+    };
     Ok(AccountView {
         name: user.identity.name.clone(),
         email: user.identity.email.clone(),

@@ -127,14 +127,18 @@ pub async fn create(
     ip: Option<&str>,
 ) -> ServiceResult<CreatedToken> {
     let binding = match &input.binding {
-        BindingChoice::Platform if user.identity.platform_admin => TokenBinding::Platform,
-        BindingChoice::Platform => {
-            return Err(AppError::validation(
-                "tenant",
-                td_string!(crate::locale::current(), server.only_admins_platform_tokens),
-            )
-            .into())
-        }
+        // A platform (admin) token: platform admins, with a fresh second-factor code.
+        BindingChoice::Platform => match user.as_recently_confirmed_admin(state) {
+            Ok(_) => TokenBinding::Platform,
+            Err(AppError::Forbidden) => {
+                return Err(AppError::validation(
+                    "tenant",
+                    td_string!(crate::locale::current(), server.only_admins_platform_tokens),
+                )
+                .into())
+            }
+            Err(other) => return Err(other.into()),
+        },
         BindingChoice::Tenant(slug) => {
             // Platform scope: the membership check is the query's `user_id` filter.
             let mut tx = state.db.platform_tx().await?;

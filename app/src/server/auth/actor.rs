@@ -41,6 +41,11 @@ pub struct SessionIdentity {
     pub tenant: Option<ActiveTenant>,
     /// When the person signed in (Unix seconds), for the absolute lifetime.
     pub signed_in_at: i64,
+    /// When this session last checked a code of the person's second factor (Unix seconds, the
+    /// throttle's clock): at sign-in, at set-up, or to confirm a sensitive change. `None` when
+    /// it never did (a person without a second factor).
+    #[serde(default)]
+    pub second_factor_at: Option<i64>,
 }
 
 /// Pushes the session's idle deadline back while its person is active: the
@@ -58,6 +63,9 @@ async fn keep_alive(session: &Session, state: &AppState, now: i64) {
         }
     }
 }
+
+/// How long a code confirms sensitive changes for: five minutes.
+pub const STEP_UP_SECS: i64 = 5 * 60;
 
 /// The person behind a request, once authenticated.
 #[derive(Debug, Clone)]
@@ -91,15 +99,31 @@ impl CurrentUser {
         self.identity.user_id
     }
 
-    /// The platform-admin capability, or `Forbidden`.
+    /// The platform-admin capability, or `Forbidden`; `SecondFactorSetupNeeded` for an admin
+    /// whose session passed no second factor (a portal that grants national GPU capacity lets no
+    /// admin in with a password alone).
     pub fn as_platform_admin(&self) -> Result<AdminActor, AppError> {
-        if self.identity.platform_admin {
-            Ok(AdminActor {
-                user_id: self.identity.user_id,
-                email: self.identity.email.clone(),
-            })
-        } else {
-            Err(AppError::Forbidden)
+        if !self.identity.platform_admin {
+            return Err(AppError::Forbidden);
+        }
+        if self.identity.second_factor_at.is_none() {
+            return Err(AppError::SecondFactorSetupNeeded);
+        }
+        Ok(AdminActor {
+            user_id: self.identity.user_id,
+            email: self.identity.email.clone(),
+        })
+    }
+
+    /// The platform-admin capability for a sensitive change (granting platform admin, an admin
+    /// API token, the policy lists): the session's last code no older than
+    /// [`STEP_UP_SECS`], else `StepUpNeeded`.
+    pub fn as_recently_confirmed_admin(&self, state: &AppState) -> Result<AdminActor, AppError> {
+        let admin = self.as_platform_admin()?;
+        let now = state.throttle.clock().now_ms().div_euclid(1_000);
+        match self.identity.second_factor_at {
+            Some(at) if now - at <= STEP_UP_SECS => Ok(admin),
+            _ => Err(AppError::StepUpNeeded),
         }
     }
 

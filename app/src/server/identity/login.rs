@@ -207,6 +207,7 @@ async fn finish_sign_in(
         platform_admin: user.platform_admin == 1,
         tenant: tenants.into_iter().next(),
         signed_in_at: now_unix(),
+        second_factor_at: second_factor.map(|_| second_factor::now_secs(state)),
     };
     let mut event = AuditEvent::new("login")
         .actor(user.id, &user.email)

@@ -209,6 +209,7 @@ pub async fn accept_invitation(
             platform_admin: false,
             tenant: Some(tenant),
             signed_in_at: now_unix(),
+            second_factor_at: None,
         },
     };
     identity::sign_in_as(ctx, identity).await

@@ -55,9 +55,10 @@ pub fn code_of(error: &AppError) -> (&'static str, &'static str) {
         AppError::Unauthenticated | AppError::InvalidCredentials => {
             ("unauthenticated", "A valid bearer token is needed")
         }
-        AppError::Forbidden | AppError::CrossSite { .. } => {
-            ("forbidden", "The token or its person may not do this")
-        }
+        AppError::Forbidden
+        | AppError::CrossSite { .. }
+        | AppError::SecondFactorSetupNeeded
+        | AppError::StepUpNeeded => ("forbidden", "The token or its person may not do this"),
         AppError::NotFound => ("not_found", "No such resource"),
         AppError::Validation { .. } => ("validation_failed", "Some fields are not right"),
         AppError::Conflict { .. } => ("conflict", "The resource's state does not allow this"),

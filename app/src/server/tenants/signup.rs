@@ -195,6 +195,7 @@ pub async fn confirm_sign_up(ctx: &RequestContext, token: &str) -> ServiceResult
         platform_admin: false,
         tenant: Some(tenant),
         signed_in_at: now_unix(),
+        second_factor_at: None,
     };
     identity::sign_in_as(ctx, identity).await
 }

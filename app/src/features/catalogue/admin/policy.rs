@@ -42,6 +42,8 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
     view! {
         <section class="admin-section" aria-labelledby="policy">
             <h2 id="policy">{tr(i18n, |l| td_string!(l, catalogue.admin_policy_lists))}</h2>
+            // The lists decide where data may go: a fresh code first, asked for here when needed.
+            <crate::features::account::StepUpPrompt error=Signal::derive(error)/>
             <ActionForm action=policy attr:class="form" attr:novalidate=true>
                 <h3>{tr(i18n, |l| td_string!(l, catalogue.policy_lists_heading))} <small>{move || fill(td_string!(i18n.get_locale(), catalogue.version_paren), &[("n", &version)])}</small></h3>
                 {form_note(result, &["eu", "eea", "sanctions", "adequacy", "note"], |l| td_string!(l, catalogue.saved_as_policy_version))}

@@ -11,6 +11,11 @@
 //!   success), and a TOTP code is accepted once: the newest accepted step is kept and only a later
 //!   one passes (RFC 6238 §5.2), inside one `UPDATE`, so two uses of one code cannot both pass.
 //!   The clock is the throttle's, which tests freeze and move.
+//! - Platform admins must have one: a session remembers when it last checked a code
+//!   (`SessionIdentity::second_factor_at`, set at sign-in, at set-up and by
+//!   [`confirm_with_code`]); `CurrentUser::as_platform_admin` refuses a session that never did,
+//!   and `CurrentUser::as_recently_confirmed_admin` one whose code is older than five minutes
+//!   (step-up), for the changes that need it.
 
 pub mod repo;
 
@@ -109,6 +114,15 @@ fn open_totp(state: &AppState, user_id: i64, email: &str, sealed: &str) -> Resul
     totp(secret.as_ref().to_vec(), email)
 }
 
+/// The code an authenticator app holding `secret` (base32) shows now: for the benchmarks, which
+/// sign the demo admin in as a person does (`GUICHET_DEMO_ADMIN_TOTP`).
+pub fn code_now(secret: &str) -> Result<String, AppError> {
+    let secret = totp_rs::Secret::try_from_base32(secret).map_err(|_| AppError::Internal)?;
+    Ok(totp(secret.as_ref().to_vec(), "benchmark")?
+        .generate_current()
+        .to_string())
+}
+
 /// Whether `user_id` has a second factor on, and how many recovery codes they have left.
 pub async fn status(state: &AppState, user_id: i64) -> ServiceResult<SecondFactorStatus> {
     // Accounts are not tenant-owned.
@@ -122,6 +136,7 @@ pub async fn status(state: &AppState, user_id: i64) -> ServiceResult<SecondFacto
     tx.commit().await?;
     Ok(SecondFactorStatus {
         on,
+        required: false,
         recovery_codes_left,
     })
 }
@@ -237,7 +252,44 @@ pub async fn confirm_setup(
     tell(&mut tx, user, Notice::On).await?;
     tx.commit().await?;
     state.throttle.release(&state.db, &keys).await?;
+    // This session just checked a code: a platform admin may administer from now on.
+    confirmed_now(ctx, user).await?;
     Ok(codes)
+}
+
+/// Marks the session as having checked a code of the person's second factor now (under a fresh
+/// session id, as every change of what a session may do).
+async fn confirmed_now(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult<()> {
+    let mut identity = user.identity.clone();
+    identity.second_factor_at = Some(now_secs(&ctx.state));
+    super::sign_in_as(ctx, identity).await
+}
+
+/// Confirms a sensitive change with a code (step-up): the session counts as confirmed for
+/// [`crate::server::auth::actor::STEP_UP_SECS`] (see `CurrentUser::as_recently_confirmed_admin`).
+pub async fn confirm_with_code(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    code: &SecondFactorCode,
+) -> ServiceResult<()> {
+    check_code(ctx, user.user_id(), &user.identity.email, code, "step_up").await?;
+    confirmed_now(ctx, user).await
+}
+
+/// Turns a confirmed second factor on for `user_id` with a secret chosen by the operator (base32):
+/// the demo data's platform admin, when `GUICHET_DEMO_ADMIN_TOTP` gives one, so that tests and
+/// demonstrations can sign in with codes they compute.
+pub async fn seed_confirmed(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    user_id: i64,
+    base32: &str,
+) -> ServiceResult<()> {
+    let sealed = state.outbox_key.seal(&sealing_context(user_id), base32);
+    let now = now_secs(state);
+    repo::offer(conn, user_id, &sealed, now).await?;
+    repo::confirm(conn, user_id, now).await?;
+    Ok(())
 }
 
 /// Checks a code of `user_id`'s second factor, spending it: a TOTP code of a step after the last
@@ -315,6 +367,13 @@ pub async fn turn_off(
     user: &CurrentUser,
     code: &SecondFactorCode,
 ) -> ServiceResult<()> {
+    if user.identity.platform_admin {
+        return Err(AppError::Conflict {
+            message: td_string!(crate::locale::current(), account.second_factor_admins_keep)
+                .to_owned(),
+        }
+        .into());
+    }
     check_code(ctx, user.user_id(), &user.identity.email, code, "turn_off").await?;
     let mut tx = ctx.state.db.platform_write_tx().await?;
     repo::remove(&mut tx, user.user_id()).await?;

@@ -85,6 +85,16 @@ pub async fn spend_step(
     Ok(done.rows_affected() == 1)
 }
 
+/// Turns a factor on without a code (the operator's demo seed only).
+pub async fn confirm(conn: &mut AnyConnection, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE second_factors SET confirmed_at = $2 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Spends a recovery code (by its SHA-256) once.
 pub async fn spend_recovery_code(
     conn: &mut AnyConnection,
