@@ -355,6 +355,16 @@ impl TestApp {
         self.code_now(secret)
     }
 
+    /// How many `event` rows the audit log holds that succeeded (or, `failed`, that failed).
+    pub async fn audited(&self, event: &str, failed: bool) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = $1 AND outcome = $2")
+            .bind(event)
+            .bind(if failed { "failure" } else { "success" })
+            .fetch_one(self.owner_pool())
+            .await
+            .unwrap()
+    }
+
     /// The id of `email`'s account.
     pub async fn user_id(&self, email: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")

@@ -30,15 +30,6 @@ async fn reset(app: &TestApp, token: &str, password: &str) -> TestResponse {
         .await
 }
 
-async fn audited(app: &TestApp, event: &str, failed: bool) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = $1 AND outcome = $2")
-        .bind(event)
-        .bind(if failed { "failure" } else { "success" })
-        .fetch_one(app.owner_pool())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_link_arrives_by_mail_works_once_and_ends_every_session() {
     let Some((settings, dir)) = smtp::server() else {
@@ -75,7 +66,7 @@ async fn the_link_arrives_by_mail_works_once_and_ends_every_session() {
     assert_eq!(page.status, StatusCode::OK);
     let done = reset(&app, &token, NEW_PASSWORD).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    assert_eq!(audited(&app, "password_reset", false).await, 1);
+    assert_eq!(app.audited("password_reset", false).await, 1);
 
     // Every session of the person ended; the old password no longer works, the new one does.
     let after = laptop.call("account", &[]).await;
@@ -122,8 +113,8 @@ async fn an_unknown_address_gets_the_same_answer_and_no_mail() {
         .await
         .is_empty());
     assert_eq!(common::mail::unsent_to(&app, UNIV_OWNER).await.len(), 1);
-    assert_eq!(audited(&app, "password_reset_requested", true).await, 1);
-    assert_eq!(audited(&app, "password_reset_requested", false).await, 1);
+    assert_eq!(app.audited("password_reset_requested", true).await, 1);
+    assert_eq!(app.audited("password_reset_requested", false).await, 1);
 
     // A malformed address is refused beside its field.
     let bad = ask(&app, "not an address").await;

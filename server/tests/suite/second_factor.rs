@@ -34,15 +34,6 @@ async fn is_signed_in(browser: &mut Client) -> bool {
     browser.call("account", &[]).await.status == StatusCode::OK
 }
 
-async fn audited(app: &TestApp, event: &str, failed: bool) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE event = $1 AND outcome = $2")
-        .bind(event)
-        .bind(if failed { "failure" } else { "success" })
-        .fetch_one(app.owner_pool())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
     let Some((settings, dir)) = smtp::server() else {
@@ -208,7 +199,7 @@ async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
         again.body
     );
     assert!(!is_signed_in(&mut other).await);
-    assert_eq!(audited(&app, "second_factor_checked", true).await, 3);
+    assert_eq!(app.audited("second_factor_checked", true).await, 3);
 
     // Turning it off needs a code too; then the password alone signs in again, and they are told.
     let (mut third, _) = password_step(&app, UNIV_MEMBER).await;
@@ -233,7 +224,7 @@ async fn set_up_from_the_account_then_asked_at_every_sign_in_each_code_once() {
     let (mut fourth, answer) = password_step(&app, UNIV_MEMBER).await;
     assert_eq!(json(&answer), "SignedIn");
     assert!(is_signed_in(&mut fourth).await);
-    assert_eq!(audited(&app, "second_factor_disabled", false).await, 1);
+    assert_eq!(app.audited("second_factor_disabled", false).await, 1);
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes")
         .fetch_one(app.owner_pool())
         .await
