@@ -187,13 +187,21 @@ async fn serve_metrics(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_demo_logins(logins: &[demo::DemoLogin]) {
+fn print_demo_logins(logins: &[demo::DemoLogin], admin_has_second_factor: bool) {
     println!(
         "Demo data loaded. Every demo account's password is “{}”:",
         demo::DEMO_PASSWORD
     );
     for l in logins {
         println!("  {:<40} {}", l.email, l.role);
+    }
+    if admin_has_second_factor {
+        println!("The platform admin signs in with a code of GUICHET_DEMO_ADMIN_TOTP's secret.");
+    } else {
+        println!(
+            "The platform admin sets up two-step sign-in at the first sign-in \
+             (an authenticator app: FreeOTP, Aegis, Google Authenticator…)."
+        );
     }
 }
 
@@ -273,7 +281,7 @@ async fn load_demo(state: &AppState) -> anyhow::Result<bool> {
         return Ok(false);
     };
     let requests = app::server::demo_activity::load_activity(state).await?;
-    print_demo_logins(&logins);
+    print_demo_logins(&logins, state.config.demo_admin_totp.is_some());
     println!("{requests} demo quota requests made, in every state.");
     Ok(true)
 }
