@@ -32,6 +32,10 @@ async fn a_suspended_organisation_reads_but_submits_nothing_until_it_is_lifted()
     let draft = save(&mut member, form("k-suspended"), "draft")
         .await
         .to_string();
+    // A request of each organisation in the admins' queue (any status).
+    save(&mut member, form("k-univ-submitted"), "submit").await;
+    let mut hospital_member = app.signed_in(HOSP_MEMBER).await;
+    save(&mut hospital_member, form("k-hospital-submitted"), "submit").await;
 
     let done = suspend(&mut admin, &univ, "Unpaid invoices since September.").await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
@@ -63,6 +67,45 @@ async fn a_suspended_organisation_reads_but_submits_nothing_until_it_is_lifted()
         listed["suspension_reason"],
         "Unpaid invoices since September."
     );
+    // Its quotas and requests are flagged in the admins' queue and on their pages; another
+    // organisation's are not.
+    let mut rows = Vec::new();
+    for status in ["submitted", "endorsed"] {
+        let page = admin
+            .call("request_queue", &[("status", status)])
+            .await
+            .json();
+        rows.extend(page["rows"].as_array().unwrap().iter().cloned());
+    }
+    let queue = serde_json::Value::Array(rows.clone());
+    let flagged = |name: &str| {
+        rows.iter()
+            .filter(|r| r["summary"]["tenant_name"] == name)
+            .map(|r| r["summary"]["tenant_suspended"].as_bool().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let univ_rows = flagged("Université de Palaiseau");
+    assert!(
+        !univ_rows.is_empty() && univ_rows.iter().all(|f| *f),
+        "{queue}"
+    );
+    let hospital_rows = flagged("Groupe hospitalier Seine-Est");
+    assert!(
+        !hospital_rows.is_empty() && hospital_rows.iter().all(|f| !f),
+        "{queue}"
+    );
+    let one = rows
+        .iter()
+        .find(|r| r["summary"]["tenant_name"] == "Université de Palaiseau")
+        .unwrap()["summary"]["id"]
+        .to_string();
+    let detail = admin.call("get_request", &[("id", &one)]).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    assert!(
+        detail.body.contains("\"tenant_suspended\":true"),
+        "{}",
+        detail.body
+    );
     // Another organisation is not touched.
     let hospital = app
         .signed_in(HOSP_MEMBER)
@@ -74,6 +117,12 @@ async fn a_suspended_organisation_reads_but_submits_nothing_until_it_is_lifted()
 
     let lifted = admin.call("lift_suspension", &[("tenant_id", &univ)]).await;
     assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
+    let detail = admin.call("get_request", &[("id", &one)]).await;
+    assert!(
+        detail.body.contains("\"tenant_suspended\":false"),
+        "{}",
+        detail.body
+    );
     let submitted = member.call("submit_request", &[("id", &draft)]).await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
     let audited: i64 = sqlx::query_scalar(

@@ -286,6 +286,7 @@ fn RequestView(
                 <h1>{s.project_title.clone()}</h1>
                 <p class="badges">
                     {status_badge(s.status)} " " {s.phase.map(phase_badge)}
+                    {s.tenant_suspended.then(|| view! { " " <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, requests.organisation_suspended))}</span> })}
                     {d.confidential_waiver.then(|| view! { " " <span class="badge badge--warn">{tr(i18n, |l| td_string!(l, requests.c1_waiver))}</span> })}
                 </p>
             </div>

@@ -246,7 +246,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                                                 <tr>
                                                     <td data-label=tr(i18n, |l| td_string!(l, requests.select))>{select}</td>
                                                     <td data-label="#"><A href=href.clone()>{s.id}</A></td>
-                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.organisation))>{s.tenant_name.clone()}</td>
+                                                    <td data-label=tr(i18n, |l| td_string!(l, requests.organisation))>{s.tenant_name.clone()}{s.tenant_suspended.then(|| view! { " " <span class="badge badge--bad">{tr(i18n, |l| td_string!(l, requests.organisation_suspended))}</span> })}</td>
                                                     <td data-label=tr(i18n, |l| td_string!(l, requests.project))><A href=href>{title}</A></td>
                                                     <td data-label=tr(i18n, |l| td_string!(l, requests.status))>
                                                         {status_badge(s.status)}

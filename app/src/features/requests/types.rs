@@ -19,6 +19,9 @@ use crate::i18n::td_string;
 pub struct RequestSummary {
     pub id: i64,
     pub tenant_name: String,
+    /// Whether the campus suspended the organisation: its quotas are flagged to the admins.
+    #[serde(default)]
+    pub tenant_suspended: bool,
     /// The project it belongs to: id, short name and title.
     pub project_id: i64,
     pub project_code: String,

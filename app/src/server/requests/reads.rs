@@ -44,6 +44,7 @@ fn summary(row: &RequestRow, today: Date) -> RequestSummary {
     RequestSummary {
         id: row.id,
         tenant_name: row.tenant.name.clone(),
+        tenant_suspended: row.tenant_suspended,
         project_id: row.project_id,
         project_code: row.project_code.clone(),
         project_name: row.project_name.clone(),

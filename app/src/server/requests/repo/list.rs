@@ -166,7 +166,7 @@ fn json_fields() -> &'static str {
 }
 
 /// The output columns of [`SELECT`], in order: the keys of a list's JSON objects.
-pub(super) const COLUMNS: [&str; 35] = [
+pub(super) const COLUMNS: [&str; 36] = [
     "id",
     "tenant_id",
     "tenant_name",
@@ -202,6 +202,7 @@ pub(super) const COLUMNS: [&str; 35] = [
     "compliance_flag",
     "revision",
     "used_gpu_seconds",
+    "tenant_suspended_at",
 ];
 
 /// One page of requests matching `filter`, in its order (ties newest first): at most `limit`

@@ -45,6 +45,8 @@ pub struct RequestRow {
     pub tenant: TenantProfile,
     /// Who the tenant lets endorse.
     pub endorsement: EndorsementPolicy,
+    /// Whether the campus suspended the tenant (its quotas are flagged to the admins).
+    pub tenant_suspended: bool,
     /// The project the request (and its quota) belongs to: id, short name and title.
     pub project_id: i64,
     pub project_code: String,
@@ -139,6 +141,7 @@ struct StoredRequest {
     compliance_flag: Option<String>,
     revision: i64,
     used_gpu_seconds: i64,
+    tenant_suspended_at: Option<i64>,
 }
 
 /// A stored value of request `id` that does not decode: logged with the request id, and an error.
@@ -170,6 +173,7 @@ impl TryFrom<StoredRequest> for RequestRow {
             },
             endorsement: EndorsementPolicy::parse(&s.endorsement)
                 .map_err(|e| corrupt(id, "tenant endorsement", e))?,
+            tenant_suspended: s.tenant_suspended_at.is_some(),
             project_id: s.project_id,
             project_code: s.project_code,
             project_name: s.project_name,
@@ -211,7 +215,7 @@ const SELECT: &str = "SELECT r.id, r.tenant_id, t.name AS tenant_name, t.country
      s.slug AS site_slug, s.name AS site_name, r.gpu_model, r.gpus, r.start_date, r.end_date, \
      r.expected_gpu_hours, r.approved_gpus, r.approved_start, r.approved_end, r.decision_note, \
      r.idempotency_key, r.policy_version, r.catalogue_revision, r.compliance_flag, r.revision, \
-     r.used_gpu_seconds FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id \
+     r.used_gpu_seconds, t.suspended_at AS tenant_suspended_at FROM quota_requests r JOIN tenants t ON t.id = r.tenant_id JOIN sites s ON s.id = r.site_id \
      JOIN projects p ON p.id = r.project_id";
 
 /// The row a query found, decoded.
