@@ -165,6 +165,7 @@ pub fn HomePage() -> impl IntoView {
                         <section class="page">
                             <h1>{move || fill(t_string!(i18n, home.welcome), &[("name", &viewer.name)])}</h1>
                             <p>{tr(i18n, |l| td_string!(l, home.no_organisation))}</p>
+                            <crate::features::members::JoinOffers/>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
@@ -263,6 +264,7 @@ fn TenantHome(
                 <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">{move || plural(waiting_on_me, t_string!(i18n, home.waiting_on_you_singular), t_string!(i18n, home.waiting_on_you_plural))}</span></div>
                 <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">{move || plural(unread, t_string!(i18n, home.unread_singular), t_string!(i18n, home.unread_plural))}</span></div>
             </div>
+            <crate::features::members::JoinOffers/>
             <div class="dashboard">
                 <section class="card dashboard__wide">
                     <div class="card__head">

@@ -143,6 +143,10 @@ pub struct AppConfig {
     /// on with this secret (base32, at least 128 bits), so tests and demonstrations compute its
     /// codes; without it, the demo admin sets one up at first sign-in, as any admin.
     pub demo_admin_totp: Option<String>,
+    /// `GUICHET_OIDC_PROVIDERS_FILE`: the identity providers people may sign in with (a JSON
+    /// list; see [`ProviderSettings`](super::identity::oidc::ProviderSettings) and
+    /// docs/operations.md). Unset: passwords only.
+    pub oidc_providers: Vec<super::identity::oidc::ProviderSettings>,
 }
 
 /// The pool size when none is configured. SQLite has one writer and every connection runs on a
@@ -186,6 +190,7 @@ impl Default for AppConfig {
             mail: Default::default(),
             support_email: None,
             demo_admin_totp: None,
+            oidc_providers: Vec::new(),
         }
     }
 }
@@ -396,6 +401,7 @@ impl AppConfig {
         }
         c.jobs = super::jobs::settings::JobSettings::from_lookup(get)?;
         c.mail = super::mail::settings::MailSettings::from_lookup(get)?;
+        c.oidc_providers = super::identity::oidc::settings::from_lookup(get)?;
         Ok(c)
     }
 

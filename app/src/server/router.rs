@@ -85,6 +85,8 @@ pub fn router(state: AppState) -> Router {
             get(review::files::download),
         )
         .merge(export::routes())
+        // Federated sign-in: the provider's buttons post here, and it sends the browser back.
+        .merge(super::identity::oidc::web::routes())
         .nest(super::rest::PREFIX, super::rest::router(state.clone()))
         // `/api/v1/` itself is outside the nested router: a problem too, not a page.
         .route("/api/v1/", axum::routing::any(super::rest::not_found))

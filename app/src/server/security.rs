@@ -122,6 +122,15 @@ impl CrossSiteRefusal {
 /// request's own `Host` (or HTTP/2 authority) on the configured scheme. `None` when neither is
 /// known.
 pub fn expected_origin(request: &Request, config: &AppConfig) -> Option<Origin> {
+    expected_origin_of(request.headers(), request.uri(), config)
+}
+
+/// [`expected_origin`] from a request's headers and URI.
+pub fn expected_origin_of(
+    headers: &HeaderMap,
+    uri: &http::Uri,
+    config: &AppConfig,
+) -> Option<Origin> {
     if let Some(public) = &config.public_origin {
         return Some(public.clone());
     }
@@ -130,12 +139,11 @@ pub fn expected_origin(request: &Request, config: &AppConfig) -> Option<Origin> 
     } else {
         Scheme::Http
     };
-    let host = request
-        .headers()
+    let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-        .or_else(|| request.uri().authority().map(|a| a.to_string()))?;
+        .or_else(|| uri.authority().map(|a| a.to_string()))?;
     Origin::from_host(scheme, &host)
 }
 

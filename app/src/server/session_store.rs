@@ -23,6 +23,10 @@ pub const AUTH_KEY: &str = "auth";
 /// (`identity::second_factor::PendingSignIn`): the session is not signed in meanwhile.
 pub const PENDING_KEY: &str = "pending_second_factor";
 
+/// The session-data key of a federated sign-in waiting for the provider's callback
+/// (`identity::oidc::PendingFlow`: its state, nonce and PKCE verifier).
+pub const OIDC_KEY: &str = "pending_oidc";
+
 /// The session-data key of the last time (Unix seconds) the session's idle
 /// deadline was pushed back.
 pub const SEEN_KEY: &str = "seen";

@@ -36,6 +36,8 @@ pub struct AppState {
     pub denials: Arc<AccessDenials>,
     /// Per-token limits of the REST API's calls.
     pub api_limits: Arc<ApiRateLimiter>,
+    /// The identity providers people may sign in with, and the client that talks to them.
+    pub providers: crate::server::identity::oidc::Providers,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             device_key: DeviceKey::from_config(config.device_cookie_key.as_ref()),
             denials: Arc::new(AccessDenials::default()),
             api_limits: Arc::new(ApiRateLimiter::new(config.api_rate_per_minute)),
+            providers: crate::server::identity::oidc::Providers::new(config.oidc_providers.clone()),
             db,
             config: Arc::new(config),
             leptos_options,

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/forgot") view=identity::ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/password/reset/:token") view=identity::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/email/confirm/:token") view=account::ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/email/verify/:token") view=account::VerifyEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/accessibility") view=accessibility::AccessibilityPage/>
                     <Route path=path!("/signup") view=tenants::SignupPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup/confirm/:token") view=tenants::ConfirmSignupPage ssr=SsrMode::Async/>

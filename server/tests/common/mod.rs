@@ -527,6 +527,18 @@ impl Client {
         self.send(builder.body(Body::from(body)).unwrap()).await
     }
 
+    /// Posts a plain HTML form to `path`, as a browser without the wasm would.
+    pub async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded_like(form);
+        let req = self
+            .request(Method::POST, path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
         self.call("login", &[("email", email), ("password", password)])
             .await
@@ -630,6 +642,7 @@ pub mod api;
 pub mod catalogue;
 pub mod decisions;
 pub mod mail;
+pub mod oidc;
 pub mod requests;
 pub mod review;
 pub mod smtp;

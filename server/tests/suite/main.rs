@@ -27,6 +27,7 @@ mod decisions_early_end;
 mod decisions_send_back;
 mod email_change;
 mod exports;
+mod federated_sign_in;
 mod foundation;
 mod hostile_input;
 mod jobs;

@@ -201,8 +201,9 @@ async fn the_projects_migration_moves_todays_demo_database_into_a_project_per_te
 }
 
 /// Expand-then-contract, shown once with a real migration: on a database already migrated by this
-/// release (0026 adds second factors, `second_factors` and `recovery_codes`), an instance of
-/// the previous release, which knows migrations up to 0025 only, starts (migrations it does not know are let
+/// release (0027 adds federated sign-in: `users.email_unverified_since`, `external_identities`,
+/// `email_verifications`, `join_requests`), an instance of the previous release, which knows
+/// migrations up to 0026 only, starts (migrations it does not know are let
 /// be) and writes a timeline step, an account and an e-mail as it always did; this release
 /// writes to that account in French, knowing no language of theirs (it never signed in). Without
 /// `ignore_missing` the old instance would have refused to start.
@@ -217,7 +218,7 @@ async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migra
     };
     let newest = current.migrations.last().expect("migrations").version;
     assert_eq!(
-        newest, 26,
+        newest, 27,
         "update this test's story when a migration is added"
     );
     let older: Vec<_> = current.migrations[..current.migrations.len() - 1].to_vec();

@@ -222,3 +222,24 @@ pub async fn confirm_with_code(#[server(default)] code: String) -> Result<(), Ap
         respond(SecondFactorCode::parse(&code).map_err(|m| AppError::validation("code", m)))?;
     respond(second_factor::confirm_with_code(&ctx, &user, &code).await)
 }
+
+/// Unlinks one of the person's identity providers (`id`: the link's). Any signed-in person, for
+/// their own links only: another person's is not found.
+#[server(prefix = "/api", endpoint = "unlink_provider")]
+pub async fn unlink_provider(#[server(default)] id: String) -> Result<(), AppError> {
+    use crate::server::{error::respond, identity::oidc, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let id = respond(id.trim().parse::<i64>().map_err(|_| AppError::NotFound))?;
+    respond(oidc::unlink(&ctx, &user, id).await)
+}
+
+/// E-mails the person a new link confirming their address, when it is not proven yet (else
+/// 409). Any signed-in person; throttled per address.
+#[server(prefix = "/api", endpoint = "resend_email_verification")]
+pub async fn resend_email_verification() -> Result<(), AppError> {
+    use crate::server::{error::respond, identity::oidc::verification, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(verification::resend(&ctx, &user).await)
+}

@@ -4,9 +4,12 @@ mod api;
 mod email;
 mod page;
 mod second_factor;
+mod sign_in_methods;
 pub mod types;
+mod verify;
 
 pub use api::*;
 pub use email::ConfirmEmailPage;
 pub use page::AccountPage;
 pub use second_factor::StepUpPrompt;
+pub use verify::VerifyEmailPage;

@@ -122,6 +122,8 @@ fn AccountBody(
             <button type="submit" class="button" disabled=move || change.pending().get()>{tr(i18n, |l| td_string!(l, account.change_the_password))}</button>
         </ActionForm>
         <super::second_factor::SecondFactorSection status=acc.second_factor/>
+        <super::sign_in_methods::SignInMethodsSection email_confirmed=acc.email_confirmed
+            linked=acc.linked_providers.clone() to_link=acc.providers_to_link.clone()/>
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
         <h2>{tr(i18n, |l| td_string!(l, account.your_sessions))}</h2>
         // A region that may slide sideways (French dates run longer) takes the keyboard focus.

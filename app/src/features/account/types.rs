@@ -26,6 +26,26 @@ pub struct AccountView {
     pub time_zones: Vec<String>,
     /// Their second factor.
     pub second_factor: SecondFactorStatus,
+    /// Whether their address is proven (false only for an account an identity provider made
+    /// without vouching for it, until the e-mailed link is opened).
+    pub email_confirmed: bool,
+    /// The identity providers linked to the account.
+    pub linked_providers: Vec<LinkedProvider>,
+    /// The providers the person may link still.
+    pub providers_to_link: Vec<crate::features::identity::types::ProviderChoice>,
+}
+
+/// An identity provider linked to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedProvider {
+    /// The link's id (to unlink it).
+    pub id: i64,
+    /// The provider's name as people read it.
+    pub provider: String,
+    /// The address the provider gave last.
+    pub email: String,
+    pub linked_at: LocalInstant,
+    pub last_used_at: Option<LocalInstant>,
 }
 
 /// Whether a person's second factor is on.

@@ -148,6 +148,29 @@ pub async fn reset_password(
     Ok(())
 }
 
+/// The identity providers people may sign in with, in the operator's order. Public (the sign-in
+/// page offers them).
+#[server(prefix = "/api", endpoint = "sign_in_providers")]
+pub async fn sign_in_providers() -> Result<Vec<super::types::ProviderChoice>, AppError> {
+    let state = crate::server::state::app_state()?;
+    Ok(crate::server::identity::oidc::choices(&state.providers))
+}
+
+/// Confirms the person's address by the token of the link e-mailed to it. Public: the token is
+/// the capability; an unknown, used or expired one is not found. Returns the address.
+#[server(prefix = "/api", endpoint = "confirm_email_verification")]
+pub async fn confirm_email_verification(
+    #[server(default)] token: String,
+) -> Result<String, AppError> {
+    use crate::server::{error::respond, identity::oidc::verification, request_context};
+    let ctx = request_context().await?;
+    let email = respond(verification::confirm(&ctx, token.trim()).await)?;
+    if crate::server::error::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{}?done=1", verification::link(token.trim())));
+    }
+    Ok(email)
+}
+
 /// Signs out: the session ends on the server, not only in the browser.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {

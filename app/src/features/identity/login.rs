@@ -7,10 +7,60 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
-use super::api::{Login, LoginCode, Logout};
+use super::api::{sign_in_providers, Login, LoginCode, Logout};
 use super::types::LoginOutcome;
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ui::form::Checked;
+
+/// Why a federated sign-in or link did not happen, in words: the failure named in the page's
+/// address (`?oidc=…`, see `server::identity::oidc::Failure`).
+pub fn federated_failure(l: Locale, kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "unavailable" => td_string!(l, identity.oidc_unavailable),
+        "stale" => td_string!(l, identity.oidc_stale),
+        "cancelled" => td_string!(l, identity.oidc_cancelled),
+        "code_refused" => td_string!(l, identity.oidc_code_refused),
+        "invalid_token" => td_string!(l, identity.oidc_invalid_token),
+        "no_email" => td_string!(l, identity.oidc_no_email),
+        "account_exists" => td_string!(l, identity.oidc_account_exists),
+        "linked_elsewhere" => td_string!(l, identity.oidc_linked_elsewhere),
+        "disabled" => td_string!(l, identity.account_disabled),
+        _ => return None,
+    })
+}
+
+/// The identity providers' buttons: each a plain form posting to `/auth/oidc/{id}` (so it works
+/// without the wasm), which sends the browser to the provider.
+#[component]
+fn ProviderButtons(next: Signal<String>) -> impl IntoView {
+    let providers = Resource::new(|| (), |_| sign_in_providers());
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = providers.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <h2>{tr(i18n, |l| td_string!(l, identity.or_sign_in_with))}</h2>
+                    <ul class="plain-list">
+                        {list.into_iter().map(|p| {
+                            let name = p.name.clone();
+                            view! {
+                                <li>
+                                    <form method="post" action=format!("/auth/oidc/{}", p.id)>
+                                        <input type="hidden" name="next" value=move || next.get()/>
+                                        <button type="submit" class="button button--ghost">
+                                            {move || crate::domain::format::fill(td_string!(i18n.get_locale(), identity.sign_in_with), &[("provider", &name)])}
+                                        </button>
+                                    </form>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Suspense>
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -53,6 +103,9 @@ pub fn LoginPage() -> impl IntoView {
             {move || query.read().get("email_changed").is_some().then(|| view! {
                 <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, identity.email_changed_done))}</p>
             })}
+            {move || query.read().get("oidc").and_then(|kind| federated_failure(i18n.get_locale(), &kind)).map(|m| view! {
+                <p class="form__error" role="alert">{m}</p>
+            })}
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 {move || error().map(|e| view! { <p class="form__error" role="alert">{move || e.message(i18n.get_locale())}</p> })}
                 // An attribute, not a property: the server renders it, so a plain form (no wasm) sends it.
@@ -88,6 +141,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || action.pending().get()>{tr(i18n, |l| td_string!(l, identity.sign_in_button))}</button>
             </ActionForm>
             <p><A href="/password/forgot">{tr(i18n, |l| td_string!(l, identity.forgot_link))}</A></p>
+            <ProviderButtons next=Signal::derive(next)/>
         </section>
     }
 }

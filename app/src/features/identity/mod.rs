@@ -6,7 +6,7 @@ mod reset;
 pub mod types;
 
 pub use api::*;
-pub use login::{LoginCodePage, LoginPage, LogoutButton};
+pub use login::{federated_failure, LoginCodePage, LoginPage, LogoutButton};
 pub use reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use types::Viewer;
 

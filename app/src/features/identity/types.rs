@@ -23,3 +23,12 @@ pub enum LoginOutcome {
     /// A code of the person's second factor is needed next (`/login/code`).
     SecondFactor,
 }
+
+/// An identity provider people may sign in with (the sign-in page's buttons).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderChoice {
+    /// Its id, in the URLs (`/auth/oidc/{id}`).
+    pub id: String,
+    /// Its name as people read it.
+    pub name: String,
+}

@@ -107,3 +107,63 @@ pub async fn accept_invitation(
     leptos_axum::redirect("/organisation");
     Ok(())
 }
+
+/// The people asking to join the organisation (through an identity provider that vouches for
+/// their address). Owners only.
+#[server(prefix = "/api", endpoint = "join_requests")]
+pub async fn join_requests() -> Result<Vec<super::types::JoinRequestView>, AppError> {
+    use crate::server::{error::respond, identity::oidc::join, tenant_request, TenantAccess};
+    let (ctx, _user, actor) = tenant_request(TenantAccess::Own).await?;
+    respond(join::open_requests(&ctx.call(), &actor).await)
+}
+
+/// Accepts (`accept=true`: the person becomes a member) or refuses a request to join; the person
+/// is e-mailed. Owners only; a request of another organisation, or decided already, is not
+/// found.
+#[server(prefix = "/api", endpoint = "decide_join_request")]
+pub async fn decide_join_request(
+    #[server(default)] request_id: String,
+    #[server(default)] accept: String,
+) -> Result<(), AppError> {
+    use crate::server::{error::respond, identity::oidc::join, tenant_request, TenantAccess};
+    let (ctx, _user, actor) = tenant_request(TenantAccess::Own).await?;
+    let id = respond(
+        request_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound),
+    )?;
+    let accept = respond(match accept.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(AppError::bad_request("accept is true or false")),
+    })?;
+    respond(join::decide(&ctx.call(), &actor, id, accept).await)
+}
+
+/// The organisations the signed-in person may ask to join. Any signed-in person.
+#[server(prefix = "/api", endpoint = "join_offers")]
+pub async fn join_offers() -> Result<Vec<super::types::JoinOfferView>, AppError> {
+    use crate::server::{error::respond, identity::oidc::join, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    let offers = respond(join::offers(&ctx.call(), &user).await)?;
+    Ok(offers
+        .into_iter()
+        .map(|o| super::types::JoinOfferView {
+            tenant_slug: o.tenant_slug,
+            tenant_name: o.tenant_name,
+            provider: o.provider,
+        })
+        .collect())
+}
+
+/// Asks to join an organisation the person is offered (else not found); its owners are
+/// e-mailed. Any signed-in person.
+#[server(prefix = "/api", endpoint = "ask_to_join")]
+pub async fn ask_to_join(#[server(default)] tenant: String) -> Result<(), AppError> {
+    use crate::server::{error::respond, identity::oidc::join, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(join::ask(&ctx.call(), &user, tenant.trim()).await)
+}

@@ -3,9 +3,11 @@
 
 mod api;
 mod invitation;
+mod join;
 mod organisation;
 pub mod types;
 
 pub use api::*;
 pub use invitation::InvitationPage;
+pub use join::{JoinOffers, JoinRequestsSection};
 pub use organisation::OrganisationPage;

@@ -214,6 +214,7 @@ fn OrganisationBody(
         } else {
             view! { <p>{tr(i18n, |l| td_string!(l, members.no_open_invitations))}</p> }.into_any()
         }}
+        {owner.then(|| view! { <super::JoinRequestsSection/> })}
         {owner.then(|| view! { <InviteForm invite sent_message/> })}
         {owner.then(|| view! { <crate::features::tenants::OrganisationDetailsSection/> })}
         <crate::features::usage::thresholds::UsageNotices owner/>

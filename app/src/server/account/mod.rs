@@ -48,6 +48,7 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
         required: user.identity.platform_admin,
         ..crate::server::identity::second_factor::status(&ctx.state, user.user_id()).await?
     };
+    let methods = crate::server::identity::oidc::sign_in_methods(ctx, user).await?;
     Ok(AccountView {
         name: user.identity.name.clone(),
         email: user.identity.email.clone(),
@@ -55,6 +56,19 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
         time_zone: zone.name().to_owned(),
         time_zones: time_zone::zone_names().map(str::to_owned).collect(),
         second_factor,
+        email_confirmed: methods.email_confirmed,
+        linked_providers: methods
+            .linked
+            .into_iter()
+            .map(|l| crate::features::account::types::LinkedProvider {
+                id: l.id,
+                provider: l.provider,
+                email: l.email,
+                linked_at: zone.at(l.linked_at),
+                last_used_at: l.last_used_at.map(|at| zone.at(at)),
+            })
+            .collect(),
+        providers_to_link: methods.to_link,
     })
 }
 

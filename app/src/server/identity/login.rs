@@ -132,25 +132,35 @@ pub async fn log_in(
 
     let device_cookie =
         presented.after_sign_in(&state.device_key, user.id, now_secs, state.config.tls);
-    if second_factor::is_on(state, user.id).await? {
+    let next = after_first_factor(ctx, &user, device.is_some(), None).await?;
+    Ok(PasswordAccepted {
+        device_cookie,
+        next,
+    })
+}
+
+/// After a first factor (a password, or an identity provider named by `provider`): a person with
+/// a second factor waits for their code under a fresh session id (not signed in meanwhile);
+/// anyone else is signed in.
+pub(super) async fn after_first_factor(
+    ctx: &RequestContext,
+    user: &repo::UserRow,
+    known_browser: bool,
+    provider: Option<&str>,
+) -> ServiceResult<SignInNext> {
+    if second_factor::is_on(&ctx.state, user.id).await? {
         let pending = second_factor::PendingSignIn {
             user_id: user.id,
-            since: now_secs,
-            known_browser: device.is_some(),
+            since: second_factor::now_secs(&ctx.state),
+            known_browser,
         };
         ctx.session.cycle_id().await?;
         ctx.session.remove_value(AUTH_KEY).await?;
         ctx.session.insert(PENDING_KEY, pending).await?;
-        return Ok(PasswordAccepted {
-            device_cookie,
-            next: SignInNext::SecondFactor,
-        });
+        return Ok(SignInNext::SecondFactor);
     }
-    let language = finish_sign_in(ctx, &user, device.is_some(), None).await?;
-    Ok(PasswordAccepted {
-        device_cookie,
-        next: SignInNext::SignedIn { language },
-    })
+    let language = finish_sign_in(ctx, user, known_browser, None, provider).await?;
+    Ok(SignInNext::SignedIn { language })
 }
 
 /// Completes a sign-in waiting for its second factor with `code` (from the app, or a recovery
@@ -181,7 +191,7 @@ pub async fn complete_with_code(
     };
     let spent = second_factor::check_code(ctx, user.id, &user.email, code, "sign_in").await?;
     ctx.session.remove_value(PENDING_KEY).await?;
-    finish_sign_in(ctx, &user, pending.known_browser, Some(spent)).await
+    finish_sign_in(ctx, &user, pending.known_browser, Some(spent), None).await
 }
 
 /// Signs `user` in once every factor passed: the session under a fresh id, the audit, the
@@ -191,6 +201,7 @@ async fn finish_sign_in(
     user: &repo::UserRow,
     known_browser: bool,
     second_factor: Option<second_factor::Spent>,
+    provider: Option<&str>,
 ) -> ServiceResult<Option<crate::i18n::Locale>> {
     let state = &ctx.state;
     // Platform scope: a person's memberships span tenants.
@@ -216,6 +227,7 @@ async fn finish_sign_in(
     event.detail = json!({
         "known_browser": known_browser,
         "second_factor": second_factor.map(second_factor::Spent::as_str),
+        "provider": provider,
     });
     sign_in_as(ctx, identity).await?;
     audit::append_alone(&state.db, &event).await?;

@@ -4,6 +4,7 @@
 mod admin;
 pub mod failed_attempts;
 mod login;
+pub mod oidc;
 pub mod repo;
 pub mod reset;
 pub mod second_factor;

@@ -408,7 +408,8 @@ pub async fn form_options(
     let mut tx = state.db.tenant_tx(&actor.scope()).await?;
     let catalogue = load_catalogue(&mut tx).await?;
     let (tenant, _) = repo::tenant_profile(&mut tx, actor.tenant_id()).await?;
-    let may_submit = crate::server::tenants::may_submit(&mut tx, actor.tenant_id()).await?;
+    let may_submit =
+        crate::server::tenants::may_submit(&mut tx, actor.tenant_id(), actor.user_id()).await?;
     let projects = projects::requestable(&mut tx, actor).await?;
     tx.commit().await?;
     let loads = if catalogue.sites.iter().any(|s| s.pool(gpu_model).is_some()) {

@@ -34,20 +34,31 @@ pub const REJECTED_MESSAGE: &str =
     "The campus did not verify your organisation, so it cannot submit anything; \
      see the reason on your organisation's page.";
 
-/// Whether the tenant may submit now: verified and not suspended (what [`require_verified`]
-/// demands), for the forms that offer submitting.
-pub async fn may_submit(conn: &mut AnyConnection, tenant_id: i64) -> ServiceResult<bool> {
-    Ok(matches!(
-        repo::tenant_status(conn, tenant_id).await?,
-        Some((TenantStatus::Verified, None))
-    ))
+/// Whether `user_id` may submit for the tenant now: their address proven, the tenant verified and
+/// not suspended (what [`require_verified`] demands), for the forms that offer submitting.
+pub async fn may_submit(
+    conn: &mut AnyConnection,
+    tenant_id: i64,
+    user_id: i64,
+) -> ServiceResult<bool> {
+    Ok(
+        crate::server::identity::oidc::verification::is_proven(conn, user_id).await?
+            && matches!(
+                repo::tenant_status(conn, tenant_id).await?,
+                Some((TenantStatus::Verified, None))
+            ),
+    )
 }
 
-/// Refuses (409 Conflict, with a sentence for the person) unless the actor's
-/// tenant is verified and not suspended **now**: the status is re-read from the database, not
+/// Refuses (409 Conflict, with a sentence for the person) unless the actor's address is proven
+/// and the actor's tenant is verified and not suspended **now**: the status is re-read from the database, not
 /// taken from the session, which may predate an admin's decision. Call it
 /// before any submission, on the connection or transaction doing the write.
 pub async fn require_verified(conn: &mut AnyConnection, actor: &TenantActor) -> ServiceResult<()> {
+    // The person first: an address an identity provider did not vouch for is confirmed before
+    // anything is submitted in its name.
+    crate::server::identity::oidc::verification::require_proven_address(conn, actor.user_id())
+        .await?;
     match repo::tenant_status(conn, actor.tenant_id()).await? {
         Some((TenantStatus::Verified, None)) => Ok(()),
         // Suspended by the campus: read, but nothing submitted until it is lifted.

@@ -1,0 +1,120 @@
+//! The account page's sign-in methods: whether the address is confirmed (with a new link on
+//! demand), the identity providers linked to the account (each may be unlinked), and the others
+//! to link. Linking is a plain form posting to `/auth/oidc/{id}/link`, which sends the browser to
+//! the provider and back here.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{ResendEmailVerification, UnlinkProvider};
+use super::types::LinkedProvider;
+use crate::domain::format::{fill, local_instant};
+use crate::features::identity::types::ProviderChoice;
+use crate::i18n::{td_string, use_i18n};
+use crate::ui::language::tr;
+
+#[component]
+pub fn SignInMethodsSection(
+    email_confirmed: bool,
+    linked: Vec<LinkedProvider>,
+    to_link: Vec<ProviderChoice>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let unlink = ServerAction::<UnlinkProvider>::new();
+    let resend = ServerAction::<ResendEmailVerification>::new();
+    // Unlinked rows go at once; the rest of the page stays as it is.
+    let removed = RwSignal::new(Vec::<i64>::new());
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(input)) = (unlink.value().get(), unlink.input().get_untracked())
+        {
+            if let Ok(id) = input.id.parse::<i64>() {
+                removed.update(|r| r.push(id));
+            }
+        }
+    });
+    let has_linked = !linked.is_empty();
+    let rows = linked
+        .into_iter()
+        .map(|l| {
+            let id = l.id;
+            let linked_at = l.linked_at;
+            let last_used_at = l.last_used_at;
+            let label = l.provider.clone();
+            view! {
+                <tr hidden=move || removed.get().contains(&id)>
+                    <td data-label=tr(i18n, |l| td_string!(l, account.methods_provider))>{l.provider.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, account.methods_email))>{l.email.clone()}</td>
+                    <td data-label=tr(i18n, |l| td_string!(l, account.methods_last_used))>
+                        {move || local_instant(i18n.get_locale(), last_used_at.as_ref().unwrap_or(&linked_at))}
+                    </td>
+                    <td data-label="">
+                        <ActionForm action=unlink attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string()/>
+                            <button type="submit" class="button button--small button--ghost">
+                                {move || fill(td_string!(i18n.get_locale(), account.methods_unlink), &[("provider", &label)])}
+                            </button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let links = to_link
+        .into_iter()
+        .map(|p| {
+            let name = p.name.clone();
+            view! {
+                <form method="post" action=format!("/auth/oidc/{}/link", p.id) class="inline-form">
+                    <button type="submit" class="button button--ghost">
+                        {move || fill(td_string!(i18n.get_locale(), account.methods_link), &[("provider", &name)])}
+                    </button>
+                </form>
+                " "
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="sign-in-methods">{tr(i18n, |l| td_string!(l, account.methods_title))}</h2>
+        {(!email_confirmed).then(|| view! {
+            <div class="card" role="status">
+                <p>{tr(i18n, |l| td_string!(l, account.email_unconfirmed))}</p>
+                <ActionForm action=resend attr:class="inline-form">
+                    <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, account.email_resend))}</button>
+                </ActionForm>
+                {move || match resend.value().get() {
+                    Some(Ok(())) => Some(view! { <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.email_resent))}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }.into_any()),
+                    None => None,
+                }}
+            </div>
+        })}
+        {move || query.read().get("linked").is_some().then(|| view! {
+            <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.methods_linked_done))}</p>
+        })}
+        {move || query.read().get("oidc").and_then(|kind| crate::features::identity::federated_failure(i18n.get_locale(), &kind)).map(|m| view! {
+            <p class="form__error" role="alert">{m}</p>
+        })}
+        {move || match unlink.value().get() {
+            Some(Err(e)) => Some(view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> }),
+            _ => None,
+        }}
+        <p>{tr(i18n, |l| td_string!(l, account.methods_intro))}</p>
+        {has_linked.then(|| view! {
+            <div class="table-wrap">
+                <table class="stack">
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, account.methods_provider))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, account.methods_email))}</th>
+                            <th scope="col">{tr(i18n, |l| td_string!(l, account.methods_last_used))}</th>
+                            <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, account.methods_actions))}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        })}
+        <p class="actions">{links}</p>
+    }
+}
