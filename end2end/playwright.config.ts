@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -64,6 +64,32 @@ if (!external && pgCluster && !process.env.E2E_PG_OWNER_URL) {
   process.env.E2E_PG_APP_URL = owner.replace(/:\/\/[^@]*@/, '://guichet_app@');
 }
 if (!external) process.env.E2E_DATABASE_URL = process.env.E2E_PG_OWNER_URL ?? `sqlite://${dbFile}`;
+
+// Under scripts/oidc-test-provider.sh (as `make test` runs the browser stage), the portal lets
+// people sign in with that real OpenID Connect provider ("Campus Federation", trusted for its
+// verified addresses, vouching for Aléa Labs' domain) and with one that is down ("Offline
+// University"): the federated sign-in spec uses both; without the provider, it is skipped.
+const oidcIssuer = process.env.GUICHET_TEST_OIDC_ISSUER;
+let oidcEnv: Record<string, string> = {};
+if (!external && oidcIssuer && process.env.E2E_DB_DIR) {
+  const file = join(process.env.E2E_DB_DIR, 'oidc-providers.json');
+  const common = {
+    client_id: process.env.GUICHET_TEST_OIDC_CLIENT_ID!,
+    client_secret_env: 'E2E_OIDC_SECRET',
+  };
+  writeFileSync(
+    file,
+    JSON.stringify([
+      { id: 'campus', display_name: 'Campus Federation', issuer: oidcIssuer, trust_email: true,
+        tenants: { 'alea-labs.test': 'alea-labs' }, ...common },
+      { id: 'offline', display_name: 'Offline University', issuer: 'http://127.0.0.1:9', ...common },
+    ]),
+  );
+  oidcEnv = {
+    GUICHET_OIDC_PROVIDERS_FILE: file,
+    E2E_OIDC_SECRET: process.env.GUICHET_TEST_OIDC_CLIENT_SECRET!,
+  };
+}
 
 const chromiumArgs = [
   '--headless',
@@ -131,6 +157,7 @@ export default defineConfig({
           GUICHET_OUTBOX_KEY: process.env.E2E_OUTBOX_KEY!,
           GUICHET_SITE_ROOT: process.env.E2E_SITE_ROOT || '../target/site',
           GUICHET_LOG_FORMAT: 'text',
+          ...oidcEnv,
         },
       },
 });

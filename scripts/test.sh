@@ -44,13 +44,16 @@ stage() {
             scripts/timed.sh "$1" cargo clippy -p app --lib --target wasm32-unknown-unknown \
                 --no-default-features --features hydrate -- -D warnings
             ;;
-        # Each with a real SMTP server (aiosmtpd, STARTTLS and AUTH) for the mail tests, started once.
+        # Each with a real SMTP server (aiosmtpd, STARTTLS and AUTH) for the mail tests and a real
+        # OpenID Connect provider (oidc-provider from npm) for federated sign-in, started once.
         test-sqlite)
-            scripts/timed.sh "$1" scripts/smtp-test-server.sh run \
-                env -u GUICHET_TEST_DATABASE_URL GUICHET_REQUIRE_SMTP=1 cargo test --workspace
+            scripts/timed.sh "$1" scripts/oidc-test-provider.sh run scripts/smtp-test-server.sh run \
+                env -u GUICHET_TEST_DATABASE_URL GUICHET_REQUIRE_SMTP=1 GUICHET_REQUIRE_OIDC=1 \
+                cargo test --workspace
             ;;
         test-postgres)
-            scripts/timed.sh "$1" scripts/smtp-test-server.sh run env GUICHET_REQUIRE_SMTP=1 \
+            scripts/timed.sh "$1" scripts/oidc-test-provider.sh run scripts/smtp-test-server.sh run \
+                env GUICHET_REQUIRE_SMTP=1 GUICHET_REQUIRE_OIDC=1 \
                 scripts/pg-test-cluster.sh run cargo test --workspace
             ;;
         # A real Slurm (munge, MariaDB, slurmdbd, slurmctld, slurmd with fake GPUs), started once
@@ -70,7 +73,9 @@ stage() {
         e2e)
             [ -x "$E2E_SERVER_BIN" ] || die "$E2E_SERVER_BIN is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
-            scripts/timed.sh "$1" bash -c 'cd end2end && exec npx --no-install playwright test'
+            # With the OpenID Connect provider the federated sign-in spec signs in at.
+            scripts/timed.sh "$1" scripts/oidc-test-provider.sh run \
+                bash -c 'cd end2end && exec npx --no-install playwright test'
             # The specs of projects, the review conversation, decisions and lists again with the
             # portal on PostgreSQL (as an ordinary role under row-level security). One worker:
             # these specs share the demo's requests and GPUs, and the send-back spec once saw its

@@ -42,6 +42,8 @@ enum Dashboard {
     /// Signed in, but acting in no tenant (a person whose only tenant left them).
     Nowhere {
         viewer: Viewer,
+        /// The organisations an identity provider offers them to join.
+        offers: Vec<crate::features::members::types::JoinOfferView>,
     },
 }
 
@@ -76,7 +78,8 @@ async fn dashboard(viewer: Option<Viewer>) -> Result<Dashboard, AppError> {
         });
     }
     if viewer.tenant_name.is_none() {
-        return Ok(Dashboard::Nowhere { viewer });
+        let offers = crate::features::members::join_offers().await?;
+        return Ok(Dashboard::Nowhere { viewer, offers });
     }
     let (quotas, open, notes) = futures_join3(
         list_requests(
@@ -145,8 +148,11 @@ async fn futures_join2<A, B>(
 pub fn HomePage() -> impl IntoView {
     let viewer = use_viewer();
     let i18n = use_i18n();
+    // Created here, not inside the page's `Suspend`: resources and actions keep the same order on
+    // the server and in the browser (see `ui::layout`).
+    let ask = ServerAction::<crate::features::members::AskToJoin>::new();
     let data = Resource::new(
-        || (),
+        move || ask.version().get(),
         move |_| async move { dashboard(viewer.await.ok().flatten()).await },
     );
     view! {
@@ -161,11 +167,11 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Dashboard::Admin { viewer, queue, tenants, capacity }) => {
                         view! { <AdminHome viewer queue tenants capacity/> }.into_any()
                     }
-                    Ok(Dashboard::Nowhere { viewer }) => view! {
+                    Ok(Dashboard::Nowhere { viewer, offers }) => view! {
                         <section class="page">
                             <h1>{move || fill(t_string!(i18n, home.welcome), &[("name", &viewer.name)])}</h1>
                             <p>{tr(i18n, |l| td_string!(l, home.no_organisation))}</p>
-                            <crate::features::members::JoinOffers/>
+                            <crate::features::members::JoinOffers offers ask/>
                         </section>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
@@ -264,7 +270,6 @@ fn TenantHome(
                 <div class="stat"><span class="stat__value">{waiting_on_me}</span><span class="stat__label">{move || plural(waiting_on_me, t_string!(i18n, home.waiting_on_you_singular), t_string!(i18n, home.waiting_on_you_plural))}</span></div>
                 <div class="stat"><span class="stat__value">{unread}</span><span class="stat__label">{move || plural(unread, t_string!(i18n, home.unread_singular), t_string!(i18n, home.unread_plural))}</span></div>
             </div>
-            <crate::features::members::JoinOffers/>
             <div class="dashboard">
                 <section class="card dashboard__wide">
                     <div class="card__head">

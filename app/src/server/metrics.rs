@@ -171,7 +171,7 @@ impl Metrics {
         );
         r.register(
             "sign_in_failures",
-            "Refused sign-ins, by reason (wrong_password, unknown_account, throttled, incomplete, disabled)",
+            "Refused sign-ins, by reason (wrong_password, unknown_account, throttled, incomplete, disabled, oidc_*)",
             m.sign_in_failures.clone(),
         );
         m

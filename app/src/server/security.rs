@@ -226,6 +226,7 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
                 &CspNonce::fresh(),
                 state.config.tls,
                 true,
+                state.providers.form_targets(),
             );
             return refused;
         }
@@ -236,7 +237,13 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
     let is_static =
         request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.ico";
     let mut response: Response<Body> = next.run(request).await;
-    set_headers(response.headers_mut(), &nonce, state.config.tls, !is_static);
+    set_headers(
+        response.headers_mut(),
+        &nonce,
+        state.config.tls,
+        !is_static,
+        state.providers.form_targets(),
+    );
     response
 }
 
@@ -258,12 +265,16 @@ fn cross_site_response(request: &Request, refusal: CrossSiteRefusal) -> Response
     }
 }
 
-fn set_headers(h: &mut HeaderMap, nonce: &CspNonce, tls: bool, no_store: bool) {
+/// `form_targets`: the origins besides the portal's a form may lead to (the identity providers'
+/// issuers: starting a federated sign-in posts a form that the portal redirects there, and
+/// browsers hold redirects after a form to `form-action`), space-separated, or empty.
+fn set_headers(h: &mut HeaderMap, nonce: &CspNonce, tls: bool, no_store: bool, form_targets: &str) {
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{n}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{n}'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        n = nonce.0
+         object-src 'none'; base-uri 'none'; form-action 'self'{sep}{form_targets}; frame-ancestors 'none'",
+        n = nonce.0,
+        sep = if form_targets.is_empty() { "" } else { " " },
     );
     // A policy the handler set (a download's `sandbox`) is kept beside the portal's: a browser
     // enforces every policy it is sent, so a response can only be made stricter.

@@ -30,6 +30,7 @@ pub(crate) async fn run_cell(
         match prepared {
             Prepared::Call(fields) => call(&mut client, &row.name, fields).await,
             Prepared::Get(path) => client.get(path).await,
+            Prepared::Post(path) => client.post_form(path, &[]).await,
             Prepared::Upload(path) => {
                 let pdf = crate::common::review::FilePart::pdf();
                 let body = crate::common::review::multipart_body(Some("dpia"), Some(&pdf));

@@ -20,11 +20,16 @@ pub(crate) enum Prepared {
     Get(String),
     /// A browser's multipart upload of the test PDF to this path.
     Upload(String),
+    /// A browser's plain form (no fields) posted to this path.
+    Post(String),
 }
 
 /// Server functions that change nothing: their six actors share one database.
 pub(crate) const READ_ONLY_FUNCTIONS: &[&str] = &[
     "whoami",
+    "sign_in_providers",
+    "join_offers",
+    "join_requests",
     "my_tenants",
     "invitation",
     "account",
@@ -91,6 +96,19 @@ pub(crate) async fn function_fixture(
             ("current_password", DEMO_PASSWORD),
         ]),
         "confirm_email_change" => form(&[("token", &email_change_token(app).await?)]),
+        // Federated sign-in: the matrix's portal has no identity provider, so nobody has an
+        // address to confirm, a link to remove or an organisation to join (the flows, with a real
+        // provider: `suite/federated_sign_in.rs`); a well-formed link nobody was sent is not found.
+        "sign_in_providers" | "resend_email_verification" | "join_offers" | "join_requests" => {
+            vec![]
+        }
+        "confirm_email_verification" => form(&[("token", &app::server::token::new_token())]),
+        "unlink_provider" => form(&[("id", "1")]),
+        "ask_to_join" => form(&[("tenant", "univ-palaiseau")]),
+        "decide_join_request" => form(&[
+            ("request_id", &join_request(app).await?.to_string()),
+            ("accept", "true"),
+        ]),
         // The second factor: no actor has one, so there is nothing to confirm, turn off or renew,
         // and no sign-in waits for a code (the flows themselves: `suite/second_factor.rs`).
         "begin_second_factor" => vec![],
@@ -484,6 +502,8 @@ pub(crate) async fn route_fixture(app: &TestApp, route: &str) -> Result<String, 
         "/signup/confirm/:token" => format!("/signup/confirm/{}", signup_token(app).await?),
         "/password/reset/:token" => format!("/password/reset/{}", reset_token(app).await?),
         "/email/confirm/:token" => format!("/email/confirm/{}", email_change_token(app).await?),
+        "/email/verify/:token" => format!("/email/verify/{}", app::server::token::new_token()),
+        "/auth/oidc/:provider/callback" => "/auth/oidc/test/callback?code=c&state=s".to_string(),
         "/requests/:id" => format!("/requests/{}", member_request(app, "submit").await?),
         "/projects/:id" => format!("/projects/{}", member_project(app).await?),
         "/requests/:id/edit" => format!("/requests/{}/edit", member_request(app, "draft").await?),
@@ -508,14 +528,34 @@ pub(crate) async fn prepare(app: &TestApp, row: &Row) -> Result<Prepared, String
         Kind::Route if row.name == UPLOAD_ROUTE => Box::pin(route_fixture(app, &row.name))
             .await
             .map(Prepared::Upload),
+        // Starting a federated sign-in or a link: forms posted to an identity provider's id.
+        Kind::Route if POST_ROUTES.contains(&row.name.as_str()) => {
+            Ok(Prepared::Post(row.name.replace(":provider", "test")))
+        }
         Kind::Route => Box::pin(route_fixture(app, &row.name))
             .await
             .map(Prepared::Get),
     }
 }
 
-/// The one route that is a POST: a document uploaded to a request (`Prepared::Upload`).
+/// The route that takes a document uploaded to a request (`Prepared::Upload`).
 pub(crate) const UPLOAD_ROUTE: &str = "/requests/:id/attachments";
+
+/// The routes a plain form posts to (`Prepared::Post`).
+pub(crate) const POST_ROUTES: &[&str] = &["/auth/oidc/:provider", "/auth/oidc/:provider/link"];
+
+/// A person (Paul, of Mobilis IA) asking to join the university, as an identity provider would
+/// have offered them.
+async fn join_request(app: &TestApp) -> Result<i64, String> {
+    sqlx::query_scalar(
+        "INSERT INTO join_requests (tenant_id, user_id, provider, created_at) \
+         SELECT t.id, u.id, 'test', 0 FROM tenants t, users u \
+         WHERE t.slug = 'univ-palaiseau' AND u.email = 'paul.moreau@mobilis-ia.test' RETURNING id",
+    )
+    .fetch_one(app.owner_pool())
+    .await
+    .map_err(|e| format!("a request to join: {e}"))
+}
 
 /// The review conversation's functions name a submitted request of the university's member (in
 /// `climate`); `post_comment` sends a comment.

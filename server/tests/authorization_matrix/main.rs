@@ -35,6 +35,11 @@ pub(crate) const EXPORT_SOURCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../app/src/server/export/mod.rs"
 );
+/// Federated sign-in's routes, merged into the router.
+pub(crate) const OIDC_SOURCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../app/src/server/identity/oidc/web.rs"
+);
 
 /// The "other tenant" actor: a member of the hospital, acting on the university's objects.
 pub(crate) const OTHER_TENANT_MEMBER: &str = HOSP_MEMBER;

@@ -292,7 +292,7 @@ pub(crate) fn page_routes() -> BTreeSet<String> {
 /// Every `.route("…")` of the axum router (the health probes, the attachments), as the matrix
 /// names it (`/requests/:id/…`); the path may be on the line after `.route(`.
 pub(crate) fn axum_routes() -> BTreeSet<String> {
-    let source: String = [ROUTER_SOURCE, EXPORT_SOURCE]
+    let source: String = [ROUTER_SOURCE, EXPORT_SOURCE, OIDC_SOURCE]
         .iter()
         .map(|file| std::fs::read_to_string(file).unwrap_or_else(|e| panic!("read {file}: {e}")))
         .collect();

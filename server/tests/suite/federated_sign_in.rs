@@ -194,11 +194,24 @@ async fn a_provider_that_is_down_is_told_and_passwords_still_work() {
     let mut client = app.anon();
     let go = oidc::start(&mut client, OFFLINE, "/").await;
     assert_eq!(oidc::redirect_of(&go), "/login?oidc=unavailable");
+    assert!(failed_reasons(&app)
+        .await
+        .last()
+        .unwrap()
+        .contains("discovery failed"));
     let page = client.get("/login?oidc=unavailable").await;
     assert!(
         page.body.contains("is not answering just now"),
         "{}",
         page.body
+    );
+    // The buttons' forms may lead to the providers (browsers hold a form's redirects to
+    // `form-action`), and nowhere else.
+    let (issuer, _, _) = oidc::provider().unwrap();
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains(&format!("form-action 'self' {issuer} http://127.0.0.1:9;")),
+        "{csp}"
     );
     assert!(
         page.body.contains("Sign in with Test Federation"),

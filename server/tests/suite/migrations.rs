@@ -297,6 +297,16 @@ async fn the_previous_release_starts_and_writes_beside_a_database_this_one_migra
         None,
         "an account an old release made has chosen no language"
     );
+    // Its address counts as proven: the previous release made accounts only from links their
+    // addresses received (a sign-up, an invitation).
+    let mut conn = app.state.db.acquire().await.unwrap();
+    assert!(
+        app::server::identity::oidc::verification::is_proven(&mut conn, user_id)
+            .await
+            .unwrap(),
+        "an account an old release made may submit"
+    );
+    drop(conn);
     // And this release sends it like any other.
     let due = app::server::outbox::unsent(
         &app.state.db,

@@ -223,15 +223,16 @@ pub async fn confirm_with_code(#[server(default)] code: String) -> Result<(), Ap
     respond(second_factor::confirm_with_code(&ctx, &user, &code).await)
 }
 
-/// Unlinks one of the person's identity providers (`id`: the link's). Any signed-in person, for
-/// their own links only: another person's is not found.
+/// Unlinks one of the person's identity providers (`id`: the link's; returned). Any signed-in
+/// person, for their own links only: another person's is not found.
 #[server(prefix = "/api", endpoint = "unlink_provider")]
-pub async fn unlink_provider(#[server(default)] id: String) -> Result<(), AppError> {
+pub async fn unlink_provider(#[server(default)] id: String) -> Result<i64, AppError> {
     use crate::server::{error::respond, identity::oidc, request_context};
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
     let id = respond(id.trim().parse::<i64>().map_err(|_| AppError::NotFound))?;
-    respond(oidc::unlink(&ctx, &user, id).await)
+    respond(oidc::unlink(&ctx, &user, id).await)?;
+    Ok(id)
 }
 
 /// E-mails the person a new link confirming their address, when it is not proven yet (else

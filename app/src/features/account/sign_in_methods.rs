@@ -26,11 +26,8 @@ pub fn SignInMethodsSection(
     // Unlinked rows go at once; the rest of the page stays as it is.
     let removed = RwSignal::new(Vec::<i64>::new());
     Effect::new(move |_| {
-        if let (Some(Ok(())), Some(input)) = (unlink.value().get(), unlink.input().get_untracked())
-        {
-            if let Ok(id) = input.id.parse::<i64>() {
-                removed.update(|r| r.push(id));
-            }
+        if let Some(Ok(id)) = unlink.value().get() {
+            removed.update(|r| r.push(id));
         }
     });
     let has_linked = !linked.is_empty();
@@ -115,6 +112,6 @@ pub fn SignInMethodsSection(
                 </table>
             </div>
         })}
-        <p class="actions">{links}</p>
+        <div class="actions">{links}</div>
     }
 }

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{
-    organisation_overview, ChangeMemberRole, InviteMember, LeaveOrganisation, RemoveMember,
-    RevokeInvitation,
+    organisation_overview, ChangeMemberRole, DecideJoinRequest, InviteMember, LeaveOrganisation,
+    RemoveMember, RevokeInvitation,
 };
 use super::types::OrganisationView;
 use crate::domain::format::fill;
@@ -49,6 +49,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let remove = ServerAction::<RemoveMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let leave = ServerAction::<LeaveOrganisation>::new();
+    let decide = ServerAction::<DecideJoinRequest>::new();
     let page = query_param("page");
     let data = Resource::new(
         move || {
@@ -58,6 +59,7 @@ pub fn OrganisationPage() -> impl IntoView {
                 change.version().get(),
                 remove.version().get(),
                 revoke.version().get(),
+                decide.version().get(),
             )
         },
         |(page, ..)| organisation_overview(page),
@@ -75,7 +77,7 @@ pub fn OrganisationPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(org) => view! {
-                            <OrganisationBody org=org invite change remove revoke leave sent_message/>
+                            <OrganisationBody org=org invite change remove revoke leave decide sent_message/>
                         }.into_any(),
                         Err(e) => view! {
                             <h1>{tr(i18n, |l| td_string!(l, members.organisation))}</h1>
@@ -96,8 +98,10 @@ fn OrganisationBody(
     remove: ServerAction<RemoveMember>,
     revoke: ServerAction<RevokeInvitation>,
     leave: ServerAction<LeaveOrganisation>,
+    decide: ServerAction<DecideJoinRequest>,
     sent_message: NodeRef<leptos::html::P>,
 ) -> impl IntoView {
+    let join_requests = org.join_requests.clone();
     let owner = org.your_role == TenantRole::Owner;
     let i18n = use_i18n();
     let row_error = move || {
@@ -214,7 +218,7 @@ fn OrganisationBody(
         } else {
             view! { <p>{tr(i18n, |l| td_string!(l, members.no_open_invitations))}</p> }.into_any()
         }}
-        {owner.then(|| view! { <super::JoinRequestsSection/> })}
+        <super::JoinRequestsSection requests=join_requests decide/>
         {owner.then(|| view! { <InviteForm invite sent_message/> })}
         {owner.then(|| view! { <crate::features::tenants::OrganisationDetailsSection/> })}
         <crate::features::usage::thresholds::UsageNotices owner/>

@@ -35,6 +35,9 @@ pub struct OrganisationView {
     pub page: u32,
     pub has_more: bool,
     pub invitations: Vec<PendingInvitation>,
+    /// The people asking to join (owners only: empty for the other roles).
+    #[serde(default)]
+    pub join_requests: Vec<JoinRequestView>,
 }
 
 /// What the owner sees once after inviting: the link is not shown again.

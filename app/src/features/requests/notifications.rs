@@ -26,8 +26,13 @@ pub fn use_unread_count() -> Resource<Result<i64, AppError>> {
     let resource = Resource::new(
         || (),
         |_| async {
+            // Notifications are a tenant's or the platform's: a person acting in no tenant (one
+            // an identity provider just signed in, or whose organisation they left) has none,
+            // and asking would give every page they open a 403.
             match crate::features::identity::whoami().await {
-                Ok(Some(_)) => unread_notifications().await,
+                Ok(Some(v)) if v.platform_admin || v.tenant_name.is_some() => {
+                    unread_notifications().await
+                }
                 _ => Ok(0),
             }
         },

@@ -44,6 +44,10 @@ pub async fn overview(
     let size = i64::from(MEMBERS_PAGE_SIZE);
     let mut view = overview_slice(call, actor, i64::from(page) * size, size).await?;
     view.page = page;
+    if actor.role() == crate::domain::tenancy::TenantRole::Owner {
+        view.join_requests =
+            crate::server::identity::oidc::join::open_requests(call, actor).await?;
+    }
     Ok(view)
 }
 
@@ -83,6 +87,7 @@ pub async fn overview_slice(
         page: 0,
         has_more,
         invitations,
+        join_requests: Vec::new(),
     })
 }
 

@@ -63,6 +63,9 @@ const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Providers {
     list: std::sync::Arc<Vec<ProviderSettings>>,
     http: reqwest::Client,
+    /// The issuers' origins, space-separated, for the pages' `form-action` (see
+    /// `security::set_headers`).
+    form_targets: std::sync::Arc<str>,
 }
 
 impl std::fmt::Debug for Providers {
@@ -80,10 +83,24 @@ impl Providers {
             .timeout(PROVIDER_TIMEOUT)
             .build()
             .expect("an HTTP client with rustls and fixed settings builds");
+        let mut origins: Vec<String> = list
+            .iter()
+            .filter_map(|p| reqwest::Url::parse(&p.issuer).ok())
+            .map(|u| u.origin().ascii_serialization())
+            .filter(|o| o != "null")
+            .collect();
+        origins.sort();
+        origins.dedup();
         Self {
             list: std::sync::Arc::new(list),
             http,
+            form_targets: origins.join(" ").into(),
         }
+    }
+
+    /// The origins a form may lead to besides the portal's: the issuers'.
+    pub fn form_targets(&self) -> &str {
+        &self.form_targets
     }
 
     /// Every provider, in the operator's order.
@@ -252,7 +269,10 @@ pub async fn start(
     let provider = providers
         .get(provider_id)
         .ok_or(crate::error::AppError::NotFound)?;
-    let client = client(providers, provider, origin).await?;
+    let client = match client(providers, provider, origin).await {
+        Ok(client) => client,
+        Err(failure) => return Err(refused(ctx, provider_id, failure, "discovery failed").await),
+    };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
