@@ -39,21 +39,25 @@ pub fn SignInMethodsSection(
             let last_used_at = l.last_used_at;
             let label = l.provider.clone();
             view! {
-                <tr hidden=move || removed.get().contains(&id)>
-                    <td data-label=tr(i18n, |l| td_string!(l, account.methods_provider))>{l.provider.clone()}</td>
-                    <td data-label=tr(i18n, |l| td_string!(l, account.methods_email))>{l.email.clone()}</td>
-                    <td data-label=tr(i18n, |l| td_string!(l, account.methods_last_used))>
-                        {move || local_instant(i18n.get_locale(), last_used_at.as_ref().unwrap_or(&linked_at))}
-                    </td>
-                    <td data-label="">
-                        <ActionForm action=unlink attr:class="inline-form">
-                            <input type="hidden" name="id" value=id.to_string()/>
-                            <button type="submit" class="button button--small button--ghost">
-                                {move || fill(td_string!(i18n.get_locale(), account.methods_unlink), &[("provider", &label)])}
-                            </button>
-                        </ActionForm>
-                    </td>
-                </tr>
+                // A card per provider, not a table: three columns did not fit the narrow page in
+                // French on a desktop screen.
+                <li class="card" hidden=move || removed.get().contains(&id)>
+                    <p><strong>{l.provider.clone()}</strong></p>
+                    <p class="muted small">
+                        {let email = l.email.clone(); move || fill(td_string!(i18n.get_locale(), account.methods_email_line), &[("email", &email)])}
+                        <br/>
+                        {move || fill(
+                            td_string!(i18n.get_locale(), account.methods_last_used_line),
+                            &[("when", &local_instant(i18n.get_locale(), last_used_at.as_ref().unwrap_or(&linked_at)))],
+                        )}
+                    </p>
+                    <ActionForm action=unlink attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <button type="submit" class="button button--small button--ghost">
+                            {move || fill(td_string!(i18n.get_locale(), account.methods_unlink), &[("provider", &label)])}
+                        </button>
+                    </ActionForm>
+                </li>
             }
         })
         .collect_view();
@@ -97,21 +101,7 @@ pub fn SignInMethodsSection(
             _ => None,
         }}
         <p>{tr(i18n, |l| td_string!(l, account.methods_intro))}</p>
-        {has_linked.then(|| view! {
-            <div class="table-wrap">
-                <table class="stack">
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr(i18n, |l| td_string!(l, account.methods_provider))}</th>
-                            <th scope="col">{tr(i18n, |l| td_string!(l, account.methods_email))}</th>
-                            <th scope="col">{tr(i18n, |l| td_string!(l, account.methods_last_used))}</th>
-                            <th scope="col"><span class="visually-hidden">{tr(i18n, |l| td_string!(l, account.methods_actions))}</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        })}
+        {has_linked.then(|| view! { <ul class="plain-list">{rows}</ul> })}
         <div class="actions">{links}</div>
     }
 }

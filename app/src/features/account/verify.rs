@@ -33,6 +33,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, identity.verify_title))}</h1>
             <Show when=done fallback=move || view! {
+                <p>{tr(i18n, |l| td_string!(l, identity.verify_intro))}</p>
                 <ActionForm action=confirm attr:class="form">
                     {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                     <input type="hidden" name="token" value=token/>
