@@ -34,10 +34,7 @@ fi
 dir="$(mktemp -d "${TMPDIR:-/tmp}/guichet-fuzz.XXXXXX")"
 pid=""
 cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
+    stop_pid "$pid"
     rm -rf "$dir"
 }
 trap cleanup EXIT

@@ -65,5 +65,19 @@ pg_on_path() {
     return 1
 }
 
+# Stops the process PID (when it runs): TERM, up to 10 s to finish, then KILL; waits for it when
+# it is this shell's child. The test scripts stop what they started by pid with it.
+stop_pid() {
+    local pid="$1"
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
 # Whether something listens on 127.0.0.1:PORT (the test clusters pick free ports with it).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -40,18 +40,6 @@ dir="$(mktemp -d "${TMPDIR:-/tmp}/guichet-multi.XXXXXX")"
 pid_a="" pid_b="" pid_nginx="" pg_dir=""
 failures=0
 
-stop_pid() {
-    local pid="$1"
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     local status=$?
     stop_pid "$pid_b"

@@ -158,3 +158,15 @@ pub async fn sign_in(client: &mut Client, login: &str) -> TestResponse {
     let callback = Browser::default().authorize(&redirect_of(&go), login).await;
     client.get(&callback).await
 }
+
+/// Links the test provider's identity `login` to the account signed in in `client`, from the
+/// account page's button: the portal's answer to the callback.
+pub async fn link(client: &mut Client, login: &str) -> TestResponse {
+    let go = client
+        .post_form(&format!("/auth/oidc/{TEST}/link"), &[])
+        .await;
+    let callback = Browser::default()
+        .authorize(&redirect_of(&go), login)
+        .await;
+    client.get(&callback).await
+}

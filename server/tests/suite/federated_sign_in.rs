@@ -245,14 +245,8 @@ async fn an_untrusted_provider_never_links_by_address_the_person_links_it_themse
 
     // Signed in with his password, he links it from his account page.
     let mut hugo = app.signed_in(UNIV_MEMBER).await;
-    let go = hugo
-        .post_form(&format!("/auth/oidc/{TEST}/link"), &[])
-        .await;
-    let callback = Browser::default()
-        .authorize(&oidc::redirect_of(&go), UNIV_MEMBER)
-        .await;
     assert_eq!(
-        oidc::redirect_of(&hugo.get(&callback).await),
+        oidc::redirect_of(&oidc::link(&mut hugo, UNIV_MEMBER).await),
         "/account?linked=1#sign-in-methods"
     );
     assert_eq!(app.audited("oidc_linked", false).await, 1);
@@ -278,14 +272,8 @@ async fn an_untrusted_provider_never_links_by_address_the_person_links_it_themse
 
     // Someone else cannot link the same identity, nor unlink his link.
     let mut camille = app.signed_in(UNIV_OWNER).await;
-    let go = camille
-        .post_form(&format!("/auth/oidc/{TEST}/link"), &[])
-        .await;
-    let callback = Browser::default()
-        .authorize(&oidc::redirect_of(&go), UNIV_MEMBER)
-        .await;
     assert_eq!(
-        oidc::redirect_of(&camille.get(&callback).await),
+        oidc::redirect_of(&oidc::link(&mut camille, UNIV_MEMBER).await),
         "/account?oidc=linked_elsewhere#sign-in-methods"
     );
     let link_id = account["linked_providers"][0]["id"]
