@@ -165,8 +165,6 @@ pub async fn link(client: &mut Client, login: &str) -> TestResponse {
     let go = client
         .post_form(&format!("/auth/oidc/{TEST}/link"), &[])
         .await;
-    let callback = Browser::default()
-        .authorize(&redirect_of(&go), login)
-        .await;
+    let callback = Browser::default().authorize(&redirect_of(&go), login).await;
     client.get(&callback).await
 }
