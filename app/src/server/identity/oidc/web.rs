@@ -11,12 +11,12 @@
 //! the page says in words.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
-    Extension, Form, Router,
+    Form, Router,
 };
-use http::{header, HeaderMap, Uri};
+use http::header;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -45,83 +45,76 @@ fn failure_page(purpose: Option<&Purpose>, failure: Failure) -> String {
     }
 }
 
-fn context(state: AppState, session: Session, ip: Option<Extension<ClientIp>>) -> RequestContext {
-    RequestContext {
-        state,
-        session,
-        client_ip: ip.and_then(|Extension(ip)| ip.as_string()),
+/// What every route of the flow reads from its request: the context of the services, the
+/// portal's origin (for the callback URL) and the provider's id from the path.
+struct FlowRequest {
+    ctx: RequestContext,
+    origin: String,
+    provider: String,
+}
+
+impl axum::extract::FromRequestParts<AppState> for FlowRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(provider) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let session = parts.extensions.get::<Session>().cloned().ok_or_else(|| {
+            tracing::error!("the session layer is missing from the router");
+            crate::error::AppError::Internal.into_response()
+        })?;
+        let origin =
+            crate::server::security::expected_origin_of(&parts.headers, &parts.uri, &state.config)
+                .map(|o| o.to_string())
+                .unwrap_or_default();
+        Ok(Self {
+            ctx: RequestContext {
+                state: state.clone(),
+                session,
+                client_ip: parts
+                    .extensions
+                    .get::<ClientIp>()
+                    .and_then(ClientIp::as_string),
+            },
+            origin,
+            provider,
+        })
     }
 }
 
-fn origin(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
-    crate::server::security::expected_origin_of(headers, uri, &state.config)
-        .map(|o| o.to_string())
-        .unwrap_or_default()
-}
-
 /// Sends the browser to the provider, or back with why not.
-async fn go(ctx: RequestContext, origin: String, provider: String, purpose: Purpose) -> Response {
+async fn go(flow: FlowRequest, purpose: Purpose) -> Response {
     let failure_to = failure_page(Some(&purpose), Failure::Unavailable);
-    match super::start(&ctx, &origin, &provider, purpose).await {
+    match super::start(&flow.ctx, &flow.origin, &flow.provider, purpose).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(FlowError::Failed(_)) => Redirect::to(&failure_to).into_response(),
         Err(FlowError::Service(e)) => crate::error::AppError::from(e).into_response(),
     }
 }
 
-async fn sign_in(
-    State(state): State<AppState>,
-    Path(provider): Path<String>,
-    session: Session,
-    ip: Option<Extension<ClientIp>>,
-    headers: HeaderMap,
-    uri: Uri,
-    Form(form): Form<StartForm>,
-) -> Response {
-    let origin = origin(&state, &headers, &uri);
+async fn sign_in(flow: FlowRequest, Form(form): Form<StartForm>) -> Response {
     let next = crate::features::identity::safe_next(form.next.as_deref());
-    go(
-        context(state, session, ip),
-        origin,
-        provider,
-        Purpose::SignIn { next },
-    )
-    .await
+    go(flow, Purpose::SignIn { next }).await
 }
 
-async fn link(
-    State(state): State<AppState>,
-    Path(provider): Path<String>,
-    session: Session,
-    ip: Option<Extension<ClientIp>>,
-    headers: HeaderMap,
-    uri: Uri,
-    user: Result<CurrentUser, crate::error::AppError>,
-) -> Response {
+async fn link(flow: FlowRequest, user: Result<CurrentUser, crate::error::AppError>) -> Response {
     let Ok(user) = user else {
         return Redirect::to("/login?next=/account").into_response();
     };
-    let origin = origin(&state, &headers, &uri);
     let purpose = Purpose::Link {
         user_id: user.user_id(),
     };
-    go(context(state, session, ip), origin, provider, purpose).await
+    go(flow, purpose).await
 }
 
-async fn callback(
-    State(state): State<AppState>,
-    Path(provider): Path<String>,
-    session: Session,
-    ip: Option<Extension<ClientIp>>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<Callback>,
-) -> Response {
-    let tls = state.config.tls;
-    let origin = origin(&state, &headers, &uri);
-    let ctx = context(state, session, ip);
-    let purpose = super::waiting_purpose(&ctx).await;
-    match super::finish(&ctx, &origin, &provider, &query).await {
+async fn callback(flow: FlowRequest, Query(query): Query<Callback>) -> Response {
+    let tls = flow.ctx.state.config.tls;
+    let purpose = super::waiting_purpose(&flow.ctx).await;
+    match super::finish(&flow.ctx, &flow.origin, &flow.provider, &query).await {
         Ok(Finished::SignedIn { next, language }) => {
             let mut response = Redirect::to(&next).into_response();
             if let Some(language) = language {
