@@ -11,7 +11,10 @@
 // Prints failed responses, console errors, and pages wider than the window (a phone must never
 // scroll sideways). The portal must be running: GUICHET_SHOT_BASE (default http://127.0.0.1:3000).
 // The language is the browser's: GUICHET_SHOT_LANG (default fr; `en` for English), also in the
-// file names (/tmp/shot-fr-ROLE-WIDTH-PATH.png).
+// file names (/tmp/shot-fr-ROLE-WIDTH-PATH.png). A person with two-step sign-in (the platform
+// admin: start the portal with GUICHET_DEMO_ADMIN_TOTP) gives the code of GUICHET_SHOT_TOTP, the
+// same base32 secret.
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 
@@ -49,6 +52,32 @@ if (args[0] === '--all' || args[0] === '--role') {
   walks = [{ who, width: Number(width), tag, paths }];
 }
 
+// An authenticator app's code (RFC 6238) for `secret` at 30-second `step`.
+function totpCode(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = [...secret.replace(/[\s=]/g, '').toUpperCase()]
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0'))
+    .join('');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const value = mac.readUInt32BE(mac[mac.length - 1] & 0x0f) & 0x7fffffff;
+  return (value % 1_000_000).toString().padStart(6, '0');
+}
+// The portal takes each step once, and one step ahead of its clock: the next unused one.
+let lastStep = 0;
+async function nextCode(secret) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
+    if (lastStep < now + 1) {
+      lastStep = Math.max(lastStep + 1, now);
+      return totpCode(secret, lastStep);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
 for (const { who, width, tag, paths } of walks) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'en' ? 'en-GB' : 'fr-FR' });
@@ -60,6 +89,12 @@ for (const { who, width, tag, paths } of walks) {
     await page.fill('input[name=email]', who);
     await page.fill('input[name=password]', password);
     await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+    if (new URL(page.url()).pathname === '/login/code') {
+      const secret = process.env.GUICHET_SHOT_TOTP;
+      if (!secret) throw new Error(`${who} has two-step sign-in: set GUICHET_SHOT_TOTP`);
+      await page.fill('input[name=code]', await nextCode(secret));
+      await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+    }
   }
   for (const path of paths) {
     await page.goto(base + path);
