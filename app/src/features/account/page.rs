@@ -6,7 +6,9 @@ use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{account_overview, ChangePassword, ChangeTimeZone, SignOutEverywhere};
+use super::api::{
+    account_overview, ChangePassword, ChangeTimeZone, SignOutEverywhere, UnlinkProvider,
+};
 use super::types::AccountView;
 use crate::domain::format::local_instant;
 use crate::features::site_agents::api::{my_site_logins, SetSiteLogin};
@@ -19,8 +21,15 @@ pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let zone = ServerAction::<ChangeTimeZone>::new();
+    let unlink = ServerAction::<UnlinkProvider>::new();
     let data = Resource::new(
-        move || (change.version().get(), zone.version().get()),
+        move || {
+            (
+                change.version().get(),
+                zone.version().get(),
+                unlink.version().get(),
+            )
+        },
         |_| account_overview(),
     );
     let set_login = ServerAction::<SetSiteLogin>::new();
@@ -34,7 +43,7 @@ pub fn AccountPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, account.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(acc) => view! { <AccountBody acc change everywhere zone/> }.into_any(),
+                        Ok(acc) => view! { <AccountBody acc change everywhere zone unlink/> }.into_any(),
                         Err(e) => view! { <crate::ui::ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -51,6 +60,7 @@ fn AccountBody(
     change: ServerAction<ChangePassword>,
     everywhere: ServerAction<SignOutEverywhere>,
     zone: ServerAction<ChangeTimeZone>,
+    unlink: ServerAction<UnlinkProvider>,
 ) -> impl IntoView {
     let error = move || match change.value().get() {
         Some(Err(e)) => Some(e),
@@ -123,7 +133,7 @@ fn AccountBody(
         </ActionForm>
         <super::second_factor::SecondFactorSection status=acc.second_factor/>
         <super::sign_in_methods::SignInMethodsSection email_confirmed=acc.email_confirmed
-            linked=acc.linked_providers.clone() to_link=acc.providers_to_link.clone()/>
+            linked=acc.linked_providers.clone() to_link=acc.providers_to_link.clone() unlink/>
         <TimeZoneForm zone current=acc.time_zone.clone() zones=acc.time_zones.clone()/>
         <h2>{tr(i18n, |l| td_string!(l, account.your_sessions))}</h2>
         // A region that may slide sideways (French dates run longer) takes the keyboard focus.

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{ResendEmailVerification, UnlinkProvider};
 use super::types::LinkedProvider;
+use crate::domain::federation::ProviderChoice;
 use crate::domain::format::{fill, local_instant};
-use crate::features::identity::types::ProviderChoice;
 use crate::i18n::{td_string, use_i18n};
 use crate::ui::language::tr;
 
@@ -18,18 +18,12 @@ pub fn SignInMethodsSection(
     email_confirmed: bool,
     linked: Vec<LinkedProvider>,
     to_link: Vec<ProviderChoice>,
+    /// Unlinking reloads the page's data, which holds `linked`.
+    unlink: ServerAction<UnlinkProvider>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let unlink = ServerAction::<UnlinkProvider>::new();
     let resend = ServerAction::<ResendEmailVerification>::new();
-    // Unlinked rows go at once; the rest of the page stays as it is.
-    let removed = RwSignal::new(Vec::<i64>::new());
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = unlink.value().get() {
-            removed.update(|r| r.push(id));
-        }
-    });
     let has_linked = !linked.is_empty();
     let rows = linked
         .into_iter()
@@ -41,7 +35,7 @@ pub fn SignInMethodsSection(
             view! {
                 // A card per provider, not a table: three columns did not fit the narrow page in
                 // French on a desktop screen.
-                <li class="card" hidden=move || removed.get().contains(&id)>
+                <li class="card">
                     <p><strong>{l.provider.clone()}</strong></p>
                     <p class="muted small">
                         {let email = l.email.clone(); move || fill(td_string!(i18n.get_locale(), account.methods_email_line), &[("email", &email)])}

@@ -24,11 +24,4 @@ pub enum LoginOutcome {
     SecondFactor,
 }
 
-/// An identity provider people may sign in with (the sign-in page's buttons).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProviderChoice {
-    /// Its id, in the URLs (`/auth/oidc/{id}`).
-    pub id: String,
-    /// Its name as people read it.
-    pub name: String,
-}
+pub use crate::domain::federation::ProviderChoice;

@@ -148,14 +148,7 @@ pub async fn join_offers() -> Result<Vec<super::types::JoinOfferView>, AppError>
     let ctx = request_context().await?;
     let user = respond(ctx.user().await)?;
     let offers = respond(join::offers(&ctx.call(), &user).await)?;
-    Ok(offers
-        .into_iter()
-        .map(|o| super::types::JoinOfferView {
-            tenant_slug: o.tenant_slug,
-            tenant_name: o.tenant_name,
-            provider: o.provider,
-        })
-        .collect())
+    Ok(offers.into_iter().map(|o| o.view).collect())
 }
 
 /// Asks to join an organisation the person is offered (else not found); its owners are

@@ -146,25 +146,4 @@ mod tests {
     }
 }
 
-/// A person asking to join the organisation, vouched for by an identity provider (its owners
-/// accept or refuse).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JoinRequestView {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    /// The identity provider's name as people read it.
-    pub provider: String,
-    /// When they asked (Unix seconds).
-    pub asked_at: i64,
-}
-
-/// An organisation the signed-in person may ask to join: an identity provider they signed in
-/// with vouches for their address's domain there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JoinOfferView {
-    pub tenant_slug: String,
-    pub tenant_name: String,
-    /// The identity provider's name as people read it.
-    pub provider: String,
-}
+pub use crate::domain::federation::{JoinOfferView, JoinRequestView};

@@ -8,9 +8,9 @@
 use serde_json::json;
 
 use super::repo;
+use crate::domain::federation::{JoinOfferView, JoinRequestView};
 use crate::domain::{mail::MailCategory, tenancy::TenantRole};
 use crate::error::AppError;
-use crate::features::members::types::JoinRequestView;
 use crate::i18n::td_string;
 use crate::server::{
     audit::{self, AuditEvent},
@@ -23,13 +23,10 @@ use crate::server::{
     requests::repo as people,
 };
 
-/// An organisation the person may ask to join.
+/// An organisation the person may ask to join: what they see, and the ids behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
-    pub tenant_slug: String,
-    pub tenant_name: String,
-    /// The provider that vouches for the person there (its display name).
-    pub provider: String,
+    pub view: JoinOfferView,
     provider_id: String,
     tenant_id: i64,
 }
@@ -64,9 +61,11 @@ pub async fn offers(call: &Call<'_>, user: &CurrentUser) -> ServiceResult<Vec<Of
             continue;
         }
         found.push(Offer {
-            tenant_slug: slug.clone(),
-            tenant_name,
-            provider: provider.display_name.clone(),
+            view: JoinOfferView {
+                tenant_slug: slug.clone(),
+                tenant_name,
+                provider: provider.display_name.clone(),
+            },
             provider_id: provider.id.clone(),
             tenant_id,
         });
@@ -81,7 +80,7 @@ pub async fn ask(call: &Call<'_>, user: &CurrentUser, tenant_slug: &str) -> Serv
     let offer = offers(call, user)
         .await?
         .into_iter()
-        .find(|o| o.tenant_slug == tenant_slug)
+        .find(|o| o.view.tenant_slug == tenant_slug)
         .ok_or(AppError::NotFound)?;
     // Platform scope: the person does not belong to the organisation whose row this is.
     let mut tx = call.state.db.platform_write_tx().await?;
@@ -105,8 +104,8 @@ pub async fn ask(call: &Call<'_>, user: &CurrentUser, tenant_slug: &str) -> Serv
             &[
                 ("name", &user.identity.name),
                 ("email", &user.identity.email),
-                ("tenant", &offer.tenant_name),
-                ("provider", &offer.provider),
+                ("tenant", &offer.view.tenant_name),
+                ("provider", &offer.view.provider),
             ],
         );
         let subject = crate::domain::format::fill(

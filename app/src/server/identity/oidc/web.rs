@@ -97,7 +97,7 @@ async fn go(flow: FlowRequest, purpose: Purpose) -> Response {
 }
 
 async fn sign_in(flow: FlowRequest, Form(form): Form<StartForm>) -> Response {
-    let next = crate::features::identity::safe_next(form.next.as_deref());
+    let next = crate::domain::next_page::safe_next(form.next.as_deref());
     go(flow, Purpose::SignIn { next }).await
 }
 
@@ -126,7 +126,7 @@ async fn callback(flow: FlowRequest, Query(query): Query<Callback>) -> Response 
             response
         }
         Ok(Finished::SecondFactor { next }) => {
-            Redirect::to(&crate::features::identity::code_page(Some(&next))).into_response()
+            Redirect::to(&crate::domain::next_page::code_page(Some(&next))).into_response()
         }
         Ok(Finished::Linked) => Redirect::to("/account?linked=1#sign-in-methods").into_response(),
         Err(FlowError::Failed(failure)) => {
