@@ -113,7 +113,10 @@ export default defineConfig({
   // with one, and the specs are written to share the demo data between two workers.
   workers: 2,
   reporter: 'list',
-  timeout: 30_000,
+  // A flow of several people (sign-ins, a request, a decision) runs beside the accessibility
+  // walk on two cores: 30 s was passed in CI (2026-12-07, two request specs). No test is about
+  // speed, so the limit only bounds a hung test.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   outputDir: './test-results',
   use: {

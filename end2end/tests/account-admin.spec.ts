@@ -6,7 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS, emailedLink, loginAs, signOutButton, submitL
 // account from the people directory. Théo Fournier and Lena Schmidt are no other spec's.
 
 test('a new e-mail address takes effect when its link is opened', async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const newAddress = 'theo.fournier@labo-alea.test';
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -33,7 +33,7 @@ test('a new e-mail address takes effect when its link is opened', async ({ brows
 });
 
 test('a platform admin disables an account, which can no longer sign in, then enables it', async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const context = await browser.newContext();
   const admin = await context.newPage();
   await loginAs(admin, 'admin');
@@ -42,6 +42,9 @@ test('a platform admin disables an account, which can no longer sign in, then en
   await admin.getByLabel('Name or e-mail address').fill('schmidt');
   await admin.getByLabel('Name or e-mail address').press('Enter');
   await expect(admin).toHaveURL(/q=schmidt/);
+  // The list is drawn again for the search: wait for it (one person) before focusing a button
+  // of it, or the button focused may be one of the list being replaced.
+  await expect(admin.getByRole('region', { name: 'People' }).getByRole('row')).toHaveCount(2);
   const disable = admin.getByRole('button', { name: 'Disable — Lena Schmidt' });
   await disable.focus();
   await admin.keyboard.press('Enter');

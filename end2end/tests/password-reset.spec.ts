@@ -5,7 +5,7 @@ import { DEMO_PASSWORD, DEMO_USERS, emailedLink, signOutButton, submitLogin, wai
 // account's address (read from the outbox as a mailer would). Zoé Lambert is no other spec's.
 
 test('a forgotten password is reset by the e-mailed link, once', async ({ browser }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(120_000);
   const newPassword = 'granite willow compass seven';
   const context = await browser.newContext();
   const page = await context.newPage();
