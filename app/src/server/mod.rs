@@ -17,6 +17,7 @@ pub mod demo_activity;
 pub mod demo_sites;
 pub mod error;
 pub mod export;
+pub mod form_answer;
 pub mod health;
 pub mod identity;
 pub mod jobs;

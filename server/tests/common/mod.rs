@@ -481,6 +481,16 @@ impl Client {
         self.send(req).await
     }
 
+    /// Opens a page as a browser does (`Accept: text/html`).
+    pub async fn open_page(&mut self, path: &str) -> TestResponse {
+        let req = self
+            .request(Method::GET, path)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
     /// Calls a server function as a script would (form-encoded, JSON back).
     /// The first project (by title) in which this client may ask for GPUs, as the request form
     /// offers it: the value of a request form's `project` field.
@@ -534,6 +544,25 @@ impl Client {
             .request(Method::POST, path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "text/html")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a plain HTML form to `path` from the page `from` (its `Referer`), as a browser
+    /// without the wasm (or outside an island) does: the portal sends it back to that page.
+    pub async fn post_form_from(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        from: &str,
+    ) -> TestResponse {
+        let body = serde_urlencoded_like(form);
+        let req = self
+            .request(Method::POST, path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, format!("http://portal.test{from}"))
             .body(Body::from(body))
             .unwrap();
         self.send(req).await

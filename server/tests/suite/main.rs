@@ -41,6 +41,7 @@ mod organisation_details;
 mod outbox;
 mod password_reset;
 mod people;
+mod plain_forms;
 mod projects;
 mod quotas;
 mod races;
