@@ -26,17 +26,25 @@ pub mod server;
 
 pub use ui::{shell, App};
 
-/// The browser entry point: hydrates the server-rendered page.
+/// The browser entry point. The pages are HTML from the server; only their islands (`#[island]`:
+/// the parts that answer a person before the server does) are hydrated, each where it stands.
+/// `hydrate_islands` runs before the loader walks the page for islands, so the marker is set in
+/// a task after that walk.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
     // A marker for people and browser tests: the page is interactive now.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -48,7 +48,10 @@ test.describe('where can my data go?', () => {
 
   test('the page answers from the server through its query parameters', async ({ page }) => {
     await loginAs(page, 'louis.girard@ghu-seine-est.test');
-    const response = await page.request.get('/placement?classification=sensitive');
+    // In English, as the browser asks (the page's language comes from the request's headers).
+    const response = await page.request.get('/placement?classification=sensitive', {
+      headers: { 'Accept-Language': 'en-GB' },
+    });
     expect(response.status()).toBe(200);
     const html = await response.text();
     expect(html).toContain('data-site="dugny"');

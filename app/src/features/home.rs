@@ -150,7 +150,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     // Created here, not inside the page's `Suspend`: resources and actions keep the same order on
     // the server and in the browser (see `ui::layout`).
-    let ask = ServerAction::<crate::features::members::AskToJoin>::new();
+    let ask = crate::ui::form::action::<crate::features::members::AskToJoin>();
     let data = Resource::new(
         move || ask.version().get(),
         move |_| async move { dashboard(viewer.await.ok().flatten()).await },

@@ -171,3 +171,86 @@ pub fn sent(
     let query = leptos_router::hooks::use_query_map();
     move || query.read().get("sent").is_some() || matches!(answer.get(), Some(Ok(())))
 }
+
+/// The action of the server function `S`, for a form of the page. In the browser (an island) it
+/// is `ServerAction::new()`. On the server it also holds the answer of a plain form post of `S`
+/// that brought the browser back to this page (`server::form_answer`): a success says so, as it
+/// would have in the browser. (A refusal comes in the address, which `ServerAction::new()` reads.)
+pub fn action<S>() -> ServerAction<S>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    #[cfg(feature = "ssr")]
+    if let Some(answer) = crate::server::form_answer::current() {
+        if answer.path == S::PATH {
+            if let Some(Ok(value)) = answer.body.map(|b| serde_json::from_str::<S::Output>(&b)) {
+                action.value().set(Some(Ok(value)));
+            }
+        }
+    }
+    action
+}
+
+/// The form of the page sent last, by the key its `_form` field gives (a hidden field, for pages
+/// where several forms share a server function): their answers are said beside that form only.
+/// Set by the form's `on:submit` in an island; on the server, the form a plain post came from.
+pub fn last_form() -> RwSignal<String> {
+    #[cfg(feature = "ssr")]
+    let sent = crate::server::form_answer::current()
+        .and_then(|a| a.form)
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let sent = String::new();
+    RwSignal::new(sent)
+}
+
+/// Sends the GET form whose id is `form` again whenever one of its fields changes, so that what
+/// the page shows for the form's values follows them; the field changed keeps the focus across
+/// the new page (a keyboard user goes on where they were). Without the wasm the form has its own
+/// button. Renders nothing.
+#[island]
+pub fn FollowChanges(form: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        const KEY: &str = "guichet.follow_focus";
+        let storage = window().session_storage().ok().flatten();
+        if let Some(storage) = &storage {
+            if let Ok(Some(id)) = storage.get_item(KEY) {
+                let _ = storage.remove_item(KEY);
+                if let Some(field) = document()
+                    .get_element_by_id(&id)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = field.focus();
+                }
+            }
+        }
+        let handle = window_event_listener(leptos::ev::change, move |ev| {
+            let Some(field) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let Some(owner) = document()
+                .get_element_by_id(&form)
+                .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            if !owner.contains(Some(&field)) {
+                return;
+            }
+            if let Some(storage) = &storage {
+                let _ = storage.set_item(KEY, &field.id());
+            }
+            let _ = owner.request_submit();
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = form;
+}

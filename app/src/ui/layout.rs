@@ -21,7 +21,6 @@ pub fn Layout(children: Children) -> impl IntoView {
     // on timing. The header's one `Suspend` awaits all three.
     let tenants = crate::features::tenants::use_my_tenants();
     let unread = crate::features::requests::use_unread_count();
-    let (menu_open, set_menu_open) = signal(false);
     let i18n = use_i18n();
     view! {
         <a class="skip-link" href="#main">{tr(i18n, |l| td_string!(l, common.skip_to_content))}</a>
@@ -31,17 +30,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"G"</span>
                     <span class="brand__name">"Guichet"</span>
                 </A>
-                <button
-                    type="button"
-                    class="menu-toggle"
-                    aria-controls="site-nav"
-                    aria-expanded=move || menu_open.get().to_string()
-                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
-                >
-                    <span class="menu-toggle__bar" aria-hidden="true"></span>
-                    <span class="visually-hidden">{tr(i18n, |l| td_string!(l, common.menu))}</span>
-                </button>
-                <nav id="site-nav" class="site-nav" class:site-nav--open=move || menu_open.get() aria-label=move || td_string!(i18n.get_locale(), common.main_navigation)>
+                <MenuToggle label=td_string!(i18n.get_locale_untracked(), common.menu).to_owned()/>
+                <nav id="site-nav" class="site-nav" aria-label=move || td_string!(i18n.get_locale(), common.main_navigation)>
                     <A href="/">{tr(i18n, |l| td_string!(l, common.home))}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
@@ -104,7 +94,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             }
                         })}
                     </Transition>
-                    <LanguageSwitch/>
+                    <LanguageSwitch current=leptos_i18n::Locale::as_str(i18n.get_locale_untracked()).to_owned()/>
                 </nav>
             </div>
         </header>
@@ -128,5 +118,30 @@ pub fn NotFound() -> impl IntoView {
         <section class="page page--narrow">
             <super::NotFoundNote/>
         </section>
+    }
+}
+
+/// The menu button of small screens: it opens and closes the navigation (`#site-nav`, drawn by
+/// the server), and says which it is.
+#[island]
+fn MenuToggle(label: String) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    view! {
+        <button
+            type="button"
+            class="menu-toggle"
+            aria-controls="site-nav"
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| {
+                set_open.update(|open| *open = !*open);
+                #[cfg(feature = "hydrate")]
+                if let Some(nav) = document().get_element_by_id("site-nav") {
+                    let _ = nav.class_list().toggle_with_force("site-nav--open", open.get_untracked());
+                }
+            }
+        >
+            <span class="menu-toggle__bar" aria-hidden="true"></span>
+            <span class="visually-hidden">{label}</span>
+        </button>
     }
 }

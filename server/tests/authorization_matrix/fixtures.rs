@@ -111,7 +111,7 @@ pub(crate) async fn function_fixture(
         ]),
         // The second factor: no actor has one, so there is nothing to confirm, turn off or renew,
         // and no sign-in waits for a code (the flows themselves: `suite/second_factor.rs`).
-        "begin_second_factor" => vec![],
+        "begin_second_factor" | "pending_second_factor" => vec![],
         "confirm_second_factor"
         | "turn_off_second_factor"
         | "renew_recovery_codes"

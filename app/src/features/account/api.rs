@@ -165,6 +165,16 @@ pub async fn begin_second_factor() -> Result<super::types::SecondFactorOffer, Ap
     respond(second_factor::begin_setup(&ctx, &user).await)
 }
 
+/// The second factor being set up and waiting for its first code, offered again (the same QR
+/// code and key); `None` when there is none. Any signed-in person, for their own account.
+#[server(prefix = "/api", endpoint = "pending_second_factor")]
+pub async fn pending_second_factor() -> Result<Option<super::types::SecondFactorOffer>, AppError> {
+    use crate::server::{error::respond, identity::second_factor, request_context};
+    let ctx = request_context().await?;
+    let user = respond(ctx.user().await)?;
+    respond(second_factor::pending_setup(&ctx, &user).await)
+}
+
 /// Turns the second factor being set up on with a code from the app; returns the recovery codes,
 /// shown once. Any signed-in person, for their own account; throttled as passwords are.
 #[server(prefix = "/api", endpoint = "confirm_second_factor")]

@@ -15,7 +15,7 @@ use crate::ui::form::{Checked, FormRefused};
 /// The account page's "E-mail address" section: the address, and a form to move to another.
 #[component]
 pub fn EmailForm(email: String) -> impl IntoView {
-    let action = ServerAction::<RequestEmailChange>::new();
+    let action = crate::ui::form::action::<RequestEmailChange>();
     let i18n = use_i18n();
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
@@ -72,7 +72,7 @@ pub fn EmailForm(email: String) -> impl IntoView {
 pub fn ConfirmEmailPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let confirm = ServerAction::<ConfirmEmailChange>::new();
+    let confirm = crate::ui::form::action::<ConfirmEmailChange>();
     Effect::new(move |_| {
         if matches!(confirm.value().get(), Some(Ok(()))) {
             // Every session of the person ended: the sign-in page, which says why.

@@ -18,10 +18,10 @@ use crate::ui::form::{error_id, Checked, FormRefused};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
-    let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let zone = ServerAction::<ChangeTimeZone>::new();
-    let unlink = ServerAction::<UnlinkProvider>::new();
+    let change = crate::ui::form::action::<ChangePassword>();
+    let everywhere = crate::ui::form::action::<SignOutEverywhere>();
+    let zone = crate::ui::form::action::<ChangeTimeZone>();
+    let unlink = crate::ui::form::action::<UnlinkProvider>();
     let data = Resource::new(
         move || {
             (
@@ -32,7 +32,7 @@ pub fn AccountPage() -> impl IntoView {
         },
         |_| account_overview(),
     );
-    let set_login = ServerAction::<SetSiteLogin>::new();
+    let set_login = crate::ui::form::action::<SetSiteLogin>();
     // Not reloaded after a save: each input already holds what was saved, or what was refused.
     let logins = Resource::new(|| (), |_| my_site_logins());
     let i18n = use_i18n();
@@ -215,7 +215,11 @@ fn SiteLogins(
     set_login: ServerAction<SetSiteLogin>,
 ) -> impl IntoView {
     // The site whose form was sent last (set in the browser), so its answer shows beside it.
-    let last_site = RwSignal::new(None::<String>);
+    // The row sent last, by its site (`_form`: the rows share one server function).
+    let last_site = {
+        let sent = crate::ui::form::last_form().get_untracked();
+        RwSignal::new((!sent.is_empty()).then_some(sent))
+    };
     let i18n = use_i18n();
     let intro = move || {
         view! {
@@ -313,7 +317,8 @@ fn SiteLoginRow(
     view! {
         <li class="site-login">
             <ActionForm action=set_login attr:class="site-login__form">
-                <input type="hidden" name="site" value=site/>
+                <input type="hidden" name="site" value=site.clone()/>
+                <input type="hidden" name="_form" value=site/>
                 <label for=input_id.clone() class="site-login__site">{l.site_name.clone()}</label>
                 <div class="site-login__edit">
                     <input id=input_id name="login" type="text" value=l.login.clone() maxlength="32"

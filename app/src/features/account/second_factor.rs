@@ -16,11 +16,11 @@ use crate::ui::form::Checked;
 
 #[component]
 pub fn SecondFactorSection(status: SecondFactorStatus) -> impl IntoView {
-    let begin = ServerAction::<BeginSecondFactor>::new();
-    let confirm = ServerAction::<ConfirmSecondFactor>::new();
-    let renew = ServerAction::<RenewRecoveryCodes>::new();
-    let off = ServerAction::<TurnOffSecondFactor>::new();
     let i18n = use_i18n();
+    let begin = crate::ui::form::action::<BeginSecondFactor>();
+    let confirm = crate::ui::form::action::<ConfirmSecondFactor>();
+    let renew = crate::ui::form::action::<RenewRecoveryCodes>();
+    let off = crate::ui::form::action::<TurnOffSecondFactor>();
     // Whether the factor is on now: as loaded, then as the last action left it.
     let on = Signal::derive(move || {
         if matches!(off.value().get(), Some(Ok(())))
@@ -42,6 +42,18 @@ pub fn SecondFactorSection(status: SecondFactorStatus) -> impl IntoView {
         _ => None,
     };
     let required = status.required;
+    // The setup whose first code was just refused (a plain form comes back to a new page): the
+    // same QR code and key again, beside the message.
+    let pending = Resource::new(
+        move || matches!(confirm.value().get_untracked(), Some(Err(_))),
+        |refused| async move {
+            if refused {
+                super::api::pending_second_factor().await
+            } else {
+                Ok(None)
+            }
+        },
+    );
     view! {
         <h2 id="second-factor">{tr(i18n, |l| td_string!(l, account.second_factor_title))}</h2>
         {move || (required && !on.get()).then(|| view! {
@@ -74,17 +86,22 @@ pub fn SecondFactorSection(status: SecondFactorStatus) -> impl IntoView {
                     <p class="form__ok" role="status">{tr(i18n, |l| td_string!(l, account.second_factor_turned_off))}</p>
                 })}
                 <p>{tr(i18n, |l| td_string!(l, account.second_factor_off_intro))}</p>
-                {move || match begin.value().get() {
-                    Some(Ok(offer)) => view! { <Setup offer confirm/> }.into_any(),
-                    other => view! {
-                        <ActionForm action=begin attr:class="actions">
-                            {other.and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
-                            <button type="submit" class="button" disabled=move || begin.pending().get()>
-                                {tr(i18n, |l| td_string!(l, account.second_factor_start))}
-                            </button>
-                        </ActionForm>
-                    }.into_any(),
-                }}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let pending = pending.await.ok().flatten();
+                        match (begin.value().get(), pending) {
+                            (Some(Ok(offer)), _) | (_, Some(offer)) => view! { <Setup offer confirm/> }.into_any(),
+                            (other, None) => view! {
+                                <ActionForm action=begin attr:class="actions">
+                                    {other.and_then(Result::err).map(|e| view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })}
+                                    <button type="submit" class="button" disabled=move || begin.pending().get()>
+                                        {tr(i18n, |l| td_string!(l, account.second_factor_start))}
+                                    </button>
+                                </ActionForm>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
             }.into_any()
         }}
     }
@@ -134,7 +151,7 @@ type Words = fn(crate::i18n::Locale) -> &'static str;
 /// Nothing shows otherwise.
 #[component]
 pub fn StepUpPrompt(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let confirm = ServerAction::<ConfirmWithCode>::new();
+    let confirm = crate::ui::form::action::<ConfirmWithCode>();
     let i18n = use_i18n();
     let shown = move || {
         matches!(error.get(), Some(AppError::StepUpNeeded)) || confirm.value().get().is_some()

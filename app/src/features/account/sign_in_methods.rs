@@ -23,7 +23,7 @@ pub fn SignInMethodsSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let resend = ServerAction::<ResendEmailVerification>::new();
+    let resend = crate::ui::form::action::<ResendEmailVerification>();
     let has_linked = !linked.is_empty();
     let rows = linked
         .into_iter()

@@ -17,7 +17,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let confirm = ServerAction::<ConfirmEmailVerification>::new();
+    let confirm = crate::ui::form::action::<ConfirmEmailVerification>();
     let i18n = use_i18n();
     let done =
         move || matches!(confirm.value().get(), Some(Ok(_))) || query.read().get("done").is_some();

@@ -17,8 +17,8 @@ use crate::ui::form::{Checked, FormRefused};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
+    let create = crate::ui::form::action::<CreateApiToken>();
+    let revoke = crate::ui::form::action::<RevokeApiToken>();
     let data = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| list_api_tokens(),

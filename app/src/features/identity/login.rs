@@ -64,7 +64,7 @@ fn ProviderButtons(next: Signal<String>) -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<Login>::new();
+    let action = crate::ui::form::action::<Login>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     Effect::new(move |_| match action.value().get() {
@@ -85,7 +85,6 @@ pub fn LoginPage() -> impl IntoView {
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let (show_password, set_show_password) = signal(false);
     let email = Checked::new("login-email", move || {
         error().and_then(|e| e.field_message("email"))
     });
@@ -118,25 +117,9 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="login-password">{tr(i18n, |l| td_string!(l, identity.password))}</label>
-                    <div class="field__with-button">
-                        <input
-                            id="login-password"
-                            name="password"
-                            type=move || if show_password.get() { "text" } else { "password" }
-                            autocomplete="current-password"
-                            required=true
-                            aria-invalid=password.invalid()
-                            aria-describedby=password.described_by(None)
-                        />
-                        <button
-                            type="button"
-                            class="button button--ghost"
-                            aria-pressed=move || show_password.get().to_string()
-                            on:click=move |_| set_show_password.update(|s| *s = !*s)
-                        >
-                            {move || if show_password.get() { td_string!(i18n.get_locale(), identity.hide) } else { td_string!(i18n.get_locale(), identity.show) }}
-                        </button>
-                    </div>
+                    <PasswordInput invalid=password.invalid()().map(str::to_owned) described_by=password.described_by(None)()
+                        show=td_string!(i18n.get_locale_untracked(), identity.show).to_owned()
+                        hide=td_string!(i18n.get_locale_untracked(), identity.hide).to_owned()/>
                 </div>
                 <button type="submit" class="button" disabled=move || action.pending().get()>{tr(i18n, |l| td_string!(l, identity.sign_in_button))}</button>
             </ActionForm>
@@ -150,7 +133,7 @@ pub fn LoginPage() -> impl IntoView {
 /// a recovery code. A plain form, so it works before the wasm has loaded.
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let action = ServerAction::<LoginCode>::new();
+    let action = crate::ui::form::action::<LoginCode>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     Effect::new(move |_| {
@@ -193,7 +176,7 @@ pub fn LoginCodePage() -> impl IntoView {
 
 #[component]
 pub fn LogoutButton() -> impl IntoView {
-    let action = ServerAction::<Logout>::new();
+    let action = crate::ui::form::action::<Logout>();
     let i18n = use_i18n();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
@@ -204,5 +187,39 @@ pub fn LogoutButton() -> impl IntoView {
         <ActionForm action=action attr:class="inline-form">
             <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, identity.sign_out))}</button>
         </ActionForm>
+    }
+}
+
+/// The sign-in form's password, with the button that shows it as text (and hides it again).
+/// An island: the rest of the form is the server's, and posts without the wasm.
+#[island]
+fn PasswordInput(
+    invalid: Option<String>,
+    described_by: Option<String>,
+    /// The button's words, in the page's language.
+    show: String,
+    hide: String,
+) -> impl IntoView {
+    let (shown, set_shown) = signal(false);
+    view! {
+        <div class="field__with-button">
+            <input
+                id="login-password"
+                name="password"
+                type=move || if shown.get() { "text" } else { "password" }
+                autocomplete="current-password"
+                required=true
+                aria-invalid=invalid
+                aria-describedby=described_by
+            />
+            <button
+                type="button"
+                class="button button--ghost"
+                aria-pressed=move || shown.get().to_string()
+                on:click=move |_| set_shown.update(|s| *s = !*s)
+            >
+                {move || if shown.get() { hide.clone() } else { show.clone() }}
+            </button>
+        </div>
     }
 }

@@ -14,7 +14,7 @@ use crate::ui::form::Checked;
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let action = ServerAction::<RequestPasswordReset>::new();
+    let action = crate::ui::form::action::<RequestPasswordReset>();
     let sent = crate::ui::form::sent(action.value());
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
@@ -57,7 +57,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let action = ServerAction::<ResetPassword>::new();
+    let action = crate::ui::form::action::<ResetPassword>();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
             let _ = window().location().set_href(super::api::RESET_DONE);

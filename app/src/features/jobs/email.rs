@@ -11,7 +11,7 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn EmailChoicesSection() -> impl IntoView {
-    let save = ServerAction::<ChooseEmails>::new();
+    let save = crate::ui::form::action::<ChooseEmails>();
     let data = Resource::new(move || save.version().get(), |_| my_email_choices());
     let error = move || save.value().get().and_then(Result::err);
     let done = move || matches!(save.value().get(), Some(Ok(())));

@@ -15,7 +15,7 @@ use crate::i18n::{t_string, td_string, use_i18n, Locale};
 
 #[component]
 pub fn JobsAdminPage() -> impl IntoView {
-    let retry = ServerAction::<RetryMail>::new();
+    let retry = crate::ui::form::action::<RetryMail>();
     let data = Resource::new(move || retry.version().get(), |_| list_jobs());
     let i18n = use_i18n();
     view! {

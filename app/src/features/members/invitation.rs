@@ -41,7 +41,7 @@ pub fn InvitationPage() -> impl IntoView {
 
 #[component]
 fn InvitationBody(inv: InvitationView, token: String) -> impl IntoView {
-    let accept = ServerAction::<AcceptInvitation>::new();
+    let accept = crate::ui::form::action::<AcceptInvitation>();
     let error = move || match accept.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,

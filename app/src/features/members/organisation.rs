@@ -44,12 +44,12 @@ fn role_badge(role: TenantRole) -> impl IntoView {
 
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
-    let invite = ServerAction::<InviteMember>::new();
-    let change = ServerAction::<ChangeMemberRole>::new();
-    let remove = ServerAction::<RemoveMember>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
-    let leave = ServerAction::<LeaveOrganisation>::new();
-    let decide = ServerAction::<DecideJoinRequest>::new();
+    let invite = crate::ui::form::action::<InviteMember>();
+    let change = crate::ui::form::action::<ChangeMemberRole>();
+    let remove = crate::ui::form::action::<RemoveMember>();
+    let revoke = crate::ui::form::action::<RevokeInvitation>();
+    let leave = crate::ui::form::action::<LeaveOrganisation>();
+    let decide = crate::ui::form::action::<DecideJoinRequest>();
     let page = query_param("page");
     let data = Resource::new(
         move || {

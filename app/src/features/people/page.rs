@@ -94,7 +94,7 @@ fn PersonRow(person: PersonView) -> impl IntoView {
     let i18n = use_i18n();
     let refresh = use_context::<Refresh>().map(|r| r.0);
     let refused = use_context::<Refused>().map(|r| r.0);
-    let action = ServerAction::<ChangeAccount>::new();
+    let action = crate::ui::form::action::<ChangeAccount>();
     Effect::new(move |_| match action.value().get() {
         Some(Ok(())) => {
             if let Some(r) = refresh {

@@ -16,7 +16,7 @@ use time::{Date, Duration, Month};
 
 use crate::domain::residency::{Classification, TenantProfile};
 use crate::error::AppError;
-use crate::features::catalogue::{get_catalogue, is_ticked};
+use crate::features::catalogue::is_ticked;
 use crate::i18n::{td_string, use_i18n};
 
 mod outcome;
@@ -105,19 +105,6 @@ struct FormSignals {
     backs_up: RwSignal<bool>,
 }
 
-impl FormSignals {
-    fn form(&self) -> PlacementForm {
-        PlacementForm {
-            classification: self.classification.get().as_str().to_string(),
-            start: self.start.get(),
-            end: self.end.get(),
-            waiver: self.waiver.get(),
-            administers: self.administers.get(),
-            backs_up: self.backs_up.get(),
-        }
-    }
-}
-
 fn flag(value: bool) -> Option<String> {
     value.then(|| "true".to_string())
 }
@@ -125,7 +112,7 @@ fn flag(value: bool) -> Option<String> {
 #[component]
 pub fn PlacementPage() -> impl IntoView {
     let query = use_query_map();
-    let initial = move || {
+    let first = untrack(move || {
         let q = query.read();
         let (start, end) = default_window();
         PlacementForm {
@@ -145,8 +132,27 @@ pub fn PlacementPage() -> impl IntoView {
             administers: is_ticked(&q.get("administers")),
             backs_up: is_ticked(&q.get("backs_up")),
         }
-    };
-    let first = untrack(initial);
+    });
+    let i18n = use_i18n();
+    view! {
+        <Title text=page_title(i18n, |l| td_string!(l, placement.title))/>
+        <section class="page">
+            <h1>{tr(i18n, |l| td_string!(l, placement.title))}</h1>
+            <p class="hero__lead">
+                {tr(i18n, |l| td_string!(l, placement.lead_1))}
+                {tr(i18n, |l| td_string!(l, placement.lead_2))}
+            </p>
+            <PlacementChecker first/>
+        </section>
+    }
+}
+
+/// The form and the sites' verdicts, for the address's values (the form is a GET form). In the
+/// browser the form is sent again at each change (`FollowChanges`), so the verdicts follow it; the
+/// rules run on the server only, one path for the page, the request form and the API.
+#[component]
+fn PlacementChecker(first: PlacementForm) -> impl IntoView {
+    let i18n = use_i18n();
     let signals = FormSignals {
         classification: RwSignal::new(
             Classification::parse(&first.classification).unwrap_or(Classification::Public),
@@ -157,62 +163,28 @@ pub fn PlacementPage() -> impl IntoView {
         administers: RwSignal::new(first.administers),
         backs_up: RwSignal::new(first.backs_up),
     };
-
-    // The server's verdict for the URL's values (what the page shows before the wasm loads).
-    let server_outcome = Resource::new(initial, |f| {
-        evaluate_placement(
-            f.classification,
-            f.start,
-            f.end,
-            flag(f.waiver),
-            flag(f.administers),
-            flag(f.backs_up),
-        )
-    });
-    let snapshot = Resource::new(|| (), |_| get_catalogue());
-    let profile = Resource::new(|| (), |_| my_tenant_profile());
-    // Set once the wasm runs: from then on, the browser evaluates every change itself.
-    let in_browser = RwSignal::new(false);
-    Effect::new(move |_| in_browser.set(true));
-    let i18n = use_i18n();
-
+    let outcome = Resource::new(
+        || (),
+        move |_| {
+            let f = first.clone();
+            evaluate_placement(
+                f.classification,
+                f.start,
+                f.end,
+                flag(f.waiver),
+                flag(f.administers),
+                flag(f.backs_up),
+            )
+        },
+    );
     view! {
-        <Title text=page_title(i18n, |l| td_string!(l, placement.title))/>
-        <section class="page">
-            <h1>{tr(i18n, |l| td_string!(l, placement.title))}</h1>
-            <p class="hero__lead">
-                {tr(i18n, |l| td_string!(l, placement.lead_1))}
-                {tr(i18n, |l| td_string!(l, placement.lead_2))}
-            </p>
-            <PlacementFormView signals/>
-            <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, placement.checking))}</p> }>
-                {move || Suspend::new(async move {
-                    let server = server_outcome.await;
-                    let snapshot = snapshot.await;
-                    let profile = profile.await;
-                    let local = move || -> Option<Result<PlacementOutcome, AppError>> {
-                        if !in_browser.get() {
-                            return None;
-                        }
-                        let snapshot = snapshot.as_ref().ok()?;
-                        let profile = profile.as_ref().ok()?;
-                        Some(
-                            signals
-                                .form()
-                                .to_request()
-                                .map(|request| evaluate_every_site(&request, profile, snapshot)),
-                        )
-                    };
-                    let server = server.clone();
-                    view! {
-                        {move || {
-                            let outcome = local().unwrap_or_else(|| server.clone());
-                            view! { <OutcomeView outcome/> }
-                        }}
-                    }
-                })}
-            </Transition>
-        </section>
+        <PlacementFormView signals/>
+        <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, placement.checking))}</p> }>
+            {move || Suspend::new(async move {
+                let outcome = outcome.await;
+                view! { <OutcomeView outcome/> }
+            })}
+        </Transition>
     }
 }
 
@@ -221,7 +193,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
     let class_is = move |c: Classification| signals.classification.get() == c;
     let i18n = use_i18n();
     view! {
-        <form method="get" action="/placement" class="form placement-form">
+        <form method="get" action="/placement" class="form placement-form" id="placement-form">
             <fieldset class="field">
                 <legend>{tr(i18n, |l| td_string!(l, placement.data_classification))}</legend>
                 {Classification::ALL
@@ -324,6 +296,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                 <span class="field__hint">
                     " " {tr(i18n, |l| td_string!(l, placement.follows_changes))}
                 </span>
+                <crate::ui::form::FollowChanges form="placement-form".to_string()/>
             </p>
         </form>
     }

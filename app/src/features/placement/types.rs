@@ -33,7 +33,7 @@ pub struct PlacementOutcome {
 }
 
 /// The form's values, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlacementForm {
     pub classification: String,
     pub start: String,

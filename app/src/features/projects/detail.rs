@@ -28,9 +28,9 @@ fn error_of<T>(value: Option<Result<T, AppError>>) -> Option<AppError> {
 pub fn ProjectPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let update = ServerAction::<UpdateProject>::new();
-    let set_member = ServerAction::<SetProjectMember>::new();
-    let remove = ServerAction::<RemoveProjectMember>::new();
+    let update = crate::ui::form::action::<UpdateProject>();
+    let set_member = crate::ui::form::action::<SetProjectMember>();
+    let remove = crate::ui::form::action::<RemoveProjectMember>();
     let data = Resource::new(
         move || {
             (

@@ -78,8 +78,8 @@ pub(super) fn role_badge(role: Option<crate::domain::projects::ProjectRole>) -> 
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
-    let create = ServerAction::<CreateProject>::new();
-    let endorse = ServerAction::<SetEndorsement>::new();
+    let create = crate::ui::form::action::<CreateProject>();
+    let endorse = crate::ui::form::action::<SetEndorsement>();
     let data = Resource::new(
         move || (create.version().get(), endorse.version().get()),
         |_| list_projects(),

@@ -24,12 +24,12 @@ use crate::ui::form::{focus_when, Checked};
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let submit = ServerAction::<SubmitRequest>::new();
-    let endorse = ServerAction::<EndorseRequest>::new();
-    let withdraw = ServerAction::<WithdrawRequest>::new();
-    let decide = ServerAction::<DecideRequest>::new();
-    let amend = ServerAction::<AmendQuota>::new();
-    let end_early = ServerAction::<EndQuotaEarly>::new();
+    let submit = crate::ui::form::action::<SubmitRequest>();
+    let endorse = crate::ui::form::action::<EndorseRequest>();
+    let withdraw = crate::ui::form::action::<WithdrawRequest>();
+    let decide = crate::ui::form::action::<DecideRequest>();
+    let amend = crate::ui::form::action::<AmendQuota>();
+    let end_early = crate::ui::form::action::<EndQuotaEarly>();
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = amend.value().get() {
             let navigate = leptos_router::hooks::use_navigate();
@@ -75,7 +75,7 @@ pub fn RequestPage() -> impl IntoView {
     };
     // Which form was sent last (`endorse`, `decide-3`, `renew`…): its answer's messages
     // stand beside its fields, and its success is said (and focused) above the request.
-    let last = RwSignal::new(String::new());
+    let last = crate::ui::form::last_form();
     let forms = Forms {
         submit,
         endorse,
@@ -224,12 +224,14 @@ fn RequestView(
         })}
         {has(Action::Submit).then(|| view! {
             <ActionForm action=forms.submit attr:class="inline-form" on:submit=move |_| forms.last.set("submit".into())>
+                <input type="hidden" name="_form" value="submit"/>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.submit))}</button>
             </ActionForm>
         })}
         {has(Action::Endorse).then(|| view! {
             <ActionForm action=forms.endorse attr:class="stack" on:submit=move |_| forms.last.set("endorse".into())>
+                <input type="hidden" name="_form" value="endorse"/>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <div class="field">
                     <label for="endorse-note">{tr(i18n, |l| td_string!(l, requests.note_optional))}</label>
@@ -245,6 +247,7 @@ fn RequestView(
         })}
         {has(Action::Withdraw).then(|| view! {
             <ActionForm action=forms.withdraw attr:class="inline-form" on:submit=move |_| forms.last.set("withdraw".into())>
+                <input type="hidden" name="_form" value="withdraw"/>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <button type="submit" class="button button--ghost-dark">{tr(i18n, |l| td_string!(l, requests.withdraw))}</button>
             </ActionForm>
@@ -424,6 +427,7 @@ pub(super) fn DecisionForm(
     );
     let key = format!("decide-{rid}");
     let sent = key.clone();
+    let form_key = key.clone();
     let error = move || {
         if last.with(|l| *l != key) {
             return None;
@@ -444,6 +448,7 @@ pub(super) fn DecisionForm(
     let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="stack decision-form" on:submit=move |_| last.set(sent.clone())>
+            <input type="hidden" name="_form" value=form_key/>
             <input type="hidden" name="id" value=rid.clone()/>
             <input type="hidden" name="revision" value=revision.to_string()/>
             <div class="field">
@@ -516,6 +521,7 @@ fn EndEarlyForm(
     );
     view! {
         <ActionForm action attr:class="card stack" on:submit=move |_| last.set("end-early".into())>
+            <input type="hidden" name="_form" value="end-early"/>
             <h2>{tr(i18n, |l| td_string!(l, requests.end_or_reduce_heading))}</h2>
             <p class="muted">{tr(i18n, |l| td_string!(l, requests.end_early_lead))}</p>
             <input type="hidden" name="id" value=rid/>
@@ -612,6 +618,7 @@ fn AmendForm(
     );
     view! {
         <ActionForm action attr:class="card stack" on:submit=move |_| last.set(prefix.into())>
+            <input type="hidden" name="_form" value=prefix/>
             <h2>{title}</h2>
             <input type="hidden" name="id" value=rid/>
             <input type="hidden" name="kind" value=kind.as_str()/>

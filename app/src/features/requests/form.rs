@@ -22,8 +22,8 @@ use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::form::{self, described_by, field_error, invalid, FormRefused};
 
 /// What the form starts with: empty, or a draft's values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Initial {
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Initial {
     id: Option<i64>,
     /// The project's id, as the select's value.
     project: String,
@@ -134,38 +134,6 @@ fn RequestForm(editing: bool) -> impl IntoView {
             Some(id) => get_request(id).await.map(Some),
         }
     });
-    let touched = Touched {
-        classification: RwSignal::new(None),
-        model: RwSignal::new(None),
-        start: RwSignal::new(None),
-        end: RwSignal::new(None),
-        waiver: RwSignal::new(None),
-        site: RwSignal::new(None),
-    };
-    let options = Resource::new(
-        move || {
-            (
-                touched.classification.get(),
-                touched.model.get(),
-                (touched.start.get(), touched.end.get()),
-                touched.waiver.get(),
-            )
-        },
-        move |(classification, model, (start, end), waiver)| async move {
-            let initial = draft
-                .await?
-                .map(|d| Initial::from_draft(&d))
-                .unwrap_or_default();
-            request_form_options(
-                classification.unwrap_or(initial.classification),
-                model.unwrap_or(initial.gpu_model),
-                start.unwrap_or(initial.start),
-                end.unwrap_or(initial.end),
-                waiver.unwrap_or(initial.waiver).then(|| "on".to_string()),
-            )
-            .await
-        },
-    );
     // The GPU models, the form token and whether the tenant may submit: asked once, after the
     // draft (a draft that is not the viewer's answers "not found" for the whole page).
     let first = Resource::new(
@@ -182,15 +150,7 @@ fn RequestForm(editing: bool) -> impl IntoView {
             .await
         },
     );
-    let save = ServerAction::<SaveRequest>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = save.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/requests/{id}"), Default::default());
-        }
-    });
     let viewer = crate::features::identity::use_viewer();
-    let form = move || request_form_view(save, draft, first, options, touched, query);
     let i18n = use_i18n();
     let title = if editing {
         page_title(i18n, |l| td_string!(l, requests.edit_draft_title))
@@ -212,9 +172,25 @@ fn RequestForm(editing: bool) -> impl IntoView {
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading_form))}</p> }>
                 {move || Suspend::new(async move {
                     // Someone who may not ask for GPUs gets the reason, not a form whose buttons fail.
-                    match first.await {
-                        Err(AppError::Forbidden) => view! { <CannotAsk viewer=viewer.await.ok().flatten()/> }.into_any(),
-                        _ => form().into_any(),
+                    match (draft.await, first.await) {
+                        (_, Err(AppError::Forbidden)) => view! { <CannotAsk viewer=viewer.await.ok().flatten()/> }.into_any(),
+                        (Ok(Some(d)), _) if !d.summary.status.is_editable() => view! {
+                            <p class="form__error" role="alert">
+                                {let status = d.summary.status;
+                                move || fill(t_string!(i18n, requests.not_editable), &[("status", &status.label_in(i18n.get_locale()).to_lowercase())])}
+                                " "
+                                <A href=format!("/requests/{}", d.summary.id)>{tr(i18n, |l| td_string!(l, requests.see_request))}</A>
+                            </p>
+                        }.into_any(),
+                        (Ok(d), Ok(first)) => {
+                            let mut initial = d.as_ref().map(Initial::from_draft).unwrap_or_default();
+                            if initial.id.is_none() {
+                                // `/requests/new?project=3`, from a project's page.
+                                initial.project = query.read_untracked().get("project").unwrap_or_default();
+                            }
+                            view! { <RequestFormView initial first/> }.into_any()
+                        }
+                        (Err(e), _) | (_, Err(e)) => error_view(e),
                     }
                 })}
             </Transition>
@@ -243,24 +219,30 @@ fn CannotAsk(viewer: Option<Viewer>) -> impl IntoView {
     }
 }
 
-/// The request form itself.
-#[allow(clippy::too_many_arguments)]
-fn request_form_view(
-    save: ServerAction<SaveRequest>,
-    draft: Resource<Result<Option<RequestDetail>, AppError>>,
-    first: Resource<Result<super::types::FormOptions, AppError>>,
-    options: Resource<Result<super::types::FormOptions, AppError>>,
-    touched: Touched,
-    query: Memo<leptos_router::params::ParamsMap>,
-) -> impl IntoView {
+/// The request form itself, drawn by the server: it posts as a plain form (the server checks
+/// everything, sends a refused form back with its messages beside its fields, and an accepted
+/// one to the request's page). Only the sites beside the fields are an island.
+#[component]
+fn RequestFormView(initial: Initial, first: super::types::FormOptions) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = crate::ui::form::action::<SaveRequest>();
     let error = move || match save.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,
     };
-    let i18n = use_i18n();
+    let picker = PickerStart {
+        classification: initial.classification.clone(),
+        model: initial.gpu_model.clone(),
+        start: initial.start.clone(),
+        end: initial.end.clone(),
+        waiver: initial.waiver,
+        site: initial.site.clone(),
+    };
+    let site_error = error().and_then(|e| e.field_message("site"));
+    let site_refused = site_error.is_some();
     view! {
             <ActionForm action=save attr:class="request-form" attr:novalidate=true>
-                {move || error().map(|e| {
+                {error().map(|e| {
                     // Errors about fields the form shows stand beside them, and the summary only
                     // says that the form was refused; any other (a stale form token, a
                     // conflict…) is said here.
@@ -273,65 +255,135 @@ fn request_form_view(
                     };
                     view! { <p class="form__error request-form__alert" role="alert">{text}</p> }.into_any()
                 })}
-                <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.loading_form))}</p> }>
-                    {move || Suspend::new(async move {
-                        let (draft, first) = (draft.await, first.await);
-                        match (draft, first) {
-                            (Ok(Some(d)), _) if !d.summary.status.is_editable() => view! {
-                                <p class="form__error" role="alert">
-                                    {let status = d.summary.status;
-                                    move || fill(t_string!(i18n, requests.not_editable), &[("status", &status.label_in(i18n.get_locale()).to_lowercase())])}
-                                    " "
-                                    <A href=format!("/requests/{}", d.summary.id)>{tr(i18n, |l| td_string!(l, requests.see_request))}</A>
-                                </p>
-                            }.into_any(),
-                            (Ok(d), Ok(first)) => {
-                                let mut initial = d.as_ref().map(Initial::from_draft).unwrap_or_default();
-                                if initial.id.is_none() {
-                                    // `/requests/new?project=3`, from a project's page.
-                                    initial.project = query.read_untracked().get("project").unwrap_or_default();
-                                }
-                                view! { <Fields initial projects=first.projects first_models=first.gpu_models idempotency_key=first.idempotency_key verified=first.tenant_verified touched error=Signal::derive(error)/> }.into_any()
-                            }
-                            (Err(e), _) | (_, Err(e)) => error_view(e),
-                        }
-                    })}
-                </Transition>
+                <Fields initial projects=first.projects first_models=first.gpu_models idempotency_key=first.idempotency_key verified=first.tenant_verified error=Signal::derive(error)/>
                 <fieldset class="request-form__sites"
-                    aria-invalid=move || invalid(error().is_some_and(|e| e.field_message("site").is_some()))
-                    aria-describedby=move || described_by(None, "rq-site", error().is_some_and(|e| e.field_message("site").is_some()))>
+                    aria-invalid=invalid(site_refused)
+                    aria-describedby=described_by(None, "rq-site", site_refused)>
                     <legend>{tr(i18n, |l| td_string!(l, requests.site))}</legend>
-                    {move || field_error("rq-site", error().and_then(|e| e.field_message("site")))}
-                    <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.checking_sites))}</p> }>
-                        {move || Suspend::new(async move {
-                            let initial_site = match draft.await {
-                                Ok(Some(d)) => d.summary.site_slug,
-                                _ => String::new(),
-                            };
-                            match options.await {
-                                Ok(o) => {
-                                    let chosen = touched.site.get_untracked().unwrap_or(initial_site);
-                                    view! {
-                                        {(!o.window_entered).then(|| view! {
-                                            <p class="field__hint">{tr(i18n, |l| td_string!(l, requests.checked_next_month))}</p>
-                                        })}
-                                        <SitePicker sites=o.sites chosen touched window_entered=o.window_entered/>
-                                    }.into_any()
-                                }
-                                Err(e) => error_view(e),
-                            }
-                        })}
-                    </Transition>
+                    {field_error("rq-site", site_error)}
+                    <SitePickerIsland start=picker/>
                 </fieldset>
                 <div class="request-form__actions">
-                    <button type="submit" name="intent" value="submit" class="button" disabled=move || save.pending().get()>
+                    <button type="submit" name="intent" value="submit" class="button">
                         {tr(i18n, |l| td_string!(l, requests.submit_for_review))}
                     </button>
-                    <button type="submit" name="intent" value="draft" class="button button--ghost-dark" disabled=move || save.pending().get()>
+                    <button type="submit" name="intent" value="draft" class="button button--ghost-dark">
                         {tr(i18n, |l| td_string!(l, requests.save_as_draft))}
                     </button>
                 </div>
             </ActionForm>
+    }
+}
+
+/// What the site picker starts from: the values the form holds when the page is drawn.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PickerStart {
+    classification: String,
+    model: String,
+    start: String,
+    end: String,
+    waiver: bool,
+    site: String,
+}
+
+/// The ids of the fields whose change checks the sites again.
+#[cfg(feature = "hydrate")]
+const WATCHED: [&str; 5] = [
+    "rq-classification",
+    "rq-model",
+    "rq-start",
+    "rq-end",
+    "rq-waiver",
+];
+
+/// The sites, checked again (by the server: the residency rules run there) as the person changes
+/// the classification, the model or the window. An island: it listens to the form's fields,
+/// which are the server's HTML, by their ids.
+#[island]
+fn SitePickerIsland(start: PickerStart) -> impl IntoView {
+    let i18n = crate::ui::language::island_i18n();
+    let touched = Touched {
+        classification: RwSignal::new(None),
+        model: RwSignal::new(None),
+        start: RwSignal::new(None),
+        end: RwSignal::new(None),
+        waiver: RwSignal::new(None),
+        site: RwSignal::new(None),
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::change, move |ev| {
+            let Some(field) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let id = field.id();
+            if !WATCHED.contains(&id.as_str()) {
+                return;
+            }
+            if let Some(input) = field.dyn_ref::<web_sys::HtmlInputElement>() {
+                match id.as_str() {
+                    "rq-waiver" => touched.waiver.set(Some(input.checked())),
+                    "rq-start" => touched.start.set(Some(input.value())),
+                    _ => touched.end.set(Some(input.value())),
+                }
+            } else if let Some(select) = field.dyn_ref::<web_sys::HtmlSelectElement>() {
+                match id.as_str() {
+                    "rq-classification" => touched.classification.set(Some(select.value())),
+                    _ => touched.model.set(Some(select.value())),
+                }
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    let initial = start.clone();
+    let options = Resource::new(
+        move || {
+            (
+                touched.classification.get(),
+                touched.model.get(),
+                (touched.start.get(), touched.end.get()),
+                touched.waiver.get(),
+            )
+        },
+        move |(classification, model, (start_day, end_day), waiver)| {
+            let initial = initial.clone();
+            async move {
+                request_form_options(
+                    classification.unwrap_or(initial.classification),
+                    model.unwrap_or(initial.model),
+                    start_day.unwrap_or(initial.start),
+                    end_day.unwrap_or(initial.end),
+                    waiver.unwrap_or(initial.waiver).then(|| "on".to_string()),
+                )
+                .await
+            }
+        },
+    );
+    let initial_site = start.site;
+    view! {
+        <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, requests.checking_sites))}</p> }>
+            {move || {
+                let initial_site = initial_site.clone();
+                Suspend::new(async move {
+                    match options.await {
+                        Ok(o) => {
+                            let chosen = touched.site.get_untracked().unwrap_or(initial_site);
+                            view! {
+                                {(!o.window_entered).then(|| view! {
+                                    <p class="field__hint">{tr(i18n, |l| td_string!(l, requests.checked_next_month))}</p>
+                                })}
+                                <SitePicker sites=o.sites chosen touched window_entered=o.window_entered/>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="form__error" role="alert">{e.message(i18n.get_locale_untracked())}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
     }
 }
 
@@ -342,7 +394,6 @@ fn Fields(
     first_models: Vec<String>,
     idempotency_key: String,
     verified: bool,
-    touched: Touched,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     // Each field by its name (as the server says it) and its id (as the page says it).
@@ -354,14 +405,6 @@ fn Fields(
     let invalid = move |name: &'static str| move || form::invalid(has_error(name));
     let described = move |name: &'static str, id: &'static str, hint: Option<&'static str>| {
         move || described_by(hint, id, has_error(name))
-    };
-    let initial_class = initial.classification.clone();
-    let confidential = move || {
-        touched
-            .classification
-            .get()
-            .unwrap_or_else(|| initial_class.clone())
-            == Classification::Confidential.as_str()
     };
     let mut models = first_models;
     if !models.contains(&initial.gpu_model) {
@@ -383,7 +426,7 @@ fn Fields(
                         view! {
                             <p class="form__note" role="status">
                                 {tr(i18n, |l| td_string!(l, requests.no_project))} " "
-                                <A href="/projects">{tr(i18n, |l| td_string!(l, requests.projects_page))}</A> "."
+                                <a href="/projects">{tr(i18n, |l| td_string!(l, requests.projects_page))}</a> "."
                             </p>
                         }.into_any()
                     } else {
@@ -431,8 +474,7 @@ fn Fields(
                 <div class="field">
                     <label for="rq-classification">{tr(i18n, |l| td_string!(l, requests.data_classification))}</label>
                     <select id="rq-classification" name="classification" aria-invalid=invalid("classification")
-                        aria-describedby=described("classification", "rq-classification", Some("rq-classification-hint"))
-                        on:change=move |ev| touched.classification.set(Some(event_target_value(&ev)))>
+                        aria-describedby=described("classification", "rq-classification", Some("rq-classification-hint"))>
                         {Classification::ALL.iter().map(|c| view! {
                             <option value=c.as_str() selected=initial.classification == c.as_str()>{move || c.label_in(i18n.get_locale())}</option>
                         }).collect_view()}
@@ -440,13 +482,11 @@ fn Fields(
                     <p id="rq-classification-hint" class="field__hint">{tr(i18n, |l| td_string!(l, requests.classification_hint))}</p>
                     {field_error("classification", "rq-classification")}
                 </div>
-                <Show when=confidential.clone()>
-                    <div class="choice">
-                        <input id="rq-waiver" name="confidential_waiver" type="checkbox" checked=initial.waiver
-                            on:change=move |ev| touched.waiver.set(Some(event_target_checked(&ev)))/>
+                // Shown while the classification chosen is "confidential" (the stylesheet: `:has`).
+                <div class="choice request-form__waiver">
+                        <input id="rq-waiver" name="confidential_waiver" type="checkbox" checked=initial.waiver/>
                         <label for="rq-waiver">{tr(i18n, |l| td_string!(l, requests.waiver_label))}</label>
-                    </div>
-                </Show>
+                </div>
             </fieldset>
             <fieldset class="form__group">
                 <legend>{tr(i18n, |l| td_string!(l, requests.gpus_and_window))}</legend>
@@ -454,7 +494,7 @@ fn Fields(
                     <div class="field">
                         <label for="rq-model">{tr(i18n, |l| td_string!(l, requests.gpu_model))}</label>
                         <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model")
-                            aria-describedby=described("gpu_model", "rq-model", None) on:change=move |ev| touched.model.set(Some(event_target_value(&ev)))>
+                            aria-describedby=described("gpu_model", "rq-model", None)>
                             {models.into_iter().map(|m| {
                                 let selected = m == initial.gpu_model;
                                 view! { <option value=m.clone() selected=selected>{m.clone()}</option> }
@@ -473,15 +513,13 @@ fn Fields(
                     <div class="field">
                         <label for="rq-start">{tr(i18n, |l| td_string!(l, requests.first_day))}</label>
                         <input id="rq-start" name="start_date" type="date" required=true value=initial.start.clone()
-                            aria-invalid=invalid("start_date") aria-describedby=described("start_date", "rq-start", None)
-                            on:change=move |ev| touched.start.set(Some(event_target_value(&ev)))/>
+                            aria-invalid=invalid("start_date") aria-describedby=described("start_date", "rq-start", None)/>
                         {field_error("start_date", "rq-start")}
                     </div>
                     <div class="field">
                         <label for="rq-end">{tr(i18n, |l| td_string!(l, requests.end_first_day_not_needed))}</label>
                         <input id="rq-end" name="end_date" type="date" required=true value=initial.end.clone()
-                            aria-invalid=invalid("end_date") aria-describedby=described("end_date", "rq-end", None)
-                            on:change=move |ev| touched.end.set(Some(event_target_value(&ev)))/>
+                            aria-invalid=invalid("end_date") aria-describedby=described("end_date", "rq-end", None)/>
                         {field_error("end_date", "rq-end")}
                     </div>
                 </div>

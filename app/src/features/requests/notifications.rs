@@ -83,7 +83,7 @@ fn NotificationPager(page: u32, full: bool) -> impl IntoView {
 /// as read".
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let mark = ServerAction::<MarkNotificationsRead>::new();
+    let mark = crate::ui::form::action::<MarkNotificationsRead>();
     let page = query_param("page");
     let items = Resource::new(
         move || (mark.version().get(), page()),

@@ -30,8 +30,8 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let sort = query_param("sort");
     let dir = query_param("dir");
     let page = query_param("page");
-    let decide = ServerAction::<DecideRequest>::new();
-    let approve = ServerAction::<ApproveRequests>::new();
+    let decide = crate::ui::form::action::<DecideRequest>();
+    let approve = crate::ui::form::action::<ApproveRequests>();
     // The queue opens on what waits for a decision: endorsed requests.
     let status_or_default = move || queue_status(&query_value("status")());
     let rows = Resource::new(
@@ -52,7 +52,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let i18n = use_i18n();
     // The form sent last (`approve`, or `decide-3` for a row's decision): its success is said,
     // and focused, above the queue; its messages stand beside its fields.
-    let last = RwSignal::new(String::new());
+    let last = crate::ui::form::last_form();
     let success = move || -> Option<Result<Vec<i64>, String>> {
         let key = last.get();
         if key == "approve" {
@@ -187,6 +187,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
             </Form>
             {outcome}
             <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch" on:submit=move |_| last.set("approve".into())>
+                <input type="hidden" name="_form" value="approve"/>
                 <button type="submit" class="button" disabled=move || approve.pending().get()>{tr(i18n, |l| td_string!(l, requests.approve_selected))}</button>
                 <span class="muted small">{tr(i18n, |l| td_string!(l, requests.batch_hint))}</span>
             </ActionForm>

@@ -14,7 +14,7 @@ use crate::ui::form::{focus_when, invalid};
 /// The conversation of the request whose id (as in the URL) `id` gives.
 #[component]
 pub fn ReviewSection(#[prop(into)] id: Signal<String>) -> impl IntoView {
-    let post = ServerAction::<PostComment>::new();
+    let post = crate::ui::form::action::<PostComment>();
     // Reloaded after each comment that went through (the id of the last one).
     let posted = Memo::new(move |_| post.value().get().and_then(Result::ok));
     let data = Resource::new(
@@ -128,7 +128,7 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table class="table attachments">
+                        <table class="table stack attachments">
                             <thead>
                                 <tr>
                                     <th scope="col">{tr(i18n, |l| td_string!(l, review.document))}</th>
@@ -140,13 +140,13 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
                             <tbody>
                                 {attachments.into_iter().map(|a| view! {
                                     <tr>
-                                        <td class="attachments__name">
+                                        <td class="attachments__name" data-label=tr(i18n, |l| td_string!(l, review.document))>
                                             <a href=format!("/requests/{rid}/attachments/{}", a.id)
                                                 download="" rel="external nofollow">{a.file_name}</a>
                                         </td>
-                                        <td>{move || a.kind.label_in(i18n.get_locale())}</td>
-                                        <td>{a.size}</td>
-                                        <td>{a.uploader_name} ", " <time title=a.at>{a.when}</time></td>
+                                        <td data-label=tr(i18n, |l| td_string!(l, review.kind))>{move || a.kind.label_in(i18n.get_locale())}</td>
+                                        <td data-label=tr(i18n, |l| td_string!(l, review.size))>{a.size}</td>
+                                        <td data-label=tr(i18n, |l| td_string!(l, review.added))>{a.uploader_name} ", " <time title=a.at>{a.when}</time></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -16,9 +16,9 @@ use crate::ui::form::{Checked, FormRefused};
 
 #[component]
 pub fn AgentsAdminPage() -> impl IntoView {
-    let register = ServerAction::<RegisterSiteAgent>::new();
-    let rotate = ServerAction::<RotateSiteAgent>::new();
-    let revoke = ServerAction::<RevokeSiteAgent>::new();
+    let register = crate::ui::form::action::<RegisterSiteAgent>();
+    let rotate = crate::ui::form::action::<RotateSiteAgent>();
+    let revoke = crate::ui::form::action::<RevokeSiteAgent>();
     let data = Resource::new(
         move || {
             (

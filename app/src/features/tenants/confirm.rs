@@ -17,7 +17,7 @@ use crate::i18n::{t_string, td_string, use_i18n};
 pub fn ConfirmSignupPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let confirm = ServerAction::<ConfirmSignup>::new();
+    let confirm = crate::ui::form::action::<ConfirmSignup>();
     Effect::new(move |_| {
         if matches!(confirm.value().get(), Some(Ok(()))) {
             // Signed in now: load the home page afresh, so every part of it knows.

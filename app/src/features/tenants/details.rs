@@ -14,7 +14,7 @@ use crate::ui::form::FormRefused;
 
 #[component]
 pub fn OrganisationDetailsSection() -> impl IntoView {
-    let save = ServerAction::<UpdateOrganisation>::new();
+    let save = crate::ui::form::action::<UpdateOrganisation>();
     let stored = Resource::new(move || save.version().get(), |_| organisation_details());
     let i18n = use_i18n();
     view! {

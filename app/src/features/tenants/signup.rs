@@ -47,7 +47,7 @@ pub fn country_choices() -> (Countries, Countries) {
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let action = ServerAction::<Signup>::new();
+    let action = crate::ui::form::action::<Signup>();
     let sent = crate::ui::form::sent(action.value());
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),

@@ -33,7 +33,7 @@ pub fn use_my_tenants() -> Resource<Result<Vec<MyTenant>, AppError>> {
 /// `Transition` lives in here).
 #[component]
 pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
-    let action = ServerAction::<SwitchTenant>::new();
+    let action = crate::ui::form::action::<SwitchTenant>();
     let i18n = use_i18n();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {

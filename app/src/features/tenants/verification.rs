@@ -202,8 +202,8 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
 #[component]
 fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let suspend = ServerAction::<SuspendTenant>::new();
-    let lift = ServerAction::<LiftSuspension>::new();
+    let suspend = crate::ui::form::action::<SuspendTenant>();
+    let lift = crate::ui::form::action::<LiftSuspension>();
     refresh_when(move || {
         matches!(suspend.value().get(), Some(Ok(()))) || matches!(lift.value().get(), Some(Ok(())))
     });
@@ -258,8 +258,8 @@ fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
 #[component]
 fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let verify = ServerAction::<VerifyTenant>::new();
-    let reject = ServerAction::<RejectTenant>::new();
+    let verify = crate::ui::form::action::<VerifyTenant>();
+    let reject = crate::ui::form::action::<RejectTenant>();
     refresh_when(move || {
         matches!(verify.value().get(), Some(Ok(()))) || matches!(reject.value().get(), Some(Ok(())))
     });

@@ -10,7 +10,7 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn UsageNotices(owner: bool) -> impl IntoView {
-    let set = ServerAction::<SetUsageThresholds>::new();
+    let set = crate::ui::form::action::<SetUsageThresholds>();
     let levels = Resource::new(move || set.version().get(), |_| usage_thresholds());
     let error = move || match set.value().get() {
         Some(Err(e)) => Some(e),

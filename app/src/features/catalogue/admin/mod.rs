@@ -93,18 +93,18 @@ pub(super) struct Actions {
 impl Actions {
     fn new() -> Self {
         Self {
-            new_operator: ServerAction::new(),
-            edit_operator: ServerAction::new(),
-            holder: ServerAction::new(),
-            remove_holder: ServerAction::new(),
-            delete_operator: ServerAction::new(),
-            new_site: ServerAction::new(),
-            edit_site: ServerAction::new(),
-            delete_site: ServerAction::new(),
-            gpu: ServerAction::new(),
-            add_cert: ServerAction::new(),
-            remove_cert: ServerAction::new(),
-            policy: ServerAction::new(),
+            new_operator: crate::ui::form::action(),
+            edit_operator: crate::ui::form::action(),
+            holder: crate::ui::form::action(),
+            remove_holder: crate::ui::form::action(),
+            delete_operator: crate::ui::form::action(),
+            new_site: crate::ui::form::action(),
+            edit_site: crate::ui::form::action(),
+            delete_site: crate::ui::form::action(),
+            gpu: crate::ui::form::action(),
+            add_cert: crate::ui::form::action(),
+            remove_cert: crate::ui::form::action(),
+            policy: crate::ui::form::action(),
         }
     }
 

@@ -166,6 +166,36 @@ pub async fn begin_setup(
         return Err(already_on().into());
     }
     tx.commit().await?;
+    offer_of(&totp)
+}
+
+/// The second factor being set up and not yet confirmed, offered again: a page that comes back
+/// after a refused first code (a plain form) shows the same QR code and key, not a new secret.
+/// `None` when the person has no factor waiting for its first code.
+pub async fn pending_setup(
+    ctx: &RequestContext,
+    user: &CurrentUser,
+) -> ServiceResult<Option<SecondFactorOffer>> {
+    let state = &ctx.state;
+    let mut tx = state.db.platform_tx().await?;
+    let Some(row) = repo::factor(&mut tx, user.user_id()).await? else {
+        return Ok(None);
+    };
+    if row.confirmed_at.is_some() {
+        return Ok(None);
+    }
+    let totp = open_totp(
+        state,
+        user.user_id(),
+        &user.identity.email,
+        &row.secret_sealed,
+    )?;
+    offer_of(&totp).map(Some)
+}
+
+/// What the account page shows of a secret: its QR code and the key to type.
+fn offer_of(totp: &Totp) -> ServiceResult<SecondFactorOffer> {
+    let base32 = totp.secret().to_base32();
     let uri = totp.to_url().map_err(|_| AppError::Internal)?;
     let qr = qr_path(&uri)?;
     Ok(SecondFactorOffer {
