@@ -228,13 +228,7 @@ pub fn FollowChanges(form: String) -> impl IntoView {
                 }
             }
         }
-        let handle = window_event_listener(leptos::ev::change, move |ev| {
-            let Some(field) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
+        on_field_change(move |field| {
             let Some(owner) = document()
                 .get_element_by_id(&form)
                 .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok())
@@ -249,8 +243,23 @@ pub fn FollowChanges(form: String) -> impl IntoView {
             }
             let _ = owner.request_submit();
         });
-        on_cleanup(move || handle.remove());
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = form;
+}
+
+/// Calls `changed` with the field of the page whose value a person changed (a `change` event
+/// anywhere on the page), for as long as the island calling it lives. In the browser only.
+#[cfg(feature = "hydrate")]
+pub fn on_field_change(changed: impl Fn(web_sys::Element) + 'static) {
+    use wasm_bindgen::JsCast;
+    let handle = window_event_listener(leptos::ev::change, move |ev| {
+        if let Some(field) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            changed(field);
+        }
+    });
+    on_cleanup(move || handle.remove());
 }

@@ -18,6 +18,15 @@ fn path_of(location: &str) -> &str {
         .trim_end_matches('?')
 }
 
+/// Chooses the time zone `zone` on the account page, as a plain form.
+async fn choose_zone(client: &mut Client, zone: &str) -> TestResponse {
+    let posted = client
+        .post_form_from("/api/change_time_zone", &[("time_zone", zone)], "/account")
+        .await;
+    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
+    posted
+}
+
 #[tokio::test]
 async fn a_plain_forms_success_is_said_on_the_page_it_returns_to_once() {
     let app = TestApp::with_demo().await;
@@ -27,14 +36,7 @@ async fn a_plain_forms_success_is_said_on_the_page_it_returns_to_once() {
     assert_eq!(before.status, StatusCode::OK);
     assert!(!before.body.contains(SAVED), "nothing was saved yet");
 
-    let posted = owner
-        .post_form_from(
-            "/api/change_time_zone",
-            &[("time_zone", "America/Montreal")],
-            "/account",
-        )
-        .await;
-    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
+    let posted = choose_zone(&mut owner, "America/Montreal").await;
     let location = posted.header("location").unwrap().to_owned();
     assert_eq!(
         path_of(&location),
@@ -56,14 +58,7 @@ async fn a_plain_forms_success_is_said_on_the_page_it_returns_to_once() {
 async fn a_plain_forms_refusal_is_said_beside_the_form_and_not_as_a_success() {
     let app = TestApp::with_demo().await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
-    let posted = owner
-        .post_form_from(
-            "/api/change_time_zone",
-            &[("time_zone", "Mars/Olympus_Mons")],
-            "/account",
-        )
-        .await;
-    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
+    let posted = choose_zone(&mut owner, "Mars/Olympus_Mons").await;
     let location = posted.header("location").unwrap().to_owned();
     assert!(
         location.contains("__err="),
@@ -84,14 +79,7 @@ async fn another_persons_answer_is_not_shown_to_them() {
     let app = TestApp::with_demo().await;
     let mut owner = app.signed_in(UNIV_OWNER).await;
     let mut member = app.signed_in(UNIV_MEMBER).await;
-    let posted = owner
-        .post_form_from(
-            "/api/change_time_zone",
-            &[("time_zone", "America/Montreal")],
-            "/account",
-        )
-        .await;
-    assert_eq!(posted.status, StatusCode::FOUND);
+    choose_zone(&mut owner, "America/Montreal").await;
     // The answer waits in the owner's session, not in anyone else's.
     let theirs = member.open_page("/account").await;
     assert!(!theirs.body.contains(SAVED));

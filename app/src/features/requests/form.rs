@@ -313,13 +313,7 @@ fn SitePickerIsland(start: PickerStart) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        let handle = window_event_listener(leptos::ev::change, move |ev| {
-            let Some(field) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
+        crate::ui::form::on_field_change(move |field| {
             let id = field.id();
             if !WATCHED.contains(&id.as_str()) {
                 return;
@@ -337,7 +331,6 @@ fn SitePickerIsland(start: PickerStart) -> impl IntoView {
                 }
             }
         });
-        on_cleanup(move || handle.remove());
     }
     let initial = start.clone();
     let options = Resource::new(

@@ -178,11 +178,30 @@ pub async fn pending_setup(
 ) -> ServiceResult<Option<SecondFactorOffer>> {
     let state = &ctx.state;
     let mut tx = state.db.platform_tx().await?;
-    let Some(row) = repo::factor(&mut tx, user.user_id()).await? else {
-        return Ok(None);
+    match being_set_up(state, &mut tx, user).await? {
+        SetUp::Waiting(totp) => offer_of(&totp).map(Some),
+        SetUp::Absent | SetUp::On => Ok(None),
+    }
+}
+
+/// Where a person's second factor stands.
+enum SetUp {
+    Absent,
+    On,
+    /// Set up, waiting for its first code: the secret, opened.
+    Waiting(Totp),
+}
+
+async fn being_set_up(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    user: &CurrentUser,
+) -> ServiceResult<SetUp> {
+    let Some(row) = repo::factor(conn, user.user_id()).await? else {
+        return Ok(SetUp::Absent);
     };
     if row.confirmed_at.is_some() {
-        return Ok(None);
+        return Ok(SetUp::On);
     }
     let totp = open_totp(
         state,
@@ -190,7 +209,7 @@ pub async fn pending_setup(
         &user.identity.email,
         &row.secret_sealed,
     )?;
-    offer_of(&totp).map(Some)
+    Ok(SetUp::Waiting(totp))
 }
 
 /// What the account page shows of a secret: its QR code and the key to type.
@@ -247,18 +266,11 @@ pub async fn confirm_setup(
     state.throttle.admit(&state.db, &keys).await?;
     let now = now_secs(state);
     let mut tx = state.db.platform_write_tx().await?;
-    let row = repo::factor(&mut tx, user.user_id())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if row.confirmed_at.is_some() {
-        return Err(already_on().into());
-    }
-    let totp = open_totp(
-        state,
-        user.user_id(),
-        &user.identity.email,
-        &row.secret_sealed,
-    )?;
+    let totp = match being_set_up(state, &mut tx, user).await? {
+        SetUp::Waiting(totp) => totp,
+        SetUp::Absent => return Err(AppError::NotFound.into()),
+        SetUp::On => return Err(already_on().into()),
+    };
     let step = totp
         .check(app_code, u64::try_from(now).unwrap_or(0))
         .and_then(|s| i64::try_from(s).ok());
