@@ -71,6 +71,29 @@ pub fn display_recovery_code(code: &str) -> String {
     format!("{a}-{b}")
 }
 
+/// Whether a person's second factor is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SecondFactorStatus {
+    pub on: bool,
+    /// Whether the person must have one (platform admins): it cannot be turned off.
+    pub required: bool,
+    /// Recovery codes not yet used (0 when the factor is off).
+    pub recovery_codes_left: i64,
+}
+
+/// A new secret for an authenticator app: as a QR code to scan, and as text to type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SecondFactorOffer {
+    /// The secret in base32, grouped by four characters.
+    pub secret: String,
+    /// The `otpauth://` address the QR code holds.
+    pub uri: String,
+    /// The QR code's width and height in modules, quiet zone included.
+    pub qr_size: i32,
+    /// Its dark modules, as an SVG path of unit squares.
+    pub qr_path: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

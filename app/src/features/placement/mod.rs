@@ -94,17 +94,6 @@ pub async fn evaluate_placement(
 // The page
 // ---------------------------------------------------------------------------------------------------------
 
-/// The form's values as signals, read from the URL first (the GET form).
-#[derive(Clone, Copy)]
-struct FormSignals {
-    classification: RwSignal<Classification>,
-    start: RwSignal<String>,
-    end: RwSignal<String>,
-    waiver: RwSignal<bool>,
-    administers: RwSignal<bool>,
-    backs_up: RwSignal<bool>,
-}
-
 fn flag(value: bool) -> Option<String> {
     value.then(|| "true".to_string())
 }
@@ -153,16 +142,9 @@ pub fn PlacementPage() -> impl IntoView {
 #[component]
 fn PlacementChecker(first: PlacementForm) -> impl IntoView {
     let i18n = use_i18n();
-    let signals = FormSignals {
-        classification: RwSignal::new(
-            Classification::parse(&first.classification).unwrap_or(Classification::Public),
-        ),
-        start: RwSignal::new(first.start.clone()),
-        end: RwSignal::new(first.end.clone()),
-        waiver: RwSignal::new(first.waiver),
-        administers: RwSignal::new(first.administers),
-        backs_up: RwSignal::new(first.backs_up),
-    };
+    let classification =
+        Classification::parse(&first.classification).unwrap_or(Classification::Public);
+    let form = first.clone();
     let outcome = Resource::new(
         || (),
         move |_| {
@@ -178,7 +160,7 @@ fn PlacementChecker(first: PlacementForm) -> impl IntoView {
         },
     );
     view! {
-        <PlacementFormView signals/>
+        <PlacementFormView form classification/>
         <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, placement.checking))}</p> }>
             {move || Suspend::new(async move {
                 let outcome = outcome.await;
@@ -189,8 +171,8 @@ fn PlacementChecker(first: PlacementForm) -> impl IntoView {
 }
 
 #[component]
-fn PlacementFormView(signals: FormSignals) -> impl IntoView {
-    let class_is = move |c: Classification| signals.classification.get() == c;
+fn PlacementFormView(form: PlacementForm, classification: Classification) -> impl IntoView {
+    let class_is = move |c: Classification| classification == c;
     let i18n = use_i18n();
     view! {
         <form method="get" action="/placement" class="form placement-form" id="placement-form">
@@ -207,8 +189,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                                     id=id.clone()
                                     name="classification"
                                     value=c.as_str()
-                                    checked=move || class_is(c)
-                                    on:change=move |_| signals.classification.set(c)
+                                    checked=class_is(c)
                                 />
                                 " "
                                 <label for=id>{move || c.label_in(i18n.get_locale())}</label>
@@ -224,8 +205,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                     id="placement-start"
                     type="date"
                     name="start"
-                    value=signals.start.get_untracked()
-                    on:input=move |ev| signals.start.set(event_target_value(&ev))
+                    value=form.start.clone()
                 />
             </div>
             <div class="field">
@@ -234,8 +214,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                     id="placement-end"
                     type="date"
                     name="end"
-                    value=signals.end.get_untracked()
-                    on:input=move |ev| signals.end.set(event_target_value(&ev))
+                    value=form.end.clone()
                 />
             </div>
             <Show when=move || class_is(Classification::Confidential)>
@@ -246,8 +225,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                             type="checkbox"
                             name="waiver"
                             value="true"
-                            checked=signals.waiver.get_untracked()
-                            on:change=move |ev| signals.waiver.set(event_target_checked(&ev))
+                            checked=form.waiver
                         />
                         " "
                         <label for="placement-waiver">
@@ -267,8 +245,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                             type="checkbox"
                             name="administers"
                             value="true"
-                            checked=signals.administers.get_untracked()
-                            on:change=move |ev| signals.administers.set(event_target_checked(&ev))
+                            checked=form.administers
                         />
                         " "
                         <label for="placement-administers">
@@ -281,8 +258,7 @@ fn PlacementFormView(signals: FormSignals) -> impl IntoView {
                             type="checkbox"
                             name="backs_up"
                             value="true"
-                            checked=signals.backs_up.get_untracked()
-                            on:change=move |ev| signals.backs_up.set(event_target_checked(&ev))
+                            checked=form.backs_up
                         />
                         " "
                         <label for="placement-backs-up">

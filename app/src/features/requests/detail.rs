@@ -223,14 +223,14 @@ fn RequestView(
             <A href=format!("/requests/{}/edit", s.id) attr:class="button button--ghost-dark">{edit_label}</A>
         })}
         {has(Action::Submit).then(|| view! {
-            <ActionForm action=forms.submit attr:class="inline-form" on:submit=move |_| forms.last.set("submit".into())>
+            <ActionForm action=forms.submit attr:class="inline-form">
                 <input type="hidden" name="_form" value="submit"/>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.submit))}</button>
             </ActionForm>
         })}
         {has(Action::Endorse).then(|| view! {
-            <ActionForm action=forms.endorse attr:class="stack" on:submit=move |_| forms.last.set("endorse".into())>
+            <ActionForm action=forms.endorse attr:class="stack">
                 <input type="hidden" name="_form" value="endorse"/>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <div class="field">
@@ -246,7 +246,7 @@ fn RequestView(
             <DecisionForm rid=rid.to_string() action=forms.decide decide=has(Action::Approve) revision=d.summary.revision last=forms.last/>
         })}
         {has(Action::Withdraw).then(|| view! {
-            <ActionForm action=forms.withdraw attr:class="inline-form" on:submit=move |_| forms.last.set("withdraw".into())>
+            <ActionForm action=forms.withdraw attr:class="inline-form">
                 <input type="hidden" name="_form" value="withdraw"/>
                 <input type="hidden" name="id" value=rid.to_string()/>
                 <button type="submit" class="button button--ghost-dark">{tr(i18n, |l| td_string!(l, requests.withdraw))}</button>
@@ -426,7 +426,6 @@ pub(super) fn DecisionForm(
         id("note"),
     );
     let key = format!("decide-{rid}");
-    let sent = key.clone();
     let form_key = key.clone();
     let error = move || {
         if last.with(|l| *l != key) {
@@ -447,7 +446,7 @@ pub(super) fn DecisionForm(
     let note = check(&note_id, "note");
     let i18n = use_i18n();
     view! {
-        <ActionForm action attr:class="stack decision-form" on:submit=move |_| last.set(sent.clone())>
+        <ActionForm action attr:class="stack decision-form">
             <input type="hidden" name="_form" value=form_key/>
             <input type="hidden" name="id" value=rid.clone()/>
             <input type="hidden" name="revision" value=revision.to_string()/>
@@ -520,7 +519,7 @@ fn EndEarlyForm(
         check("end-early-reason", "reason"),
     );
     view! {
-        <ActionForm action attr:class="card stack" on:submit=move |_| last.set("end-early".into())>
+        <ActionForm action attr:class="card stack">
             <input type="hidden" name="_form" value="end-early"/>
             <h2>{tr(i18n, |l| td_string!(l, requests.end_or_reduce_heading))}</h2>
             <p class="muted">{tr(i18n, |l| td_string!(l, requests.end_early_lead))}</p>
@@ -617,7 +616,7 @@ fn AmendForm(
         check("why", "justification"),
     );
     view! {
-        <ActionForm action attr:class="card stack" on:submit=move |_| last.set(prefix.into())>
+        <ActionForm action attr:class="card stack">
             <input type="hidden" name="_form" value=prefix/>
             <h2>{title}</h2>
             <input type="hidden" name="id" value=rid/>

@@ -186,7 +186,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
                 <DownloadCsv path="/admin/requests.csv"/>
             </Form>
             {outcome}
-            <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch" on:submit=move |_| last.set("approve".into())>
+            <ActionForm action=approve attr:id="queue-batch" attr:class="queue-batch">
                 <input type="hidden" name="_form" value="approve"/>
                 <button type="submit" class="button" disabled=move || approve.pending().get()>{tr(i18n, |l| td_string!(l, requests.approve_selected))}</button>
                 <span class="muted small">{tr(i18n, |l| td_string!(l, requests.batch_hint))}</span>

@@ -24,9 +24,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use totp_rs::{Algorithm, Builder, Totp};
 
-use crate::domain::second_factor::{SecondFactorCode, RECOVERY_ALPHABET, RECOVERY_CHARS};
+use crate::domain::second_factor::{
+    SecondFactorCode, SecondFactorOffer, SecondFactorStatus, RECOVERY_ALPHABET, RECOVERY_CHARS,
+};
 use crate::error::AppError;
-use crate::features::account::types::{SecondFactorOffer, SecondFactorStatus};
 use crate::i18n::td_string;
 use crate::server::{
     audit::{self, AuditEvent},
