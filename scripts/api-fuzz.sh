@@ -39,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(free_ports 1)"
 base="http://127.0.0.1:$port"
 # The demo admin's second factor is on with this secret: `token` answers its code.
 admin_totp=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP

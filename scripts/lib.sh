@@ -79,5 +79,35 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
-# Whether something listens on 127.0.0.1:PORT (the test clusters pick free ports with it).
+# Whether something listens on 127.0.0.1:PORT.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The local ports of every TCP socket of this machine, in any state (listening, connected, waiting).
+ports_taken() {
+    local _sl addr _rest
+    cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | while read -r _sl addr _rest; do
+        case "$addr" in *:*) echo $((16#${addr##*:})) ;; esac
+    done
+}
+
+# free_ports N: prints N distinct free loopback ports for the test components. They are drawn below the
+# kernel's ephemeral range (ip_local_port_range), so an outgoing connection made between the pick and the
+# bind cannot take one (CI once lost MariaDB's port that way), and none is held by any socket.
+free_ports() {
+    local n="${1:-1}" lo=32768 hi p picked=" " taken _
+    read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    if [ "$lo" -gt 12000 ]; then hi=$lo; else hi=30000; fi # a range starting low leaves nothing clear of it
+    taken=" $(ports_taken | tr '\n' ' ') "
+    for _ in $(seq 1 500); do
+        p=$((10000 + RANDOM % (hi - 10000)))
+        case "$picked$taken" in *" $p "*) continue ;; esac
+        port_in_use "$p" && continue
+        picked="$picked$p "
+        if [ "$(wc -w <<<"$picked")" -ge "$n" ]; then
+            picked="${picked# }"
+            echo "${picked% }"
+            return 0
+        fi
+    done
+    die "no free port found"
+}

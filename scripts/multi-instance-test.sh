@@ -72,22 +72,6 @@ fail() {
 }
 pass() { say "ok: $*"; }
 
-# Free loopback ports, none picked twice.
-picked=" "
-pick_port() {
-    local p _
-    for _ in $(seq 1 100); do
-        p=$((20000 + RANDOM % 30000))
-        case "$picked" in *" $p "*) continue ;; esac
-        if ! port_in_use "$p"; then
-            picked="$picked$p "
-            echo "$p"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
 # Reads JSON on standard input and prints a Python expression of it (`d`).
 json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 
@@ -108,9 +92,7 @@ app_url="$(echo "$owner_url" | sed 's#://[^@]*@#://guichet_app@#')"
 owner_sql() { psql "$owner_url" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 app_sql() { psql "$app_url" -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 
-port_a="$(pick_port)"
-port_b="$(pick_port)"
-port_lb="$(pick_port)"
+read -r port_a port_b port_lb <<<"$(free_ports 3)"
 pub="http://127.0.0.1:$port_lb"
 url_a="http://127.0.0.1:$port_a"
 url_b="http://127.0.0.1:$port_b"

@@ -33,19 +33,6 @@ as_pg() {
     fi
 }
 
-
-pick_port() {
-    local p _
-    for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 30000))
-        port_in_use "$p" || {
-            echo "$p"
-            return 0
-        }
-    done
-    die "no free port found"
-}
-
 wait_ready() {
     local dir="$1" port="$2" _
     for _ in $(seq 1 60); do
@@ -78,7 +65,7 @@ start_cluster() {
     fi
     local attempt
     for attempt in 1 2 3 4 5; do
-        CLUSTER_PORT="$(pick_port)"
+        CLUSTER_PORT="$(free_ports 1)"
         # fsync off: the data is thrown away, and the tests run faster.
         if as_pg "$PG_CTL" -D "$CLUSTER_DIR/data" -w -t 30 -l "$CLUSTER_DIR/log" \
             -o "-p $CLUSTER_PORT -k $CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \

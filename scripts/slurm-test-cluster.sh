@@ -36,20 +36,6 @@ ensure_packages() {
 }
 
 
-# Prints N distinct free ports.
-pick_ports() {
-    local n="$1" p picked=" " _
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 30000))
-        case "$picked" in *" $p "*) continue ;; esac
-        port_in_use "$p" || picked="$picked$p "
-        [ "$(wc -w <<<"$picked")" -ge "$n" ] && {
-            echo "$picked"
-            return 0
-        }
-    done
-    die "no free ports found"
-}
 
 # wait_for WHAT LOG CMD...: runs CMD (quietly) every half second until it succeeds, for at most $WAIT s;
 # then prints LOG's tail and fails.
@@ -108,7 +94,7 @@ start_cluster() {
     mkdir -p "$DIR/log" "$DIR/run" "$DIR/dev" "$DIR/ctld" "$DIR/spool"
     install -d -o munge -g munge -m 755 "$DIR/munge"
     install -d -o mysql -g mysql -m 750 "$DIR/mysql"
-    read -r db_port dbd_port ctld_port slurmd_port <<<"$(pick_ports 4)"
+    read -r db_port dbd_port ctld_port slurmd_port <<<"$(free_ports 4)"
 
     # 1. munge: its own key and socket.
     (cd / && runuser -u munge -- mungekey -c -k "$DIR/munge/munge.key") >/dev/null

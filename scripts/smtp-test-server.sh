@@ -50,12 +50,7 @@ openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pe
 mkdir -p "$dir/mail"
 password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 
-port=""
-for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 30000))
-    port_in_use "$p" || { port="$p"; break; }
-done
-[ -n "$port" ] || die "no free port found"
+port="$(free_ports 1)"
 
 SMTP_TEST_PASSWORD="$password" "$VENV/bin/python" "$GUICHET_ROOT/scripts/smtp-test-server.py" \
     "$port" "$dir/mail" "$dir/cert.pem" "$dir/key.pem" >"$dir/server.log" 2>&1 &

@@ -74,13 +74,14 @@ stage() {
             [ -x "$E2E_SERVER_BIN" ] || die "$E2E_SERVER_BIN is missing: run the 'build' stage first"
             [ -x end2end/node_modules/.bin/playwright ] || die "Playwright is not installed in end2end/: run the 'tools' stage first"
             # With the OpenID Connect provider the federated sign-in spec signs in at.
-            scripts/timed.sh "$1" scripts/oidc-test-provider.sh run \
+            # The portal's port is drawn by free_ports (below the ephemeral range), as every component's.
+            E2E_PORT="$(free_ports 1)" scripts/timed.sh "$1" scripts/oidc-test-provider.sh run \
                 bash -c 'cd end2end && exec npx --no-install playwright test'
             # The specs of projects, the review conversation, decisions and lists again with the
             # portal on PostgreSQL (as an ordinary role under row-level security). One worker:
             # these specs share the demo's requests and GPUs, and the send-back spec once saw its
             # amended request refused while others ran beside it (it passes alone); a minute more.
-            scripts/timed.sh "$1-postgres" scripts/pg-test-cluster.sh run bash -c \
+            E2E_PORT="$(free_ports 1)" scripts/timed.sh "$1-postgres" scripts/pg-test-cluster.sh run bash -c \
                 'cd end2end && E2E_PG_URL="$GUICHET_TEST_DATABASE_URL" exec npx --no-install playwright test --workers=1 \
                     tests/projects.spec.ts tests/review.spec.ts tests/decisions.spec.ts tests/lists.spec.ts tests/requests.spec.ts tests/account-admin.spec.ts tests/second-factor.spec.ts'
             ;;
