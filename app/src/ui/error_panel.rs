@@ -62,12 +62,6 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
                 response.insert_header(http::header::LOCATION, value);
             }
         }
-        #[cfg(not(feature = "ssr"))]
-        {
-            let navigate = leptos_router::hooks::use_navigate();
-            let to = login.clone();
-            request_animation_frame(move || navigate(&to, Default::default()));
-        }
         return view! {
             <p class="form__error" role="alert">
                 {tr(i18n, |l| td_string!(l, errors.sign_in_to_see_before))}
@@ -84,11 +78,6 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::SEE_OTHER);
             response.insert_header(http::header::LOCATION, http::HeaderValue::from_static(to));
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            let navigate = leptos_router::hooks::use_navigate();
-            request_animation_frame(move || navigate(to, Default::default()));
         }
         return view! {
             <p class="form__error" role="alert">

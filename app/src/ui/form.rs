@@ -10,7 +10,6 @@
 use crate::i18n::td_string;
 use crate::ui::language::tr;
 use leptos::prelude::*;
-use leptos::tachys::html::element::ElementType;
 
 use crate::i18n::use_i18n;
 
@@ -76,6 +75,14 @@ impl Checked {
         move || invalid(message.with(Option::is_some))
     }
 
+    /// The field's `autofocus`: on while it has a message. A refused plain form comes back as a new
+    /// page, where the browser focuses the first field so marked, and a screen reader says its
+    /// label and its message (`aria-describedby`); no script is needed.
+    pub fn focus(&self) -> impl Fn() -> bool + Send + Sync + Clone + 'static {
+        let message = self.message;
+        move || message.with(Option::is_some)
+    }
+
     /// The field's `aria-describedby`, with its hint's id if it has one.
     pub fn described_by(
         &self,
@@ -98,50 +105,6 @@ impl Checked {
 pub fn FormRefused() -> impl IntoView {
     let i18n = use_i18n();
     view! { <p class="form__error" role="alert">{tr(i18n, |l| td_string!(l, common.form_refused))}</p> }
-}
-
-/// Moves focus to `target` (a message with `tabindex="-1"`) once for each success:
-/// `done` gives a token for the success being shown (the action's version, say),
-/// and `None` while there is none. Create it with the page, not inside a view that
-/// a success draws again: when the message focused is drawn anew by that redraw
-/// (the page reads its data again), focus follows it to the new one, as long as it
-/// has gone nowhere else. In the browser only: the server renders no focus.
-pub fn focus_when<E, T>(target: NodeRef<E>, done: impl Fn() -> Option<T> + 'static)
-where
-    E: ElementType,
-    E::Output: leptos::wasm_bindgen::JsCast + Clone + 'static,
-    T: PartialEq + Clone + 'static,
-{
-    #[cfg(feature = "hydrate")]
-    Effect::new(
-        move |last: Option<Option<(T, web_sys::HtmlElement)>>| -> Option<(T, web_sys::HtmlElement)> {
-            use wasm_bindgen::JsCast;
-            let last = last.flatten();
-            let token = done()?;
-            let element = target
-                .get()
-                .and_then(|e| e.dyn_ref::<web_sys::HtmlElement>().cloned());
-            let Some(element) = element else { return last };
-            let focus_lost = || {
-                let active = document().active_element();
-                active.is_none() || active.as_ref().map(|a| a.tag_name()).as_deref() == Some("BODY")
-            };
-            let focus = match &last {
-                Some((seen, focused)) if *seen == token => {
-                    // The same success, drawn again: follow it only if focus fell with the old one.
-                    *focused != element && !focused.is_connected() && focus_lost()
-                }
-                _ => true,
-            };
-            if focus && element.is_connected() {
-                let _ = element.focus();
-                return Some((token, element));
-            }
-            last
-        },
-    );
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (target, done);
 }
 
 #[cfg(test)]
@@ -190,6 +153,28 @@ where
             }
         }
     }
+    action
+}
+
+/// The action of `S` for one of several forms of a page that share it (a table's rows), each with
+/// a hidden `_form` field: on the server, the answer a plain post brought back (a success, or a
+/// refusal read from the address) is this form's only when its `key` was the `_form` sent, so a
+/// refusal is said beside the row it is about and not in every row.
+pub fn action_for<S>(key: &str) -> ServerAction<S>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let action = action::<S>();
+    #[cfg(feature = "ssr")]
+    {
+        let sent = crate::server::form_answer::current().and_then(|a| a.form);
+        if sent.as_deref() != Some(key) {
+            action.value().set(None);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = key;
     action
 }
 

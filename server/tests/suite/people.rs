@@ -197,3 +197,35 @@ async fn an_admin_cannot_disable_themselves_and_a_bad_change_is_refused_with_not
         .status
         .is_success());
 }
+
+#[tokio::test]
+async fn a_rows_refusal_is_said_in_that_row_only() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.signed_in(ADMIN).await;
+    let id = id_of(&app, ADMIN).await;
+    let key = format!("person-{id}");
+    // The only admin gives the role up, with the people page's plain form (its row's `_form`).
+    let posted = admin
+        .post_form_from(
+            "/api/change_account",
+            &[
+                ("_form", key.as_str()),
+                ("user_id", id.as_str()),
+                ("change", "revoke_admin"),
+            ],
+            "/admin/people",
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::FOUND, "{}", posted.body);
+    let location = posted.header("location").unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let path = location.trim_start_matches("http://portal.test");
+    let page = admin.open_page(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let refusal = "at least one active platform admin";
+    assert_eq!(
+        page.body.matches(refusal).count(),
+        1,
+        "said once, in the admin's own row, not in every row of the directory"
+    );
+}

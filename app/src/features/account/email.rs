@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::api::{ConfirmEmailChange, RequestEmailChange, EMAIL_CHANGED};
+use super::api::{ConfirmEmailChange, RequestEmailChange};
 use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::ui::form::{Checked, FormRefused};
@@ -50,14 +50,14 @@ pub fn EmailForm(email: String) -> impl IntoView {
             <div class="field">
                 <label for="new-email">{tr(i18n, |l| td_string!(l, account.new_email))}</label>
                 <input id="new-email" name="new_email" type="email" autocomplete="email" required=true
-                    aria-invalid=new_email.invalid() aria-describedby=new_email.described_by(Some("new-email-hint"))/>
+                    aria-invalid=new_email.invalid() autofocus=new_email.focus() aria-describedby=new_email.described_by(Some("new-email-hint"))/>
                 <p class="field__hint" id="new-email-hint">{tr(i18n, |l| td_string!(l, account.new_email_hint))}</p>
                 {new_email.error()}
             </div>
             <div class="field">
                 <label for="email-password">{tr(i18n, |l| td_string!(l, account.current_password))}</label>
                 <input id="email-password" name="current_password" type="password" autocomplete="current-password" required=true
-                    aria-invalid=password.invalid() aria-describedby=password.described_by(None)/>
+                    aria-invalid=password.invalid() autofocus=password.focus() aria-describedby=password.described_by(None)/>
                 {password.error()}
             </div>
             <button type="submit" class="button" disabled=move || action.pending().get()>
@@ -73,12 +73,6 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let confirm = crate::ui::form::action::<ConfirmEmailChange>();
-    Effect::new(move |_| {
-        if matches!(confirm.value().get(), Some(Ok(()))) {
-            // Every session of the person ended: the sign-in page, which says why.
-            let _ = window().location().set_href(EMAIL_CHANGED);
-        }
-    });
     let i18n = use_i18n();
     // An unknown, used or expired link: `email_link_not_working`, with the way to ask again.
     let error = move || match confirm.value().get() {

@@ -119,13 +119,13 @@ fn AccountBody(
             <div class="field">
                 <label for="current-password">{tr(i18n, |l| td_string!(l, account.current_password))}</label>
                 <input id="current-password" name="current_password" type="password" autocomplete="current-password" required=true
-                    aria-invalid=current.invalid() aria-describedby=current.described_by(None)/>
+                    aria-invalid=current.invalid() autofocus=current.focus() aria-describedby=current.described_by(None)/>
                 {current.error()}
             </div>
             <div class="field">
                 <label for="new-password">{tr(i18n, |l| td_string!(l, account.new_password))}</label>
                 <input id="new-password" name="new_password" type="password" autocomplete="new-password" required=true
-                    aria-invalid=new.invalid() aria-describedby=new.described_by(Some("new-password-hint"))/>
+                    aria-invalid=new.invalid() autofocus=new.focus() aria-describedby=new.described_by(Some("new-password-hint"))/>
                 <p class="field__hint" id="new-password-hint">{tr(i18n, |l| td_string!(l, account.new_password_hint))}</p>
                 {new.error()}
             </div>
@@ -196,7 +196,7 @@ fn TimeZoneForm(
             <div class="field">
                 <label for="time-zone">{tr(i18n, |l| td_string!(l, account.show_times_in))}</label>
                 <select id="time-zone" name="time_zone"
-                    aria-invalid=time_zone.invalid() aria-describedby=time_zone.described_by(Some("time-zone-hint"))>
+                    aria-invalid=time_zone.invalid() autofocus=time_zone.focus() aria-describedby=time_zone.described_by(Some("time-zone-hint"))>
                     {options}
                 </select>
                 <p class="field__hint" id="time-zone-hint">{tr(i18n, |l| td_string!(l, account.time_zone_hint))}</p>
@@ -324,7 +324,7 @@ fn SiteLoginRow(
                     <input id=input_id name="login" type="text" value=l.login.clone() maxlength="32"
                         autocomplete="off" autocapitalize="none" spellcheck="false"
                         placeholder=tr(i18n, |l| td_string!(l, account.not_given))
-                        aria-invalid=login.invalid() aria-describedby=login.described_by(None)/>
+                        aria-invalid=login.invalid() autofocus=login.focus() aria-describedby=login.described_by(None)/>
                     <button type="submit" class="button button--small"
                         on:click=move |_| last_site.set(Some(clicked.clone()))
                         disabled=move || set_login.pending().get()>

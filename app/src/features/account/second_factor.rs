@@ -197,7 +197,7 @@ fn CodeFields(
         <div class="field">
             <label for=id>{tr(i18n, label)}</label>
             <input id=id name="code" type="text" autocomplete="one-time-code" autocapitalize="off"
-                spellcheck="false" required=true aria-invalid=code.invalid()
+                spellcheck="false" required=true aria-invalid=code.invalid() autofocus=code.focus()
                 aria-describedby=code.described_by(hint.map(|(hint_id, _)| hint_id))/>
             {hint.map(|(hint_id, words)| view! { <p class="field__hint" id=hint_id>{tr(i18n, words)}</p> })}
             {code.error()}

@@ -240,21 +240,21 @@ fn CreateForm(
             <div class="field">
                 <label for="token-name">{tr(i18n, |l| td_string!(l, api_tokens.name))}</label>
                 <input id="token-name" name="name" type="text" maxlength="80" required=true
-                    aria-invalid=name.invalid() aria-describedby=name.described_by(Some("token-name-hint"))/>
+                    aria-invalid=name.invalid() autofocus=name.focus() aria-describedby=name.described_by(Some("token-name-hint"))/>
                 <p class="field__hint" id="token-name-hint">{tr(i18n, |l| td_string!(l, api_tokens.name_hint))}</p>
                 {name.error()}
             </div>
             <div class="field">
                 <label for="token-tenant">{tr(i18n, |l| td_string!(l, api_tokens.acts_for))}</label>
                 <select id="token-tenant" name="tenant"
-                    aria-invalid=tenant.invalid() aria-describedby=tenant.described_by(None)>
+                    aria-invalid=tenant.invalid() autofocus=tenant.focus() aria-describedby=tenant.described_by(None)>
                     {choices}
                 </select>
                 {tenant.error()}
             </div>
             <div class="field">
                 <label for="token-scope">{tr(i18n, |l| td_string!(l, api_tokens.may))}</label>
-                <select id="token-scope" name="scope" aria-invalid=scope.invalid()
+                <select id="token-scope" name="scope" aria-invalid=scope.invalid() autofocus=scope.focus()
                     aria-describedby=scope.described_by(platform.then_some("token-scope-hint"))>
                     {scopes}
                 </select>
@@ -267,7 +267,7 @@ fn CreateForm(
                 <label for="token-expiry">{tr(i18n, |l| td_string!(l, api_tokens.works_until_last_day))}</label>
                 <input id="token-expiry" name="expires_on" type="date" value=default_expiry
                     max=latest_expiry required=true
-                    aria-invalid=expiry.invalid() aria-describedby=expiry.described_by(Some("token-expiry-hint"))/>
+                    aria-invalid=expiry.invalid() autofocus=expiry.focus() aria-describedby=expiry.described_by(Some("token-expiry-hint"))/>
                 <p class="field__hint" id="token-expiry-hint">{tr(i18n, |l| td_string!(l, api_tokens.expiry_hint))}</p>
                 {expiry.error()}
             </div>

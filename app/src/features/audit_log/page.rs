@@ -229,14 +229,14 @@ fn Filters(values: FilterValues, all_tenants: bool, errors: Option<AppError>) ->
             <div class="field">
                 <label for="audit-from">{tr(i18n, |l| td_string!(l, audit_log.from_day))}</label>
                 <input id="audit-from" name="from" type="date" value=from
-                    aria-invalid=from_error.is_some().then_some("true")
+                    aria-invalid=from_error.is_some().then_some("true") autofocus=from_error.is_some()
                     aria-describedby=described(from_error.is_some(), "audit-from-error")/>
                 {from_error}
             </div>
             <div class="field">
                 <label for="audit-to">{tr(i18n, |l| td_string!(l, audit_log.to_day))}</label>
                 <input id="audit-to" name="to" type="date" value=to
-                    aria-invalid=to_error.is_some().then_some("true")
+                    aria-invalid=to_error.is_some().then_some("true") autofocus=to_error.is_some()
                     aria-describedby=described(to_error.is_some(), "audit-to-error")/>
                 {to_error}
             </div>

@@ -8,7 +8,6 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use super::api::{sign_in_providers, Login, LoginCode, Logout};
-use super::types::LoginOutcome;
 use crate::i18n::{td_string, use_i18n, Locale};
 use crate::ui::form::Checked;
 
@@ -67,20 +66,6 @@ pub fn LoginPage() -> impl IntoView {
     let action = crate::ui::form::action::<Login>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    Effect::new(move |_| match action.value().get() {
-        // Signed in: load the next page afresh, so every part of it knows.
-        Some(Ok(LoginOutcome::SignedIn)) => {
-            let _ = window()
-                .location()
-                .set_href(&super::api::safe_next(Some(&next())));
-        }
-        Some(Ok(LoginOutcome::SecondFactor)) => {
-            let _ = window()
-                .location()
-                .set_href(&super::api::code_page(Some(&next())));
-        }
-        _ => {}
-    });
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,
@@ -112,7 +97,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="field">
                     <label for="login-email">{tr(i18n, |l| td_string!(l, identity.email))}</label>
                     <input id="login-email" name="email" type="email" autocomplete="username" required=true
-                        aria-invalid=email.invalid() aria-describedby=email.described_by(None)/>
+                        aria-invalid=email.invalid() autofocus=email.focus() aria-describedby=email.described_by(None)/>
                     {email.error()}
                 </div>
                 <div class="field">
@@ -136,13 +121,6 @@ pub fn LoginCodePage() -> impl IntoView {
     let action = crate::ui::form::action::<LoginCode>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            let _ = window()
-                .location()
-                .set_href(&super::api::safe_next(Some(&next())));
-        }
-    });
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
         _ => None,
@@ -178,11 +156,6 @@ pub fn LoginCodePage() -> impl IntoView {
 pub fn LogoutButton() -> impl IntoView {
     let action = crate::ui::form::action::<Logout>();
     let i18n = use_i18n();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            let _ = window().location().set_href("/");
-        }
-    });
     view! {
         <ActionForm action=action attr:class="inline-form">
             <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, identity.sign_out))}</button>
@@ -209,6 +182,7 @@ fn PasswordInput(
                 type=move || if shown.get() { "text" } else { "password" }
                 autocomplete="current-password"
                 required=true
+                autofocus=invalid.is_some()
                 aria-invalid=invalid
                 aria-describedby=described_by
             />

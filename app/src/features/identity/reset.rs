@@ -40,7 +40,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     <div class="field">
                         <label for="forgot-email">{tr(i18n, |l| td_string!(l, identity.email))}</label>
                         <input id="forgot-email" name="email" type="email" autocomplete="username" required=true
-                            aria-invalid=email.invalid() aria-describedby=email.described_by(None)/>
+                            aria-invalid=email.invalid() autofocus=email.focus() aria-describedby=email.described_by(None)/>
                         {email.error()}
                     </div>
                     <button type="submit" class="button" disabled=move || action.pending().get()>
@@ -58,11 +58,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let action = crate::ui::form::action::<ResetPassword>();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            let _ = window().location().set_href(super::api::RESET_DONE);
-        }
-    });
     let i18n = use_i18n();
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(e),
@@ -89,7 +84,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <div class="field">
                     <label for="reset-password">{tr(i18n, |l| td_string!(l, identity.new_password))}</label>
                     <input id="reset-password" name="new_password" type="password" autocomplete="new-password" required=true
-                        aria-invalid=password.invalid() aria-describedby=password.described_by(Some("reset-password-hint"))/>
+                        aria-invalid=password.invalid() autofocus=password.focus() aria-describedby=password.described_by(Some("reset-password-hint"))/>
                     <p class="field__hint" id="reset-password-hint">{tr(i18n, |l| td_string!(l, identity.new_password_hint))}</p>
                     {password.error()}
                 </div>

@@ -73,6 +73,7 @@ fn ChoiceField(
             <label for=id.clone()>{move || category.label_in(i18n.get_locale())}</label>
             <select id=id name=name
                 aria-invalid=move || message().is_some().then_some("true")
+                autofocus=move || message().is_some()
                 aria-describedby=move || message().is_some().then(|| error_id.clone())>
                 {options}
             </select>

@@ -15,7 +15,7 @@ use crate::domain::format::fill;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
-use crate::ui::form::{focus_when, Checked, FormRefused};
+use crate::ui::form::{Checked, FormRefused};
 use crate::ui::table::{query_param, Pager};
 
 use crate::domain::format::shown_unix_day as day;
@@ -65,11 +65,6 @@ pub fn OrganisationPage() -> impl IntoView {
         |(page, ..)| organisation_overview(page),
     );
     let i18n = use_i18n();
-    // Sent: the page is drawn again, the form empty, and focus goes to the message with the link.
-    let sent_message = NodeRef::<leptos::html::P>::new();
-    focus_when(sent_message, move || {
-        matches!(invite.value().get(), Some(Ok(_))).then(|| invite.version().get())
-    });
     view! {
         <Title text=page_title(i18n, |l| td_string!(l, members.organisation))/>
         <section class="page">
@@ -77,7 +72,7 @@ pub fn OrganisationPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(org) => view! {
-                            <OrganisationBody org=org invite change remove revoke leave decide sent_message/>
+                            <OrganisationBody org=org invite change remove revoke leave decide/>
                         }.into_any(),
                         Err(e) => view! {
                             <h1>{tr(i18n, |l| td_string!(l, members.organisation))}</h1>
@@ -99,7 +94,6 @@ fn OrganisationBody(
     revoke: ServerAction<RevokeInvitation>,
     leave: ServerAction<LeaveOrganisation>,
     decide: ServerAction<DecideJoinRequest>,
-    sent_message: NodeRef<leptos::html::P>,
 ) -> impl IntoView {
     let join_requests = org.join_requests.clone();
     let owner = org.your_role == TenantRole::Owner;
@@ -219,7 +213,7 @@ fn OrganisationBody(
             view! { <p>{tr(i18n, |l| td_string!(l, members.no_open_invitations))}</p> }.into_any()
         }}
         <super::JoinRequestsSection requests=join_requests decide/>
-        {owner.then(|| view! { <InviteForm invite sent_message/> })}
+        {owner.then(|| view! { <InviteForm invite/> })}
         {owner.then(|| view! { <crate::features::tenants::OrganisationDetailsSection/> })}
         <crate::features::usage::thresholds::UsageNotices owner/>
         <h2>{tr(i18n, |l| td_string!(l, members.leave))}</h2>
@@ -231,11 +225,7 @@ fn OrganisationBody(
 }
 
 #[component]
-fn InviteForm(
-    invite: ServerAction<InviteMember>,
-    /// The message saying the invitation was sent, which the page focuses.
-    sent_message: NodeRef<leptos::html::P>,
-) -> impl IntoView {
+fn InviteForm(invite: ServerAction<InviteMember>) -> impl IntoView {
     let error = move || error_of(invite.value().get());
     let sent = move || match invite.value().get() {
         Some(Ok(sent)) => Some(sent),
@@ -256,7 +246,7 @@ fn InviteForm(
                 None => view! { <FormRefused/> }.into_any(),
             })}
             {move || sent().map(|s| view! {
-                <p class="form__ok" role="status" tabindex="-1" node_ref=sent_message>
+                <p class="form__ok" role="status" tabindex="-1" autofocus=true>
                     {fill(t_string!(i18n, members.invitation_created), &[("email", &s.email), ("role", &s.role.label_in(i18n.get_locale()))])}
                     " "
                     <a href=s.link.clone()><code>{s.link.clone()}</code></a>
@@ -265,12 +255,12 @@ fn InviteForm(
             <div class="field">
                 <label for="invite-email">{tr(i18n, |l| td_string!(l, members.email_address))}</label>
                 <input id="invite-email" name="email" type="email" autocomplete="off" required=true
-                    aria-invalid=email.invalid() aria-describedby=email.described_by(None)/>
+                    aria-invalid=email.invalid() autofocus=email.focus() aria-describedby=email.described_by(None)/>
                 {email.error()}
             </div>
             <div class="field">
                 <label for="invite-role">{tr(i18n, |l| td_string!(l, members.role))}</label>
-                <select id="invite-role" name="role" aria-invalid=role.invalid() aria-describedby=role.described_by(None)>
+                <select id="invite-role" name="role" aria-invalid=role.invalid() autofocus=role.focus() aria-describedby=role.described_by(None)>
                     <option value="member" selected=true>{tr(i18n, |l| td_string!(l, members.role_member))}</option>
                     <option value="auditor">{tr(i18n, |l| td_string!(l, members.role_auditor_read_only))}</option>
                     <option value="owner">{tr(i18n, |l| td_string!(l, members.role_owner))}</option>

@@ -13,27 +13,14 @@ use crate::domain::format::local_instant;
 use crate::i18n::{td_string, use_i18n};
 use crate::ui::table::{query_param, query_value, Pager};
 
-/// Bumped after each change, so the page reloads.
-/// The last refusal of a row's change, for the page's step-up prompt.
-#[derive(Clone, Copy)]
-struct Refused(RwSignal<Option<crate::error::AppError>>);
-
-#[derive(Clone, Copy)]
-struct Refresh(RwSignal<u32>);
-
 #[component]
 pub fn PeopleAdminPage() -> impl IntoView {
-    let refresh = RwSignal::new(0_u32);
-    provide_context(Refresh(refresh));
     // A row's change refused for want of a fresh code: the prompt above the table takes one.
-    let refused = RwSignal::new(None::<crate::error::AppError>);
-    provide_context(Refused(refused));
+    let change = crate::ui::form::action::<ChangeAccount>();
+    let refused = Signal::derive(move || change.value().get().and_then(Result::err));
     let q = query_param("q");
     let page = query_param("page");
-    let data = Resource::new(
-        move || (q(), page(), refresh.get()),
-        |(q, page, _)| people(q, page),
-    );
+    let data = Resource::new(move || (q(), page()), |(q, page)| people(q, page));
     let i18n = use_i18n();
     view! {
         <Title text=page_title(i18n, |l| td_string!(l, people.title))/>
@@ -92,22 +79,10 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
 #[component]
 fn PersonRow(person: PersonView) -> impl IntoView {
     let i18n = use_i18n();
-    let refresh = use_context::<Refresh>().map(|r| r.0);
-    let refused = use_context::<Refused>().map(|r| r.0);
-    let action = crate::ui::form::action::<ChangeAccount>();
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => {
-            if let Some(r) = refresh {
-                r.update(|n| *n += 1);
-            }
-        }
-        Some(Err(e)) => {
-            if let Some(r) = refused {
-                r.set(Some(e));
-            }
-        }
-        None => {}
-    });
+    // The row's two forms say which row was sent (`_form`): a refusal is said in that row only.
+    let key = format!("person-{}", person.id);
+    let action = crate::ui::form::action_for::<ChangeAccount>(&key);
+    let key_again = key.clone();
     let error = move || match action.value().get() {
         Some(Err(e)) => {
             Some(view! { <p class="form__error" role="alert">{e.message(i18n.get_locale())}</p> })
@@ -150,6 +125,7 @@ fn PersonRow(person: PersonView) -> impl IntoView {
             <td data-label=tr(i18n, |l| td_string!(l, people.platform_admin))>
                 {admin.then(|| view! { <span class="badge badge--info">{tr(i18n, |l| td_string!(l, people.admin_yes))}</span> " " })}
                 <ActionForm action=action attr:class="inline-form">
+                    <input type="hidden" name="_form" value=key.clone()/>
                     <input type="hidden" name="user_id" value=id.clone()/>
                     <input type="hidden" name="change" value=admin_change/>
                     <button type="submit" class="button button--small button--ghost" disabled=move || action.pending().get()
@@ -167,6 +143,7 @@ fn PersonRow(person: PersonView) -> impl IntoView {
                 }}
                 {(!me).then(|| view! {
                     <ActionForm action=action attr:class="inline-form">
+                        <input type="hidden" name="_form" value=key_again/>
                         <input type="hidden" name="user_id" value=id_again/>
                         <input type="hidden" name="change" value=account_change/>
                         <button type="submit" class="button button--small button--ghost" disabled=move || action.pending().get()

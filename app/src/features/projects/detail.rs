@@ -246,12 +246,12 @@ fn EditProjectForm(project: ProjectDetail, update: ServerAction<UpdateProject>) 
             <div class="field">
                 <label for="e-title">{tr(i18n, |l| td_string!(l, projects.title))}</label>
                 <input id="e-title" name="title" value=p.title.clone() required=true
-                    aria-invalid=title.invalid() aria-describedby=title.described_by(None)/>
+                    aria-invalid=title.invalid() autofocus=title.focus() aria-describedby=title.described_by(None)/>
                 {title.error()}
             </div>
             <div class="field">
                 <label for="e-sector">{tr(i18n, |l| td_string!(l, projects.sector))}</label>
-                <select id="e-sector" name="sector" aria-invalid=sector.invalid() aria-describedby=sector.described_by(None)>
+                <select id="e-sector" name="sector" aria-invalid=sector.invalid() autofocus=sector.focus() aria-describedby=sector.described_by(None)>
                     {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == p.sector>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
                 {sector.error()}
@@ -259,19 +259,19 @@ fn EditProjectForm(project: ProjectDetail, update: ServerAction<UpdateProject>) 
             <div class="field">
                 <label for="e-start">{tr(i18n, |l| td_string!(l, projects.start_date))}</label>
                 <input id="e-start" name="start_date" type="date" value=p.start_date.clone() required=true
-                    aria-invalid=start.invalid() aria-describedby=start.described_by(None)/>
+                    aria-invalid=start.invalid() autofocus=start.focus() aria-describedby=start.described_by(None)/>
                 {start.error()}
             </div>
             <div class="field">
                 <label for="e-end">{tr(i18n, |l| td_string!(l, projects.end_date_optional))}</label>
                 <input id="e-end" name="end_date" type="date" value=p.end_date.clone().unwrap_or_default()
-                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                    aria-invalid=end.invalid() autofocus=end.focus() aria-describedby=end.described_by(None)/>
                 {end.error()}
             </div>
             <div class="field">
                 <label for="e-description">{tr(i18n, |l| td_string!(l, projects.description))}</label>
                 <textarea id="e-description" name="description" rows="3" prop:value=project.description.clone()
-                    aria-invalid=description.invalid() aria-describedby=description.described_by(None)></textarea>
+                    aria-invalid=description.invalid() autofocus=description.focus() aria-describedby=description.described_by(None)></textarea>
                 {description.error()}
             </div>
             <button type="submit" class="button button--small" disabled=move || update.pending().get()>{tr(i18n, |l| td_string!(l, projects.save))}</button>

@@ -239,19 +239,19 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
             <div class="field">
                 <label for="p-title">{tr(i18n, |l| td_string!(l, projects.title))}</label>
                 <input id="p-title" name="title" required=true
-                    aria-invalid=title.invalid() aria-describedby=title.described_by(None)/>
+                    aria-invalid=title.invalid() autofocus=title.focus() aria-describedby=title.described_by(None)/>
                 {title.error()}
             </div>
             <div class="field">
                 <label for="p-code">{tr(i18n, |l| td_string!(l, projects.short_name))}</label>
                 <input id="p-code" name="code" required=true
-                    aria-invalid=code.invalid() aria-describedby=code.described_by(Some("p-code-help"))/>
+                    aria-invalid=code.invalid() autofocus=code.focus() aria-describedby=code.described_by(Some("p-code-help"))/>
                 <p id="p-code-help" class="field__hint">{tr(i18n, |l| td_string!(l, projects.short_name_hint))}</p>
                 {code.error()}
             </div>
             <div class="field">
                 <label for="p-sector">{tr(i18n, |l| td_string!(l, projects.sector))}</label>
-                <select id="p-sector" name="sector" aria-invalid=sector.invalid() aria-describedby=sector.described_by(None)>
+                <select id="p-sector" name="sector" aria-invalid=sector.invalid() autofocus=sector.focus() aria-describedby=sector.described_by(None)>
                     {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Sector::Research>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                 </select>
                 {sector.error()}
@@ -259,19 +259,19 @@ fn NewProjectForm(create: ServerAction<CreateProject>) -> impl IntoView {
             <div class="field">
                 <label for="p-start">{tr(i18n, |l| td_string!(l, projects.start_date))}</label>
                 <input id="p-start" name="start_date" type="date" required=true
-                    aria-invalid=start.invalid() aria-describedby=start.described_by(None)/>
+                    aria-invalid=start.invalid() autofocus=start.focus() aria-describedby=start.described_by(None)/>
                 {start.error()}
             </div>
             <div class="field">
                 <label for="p-end">{tr(i18n, |l| td_string!(l, projects.end_date_optional))}</label>
                 <input id="p-end" name="end_date" type="date"
-                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                    aria-invalid=end.invalid() autofocus=end.focus() aria-describedby=end.described_by(None)/>
                 {end.error()}
             </div>
             <div class="field">
                 <label for="p-description">{tr(i18n, |l| td_string!(l, projects.description))}</label>
                 <textarea id="p-description" name="description" rows="3"
-                    aria-invalid=description.invalid() aria-describedby=description.described_by(None)></textarea>
+                    aria-invalid=description.invalid() autofocus=description.focus() aria-describedby=description.described_by(None)></textarea>
                 {description.error()}
             </div>
             <button type="submit" class="button" disabled=move || create.pending().get()>{tr(i18n, |l| td_string!(l, projects.create_the_project))}</button>

@@ -18,7 +18,7 @@ use crate::domain::format::{fill, integer, local_instant};
 use crate::domain::lifecycle::{Action, RequestKind, RequestStatus};
 use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n};
-use crate::ui::form::{focus_when, Checked};
+use crate::ui::form::Checked;
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
@@ -30,12 +30,6 @@ pub fn RequestPage() -> impl IntoView {
     let decide = crate::ui::form::action::<DecideRequest>();
     let amend = crate::ui::form::action::<AmendQuota>();
     let end_early = crate::ui::form::action::<EndQuotaEarly>();
-    Effect::new(move |_| {
-        if let Some(Ok(new_id)) = amend.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/requests/{new_id}"), Default::default());
-        }
-    });
     let data = Resource::new(
         move || {
             (
@@ -101,18 +95,6 @@ pub fn RequestPage() -> impl IntoView {
             _ => None,
         }
     };
-    let done_message = NodeRef::<leptos::html::P>::new();
-    focus_when(done_message, move || {
-        done().map(|_| {
-            (
-                submit.version().get(),
-                endorse.version().get(),
-                withdraw.version().get(),
-                decide.version().get(),
-                end_early.version().get(),
-            )
-        })
-    });
     view! {
         <Title text=page_title(i18n, |l| td_string!(l, requests.request))/>
         <section class="page">
@@ -121,7 +103,7 @@ pub fn RequestPage() -> impl IntoView {
             {move || done().map(|status| {
                 let status = RequestStatus::parse(&status).ok();
                 view! {
-                    <p class="form__ok" role="status" tabindex="-1" node_ref=done_message>
+                    <p class="form__ok" role="status" tabindex="-1" autofocus=true>
                         {move || fill(t_string!(i18n, common.status_now), &[(
                             "status",
                             &status.map(|s| s.label_in(i18n.get_locale()).to_lowercase()).unwrap_or_default(),
@@ -236,7 +218,7 @@ fn RequestView(
                 <div class="field">
                     <label for="endorse-note">{tr(i18n, |l| td_string!(l, requests.note_optional))}</label>
                     <input id="endorse-note" name="note" type="text"
-                        aria-invalid=endorse_note.invalid() aria-describedby=endorse_note.described_by(None)/>
+                        aria-invalid=endorse_note.invalid() autofocus=endorse_note.focus() aria-describedby=endorse_note.described_by(None)/>
                     {endorse_note.error()}
                 </div>
                 <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.endorse))}</button>
@@ -452,7 +434,7 @@ pub(super) fn DecisionForm(
             <input type="hidden" name="revision" value=revision.to_string()/>
             <div class="field">
                 <label for=decision_id.clone()>{tr(i18n, |l| td_string!(l, requests.decision))}</label>
-                <select id=decision_id name="decision" aria-invalid=decision.invalid() aria-describedby=decision.described_by(None)>
+                <select id=decision_id name="decision" aria-invalid=decision.invalid() autofocus=decision.focus() aria-describedby=decision.described_by(None)>
                     {decide.then(|| view! {
                         <option value="approve">{tr(i18n, |l| td_string!(l, requests.approve))}</option>
                         <option value="partially_approve">{tr(i18n, |l| td_string!(l, requests.approve_in_part))}</option>
@@ -467,26 +449,26 @@ pub(super) fn DecisionForm(
                 <div class="field">
                     <label for=gpus_id.clone()>{tr(i18n, |l| td_string!(l, requests.gpus_granted))}</label>
                     <input id=gpus_id name="approved_gpus" type="number" min="1" inputmode="numeric"
-                        aria-invalid=gpus.invalid() aria-describedby=gpus.described_by(None)/>
+                        aria-invalid=gpus.invalid() autofocus=gpus.focus() aria-describedby=gpus.described_by(None)/>
                     {gpus.error()}
                 </div>
                 <div class="field">
                     <label for=start_id.clone()>{tr(i18n, |l| td_string!(l, requests.first_day_granted))}</label>
                     <input id=start_id name="approved_start" type="date"
-                        aria-invalid=start.invalid() aria-describedby=start.described_by(None)/>
+                        aria-invalid=start.invalid() autofocus=start.focus() aria-describedby=start.described_by(None)/>
                     {start.error()}
                 </div>
                 <div class="field">
                     <label for=end_id.clone()>{tr(i18n, |l| td_string!(l, requests.end_granted))}</label>
                     <input id=end_id name="approved_end" type="date"
-                        aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                        aria-invalid=end.invalid() autofocus=end.focus() aria-describedby=end.described_by(None)/>
                     {end.error()}
                 </div>
             </fieldset>
             <div class="field">
                 <label for=note_id.clone()>{tr(i18n, |l| td_string!(l, requests.decision_reason))}</label>
                 <textarea id=note_id name="note" rows="3"
-                    aria-invalid=note.invalid() aria-describedby=note.described_by(None)></textarea>
+                    aria-invalid=note.invalid() autofocus=note.focus() aria-describedby=note.described_by(None)></textarea>
                 {note.error()}
             </div>
             <button type="submit" class="button">{tr(i18n, |l| td_string!(l, requests.record_decision))}</button>
@@ -527,19 +509,19 @@ fn EndEarlyForm(
             <div class="field">
                 <label for="end-early-end">{tr(i18n, |l| td_string!(l, requests.end_early_new_end))}</label>
                 <input id="end-early-end" name="end_date" type="date"
-                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                    aria-invalid=end.invalid() autofocus=end.focus() aria-describedby=end.described_by(None)/>
                 {end.error()}
             </div>
             <div class="field">
                 <label for="end-early-gpus">{tr(i18n, |l| td_string!(l, requests.end_early_gpus))}</label>
                 <input id="end-early-gpus" name="gpus" type="number" min="1" inputmode="numeric"
-                    aria-invalid=gpus.invalid() aria-describedby=gpus.described_by(None)/>
+                    aria-invalid=gpus.invalid() autofocus=gpus.focus() aria-describedby=gpus.described_by(None)/>
                 {gpus.error()}
             </div>
             <div class="field">
                 <label for="end-early-reason">{tr(i18n, |l| td_string!(l, requests.reason_required))}</label>
                 <textarea id="end-early-reason" name="reason" rows="2"
-                    aria-invalid=reason.invalid() aria-describedby=reason.described_by(None)></textarea>
+                    aria-invalid=reason.invalid() autofocus=reason.focus() aria-describedby=reason.described_by(None)></textarea>
                 {reason.error()}
             </div>
             <button type="submit" class="button button--ghost-dark">{tr(i18n, |l| td_string!(l, requests.end_or_reduce_button))}</button>
@@ -625,19 +607,19 @@ fn AmendForm(
             <div class="field">
                 <label for=id("gpus")>{gpus_label}</label>
                 <input id=id("gpus") name="gpus" type="number" min="1" inputmode="numeric"
-                    aria-invalid=gpus.invalid() aria-describedby=gpus.described_by(None)/>
+                    aria-invalid=gpus.invalid() autofocus=gpus.focus() aria-describedby=gpus.described_by(None)/>
                 {gpus.error()}
             </div>
             <div class="field">
                 <label for=id("end")>{end_label}</label>
                 <input id=id("end") name="end_date" type="date" required=renewal
-                    aria-invalid=end.invalid() aria-describedby=end.described_by(None)/>
+                    aria-invalid=end.invalid() autofocus=end.focus() aria-describedby=end.described_by(None)/>
                 {end.error()}
             </div>
             <div class="field">
                 <label for=id("why")>{tr(i18n, |l| td_string!(l, requests.why_optional))}</label>
                 <textarea id=id("why") name="justification" rows="2"
-                    aria-invalid=why.invalid() aria-describedby=why.described_by(None)></textarea>
+                    aria-invalid=why.invalid() autofocus=why.focus() aria-describedby=why.described_by(None)></textarea>
                 {why.error()}
             </div>
             <button type="submit" class="button">{title}</button>

@@ -396,6 +396,8 @@ fn Fields(
         move || form::field_error(id, error.get().and_then(|e| e.field_message(name)))
     };
     let invalid = move |name: &'static str| move || form::invalid(has_error(name));
+    // The first field refused takes the focus on the page the refused form comes back to.
+    let focus = move |name: &'static str| move || has_error(name);
     let described = move |name: &'static str, id: &'static str, hint: Option<&'static str>| {
         move || described_by(hint, id, has_error(name))
     };
@@ -426,7 +428,7 @@ fn Fields(
                         let chosen = initial.project.clone();
                         let only = projects.len() == 1;
                         view! {
-                            <select id="rq-project" name="project" aria-invalid=invalid("project") aria-describedby=described("project", "rq-project", Some("rq-project-hint"))>
+                            <select id="rq-project" name="project" aria-invalid=invalid("project") autofocus=focus("project") aria-describedby=described("project", "rq-project", Some("rq-project-hint"))>
                                 {(!only).then(|| view! { <option value="" selected=chosen.is_empty()>{tr(i18n, |l| td_string!(l, requests.choose_project))}</option> })}
                                 {projects.iter().map(|p| {
                                     let id = p.id.to_string();
@@ -442,21 +444,21 @@ fn Fields(
                 <div class="field">
                     <label for="rq-title">{tr(i18n, |l| td_string!(l, requests.title_of_work))}</label>
                     <input id="rq-title" name="project_title" type="text" required=true maxlength="200"
-                        value=initial.title.clone() aria-invalid=invalid("project_title")
+                        value=initial.title.clone() aria-invalid=invalid("project_title") autofocus=focus("project_title")
                         aria-describedby=described("project_title", "rq-title", None)/>
                     {field_error("project_title", "rq-title")}
                 </div>
                 <div class="field">
                     <label for="rq-justification">{tr(i18n, |l| td_string!(l, requests.justification))}</label>
                     <textarea id="rq-justification" name="justification" rows="5" required=true
-                        aria-invalid=invalid("justification")
+                        aria-invalid=invalid("justification") autofocus=focus("justification")
                         aria-describedby=described("justification", "rq-justification", Some("rq-justification-hint"))>{initial.justification.clone()}</textarea>
                     <p id="rq-justification-hint" class="field__hint">{tr(i18n, |l| td_string!(l, requests.justification_hint))}</p>
                     {field_error("justification", "rq-justification")}
                 </div>
                 <div class="field">
                     <label for="rq-sector">{tr(i18n, |l| td_string!(l, requests.sector))}</label>
-                    <select id="rq-sector" name="sector" aria-invalid=invalid("sector") aria-describedby=described("sector", "rq-sector", None)>
+                    <select id="rq-sector" name="sector" aria-invalid=invalid("sector") autofocus=focus("sector") aria-describedby=described("sector", "rq-sector", None)>
                         {Sector::ALL.iter().map(|s| view! { <option value=s.as_str() selected=initial.sector == s.as_str()>{move || s.label_in(i18n.get_locale())}</option> }).collect_view()}
                     </select>
                     {field_error("sector", "rq-sector")}
@@ -466,7 +468,7 @@ fn Fields(
                 <legend>{tr(i18n, |l| td_string!(l, requests.the_data))}</legend>
                 <div class="field">
                     <label for="rq-classification">{tr(i18n, |l| td_string!(l, requests.data_classification))}</label>
-                    <select id="rq-classification" name="classification" aria-invalid=invalid("classification")
+                    <select id="rq-classification" name="classification" aria-invalid=invalid("classification") autofocus=focus("classification")
                         aria-describedby=described("classification", "rq-classification", Some("rq-classification-hint"))>
                         {Classification::ALL.iter().map(|c| view! {
                             <option value=c.as_str() selected=initial.classification == c.as_str()>{move || c.label_in(i18n.get_locale())}</option>
@@ -486,7 +488,7 @@ fn Fields(
                 <div class="field-row">
                     <div class="field">
                         <label for="rq-model">{tr(i18n, |l| td_string!(l, requests.gpu_model))}</label>
-                        <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model")
+                        <select id="rq-model" name="gpu_model" aria-invalid=invalid("gpu_model") autofocus=focus("gpu_model")
                             aria-describedby=described("gpu_model", "rq-model", None)>
                             {models.into_iter().map(|m| {
                                 let selected = m == initial.gpu_model;
@@ -498,7 +500,7 @@ fn Fields(
                     <div class="field">
                         <label for="rq-gpus">{tr(i18n, |l| td_string!(l, requests.number_of_gpus))}</label>
                         <input id="rq-gpus" name="gpus" type="number" min="1" inputmode="numeric" required=true
-                            value=initial.gpus.clone() aria-invalid=invalid("gpus") aria-describedby=described("gpus", "rq-gpus", None)/>
+                            value=initial.gpus.clone() aria-invalid=invalid("gpus") autofocus=focus("gpus") aria-describedby=described("gpus", "rq-gpus", None)/>
                         {field_error("gpus", "rq-gpus")}
                     </div>
                 </div>
@@ -506,20 +508,20 @@ fn Fields(
                     <div class="field">
                         <label for="rq-start">{tr(i18n, |l| td_string!(l, requests.first_day))}</label>
                         <input id="rq-start" name="start_date" type="date" required=true value=initial.start.clone()
-                            aria-invalid=invalid("start_date") aria-describedby=described("start_date", "rq-start", None)/>
+                            aria-invalid=invalid("start_date") autofocus=focus("start_date") aria-describedby=described("start_date", "rq-start", None)/>
                         {field_error("start_date", "rq-start")}
                     </div>
                     <div class="field">
                         <label for="rq-end">{tr(i18n, |l| td_string!(l, requests.end_first_day_not_needed))}</label>
                         <input id="rq-end" name="end_date" type="date" required=true value=initial.end.clone()
-                            aria-invalid=invalid("end_date") aria-describedby=described("end_date", "rq-end", None)/>
+                            aria-invalid=invalid("end_date") autofocus=focus("end_date") aria-describedby=described("end_date", "rq-end", None)/>
                         {field_error("end_date", "rq-end")}
                     </div>
                 </div>
                 <div class="field">
                     <label for="rq-hours">{tr(i18n, |l| td_string!(l, requests.expected_hours_optional))}</label>
                     <input id="rq-hours" name="expected_gpu_hours" type="number" min="1" inputmode="numeric"
-                        value=initial.hours.clone() aria-invalid=invalid("expected_gpu_hours")
+                        value=initial.hours.clone() aria-invalid=invalid("expected_gpu_hours") autofocus=focus("expected_gpu_hours")
                         aria-describedby=described("expected_gpu_hours", "rq-hours", None)/>
                     {field_error("expected_gpu_hours", "rq-hours")}
                 </div>

@@ -17,7 +17,6 @@ use crate::domain::format::fill;
 use crate::domain::lifecycle::RequestStatus;
 use crate::features::catalogue::get_catalogue;
 use crate::i18n::{t_string, td_string, use_i18n};
-use crate::ui::form::focus_when;
 use crate::ui::table::{query_param, query_value, DownloadCsv, Pager, SortHeader};
 
 #[component]
@@ -63,10 +62,6 @@ pub fn AdminRequestsPage() -> impl IntoView {
             None
         }
     };
-    let done_message = NodeRef::<leptos::html::P>::new();
-    focus_when(done_message, move || {
-        success().map(|_| (approve.version().get(), decide.version().get()))
-    });
     let outcome = move || {
         let failed = [
             approve.value().get().and_then(Result::err),
@@ -85,7 +80,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
             Err(status) => {
                 let status = RequestStatus::parse(&status).ok();
                 return Some(view! {
-                    <p class="form__note" role="status" tabindex="-1" node_ref=done_message>
+                    <p class="form__note" role="status" tabindex="-1" autofocus=true>
                         {move || fill(t_string!(i18n, common.status_now), &[(
                             "status",
                             &status.map(|s| s.label_in(i18n.get_locale()).to_lowercase()).unwrap_or_default(),
@@ -111,7 +106,8 @@ pub fn AdminRequestsPage() -> impl IntoView {
                     &[("n", &ids.len()), ("listed", &listed)],
                 )
             };
-            view! { <p class="form__note" role="status" tabindex="-1" node_ref=done_message>{text}</p> }.into_any()
+            view! { <p class="form__note" role="status" tabindex="-1" autofocus=true>{text}</p> }
+                .into_any()
         })
     };
     view! {

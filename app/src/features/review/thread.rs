@@ -9,7 +9,7 @@ use super::api::{get_review_thread, PostComment};
 use super::types::{AttachmentItem, CommentItem, ReviewThread, UploadOutcome};
 use crate::domain::review::AttachmentKind;
 use crate::i18n::{td_string, use_i18n, Locale};
-use crate::ui::form::{focus_when, invalid};
+use crate::ui::form::invalid;
 
 /// The conversation of the request whose id (as in the URL) `id` gives.
 #[component]
@@ -61,7 +61,7 @@ fn Conversation(thread: ReviewThread, post: ServerAction<PostComment>) -> impl I
                     <div class="field">
                         <label for="comment-body">{tr(i18n, |l| td_string!(l, review.your_comment))}</label>
                         <textarea id="comment-body" name="body" rows="3" maxlength="5000"
-                            aria-invalid=move || invalid(body_error().is_some())
+                            aria-invalid=move || invalid(body_error().is_some()) autofocus=move || body_error().is_some()
                             aria-describedby="comment-body-error"></textarea>
                         <p id="comment-body-error" class="field__error" role="alert">{body_error}</p>
                     </div>
@@ -109,17 +109,7 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
             .map(|o| upload_message(i18n.get_locale(), o))
     };
     // The form posts without the wasm and comes back here: focus goes to what its answer says,
-    // the success, or the field it refused (which names its message).
-    let (done_message, kind_field, file_field) = (
-        NodeRef::<leptos::html::P>::new(),
-        NodeRef::<leptos::html::Select>::new(),
-        NodeRef::<leptos::html::Input>::new(),
-    );
-    focus_when(done_message, move || {
-        (outcome() == Some(UploadOutcome::Done)).then_some(())
-    });
-    focus_when(kind_field, move || problem("kind").map(|_| ()));
-    focus_when(file_field, move || problem("file").map(|_| ()));
+    // the success, or the field it refused (which names its message), by `autofocus`.
     view! {
         <section class="card" aria-labelledby="attachments">
             <h2 id="attachments">{tr(i18n, |l| td_string!(l, review.documents))}</h2>
@@ -156,14 +146,14 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
                 .into_any()
             }}
             {move || (outcome() == Some(UploadOutcome::Done)).then(|| view! {
-                <p class="form__ok" role="status" tabindex="-1" node_ref=done_message>{move || upload_message(i18n.get_locale(), UploadOutcome::Done)}</p>
+                <p class="form__ok" role="status" tabindex="-1" autofocus=true>{move || upload_message(i18n.get_locale(), UploadOutcome::Done)}</p>
             })}
             {may_post.then(|| view! {
                 <form class="stack" method="post" enctype="multipart/form-data"
                     action=format!("/requests/{rid}/attachments")>
                     <div class="field">
                         <label for="attach-kind">{tr(i18n, |l| td_string!(l, review.kind_of_document))}</label>
-                        <select id="attach-kind" name="kind" node_ref=kind_field
+                        <select id="attach-kind" name="kind" autofocus=move || problem("kind").is_some()
                             aria-invalid=move || invalid(problem("kind").is_some()) aria-describedby="attach-kind-error">
                             {AttachmentKind::ALL.iter().map(|k| view! {
                                 <option value=k.as_str()>{move || k.label_in(i18n.get_locale())}</option>
@@ -173,7 +163,7 @@ fn Attachments(rid: i64, attachments: Vec<AttachmentItem>, may_post: bool) -> im
                     </div>
                     <div class="field">
                         <label for="attach-file">{tr(i18n, |l| td_string!(l, review.pdf_file))}</label>
-                        <input id="attach-file" name="file" type="file" accept=".pdf,application/pdf" required node_ref=file_field
+                        <input id="attach-file" name="file" type="file" accept=".pdf,application/pdf" required autofocus=move || problem("file").is_some()
                             aria-invalid=move || invalid(problem("file").is_some()) aria-describedby="attach-file-error"/>
                         <p id="attach-file-error" class="field__error" role="alert">{move || problem("file")}</p>
                     </div>

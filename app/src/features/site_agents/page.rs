@@ -29,18 +29,12 @@ pub fn AgentsAdminPage() -> impl IntoView {
         },
         |_| list_site_agents(),
     );
-    // The credential made last, by registering or rotating: shown once, in the browser only.
-    let shown = RwSignal::new(None::<AgentCredential>);
-    Effect::new(move |_| {
-        if let Some(Ok(c)) = register.value().get() {
-            shown.set(Some(c));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(c)) = rotate.value().get() {
-            shown.set(Some(c));
-        }
-    });
+    // The credential made by registering or rotating, in the answer of the form just sent: shown on
+    // the page that answer returns to, once (a reload no longer has it).
+    let shown = move || {
+        let made = |v: Option<Result<AgentCredential, _>>| v.and_then(Result::ok);
+        made(register.value().get()).or_else(|| made(rotate.value().get()))
+    };
     let actions = Actions {
         register,
         rotate,
@@ -56,7 +50,7 @@ pub fn AgentsAdminPage() -> impl IntoView {
                     <p class="page-head__lead">{tr(i18n, |l| td_string!(l, site_agents.lead))}</p>
                 </div>
             </div>
-            {move || shown.get().map(|created| view! { <NewCredential created/> })}
+            {move || shown().map(|created| view! { <NewCredential created/> })}
             <Transition fallback=move || view! { <p>{tr(i18n, |l| td_string!(l, site_agents.loading))}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -286,7 +280,7 @@ fn RegisterForm(
             {form_error}
             <div class="field">
                 <label for="agent-site">{tr(i18n, |l| td_string!(l, site_agents.site))}</label>
-                <select id="agent-site" name="site" aria-invalid=site.invalid() aria-describedby=site.described_by(None)>
+                <select id="agent-site" name="site" aria-invalid=site.invalid() autofocus=site.focus() aria-describedby=site.described_by(None)>
                     <option value="">{tr(i18n, |l| td_string!(l, site_agents.choose_site))}</option>
                     {choices}
                 </select>
@@ -295,7 +289,7 @@ fn RegisterForm(
             <div class="field">
                 <label for="agent-name">{tr(i18n, |l| td_string!(l, site_agents.name))}</label>
                 <input id="agent-name" name="name" type="text" maxlength="80" required=true
-                    aria-invalid=name.invalid() aria-describedby=name.described_by(Some("agent-name-hint"))/>
+                    aria-invalid=name.invalid() autofocus=name.focus() aria-describedby=name.described_by(Some("agent-name-hint"))/>
                 <p class="field__hint" id="agent-name-hint">{tr(i18n, |l| td_string!(l, site_agents.name_hint))}</p>
                 {name.error()}
             </div>
@@ -303,7 +297,7 @@ fn RegisterForm(
                 <label for="agent-cluster">{tr(i18n, |l| td_string!(l, site_agents.cluster_name))}</label>
                 <input id="agent-cluster" name="cluster" type="text" maxlength="32" required=true
                     autocapitalize="none" spellcheck="false"
-                    aria-invalid=cluster.invalid() aria-describedby=cluster.described_by(Some("agent-cluster-hint"))/>
+                    aria-invalid=cluster.invalid() autofocus=cluster.focus() aria-describedby=cluster.described_by(Some("agent-cluster-hint"))/>
                 <p class="field__hint" id="agent-cluster-hint">{tr(i18n, |l| td_string!(l, site_agents.cluster_hint))}</p>
                 {cluster.error()}
             </div>
@@ -311,7 +305,7 @@ fn RegisterForm(
                 <label for="agent-lead">{tr(i18n, |l| td_string!(l, site_agents.lead_days))}</label>
                 <input id="agent-lead" name="lead_days" type="number" min="0" max=MAX_LEAD_DAYS.to_string()
                     value="7" inputmode="numeric"
-                    aria-invalid=lead.invalid() aria-describedby=lead.described_by(Some("agent-lead-hint"))/>
+                    aria-invalid=lead.invalid() autofocus=lead.focus() aria-describedby=lead.described_by(Some("agent-lead-hint"))/>
                 <p class="field__hint" id="agent-lead-hint">
                     {move || fill(t_string!(i18n, site_agents.lead_hint), &[("max", &MAX_LEAD_DAYS)])}
                 </p>

@@ -18,12 +18,6 @@ pub fn ConfirmSignupPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let confirm = crate::ui::form::action::<ConfirmSignup>();
-    Effect::new(move |_| {
-        if matches!(confirm.value().get(), Some(Ok(()))) {
-            // Signed in now: load the home page afresh, so every part of it knows.
-            let _ = window().location().set_href("/");
-        }
-    });
     let i18n = use_i18n();
     // What an unknown, used or expired link shows: `link_not_working`.
     let error = move || match confirm.value().get() {

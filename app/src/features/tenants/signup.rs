@@ -62,11 +62,6 @@ pub fn SignupPage() -> impl IntoView {
             .filter(|e| !e.only_about_fields(&SIGN_UP_FIELDS))
             .map(|e| e.message(i18n.get_locale()))
     };
-    // Sent: the form is hidden, and focus goes to the message saying what comes next.
-    let sent_message = NodeRef::<leptos::html::P>::new();
-    crate::ui::form::focus_when(sent_message, move || {
-        matches!(action.value().get(), Some(Ok(()))).then_some(())
-    });
     let label = move |text: fn(crate::i18n::Locale) -> &'static str| {
         Signal::derive(move || text(i18n.get_locale()))
     };
@@ -75,7 +70,7 @@ pub fn SignupPage() -> impl IntoView {
         <section class="page page--narrow">
             <h1>{tr(i18n, |l| td_string!(l, tenants.sign_up_title))}</h1>
             <Show when=sent>
-                <p class="form__ok" role="status" tabindex="-1" node_ref=sent_message>{tr(i18n, |l| td_string!(l, tenants.sign_up_sent))}</p>
+                <p class="form__ok" role="status" tabindex="-1" autofocus=true>{tr(i18n, |l| td_string!(l, tenants.sign_up_sent))}</p>
             </Show>
             <div hidden=sent>
             <p>{tr(i18n, |l| td_string!(l, tenants.sign_up_intro))}</p>
@@ -138,6 +133,7 @@ pub fn OrganisationFields(
             <label for=kind_id.clone()>{tr(i18n, |l| td_string!(l, tenants.kind_of_organisation))}</label>
             <select id=kind_id.clone() name="kind"
                 aria-invalid=move || field_error("kind").get().is_some().to_string()
+                autofocus=move || field_error("kind").get().is_some()
                 aria-describedby=format!("{kind_id}-error")>
                 {TenantKind::ALL.iter().map(|k| view! {
                     <option value=k.as_str() selected=k.as_str() == kind>{move || k.label_in(i18n.get_locale())}</option>
@@ -154,6 +150,7 @@ pub fn OrganisationFields(
             <label for=sector_id.clone()>{tr(i18n, |l| td_string!(l, tenants.sector))}</label>
             <select id=sector_id.clone() name="sector"
                 aria-invalid=move || field_error("sector").get().is_some().to_string()
+                autofocus=move || field_error("sector").get().is_some()
                 aria-describedby=format!("{sector_id}-error")>
                 {Sector::ALL.iter().map(|s| view! {
                     <option value=s.as_str() selected=s.as_str() == sector>{move || s.label_in(i18n.get_locale())}</option>
@@ -184,6 +181,7 @@ fn TextField(
             <label for=id.clone()>{move || label.get()}</label>
             <input id=id name=name type=kind autocomplete=autocomplete required=true value=value
                 aria-invalid=move || error.get().is_some().to_string()
+                autofocus=move || error.get().is_some()
                 aria-describedby=error_id.clone()/>
             <FieldError id=error_id error=error/>
         </div>
@@ -208,6 +206,7 @@ fn CountrySelect(
         <div class="field">
             <label for=id.clone()>{move || label.get()}</label>
             <select id=id name=name aria-invalid=move || error.get().is_some().to_string()
+                autofocus=move || error.get().is_some()
                 aria-describedby=error_id.clone()>
                 <optgroup label=tr(i18n, |l| td_string!(l, tenants.european_union))>
                     {eu.into_iter().map(|(code, country)| view! {

@@ -35,12 +35,6 @@ pub fn use_my_tenants() -> Resource<Result<Vec<MyTenant>, AppError>> {
 pub fn TenantSwitcher(tenants: Vec<MyTenant>) -> impl IntoView {
     let action = crate::ui::form::action::<SwitchTenant>();
     let i18n = use_i18n();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            // Every page's data belongs to the tenant: reload all of it.
-            let _ = window().location().set_href("/");
-        }
-    });
     (tenants.len() > 1).then(|| {
         view! {
             <ActionForm action=action attr:class="inline-form tenant-switch">

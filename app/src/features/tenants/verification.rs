@@ -34,18 +34,6 @@ fn country_label(code: &str) -> String {
     )
 }
 
-/// Reloads the page's lists once `done` turns true (a decision taken).
-fn refresh_when(done: impl Fn() -> bool + Send + Sync + 'static) {
-    let refresh = use_context::<Refresh>().map(|r| r.0);
-    Effect::new(move |_| {
-        if done() {
-            if let Some(r) = refresh {
-                r.update(|n| *n += 1);
-            }
-        }
-    });
-}
-
 /// The first refusal among a row's actions that is not about the reason field, in words.
 fn row_error(
     answers: [Option<Result<(), crate::error::AppError>>; 2],
@@ -77,19 +65,10 @@ fn ReasonField(
     }
 }
 
-/// Bumped after each decision, so the queue reloads.
-#[derive(Clone, Copy)]
-struct Refresh(RwSignal<u32>);
-
 #[component]
 pub fn TenantsAdminPage() -> impl IntoView {
-    let refresh = RwSignal::new(0_u32);
-    provide_context(Refresh(refresh));
     let page = query_param("page");
-    let queue = Resource::new(
-        move || (page(), refresh.get()),
-        |(page, _)| tenant_queue(page),
-    );
+    let queue = Resource::new(page, tenant_queue);
     let i18n = use_i18n();
     view! {
         <Title text=page_title(i18n, |l| td_string!(l, tenants.organisations_to_verify))/>
@@ -202,11 +181,10 @@ fn QueueTables(queue: VerificationQueue) -> impl IntoView {
 #[component]
 fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let suspend = crate::ui::form::action::<SuspendTenant>();
-    let lift = crate::ui::form::action::<LiftSuspension>();
-    refresh_when(move || {
-        matches!(suspend.value().get(), Some(Ok(()))) || matches!(lift.value().get(), Some(Ok(())))
-    });
+    // The row's form says which row was sent (`_form`): its answer is said in that row only.
+    let key = format!("verified-{}", tenant.id);
+    let suspend = crate::ui::form::action_for::<SuspendTenant>(&key);
+    let lift = crate::ui::form::action_for::<LiftSuspension>(&key);
     let error = move || {
         row_error(
             [suspend.value().get(), lift.value().get()],
@@ -238,12 +216,14 @@ fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
                 {match suspended {
                     Some(_) => view! {
                         <ActionForm action=lift attr:class="inline-form">
+                            <input type="hidden" name="_form" value=key.clone()/>
                             <input type="hidden" name="tenant_id" value=id.clone()/>
                             <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, tenants.lift_suspension))}</button>
                         </ActionForm>
                     }.into_any(),
                     None => view! {
                         <ActionForm action=suspend attr:class="form">
+                            <input type="hidden" name="_form" value=key.clone()/>
                             <input type="hidden" name="tenant_id" value=id.clone()/>
                             <ReasonField id=reason_id.clone() label=|l| td_string!(l, tenants.suspension_reason) error=reason_error/>
                             <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.suspend))}</button>
@@ -258,11 +238,9 @@ fn VerifiedRow(tenant: TenantSummary) -> impl IntoView {
 #[component]
 fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let verify = crate::ui::form::action::<VerifyTenant>();
-    let reject = crate::ui::form::action::<RejectTenant>();
-    refresh_when(move || {
-        matches!(verify.value().get(), Some(Ok(()))) || matches!(reject.value().get(), Some(Ok(())))
-    });
+    let key = format!("pending-{}", tenant.id);
+    let verify = crate::ui::form::action_for::<VerifyTenant>(&key);
+    let reject = crate::ui::form::action_for::<RejectTenant>(&key);
     let error = move || {
         row_error(
             [verify.value().get(), reject.value().get()],
@@ -275,6 +253,7 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
     });
     let verify_id = tenant.id.to_string();
     let reject_id = tenant.id.to_string();
+    let key_again = key.clone();
     let reason_id = format!("reject-reason-{}", tenant.id);
     view! {
         <tr>
@@ -288,10 +267,12 @@ fn PendingRow(tenant: TenantSummary) -> impl IntoView {
             <td data-label="" class="decision-cell">
                 {move || error().map(|m| view! { <p class="form__error" role="alert">{m}</p> })}
                 <ActionForm action=verify attr:class="inline-form">
+                    <input type="hidden" name="_form" value=key.clone()/>
                     <input type="hidden" name="tenant_id" value=verify_id.clone()/>
                     <button type="submit" class="button button--small">{tr(i18n, |l| td_string!(l, tenants.verify))}</button>
                 </ActionForm>
                 <ActionForm action=reject attr:class="form">
+                    <input type="hidden" name="_form" value=key_again.clone()/>
                     <input type="hidden" name="tenant_id" value=reject_id.clone()/>
                     <ReasonField id=reason_id.clone() label=|l| td_string!(l, tenants.reason_for_rejecting) error=reason_error/>
                     <button type="submit" class="button button--small button--ghost">{tr(i18n, |l| td_string!(l, tenants.reject))}</button>

@@ -48,13 +48,13 @@ pub(super) fn CertificationsSection(
                     {form_note(cert_result, &["site", "kind", "hds_activities", "version", "eucs_level", "certificate_id", "valid_from", "valid_until"], SAVED)}
                     <div class="field">
                         <label for="cert-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
-                        <select id="cert-site" name="site" aria-invalid=site.invalid()
+                        <select id="cert-site" name="site" aria-invalid=site.invalid() autofocus=site.focus()
                             aria-describedby=site.described_by(None)>{cert_sites}</select>
                         {site.error()}
                     </div>
                     <div class="field">
                         <label for="cert-kind">{tr(i18n, |l| td_string!(l, catalogue.cert_type))}</label>
-                        <select id="cert-kind" name="kind" aria-invalid=kind.invalid()
+                        <select id="cert-kind" name="kind" aria-invalid=kind.invalid() autofocus=kind.focus()
                             aria-describedby=kind.described_by(None)>
                             <option value="iso27001">"ISO 27001"</option>
                             <option value="hds">"HDS"</option>
@@ -66,18 +66,18 @@ pub(super) fn CertificationsSection(
                     <div class="field">
                         <label for="cert-activities">{tr(i18n, |l| td_string!(l, catalogue.hds_activities_label))}</label>
                         <input id="cert-activities" name="hds_activities" type="text" placeholder="1, 2, 3"
-                            aria-invalid=activities.invalid() aria-describedby=activities.described_by(None)/>
+                            aria-invalid=activities.invalid() autofocus=activities.focus() aria-describedby=activities.described_by(None)/>
                         {activities.error()}
                     </div>
                     <div class="field">
                         <label for="cert-version">{tr(i18n, |l| td_string!(l, catalogue.version))}</label>
                         <input id="cert-version" name="version" type="text" placeholder="3.2"
-                            aria-invalid=version.invalid() aria-describedby=version.described_by(None)/>
+                            aria-invalid=version.invalid() autofocus=version.focus() aria-describedby=version.described_by(None)/>
                         {version.error()}
                     </div>
                     <div class="field">
                         <label for="cert-level">{tr(i18n, |l| td_string!(l, catalogue.eucs_level))}</label>
-                        <select id="cert-level" name="eucs_level" aria-invalid=level.invalid()
+                        <select id="cert-level" name="eucs_level" aria-invalid=level.invalid() autofocus=level.focus()
                             aria-describedby=level.described_by(None)>
                             <option value="">"—"</option>
                             <option value="basic">{tr(i18n, |l| td_string!(l, catalogue.eucs_basic))}</option>
@@ -89,19 +89,19 @@ pub(super) fn CertificationsSection(
                     <div class="field">
                         <label for="cert-id">{tr(i18n, |l| td_string!(l, catalogue.certificate_identifier))}</label>
                         <input id="cert-id" name="certificate_id" type="text"
-                            aria-invalid=certificate.invalid() aria-describedby=certificate.described_by(None)/>
+                            aria-invalid=certificate.invalid() autofocus=certificate.focus() aria-describedby=certificate.described_by(None)/>
                         {certificate.error()}
                     </div>
                     <div class="field">
                         <label for="cert-from">{tr(i18n, |l| td_string!(l, catalogue.valid_from_label))}</label>
                         <input id="cert-from" name="valid_from" type="date"
-                            aria-invalid=from.invalid() aria-describedby=from.described_by(None)/>
+                            aria-invalid=from.invalid() autofocus=from.focus() aria-describedby=from.described_by(None)/>
                         {from.error()}
                     </div>
                     <div class="field">
                         <label for="cert-until">{tr(i18n, |l| td_string!(l, catalogue.valid_until_last_day))}</label>
                         <input id="cert-until" name="valid_until" type="date"
-                            aria-invalid=until.invalid() aria-describedby=until.described_by(None)/>
+                            aria-invalid=until.invalid() autofocus=until.focus() aria-describedby=until.described_by(None)/>
                         {until.error()}
                     </div>
                     <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.add_certification))}</button>
@@ -112,14 +112,14 @@ pub(super) fn CertificationsSection(
                     {form_note(remove_result, &["site", "certificate_id"], SAVED)}
                     <div class="field">
                         <label for="remove-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
-                        <select id="remove-site" name="site" aria-invalid=remove_site.invalid()
+                        <select id="remove-site" name="site" aria-invalid=remove_site.invalid() autofocus=remove_site.focus()
                             aria-describedby=remove_site.described_by(None)>{remove_sites}</select>
                         {remove_site.error()}
                     </div>
                     <div class="field">
                         <label for="remove-id">{tr(i18n, |l| td_string!(l, catalogue.certificate_identifier))}</label>
                         <input id="remove-id" name="certificate_id" type="text"
-                            aria-invalid=remove_id.invalid() aria-describedby=remove_id.described_by(None)/>
+                            aria-invalid=remove_id.invalid() autofocus=remove_id.focus() aria-describedby=remove_id.described_by(None)/>
                         {remove_id.error()}
                     </div>
                     <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.remove_certification))}</button>

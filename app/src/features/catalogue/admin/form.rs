@@ -32,7 +32,7 @@ pub(super) fn country_field(
         <div class="field">
             <label for=id.clone()>{move || label(i18n.get_locale())}</label>
             <input id=id name=name type="text" list=COUNTRY_LIST maxlength="2" autocomplete="off"
-                placeholder="FR" value=value aria-invalid=country.invalid()
+                placeholder="FR" value=value aria-invalid=country.invalid() autofocus=country.focus()
                 aria-describedby=country.described_by(None)/>
             {country.error()}
         </div>

@@ -33,26 +33,26 @@ pub(super) fn GpuSection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) -> 
                     {form_note(result, &["site", "model", "installed", "reserve"], SAVED)}
                     <div class="field">
                         <label for="gpu-site">{tr(i18n, |l| td_string!(l, catalogue.site))}</label>
-                        <select id="gpu-site" name="site" aria-invalid=site.invalid()
+                        <select id="gpu-site" name="site" aria-invalid=site.invalid() autofocus=site.focus()
                             aria-describedby=site.described_by(None)>{sites}</select>
                         {site.error()}
                     </div>
                     <div class="field">
                         <label for="gpu-model">{tr(i18n, |l| td_string!(l, catalogue.gpu_model))}</label>
                         <input id="gpu-model" name="model" type="text" placeholder="H100"
-                            aria-invalid=model.invalid() aria-describedby=model.described_by(None)/>
+                            aria-invalid=model.invalid() autofocus=model.focus() aria-describedby=model.described_by(None)/>
                         {model.error()}
                     </div>
                     <div class="field">
                         <label for="gpu-installed">{tr(i18n, |l| td_string!(l, catalogue.installed_gpus))}</label>
                         <input id="gpu-installed" name="installed" type="number" min="0" inputmode="numeric"
-                            aria-invalid=installed.invalid() aria-describedby=installed.described_by(None)/>
+                            aria-invalid=installed.invalid() autofocus=installed.focus() aria-describedby=installed.described_by(None)/>
                         {installed.error()}
                     </div>
                     <div class="field">
                         <label for="gpu-reserve">{tr(i18n, |l| td_string!(l, catalogue.reserve_label))}</label>
                         <input id="gpu-reserve" name="reserve" type="number" min="0" value="0" inputmode="numeric"
-                            aria-invalid=reserve.invalid() aria-describedby=reserve.described_by(None)/>
+                            aria-invalid=reserve.invalid() autofocus=reserve.focus() aria-describedby=reserve.described_by(None)/>
                         {reserve.error()}
                     </div>
                     <button type="submit" class="button">{tr(i18n, |l| td_string!(l, catalogue.save_inventory))}</button>

@@ -177,7 +177,7 @@ fn NewOperatorForm(action: ServerAction<CreateOperator>) -> impl IntoView {
             {form_note(result, &["name", "registered_office", "central_administration", "main_establishment"], SAVED)}
             <div class="field">
                 <label for="new-operator-name">{tr(i18n, |l| td_string!(l, catalogue.legal_name))}</label>
-                <input id="new-operator-name" name="name" type="text" aria-invalid=name.invalid()
+                <input id="new-operator-name" name="name" type="text" aria-invalid=name.invalid() autofocus=name.focus()
                     aria-describedby=name.described_by(None)/>
                 {name.error()}
             </div>
@@ -224,7 +224,7 @@ fn OperatorEditor(
             <div class="field">
                 <label for="edit-operator-name">{tr(i18n, |l| td_string!(l, catalogue.legal_name))}</label>
                 <input id="edit-operator-name" name="name" type="text" value=edit_value
-                    aria-invalid=edit_name.invalid() aria-describedby=edit_name.described_by(None)/>
+                    aria-invalid=edit_name.invalid() autofocus=edit_name.focus() aria-describedby=edit_name.described_by(None)/>
                 {edit_name.error()}
             </div>
             <OperatorFields prefix="edit-operator" error=edit_error current/>

@@ -49,25 +49,25 @@ pub(super) fn PolicySection(snapshot: Arc<CatalogueSnapshot>, actions: Actions) 
                 {form_note(result, &["eu", "eea", "sanctions", "adequacy", "note"], |l| td_string!(l, catalogue.saved_as_policy_version))}
                 <div class="field">
                     <label for="policy-eu">{tr(i18n, |l| td_string!(l, catalogue.eu_members))}</label>
-                    <textarea id="policy-eu" name="eu" rows="3" aria-invalid=eu_field.invalid()
+                    <textarea id="policy-eu" name="eu" rows="3" aria-invalid=eu_field.invalid() autofocus=eu_field.focus()
                         aria-describedby=eu_field.described_by(None)>{eu}</textarea>
                     {eu_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-eea">{tr(i18n, |l| td_string!(l, catalogue.eea_members))}</label>
-                    <textarea id="policy-eea" name="eea" rows="3" aria-invalid=eea_field.invalid()
+                    <textarea id="policy-eea" name="eea" rows="3" aria-invalid=eea_field.invalid() autofocus=eea_field.focus()
                         aria-describedby=eea_field.described_by(None)>{eea}</textarea>
                     {eea_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-sanctions">{tr(i18n, |l| td_string!(l, catalogue.sanctions_list))}</label>
-                    <textarea id="policy-sanctions" name="sanctions" rows="2" aria-invalid=sanctions_field.invalid()
+                    <textarea id="policy-sanctions" name="sanctions" rows="2" aria-invalid=sanctions_field.invalid() autofocus=sanctions_field.focus()
                         aria-describedby=sanctions_field.described_by(None)>{sanctions}</textarea>
                     {sanctions_field.error()}
                 </div>
                 <div class="field">
                     <label for="policy-adequacy">{tr(i18n, |l| td_string!(l, catalogue.adequacy_label))}</label>
-                    <textarea id="policy-adequacy" name="adequacy" rows="8" aria-invalid=adequacy_field.invalid()
+                    <textarea id="policy-adequacy" name="adequacy" rows="8" aria-invalid=adequacy_field.invalid() autofocus=adequacy_field.focus()
                         aria-describedby=adequacy_field.described_by(Some("policy-adequacy-hint"))>{adequacy}</textarea>
                     <span class="field__hint" id="policy-adequacy-hint">{tr(i18n, |l| td_string!(l, catalogue.adequacy_hint))}</span>
                     {adequacy_field.error()}

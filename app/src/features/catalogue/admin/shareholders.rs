@@ -93,7 +93,7 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 {operator.error()}
                 <div class="field">
                     <label for="holder-name">{tr(i18n, |l| td_string!(l, catalogue.holder_name_label))}</label>
-                    <input id="holder-name" name="name" type="text" aria-invalid=holder_name.invalid()
+                    <input id="holder-name" name="name" type="text" aria-invalid=holder_name.invalid() autofocus=holder_name.focus()
                         aria-describedby=holder_name.described_by(None)/>
                     {holder_name.error()}
                 </div>
@@ -101,13 +101,13 @@ pub(super) fn ShareholdersEditor(operator: CatalogueOperator, actions: Actions) 
                 <div class="field">
                     <label for="holder-capital">{tr(i18n, |l| td_string!(l, catalogue.capital_pct))}</label>
                     <input id="holder-capital" name="capital" type="text" inputmode="decimal" placeholder="24.01"
-                        aria-invalid=capital.invalid() aria-describedby=capital.described_by(None)/>
+                        aria-invalid=capital.invalid() autofocus=capital.focus() aria-describedby=capital.described_by(None)/>
                     {capital.error()}
                 </div>
                 <div class="field">
                     <label for="holder-voting">{tr(i18n, |l| td_string!(l, catalogue.voting_pct))}</label>
                     <input id="holder-voting" name="voting" type="text" inputmode="decimal" placeholder="24.01"
-                        aria-invalid=voting.invalid() aria-describedby=voting.described_by(None)/>
+                        aria-invalid=voting.invalid() autofocus=voting.focus() aria-describedby=voting.described_by(None)/>
                     {voting.error()}
                 </div>
                 <div class="field">

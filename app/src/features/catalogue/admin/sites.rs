@@ -128,21 +128,21 @@ fn SiteFields(
     view! {
         <div class="field">
             <label for=id("name")>{tr(i18n, |l| td_string!(l, catalogue.name))}</label>
-            <input id=id("name") name="name" type="text" value=name aria-invalid=name_field.invalid()
+            <input id=id("name") name="name" type="text" value=name aria-invalid=name_field.invalid() autofocus=name_field.focus()
                 aria-describedby=name_field.described_by(None)/>
             {name_field.error()}
         </div>
         {country_field(id("country"), "country", |l| td_string!(l, catalogue.country_iso), country, error)}
         <div class="field">
             <label for=id("operator")>{tr(i18n, |l| td_string!(l, catalogue.operator))}</label>
-            <select id=id("operator") name="operator" aria-invalid=operator.invalid()
+            <select id=id("operator") name="operator" aria-invalid=operator.invalid() autofocus=operator.focus()
                 aria-describedby=operator.described_by(None)>{operators}</select>
             {operator.error()}
         </div>
         <div class="field">
             <label for=id("access")>{tr(i18n, |l| td_string!(l, catalogue.access_label))}</label>
             <input id=id("access") name="admin_countries" type="text" autocomplete="off" placeholder="FR, DE"
-                value=access aria-invalid=access_field.invalid()
+                value=access aria-invalid=access_field.invalid() autofocus=access_field.focus()
                 aria-describedby=access_field.described_by(None)/>
             {access_field.error()}
         </div>
@@ -165,7 +165,7 @@ fn NewSiteForm(
             <div class="field">
                 <label for="new-site-slug">{tr(i18n, |l| td_string!(l, catalogue.slug_label))}</label>
                 <input id="new-site-slug" name="slug" type="text" autocomplete="off" placeholder="saclay-2"
-                    aria-invalid=slug.invalid() aria-describedby=slug.described_by(Some("new-site-slug-hint"))/>
+                    aria-invalid=slug.invalid() autofocus=slug.focus() aria-describedby=slug.described_by(Some("new-site-slug-hint"))/>
                 <span class="field__hint" id="new-site-slug-hint">{tr(i18n, |l| td_string!(l, catalogue.slug_hint))}</span>
                 {slug.error()}
             </div>
