@@ -57,8 +57,27 @@ for (const { who, path, field, what } of FORMS) {
     const message = (await page.locator(`#${field}-error`).textContent())?.trim() ?? '';
     expect(message.length).toBeGreaterThan(0);
     await expect(page.locator(`#${field}`)).toHaveAccessibleDescription(new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // The page the refused form came back to gives the focus to its first refused field, whose
+    // label and message a screen reader then says.
+    await expect(page.locator(form).locator('[aria-invalid=true]').first()).toBeFocused();
   });
 }
+
+test('a refused form comes back holding what was typed, but not the password', async ({ page }) => {
+  await page.goto('/signup');
+  await waitForHydration(page);
+  await page.fill('#signup-email', 'someone-at-nowhere');
+  await page.fill('#signup-name', 'Aïcha & "Co"');
+  await page.fill('#signup-password', 'a-password-typed-once');
+  await page.fill('#signup-org-name', 'Laboratoire <Kept>');
+  await page.locator('form:has(#signup-email)').locator('button:not([type=button])').first().click();
+  await expect(page.locator('#signup-email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#signup-email')).toBeFocused();
+  await expect(page.locator('#signup-email')).toHaveValue('someone-at-nowhere');
+  await expect(page.locator('#signup-name')).toHaveValue('Aïcha & "Co"');
+  await expect(page.locator('#signup-org-name')).toHaveValue('Laboratoire <Kept>');
+  await expect(page.locator('#signup-password')).toHaveValue('');
+});
 
 test('the check finds a message no field names', async ({ page }) => {
   await page.goto('/signup');

@@ -98,7 +98,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(deadline))
-        .layer(middleware::from_fn(super::form_answer::carry))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::form_answer::carry,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),

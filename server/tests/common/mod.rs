@@ -317,6 +317,7 @@ impl TestApp {
             cookie_name: app::server::router::session_cookie_name(tls),
             accept_language: Some("en"),
             language_cookie: None,
+            answer_cookie: None,
         }
     }
 
@@ -457,6 +458,8 @@ pub struct Client {
     pub accept_language: Option<&'static str>,
     /// `guichet_lang=…`, once the language switch or a sign-in set it.
     pub language_cookie: Option<String>,
+    /// The key of a plain form's answer waiting in the session (`server::form_answer`).
+    pub answer_cookie: Option<String>,
 }
 
 #[derive(Debug)]
@@ -600,6 +603,7 @@ impl Client {
             .iter()
             .chain(device)
             .chain(self.language_cookie.iter())
+            .chain(self.answer_cookie.iter())
             .map(String::as_str)
             .collect();
         (!both.is_empty()).then(|| both.join("; "))
@@ -635,6 +639,9 @@ impl Client {
                 self.device_cookie = Some(pair);
             } else if pair.starts_with("guichet_lang=") {
                 self.language_cookie = Some(pair);
+            } else if pair.starts_with("guichet_answer=") {
+                let expired = value.contains("Max-Age=0");
+                self.answer_cookie = (!expired).then_some(pair);
             }
         }
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
