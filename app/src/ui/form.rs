@@ -180,7 +180,7 @@ where
 
 /// The form of the page sent last, by the key its `_form` field gives (a hidden field, for pages
 /// where several forms share a server function): their answers are said beside that form only.
-/// Set by the form's `on:submit` in an island; on the server, the form a plain post came from.
+/// On the server, the form a plain post came from; in the browser (an island), none.
 pub fn last_form() -> RwSignal<String> {
     #[cfg(feature = "ssr")]
     let sent = crate::server::form_answer::current()

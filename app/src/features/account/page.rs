@@ -214,11 +214,11 @@ fn SiteLogins(
     logins: Resource<Result<Vec<SiteLogin>, crate::error::AppError>>,
     set_login: ServerAction<SetSiteLogin>,
 ) -> impl IntoView {
-    // The site whose form was sent last (set in the browser), so its answer shows beside it.
-    // The row sent last, by its site (`_form`: the rows share one server function).
+    // The row sent last, by its site (`_form`: the rows share one server function), so its
+    // answer shows beside it.
     let last_site = {
         let sent = crate::ui::form::last_form().get_untracked();
-        RwSignal::new((!sent.is_empty()).then_some(sent))
+        Signal::stored((!sent.is_empty()).then_some(sent))
     };
     let i18n = use_i18n();
     let intro = move || {
@@ -267,7 +267,7 @@ fn SiteLogins(
 fn SiteLoginRow(
     l: SiteLogin,
     set_login: ServerAction<SetSiteLogin>,
-    last_site: RwSignal<Option<String>>,
+    last_site: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // The site's key is in the ids: one form a site on the page.
@@ -313,7 +313,6 @@ fn SiteLoginRow(
         let mine = mine.clone();
         move || mine() && matches!(set_login.value().get(), Some(Ok(())))
     };
-    let clicked = site.clone();
     view! {
         <li class="site-login">
             <ActionForm action=set_login attr:class="site-login__form">
@@ -326,7 +325,6 @@ fn SiteLoginRow(
                         placeholder=tr(i18n, |l| td_string!(l, account.not_given))
                         aria-invalid=login.invalid() autofocus=login.focus() aria-describedby=login.described_by(None)/>
                     <button type="submit" class="button button--small"
-                        on:click=move |_| last_site.set(Some(clicked.clone()))
                         disabled=move || set_login.pending().get()>
                         {tr(i18n, |l| td_string!(l, account.save))}
                     </button>

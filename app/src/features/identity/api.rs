@@ -61,7 +61,7 @@ pub async fn login(
             Ok(LoginOutcome::SignedIn)
         }
         SignInNext::SecondFactor => {
-            // A hydrated page goes there itself (see `LoginPage`); a plain form follows this.
+            // The sign-in page posts as a plain form, which follows this; a script reads the answer.
             if is_plain_form_post() {
                 leptos_axum::redirect(&code_page(next.as_deref()));
             }
@@ -71,7 +71,7 @@ pub async fn login(
 }
 
 /// After a sign-in: the browser takes on the person's language, and a plain form goes on to
-/// `next` (a hydrated page reloads itself, see `LoginPage`).
+/// `next` (a script calling the function reads its answer instead).
 #[cfg(feature = "ssr")]
 fn signed_in(language: Option<crate::i18n::Locale>, tls: bool, next: Option<&str>) {
     if let Some(language) = language {

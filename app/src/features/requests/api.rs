@@ -181,7 +181,7 @@ pub async fn amend_quota(
     Ok(new_id)
 }
 
-/// Whether the caller asked for JSON (a script or the hydrated page) rather than posting a plain
+/// Whether the caller asked for JSON (a script) rather than posting a plain
 /// HTML form, after which the browser is redirected.
 #[cfg(feature = "ssr")]
 fn is_script_call() -> bool {
