@@ -23,12 +23,7 @@ pub fn from_headers(headers: &HeaderMap) -> Locale {
 
 /// The language the cookie names, when it names one of ours.
 fn chosen(headers: &HeaderMap) -> Option<Locale> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+    super::security::cookies(headers)
         .find(|(name, _)| *name == COOKIE)
         .and_then(|(_, value)| parse_language(value))
 }

@@ -147,14 +147,19 @@ pub fn expected_origin_of(
     Origin::from_host(scheme, &host)
 }
 
-/// Whether the request carries a cookie named `name`.
-pub fn carries_cookie(headers: &HeaderMap, name: &str) -> bool {
+/// The request's cookies, as (name, value) pairs, from every `Cookie` header.
+pub fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|pair| pair.trim().split('=').next() == Some(name))
+        .map(|pair| pair.trim().split_once('=').unwrap_or((pair.trim(), "")))
+}
+
+/// Whether the request carries a cookie named `name`.
+pub fn carries_cookie(headers: &HeaderMap, name: &str) -> bool {
+    cookies(headers).any(|(n, _)| n == name)
 }
 
 /// Whether a state-changing request comes from the portal's own pages.

@@ -146,12 +146,7 @@ impl PresentedDevices {
     /// TLS); junk is ignored, and at most [`MAX_ACCOUNTS_PER_BROWSER`] tokens are read.
     pub fn from_headers(headers: &HeaderMap, tls: bool) -> Self {
         let name = cookie_name(tls);
-        let tokens = headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
+        let tokens = crate::server::security::cookies(headers)
             .filter(|(n, v)| *n == name && v.len() <= 1_024)
             .flat_map(|(_, v)| v.split('~'))
             .filter(|t| !t.is_empty())

@@ -109,12 +109,7 @@ fn open(key: &[u8; 32], sealed: &str) -> Option<FormAnswer> {
 
 /// The answer's key, from the request's cookie.
 fn key_from(headers: &HeaderMap) -> Option<[u8; 32]> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+    super::security::cookies(headers)
         .find(|(name, _)| *name == KEY_COOKIE)
         .and_then(|(_, value)| URL_SAFE_NO_PAD.decode(value).ok())
         .and_then(|bytes| bytes.try_into().ok())
