@@ -12,6 +12,7 @@ pub mod error;
 pub mod features;
 pub mod locale;
 pub mod ui;
+pub mod wire;
 
 // The translations: `i18n::Locale` (French, the default, and English), the `t!`/`td_string!`
 // macros and the context provider, generated from `app/locales/<lang>/<namespace>.json`.

@@ -193,7 +193,7 @@ async fn approved_quotas_reach_slurm_and_its_gpu_hours_come_back() {
         .await
         .unwrap();
     let admin = app::server::auth::actor::AdminActor::for_demo_and_benchmarks(admin_id, ADMIN);
-    let input = app::features::site_agents::types::AgentForm {
+    let input = app::wire::site_agents::AgentForm {
         site: "dugny".into(),
         name: "slurm test".into(),
         cluster: cluster.clone(),

@@ -18,10 +18,10 @@ use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
 use crate::features::capacity::{capacity_overview, CapacityLoads};
 use crate::features::identity::{use_viewer, Viewer};
-use crate::features::requests::types::{NotificationItem, Paged, QueueRow, RequestSummary};
 use crate::features::requests::view::{phase_badge, status_badge, UsageBar};
 use crate::features::requests::{list_notifications, list_requests, request_queue};
 use crate::features::tenants::{tenant_queue, types::VerificationQueue};
+use crate::wire::requests::{NotificationItem, Paged, QueueRow, RequestSummary};
 
 /// What the signed-in person sees on the start page.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -43,7 +43,7 @@ enum Dashboard {
     Nowhere {
         viewer: Viewer,
         /// The organisations an identity provider offers them to join.
-        offers: Vec<crate::features::members::types::JoinOfferView>,
+        offers: Vec<crate::wire::members::JoinOfferView>,
     },
 }
 

@@ -1,7 +1,7 @@
-//! One folder per capability: its pages, components, server functions and wire
-//! types. The server functions are thin adapters over `crate::server` services.
-//! Each folder has the same shape: `mod.rs`, `types.rs` (the wire types the
-//! backend may import), `api.rs` (the `#[server]` functions) and its pages.
+//! One folder per capability: its pages, components and server functions. The server functions
+//! are thin adapters over `crate::server` services. Each folder has the same shape: `mod.rs`
+//! (which names the capability's wire types, `crate::wire::<x>`, as `types`), `api.rs` (the
+//! `#[server]` functions) and its pages. The backend never imports a feature.
 
 pub mod accessibility;
 pub mod account;

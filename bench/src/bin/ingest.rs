@@ -11,11 +11,11 @@
 
 use std::time::Instant;
 
-use app::features::site_agents::types::AgentForm;
 use app::server::{
     auth::actor::AdminActor, config::DatabaseUrl, demo, site_agents, usage::Ingest,
     usage::CHUNK_LINES, AppConfig, AppState, Db,
 };
+use app::wire::site_agents::AgentForm;
 use bench::{fresh_database, BoxError};
 use time::{Duration, OffsetDateTime};
 

@@ -5,7 +5,7 @@ mod email;
 mod page;
 mod second_factor;
 mod sign_in_methods;
-pub mod types;
+pub use crate::wire::account as types;
 mod verify;
 
 pub use api::*;

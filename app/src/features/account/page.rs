@@ -12,9 +12,9 @@ use super::api::{
 use super::types::AccountView;
 use crate::domain::format::local_instant;
 use crate::features::site_agents::api::{my_site_logins, SetSiteLogin};
-use crate::features::site_agents::types::SiteLogin;
 use crate::i18n::{td_string, use_i18n};
 use crate::ui::form::{error_id, Checked, FormRefused};
+use crate::wire::site_agents::SiteLogin;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -3,7 +3,7 @@
 
 mod api;
 mod page;
-pub mod types;
+pub use crate::wire::api_docs as types;
 
 pub use api::*;
 pub use page::ApiDocsPage;

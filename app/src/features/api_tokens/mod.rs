@@ -2,7 +2,7 @@
 
 mod api;
 mod page;
-pub mod types;
+pub use crate::wire::api_tokens as types;
 
 pub use api::*;
 pub use page::TokensPage;

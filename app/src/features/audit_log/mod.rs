@@ -3,9 +3,10 @@
 
 mod api;
 mod page;
-pub mod types;
-mod words;
+pub use crate::wire::audit_log as types;
+use crate::wire::audit_log::words;
 
 pub use api::*;
-pub use page::{AuditLogPage, KNOWN_EVENTS};
+pub use page::AuditLogPage;
+pub use words::KNOWN_EVENTS;
 pub use words::{describe_detail, event_label};

@@ -6,7 +6,7 @@
 
 use super::api::audit_events;
 use super::types::AuditPage;
-use super::words::event_label_in;
+use super::words::{event_label_in, KNOWN_EVENTS};
 use crate::domain::format::fill;
 use crate::domain::format::local_instant;
 use crate::error::AppError;
@@ -16,63 +16,6 @@ use crate::ui::language::tr;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
-
-/// The events offered in the filter (any other name may still be typed in the URL).
-pub const KNOWN_EVENTS: &[&str] = &[
-    "signup",
-    "signup_requested",
-    "signup_existing_address",
-    "login",
-    "logout",
-    "signed_out_everywhere",
-    "password_changed",
-    "second_factor_enabled",
-    "second_factor_disabled",
-    "recovery_codes_renewed",
-    "second_factor_checked",
-    "tenant_switched",
-    "tenant_verified",
-    "tenant_rejected",
-    "invitation_sent",
-    "invitation_revoked",
-    "invitation_accepted",
-    "role_changed",
-    "member_removed",
-    "member_left",
-    "platform_admin_granted",
-    "request.save_draft",
-    "request.submit",
-    "request.endorse",
-    "request.approve",
-    "request.partially_approve",
-    "request.reject",
-    "request.withdraw",
-    "request.compliance_flag",
-    "catalogue_changed",
-    "policy_changed",
-    "request.send_back",
-    "request.comment",
-    "request.attachment",
-    "quota.activated",
-    "quota.expired",
-    "quota.end_early",
-    "project_created",
-    "project_updated",
-    "project_member_set",
-    "project_member_removed",
-    "endorsement_changed",
-    "api_token_created",
-    "api_token_revoked",
-    "api_token_write",
-    "site_agent_registered",
-    "site_agent_rotated",
-    "site_agent_revoked",
-    "usage_thresholds_changed",
-    "time_zone_changed",
-    "language_changed",
-    "account.email_preferences",
-    "mail.retried",
-];
 
 /// The audit log's filters as the URL carries them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 mod api;
 pub mod chart;
-pub mod types;
+pub use crate::wire::capacity as types;
 
 pub use api::*;
 pub use types::{CapacityLoads, PoolLoad, WEEKS};

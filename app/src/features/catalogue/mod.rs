@@ -4,7 +4,7 @@
 mod admin;
 mod api;
 mod page;
-pub mod types;
+pub use crate::wire::catalogue as types;
 
 pub use admin::CatalogueAdminPage;
 pub use api::*;

@@ -3,7 +3,7 @@
 mod api;
 mod login;
 mod reset;
-pub mod types;
+pub use crate::wire::identity as types;
 
 pub use api::*;
 pub use login::{federated_failure, LoginCodePage, LoginPage, LogoutButton};

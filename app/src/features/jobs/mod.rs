@@ -4,4 +4,4 @@
 pub mod api;
 pub mod email;
 pub mod page;
-pub mod types;
+pub use crate::wire::jobs as types;

@@ -5,7 +5,7 @@ mod api;
 mod invitation;
 mod join;
 mod organisation;
-pub mod types;
+pub use crate::wire::members as types;
 
 pub use api::*;
 pub use invitation::InvitationPage;

@@ -4,6 +4,6 @@
 
 pub mod api;
 mod page;
-pub mod types;
+pub use crate::wire::people as types;
 
 pub use page::PeopleAdminPage;

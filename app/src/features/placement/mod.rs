@@ -20,7 +20,7 @@ use crate::features::catalogue::is_ticked;
 use crate::i18n::{td_string, use_i18n};
 
 mod outcome;
-pub mod types;
+pub use crate::wire::placement as types;
 use outcome::OutcomeView;
 pub use types::{evaluate_every_site, PlacementForm, PlacementOutcome, SiteVerdict};
 

@@ -4,7 +4,7 @@
 mod api;
 mod detail;
 mod list;
-pub mod types;
+pub use crate::wire::projects as types;
 
 pub use api::*;
 pub use detail::ProjectPage;

@@ -164,7 +164,7 @@ impl Forms {
 #[component]
 fn RequestView(
     d: RequestDetail,
-    usage: Option<Result<crate::features::usage::types::QuotaUsage, crate::error::AppError>>,
+    usage: Option<Result<crate::wire::usage::QuotaUsage, crate::error::AppError>>,
     forms: Forms,
 ) -> impl IntoView {
     let s = d.summary.clone();

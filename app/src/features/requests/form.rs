@@ -383,7 +383,7 @@ fn SitePickerIsland(start: PickerStart) -> impl IntoView {
 #[component]
 fn Fields(
     initial: Initial,
-    projects: Vec<crate::features::projects::types::ProjectOption>,
+    projects: Vec<crate::wire::projects::ProjectOption>,
     first_models: Vec<String>,
     idempotency_key: String,
     verified: bool,

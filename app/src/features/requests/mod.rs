@@ -2,7 +2,7 @@
 //! timeline, and the platform admins' queue.
 
 mod api;
-pub mod types;
+pub use crate::wire::requests as types;
 
 pub use api::*;
 mod detail;

@@ -4,7 +4,7 @@
 
 mod api;
 mod thread;
-pub mod types;
+pub use crate::wire::review as types;
 
 pub use api::*;
 pub use thread::ReviewSection;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::types::{AgentCredential, AgentsPage, SiteLogin};
 use crate::error::AppError;
-use crate::features::usage::types::{PoolUse, QuotaUsage};
+use crate::wire::usage::{PoolUse, QuotaUsage};
 
 #[cfg(feature = "ssr")]
 fn parse_id(raw: &str) -> Result<i64, AppError> {

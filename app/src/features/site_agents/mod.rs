@@ -2,4 +2,4 @@
 
 pub mod api;
 pub mod page;
-pub mod types;
+pub use crate::wire::site_agents as types;

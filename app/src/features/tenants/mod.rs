@@ -7,7 +7,7 @@ mod confirm;
 mod details;
 mod signup;
 mod switch;
-pub mod types;
+pub use crate::wire::tenants as types;
 mod verification;
 
 pub use api::*;

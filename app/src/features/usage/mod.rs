@@ -6,4 +6,4 @@ pub mod chart;
 pub mod page;
 pub mod section;
 pub mod thresholds;
-pub mod types;
+pub use crate::wire::usage as types;

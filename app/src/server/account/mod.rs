@@ -7,7 +7,6 @@ use serde_json::json;
 
 use crate::domain::password::Password;
 use crate::error::AppError;
-use crate::features::account::types::{AccountView, SessionView};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{password::Verified, throttle::CounterKey, CurrentUser},
@@ -17,6 +16,7 @@ use crate::server::{
     state::AppState,
     time_zone::{self, PersonZone},
 };
+use crate::wire::account::{AccountView, SessionView};
 
 pub mod email;
 mod repo;
@@ -44,7 +44,7 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
         .collect();
     drop(conn);
     // Platform admins must keep one (`CurrentUser::as_platform_admin`).
-    let second_factor = crate::features::account::types::SecondFactorStatus {
+    let second_factor = crate::wire::account::SecondFactorStatus {
         required: user.identity.platform_admin,
         ..crate::server::identity::second_factor::status(&ctx.state, user.user_id()).await?
     };
@@ -60,7 +60,7 @@ pub async fn overview(ctx: &RequestContext, user: &CurrentUser) -> ServiceResult
         linked_providers: methods
             .linked
             .into_iter()
-            .map(|l| crate::features::account::types::LinkedProvider {
+            .map(|l| crate::wire::account::LinkedProvider {
                 id: l.id,
                 provider: l.provider,
                 email: l.email,

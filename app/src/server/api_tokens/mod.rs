@@ -14,10 +14,6 @@ use crate::domain::api_tokens::{scope_error, TokenBinding, TokenScope};
 use crate::domain::dates::iso_date;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::api_tokens::types::{
-    BindingChoice, BindingOption, CreatedToken, NewTokenInput, TokenState, TokenView, TokensPage,
-    PLATFORM_CHOICE,
-};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{ApiCaller, CurrentUser},
@@ -26,6 +22,10 @@ use crate::server::{
     identity::repo as accounts,
     state::AppState,
     token::{hash_token, looks_like_token, new_token},
+};
+use crate::wire::api_tokens::{
+    BindingChoice, BindingOption, CreatedToken, NewTokenInput, TokenState, TokenView, TokensPage,
+    PLATFORM_CHOICE,
 };
 
 pub mod repo;

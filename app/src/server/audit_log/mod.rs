@@ -8,13 +8,13 @@ mod repo;
 use crate::domain::format::local_instant;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::audit_log::types::{describe_detail, AuditEntry, AuditFilter, AuditPage};
 use crate::server::{
     auth::{AdminActor, CurrentUser, TenantActor},
     error::ServiceResult,
     state::AppState,
     time_zone::PersonZone,
 };
+use crate::wire::audit_log::{describe_detail, AuditEntry, AuditFilter, AuditPage};
 
 pub use repo::{Period, Scope};
 

@@ -4,7 +4,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::features::audit_log::types::AuditFilter;
+use crate::wire::audit_log::AuditFilter;
 
 /// Whose events a page holds.
 #[derive(Debug, Clone, Copy)]

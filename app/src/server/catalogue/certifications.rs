@@ -6,8 +6,8 @@ use super::{
     edit::{invalid, record_and_commit, site_named},
     repo,
 };
-use crate::features::catalogue::types::{CertificateRef, NewCertification};
 use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
+use crate::wire::catalogue::{CertificateRef, NewCertification};
 
 /// Adds a certification to a site; a site lists each certificate once. Returns the new
 /// catalogue revision.

@@ -7,8 +7,8 @@ use super::{
     repo,
 };
 use crate::domain::catalogue::GpuPool;
-use crate::features::catalogue::types::GpuInventory;
 use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
+use crate::wire::catalogue::GpuInventory;
 
 /// Sets the installed GPUs and the reserve of one model at one site (adding
 /// the model when the site has none). Returns the new catalogue revision.

@@ -7,8 +7,8 @@ use super::{
     repo::{self, Named},
 };
 use crate::error::AppError;
-use crate::features::catalogue::types::OperatorFields;
 use crate::server::{auth::actor::AdminActor, db::is_unique_violation, error::ServiceResult, Call};
+use crate::wire::catalogue::OperatorFields;
 
 fn operator_json(op: &OperatorFields) -> serde_json::Value {
     json!({

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::{edit::record_and_commit, repo};
 use crate::domain::{country::CountryCode, residency::PolicyLists};
-use crate::features::catalogue::types::PolicyChange;
 use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
+use crate::wire::catalogue::PolicyChange;
 
 /// Stores a new version of the policy lists. Returns the new policy version.
 pub async fn update_policy(

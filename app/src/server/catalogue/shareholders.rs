@@ -8,8 +8,8 @@ use super::{
 };
 use crate::domain::residency::Percent;
 use crate::error::FieldErrors;
-use crate::features::catalogue::types::{ShareholderEntry, ShareholderRef};
 use crate::server::{auth::actor::AdminActor, error::ServiceResult, Call};
+use crate::wire::catalogue::{ShareholderEntry, ShareholderRef};
 
 /// Basis points as a percentage ("24.01 %"), capped at 100 %.
 fn show(bp: i64) -> String {

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::domain::slug::Slug;
 use crate::error::AppError;
-use crate::features::catalogue::types::SiteFields;
 use crate::server::{auth::actor::AdminActor, db::is_unique_violation, error::ServiceResult, Call};
+use crate::wire::catalogue::SiteFields;
 
 fn site_json(site: &SiteFields) -> serde_json::Value {
     json!({

@@ -5,8 +5,6 @@ use serde::Deserialize;
 
 use super::{file_name, Cell, CsvFile, MAX_EXPORT_ROWS};
 use crate::domain::{dates::parse_iso_date, identity::Sector, residency::Classification};
-use crate::features::audit_log::types::{event_label, AuditFilter, PAGE_SIZE};
-use crate::features::requests::types::{queue_status, Paged, QueueRow, RequestSummary};
 use crate::server::{
     audit_log::{self, AuditReader},
     auth::CurrentUser,
@@ -15,6 +13,8 @@ use crate::server::{
     state::AppState,
     time_zone,
 };
+use crate::wire::audit_log::{event_label, AuditFilter, PAGE_SIZE};
+use crate::wire::requests::{queue_status, Paged, QueueRow, RequestSummary};
 
 /// The query of `/requests` (and of the dashboard's quotas), as its page sends it.
 #[derive(Debug, Default, Deserialize)]

@@ -5,7 +5,6 @@ use serde_json::json;
 
 use super::{repo, Job};
 use crate::error::AppError;
-use crate::features::jobs::types::{FailedMailView, JobView, JobsPage, RunOutcome};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::actor::AdminActor,
@@ -14,6 +13,7 @@ use crate::server::{
     state::AppState,
     time_zone::PersonZone,
 };
+use crate::wire::jobs::{FailedMailView, JobView, JobsPage, RunOutcome};
 
 /// How many given-up e-mails the page lists.
 const FAILED_SHOWN: i64 = 50;

@@ -8,7 +8,6 @@ use serde_json::json;
 
 use super::repo::{self, InvitationRecord};
 use crate::error::AppError;
-use crate::features::members::types::{InvitationView, NewAccount};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::SessionIdentity,
@@ -18,6 +17,7 @@ use crate::server::{
     identity::{self, repo as accounts},
     token::{hash_token, looks_like_token},
 };
+use crate::wire::members::{InvitationView, NewAccount};
 
 /// Finds a usable invitation by its token: unknown → not found, used,
 /// withdrawn or expired → a conflict saying so.

@@ -14,9 +14,6 @@ use serde_json::json;
 
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::members::types::{
-    InvitationSent, Invitee, MemberView, OrganisationView, PendingInvitation, MEMBERS_PAGE_SIZE,
-};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{CurrentUser, TenantActor},
@@ -25,6 +22,9 @@ use crate::server::{
     identity::{self, repo as accounts},
     outbox,
     token::{hash_token, new_token},
+};
+use crate::wire::members::{
+    InvitationSent, Invitee, MemberView, OrganisationView, PendingInvitation, MEMBERS_PAGE_SIZE,
 };
 
 /// How long an invitation stays valid.

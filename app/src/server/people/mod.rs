@@ -8,7 +8,6 @@ use serde_json::json;
 use crate::domain::mail::MailCategory;
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::people::types::{PeoplePage, PersonTenant, PersonView};
 use crate::i18n::{td_string, Locale};
 use crate::server::{
     api_tokens,
@@ -20,6 +19,7 @@ use crate::server::{
     state::AppState,
     time_zone,
 };
+use crate::wire::people::{PeoplePage, PersonTenant, PersonView};
 
 pub mod repo;
 

@@ -18,16 +18,16 @@ use crate::domain::{
     tenancy::TenantRole,
 };
 use crate::error::AppError;
-use crate::features::projects::types::{
-    Candidate, NewProjectMember, ProjectDetail, ProjectFields, ProjectMemberView, ProjectOption,
-    ProjectSummary, ProjectsView,
-};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::TenantActor,
     db::TenantScope,
     error::ServiceResult,
     state::AppState,
+};
+use crate::wire::projects::{
+    Candidate, NewProjectMember, ProjectDetail, ProjectFields, ProjectMemberView, ProjectOption,
+    ProjectSummary, ProjectsView,
 };
 
 /// A tenant member's projects and their role in each, read when their actor is made. The

@@ -12,8 +12,8 @@ use crate::domain::{
     projects::{EndorsementPolicy, ProjectRole},
     tenancy::TenantRole,
 };
-use crate::features::projects::types::ProjectFields;
 use crate::server::db::{now_unix, project_filter, TenantScope};
+use crate::wire::projects::ProjectFields;
 
 fn decode<T>(what: &str, r: Result<T, String>) -> Result<T, sqlx::Error> {
     r.map_err(|e| sqlx::Error::Decode(format!("project {what}: {e}").into()))

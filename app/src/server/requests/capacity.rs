@@ -10,8 +10,8 @@ use super::{
 };
 use crate::domain::capacity::{self, Pool};
 use crate::domain::catalogue::{CatalogueSite, GpuPool};
-use crate::features::capacity::types::{CapacityLoads, PoolLoad, WEEKS};
 use crate::server::{catalogue::load_catalogue, error::ServiceResult, state::AppState};
+use crate::wire::capacity::{CapacityLoads, PoolLoad, WEEKS};
 
 /// The GPUs of `pool` at `site` that no approved quota holds on any day of `[start, end)`.
 pub(super) fn free_in(

@@ -20,7 +20,6 @@ use crate::domain::{
     step_words::StepWords,
 };
 use crate::error::AppError;
-use crate::features::requests::types::DecisionInput;
 use crate::i18n::{td_string, Locale};
 use crate::server::{
     auth::actor::AdminActor,
@@ -29,6 +28,7 @@ use crate::server::{
     metrics,
     state::AppState,
 };
+use crate::wire::requests::DecisionInput;
 
 /// Reserves `gpus` GPUs of the locked `pool` over `[start, end)` for the quota `holder` (a request
 /// being approved, or the quota a change amends), replacing what `holder` held before, and

@@ -20,9 +20,6 @@ use crate::domain::{
     residency::Window,
 };
 use crate::error::AppError;
-use crate::features::requests::types::{
-    AmendInput, DraftInput, FormOptions, SiteOption, SiteQuery,
-};
 use crate::i18n::td_string;
 use crate::server::{
     auth::actor::TenantActor,
@@ -32,6 +29,7 @@ use crate::server::{
     projects,
     state::AppState,
 };
+use crate::wire::requests::{AmendInput, DraftInput, FormOptions, SiteOption, SiteQuery};
 
 /// The catalogue's site of the form, which must have the form's GPU model.
 fn chosen_site<'c>(
@@ -80,7 +78,7 @@ pub async fn site_choice_error(
 pub async fn parse_request_form(
     state: &AppState,
     actor: &TenantActor,
-    form: &crate::features::requests::types::RequestForm,
+    form: &crate::wire::requests::RequestForm,
 ) -> ServiceResult<DraftInput> {
     match form.parse(today(), state.config.max_window_months) {
         Ok(input) => Ok(input),
@@ -377,11 +375,11 @@ fn certificates_in_force(
 fn failures_without_a_window(
     evaluation: &crate::domain::residency::Evaluation,
     window: &Window,
-) -> Vec<crate::features::requests::types::FailedRule> {
+) -> Vec<crate::wire::requests::FailedRule> {
     let days = [window.start.to_string(), window.last_day().to_string()];
     evaluation
         .failures()
-        .map(|f| crate::features::requests::types::FailedRule {
+        .map(|f| crate::wire::requests::FailedRule {
             rule: f.rule.as_str().to_owned(),
             reason: if days.iter().any(|d| f.reason.contains(d.as_str())) {
                 format!(

@@ -14,7 +14,6 @@ use crate::domain::{
     capacity::Commitment, format::fill, lifecycle::RequestStatus, step_words::StepWords,
 };
 use crate::error::{AppError, FieldErrors};
-use crate::features::requests::types::EndEarlyInput;
 use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
@@ -22,6 +21,7 @@ use crate::server::{
     error::ServiceResult,
     state::AppState,
 };
+use crate::wire::requests::EndEarlyInput;
 
 /// Ends quota `id` earlier and/or leaves it fewer GPUs, as `input` says, with a reason; answers
 /// its new grant. The quota keeps its status (approved or partially approved) with its new window

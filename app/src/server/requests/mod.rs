@@ -36,7 +36,7 @@ pub use timeline::{quota_summary, tell_about_quota};
 pub use transitions::{submit_request, tenant_transition};
 pub use viewer::{viewer_of, viewer_request, Viewer, ViewerOrder};
 
-pub use crate::features::requests::types::{
+pub use crate::wire::requests::{
     AmendForm, AmendInput, DecisionForm, DecisionInput, DraftInput, EndEarlyForm, EndEarlyInput,
     RequestForm, SiteQuery,
 };

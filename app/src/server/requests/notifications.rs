@@ -1,8 +1,8 @@
 //! A person's own notifications: one page of them, the unread count, and marking them read.
 
 use super::{repo, viewer::Viewer};
-use crate::features::requests::types::{NotificationItem, Paged, NOTIFICATION_PAGE_ROWS};
 use crate::server::{error::ServiceResult, state::AppState, time_zone::PersonZone};
+use crate::wire::requests::{NotificationItem, Paged, NOTIFICATION_PAGE_ROWS};
 
 /// One page (number `page`, of [`NOTIFICATION_PAGE_ROWS`]) of the person's notifications,
 /// newest first, times in `zone`: the page's list.

@@ -14,8 +14,8 @@ use crate::domain::{
     catalogue::{CatalogueSite, CatalogueSnapshot},
     residency::{self, Classification, Evaluation, PlacementRequest, TenantProfile, Window},
 };
-use crate::features::requests::types::FailedRule;
 use crate::server::error::ServiceResult;
+use crate::wire::requests::FailedRule;
 
 /// The placement of `classification` data over `window`, with the waiver asked for.
 pub(super) fn placement(

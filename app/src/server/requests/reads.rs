@@ -24,7 +24,6 @@ use crate::domain::{
     lifecycle::{self, Action, QuotaPhase, RequestKind, RequestStatus},
 };
 use crate::error::AppError;
-use crate::features::requests::types::{Paged, QueueRow, RequestDetail, RequestSummary, Review};
 use crate::server::{
     auth::actor::{AdminActor, TenantActor},
     catalogue::load_catalogue,
@@ -32,6 +31,7 @@ use crate::server::{
     state::AppState,
     time_zone::PersonZone,
 };
+use crate::wire::requests::{Paged, QueueRow, RequestDetail, RequestSummary, Review};
 
 /// The wire summary of a row, with the quota's phase on `today`.
 fn summary(row: &RequestRow, today: Date) -> RequestSummary {

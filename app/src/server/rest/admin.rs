@@ -20,7 +20,6 @@ use super::{
     problem::{ApiResult, Problem},
 };
 use crate::error::FieldErrors;
-use crate::features::tenants::types::{RejectionReason, TenantSummary};
 use crate::server::{
     auth::AdminActor,
     requests::{self, DecisionForm, EndEarlyForm, RequestFilter},
@@ -29,6 +28,7 @@ use crate::server::{
     time_zone::PersonZone,
     Call,
 };
+use crate::wire::tenants::{RejectionReason, TenantSummary};
 
 /// An organisation, as the verification queue shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -201,7 +201,7 @@ pub async fn queue(
     caller: Caller,
     QueryParams(query): QueryParams<QueueQuery>,
 ) -> ApiResult<Json<Page<ApiQueueItem>>> {
-    use crate::features::requests::types::queue_status;
+    use crate::wire::requests::queue_status;
     let admin = caller.0.as_platform_admin(false)?;
     let window = PageParams {
         limit: query.limit,
@@ -269,7 +269,7 @@ async fn admin_detail(
     state: &AppState,
     admin: &AdminActor,
     id: i64,
-) -> ApiResult<crate::features::requests::types::RequestDetail> {
+) -> ApiResult<crate::wire::requests::RequestDetail> {
     let zone = PersonZone::default_zone();
     Ok(requests::detail_for_admin(state, admin, id, &zone).await?)
 }

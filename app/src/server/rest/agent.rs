@@ -22,7 +22,6 @@ use super::{
 use crate::domain::scheduler::{kueue_yaml, sacctmgr_script, SiteState};
 use crate::domain::usage::{parse_sacct_line, Line};
 use crate::error::AppError;
-use crate::features::usage::types::IngestReport;
 use crate::server::{
     db::now_unix,
     requests::today,
@@ -31,6 +30,7 @@ use crate::server::{
     state::AppState,
     usage::{Ingest, CHUNK_LINES, MAX_LINE_BYTES},
 };
+use crate::wire::usage::IngestReport;
 
 /// The authenticated agent of a route.
 pub struct AgentCaller(pub SiteAgent);

@@ -15,13 +15,13 @@ use crate::domain::catalogue::{CatalogueSite, CatalogueSnapshot};
 use crate::domain::dates::parse_form_date;
 use crate::domain::residency::{Certification, Operator};
 use crate::error::{AppError, FieldErrors};
-use crate::features::placement::types::{evaluate_every_site, PlacementForm};
 use crate::server::{
     catalogue::{profile_for, snapshot},
     requests::capacity::free_over,
     state::AppState,
     Call,
 };
+use crate::wire::placement::{evaluate_every_site, PlacementForm};
 
 /// A legal entity that runs sites.
 #[derive(Debug, Serialize, ToSchema)]

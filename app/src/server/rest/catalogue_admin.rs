@@ -12,11 +12,11 @@ use super::{
     caller::Caller,
     problem::{ApiResult, Problem},
 };
-use crate::features::catalogue::types::{
+use crate::server::{auth::AdminActor, catalogue, state::AppState, Call};
+use crate::wire::catalogue::{
     parse_operator_ref, parse_site_ref, CertificateRef, CertificationForm, GpuInventoryForm,
     OperatorForm, PolicyForm, ShareholderForm, ShareholderRef, SiteForm,
 };
-use crate::server::{auth::AdminActor, catalogue, state::AppState, Call};
 
 /// The version a change made.
 #[derive(Debug, Serialize, ToSchema)]

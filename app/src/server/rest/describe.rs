@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::features::api_docs::types::{
+use crate::wire::api_docs::{
     ApiReference, FieldDoc, OperationDoc, OperationGroup, ResponseDoc, SchemaDoc,
 };
 

@@ -14,13 +14,13 @@ use super::{
     problem::ApiResult,
 };
 use crate::error::AppError;
-use crate::features::audit_log::types::AuditFilter;
 use crate::server::{
     audit_log::{self, AuditReader},
     requests::{self, Viewer},
     state::AppState,
     time_zone::PersonZone,
 };
+use crate::wire::audit_log::AuditFilter;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiNotification {

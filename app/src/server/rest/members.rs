@@ -14,8 +14,8 @@ use super::{
 };
 use crate::domain::tenancy::TenantRole;
 use crate::error::{AppError, FieldErrors};
-use crate::features::members::types::{parse_role, Invitee};
 use crate::server::{auth::actor::TenantActor, members, state::AppState, Call, TenantAccess};
+use crate::wire::members::{parse_role, Invitee};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiMember {

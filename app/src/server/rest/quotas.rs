@@ -21,8 +21,8 @@ use super::{
     },
 };
 use crate::error::AppError;
-use crate::features::requests::types::AmendForm;
 use crate::server::{requests, state::AppState, TenantAccess};
+use crate::wire::requests::AmendForm;
 
 /// The tenant's quotas (requests approved in full or in part).
 #[utoipa::path(get, path = "/quotas", tag = "quotas",

@@ -19,7 +19,6 @@ use super::{
 };
 use crate::domain::lifecycle::Action;
 use crate::error::AppError;
-use crate::features::requests::types::{RequestDetail, RequestForm, RequestSummary};
 use crate::server::{
     auth::actor::TenantActor,
     requests::{self, RequestFilter},
@@ -27,6 +26,7 @@ use crate::server::{
     time_zone::PersonZone,
     TenantAccess,
 };
+use crate::wire::requests::{RequestDetail, RequestForm, RequestSummary};
 
 /// A request or a quota, as listed.
 #[derive(Debug, Serialize, ToSchema)]

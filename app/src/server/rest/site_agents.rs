@@ -10,9 +10,9 @@ use super::{
     caller::Caller,
     problem::{ApiResult, Problem},
 };
-use crate::features::site_agents::types::{AgentCredential, AgentForm};
-use crate::features::usage::types::QuotaUsage;
 use crate::server::{db::now_unix, site_agents, state::AppState, time_zone::PersonZone, usage};
+use crate::wire::site_agents::{AgentCredential, AgentForm};
+use crate::wire::usage::QuotaUsage;
 
 /// A registered agent (never its secret).
 #[derive(Debug, Serialize, ToSchema)]

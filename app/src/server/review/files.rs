@@ -20,7 +20,6 @@ use crate::domain::review::{
     check_pdf, too_large_message, AttachmentKind, FileName, MAX_ATTACHMENT_BYTES,
 };
 use crate::error::{AppError, FieldErrors};
-use crate::features::review::types::UploadOutcome;
 use crate::server::{
     access::{action_of, target_of, Denial},
     auth::CurrentUser,
@@ -29,6 +28,7 @@ use crate::server::{
     security::ClientIp,
     state::AppState,
 };
+use crate::wire::review::UploadOutcome;
 
 /// The body limit of the upload route: the largest file and room for the form's other parts.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;

@@ -22,7 +22,6 @@ use crate::domain::{
     },
 };
 use crate::error::AppError;
-use crate::features::review::types::{AttachmentItem, CommentItem, ReviewThread};
 use crate::i18n::{td_string, Locale};
 use crate::server::{
     audit::{self, AuditEvent},
@@ -31,6 +30,7 @@ use crate::server::{
     requests::{repo as requests_repo, repo::RequestRow, Viewer},
     state::AppState,
 };
+use crate::wire::review::{AttachmentItem, CommentItem, ReviewThread};
 
 /// Whether `viewer` may write in the conversation of `row` (which they see).
 fn may_post(viewer: &Viewer, row: &RequestRow) -> bool {

@@ -4,11 +4,6 @@
 
 use super::{fold, like_pattern, repo};
 use crate::domain::tenancy::TenantRole;
-use crate::features::requests::types::RequestSummary;
-use crate::features::search::types::{
-    FoundPerson, FoundProject, FoundRequest, FoundSite, SearchResults, SearchWords, Section,
-    SECTION_ROWS,
-};
 use crate::server::{
     auth::{AdminActor, TenantActor},
     catalogue,
@@ -16,6 +11,11 @@ use crate::server::{
     error::ServiceResult,
     projects,
     requests::{self, RequestFilter},
+};
+use crate::wire::requests::RequestSummary;
+use crate::wire::search::{
+    FoundPerson, FoundProject, FoundRequest, FoundSite, SearchResults, SearchWords, Section,
+    SECTION_ROWS,
 };
 
 /// Who searches: a platform admin sees every tenant's requests and everyone; someone acting in

@@ -10,9 +10,6 @@ use crate::i18n::td_string;
 use serde_json::json;
 
 use crate::error::AppError;
-use crate::features::site_agents::types::{
-    parse_scheduler_name, AgentCredential, AgentView, AgentsPage, NewAgentInput, SiteLogin,
-};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{actor::AdminActor, CurrentUser},
@@ -21,6 +18,9 @@ use crate::server::{
     state::AppState,
     time_zone::PersonZone,
     token::{hash_token, looks_like_token, new_token},
+};
+use crate::wire::site_agents::{
+    parse_scheduler_name, AgentCredential, AgentView, AgentsPage, NewAgentInput, SiteLogin,
 };
 
 pub mod repo;

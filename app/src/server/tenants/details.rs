@@ -8,13 +8,13 @@ use serde_json::json;
 use super::repo;
 use crate::domain::tenancy::TenantStatus;
 use crate::error::AppError;
-use crate::features::tenants::types::{OrganisationDetails, TenantSummary};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{CurrentUser, TenantActor},
     context::{Call, RequestContext},
     error::ServiceResult,
 };
+use crate::wire::tenants::{OrganisationDetails, TenantSummary};
 
 /// The actor's organisation as stored.
 pub async fn details(call: &Call<'_>, actor: &TenantActor) -> ServiceResult<TenantSummary> {

@@ -10,8 +10,8 @@ use crate::domain::{
     slug::Slug,
     tenancy::TenantStatus,
 };
-use crate::features::tenants::types::TenantSummary;
 use crate::server::db::now_unix;
+use crate::wire::tenants::TenantSummary;
 
 /// A stored status, read into its type (the table's CHECK keeps it one of them).
 pub fn stored_status(stored: &str) -> Result<TenantStatus, sqlx::Error> {
@@ -392,7 +392,7 @@ pub async fn delete_signup_requests_of(
 pub async fn update_details(
     conn: &mut AnyConnection,
     tenant_id: i64,
-    d: &crate::features::tenants::types::OrganisationDetails,
+    d: &crate::wire::tenants::OrganisationDetails,
     back_to_pending: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

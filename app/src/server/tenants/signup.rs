@@ -17,7 +17,6 @@ use crate::domain::{
     tenancy::{TenantRole, TenantStatus},
 };
 use crate::error::AppError;
-use crate::features::tenants::types::SignUp;
 use crate::server::{
     audit::{self, AuditEvent},
     auth::{actor::ActiveTenant, throttle::CounterKey, SessionIdentity},
@@ -29,6 +28,7 @@ use crate::server::{
     outbox,
     token::{hash_token, looks_like_token, new_token},
 };
+use crate::wire::tenants::SignUp;
 
 /// How long a confirmation link works.
 pub const SIGNUP_LIFETIME_SECS: i64 = 24 * 3600;

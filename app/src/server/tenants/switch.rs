@@ -4,7 +4,6 @@ use serde_json::json;
 
 use crate::domain::tenancy::TenantRole;
 use crate::error::AppError;
-use crate::features::tenants::types::MyTenant;
 use crate::server::{
     audit::{self, AuditEvent},
     auth::CurrentUser,
@@ -13,6 +12,7 @@ use crate::server::{
     identity::{self, repo as accounts},
     state::AppState,
 };
+use crate::wire::tenants::MyTenant;
 
 /// The person's tenants, read from the database (so a status decided since
 /// sign-in shows). The rejection reason is given to owners only.

@@ -8,7 +8,6 @@ use serde_json::json;
 use super::repo;
 use crate::domain::{mail::MailCategory, tenancy::TenantStatus};
 use crate::error::AppError;
-use crate::features::tenants::types::{RejectionReason, VerificationQueue, PENDING_PAGE_SIZE};
 use crate::server::{
     audit::{self, AuditEvent},
     auth::AdminActor,
@@ -17,6 +16,7 @@ use crate::server::{
     outbox,
     state::AppState,
 };
+use crate::wire::tenants::{RejectionReason, VerificationQueue, PENDING_PAGE_SIZE};
 
 /// How many recent decisions the queue shows.
 const RECENT_DECISIONS: i64 = 20;

@@ -20,8 +20,8 @@ pub use settings::{set_thresholds, thresholds};
 pub use views::{pools, quota_usage};
 
 use crate::domain::usage::{gpus_by_model, parse_sacct_line, split_by_day, JobRecord, Line};
-use crate::features::usage::types::{IngestReport, RefusedLine, MAX_LISTED_REFUSALS};
 use crate::server::{error::ServiceResult, site_agents::SiteAgent, state::AppState};
+use crate::wire::usage::{IngestReport, RefusedLine, MAX_LISTED_REFUSALS};
 
 /// Lines per transaction.
 pub const CHUNK_LINES: usize = 1000;

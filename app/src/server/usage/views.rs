@@ -11,10 +11,10 @@ use crate::domain::dates::parse_iso_date;
 use crate::domain::tenancy::TenantRole;
 use crate::domain::usage::{budget_gpu_seconds, day_start, is_idle, percent_used, runs_out_at};
 use crate::error::AppError;
-use crate::features::usage::types::{DayUse, PersonUse, PoolUse, QuotaUsage};
 use crate::server::{
     auth::actor::AdminActor, error::ServiceResult, requests::Viewer, state::AppState,
 };
+use crate::wire::usage::{DayUse, PersonUse, PoolUse, QuotaUsage};
 
 fn round(h: f64) -> f64 {
     (h * 100.0).round() / 100.0

@@ -8,8 +8,8 @@ use crate::domain::{
     country::CountryCode,
     residency::{Certification, SiteProfile},
 };
-use crate::features::catalogue::types::SiteFields;
 use crate::server::db::now_unix;
+use crate::wire::catalogue::SiteFields;
 
 /// A site's own fields as stored, with its row's id.
 pub struct StoredSite {

@@ -8,9 +8,9 @@ use crate::domain::{
     country::CountryCode, lifecycle::RequestStatus, mail::MailCategory, residency::TenantProfile,
     tenancy::TenantStatus,
 };
-use crate::features::requests::types::{NotificationItem, TimelineEntry};
 use crate::i18n::{td_string, Locale};
 use crate::server::{db::now_unix, time_zone::PersonZone};
+use crate::wire::requests::{NotificationItem, TimelineEntry};
 
 /// The tenant's name and country (as the residency rules read them), and its status.
 pub async fn tenant_profile(

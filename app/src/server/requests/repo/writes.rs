@@ -6,8 +6,8 @@ use time::Date;
 
 use super::RequestRow;
 use crate::domain::lifecycle::{RequestKind, RequestStatus};
-use crate::features::requests::types::DraftInput;
 use crate::server::db::now_unix;
+use crate::wire::requests::DraftInput;
 
 /// Expected GPU-hours as stored.
 fn stored_hours(input: &DraftInput) -> Option<i64> {

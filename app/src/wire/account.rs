@@ -32,7 +32,7 @@ pub struct AccountView {
     /// The identity providers linked to the account.
     pub linked_providers: Vec<LinkedProvider>,
     /// The providers the person may link still.
-    pub providers_to_link: Vec<crate::features::identity::types::ProviderChoice>,
+    pub providers_to_link: Vec<crate::wire::identity::ProviderChoice>,
 }
 
 /// An identity provider linked to the account.

@@ -177,7 +177,7 @@ pub struct SiteOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormOptions {
     /// The projects the person may ask for GPUs in.
-    pub projects: Vec<crate::features::projects::types::ProjectOption>,
+    pub projects: Vec<crate::wire::projects::ProjectOption>,
     pub gpu_models: Vec<String>,
     pub sites: Vec<SiteOption>,
     /// Whether `sites` were checked against the person's own window (else the next 30 days).

@@ -8,7 +8,9 @@ use crate::domain::dates::{parse_form_date, LocalInstant};
 use crate::error::{AppError, FieldErrors};
 
 /// The log in words, for the server's CSV export as for the page.
-pub use super::words::{describe_detail, event_label};
+pub mod words;
+
+pub use words::{describe_detail, event_label};
 
 /// Events per page.
 pub const PAGE_SIZE: i64 = 50;
