@@ -166,29 +166,23 @@ where
     S::Output: serde::de::DeserializeOwned + Send + Sync + 'static,
 {
     let action = action::<S>();
-    #[cfg(feature = "ssr")]
-    {
-        let sent = crate::server::form_answer::current().and_then(|a| a.form);
-        if sent.as_deref() != Some(key) {
-            action.value().set(None);
-        }
+    if last_form().with_untracked(|sent| sent != key) {
+        action.value().set(None);
     }
-    #[cfg(not(feature = "ssr"))]
-    let _ = key;
     action
 }
 
 /// The form of the page sent last, by the key its `_form` field gives (a hidden field, for pages
 /// where several forms share a server function): their answers are said beside that form only.
 /// On the server, the form a plain post came from; in the browser (an island), none.
-pub fn last_form() -> RwSignal<String> {
+pub fn last_form() -> Signal<String> {
     #[cfg(feature = "ssr")]
     let sent = crate::server::form_answer::current()
         .and_then(|a| a.form)
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let sent = String::new();
-    RwSignal::new(sent)
+    Signal::stored(sent)
 }
 
 /// Sends the GET form whose id is `form` again whenever one of its fields changes, so that what

@@ -134,7 +134,7 @@ struct Forms {
     amend: ServerAction<AmendQuota>,
     end_early: ServerAction<EndQuotaEarly>,
     /// The form sent last.
-    last: RwSignal<String>,
+    last: Signal<String>,
 }
 
 impl Forms {
@@ -397,7 +397,7 @@ pub(super) fn DecisionForm(
     revision: i64,
     /// The form sent last on the page (this one is `decide-{rid}`): the decision's messages
     /// stand beside this form's fields only when it was.
-    last: RwSignal<String>,
+    last: Signal<String>,
 ) -> impl IntoView {
     let id = |field: &str| format!("decide-{rid}-{field}");
     let (decision_id, gpus_id, start_id, end_id, note_id) = (
@@ -481,7 +481,7 @@ pub(super) fn DecisionForm(
 fn EndEarlyForm(
     rid: String,
     action: ServerAction<EndQuotaEarly>,
-    last: RwSignal<String>,
+    last: Signal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = move || {
@@ -536,7 +536,7 @@ fn AmendForms(
     key: String,
     can_change: bool,
     action: ServerAction<AmendQuota>,
-    last: RwSignal<String>,
+    last: Signal<String>,
 ) -> impl IntoView {
     let renew_key = format!("{key}-r");
     let rid2 = rid.clone();
@@ -554,7 +554,7 @@ fn AmendForm(
     rid: String,
     key: String,
     action: ServerAction<AmendQuota>,
-    last: RwSignal<String>,
+    last: Signal<String>,
 ) -> impl IntoView {
     let renewal = kind == RequestKind::Renewal;
     let i18n = use_i18n();

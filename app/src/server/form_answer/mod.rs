@@ -60,7 +60,6 @@ pub struct FormAnswer {
     /// The function's answer (JSON), when it succeeded.
     pub body: Option<String>,
     /// When it refused: the fields sent, but the secrets, to give back to the page.
-    #[serde(default)]
     pub kept: Vec<(String, String)>,
 }
 
@@ -79,11 +78,9 @@ fn is_server_function(path: &str) -> bool {
 
 /// The `_form` field of an url-encoded form: a short name of letters, digits and dashes.
 pub fn form_field(body: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "_form")
-        .map(|(_, value)| value.to_owned())
+    form_urlencoded::parse(body)
+        .find(|(key, _)| key == "_form")
+        .map(|(_, value)| value.into_owned())
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 64
